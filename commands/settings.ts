@@ -1,0 +1,65 @@
+// /settings: staff configure Pulse for their server.
+import { ApplicationCommandOptionType as Opt, ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
+
+const textChannels: [ChannelType.GuildText, ChannelType.GuildAnnouncement] = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
+
+export const settingsCommand = {
+  name: 'settings',
+  description: 'Show or change how Pulse works in this server (staff only)',
+  default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+  contexts: [0],
+  options: [
+    { type: Opt.Subcommand, name: 'show', description: 'Show the current settings' },
+    {
+      type: Opt.Subcommand,
+      name: 'set',
+      description: 'Change one or more settings',
+      options: [
+        { type: Opt.Channel, name: 'staff_channel', description: 'Where digests go', channel_types: textChannels },
+        { type: Opt.Channel, name: 'mod_channel', description: 'Where flagged messages are reviewed', channel_types: textChannels },
+        { type: Opt.Channel, name: 'feedback_channel', description: 'Where feedback threads are opened', channel_types: [...textChannels, ChannelType.GuildForum] },
+        { type: Opt.String, name: 'timezone', description: 'IANA time zone for days and weeks, e.g. Europe/Berlin', autocomplete: true, max_length: 64 },
+        { type: Opt.String, name: 'flag_emoji', description: 'The reaction that flags a message (default 🚩)', max_length: 80 },
+        { type: Opt.Integer, name: 'flag_threshold', description: 'Distinct flaggers that open a review case (default 3)', min_value: 1, max_value: 50 },
+        { type: Opt.Integer, name: 'flag_daily_limit', description: 'Flags one member may make per day (default 20)', min_value: 1, max_value: 1000 },
+        { type: Opt.Integer, name: 'flag_max_age_hours', description: 'Ignore flags on messages older than this (default 168)', min_value: 1, max_value: 8760 },
+        { type: Opt.Role, name: 'staff_role', description: 'Members with this role count as staff' },
+      ],
+    },
+    {
+      type: Opt.Subcommand,
+      name: 'ignore-channel',
+      description: 'Stop recording activity in a channel',
+      options: [{ type: Opt.Channel, name: 'channel', description: 'The channel to ignore', required: true }],
+    },
+    {
+      type: Opt.Subcommand,
+      name: 'unignore-channel',
+      description: 'Record activity in an ignored channel again',
+      options: [{ type: Opt.Channel, name: 'channel', description: 'The channel to record again', required: true }],
+    },
+    {
+      type: Opt.Subcommand,
+      name: 'clear',
+      description: 'Reset one setting to its default',
+      options: [
+        {
+          type: Opt.String,
+          name: 'setting',
+          description: 'The setting to reset',
+          required: true,
+          choices: [
+            { name: 'staff channel', value: 'staff_channel' },
+            { name: 'moderation channel', value: 'mod_channel' },
+            { name: 'feedback channel', value: 'feedback_channel' },
+            { name: 'staff role', value: 'staff_role' },
+            { name: 'time zone', value: 'timezone' },
+            { name: 'flag emoji', value: 'flag_emoji' },
+            { name: 'ignored channels', value: 'ignored_channels' },
+          ],
+        },
+      ],
+    },
+  ],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

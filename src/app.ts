@@ -1,0 +1,94 @@
+// The app as a value: config -> db -> migrate -> features -> client, with start() and stop().
+import { Events, type Client } from 'discord.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { migrate, openDatabase, type Database } from './db/open.js';
+import { createClient } from './discord/client.js';
+import { Router } from './discord/router.js';
+import type { Feature, FeatureFactory } from './feature.js';
+import { features as defaultFeatures } from './features.js';
+import type { Logger } from './log.js';
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** An already open database (tests); otherwise the one at config.databasePath. */
+  database?: Database;
+  features?: FeatureFactory[];
+}
+
+export interface App {
+  readonly client: Client;
+  readonly database: Database;
+  readonly features: readonly Feature[];
+  /** Logs in and resolves once the client is ready and start-up catch-up has run. */
+  start(): Promise<void>;
+  /** Finishes in-flight work, flushes writes, disconnects and closes the database. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, logger } = options;
+  const discord = config.discord;
+  if (!discord) throw new Error('createApp needs the Discord settings');
+  const clock = options.clock ?? systemClock;
+  const database = options.database ?? openDatabase(config.databasePath);
+  const { applied } = await migrate(database.db);
+  if (applied.length) logger.info({ applied }, 'db.migrated');
+
+  const client = createClient(discord);
+  const ctx = { config, logger, clock, database, db: database.db, client };
+  const features = (options.features ?? defaultFeatures).map((make) => make(ctx));
+  const router = new Router(logger);
+  for (const feature of features) {
+    if (feature.routes) router.add(feature.routes);
+    feature.attach?.(client);
+  }
+  client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  client.on(Events.Error, (err) => logger.error({ err }, 'client.error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'client.warn'));
+
+  const ready = new Promise<void>((resolve, reject) => {
+    client.once(Events.ClientReady, () => {
+      logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'client.ready');
+      void (async () => {
+        for (const feature of features) {
+          try {
+            await feature.onReady?.();
+          } catch (err) {
+            // One slice's catch-up failing must not keep the others from starting.
+            logger.error({ err, feature: feature.name }, 'feature.ready-failed');
+          }
+        }
+      })().then(resolve, reject);
+    });
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    client,
+    database,
+    features,
+    async start() {
+      await client.login(discord.token);
+      await ready;
+    },
+    stop() {
+      stopping ??= (async () => {
+        await router.drain();
+        for (const feature of [...features].reverse()) {
+          try {
+            await feature.stop?.();
+          } catch (err) {
+            logger.error({ err, feature: feature.name }, 'feature.stop-failed');
+          }
+        }
+        await client.destroy();
+        await database.close();
+        logger.info('app.stopped');
+      })();
+      return stopping;
+    },
+  };
+}

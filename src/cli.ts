@@ -1,0 +1,73 @@
+// `pulse <command>`: start, deploy-commands, migrate, and the data commands of the slices.
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { cliCommands } from './cli-commands.js';
+
+export interface CliCommand {
+  summary: string;
+  usage: string;
+  /** Whether the command talks to Discord (and so needs the token). */
+  needsDiscord: boolean;
+  run(args: string[], config: Config): Promise<number | void>;
+}
+
+/** A mistake in the command line: printed as one line with the usage. */
+export class UsageError extends Error {}
+
+function help(): string {
+  const width = Math.max(...Object.keys(cliCommands).map((n) => n.length));
+  return [
+    'Usage: pulse <command> [options]   (npm run -s pulse -- <command>)',
+    '',
+    'Commands:',
+    ...Object.entries(cliCommands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Settings come from the environment or a .env file; see .env.example.',
+    'Run `pulse <command> --help` for a command\'s options.',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name ? 0 : 1;
+  }
+  const command = cliCommands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${help()}`);
+    return 1;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(`Usage: pulse ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  try {
+    const config = loadConfig(env, { needsDiscord: command.needsDiscord });
+    return (await command.run(args, config)) ?? 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Pulse cannot start: ${error.message}. See .env.example.`);
+      return 1;
+    }
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\nUsage: pulse ${command.usage}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+// Run when executed directly (npm run pulse / npm start), not when imported by tests.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  runCli(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

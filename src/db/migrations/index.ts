@@ -1,0 +1,15 @@
+// The numbered migrations, in order. Never edit one that has shipped; add the next number.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-core.js';
+import * as m0002 from './0002-activity.js';
+import * as m0003 from './0003-polls.js';
+import * as m0004 from './0004-flags.js';
+import * as m0005 from './0005-digests.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001-core': m0001,
+  '0002-activity': m0002,
+  '0003-polls': m0003,
+  '0004-flags': m0004,
+  '0005-digests': m0005,
+};

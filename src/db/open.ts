@@ -1,0 +1,46 @@
+// Opens the SQLite database with the pragmas the bot relies on, and migrates it.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { migrations } from './migrations/index.js';
+import type { DB } from './schema.js';
+
+export interface Database_ {
+  /** The raw handle, for the few hot paths that reuse prepared statements. */
+  readonly sqlite: Database.Database;
+  readonly db: Kysely<DB>;
+  close(): Promise<void>;
+}
+export type { Database_ as Database };
+
+export function openDatabase(path: string): Database_ {
+  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  let closed = false;
+  return {
+    sqlite,
+    db,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy(); // also closes the better-sqlite3 handle
+    },
+  };
+}
+
+export interface MigrationOutcome {
+  applied: string[];
+}
+
+export async function migrate(db: Kysely<DB>): Promise<MigrationOutcome> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

@@ -1,0 +1,22 @@
+// Tables of the foundation: guild settings.
+import type { Generated } from 'kysely';
+
+export interface GuildSettingsTable {
+  guild_id: string;
+  staff_channel_id: string | null;
+  mod_channel_id: string | null;
+  feedback_channel_id: string | null;
+  timezone: Generated<string>;
+  flag_emoji: Generated<string>;
+  flag_threshold: Generated<number>;
+  flag_daily_limit: Generated<number>;
+  flag_max_age_hours: Generated<number>;
+  staff_role_id: string | null;
+  /** JSON array of channel ids whose activity is not recorded. */
+  ignored_channel_ids: Generated<string>;
+  updated_at: number;
+}
+
+export interface CoreTables {
+  guild_settings: GuildSettingsTable;
+}

@@ -1,0 +1,190 @@
+// Routes every interaction to its handler inside the one error boundary.
+import { randomBytes } from 'node:crypto';
+import {
+  MessageFlags,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type MessageContextMenuCommandInteraction,
+  type ModalSubmitInteraction,
+  type RepliableInteraction,
+  type StringSelectMenuInteraction,
+  type UserContextMenuCommandInteraction,
+} from 'discord.js';
+import type { z } from 'zod';
+import type { Logger } from '../log.js';
+import { decodeCustomId } from './custom-id.js';
+import { friendlyDiscordError, UserError } from './errors.js';
+
+export type ComponentInteraction = ButtonInteraction | StringSelectMenuInteraction;
+
+export interface ComponentRoute<A = string[]> {
+  /** Validates the custom_id's arguments; a mismatch is treated as a stale or tampered id. */
+  args: z.ZodType<A>;
+  handle(interaction: ComponentInteraction, args: A): Promise<unknown>;
+}
+
+export interface ModalRoute<A = string[]> {
+  args: z.ZodType<A>;
+  handle(interaction: ModalSubmitInteraction, args: A): Promise<unknown>;
+}
+
+/** What a slice contributes to the router. Keys are command names or custom_id kinds. */
+export interface Routes {
+  commands?: Record<string, (interaction: ChatInputCommandInteraction) => Promise<unknown>>;
+  messageCommands?: Record<string, (interaction: MessageContextMenuCommandInteraction) => Promise<unknown>>;
+  userCommands?: Record<string, (interaction: UserContextMenuCommandInteraction) => Promise<unknown>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  components?: Record<string, ComponentRoute<any>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  modals?: Record<string, ModalRoute<any>>;
+  autocomplete?: Record<string, (interaction: AutocompleteInteraction) => Promise<unknown>>;
+}
+
+/** Declares a component route with typed arguments. */
+export function componentRoute<A>(route: ComponentRoute<A>): ComponentRoute<A> {
+  return route;
+}
+export function modalRoute<A>(route: ModalRoute<A>): ModalRoute<A> {
+  return route;
+}
+
+const STALE = 'This control is no longer valid. Run the command again to get a fresh one.';
+
+export class Router {
+  private readonly routes: Required<Routes> = {
+    commands: {},
+    messageCommands: {},
+    userCommands: {},
+    components: {},
+    modals: {},
+    autocomplete: {},
+  };
+  private readonly inFlight = new Set<Promise<void>>();
+  private accepting = true;
+
+  constructor(private readonly logger: Logger) {}
+
+  add(routes: Routes): this {
+    for (const key of Object.keys(this.routes) as Array<keyof Routes>) {
+      for (const [name, handler] of Object.entries(routes[key] ?? {})) {
+        if (name in this.routes[key]) throw new Error(`duplicate ${key} route: ${name}`);
+        (this.routes[key] as Record<string, unknown>)[name] = handler;
+      }
+    }
+    return this;
+  }
+
+  /** Entry point for client.on('interactionCreate'). Never throws. */
+  handle(interaction: Interaction): Promise<void> {
+    if (!this.accepting) return this.refuseWhileStopping(interaction);
+    const work = this.dispatch(interaction)
+      .catch((error: unknown) => this.fail(interaction, error))
+      .catch((error: unknown) => this.logger.error({ err: error }, 'interaction.error-reply-failed'));
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+    return work;
+  }
+
+  /** Stops taking new interactions and waits (bounded) for the ones in flight. */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    this.accepting = false;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+    ]);
+  }
+
+  private async dispatch(interaction: Interaction): Promise<void> {
+    if (!interaction.inGuild()) {
+      if (interaction.isRepliable()) throw new UserError('Pulse works inside servers only.');
+      return;
+    }
+    if (interaction.isChatInputCommand()) {
+      const handler = this.routes.commands[interaction.commandName];
+      if (!handler) throw new UserError('This command is not available any more.');
+      await handler(interaction);
+    } else if (interaction.isMessageContextMenuCommand()) {
+      const handler = this.routes.messageCommands[interaction.commandName];
+      if (!handler) throw new UserError('This command is not available any more.');
+      await handler(interaction);
+    } else if (interaction.isUserContextMenuCommand()) {
+      const handler = this.routes.userCommands[interaction.commandName];
+      if (!handler) throw new UserError('This command is not available any more.');
+      await handler(interaction);
+    } else if (interaction.isAutocomplete()) {
+      const handler = this.routes.autocomplete[interaction.commandName];
+      if (handler) await handler(interaction);
+      else await interaction.respond([]);
+    } else if (interaction.isButton() || interaction.isStringSelectMenu()) {
+      const route = this.lookup(this.routes.components, interaction.customId);
+      await route.route.handle(interaction, route.args);
+    } else if (interaction.isModalSubmit()) {
+      const route = this.lookup(this.routes.modals, interaction.customId);
+      await route.route.handle(interaction, route.args);
+    } else if (interaction.isRepliable()) {
+      throw new UserError(STALE);
+    }
+  }
+
+  private lookup<R extends { args: z.ZodType<unknown> }>(
+    table: Record<string, R>,
+    customId: string,
+  ): { route: R; args: unknown } {
+    const decoded = decodeCustomId(customId);
+    const route = decoded ? table[decoded.kind] : undefined;
+    if (!decoded || !route) throw new UserError(STALE);
+    const args = route.args.safeParse(decoded.args);
+    if (!args.success) throw new UserError(STALE);
+    return { route, args: args.data };
+  }
+
+  private async fail(interaction: Interaction, error: unknown): Promise<void> {
+    const log = { guild: interaction.guildId, user: interaction.user.id, kind: describe(interaction) };
+    let text: string;
+    if (error instanceof UserError) {
+      text = error.message;
+      this.logger.debug({ ...log, reason: text }, 'interaction.refused');
+    } else {
+      const known = friendlyDiscordError(error);
+      const id = randomBytes(4).toString('hex');
+      this.logger.error({ ...log, err: error, errorId: id }, 'interaction.failed');
+      text = known ?? `Sorry, something went wrong on my side. If it keeps happening, give the server admins this error id: \`${id}\`.`;
+    }
+    if (interaction.isAutocomplete()) {
+      if (!interaction.responded) await interaction.respond([]);
+      return;
+    }
+    if (interaction.isRepliable()) await replyEphemeral(interaction, text);
+  }
+
+  private async refuseWhileStopping(interaction: Interaction): Promise<void> {
+    if (interaction.isRepliable()) {
+      await replyEphemeral(interaction, 'Pulse is restarting. Try again in a minute.').catch(() => undefined);
+    }
+  }
+}
+
+/** Answers ephemerally whatever state the interaction is in (fresh, deferred or replied). */
+export async function replyEphemeral(interaction: RepliableInteraction, content: string): Promise<void> {
+  if (interaction.deferred && !interaction.replied) {
+    // A public "thinking…" must not turn into a public error: swap it for an ephemeral one.
+    if (!interaction.ephemeral) {
+      await interaction.deleteReply().catch(() => undefined);
+      await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    await interaction.editReply({ content, embeds: [], components: [], files: [] });
+  } else if (interaction.replied || interaction.deferred) {
+    await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+  } else {
+    await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+  }
+}
+
+function describe(interaction: Interaction): string {
+  if (interaction.isCommand() || interaction.isAutocomplete()) return `command:${interaction.commandName}`;
+  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return `custom:${interaction.customId.slice(0, 40)}`;
+  return 'other';
+}

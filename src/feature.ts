@@ -1,0 +1,31 @@
+// What a slice plugs into the app: routes, gateway listeners, start-up catch-up, shutdown.
+import type { Client } from 'discord.js';
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/open.js';
+import type { DB } from './db/schema.js';
+import type { Routes } from './discord/router.js';
+import type { Logger } from './log.js';
+
+export interface FeatureContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly database: Database;
+  readonly db: Kysely<DB>;
+  readonly client: Client;
+}
+
+export interface Feature {
+  readonly name: string;
+  readonly routes?: Routes;
+  /** Subscribes to gateway events; called once before login. */
+  attach?(client: Client): void;
+  /** Runs once the client is ready: catch up on what fell due while the bot was down. */
+  onReady?(): Promise<void>;
+  /** Runs on shutdown, in reverse order of the features: stop timers, flush writes. */
+  stop?(): Promise<void>;
+}
+
+export type FeatureFactory = (ctx: FeatureContext) => Feature;

@@ -1,0 +1,8 @@
+// The slices the app is made of, in start order (they stop in reverse).
+import type { FeatureFactory } from './feature.js';
+import { aboutRoutes, settingsRoutes } from './settings/discord.js';
+
+export const features: FeatureFactory[] = [
+  (ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }),
+  (ctx) => ({ name: 'about', routes: aboutRoutes(() => ctx.client) }),
+];

@@ -1,0 +1,97 @@
+// Guild settings: their shape, defaults and validation rules (pure).
+import { z } from 'zod';
+
+export interface GuildSettings {
+  guildId: string;
+  staffChannelId: string | null;
+  modChannelId: string | null;
+  feedbackChannelId: string | null;
+  timezone: string;
+  flagEmoji: string;
+  flagThreshold: number;
+  flagDailyLimit: number;
+  flagMaxAgeHours: number;
+  staffRoleId: string | null;
+  ignoredChannelIds: string[];
+}
+
+export function defaultSettings(guildId: string): GuildSettings {
+  return {
+    guildId,
+    staffChannelId: null,
+    modChannelId: null,
+    feedbackChannelId: null,
+    timezone: 'UTC',
+    flagEmoji: '🚩',
+    flagThreshold: 3,
+    flagDailyLimit: 20,
+    flagMaxAgeHours: 168,
+    staffRoleId: null,
+    ignoredChannelIds: [],
+  };
+}
+
+export function isValidTimeZone(name: string): boolean {
+  if (name.length === 0 || name.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const timeZoneSchema = z
+  .string()
+  .trim()
+  .refine(isValidTimeZone, { message: 'an IANA time zone name such as Europe/Berlin or America/New_York' });
+
+const CUSTOM_EMOJI = /^<a?:([A-Za-z0-9_]{2,32}):(\d{17,20})>$/;
+const UNICODE_EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator})[\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\u{FE0F}\u{200D}]*$/u;
+
+/** A flag emoji is one Unicode emoji or a custom emoji written as <:name:id>. */
+export const flagEmojiSchema = z
+  .string()
+  .trim()
+  .refine((s) => CUSTOM_EMOJI.test(s) || UNICODE_EMOJI.test(s), {
+    message: 'one emoji, like 🚩, or a custom emoji of this server',
+  });
+
+/** Whether a reaction's emoji ({id, name} as the gateway sends it) is the configured one. */
+export function emojiMatches(setting: string, emoji: { id?: string | null; name?: string | null }): boolean {
+  const custom = CUSTOM_EMOJI.exec(setting);
+  if (custom) return emoji.id === custom[2];
+  return !emoji.id && emoji.name === setting;
+}
+
+export const settingLimits = {
+  flagThreshold: { min: 1, max: 50 },
+  flagDailyLimit: { min: 1, max: 1000 },
+  flagMaxAgeHours: { min: 1, max: 24 * 365 },
+} as const;
+
+export type SettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
+
+/** The settings a staff member may clear back to their default. */
+export const clearableSettings = ['staff_channel', 'mod_channel', 'feedback_channel', 'staff_role', 'timezone', 'flag_emoji', 'ignored_channels'] as const;
+export type ClearableSetting = (typeof clearableSettings)[number];
+
+export function clearPatch(setting: ClearableSetting): SettingsPatch {
+  const d = defaultSettings('');
+  switch (setting) {
+    case 'staff_channel':
+      return { staffChannelId: null };
+    case 'mod_channel':
+      return { modChannelId: null };
+    case 'feedback_channel':
+      return { feedbackChannelId: null };
+    case 'staff_role':
+      return { staffRoleId: null };
+    case 'timezone':
+      return { timezone: d.timezone };
+    case 'flag_emoji':
+      return { flagEmoji: d.flagEmoji };
+    case 'ignored_channels':
+      return { ignoredChannelIds: [] };
+  }
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { clearPatch, emojiMatches, flagEmojiSchema, isValidTimeZone } from '../../src/settings/settings.js';
+import { getSettings, updateSettings } from '../../src/settings/store.js';
+import { testDatabase } from '../support/db.js';
+
+describe('settings rules', () => {
+  it.each([
+    ['UTC', true],
+    ['Europe/Berlin', true],
+    ['Asia/Kathmandu', true],
+    ['America/New_York', true],
+    ['Mars/Olympus', false],
+    ['', false],
+    ['x'.repeat(80), false],
+  ])('time zone %j valid: %s', (zone, valid) => {
+    expect(isValidTimeZone(zone)).toBe(valid);
+  });
+
+  it.each([
+    ['🚩', true],
+    ['👍🏽', true],
+    ['🇺🇸', true],
+    ['<:redflag:123456789012345678>', true],
+    ['<a:spin:123456789012345678>', true],
+    ['flag', false],
+    ['🚩🚩 x', false],
+    ['<:x:12>', false],
+  ])('flag emoji %j valid: %s', (emoji, valid) => {
+    expect(flagEmojiSchema.safeParse(emoji).success).toBe(valid);
+  });
+
+  it('matches reactions against the configured emoji', () => {
+    expect(emojiMatches('🚩', { id: null, name: '🚩' })).toBe(true);
+    expect(emojiMatches('🚩', { id: null, name: '👍' })).toBe(false);
+    expect(emojiMatches('<:redflag:123456789012345678>', { id: '123456789012345678', name: 'redflag' })).toBe(true);
+    expect(emojiMatches('<:redflag:123456789012345678>', { id: null, name: 'redflag' })).toBe(false);
+    expect(emojiMatches('🚩', { id: '123456789012345678', name: '🚩' })).toBe(false);
+  });
+
+  it('clears a setting back to its default', () => {
+    expect(clearPatch('timezone')).toEqual({ timezone: 'UTC' });
+    expect(clearPatch('staff_role')).toEqual({ staffRoleId: null });
+  });
+});
+
+describe('settings store', () => {
+  it('returns defaults, then what was saved, per guild', async () => {
+    const database = await testDatabase();
+    expect(await getSettings(database.db, '1')).toMatchObject({ timezone: 'UTC', flagThreshold: 3, ignoredChannelIds: [] });
+    await updateSettings(database.db, '1', { timezone: 'Europe/Berlin', ignoredChannelIds: ['9'] }, 1000);
+    await updateSettings(database.db, '1', { flagThreshold: 5 }, 2000);
+    expect(await getSettings(database.db, '1')).toMatchObject({ timezone: 'Europe/Berlin', flagThreshold: 5, ignoredChannelIds: ['9'] });
+    expect(await getSettings(database.db, '2')).toMatchObject({ timezone: 'UTC', flagThreshold: 3 });
+    await database.close();
+  });
+});

@@ -169,12 +169,9 @@ export class Router {
 /** Answers ephemerally whatever state the interaction is in (fresh, deferred or replied). */
 export async function replyEphemeral(interaction: RepliableInteraction, content: string): Promise<void> {
   if (interaction.deferred && !interaction.replied) {
-    // A public "thinking…" must not turn into a public error: swap it for an ephemeral one.
-    if (!interaction.ephemeral) {
-      await interaction.deleteReply().catch(() => undefined);
-      await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
-      return;
-    }
+    // The answer replaces the "thinking…" message, so it is only as private as the defer was:
+    // Discord can neither make it ephemeral nor take a follow-up once it is deleted. Handlers
+    // that can fail after deferring therefore defer ephemerally.
     await interaction.editReply({ content, embeds: [], components: [], files: [] });
   } else if (interaction.replied || interaction.deferred) {
     await interaction.followUp({ content, flags: MessageFlags.Ephemeral });

@@ -1,0 +1,129 @@
+// The `pulse` command line as a user runs it: a real child process against the fake Discord.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { commands } from '../commands/index.js';
+import { runCli } from '../src/cli.js';
+import { FakeDiscord } from './support/fake-discord.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  vi.restoreAllMocks();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pulse-cli-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+interface Run {
+  code: Promise<number | null>;
+  output: () => string;
+  kill(signal: NodeJS.Signals): void;
+}
+
+function pulse(args: string[], env: Record<string, string>): Run {
+  // The same entry point as `npm start` / `npm run pulse`, without npm in between.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: process.cwd(),
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  cleanups.push(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  return { code, output: () => output, kill: (signal) => child.kill(signal) };
+}
+
+describe('pulse start', () => {
+  it('without a token exits with one line naming DISCORD_TOKEN', { timeout: 90_000 }, async () => {
+    const run = pulse(['start'], { DATABASE_URL: `sqlite:${join(tempDir(), 'p.db')}` });
+    expect(await run.code).toBe(1);
+    expect(run.output().trim()).toMatch(/^Pulse cannot start: DISCORD_TOKEN is missing: set it to the bot token/);
+    expect(run.output().trim().split('\n')).toHaveLength(1);
+  });
+
+  it('connects through DISCORD_API_URL, answers /pulse about, and stops cleanly on SIGTERM', { timeout: 90_000 }, async () => {
+    const fake = await FakeDiscord.start();
+    cleanups.push(() => fake.close());
+    const guild = fake.addGuild({ name: 'CLI test' });
+    const channel = fake.addChannel(guild.id, { name: 'general' });
+    const member = fake.addMember(guild.id, { username: 'alice' });
+    fake.setCommands(commands);
+
+    const run = pulse(['start'], {
+      DISCORD_TOKEN: 'fake-token-for-tests-0123456789',
+      DISCORD_APP_ID: fake.appId,
+      DISCORD_API_URL: fake.apiUrl,
+      DATABASE_URL: `sqlite:${join(tempDir(), 'pulse.db')}`,
+      LOG_LEVEL: 'info',
+    });
+    await fake.waitForReady(60_000);
+    const reply = await fake.slash({ guildId: guild.id, channelId: channel.id, userId: member.user.id, name: 'pulse', subcommand: 'about' }).reply(10_000);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.embeds[0]?.title).toBe('Pulse');
+
+    run.kill('SIGTERM');
+    expect(await run.code).toBe(0);
+    const events = run
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(events).toContain('client.ready');
+    expect(events.at(-1)).toBe('app.stopped');
+  });
+});
+
+describe('pulse deploy-commands', () => {
+  it('registers every command, then reports nothing to change', async () => {
+    const fake = await FakeDiscord.start();
+    cleanups.push(() => fake.close());
+    const guild = fake.addGuild({ name: 'Dev' });
+    const env = {
+      DISCORD_TOKEN: 'fake-token-for-tests-0123456789',
+      DISCORD_APP_ID: fake.appId,
+      DISCORD_API_URL: fake.apiUrl,
+      DEV_GUILD_ID: guild.id,
+      DATABASE_URL: `sqlite:${join(tempDir(), 'p.db')}`,
+    };
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await runCli(['deploy-commands'], env)).toBe(0);
+    const names = commands.map((c) => c.name);
+    expect(log.mock.calls.at(-1)?.[0]).toBe(`Commands (guild ${guild.id}): added ${names.join(', ')}; updated none; removed none; unchanged none.`);
+    expect(fake.commands(guild.id).map((c) => c.name).sort()).toEqual([...names].sort());
+    expect(fake.commands()).toEqual([]);
+
+    expect(await runCli(['deploy-commands'], env)).toBe(0);
+    expect(log.mock.calls.at(-1)?.[0]).toBe(`Commands (guild ${guild.id}): added none; updated none; removed none; unchanged ${names.join(', ')}.`);
+    expect(fake.requestsMatching('PUT', /commands/)).toHaveLength(1);
+  });
+});
+
+describe('pulse --help and migrate', () => {
+  it('lists the commands, and migrates a new database', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await runCli(['--help'], {})).toBe(0);
+    expect(log.mock.calls[0]?.[0]).toMatch(/start\s+Run the bot[\s\S]*deploy-commands[\s\S]*migrate/);
+    const env = { DATABASE_URL: `sqlite:${join(tempDir(), 'p.db')}` };
+    expect(await runCli(['migrate'], env)).toBe(0);
+    expect(log.mock.calls.at(-1)?.[0]).toMatch(/^Applied 0001-core/);
+    expect(await runCli(['migrate'], env)).toBe(0);
+    expect(log.mock.calls.at(-1)?.[0]).toBe('The database is up to date.');
+  });
+
+  it('refuses an unknown command', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await runCli(['frobnicate'], {})).toBe(1);
+    expect(error.mock.calls[0]?.[0]).toMatch(/^Unknown command "frobnicate"/);
+  });
+});

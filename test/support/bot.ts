@@ -1,0 +1,130 @@
+// Starts the real Pulse app against the fake Discord, on a temp SQLite file, with a manual clock.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PermissionFlagsBits } from 'discord.js';
+import { pino } from 'pino';
+import { commands } from '../../commands/index.js';
+import { createApp, type App } from '../../src/app.js';
+import { ManualClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import type { FeatureFactory } from '../../src/feature.js';
+import { FakeDiscord } from './fake-discord.js';
+
+export interface LogLine {
+  level: number;
+  msg?: string;
+  [key: string]: unknown;
+}
+
+export interface TestBotOptions {
+  /** Start the clock here (default 2026-11-02T12:00:00Z, a Monday). */
+  now?: number;
+  features?: FeatureFactory[];
+  interactionDeadlineMs?: number;
+}
+
+const seeded = {
+  guildId: '900000000000000001',
+  ownerId: '900000000000000010',
+  staffRoleId: '900000000000000020',
+  general: '900000000000000100',
+  staffChannel: '900000000000000101',
+  modChannel: '900000000000000102',
+  voice: '900000000000000103',
+  alice: '900000000000000201',
+  bob: '900000000000000202',
+  carol: '900000000000000203',
+  dave: '900000000000000204',
+  moderator: '900000000000000205',
+  otherBot: '900000000000000206',
+} as const;
+
+/**
+ * One guild "Pulse Test" with an owner, a staff role (no Manage Server), a moderator who has
+ * it, four members, a bot, text channels general / staff / mod and a voice channel.
+ */
+export class TestBot {
+  readonly ids = seeded;
+  readonly logs: LogLine[] = [];
+  app!: App;
+
+  private constructor(
+    readonly fake: FakeDiscord,
+    readonly clock: ManualClock,
+    readonly dir: string,
+    private readonly options: TestBotOptions,
+  ) {}
+
+  static async start(options: TestBotOptions = {}): Promise<TestBot> {
+    // Discord's message timestamps and snowflakes follow the same clock as the bot.
+    const clock = new ManualClock(options.now ?? Date.parse('2026-11-02T12:00:00Z'));
+    const fake = await FakeDiscord.start({ interactionDeadlineMs: options.interactionDeadlineMs, now: () => clock.now() });
+    const ids = seeded;
+    fake.addGuild({ id: ids.guildId, name: 'Pulse Test', ownerId: ids.ownerId });
+    fake.addRole(ids.guildId, { id: ids.staffRoleId, name: 'Staff', permissions: 0n });
+    for (const [id, name] of [
+      [ids.general, 'general'],
+      [ids.staffChannel, 'staff'],
+      [ids.modChannel, 'mod'],
+    ] as const) {
+      fake.addChannel(ids.guildId, { id, name });
+    }
+    fake.addChannel(ids.guildId, { id: ids.voice, name: 'voice', type: 2 });
+    for (const [id, username] of [
+      [ids.alice, 'alice'],
+      [ids.bob, 'bob'],
+      [ids.carol, 'carol'],
+      [ids.dave, 'dave'],
+    ] as const) {
+      fake.addMember(ids.guildId, { id, username });
+    }
+    fake.addMember(ids.guildId, { id: ids.moderator, username: 'moderator', roles: [ids.staffRoleId] });
+    fake.addMember(ids.guildId, { id: ids.otherBot, username: 'otherbot', bot: true });
+    fake.setCommands(commands);
+    const bot = new TestBot(fake, clock, mkdtempSync(join(tmpdir(), 'pulse-test-')), options);
+    await bot.startApp();
+    return bot;
+  }
+
+  get db() {
+    return this.app.database.db;
+  }
+
+  get databasePath(): string {
+    return join(this.dir, 'pulse.db');
+  }
+
+  /** Errors the app logged (level 50 and up). */
+  get errors(): LogLine[] {
+    return this.logs.filter((l) => l.level >= 50);
+  }
+
+  private async startApp(): Promise<void> {
+    const config = loadConfig({
+      DISCORD_TOKEN: 'fake-token-for-tests-0123456789',
+      DISCORD_APP_ID: this.fake.appId,
+      DISCORD_API_URL: this.fake.apiUrl,
+      DATABASE_URL: `sqlite:${this.databasePath}`,
+      LOG_LEVEL: 'debug',
+    });
+    const logger = pino({ level: 'debug', base: undefined }, { write: (line: string) => void this.logs.push(JSON.parse(line) as LogLine) });
+    this.app = await createApp({ config, logger, clock: this.clock, ...(this.options.features ? { features: this.options.features } : {}) });
+    await this.app.start();
+  }
+
+  /** Stops the app (as on SIGTERM) and starts a new one on the same database. */
+  async restart(between?: () => void | Promise<void>): Promise<void> {
+    await this.app.stop();
+    await between?.();
+    await this.startApp();
+  }
+
+  async close(): Promise<void> {
+    await this.app.stop();
+    await this.fake.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export const ManageGuild = PermissionFlagsBits.ManageGuild;

@@ -1,0 +1,110 @@
+// Application command definitions: Discord's validation of names, descriptions and options, and the
+// stored shape (ids kept across overwrites of a command with the same name and type).
+import { ApplicationCommandOptionType, ApplicationCommandType, type APIApplicationCommand } from 'discord-api-types/v10';
+import type { FakeState } from './fake-discord-state.js';
+import { Errors, clone, isRecord, optBoolean, optNumber, optString } from './fake-discord-util.js';
+
+/** Whether a definition (name + type) designates an existing command. */
+export function sameCommand(def: Record<string, unknown>, command: APIApplicationCommand): boolean {
+  return def['name'] === command.name && (optNumber(def['type']) ?? ApplicationCommandType.ChatInput) === (command.type ?? ApplicationCommandType.ChatInput);
+}
+
+/** Validates a definition and builds the command Discord would store and return. */
+export function buildCommand(state: FakeState, def: Record<string, unknown>, guildId: string | null, path: string, existing: APIApplicationCommand | undefined): APIApplicationCommand {
+  validateCommand(def, path);
+  const type = (optNumber(def['type']) ?? ApplicationCommandType.ChatInput) as ApplicationCommandType;
+  const permissions = def['default_member_permissions'];
+  const command: APIApplicationCommand = {
+    id: existing?.id ?? state.snowflakes.next(),
+    application_id: state.appId,
+    version: state.snowflakes.next(),
+    default_member_permissions: permissions === undefined || permissions === null ? null : String(permissions),
+    type,
+    name: String(def['name']),
+    name_localizations: (def['name_localizations'] as APIApplicationCommand['name_localizations']) ?? null,
+    description: type === ApplicationCommandType.ChatInput ? String(def['description'] ?? '') : '',
+    description_localizations: (def['description_localizations'] as APIApplicationCommand['description_localizations']) ?? null,
+    nsfw: optBoolean(def['nsfw']) ?? false,
+    integration_types: Array.isArray(def['integration_types']) ? (def['integration_types'] as NonNullable<APIApplicationCommand['integration_types']>) : [0],
+    contexts: Array.isArray(def['contexts']) ? (def['contexts'] as NonNullable<APIApplicationCommand['contexts']>) : null,
+  };
+  if (Array.isArray(def['options'])) command.options = clone(def['options']) as NonNullable<APIApplicationCommand['options']>;
+  if (guildId) command.guild_id = guildId;
+  else command.dm_permission = optBoolean(def['dm_permission']) ?? true;
+  return command;
+}
+
+/** Bulk overwrite: replaces the scope's commands (global with null) and returns them. */
+export function overwriteCommands(state: FakeState, defs: readonly unknown[], guildId: string | null): APIApplicationCommand[] {
+  const records = defs.map((d) => (isRecord(d) ? d : {}));
+  const seen = new Set<string>();
+  records.forEach((def, index) => {
+    const key = `${optNumber(def['type']) ?? 1}:${String(def['name'])}`;
+    if (seen.has(key)) throw Errors.invalidForm(`${index}.name`, 'Application command names must be unique', 'APPLICATION_COMMANDS_DUPLICATE_NAME');
+    seen.add(key);
+  });
+  const commands = state.commandsFor(guildId);
+  const previous = [...commands.values()];
+  const built = records.map((def, index) => buildCommand(state, def, guildId, String(index), previous.find((c) => sameCommand(def, c))));
+  commands.clear();
+  for (const command of built) commands.set(command.id, command);
+  return built.map((c) => clone(c));
+}
+
+const CHAT_INPUT_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+/** The checks Discord applies to command definitions (names, descriptions, option order and counts). */
+export function validateCommand(def: Record<string, unknown>, path: string): void {
+  const at = (field: string): string => (path ? `${path}.${field}` : field);
+  const type = optNumber(def['type']) ?? ApplicationCommandType.ChatInput;
+  const name = optString(def['name']);
+  if (!name) throw Errors.invalidForm(at('name'), 'This field is required', 'BASE_TYPE_REQUIRED');
+  if (type === ApplicationCommandType.ChatInput) {
+    if (!CHAT_INPUT_NAME.test(name) || name !== name.toLowerCase()) {
+      throw Errors.invalidForm(at('name'), 'Command name is invalid', 'APPLICATION_COMMAND_INVALID_NAME');
+    }
+    const description = optString(def['description']);
+    if (!description || description.length > 100) {
+      throw Errors.invalidForm(at('description'), 'Must be between 1 and 100 in length.', 'BASE_TYPE_BAD_LENGTH');
+    }
+    validateOptions(def['options'], at('options'), 0);
+  } else if (name.length > 32) {
+    throw Errors.invalidForm(at('name'), 'Must be between 1 and 32 in length.', 'BASE_TYPE_BAD_LENGTH');
+  }
+}
+
+function validateOptions(options: unknown, path: string, depth: number): void {
+  if (options === undefined || options === null) return;
+  if (!Array.isArray(options)) throw Errors.invalidForm(path, 'Must be an array.', 'BASE_TYPE_ARRAY');
+  if (options.length > 25) throw Errors.invalidForm(path, 'Must be 25 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+  let sawOptional = false;
+  const names = new Set<string>();
+  options.forEach((raw, index) => {
+    const option = isRecord(raw) ? raw : {};
+    const at = `${path}.${index}`;
+    const name = optString(option['name']) ?? '';
+    if (!CHAT_INPUT_NAME.test(name) || name !== name.toLowerCase()) throw Errors.invalidForm(`${at}.name`, 'Command name is invalid', 'APPLICATION_COMMAND_INVALID_NAME');
+    if (names.has(name)) throw Errors.invalidForm(`${at}.name`, 'Option names must be unique', 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS');
+    names.add(name);
+    const description = optString(option['description']);
+    if (!description || description.length > 100) throw Errors.invalidForm(`${at}.description`, 'Must be between 1 and 100 in length.', 'BASE_TYPE_BAD_LENGTH');
+    const type = optNumber(option['type']);
+    if (type === undefined || type < 1 || type > 11) throw Errors.invalidForm(`${at}.type`, 'Value must be one of (1..11).', 'BASE_TYPE_CHOICES');
+    if (type === ApplicationCommandOptionType.Subcommand || type === ApplicationCommandOptionType.SubcommandGroup) {
+      if (depth > (type === ApplicationCommandOptionType.SubcommandGroup ? 0 : 1)) {
+        throw Errors.invalidForm(`${at}.type`, 'Sub-command and sub-command group option types are mutually exclusive to all other types', 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID');
+      }
+      validateOptions(option['options'], `${at}.options`, depth + 1);
+      return;
+    }
+    const required = option['required'] === true;
+    if (required && sawOptional) throw Errors.invalidForm(`${at}.required`, 'Required options must be placed before non-required options', 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID');
+    if (!required) sawOptional = true;
+    const choices = option['choices'];
+    if (Array.isArray(choices) && choices.length > 25) throw Errors.invalidForm(`${at}.choices`, 'Must be 25 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+    if (option['autocomplete'] === true && Array.isArray(choices) && choices.length > 0) {
+      throw Errors.invalidForm(`${at}.autocomplete`, 'Autocomplete cannot be set on options with choices', 'APPLICATION_COMMAND_OPTIONS_AUTOCOMPLETE_WITH_CHOICES');
+    }
+  });
+}
+

@@ -1,0 +1,529 @@
+// Interactions after they are dispatched: the callback endpoint (with Discord's 3-second deadline and
+// "already acknowledged" rule), the interaction webhook (@original, follow-ups), and InteractionHandle,
+// which tests use to see how the bot answered.
+import {
+  ApplicationCommandType,
+  GatewayDispatchEvents,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+  MessageReferenceType,
+  MessageType,
+  type APIApplicationCommandOptionChoice,
+  type APIEmbed,
+  type APIInteraction,
+  type APIMessage,
+  type APIModalInteractionResponseCallbackData,
+  type RESTPostAPIInteractionCallbackWithResponseResult,
+} from 'discord-api-types/v10';
+import type { FakeActions, MessageInput } from './fake-discord-actions.js';
+import type { MessageRecord, UploadedFile } from './fake-discord-state.js';
+import { Errors, isRecord, optString, pollUntil } from './fake-discord-util.js';
+
+/** One accepted callback (POST /interactions/:id/:token/callback). */
+export interface InteractionCallbackRecord {
+  type: InteractionResponseType;
+  /** The callback's `data` (for multipart requests, the parsed payload_json's data). */
+  data: Record<string, unknown> | undefined;
+  files: UploadedFile[];
+  at: number;
+  /** ms between the INTERACTION_CREATE dispatch and this callback. */
+  latencyMs: number;
+}
+
+/** How the bot answered, as the user would see it. */
+export interface InteractionReply {
+  /** The callback type that started the answer. */
+  type: InteractionResponseType;
+  /** Where the user-visible answer came from. */
+  via: 'callback' | 'edit-original' | 'follow-up';
+  /** Message content of the answer (the resulting message's content when there is one). */
+  content: string | undefined;
+  embeds: APIEmbed[];
+  components: unknown[];
+  flags: number;
+  ephemeral: boolean;
+  /** The message the answer created or changed, as it was right after the answer. */
+  message: APIMessage | undefined;
+  /** The raw request data that produced the answer. */
+  data: Record<string, unknown> | undefined;
+  files: UploadedFile[];
+  modal: APIModalInteractionResponseCallbackData | undefined;
+  choices: APIApplicationCommandOptionChoice[] | undefined;
+}
+
+export interface InteractionContext {
+  guildId: string | null;
+  channelId: string;
+  userId: string;
+  /** Display name used in `interaction` metadata on response messages. */
+  commandName: string;
+  commandType: ApplicationCommandType | undefined;
+  /** For components and modals submitted from a component: the message the component is on. */
+  sourceMessageId: string | undefined;
+}
+
+/** Options for InteractionHandle#submitModal. */
+export interface ModalSubmitOptions {
+  userId?: string;
+}
+
+/** Tracks one dispatched interaction and exposes how the bot answered it. */
+export class InteractionHandle {
+  /** ms timestamp of the INTERACTION_CREATE dispatch. */
+  dispatchedAt = 0;
+  /** Accepted callbacks (Discord accepts exactly one). */
+  readonly callbacks: InteractionCallbackRecord[] = [];
+  /** Callbacks that were refused, with the error code the fake answered. */
+  readonly rejectedCallbacks: { type: number; code: number; at: number }[] = [];
+  /** @internal message id of the @original response (or the component's message for types 6/7). */
+  originalId: string | undefined;
+  /** @internal follow-up message ids, in order. */
+  readonly followUpIds: string[] = [];
+  /** @internal the deferred (type 5) message has not been edited yet. */
+  loading = false;
+  /** @internal user-visible answers, first one first. */
+  readonly answers: InteractionReply[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly token: string,
+    readonly payload: APIInteraction,
+    readonly context: InteractionContext,
+    private readonly manager: InteractionManager,
+  ) {}
+
+  get type(): InteractionType {
+    return this.payload.type;
+  }
+
+  get acknowledged(): boolean {
+    return this.callbacks.length > 0;
+  }
+
+  /** The accepted callback's type, once there is one. */
+  get responseType(): InteractionResponseType | undefined {
+    return this.callbacks[0]?.type;
+  }
+
+  /** Whether the answer is ephemeral (flags & 64), once known. */
+  get ephemeral(): boolean | undefined {
+    const original = this.original;
+    if (original) return ((original.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
+    const data = this.callbacks[0]?.data;
+    if (data) return ((Number(data['flags']) || 0) & MessageFlags.Ephemeral) !== 0;
+    return undefined;
+  }
+
+  /** Current state of the @original response message (the component's message for update callbacks). */
+  get original(): APIMessage | undefined {
+    return this.originalId ? this.manager.renderStored(this.originalId) : undefined;
+  }
+
+  /** Current state of the follow-up messages. */
+  get followUps(): APIMessage[] {
+    return this.followUpIds.map((id) => this.manager.renderStored(id)).filter((m): m is APIMessage => m !== undefined);
+  }
+
+  /** The modal the bot opened (callback type 9). */
+  get modal(): APIModalInteractionResponseCallbackData | undefined {
+    const cb = this.callbacks[0];
+    return cb?.type === InteractionResponseType.Modal ? (cb.data as unknown as APIModalInteractionResponseCallbackData) : undefined;
+  }
+
+  /** Autocomplete choices the bot returned (callback type 8). */
+  get choices(): APIApplicationCommandOptionChoice[] | undefined {
+    const cb = this.callbacks[0];
+    if (cb?.type !== InteractionResponseType.ApplicationCommandAutocompleteResult) return undefined;
+    return (cb.data?.['choices'] as APIApplicationCommandOptionChoice[] | undefined) ?? [];
+  }
+
+  /** Resolves with the first accepted callback; rejects after `timeoutMs` if the bot did not respond. */
+  response(timeoutMs = 5000): Promise<InteractionCallbackRecord> {
+    return pollUntil(
+      () => {
+        const accepted = this.callbacks[0];
+        if (!accepted && this.rejectedCallbacks.some((r) => r.code === 10062)) {
+          throw new Error(`FakeDiscord: interaction ${this.describe()} expired: its callback came after the ${this.manager.deadlineMs()} ms deadline (10062)`);
+        }
+        return accepted;
+      },
+      timeoutMs,
+      () => `a callback to interaction ${this.describe()}${this.rejectionNote()}`,
+    );
+  }
+
+  /**
+   * Resolves with the user-visible answer: the reply (type 4), the first @original edit or follow-up after
+   * a defer (types 5/6), the update (type 7), the modal (9) or the autocomplete choices (8).
+   */
+  async reply(timeoutMs = 5000): Promise<InteractionReply> {
+    const started = Date.now();
+    await this.response(timeoutMs);
+    return pollUntil(
+      () => this.answers[0],
+      Math.max(0, timeoutMs - (Date.now() - started)),
+      () => `interaction ${this.describe()} to be answered (it was acknowledged with callback type ${this.responseType}, but no @original edit or follow-up followed)`,
+    );
+  }
+
+  /** Submits the modal the bot opened, mirroring its components; returns the MODAL_SUBMIT interaction. */
+  submitModal(fields: Record<string, string | string[]>, options: ModalSubmitOptions = {}): InteractionHandle {
+    const modal = this.modal;
+    if (!modal) throw new Error(`FakeDiscord: interaction ${this.describe()} did not open a modal`);
+    return this.manager.submitModalFor(this, modal, fields, options);
+  }
+
+  private describe(): string {
+    return `${this.id} (${InteractionType[this.payload.type]} "${this.context.commandName}")`;
+  }
+
+  private rejectionNote(): string {
+    const r = this.rejectedCallbacks[0];
+    return r ? ` (a callback was refused with code ${r.code})` : '';
+  }
+}
+
+export interface InteractionManagerOptions {
+  deadlineMs: () => number;
+  submitModal: (handle: InteractionHandle, modal: APIModalInteractionResponseCallbackData, fields: Record<string, string | string[]>, options: ModalSubmitOptions) => InteractionHandle;
+}
+
+/** Accepted message flags per callback/webhook kind (Discord ignores the rest). */
+const REPLY_FLAGS = MessageFlags.SuppressEmbeds | MessageFlags.Ephemeral | MessageFlags.IsComponentsV2 | MessageFlags.IsVoiceMessage | MessageFlags.SuppressNotifications;
+
+export class InteractionManager {
+  readonly handles: InteractionHandle[] = [];
+  private readonly byId = new Map<string, InteractionHandle>();
+  private readonly byToken = new Map<string, InteractionHandle>();
+
+  constructor(
+    private readonly actions: FakeActions,
+    private readonly options: InteractionManagerOptions,
+  ) {}
+
+  register(handle: InteractionHandle): InteractionHandle {
+    this.handles.push(handle);
+    this.byId.set(handle.id, handle);
+    this.byToken.set(handle.token, handle);
+    return handle;
+  }
+
+  /** Dispatches INTERACTION_CREATE and starts the deadline clock. */
+  dispatch(handle: InteractionHandle): InteractionHandle {
+    if (this.actions.gateway.liveSessions().length === 0) {
+      throw new Error('FakeDiscord: no gateway session to deliver the interaction to (log a client in first)');
+    }
+    handle.dispatchedAt = Date.now();
+    this.actions.dispatch(GatewayDispatchEvents.InteractionCreate, handle.payload);
+    return handle;
+  }
+
+  deadlineMs(): number {
+    return this.options.deadlineMs();
+  }
+
+  renderStored(messageId: string): APIMessage | undefined {
+    const record = this.actions.state.message(messageId);
+    return record ? this.actions.state.renderMessage(record) : undefined;
+  }
+
+  submitModalFor(handle: InteractionHandle, modal: APIModalInteractionResponseCallbackData, fields: Record<string, string | string[]>, options: ModalSubmitOptions): InteractionHandle {
+    return this.options.submitModal(handle, modal, fields, options);
+  }
+
+  // ------------------------------------------------------------------ callback
+
+  /** POST /interactions/:id/:token/callback */
+  callback(
+    id: string,
+    token: string,
+    body: Record<string, unknown>,
+    files: UploadedFile[],
+    withResponse: boolean,
+  ): { status: number; body?: unknown } {
+    const handle = this.byId.get(id);
+    if (!handle || handle.token !== token) throw Errors.unknownInteraction();
+    const type = Number(body['type']) as InteractionResponseType;
+    const now = Date.now();
+    const reject = (error: Error & { code?: number }): never => {
+      handle.rejectedCallbacks.push({ type, code: error.code ?? 0, at: now });
+      throw error;
+    };
+    if (now - handle.dispatchedAt > this.options.deadlineMs()) reject(Errors.unknownInteraction());
+    if (handle.acknowledged) reject(Errors.alreadyAcknowledged());
+    const data = isRecord(body['data']) ? body['data'] : undefined;
+    try {
+      this.validateCallback(handle, type, data, files.length);
+    } catch (error) {
+      reject(error as Error & { code?: number });
+    }
+    const record: InteractionCallbackRecord = { type, data, files, at: now, latencyMs: now - handle.dispatchedAt };
+    handle.callbacks.push(record);
+    const message = this.applyCallback(handle, record);
+
+    if (!withResponse) return { status: 204 };
+    const rendered = message ? this.actions.state.renderMessage(message) : undefined;
+    const result: RESTPostAPIInteractionCallbackWithResponseResult = { interaction: { id: handle.id, type: handle.payload.type } };
+    if (message) {
+      result.interaction.response_message_id = message.message.id;
+      result.interaction.response_message_loading = ((message.message.flags ?? 0) & MessageFlags.Loading) !== 0;
+      result.interaction.response_message_ephemeral = message.ephemeral;
+    }
+    if (type !== InteractionResponseType.Pong) {
+      result.resource = { type };
+      if (rendered && (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage)) {
+        result.resource.message = rendered;
+      }
+    }
+    return { status: 200, body: result };
+  }
+
+  private validateCallback(handle: InteractionHandle, type: InteractionResponseType, data: Record<string, unknown> | undefined, fileCount: number): void {
+    const kind = handle.payload.type;
+    const fromComponent = handle.context.sourceMessageId !== undefined;
+    const invalidType = (): never => {
+      throw Errors.invalidForm('type', 'Interaction response type is invalid for this interaction.', 'INTERACTION_RESPONSE_TYPE_INVALID');
+    };
+    switch (type) {
+      case InteractionResponseType.Pong:
+        if (kind !== InteractionType.Ping) invalidType();
+        return;
+      case InteractionResponseType.ChannelMessageWithSource:
+        if (kind === InteractionType.ApplicationCommandAutocomplete || kind === InteractionType.Ping) invalidType();
+        if (!data) throw Errors.invalidForm('data', 'This field is required', 'BASE_TYPE_REQUIRED');
+        validateMessageData(data, true, fileCount);
+        return;
+      case InteractionResponseType.DeferredChannelMessageWithSource:
+        if (kind === InteractionType.ApplicationCommandAutocomplete || kind === InteractionType.Ping) invalidType();
+        return;
+      case InteractionResponseType.DeferredMessageUpdate:
+      case InteractionResponseType.UpdateMessage:
+        if (!fromComponent) invalidType();
+        if (data) validateMessageData(data, false);
+        return;
+      case InteractionResponseType.ApplicationCommandAutocompleteResult: {
+        if (kind !== InteractionType.ApplicationCommandAutocomplete) invalidType();
+        const choices = data?.['choices'];
+        if (choices !== undefined && (!Array.isArray(choices) || choices.length > 25)) {
+          throw Errors.invalidForm('data.choices', 'Must be 25 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+        }
+        return;
+      }
+      case InteractionResponseType.Modal: {
+        if (kind === InteractionType.ModalSubmit || kind === InteractionType.ApplicationCommandAutocomplete || kind === InteractionType.Ping) invalidType();
+        const customId = optString(data?.['custom_id']);
+        const title = optString(data?.['title']);
+        const components = data?.['components'];
+        if (!customId || customId.length > 100) throw Errors.invalidForm('data.custom_id', 'Must be between 1 and 100 in length.', 'BASE_TYPE_BAD_LENGTH');
+        if (!title || title.length > 45) throw Errors.invalidForm('data.title', 'Must be between 1 and 45 in length.', 'BASE_TYPE_BAD_LENGTH');
+        if (!Array.isArray(components) || components.length < 1 || components.length > 5) {
+          throw Errors.invalidForm('data.components', 'Must be between 1 and 5 in length.', 'BASE_TYPE_BAD_LENGTH');
+        }
+        return;
+      }
+      case InteractionResponseType.PremiumRequired:
+      case InteractionResponseType.LaunchActivity:
+        if (kind === InteractionType.ApplicationCommandAutocomplete || kind === InteractionType.ModalSubmit) invalidType();
+        return;
+      default:
+        invalidType();
+    }
+  }
+
+  /** Carries out an accepted callback; returns the message it created or changed, if any. */
+  private applyCallback(handle: InteractionHandle, cb: InteractionCallbackRecord): MessageRecord | undefined {
+    const data = cb.data ?? {};
+    switch (cb.type) {
+      case InteractionResponseType.ChannelMessageWithSource: {
+        const record = this.createResponseMessage(handle, data, cb.files, (Number(data['flags']) || 0) & REPLY_FLAGS);
+        handle.originalId = record.message.id;
+        this.answer(handle, cb.type, 'callback', record, data, cb.files);
+        return record;
+      }
+      case InteractionResponseType.DeferredChannelMessageWithSource: {
+        const flags = ((Number(data['flags']) || 0) & MessageFlags.Ephemeral) | MessageFlags.Loading;
+        const record = this.createResponseMessage(handle, {}, [], flags);
+        handle.originalId = record.message.id;
+        handle.loading = true;
+        return record;
+      }
+      case InteractionResponseType.DeferredMessageUpdate:
+        handle.originalId = handle.context.sourceMessageId;
+        return undefined;
+      case InteractionResponseType.UpdateMessage: {
+        handle.originalId = handle.context.sourceMessageId;
+        const record = handle.originalId ? this.actions.state.message(handle.originalId) : undefined;
+        if (record) this.editFromBody(record, data, cb.files);
+        this.answer(handle, cb.type, 'callback', record, data, cb.files);
+        return record;
+      }
+      default:
+        this.answer(handle, cb.type, 'callback', undefined, data, cb.files);
+        return undefined;
+    }
+  }
+
+  private createResponseMessage(handle: InteractionHandle, data: Record<string, unknown>, files: UploadedFile[], flags: number): MessageRecord {
+    const ctx = handle.context;
+    const input = this.messageInput(ctx.channelId, data, files);
+    const source = ctx.sourceMessageId ? this.actions.state.message(ctx.sourceMessageId) : undefined;
+    const type =
+      handle.payload.type === InteractionType.ApplicationCommand
+        ? ctx.commandType === ApplicationCommandType.ChatInput
+          ? MessageType.ChatInputCommand
+          : MessageType.ContextMenuCommand
+        : source
+          ? MessageType.Reply
+          : MessageType.Default;
+    return this.actions.createMessage({
+      ...input,
+      flags,
+      channelId: ctx.channelId,
+      authorId: this.actions.state.botUser.id,
+      type,
+      ...(type === MessageType.Reply && source
+        ? { reference: { type: MessageReferenceType.Default, message_id: source.message.id, channel_id: source.message.channel_id, ...(source.guildId ? { guild_id: source.guildId } : {}) } }
+        : {}),
+      interaction: {
+        id: handle.id,
+        type: handle.payload.type,
+        name: ctx.commandName,
+        userId: ctx.userId,
+        ...(handle.payload.type === InteractionType.MessageComponent && ctx.sourceMessageId ? { interactedMessageId: ctx.sourceMessageId } : {}),
+      },
+      applicationId: this.actions.state.appId,
+      webhookId: this.actions.state.appId,
+      ephemeral: (flags & MessageFlags.Ephemeral) !== 0,
+    });
+  }
+
+  private answer(handle: InteractionHandle, type: InteractionResponseType, via: InteractionReply['via'], record: MessageRecord | undefined, data: Record<string, unknown>, files: UploadedFile[]): void {
+    const message = record ? this.actions.state.renderMessage(record) : undefined;
+    const isModal = type === InteractionResponseType.Modal;
+    const isChoices = type === InteractionResponseType.ApplicationCommandAutocompleteResult;
+    handle.answers.push({
+      type,
+      via,
+      content: message ? message.content : optString(data['content']),
+      embeds: message ? message.embeds : ((data['embeds'] as APIEmbed[] | undefined) ?? []),
+      components: message ? (message.components ?? []) : ((data['components'] as unknown[] | undefined) ?? []),
+      flags: message ? (message.flags ?? 0) : Number(data['flags']) || 0,
+      ephemeral: message ? ((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0 : ((Number(data['flags']) || 0) & MessageFlags.Ephemeral) !== 0,
+      message,
+      data,
+      files,
+      modal: isModal ? (data as unknown as APIModalInteractionResponseCallbackData) : undefined,
+      choices: isChoices ? ((data['choices'] as APIApplicationCommandOptionChoice[] | undefined) ?? []) : undefined,
+    });
+  }
+
+  // ------------------------------------------------------------------ webhook
+
+  /** The interaction behind a webhook token (404 Unknown Webhook if none, or before the interaction is acknowledged). */
+  private webhookHandle(appId: string, token: string): InteractionHandle {
+    const handle = this.byToken.get(token);
+    if (!handle || appId !== this.actions.state.appId || !handle.acknowledged) throw Errors.unknownWebhook();
+    return handle;
+  }
+
+  private webhookMessage(handle: InteractionHandle, messageId: string): MessageRecord {
+    const id = messageId === '@original' ? handle.originalId : messageId;
+    if (!id || (messageId !== '@original' && id !== handle.originalId && !handle.followUpIds.includes(id))) throw Errors.unknownMessage();
+    const record = this.actions.state.message(id);
+    if (!record) throw Errors.unknownMessage();
+    return record;
+  }
+
+  getMessage(appId: string, token: string, messageId: string): APIMessage {
+    const handle = this.webhookHandle(appId, token);
+    return this.actions.state.renderMessage(this.webhookMessage(handle, messageId));
+  }
+
+  editMessage(appId: string, token: string, messageId: string, body: Record<string, unknown>, files: UploadedFile[]): APIMessage {
+    const handle = this.webhookHandle(appId, token);
+    const record = this.webhookMessage(handle, messageId);
+    const isOriginal = record.message.id === handle.originalId;
+    const wasLoading = isOriginal && handle.loading;
+    validateMessageData(body, false, files.length);
+    this.editFromBody(record, body, files, wasLoading);
+    if (wasLoading) handle.loading = false;
+    const firstAnswerPending = handle.answers.length === 0;
+    if (isOriginal && firstAnswerPending) this.answer(handle, handle.responseType ?? InteractionResponseType.ChannelMessageWithSource, 'edit-original', record, body, files);
+    return this.actions.state.renderMessage(record);
+  }
+
+  deleteMessage(appId: string, token: string, messageId: string): void {
+    const handle = this.webhookHandle(appId, token);
+    const record = this.webhookMessage(handle, messageId);
+    this.actions.deleteMessage(record);
+  }
+
+  /** POST /webhooks/:app/:token — a follow-up (or, right after a defer, the deferred message's content). */
+  followUp(appId: string, token: string, body: Record<string, unknown>, files: UploadedFile[]): APIMessage {
+    const handle = this.webhookHandle(appId, token);
+    validateMessageData(body, true, files.length);
+    if (handle.loading && handle.originalId) {
+      // Discord: a follow-up right after DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE edits the loading message instead
+      // (keeping the defer's ephemeral state).
+      const record = this.webhookMessage(handle, '@original');
+      this.editFromBody(record, { ...body, flags: undefined }, files, true);
+      handle.loading = false;
+      if (handle.answers.length === 0) this.answer(handle, handle.responseType ?? InteractionResponseType.DeferredChannelMessageWithSource, 'follow-up', record, body, files);
+      return this.actions.state.renderMessage(record);
+    }
+    const flags = (Number(body['flags']) || 0) & REPLY_FLAGS;
+    const record = this.createResponseMessage(handle, body, files, flags);
+    handle.followUpIds.push(record.message.id);
+    if (handle.answers.length === 0) this.answer(handle, handle.responseType ?? InteractionResponseType.ChannelMessageWithSource, 'follow-up', record, body, files);
+    return this.actions.state.renderMessage(record);
+  }
+
+  private messageInput(channelId: string, data: Record<string, unknown>, files: UploadedFile[]): MessageInput {
+    const input: MessageInput = {};
+    const content = optString(data['content']);
+    if (content !== undefined) input.content = content;
+    if (Array.isArray(data['embeds'])) input.embeds = data['embeds'] as APIEmbed[];
+    if (Array.isArray(data['components'])) input.components = data['components'];
+    if (data['tts'] === true) input.tts = true;
+    if (isRecord(data['allowed_mentions'])) input.allowedMentions = data['allowed_mentions'];
+    if (isRecord(data['poll'])) input.poll = this.actions.buildPoll(data['poll']);
+    if (files.length > 0) input.attachments = this.actions.buildAttachments(channelId, files, data['attachments']);
+    return input;
+  }
+
+  /** Applies an edit body (content/embeds/components/attachments/flags) to a message. */
+  editFromBody(record: MessageRecord, body: Record<string, unknown>, files: UploadedFile[], clearLoading = false): void {
+    const patch = this.messageInput(record.message.channel_id, body, files);
+    if (body['content'] === null) patch.content = '';
+    if (body['embeds'] === null) patch.embeds = [];
+    if (body['components'] === null) patch.components = [];
+    const flags = body['flags'];
+    if (typeof flags === 'number') patch.flags = flags;
+    const kept = Array.isArray(body['attachments'])
+      ? body['attachments'].filter(isRecord).map((a) => String(a['id'])).filter((id) => record.message.attachments.some((att) => att.id === id))
+      : undefined;
+    this.actions.editMessage(record, { ...patch, ...(kept !== undefined ? { keepAttachmentIds: kept } : {}), clearLoading });
+  }
+}
+
+/** Discord's checks on a message body: non-empty (when creating) and content length. */
+export function validateMessageData(data: Record<string, unknown>, creating: boolean, fileCount = 0): void {
+  const content = data['content'];
+  if (typeof content === 'string' && content.length > 2000) {
+    throw Errors.invalidForm('content', 'Must be 2000 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+  }
+  const embeds = data['embeds'];
+  if (Array.isArray(embeds) && embeds.length > 10) throw Errors.invalidForm('embeds', 'Must be 10 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+  const components = data['components'];
+  if (Array.isArray(components) && components.length > 40) throw Errors.invalidForm('components', 'Must be 40 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+  if (!creating) return;
+  const hasContent = typeof content === 'string' && content.length > 0;
+  const hasEmbeds = Array.isArray(embeds) && embeds.length > 0;
+  const hasComponents = Array.isArray(components) && components.length > 0;
+  const hasAttachments = fileCount > 0 || (Array.isArray(data['attachments']) && data['attachments'].length > 0);
+  const hasPoll = isRecord(data['poll']);
+  const hasStickers = Array.isArray(data['sticker_ids']) && data['sticker_ids'].length > 0;
+  if (!hasContent && !hasEmbeds && !hasComponents && !hasAttachments && !hasPoll && !hasStickers) throw Errors.emptyMessage();
+}
+

@@ -168,15 +168,17 @@ export class Router {
 
 /** Answers ephemerally whatever state the interaction is in (fresh, deferred or replied). */
 export async function replyEphemeral(interaction: RepliableInteraction, content: string): Promise<void> {
-  if (interaction.deferred && !interaction.replied) {
-    // The answer replaces the "thinking…" message, so it is only as private as the defer was:
-    // Discord can neither make it ephemeral nor take a follow-up once it is deleted. Handlers
-    // that can fail after deferring therefore defer ephemerally.
-    await interaction.editReply({ content, embeds: [], components: [], files: [] });
-  } else if (interaction.replied || interaction.deferred) {
-    await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
-  } else {
+  if (!interaction.deferred && !interaction.replied) {
     await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+  } else if (interaction.deferred && !interaction.replied && interaction.ephemeral !== null) {
+    // After deferReply the answer replaces the "thinking…" message, so it is only as private
+    // as the defer was: Discord can neither make it ephemeral nor take a follow-up once that
+    // message is deleted. Handlers that can fail after deferring therefore defer ephemerally.
+    await interaction.editReply({ content, embeds: [], components: [], files: [] });
+  } else {
+    // Replied, or deferUpdate (ephemeral stays null): @original is the message the component
+    // sits on, which must be left alone, so the answer is a new ephemeral follow-up.
+    await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
   }
 }
 

@@ -40,6 +40,7 @@ const probe: FeatureFactory = () => ({
                 { type: ComponentType.Button, style: ButtonStyle.Primary, label: 'tampered', custom_id: 'v1:echo:abc' },
                 { type: ComponentType.Button, style: ButtonStyle.Primary, label: 'unknown', custom_id: encodeCustomId('nope', 1) },
                 { type: ComponentType.Button, style: ButtonStyle.Primary, label: 'foreign', custom_id: 'someone-elses-button' },
+                { type: ComponentType.Button, style: ButtonStyle.Danger, label: 'crash', custom_id: encodeCustomId('crash-after-update') },
               ],
             },
           ],
@@ -47,6 +48,13 @@ const probe: FeatureFactory = () => ({
       },
     },
     components: {
+      'crash-after-update': componentRoute({
+        args: z.tuple([]),
+        async handle(interaction) {
+          await interaction.deferUpdate();
+          throw new Error('failed after deferUpdate');
+        },
+      }),
       echo: componentRoute({
         args: z.tuple([idArg.int]),
         handle: (interaction, [n]) => interaction.reply({ content: `echo ${n}`, flags: MessageFlags.Ephemeral }),
@@ -204,6 +212,20 @@ describe('the error boundary', () => {
       expect(reply.content).toMatch(/no longer valid/);
     }
     expect(bot.errors).toEqual([]);
+  });
+
+  it('answers a crash after deferUpdate with an ephemeral follow-up and leaves the message alone', async () => {
+    bot = await startWithProbe();
+    const { ids, fake } = bot;
+    const posted = await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'probe', options: { what: 'buttons' } }).reply();
+    const message = { channelId: ids.general, messageId: posted.message!.id };
+    const reply = await fake.click({ userId: ids.bob, message, customId: encodeCustomId('crash-after-update') }).reply();
+    expect(reply.via).toBe('follow-up');
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/something went wrong on my side/);
+    const after = fake.message(ids.general, posted.message!.id);
+    expect(after?.content).toBe('buttons');
+    expect(after?.components).toHaveLength(1);
   });
 
   it('answers a command it does not know', async () => {

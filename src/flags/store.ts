@@ -1,0 +1,376 @@
+// Flags, review cases, their events and flag blocks in SQLite.
+import type { Selectable } from 'kysely';
+import type { Executor } from '../db/schema.js';
+import type { FlagCaseTable } from '../db/tables/flags.js';
+import {
+  allowedFrom,
+  dailyWindowStart,
+  flagVerdict,
+  type CaseAction,
+  type CaseOutcome,
+  type CaseStatus,
+  type FlagReason,
+  type FlagSource,
+  type IgnoreReason,
+} from './flags.js';
+
+export interface FlagInput {
+  guildId: string;
+  channelId: string;
+  messageId: string;
+  userId: string;
+  source: FlagSource;
+  authorId: string | null;
+  flaggerIsBot: boolean;
+  reason: FlagReason | null;
+  details: string | null;
+}
+
+export interface FlagLimits {
+  dailyLimit: number;
+  maxAgeHours: number;
+}
+
+/** new: a flag that counts now; unchanged: already counted (a replay); ignored: does not count. */
+export type RecordResult = { kind: 'new' } | { kind: 'unchanged' } | { kind: 'ignored'; reason: IgnoreReason };
+
+/**
+ * Records one flag, applying the guards. Idempotent: the key is (message, member, source), so a
+ * replayed reaction changes nothing and a reaction re-added after removal revives its row.
+ * Run it inside a transaction so the limit check and the insert see the same state.
+ */
+export async function recordFlag(db: Executor, flag: FlagInput, limits: FlagLimits, now: number): Promise<RecordResult> {
+  const existing = await db
+    .selectFrom('flags')
+    .select(['withdrawn_at'])
+    .where('message_id', '=', flag.messageId)
+    .where('user_id', '=', flag.userId)
+    .where('source', '=', flag.source)
+    .executeTakeFirst();
+  const blocked = await isBlocked(db, flag.guildId, flag.userId);
+  if (existing && existing.withdrawn_at === null) {
+    if (blocked) return { kind: 'ignored', reason: 'blocked' };
+    if (flag.source === 'command') {
+      // A second context-menu flag updates the reason; it is still one flag.
+      await db
+        .updateTable('flags')
+        .set({ reason: flag.reason, details: flag.details })
+        .where('message_id', '=', flag.messageId)
+        .where('user_id', '=', flag.userId)
+        .where('source', '=', flag.source)
+        .execute();
+    }
+    return { kind: 'unchanged' };
+  }
+  const lastDay = existing
+    ? 0 // reviving one's own withdrawn flag is not a new flag for the limit
+    : Number(
+        (
+          await db
+            .selectFrom('flags')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('guild_id', '=', flag.guildId)
+            .where('user_id', '=', flag.userId)
+            .where('flagged_at', '>', dailyWindowStart(now))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+  const verdict = flagVerdict({
+    flaggerId: flag.userId,
+    authorId: flag.authorId,
+    flaggerIsBot: flag.flaggerIsBot,
+    blocked,
+    flagsLastDay: lastDay,
+    dailyLimit: limits.dailyLimit,
+    messageId: flag.messageId,
+    maxAgeHours: limits.maxAgeHours,
+    now,
+  });
+  if (!verdict.counts) return { kind: 'ignored', reason: verdict.reason };
+  if (existing) {
+    await db
+      .updateTable('flags')
+      .set({ withdrawn_at: null, reason: flag.reason, details: flag.details })
+      .where('message_id', '=', flag.messageId)
+      .where('user_id', '=', flag.userId)
+      .where('source', '=', flag.source)
+      .execute();
+  } else {
+    await db
+      .insertInto('flags')
+      .values({
+        guild_id: flag.guildId,
+        channel_id: flag.channelId,
+        message_id: flag.messageId,
+        user_id: flag.userId,
+        source: flag.source,
+        author_id: flag.authorId,
+        reason: flag.reason,
+        details: flag.details,
+        flagged_at: now,
+        withdrawn_at: null,
+      })
+      .onConflict((oc) => oc.columns(['message_id', 'user_id', 'source']).doNothing())
+      .execute();
+  }
+  return { kind: 'new' };
+}
+
+/** Removing the reaction withdraws the reaction flag; true when something changed. */
+export async function withdrawReactionFlags(db: Executor, messageId: string, userId: string | null, now: number): Promise<boolean> {
+  let q = db
+    .updateTable('flags')
+    .set({ withdrawn_at: now })
+    .where('message_id', '=', messageId)
+    .where('source', '=', 'reaction')
+    .where('withdrawn_at', 'is', null);
+  if (userId !== null) q = q.where('user_id', '=', userId);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export interface Flagger {
+  userId: string;
+  sources: FlagSource[];
+  reason: FlagReason | null;
+  details: string | null;
+  firstAt: number;
+}
+
+/** The members whose flags on a message count now (not withdrawn, not blocked), first flagger first. */
+export async function countedFlaggers(db: Executor, guildId: string, messageId: string): Promise<Flagger[]> {
+  const rows = await db
+    .selectFrom('flags as f')
+    .select(['f.user_id', 'f.source', 'f.reason', 'f.details', 'f.flagged_at'])
+    .where('f.message_id', '=', messageId)
+    .where('f.guild_id', '=', guildId)
+    .where('f.withdrawn_at', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('flag_blocks as b').select('b.user_id').whereRef('b.guild_id', '=', 'f.guild_id').whereRef('b.user_id', '=', 'f.user_id'))),
+    )
+    .orderBy('f.flagged_at')
+    .orderBy('f.user_id')
+    .execute();
+  const by = new Map<string, Flagger>();
+  for (const r of rows) {
+    const f = by.get(r.user_id) ?? { userId: r.user_id, sources: [], reason: null, details: null, firstAt: r.flagged_at };
+    f.sources.push(r.source as FlagSource);
+    if (r.reason) {
+      f.reason = r.reason as FlagReason;
+      f.details = r.details;
+    }
+    by.set(r.user_id, f);
+  }
+  return [...by.values()];
+}
+
+/** Reaction flaggers recorded for a message and not withdrawn (for start-up reconciliation). */
+export async function activeReactionFlaggers(db: Executor, messageId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('flags')
+    .select('user_id')
+    .where('message_id', '=', messageId)
+    .where('source', '=', 'reaction')
+    .where('withdrawn_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+// ---------------------------------------------------------------- cases
+
+export interface FlagCase {
+  id: number;
+  guildId: string;
+  channelId: string;
+  messageId: string;
+  authorId: string | null;
+  excerpt: string | null;
+  status: CaseStatus;
+  outcome: CaseOutcome | null;
+  openedAt: number;
+  openedBy: string | null;
+  claimedBy: string | null;
+  claimedAt: number | null;
+  closedBy: string | null;
+  closedAt: number | null;
+  reviewChannelId: string | null;
+  reviewMessageId: string | null;
+  note: string | null;
+}
+
+function toCase(r: Selectable<FlagCaseTable>): FlagCase {
+  return {
+    id: r.id,
+    guildId: r.guild_id,
+    channelId: r.channel_id,
+    messageId: r.message_id,
+    authorId: r.author_id,
+    excerpt: r.excerpt,
+    status: r.status as CaseStatus,
+    outcome: r.outcome as CaseOutcome | null,
+    openedAt: r.opened_at,
+    openedBy: r.opened_by,
+    claimedBy: r.claimed_by,
+    claimedAt: r.claimed_at,
+    closedBy: r.closed_by,
+    closedAt: r.closed_at,
+    reviewChannelId: r.review_channel_id,
+    reviewMessageId: r.review_message_id,
+    note: r.note,
+  };
+}
+
+export interface OpenCaseInput {
+  guildId: string;
+  channelId: string;
+  messageId: string;
+  authorId: string | null;
+  excerpt: string | null;
+  openedBy: string | null;
+}
+
+/** Opens the message's case; null when it already has one (one case per message). */
+export async function openCase(db: Executor, input: OpenCaseInput, now: number): Promise<FlagCase | null> {
+  const row = await db
+    .insertInto('flag_cases')
+    .values({
+      guild_id: input.guildId,
+      channel_id: input.channelId,
+      message_id: input.messageId,
+      author_id: input.authorId,
+      excerpt: input.excerpt,
+      status: 'open',
+      outcome: null,
+      opened_at: now,
+      opened_by: input.openedBy,
+      claimed_by: null,
+      claimed_at: null,
+      closed_by: null,
+      closed_at: null,
+      review_channel_id: null,
+      review_message_id: null,
+      note: null,
+    })
+    .onConflict((oc) => oc.column('message_id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) return null;
+  await addCaseEvent(db, row.id, now, input.openedBy, 'opened', null);
+  return toCase(row);
+}
+
+export async function getCase(db: Executor, id: number): Promise<FlagCase | undefined> {
+  const row = await db.selectFrom('flag_cases').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toCase(row) : undefined;
+}
+
+export async function getCaseByMessage(db: Executor, messageId: string): Promise<FlagCase | undefined> {
+  const row = await db.selectFrom('flag_cases').selectAll().where('message_id', '=', messageId).executeTakeFirst();
+  return row ? toCase(row) : undefined;
+}
+
+/** Open and claimed cases, oldest first. */
+export async function listOpenCases(db: Executor, guildId: string | null, limit: number): Promise<FlagCase[]> {
+  let q = db.selectFrom('flag_cases').selectAll().where('status', 'in', ['open', 'claimed']);
+  if (guildId !== null) q = q.where('guild_id', '=', guildId);
+  const rows = await q.orderBy('opened_at').orderBy('id').limit(limit).execute();
+  return rows.map(toCase);
+}
+
+export async function countOpenCases(db: Executor, guildId: string): Promise<number> {
+  const row = await db
+    .selectFrom('flag_cases')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('guild_id', '=', guildId)
+    .where('status', 'in', ['open', 'claimed'])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function setReviewMessage(db: Executor, id: number, channelId: string, messageId: string): Promise<void> {
+  await db.updateTable('flag_cases').set({ review_channel_id: channelId, review_message_id: messageId }).where('id', '=', id).execute();
+}
+
+/** Keeps the first excerpt a case gets; never overwrites one. */
+export async function setExcerptIfMissing(db: Executor, id: number, text: string): Promise<boolean> {
+  const r = await db.updateTable('flag_cases').set({ excerpt: text }).where('id', '=', id).where('excerpt', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function setCaseNote(db: Executor, id: number, note: string | null): Promise<void> {
+  await db.updateTable('flag_cases').set({ note }).where('id', '=', id).execute();
+}
+
+/**
+ * The atomic step of a review: applies the action only if the case is still in a status it may
+ * come from (UPDATE … WHERE status IN …). Exactly one of two concurrent callers gets true.
+ */
+export async function applyCaseAction(
+  db: Executor,
+  id: number,
+  action: CaseAction,
+  outcome: CaseOutcome | null,
+  actorId: string,
+  now: number,
+): Promise<boolean> {
+  const from = allowedFrom(action);
+  const q =
+    action === 'claim'
+      ? db.updateTable('flag_cases').set({ status: 'claimed', claimed_by: actorId, claimed_at: now })
+      : db.updateTable('flag_cases').set({ status: 'closed', outcome, closed_by: actorId, closed_at: now });
+  const r = await q.where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+  const applied = Number(r.numUpdatedRows) > 0;
+  if (applied) await addCaseEvent(db, id, now, actorId, action === 'claim' ? 'claimed' : (outcome ?? 'closed'), null);
+  return applied;
+}
+
+/** Undoes a close whose Discord action failed, back to the status it came from. */
+export async function reopenCase(db: Executor, id: number, actorId: string, previous: FlagCase, now: number, why: string): Promise<void> {
+  await db
+    .updateTable('flag_cases')
+    .set({ status: previous.status, outcome: null, closed_by: null, closed_at: null })
+    .where('id', '=', id)
+    .where('status', '=', 'closed')
+    .where('closed_by', '=', actorId)
+    .execute();
+  await addCaseEvent(db, id, now, actorId, 'action_failed', why.slice(0, 200));
+}
+
+export async function addCaseEvent(db: Executor, caseId: number, at: number, actorId: string | null, kind: string, detail: string | null): Promise<void> {
+  await db.insertInto('flag_case_events').values({ case_id: caseId, at, actor_id: actorId, kind, detail }).execute();
+}
+
+export interface CaseEvent {
+  at: number;
+  actorId: string | null;
+  kind: string;
+  detail: string | null;
+}
+
+export async function caseEvents(db: Executor, caseId: number): Promise<CaseEvent[]> {
+  const rows = await db.selectFrom('flag_case_events').selectAll().where('case_id', '=', caseId).orderBy('at').orderBy('id').execute();
+  return rows.map((r) => ({ at: r.at, actorId: r.actor_id, kind: r.kind, detail: r.detail }));
+}
+
+// ---------------------------------------------------------------- blocks
+
+export async function isBlocked(db: Executor, guildId: string, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('flag_blocks').select('user_id').where('guild_id', '=', guildId).where('user_id', '=', userId).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** True when the member was not blocked before. */
+export async function blockFlagger(db: Executor, guildId: string, userId: string, by: string, now: number): Promise<boolean> {
+  const r = await db
+    .insertInto('flag_blocks')
+    .values({ guild_id: guildId, user_id: userId, blocked_by: by, blocked_at: now })
+    .onConflict((oc) => oc.columns(['guild_id', 'user_id']).doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** True when the member was blocked. */
+export async function unblockFlagger(db: Executor, guildId: string, userId: string): Promise<boolean> {
+  const r = await db.deleteFrom('flag_blocks').where('guild_id', '=', guildId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

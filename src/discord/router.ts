@@ -184,6 +184,7 @@ export async function replyEphemeral(interaction: RepliableInteraction, content:
 
 function describe(interaction: Interaction): string {
   if (interaction.isCommand() || interaction.isAutocomplete()) return `command:${interaction.commandName}`;
-  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return `custom:${interaction.customId.slice(0, 40)}`;
+  // Only the kind: a custom_id's arguments can say what a member chose (an anonymous vote).
+  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return `custom:${decodeCustomId(interaction.customId)?.kind ?? 'unknown'}`;
   return 'other';
 }

@@ -2,9 +2,10 @@
 import type { RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { flagMessageCommand } from './flag-message.js';
 import { flagsCommand } from './flags.js';
+import { pollCommand } from './poll.js';
 import { pulseCommand } from './pulse.js';
 import { settingsCommand } from './settings.js';
 
 // Each definition is checked against Discord's type in its own file (`satisfies`); the cast
 // only drops `as const`'s readonly marks, which the REST body type does not accept.
-export const commands = [pulseCommand, settingsCommand, flagsCommand, flagMessageCommand] as unknown as RESTPutAPIApplicationCommandsJSONBody;
+export const commands = [pulseCommand, settingsCommand, flagsCommand, flagMessageCommand, pollCommand] as unknown as RESTPutAPIApplicationCommandsJSONBody;

@@ -1,0 +1,245 @@
+// /poll's subcommands and the poll-id autocomplete.
+import {
+  AttachmentBuilder,
+  ChannelType,
+  MessageFlags,
+  PermissionFlagsBits,
+  RESTJSONErrorCodes,
+  Routes as Api,
+  escapeMarkdown,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type GuildBasedChannel,
+  type GuildMember,
+  type SendableChannels,
+} from 'discord.js';
+import { UserError } from '../discord/errors.js';
+import type { Routes } from '../discord/router.js';
+import { isStaff } from '../discord/staff.js';
+import { getSettings } from '../settings/store.js';
+import type { PollService } from './discord.js';
+import { isCode } from './discord.js';
+import { pollLink, pollMessage, resultsEmbed } from './discord-render.js';
+import { formatDuration, nativePlan, parseCreateOptions, toCsv, type Poll } from './poll.js';
+import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots, setPollMessage } from './store.js';
+
+type Command = ChatInputCommandInteraction;
+
+async function staffOf(service: PollService, interaction: Command | AutocompleteInteraction): Promise<boolean> {
+  const settings = await getSettings(service.db, interaction.guildId!);
+  return isStaff(interaction, settings.staffRoleId);
+}
+
+/** Whether the member may see the poll at all: staff, its author, or members who see its channel. */
+function canSee(interaction: Command | AutocompleteInteraction, poll: Poll, staff: boolean): boolean {
+  if (staff || poll.authorId === interaction.user.id) return true;
+  const channel = interaction.guild?.channels.cache.get(poll.channelId);
+  const member = interaction.member;
+  // Without a cached channel and member, only the channel the command runs in is known to be visible.
+  if (!channel || !member || Array.isArray(member.roles)) return poll.channelId === interaction.channelId;
+  return channel.permissionsFor(member as GuildMember)?.has(PermissionFlagsBits.ViewChannel) ?? false;
+}
+
+async function pollFor(service: PollService, interaction: Command): Promise<{ poll: Poll; staff: boolean }> {
+  const id = interaction.options.getInteger('poll', true);
+  const poll = await getPoll(service.db, id);
+  const staff = await staffOf(service, interaction);
+  if (!poll || poll.guildId !== interaction.guildId || !canSee(interaction, poll, staff)) {
+    throw new UserError(`There is no poll #${id} in this server. Start typing in the \`poll\` option to pick one.`);
+  }
+  return { poll, staff };
+}
+
+function requireManager(interaction: Command, poll: Poll, staff: boolean): void {
+  if (!staff && poll.authorId !== interaction.user.id) throw new UserError('Only the poll’s author and staff (Manage Server or the staff role) can do that.');
+}
+
+/** The channel to post in, checked against the bot's own permissions there. */
+function targetChannel(interaction: Command, native: boolean): GuildBasedChannel & SendableChannels {
+  const chosen = interaction.options.getChannel('channel');
+  const id = chosen?.id ?? interaction.channelId;
+  const channel = interaction.guild?.channels.cache.get(id);
+  const me = interaction.guild?.members.me;
+  if (!channel || !me) throw new UserError(`I can't see <#${id}>. Give me access to it, or pick another channel.`);
+  if (!channel.isTextBased() || !channel.isSendable() || channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice) {
+    throw new UserError(`I can only post polls in text or announcement channels, and <#${id}> is not one.`);
+  }
+  const perms = channel.permissionsFor(me);
+  const needed: Array<[bigint, string]> = [
+    [PermissionFlagsBits.ViewChannel, 'View Channel'],
+    [PermissionFlagsBits.SendMessages, 'Send Messages'],
+    native ? [PermissionFlagsBits.SendPolls, 'Create Polls'] : [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+  ];
+  const missing = needed.filter(([flag]) => !perms?.has(flag)).map(([, name]) => name);
+  if (missing.length) throw new UserError(`I can't post in <#${id}>: I need ${missing.join(', ')} there. Ask an admin, or pick another channel.`);
+  return channel;
+}
+
+async function create(service: PollService, interaction: Command): Promise<void> {
+  const o = interaction.options;
+  const role = o.getRole('role');
+  const parsed = parseCreateOptions({
+    question: o.getString('question', true),
+    choices: o.getString('choices', true),
+    multiple: o.getBoolean('multiple'),
+    maxChoices: o.getInteger('max_choices'),
+    anonymous: o.getBoolean('anonymous'),
+    hideResults: o.getBoolean('hide_results'),
+    duration: o.getString('duration'),
+    roleId: role?.id ?? null,
+    native: o.getBoolean('native'),
+  });
+  if (!parsed.ok) throw new UserError(parsed.error);
+  const spec = parsed.value;
+  if (role) {
+    if (role.id === interaction.guildId) spec.roleId = null; // @everyone: anyone may vote
+    else if (!interaction.guild?.roles.cache.has(role.id)) throw new UserError(`I can't see the role <@&${role.id}>, so I couldn't check who has it. Pick another role.`);
+  }
+  const native = o.getBoolean('native') ?? false;
+  const channel = targetChannel(interaction, native);
+
+  if (native) {
+    const { plan, problems } = nativePlan(spec);
+    if (problems.length) {
+      throw new UserError(
+        `A native Discord poll can't do everything you asked:\n${problems.map((p) => `• ${p}`).join('\n')}\nChange those options, or leave out \`native\` to post a Pulse poll, which can.`,
+      );
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const message = await channel.send({
+      poll: { question: { text: plan.question }, answers: plan.answers.map((text) => ({ text })), duration: plan.durationHours, allowMultiselect: plan.allowMultiselect },
+      allowedMentions: { parse: [] },
+    });
+    service.ctx.logger.info({ guild: interaction.guildId, channel: channel.id, message: message.id }, 'polls.native-posted');
+    await interaction.editReply(`Native poll posted in <#${channel.id}> for ${plan.durationHours} h: ${message.url}\nIts votes are public to members, as in every native poll; Pulse counts them for digests.`);
+    return;
+  }
+
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const poll = await createPoll(service.db, { ...spec, guildId: interaction.guildId!, channelId: channel.id, authorId: interaction.user.id, now: service.ctx.clock.now() });
+  let messageId: string;
+  try {
+    const t = await currentTally(service.db, poll.id);
+    const body = pollMessage(poll, t ?? { counts: [], voters: 0, leaders: [] });
+    const message = await channel.send({ embeds: body.embeds, components: body.components, allowedMentions: { parse: [] } });
+    messageId = message.id;
+  } catch (err) {
+    await deletePoll(service.db, poll.id);
+    throw err;
+  }
+  await setPollMessage(service.db, poll.id, messageId);
+  await service.arm();
+  service.ctx.logger.info({ guild: interaction.guildId, poll: poll.id, anonymous: spec.anonymous }, 'polls.created');
+  const closes = spec.durationMs ? ` It closes in ${formatDuration(spec.durationMs)}.` : ' It stays open until you or staff run `/poll close`.';
+  await interaction.editReply(`Poll #${poll.id} posted in <#${channel.id}>: https://discord.com/channels/${interaction.guildId}/${channel.id}/${messageId}${closes}`);
+}
+
+async function close(service: PollService, interaction: Command): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction);
+  requireManager(interaction, poll, staff);
+  if (poll.status === 'closed') throw new UserError(`Poll #${poll.id} is already closed.`);
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const closedNow = await service.close(poll.id, interaction.user.id);
+  const final = (await getPoll(service.db, poll.id)) ?? poll;
+  const t = await currentTally(service.db, poll.id);
+  await interaction.editReply({
+    content: closedNow ? `Poll #${poll.id} is closed.` : `Poll #${poll.id} was already closed.`,
+    embeds: t ? [resultsEmbed(final, t, true)] : [],
+  });
+}
+
+async function results(service: PollService, interaction: Command): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction);
+  const t = await currentTally(service.db, poll.id);
+  if (!t) throw new UserError('This poll no longer exists.');
+  const reveal = poll.status === 'closed' || !poll.hideResults || staff || poll.authorId === interaction.user.id;
+  await interaction.reply({ embeds: [resultsEmbed(poll, t, reveal)], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+}
+
+async function list(service: PollService, interaction: Command): Promise<void> {
+  const staff = await staffOf(service, interaction);
+  const polls = (await listPolls(service.db, interaction.guildId!, { status: 'open', limit: 100 })).filter((p) => canSee(interaction, p, staff));
+  if (polls.length === 0) {
+    await interaction.reply({ content: 'There are no open polls in this server. Start one with `/poll create`.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const lines = polls.slice(0, 25).map((p) => {
+    const closes = p.closesAt ? `closes <t:${Math.floor(p.closesAt / 1000)}:R>` : 'no deadline';
+    const link = pollLink(p);
+    return `**#${p.id}** ${escapeMarkdown(p.question.slice(0, 100))} · <#${p.channelId}> · ${closes}${link ? ` · [open](${link})` : ''}`;
+  });
+  const more = polls.length > 25 ? `\n…and ${polls.length - 25} more.` : '';
+  await interaction.reply({ content: `**Open polls**\n${lines.join('\n')}${more}`.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+}
+
+async function exportPoll(service: PollService, interaction: Command): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction);
+  if (!staff) throw new UserError('Only staff can export polls: members with Manage Server or the staff role set in `/settings`.');
+  const t = await currentTally(service.db, poll.id);
+  if (!t) throw new UserError('This poll no longer exists.');
+  let csv: string;
+  let note: string;
+  if (poll.anonymous) {
+    // Anonymous polls export counts only: the stored voter keys are never shown to anyone.
+    csv = toCsv(['poll_id', 'choice_number', 'choice', 'votes'], poll.choices.map((c, i) => [poll.id, i + 1, c, t.counts[i] ?? 0]));
+    note = `Poll #${poll.id} is anonymous, so the export has one row per choice with its count (${t.voters} voters), and nothing about who voted.`;
+  } else {
+    const ballots = await pollBallots(service.db, poll.id);
+    csv = toCsv(
+      ['poll_id', 'user_id', 'choice_number', 'choice', 'voted_at_utc'],
+      ballots.map((b) => [poll.id, b.voter, b.choice + 1, poll.choices[b.choice] ?? '', b.castAt === null ? null : new Date(b.castAt).toISOString()]),
+    );
+    note = `Poll #${poll.id}: ${ballots.length} vote${ballots.length === 1 ? '' : 's'} by ${t.voters} member${t.voters === 1 ? '' : 's'}, one row per vote.`;
+  }
+  const file = new AttachmentBuilder(Buffer.from(csv, 'utf8'), { name: `poll-${poll.id}.csv` });
+  await interaction.reply({ content: note, files: [file], flags: MessageFlags.Ephemeral });
+}
+
+async function remove(service: PollService, interaction: Command): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction);
+  requireManager(interaction, poll, staff);
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  service.live.forget(poll.id);
+  await deletePoll(service.db, poll.id);
+  await service.arm();
+  let note = '';
+  if (poll.messageId) {
+    try {
+      await service.client.rest.delete(Api.channelMessage(poll.channelId, poll.messageId));
+    } catch (err) {
+      if (!isCode(err, RESTJSONErrorCodes.UnknownMessage) && !isCode(err, RESTJSONErrorCodes.UnknownChannel)) note = ' I could not delete its message; you can delete it by hand.';
+    }
+  }
+  service.ctx.logger.info({ guild: interaction.guildId, poll: poll.id, by: interaction.user.id }, 'polls.deleted');
+  await interaction.editReply(`Poll #${poll.id} and its votes are deleted.${note}`);
+}
+
+async function autocomplete(service: PollService, interaction: AutocompleteInteraction): Promise<void> {
+  const typed = String(interaction.options.getFocused()).replace(/^#/, '').trim();
+  const sub = interaction.options.getSubcommand(false);
+  const staff = await staffOf(service, interaction);
+  const polls = await listPolls(service.db, interaction.guildId!, { ...(sub === 'close' ? { status: 'open' as const } : {}), search: typed, limit: 100 });
+  const visible = polls.filter((p) => canSee(interaction, p, staff) && (sub !== 'export' || staff)).slice(0, 25);
+  await interaction.respond(
+    visible.map((p) => {
+      const label = `#${p.id} · ${p.status === 'closed' ? '(closed) ' : ''}${p.question}`;
+      return { name: label.length > 100 ? `${label.slice(0, 99)}…` : label, value: p.id };
+    }),
+  );
+}
+
+export function commandRoutes(service: PollService): Routes {
+  const subcommands: Record<string, (s: PollService, i: Command) => Promise<void>> = { create, close, results, list, export: exportPoll, delete: remove };
+  return {
+    commands: {
+      async poll(interaction) {
+        const handler = subcommands[interaction.options.getSubcommand(true)];
+        if (!handler) throw new UserError('This command is not available any more.');
+        await handler(service, interaction);
+      },
+    },
+    autocomplete: {
+      poll: (interaction) => autocomplete(service, interaction),
+    },
+  };
+}

@@ -1,0 +1,353 @@
+// Polls' pure rules: option parsing, vote decisions, tallies, bars, CSV and native-poll limits.
+import { z } from 'zod';
+
+export const LIMITS = {
+  minChoices: 2,
+  maxChoices: 20,
+  choiceLength: 80,
+  questionLength: 300,
+  minDurationMs: 60_000,
+  maxDurationMs: 30 * 24 * 3_600_000,
+  /** Past this many choices the message shows a select menu instead of buttons. */
+  maxButtons: 5,
+  native: { answers: 10, answerLength: 55, questionLength: 300, minHours: 1, maxHours: 32 * 24 },
+} as const;
+
+export type PollStatus = 'open' | 'closed';
+
+/** A poll as the rest of the slice sees it. */
+export interface Poll {
+  id: number;
+  guildId: string;
+  channelId: string;
+  messageId: string | null;
+  authorId: string;
+  question: string;
+  choices: string[];
+  multiple: boolean;
+  /** How many choices one member may pick: 1 for single-choice polls. */
+  maxChoices: number;
+  anonymous: boolean;
+  hideResults: boolean;
+  roleId: string | null;
+  createdAt: number;
+  closesAt: number | null;
+  status: PollStatus;
+  closedAt: number | null;
+}
+
+// ------------------------------------------------------------------ parsing
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** `A | B | C` -> trimmed choices; 2..20, each 1..80 chars, no case-insensitive duplicates. */
+export function parseChoices(raw: string): Parsed<string[]> {
+  const parts = raw.split('|').map((c) => c.trim().replace(/\s+/g, ' '));
+  if (parts.length < LIMITS.minChoices) {
+    return { ok: false, error: `Give at least ${LIMITS.minChoices} choices, separated by \`|\`, e.g. \`Pizza | Tacos | Sushi\`.` };
+  }
+  if (parts.length > LIMITS.maxChoices) return { ok: false, error: `A poll can have at most ${LIMITS.maxChoices} choices; you gave ${parts.length}.` };
+  const seen = new Map<string, number>();
+  for (const [i, choice] of parts.entries()) {
+    if (choice.length === 0) return { ok: false, error: `Choice ${i + 1} is empty. Remove the extra \`|\` or write something between them.` };
+    if (choice.length > LIMITS.choiceLength) {
+      return { ok: false, error: `Choice ${i + 1} is ${choice.length} characters long; the limit is ${LIMITS.choiceLength}.` };
+    }
+    const key = choice.toLocaleLowerCase('en-US');
+    const first = seen.get(key);
+    if (first !== undefined) return { ok: false, error: `Choices ${first + 1} and ${i + 1} are the same (\`${choice}\`). Each choice must be different.` };
+    seen.set(key, i);
+  }
+  return { ok: true, value: parts };
+}
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30m`, `2h`, `3d`, `1d12h` -> milliseconds, 1 minute to 30 days. */
+export function parseDuration(raw: string): Parsed<number> {
+  const text = raw.trim().toLowerCase().replace(/\s+/g, '');
+  const bad: Parsed<number> = { ok: false, error: `\`${raw.slice(0, 40)}\` is not a duration I understand. Use minutes, hours or days, like \`30m\`, \`2h\`, \`3d\` or \`1d12h\`.` };
+  if (!/^(\d{1,5}[mhd])+$/.test(text)) return bad;
+  let ms = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d{1,5})([mhd])/g)) ms += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
+  if (ms < LIMITS.minDurationMs) return { ok: false, error: 'A poll must last at least 1 minute.' };
+  if (ms > LIMITS.maxDurationMs) return { ok: false, error: 'A poll can last at most 30 days.' };
+  return { ok: true, value: ms };
+}
+
+/** Short human form of a duration, for messages: 90 min -> "1h30m". */
+export function formatDuration(ms: number): string {
+  const d = Math.floor(ms / 86_400_000);
+  const h = Math.floor((ms % 86_400_000) / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  return [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : ''].join('') || '0m';
+}
+
+/** The raw options of `/poll create`, as Discord delivers them (null when not given). */
+export const createOptionsSchema = z.object({
+  question: z.string().trim().min(1, 'The question is empty.').max(LIMITS.questionLength, `The question can be at most ${LIMITS.questionLength} characters.`),
+  choices: z.string(),
+  multiple: z.boolean().nullable(),
+  maxChoices: z.number().int().nullable(),
+  anonymous: z.boolean().nullable(),
+  hideResults: z.boolean().nullable(),
+  duration: z.string().nullable(),
+  roleId: z.string().regex(/^\d{17,20}$/).nullable(),
+  native: z.boolean().nullable(),
+});
+export type CreateOptionsInput = z.input<typeof createOptionsSchema>;
+
+export interface PollSpec {
+  question: string;
+  choices: string[];
+  multiple: boolean;
+  maxChoices: number;
+  anonymous: boolean;
+  hideResults: boolean;
+  durationMs: number | null;
+  roleId: string | null;
+}
+
+/** Validates `/poll create`'s options; errors are written for the member. */
+export function parseCreateOptions(input: CreateOptionsInput): Parsed<PollSpec> {
+  const parsed = createOptionsSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? 'Those options are not valid.' };
+  const o = parsed.data;
+  const choices = parseChoices(o.choices);
+  if (!choices.ok) return choices;
+  let durationMs: number | null = null;
+  if (o.duration !== null && o.duration.trim() !== '') {
+    const d = parseDuration(o.duration);
+    if (!d.ok) return d;
+    durationMs = d.value;
+  }
+  const multiple = o.multiple ?? false;
+  let maxChoices = multiple ? choices.value.length : 1;
+  if (o.maxChoices !== null) {
+    if (!multiple) return { ok: false, error: '`max_choices` only applies to polls with `multiple: True`.' };
+    if (o.maxChoices < 1 || o.maxChoices > choices.value.length) {
+      return { ok: false, error: `\`max_choices\` must be from 1 to ${choices.value.length} (the number of choices).` };
+    }
+    maxChoices = o.maxChoices;
+  }
+  return {
+    ok: true,
+    value: {
+      question: o.question,
+      choices: choices.value,
+      multiple,
+      maxChoices,
+      anonymous: o.anonymous ?? false,
+      hideResults: o.hideResults ?? false,
+      durationMs,
+      roleId: o.roleId,
+    },
+  };
+}
+
+// ------------------------------------------------------------------ native polls
+
+export interface NativePlan {
+  question: string;
+  answers: string[];
+  durationHours: number;
+  allowMultiselect: boolean;
+}
+
+/**
+ * What a native Discord poll can carry of these options. Everything it cannot do is named
+ * in `problems`, so the member hears about it rather than having an option silently dropped.
+ */
+export function nativePlan(spec: PollSpec): { plan: NativePlan; problems: string[] } {
+  const n = LIMITS.native;
+  const problems: string[] = [];
+  if (spec.anonymous) problems.push('`anonymous`: native polls show who voted for what');
+  if (spec.hideResults) problems.push('`hide_results`: native polls always show results to voters');
+  if (spec.roleId) problems.push('`role`: native polls cannot be restricted to a role');
+  if (spec.choices.length > n.answers) problems.push(`${spec.choices.length} choices: native polls take at most ${n.answers}`);
+  const long = spec.choices.findIndex((c) => c.length > n.answerLength);
+  if (long >= 0) problems.push(`choice ${long + 1} is longer than ${n.answerLength} characters, the native limit`);
+  if (spec.question.length > n.questionLength) problems.push(`the question is longer than ${n.questionLength} characters`);
+  if (spec.multiple && spec.maxChoices < spec.choices.length) problems.push('`max_choices`: native polls cannot cap how many answers a member picks');
+  const hours = spec.durationMs === null ? 24 : spec.durationMs / 3_600_000;
+  if (hours < n.minHours) problems.push('a duration under 1 hour: native polls last 1 hour to 32 days');
+  else if (!Number.isInteger(hours)) problems.push('a duration in minutes: native polls last a whole number of hours');
+  return {
+    plan: { question: spec.question, answers: spec.choices, durationHours: Math.min(Math.max(Math.round(hours), n.minHours), n.maxHours), allowMultiselect: spec.multiple },
+    problems,
+  };
+}
+
+// ------------------------------------------------------------------ voting
+
+export type VoteRefusal = 'closed' | 'role' | 'limit' | 'bad-choice';
+
+export type VoteDecision =
+  | { kind: 'refused'; reason: VoteRefusal; message: string }
+  /** Replace the member's choices with `next` (empty = withdraw). */
+  | { kind: 'set'; next: number[]; added: number[]; removed: number[] };
+
+export interface VoterContext {
+  now: number;
+  /** Whether the member has the poll's role now (true when the poll has none). */
+  hasRole: boolean;
+}
+
+function refusalFor(poll: Poll, voter: VoterContext): VoteDecision | null {
+  if (poll.status !== 'open' || (poll.closesAt !== null && voter.now >= poll.closesAt)) {
+    return { kind: 'refused', reason: 'closed', message: 'This poll is closed; votes are no longer taken.' };
+  }
+  if (poll.roleId && !voter.hasRole) {
+    return { kind: 'refused', reason: 'role', message: `Only members with the <@&${poll.roleId}> role can vote in this poll.` };
+  }
+  return null;
+}
+
+const sorted = (xs: Iterable<number>) => [...new Set(xs)].sort((a, b) => a - b);
+
+function setDecision(current: number[], next: number[]): VoteDecision {
+  const before = new Set(current);
+  const after = new Set(next);
+  return { kind: 'set', next: sorted(next), added: sorted(next.filter((c) => !before.has(c))), removed: sorted(current.filter((c) => !after.has(c))) };
+}
+
+/**
+ * A click on a choice's button: toggles it. Single choice: a click on another choice moves
+ * the vote there. Multiple: adds up to maxChoices, refusing one more.
+ */
+export function decideClick(poll: Poll, current: number[], choice: number, voter: VoterContext): VoteDecision {
+  if (!Number.isInteger(choice) || choice < 0 || choice >= poll.choices.length) {
+    return { kind: 'refused', reason: 'bad-choice', message: 'That choice does not exist in this poll.' };
+  }
+  const mine = sorted(current);
+  // Withdrawing is always allowed while the poll is open, even after losing the role.
+  if (mine.includes(choice)) {
+    const closed = refusalFor(poll, { ...voter, hasRole: true });
+    return closed ?? setDecision(mine, mine.filter((c) => c !== choice));
+  }
+  const refusal = refusalFor(poll, voter);
+  if (refusal) return refusal;
+  if (poll.maxChoices <= 1) return setDecision(mine, [choice]);
+  if (mine.length >= poll.maxChoices) {
+    return {
+      kind: 'refused',
+      reason: 'limit',
+      message: `You can pick at most ${poll.maxChoices} choices in this poll. Click one of yours (${mine.map((c) => poll.choices[c]).join(', ')}) to withdraw it first.`,
+    };
+  }
+  return setDecision(mine, [...mine, choice]);
+}
+
+/** A select menu's submission: it replaces the member's choices. */
+export function decideSelection(poll: Poll, current: number[], selection: number[], voter: VoterContext): VoteDecision {
+  const next = sorted(selection);
+  if (next.some((c) => !Number.isInteger(c) || c < 0 || c >= poll.choices.length)) {
+    return { kind: 'refused', reason: 'bad-choice', message: 'That choice does not exist in this poll.' };
+  }
+  if (next.length === 0) return withdrawAll(poll, current, voter);
+  const refusal = refusalFor(poll, voter);
+  if (refusal) return refusal;
+  if (next.length > poll.maxChoices) {
+    return { kind: 'refused', reason: 'limit', message: `You can pick at most ${poll.maxChoices} choice${poll.maxChoices === 1 ? '' : 's'} in this poll.` };
+  }
+  return setDecision(sorted(current), next);
+}
+
+/** The "withdraw my vote" button. */
+export function withdrawAll(poll: Poll, current: number[], voter: VoterContext): VoteDecision {
+  const closed = refusalFor(poll, { ...voter, hasRole: true });
+  return closed ?? setDecision(sorted(current), []);
+}
+
+/** What the voter is told after a vote was recorded. */
+export function voteReceipt(poll: Poll, next: number[]): string {
+  if (next.length === 0) return 'Your vote is withdrawn. You can vote again while the poll is open.';
+  const names = next.map((c) => `**${poll.choices[c] ?? '?'}**`).join(', ');
+  const again = poll.choices.length > LIMITS.maxButtons ? 'pick again to change it, or use “Withdraw my vote”' : 'click again to withdraw';
+  const more = poll.maxChoices > 1 && next.length < poll.maxChoices ? ` You can pick ${poll.maxChoices - next.length} more.` : '';
+  const secret = poll.anonymous ? ' This poll is anonymous: nobody else can see your vote.' : '';
+  return `You voted for ${names}; ${again}.${more}${secret}`;
+}
+
+// ------------------------------------------------------------------ tallies
+
+export interface Ballot {
+  voter: string;
+  choice: number;
+}
+
+export interface Tally {
+  /** Votes per choice, by index. */
+  counts: number[];
+  /** Distinct members who voted. */
+  voters: number;
+  /** Choices with the most votes (several on a tie); empty when nobody voted. */
+  leaders: number[];
+}
+
+/**
+ * Counts ballots: one per (voter, choice); duplicates and unknown choices are ignored; a
+ * voter's choices beyond the poll's limit (kept in stored order) are ignored too.
+ */
+export function tally(choiceCount: number, maxChoices: number, ballots: Iterable<Ballot>): Tally {
+  const counts = Array.from({ length: choiceCount }, () => 0);
+  const byVoter = new Map<string, Set<number>>();
+  for (const { voter, choice } of ballots) {
+    if (!Number.isInteger(choice) || choice < 0 || choice >= choiceCount) continue;
+    const mine = byVoter.get(voter) ?? new Set<number>();
+    if (mine.has(choice) || mine.size >= Math.max(1, maxChoices)) continue;
+    mine.add(choice);
+    byVoter.set(voter, mine);
+    counts[choice] = (counts[choice] ?? 0) + 1;
+  }
+  return fromCounts(counts, [...byVoter.values()].filter((s) => s.size > 0).length);
+}
+
+/** A tally from stored counts (closed anonymous polls keep only these). */
+export function fromCounts(counts: number[], voters: number): Tally {
+  const top = Math.max(0, ...counts);
+  return { counts, voters, leaders: top === 0 ? [] : counts.flatMap((n, i) => (n === top ? [i] : [])) };
+}
+
+/** Share of voters who picked a choice, 0..1 (multiple-choice shares add up past 1). */
+export function share(count: number, voters: number): number {
+  return voters === 0 ? 0 : count / voters;
+}
+
+/** A text bar: `▓▓▓▓▓░░░░░` for a 0..1 fraction, rounded to the nearest cell. */
+export function renderBar(fraction: number, width = 10): string {
+  const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  const filled = Math.round(f * width);
+  return '▓'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+/** One line per choice: bar, percentage of voters and count. */
+export function resultLines(choices: string[], t: Tally): string[] {
+  return choices.map((choice, i) => {
+    const n = t.counts[i] ?? 0;
+    const lead = t.leaders.includes(i) ? ' 🏆' : '';
+    return `**${choice}**${lead}\n\`${renderBar(share(n, t.voters))}\` ${Math.round(share(n, t.voters) * 100)}% · ${n} vote${n === 1 ? '' : 's'}`;
+  });
+}
+
+/** "B" or "A and B (tie)" or "no votes". */
+export function describeOutcome(choices: string[], t: Tally): string {
+  if (t.leaders.length === 0) return 'No votes were cast.';
+  const names = t.leaders.map((i) => `**${choices[i] ?? '?'}**`);
+  if (names.length === 1) return `${names[0]} won with ${t.counts[t.leaders[0] ?? 0]} of ${t.voters} voter${t.voters === 1 ? '' : 's'}.`;
+  return `Tie between ${names.join(', ')} with ${t.counts[t.leaders[0] ?? 0]} votes each (${t.voters} voter${t.voters === 1 ? '' : 's'}).`;
+}
+
+// ------------------------------------------------------------------ export
+
+/** RFC 4180 field: quoted when needed; a leading = + - @ is defused against spreadsheet formulas. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(header: string[], rows: Array<Array<string | number | null>>): string {
+  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}

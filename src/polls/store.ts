@@ -1,0 +1,263 @@
+// Polls' queries: polls, votes (one row per poll, voter and choice), closing, native poll votes.
+import { createHmac, randomBytes } from 'node:crypto';
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../db/schema.js';
+import type { PollTable } from '../db/tables/polls.js';
+import { fromCounts, tally, type Poll, type PollSpec, type Tally, type VoteDecision } from './poll.js';
+
+function toPoll(row: Selectable<PollTable>): Poll {
+  return {
+    id: row.id,
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    messageId: row.message_id,
+    authorId: row.author_id,
+    question: row.question,
+    choices: JSON.parse(row.choices) as string[],
+    multiple: row.multiple === 1,
+    maxChoices: row.max_choices,
+    anonymous: row.anonymous === 1,
+    hideResults: row.hide_results === 1,
+    roleId: row.role_id,
+    createdAt: row.created_at,
+    closesAt: row.closes_at,
+    status: row.status === 'closed' ? 'closed' : 'open',
+    closedAt: row.closed_at,
+  };
+}
+
+export interface NewPoll extends PollSpec {
+  guildId: string;
+  channelId: string;
+  authorId: string;
+  now: number;
+}
+
+export async function createPoll(db: Executor, input: NewPoll): Promise<Poll> {
+  const row = await db
+    .insertInto('polls')
+    .values({
+      guild_id: input.guildId,
+      channel_id: input.channelId,
+      author_id: input.authorId,
+      question: input.question,
+      choices: JSON.stringify(input.choices),
+      multiple: input.multiple ? 1 : 0,
+      max_choices: input.maxChoices,
+      anonymous: input.anonymous ? 1 : 0,
+      hide_results: input.hideResults ? 1 : 0,
+      role_id: input.roleId,
+      created_at: input.now,
+      closes_at: input.durationMs === null ? null : input.now + input.durationMs,
+      status: 'open',
+      // A fresh random key per anonymous poll: voter ids are only ever stored as HMACs under it.
+      voter_key: input.anonymous ? randomBytes(32) : null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toPoll(row);
+}
+
+export async function setPollMessage(db: Executor, pollId: number, messageId: string): Promise<void> {
+  await db.updateTable('polls').set({ message_id: messageId }).where('id', '=', pollId).execute();
+}
+
+export async function getPoll(db: Executor, pollId: number): Promise<Poll | undefined> {
+  const row = await db.selectFrom('polls').selectAll().where('id', '=', pollId).executeTakeFirst();
+  return row ? toPoll(row) : undefined;
+}
+
+export async function deletePoll(db: Executor, pollId: number): Promise<void> {
+  const anonymous = await isAnonymous(db, pollId);
+  await inTransaction(db, (trx) => scrubbing(trx, anonymous, () => trx.deleteFrom('polls').where('id', '=', pollId).execute()));
+  if (anonymous) await flushWal(db);
+}
+
+/** How a member appears in poll_votes: their id, or for anonymous polls its HMAC under the poll's key. */
+function voterOf(key: Buffer | null, memberId: string): string {
+  return key ? createHmac('sha256', key).update(memberId).digest('base64url') : memberId;
+}
+
+export type VoteOutcome = { poll: Poll } & VoteDecision;
+
+/**
+ * Reads the poll and the member's current choices, lets `decide` (a pure rule) choose, and
+ * writes the result, all in one transaction: a concurrent close or click cannot interleave.
+ */
+export async function castVote(
+  db: Executor,
+  pollId: number,
+  memberId: string,
+  now: number,
+  decide: (poll: Poll, current: number[]) => VoteDecision,
+): Promise<VoteOutcome | undefined> {
+  const run = async (trx: Executor): Promise<VoteOutcome | undefined> => {
+    const row = await trx.selectFrom('polls').selectAll().where('id', '=', pollId).executeTakeFirst();
+    if (!row) return undefined;
+    const poll = toPoll(row);
+    // A closed anonymous poll has no key any more; decide() refuses closed polls anyway.
+    const voter = voterOf(row.voter_key, memberId);
+    const current = (await trx.selectFrom('poll_votes').select('choice').where('poll_id', '=', pollId).where('voter', '=', voter).execute()).map((r) => r.choice);
+    const decision = decide(poll, current);
+    if (decision.kind === 'refused') return { poll, ...decision };
+    if (decision.removed.length) {
+      await trx.deleteFrom('poll_votes').where('poll_id', '=', pollId).where('voter', '=', voter).where('choice', 'in', decision.removed).execute();
+    }
+    if (decision.added.length) {
+      await trx
+        .insertInto('poll_votes')
+        // Anonymous votes carry no time: the order of votes must not hint at who cast them.
+        .values(decision.added.map((choice) => ({ poll_id: pollId, voter, choice, cast_at: poll.anonymous ? null : now })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+    return { poll, ...decision };
+  };
+  return inTransaction(db, run);
+}
+
+/** Runs `fn` in a transaction, or in the caller's when it already holds one. */
+function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
+export async function currentTally(db: Executor, pollId: number): Promise<Tally | undefined> {
+  const row = await db.selectFrom('polls').select(['choices', 'max_choices', 'final_counts', 'final_voters']).where('id', '=', pollId).executeTakeFirst();
+  if (!row) return undefined;
+  if (row.final_counts !== null) return fromCounts(JSON.parse(row.final_counts) as number[], row.final_voters ?? 0);
+  const ballots = await db.selectFrom('poll_votes').select(['voter', 'choice']).where('poll_id', '=', pollId).orderBy('voter').orderBy('choice').execute();
+  return tally((JSON.parse(row.choices) as string[]).length, row.max_choices, ballots);
+}
+
+/**
+ * Closes an open poll exactly once (UPDATE ... WHERE status = 'open'), fixing its final
+ * counts. For anonymous polls the key is deleted and the per-voter rows are collapsed into
+ * those counts, so nothing links a member to a choice afterwards. False if already closed.
+ */
+export async function closePoll(db: Executor, pollId: number, now: number, closedBy: string | null): Promise<boolean> {
+  const anonymous = await isAnonymous(db, pollId);
+  const closed = await inTransaction(db, (trx) =>
+    scrubbing(trx, anonymous, async () => {
+      const updated = await trx
+        .updateTable('polls')
+        .set({ status: 'closed', closed_at: now, closed_by: closedBy })
+        .where('id', '=', pollId)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return false;
+      const t = await currentTally(trx, pollId);
+      await trx
+        .updateTable('polls')
+        .set({ final_counts: JSON.stringify(t?.counts ?? []), final_voters: t?.voters ?? 0, voter_key: null })
+        .where('id', '=', pollId)
+        .execute();
+      if (anonymous) await trx.deleteFrom('poll_votes').where('poll_id', '=', pollId).execute();
+      return true;
+    }),
+  );
+  if (closed && anonymous) await flushWal(db);
+  return closed;
+}
+
+async function isAnonymous(db: Executor, pollId: number): Promise<boolean> {
+  const row = await db.selectFrom('polls').select('anonymous').where('id', '=', pollId).executeTakeFirst();
+  return row?.anonymous === 1;
+}
+
+/**
+ * With `on`, SQLite overwrites what the work deletes (the key, the hashed rows) with zeros
+ * instead of leaving it in free space of the database file.
+ */
+async function scrubbing<T>(trx: Executor, on: boolean, work: () => Promise<T>): Promise<T> {
+  if (!on) return work();
+  await sql`pragma secure_delete = on`.execute(trx);
+  try {
+    return await work();
+  } finally {
+    await sql`pragma secure_delete = off`.execute(trx);
+  }
+}
+
+/** Moves the WAL into the database and empties it, so older page images of the key go too. Best effort. */
+async function flushWal(db: Executor): Promise<void> {
+  if (db.isTransaction) return;
+  await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db).catch(() => undefined);
+}
+
+/** Open polls whose due time has passed. */
+export async function duePollIds(db: Executor, now: number): Promise<number[]> {
+  const rows = await db.selectFrom('polls').select('id').where('status', '=', 'open').where('closes_at', '<=', now).orderBy('closes_at').execute();
+  return rows.map((r) => r.id);
+}
+
+/** The earliest due time of an open poll, or null when none has one. */
+export async function nextDueAt(db: Executor): Promise<number | null> {
+  const row = await db.selectFrom('polls').select((eb) => eb.fn.min('closes_at').as('next')).where('status', '=', 'open').executeTakeFirst();
+  return row?.next ?? null;
+}
+
+/** Closed polls whose message and author were not yet told (e.g. the bot stopped in between). */
+export async function unannouncedPolls(db: Executor): Promise<Poll[]> {
+  const rows = await db.selectFrom('polls').selectAll().where('status', '=', 'closed').where('announced_at', 'is', null).orderBy('id').limit(100).execute();
+  return rows.map(toPoll);
+}
+
+export async function markAnnounced(db: Executor, pollId: number, now: number): Promise<boolean> {
+  const r = await db.updateTable('polls').set({ announced_at: now }).where('id', '=', pollId).where('announced_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function listPolls(db: Executor, guildId: string, options: { status?: 'open'; search?: string; limit: number }): Promise<Poll[]> {
+  let q = db.selectFrom('polls').selectAll().where('guild_id', '=', guildId);
+  if (options.status) q = q.where('status', '=', options.status);
+  const search = options.search?.trim();
+  if (search) {
+    q = q.where((eb) => eb.or([sql<boolean>`instr(lower(question), lower(${search})) > 0`, eb(eb.cast('id', 'text'), '=', search)]));
+  }
+  const rows = await q.orderBy('status', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+  return rows.map(toPoll);
+}
+
+/** Every stored vote of a (non-anonymous) poll, for export. */
+export async function pollBallots(db: Executor, pollId: number): Promise<Array<{ voter: string; choice: number; castAt: number | null }>> {
+  const rows = await db.selectFrom('poll_votes').select(['voter', 'choice', 'cast_at']).where('poll_id', '=', pollId).orderBy('cast_at').orderBy('voter').orderBy('choice').execute();
+  return rows.map((r) => ({ voter: r.voter, choice: r.choice, castAt: r.cast_at }));
+}
+
+// ------------------------------------------------------------------ native polls
+
+export interface NativeVote {
+  guildId: string;
+  channelId: string;
+  messageId: string;
+  userId: string;
+  answerId: number;
+}
+
+export async function recordNativeVote(db: Executor, vote: NativeVote, now: number): Promise<void> {
+  await db
+    .insertInto('native_poll_votes')
+    .values({ guild_id: vote.guildId, channel_id: vote.channelId, message_id: vote.messageId, user_id: vote.userId, answer_id: vote.answerId, voted_at: now })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function removeNativeVote(db: Executor, vote: Omit<NativeVote, 'guildId' | 'channelId'>): Promise<void> {
+  await db.deleteFrom('native_poll_votes').where('message_id', '=', vote.messageId).where('user_id', '=', vote.userId).where('answer_id', '=', vote.answerId).execute();
+}
+
+/** Participation in native polls over [from, to): votes, distinct voters and polls voted in. */
+export async function nativePollParticipation(db: Executor, guildId: string, from: number, to: number): Promise<{ votes: number; voters: number; polls: number }> {
+  const row = await db
+    .selectFrom('native_poll_votes')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('votes'),
+      eb.fn.count<number>('user_id').distinct().as('voters'),
+      eb.fn.count<number>('message_id').distinct().as('polls'),
+    ])
+    .where('guild_id', '=', guildId)
+    .where('voted_at', '>=', from)
+    .where('voted_at', '<', to)
+    .executeTakeFirstOrThrow();
+  return { votes: Number(row.votes), voters: Number(row.voters), polls: Number(row.polls) };
+}

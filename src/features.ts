@@ -1,6 +1,11 @@
 // The slices the app is made of, in start order (they stop in reverse).
+import { activityFeature } from './activity/discord.js';
+import { digestsFeature } from './digests/discord.js';
+import { closedPolls } from './digests/polls.js';
+import { insightsReports } from './digests/reports.js';
 import type { FeatureFactory } from './feature.js';
 import { flagsFeature } from './flags/discord.js';
+import { insightsRoutes } from './insights/discord.js';
 import { pollsFeature } from './polls/discord.js';
 import { aboutRoutes, settingsRoutes } from './settings/discord.js';
 
@@ -9,4 +14,8 @@ export const features: FeatureFactory[] = [
   (ctx) => ({ name: 'about', routes: aboutRoutes(() => ctx.client) }),
   (ctx) => flagsFeature(ctx),
   (ctx) => pollsFeature(ctx),
+  (ctx) => activityFeature(ctx),
+  (ctx) => ({ name: 'insights', routes: insightsRoutes(ctx) }),
+  // Last: its start-up catch-up posts digests once the slices it reads from are ready.
+  (ctx) => digestsFeature(ctx, { reports: insightsReports(ctx.database), polls: closedPolls(ctx.db) }),
 ];

@@ -1,4 +1,103 @@
-// Tables of the activity slice.
+// Tables of the activity slice (see migrations/0002-activity.ts for why they are shaped so).
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ActivityTables {}
+export interface ActivityMessagesTable {
+  message_id: string;
+  guild_id: string;
+  channel_id: string;
+  user_id: string;
+  at: number;
+  reply_to_id: string | null;
+  has_attachment: number;
+  deleted_at: number | null;
+}
+
+export interface ActivityReactionsTable {
+  guild_id: string;
+  /** A custom emoji's id, or the Unicode emoji itself. */
+  emoji: string;
+  message_id: string;
+  user_id: string;
+  at: number;
+  channel_id: string;
+  message_author_id: string | null;
+  removed_at: number | null;
+}
+
+export interface ActivityThreadsTable {
+  thread_id: string;
+  guild_id: string;
+  parent_id: string;
+  user_id: string;
+  at: number;
+}
+
+export interface ActivityVoiceSessionsTable {
+  guild_id: string;
+  user_id: string;
+  started_at: number;
+  ended_at: number | null;
+  channel_id: string;
+}
+
+export interface ActivityMemberEventsTable {
+  guild_id: string;
+  user_id: string;
+  at: number;
+  kind: 'join' | 'leave';
+}
+
+export interface ActivityIdsTable {
+  guild_id: string;
+  /** A member's or a channel's snowflake. */
+  id: string;
+  idx: number;
+}
+
+export interface ActivityHoursTable {
+  guild_id: string;
+  /** UTC hour: floor(epoch ms / 3,600,000). */
+  bucket: number;
+  /** Packed records, see src/activity/hour-records.ts. */
+  records: Buffer;
+}
+
+export interface ActivityGuildQuartersTable {
+  guild_id: string;
+  /** UTC quarter-hour: floor(epoch ms / 900,000). */
+  bucket: number;
+  messages: number;
+  reactions: number;
+  threads: number;
+}
+
+export interface ActivityOptOutsTable {
+  guild_id: string;
+  user_id: string;
+  at: number;
+}
+
+export interface ActivityListeningTable {
+  id: number;
+  started_at: number;
+  heartbeat_at: number;
+}
+
+export interface ActivityGapsTable {
+  started_at: number;
+  ended_at: number;
+  reason: string;
+}
+
+export interface ActivityTables {
+  activity_messages: ActivityMessagesTable;
+  activity_reactions: ActivityReactionsTable;
+  activity_threads: ActivityThreadsTable;
+  activity_voice_sessions: ActivityVoiceSessionsTable;
+  activity_member_events: ActivityMemberEventsTable;
+  activity_ids: ActivityIdsTable;
+  activity_hours: ActivityHoursTable;
+  activity_guild_quarters: ActivityGuildQuartersTable;
+  activity_opt_outs: ActivityOptOutsTable;
+  activity_listening: ActivityListeningTable;
+  activity_gaps: ActivityGapsTable;
+}

@@ -1,4 +1,40 @@
 // Tables of the digests slice.
+import type { Generated } from 'kysely';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface DigestsTables {}
+export interface DigestSchedulesTable {
+  id: Generated<number>;
+  guild_id: string;
+  /** JSON of a Timing from src/digests/schedule.ts. */
+  timing: string;
+  period: string;
+  channel_id: string | null;
+  paused: Generated<number>;
+  active_since: number;
+  updated_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DigestRunsTable {
+  id: Generated<number>;
+  guild_id: string;
+  schedule_id: number;
+  period_key: string;
+  period_from: string;
+  period_to: string;
+  due_at: number;
+  late: Generated<number>;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  channel_id: string | null;
+  message_id: string | null;
+  claimed_at: number;
+  posted_at: number | null;
+}
+
+export interface DigestsTables {
+  digest_schedules: DigestSchedulesTable;
+  digest_runs: DigestRunsTable;
+}

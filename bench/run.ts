@@ -1,0 +1,135 @@
+// `npm run bench`: ingestion throughput, 90-day report time, database size, peak RSS, on a
+// generated guild of 50,000 members and 10 million events over 90 days (cached in bench/out/).
+// BENCH_SCALE=0.05 runs a quick check at 5% of the events.
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ingestor } from '../src/activity/ingest.js';
+import { ActivityStore } from '../src/activity/store.js';
+import { ActivityWriter } from '../src/activity/writer.js';
+import { migrate, openDatabase } from '../src/db/open.js';
+import { buildReport } from '../src/insights/report.js';
+import { BENCH_GUILD, channelId, fill, rng, snowflake, userId } from './generate.js';
+
+const scale = Number(process.env.BENCH_SCALE ?? '1');
+const MEMBERS = 50_000;
+const EVENTS = Math.round(10_000_000 * scale);
+const DAYS = 90;
+const END = Date.parse('2026-11-01T00:00:00Z');
+const INGEST = Math.max(50_000, Math.round(200_000 * Math.min(1, scale * 4)));
+/** A busy evening: four times the generated guild's average hourly rate. */
+const INGEST_PER_HOUR = Math.max(1000, Math.round(((EVENTS / DAYS / 24) * 4)));
+
+const print = (name: string, value: number, unit: string) => console.log(`${name} ${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}`);
+const info = (text: string) => console.error(`# ${text}`);
+
+async function main(): Promise<void> {
+  const dir = join(import.meta.dirname, 'out');
+  mkdirSync(dir, { recursive: true });
+  const cached = join(dir, `guild-${EVENTS}.db`);
+  if (!existsSync(cached)) {
+    info(`generating ${EVENTS.toLocaleString('en-US')} events for ${MEMBERS.toLocaleString('en-US')} members over ${DAYS} days…`);
+    const tmp = `${cached}.tmp`;
+    rmSync(tmp, { force: true });
+    const database = openDatabase(tmp);
+    await migrate(database.db);
+    const started = performance.now();
+    let last = started;
+    fill(new ActivityStore(database.sqlite), { members: MEMBERS, events: EVENTS, days: DAYS, end: END }, (n) => {
+      if (performance.now() - last > 5000) {
+        last = performance.now();
+        info(`  ${n.toLocaleString('en-US')} events, ${Math.round(n / ((last - started) / 1000)).toLocaleString('en-US')}/s`);
+      }
+    });
+    database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    await database.close();
+    renameSync(tmp, cached);
+    info(`generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const sizeBytes = statSync(cached).size;
+
+  // Work on a copy so the cache stays pristine.
+  const work = join(dir, 'work.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
+  const copy = openDatabase(cached);
+  await copy.sqlite.backup(work);
+  await copy.close();
+  const database = openDatabase(work);
+  await migrate(database.db);
+  const counts = database.sqlite
+    .prepare(`SELECT (SELECT sum(length(records)) / 24 FROM activity_hours) AS hours, (SELECT count(*) FROM activity_messages) AS messages`)
+    .get() as { hours: number; messages: number };
+  info(`database: ${(sizeBytes / 1e6).toFixed(0)} MB, ${counts.messages.toLocaleString('en-US')} messages, ${counts.hours.toLocaleString('en-US')} member-channel-hour records`);
+
+  // Report: 90 days ending the last generated day, as of the next noon.
+  const asOf = END + 12 * 3_600_000;
+  const period = { from: new Date(END - DAYS * 86_400_000).toISOString().slice(0, 10), to: new Date(END - 86_400_000).toISOString().slice(0, 10) };
+  const times: number[] = [];
+  let report;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    report = await buildReport(database, { guildId: BENCH_GUILD, ...period, timezone: 'America/New_York', asOf });
+    times.push((performance.now() - t0) / 1000);
+  }
+  info(`report ${period.from}..${period.to}: DAU avg ${report!.activity.dau_avg.toFixed(0)}, MAU ${report!.activity.mau_end}, messages ${report!.activity.messages}; runs ${times.map((t) => t.toFixed(3)).join(', ')} s`);
+  const t0 = performance.now();
+  await buildReport(database, { guildId: BENCH_GUILD, ...period, timezone: 'Asia/Kolkata', asOf });
+  const kolkata = (performance.now() - t0) / 1000;
+
+  // Ingestion: raw gateway payloads through zod, the ingestor and the real writer (the bot's
+  // batch size), after the generated days at four times the guild's average rate, then the
+  // same events again (all duplicates).
+  const makeDispatches = (from: number, seqBase: number, seed: number) => {
+    const rand = rng(seed);
+    const out: Array<{ t: string; d: unknown; at: number }> = [];
+    for (let i = 0; i < INGEST; i++) {
+      const at = from + Math.floor((i / INGEST_PER_HOUR) * 3_600_000);
+      const member = Math.floor(MEMBERS * Math.pow(rand(), 2.2));
+      const user = { id: userId(member) };
+      if (i % 3 === 2) {
+        out.push({ t: 'MESSAGE_REACTION_ADD', at, d: { guild_id: BENCH_GUILD, channel_id: channelId(1), message_id: snowflake(at - 1000, seqBase + i - 1), user_id: user.id, message_author_id: userId(1), emoji: { id: null, name: '👍' }, member: { user } } });
+      } else {
+        out.push({ t: 'MESSAGE_CREATE', at, d: { id: snowflake(at, seqBase + i), guild_id: BENCH_GUILD, channel_id: channelId(rand() < 0.7 ? member % 50 : i % 50), author: user, timestamp: new Date(at).toISOString(), attachments: [] } });
+      }
+    }
+    return out;
+  };
+  const ingest = (dispatches: Array<{ t: string; d: unknown; at: number }>) => {
+    const store = new ActivityStore(database.sqlite);
+    const writer = new ActivityWriter(store, { timer: false, batchSize: 1000 });
+    const ingestor = new Ingestor(writer);
+    const started = performance.now();
+    for (const d of dispatches) {
+      ingestor.ingest(d);
+      if (writer.pending >= 1000) writer.flush();
+    }
+    writer.flush();
+    const seconds = (performance.now() - started) / 1000;
+    return { rate: dispatches.length / seconds, totals: writer.totals };
+  };
+  let dispatches = makeDispatches(END, 3_000_000, 7);
+  const fresh = ingest(dispatches);
+  const again = ingest(dispatches);
+  info(`ingested ${dispatches.length.toLocaleString('en-US')}: stored ${fresh.totals.stored}, then duplicates ${again.totals.duplicates}`);
+  // The same with a 64 MB page cache on the connection (SQLite's default is 2 MB), a setting
+  // src/db/open.ts could adopt.
+  dispatches = makeDispatches(END + 2 * 86_400_000, 3_500_000, 8);
+  database.sqlite.pragma('cache_size = -65536');
+  const withCache = ingest(dispatches);
+  dispatches = [];
+
+  print('ingest_events_per_s', Math.round(fresh.rate), 'events/s');
+  print('ingest_duplicates_per_s', Math.round(again.rate), 'events/s');
+  print('ingest_events_per_s_64mb_cache', Math.round(withCache.rate), 'events/s');
+  print('report_90d_first_s', times[0]!, 's');
+  print('report_90d_s', Math.min(...times), 's');
+  print('report_90d_kolkata_s', kolkata, 's');
+  print('db_size_per_million_events', sizeBytes / 1e6 / (EVENTS / 1e6), 'MB');
+  print('db_size', sizeBytes / 1e6, 'MB');
+  print('events', EVENTS, 'events');
+  print('rollup_records', counts.hours, 'records');
+  print('peak_rss', process.resourceUsage().maxRSS / 1024, 'MB');
+  await database.close();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
+}
+
+await main();

@@ -1,0 +1,188 @@
+// Raw gateway dispatches -> activity events (metadata only), validated with zod. Pure.
+import { z } from 'zod';
+
+const id = z.string().regex(/^\d{1,20}$/);
+const optionalId = id.nullish();
+const user = z.object({ id, bot: z.boolean().nullish() });
+const member = z.object({ user: user.nullish(), joined_at: z.string().nullish() });
+const emoji = z.object({ id: optionalId, name: z.string().nullish() });
+
+const schemas = {
+  MESSAGE_CREATE: z.object({
+    id,
+    guild_id: optionalId,
+    channel_id: id,
+    author: user,
+    webhook_id: optionalId,
+    timestamp: z.string().nullish(),
+    message_reference: z.object({ message_id: optionalId }).nullish(),
+    attachments: z.array(z.unknown()).nullish(),
+  }),
+  MESSAGE_DELETE: z.object({ id, guild_id: optionalId, channel_id: id }),
+  MESSAGE_REACTION_ADD: z.object({
+    user_id: id,
+    guild_id: optionalId,
+    channel_id: id,
+    message_id: id,
+    message_author_id: optionalId,
+    member: member.nullish(),
+    emoji,
+  }),
+  MESSAGE_REACTION_REMOVE: z.object({ user_id: id, guild_id: optionalId, channel_id: id, message_id: id, emoji }),
+  THREAD_CREATE: z.object({
+    id,
+    guild_id: optionalId,
+    parent_id: optionalId,
+    owner_id: optionalId,
+    newly_created: z.boolean().nullish(),
+  }),
+  VOICE_STATE_UPDATE: z.object({ guild_id: optionalId, channel_id: optionalId, user_id: id, member: member.nullish() }),
+  GUILD_MEMBER_ADD: z.object({ guild_id: optionalId, user }),
+  GUILD_MEMBER_REMOVE: z.object({ guild_id: optionalId, user }),
+  GUILD_CREATE: z.object({
+    id,
+    unavailable: z.boolean().nullish(),
+    voice_states: z.array(z.object({ user_id: id, channel_id: optionalId, member: member.nullish() })).nullish(),
+    members: z.array(member).nullish(),
+  }),
+} as const;
+
+export type TrackedType = keyof typeof schemas;
+export const trackedTypes = Object.keys(schemas) as TrackedType[];
+
+export type ActivityEvent =
+  | { kind: 'message'; guildId: string; at: number; messageId: string; channelId: string; userId: string; replyToId: string | null; hasAttachment: boolean }
+  | { kind: 'message-delete'; guildId: string; at: number; messageId: string; channelId: string }
+  | { kind: 'reaction'; guildId: string; at: number; messageId: string; channelId: string; userId: string; emoji: string; messageAuthorId: string | null }
+  | { kind: 'reaction-remove'; guildId: string; at: number; messageId: string; channelId: string; userId: string; emoji: string }
+  | { kind: 'thread'; guildId: string; at: number; threadId: string; channelId: string; userId: string }
+  | { kind: 'voice'; guildId: string; at: number; userId: string; channelId: string | null }
+  | { kind: 'join' | 'leave'; guildId: string; at: number; userId: string };
+
+/** The channel an event happened in, for the ignored-channels setting (null: not channel-bound). */
+export function channelOf(event: ActivityEvent): string | null {
+  return 'channelId' in event ? event.channelId : null;
+}
+
+export type Normalized =
+  | { status: 'events'; events: ActivityEvent[] }
+  | { status: 'ignored'; reason: 'bot' | 'webhook' | 'no-guild' | 'not-new-thread' | 'unavailable' }
+  | { status: 'untracked' }
+  | { status: 'invalid'; reason: string };
+
+/** A reaction's emoji as stored: a custom emoji's id, else the Unicode emoji. */
+export function emojiKey(e: { id?: string | null; name?: string | null }): string {
+  return e.id ?? e.name ?? '';
+}
+
+/** The stored key of the guild's flag emoji setting (`<:name:id>` or a Unicode emoji). */
+export function flagEmojiKey(setting: string): string {
+  const custom = /^<a?:[A-Za-z0-9_]{2,32}:(\d{17,20})>$/.exec(setting);
+  return custom ? custom[1]! : setting;
+}
+
+function isTracked(t: string): t is TrackedType {
+  return Object.hasOwn(schemas, t);
+}
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || 'd'}: ${issue.message}` : 'invalid payload';
+}
+
+/**
+ * Turns one dispatch into the events Pulse records. `at` is when the event happened (the clock
+ * for live events, the line's `at` in a replay); a message's own timestamp is preferred.
+ * `knownBots` lets events that carry no user object (thread owners) skip bots seen elsewhere.
+ */
+export function normalize(t: string, d: unknown, at: number, knownBots?: Set<string>): Normalized {
+  if (!isTracked(t)) return { status: 'untracked' };
+  const parsed = schemas[t].safeParse(d);
+  if (!parsed.success) return { status: 'invalid', reason: firstIssue(parsed.error) };
+  const one = (event: ActivityEvent): Normalized => ({ status: 'events', events: [event] });
+  const noGuild = { status: 'ignored', reason: 'no-guild' } as const;
+  const bot = { status: 'ignored', reason: 'bot' } as const;
+  switch (t) {
+    case 'MESSAGE_CREATE': {
+      const m = parsed.data as z.infer<(typeof schemas)['MESSAGE_CREATE']>;
+      if (!m.guild_id) return noGuild;
+      if (m.webhook_id) return { status: 'ignored', reason: 'webhook' };
+      if (m.author.bot) {
+        knownBots?.add(m.author.id);
+        return bot;
+      }
+      const stamp = m.timestamp ? Date.parse(m.timestamp) : Number.NaN;
+      return one({
+        kind: 'message',
+        guildId: m.guild_id,
+        at: Number.isFinite(stamp) ? stamp : at,
+        messageId: m.id,
+        channelId: m.channel_id,
+        userId: m.author.id,
+        replyToId: m.message_reference?.message_id ?? null,
+        hasAttachment: (m.attachments?.length ?? 0) > 0,
+      });
+    }
+    case 'MESSAGE_DELETE': {
+      const m = parsed.data as z.infer<(typeof schemas)['MESSAGE_DELETE']>;
+      if (!m.guild_id) return noGuild;
+      return one({ kind: 'message-delete', guildId: m.guild_id, at, messageId: m.id, channelId: m.channel_id });
+    }
+    case 'MESSAGE_REACTION_ADD': {
+      const r = parsed.data as z.infer<(typeof schemas)['MESSAGE_REACTION_ADD']>;
+      if (!r.guild_id) return noGuild;
+      if (r.member?.user?.bot || knownBots?.has(r.user_id)) return bot;
+      return one({
+        kind: 'reaction',
+        guildId: r.guild_id,
+        at,
+        messageId: r.message_id,
+        channelId: r.channel_id,
+        userId: r.user_id,
+        emoji: emojiKey(r.emoji),
+        messageAuthorId: r.message_author_id ?? null,
+      });
+    }
+    case 'MESSAGE_REACTION_REMOVE': {
+      const r = parsed.data as z.infer<(typeof schemas)['MESSAGE_REACTION_REMOVE']>;
+      if (!r.guild_id) return noGuild;
+      return one({ kind: 'reaction-remove', guildId: r.guild_id, at, messageId: r.message_id, channelId: r.channel_id, userId: r.user_id, emoji: emojiKey(r.emoji) });
+    }
+    case 'THREAD_CREATE': {
+      const th = parsed.data as z.infer<(typeof schemas)['THREAD_CREATE']>;
+      if (!th.guild_id) return noGuild;
+      if (!th.newly_created || !th.owner_id) return { status: 'ignored', reason: 'not-new-thread' };
+      if (knownBots?.has(th.owner_id)) return bot;
+      return one({ kind: 'thread', guildId: th.guild_id, at, threadId: th.id, channelId: th.parent_id ?? th.id, userId: th.owner_id });
+    }
+    case 'VOICE_STATE_UPDATE': {
+      const v = parsed.data as z.infer<(typeof schemas)['VOICE_STATE_UPDATE']>;
+      if (!v.guild_id) return noGuild;
+      if (v.member?.user?.bot || knownBots?.has(v.user_id)) return bot;
+      return one({ kind: 'voice', guildId: v.guild_id, at, userId: v.user_id, channelId: v.channel_id ?? null });
+    }
+    case 'GUILD_MEMBER_ADD':
+    case 'GUILD_MEMBER_REMOVE': {
+      const g = parsed.data as z.infer<(typeof schemas)['GUILD_MEMBER_ADD']>;
+      if (!g.guild_id) return noGuild;
+      if (g.user.bot) {
+        knownBots?.add(g.user.id);
+        return bot;
+      }
+      return one({ kind: t === 'GUILD_MEMBER_ADD' ? 'join' : 'leave', guildId: g.guild_id, at, userId: g.user.id });
+    }
+    case 'GUILD_CREATE': {
+      // Who is in voice when the bot (re)connects: sessions open from now.
+      const g = parsed.data as z.infer<(typeof schemas)['GUILD_CREATE']>;
+      if (g.unavailable) return { status: 'ignored', reason: 'unavailable' };
+      const bots = new Set((g.members ?? []).filter((m) => m.user?.bot).map((m) => m.user!.id));
+      for (const b of bots) knownBots?.add(b);
+      const events: ActivityEvent[] = [];
+      for (const v of g.voice_states ?? []) {
+        if (!v.channel_id || v.member?.user?.bot || bots.has(v.user_id) || knownBots?.has(v.user_id)) continue;
+        events.push({ kind: 'voice', guildId: g.id, at, userId: v.user_id, channelId: v.channel_id });
+      }
+      return { status: 'events', events };
+    }
+  }
+}

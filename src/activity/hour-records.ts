@@ -1,0 +1,126 @@
+// The packed records of one guild-hour: one per (member, channel) active in it. Pure.
+// Six little-endian u32 words per record:
+//   0 member idx · 1 channel idx · 2 m0 | m1 << 16 · 3 m2 | m3 << 16 (messages per quarter,
+//   saturating at 65,535) · 4 quarters mask << 24 | first message ms into the hour ·
+//   5 last message ms into the hour (NONE when the record has no message).
+import { HOUR, type RollupDelta } from './rollup.js';
+
+export const WORDS = 6;
+export const NONE = 0x3fffff; // > 3,600,000: "no message"
+const OFFSET_MASK = 0x3fffff;
+const MAX16 = 0xffff;
+
+/** A view on a stored blob (copied when unaligned). */
+export function decode(blob: Uint8Array | null | undefined): Uint32Array {
+  if (!blob || blob.byteLength === 0) return new Uint32Array(0);
+  if (blob.byteOffset % 4 === 0) return new Uint32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
+  return new Uint32Array(new Uint8Array(blob).buffer);
+}
+
+export function encode(words: Uint32Array): Buffer {
+  return Buffer.from(words.buffer, words.byteOffset, words.byteLength);
+}
+
+/** What a batch adds to one (member, channel) record of an hour. */
+export interface RecordDelta {
+  member: number;
+  channel: number;
+  quarters: number;
+  m: [number, number, number, number];
+  first: number; // ms into the hour, NONE if no message
+  last: number;
+}
+
+const key = (member: number, channel: number) => member * 0x4000000 + channel;
+
+/** An hour's records, growable and indexed by (member, channel), for merging batch after batch. */
+export class HourRecordSet {
+  private words: Uint32Array;
+  private used: number;
+  private readonly index = new Map<number, number>();
+
+  constructor(existing: Uint32Array) {
+    this.words = new Uint32Array(Math.max(existing.length * 2, WORDS * 64));
+    this.words.set(existing);
+    this.used = existing.length;
+    for (let i = 0; i < existing.length; i += WORDS) this.index.set(key(existing[i]!, existing[i + 1]!), i);
+  }
+
+  apply(deltas: Iterable<RecordDelta>): this {
+    for (const d of deltas) {
+      let at = this.index.get(key(d.member, d.channel));
+      if (at === undefined) {
+        if (this.used + WORDS > this.words.length) {
+          const grown = new Uint32Array(this.words.length * 2);
+          grown.set(this.words.subarray(0, this.used));
+          this.words = grown;
+        }
+        at = this.used;
+        this.used += WORDS;
+        this.index.set(key(d.member, d.channel), at);
+        const w = this.words;
+        w[at] = d.member;
+        w[at + 1] = d.channel;
+        w[at + 2] = (Math.min(MAX16, d.m[0]) | (Math.min(MAX16, d.m[1]) << 16)) >>> 0;
+        w[at + 3] = (Math.min(MAX16, d.m[2]) | (Math.min(MAX16, d.m[3]) << 16)) >>> 0;
+        w[at + 4] = ((d.quarters << 24) | d.first) >>> 0;
+        w[at + 5] = d.last;
+        continue;
+      }
+      const w = this.words;
+      const m0 = Math.min(MAX16, (w[at + 2]! & MAX16) + d.m[0]);
+      const m1 = Math.min(MAX16, (w[at + 2]! >>> 16) + d.m[1]);
+      const m2 = Math.min(MAX16, (w[at + 3]! & MAX16) + d.m[2]);
+      const m3 = Math.min(MAX16, (w[at + 3]! >>> 16) + d.m[3]);
+      w[at + 2] = (m0 | (m1 << 16)) >>> 0;
+      w[at + 3] = (m2 | (m3 << 16)) >>> 0;
+      const first = w[at + 4]! & OFFSET_MASK;
+      const mask = w[at + 4]! >>> 24;
+      const last = w[at + 5]!;
+      const newFirst = first === NONE ? d.first : d.first === NONE ? first : Math.min(first, d.first);
+      const newLast = last === NONE ? d.last : d.last === NONE ? last : Math.max(last, d.last);
+      w[at + 4] = (((mask | d.quarters) << 24) | newFirst) >>> 0;
+      w[at + 5] = newLast;
+    }
+    return this;
+  }
+
+  /** The records as stored (a view: encode or copy before the next apply). */
+  view(): Uint32Array {
+    return this.words.subarray(0, this.used);
+  }
+}
+
+/** Merges deltas into an hour's records; returns the new records. */
+export function merge(existing: Uint32Array, deltas: Iterable<RecordDelta>): Uint32Array {
+  return new HourRecordSet(existing).apply(deltas).view();
+}
+
+/** The records without one member's. */
+export function without(records: Uint32Array, member: number): Uint32Array {
+  const keep: number[] = [];
+  for (let i = 0; i < records.length; i += WORDS) if (records[i] !== member) keep.push(i);
+  const out = new Uint32Array(keep.length * WORDS);
+  keep.forEach((from, j) => out.set(records.subarray(from, from + WORDS), j * WORDS));
+  return out;
+}
+
+/** Groups a batch's rollup increments by guild-hour, as record deltas with integer ids. */
+export function deltasByHour(delta: RollupDelta, idx: (guildId: string, id: string) => number): Array<{ guildId: string; bucket: number; deltas: RecordDelta[] }> {
+  const groups = new Map<string, { guildId: string; bucket: number; deltas: RecordDelta[] }>();
+  for (const h of delta.hours.values()) {
+    const k = `${h.guildId}|${h.bucket}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { guildId: h.guildId, bucket: h.bucket, deltas: [] }));
+    const base = h.bucket * HOUR;
+    g.deltas.push({
+      member: idx(h.guildId, h.userId),
+      channel: idx(h.guildId, h.channelId),
+      quarters: h.quarters,
+      m: [h.m0, h.m1, h.m2, h.m3],
+      first: h.firstMessageAt === null ? NONE : h.firstMessageAt - base,
+      last: h.lastMessageAt === null ? NONE : h.lastMessageAt - base,
+    });
+  }
+  return [...groups.values()];
+}

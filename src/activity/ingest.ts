@@ -1,0 +1,38 @@
+// The one ingestion path for the live gateway and `pulse replay`: raw dispatch -> events -> writer.
+import { normalize, type Normalized } from './events.js';
+import type { ActivityWriter } from './writer.js';
+
+export interface Dispatch {
+  t: string;
+  d: unknown;
+  /** When the event happened (epoch ms). */
+  at: number;
+}
+
+export class Ingestor {
+  /** Bots seen in payloads that say so, to skip their events that do not (thread owners). */
+  readonly knownBots = new Set<string>();
+  readonly counts = { events: 0, untracked: 0, ignored: 0, invalid: 0 };
+
+  constructor(private readonly writer: ActivityWriter) {}
+
+  ingest(dispatch: Dispatch): Normalized {
+    const result = normalize(dispatch.t, dispatch.d, dispatch.at, this.knownBots);
+    switch (result.status) {
+      case 'events':
+        for (const event of result.events) this.writer.push(event);
+        this.counts.events += result.events.length;
+        break;
+      case 'untracked':
+        this.counts.untracked++;
+        break;
+      case 'ignored':
+        this.counts.ignored++;
+        break;
+      case 'invalid':
+        this.counts.invalid++;
+        break;
+    }
+    return result;
+  }
+}

@@ -1,0 +1,56 @@
+// `pulse digest`: writes the digest of the last complete period (embed JSON and chart PNG) to a folder.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError, type CliCommand } from '../cli.js';
+import { systemClock } from '../clock.js';
+import { migrate, openDatabase, type Database } from '../db/open.js';
+import { getSettings } from '../settings/store.js';
+import { isValidTimeZone } from '../settings/settings.js';
+import { buildDigest, IMAGE_NAME, type ReportSource } from './content.js';
+import { closedPolls } from './polls.js';
+import { insightsReports } from './reports.js';
+import { lastCompletePeriod, type PeriodKind } from './schedule.js';
+import { localDateOf } from './zoned.js';
+
+export function digestCli(reports: (database: Database) => ReportSource = insightsReports, clock = systemClock): CliCommand {
+  return {
+    summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder',
+    usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--out DIR]',
+    needsDiscord: false,
+    async run(args, config) {
+      let values;
+      try {
+        ({ values } = parseArgs({
+          args,
+          options: { guild: { type: 'string' }, period: { type: 'string', default: 'week' }, tz: { type: 'string' }, out: { type: 'string' } },
+          strict: true,
+        }));
+      } catch (err) {
+        throw new UsageError(err instanceof Error ? err.message : String(err));
+      }
+      const guildId = values.guild;
+      if (!guildId || !/^\d{17,20}$/.test(guildId)) throw new UsageError('--guild must be a server id (17 to 20 digits).');
+      const kind = values.period as PeriodKind;
+      if (!['day', 'week', 'month'].includes(kind)) throw new UsageError('--period must be day, week or month.');
+      if (values.tz !== undefined && !isValidTimeZone(values.tz)) throw new UsageError(`--tz: "${values.tz}" is not an IANA time zone such as Europe/Berlin.`);
+      const database = openDatabase(config.databasePath);
+      try {
+        await migrate(database.db);
+        const settings = await getSettings(database.db, guildId);
+        const timezone = values.tz ?? settings.timezone;
+        const now = clock.now();
+        const period = lastCompletePeriod(kind, localDateOf(now, timezone));
+        const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now }, closedPolls(database.db));
+        const out = resolve(values.out ?? `digest-${guildId}-${period.kind}-${period.from}`);
+        mkdirSync(out, { recursive: true });
+        writeFileSync(join(out, 'embed.json'), `${JSON.stringify(digest.embed, null, 2)}\n`);
+        writeFileSync(join(out, 'report.json'), `${JSON.stringify({ report: digest.report, previous: digest.previous }, null, 2)}\n`);
+        writeFileSync(join(out, IMAGE_NAME), digest.png);
+        console.log(`Digest for ${period.from} – ${period.to} (${timezone}) written to ${out}: embed.json, report.json, ${IMAGE_NAME}`);
+      } finally {
+        await database.close();
+      }
+    },
+  };
+}

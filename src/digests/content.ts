@@ -1,0 +1,58 @@
+// Builds one digest: the reports of a period and the one before it, the embed and the chart PNG.
+import type { APIEmbed } from 'discord-api-types/v10';
+import type { Report } from '../insights/report-types.js';
+import { renderDigestPng } from './charts.js';
+import { renderDigest, type PollSummary } from './render.js';
+import { previousPeriod, periodKey, type Period } from './schedule.js';
+
+export interface ReportQuery {
+  guildId: string;
+  from: string;
+  to: string;
+  timezone: string;
+  asOf: number;
+}
+
+/** Where the figures come from: the insights slice's buildReport in the app, fixtures in tests. */
+export type ReportSource = (query: ReportQuery) => Report | Promise<Report>;
+
+/** Closed polls of a period, when the polls slice offers them. */
+export type PollSource = (query: ReportQuery) => PollSummary[] | undefined | Promise<PollSummary[] | undefined>;
+
+export const IMAGE_NAME = 'digest.png';
+
+export interface Digest {
+  embed: APIEmbed;
+  png: Buffer;
+  report: Report;
+  previous: Report;
+}
+
+export interface DigestRequest {
+  guildId: string;
+  timezone: string;
+  period: Period;
+  asOf: number;
+  lateDueAt?: number;
+}
+
+export async function buildDigest(reports: ReportSource, request: DigestRequest, polls?: PollSource): Promise<Digest> {
+  const { guildId, timezone, period, asOf } = request;
+  const prev = previousPeriod(period);
+  const report = await reports({ guildId, from: period.from, to: period.to, timezone, asOf });
+  const previous = await reports({ guildId, from: prev.from, to: prev.to, timezone, asOf });
+  // Turnout: voters over the period's active members, unless the source knows better.
+  const closedPolls = polls
+    ? (await polls({ guildId, from: period.from, to: period.to, timezone, asOf }))?.map((p) => ({ ...p, eligible: p.eligible ?? report.activity.active_members }))
+    : undefined;
+  const embed = renderDigest({
+    kind: period.kind,
+    report,
+    previous,
+    imageName: IMAGE_NAME,
+    lateDueAt: request.lateDueAt,
+    polls: closedPolls,
+    footerNote: periodKey(period),
+  });
+  return { embed, png: await renderDigestPng(report, previous), report, previous };
+}

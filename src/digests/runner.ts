@@ -1,0 +1,129 @@
+// The digest tick: finds due schedules, claims each period once in the runs table, posts, retries failures.
+import { createHash } from 'node:crypto';
+import type { APIEmbed } from 'discord-api-types/v10';
+import type { Clock } from '../clock.js';
+import type { Executor } from '../db/schema.js';
+import type { Logger } from '../log.js';
+import { getSettings } from '../settings/store.js';
+import { buildDigest, IMAGE_NAME, type PollSource, type ReportSource } from './content.js';
+import { LATE_AFTER_MS, lastRunAtOrBefore, nextAttemptAt, periodForRun, periodKey } from './schedule.js';
+import {
+  claimRun,
+  getRun,
+  getSchedule,
+  listActiveSchedules,
+  listRetryDue,
+  markFailed,
+  markPosted,
+  reclaimRun,
+  releaseStaleClaims,
+  type DigestRun,
+} from './store.js';
+
+export interface DigestPost {
+  embed: APIEmbed;
+  files: Array<{ name: string; data: Buffer }>;
+  /** Stable per run: Discord drops a second message with the same nonce sent shortly after. */
+  nonce: string;
+}
+
+/** Sends a digest to a channel and returns the message id; throws with a readable reason. */
+export type PostDigest = (channelId: string, post: DigestPost) => Promise<string>;
+
+/** Turns a post failure into text staff can act on (shown in /digest show). */
+export type DescribeError = (error: unknown) => string;
+
+export interface RunnerDeps {
+  db: Executor;
+  clock: Clock;
+  logger: Logger;
+  reports: ReportSource;
+  post: PostDigest;
+  polls?: PollSource;
+  describeError?: DescribeError;
+}
+
+export interface TickOutcome {
+  posted: number[];
+  failed: number[];
+}
+
+/** A nonce Discord accepts (≤ 25 chars) that is the same for every attempt of one run. */
+export function runNonce(run: Pick<DigestRun, 'guildId' | 'scheduleId' | 'periodKey'>): string {
+  return createHash('sha256').update(`${run.guildId}:${run.scheduleId}:${run.periodKey}`).digest('hex').slice(0, 25);
+}
+
+export class DigestRunner {
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /**
+   * At start: runs left 'posting' by the previous process are retried, then whatever fell
+   * due while the bot was down is posted (only each schedule's newest missed run, marked late).
+   */
+  async catchUp(): Promise<TickOutcome> {
+    const now = this.deps.clock.now();
+    const released = await releaseStaleClaims(this.deps.db, now + 1, now);
+    if (released) this.deps.logger.warn({ released }, 'digest.stale-claims-released');
+    return this.tick(now);
+  }
+
+  /** One pass: due schedules, then due retries. Safe to run concurrently with itself. */
+  async tick(now = this.deps.clock.now()): Promise<TickOutcome> {
+    const outcome: TickOutcome = { posted: [], failed: [] };
+    for (const schedule of await listActiveSchedules(this.deps.db)) {
+      try {
+        const settings = await getSettings(this.deps.db, schedule.guildId);
+        const dueAt = lastRunAtOrBefore(schedule.timing, settings.timezone, now);
+        if (dueAt === null || dueAt < schedule.activeSince) continue;
+        const period = periodForRun(schedule.period, settings.timezone, dueAt);
+        const id = await claimRun(
+          this.deps.db,
+          { guildId: schedule.guildId, scheduleId: schedule.id, period, periodKey: periodKey(period), dueAt, late: now - dueAt > LATE_AFTER_MS },
+          now,
+        );
+        if (id !== null) await this.attempt(id, now, outcome);
+      } catch (err) {
+        this.deps.logger.error({ err, guild: schedule.guildId }, 'digest.tick-failed');
+      }
+    }
+    for (const run of await listRetryDue(this.deps.db, now)) {
+      if (await reclaimRun(this.deps.db, run.id, now)) await this.attempt(run.id, now, outcome);
+    }
+    return outcome;
+  }
+
+  /** Builds and posts a claimed run, then records the outcome. Never throws. */
+  private async attempt(runId: number, now: number, outcome: TickOutcome): Promise<void> {
+    const { db, logger } = this.deps;
+    const run = await getRun(db, runId);
+    if (!run) return;
+    const attempts = run.attempts + 1;
+    let channelId: string | null = null;
+    try {
+      const settings = await getSettings(db, run.guildId);
+      const schedule = await getSchedule(db, run.guildId);
+      channelId = (schedule && schedule.id === run.scheduleId ? schedule.channelId : null) ?? settings.staffChannelId;
+      if (!channelId) throw new DigestError('No channel to post in: set a staff channel with `/settings set staff_channel`, or choose a channel in `/digest schedule`.');
+      const digest = await buildDigest(
+        this.deps.reports,
+        { guildId: run.guildId, timezone: settings.timezone, period: run.period, asOf: now, lateDueAt: run.late ? run.dueAt : undefined },
+        this.deps.polls,
+      );
+      const messageId = await this.deps.post(channelId, { embed: digest.embed, files: [{ name: IMAGE_NAME, data: digest.png }], nonce: runNonce(run) });
+      await markPosted(db, run.id, { channelId, messageId, attempts }, this.deps.clock.now());
+      logger.info({ guild: run.guildId, run: run.id, period: run.periodKey, late: run.late, channel: channelId, message: messageId }, 'digest.posted');
+      outcome.posted.push(run.id);
+    } catch (err) {
+      const reason = err instanceof DigestError ? err.message : (this.deps.describeError?.(err) ?? (err instanceof Error ? err.message : String(err)));
+      const next = nextAttemptAt(attempts, now);
+      await markFailed(db, run.id, { error: reason, attempts, nextAttemptAt: next, channelId });
+      logger.warn({ guild: run.guildId, run: run.id, period: run.periodKey, attempts, retryAt: next, reason, err }, next === null ? 'digest.post-given-up' : 'digest.post-failed');
+      outcome.failed.push(run.id);
+    }
+  }
+}
+
+/** A failure whose message is already written for staff. */
+export class DigestError extends Error {
+  override readonly name = 'DigestError';
+}

@@ -1,0 +1,244 @@
+// Digest schedules and runs in SQLite: the runs table's unique key makes each post happen once.
+import type { Selectable } from 'kysely';
+import type { Executor } from '../db/schema.js';
+import type { DigestRunsTable, DigestSchedulesTable } from '../db/tables/digests.js';
+import type { Period, PeriodKind, Timing } from './schedule.js';
+
+export interface DigestSchedule {
+  id: number;
+  guildId: string;
+  timing: Timing;
+  period: PeriodKind;
+  channelId: string | null;
+  paused: boolean;
+  activeSince: number;
+  updatedBy: string | null;
+  updatedAt: number;
+}
+
+export type RunStatus = 'posting' | 'posted' | 'failed';
+
+export interface DigestRun {
+  id: number;
+  guildId: string;
+  scheduleId: number;
+  periodKey: string;
+  period: Period;
+  dueAt: number;
+  late: boolean;
+  status: RunStatus;
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+  channelId: string | null;
+  messageId: string | null;
+  claimedAt: number;
+  postedAt: number | null;
+}
+
+function toSchedule(row: Selectable<DigestSchedulesTable>): DigestSchedule {
+  return {
+    id: row.id,
+    guildId: row.guild_id,
+    timing: JSON.parse(row.timing) as Timing,
+    period: row.period as PeriodKind,
+    channelId: row.channel_id,
+    paused: row.paused === 1,
+    activeSince: row.active_since,
+    updatedBy: row.updated_by,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRun(row: Selectable<DigestRunsTable>): DigestRun {
+  return {
+    id: row.id,
+    guildId: row.guild_id,
+    scheduleId: row.schedule_id,
+    periodKey: row.period_key,
+    period: { kind: row.period_key.split(':')[0] as PeriodKind, from: row.period_from, to: row.period_to },
+    dueAt: row.due_at,
+    late: row.late === 1,
+    status: row.status as RunStatus,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    channelId: row.channel_id,
+    messageId: row.message_id,
+    claimedAt: row.claimed_at,
+    postedAt: row.posted_at,
+  };
+}
+
+export async function getSchedule(db: Executor, guildId: string): Promise<DigestSchedule | undefined> {
+  const row = await db.selectFrom('digest_schedules').selectAll().where('guild_id', '=', guildId).executeTakeFirst();
+  return row ? toSchedule(row) : undefined;
+}
+
+export interface ScheduleInput {
+  guildId: string;
+  timing: Timing;
+  period: PeriodKind;
+  channelId: string | null;
+  updatedBy: string | null;
+}
+
+/**
+ * Creates or replaces the guild's schedule. The id is kept, so a period already posted is
+ * not posted again after a change; runs that fell due before `now` are not posted.
+ */
+export async function saveSchedule(db: Executor, input: ScheduleInput, now: number): Promise<DigestSchedule> {
+  const values = {
+    guild_id: input.guildId,
+    timing: JSON.stringify(input.timing),
+    period: input.period,
+    channel_id: input.channelId,
+    paused: 0,
+    active_since: now,
+    updated_by: input.updatedBy,
+    updated_at: now,
+  };
+  await db
+    .insertInto('digest_schedules')
+    .values({ ...values, created_at: now })
+    .onConflict((oc) => oc.column('guild_id').doUpdateSet(values))
+    .execute();
+  return (await getSchedule(db, input.guildId))!;
+}
+
+/** Pauses or resumes; resuming does not post what fell due while paused. */
+export async function setPaused(db: Executor, guildId: string, paused: boolean, now: number): Promise<DigestSchedule | undefined> {
+  await db
+    .updateTable('digest_schedules')
+    .set(paused ? { paused: 1, updated_at: now } : { paused: 0, active_since: now, updated_at: now })
+    .where('guild_id', '=', guildId)
+    .execute();
+  return getSchedule(db, guildId);
+}
+
+export async function deleteSchedule(db: Executor, guildId: string): Promise<boolean> {
+  const r = await db.deleteFrom('digest_schedules').where('guild_id', '=', guildId).executeTakeFirst();
+  return r.numDeletedRows > 0n;
+}
+
+export async function listActiveSchedules(db: Executor): Promise<DigestSchedule[]> {
+  const rows = await db.selectFrom('digest_schedules').selectAll().where('paused', '=', 0).orderBy('id').execute();
+  return rows.map(toSchedule);
+}
+
+export interface ClaimInput {
+  guildId: string;
+  scheduleId: number;
+  period: Period;
+  periodKey: string;
+  dueAt: number;
+  late: boolean;
+}
+
+/**
+ * Claims the run of one period before anything is posted. Returns the run id, or null when
+ * that period was already claimed (by this or an overlapping tick, or before a restart).
+ */
+export async function claimRun(db: Executor, input: ClaimInput, now: number): Promise<number | null> {
+  const row = await db
+    .insertInto('digest_runs')
+    .values({
+      guild_id: input.guildId,
+      schedule_id: input.scheduleId,
+      period_key: input.periodKey,
+      period_from: input.period.from,
+      period_to: input.period.to,
+      due_at: input.dueAt,
+      late: input.late ? 1 : 0,
+      status: 'posting',
+      attempts: 0,
+      claimed_at: now,
+    })
+    .onConflict((oc) => oc.columns(['guild_id', 'schedule_id', 'period_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export async function getRun(db: Executor, id: number): Promise<DigestRun | undefined> {
+  const row = await db.selectFrom('digest_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toRun(row) : undefined;
+}
+
+/** Failed runs whose next attempt is due. */
+export async function listRetryDue(db: Executor, now: number): Promise<DigestRun[]> {
+  const rows = await db
+    .selectFrom('digest_runs')
+    .selectAll()
+    .where('status', '=', 'failed')
+    .where('next_attempt_at', 'is not', null)
+    .where('next_attempt_at', '<=', now)
+    .orderBy('id')
+    .execute();
+  return rows.map(toRun);
+}
+
+/** Claims a failed run for another attempt; false when another tick took it first. */
+export async function reclaimRun(db: Executor, id: number, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('digest_runs')
+    .set({ status: 'posting', claimed_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .where('next_attempt_at', '<=', now)
+    .executeTakeFirst();
+  return r.numUpdatedRows === 1n;
+}
+
+export async function markPosted(db: Executor, id: number, posted: { channelId: string; messageId: string; attempts: number }, now: number): Promise<void> {
+  await db
+    .updateTable('digest_runs')
+    .set({
+      status: 'posted',
+      channel_id: posted.channelId,
+      message_id: posted.messageId,
+      attempts: posted.attempts,
+      posted_at: now,
+      next_attempt_at: null,
+      last_error: null,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markFailed(
+  db: Executor,
+  id: number,
+  failed: { error: string; attempts: number; nextAttemptAt: number | null; channelId: string | null },
+): Promise<void> {
+  await db
+    .updateTable('digest_runs')
+    .set({
+      status: 'failed',
+      last_error: failed.error.slice(0, 500),
+      attempts: failed.attempts,
+      next_attempt_at: failed.nextAttemptAt,
+      channel_id: failed.channelId,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Runs left 'posting' by a process that stopped mid-post: whether Discord got the message is
+ * unknown, so they are retried (the post carries a nonce Discord uses to drop duplicates).
+ */
+export async function releaseStaleClaims(db: Executor, claimedBefore: number, now: number): Promise<number> {
+  const r = await db
+    .updateTable('digest_runs')
+    .set({ status: 'failed', next_attempt_at: now, last_error: 'interrupted while posting' })
+    .where('status', '=', 'posting')
+    .where('claimed_at', '<', claimedBefore)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function recentRuns(db: Executor, guildId: string, limit = 5): Promise<DigestRun[]> {
+  const rows = await db.selectFrom('digest_runs').selectAll().where('guild_id', '=', guildId).orderBy('due_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(toRun);
+}

@@ -1,0 +1,70 @@
+// `pulse report --guild ID [--from DATE] [--to DATE] [--tz ZONE] [--json]`.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { isIsoDate, dayNumber } from '../activity/time.js';
+import { UsageError, type CliCommand } from '../cli.js';
+import { systemClock } from '../clock.js';
+import { migrate, openDatabase } from '../db/open.js';
+import { isValidTimeZone } from '../settings/settings.js';
+import { getSettings } from '../settings/store.js';
+import { buildReport, lastCompleteDays } from './report.js';
+import { renderReportText } from './render.js';
+
+const MAX_DAYS = 366;
+const date = (name: string) => z.string().refine(isIsoDate, { message: `--${name} must be a date written YYYY-MM-DD, like 2026-10-05` });
+
+const flagsSchema = z.object({
+  guild: z.string({ message: '--guild is required: the server id (17 to 20 digits)' }).regex(/^\d{17,20}$/, '--guild must be a server id (17 to 20 digits)'),
+  from: date('from').optional(),
+  to: date('to').optional(),
+  tz: z.string().refine(isValidTimeZone, { message: '--tz must be an IANA time zone such as Europe/Berlin or America/New_York' }).optional(),
+  json: z.boolean().optional(),
+  'as-of': z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), { message: '--as-of must be an ISO instant like 2026-11-23T12:00:00Z' }).optional(),
+});
+
+export type ReportFlags = z.infer<typeof flagsSchema>;
+
+export function parseReportArgs(args: string[]): ReportFlags {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: { guild: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, tz: { type: 'string' }, json: { type: 'boolean' }, 'as-of': { type: 'string' } },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '.'));
+  }
+  const parsed = flagsSchema.safeParse(values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
+  return parsed.data;
+}
+
+export const reportCommand: CliCommand = {
+  summary: 'Print the activity report of a server (the last 7 complete days by default)',
+  usage: 'report --guild ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--tz ZONE] [--json] [--as-of ISO]',
+  needsDiscord: false,
+  async run(args, config) {
+    const flags = parseReportArgs(args);
+    const database = openDatabase(config.databasePath);
+    try {
+      await migrate(database.db);
+      const asOf = flags['as-of'] ? Date.parse(flags['as-of']) : systemClock.now();
+      const timezone = flags.tz ?? (await getSettings(database.db, flags.guild)).timezone;
+      const fallback = lastCompleteDays(asOf, timezone, 7);
+      const to = flags.to ?? (flags.from && dayNumber(flags.from) > dayNumber(fallback.to) ? flags.from : fallback.to);
+      const from = flags.from ?? (flags.to ? isoMinus(flags.to, 6) : fallback.from);
+      if (dayNumber(from) > dayNumber(to)) throw new UsageError(`--from (${from}) must not be after --to (${to}).`);
+      if (dayNumber(to) - dayNumber(from) + 1 > MAX_DAYS) throw new UsageError(`The period may be at most ${MAX_DAYS} days.`);
+      const report = await buildReport(database, { guildId: flags.guild, from, to, timezone, asOf });
+      console.log(flags.json ? JSON.stringify(report, null, 2) : renderReportText(report));
+    } finally {
+      await database.close();
+    }
+  },
+};
+
+function isoMinus(date: string, days: number): string {
+  return new Date((dayNumber(date) - days) * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,585 @@
+// Every figure of METRICS.md as pure functions over stored rows: no kysely, no discord.js, no clock.
+import { NONE, WORDS } from '../activity/hour-records.js';
+import { HOUR, QUARTER, type QuarterRow } from '../activity/rollup.js';
+import { dateOf, dayNumber, LocalGrid, startOfDay, weekdayOf, weekStart } from '../activity/time.js';
+import type { Report } from './report-types.js';
+
+const WEEK_MS = 7 * 24 * HOUR;
+const MIN_VOICE_MS = 60_000;
+
+export interface MemberEventRow {
+  userId: string;
+  at: number;
+  kind: 'join' | 'leave';
+}
+export interface VoiceSessionRow {
+  userId: string;
+  startedAt: number;
+  endedAt: number | null;
+}
+export interface FlagReactionRow {
+  messageId: string;
+  userId: string;
+  authorId: string | null;
+  at: number;
+}
+export interface ReviewFigures {
+  resolved: number;
+  actioned: number;
+  dismissed: number;
+  median_minutes_to_resolution: number | null;
+}
+
+/** The local days and instants a report for [from, to] looks at, and the rows it needs. */
+export interface ReportWindow {
+  fromDay: number;
+  toDay: number;
+  periodStart: number;
+  periodEnd: number;
+  /** First local day whose activity matters (cohort weeks, churn look-back, MAU). */
+  firstDay: number;
+  /** Rollup rows needed: [scanStart, scanEnd). Past periodEnd only for week-1 activation. */
+  scanStart: number;
+  scanEnd: number;
+}
+
+export function reportWindow(from: string, to: string, timeZone: string): ReportWindow {
+  const fromDay = dayNumber(from);
+  const toDay = dayNumber(to);
+  const firstDay = Math.min(weekStart(fromDay), toDay - 41);
+  const periodEnd = startOfDay(toDay + 1, timeZone);
+  return {
+    fromDay,
+    toDay,
+    periodStart: startOfDay(fromDay, timeZone),
+    periodEnd,
+    firstDay,
+    scanStart: startOfDay(firstDay, timeZone),
+    scanEnd: periodEnd + WEEK_MS + HOUR,
+  };
+}
+
+/** Members as small integers: the rollup's ids first, others (voice-only, joins) appended. */
+export class MemberIndex {
+  private readonly byId = new Map<string, number>();
+  readonly ids: string[];
+  constructor(ids: readonly string[]) {
+    this.ids = [...ids];
+    this.ids.forEach((id, i) => {
+      if (id !== undefined) this.byId.set(id, i);
+    });
+  }
+  of(id: string): number {
+    let n = this.byId.get(id);
+    if (n === undefined) {
+      n = this.ids.length;
+      this.ids.push(id);
+      this.byId.set(id, n);
+    }
+    return n;
+  }
+  idOf(n: number): string {
+    return this.ids[n]!;
+  }
+}
+
+/** Which local days each member (by index) was active on, over [firstDay, lastDay]: a flat byte grid. */
+export class ActiveDays {
+  /** data[member * span + day - firstDay] = 1 when active. */
+  data: Uint8Array;
+  /** seen[member] = 1 when active on any day. */
+  seen: Uint8Array;
+  private capacity: number;
+  private list: number[] | undefined;
+  readonly span: number;
+  constructor(
+    readonly firstDay: number,
+    readonly lastDay: number,
+    capacity = 1024,
+  ) {
+    this.span = lastDay - firstDay + 1;
+    this.capacity = Math.max(1, capacity);
+    this.data = new Uint8Array(this.capacity * this.span);
+    this.seen = new Uint8Array(this.capacity);
+  }
+
+  /** Makes room for members 0..member (before writing data and seen directly). */
+  ensure(member: number): void {
+    this.list = undefined;
+    if (member < this.capacity) return;
+    while (member >= this.capacity) this.capacity *= 2;
+    const grown = new Uint8Array(this.capacity * this.span);
+    grown.set(this.data);
+    this.data = grown;
+    const seen = new Uint8Array(this.capacity);
+    seen.set(this.seen);
+    this.seen = seen;
+  }
+
+  mark(member: number, day: number): void {
+    if (day < this.firstDay || day > this.lastDay) return;
+    this.ensure(member);
+    this.data[member * this.span + day - this.firstDay] = 1;
+    this.seen[member] = 1;
+    this.list = undefined;
+  }
+
+  /** Members with at least one active day, by index. */
+  get members(): number[] {
+    if (!this.list) {
+      this.list = [];
+      for (let m = 0; m < this.capacity; m++) if (this.seen[m]) this.list.push(m);
+    }
+    return this.list;
+  }
+
+  /** Distinct active days of one member in [a, b]. */
+  countIn(member: number, a: number, b: number): number {
+    if (member >= this.capacity) return 0;
+    let n = 0;
+    const base = member * this.span - this.firstDay;
+    for (let d = Math.max(a, this.firstDay), end = Math.min(b, this.lastDay); d <= end; d++) n += this.data[base + d]!;
+    return n;
+  }
+
+  /** Members active on at least one day of [a, b] (optionally among `among`). */
+  distinctIn(a: number, b: number, among?: Iterable<number>): number {
+    let n = 0;
+    for (const m of among ?? this.members) if (this.countIn(m, a, b) > 0) n++;
+    return n;
+  }
+
+  /** DAU(D) for each day of [a, b]. */
+  perDay(a: number, b: number): number[] {
+    const counts = new Array<number>(b - a + 1).fill(0);
+    const lo = Math.max(a, this.firstDay);
+    const hi = Math.min(b, this.lastDay);
+    for (const m of this.members) {
+      const base = m * this.span - this.firstDay;
+      for (let d = lo; d <= hi; d++) counts[d - a]! += this.data[base + d]!;
+    }
+    return counts;
+  }
+}
+
+/** A quarter-hour grid over the report's rows, mapping each quarter to its local day and minute. */
+export function quarterGrid(w: ReportWindow, timeZone: string): LocalGrid {
+  const startQ = Math.floor(w.scanStart / QUARTER);
+  const endQ = Math.ceil(w.scanEnd / QUARTER);
+  return new LocalGrid(startQ * QUARTER, QUARTER, endQ - startQ, timeZone);
+}
+
+/** One guild-hour of packed rollup records (src/activity/hour-records.ts). */
+export interface HourBlock {
+  bucket: number;
+  records: Uint32Array;
+}
+
+export interface MessageTallies {
+  /** Messages in the period by member index (0 for most). */
+  byMember: Float64Array;
+  /** Messages in the period by channel index. */
+  byChannel: Float64Array;
+  /** Distinct message authors in the period, by channel index. */
+  authors: Map<number, number>;
+}
+
+/**
+ * Distinct (channel, member) pairs: a byte grid per channel while it stays small (sets are
+ * ~10x slower at millions of records), sets for the channels beyond it.
+ */
+class AuthorSets {
+  private readonly slotOf: Int32Array;
+  private grid: Uint8Array;
+  private slots = 0;
+  private readonly maxSlots: number;
+  private readonly counts: number[] = [];
+  private readonly overflow = new Map<number, Set<number>>();
+  constructor(
+    maxChannel: number,
+    private readonly width: number,
+  ) {
+    this.slotOf = new Int32Array(maxChannel + 1).fill(-1);
+    this.maxSlots = Math.max(1, Math.floor(16_000_000 / width));
+    this.grid = new Uint8Array(Math.min(this.maxSlots, 16) * width);
+  }
+  add(channel: number, member: number): void {
+    let slot = this.slotOf[channel]!;
+    if (slot < 0) {
+      if (this.slots >= this.maxSlots) {
+        let set = this.overflow.get(channel);
+        if (!set) this.overflow.set(channel, (set = new Set()));
+        set.add(member);
+        return;
+      }
+      slot = this.slotOf[channel] = this.slots++;
+      this.counts.push(0);
+      if (this.slots * this.width > this.grid.length) {
+        const grown = new Uint8Array(Math.min(this.maxSlots, this.slots * 2) * this.width);
+        grown.set(this.grid);
+        this.grid = grown;
+      }
+    }
+    const at = slot * this.width + member;
+    if (this.grid[at] === 0) {
+      this.grid[at] = 1;
+      this.counts[slot]!++;
+    }
+  }
+  result(): Map<number, number> {
+    const out = new Map<number, number>();
+    this.slotOf.forEach((slot, channel) => {
+      if (slot >= 0) out.set(channel, this.counts[slot]!);
+    });
+    for (const [channel, set] of this.overflow) out.set(channel, set.size);
+    return out;
+  }
+}
+
+/**
+ * Folds the packed hour records into active days, the period's message tallies and cohort
+ * activation (a message within 7 × 24 h after the join instant). Tight typed-array loop: this is
+ * the report's one big read.
+ */
+export function foldHours(
+  blocks: Iterable<HourBlock>,
+  idCount: number,
+  w: ReportWindow,
+  grid: LocalGrid,
+  active: ActiveDays,
+  cohortJoins: Map<number, number>,
+): { tallies: MessageTallies; activated: Set<number> } {
+  // Every member and channel integer is below idCount (the guild's id dictionary).
+  const byMember = new Float64Array(idCount);
+  const byChannel = new Float64Array(idCount);
+  const authors = new AuthorSets(idCount - 1, idCount);
+  const joinOf = new Float64Array(idCount).fill(Number.NaN);
+  for (const [m, at] of cohortJoins) if (m < idCount) joinOf[m] = at;
+  const activated = new Set<number>();
+  const gridStartQ = grid.start / QUARTER;
+  const pStartQ = w.periodStart / QUARTER;
+  const pEndQ = w.periodEnd / QUARTER;
+  // Each grid quarter's offset into a member's days, or -1 outside the days looked at.
+  const dayIdx = new Int32Array(grid.count);
+  for (let k = 0; k < grid.count; k++) {
+    const d = grid.days[k]!;
+    dayIdx[k] = d < active.firstDay || d > active.lastDay ? -1 : d - active.firstDay;
+  }
+  active.ensure(idCount); // then write its arrays directly
+  const span = active.span;
+  const data = active.data;
+  const seen = active.seen;
+  for (const { bucket, records } of blocks) {
+    const baseQ = bucket * 4;
+    const base = bucket * HOUR;
+    const qi0 = baseQ - gridStartQ;
+    // Which of the hour's quarters are inside the period (all, none, or a split hour).
+    let inMask = 0;
+    for (let q = 0; q < 4; q++) if (baseQ + q >= pStartQ && baseQ + q < pEndQ) inMask |= 1 << q;
+    for (let i = 0; i < records.length; i += WORDS) {
+      const member = records[i]!;
+      const w4 = records[i + 4]!;
+      const quarters = w4 >>> 24;
+      for (let q = 0; q < 4; q++) {
+        if (quarters & (1 << q) && qi0 + q >= 0 && qi0 + q < grid.count) {
+          const di = dayIdx[qi0 + q]!;
+          if (di >= 0) {
+            data[member * span + di] = 1;
+            seen[member] = 1;
+          }
+        }
+      }
+      const a = records[i + 2]!;
+      const b = records[i + 3]!;
+      if (a === 0 && b === 0) continue; // no messages
+      let inPeriod = 0;
+      if (inMask === 15) inPeriod = (a & 0xffff) + (a >>> 16) + (b & 0xffff) + (b >>> 16);
+      else if (inMask) {
+        if (inMask & 1) inPeriod += a & 0xffff;
+        if (inMask & 2) inPeriod += a >>> 16;
+        if (inMask & 4) inPeriod += b & 0xffff;
+        if (inMask & 8) inPeriod += b >>> 16;
+      }
+      if (inPeriod > 0) {
+        byMember[member]! += inPeriod;
+        const channel = records[i + 1]!;
+        byChannel[channel]! += inPeriod;
+        authors.add(channel, member);
+      }
+      const join = joinOf[member]!;
+      if (join === join) {
+        // A cohort member (not NaN): a message in [join, join + 7 × 24 h]?
+        const first = w4 & 0x3fffff;
+        if (first !== NONE && base + records[i + 5]! >= join && base + first <= join + WEEK_MS) activated.add(member);
+      }
+    }
+  }
+  return { tallies: { byMember, byChannel, authors: authors.result() }, activated };
+}
+
+/** Marks voice sessions (60 s or longer; open ones up to as-of) as activity; returns voice minutes in the period. */
+export function foldVoice(sessions: readonly VoiceSessionRow[], w: ReportWindow, grid: LocalGrid, asOf: number, active: ActiveDays, index: MemberIndex): number {
+  let ms = 0;
+  const gridStartQ = grid.start / QUARTER;
+  const dayAt = (instant: number) => grid.days[Math.floor(instant / QUARTER) - gridStartQ]!;
+  for (const s of sessions) {
+    const end = s.endedAt ?? asOf;
+    if (end - s.startedAt < MIN_VOICE_MS) continue;
+    ms += Math.max(0, Math.min(end, w.periodEnd) - Math.max(s.startedAt, w.periodStart));
+    // The local days the session overlaps, within the days the report looks at.
+    const a = Math.max(s.startedAt, w.scanStart);
+    const b = Math.min(end, w.periodEnd);
+    if (b <= a) continue;
+    const member = index.of(s.userId);
+    for (let day = dayAt(a), last = dayAt(b - 1); day <= last; day++) active.mark(member, day);
+  }
+  return Math.floor(ms / 60_000);
+}
+
+export interface QuarterFigures {
+  messages: number;
+  reactions: number;
+  threads: number;
+  hourOfWeek: number[][];
+}
+
+/** Period totals and the hour-of-week grid from the guild's quarter-hour counts. */
+export function foldQuarters(rows: Iterable<QuarterRow>, w: ReportWindow, grid: LocalGrid): QuarterFigures {
+  const out: QuarterFigures = { messages: 0, reactions: 0, threads: 0, hourOfWeek: Array.from({ length: 7 }, () => new Array<number>(24).fill(0)) };
+  const gridStartQ = grid.start / QUARTER;
+  const pStartQ = w.periodStart / QUARTER;
+  const pEndQ = w.periodEnd / QUARTER;
+  for (const r of rows) {
+    if (r.bucket < pStartQ || r.bucket >= pEndQ) continue;
+    out.messages += r.messages;
+    out.reactions += r.reactions;
+    out.threads += r.threads;
+    const qi = r.bucket - gridStartQ;
+    if (r.messages > 0 && qi >= 0 && qi < grid.count) out.hourOfWeek[weekdayOf(grid.days[qi]!)]![Math.floor(grid.minutes[qi]! / 60)]! += r.messages;
+  }
+  return out;
+}
+
+const byCountThenId = <T>(count: (x: T) => number, id: (x: T) => string) => (a: T, b: T) =>
+  count(b) - count(a) || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0);
+
+export function topContributors(t: MessageTallies, index: MemberIndex): Report['top_contributors'] {
+  const found: Array<{ user_id: string; messages: number }> = [];
+  t.byMember.forEach((messages, m) => {
+    if (messages > 0) found.push({ user_id: index.idOf(m), messages });
+  });
+  return found
+    .sort(byCountThenId((x) => x.messages, (x) => x.user_id))
+    .slice(0, 10);
+}
+
+export function topChannels(t: MessageTallies, index: MemberIndex): Report['top_channels'] {
+  const found: Report['top_channels'] = [];
+  t.byChannel.forEach((messages, c) => {
+    if (messages > 0) found.push({ channel_id: index.idOf(c), messages, active_members: t.authors.get(c) ?? 0 });
+  });
+  return found
+    .sort(byCountThenId((x) => x.messages, (x) => x.channel_id))
+    .slice(0, 10);
+}
+
+/** Joins, leaves and each cohort member's join instant (first join in the period), by member index. */
+export function memberFigures(events: readonly MemberEventRow[], w: ReportWindow, index: MemberIndex): { joined: number; left: number; cohortJoins: Map<number, number> } {
+  let joined = 0;
+  let left = 0;
+  const cohortJoins = new Map<number, number>();
+  for (const e of events) {
+    if (e.at < w.periodStart || e.at >= w.periodEnd) continue;
+    if (e.kind === 'join') {
+      joined++;
+      const m = index.of(e.userId);
+      const prev = cohortJoins.get(m);
+      if (prev === undefined || e.at < prev) cohortJoins.set(m, e.at);
+    } else left++;
+  }
+  return { joined, left, cohortJoins };
+}
+
+export function newMemberFigures(cohortJoins: Map<number, number>, activated: Set<number>, events: readonly MemberEventRow[], asOf: number, index: MemberIndex): Report['new_members'] {
+  const leavesByMember = new Map<number, number[]>();
+  for (const e of events) {
+    if (e.kind !== 'leave') continue;
+    const m = index.of(e.userId);
+    if (!cohortJoins.has(m)) continue;
+    const list = leavesByMember.get(m) ?? [];
+    list.push(e.at);
+    leavesByMember.set(m, list);
+  }
+  let pending = 0;
+  let retained = 0;
+  let act = 0;
+  for (const [member, join] of cohortJoins) {
+    if (activated.has(member)) act++;
+    if (join + WEEK_MS > asOf) {
+      pending++;
+      continue;
+    }
+    const leaves = leavesByMember.get(member) ?? [];
+    if (!leaves.some((at) => at >= join && at <= join + WEEK_MS)) retained++;
+  }
+  const cohort = cohortJoins.size;
+  const settled = cohort - pending;
+  return {
+    cohort,
+    activated: act,
+    pending,
+    retained_week1: retained,
+    activation_rate: cohort === 0 ? 0 : act / cohort,
+    week1_retention: settled === 0 ? 0 : retained / settled,
+  };
+}
+
+/** DAU series, its mean, WAU/MAU ending on `to`, stickiness and active members. */
+export function engagementFigures(active: ActiveDays, w: ReportWindow) {
+  const series = active.perDay(w.fromDay, w.toDay);
+  const dau = series.map((count, i) => ({ date: dateOf(w.fromDay + i), count }));
+  const dauAvg = series.length ? series.reduce((a, b) => a + b, 0) / series.length : 0;
+  const mauEnd = active.distinctIn(w.toDay - 29, w.toDay);
+  const last30 = active.perDay(w.toDay - 29, w.toDay);
+  const mean30 = last30.reduce((a, b) => a + b, 0) / 30;
+  return {
+    dau,
+    dau_avg: dauAvg,
+    wau_end: active.distinctIn(w.toDay - 6, w.toDay),
+    mau_end: mauEnd,
+    stickiness: mauEnd === 0 ? 0 : mean30 / mauEnd,
+    active_members: active.distinctIn(w.fromDay, w.toDay),
+  };
+}
+
+/** The weekly retention triangle: one cohort per week overlapping the period. */
+export function cohortTriangle(events: readonly MemberEventRow[], active: ActiveDays, w: ReportWindow, timeZone: string, index: MemberIndex): Report['cohorts'] {
+  const firstJoin = new Map<number, number>();
+  for (const e of events) {
+    if (e.kind !== 'join') continue;
+    const m = index.of(e.userId);
+    if ((firstJoin.get(m) ?? Infinity) > e.at) firstJoin.set(m, e.at);
+  }
+  const out: Report['cohorts'] = [];
+  for (let ws = weekStart(w.fromDay); ws <= w.toDay; ws += 7) {
+    const a = startOfDay(ws, timeZone);
+    const b = startOfDay(ws + 7, timeZone);
+    const members = [...firstJoin].filter(([, at]) => at >= a && at < b).map(([m]) => m);
+    const activeByWeek: Array<number | null> = [];
+    for (let k = 0; k < 5; k++) {
+      const d0 = ws + 7 * k;
+      activeByWeek.push(d0 + 6 > w.toDay ? null : active.distinctIn(d0, d0 + 6, members));
+    }
+    out.push({ week_start: dateOf(ws), size: members.length, active_by_week: activeByWeek });
+  }
+  return out;
+}
+
+/** Regulars of the 28 days ending 14 days before `to` who went quiet for the last 14 days. */
+export function churnRisk(events: readonly MemberEventRow[], active: ActiveDays, w: ReportWindow, index: MemberIndex): Report['churn_risk'] {
+  const left = new Map<number, MemberEventRow>();
+  for (const e of events) {
+    if (e.at >= w.periodEnd) continue;
+    const m = index.of(e.userId);
+    const prev = left.get(m);
+    // Same instant: a leave after a join is the later state.
+    if (!prev || e.at > prev.at || (e.at === prev.at && e.kind === 'leave')) left.set(m, e);
+  }
+  const found: Array<{ id: string; days: number }> = [];
+  for (const m of active.members) {
+    if (left.get(m)?.kind === 'leave') continue;
+    const days = active.countIn(m, w.toDay - 41, w.toDay - 14);
+    if (days >= 4 && active.countIn(m, w.toDay - 13, w.toDay) === 0) found.push({ id: index.idOf(m), days });
+  }
+  found.sort(byCountThenId((x) => x.days, (x) => x.id));
+  return { count: found.length, user_ids: found.map((x) => x.id) };
+}
+
+/** Flag counts of the period: flags on another member's message, bots already excluded. */
+export function flagFigures(reactions: readonly FlagReactionRow[], threshold: number, w: ReportWindow) {
+  const flags = reactions.filter((r) => r.authorId !== null && r.authorId !== r.userId).sort((a, b) => a.at - b.at);
+  let count = 0;
+  const messages = new Set<string>();
+  const flaggers = new Set<string>();
+  const seen = new Map<string, Set<string>>();
+  let reached = 0;
+  for (const f of flags) {
+    const inPeriod = f.at >= w.periodStart && f.at < w.periodEnd;
+    if (inPeriod) {
+      count++;
+      messages.add(f.messageId);
+      flaggers.add(f.userId);
+    }
+    let who = seen.get(f.messageId);
+    if (!who) seen.set(f.messageId, (who = new Set()));
+    if (who.has(f.userId)) continue;
+    who.add(f.userId);
+    if (who.size === threshold && inPeriod) reached++;
+  }
+  return { reactions: count, messages_flagged: messages.size, flaggers: flaggers.size, reached_threshold: reached };
+}
+
+export interface ReportInput {
+  guildId: string;
+  timezone: string;
+  from: string;
+  to: string;
+  asOf: number;
+  /** Packed rollup hours in [scanStart, scanEnd) of reportWindow(), read once. */
+  hours: Iterable<HourBlock>;
+  /** Rollup integer -> member or channel snowflake. */
+  ids: readonly string[];
+  quarters: Iterable<QuarterRow>;
+  voice: readonly VoiceSessionRow[];
+  /** All joins and leaves of the guild (first joins and membership need the whole history). */
+  memberEvents: readonly MemberEventRow[];
+  /** Reactions with the flag emoji before the period's end. */
+  flagReactions: readonly FlagReactionRow[];
+  flagThreshold: number;
+  review: ReviewFigures;
+  gaps: ReadonlyArray<{ from: number; to: number }>;
+}
+
+/** The whole report of METRICS.md from its rows. */
+export function computeReport(input: ReportInput): Report {
+  const w = reportWindow(input.from, input.to, input.timezone);
+  const grid = quarterGrid(w, input.timezone);
+  const index = new MemberIndex(input.ids);
+  const active = new ActiveDays(w.firstDay, w.toDay, input.ids.length + 64);
+  const members = memberFigures(input.memberEvents, w, index);
+  const { tallies, activated } = foldHours(input.hours, input.ids.length, w, grid, active, members.cohortJoins);
+  const voiceMinutes = foldVoice(input.voice, w, grid, input.asOf, active, index);
+  const q = foldQuarters(input.quarters, w, grid);
+  const engagement = engagementFigures(active, w);
+  return {
+    schema: 'pulse.report.v1',
+    guild_id: input.guildId,
+    timezone: input.timezone,
+    period: { from: input.from, to: input.to },
+    as_of: new Date(input.asOf).toISOString(),
+    members: { joined: members.joined, left: members.left, net: members.joined - members.left },
+    new_members: newMemberFigures(members.cohortJoins, activated, input.memberEvents, input.asOf, index),
+    activity: {
+      messages: q.messages,
+      reactions: q.reactions,
+      threads_created: q.threads,
+      voice_minutes: voiceMinutes,
+      active_members: engagement.active_members,
+      dau: engagement.dau,
+      dau_avg: engagement.dau_avg,
+      wau_end: engagement.wau_end,
+      mau_end: engagement.mau_end,
+      stickiness: engagement.stickiness,
+      reactions_per_message: q.messages === 0 ? 0 : q.reactions / q.messages,
+    },
+    hour_of_week: q.hourOfWeek,
+    top_contributors: topContributors(tallies, index),
+    top_channels: topChannels(tallies, index),
+    cohorts: cohortTriangle(input.memberEvents, active, w, input.timezone, index),
+    churn_risk: churnRisk(input.memberEvents, active, w, index),
+    flags: { ...flagFigures(input.flagReactions, input.flagThreshold, w), ...input.review },
+    gaps: input.gaps
+      .filter((g) => g.from < w.periodEnd && g.to > w.periodStart)
+      .map((g) => ({ from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString() })),
+  };
+}

@@ -1,0 +1,61 @@
+// buildReport: the report of METRICS.md for one guild and period, as `report --json` prints it.
+import { flagEmojiKey } from '../activity/events.js';
+import { dateOf, localDay } from '../activity/time.js';
+import { reviewFigures } from '../flags/review-figures.js';
+import { getSettings } from '../settings/store.js';
+import { computeReport, reportWindow } from './metrics.js';
+import type { Report } from './report-types.js';
+import { executorOf, flagReactions, gapsOverlapping, hourBlocks, memberEvents, quarterRows, voiceSessions, type ReportSource } from './store.js';
+
+export interface ReportOptions {
+  guildId: string;
+  /** Inclusive local dates YYYY-MM-DD. */
+  from: string;
+  to: string;
+  /** IANA zone; the guild's setting when omitted. */
+  timezone?: string;
+  /** The moment the report is computed (epoch ms). */
+  asOf: number;
+}
+
+/** The default period: the last `days` complete local days before as-of. */
+export function lastCompleteDays(asOf: number, timeZone: string, days: number): { from: string; to: string } {
+  const today = localDay(asOf, timeZone);
+  return { from: dateOf(today - days), to: dateOf(today - 1) };
+}
+
+/**
+ * Computes the report. Pass the app's Database (fast path for the rollup scan) or a kysely
+ * executor. Runs on the caller's thread: ~0.5 s at most for 90 days of a 10M-event guild.
+ */
+export async function buildReport(source: ReportSource, options: ReportOptions): Promise<Report> {
+  const db = executorOf(source);
+  const settings = await getSettings(db, options.guildId);
+  const timezone = options.timezone ?? settings.timezone;
+  const w = reportWindow(options.from, options.to, timezone);
+  const [quarters, voice, members, flags, review, gaps] = await Promise.all([
+    quarterRows(db, options.guildId, w.scanStart, w.periodEnd),
+    voiceSessions(source, options.guildId, w.scanStart, w.periodEnd),
+    memberEvents(db, options.guildId),
+    flagReactions(source, options.guildId, flagEmojiKey(settings.flagEmoji), w.periodEnd),
+    reviewFigures(db, options.guildId, w.periodStart, w.periodEnd),
+    gapsOverlapping(db, w.periodStart, w.periodEnd),
+  ]);
+  const { blocks, ids } = await hourBlocks(source, options.guildId, w.scanStart, w.scanEnd);
+  return computeReport({
+    guildId: options.guildId,
+    timezone,
+    from: options.from,
+    to: options.to,
+    asOf: options.asOf,
+    hours: blocks,
+    ids,
+    quarters,
+    voice,
+    memberEvents: members,
+    flagReactions: flags,
+    flagThreshold: settings.flagThreshold,
+    review,
+    gaps,
+  });
+}

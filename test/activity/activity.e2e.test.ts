@@ -1,0 +1,90 @@
+// Activity end to end: members post, react, talk in voice, join and leave on the fake Discord;
+// the real bot records it, and staff read it back through the report and /insights.
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/insights/report.js';
+import { TestBot } from '../support/bot.js';
+
+let bot: TestBot | undefined;
+afterEach(async () => {
+  await bot?.close();
+  bot = undefined;
+});
+
+const MIN = 60_000;
+const count = (b: TestBot, table: string) => b.app.database.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+
+describe('activity', () => {
+  it('records members, not bots, and staff read it back through the report and /insights', async () => {
+    bot = await TestBot.start(); // Monday 2026-11-02 12:00 UTC
+    const { ids, fake, clock } = bot;
+    const b = bot;
+    const now = () => new Date(clock.now());
+
+    const hello = fake.post({ channelId: ids.general, userId: ids.alice, content: 'hello there', at: now() });
+    fake.post({ channelId: ids.general, userId: ids.otherBot, content: 'beep', at: now() });
+    fake.react({ channelId: ids.general, messageId: hello.id, userId: ids.bob, emoji: '👍' });
+    fake.voice(ids.guildId, ids.carol, ids.voice);
+    fake.join(ids.guildId, { id: '900000000000000301', username: 'erin', joinedAt: now() });
+    await fake.waitFor(() => count(b, 'activity_voice_sessions') === 1 && count(b, 'activity_member_events') === 1 && count(b, 'activity_reactions') === 1);
+    clock.advance(30 * MIN);
+    fake.voice(ids.guildId, ids.carol, null);
+    fake.leave(ids.guildId, ids.dave);
+    await fake.waitFor(() => count(b, 'activity_member_events') === 2 && b.app.database.sqlite.prepare('SELECT ended_at FROM activity_voice_sessions').pluck().get() !== null);
+    expect(count(b, 'activity_messages')).toBe(1); // the bot's message was dropped at the door
+    const stored = JSON.stringify(b.app.database.sqlite.prepare('SELECT * FROM activity_messages').all());
+    expect(stored).not.toContain('hello there');
+
+    clock.set(Date.parse('2026-11-09T09:00:00Z'));
+    const report = await buildReport(b.app.database, { guildId: ids.guildId, from: '2026-11-02', to: '2026-11-08', asOf: clock.now() });
+    expect(report.members).toEqual({ joined: 1, left: 1, net: 0 });
+    expect(report.activity).toMatchObject({ messages: 1, reactions: 1, voice_minutes: 30, active_members: 3 });
+    expect(report.top_contributors).toEqual([{ user_id: ids.alice, messages: 1 }]);
+
+    const refused = await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'insights' }).reply();
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.content).toMatch(/Only staff/);
+
+    const insights = await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.ownerId, name: 'insights', options: { period: '7d' } }).reply();
+    expect(insights.ephemeral).toBe(true);
+    const embed = insights.embeds[0]!;
+    expect(embed.title).toBe('Insights: 2026-11-02 to 2026-11-08');
+    const fields = Object.fromEntries((embed.fields ?? []).map((f) => [f.name, f.value]));
+    expect(fields['Members']).toBe('joined **1** · left **1** · net **+0**');
+    expect(fields['Activity']).toBe('1 messages · 1 reactions · 0 threads · 30 voice min');
+    expect(fields['Top members']).toBe(`1. <@${ids.alice}> 1`);
+    expect(bot.errors).toEqual([]);
+  });
+
+  it('/privacy: show, export, opt-out deletes and stops recording, opt-in resumes', async () => {
+    bot = await TestBot.start();
+    const { ids, fake, clock } = bot;
+    const b = bot;
+    const ask = (subcommand: string) => fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand }).reply();
+
+    fake.post({ channelId: ids.general, userId: ids.alice, content: 'one', at: new Date(clock.now()) });
+    await fake.waitFor(() => count(b, 'activity_messages') === 1);
+
+    const shown = await ask('show');
+    expect(shown.ephemeral).toBe(true);
+    expect(shown.embeds[0]?.description).toContain('Messages (id, channel, time, reply-to, has attachment): **1**');
+
+    const exported = await ask('export');
+    expect(exported.ephemeral).toBe(true);
+    expect(exported.files).toHaveLength(1);
+    const data = JSON.parse(String(exported.files[0]!.data)) as { messages: unknown[]; user_id: string };
+    expect(data.user_id).toBe(ids.alice);
+    expect(data.messages).toHaveLength(1);
+
+    const out = await ask('opt-out');
+    expect(out.content).toMatch(/^Done: Pulse deleted your activity/);
+    expect(count(b, 'activity_messages')).toBe(0);
+    fake.post({ channelId: ids.general, userId: ids.alice, content: 'two', at: new Date(clock.now()) });
+    fake.post({ channelId: ids.general, userId: ids.bob, content: 'three', at: new Date(clock.now()) });
+    await fake.waitFor(() => count(b, 'activity_messages') === 1);
+    expect(b.app.database.sqlite.prepare('SELECT user_id FROM activity_messages').pluck().get()).toBe(ids.bob);
+
+    expect((await ask('opt-in')).content).toMatch(/records your activity in this server again/);
+    fake.post({ channelId: ids.general, userId: ids.alice, content: 'four', at: new Date(clock.now()) });
+    await fake.waitFor(() => count(b, 'activity_messages') === 2);
+  });
+});

@@ -1,0 +1,27 @@
+// The packed hour records: merging is additive, keeps first/last messages, and saturates.
+import { describe, expect, it } from 'vitest';
+import { decode, encode, merge, NONE, without, WORDS, type RecordDelta } from '../../src/activity/hour-records.js';
+
+const d = (member: number, channel: number, patch: Partial<RecordDelta> = {}): RecordDelta => ({ member, channel, quarters: 1, m: [1, 0, 0, 0], first: 100, last: 100, ...patch });
+
+describe('hour records', () => {
+  it('merges by (member, channel): counts add, quarters OR, first/last widen', () => {
+    let r = merge(new Uint32Array(0), [d(1, 9), d(2, 9, { quarters: 4, m: [0, 0, 0, 0], first: NONE, last: NONE })]);
+    r = merge(decode(encode(r)), [d(1, 9, { quarters: 8, m: [0, 0, 0, 3], first: 3_000_000, last: 3_500_000 }), d(1, 8)]);
+    expect(r.length).toBe(3 * WORDS);
+    expect([...r.subarray(0, WORDS)]).toEqual([1, 9, 1, 3 << 16, ((1 | 8) << 24) | 100, 3_500_000]);
+    expect([...r.subarray(WORDS, 2 * WORDS)]).toEqual([2, 9, 0, 0, (4 << 24) | NONE, NONE]);
+    const r2 = merge(r, [d(2, 9, { first: 50, last: 60 })]);
+    expect([...r2.subarray(WORDS, 2 * WORDS)]).toEqual([2, 9, 1, 0, ((4 | 1) << 24) | 50, 60]);
+  });
+
+  it('saturates message counts at 65,535 per quarter', () => {
+    const r = merge(merge(new Uint32Array(0), [d(1, 1, { m: [65_000, 0, 0, 0] })]), [d(1, 1, { m: [1_000, 0, 0, 0] })]);
+    expect(r[2]! & 0xffff).toBe(65_535);
+  });
+
+  it('removes one member', () => {
+    const r = merge(new Uint32Array(0), [d(1, 1), d(2, 1), d(1, 2)]);
+    expect([...without(r, 1)]).toEqual([...r.subarray(WORDS, 2 * WORDS)]);
+  });
+});

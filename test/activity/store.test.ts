@@ -1,0 +1,202 @@
+// Ingestion on real SQLite with the real migrations: idempotency, rollups in step, filters, opt-out, restart truth.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Ingestor } from '../../src/activity/ingest.js';
+import { decode, WORDS } from '../../src/activity/hour-records.js';
+import { ActivityStore, exportMemberData, memberDataCounts } from '../../src/activity/store.js';
+import { ActivityWriter } from '../../src/activity/writer.js';
+import type { Database } from '../../src/db/open.js';
+import { buildReport } from '../../src/insights/report.js';
+import { updateSettings } from '../../src/settings/store.js';
+import { testDatabase } from '../support/db.js';
+import { C, G, G2, join, leave, message, reaction, thread, u, voice } from './payloads.js';
+
+let database: Database;
+let store: ActivityStore;
+let writer: ActivityWriter;
+let ingestor: Ingestor;
+
+const feed = (...dispatches: Array<{ t: string; at: string; d: unknown }>) => {
+  for (const x of dispatches) ingestor.ingest({ t: x.t, d: x.d, at: Date.parse(x.at) });
+  return writer.flush();
+};
+const count = (table: string, where = '1 = 1') => database.sqlite.prepare(`SELECT count(*) FROM ${table} WHERE ${where}`).pluck().get() as number;
+const asOf = Date.parse('2026-11-23T12:00:00Z');
+const week = { from: '2026-11-02', to: '2026-11-08', asOf };
+
+beforeEach(async () => {
+  database = await testDatabase();
+  store = new ActivityStore(database.sqlite);
+  writer = new ActivityWriter(store, { timer: false });
+  ingestor = new Ingestor(writer);
+});
+afterEach(async () => {
+  writer.stop();
+  await database.close();
+});
+
+describe('ingestion', () => {
+  it('stores metadata only, once per message id, and keeps rollups in step', async () => {
+    const m = message(u(1), '2026-11-02T10:00:00Z', { attachments: [{ id: '1' }], message_reference: { message_id: '399999999999999999' } });
+    expect(feed(m, m)).toEqual({ stored: 1, duplicates: 1, ignored: 0 });
+    const row = database.sqlite.prepare('SELECT * FROM activity_messages').get() as Record<string, unknown>;
+    expect(row).toEqual({ message_id: m.d.id, guild_id: G, channel_id: C, user_id: u(1), at: Date.parse('2026-11-02T10:00:00Z'), reply_to_id: '399999999999999999', has_attachment: 1, deleted_at: null });
+    expect(JSON.stringify(row)).not.toContain('never stored');
+    expect(feed(m)).toEqual({ stored: 0, duplicates: 1, ignored: 0 });
+    const r = await buildReport(database, { guildId: G, ...week });
+    expect(r.activity.messages).toBe(1);
+    expect(r.top_contributors).toEqual([{ user_id: u(1), messages: 1 }]);
+  });
+
+  it('prefers the message timestamp over the delivery instant', () => {
+    const m = message(u(1), '2026-11-02T10:00:00Z');
+    ingestor.ingest({ t: m.t, d: m.d, at: Date.parse('2026-11-02T11:30:00Z') });
+    writer.flush();
+    expect(database.sqlite.prepare('SELECT at FROM activity_messages').pluck().get()).toBe(Date.parse('2026-11-02T10:00:00Z'));
+  });
+
+  it('drops bots, webhooks, DMs and ignored channels at the door', async () => {
+    await updateSettings(database.db, G, { ignoredChannelIds: ['400000000000000077'] }, 0);
+    const bot = message(u(9), '2026-11-02T10:00:00Z', { author: { id: u(9), bot: true } });
+    const hook = message(u(8), '2026-11-02T10:00:00Z', { webhook_id: '500000000000000001' });
+    const dm = message(u(1), '2026-11-02T10:00:00Z', { guild_id: undefined });
+    const ignoredChannel = message(u(1), '2026-11-02T10:00:00Z', { channel_id: '400000000000000077' });
+    const base = reaction(u(9), '300000000000000001', u(1), '2026-11-02T10:00:00Z');
+    const botReaction = { ...base, d: { ...base.d, member: { user: { id: u(9), bot: true } } } };
+    expect(feed(bot, hook, dm, ignoredChannel, botReaction)).toEqual({ stored: 0, duplicates: 0, ignored: 1 });
+    expect(ingestor.counts.ignored).toBe(4);
+    expect(count('activity_messages') + count('activity_reactions')).toBe(0);
+  });
+
+  it('reactions are idempotent by (message, user, emoji, instant); removal is kept for the record', () => {
+    const r1 = reaction(u(2), '300000000000000001', u(1), '2026-11-02T10:00:00Z', '🚩');
+    const r2 = reaction(u(2), '300000000000000001', u(1), '2026-11-02T10:05:00Z', '🚩');
+    expect(feed(r1, r1, r2)).toEqual({ stored: 2, duplicates: 1, ignored: 0 });
+    feed({ t: 'MESSAGE_REACTION_REMOVE', at: '2026-11-02T10:06:00Z', d: { guild_id: G, channel_id: C, message_id: '300000000000000001', user_id: u(2), emoji: { id: null, name: '🚩' } } });
+    expect(count('activity_reactions', 'removed_at IS NOT NULL')).toBe(1);
+    expect(database.sqlite.prepare('SELECT sum(reactions) FROM activity_guild_quarters').pluck().get()).toBe(2);
+  });
+
+  it('threads count only when newly created', () => {
+    expect(feed(thread(u(1), '2026-11-02T10:00:00Z'), thread(u(1), '2026-11-02T10:00:00Z', false))).toEqual({ stored: 1, duplicates: 0, ignored: 0 });
+  });
+
+  it('joins and leaves are idempotent by (user, instant)', () => {
+    expect(feed(join(u(1), '2026-11-02T10:00:00Z'), join(u(1), '2026-11-02T10:00:00Z'), leave(u(1), '2026-11-03T10:00:00Z'))).toEqual({ stored: 2, duplicates: 1, ignored: 0 });
+  });
+
+  it('voice: a session continues across moves and ends at the leave; re-delivery changes nothing', () => {
+    const events = [voice(u(1), '400000000000000009', '2026-11-02T10:00:00Z'), voice(u(1), '400000000000000010', '2026-11-02T10:30:00Z'), voice(u(1), null, '2026-11-02T11:00:00Z')];
+    expect(feed(...events)).toEqual({ stored: 2, duplicates: 1, ignored: 0 });
+    expect(feed(...events)).toEqual({ stored: 0, duplicates: 3, ignored: 0 });
+    expect(database.sqlite.prepare('SELECT started_at, ended_at FROM activity_voice_sessions').all()).toEqual([
+      { started_at: Date.parse('2026-11-02T10:00:00Z'), ended_at: Date.parse('2026-11-02T11:00:00Z') },
+    ]);
+  });
+
+  it('a second guild does not leak into the first', async () => {
+    const other = message(u(1), '2026-11-02T10:00:00Z', { guild_id: G2 });
+    feed(other, message(u(2), '2026-11-03T10:00:00Z'), join(u(3), '2026-11-02T10:00:00Z', G2), voice(u(4), '400000000000000009', '2026-11-02T10:00:00Z', G2), voice(u(4), null, '2026-11-02T11:00:00Z', G2));
+    const r = await buildReport(database, { guildId: G, ...week });
+    expect(r.activity).toMatchObject({ messages: 1, active_members: 1, voice_minutes: 0 });
+    expect(r.members.joined).toBe(0);
+    const r2 = await buildReport(database, { guildId: G2, ...week });
+    expect(r2.activity).toMatchObject({ messages: 1, active_members: 2, voice_minutes: 60 });
+    expect(r2.members.joined).toBe(1);
+  });
+
+  it('flags use the guild’s flag emoji and the stored message author', async () => {
+    await updateSettings(database.db, G, { flagEmoji: '⚠️', flagThreshold: 2 }, 0);
+    const m = message(u(1), '2026-11-02T09:00:00Z');
+    feed(
+      m,
+      reaction(u(2), m.d.id, u(1), '2026-11-02T10:00:00Z', '⚠️'),
+      { ...reaction(u(3), m.d.id, u(1), '2026-11-02T10:01:00Z', '⚠️'), d: { ...reaction(u(3), m.d.id, u(1), '', '⚠️').d, message_author_id: undefined } },
+      reaction(u(1), m.d.id, u(1), '2026-11-02T10:02:00Z', '⚠️'),
+      reaction(u(4), m.d.id, u(1), '2026-11-02T10:03:00Z', '🚩'),
+    );
+    const r = await buildReport(database, { guildId: G, ...week });
+    expect(r.flags).toMatchObject({ reactions: 2, messages_flagged: 1, flaggers: 2, reached_threshold: 1 });
+  });
+
+  it('the report reads a zone other than the guild’s from the same rows', async () => {
+    await updateSettings(database.db, G, { timezone: 'America/New_York' }, 0);
+    feed(message(u(1), '2026-11-03T03:00:00Z')); // Nov 2 22:00 in New York, Nov 3 in UTC
+    const ny = await buildReport(database, { guildId: G, ...week });
+    expect(ny.timezone).toBe('America/New_York');
+    expect(ny.activity.dau.map((d) => d.count)).toEqual([1, 0, 0, 0, 0, 0, 0]);
+    const utc = await buildReport(database, { guildId: G, ...week, timezone: 'UTC' });
+    expect(utc.activity.dau.map((d) => d.count)).toEqual([0, 1, 0, 0, 0, 0, 0]);
+    const kysely = await buildReport(database.db, { guildId: G, ...week, timezone: 'UTC' });
+    expect(kysely).toEqual(utc);
+  });
+});
+
+describe('privacy', () => {
+  it('opt-out deletes rows and rollups, keeps guild totals true, and stops recording; opt-in resumes', async () => {
+    const m = message(u(1), '2026-11-02T10:00:00Z');
+    feed(m, message(u(2), '2026-11-02T10:00:00Z'), reaction(u(1), m.d.id, u(1), '2026-11-02T10:01:00Z'), join(u(1), '2026-11-02T09:00:00Z'), voice(u(1), VOICE_ID, '2026-11-02T11:00:00Z'));
+    expect(await memberDataCounts(database.db, G, u(1))).toEqual({ messages: 1, reactions: 1, threads: 0, voiceSessions: 1, joinsAndLeaves: 1 });
+    const exported = await exportMemberData(database.db, G, u(1));
+    expect(exported.messages).toHaveLength(1);
+    expect(JSON.stringify(exported)).not.toContain('never stored');
+
+    store.optOut(G, u(1), asOf);
+    expect(await memberDataCounts(database.db, G, u(1))).toEqual({ messages: 0, reactions: 0, threads: 0, voiceSessions: 0, joinsAndLeaves: 0 });
+    const member = database.sqlite.prepare('SELECT idx FROM activity_ids WHERE id = ?').pluck().get(u(1)) as number;
+    const blobs = database.sqlite.prepare('SELECT records FROM activity_hours').pluck().all() as Buffer[];
+    expect(blobs.length).toBeGreaterThan(0);
+    for (const b of blobs) expect([...decode(b)].filter((_, i) => i % WORDS === 0)).not.toContain(member);
+    const r = await buildReport(database, { guildId: G, ...week });
+    expect(r.activity).toMatchObject({ messages: 1, reactions: 0, active_members: 1 });
+
+    expect(feed(message(u(1), '2026-11-03T10:00:00Z'))).toEqual({ stored: 0, duplicates: 0, ignored: 1 });
+    // The set is loaded from the database by a new store (a restart).
+    const restarted = new ActivityWriter(new ActivityStore(database.sqlite), { timer: false });
+    const again = new Ingestor(restarted);
+    const m3 = message(u(1), '2026-11-04T10:00:00Z');
+    again.ingest({ t: m3.t, d: m3.d, at: 0 });
+    expect(restarted.flush()).toEqual({ stored: 0, duplicates: 0, ignored: 1 });
+
+    expect(store.optIn(G, u(1))).toBe(true);
+    expect(feed(message(u(1), '2026-11-05T10:00:00Z'))).toEqual({ stored: 1, duplicates: 0, ignored: 0 });
+  });
+});
+
+const VOICE_ID = '400000000000000009';
+
+describe('restart truth', () => {
+  it('the span since the last heartbeat is a gap, and sessions left open end there', async () => {
+    const t0 = Date.parse('2026-11-02T10:00:00Z');
+    const first = store.beginListening(t0);
+    expect(first.gap).toBeNull();
+    feed(voice(u(1), VOICE_ID, '2026-11-02T10:00:00Z'));
+    store.heartbeat(first.id, t0 + 30 * 60_000);
+    // Crash; back two hours later.
+    const second = store.beginListening(t0 + 150 * 60_000);
+    expect(second.gap).toEqual({ from: t0 + 30 * 60_000, to: t0 + 150 * 60_000 });
+    expect(database.sqlite.prepare('SELECT ended_at FROM activity_voice_sessions').pluck().get()).toBe(t0 + 30 * 60_000);
+    store.recordGap(t0 + 200 * 60_000, t0 + 201 * 60_000, 'disconnected');
+    const r = await buildReport(database, { guildId: G, ...week });
+    expect(r.activity.voice_minutes).toBe(30);
+    expect(r.gaps).toEqual([
+      { from: '2026-11-02T10:30:00.000Z', to: '2026-11-02T12:30:00.000Z' },
+      { from: '2026-11-02T13:20:00.000Z', to: '2026-11-02T13:21:00.000Z' },
+    ]);
+  });
+
+  it('members in voice at (re)connect (GUILD_CREATE) get a session from then', () => {
+    feed({
+      t: 'GUILD_CREATE',
+      at: '2026-11-02T10:00:00Z',
+      d: {
+        id: G,
+        voice_states: [
+          { user_id: u(1), channel_id: VOICE_ID },
+          { user_id: u(9), channel_id: VOICE_ID },
+        ],
+        members: [{ user: { id: u(9), bot: true } }, { user: { id: u(1) } }],
+      },
+    });
+    expect(database.sqlite.prepare('SELECT user_id FROM activity_voice_sessions WHERE ended_at IS NULL').pluck().all()).toEqual([u(1)]);
+  });
+});

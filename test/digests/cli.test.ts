@@ -1,0 +1,56 @@
+// `pulse digest`: writes the embed JSON and the chart PNG for the last complete period.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UsageError } from '../../src/cli.js';
+import { ManualClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import type { ReportQuery } from '../../src/digests/content.js';
+import { digestCli } from '../../src/digests/cli.js';
+import { busyReport } from './fixtures.js';
+
+describe('pulse digest', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pulse-digest-'));
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const config = () => loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'pulse.db')}` }, { needsDiscord: false });
+
+  it('writes embed.json, report.json and digest.png for the last complete month', async () => {
+    const queries: ReportQuery[] = [];
+    const command = digestCli(() => (q) => {
+      queries.push(q);
+      return busyReport(q.from, q.to, { timezone: q.timezone });
+    }, new ManualClock(Date.parse('2026-11-23T14:00:00Z')));
+    expect(command.needsDiscord).toBe(false);
+    const out = join(dir, 'out');
+    await command.run(['--guild', '200000000000000001', '--period', 'month', '--tz', 'America/New_York', '--out', out], config());
+    expect(queries.map((q) => [q.from, q.to, q.timezone])).toEqual([
+      ['2026-10-01', '2026-10-31', 'America/New_York'],
+      ['2026-09-01', '2026-09-30', 'America/New_York'],
+    ]);
+    const embed = JSON.parse(readFileSync(join(out, 'embed.json'), 'utf8')) as { title: string };
+    expect(embed.title).toBe('Monthly digest: October 2026');
+    expect(readFileSync(join(out, 'digest.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(existsSync(join(out, 'report.json'))).toBe(true);
+  });
+
+  it.each([
+    [[], '--guild'],
+    [['--guild', '12'], '--guild'],
+    [['--guild', '200000000000000001', '--period', 'year'], '--period'],
+    [['--guild', '200000000000000001', '--tz', 'Mars/Base'], '--tz'],
+    [['--guild', '200000000000000001', '--bogus'], 'bogus'],
+  ])('refuses %j', async (args, mention) => {
+    const run = digestCli(() => () => busyReport('2026-11-16', '2026-11-22')).run(args, config());
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(digestCli(() => () => busyReport('2026-11-16', '2026-11-22')).run(args, config())).rejects.toThrow(mention);
+  });
+});

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bestHours,
+  change,
+  changePoints,
+  cohortTable,
+  EMBED_LIMITS,
+  embedLength,
+  fitEmbed,
+  formatMinutes,
+  headline,
+  periodLabel,
+  rate,
+  renderDigest,
+} from '../../src/digests/render.js';
+import { busyReport, emptyReport } from './fixtures.js';
+
+describe('figures and their changes', () => {
+  it.each([
+    [110, 100, ' · ▲ 10%'],
+    [90, 100, ' · ▼ 10%'],
+    [100, 100, ' · = 0%'],
+    [5, 0, ' · ▲ new'],
+    [0, 4, ' · ▼ 100%'],
+    [0, 0, ' · = 0%'],
+    [1001, 1000, ' · ▲ <1%'],
+    [30, 2, ' · ▲ 1,400%'],
+    [7, undefined, ''],
+  ] as const)('%s against %s -> %j', (cur, prev, expected) => {
+    expect(change(cur, prev)).toBe(expected);
+  });
+
+  it.each([
+    [0.25, 0.2, ' · ▲ 5 pts'],
+    [0.2, 0.25, ' · ▼ 5 pts'],
+    [0.201, 0.2, ' · = 0 pts'],
+    [0.2, undefined, ''],
+  ] as const)('rate %s against %s -> %j', (cur, prev, expected) => {
+    expect(changePoints(cur, prev)).toBe(expected);
+  });
+
+  it.each([
+    [3, 4, 'stayed', '3 of 4 stayed'],
+    [4, 5, 'stayed', '80% (4 of 5)'],
+    [0, 0, 'stayed', 'none yet'],
+    [1, 300, 'x', '0.3% (1 of 300)'],
+  ] as const)('rate %s/%s: groups under 5 show counts', (part, whole, what, expected) => {
+    expect(rate(part, whole, what)).toBe(expected);
+  });
+
+  it.each([
+    [0, '0 min'],
+    [47, '47 min'],
+    [60, '1 h'],
+    [135, '2 h 15 min'],
+    [4320, '3.0 days'],
+  ])('%s minutes -> %s', (m, expected) => {
+    expect(formatMinutes(m)).toBe(expected);
+  });
+
+  it.each([
+    ['week', '2026-11-16', '2026-11-22', 'Nov 16 – 22, 2026'],
+    ['week', '2026-11-30', '2026-12-06', 'Nov 30 – Dec 6, 2026'],
+    ['week', '2026-12-28', '2027-01-03', 'Dec 28, 2026 – Jan 3, 2027'],
+    ['month', '2026-10-01', '2026-10-31', 'October 2026'],
+    ['day', '2026-11-22', '2026-11-22', 'Nov 22, 2026'],
+  ] as const)('%s label %s..%s', (kind, from, to, label) => {
+    expect(periodLabel(kind, from, to)).toBe(label);
+  });
+
+  it('best hours: busiest first, ties earliest in the week, empty when silent', () => {
+    const hours = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
+    hours[1]![18] = 9;
+    hours[0]![20] = 9;
+    hours[6]![12] = 12;
+    hours[3]![3] = 1;
+    expect(bestHours(hours)).toEqual([
+      { day: 6, hour: 12, messages: 12 },
+      { day: 0, hour: 20, messages: 9 },
+      { day: 1, hour: 18, messages: 9 },
+    ]);
+    expect(bestHours(emptyReport('2026-11-16', '2026-11-22').hour_of_week)).toEqual([]);
+  });
+});
+
+describe('the digest embed', () => {
+  const current = busyReport('2026-11-16', '2026-11-22');
+  const previous = busyReport('2026-11-09', '2026-11-15', { seed: 3, scale: 0.8 });
+
+  it('leads with what changed, then every section', () => {
+    const embed = renderDigest({ kind: 'week', report: current, previous, imageName: 'digest.png' });
+    expect(embed.title).toBe('Weekly digest: Nov 16 – 22, 2026');
+    expect(embed.description).toMatch(/^\*\*What changed:\*\* /);
+    expect(embed.image).toEqual({ url: 'attachment://digest.png' });
+    expect(embed.fields!.map((f) => f.name)).toEqual([
+      '👥 Members',
+      '📈 Activity',
+      '💬 Engagement',
+      '🌱 New members',
+      '🧮 Cohort retention (weekly)',
+      '⚠️ At-risk regulars',
+      '🏆 Top contributors',
+      '📣 Top channels',
+      '🕒 Best hours to post',
+      '🚩 Self-moderation',
+    ]);
+    const value = (name: string) => embed.fields!.find((f) => f.name === name)!.value;
+    expect(value('👥 Members')).toContain(`Joined **${current.members.joined}** · ▲`);
+    expect(value('📈 Activity')).toContain('Stickiness **');
+    expect(value('💬 Engagement')).toContain(`Messages **${current.activity.messages.toLocaleString('en-US')}**`);
+    // At-risk: ten mentions as text, and the rest counted.
+    expect(value('⚠️ At-risk regulars').match(/<@\d+>/g)).toHaveLength(10);
+    expect(value('⚠️ At-risk regulars')).toContain('and 4 more');
+    expect(value('🚩 Self-moderation')).toContain('Median time to resolution **47 min**');
+    expect(embed.fields!.some((f) => f.name.includes('Polls'))).toBe(false);
+    expect(embedLength(embed)).toBeLessThanOrEqual(EMBED_LIMITS.total);
+  });
+
+  it('is a pure function of its input', () => {
+    const a = renderDigest({ kind: 'week', report: current, previous });
+    const b = renderDigest({ kind: 'week', report: structuredClone(current), previous: structuredClone(previous) });
+    expect(a).toEqual(b);
+  });
+
+  it('marks a late digest and states gaps in data collection', () => {
+    const withGaps = {
+      ...current,
+      gaps: [
+        { from: '2026-11-18T02:00:00.000Z', to: '2026-11-18T05:30:00.000Z' },
+        { from: '2026-11-19T02:00:00.000Z', to: '2026-11-19T02:00:20.000Z' }, // a quick restart: left out
+      ],
+    };
+    const embed = renderDigest({ kind: 'week', report: withGaps, previous, lateDueAt: Date.parse('2026-11-23T08:00:00Z') });
+    expect(embed.description).toContain('⏰ **Late**: this digest was due <t:1795420800:f>');
+    const gaps = embed.fields!.find((f) => f.name.includes('Gaps'));
+    const unix = (iso: string) => Date.parse(iso) / 1000;
+    expect(gaps?.value).toContain(`<t:${unix('2026-11-18T02:00:00Z')}:f> → <t:${unix('2026-11-18T05:30:00Z')}:f> (3 h 30 min)`);
+    expect(gaps?.value).not.toContain(String(unix('2026-11-19T02:00:00Z')));
+    expect(renderDigest({ kind: 'week', report: { ...current, gaps: [withGaps.gaps[1]!] }, previous }).fields!.some((f) => f.name.includes('Gaps'))).toBe(false);
+  });
+
+  it('a first digest and an empty guild read sensibly', () => {
+    const empty = emptyReport('2026-11-16', '2026-11-22');
+    const embed = renderDigest({ kind: 'week', report: empty, previous: null });
+    expect(embed.description).toBe('First digest: there is no earlier period to compare with yet.');
+    const value = (name: string) => embed.fields!.find((f) => f.name === name)!.value;
+    expect(value('📈 Activity')).toContain('Stickiness n/a (MAU under 5)');
+    expect(value('🌱 New members')).toContain('Activated (a message within 7 days): none yet');
+    expect(value('⚠️ At-risk regulars')).toContain('None');
+    expect(value('🕒 Best hours to post')).toBe('Not enough messages yet.');
+    expect(value('🚩 Self-moderation')).toContain('Median time to resolution **—**');
+    expect(embed.fields!.some((f) => f.name.includes('Cohort'))).toBe(false);
+    expect(embed.fields!.some((f) => f.name.includes('Top'))).toBe(false);
+  });
+
+  it('small groups show counts, not percentages', () => {
+    const small = emptyReport('2026-11-16', '2026-11-22');
+    small.new_members = { cohort: 4, activated: 3, pending: 1, retained_week1: 2, activation_rate: 0.75, week1_retention: 2 / 3 };
+    small.cohorts = [{ week_start: '2026-11-16', size: 4, active_by_week: [3, null, null, null, null] }];
+    const embed = renderDigest({ kind: 'week', report: small, previous: null });
+    const nm = embed.fields!.find((f) => f.name === '🌱 New members')!.value;
+    expect(nm).toContain('3 of 4 activated');
+    expect(nm).toContain('2 of 3 stayed');
+    expect(nm).not.toMatch(/\d+%/);
+    expect(cohortTable(small)).toMatch(/Nov 16 +4 +3 +· +· +· +·/);
+  });
+
+  it('the cohort triangle shows shares for groups of 5 or more', () => {
+    const table = cohortTable(current)!;
+    expect(table).toContain('week of  size   w0   w1   w2   w3   w4');
+    expect(table).toMatch(/Nov 2 +3 +2 +1 +1 +· +·/);
+    expect(table).toMatch(/Nov 16 +\d+ +7\d% +· +· +· +·/);
+  });
+
+  it('polls closed in the period, with turnout when the group is big enough', () => {
+    const embed = renderDigest({
+      kind: 'week',
+      report: current,
+      previous,
+      polls: [
+        { question: 'Next game night?', voters: 42, eligible: 120 },
+        { question: 'Tiny poll', voters: 2, eligible: 3 },
+      ],
+    });
+    const polls = embed.fields!.find((f) => f.name === '🗳️ Polls closed')!.value;
+    expect(polls).toContain('“Next game night?”: 42 voters (35% turnout)');
+    expect(polls).toContain('“Tiny poll”: 2 voters');
+    expect(polls).not.toContain('Tiny poll”: 2 voters (');
+  });
+
+  it('headline: steady when nothing moved', () => {
+    expect(headline(current, structuredClone(current))).toMatch(/^Steady/);
+  });
+
+  it('respects Discord limits however large the input', () => {
+    const huge = busyReport('2026-10-01', '2026-10-31');
+    huge.gaps = Array.from({ length: 200 }, (_, i) => ({ from: new Date(Date.UTC(2026, 9, 1, i)).toISOString(), to: new Date(Date.UTC(2026, 9, 1, i, 30)).toISOString() }));
+    huge.timezone = 'X'.repeat(3000);
+    huge.cohorts = Array.from({ length: 60 }, (_, i) => ({ week_start: '2026-10-05', size: 10 + i, active_by_week: [5, 4, 3, 2, 1] }));
+    const embed = renderDigest({ kind: 'month', report: huge, previous: huge, polls: Array.from({ length: 30 }, () => ({ question: 'Q'.repeat(300), voters: 1, eligible: null })) });
+    expect(embedLength(embed)).toBeLessThanOrEqual(EMBED_LIMITS.total);
+    expect(embed.fields!.length).toBeLessThanOrEqual(EMBED_LIMITS.fields);
+    for (const f of embed.fields!) {
+      expect(f.value.length).toBeLessThanOrEqual(EMBED_LIMITS.fieldValue);
+      expect((f.value.match(/```/g)?.length ?? 0) % 2).toBe(0);
+    }
+    expect(embed.footer!.text.length).toBeLessThanOrEqual(EMBED_LIMITS.footer);
+  });
+
+  it('fitEmbed caps fields at 25 and values at 1024', () => {
+    const fitted = fitEmbed({ title: 't', fields: Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, value: 'word '.repeat(400) })) });
+    expect(fitted.fields!.length).toBeLessThanOrEqual(25);
+    expect(fitted.fields!.every((f) => f.value.length <= 1024)).toBe(true);
+    expect(embedLength(fitted)).toBeLessThanOrEqual(6000);
+  });
+});

@@ -1,0 +1,55 @@
+// Builds the pure report's input from hand-written events, the same way the writer rolls them up.
+import { deltasByHour, merge } from '../../src/activity/hour-records.js';
+import { RollupDelta, type RollupKind } from '../../src/activity/rollup.js';
+import { computeReport, type FlagReactionRow, type MemberEventRow, type VoiceSessionRow } from '../../src/insights/metrics.js';
+import type { Report } from '../../src/insights/report-types.js';
+
+export const G = '100000000000000001';
+export const ms = (iso: string) => Date.parse(iso);
+
+export interface Fixture {
+  from: string;
+  to: string;
+  tz?: string;
+  asOf?: string;
+  /** [kind, user, ISO instant, channel?] */
+  events?: Array<[RollupKind, string, string, string?]>;
+  /** [user, start, end | null] */
+  voice?: Array<[string, string, string | null]>;
+  /** [user, 'join' | 'leave', ISO] */
+  members?: Array<[string, 'join' | 'leave', string]>;
+  /** [message, flagger, author, ISO] */
+  flags?: Array<[string, string, string | null, string]>;
+  threshold?: number;
+}
+
+export function report(f: Fixture): Report {
+  const delta = new RollupDelta();
+  for (const [kind, user, at, channel] of f.events ?? []) delta.add(kind, G, user, channel ?? 'c1', ms(at));
+  const voice: VoiceSessionRow[] = (f.voice ?? []).map(([userId, s, e]) => ({ userId, startedAt: ms(s), endedAt: e === null ? null : ms(e) }));
+  const memberEvents: MemberEventRow[] = (f.members ?? []).map(([userId, kind, at]) => ({ userId, kind, at: ms(at) }));
+  const flagReactions: FlagReactionRow[] = (f.flags ?? []).map(([messageId, userId, authorId, at]) => ({ messageId, userId, authorId, at: ms(at) }));
+  // Packed the way the writer packs them, with integer ids.
+  const ids: string[] = [];
+  const idx = new Map<string, number>();
+  const idOf = (_g: string, id: string) => idx.get(id) ?? (idx.set(id, ids.push(id) - 1), ids.length - 1);
+  const hours = deltasByHour(delta, idOf).map((g) => ({ bucket: g.bucket, records: merge(new Uint32Array(0), g.deltas) }));
+  return computeReport({
+    guildId: G,
+    timezone: f.tz ?? 'UTC',
+    from: f.from,
+    to: f.to,
+    asOf: ms(f.asOf ?? '2026-11-23T12:00:00Z'),
+    hours,
+    ids,
+    quarters: [...delta.quarters.values()],
+    voice,
+    memberEvents,
+    flagReactions,
+    flagThreshold: f.threshold ?? 3,
+    review: { resolved: 0, actioned: 0, dismissed: 0, median_minutes_to_resolution: null },
+    gaps: [],
+  });
+}
+
+export const dauOf = (r: Report) => r.activity.dau.map((d) => d.count);

@@ -1,39 +1,44 @@
-// The table of `pulse` commands; each slice adds its own.
-import { commands } from '../commands/index.js';
+// The table of `pulse` commands. Each command's module loads only when it runs, so `--help`
+// and a configuration error answer at once instead of loading discord.js and the chart engine.
 import type { CliCommand } from './cli.js';
-import { migrate, openDatabase } from './db/open.js';
-import { deployCommands } from './discord/deploy.js';
-import { runBot } from './main.js';
+
+function lazy(info: Omit<CliCommand, 'run'>, load: () => Promise<Pick<CliCommand, 'run'>>): CliCommand {
+  return { ...info, run: async (args, config) => (await load()).run(args, config) };
+}
 
 export const cliCommands: Record<string, CliCommand> = {
-  start: {
-    summary: 'Run the bot (also `npm start`)',
-    usage: 'start',
-    needsDiscord: true,
-    run: (_args, config) => runBot(config),
-  },
-  'deploy-commands': {
-    summary: 'Register the slash commands with Discord (to DEV_GUILD_ID when set, else globally)',
-    usage: 'deploy-commands',
-    needsDiscord: true,
-    async run(_args, config) {
-      const outcome = await deployCommands(config.discord!, commands);
-      const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
-      console.log(`Commands (${outcome.scope}): added ${list(outcome.added)}; updated ${list(outcome.updated)}; removed ${list(outcome.removed)}; unchanged ${list(outcome.unchanged)}.`);
-    },
-  },
-  migrate: {
-    summary: 'Create or upgrade the database',
-    usage: 'migrate',
-    needsDiscord: false,
-    async run(_args, config) {
-      const database = openDatabase(config.databasePath);
-      try {
-        const { applied } = await migrate(database.db);
-        console.log(applied.length ? `Applied ${applied.join(', ')}.` : 'The database is up to date.');
-      } finally {
-        await database.close();
-      }
-    },
-  },
+  start: lazy({ summary: 'Run the bot (also `npm start`)', usage: 'start', needsDiscord: true }, async () => {
+    const { runBot } = await import('./main.js');
+    return { run: (_args, config) => runBot(config) };
+  }),
+  'deploy-commands': lazy(
+    { summary: 'Register the slash commands with Discord (to DEV_GUILD_ID when set, else globally)', usage: 'deploy-commands', needsDiscord: true },
+    async () => (await import('./discord/deploy.js')).deployCli,
+  ),
+  migrate: lazy({ summary: 'Create or upgrade the database', usage: 'migrate', needsDiscord: false }, async () => {
+    const { migrate, openDatabase } = await import('./db/open.js');
+    return {
+      async run(_args, config) {
+        const database = openDatabase(config.databasePath);
+        try {
+          const { applied } = await migrate(database.db);
+          console.log(applied.length ? `Applied ${applied.join(', ')}.` : 'The database is up to date.');
+        } finally {
+          await database.close();
+        }
+      },
+    };
+  }),
+  replay: lazy(
+    { summary: 'Ingest a JSON Lines file of gateway events (see docs/activity.md); safe to run twice', usage: 'replay FILE', needsDiscord: false },
+    async () => (await import('./activity/cli.js')).replayCommand,
+  ),
+  report: lazy(
+    { summary: 'Print the activity report of a server (the last 7 complete days by default)', usage: 'report --guild ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--tz ZONE] [--json] [--as-of ISO]', needsDiscord: false },
+    async () => (await import('./insights/cli.js')).reportCommand,
+  ),
+  digest: lazy(
+    { summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder', usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--out DIR]', needsDiscord: false },
+    async () => (await import('./digests/cli.js')).digestCli(),
+  ),
 };

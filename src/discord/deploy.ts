@@ -2,6 +2,8 @@
 import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { RESTGetAPIApplicationCommandsResult, RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { commands } from '../../commands/index.js';
+import type { CliCommand } from '../cli.js';
 import type { Config } from '../config.js';
 
 export interface DeployOutcome {
@@ -45,3 +47,11 @@ export async function deployCommands(discord: NonNullable<Config['discord']>, co
   if (outcome.added.length || outcome.updated.length || outcome.removed.length) await rest.put(route, { body: commands });
   return outcome;
 }
+
+export const deployCli: Pick<CliCommand, 'run'> = {
+  async run(_args, config) {
+    const outcome = await deployCommands(config.discord!, commands);
+    const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
+    console.log(`Commands (${outcome.scope}): added ${list(outcome.added)}; updated ${list(outcome.updated)}; removed ${list(outcome.removed)}; unchanged ${list(outcome.unchanged)}.`);
+  },
+};

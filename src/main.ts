@@ -1,6 +1,8 @@
 // The composition root of the running bot: builds the app, starts it, stops it on signals.
+import { commands } from '../commands/index.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { deployCommands } from './discord/deploy.js';
 import { createLogger } from './log.js';
 
 export async function runBot(config: Config): Promise<number> {
@@ -30,5 +32,11 @@ export async function runBot(config: Config): Promise<number> {
     await app.stop();
     return 1;
   }
+  // Keeps the registered commands in step with this version, so `npm start` is all a new
+  // install needs (a GET, and a PUT only when something changed).
+  deployCommands(config.discord!, commands).then(
+    (outcome) => logger.info({ scope: outcome.scope, added: outcome.added, updated: outcome.updated, removed: outcome.removed }, 'commands.synced'),
+    (err: unknown) => logger.error({ err }, 'commands.sync-failed'),
+  );
   return stopped;
 }

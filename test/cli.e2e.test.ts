@@ -57,7 +57,6 @@ describe('pulse start', () => {
     const guild = fake.addGuild({ name: 'CLI test' });
     const channel = fake.addChannel(guild.id, { name: 'general' });
     const member = fake.addMember(guild.id, { username: 'alice' });
-    fake.setCommands(commands);
 
     const run = pulse(['start'], {
       DISCORD_TOKEN: 'fake-token-for-tests-0123456789',
@@ -67,6 +66,8 @@ describe('pulse start', () => {
       LOG_LEVEL: 'info',
     });
     await fake.waitForReady(60_000);
+    // On start the bot registers its commands itself.
+    await fake.waitFor(() => fake.commands().length === commands.length, 20_000);
     const reply = await fake.slash({ guildId: guild.id, channelId: channel.id, userId: member.user.id, name: 'pulse', subcommand: 'about' }).reply(10_000);
     expect(reply.ephemeral).toBe(true);
     expect(reply.embeds[0]?.title).toBe('Pulse');
@@ -79,6 +80,7 @@ describe('pulse start', () => {
       .split('\n')
       .map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(events).toContain('client.ready');
+    expect(events).toContain('commands.synced');
     expect(events.at(-1)).toBe('app.stopped');
   });
 });

@@ -1,15 +1,14 @@
 // /digest handlers, the poster that sends digests to a channel, and the slice's Feature (cron tick).
 import {
   AttachmentBuilder,
-  ChannelType,
   EmbedBuilder,
   MessageFlags,
-  PermissionFlagsBits,
   type ChatInputCommandInteraction,
   type Client,
 } from 'discord.js';
 import cron, { type ScheduledTask } from 'node-cron';
 import { friendlyDiscordError, UserError } from '../discord/errors.js';
+import { botPermission, requireBotCan } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import type { Feature, FeatureContext } from '../feature.js';
@@ -89,14 +88,8 @@ function periodOption(interaction: ChatInputCommandInteraction): PeriodKind | nu
 function requirePostable(interaction: ChatInputCommandInteraction): string | null {
   const chosen = interaction.options.getChannel('channel');
   if (!chosen) return null;
-  const cached = interaction.guild?.channels.cache.get(chosen.id);
-  const me = interaction.guild?.members.me;
-  if (cached && me && 'permissionsFor' in cached && cached.type !== ChannelType.GuildCategory) {
-    const needed = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks, PermissionFlagsBits.AttachFiles];
-    if (!cached.permissionsFor(me)?.has(needed)) {
-      throw new UserError(`I can't post digests in <#${chosen.id}>. Give me View Channel, Send Messages, Embed Links and Attach Files there, then try again.`);
-    }
-  }
+  const { view, send, embed, attach } = botPermission;
+  requireBotCan(interaction.guild, chosen.id, [view, send, embed, attach]);
   return chosen.id;
 }
 

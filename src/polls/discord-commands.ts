@@ -14,6 +14,7 @@ import {
   type SendableChannels,
 } from 'discord.js';
 import { UserError } from '../discord/errors.js';
+import { botPermission, requireBotCan } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
@@ -64,14 +65,8 @@ function targetChannel(interaction: Command, native: boolean): GuildBasedChannel
   if (!channel.isTextBased() || !channel.isSendable() || channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice) {
     throw new UserError(`I can only post polls in text or announcement channels, and <#${id}> is not one.`);
   }
-  const perms = channel.permissionsFor(me);
-  const needed: Array<[bigint, string]> = [
-    [PermissionFlagsBits.ViewChannel, 'View Channel'],
-    [PermissionFlagsBits.SendMessages, 'Send Messages'],
-    native ? [PermissionFlagsBits.SendPolls, 'Create Polls'] : [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
-  ];
-  const missing = needed.filter(([flag]) => !perms?.has(flag)).map(([, name]) => name);
-  if (missing.length) throw new UserError(`I can't post in <#${id}>: I need ${missing.join(', ')} there. Ask an admin, or pick another channel.`);
+  const { view, send, embed, polls } = botPermission;
+  requireBotCan(interaction.guild, id, [view, send, native ? polls : embed]);
   return channel;
 }
 

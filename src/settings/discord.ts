@@ -1,9 +1,10 @@
 // /settings and /pulse about.
-import { ChannelType, EmbedBuilder, MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction, type Client } from 'discord.js';
+import { ChannelType, EmbedBuilder, MessageFlags, type ChatInputCommandInteraction, type Client } from 'discord.js';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { UserError } from '../discord/errors.js';
+import { botPermission, requireBotCan } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import { clearPatch, clearableSettings, flagEmojiSchema, timeZoneSchema, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
@@ -35,18 +36,8 @@ export function renderSettings(s: GuildSettings): EmbedBuilder {
 function requirePostable(interaction: ChatInputCommandInteraction, option: string): string | null {
   const chosen = interaction.options.getChannel(option);
   if (!chosen) return null;
-  const cached = interaction.guild?.channels.cache.get(chosen.id);
-  const me = interaction.guild?.members.me;
-  if (cached && me && 'permissionsFor' in cached) {
-    const perms = cached.permissionsFor(me);
-    const needed =
-      cached.type === ChannelType.GuildForum
-        ? [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.CreatePublicThreads]
-        : [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
-    if (!perms?.has(needed)) {
-      throw new UserError(`I can't post in <#${chosen.id}>. Give me View Channel, Send Messages and Embed Links there, then try again.`);
-    }
-  }
+  const { view, send, embed, createThreads } = botPermission;
+  requireBotCan(interaction.guild, chosen.id, chosen.type === ChannelType.GuildForum ? [view, send, createThreads] : [view, send, embed]);
   return chosen.id;
 }
 

@@ -11,7 +11,7 @@ import { buildDigest, IMAGE_NAME, type ReportSource } from './content.js';
 import { closedPolls } from './polls.js';
 import { insightsReports } from './reports.js';
 import { lastCompletePeriod, type PeriodKind } from './schedule.js';
-import { localDateOf } from './zoned.js';
+import { localDateOf } from '../zone.js';
 
 export function digestCli(reports: (database: Database) => ReportSource = insightsReports, clock = systemClock): CliCommand {
   return {

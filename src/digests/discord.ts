@@ -26,7 +26,7 @@ import {
   type Timing,
 } from './schedule.js';
 import { getSchedule, recentRuns, saveSchedule, setPaused, type DigestRun, type DigestSchedule } from './store.js';
-import { localDateOf, localParts } from './zoned.js';
+import { localDateOf, localParts } from '../zone.js';
 
 /** Sends a digest with its chart; mentions are shown as text and never ping. */
 export function channelPoster(client: Client): PostDigest {

@@ -2,7 +2,7 @@
 import type { Executor } from '../db/schema.js';
 import { currentTally, listPolls } from '../polls/store.js';
 import type { PollSource } from './content.js';
-import { addDays, startOfDay } from './zoned.js';
+import { addDays, startOfDay } from '../zone.js';
 
 /** The polls store lists newest first; a digest looks at this many of a guild's latest polls. */
 const SCAN_LIMIT = 500;

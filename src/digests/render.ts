@@ -2,7 +2,7 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { Report } from '../insights/report-types.js';
 import type { PeriodKind } from './schedule.js';
-import { parseDate } from './zoned.js';
+import { parseDate } from '../zone.js';
 
 /** Groups smaller than this show counts, not percentages. */
 export const MIN_GROUP = 5;

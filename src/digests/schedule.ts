@@ -9,7 +9,7 @@ import {
   localToInstant,
   parseDate,
   type LocalDate,
-} from './zoned.js';
+} from '../zone.js';
 
 export type PeriodKind = 'day' | 'week' | 'month';
 

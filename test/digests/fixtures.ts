@@ -1,6 +1,6 @@
 // Hand-made Reports (pulse.report.v1) for the digest's renderers: realistic, deterministic.
 import type { Report } from '../../src/insights/report-types.js';
-import { addDays, daysBetween } from '../../src/digests/zoned.js';
+import { addDays, daysBetween } from '../../src/zone.js';
 
 /** A small deterministic PRNG so fixtures never change between runs. */
 function rng(seed: number): () => number {

@@ -12,7 +12,7 @@ import {
   previousPeriod,
   type Timing,
 } from '../../src/digests/schedule.js';
-import { addDays, isoWeekday, localToInstant } from '../../src/digests/zoned.js';
+import { addDays, isoWeekday, localToInstant } from '../../src/zone.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 const at = (s: string) => Date.parse(s);

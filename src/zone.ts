@@ -1,4 +1,4 @@
-// Local dates and wall-clock times in an IANA zone, and the instants they map to (pure).
+// Local dates and wall-clock times in an IANA zone, and the instants they map to (pure, shared).
 
 /** A calendar date as 'YYYY-MM-DD'. */
 export type LocalDate = string;

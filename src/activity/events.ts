@@ -90,6 +90,55 @@ function firstIssue(error: z.ZodError): string {
   return issue ? `${issue.path.join('.') || 'd'}: ${issue.message}` : 'invalid payload';
 }
 
+// Hand-written checks for the two hot dispatch types, accepting a subset of what their schemas
+// accept (zod costs ~2 µs a payload, a fifth of the writer's budget). Anything they do not
+// accept goes through zod, which gives the same result or the error message.
+const ID = /^\d{1,20}$/;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isId = (v: unknown) => typeof v === 'string' && ID.test(v);
+const isOptionalId = (v: unknown) => v === undefined || v === null || isId(v);
+const isNullish = (v: unknown) => v === undefined || v === null;
+const isUser = (v: unknown) => isObject(v) && isId(v.id) && (isNullish(v.bot) || typeof v.bot === 'boolean');
+const isMember = (v: unknown) =>
+  isNullish(v) || (isObject(v) && (isNullish(v.user) || isUser(v.user)) && (isNullish(v.joined_at) || typeof v.joined_at === 'string'));
+
+function quickCheck(t: TrackedType, d: unknown): boolean {
+  if (!isObject(d)) return false;
+  if (t === 'MESSAGE_CREATE') {
+    return (
+      isId(d.id) &&
+      isOptionalId(d.guild_id) &&
+      isId(d.channel_id) &&
+      isUser(d.author) &&
+      isOptionalId(d.webhook_id) &&
+      (isNullish(d.timestamp) || typeof d.timestamp === 'string') &&
+      (isNullish(d.message_reference) || (isObject(d.message_reference) && isOptionalId(d.message_reference.message_id))) &&
+      (isNullish(d.attachments) || Array.isArray(d.attachments))
+    );
+  }
+  if (t === 'MESSAGE_REACTION_ADD') {
+    const e = d.emoji;
+    return (
+      isId(d.user_id) &&
+      isOptionalId(d.guild_id) &&
+      isId(d.channel_id) &&
+      isId(d.message_id) &&
+      isOptionalId(d.message_author_id) &&
+      isMember(d.member) &&
+      isObject(e) &&
+      isOptionalId(e.id) &&
+      (isNullish(e.name) || typeof e.name === 'string')
+    );
+  }
+  return false;
+}
+
+function one(event: ActivityEvent): Normalized {
+  return { status: 'events', events: [event] };
+}
+const noGuild = { status: 'ignored', reason: 'no-guild' } as const;
+const bot = { status: 'ignored', reason: 'bot' } as const;
+
 /**
  * Turns one dispatch into the events Pulse records. `at` is when the event happened (the clock
  * for live events, the line's `at` in a replay); a message's own timestamp is preferred.
@@ -97,11 +146,8 @@ function firstIssue(error: z.ZodError): string {
  */
 export function normalize(t: string, d: unknown, at: number, knownBots?: Set<string>): Normalized {
   if (!isTracked(t)) return { status: 'untracked' };
-  const parsed = schemas[t].safeParse(d);
+  const parsed = quickCheck(t, d) ? { success: true as const, data: d } : schemas[t].safeParse(d);
   if (!parsed.success) return { status: 'invalid', reason: firstIssue(parsed.error) };
-  const one = (event: ActivityEvent): Normalized => ({ status: 'events', events: [event] });
-  const noGuild = { status: 'ignored', reason: 'no-guild' } as const;
-  const bot = { status: 'ignored', reason: 'bot' } as const;
   switch (t) {
     case 'MESSAGE_CREATE': {
       const m = parsed.data as z.infer<(typeof schemas)['MESSAGE_CREATE']>;

@@ -3,7 +3,7 @@
 //   0 member idx · 1 channel idx · 2 m0 | m1 << 16 · 3 m2 | m3 << 16 (messages per quarter,
 //   saturating at 65,535) · 4 quarters mask << 24 | first message ms into the hour ·
 //   5 last message ms into the hour (NONE when the record has no message).
-import { HOUR, type RollupDelta } from './rollup.js';
+import { HOUR, QUARTER, type QuarterRow, type RollupDelta, type RollupKind } from './rollup.js';
 
 export const WORDS = 6;
 export const NONE = 0x3fffff; // > 3,600,000: "no message"
@@ -85,6 +85,62 @@ export class HourRecordSet {
     return this;
   }
 
+  /** Adds one event of a member in a channel, `offset` ms into the hour (a message when `message`). */
+  add(member: number, channel: number, offset: number, message: boolean): void {
+    const k = key(member, channel);
+    let at = this.index.get(k);
+    const q = Math.floor(offset / QUARTER);
+    if (at === undefined) {
+      if (this.used + WORDS > this.words.length) {
+        const grown = new Uint32Array(this.words.length * 2);
+        grown.set(this.words.subarray(0, this.used));
+        this.words = grown;
+      }
+      at = this.used;
+      this.used += WORDS;
+      this.index.set(k, at);
+      const w = this.words;
+      w[at] = member;
+      w[at + 1] = channel;
+      w[at + 2] = 0;
+      w[at + 3] = 0;
+      w[at + 4] = NONE;
+      w[at + 5] = NONE;
+    }
+    const w = this.words;
+    let w4 = w[at + 4]!;
+    if (message) {
+      const word = at + 2 + (q >> 1);
+      const shift = (q & 1) * 16;
+      const n = (w[word]! >>> shift) & MAX16;
+      if (n < MAX16) w[word] = (w[word]! + (1 << shift)) >>> 0;
+      const first = w4 & OFFSET_MASK;
+      const last = w[at + 5]!;
+      if (first === NONE || offset < first) w4 = (w4 & ~OFFSET_MASK) | offset;
+      if (last === NONE || offset > last) w[at + 5] = offset;
+    }
+    w[at + 4] = (w4 | (1 << (24 + q))) >>> 0;
+  }
+
+  /** Merges another part's stored records (as deltas). */
+  applyRecords(records: Uint32Array): this {
+    const d: RecordDelta = { member: 0, channel: 0, quarters: 0, m: [0, 0, 0, 0], first: NONE, last: NONE };
+    const one = [d];
+    for (let i = 0; i < records.length; i += WORDS) {
+      d.member = records[i]!;
+      d.channel = records[i + 1]!;
+      d.m[0] = records[i + 2]! & MAX16;
+      d.m[1] = records[i + 2]! >>> 16;
+      d.m[2] = records[i + 3]! & MAX16;
+      d.m[3] = records[i + 3]! >>> 16;
+      d.quarters = records[i + 4]! >>> 24;
+      d.first = records[i + 4]! & OFFSET_MASK;
+      d.last = records[i + 5]!;
+      this.apply(one);
+    }
+    return this;
+  }
+
   /** The records as stored (a view: encode or copy before the next apply). */
   view(): Uint32Array {
     return this.words.subarray(0, this.used);
@@ -123,4 +179,57 @@ export function deltasByHour(delta: RollupDelta, idx: (guildId: string, id: stri
     });
   }
   return [...groups.values()];
+}
+
+/**
+ * A write batch's rollup increments, straight into packed records per guild-hour (integer ids,
+ * no per-event objects), and per guild quarter-hour counts. The writer's path; RollupDelta is
+ * the same arithmetic in plain objects.
+ */
+export class BatchRollup {
+  readonly hours = new Map<string, { guildId: string; bucket: number; set: HourRecordSet }>();
+  readonly quarters = new Map<string, QuarterRow>();
+  private lastGuild = '';
+  private lastBucket = Number.NaN;
+  private lastSet: HourRecordSet | undefined;
+  private lastQuarterBucket = Number.NaN;
+  private lastChannelId = '';
+  private lastChannelGuild = '';
+  private lastChannel = 0;
+  private lastQuarter: QuarterRow | undefined;
+
+  constructor(private readonly idx: (guildId: string, id: string) => number) {}
+
+  add(kind: RollupKind, guildId: string, userId: string, channelId: string, at: number): void {
+    const bucket = Math.floor(at / HOUR);
+    const offset = at - bucket * HOUR;
+    if (guildId !== this.lastGuild || bucket !== this.lastBucket || !this.lastSet) {
+      const k = guildId + '|' + bucket;
+      let h = this.hours.get(k);
+      if (!h) this.hours.set(k, (h = { guildId, bucket, set: new HourRecordSet(new Uint32Array(0)) }));
+      if (guildId !== this.lastGuild) this.lastQuarter = undefined;
+      this.lastGuild = guildId;
+      this.lastBucket = bucket;
+      this.lastSet = h.set;
+    }
+    // A batch's events crowd into few channels: skip the dictionary for a repeat.
+    if (channelId !== this.lastChannelId || guildId !== this.lastChannelGuild) {
+      this.lastChannel = this.idx(guildId, channelId);
+      this.lastChannelId = channelId;
+      this.lastChannelGuild = guildId;
+    }
+    this.lastSet.add(this.idx(guildId, userId), this.lastChannel, offset, kind === 'message');
+    const qb = bucket * 4 + Math.floor(offset / QUARTER);
+    let g = this.lastQuarter;
+    if (!g || qb !== this.lastQuarterBucket) {
+      const qk = guildId + '|' + qb;
+      g = this.quarters.get(qk);
+      if (!g) this.quarters.set(qk, (g = { guildId, bucket: qb, messages: 0, reactions: 0, threads: 0 }));
+      this.lastQuarter = g;
+      this.lastQuarterBucket = qb;
+    }
+    if (kind === 'message') g.messages++;
+    else if (kind === 'reaction') g.reactions++;
+    else g.threads++;
+  }
 }

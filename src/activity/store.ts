@@ -4,8 +4,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Executor } from '../db/schema.js';
 import { channelOf, type ActivityEvent } from './events.js';
-import { decode, deltasByHour, encode, HourRecordSet, without } from './hour-records.js';
-import { QUARTER, RollupDelta } from './rollup.js';
+import { BatchRollup, decode, encode, HourRecordSet, without } from './hour-records.js';
+import { QUARTER } from './rollup.js';
 
 export interface BatchOutcome {
   /** Events that changed what is stored. */
@@ -16,6 +16,9 @@ export interface BatchOutcome {
   ignored: number;
 }
 
+/** Parts an hour may hold before the writer merges them (readers fold every part). */
+const COMPACT_AT = 16;
+
 const optKey = (guildId: string, userId: string) => `${guildId}|${userId}`;
 
 /** The prepared statements of the ingestion writer, and the in-memory opt-out set it checks. */
@@ -23,8 +26,10 @@ export class ActivityStore {
   private readonly optOuts = new Set<string>();
   /** Per guild: member and channel snowflakes -> their small integer in the rollups. */
   private readonly ids = new Map<string, Map<string, number>>();
-  /** The guild-hours written last, decoded and indexed, so a flush costs its own size, not the hour's. */
-  private readonly hourSets = new Map<string, HourRecordSet>();
+  private lastIdsGuild = '';
+  private lastIds: Map<string, number> | undefined;
+  /** Guilds whose integers were re-read in the current batch. */
+  private readonly idsCaughtUp = new Set<string>();
   private readonly s;
 
   constructor(readonly sqlite: BetterSqlite3.Database) {
@@ -47,11 +52,12 @@ export class ActivityStore {
       coveringSession: p(`SELECT started_at FROM activity_voice_sessions WHERE guild_id = ? AND user_id = ? AND started_at <= ? AND ended_at > ?`).pluck(),
       startSession: p(`INSERT INTO activity_voice_sessions (guild_id, user_id, started_at, ended_at, channel_id) VALUES (?, ?, ?, NULL, ?) ON CONFLICT DO NOTHING`),
       endSession: p(`UPDATE activity_voice_sessions SET ended_at = ? WHERE guild_id = ? AND user_id = ? AND ended_at IS NULL AND started_at <= ?`),
-      hourGet: p(`SELECT records FROM activity_hours WHERE guild_id = ? AND bucket = ?`).pluck(),
-      hourLength: p(`SELECT length(records) FROM activity_hours WHERE guild_id = ? AND bucket = ?`).pluck(),
-      hourPut: p(`INSERT INTO activity_hours (guild_id, bucket, records) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET records = excluded.records`),
-      idsOf: p(`SELECT id, idx FROM activity_ids WHERE guild_id = ?`).raw(),
-      idAdd: p(`INSERT INTO activity_ids (guild_id, id, idx) VALUES (?, ?, ?)`),
+      hourLastPart: p(`SELECT max(part) FROM activity_hours WHERE guild_id = ? AND bucket = ?`).pluck(),
+      hourParts: p(`SELECT part, records FROM activity_hours WHERE guild_id = ? AND bucket = ? ORDER BY part`).raw(),
+      hourDropParts: p(`DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ?`),
+      hourPut: p(`INSERT INTO activity_hours (guild_id, bucket, part, records) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET records = excluded.records`),
+      idsFrom: p(`SELECT idx, id FROM activity_ids WHERE guild_id = ? AND idx >= ?`).raw(),
+      idAdd: p(`INSERT INTO activity_ids (guild_id, idx, id) VALUES (?, ?, ?)`),
       quarter: p(`INSERT INTO activity_guild_quarters (guild_id, bucket, messages, reactions, threads) VALUES (?, ?, ?, ?, ?)
                   ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
                     threads = threads + excluded.threads`),
@@ -61,35 +67,59 @@ export class ActivityStore {
     for (const row of this.s.optOuts.all() as Array<{ guild_id: string; user_id: string }>) this.optOuts.add(optKey(row.guild_id, row.user_id));
   }
 
-  /** The rollup integer of a member or channel in a guild (assigned on first sight). */
+  /**
+   * The rollup integer of a member or channel in a guild (assigned on first sight). Before the
+   * first assignment of a batch, reads the integers other processes (a replay next to the bot)
+   * added since: inside the write transaction, so no member gets two.
+   */
   private idx(guildId: string, id: string): number {
-    let map = this.ids.get(guildId);
+    let map = guildId === this.lastIdsGuild ? this.lastIds : this.ids.get(guildId);
     if (!map) {
-      map = new Map();
-      for (const [sid, n] of this.s.idsOf.all(guildId) as Array<[string, number]>) map.set(sid, n);
-      this.ids.set(guildId, map);
+      this.ids.set(guildId, (map = new Map()));
+      this.catchUpIds(guildId, map);
     }
+    this.lastIdsGuild = guildId;
+    this.lastIds = map;
     let n = map.get(id);
     if (n === undefined) {
-      n = map.size;
-      this.s.idAdd.run(guildId, id, n);
-      map.set(id, n);
+      if (!this.idsCaughtUp.has(guildId)) {
+        this.idsCaughtUp.add(guildId);
+        this.catchUpIds(guildId, map);
+        n = map.get(id);
+      }
+      if (n === undefined) {
+        n = map.size;
+        this.s.idAdd.run(guildId, n, id);
+        map.set(id, n);
+      }
     }
     return n;
   }
 
-  /** Merges a batch's rollup increments into the packed hour records, one read and write per guild-hour. */
-  private writeHours(delta: RollupDelta): void {
-    for (const g of deltasByHour(delta, (guildId, id) => this.idx(guildId, id))) {
-      const k = `${g.guildId}|${g.bucket}`;
-      let set = this.hourSets.get(k);
-      this.hourSets.delete(k); // re-inserted below as the most recent
-      // Another process (a replay next to the bot) may have grown the hour: then read it again.
-      if (set && ((this.s.hourLength.get(g.guildId, g.bucket) as number | undefined) ?? 0) !== set.view().byteLength) set = undefined;
-      set ??= new HourRecordSet(decode(this.s.hourGet.get(g.guildId, g.bucket) as Buffer | undefined));
-      this.hourSets.set(k, set.apply(g.deltas));
-      if (this.hourSets.size > 8) this.hourSets.delete(this.hourSets.keys().next().value!);
-      this.s.hourPut.run(g.guildId, g.bucket, encode(set.view()));
+  private catchUpIds(guildId: string, map: Map<string, number>): void {
+    for (const [n, sid] of this.s.idsFrom.all(guildId, map.size) as Array<[number, string]>) map.set(sid, n);
+  }
+
+  /**
+   * Appends a batch's rollup increments to each guild-hour it touched as a new part (a write the
+   * size of the batch, not of the hour); an hour with COMPACT_AT parts is merged into part 0.
+   */
+  private writeHours(rollup: BatchRollup): void {
+    for (const g of rollup.hours.values()) {
+      const last = this.s.hourLastPart.get(g.guildId, g.bucket) as number | null | undefined;
+      const part = last === null || last === undefined ? 0 : last + 1;
+      if (part < COMPACT_AT) {
+        this.s.hourPut.run(g.guildId, g.bucket, part, encode(g.set.view()));
+        continue;
+      }
+      let set: HourRecordSet | undefined;
+      for (const [p, blob] of this.s.hourParts.iterate(g.guildId, g.bucket) as Iterable<[number, Buffer]>) {
+        if (set) set.applyRecords(decode(blob));
+        else set = p === 0 ? new HourRecordSet(decode(blob)) : new HourRecordSet(new Uint32Array(0)).applyRecords(decode(blob));
+      }
+      set = (set ?? new HourRecordSet(new Uint32Array(0))).applyRecords(g.set.view());
+      this.s.hourDropParts.run(g.guildId, g.bucket);
+      this.s.hourPut.run(g.guildId, g.bucket, 0, encode(set.view()));
     }
   }
 
@@ -105,7 +135,8 @@ export class ActivityStore {
   /** Stores a batch in one transaction; rollups move only for rows that were new. */
   applyBatch(events: readonly ActivityEvent[]): BatchOutcome {
     const out: BatchOutcome = { stored: 0, duplicates: 0, ignored: 0 };
-    const delta = new RollupDelta();
+    this.idsCaughtUp.clear();
+    const delta = new BatchRollup((guildId, id) => this.idx(guildId, id));
     const ignoredByGuild = new Map<string, Set<string>>();
     const s = this.s;
     const run = () => {
@@ -163,7 +194,7 @@ export class ActivityStore {
     } catch (err) {
       // What the rolled-back transaction assigned or merged is gone: forget the cached state.
       this.ids.clear();
-      this.hourSets.clear();
+      this.lastIds = undefined;
       throw err;
     }
     return out;
@@ -175,7 +206,6 @@ export class ActivityStore {
    */
   optOut(guildId: string, userId: string, now: number): void {
     const db = this.sqlite;
-    this.hourSets.clear();
     db.transaction(() => {
       db.prepare(`INSERT INTO activity_opt_outs (guild_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`).run(guildId, userId, now);
       const dec = new Map<number, { m: number; r: number; t: number }>();
@@ -196,12 +226,12 @@ export class ActivityStore {
       // The member's records leave every hour of the guild.
       const member = db.prepare(`SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?`).pluck().get(guildId, userId) as number | undefined;
       if (member !== undefined) {
-        const hours = db.prepare(`SELECT bucket, records FROM activity_hours WHERE guild_id = ?`).raw().all(guildId) as Array<[number, Buffer]>;
-        const put = db.prepare(`UPDATE activity_hours SET records = ? WHERE guild_id = ? AND bucket = ?`);
-        for (const [bucket, blob] of hours) {
+        const hours = db.prepare(`SELECT bucket, part, records FROM activity_hours WHERE guild_id = ?`).raw().all(guildId) as Array<[number, number, Buffer]>;
+        const put = db.prepare(`UPDATE activity_hours SET records = ? WHERE guild_id = ? AND bucket = ? AND part = ?`);
+        for (const [bucket, part, blob] of hours) {
           const records = decode(blob);
           const kept = without(records, member);
-          if (kept.length !== records.length) put.run(encode(kept), guildId, bucket);
+          if (kept.length !== records.length) put.run(encode(kept), guildId, bucket, part);
         }
       }
     })();

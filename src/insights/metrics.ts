@@ -83,13 +83,17 @@ export class MemberIndex {
   }
 }
 
-/** Which local days each member (by index) was active on, over [firstDay, lastDay]: a flat byte grid. */
+/**
+ * Which local days each member (by index) was active on, over [firstDay, lastDay]: a flat byte
+ * grid, one row of `capacity` members per day, so the fold (an hour's records at a time) writes
+ * within one small row instead of striding across all members.
+ */
 export class ActiveDays {
-  /** data[member * span + day - firstDay] = 1 when active. */
+  /** data[(day - firstDay) * capacity + member] = 1 when active. */
   data: Uint8Array;
   /** seen[member] = 1 when active on any day. */
   seen: Uint8Array;
-  private capacity: number;
+  private cap: number;
   private list: number[] | undefined;
   readonly span: number;
   constructor(
@@ -98,20 +102,26 @@ export class ActiveDays {
     capacity = 1024,
   ) {
     this.span = lastDay - firstDay + 1;
-    this.capacity = Math.max(1, capacity);
-    this.data = new Uint8Array(this.capacity * this.span);
-    this.seen = new Uint8Array(this.capacity);
+    this.cap = Math.max(1, capacity);
+    this.data = new Uint8Array(this.cap * this.span);
+    this.seen = new Uint8Array(this.cap);
+  }
+
+  /** Members per day row (rows move when it grows). */
+  get capacity(): number {
+    return this.cap;
   }
 
   /** Makes room for members 0..member (before writing data and seen directly). */
   ensure(member: number): void {
     this.list = undefined;
-    if (member < this.capacity) return;
-    while (member >= this.capacity) this.capacity *= 2;
-    const grown = new Uint8Array(this.capacity * this.span);
-    grown.set(this.data);
+    if (member < this.cap) return;
+    const old = this.cap;
+    while (member >= this.cap) this.cap *= 2;
+    const grown = new Uint8Array(this.cap * this.span);
+    for (let d = 0; d < this.span; d++) grown.set(this.data.subarray(d * old, (d + 1) * old), d * this.cap);
     this.data = grown;
-    const seen = new Uint8Array(this.capacity);
+    const seen = new Uint8Array(this.cap);
     seen.set(this.seen);
     this.seen = seen;
   }
@@ -119,7 +129,7 @@ export class ActiveDays {
   mark(member: number, day: number): void {
     if (day < this.firstDay || day > this.lastDay) return;
     this.ensure(member);
-    this.data[member * this.span + day - this.firstDay] = 1;
+    this.data[(day - this.firstDay) * this.cap + member] = 1;
     this.seen[member] = 1;
     this.list = undefined;
   }
@@ -128,35 +138,43 @@ export class ActiveDays {
   get members(): number[] {
     if (!this.list) {
       this.list = [];
-      for (let m = 0; m < this.capacity; m++) if (this.seen[m]) this.list.push(m);
+      for (let m = 0; m < this.cap; m++) if (this.seen[m]) this.list.push(m);
     }
     return this.list;
   }
 
   /** Distinct active days of one member in [a, b]. */
   countIn(member: number, a: number, b: number): number {
-    if (member >= this.capacity) return 0;
+    if (member >= this.cap) return 0;
     let n = 0;
-    const base = member * this.span - this.firstDay;
-    for (let d = Math.max(a, this.firstDay), end = Math.min(b, this.lastDay); d <= end; d++) n += this.data[base + d]!;
+    for (let d = Math.max(a, this.firstDay), end = Math.min(b, this.lastDay); d <= end; d++) n += this.data[(d - this.firstDay) * this.cap + member]!;
     return n;
   }
 
   /** Members active on at least one day of [a, b] (optionally among `among`). */
   distinctIn(a: number, b: number, among?: Iterable<number>): number {
     let n = 0;
-    for (const m of among ?? this.members) if (this.countIn(m, a, b) > 0) n++;
+    if (among) {
+      for (const m of among) if (this.countIn(m, a, b) > 0) n++;
+      return n;
+    }
+    const any = new Uint8Array(this.cap);
+    for (let d = Math.max(a, this.firstDay), end = Math.min(b, this.lastDay); d <= end; d++) {
+      const row = (d - this.firstDay) * this.cap;
+      for (let m = 0; m < this.cap; m++) any[m]! |= this.data[row + m]!;
+    }
+    for (let m = 0; m < this.cap; m++) n += any[m]!;
     return n;
   }
 
   /** DAU(D) for each day of [a, b]. */
   perDay(a: number, b: number): number[] {
     const counts = new Array<number>(b - a + 1).fill(0);
-    const lo = Math.max(a, this.firstDay);
-    const hi = Math.min(b, this.lastDay);
-    for (const m of this.members) {
-      const base = m * this.span - this.firstDay;
-      for (let d = lo; d <= hi; d++) counts[d - a]! += this.data[base + d]!;
+    for (let d = Math.max(a, this.firstDay), end = Math.min(b, this.lastDay); d <= end; d++) {
+      const row = (d - this.firstDay) * this.cap;
+      let n = 0;
+      for (let m = 0; m < this.cap; m++) n += this.data[row + m]!;
+      counts[d - a] = n;
     }
     return counts;
   }
@@ -185,12 +203,13 @@ export interface MessageTallies {
 }
 
 /**
- * Distinct (channel, member) pairs: a byte grid per channel while it stays small (sets are
- * ~10x slower at millions of records), sets for the channels beyond it.
+ * Distinct (channel, member) pairs: a bit grid per channel while it stays small (sets are
+ * ~10x slower at millions of records; bits keep the grid in cache), sets for the channels
+ * beyond it.
  */
 class AuthorSets {
   private readonly slotOf: Int32Array;
-  private grid: Uint8Array;
+  private bits: Uint32Array;
   private slots = 0;
   private readonly maxSlots: number;
   private readonly counts: number[] = [];
@@ -200,31 +219,35 @@ class AuthorSets {
     private readonly width: number,
   ) {
     this.slotOf = new Int32Array(maxChannel + 1).fill(-1);
-    this.maxSlots = Math.max(1, Math.floor(16_000_000 / width));
-    this.grid = new Uint8Array(Math.min(this.maxSlots, 16) * width);
+    this.maxSlots = Math.max(1, Math.floor(128_000_000 / width));
+    this.bits = new Uint32Array(Math.ceil((Math.min(this.maxSlots, 16) * width) / 32));
   }
   add(channel: number, member: number): void {
-    let slot = this.slotOf[channel]!;
-    if (slot < 0) {
-      if (this.slots >= this.maxSlots) {
-        let set = this.overflow.get(channel);
-        if (!set) this.overflow.set(channel, (set = new Set()));
-        set.add(member);
-        return;
-      }
-      slot = this.slotOf[channel] = this.slots++;
-      this.counts.push(0);
-      if (this.slots * this.width > this.grid.length) {
-        const grown = new Uint8Array(Math.min(this.maxSlots, this.slots * 2) * this.width);
-        grown.set(this.grid);
-        this.grid = grown;
-      }
-    }
+    const slot = this.slotOf[channel]!;
+    if (slot < 0) return this.addNew(channel, member);
     const at = slot * this.width + member;
-    if (this.grid[at] === 0) {
-      this.grid[at] = 1;
+    const word = at >>> 5;
+    const bit = 1 << (at & 31);
+    if ((this.bits[word]! & bit) === 0) {
+      this.bits[word]! |= bit;
       this.counts[slot]!++;
     }
+  }
+  private addNew(channel: number, member: number): void {
+    if (this.slots >= this.maxSlots) {
+      let set = this.overflow.get(channel);
+      if (!set) this.overflow.set(channel, (set = new Set()));
+      set.add(member);
+      return;
+    }
+    this.slotOf[channel] = this.slots++;
+    this.counts.push(0);
+    if (Math.ceil((this.slots * this.width) / 32) > this.bits.length) {
+      const grown = new Uint32Array(Math.ceil((Math.min(this.maxSlots, this.slots * 2) * this.width) / 32));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.add(channel, member);
   }
   result(): Map<number, number> {
     const out = new Map<number, number>();
@@ -266,9 +289,11 @@ export function foldHours(
     dayIdx[k] = d < active.firstDay || d > active.lastDay ? -1 : d - active.firstDay;
   }
   active.ensure(idCount); // then write its arrays directly
-  const span = active.span;
+  const cap = active.capacity;
   const data = active.data;
   const seen = active.seen;
+  // Each quarter's day row in data (or -1 outside the days looked at), per hour.
+  const rowOf = (qi: number) => (qi >= 0 && qi < grid.count && dayIdx[qi]! >= 0 ? dayIdx[qi]! * cap : -1);
   for (const { bucket, records } of blocks) {
     const baseQ = bucket * 4;
     const base = bucket * HOUR;
@@ -276,18 +301,25 @@ export function foldHours(
     // Which of the hour's quarters are inside the period (all, none, or a split hour).
     let inMask = 0;
     for (let q = 0; q < 4; q++) if (baseQ + q >= pStartQ && baseQ + q < pEndQ) inMask |= 1 << q;
+    const r0 = rowOf(qi0);
+    const r1 = rowOf(qi0 + 1);
+    const r2 = rowOf(qi0 + 2);
+    const r3 = rowOf(qi0 + 3);
+    // Usually the whole hour is one local day: then any record marks that day.
+    const whole = r0 === r1 && r1 === r2 && r2 === r3 ? r0 : -2;
     for (let i = 0; i < records.length; i += WORDS) {
       const member = records[i]!;
       const w4 = records[i + 4]!;
-      const quarters = w4 >>> 24;
-      for (let q = 0; q < 4; q++) {
-        if (quarters & (1 << q) && qi0 + q >= 0 && qi0 + q < grid.count) {
-          const di = dayIdx[qi0 + q]!;
-          if (di >= 0) {
-            data[member * span + di] = 1;
-            seen[member] = 1;
-          }
-        }
+      if (whole >= 0) {
+        if (w4 >>> 24 === 0) continue; // no activity (never written so; for safety)
+        data[whole + member] = 1;
+        seen[member] = 1;
+      } else if (whole === -2) {
+        const quarters = w4 >>> 24;
+        if (quarters & 1 && r0 >= 0) (data[r0 + member] = 1), (seen[member] = 1);
+        if (quarters & 2 && r1 >= 0) (data[r1 + member] = 1), (seen[member] = 1);
+        if (quarters & 4 && r2 >= 0) (data[r2 + member] = 1), (seen[member] = 1);
+        if (quarters & 8 && r3 >= 0) (data[r3 + member] = 1), (seen[member] = 1);
       }
       const a = records[i + 2]!;
       const b = records[i + 3]!;

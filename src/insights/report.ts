@@ -34,9 +34,9 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
   const timezone = options.timezone ?? settings.timezone;
   const w = reportWindow(options.from, options.to, timezone);
   const [quarters, voice, members, flags, review, gaps] = await Promise.all([
-    quarterRows(db, options.guildId, w.scanStart, w.periodEnd),
+    quarterRows(source, options.guildId, w.scanStart, w.periodEnd),
     voiceSessions(source, options.guildId, w.scanStart, w.periodEnd),
-    memberEvents(db, options.guildId),
+    memberEvents(source, options.guildId),
     flagReactions(source, options.guildId, flagEmojiKey(settings.flagEmoji), w.periodEnd),
     reviewFigures(db, options.guildId, w.periodStart, w.periodEnd),
     gapsOverlapping(db, w.periodStart, w.periodEnd),

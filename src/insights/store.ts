@@ -19,11 +19,16 @@ const rawOf = (source: ReportSource) => ('sqlite' in source && 'db' in source ? 
 /** Per database handle and guild: rollup integer -> snowflake, grown incrementally. */
 const idCache = new WeakMap<object, Map<string, string[]>>();
 
-async function idsOf(db: Executor, guildId: string): Promise<string[]> {
+async function idsOf(db: Executor, guildId: string, raw?: Database['sqlite']): Promise<string[]> {
   let perGuild = idCache.get(db);
   if (!perGuild) idCache.set(db, (perGuild = new Map()));
   const ids = perGuild.get(guildId) ?? [];
   perGuild.set(guildId, ids);
+  if (raw) {
+    const rows = raw.prepare(`SELECT idx, id FROM activity_ids WHERE guild_id = ? AND idx >= ?`).raw().all(guildId, ids.length) as Array<[number, string]>;
+    for (const [idx, id] of rows) ids[idx] = id;
+    return ids;
+  }
   const rows = await db.selectFrom('activity_ids').select(['id', 'idx']).where('guild_id', '=', guildId).where('idx', '>=', ids.length).execute();
   for (const r of rows) ids[r.idx] = r.id;
   return ids;
@@ -37,8 +42,8 @@ export async function hourBlocks(source: ReportSource, guildId: string, startMs:
   const a = Math.floor(startMs / HOUR);
   const b = Math.ceil(endMs / HOUR);
   const db = executorOf(source);
-  const ids = await idsOf(db, guildId);
   const raw = rawOf(source);
+  const ids = await idsOf(db, guildId, raw);
   if (raw) {
     const statement = raw.prepare(`SELECT bucket, records FROM activity_hours WHERE guild_id = ? AND bucket >= ? AND bucket < ?`).raw();
     const blocks = {
@@ -52,8 +57,16 @@ export async function hourBlocks(source: ReportSource, guildId: string, startMs:
   return { blocks: rows.map((r) => ({ bucket: r.bucket, records: decode(r.records) })), ids };
 }
 
-export async function quarterRows(db: Executor, guildId: string, startMs: number, endMs: number): Promise<QuarterRow[]> {
-  const rows = await db
+export async function quarterRows(source: ReportSource, guildId: string, startMs: number, endMs: number): Promise<QuarterRow[]> {
+  const raw = rawOf(source);
+  if (raw) {
+    const rows = raw
+      .prepare(`SELECT bucket, messages, reactions, threads FROM activity_guild_quarters WHERE guild_id = ? AND bucket >= ? AND bucket < ?`)
+      .raw()
+      .all(guildId, Math.floor(startMs / QUARTER), Math.ceil(endMs / QUARTER)) as Array<[number, number, number, number]>;
+    return rows.map(([bucket, messages, reactions, threads]) => ({ guildId, bucket, messages, reactions, threads }));
+  }
+  const rows = await executorOf(source)
     .selectFrom('activity_guild_quarters')
     .select(['bucket', 'messages', 'reactions', 'threads'])
     .where('guild_id', '=', guildId)
@@ -84,8 +97,13 @@ export async function voiceSessions(source: ReportSource, guildId: string, start
 }
 
 /** Every join and leave of a guild: first joins and membership need the whole history. */
-export async function memberEvents(db: Executor, guildId: string): Promise<MemberEventRow[]> {
-  const rows = await db.selectFrom('activity_member_events').select(['user_id', 'at', 'kind']).where('guild_id', '=', guildId).execute();
+export async function memberEvents(source: ReportSource, guildId: string): Promise<MemberEventRow[]> {
+  const raw = rawOf(source);
+  if (raw) {
+    const rows = raw.prepare(`SELECT user_id, at, kind FROM activity_member_events WHERE guild_id = ?`).raw().all(guildId) as Array<[string, number, 'join' | 'leave']>;
+    return rows.map(([userId, at, kind]) => ({ userId, at, kind }));
+  }
+  const rows = await executorOf(source).selectFrom('activity_member_events').select(['user_id', 'at', 'kind']).where('guild_id', '=', guildId).execute();
   return rows.map((r) => ({ userId: r.user_id, at: r.at, kind: r.kind }));
 }
 

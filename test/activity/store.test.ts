@@ -131,6 +131,48 @@ describe('ingestion', () => {
   });
 });
 
+describe('hour parts', () => {
+  it('appends a part per flush, merges an hour with many parts, and reports the same as one batch', async () => {
+    const events = Array.from({ length: 40 }, (_, i) => {
+      const at = new Date(Date.parse('2026-11-02T10:00:00Z') + i * 85_000).toISOString();
+      return i % 3 === 2 ? reaction(u(i % 5), message(u(1), '2026-11-02T09:00:00Z').d.id, u(1), at) : message(u(i % 7), at);
+    });
+    for (const e of events) feed(e); // one flush (one part) each
+    const parts = database.sqlite.prepare('SELECT count(*) FROM activity_hours').pluck().get() as number;
+    expect(parts).toBeGreaterThan(0);
+    expect(parts).toBeLessThan(16);
+    const pieces = await buildReport(database, { guildId: G, ...week });
+
+    const other = await testDatabase();
+    const otherWriter = new ActivityWriter(new ActivityStore(other.sqlite), { timer: false });
+    const otherIngestor = new Ingestor(otherWriter);
+    for (const x of events) otherIngestor.ingest({ t: x.t, d: x.d, at: Date.parse(x.at) });
+    otherWriter.flush();
+    expect(other.sqlite.prepare('SELECT count(*) FROM activity_hours').pluck().get()).toBe(1);
+    const whole = await buildReport(other, { guildId: G, ...week });
+    await other.close();
+    expect(pieces).toEqual(whole);
+    expect(pieces.activity.messages).toBe(27);
+  });
+});
+
+describe('member integers', () => {
+  it('two writers on one database (a replay next to the bot) never give a member two integers', async () => {
+    feed(message(u(1), '2026-11-02T10:00:00Z'));
+    const other = new ActivityWriter(new ActivityStore(database.sqlite), { timer: false });
+    const otherIngestor = new Ingestor(other);
+    for (const m of [message(u(2), '2026-11-02T10:05:00Z'), message(u(3), '2026-11-02T10:06:00Z')]) otherIngestor.ingest({ t: m.t, d: m.d, at: 0 });
+    expect(other.flush()).toEqual({ stored: 2, duplicates: 0, ignored: 0 });
+    // The first writer has not seen u(2) or u(3): it catches up before assigning u(4).
+    expect(feed(message(u(4), '2026-11-02T10:07:00Z'), message(u(2), '2026-11-02T10:08:00Z'))).toEqual({ stored: 2, duplicates: 0, ignored: 0 });
+    const rows = database.sqlite.prepare('SELECT id, count(*) AS n FROM activity_ids GROUP BY id HAVING n > 1').all();
+    expect(rows).toEqual([]);
+    const r = await buildReport(database, { guildId: G, ...week });
+    expect(r.activity).toMatchObject({ messages: 5, active_members: 4 });
+    expect(r.top_contributors[0]).toEqual({ user_id: u(2), messages: 2 });
+  });
+});
+
 describe('privacy', () => {
   it('opt-out deletes rows and rollups, keeps guild totals true, and stops recording; opt-in resumes', async () => {
     const m = message(u(1), '2026-11-02T10:00:00Z');

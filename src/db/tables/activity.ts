@@ -48,15 +48,17 @@ export interface ActivityMemberEventsTable {
 
 export interface ActivityIdsTable {
   guild_id: string;
+  idx: number;
   /** A member's or a channel's snowflake. */
   id: string;
-  idx: number;
 }
 
 export interface ActivityHoursTable {
   guild_id: string;
   /** UTC hour: floor(epoch ms / 3,600,000). */
   bucket: number;
+  /** 0 for the merged records; later parts hold increments appended since (see the migration). */
+  part: number;
   /** Packed records, see src/activity/hour-records.ts. */
   records: Buffer;
 }

@@ -14,7 +14,7 @@ import { requireStaff } from '../discord/staff.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { getSettings } from '../settings/store.js';
 import { buildDigest, IMAGE_NAME, type PollSource, type ReportSource } from './content.js';
-import { DigestError, DigestRunner, type DescribeError, type PostDigest } from './runner.js';
+import { DigestError, DigestRunner, type DescribeError, type FindPosted, type PostDigest } from './runner.js';
 import {
   defaultPeriodKind,
   describeTiming,
@@ -43,6 +43,17 @@ export function channelPoster(client: Client): PostDigest {
       allowedMentions: { parse: [] },
     });
     return message.id;
+  };
+}
+
+/** Finds a digest this bot already posted among the channel's last 50 messages. */
+export function channelHistory(client: Client): FindPosted {
+  return async (channelId, marker) => {
+    const channel = await client.channels.fetch(channelId).catch(() => null);
+    if (!channel || !channel.isTextBased()) return null;
+    const recent = await channel.messages.fetch({ limit: 50 }).catch(() => null);
+    const found = recent?.find((m) => m.author.id === client.user?.id && (m.embeds[0]?.footer?.text.endsWith(marker) ?? false));
+    return found?.id ?? null;
   };
 }
 
@@ -208,6 +219,7 @@ export function digestsFeature(ctx: FeatureContext, options: DigestsOptions): Di
     reports: options.reports,
     polls: options.polls,
     post: channelPoster(ctx.client),
+    findPosted: channelHistory(ctx.client),
     describeError: describePostError,
   });
   let task: ScheduledTask | undefined;

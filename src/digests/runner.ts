@@ -30,6 +30,17 @@ export interface DigestPost {
 /** Sends a digest to a channel and returns the message id; throws with a readable reason. */
 export type PostDigest = (channelId: string, post: DigestPost) => Promise<string>;
 
+/**
+ * Looks in a channel's recent messages for a digest the bot already posted whose footer ends
+ * with `marker`; returns its message id, or null.
+ */
+export type FindPosted = (channelId: string, marker: string) => Promise<string | null>;
+
+/** The end of a posted digest's footer that identifies its run (see content.ts: footerNote). */
+export function footerMarker(run: Pick<DigestRun, 'periodKey'>): string {
+  return ` · ${run.periodKey}`;
+}
+
 /** Turns a post failure into text staff can act on (shown in /digest show). */
 export type DescribeError = (error: unknown) => string;
 
@@ -39,6 +50,8 @@ export interface RunnerDeps {
   logger: Logger;
   reports: ReportSource;
   post: PostDigest;
+  /** Checks, before a retry, whether an earlier attempt did reach the channel. */
+  findPosted?: FindPosted;
   polls?: PollSource;
   describeError?: DescribeError;
 }
@@ -104,6 +117,15 @@ export class DigestRunner {
       const schedule = await getSchedule(db, run.guildId);
       channelId = (schedule && schedule.id === run.scheduleId ? schedule.channelId : null) ?? settings.staffChannelId;
       if (!channelId) throw new DigestError('No channel to post in: set a staff channel with `/settings set staff_channel`, or choose a channel in `/digest schedule`.');
+      // A retry (a failure, or a post cut short by a restart) may follow an attempt that did
+      // reach Discord: the channel's history decides, so the digest is never posted twice.
+      const earlier = run.lastError !== null && this.deps.findPosted ? await this.deps.findPosted(channelId, footerMarker(run)) : null;
+      if (earlier) {
+        await markPosted(db, run.id, { channelId, messageId: earlier, attempts }, this.deps.clock.now());
+        logger.info({ guild: run.guildId, run: run.id, period: run.periodKey, message: earlier }, 'digest.found-posted');
+        outcome.posted.push(run.id);
+        return;
+      }
       const digest = await buildDigest(
         this.deps.reports,
         { guildId: run.guildId, timezone: settings.timezone, period: run.period, asOf: now, lateDueAt: run.late ? run.dueAt : undefined },

@@ -1,6 +1,7 @@
 // End to end through the fake Discord: a week of activity, a weekly schedule, the clock passes
 // the scheduled time -> exactly one digest with its PNG in the staff channel; restarts never repost.
 import type { APIMessage } from 'discord-api-types/v10';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DigestsFeature } from '../../src/digests/discord.js';
 import { renderDigest } from '../../src/digests/render.js';
@@ -105,6 +106,21 @@ describe('digests through Discord', () => {
     expect(digests()).toHaveLength(1);
     const [run] = await recentRuns(bot.db, bot.ids.guildId);
     expect(run).toMatchObject({ status: 'posted', late: true, periodKey: 'week:2026-11-02' });
+  });
+
+  it('a post that reached Discord just before a crash is found in the channel on start, not posted again', async () => {
+    await schedule();
+    await weekOfActivity();
+    bot.clock.set(at('2026-11-09T09:00:20Z'));
+    await feature().tick();
+    expect(digests()).toHaveLength(1);
+    // The process died between Discord's answer and recording it.
+    await sql`UPDATE digest_runs SET status = 'posting', message_id = NULL`.execute(bot.db);
+    await bot.restart();
+    expect(digests()).toHaveLength(1);
+    const [run] = await recentRuns(bot.db, bot.ids.guildId);
+    expect(run).toMatchObject({ status: 'posted', messageId: digests()[0]!.id });
+    expect(bot.fake.requestsMatching('GET', `/channels/${bot.ids.staffChannel}/messages`).length).toBeGreaterThan(0);
   });
 
   it('a failed post is retried and reported in /digest show', async () => {

@@ -1,4 +1,5 @@
 // The runs table's exactly-once logic on real SQLite, with a controlled clock and a fake poster.
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { Database } from '../../src/db/open.js';
@@ -49,6 +50,11 @@ function setup() {
         if (failWith) throw failWith;
         posted.push({ channelId, post });
         return `message-${posted.length}`;
+      },
+      // The channel's history: what the poster above delivered.
+      findPosted: async (channelId, marker) => {
+        const index = posted.findIndex((p) => p.channelId === channelId && (p.post.embed.footer?.text.endsWith(marker) ?? false));
+        return index < 0 ? null : `message-${index + 1}`;
       },
     });
   return {
@@ -205,6 +211,20 @@ describe('digest runs: exactly once', () => {
     const [run] = await recentRuns(t.db, GUILD);
     expect(new Set(t.posted.map((p) => p.post.nonce))).toEqual(new Set([runNonce(run!)]));
     expect(run?.status).toBe('posted');
+  });
+
+  it('a run whose post reached Discord before a crash is found in the channel, not posted again', async () => {
+    await weeklyMonday9();
+    t.clock.set(at('2026-11-23T08:00:00Z'));
+    await t.runner().tick();
+    expect(t.posted).toHaveLength(1);
+    // The process died between Discord's answer and recording it.
+    await sql`UPDATE digest_runs SET status = 'posting', message_id = NULL`.execute(t.db);
+    t.clock.set(at('2026-11-23T10:00:00Z'));
+    expect((await t.runner().catchUp()).posted).toHaveLength(1);
+    expect(t.posted).toHaveLength(1);
+    const [run] = await recentRuns(t.db, GUILD);
+    expect(run).toMatchObject({ status: 'posted', messageId: 'message-1' });
   });
 
   it('no channel: the run fails with a reason staff can act on', async () => {

@@ -1,33 +1,8 @@
 // Time-zone arithmetic with Intl only: local dates of instants, start instants of local dates,
 // weeks starting Monday. A "day number" is a local calendar date counted from 1970-01-01.
+import { offsetAt } from '../zone.js';
+
 const DAY = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The zone's offset from UTC at an instant, in milliseconds (local = utc + offset). */
-export function offsetAt(timeZone: string, instant: number): number {
-  const parts = formatter(timeZone).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
-  return local - Math.floor(instant / 1000) * 1000;
-}
 
 /** Day number of an ISO date 'YYYY-MM-DD'. */
 export function dayNumber(date: string): number {
@@ -42,7 +17,7 @@ export function dateOf(day: number): string {
 
 /** Local day number of an instant in a zone. */
 export function localDay(instant: number, timeZone: string): number {
-  return Math.floor((instant + offsetAt(timeZone, instant)) / DAY);
+  return Math.floor((instant + offsetAt(instant, timeZone)) / DAY);
 }
 
 /** Local date 'YYYY-MM-DD' of an instant in a zone. */
@@ -60,7 +35,7 @@ export function startOfDay(day: number, timeZone: string): number {
   let lo = midnight - 15 * 3_600_000; // surely on an earlier day
   let hi = midnight + 15 * 3_600_000; // surely on this day or later
   // Fast path: the usual case where local midnight exists.
-  const guess = midnight - offsetAt(timeZone, midnight - offsetAt(timeZone, midnight));
+  const guess = midnight - offsetAt(midnight - offsetAt(midnight, timeZone), timeZone);
   if (localDay(guess, timeZone) === day && localDay(guess - 1, timeZone) < day) return guess;
   while (hi - lo > 60_000) {
     const mid = lo + Math.floor((hi - lo) / 2 / 60_000) * 60_000;
@@ -109,11 +84,11 @@ export class LocalGrid {
     const window = Math.max(1, Math.floor((6 * 3_600_000) / step));
     for (let i = 0; i < count; i += window) {
       const last = Math.min(count - 1, i + window);
-      const a = offsetAt(timeZone, start + i * step);
-      const same = a === offsetAt(timeZone, start + last * step);
+      const a = offsetAt(start + i * step, timeZone);
+      const same = a === offsetAt(start + last * step, timeZone);
       for (let k = i; k <= last; k++) {
         const at = start + k * step;
-        const local = at + (same ? a : offsetAt(timeZone, at));
+        const local = at + (same ? a : offsetAt(at, timeZone));
         const day = Math.floor(local / DAY);
         this.days[k] = day;
         this.minutes[k] = Math.floor((local - day * DAY) / 60_000);

@@ -1,6 +1,7 @@
 // Time-zone helpers against hand-computed instants: DST days of 23 and 25 hours, :30 and :45 zones.
 import { describe, expect, it } from 'vitest';
-import { dateOf, dayNumber, isIsoDate, LocalGrid, localDate, offsetAt, startOfDate, weekdayOf, weekStart } from '../../src/activity/time.js';
+import { dateOf, dayNumber, isIsoDate, LocalGrid, localDate, startOfDate, weekdayOf, weekStart } from '../../src/activity/time.js';
+import { offsetAt } from '../../src/zone.js';
 
 const H = 3_600_000;
 const ms = (iso: string) => Date.parse(iso);
@@ -34,8 +35,8 @@ describe('time zones', () => {
     expect(localDate(ms('2026-11-01T18:15:00Z'), 'Asia/Kathmandu')).toBe('2026-11-02');
     expect(localDate(ms('2026-11-02T04:59:59Z'), 'America/New_York')).toBe('2026-11-01');
     // Fall back at 06:00Z (02:00 EDT becomes 01:00 EST).
-    expect(offsetAt('America/New_York', ms('2026-11-01T05:59:59Z'))).toBe(-4 * H);
-    expect(offsetAt('America/New_York', ms('2026-11-01T06:00:00Z'))).toBe(-5 * H);
+    expect(offsetAt(ms('2026-11-01T05:59:59Z'), 'America/New_York')).toBe(-4 * H);
+    expect(offsetAt(ms('2026-11-01T06:00:00Z'), 'America/New_York')).toBe(-5 * H);
   });
 
   it('weeks start on Monday', () => {

@@ -1,10 +1,11 @@
-// Every figure of METRICS.md as pure functions over stored rows: no kysely, no discord.js, no clock.
+// The folds of METRICS.md figures over stored rows (window, active days, message tallies, voice,
+// quarter counts, top lists): pure, no kysely, no discord.js, no clock.
 import { NONE, WORDS } from '../activity/hour-records.js';
 import { HOUR, QUARTER, type QuarterRow } from '../activity/rollup.js';
-import { dateOf, dayNumber, LocalGrid, startOfDay, weekdayOf, weekStart } from '../activity/time.js';
+import { dayNumber, LocalGrid, startOfDay, weekdayOf, weekStart } from '../activity/time.js';
 import type { Report } from './report-types.js';
 
-const WEEK_MS = 7 * 24 * HOUR;
+export const WEEK_MS = 7 * 24 * HOUR;
 const MIN_VOICE_MS = 60_000;
 
 export interface MemberEventRow {
@@ -392,7 +393,8 @@ export function foldQuarters(rows: Iterable<QuarterRow>, w: ReportWindow, grid: 
   return out;
 }
 
-const byCountThenId = <T>(count: (x: T) => number, id: (x: T) => string) => (a: T, b: T) =>
+/** Most first, ties by id ascending as strings (METRICS.md). */
+export const byCountThenId = <T>(count: (x: T) => number, id: (x: T) => string) => (a: T, b: T) =>
   count(b) - count(a) || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0);
 
 export function topContributors(t: MessageTallies, index: MemberIndex): Report['top_contributors'] {
@@ -413,205 +415,4 @@ export function topChannels(t: MessageTallies, index: MemberIndex): Report['top_
   return found
     .sort(byCountThenId((x) => x.messages, (x) => x.channel_id))
     .slice(0, 10);
-}
-
-/** Joins, leaves and each cohort member's join instant (first join in the period), by member index. */
-export function memberFigures(events: readonly MemberEventRow[], w: ReportWindow, index: MemberIndex): { joined: number; left: number; cohortJoins: Map<number, number> } {
-  let joined = 0;
-  let left = 0;
-  const cohortJoins = new Map<number, number>();
-  for (const e of events) {
-    if (e.at < w.periodStart || e.at >= w.periodEnd) continue;
-    if (e.kind === 'join') {
-      joined++;
-      const m = index.of(e.userId);
-      const prev = cohortJoins.get(m);
-      if (prev === undefined || e.at < prev) cohortJoins.set(m, e.at);
-    } else left++;
-  }
-  return { joined, left, cohortJoins };
-}
-
-export function newMemberFigures(cohortJoins: Map<number, number>, activated: Set<number>, events: readonly MemberEventRow[], asOf: number, index: MemberIndex): Report['new_members'] {
-  const leavesByMember = new Map<number, number[]>();
-  for (const e of events) {
-    if (e.kind !== 'leave') continue;
-    const m = index.of(e.userId);
-    if (!cohortJoins.has(m)) continue;
-    const list = leavesByMember.get(m) ?? [];
-    list.push(e.at);
-    leavesByMember.set(m, list);
-  }
-  let pending = 0;
-  let retained = 0;
-  let act = 0;
-  for (const [member, join] of cohortJoins) {
-    if (activated.has(member)) act++;
-    if (join + WEEK_MS > asOf) {
-      pending++;
-      continue;
-    }
-    const leaves = leavesByMember.get(member) ?? [];
-    if (!leaves.some((at) => at >= join && at <= join + WEEK_MS)) retained++;
-  }
-  const cohort = cohortJoins.size;
-  const settled = cohort - pending;
-  return {
-    cohort,
-    activated: act,
-    pending,
-    retained_week1: retained,
-    activation_rate: cohort === 0 ? 0 : act / cohort,
-    week1_retention: settled === 0 ? 0 : retained / settled,
-  };
-}
-
-/** DAU series, its mean, WAU/MAU ending on `to`, stickiness and active members. */
-export function engagementFigures(active: ActiveDays, w: ReportWindow) {
-  const series = active.perDay(w.fromDay, w.toDay);
-  const dau = series.map((count, i) => ({ date: dateOf(w.fromDay + i), count }));
-  const dauAvg = series.length ? series.reduce((a, b) => a + b, 0) / series.length : 0;
-  const mauEnd = active.distinctIn(w.toDay - 29, w.toDay);
-  const last30 = active.perDay(w.toDay - 29, w.toDay);
-  const mean30 = last30.reduce((a, b) => a + b, 0) / 30;
-  return {
-    dau,
-    dau_avg: dauAvg,
-    wau_end: active.distinctIn(w.toDay - 6, w.toDay),
-    mau_end: mauEnd,
-    stickiness: mauEnd === 0 ? 0 : mean30 / mauEnd,
-    active_members: active.distinctIn(w.fromDay, w.toDay),
-  };
-}
-
-/** The weekly retention triangle: one cohort per week overlapping the period. */
-export function cohortTriangle(events: readonly MemberEventRow[], active: ActiveDays, w: ReportWindow, timeZone: string, index: MemberIndex): Report['cohorts'] {
-  const firstJoin = new Map<number, number>();
-  for (const e of events) {
-    if (e.kind !== 'join') continue;
-    const m = index.of(e.userId);
-    if ((firstJoin.get(m) ?? Infinity) > e.at) firstJoin.set(m, e.at);
-  }
-  const out: Report['cohorts'] = [];
-  for (let ws = weekStart(w.fromDay); ws <= w.toDay; ws += 7) {
-    const a = startOfDay(ws, timeZone);
-    const b = startOfDay(ws + 7, timeZone);
-    const members = [...firstJoin].filter(([, at]) => at >= a && at < b).map(([m]) => m);
-    const activeByWeek: Array<number | null> = [];
-    for (let k = 0; k < 5; k++) {
-      const d0 = ws + 7 * k;
-      activeByWeek.push(d0 + 6 > w.toDay ? null : active.distinctIn(d0, d0 + 6, members));
-    }
-    out.push({ week_start: dateOf(ws), size: members.length, active_by_week: activeByWeek });
-  }
-  return out;
-}
-
-/** Regulars of the 28 days ending 14 days before `to` who went quiet for the last 14 days. */
-export function churnRisk(events: readonly MemberEventRow[], active: ActiveDays, w: ReportWindow, index: MemberIndex): Report['churn_risk'] {
-  const left = new Map<number, MemberEventRow>();
-  for (const e of events) {
-    if (e.at >= w.periodEnd) continue;
-    const m = index.of(e.userId);
-    const prev = left.get(m);
-    // Same instant: a leave after a join is the later state.
-    if (!prev || e.at > prev.at || (e.at === prev.at && e.kind === 'leave')) left.set(m, e);
-  }
-  const found: Array<{ id: string; days: number }> = [];
-  for (const m of active.members) {
-    if (left.get(m)?.kind === 'leave') continue;
-    const days = active.countIn(m, w.toDay - 41, w.toDay - 14);
-    if (days >= 4 && active.countIn(m, w.toDay - 13, w.toDay) === 0) found.push({ id: index.idOf(m), days });
-  }
-  found.sort(byCountThenId((x) => x.days, (x) => x.id));
-  return { count: found.length, user_ids: found.map((x) => x.id) };
-}
-
-/** Flag counts of the period: flags on another member's message, bots already excluded. */
-export function flagFigures(reactions: readonly FlagReactionRow[], threshold: number, w: ReportWindow) {
-  const flags = reactions.filter((r) => r.authorId !== null && r.authorId !== r.userId).sort((a, b) => a.at - b.at);
-  let count = 0;
-  const messages = new Set<string>();
-  const flaggers = new Set<string>();
-  const seen = new Map<string, Set<string>>();
-  let reached = 0;
-  for (const f of flags) {
-    const inPeriod = f.at >= w.periodStart && f.at < w.periodEnd;
-    if (inPeriod) {
-      count++;
-      messages.add(f.messageId);
-      flaggers.add(f.userId);
-    }
-    let who = seen.get(f.messageId);
-    if (!who) seen.set(f.messageId, (who = new Set()));
-    if (who.has(f.userId)) continue;
-    who.add(f.userId);
-    if (who.size === threshold && inPeriod) reached++;
-  }
-  return { reactions: count, messages_flagged: messages.size, flaggers: flaggers.size, reached_threshold: reached };
-}
-
-export interface ReportInput {
-  guildId: string;
-  timezone: string;
-  from: string;
-  to: string;
-  asOf: number;
-  /** Packed rollup hours in [scanStart, scanEnd) of reportWindow(), read once. */
-  hours: Iterable<HourBlock>;
-  /** Rollup integer -> member or channel snowflake. */
-  ids: readonly string[];
-  quarters: Iterable<QuarterRow>;
-  voice: readonly VoiceSessionRow[];
-  /** All joins and leaves of the guild (first joins and membership need the whole history). */
-  memberEvents: readonly MemberEventRow[];
-  /** Reactions with the flag emoji before the period's end. */
-  flagReactions: readonly FlagReactionRow[];
-  flagThreshold: number;
-  review: ReviewFigures;
-  gaps: ReadonlyArray<{ from: number; to: number }>;
-}
-
-/** The whole report of METRICS.md from its rows. */
-export function computeReport(input: ReportInput): Report {
-  const w = reportWindow(input.from, input.to, input.timezone);
-  const grid = quarterGrid(w, input.timezone);
-  const index = new MemberIndex(input.ids);
-  const active = new ActiveDays(w.firstDay, w.toDay, input.ids.length + 64);
-  const members = memberFigures(input.memberEvents, w, index);
-  const { tallies, activated } = foldHours(input.hours, input.ids.length, w, grid, active, members.cohortJoins);
-  const voiceMinutes = foldVoice(input.voice, w, grid, input.asOf, active, index);
-  const q = foldQuarters(input.quarters, w, grid);
-  const engagement = engagementFigures(active, w);
-  return {
-    schema: 'pulse.report.v1',
-    guild_id: input.guildId,
-    timezone: input.timezone,
-    period: { from: input.from, to: input.to },
-    as_of: new Date(input.asOf).toISOString(),
-    members: { joined: members.joined, left: members.left, net: members.joined - members.left },
-    new_members: newMemberFigures(members.cohortJoins, activated, input.memberEvents, input.asOf, index),
-    activity: {
-      messages: q.messages,
-      reactions: q.reactions,
-      threads_created: q.threads,
-      voice_minutes: voiceMinutes,
-      active_members: engagement.active_members,
-      dau: engagement.dau,
-      dau_avg: engagement.dau_avg,
-      wau_end: engagement.wau_end,
-      mau_end: engagement.mau_end,
-      stickiness: engagement.stickiness,
-      reactions_per_message: q.messages === 0 ? 0 : q.reactions / q.messages,
-    },
-    hour_of_week: q.hourOfWeek,
-    top_contributors: topContributors(tallies, index),
-    top_channels: topChannels(tallies, index),
-    cohorts: cohortTriangle(input.memberEvents, active, w, input.timezone, index),
-    churn_risk: churnRisk(input.memberEvents, active, w, index),
-    flags: { ...flagFigures(input.flagReactions, input.flagThreshold, w), ...input.review },
-    gaps: input.gaps
-      .filter((g) => g.from < w.periodEnd && g.to > w.periodStart)
-      .map((g) => ({ from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString() })),
-  };
 }

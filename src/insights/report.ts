@@ -3,7 +3,8 @@ import { flagEmojiKey } from '../activity/events.js';
 import { dateOf, localDay } from '../activity/time.js';
 import { reviewFigures } from '../flags/review-figures.js';
 import { getSettings } from '../settings/store.js';
-import { computeReport, reportWindow } from './metrics.js';
+import { computeReport } from './compute.js';
+import { reportWindow } from './metrics.js';
 import type { Report } from './report-types.js';
 import { executorOf, flagReactions, gapsOverlapping, hourBlocks, memberEvents, quarterRows, voiceSessions, type ReportSource } from './store.js';
 

@@ -1,7 +1,8 @@
 // Builds the pure report's input from hand-written events, the same way the writer rolls them up.
 import { deltasByHour, merge } from '../../src/activity/hour-records.js';
 import { RollupDelta, type RollupKind } from '../../src/activity/rollup.js';
-import { computeReport, type FlagReactionRow, type MemberEventRow, type VoiceSessionRow } from '../../src/insights/metrics.js';
+import { computeReport } from '../../src/insights/compute.js';
+import type { FlagReactionRow, MemberEventRow, VoiceSessionRow } from '../../src/insights/metrics.js';
 import type { Report } from '../../src/insights/report-types.js';
 
 export const G = '100000000000000001';

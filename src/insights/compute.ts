@@ -1,0 +1,85 @@
+// The whole report of METRICS.md from its rows: the folds of metrics.ts, then the figures.
+import {
+  ActiveDays,
+  foldHours,
+  foldQuarters,
+  foldVoice,
+  MemberIndex,
+  quarterGrid,
+  reportWindow,
+  topChannels,
+  topContributors,
+  type FlagReactionRow,
+  type HourBlock,
+  type MemberEventRow,
+  type ReviewFigures,
+  type VoiceSessionRow,
+} from './metrics.js';
+import { churnRisk, cohortTriangle, engagementFigures, flagFigures, memberFigures, newMemberFigures } from './member-figures.js';
+import type { QuarterRow } from '../activity/rollup.js';
+import type { Report } from './report-types.js';
+
+export interface ReportInput {
+  guildId: string;
+  timezone: string;
+  from: string;
+  to: string;
+  asOf: number;
+  /** Packed rollup hours in [scanStart, scanEnd) of reportWindow(), read once. */
+  hours: Iterable<HourBlock>;
+  /** Rollup integer -> member or channel snowflake. */
+  ids: readonly string[];
+  quarters: Iterable<QuarterRow>;
+  voice: readonly VoiceSessionRow[];
+  /** All joins and leaves of the guild (first joins and membership need the whole history). */
+  memberEvents: readonly MemberEventRow[];
+  /** Reactions with the flag emoji before the period's end. */
+  flagReactions: readonly FlagReactionRow[];
+  flagThreshold: number;
+  review: ReviewFigures;
+  gaps: ReadonlyArray<{ from: number; to: number }>;
+}
+
+/** The whole report of METRICS.md from its rows. */
+export function computeReport(input: ReportInput): Report {
+  const w = reportWindow(input.from, input.to, input.timezone);
+  const grid = quarterGrid(w, input.timezone);
+  const index = new MemberIndex(input.ids);
+  const active = new ActiveDays(w.firstDay, w.toDay, input.ids.length + 64);
+  const members = memberFigures(input.memberEvents, w, index);
+  const { tallies, activated } = foldHours(input.hours, input.ids.length, w, grid, active, members.cohortJoins);
+  const voiceMinutes = foldVoice(input.voice, w, grid, input.asOf, active, index);
+  const q = foldQuarters(input.quarters, w, grid);
+  const engagement = engagementFigures(active, w);
+  return {
+    schema: 'pulse.report.v1',
+    guild_id: input.guildId,
+    timezone: input.timezone,
+    period: { from: input.from, to: input.to },
+    as_of: new Date(input.asOf).toISOString(),
+    members: { joined: members.joined, left: members.left, net: members.joined - members.left },
+    new_members: newMemberFigures(members.cohortJoins, activated, input.memberEvents, input.asOf, index),
+    activity: {
+      messages: q.messages,
+      reactions: q.reactions,
+      threads_created: q.threads,
+      voice_minutes: voiceMinutes,
+      active_members: engagement.active_members,
+      dau: engagement.dau,
+      dau_avg: engagement.dau_avg,
+      wau_end: engagement.wau_end,
+      mau_end: engagement.mau_end,
+      stickiness: engagement.stickiness,
+      reactions_per_message: q.messages === 0 ? 0 : q.reactions / q.messages,
+    },
+    hour_of_week: q.hourOfWeek,
+    top_contributors: topContributors(tallies, index),
+    top_channels: topChannels(tallies, index),
+    cohorts: cohortTriangle(input.memberEvents, active, w, input.timezone, index),
+    churn_risk: churnRisk(input.memberEvents, active, w, index),
+    flags: { ...flagFigures(input.flagReactions, input.flagThreshold, w), ...input.review },
+    gaps: input.gaps
+      .filter((g) => g.from < w.periodEnd && g.to > w.periodStart)
+      .map((g) => ({ from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString() })),
+  };
+}

@@ -46,27 +46,32 @@ export class HourRecordSet {
     for (let i = 0; i < existing.length; i += WORDS) this.index.set(key(existing[i]!, existing[i + 1]!), i);
   }
 
+  /** The word offset of (member, channel)'s record, appending an empty one when it is new. */
+  private slot(member: number, channel: number): number {
+    const k = key(member, channel);
+    const found = this.index.get(k);
+    if (found !== undefined) return found;
+    if (this.used + WORDS > this.words.length) {
+      const grown = new Uint32Array(this.words.length * 2);
+      grown.set(this.words.subarray(0, this.used));
+      this.words = grown;
+    }
+    const at = this.used;
+    this.used += WORDS;
+    this.index.set(k, at);
+    const w = this.words;
+    w[at] = member;
+    w[at + 1] = channel;
+    w[at + 2] = 0;
+    w[at + 3] = 0;
+    w[at + 4] = NONE;
+    w[at + 5] = NONE;
+    return at;
+  }
+
   apply(deltas: Iterable<RecordDelta>): this {
     for (const d of deltas) {
-      let at = this.index.get(key(d.member, d.channel));
-      if (at === undefined) {
-        if (this.used + WORDS > this.words.length) {
-          const grown = new Uint32Array(this.words.length * 2);
-          grown.set(this.words.subarray(0, this.used));
-          this.words = grown;
-        }
-        at = this.used;
-        this.used += WORDS;
-        this.index.set(key(d.member, d.channel), at);
-        const w = this.words;
-        w[at] = d.member;
-        w[at + 1] = d.channel;
-        w[at + 2] = (Math.min(MAX16, d.m[0]) | (Math.min(MAX16, d.m[1]) << 16)) >>> 0;
-        w[at + 3] = (Math.min(MAX16, d.m[2]) | (Math.min(MAX16, d.m[3]) << 16)) >>> 0;
-        w[at + 4] = ((d.quarters << 24) | d.first) >>> 0;
-        w[at + 5] = d.last;
-        continue;
-      }
+      const at = this.slot(d.member, d.channel);
       const w = this.words;
       const m0 = Math.min(MAX16, (w[at + 2]! & MAX16) + d.m[0]);
       const m1 = Math.min(MAX16, (w[at + 2]! >>> 16) + d.m[1]);
@@ -87,26 +92,8 @@ export class HourRecordSet {
 
   /** Adds one event of a member in a channel, `offset` ms into the hour (a message when `message`). */
   add(member: number, channel: number, offset: number, message: boolean): void {
-    const k = key(member, channel);
-    let at = this.index.get(k);
+    const at = this.slot(member, channel);
     const q = Math.floor(offset / QUARTER);
-    if (at === undefined) {
-      if (this.used + WORDS > this.words.length) {
-        const grown = new Uint32Array(this.words.length * 2);
-        grown.set(this.words.subarray(0, this.used));
-        this.words = grown;
-      }
-      at = this.used;
-      this.used += WORDS;
-      this.index.set(k, at);
-      const w = this.words;
-      w[at] = member;
-      w[at + 1] = channel;
-      w[at + 2] = 0;
-      w[at + 3] = 0;
-      w[at + 4] = NONE;
-      w[at + 5] = NONE;
-    }
     const w = this.words;
     let w4 = w[at + 4]!;
     if (message) {

@@ -1,4 +1,6 @@
 // `pulse <command>`: start, deploy-commands, migrate, and the data commands of the slices.
+// First import: refuse an unsupported Node.js before better-sqlite3 can load (and crash) on it.
+import './node-version.js';
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { cliCommands } from './cli-commands.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commands } from '../commands/index.js';
 import { runCli } from '../src/cli.js';
-import { FakeDiscord } from './support/fake-discord.js';
+import { FakeDiscord } from '../src/fake-discord/index.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

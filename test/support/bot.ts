@@ -9,7 +9,7 @@ import { createApp, type App } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { FeatureFactory } from '../../src/feature.js';
-import { FakeDiscord } from './fake-discord.js';
+import { FakeDiscord } from '../../src/fake-discord/index.js';
 
 export interface LogLine {
   level: number;

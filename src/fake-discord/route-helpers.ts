@@ -1,11 +1,11 @@
 // Shared pieces of the REST routes: lookups that answer Discord's 404s, permission checks that answer
 // 50001/50013 the way Discord does, and message-body parsing.
 import { ChannelType, GatewayIntentBits, MessageFlags, PermissionFlagsBits, type APIMessage, type APIPartialEmoji } from 'discord-api-types/v10';
-import type { FakeActions, MessageInput } from './fake-discord-actions.js';
-import type { InteractionManager } from './fake-discord-interactions.js';
-import type { RouteContext } from './fake-discord-rest.js';
-import type { FakeChannel, FakeGuild, FakeMember, FakeState, MessageRecord } from './fake-discord-state.js';
-import { Errors, clone, isRecord, optNumber, optString } from './fake-discord-util.js';
+import type { FakeActions, MessageInput } from './actions.js';
+import type { InteractionManager } from './interactions.js';
+import type { RouteContext } from './rest.js';
+import type { FakeChannel, FakeGuild, FakeMember, FakeState, MessageRecord } from './state.js';
+import { Errors, clone, isRecord, optNumber, optString } from './util.js';
 
 export interface RouteDeps {
   state: FakeState;

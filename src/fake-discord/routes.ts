@@ -2,14 +2,14 @@
 // Paths are relative to /api/v10. Channel and guild routes live in fake-discord-routes-channels.ts and
 // fake-discord-routes-guilds.ts.
 import { ApplicationFlags, ChannelType, GatewayIntentBits, type APIApplication, type APIApplicationCommand, type APIGatewayBotInfo } from 'discord-api-types/v10';
-import { buildCommand, overwriteCommands, sameCommand } from './fake-discord-commands.js';
-import { noContent, ok, type FakeRest, type RouteContext, type RouteResult } from './fake-discord-rest.js';
-import { createRouteHelpers, type RouteDeps } from './fake-discord-route-helpers.js';
-import { registerChannelRoutes } from './fake-discord-routes-channels.js';
-import { registerGuildRoutes } from './fake-discord-routes-guilds.js';
-import { DiscordHttpError, Errors, clone, optString } from './fake-discord-util.js';
+import { buildCommand, overwriteCommands, sameCommand } from './commands.js';
+import { noContent, ok, type FakeRest, type RouteContext, type RouteResult } from './rest.js';
+import { createRouteHelpers, type RouteDeps } from './route-helpers.js';
+import { registerChannelRoutes } from './routes-channels.js';
+import { registerGuildRoutes } from './routes-guilds.js';
+import { DiscordHttpError, Errors, clone, optString } from './util.js';
 
-export type { RouteDeps } from './fake-discord-route-helpers.js';
+export type { RouteDeps } from './route-helpers.js';
 
 export function registerRoutes(rest: FakeRest, deps: RouteDeps): void {
   const { state, interactions } = deps;

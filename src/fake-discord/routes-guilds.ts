@@ -1,8 +1,8 @@
 // REST routes for guilds, members, roles and bans.
 import { ChannelType, GatewayDispatchEvents, GatewayIntentBits, PermissionFlagsBits, type APIOverwrite } from 'discord-api-types/v10';
-import { noContent, ok, type FakeRest, type RouteContext } from './fake-discord-rest.js';
-import type { RouteDeps, RouteHelpers } from './fake-discord-route-helpers.js';
-import { DiscordHttpError, Errors, clone, compareSnowflakes, optBoolean, optNumber, optString } from './fake-discord-util.js';
+import { noContent, ok, type FakeRest, type RouteContext } from './rest.js';
+import type { RouteDeps, RouteHelpers } from './route-helpers.js';
+import { DiscordHttpError, Errors, clone, compareSnowflakes, optBoolean, optNumber, optString } from './util.js';
 
 const MAX_TIMEOUT_MS = 28 * 24 * 60 * 60 * 1000;
 

@@ -16,9 +16,9 @@ import {
   type APIModalInteractionResponseCallbackData,
   type RESTPostAPIInteractionCallbackWithResponseResult,
 } from 'discord-api-types/v10';
-import type { FakeActions, MessageInput } from './fake-discord-actions.js';
-import type { MessageRecord, UploadedFile } from './fake-discord-state.js';
-import { Errors, isRecord, optString, pollUntil } from './fake-discord-util.js';
+import type { FakeActions, MessageInput } from './actions.js';
+import type { MessageRecord, UploadedFile } from './state.js';
+import { Errors, isRecord, optString, pollUntil } from './util.js';
 
 /** One accepted callback (POST /interactions/:id/:token/callback). */
 export interface InteractionCallbackRecord {

@@ -24,7 +24,7 @@ import {
   type GatewayMessageCreateDispatchData,
   type GatewayRequestGuildMembersData,
 } from 'discord-api-types/v10';
-import type { FakeGateway, GatewaySession } from './fake-discord-gateway.js';
+import type { FakeGateway, GatewaySession } from './gateway.js';
 import {
   emojiKey,
   type FakeChannel,
@@ -33,8 +33,8 @@ import {
   type FakeState,
   type MessageRecord,
   type UploadedFile,
-} from './fake-discord-state.js';
-import { Errors, clone, isRecord, optBoolean, optNumber, optString, randomToken } from './fake-discord-util.js';
+} from './state.js';
+import { Errors, clone, isRecord, optBoolean, optNumber, optString, randomToken } from './util.js';
 
 /** The parts of a message body the fake understands (JSON bodies are normalized into this). */
 export interface MessageInput {

@@ -16,10 +16,10 @@ import {
   type APIInteractionDataResolvedChannel,
   type APIModalInteractionResponseCallbackData,
 } from 'discord-api-types/v10';
-import type { FakeActions } from './fake-discord-actions.js';
-import { InteractionHandle, type InteractionContext, type InteractionManager } from './fake-discord-interactions.js';
-import type { FakeChannel, FakeGuild, MessageRecord } from './fake-discord-state.js';
-import { clone, isRecord, optNumber, optString, randomToken } from './fake-discord-util.js';
+import type { FakeActions } from './actions.js';
+import { InteractionHandle, type InteractionContext, type InteractionManager } from './interactions.js';
+import type { FakeChannel, FakeGuild, MessageRecord } from './state.js';
+import { clone, isRecord, optNumber, optString, randomToken } from './util.js';
 
 export type SlashOptionValue = string | number | boolean;
 

@@ -43,7 +43,7 @@ import {
   SnowflakeGenerator,
   clone,
   compareSnowflakes,
-} from './fake-discord-util.js';
+} from './util.js';
 
 export interface FakeUser {
   id: string;

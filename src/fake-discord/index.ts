@@ -34,9 +34,9 @@ import {
   type GatewayReadyDispatchData,
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
-import { FakeActions } from './fake-discord-actions.js';
-import { overwriteCommands } from './fake-discord-commands.js';
-import { FakeGateway, type DispatchLogEntry, type GatewaySession } from './fake-discord-gateway.js';
+import { FakeActions } from './actions.js';
+import { overwriteCommands } from './commands.js';
+import { FakeGateway, type DispatchLogEntry, type GatewaySession } from './gateway.js';
 import {
   InteractionBuilder,
   type AutocompleteInput,
@@ -46,19 +46,19 @@ import {
   type ModalSubmitInput,
   type SelectInput,
   type SlashInput,
-} from './fake-discord-interaction-builders.js';
-import { InteractionManager, type InteractionHandle } from './fake-discord-interactions.js';
-import { FakeRest, matches, type RateLimitOptions, type RecordedRequest, type RequestMatcher, type ScriptedRule } from './fake-discord-rest.js';
-import { registerRoutes } from './fake-discord-routes.js';
-import { FakeState, type FakeGuild, type FakeMember, type MessageRecord } from './fake-discord-state.js';
-import { DiscordHttpError, SnowflakeGenerator, clone, pollUntil } from './fake-discord-util.js';
+} from './interaction-builders.js';
+import { InteractionManager, type InteractionHandle } from './interactions.js';
+import { FakeRest, matches, type RateLimitOptions, type RecordedRequest, type RequestMatcher, type ScriptedRule } from './rest.js';
+import { registerRoutes } from './routes.js';
+import { FakeState, type FakeGuild, type FakeMember, type MessageRecord } from './state.js';
+import { DiscordHttpError, SnowflakeGenerator, clone, pollUntil } from './util.js';
 
-export type { DispatchLogEntry, GatewaySession } from './fake-discord-gateway.js';
-export type { AutocompleteInput, ComponentInput, ContextMenuInput, MessageRef, ModalSubmitInput, SelectInput, SlashInput, SlashOptionValue } from './fake-discord-interaction-builders.js';
-export { InteractionHandle, type InteractionCallbackRecord, type InteractionReply } from './fake-discord-interactions.js';
-export type { RateLimitOptions, RecordedRequest, RequestMatcher, ScriptedRule } from './fake-discord-rest.js';
-export type { UploadedFile } from './fake-discord-state.js';
-export { ALL_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, DiscordHttpError, SnowflakeGenerator, snowflakeTime } from './fake-discord-util.js';
+export type { DispatchLogEntry, GatewaySession } from './gateway.js';
+export type { AutocompleteInput, ComponentInput, ContextMenuInput, MessageRef, ModalSubmitInput, SelectInput, SlashInput, SlashOptionValue } from './interaction-builders.js';
+export { InteractionHandle, type InteractionCallbackRecord, type InteractionReply } from './interactions.js';
+export type { RateLimitOptions, RecordedRequest, RequestMatcher, ScriptedRule } from './rest.js';
+export type { UploadedFile } from './state.js';
+export { ALL_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, DiscordHttpError, SnowflakeGenerator, snowflakeTime } from './util.js';
 
 const PRIVILEGED = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
 

@@ -3,8 +3,8 @@
 // `/api/v10/...` to the handlers registered in fake-discord-routes.ts, and serves attachment bytes.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FakeState, UploadedFile } from './fake-discord-state.js';
-import { DiscordHttpError, Errors, isRecord } from './fake-discord-util.js';
+import type { FakeState, UploadedFile } from './state.js';
+import { DiscordHttpError, Errors, isRecord } from './util.js';
 
 /** One REST request as the fake received it. */
 export interface RecordedRequest {

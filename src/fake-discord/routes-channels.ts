@@ -9,11 +9,11 @@ import {
   type APIMessageReference,
   type APIOverwrite,
 } from 'discord-api-types/v10';
-import { validateMessageData } from './fake-discord-interactions.js';
-import { noContent, ok, type FakeRest, type RouteContext, type RouteResult } from './fake-discord-rest.js';
-import type { RouteDeps, RouteHelpers } from './fake-discord-route-helpers.js';
-import type { FakeChannel, MessageRecord } from './fake-discord-state.js';
-import { DiscordHttpError, Errors, clone, compareSnowflakes, isRecord, optBoolean, optNumber, optString } from './fake-discord-util.js';
+import { validateMessageData } from './interactions.js';
+import { noContent, ok, type FakeRest, type RouteContext, type RouteResult } from './rest.js';
+import type { RouteDeps, RouteHelpers } from './route-helpers.js';
+import type { FakeChannel, MessageRecord } from './state.js';
+import { DiscordHttpError, Errors, clone, compareSnowflakes, isRecord, optBoolean, optNumber, optString } from './util.js';
 
 const TEXT_TYPES = new Set<ChannelType>([
   ChannelType.GuildText,

@@ -25,7 +25,7 @@ import {
 } from 'discord.js';
 import { ApplicationCommandOptionType, InteractionResponseType } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeDiscord, type GuildInfo } from './fake-discord.js';
+import { FakeDiscord, type GuildInfo } from '../../src/fake-discord/index.js';
 
 interface World {
   fake: FakeDiscord;

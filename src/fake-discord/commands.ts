@@ -1,8 +1,8 @@
 // Application command definitions: Discord's validation of names, descriptions and options, and the
 // stored shape (ids kept across overwrites of a command with the same name and type).
 import { ApplicationCommandOptionType, ApplicationCommandType, type APIApplicationCommand } from 'discord-api-types/v10';
-import type { FakeState } from './fake-discord-state.js';
-import { Errors, clone, isRecord, optBoolean, optNumber, optString } from './fake-discord-util.js';
+import type { FakeState } from './state.js';
+import { Errors, clone, isRecord, optBoolean, optNumber, optString } from './util.js';
 
 /** Whether a definition (name + type) designates an existing command. */
 export function sameCommand(def: Record<string, unknown>, command: APIApplicationCommand): boolean {

@@ -273,6 +273,14 @@ export class FakeDiscord {
     return clone(role);
   }
 
+  /** Sets (or clears) the guild's system channel, where joins post a type-7 message. After login: GUILD_UPDATE. */
+  setSystemChannel(guildId: string, channelId: string | null): void {
+    const guild = this.state.requireGuild(guildId);
+    if (channelId !== null && this.state.requireChannel(channelId).guildId !== guildId) throw new Error(`FakeDiscord: channel ${channelId} is not in guild ${guildId}`);
+    guild.systemChannelId = channelId;
+    this.actions.dispatch(GatewayDispatchEvents.GuildUpdate, this.state.renderGuild(guild));
+  }
+
   /** Adds a member silently (no event; it shows up in GUILD_CREATE and REST). */
   addMember(guildId: string, input: { id?: string; username: string; globalName?: string; roles?: string[]; bot?: boolean; joinedAt?: Date; nick?: string }): APIGuildMember {
     const guild = this.state.requireGuild(guildId);

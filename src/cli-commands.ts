@@ -37,6 +37,10 @@ export const cliCommands: Record<string, CliCommand> = {
     { summary: 'Print the activity report of a server (the last 7 complete days by default)', usage: 'report --guild ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--tz ZONE] [--json] [--as-of ISO]', needsDiscord: false },
     async () => (await import('./insights/cli.js')).reportCommand,
   ),
+  backup: lazy(
+    { summary: 'Copy the database to FILE while the bot runs, and check the copy (see README, Backups)', usage: 'backup FILE [--force]', needsDiscord: false },
+    async () => (await import('./backup.js')).backupCommand,
+  ),
   digest: lazy(
     { summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder', usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--out DIR]', needsDiscord: false },
     async () => (await import('./digests/cli.js')).digestCli(),

@@ -18,12 +18,14 @@ export async function runBot(config: Config): Promise<number> {
   process.on('unhandledRejection', (err) => logger.error({ err }, 'process.unhandled-rejection'));
 
   let stopRequested = false;
+  let shutdown!: (reason: string, code?: number) => void;
   const stopped = new Promise<number>((resolve) => {
-    const shutdown = (signal: string) => {
+    shutdown = (reason: string, code = 0) => {
+      if (stopRequested) return;
       stopRequested = true;
-      logger.info({ signal }, 'app.stopping');
+      logger.info({ reason }, 'app.stopping');
       app.stop().then(
-        () => resolve(0),
+        () => resolve(code),
         (err: unknown) => {
           logger.error({ err }, 'app.stop-failed');
           resolve(1);
@@ -48,6 +50,14 @@ export async function runBot(config: Config): Promise<number> {
     return 1;
   }
   if (stopRequested) return stopped;
+  // Discord ended the session for good (token reset, intent turned off): say so and stop,
+  // rather than run on without a connection.
+  app.gateway.onGiveUp((code) => {
+    if (stopRequested) return;
+    logger.fatal({ code }, 'gateway.gave-up');
+    shutdown('gateway-closed', 1);
+    void stopped.then(() => console.error(explainStartFailure(null, code, config.discord?.apiUrl, 'Pulse stopped')));
+  });
   // Keeps the registered commands in step with this version, so `npm start` is all a new
   // install needs (a GET, and a PUT only when something changed).
   deployCommands(config.discord!, commands).then(

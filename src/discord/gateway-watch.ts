@@ -10,6 +10,8 @@ export interface GatewayWatch {
   readonly failedAttempts: number;
   /** Our own stop closes the connection too: nothing to report from then on. */
   stopping(): void;
+  /** Called when Discord closed with a code after which discord.js does not reconnect (4004, 4014, …). */
+  onGiveUp(listener: (code: number) => void): void;
 }
 
 // Codes after which discord.js gives up (it does not reconnect).
@@ -43,11 +45,12 @@ export function watchGateway(client: Client, logger: Logger): GatewayWatch {
   let failedAttempts = 0;
   const ready = new Set<number>();
   const watched = new WeakSet<object>();
+  const giveUpListeners: Array<(code: number) => void> = [];
 
   const onClose = (shardId: number, code: number) => {
     if (stopped) return;
     lastCloseCode = code;
-    if (ready.delete(shardId)) {
+    if (ready.delete(shardId) && !FATAL.has(code)) {
       logger.info({ shardId, code }, 'gateway.closed');
       return;
     }
@@ -56,13 +59,17 @@ export function watchGateway(client: Client, logger: Logger): GatewayWatch {
     if (FATAL.has(code)) logger.error(fields, 'gateway.refused');
     else logger.warn(fields, 'gateway.connect-failed');
   };
+  const closed = (shardId: number, code: number) => {
+    onClose(shardId, code);
+    if (!stopped && FATAL.has(code)) for (const listener of giveUpListeners) listener(code);
+  };
   // discord.js creates its shards inside login(); each reports its closes with the code. Debug
   // lines come before any connection opens, so that is where new shards are picked up.
   const watchShards = () => {
     for (const [id, shard] of client.ws.shards) {
       if (watched.has(shard)) continue;
       watched.add(shard);
-      shard.on('close', (event: { code: number }) => onClose(id, event.code));
+      shard.on('close', (event: { code: number }) => closed(id, event.code));
     }
   };
   client.on(Events.Debug, watchShards);
@@ -84,6 +91,9 @@ export function watchGateway(client: Client, logger: Logger): GatewayWatch {
     stopping() {
       stopped = true;
       client.off(Events.Debug, watchShards);
+    },
+    onGiveUp(listener) {
+      giveUpListeners.push(listener);
     },
   };
 }

@@ -20,7 +20,11 @@ function networkCode(err: unknown): string | null {
  * Says in one line why start-up failed and what to do. `lastCloseCode` is the gateway's last
  * close code (4004, 4014, …) when a connection was refused; `apiUrl` the configured API base.
  */
-export function explainStartFailure(err: unknown, lastCloseCode: number | null, apiUrl: string | undefined): string {
+export function explainStartFailure(err: unknown, lastCloseCode: number | null, apiUrl: string | undefined, lead = 'Pulse cannot start'): string {
+  return explain(err, lastCloseCode, apiUrl).replace(/^Pulse cannot start/, lead);
+}
+
+function explain(err: unknown, lastCloseCode: number | null, apiUrl: string | undefined): string {
   const where = apiUrl ?? 'https://discord.com/api';
   if (field(err, 'code') === 'TokenInvalid' || field(err, 'status') === 401 || lastCloseCode === 4004) {
     return `Pulse cannot start: ${closeCodeAdvice(4004)}.`;

@@ -159,4 +159,16 @@ describe('pulse start as a child process', () => {
     expect(lines[0]).toMatch(/^Pulse cannot start: Discord refused the Server Members intent: turn on "Server Members Intent"/);
     expect(run.events().map((e) => e.msg)).toContain('app.start-failed');
   });
+
+  it('Discord ends a running session for good (4004, token reset): exits 1 with one plain line', { timeout: 90_000 }, async () => {
+    const fake = await fakeDiscord();
+    const run = pulseStart({ DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: fake.appId, DISCORD_API_URL: fake.apiUrl });
+    await fake.waitFor(() => run.events().some((e) => e.msg === 'commands.synced'), 60_000);
+    fake.dropConnection({ code: 4004 });
+    expect(await run.code).toBe(1);
+    expect(run.stderr().trim().split('\n')).toEqual(['Pulse stopped: Discord rejected the token: copy the bot token again (Developer Portal, your application, Bot, Reset Token) into DISCORD_TOKEN.']);
+    const msgs = run.events().map((e) => e.msg);
+    expect(msgs).toContain('gateway.gave-up');
+    expect(msgs.at(-1)).toBe('app.stopped');
+  });
 });

@@ -137,3 +137,17 @@ function render(locale: string, parts: Part[], params: Params, pound: number | u
   }
   return out;
 }
+
+/** Each plural argument of a message with the cases it gives (for the catalogue tests). */
+export function pluralCases(source: string): Array<{ arg: string; cases: string[] }> {
+  const out: Array<{ arg: string; cases: string[] }> = [];
+  const walk = (parts: Part[]) => {
+    for (const p of parts) {
+      if (typeof p === 'string' || 'pound' in p || !('plural' in p)) continue;
+      out.push({ arg: p.arg, cases: [...p.plural.keys()] });
+      for (const body of p.plural.values()) walk(body);
+    }
+  };
+  walk(parseMessage(source));
+  return out;
+}

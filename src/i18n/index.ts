@@ -1,21 +1,23 @@
 // Pulse's languages: the catalogues, t(), the Discord-locale resolver and Intl formatters.
+import type { CommandLocalizations } from './commands-types.js';
 import { en, type Catalogue, type MessageKey } from './en.js';
-import { es } from './es.js';
+import { es, esCommands } from './es.js';
 import { formatMessage, numberFormat, type Params } from './format.js';
-import { ru } from './ru.js';
+import { ru, ruCommands } from './ru.js';
 
 export type { Catalogue, MessageKey } from './en.js';
 export type { Params } from './format.js';
 
 /**
  * Every language Pulse speaks. Adding one: a new catalogue file (a copy of es.ts) and one line
- * here. `discord` lists the Discord locales it serves (the command localizations go to them).
+ * here. `discord` lists the Discord locales it serves (the command localizations go to them);
+ * `intl` is the locale given to Intl for numbers, dates and plural rules.
  */
 export const languages = {
-  en: { label: 'English', intl: 'en-US', discord: ['en-US', 'en-GB'], catalogue: en },
-  es: { label: 'Español', intl: 'es', discord: ['es-ES', 'es-419'], catalogue: es },
-  ru: { label: 'Русский', intl: 'ru', discord: ['ru'], catalogue: ru },
-} as const satisfies Record<string, { label: string; intl: string; discord: readonly string[]; catalogue: Catalogue }>;
+  en: { label: 'English', intl: 'en-US', discord: ['en-US', 'en-GB'], catalogue: en, commands: null },
+  es: { label: 'Español', intl: 'es', discord: ['es-ES', 'es-419'], catalogue: es, commands: esCommands },
+  ru: { label: 'Русский', intl: 'ru', discord: ['ru'], catalogue: ru, commands: ruCommands },
+} as const satisfies Record<string, { label: string; intl: string; discord: readonly string[]; catalogue: Catalogue; commands: CommandLocalizations | null }>;
 
 export type Language = keyof typeof languages;
 export const languageCodes = Object.keys(languages) as Language[];

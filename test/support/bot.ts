@@ -10,6 +10,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { FeatureFactory } from '../../src/feature.js';
 import { FakeDiscord } from '../../src/fake-discord/index.js';
+import { localizeCommands } from '../../src/i18n/commands.js';
 
 export interface LogLine {
   level: number;
@@ -81,7 +82,8 @@ export class TestBot {
     }
     fake.addMember(ids.guildId, { id: ids.moderator, username: 'moderator', roles: [ids.staffRoleId] });
     fake.addMember(ids.guildId, { id: ids.otherBot, username: 'otherbot', bot: true });
-    fake.setCommands(commands);
+    // As deploy-commands registers them: with their Spanish and Russian localizations.
+    fake.setCommands(localizeCommands(commands));
     const bot = new TestBot(fake, clock, mkdtempSync(join(tmpdir(), 'pulse-test-')), options);
     await bot.startApp();
     return bot;

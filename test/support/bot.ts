@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PermissionFlagsBits } from 'discord.js';
+import { PermissionFlagsBits, type Locale } from 'discord.js';
 import { pino } from 'pino';
 import { commands } from '../../commands/index.js';
 import { createApp, type App } from '../../src/app.js';
@@ -23,6 +23,8 @@ export interface TestBotOptions {
   now?: number;
   features?: FeatureFactory[];
   interactionDeadlineMs?: number;
+  /** The guild's Discord locale (its `preferred_locale`, sent as `guild_locale`); default en-US. */
+  guildLocale?: Locale;
 }
 
 const seeded = {
@@ -62,7 +64,7 @@ export class TestBot {
     const clock = new ManualClock(options.now ?? Date.parse('2026-11-02T12:00:00Z'));
     const fake = await FakeDiscord.start({ interactionDeadlineMs: options.interactionDeadlineMs, now: () => clock.now() });
     const ids = seeded;
-    fake.addGuild({ id: ids.guildId, name: 'Pulse Test', ownerId: ids.ownerId });
+    fake.addGuild({ id: ids.guildId, name: 'Pulse Test', ownerId: ids.ownerId, preferredLocale: options.guildLocale });
     fake.addRole(ids.guildId, { id: ids.staffRoleId, name: 'Staff', permissions: 0n });
     for (const [id, name] of [
       [ids.general, 'general'],

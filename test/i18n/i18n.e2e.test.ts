@@ -2,6 +2,7 @@
 // posts everyone sees follow the server's language, and localized command names reach the same handlers.
 import { Locale } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DigestsFeature } from '../../src/digests/discord.js';
 import { getSettings, updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
 
@@ -93,10 +94,21 @@ describe('languages', () => {
     expect(preview.embeds[0]?.title).toBe('Resumen semanal: 2–8 nov 2026');
     expect(preview.embeds[0]?.fields?.[0]?.name).toBe('👥 Miembros');
 
+    // The scheduled digest, posted by the runner with no member involved: the server's language.
+    const scheduled = await fake
+      .slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'resumen', subcommand: 'programar', options: { frecuencia: 'weekly', dia_semana: 1, hora: '09:00' }, locale: Locale.SpanishES })
+      .reply();
+    expect(scheduled.embeds[0]?.description).toBe('Programación guardada.');
+    expect(scheduled.embeds[0]?.fields?.find((f) => f.name === 'Cuándo')?.value).toBe('cada lunes a las 09:00 (UTC)');
+    bot.clock.set(at('2026-11-16T09:00:20Z'));
+    await (bot.app.features.find((f) => f.name === 'digests') as DigestsFeature).tick();
+    const posted = fake.channelMessages(ids.staffChannel).filter((m) => m.author.id === fake.appId);
+    expect(posted.map((m) => m.embeds[0]?.title)).toEqual(['Resumen semanal: 9–15 nov 2026']);
+
     await updateSettings(bot.db, ids.guildId, { language: 'ru' }, bot.clock.now());
     const ru = await fake.slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'resumen', subcommand: 'vista_previa', locale: Locale.SpanishES }).reply();
-    expect(ru.content).toBe('Vista previa del resumen del 2026-11-02 al 2026-11-08 (UTC). Solo tú puedes verla.');
-    expect(ru.embeds[0]?.title).toBe('Сводка за неделю: 2–8 нояб. 2026 г.');
+    expect(ru.content).toBe('Vista previa del resumen del 2026-11-09 al 2026-11-15 (UTC). Solo tú puedes verla.');
+    expect(ru.embeds[0]?.title).toBe('Сводка за неделю: 9–15 нояб. 2026 г.');
     expect(bot.errors).toEqual([]);
   });
 });

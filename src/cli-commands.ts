@@ -34,7 +34,7 @@ export const cliCommands: Record<string, CliCommand> = {
     async () => (await import('./activity/cli.js')).replayCommand,
   ),
   report: lazy(
-    { summary: 'Print the activity report of a server (the last 7 complete days by default)', usage: 'report --guild ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--tz ZONE] [--json] [--as-of ISO]', needsDiscord: false },
+    { summary: 'Print the activity report of a server (the last 7 complete days by default)', usage: 'report --guild ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--tz ZONE] [--lang en|es|ru] [--json] [--as-of ISO]', needsDiscord: false },
     async () => (await import('./insights/cli.js')).reportCommand,
   ),
   backup: lazy(
@@ -42,7 +42,7 @@ export const cliCommands: Record<string, CliCommand> = {
     async () => (await import('./backup.js')).backupCommand,
   ),
   digest: lazy(
-    { summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder', usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--out DIR]', needsDiscord: false },
+    { summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder', usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--lang en|es|ru] [--out DIR]', needsDiscord: false },
     async () => (await import('./digests/cli.js')).digestCli(),
   ),
 };

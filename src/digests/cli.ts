@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../cli.js';
 import { systemClock } from '../clock.js';
 import { migrate, openDatabase, type Database } from '../db/open.js';
+import { isLanguage, languageCodes } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
 import { isValidTimeZone } from '../settings/settings.js';
 import { buildDigest, IMAGE_NAME, type ReportSource } from './content.js';
@@ -16,14 +17,14 @@ import { localDateOf } from '../zone.js';
 export function digestCli(reports: (database: Database) => ReportSource = insightsReports, clock = systemClock): CliCommand {
   return {
     summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder',
-    usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--out DIR]',
+    usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--lang en|es|ru] [--out DIR]',
     needsDiscord: false,
     async run(args, config) {
       let values;
       try {
         ({ values } = parseArgs({
           args,
-          options: { guild: { type: 'string' }, period: { type: 'string', default: 'week' }, tz: { type: 'string' }, out: { type: 'string' } },
+          options: { guild: { type: 'string' }, period: { type: 'string', default: 'week' }, tz: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' } },
           strict: true,
         }));
       } catch (err) {
@@ -34,14 +35,17 @@ export function digestCli(reports: (database: Database) => ReportSource = insigh
       const kind = values.period as PeriodKind;
       if (!['day', 'week', 'month'].includes(kind)) throw new UsageError('--period must be day, week or month.');
       if (values.tz !== undefined && !isValidTimeZone(values.tz)) throw new UsageError(`--tz: "${values.tz}" is not an IANA time zone such as Europe/Berlin.`);
+      if (values.lang !== undefined && !isLanguage(values.lang)) throw new UsageError(`--lang must be one of ${languageCodes.join(', ')}.`);
       const database = openDatabase(config.databasePath);
       try {
         await migrate(database.db);
         const settings = await getSettings(database.db, guildId);
         const timezone = values.tz ?? settings.timezone;
+        // Without --lang: the server's language setting (the CLI cannot see its Discord locale).
+        const language = values.lang !== undefined && isLanguage(values.lang) ? values.lang : (settings.language ?? 'en');
         const now = clock.now();
         const period = lastCompletePeriod(kind, localDateOf(now, timezone));
-        const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now }, closedPolls(database.db));
+        const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now, language }, closedPolls(database.db));
         const out = resolve(values.out ?? `digest-${guildId}-${period.kind}-${period.from}`);
         mkdirSync(out, { recursive: true });
         writeFileSync(join(out, 'embed.json'), `${JSON.stringify(digest.embed, null, 2)}\n`);

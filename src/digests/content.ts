@@ -1,5 +1,6 @@
 // Builds one digest: the reports of a period and the one before it, the embed and the chart PNG.
 import type { APIEmbed } from 'discord-api-types/v10';
+import type { Language } from '../i18n/index.js';
 import type { Report } from '../insights/report-types.js';
 import { renderDigestPng } from './charts.js';
 import { renderDigest, type PollSummary } from './render.js';
@@ -34,6 +35,8 @@ export interface DigestRequest {
   period: Period;
   asOf: number;
   lateDueAt?: number;
+  /** The server's language: the embed's text and the charts' titles and labels. */
+  language?: Language;
 }
 
 export async function buildDigest(reports: ReportSource, request: DigestRequest, polls?: PollSource): Promise<Digest> {
@@ -53,6 +56,7 @@ export async function buildDigest(reports: ReportSource, request: DigestRequest,
     lateDueAt: request.lateDueAt,
     polls: closedPolls,
     footerNote: periodKey(period),
+    language: request.language,
   });
-  return { embed, png: await renderDigestPng(report, previous), report, previous };
+  return { embed, png: await renderDigestPng(report, previous, request.language), report, previous };
 }

@@ -1,24 +1,25 @@
 // Checks of the bot's own permissions in a channel before it promises to post there.
 import { PermissionFlagsBits, type Guild } from 'discord.js';
+import { msg, type MessageKey } from '../i18n/index.js';
 import { UserError } from './errors.js';
 
-/** A permission with the name Discord's settings show for it. */
-export type NamedPermission = readonly [flag: bigint, name: string];
+/** A permission with the catalogue key of the name Discord's settings show for it. */
+export type NamedPermission = readonly [flag: bigint, name: MessageKey];
 
 export const botPermission = {
-  view: [PermissionFlagsBits.ViewChannel, 'View Channel'],
-  send: [PermissionFlagsBits.SendMessages, 'Send Messages'],
-  embed: [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
-  attach: [PermissionFlagsBits.AttachFiles, 'Attach Files'],
-  createThreads: [PermissionFlagsBits.CreatePublicThreads, 'Create Public Threads'],
-  polls: [PermissionFlagsBits.SendPolls, 'Create Polls'],
+  view: [PermissionFlagsBits.ViewChannel, 'perm.viewChannel'],
+  send: [PermissionFlagsBits.SendMessages, 'perm.sendMessages'],
+  embed: [PermissionFlagsBits.EmbedLinks, 'perm.embedLinks'],
+  attach: [PermissionFlagsBits.AttachFiles, 'perm.attachFiles'],
+  createThreads: [PermissionFlagsBits.CreatePublicThreads, 'perm.createPublicThreads'],
+  polls: [PermissionFlagsBits.SendPolls, 'perm.createPolls'],
 } as const satisfies Record<string, NamedPermission>;
 
 /**
  * The names of the permissions the bot lacks in a channel, or null when the channel or the
  * bot's member is not cached (Discord then tells at send time, and the error boundary says so).
  */
-export function botMissing(guild: Guild | null, channelId: string, needed: readonly NamedPermission[]): string[] | null {
+export function botMissing(guild: Guild | null, channelId: string, needed: readonly NamedPermission[]): MessageKey[] | null {
   const channel = guild?.channels.cache.get(channelId);
   const me = guild?.members.me;
   if (!channel || !me || !('permissionsFor' in channel)) return null;
@@ -30,6 +31,6 @@ export function botMissing(guild: Guild | null, channelId: string, needed: reado
 export function requireBotCan(guild: Guild | null, channelId: string, needed: readonly NamedPermission[]): void {
   const missing = botMissing(guild, channelId, needed);
   if (missing?.length) {
-    throw new UserError(`I can't post in <#${channelId}>: I need ${missing.join(', ')} there. Ask an admin, or pick another channel.`);
+    throw new UserError(msg('perm.cantPost', { channel: channelId, missing: missing.map((key) => msg(key)) }));
   }
 }

@@ -15,6 +15,7 @@ import {
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
 import { decodeCustomId } from './custom-id.js';
+import { languageOf, msg, t } from '../i18n/index.js';
 import { friendlyDiscordError, UserError } from './errors.js';
 
 export type ComponentInteraction = ButtonInteraction | StringSelectMenuInteraction;
@@ -50,7 +51,7 @@ export function modalRoute<A>(route: ModalRoute<A>): ModalRoute<A> {
   return route;
 }
 
-const STALE = 'This control is no longer valid. Run the command again to get a fresh one.';
+const STALE = msg('router.stale');
 
 export class Router {
   private readonly routes: Required<Routes> = {
@@ -98,20 +99,20 @@ export class Router {
 
   private async dispatch(interaction: Interaction): Promise<void> {
     if (!interaction.inGuild()) {
-      if (interaction.isRepliable()) throw new UserError('Pulse works inside servers only.');
+      if (interaction.isRepliable()) throw new UserError(msg('router.guildOnly'));
       return;
     }
     if (interaction.isChatInputCommand()) {
       const handler = this.routes.commands[interaction.commandName];
-      if (!handler) throw new UserError('This command is not available any more.');
+      if (!handler) throw new UserError(msg('router.unavailable'));
       await handler(interaction);
     } else if (interaction.isMessageContextMenuCommand()) {
       const handler = this.routes.messageCommands[interaction.commandName];
-      if (!handler) throw new UserError('This command is not available any more.');
+      if (!handler) throw new UserError(msg('router.unavailable'));
       await handler(interaction);
     } else if (interaction.isUserContextMenuCommand()) {
       const handler = this.routes.userCommands[interaction.commandName];
-      if (!handler) throw new UserError('This command is not available any more.');
+      if (!handler) throw new UserError(msg('router.unavailable'));
       await handler(interaction);
     } else if (interaction.isAutocomplete()) {
       const handler = this.routes.autocomplete[interaction.commandName];
@@ -142,15 +143,17 @@ export class Router {
 
   private async fail(interaction: Interaction, error: unknown): Promise<void> {
     const log = { guild: interaction.guildId, user: interaction.user.id, kind: describe(interaction) };
+    // Replies to a member speak the member's client language.
+    const lang = languageOf(interaction.locale);
     let text: string;
     if (error instanceof UserError) {
-      text = error.message;
+      text = error.in(lang);
       this.logger.debug({ ...log, reason: text }, 'interaction.refused');
     } else {
-      const known = friendlyDiscordError(error);
+      const known = friendlyDiscordError(error, lang);
       const id = randomBytes(4).toString('hex');
       this.logger.error({ ...log, err: error, errorId: id }, 'interaction.failed');
-      text = known ?? `Sorry, something went wrong on my side. If it keeps happening, give the server admins this error id: \`${id}\`.`;
+      text = known ?? t(lang, 'router.failed', { id });
     }
     if (interaction.isAutocomplete()) {
       if (!interaction.responded) await interaction.respond([]);
@@ -161,7 +164,7 @@ export class Router {
 
   private async refuseWhileStopping(interaction: Interaction): Promise<void> {
     if (interaction.isRepliable()) {
-      await replyEphemeral(interaction, 'Pulse is restarting. Try again in a minute.').catch(() => undefined);
+      await replyEphemeral(interaction, t(languageOf(interaction.locale), 'router.restarting')).catch(() => undefined);
     }
   }
 }

@@ -34,6 +34,7 @@ import {
   type APIUser,
   type GatewayReadyDispatchData,
   type RESTPostAPIApplicationCommandsJSONBody,
+  type Locale,
 } from 'discord-api-types/v10';
 import { FakeActions } from './actions.js';
 import { overwriteCommands } from './commands.js';
@@ -240,7 +241,8 @@ export class FakeDiscord {
   // ================================================================ world setup
 
   /** Adds a guild with @everyone, the bot's managed Administrator role, and the owner and bot as members. After login: GUILD_CREATE. */
-  addGuild(input: { id?: string; name?: string; ownerId?: string; ownerName?: string } = {}): GuildInfo {
+  /** `preferredLocale` is the server's language in Discord (`guild_locale` on interactions). */
+  addGuild(input: { id?: string; name?: string; ownerId?: string; ownerName?: string; preferredLocale?: Locale } = {}): GuildInfo {
     if (input.ownerId && input.ownerName) this.state.addUser({ id: input.ownerId, username: input.ownerName });
     const guild = this.state.createGuild(input);
     for (const session of this.gateway.liveSessions()) this.sendGuildCreate(session, guild);

@@ -17,6 +17,7 @@ import {
   type APIModalInteractionResponseCallbackData,
 } from 'discord-api-types/v10';
 import type { FakeActions } from './actions.js';
+import { localizedName } from './commands.js';
 import { InteractionHandle, type InteractionContext, type InteractionManager } from './interactions.js';
 import type { FakeChannel, FakeGuild, MessageRecord } from './state.js';
 import { clone, isRecord, optNumber, optString, randomToken } from './util.js';
@@ -27,6 +28,10 @@ export interface SlashInput {
   guildId?: string;
   channelId: string;
   userId: string;
+  /**
+   * The command, subcommand and option names as the member types them: canonical, or localized
+   * for `locale` (as Discord's client shows them). The payload carries the canonical names.
+   */
   name: string;
   group?: string;
   subcommand?: string;
@@ -102,6 +107,8 @@ export class InteractionBuilder {
 
   private command(input: SlashInput, kind: InteractionType.ApplicationCommand | InteractionType.ApplicationCommandAutocomplete, focus: { name: string; value: string } | undefined): InteractionHandle {
     const { guild, channel } = this.where(input.guildId, input.channelId);
+    input = this.canonicalSlash(guild?.id ?? null, input);
+    if (focus && 'focused' in input && typeof input.focused === 'string') focus = { ...focus, name: input.focused };
     const def = this.findCommand(guild?.id ?? null, input.name, ApplicationCommandType.ChatInput);
     const resolved: APIInteractionDataResolved = {};
     let optionDefs: APIApplicationCommandOption[] | undefined = def?.options;
@@ -154,6 +161,7 @@ export class InteractionBuilder {
   messageCommand(input: ContextMenuInput & { message: MessageRef }): InteractionHandle {
     const { guild, channel } = this.where(input.guildId, input.channelId);
     const target = this.requireMessage(input.message);
+    input = { ...input, name: this.canonicalName(guild?.id ?? null, input.name, ApplicationCommandType.Message, input.locale) };
     const def = this.findCommand(guild?.id ?? null, input.name, ApplicationCommandType.Message);
     const data: Record<string, unknown> = {
       id: def?.id ?? this.state.snowflakes.next(),
@@ -310,6 +318,35 @@ export class InteractionBuilder {
     const guild = id ? this.state.requireGuild(id) : undefined;
     if (guild && channel.guildId !== guild.id) throw new Error(`FakeDiscord: channel ${channelId} is not in guild ${guild.id}`);
     return { guild, channel };
+  }
+
+  /** A command's canonical name from the name a member typed in their locale. */
+  private canonicalName(guildId: string | null, typed: string, type: ApplicationCommandType, locale: string | undefined): string {
+    if (!locale || this.findCommand(guildId, typed, type)) return typed;
+    const all = [...(guildId ? this.state.commandsFor(guildId).values() : []), ...this.state.globalCommands.values()];
+    const found = all.find((c) => (c.type ?? ApplicationCommandType.ChatInput) === type && localizedName(c as unknown as Record<string, unknown>, locale) === typed);
+    return found?.name ?? typed;
+  }
+
+  /** Maps localized command, subcommand and option names to the canonical ones Discord sends. */
+  private canonicalSlash<T extends SlashInput>(guildId: string | null, input: T): T {
+    const locale = input.locale;
+    if (!locale) return input;
+    const name = this.canonicalName(guildId, input.name, ApplicationCommandType.ChatInput, locale);
+    const def = this.findCommand(guildId, name, ApplicationCommandType.ChatInput);
+    if (!def) return input;
+    const pick = (options: readonly APIApplicationCommandOption[] | undefined, typed: string | undefined) =>
+      typed === undefined ? undefined : options?.find((o) => o.name === typed || localizedName(o as unknown as Record<string, unknown>, locale) === typed);
+    let level: readonly APIApplicationCommandOption[] | undefined = def.options;
+    const group = pick(level, input.group);
+    if (group && 'options' in group) level = group.options as APIApplicationCommandOption[] | undefined;
+    const sub = pick(level, input.subcommand);
+    if (sub && 'options' in sub) level = sub.options as APIApplicationCommandOption[] | undefined;
+    const options = input.options
+      ? Object.fromEntries(Object.entries(input.options).map(([typed, value]) => [pick(level, typed)?.name ?? typed, value]))
+      : undefined;
+    const focused = 'focused' in input && typeof input.focused === 'string' ? { focused: pick(level, input.focused)?.name ?? input.focused } : {};
+    return { ...input, ...focused, name, group: group?.name ?? input.group, subcommand: sub?.name ?? input.subcommand, options };
   }
 
   private findCommand(guildId: string | null, name: string, type: ApplicationCommandType): APIApplicationCommand | undefined {

@@ -1,5 +1,6 @@
 // Guild settings: their shape, defaults and validation rules (pure).
 import { z } from 'zod';
+import { isLanguage, languageForLocale, SOURCE_LANGUAGE, type Language } from '../i18n/index.js';
 
 export interface GuildSettings {
   guildId: string;
@@ -13,6 +14,8 @@ export interface GuildSettings {
   flagMaxAgeHours: number;
   staffRoleId: string | null;
   ignoredChannelIds: string[];
+  /** Chosen by staff; null follows the server's Discord locale (see serverLanguage). */
+  language: Language | null;
 }
 
 export function defaultSettings(guildId: string): GuildSettings {
@@ -28,7 +31,21 @@ export function defaultSettings(guildId: string): GuildSettings {
     flagMaxAgeHours: 168,
     staffRoleId: null,
     ignoredChannelIds: [],
+    language: null,
   };
+}
+
+/**
+ * The language of messages everyone in the server sees: the setting, else the server's
+ * Discord locale (guild_locale) when Pulse speaks it, else English.
+ */
+export function serverLanguage(settings: Pick<GuildSettings, 'language'>, guildLocale: string | null | undefined): Language {
+  return settings.language ?? languageForLocale(guildLocale) ?? SOURCE_LANGUAGE;
+}
+
+/** A stored language value, or null for anything Pulse does not speak (any more). */
+export function parseLanguage(value: string | null): Language | null {
+  return isLanguage(value) ? value : null;
 }
 
 export function isValidTimeZone(name: string): boolean {
@@ -73,7 +90,7 @@ export const settingLimits = {
 export type SettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
 
 /** The settings a staff member may clear back to their default. */
-export const clearableSettings = ['staff_channel', 'mod_channel', 'feedback_channel', 'staff_role', 'timezone', 'flag_emoji', 'ignored_channels'] as const;
+export const clearableSettings = ['staff_channel', 'mod_channel', 'feedback_channel', 'staff_role', 'timezone', 'flag_emoji', 'ignored_channels', 'language'] as const;
 export type ClearableSetting = (typeof clearableSettings)[number];
 
 export function clearPatch(setting: ClearableSetting): SettingsPatch {
@@ -93,5 +110,7 @@ export function clearPatch(setting: ClearableSetting): SettingsPatch {
       return { flagEmoji: d.flagEmoji };
     case 'ignored_channels':
       return { ignoredChannelIds: [] };
+    case 'language':
+      return { language: null };
   }
 }

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PermissionFlagsBits } from 'discord.js';
+import { PermissionFlagsBits, type Locale } from 'discord.js';
 import { pino } from 'pino';
 import { commands } from '../../commands/index.js';
 import { createApp, type App } from '../../src/app.js';
@@ -10,6 +10,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { FeatureFactory } from '../../src/feature.js';
 import { FakeDiscord } from '../../src/fake-discord/index.js';
+import { localizeCommands } from '../../src/i18n/commands.js';
 
 export interface LogLine {
   level: number;
@@ -22,6 +23,8 @@ export interface TestBotOptions {
   now?: number;
   features?: FeatureFactory[];
   interactionDeadlineMs?: number;
+  /** The guild's Discord locale (its `preferred_locale`, sent as `guild_locale`); default en-US. */
+  guildLocale?: Locale;
 }
 
 const seeded = {
@@ -61,7 +64,7 @@ export class TestBot {
     const clock = new ManualClock(options.now ?? Date.parse('2026-11-02T12:00:00Z'));
     const fake = await FakeDiscord.start({ interactionDeadlineMs: options.interactionDeadlineMs, now: () => clock.now() });
     const ids = seeded;
-    fake.addGuild({ id: ids.guildId, name: 'Pulse Test', ownerId: ids.ownerId });
+    fake.addGuild({ id: ids.guildId, name: 'Pulse Test', ownerId: ids.ownerId, preferredLocale: options.guildLocale });
     fake.addRole(ids.guildId, { id: ids.staffRoleId, name: 'Staff', permissions: 0n });
     for (const [id, name] of [
       [ids.general, 'general'],
@@ -81,7 +84,8 @@ export class TestBot {
     }
     fake.addMember(ids.guildId, { id: ids.moderator, username: 'moderator', roles: [ids.staffRoleId] });
     fake.addMember(ids.guildId, { id: ids.otherBot, username: 'otherbot', bot: true });
-    fake.setCommands(commands);
+    // As deploy-commands registers them: with their Spanish and Russian localizations.
+    fake.setCommands(localizeCommands(commands));
     const bot = new TestBot(fake, clock, mkdtempSync(join(tmpdir(), 'pulse-test-')), options);
     await bot.startApp();
     return bot;

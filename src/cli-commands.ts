@@ -1,6 +1,6 @@
 // The table of `pulse` commands. Each command's module loads only when it runs, so `--help`
 // and a configuration error answer at once instead of loading discord.js and the chart engine.
-import type { CliCommand } from './cli.js';
+import type { CliCommand } from './command-line.js';
 
 function lazy(info: Omit<CliCommand, 'run'>, load: () => Promise<Pick<CliCommand, 'run'>>): CliCommand {
   return { ...info, run: async (args, config) => (await load()).run(args, config) };

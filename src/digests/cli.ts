@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError, type CliCommand } from '../cli.js';
+import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
 import { migrate, openDatabase, type Database } from '../db/open.js';
 import { getSettings } from '../settings/store.js';

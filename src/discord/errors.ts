@@ -20,3 +20,8 @@ export function friendlyDiscordError(error: unknown): string | undefined {
   if (error instanceof DiscordAPIError && typeof error.code === 'number') return friendly[error.code];
   return undefined;
 }
+
+/** Whether an error is Discord's answer with this JSON error code (e.g. 10008 Unknown Message). */
+export function isCode(err: unknown, code: number): boolean {
+  return err instanceof DiscordAPIError && err.code === code;
+}

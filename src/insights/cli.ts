@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { isIsoDate, dayNumber } from '../activity/time.js';
-import { UsageError, type CliCommand } from '../cli.js';
+import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
 import { migrate, openDatabase } from '../db/open.js';
 import { isValidTimeZone } from '../settings/settings.js';

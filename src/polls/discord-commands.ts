@@ -13,15 +13,14 @@ import {
   type GuildMember,
   type SendableChannels,
 } from 'discord.js';
-import { UserError } from '../discord/errors.js';
+import { isCode, UserError } from '../discord/errors.js';
 import { botPermission, requireBotCan } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
-import type { PollService } from './discord.js';
-import { isCode } from './discord.js';
-import { pollLink, pollMessage, resultsEmbed } from './discord-render.js';
-import { formatDuration, nativePlan, parseCreateOptions, toCsv, type Poll } from './poll.js';
+import { pollMessage, resultsEmbed } from './discord-render.js';
+import { formatDuration, nativePlan, parseCreateOptions, pollLink, toCsv, type Poll } from './poll.js';
+import type { PollService } from './service.js';
 import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots, setPollMessage } from './store.js';
 
 type Command = ChatInputCommandInteraction;
@@ -105,13 +104,13 @@ async function create(service: PollService, interaction: Command): Promise<void>
       poll: { question: { text: plan.question }, answers: plan.answers.map((text) => ({ text })), duration: plan.durationHours, allowMultiselect: plan.allowMultiselect },
       allowedMentions: { parse: [] },
     });
-    service.ctx.logger.info({ guild: interaction.guildId, channel: channel.id, message: message.id }, 'polls.native-posted');
+    service.logger.info({ guild: interaction.guildId, channel: channel.id, message: message.id }, 'polls.native-posted');
     await interaction.editReply(`Native poll posted in <#${channel.id}> for ${plan.durationHours} h: ${message.url}\nIts votes are public to members, as in every native poll; Pulse counts them for digests.`);
     return;
   }
 
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const poll = await createPoll(service.db, { ...spec, guildId: interaction.guildId!, channelId: channel.id, authorId: interaction.user.id, now: service.ctx.clock.now() });
+  const poll = await createPoll(service.db, { ...spec, guildId: interaction.guildId!, channelId: channel.id, authorId: interaction.user.id, now: service.clock.now() });
   let messageId: string;
   try {
     const t = await currentTally(service.db, poll.id);
@@ -124,7 +123,7 @@ async function create(service: PollService, interaction: Command): Promise<void>
   }
   await setPollMessage(service.db, poll.id, messageId);
   await service.arm();
-  service.ctx.logger.info({ guild: interaction.guildId, poll: poll.id, anonymous: spec.anonymous }, 'polls.created');
+  service.logger.info({ guild: interaction.guildId, poll: poll.id, anonymous: spec.anonymous }, 'polls.created');
   const closes = spec.durationMs ? ` It closes in ${formatDuration(spec.durationMs)}.` : ' It stays open until you or staff run `/poll close`.';
   await interaction.editReply(`Poll #${poll.id} posted in <#${channel.id}>: https://discord.com/channels/${interaction.guildId}/${channel.id}/${messageId}${closes}`);
 }
@@ -200,12 +199,12 @@ async function remove(service: PollService, interaction: Command): Promise<void>
   let note = '';
   if (poll.messageId) {
     try {
-      await service.client.rest.delete(Api.channelMessage(poll.channelId, poll.messageId));
+      await interaction.client.rest.delete(Api.channelMessage(poll.channelId, poll.messageId));
     } catch (err) {
       if (!isCode(err, RESTJSONErrorCodes.UnknownMessage) && !isCode(err, RESTJSONErrorCodes.UnknownChannel)) note = ' I could not delete its message; you can delete it by hand.';
     }
   }
-  service.ctx.logger.info({ guild: interaction.guildId, poll: poll.id, by: interaction.user.id }, 'polls.deleted');
+  service.logger.info({ guild: interaction.guildId, poll: poll.id, by: interaction.user.id }, 'polls.deleted');
   await interaction.editReply(`Poll #${poll.id} and its votes are deleted.${note}`);
 }
 

@@ -111,6 +111,3 @@ export function resultsEmbed(poll: Poll, t: Tally, reveal: boolean): APIEmbed {
   return embed.toJSON();
 }
 
-export function pollLink(poll: Poll): string | null {
-  return poll.messageId ? `https://discord.com/channels/${poll.guildId}/${poll.channelId}/${poll.messageId}` : null;
-}

@@ -351,3 +351,8 @@ export function csvField(value: string | number | null): string {
 export function toCsv(header: string[], rows: Array<Array<string | number | null>>): string {
   return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
+
+/** The link to the poll's message, once it is posted. */
+export function pollLink(poll: Pick<Poll, 'guildId' | 'channelId' | 'messageId'>): string | null {
+  return poll.messageId ? `https://discord.com/channels/${poll.guildId}/${poll.channelId}/${poll.messageId}` : null;
+}

@@ -18,9 +18,8 @@ import { modalRoute, type Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import type { GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { jumpLink } from './discord-case.js';
-import type { FlagService } from './discord.js';
-import { DETAILS_MAX, excerpt, formatDuration, mostlyDismissed, parseReason, snowflakeTime, statsPeriods, type IgnoreReason, type StatsPeriod } from './flags.js';
+import type { FlagService } from './service.js';
+import { DETAILS_MAX, excerpt, jumpLink, formatDuration, mostlyDismissed, parseReason, snowflakeTime, statsPeriods, type IgnoreReason, type StatsPeriod } from './flags.js';
 import { flagStats } from './figures-store.js';
 import { blockFlagger, countedFlaggers, countOpenCases, isBlocked, listOpenCases, unblockFlagger } from './store.js';
 
@@ -50,7 +49,7 @@ function optionalField(interaction: ModalSubmitInteraction, id: string): string 
 }
 
 export function commandRoutes(service: FlagService): Routes {
-  const { db, clock } = { db: service.db, clock: service.ctx.clock };
+  const { db, clock } = { db: service.db, clock: service.clock };
   return {
     messageCommands: {
       async [FLAG_MESSAGE_COMMAND](interaction) {
@@ -137,7 +136,7 @@ export function commandRoutes(service: FlagService): Routes {
 }
 
 async function queue(interaction: ChatInputCommandInteraction, service: FlagService, guildId: string): Promise<void> {
-  const now = service.ctx.clock.now();
+  const now = service.clock.now();
   const [cases, total] = await Promise.all([listOpenCases(service.db, guildId, QUEUE_SHOWN), countOpenCases(service.db, guildId)]);
   if (cases.length === 0) {
     await interaction.reply({ content: 'No open cases. 🎉', flags: MessageFlags.Ephemeral });
@@ -165,7 +164,7 @@ async function stats(interaction: ChatInputCommandInteraction, service: FlagServ
   const period = (interaction.options.getString('period') ?? 'week') as StatsPeriod;
   const span = statsPeriods[period] ?? statsPeriods.week;
   // Up to and including this instant: a review closed just now counts.
-  const end = service.ctx.clock.now() + 1;
+  const end = service.clock.now() + 1;
   const s = await flagStats(service.db, guildId, end - span, end);
   const reasons = s.topReasons.slice(0, 5).map((r) => `${r.reason}: ${r.flags}`).join('\n') || '—';
   const doubtful = mostlyDismissed(s.closedCaseFlags).slice(0, 5);

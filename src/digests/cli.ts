@@ -11,7 +11,7 @@ import { buildDigest, IMAGE_NAME, type ReportSource } from './content.js';
 import { closedPolls } from './polls.js';
 import { insightsReports } from './reports.js';
 import { lastCompletePeriod, type PeriodKind } from './schedule.js';
-import { localDateOf } from '../zone.js';
+import { localDate } from '../zone.js';
 
 export function digestCli(reports: (database: Database) => ReportSource = insightsReports, clock = systemClock): CliCommand {
   return {
@@ -40,7 +40,7 @@ export function digestCli(reports: (database: Database) => ReportSource = insigh
         const settings = await getSettings(database.db, guildId);
         const timezone = values.tz ?? settings.timezone;
         const now = clock.now();
-        const period = lastCompletePeriod(kind, localDateOf(now, timezone));
+        const period = lastCompletePeriod(kind, localDate(now, timezone));
         const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now }, closedPolls(database.db));
         const out = resolve(values.out ?? `digest-${guildId}-${period.kind}-${period.from}`);
         mkdirSync(out, { recursive: true });

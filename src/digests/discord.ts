@@ -26,7 +26,7 @@ import {
   type Timing,
 } from './schedule.js';
 import { getSchedule, recentRuns, saveSchedule, setPaused, type DigestRun, type DigestSchedule } from './store.js';
-import { localDateOf, localParts } from '../zone.js';
+import { localDate, localParts } from '../zone.js';
 
 /** Sends a digest with its chart; mentions are shown as text and never ping. */
 export function channelPoster(client: Client): PostDigest {
@@ -107,7 +107,7 @@ function requirePostable(interaction: ChatInputCommandInteraction): string | nul
 function wallTime(instant: number, zone: string): string {
   const p = localParts(instant, zone);
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const date = localDateOf(instant, zone);
+  const date = localDate(instant, zone);
   const wd = days[new Date(`${date}T00:00:00Z`).getUTCDay()];
   return `${wd} ${date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }
@@ -190,7 +190,7 @@ export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Rout
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const schedule = await getSchedule(ctx.db, guildId);
           const kind = periodOption(interaction) ?? schedule?.period ?? 'week';
-          const period = lastCompletePeriod(kind, localDateOf(now, settings.timezone));
+          const period = lastCompletePeriod(kind, localDate(now, settings.timezone));
           const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now }, options.polls);
           await interaction.editReply({
             content: `Preview of the digest for ${period.from} – ${period.to} (${settings.timezone}). Only you can see it.`,

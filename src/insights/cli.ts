@@ -1,7 +1,7 @@
 // `pulse report --guild ID [--from DATE] [--to DATE] [--tz ZONE] [--json]`.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { isIsoDate, dayNumber } from '../activity/time.js';
+import { isIsoDate, dayNumber } from '../zone.js';
 import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
 import { migrate, openDatabase } from '../db/open.js';

@@ -7,13 +7,13 @@ import { systemClock } from '../clock.js';
 import { migrate, openDatabase, type Database } from '../db/open.js';
 import { getSettings } from '../settings/store.js';
 import { isValidTimeZone } from '../settings/settings.js';
-import { buildDigest, IMAGE_NAME, type ReportSource } from './content.js';
+import { buildDigest, IMAGE_NAME, type ReportMaker } from './content.js';
 import { closedPolls } from './polls.js';
 import { insightsReports } from './reports.js';
 import { lastCompletePeriod, type PeriodKind } from './schedule.js';
 import { localDate } from '../zone.js';
 
-export function digestCli(reports: (database: Database) => ReportSource = insightsReports, clock = systemClock): CliCommand {
+export function digestCli(reports: (database: Database) => ReportMaker = insightsReports, clock = systemClock): CliCommand {
   return {
     summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder',
     usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--out DIR]',

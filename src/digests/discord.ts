@@ -13,7 +13,7 @@ import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type PollSource, type ReportSource } from './content.js';
+import { buildDigest, IMAGE_NAME, type PollSource, type ReportMaker } from './content.js';
 import { DigestError, DigestRunner, type DescribeError, type FindPosted, type PostDigest } from './runner.js';
 import {
   defaultPeriodKind,
@@ -155,7 +155,7 @@ async function showEmbed(ctx: FeatureContext, guildId: string, note?: string): P
 }
 
 export interface DigestsOptions {
-  reports: ReportSource;
+  reports: ReportMaker;
   polls?: PollSource;
 }
 

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type PollSource, type ReportSource } from './content.js';
+import { buildDigest, IMAGE_NAME, type PollSource, type ReportMaker } from './content.js';
 import { LATE_AFTER_MS, lastRunAtOrBefore, nextAttemptAt, periodForRun, periodKey } from './schedule.js';
 import {
   claimRun,
@@ -48,7 +48,7 @@ export interface RunnerDeps {
   db: Executor;
   clock: Clock;
   logger: Logger;
-  reports: ReportSource;
+  reports: ReportMaker;
   post: PostDigest;
   /** Checks, before a retry, whether an earlier attempt did reach the channel. */
   findPosted?: FindPosted;

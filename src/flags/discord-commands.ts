@@ -12,8 +12,10 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import { FLAG_MESSAGE_COMMAND } from '../../commands/flag-message.js';
+import { flagsCommand } from '../../commands/flags.js';
 import { encodeCustomId, idArg } from '../discord/custom-id.js';
 import { UserError } from '../discord/errors.js';
+import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import { modalRoute, type Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import type { GuildSettings } from '../settings/settings.js';
@@ -108,31 +110,32 @@ export function commandRoutes(service: FlagService): Routes {
       }),
     },
     commands: {
-      async flags(interaction) {
-        const guildId = interaction.guildId!;
-        const settings = await getSettings(db, guildId);
-        requireStaff(interaction, settings.staffRoleId);
-        const sub = interaction.options.getSubcommand(true);
-        if (sub === 'queue') return queue(interaction, service, guildId);
-        if (sub === 'stats') return stats(interaction, service, guildId);
-        const member = interaction.options.getUser('member', true);
-        if (sub === 'block') {
+      flags: subcommandRoutes(flagsCommand, {
+        queue: async (interaction) => queue(interaction, service, await staffGuild(interaction)),
+        stats: async (interaction, args) => stats(interaction, service, await staffGuild(interaction), args),
+        async block(interaction, { member }) {
+          const guildId = await staffGuild(interaction);
           if (member.bot) throw new UserError('Bots never count as flaggers anyway.');
           const added = await blockFlagger(db, guildId, member.id, interaction.user.id, clock.now());
           const text = added ? `Flags by <@${member.id}> no longer count, including flags they already made on messages without a case.` : `<@${member.id}> was already blocked from flagging.`;
           await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-          return;
-        }
-        if (sub === 'unblock') {
+        },
+        async unblock(interaction, { member }) {
+          const guildId = await staffGuild(interaction);
           const removed = await unblockFlagger(db, guildId, member.id);
           const text = removed ? `Flags by <@${member.id}> count again.` : `<@${member.id}> was not blocked.`;
           await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-          return;
-        }
-        throw new UserError('This command is not available any more.');
-      },
+        },
+      }),
     },
   };
+
+  /** The guild of a /flags command, once the caller is known to be staff. */
+  async function staffGuild(interaction: ChatInputCommandInteraction): Promise<string> {
+    const guildId = interaction.guildId!;
+    requireStaff(interaction, (await getSettings(db, guildId)).staffRoleId);
+    return guildId;
+  }
 }
 
 async function queue(interaction: ChatInputCommandInteraction, service: FlagService, guildId: string): Promise<void> {
@@ -160,8 +163,8 @@ function minutes(value: number | null): string {
   return value === null ? '—' : formatDuration(value * 60_000);
 }
 
-async function stats(interaction: ChatInputCommandInteraction, service: FlagService, guildId: string): Promise<void> {
-  const period = (interaction.options.getString('period') ?? 'week') as StatsPeriod;
+async function stats(interaction: ChatInputCommandInteraction, service: FlagService, guildId: string, args: ArgsOf<typeof flagsCommand, 'stats'>): Promise<void> {
+  const period = (args.period ?? 'week') as StatsPeriod;
   const span = statsPeriods[period] ?? statsPeriods.week;
   // Up to and including this instant: a review closed just now counts.
   const end = service.clock.now() + 1;

@@ -13,8 +13,10 @@ import {
   type GuildMember,
   type SendableChannels,
 } from 'discord.js';
+import { pollCommand } from '../../commands/poll.js';
 import { isCode, UserError } from '../discord/errors.js';
 import { botPermission, requireBotCan } from '../discord/permissions.js';
+import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import type { Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
@@ -24,6 +26,7 @@ import type { PollService } from './service.js';
 import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots, setPollMessage } from './store.js';
 
 type Command = ChatInputCommandInteraction;
+type Args<S extends 'create' | 'close' | 'results' | 'list' | 'export' | 'delete'> = ArgsOf<typeof pollCommand, S>;
 
 async function staffOf(service: PollService, interaction: Command | AutocompleteInteraction): Promise<boolean> {
   const settings = await getSettings(service.db, interaction.guildId!);
@@ -40,8 +43,7 @@ function canSee(interaction: Command | AutocompleteInteraction, poll: Poll, staf
   return channel.permissionsFor(member as GuildMember)?.has(PermissionFlagsBits.ViewChannel) ?? false;
 }
 
-async function pollFor(service: PollService, interaction: Command): Promise<{ poll: Poll; staff: boolean }> {
-  const id = interaction.options.getInteger('poll', true);
+async function pollFor(service: PollService, interaction: Command, id: number): Promise<{ poll: Poll; staff: boolean }> {
   const poll = await getPoll(service.db, id);
   const staff = await staffOf(service, interaction);
   if (!poll || poll.guildId !== interaction.guildId || !canSee(interaction, poll, staff)) {
@@ -55,8 +57,7 @@ function requireManager(interaction: Command, poll: Poll, staff: boolean): void 
 }
 
 /** The channel to post in, checked against the bot's own permissions there. */
-function targetChannel(interaction: Command, native: boolean): GuildBasedChannel & SendableChannels {
-  const chosen = interaction.options.getChannel('channel');
+function targetChannel(interaction: Command, chosen: { id: string } | null, native: boolean): GuildBasedChannel & SendableChannels {
   const id = chosen?.id ?? interaction.channelId;
   const channel = interaction.guild?.channels.cache.get(id);
   const me = interaction.guild?.members.me;
@@ -69,19 +70,18 @@ function targetChannel(interaction: Command, native: boolean): GuildBasedChannel
   return channel;
 }
 
-async function create(service: PollService, interaction: Command): Promise<void> {
-  const o = interaction.options;
-  const role = o.getRole('role');
+async function create(service: PollService, interaction: Command, o: Args<'create'>): Promise<void> {
+  const role = o.role;
   const parsed = parseCreateOptions({
-    question: o.getString('question', true),
-    choices: o.getString('choices', true),
-    multiple: o.getBoolean('multiple'),
-    maxChoices: o.getInteger('max_choices'),
-    anonymous: o.getBoolean('anonymous'),
-    hideResults: o.getBoolean('hide_results'),
-    duration: o.getString('duration'),
+    question: o.question,
+    choices: o.choices,
+    multiple: o.multiple,
+    maxChoices: o.max_choices,
+    anonymous: o.anonymous,
+    hideResults: o.hide_results,
+    duration: o.duration,
     roleId: role?.id ?? null,
-    native: o.getBoolean('native'),
+    native: o.native,
   });
   if (!parsed.ok) throw new UserError(parsed.error);
   const spec = parsed.value;
@@ -89,8 +89,8 @@ async function create(service: PollService, interaction: Command): Promise<void>
     if (role.id === interaction.guildId) spec.roleId = null; // @everyone: anyone may vote
     else if (!interaction.guild?.roles.cache.has(role.id)) throw new UserError(`I can't see the role <@&${role.id}>, so I couldn't check who has it. Pick another role.`);
   }
-  const native = o.getBoolean('native') ?? false;
-  const channel = targetChannel(interaction, native);
+  const native = o.native ?? false;
+  const channel = targetChannel(interaction, o.channel, native);
 
   if (native) {
     const { plan, problems } = nativePlan(spec);
@@ -128,8 +128,8 @@ async function create(service: PollService, interaction: Command): Promise<void>
   await interaction.editReply(`Poll #${poll.id} posted in <#${channel.id}>: https://discord.com/channels/${interaction.guildId}/${channel.id}/${messageId}${closes}`);
 }
 
-async function close(service: PollService, interaction: Command): Promise<void> {
-  const { poll, staff } = await pollFor(service, interaction);
+async function close(service: PollService, interaction: Command, args: Args<'close'>): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction, args.poll);
   requireManager(interaction, poll, staff);
   if (poll.status === 'closed') throw new UserError(`Poll #${poll.id} is already closed.`);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -142,8 +142,8 @@ async function close(service: PollService, interaction: Command): Promise<void> 
   });
 }
 
-async function results(service: PollService, interaction: Command): Promise<void> {
-  const { poll, staff } = await pollFor(service, interaction);
+async function results(service: PollService, interaction: Command, args: Args<'results'>): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction, args.poll);
   const t = await currentTally(service.db, poll.id);
   if (!t) throw new UserError('This poll no longer exists.');
   const reveal = poll.status === 'closed' || !poll.hideResults || staff || poll.authorId === interaction.user.id;
@@ -166,8 +166,8 @@ async function list(service: PollService, interaction: Command): Promise<void> {
   await interaction.reply({ content: `**Open polls**\n${lines.join('\n')}${more}`.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-async function exportPoll(service: PollService, interaction: Command): Promise<void> {
-  const { poll, staff } = await pollFor(service, interaction);
+async function exportPoll(service: PollService, interaction: Command, args: Args<'export'>): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction, args.poll);
   if (!staff) throw new UserError('Only staff can export polls: members with Manage Server or the staff role set in `/settings`.');
   const t = await currentTally(service.db, poll.id);
   if (!t) throw new UserError('This poll no longer exists.');
@@ -189,8 +189,8 @@ async function exportPoll(service: PollService, interaction: Command): Promise<v
   await interaction.reply({ content: note, files: [file], flags: MessageFlags.Ephemeral });
 }
 
-async function remove(service: PollService, interaction: Command): Promise<void> {
-  const { poll, staff } = await pollFor(service, interaction);
+async function remove(service: PollService, interaction: Command, args: Args<'delete'>): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction, args.poll);
   requireManager(interaction, poll, staff);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   service.live.forget(poll.id);
@@ -223,14 +223,16 @@ async function autocomplete(service: PollService, interaction: AutocompleteInter
 }
 
 export function commandRoutes(service: PollService): Routes {
-  const subcommands: Record<string, (s: PollService, i: Command) => Promise<void>> = { create, close, results, list, export: exportPoll, delete: remove };
   return {
     commands: {
-      async poll(interaction) {
-        const handler = subcommands[interaction.options.getSubcommand(true)];
-        if (!handler) throw new UserError('This command is not available any more.');
-        await handler(service, interaction);
-      },
+      poll: subcommandRoutes(pollCommand, {
+        create: (i, args) => create(service, i, args),
+        close: (i, args) => close(service, i, args),
+        results: (i, args) => results(service, i, args),
+        list: (i) => list(service, i),
+        export: (i, args) => exportPoll(service, i, args),
+        delete: (i, args) => remove(service, i, args),
+      }),
     },
     autocomplete: {
       poll: (interaction) => autocomplete(service, interaction),

@@ -42,6 +42,22 @@ function refusalFor(reason: IgnoreReason, s: GuildSettings): string {
   }
 }
 
+/**
+ * The author of the message a report modal is about: remembered when the member opened the
+ * modal, else (after a restart, or a submit without the context menu) read from Discord. The
+ * message must be in a channel of this server.
+ */
+async function flagTargetAuthor(service: FlagService, interaction: ModalSubmitInteraction, channelId: string, messageId: string): Promise<string> {
+  const remembered = service.rememberedTarget(interaction.user.id, messageId);
+  if (remembered && remembered.guildId === interaction.guildId && remembered.channelId === channelId) return remembered.authorId;
+  const gone = 'I could not find that message any more. Run “Flag for moderators” on it again.';
+  const channel = interaction.guild?.channels.cache.get(channelId) ?? (await interaction.client.channels.fetch(channelId).catch(() => null));
+  if (!channel || !('guildId' in channel) || channel.guildId !== interaction.guildId || !channel.isTextBased()) throw new UserError(gone);
+  const message = await channel.messages.fetch(messageId).catch(() => null);
+  if (!message) throw new UserError(gone);
+  return message.author.id;
+}
+
 function optionalField(interaction: ModalSubmitInteraction, id: string): string {
   try {
     return interaction.fields.getTextInputValue(id).trim();
@@ -64,6 +80,7 @@ export function commandRoutes(service: FlagService): Routes {
         if (await isBlocked(db, guildId, interaction.user.id)) throw new UserError(refusalFor('blocked', settings));
         if (clock.now() - snowflakeTime(message.id) > settings.flagMaxAgeHours * 3_600_000) throw new UserError(refusalFor('too_old', settings));
         service.rememberExcerpt(message.id, excerpt(message.content));
+        service.rememberTarget(interaction.user.id, { guildId, channelId: message.channelId, messageId: message.id, authorId: message.author.id });
         const reason = new TextInputBuilder()
           .setCustomId('reason')
           .setLabel('Reason: spam, harassment, off-topic or other')
@@ -79,7 +96,7 @@ export function commandRoutes(service: FlagService): Routes {
           .setMaxLength(DETAILS_MAX);
         await interaction.showModal(
           new ModalBuilder()
-            .setCustomId(encodeCustomId('flag-report', message.channelId, message.id, message.author.id))
+            .setCustomId(encodeCustomId('flag-report', message.channelId, message.id))
             .setTitle('Flag for moderators')
             .addComponents(
               new ActionRowBuilder<ModalActionRowComponentBuilder>().addComponents(reason),
@@ -90,10 +107,16 @@ export function commandRoutes(service: FlagService): Routes {
     },
     modals: {
       'flag-report': modalRoute({
-        args: z.tuple([idArg.snowflake, idArg.snowflake, idArg.snowflake]),
-        async handle(interaction, [channelId, messageId, authorId]) {
+        // Channel and message only (modals shown before this version also carried an author id,
+        // which is ignored): who wrote the message is never taken from a custom_id.
+        args: z.union([z.tuple([idArg.snowflake, idArg.snowflake]), z.tuple([idArg.snowflake, idArg.snowflake, idArg.snowflake])]),
+        async handle(interaction, [channelId, messageId]) {
           const guildId = interaction.guildId!;
           const settings = await getSettings(db, guildId);
+          const authorId = await flagTargetAuthor(service, interaction, channelId, messageId);
+          // Every rule again, as on the context menu: the submit may come without it.
+          if (authorId === interaction.user.id) throw new UserError(refusalFor('self', settings));
+          if (authorId === interaction.client.user.id) throw new UserError('That is a Pulse message. Contact a moderator directly.');
           const { reason, extra } = parseReason(optionalField(interaction, 'reason'));
           const details = [extra, optionalField(interaction, 'details')].filter(Boolean).join(' — ').slice(0, DETAILS_MAX) || null;
           const staff = isStaff(interaction, settings.staffRoleId);
@@ -102,6 +125,7 @@ export function commandRoutes(service: FlagService): Routes {
             { guildId, channelId, messageId, userId: interaction.user.id, source: 'command', authorId, flaggerIsBot: interaction.user.bot, reason, details },
             { staffFlag: staff, settings },
           );
+          service.forgetTarget(interaction.user.id, messageId);
           if (out.result.kind === 'ignored') throw new UserError(refusalFor(out.result.reason, settings));
           let text = out.result.kind === 'unchanged' ? 'You had already flagged this message; your reason is updated.' : 'Thanks, the moderators will take a look. Only they can see who flagged.';
           if (staff && out.case) text += ` Case #${out.case.id} is ${out.opened ? 'open' : 'already open'}${settings.modChannelId ? ` in <#${settings.modChannelId}>` : ' in `/flags queue` (no moderation channel is set)'}.`;

@@ -73,6 +73,17 @@ export type ReactionEvent =
 const RECONCILE_CASES = 200;
 /** Excerpts of context-menu flags kept in memory until their message reaches a case. */
 const EXCERPTS_KEPT = 500;
+/** Messages members opened the report modal on, kept until they submit (or for 15 minutes). */
+const TARGETS_KEPT = 1000;
+const TARGET_TTL_MS = 15 * 60_000;
+
+/** The message a member opened the report modal on, as Discord gave it to the context menu. */
+export interface FlagTarget {
+  guildId: string;
+  channelId: string;
+  messageId: string;
+  authorId: string;
+}
 
 export interface AddFlagOutcome {
   result: RecordResult;
@@ -84,6 +95,7 @@ export interface AddFlagOutcome {
 export class FlagService {
   readonly lock = new KeyedLock();
   private readonly excerpts = new Map<string, string>();
+  private readonly targets = new Map<string, FlagTarget & { at: number }>();
   private readonly inFlight = new Set<Promise<unknown>>();
 
   readonly db: Kysely<DB>;
@@ -108,6 +120,33 @@ export class FlagService {
       if (oldest === undefined) break;
       this.excerpts.delete(oldest);
     }
+  }
+
+  /**
+   * Remembers, server-side, which message a member opened the report modal on: the submit
+   * takes the author from here, never from the modal's custom_id.
+   */
+  rememberTarget(userId: string, target: FlagTarget): void {
+    const key = `${userId}:${target.messageId}`;
+    this.targets.delete(key);
+    this.targets.set(key, { ...target, at: this.clock.now() });
+    while (this.targets.size > TARGETS_KEPT) {
+      const oldest = this.targets.keys().next().value;
+      if (oldest === undefined) break;
+      this.targets.delete(oldest);
+    }
+  }
+
+  /** The message this member opened the modal on, if they did (recently, in this process). */
+  rememberedTarget(userId: string, messageId: string): FlagTarget | null {
+    const t = this.targets.get(`${userId}:${messageId}`);
+    if (!t || this.clock.now() - t.at > TARGET_TTL_MS) return null;
+    return { guildId: t.guildId, channelId: t.channelId, messageId: t.messageId, authorId: t.authorId };
+  }
+
+  /** Forgets a target once its flag is in. */
+  forgetTarget(userId: string, messageId: string): void {
+    this.targets.delete(`${userId}:${messageId}`);
   }
 
   /**

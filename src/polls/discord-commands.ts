@@ -17,7 +17,7 @@ import { pollCommand } from '../../commands/poll.js';
 import { isCode, UserError } from '../discord/errors.js';
 import { botPermission, requireBotCan } from '../discord/permissions.js';
 import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
-import type { Routes } from '../discord/router.js';
+import type { ComponentInteraction, Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
 import { pollMessage, resultsEmbed } from './discord-render.js';
@@ -28,13 +28,15 @@ import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots, 
 type Command = ChatInputCommandInteraction;
 type Args<S extends 'create' | 'close' | 'results' | 'list' | 'export' | 'delete'> = ArgsOf<typeof pollCommand, S>;
 
-async function staffOf(service: PollService, interaction: Command | AutocompleteInteraction): Promise<boolean> {
+type Asking = Command | AutocompleteInteraction | ComponentInteraction;
+
+export async function staffOf(service: PollService, interaction: Asking): Promise<boolean> {
   const settings = await getSettings(service.db, interaction.guildId!);
   return isStaff(interaction, settings.staffRoleId);
 }
 
 /** Whether the member may see the poll at all: staff, its author, or members who see its channel. */
-function canSee(interaction: Command | AutocompleteInteraction, poll: Poll, staff: boolean): boolean {
+export function canSee(interaction: Asking, poll: Poll, staff: boolean): boolean {
   if (staff || poll.authorId === interaction.user.id) return true;
   const channel = interaction.guild?.channels.cache.get(poll.channelId);
   const member = interaction.member;

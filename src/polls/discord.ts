@@ -13,7 +13,7 @@ import type { Feature, FeatureContext } from '../feature.js';
 import { idArg } from '../discord/custom-id.js';
 import { isCode, UserError } from '../discord/errors.js';
 import { componentRoute, type ComponentInteraction, type Routes } from '../discord/router.js';
-import { commandRoutes } from './discord-commands.js';
+import { canSee, commandRoutes, staffOf } from './discord-commands.js';
 import { KIND, pollMessage } from './discord-render.js';
 import { decideClick, decideSelection, withdrawAll, type Poll, type VoteDecision, type VoterContext } from './poll.js';
 import { PollService, type PollPorts, type PollsOptions } from './service.js';
@@ -65,7 +65,15 @@ export function pollPorts(client: Client): PollPorts {
 type Decide = (poll: Poll, current: number[], voter: VoterContext) => VoteDecision;
 
 async function vote(service: PollService, interaction: ComponentInteraction, pollId: number, decide: Decide): Promise<void> {
-  const ballot = { pollId, guildId: interaction.guildId!, userId: interaction.user.id, roleIds: memberRoleIds(interaction.member as MemberLike) };
+  const staff = await staffOf(service, interaction);
+  const ballot = {
+    pollId,
+    guildId: interaction.guildId!,
+    userId: interaction.user.id,
+    roleIds: memberRoleIds(interaction.member as MemberLike),
+    messageId: interaction.message.id,
+    canSee: (poll: Poll) => canSee(interaction, poll, staff),
+  };
   const receipt = await service.vote(ballot, decide);
   await interaction.reply({ content: receipt, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }

@@ -50,6 +50,10 @@ export interface Ballot {
   guildId: string;
   userId: string;
   roleIds: readonly string[];
+  /** The message the control was clicked on: a vote counts only from its poll's own message. */
+  messageId: string;
+  /** Whether the voter may see this poll (the rules of `/poll results`). */
+  canSee(poll: Poll): boolean;
 }
 
 const OLD_MESSAGE_INTERVAL_MS = 10_000;
@@ -103,7 +107,9 @@ export class PollService {
     const outcome = await castVote(this.db, pollId, ballot.userId, now, (poll, current) =>
       poll.guildId !== ballot.guildId
         ? { kind: 'refused', reason: 'bad-choice', message: 'This poll belongs to another server.' }
-        : decide(poll, current, { now, hasRole: poll.roleId === null || ballot.roleIds.includes(poll.roleId) }),
+        : poll.messageId !== ballot.messageId || !ballot.canSee(poll)
+          ? { kind: 'refused', reason: 'bad-choice', message: 'This control is no longer valid. Vote on the poll’s own message.' }
+          : decide(poll, current, { now, hasRole: poll.roleId === null || ballot.roleIds.includes(poll.roleId) }),
     );
     if (!outcome) throw new UserError('This poll no longer exists.');
     if (outcome.kind === 'refused') {

@@ -74,8 +74,9 @@ async function vote(service: PollService, interaction: ComponentInteraction, pol
     messageId: interaction.message.id,
     canSee: (poll: Poll) => canSee(interaction, poll, staff),
   };
-  const receipt = await service.vote(ballot, decide);
-  await interaction.reply({ content: receipt, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  await service.vote(ballot, decide, async (receipt) => {
+    await interaction.reply({ content: receipt, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  });
 }
 
 /** Vote routes redact their logs: a custom_id or a failed reply's body can say what an anonymous voter chose. */

@@ -98,10 +98,13 @@ export class PollService {
   // ---------------------------------------------------------------- voting
 
   /**
-   * A vote from a button or the select menu: decides and stores it, and returns the receipt to
-   * show the member. Refusals are UserErrors. Anonymous polls: who voted for what is never logged.
+   * A vote from a button or the select menu: decides and stores it, then hands the receipt to
+   * `acknowledge` (the answer to the click). Refusals are UserErrors. When the acknowledgement
+   * fails (Discord shows the member "This interaction failed"), the vote is taken back, so the
+   * member's choices end as they were last told and a retry does not toggle them off.
+   * Anonymous polls: who voted for what is never logged.
    */
-  async vote(ballot: Ballot, decide: (poll: Poll, current: number[], voter: VoterContext) => VoteDecision): Promise<string> {
+  async vote(ballot: Ballot, decide: (poll: Poll, current: number[], voter: VoterContext) => VoteDecision, acknowledge: (receipt: string) => Promise<void>): Promise<void> {
     const { pollId } = ballot;
     const now = this.clock.now();
     const outcome = await castVote(this.db, pollId, ballot.userId, now, (poll, current) =>
@@ -122,7 +125,28 @@ export class PollService {
     this.createdAt.set(pollId, outcome.poll.createdAt);
     // Hidden results still move the voter count in the footer.
     this.live.mark(pollId);
-    return voteReceipt(outcome.poll, outcome.next);
+    try {
+      await acknowledge(voteReceipt(outcome.poll, outcome.next));
+    } catch (err) {
+      await this.takeBack(ballot, outcome);
+      throw err;
+    }
+  }
+
+  /** Undoes a vote the member was never told about: removes what it added, restores what it removed. */
+  private async takeBack(ballot: Ballot, done: { added: number[]; removed: number[] }): Promise<void> {
+    const undone = await castVote(this.db, ballot.pollId, ballot.userId, this.clock.now(), (poll, current) => {
+      // A closed poll's counts are final; there is nothing left to take back.
+      if (poll.status !== 'open') return { kind: 'refused', reason: 'closed', message: '' };
+      const removed = done.added.filter((c) => current.includes(c));
+      const added = done.removed.filter((c) => !current.includes(c));
+      const next = [...current.filter((c) => !removed.includes(c)), ...added].sort((a, b) => a - b);
+      return { kind: 'set', next, added, removed };
+    });
+    if (undone?.kind === 'set') {
+      this.logger.info({ guild: ballot.guildId, poll: ballot.pollId }, 'polls.vote-taken-back');
+      this.live.mark(ballot.pollId);
+    }
   }
 
   /** Edits the poll's message to its current state (open or final) from the database. */

@@ -60,4 +60,30 @@ describe('forged votes', () => {
     expect(await votesOf(bot, 1)).toBe(1);
     expect(await votesOf(bot, 2)).toBe(1);
   });
+
+  it('a vote whose acknowledgement fails (429 past the deadline, or 10062) is not kept, so the retry votes instead of withdrawing', async () => {
+    bot = await TestBot.start({ features, interactionDeadlineMs: 400 });
+    const { ids, fake } = bot;
+    await fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'create', options: { question: 'Lunch?', choices: 'Pizza | Tacos' } }).reply();
+    const message = pollMessage(bot, ids.general, 1);
+    const callback = { method: 'POST', path: /^\/interactions\/\d+\/[^/]+\/callback/ };
+
+    // Rate-limited: discord.js waits and retries, and by then Discord has let the interaction expire.
+    const limited = fake.rateLimitNext(callback, { retryAfter: 0.8 });
+    const first = fake.click({ userId: ids.bob, message, customId: 'v1:poll-vote:1:0' });
+    await expect(first.response(3000)).rejects.toThrow(/expired/);
+    expect(limited.served).toBe(true);
+    await expect.poll(() => bot!.logs.some((l) => l.msg === 'polls.vote-taken-back'), { timeout: 3000 }).toBe(true);
+    expect(await votesOf(bot, 1)).toBe(0);
+    const retry = await fake.click({ userId: ids.bob, message, customId: 'v1:poll-vote:1:0' }).reply();
+    expect(retry.content).toBe('You voted for **Pizza**; click again to withdraw.');
+    expect(await votesOf(bot, 1)).toBe(1);
+
+    // Unknown interaction (10062) on the callback: a change of vote is taken back too.
+    fake.failNext(callback, { status: 404, code: 10062, message: 'Unknown interaction' });
+    fake.click({ userId: ids.bob, message, customId: 'v1:poll-vote:1:1' });
+    await expect.poll(() => bot!.logs.filter((l) => l.msg === 'polls.vote-taken-back').length, { timeout: 3000 }).toBe(2);
+    const rows = await bot.db.selectFrom('poll_votes').select('choice').where('poll_id', '=', 1).execute();
+    expect(rows.map((r) => r.choice)).toEqual([0]);
+  });
 });

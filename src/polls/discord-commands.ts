@@ -23,7 +23,7 @@ import { getSettings } from '../settings/store.js';
 import { pollMessage, resultsEmbed } from './discord-render.js';
 import { formatDuration, nativePlan, parseCreateOptions, pollLink, toCsv, type Poll } from './poll.js';
 import type { PollService } from './service.js';
-import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots, setPollMessage } from './store.js';
+import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots, setPollMessage, setShownTally } from './store.js';
 
 type Command = ChatInputCommandInteraction;
 type Args<S extends 'create' | 'close' | 'results' | 'list' | 'export' | 'delete'> = ArgsOf<typeof pollCommand, S>;
@@ -114,9 +114,9 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const poll = await createPoll(service.db, { ...spec, guildId: interaction.guildId!, channelId: channel.id, authorId: interaction.user.id, now: service.clock.now() });
   let messageId: string;
+  const t = (await currentTally(service.db, poll.id)) ?? { counts: [], voters: 0, leaders: [] };
   try {
-    const t = await currentTally(service.db, poll.id);
-    const body = pollMessage(poll, t ?? { counts: [], voters: 0, leaders: [] });
+    const body = pollMessage(poll, t);
     const message = await channel.send({ embeds: body.embeds, components: body.components, allowedMentions: { parse: [] } });
     messageId = message.id;
   } catch (err) {
@@ -124,6 +124,7 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
     throw err;
   }
   await setPollMessage(service.db, poll.id, messageId);
+  await setShownTally(service.db, poll.id, t);
   await service.arm();
   service.logger.info({ guild: interaction.guildId, poll: poll.id, anonymous: spec.anonymous }, 'polls.created');
   const closes = spec.durationMs ? ` It closes in ${formatDuration(spec.durationMs)}.` : ' It stays open until you or staff run `/poll close`.';

@@ -16,6 +16,8 @@ import {
   nextDueAt,
   recordNativeVote,
   removeNativeVote,
+  setShownTally,
+  stalePollIds,
   unannouncedPolls,
   type NativeVote,
 } from './store.js';
@@ -156,6 +158,7 @@ export class PollService {
     const t = await currentTally(this.db, pollId);
     if (!t) return;
     const result = await this.ports.show(poll, t);
+    if (result === 'shown') await setShownTally(this.db, poll.id, t);
     if (result === 'gone') this.logger.info({ guild: poll.guildId, poll: poll.id }, 'polls.message-gone');
     if (result === 'capped') {
       // Try again later; the votes are safe in the database and the next edit shows them all.
@@ -236,6 +239,17 @@ export class PollService {
     for (const poll of await unannouncedPolls(this.db)) await this.announce(poll.id);
     if (closed) this.logger.info({ closed }, 'polls.caught-up');
     await this.arm();
+    // Messages left behind their votes (a crash inside the coalescing window): refresh those
+    // only, one after another, without holding up the start.
+    const stale = await stalePollIds(this.db);
+    if (stale.length) {
+      this.logger.info({ polls: stale.length }, 'polls.refreshing-stale');
+      this.track(
+        (async () => {
+          for (const id of stale) if (!this.stopped) await this.live.now(id);
+        })().catch((err: unknown) => this.logger.warn({ err }, 'polls.stale-refresh-failed')),
+      );
+    }
   }
 
   // ---------------------------------------------------------------- native polls

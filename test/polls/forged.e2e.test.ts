@@ -86,4 +86,30 @@ describe('forged votes', () => {
     const rows = await bot.db.selectFrom('poll_votes').select('choice').where('poll_id', '=', 1).execute();
     expect(rows.map((r) => r.choice)).toEqual([0]);
   });
+
+  it('after a kill -9 inside the coalescing window, start-up brings the stale poll message up to date, and only that one', async () => {
+    // A long coalescing window: the edit the votes asked for is still pending when the process dies.
+    const slow: FeatureFactory[] = [(ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }), (ctx) => pollsFeature(ctx, { liveIntervalMs: 60_000 })];
+    bot = await TestBot.start({ features: slow });
+    const { ids, fake } = bot;
+    await fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'create', options: { question: 'Stale?', choices: 'A | B' } }).reply();
+    await fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'create', options: { question: 'Quiet?', choices: 'C | D' } }).reply();
+    const stale = pollMessage(bot, ids.general, 1);
+    const quiet = pollMessage(bot, ids.general, 2);
+    for (const userId of [ids.bob, ids.carol, ids.dave]) await fake.click({ userId, message: stale, customId: 'v1:poll-vote:1:0' }).reply();
+    expect(pollMessage(bot, ids.general, 1).embeds[0]?.description).not.toContain('3 votes');
+    const editsOf = (id: string) => fake.requestsMatching('PATCH', `/channels/${ids.general}/messages/${id}`).length;
+    expect(editsOf(stale.id)).toBe(0);
+
+    await bot.crash();
+    await expect.poll(() => pollMessage(bot!, ids.general, 1).embeds[0]?.description ?? '', { timeout: 5000 }).toContain('3 votes');
+    expect(editsOf(stale.id)).toBe(1);
+    expect(editsOf(quiet.id)).toBe(0);
+
+    // Up to date now: the next start edits nothing.
+    await bot.restart();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(editsOf(stale.id)).toBe(1);
+    expect(editsOf(quiet.id)).toBe(0);
+  });
 });

@@ -21,6 +21,7 @@ import {
   lastCompletePeriod,
   nextRuns,
   normalizeTime,
+  cronFrequencyProblem,
   parseCronExpression,
   type PeriodKind,
   type Timing,
@@ -69,6 +70,8 @@ function timingFrom(interaction: ChatInputCommandInteraction): Timing {
     if (!expression) throw new UserError('With the cron frequency, give the `cron` option, e.g. `0 9 * * 1` (Mondays at 09:00).');
     const spec = parseCronExpression(expression);
     if ('error' in spec) throw new UserError(`\`${expression.slice(0, 100)}\` is not a cron expression I can use: ${spec.error}.`);
+    const tooOften = cronFrequencyProblem(spec);
+    if (tooOften) throw new UserError(`\`${expression.slice(0, 100)}\` is too frequent: ${tooOften}.`);
     return { kind: 'cron', expression: expression.split(/\s+/).join(' ') };
   }
   const rawTime = interaction.options.getString('time') ?? '09:00';

@@ -3,6 +3,7 @@ import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { Report } from '../insights/report-types.js';
 import type { PeriodKind } from './schedule.js';
 import { parseDate } from '../zone.js';
+import { plainText } from '../text.js';
 
 /** Groups smaller than this show counts, not percentages. */
 export const MIN_GROUP = 5;
@@ -278,7 +279,7 @@ function pollsField(polls: PollSummary[]): APIEmbedField {
   const lines = polls.slice(0, 5).map((poll) => {
     const q = poll.question.length > 80 ? `${poll.question.slice(0, 79)}…` : poll.question;
     const turnout = poll.eligible && poll.eligible >= MIN_GROUP ? ` (${percent(poll.voters / poll.eligible)} turnout)` : '';
-    return `“${q}”: ${int(poll.voters)} voters${turnout}`;
+    return `“${plainText(q)}”: ${int(poll.voters)} voters${turnout}`;
   });
   if (polls.length > 5) lines.push(`and ${polls.length - 5} more`);
   return { name: '🗳️ Polls closed', value: lines.join('\n') };

@@ -67,6 +67,15 @@ export interface CronSpec {
   dayOr: boolean;
 }
 
+/**
+ * Why a cron schedule is too frequent for a digest (more than once an hour), or null. A digest
+ * covers a whole day, week or month: posting it more often only floods the staff channel.
+ */
+export function cronFrequencyProblem(spec: CronSpec): string | null {
+  if (spec.minutes.length <= 1) return null;
+  return `it would post ${spec.minutes.length} times an hour, and digests run at most once an hour. Give one minute, e.g. \`0 * * * *\` (hourly) or \`0 9 * * 1\` (Mondays at 09:00)`;
+}
+
 /** Parses a 5-field cron expression, or returns the reason it is not one. */
 export function parseCronExpression(expression: string): CronSpec | { error: string } {
   const fields = expression.trim().split(/\s+/);

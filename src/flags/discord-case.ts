@@ -20,6 +20,7 @@ import { getSettings } from '../settings/store.js';
 import type { FlagService } from './service.js';
 import { caseActions, formatDuration, jumpLink, outcomeLabel, refusal, transition } from './flags.js';
 import { getCase, type FlagCase, type Flagger } from './store.js';
+import { plainText } from '../text.js';
 
 const FLAGGERS_SHOWN = 15;
 const WARNING_MAX = 1000;
@@ -36,7 +37,7 @@ export function statusLine(c: FlagCase, now: number): string {
 
 function flaggerLine(f: Flagger): string {
   const how = f.sources.includes('command') ? (f.reason ?? 'other') : 'reaction';
-  const details = f.details ? `: ${f.details.replace(/\s+/g, ' ').slice(0, 120)}` : '';
+  const details = f.details ? `: ${plainText(f.details.replace(/\s+/g, ' ').slice(0, 120))}` : '';
   return `<@${f.userId}> — ${how}${details}`;
 }
 
@@ -47,7 +48,7 @@ export function renderCase(c: FlagCase, flaggers: readonly Flagger[], now: numbe
   const shown = flaggers.slice(0, FLAGGERS_SHOWN).map(flaggerLine);
   if (flaggers.length > FLAGGERS_SHOWN) shown.push(`…and ${flaggers.length - FLAGGERS_SHOWN} more`);
   const description = c.excerpt
-    ? `>>> ${c.excerpt}\n\n[Jump to message](${jumpLink(c)})`
+    ? `>>> ${plainText(c.excerpt)}\n\n[Jump to message](${jumpLink(c)})`
     : `[Jump to message](${jumpLink(c)}) (text not available)`;
   const embed = new EmbedBuilder()
     .setTitle(`Flag case #${c.id}`)

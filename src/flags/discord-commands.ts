@@ -139,7 +139,8 @@ export function commandRoutes(service: FlagService): Routes {
         stats: async (interaction, args) => stats(interaction, service, await staffGuild(interaction), args),
         async block(interaction, { member }) {
           const guildId = await staffGuild(interaction);
-          if (member.bot) throw new UserError('Bots never count as flaggers anyway.');
+          if (member.id === interaction.user.id) throw new UserError("You can't block yourself from flagging.");
+          if (member.id === interaction.client.user.id || member.bot) throw new UserError('Bots never count as flaggers anyway.');
           const added = await blockFlagger(db, guildId, member.id, interaction.user.id, clock.now());
           const text = added ? `Flags by <@${member.id}> no longer count, including flags they already made on messages without a case.` : `<@${member.id}> was already blocked from flagging.`;
           await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });

@@ -6,7 +6,6 @@ import {
   PermissionFlagsBits,
   RESTJSONErrorCodes,
   Routes as Api,
-  escapeMarkdown,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type GuildBasedChannel,
@@ -24,6 +23,7 @@ import { pollMessage, resultsEmbed } from './discord-render.js';
 import { formatDuration, nativePlan, parseCreateOptions, pollLink, toCsv, type Poll } from './poll.js';
 import type { PollService } from './service.js';
 import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots, setPollMessage, setShownTally } from './store.js';
+import { plainText } from '../text.js';
 
 type Command = ChatInputCommandInteraction;
 type Args<S extends 'create' | 'close' | 'results' | 'list' | 'export' | 'delete'> = ArgsOf<typeof pollCommand, S>;
@@ -163,7 +163,7 @@ async function list(service: PollService, interaction: Command): Promise<void> {
   const lines = polls.slice(0, 25).map((p) => {
     const closes = p.closesAt ? `closes <t:${Math.floor(p.closesAt / 1000)}:R>` : 'no deadline';
     const link = pollLink(p);
-    return `**#${p.id}** ${escapeMarkdown(p.question.slice(0, 100))} · <#${p.channelId}> · ${closes}${link ? ` · [open](${link})` : ''}`;
+    return `**#${p.id}** ${plainText(p.question.slice(0, 100))} · <#${p.channelId}> · ${closes}${link ? ` · [open](${link})` : ''}`;
   });
   const more = polls.length > 25 ? `\n…and ${polls.length - 25} more.` : '';
   await interaction.reply({ content: `**Open polls**\n${lines.join('\n')}${more}`.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });

@@ -21,6 +21,7 @@ import {
   unannouncedPolls,
   type NativeVote,
 } from './store.js';
+import { plainText } from '../text.js';
 
 export interface PollsOptions {
   /** Least time between two edits of one poll message (default 3 s). */
@@ -205,8 +206,8 @@ export class PollService {
     const t = await currentTally(this.db, pollId);
     if (!poll || !t) return;
     const link = pollLink(poll);
-    const outcome = describeOutcome(poll.choices, t);
-    const content = `Your poll **${poll.question.slice(0, 200)}** (#${poll.id}) has closed. ${outcome.length > 1500 ? `${outcome.slice(0, 1499)}…` : outcome}${link ? `\n${link}` : ''}`;
+    const outcome = describeOutcome(poll.choices.map(plainText), t);
+    const content = `Your poll **${plainText(poll.question.slice(0, 200))}** (#${poll.id}) has closed. ${outcome.length > 1500 ? `${outcome.slice(0, 1499)}…` : outcome}${link ? `\n${link}` : ''}`;
     try {
       // Members may close their DMs; the results are on the poll message anyway.
       await this.ports.dm(poll.authorId, content);

@@ -67,4 +67,22 @@ describe('forged flag reports', () => {
     expect(foreign.content).toContain('could not find that message');
     expect(await getCaseByMessage(bot.db, theirs.id)).toBeUndefined();
   });
+
+  it('/flags block refuses the caller and the bot; a flagged excerpt cannot make a masked link', async () => {
+    const { ids } = bot;
+    const block = (member: string) => bot.fake.slash({ channelId: ids.modChannel, userId: ids.moderator, name: 'flags', subcommand: 'block', options: { member } }).reply();
+    expect((await block(ids.moderator)).content).toContain("can't block yourself");
+    expect((await block(bot.fake.appId)).content).toContain('Bots never count');
+    expect(await bot.db.selectFrom('flag_blocks').selectAll().execute()).toEqual([]);
+    expect((await block(ids.bob)).content).toContain('no longer count');
+
+    const msg = bot.fake.post({ channelId: ids.general, userId: ids.alice, content: 'Free nitro: [discord.gift/abc](http://evil.example)' });
+    const menu = bot.fake.messageCommand({ channelId: ids.general, userId: ids.moderator, name: 'Flag for moderators', message: msg });
+    await menu.reply();
+    await menu.submitModal({ reason: 'spam', details: 'see [here](http://evil.example)' }).reply();
+    const posted = bot.fake.channelMessages(ids.modChannel).find((m) => m.author.id === bot.fake.appId)!;
+    const embed = posted.embeds[0]!;
+    expect(embed.description).toContain('\\[discord.gift/abc\\](http://evil.example)');
+    expect(JSON.stringify(embed.fields)).toContain('\\\\[here\\\\](http://evil.example)');
+  });
 });

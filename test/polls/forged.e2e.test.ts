@@ -112,4 +112,23 @@ describe('forged votes', () => {
     expect(editsOf(stale.id)).toBe(1);
     expect(editsOf(quiet.id)).toBe(0);
   });
+
+  it('member text cannot make a masked link, and poll ids in custom_ids parse strictly', async () => {
+    bot = await TestBot.start({ features });
+    const { ids, fake } = bot;
+    await fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'create', options: { question: 'Win [a prize](http://evil.example)?', choices: '[Yes](http://evil.example) | No' } }).reply();
+    const message = pollMessage(bot, ids.general, 1);
+    // Button labels are plain text in Discord; the embed is markdown.
+    const shown = [message.embeds[0]?.description ?? '', ...(message.embeds[0]?.fields ?? []).map((f) => f.value)].join('\n');
+    expect(shown).not.toMatch(/(^|[^\\])\[[^\]]*\]\(http/);
+    expect(message.embeds[0]?.description).toContain('Win \\[a prize\\](http://evil.example)?');
+    const receipt = await fake.click({ userId: ids.bob, message, customId: 'v1:poll-vote:1:0' }).reply();
+    expect(receipt.content).toContain('You voted for **\\[Yes\\](http://evil.example)**');
+
+    for (const forged of ['v1:poll-vote:0x1:1', 'v1:poll-vote:1e0:1', 'v1:poll-vote:01:1', 'v1:poll-vote:1:01', 'v1:poll-vote:1:0x1']) {
+      const reply = await fake.click({ userId: ids.carol, message, customId: forged, forged: true }).reply();
+      expect(reply.content, forged).toContain('no longer valid');
+    }
+    expect(await votesOf(bot, 1)).toBe(1);
+  });
 });

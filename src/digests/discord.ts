@@ -28,6 +28,8 @@ import {
 } from './schedule.js';
 import { getSchedule, recentRuns, saveSchedule, setPaused, type DigestRun, type DigestSchedule } from './store.js';
 import { localDate, localParts } from '../zone.js';
+import { digestCommand } from '../../commands/digest.js';
+import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 
 /** Sends a digest with its chart; mentions are shown as text and never ping. */
 export function channelPoster(client: Client): PostDigest {
@@ -63,10 +65,12 @@ export const describePostError: DescribeError = (err) => friendlyDiscordError(er
 const PERIODS: readonly PeriodKind[] = ['day', 'week', 'month'];
 const PERIOD_WORDS: Record<PeriodKind, string> = { day: 'the previous day', week: 'the last complete Monday–Sunday week', month: 'the last calendar month' };
 
-function timingFrom(interaction: ChatInputCommandInteraction): Timing {
-  const frequency = interaction.options.getString('frequency', true);
+type ScheduleArgs = ArgsOf<typeof digestCommand, 'schedule'>;
+
+function timingFrom(o: ScheduleArgs): Timing {
+  const frequency = o.frequency;
   if (frequency === 'cron') {
-    const expression = interaction.options.getString('cron')?.trim();
+    const expression = o.cron?.trim();
     if (!expression) throw new UserError('With the cron frequency, give the `cron` option, e.g. `0 9 * * 1` (Mondays at 09:00).');
     const spec = parseCronExpression(expression);
     if ('error' in spec) throw new UserError(`\`${expression.slice(0, 100)}\` is not a cron expression I can use: ${spec.error}.`);
@@ -74,33 +78,31 @@ function timingFrom(interaction: ChatInputCommandInteraction): Timing {
     if (tooOften) throw new UserError(`\`${expression.slice(0, 100)}\` is too frequent: ${tooOften}.`);
     return { kind: 'cron', expression: expression.split(/\s+/).join(' ') };
   }
-  const rawTime = interaction.options.getString('time') ?? '09:00';
+  const rawTime = o.time ?? '09:00';
   const time = normalizeTime(rawTime);
   if (!time) throw new UserError(`\`${rawTime.slice(0, 10)}\` is not a time: use HH:MM in 24-hour form, e.g. 09:00 or 17:30.`);
   if (frequency === 'daily') return { kind: 'daily', time };
   if (frequency === 'weekly') {
-    const weekday = interaction.options.getInteger('weekday') ?? 1;
+    const weekday = o.weekday ?? 1;
     if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) throw new UserError('Choose a weekday from the list.');
     return { kind: 'weekly', weekday, time };
   }
   if (frequency === 'monthly') {
-    const monthDay = interaction.options.getInteger('day') ?? 1;
+    const monthDay = o.day ?? 1;
     if (!Number.isInteger(monthDay) || monthDay < 1 || monthDay > 31) throw new UserError('`day` must be a whole number from 1 to 31.');
     return { kind: 'monthly', monthDay, time };
   }
   throw new UserError('Choose a frequency from the list.');
 }
 
-function periodOption(interaction: ChatInputCommandInteraction): PeriodKind | null {
-  const p = interaction.options.getString('period');
+function periodOption(p: string | null): PeriodKind | null {
   if (p === null) return null;
   if (!(PERIODS as readonly string[]).includes(p)) throw new UserError('Choose a period from the list.');
   return p as PeriodKind;
 }
 
 /** The bot must be able to post where staff point it. */
-function requirePostable(interaction: ChatInputCommandInteraction): string | null {
-  const chosen = interaction.options.getChannel('channel');
+function requirePostable(interaction: ChatInputCommandInteraction, chosen: { id: string } | null): string | null {
   if (!chosen) return null;
   const { view, send, embed, attach } = botPermission;
   requireBotCan(interaction.guild, chosen.id, [view, send, embed, attach]);
@@ -163,36 +165,47 @@ export interface DigestsOptions {
 }
 
 export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Routes {
+  /** The guild and its settings, once the caller is known to be staff. */
+  const staffOnly = async (interaction: ChatInputCommandInteraction) => {
+    const guildId = interaction.guildId!;
+    const settings = await getSettings(ctx.db, guildId);
+    requireStaff(interaction, settings.staffRoleId);
+    return { guildId, settings, now: ctx.clock.now() };
+  };
+  const pauseOrResume = (pause: boolean) => async (interaction: ChatInputCommandInteraction) => {
+    const { guildId, now } = await staffOnly(interaction);
+    const updated = await setPaused(ctx.db, guildId, pause, now);
+    if (!updated) throw new UserError('No digest is scheduled. Use `/digest schedule` first.');
+    ctx.logger.info({ guild: guildId }, pause ? 'digest.paused' : 'digest.resumed');
+    const note = pause ? 'Digests paused.' : 'Digests resumed. Runs that fell due while paused are not posted.';
+    await interaction.reply({ embeds: [await showEmbed(ctx, guildId, note)], flags: MessageFlags.Ephemeral });
+  };
   return {
     commands: {
-      async digest(interaction) {
-        const guildId = interaction.guildId!;
-        const settings = await getSettings(ctx.db, guildId);
-        requireStaff(interaction, settings.staffRoleId);
-        const sub = interaction.options.getSubcommand(true);
-        const now = ctx.clock.now();
-        if (sub === 'schedule') {
-          const timing = timingFrom(interaction);
-          const period = periodOption(interaction) ?? defaultPeriodKind(timing);
-          const channelId = requirePostable(interaction);
+      digest: subcommandRoutes(digestCommand, {
+        async schedule(interaction, args) {
+          const { guildId, settings, now } = await staffOnly(interaction);
+          const timing = timingFrom(args);
+          const period = periodOption(args.period) ?? defaultPeriodKind(timing);
+          const channelId = requirePostable(interaction, args.channel);
           if (nextRuns(timing, settings.timezone, now, 1).length === 0) throw new UserError('That schedule would never run (not within the next four years). Check the day and month fields.');
           await saveSchedule(ctx.db, { guildId, timing, period, channelId, updatedBy: interaction.user.id }, now);
           ctx.logger.info({ guild: guildId, timing, period, channel: channelId }, 'digest.scheduled');
           const warn = channelId || settings.staffChannelId ? '' : '\n⚠️ There is no staff channel yet: set one with `/settings set staff_channel` or the digests cannot be posted.';
           await interaction.reply({ embeds: [await showEmbed(ctx, guildId, `Schedule saved.${warn}`)], flags: MessageFlags.Ephemeral });
-        } else if (sub === 'show') {
+        },
+        async show(interaction) {
+          const { guildId } = await staffOnly(interaction);
           await interaction.reply({ embeds: [await showEmbed(ctx, guildId)], flags: MessageFlags.Ephemeral });
-        } else if (sub === 'pause' || sub === 'resume') {
-          const updated = await setPaused(ctx.db, guildId, sub === 'pause', now);
-          if (!updated) throw new UserError('No digest is scheduled. Use `/digest schedule` first.');
-          ctx.logger.info({ guild: guildId }, sub === 'pause' ? 'digest.paused' : 'digest.resumed');
-          const note = sub === 'pause' ? 'Digests paused.' : 'Digests resumed. Runs that fell due while paused are not posted.';
-          await interaction.reply({ embeds: [await showEmbed(ctx, guildId, note)], flags: MessageFlags.Ephemeral });
-        } else if (sub === 'preview') {
+        },
+        pause: pauseOrResume(true),
+        resume: pauseOrResume(false),
+        async preview(interaction, args) {
+          const { guildId, settings, now } = await staffOnly(interaction);
           // Building the reports and the charts can take longer than the 3 s Discord allows.
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const schedule = await getSchedule(ctx.db, guildId);
-          const kind = periodOption(interaction) ?? schedule?.period ?? 'week';
+          const kind = periodOption(args.period) ?? schedule?.period ?? 'week';
           const period = lastCompletePeriod(kind, localDate(now, settings.timezone));
           const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now }, options.polls);
           await interaction.editReply({
@@ -201,8 +214,8 @@ export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Rout
             files: [new AttachmentBuilder(digest.png, { name: IMAGE_NAME })],
             allowedMentions: { parse: [] },
           });
-        }
-      },
+        },
+      }),
     },
   };
 }

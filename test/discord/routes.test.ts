@@ -62,7 +62,7 @@ describe('command definitions and routes', () => {
     const routes = await allRoutes();
     const defs = commands as unknown as Definition[];
     const handlers = routes.flatMap((r) => Object.values(r.commands ?? {})).filter((h): h is SubcommandHandler => 'subcommands' in h);
-    expect(handlers.map((h) => h.command).sort()).toEqual(expect.arrayContaining(['flags', 'poll']));
+    expect(handlers.map((h) => h.command).sort()).toEqual(expect.arrayContaining(['digest', 'flags', 'poll']));
     for (const h of handlers) {
       const def = defs.find((d) => d.name === h.command);
       const defined = (def?.options ?? []).filter((o) => o.type === ApplicationCommandOptionType.Subcommand).map((o) => o.name);

@@ -75,6 +75,13 @@ describe('forged votes', () => {
     expect(limited.served).toBe(true);
     await expect.poll(() => bot!.logs.some((l) => l.msg === 'polls.vote-taken-back'), { timeout: 3000 }).toBe(true);
     expect(await votesOf(bot, 1)).toBe(0);
+    // The router logged the failure as a redacted route: no member, and no request body (it names the choice).
+    const failed = bot.logs.filter((l) => l.msg === 'interaction.failed');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const line of failed) {
+      expect(line).not.toHaveProperty('user');
+      expect(JSON.stringify(line)).not.toContain('Pizza');
+    }
     const retry = await fake.click({ userId: ids.bob, message, customId: 'v1:poll-vote:1:0' }).reply();
     expect(retry.content).toBe('You voted for **Pizza**; click again to withdraw.');
     expect(await votesOf(bot, 1)).toBe(1);

@@ -17,6 +17,7 @@ import { UserError } from '../discord/errors.js';
 import { componentRoute, modalRoute, type Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
+import { review } from './review-service.js';
 import type { FlagService } from './service.js';
 import { caseActions, formatDuration, jumpLink, outcomeLabel, refusal, transition } from './flags.js';
 import { getCase, type FlagCase, type Flagger } from './store.js';
@@ -121,7 +122,7 @@ export function reviewRoutes(service: FlagService): Routes {
           // Ephemeral deferral: errors (and the race's loser) get an ephemeral answer, never a
           // change to the case message itself.
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          await interaction.editReply(await service.review(c.id, action, interaction.user.id));
+          await interaction.editReply(await review(service, c.id, action, interaction.user.id));
         },
       }),
     },
@@ -134,7 +135,7 @@ export function reviewRoutes(service: FlagService): Routes {
           const warning = interaction.fields.getTextInputValue('warning').trim().slice(0, WARNING_MAX);
           if (!warning) throw new UserError('Write the warning the author should receive.');
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          await interaction.editReply(await service.review(c.id, 'warn', interaction.user.id, warning));
+          await interaction.editReply(await review(service, c.id, 'warn', interaction.user.id, warning));
         },
       }),
     },

@@ -2,24 +2,20 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
-import { UserError } from '../discord/errors.js';
 import type { Logger } from '../log.js';
 import { emojiMatches, type GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { jumpLink, outcomeOf, reachesThreshold, refusal, timeoutMs, transition, type CaseAction, type TimeoutAction } from './flags.js';
+import { reachesThreshold } from './flags.js';
 import { KeyedLock } from './lock.js';
 import {
   activeReactionFlaggers,
   addCaseEvent,
-  applyCaseAction,
   countedFlaggers,
   getCase,
   getCaseByMessage,
   listOpenCases,
   openCase,
   recordFlag,
-  reopenCase,
-  setCaseNote,
   setExcerptIfMissing,
   setReviewMessage,
   withdrawReactionFlags,
@@ -101,7 +97,7 @@ export class FlagService {
   readonly db: Kysely<DB>;
   readonly clock: Clock;
   readonly logger: Logger;
-  private readonly ports: FlagPorts;
+  readonly ports: FlagPorts;
 
   constructor(deps: FlagDeps) {
     this.db = deps.db;
@@ -325,84 +321,6 @@ export class FlagService {
     });
   }
 
-  // ---------------------------------------------------------------- reviews
-
-  /**
-   * One review step by a moderator. The per-case lock serialises clicks in this process; the
-   * conditional UPDATE makes the step atomic in the database. Throws UserError for the loser.
-   */
-  async review(caseId: number, action: CaseAction, actorId: string, warning?: string): Promise<string> {
-    const first = await getCase(this.db, caseId);
-    if (!first) throw new UserError('This case no longer exists.');
-    return this.lock.run(first.messageId, async () => {
-      const c = (await getCase(this.db, caseId))!;
-      const step = transition(c.status, action);
-      if (!step.ok) throw new UserError(refusal(c));
-      const now = this.clock.now();
-      const outcome = action === 'claim' ? null : outcomeOf(action);
-      if (!(await applyCaseAction(this.db, c.id, action, outcome, actorId, now))) {
-        throw new UserError(refusal((await getCase(this.db, caseId)) ?? c));
-      }
-      let note: string | null = null;
-      try {
-        note = await this.perform(c, action, actorId, warning);
-      } catch (err) {
-        await reopenCase(this.db, c.id, actorId, c, this.clock.now(), err instanceof Error ? err.message : String(err));
-        await this.refresh(c.id);
-        throw err;
-      }
-      if (note) {
-        await setCaseNote(this.db, c.id, note);
-        await addCaseEvent(this.db, c.id, this.clock.now(), actorId, 'note', note);
-      }
-      if (warning) await addCaseEvent(this.db, c.id, this.clock.now(), actorId, 'warning_text', warning.slice(0, 500));
-      this.logger.info({ guild: c.guildId, case: c.id, action, actor: actorId }, 'flags.reviewed');
-      await this.refresh(c.id);
-      return confirmation(c, action, note);
-    });
-  }
-
-  /** The Discord side of a close. Only ever runs because a moderator pressed a button. */
-  private async perform(c: FlagCase, action: CaseAction, actorId: string, warning?: string): Promise<string | null> {
-    const reason = `Pulse flag case #${c.id}, by moderator ${actorId}`;
-    switch (action) {
-      case 'delete':
-        return (await this.ports.deleteMessage(c.channelId, c.messageId, reason)) ? null : 'The message was already gone.';
-      case 't10m':
-      case 't1h':
-      case 't1d': {
-        if (!c.authorId) throw new UserError('The author of this message is unknown, so I cannot time them out.');
-        const until = new Date(this.clock.now() + timeoutMs[action as TimeoutAction]).toISOString();
-        await this.ports.timeout(c.guildId, c.authorId, until, reason);
-        return null;
-      }
-      case 'warn':
-        return this.deliverWarning(c, warning ?? '');
-      default:
-        return null;
-    }
-  }
-
-  /** DM first; when DMs are closed, reply to the author in the message's channel, and say so. */
-  private async deliverWarning(c: FlagCase, warning: string): Promise<string> {
-    if (!c.authorId) throw new UserError('The author of this message is unknown, so I cannot warn them.');
-    const guildName = this.ports.guildName(c.guildId) ?? 'this server';
-    const text = `⚠️ The moderators of **${guildName}** are warning you about [your message](${jumpLink(c)}):\n>>> ${warning}`;
-    try {
-      await this.ports.dm(c.authorId, text);
-      return 'Warning sent by DM.';
-    } catch (dmErr) {
-      this.logger.info({ err: dmErr, guild: c.guildId, case: c.id }, 'flags.warn-dm-failed');
-    }
-    try {
-      await this.ports.postPinging(c.channelId, c.authorId, `<@${c.authorId}> ${text}`);
-      return `DM failed (closed DMs); warning posted in <#${c.channelId}>.`;
-    } catch (err) {
-      this.logger.warn({ err, guild: c.guildId, case: c.id }, 'flags.warn-post-failed');
-      return 'DM failed and the warning could not be posted: tell the member yourself.';
-    }
-  }
-
   /** Waits for gateway work in flight (bounded by the caller's shutdown). */
   async drain(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
@@ -411,16 +329,3 @@ export class FlagService {
 }
 
 
-function confirmation(c: FlagCase, action: CaseAction, note: string | null): string {
-  const base: Record<CaseAction, string> = {
-    claim: `You claimed case #${c.id}.`,
-    dismiss: `Case #${c.id} dismissed.`,
-    resolve: `Case #${c.id} resolved without action.`,
-    delete: `Message deleted; case #${c.id} closed.`,
-    warn: `Author warned; case #${c.id} closed.`,
-    t10m: `Author timed out for 10 minutes; case #${c.id} closed.`,
-    t1h: `Author timed out for 1 hour; case #${c.id} closed.`,
-    t1d: `Author timed out for 1 day; case #${c.id} closed.`,
-  };
-  return note ? `${base[action]} ${note}` : base[action];
-}

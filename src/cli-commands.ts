@@ -1,6 +1,6 @@
 // The table of `pulse` commands. Each command's module loads only when it runs, so `--help`
 // and a configuration error answer at once instead of loading discord.js and the chart engine.
-import type { CliCommand } from './cli.js';
+import type { CliCommand } from './command-line.js';
 
 function lazy(info: Omit<CliCommand, 'run'>, load: () => Promise<Pick<CliCommand, 'run'>>): CliCommand {
   return { ...info, run: async (args, config) => (await load()).run(args, config) };
@@ -39,7 +39,7 @@ export const cliCommands: Record<string, CliCommand> = {
   ),
   backup: lazy(
     { summary: 'Copy the database to FILE while the bot runs, and check the copy (see README, Backups)', usage: 'backup FILE [--force]', needsDiscord: false },
-    async () => (await import('./backup.js')).backupCommand,
+    async () => (await import('./db/backup.js')).backupCommand,
   ),
   digest: lazy(
     { summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder', usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--lang en|es|ru] [--out DIR]', needsDiscord: false },

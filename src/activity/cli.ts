@@ -1,6 +1,6 @@
 // `pulse replay FILE`.
 import { existsSync } from 'node:fs';
-import { UsageError, type CliCommand } from '../cli.js';
+import { UsageError, type CliCommand } from '../command-line.js';
 import { migrate, openDatabase } from '../db/open.js';
 import { replayFile } from './replay.js';
 

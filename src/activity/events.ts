@@ -1,5 +1,6 @@
 // Raw gateway dispatches -> activity events (metadata only), validated with zod. Pure.
 import { z } from 'zod';
+import { customEmoji } from '../settings/settings.js';
 
 const id = z.string().regex(/^\d{1,20}$/);
 const optionalId = id.nullish();
@@ -86,8 +87,7 @@ export function emojiKey(e: { id?: string | null; name?: string | null }): strin
 
 /** The stored key of the guild's flag emoji setting (`<:name:id>` or a Unicode emoji). */
 export function flagEmojiKey(setting: string): string {
-  const custom = /^<a?:[A-Za-z0-9_]{2,32}:(\d{17,20})>$/.exec(setting);
-  return custom ? custom[1]! : setting;
+  return customEmoji(setting)?.id ?? setting;
 }
 
 function isTracked(t: string): t is TrackedType {

@@ -2,19 +2,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError, type CliCommand } from '../cli.js';
+import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
 import { migrate, openDatabase, type Database } from '../db/open.js';
 import { isLanguage, languageCodes } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
 import { isValidTimeZone } from '../settings/settings.js';
-import { buildDigest, IMAGE_NAME, type ReportSource } from './content.js';
+import { buildDigest, IMAGE_NAME, type ReportMaker } from './content.js';
 import { closedPolls } from './polls.js';
 import { insightsReports } from './reports.js';
 import { lastCompletePeriod, type PeriodKind } from './schedule.js';
-import { localDateOf } from '../zone.js';
+import { localDate } from '../zone.js';
 
-export function digestCli(reports: (database: Database) => ReportSource = insightsReports, clock = systemClock): CliCommand {
+export function digestCli(reports: (database: Database) => ReportMaker = insightsReports, clock = systemClock): CliCommand {
   return {
     summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder',
     usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--lang en|es|ru] [--out DIR]',
@@ -44,7 +44,7 @@ export function digestCli(reports: (database: Database) => ReportSource = insigh
         // Without --lang: the server's language setting (the CLI cannot see its Discord locale).
         const language = values.lang !== undefined && isLanguage(values.lang) ? values.lang : (settings.language ?? 'en');
         const now = clock.now();
-        const period = lastCompletePeriod(kind, localDateOf(now, timezone));
+        const period = lastCompletePeriod(kind, localDate(now, timezone));
         const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now, language }, closedPolls(database.db));
         const out = resolve(values.out ?? `digest-${guildId}-${period.kind}-${period.from}`);
         mkdirSync(out, { recursive: true });

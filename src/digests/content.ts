@@ -15,7 +15,7 @@ export interface ReportQuery {
 }
 
 /** Where the figures come from: the insights slice's buildReport in the app, fixtures in tests. */
-export type ReportSource = (query: ReportQuery) => Report | Promise<Report>;
+export type ReportMaker = (query: ReportQuery) => Report | Promise<Report>;
 
 /** Closed polls of a period, when the polls slice offers them. */
 export type PollSource = (query: ReportQuery) => PollSummary[] | undefined | Promise<PollSummary[] | undefined>;
@@ -39,7 +39,7 @@ export interface DigestRequest {
   language?: Language;
 }
 
-export async function buildDigest(reports: ReportSource, request: DigestRequest, polls?: PollSource): Promise<Digest> {
+export async function buildDigest(reports: ReportMaker, request: DigestRequest, polls?: PollSource): Promise<Digest> {
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
   const report = await reports({ guildId, from: period.from, to: period.to, timezone, asOf });

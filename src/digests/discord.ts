@@ -15,19 +15,22 @@ import type { Feature, FeatureContext } from '../feature.js';
 import { languageOf, msg, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type PollSource, type ReportSource } from './content.js';
+import { buildDigest, IMAGE_NAME, type PollSource, type ReportMaker } from './content.js';
 import { DigestError, DigestRunner, type DescribeError, type FindPosted, type PostDigest } from './runner.js';
 import {
   defaultPeriodKind,
   lastCompletePeriod,
   nextRuns,
   normalizeTime,
+  cronTimesPerHour,
   parseCronExpression,
   type PeriodKind,
   type Timing,
 } from './schedule.js';
 import { getSchedule, recentRuns, saveSchedule, setPaused, type DigestRun, type DigestSchedule } from './store.js';
-import { localDateOf, localParts } from '../zone.js';
+import { localDate, localParts } from '../zone.js';
+import { digestCommand } from '../../commands/digest.js';
+import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 
 /** Sends a digest with its chart; mentions are shown as text and never ping. */
 export function channelPoster(client: Client): PostDigest {
@@ -63,42 +66,44 @@ export const describePostError: DescribeError = (err, language) => friendlyDisco
 const PERIODS: readonly PeriodKind[] = ['day', 'week', 'month'];
 const PERIOD_WORDS: Record<PeriodKind, MessageKey> = { day: 'digest.covers.day', week: 'digest.covers.week', month: 'digest.covers.month' };
 
-function timingFrom(interaction: ChatInputCommandInteraction): Timing {
-  const frequency = interaction.options.getString('frequency', true);
+type ScheduleArgs = ArgsOf<typeof digestCommand, 'schedule'>;
+
+function timingFrom(o: ScheduleArgs): Timing {
+  const frequency = o.frequency;
   if (frequency === 'cron') {
-    const expression = interaction.options.getString('cron')?.trim();
+    const expression = o.cron?.trim();
     if (!expression) throw new UserError(msg('digest.error.cronMissing'));
     const spec = parseCronExpression(expression);
     if ('error' in spec) throw new UserError(msg('digest.error.cronInvalid', { expression: expression.slice(0, 100), reason: spec.error }));
+    const perHour = cronTimesPerHour(spec);
+    if (perHour) throw new UserError(msg('digest.error.cronTooOften', { expression: expression.slice(0, 100), count: perHour }));
     return { kind: 'cron', expression: expression.split(/\s+/).join(' ') };
   }
-  const rawTime = interaction.options.getString('time') ?? '09:00';
+  const rawTime = o.time ?? '09:00';
   const time = normalizeTime(rawTime);
   if (!time) throw new UserError(msg('digest.error.time', { time: rawTime.slice(0, 10) }));
   if (frequency === 'daily') return { kind: 'daily', time };
   if (frequency === 'weekly') {
-    const weekday = interaction.options.getInteger('weekday') ?? 1;
+    const weekday = o.weekday ?? 1;
     if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) throw new UserError(msg('digest.error.weekday'));
     return { kind: 'weekly', weekday, time };
   }
   if (frequency === 'monthly') {
-    const monthDay = interaction.options.getInteger('day') ?? 1;
+    const monthDay = o.day ?? 1;
     if (!Number.isInteger(monthDay) || monthDay < 1 || monthDay > 31) throw new UserError(msg('digest.error.monthDay'));
     return { kind: 'monthly', monthDay, time };
   }
   throw new UserError(msg('digest.error.frequency'));
 }
 
-function periodOption(interaction: ChatInputCommandInteraction): PeriodKind | null {
-  const p = interaction.options.getString('period');
+function periodOption(p: string | null): PeriodKind | null {
   if (p === null) return null;
   if (!(PERIODS as readonly string[]).includes(p)) throw new UserError(msg('digest.error.period'));
   return p as PeriodKind;
 }
 
 /** The bot must be able to post where staff point it. */
-function requirePostable(interaction: ChatInputCommandInteraction): string | null {
-  const chosen = interaction.options.getChannel('channel');
+function requirePostable(interaction: ChatInputCommandInteraction, chosen: { id: string } | null): string | null {
   if (!chosen) return null;
   const { view, send, embed, attach } = botPermission;
   requireBotCan(interaction.guild, chosen.id, [view, send, embed, attach]);
@@ -107,7 +112,7 @@ function requirePostable(interaction: ChatInputCommandInteraction): string | nul
 
 function wallTime(lang: Language, instant: number, zone: string): string {
   const p = localParts(instant, zone);
-  const date = localDateOf(instant, zone);
+  const date = localDate(instant, zone);
   // weekdayNames starts on Monday; getUTCDay on Sunday.
   const wd = weekdayNames(lang)[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7];
   return `${wd} ${date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
@@ -171,44 +176,54 @@ async function showEmbed(ctx: FeatureContext, lang: Language, guildId: string, n
 }
 
 export interface DigestsOptions {
-  reports: ReportSource;
+  reports: ReportMaker;
   polls?: PollSource;
 }
 
 export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Routes {
+  /** The guild and its settings, once the caller is known to be staff. */
+  const staffOnly = async (interaction: ChatInputCommandInteraction) => {
+    const guildId = interaction.guildId!;
+    const settings = await getSettings(ctx.db, guildId);
+    requireStaff(interaction, settings.staffRoleId);
+    // Replies go to one staff member: their client's language.
+    return { guildId, settings, now: ctx.clock.now(), lang: languageOf(interaction.locale) };
+  };
+  const pauseOrResume = (pause: boolean) => async (interaction: ChatInputCommandInteraction) => {
+    const { guildId, now, lang } = await staffOnly(interaction);
+    const updated = await setPaused(ctx.db, guildId, pause, now);
+    if (!updated) throw new UserError(msg('digest.error.noSchedule'));
+    ctx.logger.info({ guild: guildId }, pause ? 'digest.paused' : 'digest.resumed');
+    const note = t(lang, pause ? 'digest.paused' : 'digest.resumed');
+    await interaction.reply({ embeds: [await showEmbed(ctx, lang, guildId, note)], flags: MessageFlags.Ephemeral });
+  };
   return {
     commands: {
-      async digest(interaction) {
-        const guildId = interaction.guildId!;
-        const settings = await getSettings(ctx.db, guildId);
-        requireStaff(interaction, settings.staffRoleId);
-        const sub = interaction.options.getSubcommand(true);
-        const now = ctx.clock.now();
-        // Replies go to one staff member: their client's language.
-        const lang = languageOf(interaction.locale);
-        if (sub === 'schedule') {
-          const timing = timingFrom(interaction);
-          const period = periodOption(interaction) ?? defaultPeriodKind(timing);
-          const channelId = requirePostable(interaction);
+      digest: subcommandRoutes(digestCommand, {
+        async schedule(interaction, args) {
+          const { guildId, settings, now, lang } = await staffOnly(interaction);
+          const timing = timingFrom(args);
+          const period = periodOption(args.period) ?? defaultPeriodKind(timing);
+          const channelId = requirePostable(interaction, args.channel);
           if (nextRuns(timing, settings.timezone, now, 1).length === 0) throw new UserError(msg('digest.error.never'));
           await saveSchedule(ctx.db, { guildId, timing, period, channelId, updatedBy: interaction.user.id }, now);
           ctx.logger.info({ guild: guildId, timing, period, channel: channelId }, 'digest.scheduled');
           const warn = channelId || settings.staffChannelId ? '' : `\n${t(lang, 'digest.noStaffChannel')}`;
           await interaction.reply({ embeds: [await showEmbed(ctx, lang, guildId, `${t(lang, 'digest.saved')}${warn}`)], flags: MessageFlags.Ephemeral });
-        } else if (sub === 'show') {
+        },
+        async show(interaction) {
+          const { guildId, lang } = await staffOnly(interaction);
           await interaction.reply({ embeds: [await showEmbed(ctx, lang, guildId)], flags: MessageFlags.Ephemeral });
-        } else if (sub === 'pause' || sub === 'resume') {
-          const updated = await setPaused(ctx.db, guildId, sub === 'pause', now);
-          if (!updated) throw new UserError(msg('digest.error.noSchedule'));
-          ctx.logger.info({ guild: guildId }, sub === 'pause' ? 'digest.paused' : 'digest.resumed');
-          const note = t(lang, sub === 'pause' ? 'digest.paused' : 'digest.resumed');
-          await interaction.reply({ embeds: [await showEmbed(ctx, lang, guildId, note)], flags: MessageFlags.Ephemeral });
-        } else if (sub === 'preview') {
+        },
+        pause: pauseOrResume(true),
+        resume: pauseOrResume(false),
+        async preview(interaction, args) {
+          const { guildId, settings, now, lang } = await staffOnly(interaction);
           // Building the reports and the charts can take longer than the 3 s Discord allows.
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const schedule = await getSchedule(ctx.db, guildId);
-          const kind = periodOption(interaction) ?? schedule?.period ?? 'week';
-          const period = lastCompletePeriod(kind, localDateOf(now, settings.timezone));
+          const kind = periodOption(args.period) ?? schedule?.period ?? 'week';
+          const period = lastCompletePeriod(kind, localDate(now, settings.timezone));
           // The preview shows what the channel will get: the digest in the server's language.
           const language = serverLanguage(settings, interaction.guildLocale);
           const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now, language }, options.polls);
@@ -218,8 +233,8 @@ export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Rout
             files: [new AttachmentBuilder(digest.png, { name: IMAGE_NAME })],
             allowedMentions: { parse: [] },
           });
-        }
-      },
+        },
+      }),
     },
   };
 }

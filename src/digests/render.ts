@@ -4,6 +4,7 @@ import type { Report } from '../insights/report-types.js';
 import type { PeriodKind } from './schedule.js';
 import { parseDate } from '../zone.js';
 import { formatDate, formatDateRange, formatNumber, formatPercent, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
+import { plainText } from '../text.js';
 
 /** Groups smaller than this show counts, not percentages. */
 export const MIN_GROUP = 5;
@@ -279,7 +280,7 @@ function pollsField(lang: Language, polls: PollSummary[]): APIEmbedField {
     // The question is the member's own text: shown as written, only shortened.
     const q = poll.question.length > 80 ? `${poll.question.slice(0, 79)}…` : poll.question;
     const turnout = poll.eligible && poll.eligible >= MIN_GROUP ? ` ${t(lang, 'digest.turnout', { percent: percent(poll.voters / poll.eligible, lang) })}` : '';
-    return `“${q}”: ${t(lang, 'digest.voters', { count: poll.voters })}${turnout}`;
+    return `“${plainText(q)}”: ${t(lang, 'digest.voters', { count: poll.voters })}${turnout}`;
   });
   if (polls.length > 5) lines.push(t(lang, 'digest.andMore', { count: polls.length - 5 }));
   return { name: t(lang, 'digest.polls'), value: lines.join('\n') };

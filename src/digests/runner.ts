@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { t, type Language } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type PollSource, type ReportSource } from './content.js';
+import { buildDigest, IMAGE_NAME, type PollSource, type ReportMaker } from './content.js';
 import { LATE_AFTER_MS, lastRunAtOrBefore, nextAttemptAt, periodForRun, periodKey } from './schedule.js';
 import {
   claimRun,
@@ -52,7 +52,7 @@ export interface RunnerDeps {
   db: Executor;
   clock: Clock;
   logger: Logger;
-  reports: ReportSource;
+  reports: ReportMaker;
   post: PostDigest;
   /** Checks, before a retry, whether an earlier attempt did reach the channel. */
   findPosted?: FindPosted;

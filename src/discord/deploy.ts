@@ -3,7 +3,7 @@ import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { RESTGetAPIApplicationCommandsResult, RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { commands } from '../../commands/index.js';
-import type { CliCommand } from '../cli.js';
+import type { CliCommand } from '../command-line.js';
 import type { Config } from '../config.js';
 import { localizeCommands } from '../i18n/commands.js';
 

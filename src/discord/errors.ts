@@ -39,3 +39,8 @@ export function friendlyDiscordError(error: unknown, lang: Language = 'en'): str
   }
   return undefined;
 }
+
+/** Whether an error is Discord's answer with this JSON error code (e.g. 10008 Unknown Message). */
+export function isCode(err: unknown, code: number): boolean {
+  return err instanceof DiscordAPIError && err.code === code;
+}

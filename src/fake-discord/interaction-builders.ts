@@ -63,6 +63,12 @@ export interface ComponentInput {
   message: MessageRef;
   customId: string;
   locale?: string;
+  /**
+   * A hand-made click (a modified client or a replayed request) with a custom_id the message
+   * does not show: skips the check that the message has this button, to test that the bot
+   * never trusts a custom_id.
+   */
+  forged?: boolean;
 }
 
 export interface SelectInput extends ComponentInput {
@@ -189,6 +195,7 @@ export class InteractionBuilder {
 
   click(input: ComponentInput): InteractionHandle {
     const record = this.requireMessage(input.message);
+    if (input.forged) return this.component(record, input, { custom_id: input.customId, component_type: ComponentType.Button });
     const component = this.requireComponent(record, input.customId);
     if (component['type'] !== ComponentType.Button) throw new Error(`FakeDiscord: "${input.customId}" is not a button (use select())`);
     return this.component(record, input, { custom_id: input.customId, component_type: ComponentType.Button });

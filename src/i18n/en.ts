@@ -232,6 +232,7 @@ export const en = {
   'digest.resumed': 'Digests resumed. Runs that fell due while paused are not posted.',
   'digest.preview': 'Preview of the digest for {from} – {to} ({zone}). Only you can see it.',
   'digest.error.cronMissing': 'With the cron frequency, give the `cron` option, e.g. `0 9 * * 1` (Mondays at 09:00).',
+  'digest.error.cronTooOften': '`{expression}` is too frequent: it would post {count, plural, one {# time} other {# times}} an hour, and digests run at most once an hour. Give one minute, e.g. `0 * * * *` (hourly) or `0 9 * * 1` (Mondays at 09:00).',
   'digest.error.cronInvalid': '`{expression}` is not a cron expression I can use: {reason}.',
   'digest.error.time': '`{time}` is not a time: use HH:MM in 24-hour form, e.g. 09:00 or 17:30.',
   'digest.error.weekday': 'Choose a weekday from the list.',

@@ -224,6 +224,7 @@ export const es: Catalogue = {
   'digest.resumed': 'Resúmenes reanudados. Los que tocaban durante la pausa no se publican.',
   'digest.preview': 'Vista previa del resumen del {from} al {to} ({zone}). Solo tú puedes verla.',
   'digest.error.cronMissing': 'Con la frecuencia cron, indica la opción `cron`, p. ej. `0 9 * * 1` (los lunes a las 09:00).',
+  'digest.error.cronTooOften': '`{expression}` es demasiado frecuente: publicaría {count, plural, one {# vez} other {# veces}} por hora, y los resúmenes se publican como mucho una vez por hora. Indica un solo minuto, p. ej. `0 * * * *` (cada hora) o `0 9 * * 1` (los lunes a las 09:00).',
   'digest.error.cronInvalid': '`{expression}` no es una expresión cron que pueda usar: {reason}.',
   'digest.error.time': '`{time}` no es una hora: usa HH:MM en formato de 24 horas, p. ej. 09:00 o 17:30.',
   'digest.error.weekday': 'Elige un día de la semana de la lista.',

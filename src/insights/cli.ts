@@ -1,8 +1,8 @@
 // `pulse report --guild ID [--from DATE] [--to DATE] [--tz ZONE] [--lang en|es|ru] [--json]`.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { isIsoDate, dayNumber } from '../activity/time.js';
-import { UsageError, type CliCommand } from '../cli.js';
+import { isIsoDate, dayNumber } from '../zone.js';
+import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
 import { migrate, openDatabase } from '../db/open.js';
 import { isLanguage, languageCodes } from '../i18n/index.js';

@@ -1,6 +1,7 @@
 // /insights: the report's figures as a compact ephemeral embed, for staff.
 import { EmbedBuilder, MessageFlags } from 'discord.js';
-import { insightsPeriods, type InsightsPeriod } from '../../commands/insights.js';
+import { insightsCommand, insightsPeriods, type InsightsPeriod } from '../../commands/insights.js';
+import { readOptions } from '../discord/options.js';
 import type { FeatureContext } from '../feature.js';
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
@@ -56,7 +57,7 @@ export function insightsRoutes(ctx: FeatureContext): Routes {
         const guildId = interaction.guildId!;
         const settings = await getSettings(ctx.db, guildId);
         requireStaff(interaction, settings.staffRoleId);
-        const choice = (interaction.options.getString('period') ?? '7d') as InsightsPeriod;
+        const choice = (readOptions(interaction, insightsCommand.options).period ?? '7d') as InsightsPeriod;
         const days = insightsPeriods[choice] ?? 7;
         // 90 days of a big server take a few hundred ms: defer first.
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });

@@ -1,7 +1,7 @@
 // buildReport: the report of METRICS.md for one guild and period, as `report --json` prints it.
 import { flagEmojiKey } from '../activity/events.js';
-import { dateOf, localDay } from '../activity/time.js';
-import { reviewFigures } from '../flags/review-figures.js';
+import { dateOf, localDay } from '../zone.js';
+import { closedReviewFigures } from '../flags/figures-store.js';
 import { getSettings } from '../settings/store.js';
 import { computeReport } from './compute.js';
 import { reportWindow } from './metrics.js';
@@ -39,7 +39,7 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
     voiceSessions(source, options.guildId, w.scanStart, w.periodEnd),
     memberEvents(source, options.guildId),
     flagReactions(source, options.guildId, flagEmojiKey(settings.flagEmoji), w.periodEnd),
-    reviewFigures(db, options.guildId, w.periodStart, w.periodEnd),
+    closedReviewFigures(db, options.guildId, w.periodStart, w.periodEnd),
     gapsOverlapping(db, w.periodStart, w.periodEnd),
   ]);
   const { blocks, ids } = await hourBlocks(source, options.guildId, w.scanStart, w.scanEnd);

@@ -74,10 +74,16 @@ export const flagEmojiSchema = z
     message: 'one emoji, like 🚩, or a custom emoji of this server',
   });
 
+/** The parts of a custom emoji written `<:name:id>` (or `<a:name:id>`); null for anything else. */
+export function customEmoji(setting: string): { name: string; id: string } | null {
+  const m = CUSTOM_EMOJI.exec(setting);
+  return m ? { name: m[1]!, id: m[2]! } : null;
+}
+
 /** Whether a reaction's emoji ({id, name} as the gateway sends it) is the configured one. */
 export function emojiMatches(setting: string, emoji: { id?: string | null; name?: string | null }): boolean {
-  const custom = CUSTOM_EMOJI.exec(setting);
-  if (custom) return emoji.id === custom[2];
+  const custom = customEmoji(setting);
+  if (custom) return emoji.id === custom.id;
   return !emoji.id && emoji.name === setting;
 }
 

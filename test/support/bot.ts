@@ -124,6 +124,18 @@ export class TestBot {
     await this.startApp();
   }
 
+  /**
+   * Ends the app as kill -9 would: no feature is stopped, so in-memory work (pending edits,
+   * queued writes) is lost and only what was committed stays in the database file; then starts
+   * a new app on it. Use with slices whose timers cannot fire in between (or will find the
+   * old client destroyed).
+   */
+  async crash(): Promise<void> {
+    await this.app.client.destroy();
+    this.app.database.sqlite.close();
+    await this.startApp();
+  }
+
   async close(): Promise<void> {
     await this.app.stop();
     await this.fake.close();

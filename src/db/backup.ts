@@ -2,7 +2,7 @@
 import { accessSync, constants, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Config } from './config.js';
+import type { Config } from '../config.js';
 
 export const backupUsage = 'backup FILE [--force]';
 

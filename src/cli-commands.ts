@@ -15,6 +15,14 @@ export const cliCommands: Record<string, CliCommand> = {
     { summary: 'Register the slash commands with Discord (to DEV_GUILD_ID when set, else globally)', usage: 'deploy-commands', needsDiscord: true },
     async () => (await import('./discord/deploy.js')).deployCli,
   ),
+  invite: lazy(
+    {
+      summary: 'Print the URL that invites the bot to a server with exactly the permissions it uses',
+      usage: 'invite [--app-id ID]\n\n  --app-id ID  the Application ID (default: DISCORD_APP_ID); no token needed',
+      needsDiscord: false,
+    },
+    async () => (await import('./discord/invite-cli.js')).inviteCommand,
+  ),
   migrate: lazy({ summary: 'Create or upgrade the database', usage: 'migrate', needsDiscord: false }, async () => {
     const { migrate, openDatabase } = await import('./db/open.js');
     return {

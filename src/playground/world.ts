@@ -1,5 +1,6 @@
 // The stand-in server the playground shows: one guild, its roles, channels and a few hundred members.
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { requiredPermissionBits } from '../discord/permissions.js';
 import type { FakeDiscord } from '../fake-discord/index.js';
 
 const DAY = 86_400_000;
@@ -51,7 +52,9 @@ const memberId = (i: number) => String(1100000000000001000n + BigInt(i));
 
 /** Builds the guild in the fake. `now` anchors join dates; the world is the same for the same size. */
 export function buildWorld(fake: FakeDiscord, now: number, size = 300): World {
-  fake.addGuild({ id: ids.guild, name: 'Pixel Makers', ownerId: ids.owner, ownerName: 'olivia' });
+  const guild = fake.addGuild({ id: ids.guild, name: 'Pixel Makers', ownerId: ids.owner, ownerName: 'olivia' });
+  // Exactly what `pulse invite` asks for, not the stand-in's default Administrator.
+  fake.setBotPermissions(ids.guild, requiredPermissionBits);
   fake.addRole(ids.guild, {
     id: ids.moderatorRole,
     name: 'Moderators',
@@ -62,6 +65,7 @@ export function buildWorld(fake: FakeDiscord, now: number, size = 300): World {
   const staffOnly = [
     { id: ids.guild, type: 0 as const, allow: '0', deny: String(PermissionFlagsBits.ViewChannel) },
     { id: ids.moderatorRole, type: 0 as const, allow: String(PermissionFlagsBits.ViewChannel), deny: '0' },
+    { id: guild.botRoleId, type: 0 as const, allow: String(PermissionFlagsBits.ViewChannel), deny: '0' },
   ];
   const channels: Array<{ id: string; name: string; topic?: string; type?: ChannelType; permissionOverwrites?: typeof staffOnly }> = [
     { id: ids.general, name: 'general', topic: 'Say hi, share what you are making' },

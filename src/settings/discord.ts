@@ -4,9 +4,9 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { UserError } from '../discord/errors.js';
-import { botPermission, requireBotCan } from '../discord/permissions.js';
+import { botPermission, missingPermissions, requireBotCan } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
-import { requireStaff } from '../discord/staff.js';
+import { isStaff, requireStaff } from '../discord/staff.js';
 import { clearPatch, clearableSettings, flagEmojiSchema, timeZoneSchema, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
 import { getSettings, updateSettings } from './store.js';
 
@@ -123,7 +123,15 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
   };
 }
 
-export function aboutRoutes(client: () => Client): Routes {
+/** What staff should grant, from the bot's server-wide permissions (null: not known yet). */
+function permissionsNote(granted: bigint | null): string {
+  if (granted === null) return 'I cannot see my own permissions in this server yet; try again in a minute.';
+  const missing = missingPermissions(granted);
+  if (missing.length === 0) return 'I have every permission I use.';
+  return [`I am missing ${missing.length === 1 ? 'a permission' : 'permissions'} (Server Settings > Roles > Pulse):`, ...missing.map((p) => `- **${p.name}**: to ${p.why}`)].join('\n');
+}
+
+export function aboutRoutes(client: () => Client, db?: Kysely<DB>): Routes {
   return {
     commands: {
       async pulse(interaction) {
@@ -139,6 +147,11 @@ export function aboutRoutes(client: () => Client): Routes {
             ].join('\n'),
           )
           .setFooter({ text: `Serving ${client().guilds.cache.size} server(s)` });
+        // Staff only: what to grant so every feature works.
+        if (db && interaction.guildId && isStaff(interaction, (await getSettings(db, interaction.guildId)).staffRoleId)) {
+          const me = interaction.guild?.members.me;
+          embed.addFields({ name: 'Permissions (shown to staff)', value: permissionsNote(me ? me.permissions.bitfield : null).slice(0, 1024) });
+        }
         await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
       },
     },

@@ -40,7 +40,7 @@ console.log('Starting the Pulse playground (a stand-in Discord on this machine; 
 try {
   const playground = await startPlayground({ ...args, onProgress: (step) => console.log(`  ${step}…`) });
   console.log(`\nPulse playground ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open ${playground.url}\n`);
-  console.log(args.keep ? `Data kept in ${playground.dir}. Press Ctrl-C to stop.` : 'Press Ctrl-C to stop (the throwaway data is deleted).');
+  console.log(args.keep ? `Data kept in ${playground.dir}. Press Ctrl-C to stop.` : `Press Ctrl-C to stop; the throwaway data in ${playground.dir} is then deleted.`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -31,6 +31,8 @@ try {
   await page.locator('article', { hasText: 'Flag case #1' }).locator('button', { hasText: 'Claim' }).click();
   await page.waitForTimeout(1500);
   await page.screenshot({ path: 'docs/playground-review.png' });
+  // Tall enough for the whole digest, chart included.
+  await page.setViewportSize({ width: 760, height: 2200 });
   await page.click('#digest');
   await page.locator('#digest-body .embed img').waitFor({ timeout: 60_000 });
   await page.waitForTimeout(1000);

@@ -43,7 +43,8 @@ export interface HistoryOptions {
 export function* history(world: World, o: HistoryOptions): Generator<ReplayLine> {
   const rand = rng(o.seed ?? 7);
   const days = o.days ?? 90;
-  const start = o.end - days * DAY;
+  // Days start at UTC midnight, so the daily rhythm lands on the hours it means.
+  const start = Math.floor((o.end - days * DAY) / DAY) * DAY;
   const guild = world.guildId;
   const people = [...world.members.slice(1), ...world.departed];
   const leftAt = new Map<string, number>();
@@ -98,7 +99,8 @@ export function* history(world: World, o: HistoryOptions): Generator<ReplayLine>
             if (pool.length > 40) pool.shift();
           } else if (x < 0.97) {
             const target = pool[Math.floor(rand() * pool.length)]!;
-            const emoji = ['👍', '❤️', '😂', '🎉', '🔥'][Math.floor(rand() * 5)]!;
+            // Now and then a 🚩: the digest's self-moderation figures are not all zero.
+            const emoji = rand() < 0.004 ? '🚩' : ['👍', '❤️', '😂', '🎉', '🔥'][Math.floor(rand() * 5)]!;
             push(at, 'MESSAGE_REACTION_ADD', { user_id: m.id, guild_id: guild, channel_id: channel, message_id: target.id, message_author_id: target.author, member: { user: user(m), roles: [] }, emoji: { id: null, name: emoji } });
           } else {
             push(at, 'THREAD_CREATE', { id: snowflakeAt(at, seq++), guild_id: guild, parent_id: channel, owner_id: m.id, type: 11, name: 'thread', newly_created: true });

@@ -52,7 +52,7 @@ header h2{margin:0;font-size:16px;color:#fff}#topic{color:#949ba4;font-size:13px
 .eph{background:#2b2f3a;border-left:3px solid #5865f2;padding-left:8px}.eph-note{font-size:12px;color:#949ba4}
 .content{white-space:pre-wrap;word-wrap:break-word}.mention{background:#3c4270;color:#c9cdfb;border-radius:3px;padding:0 2px}code{background:#1e1f22;padding:0 3px;border-radius:3px}pre{background:#1e1f22;padding:6px;border-radius:4px;overflow-x:auto;margin:4px 0}pre code{padding:0}
 .embed{border-left:4px solid #1e1f22;background:#2b2d31;border-radius:4px;padding:8px 12px;margin:4px 0;max-width:560px}
-.embed .title{font-weight:600;color:#fff}.embed .author{font-size:13px;font-weight:600}.fields{display:flex;flex-wrap:wrap;gap:8px}.field{min-width:30%}.field.block{flex-basis:100%}.field b{display:block;font-size:13px}
+.embed .title{font-weight:600;color:#fff}.embed .author{font-size:13px;font-weight:600}.fields{display:flex;flex-wrap:wrap;gap:8px}.field{min-width:30%}.field.block{flex-basis:100%}.field>b{display:block;font-size:13px}
 .embed img,.attach img{max-width:100%;border-radius:4px;margin-top:6px;display:block}.footer{font-size:12px;color:#949ba4;margin-top:4px}
 .components{display:flex;flex-direction:column;gap:4px;margin-top:4px}.arow{display:flex;flex-wrap:wrap;gap:6px}
 .btn{border:0;border-radius:3px;padding:5px 12px;color:#fff;background:#4e5058;cursor:pointer}.btn.s1{background:#5865f2}.btn.s3{background:#248046}.btn.s4{background:#da373c}.btn:disabled{opacity:.5;cursor:default}

@@ -6,7 +6,7 @@ import { findChromium, launch, type Browser } from './browser.js';
 
 const executable = findChromium();
 const title = executable
-  ? 'create a poll, vote as two members, the bars change, the digest opens with its chart'
+  ? 'create a poll, vote as two members, the bars change, flag through a modal form, the digest opens with its chart'
   : 'browser test SKIPPED: no Chromium found (install Debian\'s `chromium` package or set PULSE_CHROMIUM)';
 
 describe('playground in headless Chromium', () => {
@@ -60,6 +60,15 @@ describe('playground in headless Chromium', () => {
     // The live message edits are coalesced (a few seconds): the bars follow.
     await expect.poll(counts, { timeout: 20_000, interval: 500 }).toEqual(['1 vote', '1 vote', '0 votes']);
     expect(await poll.locator('.embed .content').first().textContent()).toMatch(/Chips.*\n▓{5}░{5} 50% · 1 vote/);
+
+    // A modal as a form: a member flags a message from its menu and gives a reason.
+    const chatter = page.locator('article', { hasText: 'the water tiles are so good' });
+    await chatter.hover();
+    await chatter.locator('button[data-flag]').click();
+    await page.locator('#modal h3', { hasText: 'Flag for moderators' }).waitFor();
+    await page.fill('#modal [data-field=reason]', 'off-topic');
+    await page.click('#modal-submit');
+    await page.locator('article.eph', { hasText: 'Thanks, the moderators will take a look.' }).waitFor();
 
     // The staff digest, with its chart served by the stand-in's attachment store.
     await page.click('#digest');

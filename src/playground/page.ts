@@ -185,6 +185,7 @@ async function loadWorld() {
   renderOptions();
 }
 async function refresh() {
+  if (!world) return;
   if (pending) { again = true; return; }
   pending = true;
   try {

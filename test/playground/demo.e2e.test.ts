@@ -19,7 +19,7 @@ function demo(args: string[]) {
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no URL within 120 s:\n${output}`)), 120_000);
     child.stdout.on('data', () => {
       const m = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
       if (m) {
@@ -32,7 +32,7 @@ function demo(args: string[]) {
 }
 
 describe('npm run demo', () => {
-  it('prints a local URL, serves the seeded server, and deletes its data on Ctrl-C', { timeout: 90_000 }, async () => {
+  it('prints a local URL, serves the seeded server, and deletes its data on Ctrl-C', { timeout: 180_000 }, async () => {
     const run = demo([]);
     const url = await run.url;
     const world = (await (await fetch(`${url}api/world`)).json()) as { guild: { name: string }; channels: Array<{ name: string }>; events: number };
@@ -46,7 +46,7 @@ describe('npm run demo', () => {
     expect(existsSync(dir!)).toBe(false);
   });
 
-  it('keeps the database with --keep DIR, and refuses a folder that is not empty', { timeout: 90_000 }, async () => {
+  it('keeps the database with --keep DIR, and refuses a folder that is not empty', { timeout: 180_000 }, async () => {
     const keep = join(mkdtempSync(join(tmpdir(), 'pulse-demo-')), 'kept');
     cleanups.push(() => rmSync(join(keep, '..'), { recursive: true, force: true }));
     const run = demo(['--keep', keep]);

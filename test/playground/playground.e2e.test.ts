@@ -16,7 +16,7 @@ describe('playground in headless Chromium', () => {
     if (!executable) return;
     playground = await startPlayground({ logger: undefined });
     browser = await launch(executable);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await playground?.stop();

@@ -54,6 +54,10 @@ export const cliCommands: Record<string, CliCommand> = {
       ].join('\n'), needsDiscord: false },
     async () => (await import('./insights/cli.js')).reportCommand,
   ),
+  backup: lazy(
+    { summary: 'Copy the database to FILE while the bot runs, and check the copy (see README, Backups)', usage: 'backup FILE [--force]', needsDiscord: false },
+    async () => (await import('./backup.js')).backupCommand,
+  ),
   digest: lazy(
     { summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder', usage: [
         'digest --guild ID [--period day|week|month] [--tz ZONE] [--out DIR]',

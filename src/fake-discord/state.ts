@@ -668,7 +668,8 @@ export class FakeState {
       mfa_level: GuildMFALevel.None,
       application_id: null,
       system_channel_id: guild.systemChannelId,
-      system_channel_flags: GuildSystemChannelFlags.SuppressJoinNotifications,
+      // With a system channel, Discord posts "X joined the server" (type 7) there for each join.
+      system_channel_flags: guild.systemChannelId ? (0 as GuildSystemChannelFlags) : GuildSystemChannelFlags.SuppressJoinNotifications,
       rules_channel_id: null,
       max_presences: null,
       max_members: 500000,

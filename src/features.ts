@@ -11,7 +11,7 @@ import { aboutRoutes, settingsRoutes } from './settings/discord.js';
 
 export const features: FeatureFactory[] = [
   (ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }),
-  (ctx) => ({ name: 'about', routes: aboutRoutes(() => ctx.client) }),
+  (ctx) => ({ name: 'about', routes: aboutRoutes(() => ctx.client, ctx.db) }),
   (ctx) => flagsFeature(ctx),
   (ctx) => pollsFeature(ctx),
   (ctx) => activityFeature(ctx),

@@ -12,6 +12,7 @@ import { buildDigest, IMAGE_NAME, type ReportMaker } from './content.js';
 import { closedPolls } from './polls.js';
 import { insightsReports } from './reports.js';
 import { lastCompletePeriod, type PeriodKind } from './schedule.js';
+import { hasActivity, noActivityMessage } from '../insights/store.js';
 import { localDate } from '../zone.js';
 
 export function digestCli(reports: (database: Database) => ReportMaker = insightsReports, clock = systemClock): CliCommand {
@@ -39,6 +40,10 @@ export function digestCli(reports: (database: Database) => ReportMaker = insight
       const database = openDatabase(config.databasePath);
       try {
         await migrate(database.db);
+        if (!(await hasActivity(database.db, guildId))) {
+          console.error(noActivityMessage(guildId, config.databasePath));
+          return 1;
+        }
         const settings = await getSettings(database.db, guildId);
         const timezone = values.tz ?? settings.timezone;
         // Without --lang: the server's language setting (the CLI cannot see its Discord locale).
@@ -46,7 +51,8 @@ export function digestCli(reports: (database: Database) => ReportMaker = insight
         const now = clock.now();
         const period = lastCompletePeriod(kind, localDate(now, timezone));
         const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now, language }, closedPolls(database.db));
-        const out = resolve(values.out ?? `digest-${guildId}-${period.kind}-${period.from}`);
+        // Under data/ (gitignored) unless told otherwise, never loose in the working folder.
+        const out = resolve(values.out ?? join('data', 'digests', `digest-${guildId}-${period.kind}-${period.from}`));
         mkdirSync(out, { recursive: true });
         writeFileSync(join(out, 'embed.json'), `${JSON.stringify(digest.embed, null, 2)}\n`);
         writeFileSync(join(out, 'report.json'), `${JSON.stringify({ report: digest.report, previous: digest.previous }, null, 2)}\n`);

@@ -15,6 +15,46 @@ export const botPermission = {
   polls: [PermissionFlagsBits.SendPolls, 'perm.createPolls'],
 } as const satisfies Record<string, NamedPermission>;
 
+/** A server-wide permission Pulse asks for in its invite, and what it is for. */
+export interface RequiredPermission {
+  readonly flag: bigint;
+  readonly name: string;
+  readonly why: string;
+}
+
+/**
+ * Every permission Pulse uses, and nothing more: the one list behind `pulse invite` (the
+ * OAuth2 URL's bitfield), `/pulse about` (what is missing) and the README.
+ */
+export const requiredPermissions: readonly RequiredPermission[] = [
+  { flag: PermissionFlagsBits.ViewChannel, name: 'View Channels', why: 'see the channels it counts and posts in' },
+  { flag: PermissionFlagsBits.SendMessages, name: 'Send Messages', why: 'post polls, review cases and digests' },
+  { flag: PermissionFlagsBits.EmbedLinks, name: 'Embed Links', why: 'show polls, cases and digests as embeds' },
+  { flag: PermissionFlagsBits.AttachFiles, name: 'Attach Files', why: "attach the digest's chart" },
+  { flag: PermissionFlagsBits.ReadMessageHistory, name: 'Read Message History', why: 'find its own earlier posts (a digest is never posted twice)' },
+  { flag: PermissionFlagsBits.SendPolls, name: 'Create Polls', why: 'post native Discord polls (`/poll create native:true`)' },
+  { flag: PermissionFlagsBits.CreatePublicThreads, name: 'Create Public Threads', why: 'open feedback threads and forum posts' },
+  { flag: PermissionFlagsBits.SendMessagesInThreads, name: 'Send Messages in Threads', why: 'answer in feedback threads' },
+  { flag: PermissionFlagsBits.ManageThreads, name: 'Manage Threads', why: "tag, archive and reopen feedback threads" },
+  { flag: PermissionFlagsBits.ManageMessages, name: 'Manage Messages', why: 'delete a flagged message when a moderator decides to' },
+  { flag: PermissionFlagsBits.ModerateMembers, name: 'Timeout Members', why: 'time out an author when a moderator decides to' },
+];
+
+/** The invite's permissions bitfield: every required permission. */
+export const requiredPermissionBits: bigint = requiredPermissions.reduce((bits, p) => bits | p.flag, 0n);
+
+/** The OAuth2 URL that adds Pulse to a server with exactly the permissions it uses. */
+export function inviteUrl(appId: string): string {
+  const query = new URLSearchParams({ client_id: appId, scope: 'bot applications.commands', permissions: requiredPermissionBits.toString() });
+  return `https://discord.com/oauth2/authorize?${query.toString()}`;
+}
+
+/** The required permissions missing from a server-wide permission set (Administrator has them all). */
+export function missingPermissions(granted: bigint): RequiredPermission[] {
+  if (granted & PermissionFlagsBits.Administrator) return [];
+  return requiredPermissions.filter((p) => (granted & p.flag) !== p.flag);
+}
+
 /**
  * The names of the permissions the bot lacks in a channel, or null when the channel or the
  * bot's member is not cached (Discord then tells at send time, and the error boundary says so).

@@ -721,6 +721,11 @@ export class FakeDiscord {
     return channel ? this.state.renderChannel(channel) : undefined;
   }
 
+  /** A guild's channels and threads, in creation order. */
+  channels(guildId: string): APIChannel[] {
+    return this.state.guildChannels(guildId).map((c) => this.state.renderChannel(c));
+  }
+
   /** The DM channel id between the bot and a user, if one was opened. */
   dmChannelId(userId: string): string | undefined {
     return this.state.dmChannels.get(userId);

@@ -66,6 +66,10 @@ export const en = {
     '**What it keeps about members**: ids and instants of messages, reactions, threads, voice sessions, joins and leaves, so it can count activity. It never stores message text, except a short excerpt of a message flagged to moderators from its menu.\n' +
     '**Your choice**: `/privacy show` tells what is kept about you, `/privacy export` gives it to you, `/privacy opt-out` stops recording and deletes your activity.\n' +
     '**Who sees what**: per-member figures are shown to staff only; anonymous polls never link you to your answer.',
+  'about.permissions.title': 'Permissions (shown to staff)',
+  'about.permissions.unknown': 'I cannot see my own permissions in this server yet; try again in a minute.',
+  'about.permissions.none': 'I have every permission I use.',
+  'about.permissions.missing': '{count, plural, one {I am missing a permission} other {I am missing # permissions}} (Server Settings > Roles > Pulse):',
   'about.footer': '{count, plural, one {Serving # server} other {Serving # servers}}',
 
   // /insights

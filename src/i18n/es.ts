@@ -63,6 +63,10 @@ export const es: Catalogue = {
     '**Qué guarda de los miembros**: identificadores e instantes de mensajes, reacciones, hilos, sesiones de voz, entradas y salidas, para poder contar la actividad. Nunca guarda el texto de los mensajes, salvo un breve extracto de un mensaje reportado a los moderadores desde su menú.\n' +
     '**Tú decides**: `/privacy show` te dice qué se guarda sobre ti, `/privacy export` te lo entrega, `/privacy opt-out` deja de registrar y borra tu actividad.\n' +
     '**Quién ve qué**: las cifras por miembro solo las ve el equipo; las encuestas anónimas nunca te vinculan con tu respuesta.',
+  'about.permissions.title': 'Permisos (solo para el equipo)',
+  'about.permissions.unknown': 'Todavía no veo mis propios permisos en este servidor; inténtalo de nuevo en un minuto.',
+  'about.permissions.none': 'Tengo todos los permisos que uso.',
+  'about.permissions.missing': '{count, plural, one {Me falta un permiso} other {Me faltan # permisos}} (Ajustes del servidor > Roles > Pulse):',
   'about.footer': '{count, plural, one {En # servidor} other {En # servidores}}',
 
   'insights.title': 'Estadísticas: del {from} al {to}',

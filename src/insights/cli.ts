@@ -9,6 +9,7 @@ import { isLanguage, languageCodes } from '../i18n/index.js';
 import { isValidTimeZone } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { buildReport, lastCompleteDays } from './report.js';
+import { hasActivity, noActivityMessage } from './store.js';
 import { renderReportText } from './render.js';
 
 const MAX_DAYS = 366;
@@ -62,6 +63,10 @@ export const reportCommand: CliCommand = {
       const from = flags.from ?? (flags.to ? isoMinus(flags.to, 6) : fallback.from);
       if (dayNumber(from) > dayNumber(to)) throw new UsageError(`--from (${from}) must not be after --to (${to}).`);
       if (dayNumber(to) - dayNumber(from) + 1 > MAX_DAYS) throw new UsageError(`The period may be at most ${MAX_DAYS} days.`);
+      if (!(await hasActivity(database.db, flags.guild))) {
+        console.error(noActivityMessage(flags.guild, config.databasePath));
+        return 1;
+      }
       const report = await buildReport(database, { guildId: flags.guild, from, to, timezone, asOf });
       console.log(flags.json ? JSON.stringify(report, null, 2) : renderReportText(report, lang));
     } finally {

@@ -5,9 +5,9 @@ import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { UserError } from '../discord/errors.js';
 import { isLanguage, languageOf, languages, msg, t, type Language } from '../i18n/index.js';
-import { botPermission, requireBotCan } from '../discord/permissions.js';
+import { botPermission, missingPermissions, requireBotCan } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
-import { requireStaff } from '../discord/staff.js';
+import { isStaff, requireStaff } from '../discord/staff.js';
 import { clearPatch, clearableSettings, flagEmojiSchema, serverLanguage, timeZoneSchema, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
 import { getSettings, updateSettings } from './store.js';
 
@@ -136,7 +136,15 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
   };
 }
 
-export function aboutRoutes(client: () => Client): Routes {
+/** What staff should grant, from the bot's server-wide permissions (null: not known yet). */
+function permissionsNote(lang: Language, granted: bigint | null): string {
+  if (granted === null) return t(lang, 'about.permissions.unknown');
+  const missing = missingPermissions(granted);
+  if (missing.length === 0) return t(lang, 'about.permissions.none');
+  return [t(lang, 'about.permissions.missing', { count: missing.length }), ...missing.map((p) => `- **${p.name}**: ${p.why}`)].join('\n');
+}
+
+export function aboutRoutes(client: () => Client, db?: Kysely<DB>): Routes {
   return {
     commands: {
       async pulse(interaction) {
@@ -145,6 +153,11 @@ export function aboutRoutes(client: () => Client): Routes {
           .setTitle(t(lang, 'about.title'))
           .setDescription(t(lang, 'about.description'))
           .setFooter({ text: t(lang, 'about.footer', { count: client().guilds.cache.size }) });
+        // Staff only: what to grant so every feature works.
+        if (db && interaction.guildId && isStaff(interaction, (await getSettings(db, interaction.guildId)).staffRoleId)) {
+          const me = interaction.guild?.members.me;
+          embed.addFields({ name: t(lang, 'about.permissions.title'), value: permissionsNote(lang, me ? me.permissions.bitfield : null).slice(0, 1024) });
+        }
         await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
       },
     },

@@ -1,5 +1,5 @@
 // `--lang` on `pulse report` and `pulse digest`, and the language setting's storage and default.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -12,6 +12,7 @@ import { migrate, openDatabase } from '../../src/db/open.js';
 import { serverLanguage } from '../../src/settings/settings.js';
 import { getSettings, updateSettings } from '../../src/settings/store.js';
 import { busyReport } from '../digests/fixtures.js';
+import { replayFile } from '../../src/activity/replay.js';
 import { testDatabase } from '../support/db.js';
 
 const G = '200000000000000001';
@@ -31,6 +32,15 @@ describe('--lang', () => {
   });
   const env = () => ({ DATABASE_URL: `sqlite:${join(dir, 'pulse.db')}`, LOG_LEVEL: 'silent' });
   const config = () => loadConfig(env(), { needsDiscord: false });
+  /** One join long before the periods asked for: the server has data, the periods are empty. */
+  beforeEach(async () => {
+    const path = join(dir, 'join.jsonl');
+    writeFileSync(path, `${JSON.stringify({ at: '2026-01-05T10:00:00Z', t: 'GUILD_MEMBER_ADD', d: { guild_id: G, user: { id: '200000000000000101' } } })}\n`);
+    const database = openDatabase(join(dir, 'pulse.db'));
+    await migrate(database.db);
+    await replayFile(database, path);
+    await database.close();
+  });
 
   it('pulse report --lang ru prints the report in Russian; without it, the server setting decides', async () => {
     expect(await runCli(['report', '--guild', G, '--from', '2026-11-02', '--to', '2026-11-08', '--as-of', '2026-11-09T12:00:00Z', '--lang', 'ru'], env())).toBe(0);

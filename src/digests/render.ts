@@ -1,6 +1,7 @@
 // The digest embed: a pure function of (report, previous report) -> APIEmbed, within Discord's limits.
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { Report } from '../insights/report-types.js';
+import type { SurveySummary } from '../surveys/figures.js';
 import type { PeriodKind } from './schedule.js';
 import { parseDate } from '../zone.js';
 
@@ -26,6 +27,8 @@ export interface DigestInput {
   imageName?: string;
   /** Closed polls of the period; undefined when the polls slice is not available. */
   polls?: PollSummary[];
+  /** Surveys open or closed in the period; undefined when the surveys slice is not available. */
+  surveys?: SurveySummary[];
   /** Text for the footer's end, e.g. the run's period key. */
   footerNote?: string;
 }
@@ -284,6 +287,29 @@ function pollsField(polls: PollSummary[]): APIEmbedField {
   return { name: '🗳️ Polls closed', value: lines.join('\n') };
 }
 
+function scoreChange(current: number | null, previous: number | null | undefined, asPercent: boolean): string {
+  if (current === null) return '–';
+  const shown = asPercent ? percent(current) : `${current > 0 ? '+' : ''}${Math.round(current)}`;
+  if (previous === null || previous === undefined) return shown;
+  const delta = asPercent ? (current - previous) * 100 : current - previous;
+  if (Math.abs(delta) < 0.5) return `${shown} (= last run)`;
+  return `${shown} (${delta > 0 ? '▲' : '▼'} ${Math.round(Math.abs(delta))}${asPercent ? ' pts' : ''} vs last run)`;
+}
+
+export function surveysField(surveys: SurveySummary[]): APIEmbedField | null {
+  const shown = surveys.filter((s) => s.openedInPeriod || s.closedInPeriod || s.status === 'open');
+  if (shown.length === 0) return null;
+  const lines = shown.slice(0, 5).map((s) => {
+    const title = s.title.length > 60 ? `${s.title.slice(0, 59)}…` : s.title;
+    const what = s.closedInPeriod ? 'closed' : s.openedInPeriod ? 'opened' : 'open';
+    const rate = s.rate !== null ? ` (${percent(s.rate)} response rate)` : '';
+    const scores = [s.nps !== null ? `NPS ${scoreChange(s.nps, s.previous?.nps, false)}` : null, s.csat !== null ? `CSAT ${scoreChange(s.csat, s.previous?.csat, true)}` : null].filter(Boolean);
+    return `#${s.id} “${title}” ${what}: ${int(s.responses)} response${s.responses === 1 ? '' : 's'}${rate}${scores.length ? ` · ${scores.join(' · ')}` : ''}`;
+  });
+  if (shown.length > 5) lines.push(`and ${shown.length - 5} more`);
+  return { name: '📋 Surveys', value: lines.join('\n') };
+}
+
 /** Gaps shorter than this (a quick restart) are not worth a manager's attention. */
 export const MIN_GAP_MS = 60_000;
 
@@ -311,6 +337,8 @@ export function renderDigest(input: DigestInput): APIEmbed {
   if (cohorts) fields.push({ name: '🧮 Cohort retention (weekly)', value: cohorts });
   fields.push(atRiskField(r), ...topField(r), bestHoursField(r), flagsField(r, p));
   if (input.polls) fields.push(pollsField(input.polls));
+  const surveys = input.surveys ? surveysField(input.surveys) : null;
+  if (surveys) fields.push(surveys);
   const gaps = gapsField(r);
   if (gaps) fields.push(gaps);
 

@@ -26,6 +26,7 @@ export const CMD_TEXT = {
   notJson: (why: string) => `That file is not valid JSON: ${why}`,
   invalid: (errors: string[]) => `The survey definition has problems:\n${errors.map((e) => `• ${e}`).join('\n')}`.slice(0, 1900),
   created: (s: Survey, count: number) => `Survey #${s.id} **${s.title}** is ready (${count} question${count === 1 ? '' : 's'}${s.anonymous ? ', anonymous' : ''}). Post it with \`/survey start survey:${s.id}\`.`,
+  closesInPast: 'The definition’s `closes` time has passed. Give `closes_in`, or create the survey again with a later time.',
   badDuration: 'Give `closes_in` like `2h`, `3d` or `1w` (1 minute to 90 days).',
   badOpenFor: 'Give `open_for` like `12h` or `3d` (1 minute to 90 days).',
   channelType: (id: string) => `I can only post surveys in text or announcement channels, and <#${id}> is not one.`,
@@ -114,8 +115,10 @@ async function start(service: SurveyService, interaction: Command, ctx: FeatureC
   if (closesIn !== null && ms === null) throw new UserError(CMD_TEXT.badDuration);
   const channelId = targetChannel(interaction);
   const roleId = roleOption(interaction);
+  const closes = ms !== null ? ctx.clock.now() + ms : survey.definition.closes ? Date.parse(survey.definition.closes) : null;
+  if (closes !== null && closes <= ctx.clock.now()) throw new UserError(CMD_TEXT.closesInPast);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const started = await refusing(service.start(survey, { channelId, roleId, closesAt: ms === null ? null : ctx.clock.now() + ms }));
+  const started = await refusing(service.start(survey, { channelId, roleId, closesAt: closes }));
   await interaction.editReply(CMD_TEXT.started(started));
 }
 

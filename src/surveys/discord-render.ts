@@ -31,6 +31,7 @@ export const TEXT = {
   named: 'Staff can see who answered what.',
   closes: (at: number) => `Closes <t:${Math.floor(at / 1000)}:R>`,
   closed: 'Closed',
+  opens: (at: number) => `Opens <t:${Math.floor(at / 1000)}:f>`,
   onlyRole: (roleId: string) => `For <@&${roleId}>`,
   pageSaved: (position: number, total: number) => `Page ${position} of ${total} saved.`,
   resume: (position: number, total: number) => `You have answers in progress (last saved: page ${position} of ${total}). They are kept until the survey closes.`,
@@ -54,7 +55,8 @@ export function cardMessage({ survey, responses }: CardState) {
   const def = survey.definition;
   const closed = survey.status === 'closed';
   const lines = [def.intro ? escapeMarkdown(def.intro) : null, survey.anonymous ? `🔒 ${TEXT.anonymous}` : TEXT.named].filter(Boolean);
-  const status = closed ? TEXT.closed : survey.closesAt ? TEXT.closes(survey.closesAt) : null;
+  const opens = def.opens && !closed ? TEXT.opens(Date.parse(def.opens)) : null;
+  const status = closed ? TEXT.closed : [opens, survey.closesAt ? TEXT.closes(survey.closesAt) : null].filter(Boolean).join(' · ') || null;
   const facts = [TEXT.responses(responses), status, survey.roleId ? TEXT.onlyRole(survey.roleId) : null].filter(Boolean).join(' · ');
   const embed = new EmbedBuilder()
     .setColor(COLOR)

@@ -218,6 +218,7 @@ export function surveysFeature(ctx: FeatureContext): SurveysFeature {
       stopped = true;
       await task?.destroy();
       await current;
+      await service.flushCards();
     },
   };
 }

@@ -29,6 +29,7 @@ export class SurveyRefusal extends Error {
 export const MSG = {
   noSurvey: (id: number) => `There is no survey #${id} in this server. Start typing in the \`survey\` option to pick one.`,
   notOpen: 'This survey is not open yet.',
+  opensLater: (at: number) => `This survey opens <t:${Math.floor(at / 1000)}:f>. Come back then!`,
   closed: 'This survey is closed, so it no longer takes answers.',
   wrongRole: (roleId: string) => `This survey is only for members with the <@&${roleId}> role.`,
   answered: 'You have already answered this survey. Thank you!',
@@ -68,6 +69,8 @@ export interface SurveyDeps {
   clock: Clock;
   logger: Logger;
   ports: SurveyPorts;
+  /** Least time between two edits of a card's response count (default 5 s). */
+  cardIntervalMs?: number;
 }
 
 /** Where a member is in a response: the page to show and the buttons of the paging message. */
@@ -97,6 +100,9 @@ export interface Results {
 }
 
 export class SurveyService {
+  /** Cards whose count changed, waiting for their coalesced edit. */
+  private readonly pendingCards = new Map<number, ReturnType<typeof setTimeout>>();
+
   constructor(readonly deps: SurveyDeps) {}
 
   private get db() {
@@ -128,7 +134,7 @@ export class SurveyService {
       await this.postCard(opened);
     } catch (err) {
       // Back to a draft: nothing was posted, so nobody can answer it.
-      await this.db.updateTable('surveys').set({ status: 'draft', opened_at: null, channel_id: null, closes_at: null }).where('id', '=', survey.id).execute();
+      await store.reopenAsDraft(this.db, survey.id);
       throw err;
     }
     this.deps.logger.info({ guild: survey.guildId, survey: survey.id, channel: input.channelId }, 'surveys.started');
@@ -138,6 +144,30 @@ export class SurveyService {
   private async postCard(survey: Survey): Promise<void> {
     const messageId = await this.deps.ports.postCard({ survey, responses: await store.submittedCount(this.db, survey.id) });
     await store.setSurveyMessage(this.db, survey.id, messageId);
+  }
+
+  /**
+   * Edits a card's count at most once per interval: a burst of submissions makes one edit, and
+   * Discord caps edits of messages older than an hour. Each edit reads the current state.
+   */
+  markCard(surveyId: number): void {
+    if (this.pendingCards.has(surveyId)) return;
+    const timer = setTimeout(() => {
+      this.pendingCards.delete(surveyId);
+      void this.refreshCard(surveyId);
+    }, this.deps.cardIntervalMs ?? 5_000);
+    timer.unref?.();
+    this.pendingCards.set(surveyId, timer);
+  }
+
+  /** Makes the pending card edits now (on stop, and in tests). */
+  async flushCards(): Promise<void> {
+    const ids = [...this.pendingCards.keys()];
+    for (const id of ids) {
+      clearTimeout(this.pendingCards.get(id));
+      this.pendingCards.delete(id);
+    }
+    for (const id of ids) await this.refreshCard(id);
   }
 
   async refreshCard(surveyId: number): Promise<void> {
@@ -156,6 +186,8 @@ export class SurveyService {
   private check(survey: Survey, member: Member): void {
     const now = this.now();
     if (survey.status === 'draft') throw new SurveyRefusal(MSG.notOpen);
+    const opens = survey.definition.opens ? Date.parse(survey.definition.opens) : null;
+    if (opens !== null && opens > now) throw new SurveyRefusal(MSG.opensLater(opens));
     if (survey.status === 'closed' || (survey.closesAt !== null && survey.closesAt <= now)) throw new SurveyRefusal(MSG.closed);
     if (survey.roleId && !member.roles.includes(survey.roleId)) throw new SurveyRefusal(MSG.wrongRole(survey.roleId));
   }
@@ -244,7 +276,7 @@ export class SurveyService {
     });
     // Anonymous: the log says that a response came in, never whose.
     this.deps.logger.info({ guild: guildId, survey: survey.id, ...(survey.anonymous ? {} : { user: member.id }), edited }, 'surveys.submitted');
-    await this.refreshCard(survey.id);
+    this.markCard(survey.id);
     return { survey, edited };
   }
 

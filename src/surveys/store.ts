@@ -108,6 +108,11 @@ export async function openSurvey(db: Executor, id: number, input: { channelId: s
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** Undoes openSurvey when the card could not be posted: nobody could answer it. */
+export async function reopenAsDraft(db: Executor, id: number): Promise<void> {
+  await db.updateTable('surveys').set({ status: 'draft', opened_at: null, channel_id: null, closes_at: null, role_id: null }).where('id', '=', id).where('message_id', 'is', null).execute();
+}
+
 export async function setSurveyMessage(db: Executor, id: number, messageId: string | null): Promise<void> {
   await db.updateTable('surveys').set({ message_id: messageId }).where('id', '=', id).execute();
 }
@@ -235,6 +240,8 @@ export async function submitResponse(db: Executor, input: { responseId: number; 
       await sql`pragma secure_delete = off`.execute(trx);
     }
   });
+  // Older page images of the draft (member id next to answers) also leave the WAL. Best effort.
+  if (input.anonymous && !db.isTransaction) await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db).catch(() => undefined);
 }
 
 /** Throws away a member's unsubmitted work on a response (a fresh draft row goes entirely). */

@@ -52,6 +52,9 @@ export const definitionSchema = z.strictObject({
   /** Whether members may change a submitted response until the survey closes (not for anonymous surveys). */
   editable: z.boolean().default(true),
   questions: z.array(questionSchema).min(1).max(LIMITS.questions),
+  /** When answers are accepted from and until (ISO 8601 with a zone, e.g. 2026-12-01T09:00:00Z); `/survey start closes_in` overrides `closes`. */
+  opens: z.iso.datetime({ offset: true }).optional(),
+  closes: z.iso.datetime({ offset: true }).optional(),
   /** Question ids per page; without it, pages fill up with 5 questions each. */
   pages: z.array(z.array(z.string()).min(1).max(LIMITS.perPage)).max(LIMITS.pages).optional(),
 });
@@ -184,9 +187,7 @@ export function checkDefinition(def: Definition): string[] {
       errors.push(`${name}: only text questions and select menus take a "placeholder"`);
     }
   }
-  if (def.anonymous && def.editable && def.responses === 'one') {
-    // Allowed but meaningless: nothing links a submitted anonymous response back to its member.
-  }
+  if (def.opens && def.closes && Date.parse(def.opens) >= Date.parse(def.closes)) errors.push(`"closes": it is not after "opens"`);
   // Pages: each question once, in order of appearance.
   const pages = pagesOf(def);
   if (def.pages) {

@@ -51,6 +51,8 @@ describe('definition validation', () => {
     ['condition on a missing question', { title: 'T', questions: [q('a', { showIf: { question: 'zz', in: ['yes'] } })] }, 'question "a": "showIf" names no question "zz"'],
     ['condition on the same page', { title: 'T', questions: [q('y', { type: 'yesno' }), q('a', { showIf: { question: 'y', in: ['yes'] } })] }, 'question "a": "showIf" must name a question on an earlier page'],
     ['condition value not offered', { title: 'T', questions: [q('y', { type: 'yesno' }), q('a', { showIf: { question: 'y', in: ['maybe'] } })], pages: [['y'], ['a']] }, 'question "a": "showIf" value "maybe" is not an answer of "y"'],
+    ['closes before opens', { title: 'T', questions: [q('a')], opens: '2026-12-02T00:00:00Z', closes: '2026-12-01T00:00:00Z' }, '"closes": it is not after "opens"'],
+    ['opens without a zone', { title: 'T', questions: [q('a')], opens: '2026-12-02 10:00' }, '"opens": '],
     ['condition on a text answer', { title: 'T', questions: [q('t'), q('a', { showIf: { question: 't', in: ['x'] } })], pages: [['t'], ['a']] }, 'question "a": "showIf" cannot depend on the text question "t"'],
   ];
   it.each(cases)('%s', (_name, input, message) => {

@@ -119,6 +119,8 @@ describe('surveys e2e', () => {
     const again = await fake.click({ userId: ids.alice, message, customId: 'v1:survey-take:1' }).reply();
     expect(again.content).toMatch(/answers in progress/);
 
+    // Card edits are coalesced: one edit shows the count.
+    await feature(bot).service.flushCards();
     expect(card(bot, 1).embeds[0]?.description).toContain('4 responses');
 
     // Results: NPS = 100 × (2 promoters − 1 detractor) / 4 = 25; 4 of the 6 human members.

@@ -221,4 +221,61 @@ describe('surveys e2e', () => {
     expect(buttons(message)[0]?.disabled).toBe(true);
     expect(bot.errors).toEqual([]);
   });
+
+  it('role restriction, per-role breakdown (small groups: counts only), one-time reminders, refusals after close', async () => {
+    bot = await TestBot.start({ features });
+    const { ids, fake } = bot;
+    const players = fake.addRole(ids.guildId, { name: 'Players' }).id;
+    const members = [ids.alice, ids.bob, ids.carol, ids.dave, ...Array.from({ length: 3 }, (_, i) => fake.addMember(ids.guildId, { username: `p${i}` }).user.id)];
+    for (const m of members) fake.setMemberRoles(ids.guildId, m, [players]);
+    await slash(bot, 'create', { template: 'nps' });
+    const started = await slash(bot, 'start', { survey: 1, role: players });
+    expect(started.content).toMatch(/Survey #1 is open/);
+    const message = card(bot, 1);
+    expect(message.embeds[0]?.description).toContain(`For <@&${players}>`);
+    // The moderator lacks the role: a clear, private refusal.
+    const refused = await fake.click({ userId: ids.moderator, message, customId: 'v1:survey-take:1' }).reply();
+    expect(refused).toMatchObject({ ephemeral: true, content: `This survey is only for members with the <@&${players}> role.` });
+
+    const answer = async (userId: string, score: string, submit = true) => {
+      const t = fake.click({ userId, message, customId: 'v1:survey-take:1' });
+      await t.reply();
+      const saved = await t.submitModal({ score: [score] }).reply();
+      if (submit) expect((await fake.click({ userId, message: saved.message!, customId: 'v1:survey-submit:1' }).reply()).content).toMatch(/Thank you/);
+      return saved.message!;
+    };
+    for (const [i, m] of members.slice(0, 5).entries()) await answer(m, String(6 + i)); // 6, 7, 8, 9, 10
+    // Two members start but do not submit; one of them has closed DMs.
+    const unfinished = await answer(members[5]!, '1', false);
+    await answer(members[6]!, '2', false);
+    fake.setDmsClosed(members[6]!);
+    const reminded = await slash(bot, 'remind', { survey: 1 });
+    expect(reminded.content).toBe('Reminders sent to 1 member; 1 could not be reached (closed DMs). Each member is reminded only once.');
+    const dm = fake.dmChannelId(members[5]!);
+    expect(dm && fake.channelMessages(dm).map((m) => m.content)).toEqual([expect.stringMatching(/You started the survey \*\*How likely are you to recommend us\?\*\* but did not submit it/)]);
+    expect((await slash(bot, 'remind', { survey: 1 })).content).toMatch(/^Reminders sent to 0 members\./);
+
+    const results = await slash(bot, 'results', { survey: 1 });
+    const byRole = results.embeds[0]?.fields?.find((f) => f.name === 'By role')?.value ?? '';
+    // 5 responses in Players: scores shown; drafts never count.
+    expect(byRole).toBe(`<@&${players}>: 5 responses · How likely are you … NPS +20`);
+    expect(results.embeds[0]?.description).toMatch(/\*\*5\*\* responses of 7 members who could answer/);
+
+    // A group under 5 shows its count only.
+    fake.setMemberRoles(ids.guildId, members[0]!, [players, ids.staffRoleId]);
+    const t = fake.click({ userId: members[0]!, message, customId: 'v1:survey-take:1' });
+    const resumed = await t.reply();
+    expect(resumed.content).toMatch(/answers in progress/);
+    expect((await fake.click({ userId: members[0]!, message: resumed.message!, customId: 'v1:survey-submit:1' }).reply()).content).toMatch(/changed answers/);
+    const again = await slash(bot, 'results', { survey: 1 });
+    expect(again.embeds[0]?.fields?.find((f) => f.name === 'By role')?.value).toContain(`<@&${ids.staffRoleId}>: 1 response (fewer than 5: counts only)`);
+
+    expect((await slash(bot, 'close', { survey: 1 })).content).toBe('Survey #1 is closed. See `/survey results survey:1`.');
+    expect(buttons(card(bot, 1))[0]?.disabled).toBe(true);
+    const late = await fake.click({ userId: members[5]!, message: unfinished, customId: 'v1:survey-submit:1' }).reply();
+    expect(late).toMatchObject({ ephemeral: true, content: 'This survey is closed, so it no longer takes answers.' });
+    // Closing deleted the unsubmitted drafts.
+    expect(await bot.db.selectFrom('survey_responses').select('id').where('status', '=', 'draft').execute()).toEqual([]);
+    expect(bot.errors).toEqual([]);
+  });
 });

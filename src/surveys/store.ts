@@ -60,6 +60,11 @@ export interface NewSurvey {
 
 /** Creates a survey; for a schedule's run, null when that run exists already (claimed once). */
 export async function createSurvey(db: Executor, input: NewSurvey): Promise<Survey | null> {
+  if (input.run) {
+    // Look first: a conflicting insert would still use up an id, and survey numbers are shown to people.
+    const existing = await db.selectFrom('surveys').select('id').where('schedule_id', '=', input.run.scheduleId).where('run_key', '=', input.run.runKey).executeTakeFirst();
+    if (existing) return null;
+  }
   const row = await db
     .insertInto('surveys')
     .values({

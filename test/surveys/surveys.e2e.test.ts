@@ -210,6 +210,17 @@ describe('surveys e2e', () => {
     ]);
     expect(fake.channelMessages(ids.general).filter((m) => m.embeds[0]?.footer?.text?.startsWith('Survey #'))).toHaveLength(2);
 
+    // Survey ids autocomplete for staff (by title or number), and offer nothing to members.
+    const ac = (userId: string, value: string, subcommand = 'results') => fake.autocomplete({ channelId: ids.general, userId, name: 'survey', subcommand, focused: 'survey', value }).reply();
+    expect((await ac(ids.ownerId, 'recommend')).choices?.map((c) => c.name)).toEqual([
+      '#3 · How likely are you to recommend us?',
+      '#2 · (closed) How likely are you to recommend us?',
+      '#1 · (not started) How likely are you to recommend us?',
+    ]);
+    expect((await ac(ids.ownerId, '#2')).choices?.map((c) => c.value)).toEqual([2]);
+    expect((await ac(ids.ownerId, '', 'close')).choices?.map((c) => c.value)).toEqual([3]);
+    expect((await ac(ids.alice, 'recommend')).choices).toEqual([]);
+
     // Refusals: members cannot run /survey; a bad definition names the question and the problem.
     const member = await fake.slash({ channelId: ids.general, userId: ids.alice, name: 'survey', subcommand: 'list' }).reply();
     expect(member.ephemeral).toBe(true);

@@ -1,9 +1,7 @@
 // Surveys' use-cases: create, start, answer page by page, submit, close, results, export, recurring runs, reminders.
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
-import { lastRunAtOrBefore } from '../digests/schedule.js';
 import type { Logger } from '../log.js';
-import { getSettings } from '../settings/store.js';
 import { headlineScores, responseRate, responsesCsv, roleBreakdown, scoreSurvey, type QuestionResult, type RoleGroup } from './scoring.js';
 import {
   missingRequired,
@@ -18,29 +16,18 @@ import {
   type Definition,
   type FieldValue,
 } from './survey.js';
+import { MSG } from './messages.js';
+import { openDueRuns } from './recurring.js';
 import * as store from './store.js';
 import type { Survey, SurveySchedule } from './store.js';
 
 /** A refusal whose message is written for the member: the adapters show it as is, ephemerally. */
+export { MSG };
+
 export class SurveyRefusal extends Error {
   override readonly name = 'SurveyRefusal';
 }
 
-export const MSG = {
-  noSurvey: (id: number) => `There is no survey #${id} in this server. Start typing in the \`survey\` option to pick one.`,
-  notOpen: 'This survey is not open yet.',
-  opensLater: (at: number) => `This survey opens <t:${Math.floor(at / 1000)}:f>. Come back then!`,
-  closed: 'This survey is closed, so it no longer takes answers.',
-  wrongRole: (roleId: string) => `This survey is only for members with the <@&${roleId}> role.`,
-  answered: 'You have already answered this survey. Thank you!',
-  answeredLocked: 'You have already answered this survey, and its answers cannot be changed.',
-  noDraft: 'You have no answers in progress for this survey. Click “Take the survey” on its message to start.',
-  missing: (labels: string[]) => `Some required questions have no answer yet: ${labels.map((l) => `“${l}”`).join(', ')}. Continue to answer them, then submit.`,
-  badPage: 'That page is not part of the survey any more. Click “Take the survey” again.',
-  alreadyOpen: (id: number) => `Survey #${id} has already been started. Create a new one to run it again.`,
-  alreadyClosed: (id: number) => `Survey #${id} is already closed.`,
-  reminder: (title: string, link: string) => `You started the survey **${title}** but did not submit it. Your answers are saved: open ${link} and click “Take the survey” to finish. (This is the only reminder.)`,
-} as const;
 
 export interface Member {
   id: string;
@@ -385,33 +372,9 @@ export class SurveyService {
     return store.stopSchedules(this.db, survey.guildId, survey.id);
   }
 
-  /**
-   * Opens the latest due run of each recurring schedule, once: the (schedule, run) unique key
-   * claims it, so a restart or a second tick cannot open it again. Runs missed while the bot
-   * was down are caught up only if they would still be open now.
-   */
+  /** Opens due recurring runs (see recurring.ts) and posts cards that were never posted. */
   async runSchedules(): Promise<Survey[]> {
-    const now = this.now();
-    const opened: Survey[] = [];
-    for (const schedule of await store.activeSchedules(this.db)) {
-      try {
-        const { timezone } = await getSettings(this.db, schedule.guildId);
-        const dueAt = lastRunAtOrBefore(schedule.timing, timezone, now);
-        if (dueAt === null || dueAt < schedule.activeSince || dueAt + schedule.openForMs <= now) continue;
-        const survey = await store.createSurvey(this.db, {
-          guildId: schedule.guildId,
-          authorId: schedule.createdBy,
-          definition: schedule.definition,
-          now,
-          run: { scheduleId: schedule.id, runKey: new Date(dueAt).toISOString(), channelId: schedule.channelId, roleId: schedule.roleId, closesAt: dueAt + schedule.openForMs },
-        });
-        if (!survey) continue;
-        this.deps.logger.info({ guild: schedule.guildId, schedule: schedule.id, survey: survey.id, late: now - dueAt > 60_000 }, 'surveys.recurring-opened');
-        opened.push(survey);
-      } catch (err) {
-        this.deps.logger.error({ err, guild: schedule.guildId, schedule: schedule.id }, 'surveys.recurring-failed');
-      }
-    }
+    const opened = await openDueRuns(this.deps);
     // Cards of open surveys that were never posted (this tick's runs, or a run cut short by a stop).
     for (const survey of await store.unpostedSurveys(this.db)) {
       if (!survey.channelId) continue;

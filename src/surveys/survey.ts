@@ -23,29 +23,29 @@ export const LIMITS = {
 const ID = /^[a-z0-9_-]{1,20}$/;
 
 const conditionSchema = z.strictObject({
-  question: z.string(),
-  in: z.array(z.string()).min(1),
+  question: z.string().describe('The id of a question on an earlier page'),
+  in: z.array(z.string()).min(1).describe('Show this question when that answer is one of these: option texts, "yes"/"no", or scale points as strings'),
 });
 
 const questionSchema = z.strictObject({
   id: z.string().regex(ID, 'an id is 1–20 characters: lower-case letters, digits, - or _'),
-  type: z.enum(QUESTION_TYPES),
-  label: z.string().trim().min(1).max(LIMITS.label),
-  description: z.string().trim().max(LIMITS.description).optional(),
+  type: z.enum(QUESTION_TYPES).describe('single, multiple, rating (1–5), likert5, likert7, nps (0–10), csat (1–5), yesno, short or long text'),
+  label: z.string().trim().min(1).max(LIMITS.label).describe('The question, as Discord shows it above the input (45 characters at most)'),
+  description: z.string().trim().max(LIMITS.description).optional().describe('Smaller text under the label'),
   required: z.boolean().default(true),
-  options: z.array(z.string().trim().min(1).max(LIMITS.option)).optional(),
+  options: z.array(z.string().trim().min(1).max(LIMITS.option)).optional().describe('single and multiple only: 2–25 choices (radio or checkbox groups hold 10)'),
   /** single/multiple: radio group / checkbox group (≤10 options) or a select menu (≤25). */
   display: z.enum(['radio', 'checkbox', 'select']).optional(),
   min: z.number().int().min(0).max(25).optional(),
   max: z.number().int().min(1).max(25).optional(),
   placeholder: z.string().max(100).optional(),
-  showIf: conditionSchema.optional(),
+  showIf: conditionSchema.optional().describe('Ask only when an earlier answer is one of some values'),
 });
 
 export const definitionSchema = z.strictObject({
   $schema: z.string().optional(),
-  title: z.string().trim().min(1).max(LIMITS.title),
-  intro: z.string().trim().max(LIMITS.intro).optional(),
+  title: z.string().trim().min(1).max(LIMITS.title).describe('Shown on the card and, cut to 45 characters, as the modal title'),
+  intro: z.string().trim().max(LIMITS.intro).optional().describe('Shown on the card'),
   anonymous: z.boolean().default(false),
   /** 'one' response per member, or 'many'. */
   responses: z.enum(['one', 'many']).default('one'),

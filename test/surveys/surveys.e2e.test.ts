@@ -234,6 +234,14 @@ describe('surveys e2e', () => {
     expect((await ac(ids.ownerId, '#2')).choices?.map((c) => c.value)).toEqual([2]);
     expect((await ac(ids.ownerId, '', 'close')).choices?.map((c) => c.value)).toEqual([3]);
     expect((await ac(ids.alice, 'recommend')).choices).toEqual([]);
+    const listed = await slash(bot, 'list');
+    expect(listed.ephemeral).toBe(true);
+    expect(listed.content?.split('\n')).toEqual([
+      '**Surveys**',
+      expect.stringMatching(/^\*\*#3\*\* How likely are you to recommend us\? · open, closes <t:\d+:R> · 0 responses · recurring$/),
+      '**#2** How likely are you to recommend us? · closed · 0 responses · recurring',
+      '**#1** How likely are you to recommend us? · not started · 0 responses',
+    ]);
 
     // Refusals: members cannot run /survey; a bad definition names the question and the problem.
     const member = await fake.slash({ channelId: ids.general, userId: ids.alice, name: 'survey', subcommand: 'list' }).reply();

@@ -2,6 +2,7 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { Language } from '../i18n/index.js';
 import type { Report } from '../insights/report-types.js';
+import type { SurveySummary } from '../surveys/figures.js';
 import { renderDigestPng } from './charts.js';
 import { renderDigest, type PollSummary } from './render.js';
 import { previousPeriod, periodKey, type Period } from './schedule.js';
@@ -19,6 +20,9 @@ export type ReportMaker = (query: ReportQuery) => Report | Promise<Report>;
 
 /** Closed polls of a period, when the polls slice offers them. */
 export type PollSource = (query: ReportQuery) => PollSummary[] | undefined | Promise<PollSummary[] | undefined>;
+
+/** Surveys open or closed in a period, when the surveys slice offers them. */
+export type SurveySource = (query: ReportQuery) => SurveySummary[] | undefined | Promise<SurveySummary[] | undefined>;
 
 export const IMAGE_NAME = 'digest.png';
 
@@ -39,7 +43,7 @@ export interface DigestRequest {
   language?: Language;
 }
 
-export async function buildDigest(reports: ReportMaker, request: DigestRequest, polls?: PollSource): Promise<Digest> {
+export async function buildDigest(reports: ReportMaker, request: DigestRequest, polls?: PollSource, surveys?: SurveySource): Promise<Digest> {
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
   const report = await reports({ guildId, from: period.from, to: period.to, timezone, asOf });
@@ -48,6 +52,7 @@ export async function buildDigest(reports: ReportMaker, request: DigestRequest, 
   const closedPolls = polls
     ? (await polls({ guildId, from: period.from, to: period.to, timezone, asOf }))?.map((p) => ({ ...p, eligible: p.eligible ?? report.activity.active_members }))
     : undefined;
+  const periodSurveys = surveys ? await surveys({ guildId, from: period.from, to: period.to, timezone, asOf }) : undefined;
   const embed = renderDigest({
     kind: period.kind,
     report,
@@ -55,6 +60,7 @@ export async function buildDigest(reports: ReportMaker, request: DigestRequest, 
     imageName: IMAGE_NAME,
     lateDueAt: request.lateDueAt,
     polls: closedPolls,
+    surveys: periodSurveys,
     footerNote: periodKey(period),
     language: request.language,
   });

@@ -15,7 +15,7 @@ import type { Feature, FeatureContext } from '../feature.js';
 import { languageOf, msg, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type PollSource, type ReportMaker } from './content.js';
+import { buildDigest, IMAGE_NAME, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { DigestError, DigestRunner, type DescribeError, type FindPosted, type PostDigest } from './runner.js';
 import {
   defaultPeriodKind,
@@ -178,6 +178,7 @@ async function showEmbed(ctx: FeatureContext, lang: Language, guildId: string, n
 export interface DigestsOptions {
   reports: ReportMaker;
   polls?: PollSource;
+  surveys?: SurveySource;
 }
 
 export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Routes {
@@ -226,7 +227,7 @@ export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Rout
           const period = lastCompletePeriod(kind, localDate(now, settings.timezone));
           // The preview shows what the channel will get: the digest in the server's language.
           const language = serverLanguage(settings, interaction.guildLocale);
-          const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now, language }, options.polls);
+          const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now, language }, options.polls, options.surveys);
           await interaction.editReply({
             content: t(lang, 'digest.preview', { from: period.from, to: period.to, zone: settings.timezone }),
             embeds: [digest.embed],
@@ -253,6 +254,7 @@ export function digestsFeature(ctx: FeatureContext, options: DigestsOptions): Di
     logger: ctx.logger,
     reports: options.reports,
     polls: options.polls,
+    surveys: options.surveys,
     post: channelPoster(ctx.client),
     findPosted: channelHistory(ctx.client),
     describeError: describePostError,

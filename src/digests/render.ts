@@ -1,6 +1,7 @@
 // The digest embed: a pure function of (report, previous report) -> APIEmbed, within Discord's limits.
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { Report } from '../insights/report-types.js';
+import type { SurveySummary } from '../surveys/figures.js';
 import type { PeriodKind } from './schedule.js';
 import { parseDate } from '../zone.js';
 import { formatDate, formatDateRange, formatNumber, formatPercent, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
@@ -28,6 +29,8 @@ export interface DigestInput {
   imageName?: string;
   /** Closed polls of the period; undefined when the polls slice is not available. */
   polls?: PollSummary[];
+  /** Surveys open or closed in the period; undefined when the surveys slice is not available. */
+  surveys?: SurveySummary[];
   /** Text for the footer's end, e.g. the run's period key. */
   footerNote?: string;
   /** The server's language (default English). */
@@ -286,6 +289,33 @@ function pollsField(lang: Language, polls: PollSummary[]): APIEmbedField {
   return { name: t(lang, 'digest.polls'), value: lines.join('\n') };
 }
 
+function scoreChange(lang: Language, current: number | null, previous: number | null | undefined, asPercent: boolean): string {
+  if (current === null) return '–';
+  const shown = asPercent ? percent(current, lang) : `${current > 0 ? '+' : ''}${Math.round(current)}`;
+  if (previous === null || previous === undefined) return shown;
+  const delta = asPercent ? (current - previous) * 100 : current - previous;
+  if (Math.abs(delta) < 0.5) return `${shown} ${t(lang, 'digest.surveys.same')}`;
+  const change = `${delta > 0 ? '▲' : '▼'} ${Math.round(Math.abs(delta))}`;
+  return `${shown} ${t(lang, asPercent ? 'digest.surveys.changePoints' : 'digest.surveys.change', { change })}`;
+}
+
+const SURVEY_STATE: Record<'closed' | 'opened' | 'open', MessageKey> = { closed: 'digest.surveys.closed', opened: 'digest.surveys.opened', open: 'digest.surveys.open' };
+
+/** Surveys open, opened or closed in the period; member-written titles are shown as written. */
+export function surveysField(surveys: SurveySummary[], lang: Language = 'en'): APIEmbedField | null {
+  const shown = surveys.filter((s) => s.openedInPeriod || s.closedInPeriod || s.status === 'open');
+  if (shown.length === 0) return null;
+  const lines = shown.slice(0, 5).map((s) => {
+    const title = plainText(s.title.length > 60 ? `${s.title.slice(0, 59)}…` : s.title);
+    const what = t(lang, SURVEY_STATE[s.closedInPeriod ? 'closed' : s.openedInPeriod ? 'opened' : 'open']);
+    const rate = s.rate !== null ? ` ${t(lang, 'digest.surveys.rate', { percent: percent(s.rate, lang) })}` : '';
+    const scores = [s.nps !== null ? `NPS ${scoreChange(lang, s.nps, s.previous?.nps, false)}` : null, s.csat !== null ? `CSAT ${scoreChange(lang, s.csat, s.previous?.csat, true)}` : null].filter(Boolean);
+    return `#${s.id} “${title}” ${what}: ${t(lang, 'digest.surveys.responses', { count: s.responses })}${rate}${scores.length ? ` · ${scores.join(' · ')}` : ''}`;
+  });
+  if (shown.length > 5) lines.push(t(lang, 'digest.andMore', { count: shown.length - 5 }));
+  return { name: t(lang, 'digest.surveys'), value: lines.join('\n') };
+}
+
 /** Gaps shorter than this (a quick restart) are not worth a manager's attention. */
 export const MIN_GAP_MS = 60_000;
 
@@ -314,6 +344,8 @@ export function renderDigest(input: DigestInput): APIEmbed {
   if (cohorts) fields.push({ name: t(lang, 'digest.cohorts'), value: cohorts });
   fields.push(atRiskField(lang, r), ...topField(lang, r), bestHoursField(lang, r), flagsField(lang, r, p));
   if (input.polls) fields.push(pollsField(lang, input.polls));
+  const surveys = input.surveys ? surveysField(input.surveys, lang) : null;
+  if (surveys) fields.push(surveys);
   const gaps = gapsField(lang, r);
   if (gaps) fields.push(gaps);
 

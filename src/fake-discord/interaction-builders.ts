@@ -20,6 +20,7 @@ import type { FakeActions } from './actions.js';
 import { localizedName } from './commands.js';
 import { InteractionHandle, type InteractionContext, type InteractionManager } from './interactions.js';
 import type { FakeChannel, FakeGuild, MessageRecord } from './state.js';
+import { submittedComponent, type ModalFieldInput } from './modals.js';
 import { clone, isRecord, optNumber, optString, randomToken } from './util.js';
 
 export type SlashOptionValue = string | number | boolean;
@@ -37,6 +38,8 @@ export interface SlashInput {
   subcommand?: string;
   /** Option values by name; USER/CHANNEL/ROLE/MENTIONABLE take ids, ATTACHMENT takes a file name. */
   options?: Record<string, SlashOptionValue>;
+  /** Contents of uploaded files by file name (ATTACHMENT options); a placeholder text otherwise. */
+  uploads?: Record<string, string | Buffer>;
   locale?: string;
 }
 
@@ -80,8 +83,11 @@ export interface ModalSubmitInput {
   guildId?: string;
   channelId: string;
   customId: string;
-  /** Values by the inputs' custom_id (arrays for selects inside the modal). */
-  fields: Record<string, string | string[]>;
+  /**
+   * Values by the inputs' custom_id: text for text inputs, one value (or null) for radio groups,
+   * arrays for selects and checkbox groups, a boolean for a checkbox.
+   */
+  fields: Record<string, ModalFieldInput>;
   /** The message whose component opened the modal, if any. */
   message?: MessageRef;
   /** The modal the bot sent, to mirror its layout (defaults to one action row per field). */
@@ -142,7 +148,7 @@ export class InteractionBuilder {
       if (def && !optionDef) throw new Error(`FakeDiscord: /${input.name} has no option "${name}"`);
       const type = optionDef?.type ?? inferOptionType(raw);
       const focused = focus?.name === name;
-      const value = focused ? String(raw) : this.coerceOption(type, raw, name, guild, input.userId, channel.id, resolved);
+      const value = focused ? String(raw) : this.coerceOption(type, raw, name, guild, input.userId, channel.id, resolved, input.uploads);
       if (!focused && optionDef && 'choices' in optionDef && Array.isArray(optionDef.choices) && optionDef.choices.length > 0) {
         if (!optionDef.choices.some((c) => c.value === value)) throw new Error(`FakeDiscord: ${JSON.stringify(value)} is not a choice of option "${name}"`);
       }
@@ -248,10 +254,11 @@ export class InteractionBuilder {
     const { guild, channel } = this.where(input.guildId, input.channelId);
     const source = input.message ? this.requireMessage(input.message) : undefined;
     let nextId = 1;
-    const fieldValue = (customId: string): string | string[] | undefined => input.fields[customId];
+    const fieldValue = (customId: string): ModalFieldInput | undefined => input.fields[customId];
     const textInput = (c: Record<string, unknown>): Record<string, unknown> => {
       const customId = String(c['custom_id']);
       const raw = fieldValue(customId);
+      if (typeof raw === 'boolean') throw new Error(`FakeDiscord: modal input "${customId}" is a text input: give text`);
       const value = Array.isArray(raw) ? raw.join(',') : (raw ?? optString(c['value']) ?? '');
       const required = c['required'] !== false;
       if (required && value === '') throw new Error(`FakeDiscord: modal input "${customId}" is required`);
@@ -264,9 +271,7 @@ export class InteractionBuilder {
     };
     const inner = (c: Record<string, unknown>): Record<string, unknown> => {
       if (c['type'] === ComponentType.TextInput) return textInput(c);
-      const customId = String(c['custom_id']);
-      const raw = fieldValue(customId);
-      return { type: c['type'], id: optNumber(c['id']) ?? nextId++, custom_id: customId, values: raw === undefined ? [] : Array.isArray(raw) ? raw : [raw] };
+      return submittedComponent(c, fieldValue(String(c['custom_id'])), optNumber(c['id']) ?? nextId++);
     };
     let components: Record<string, unknown>[];
     if (input.modal) {
@@ -424,6 +429,7 @@ export class InteractionBuilder {
     userId: string,
     channelId: string,
     resolved: APIInteractionDataResolved,
+    uploads?: Record<string, string | Buffer>,
   ): SlashOptionValue {
     switch (type) {
       case ApplicationCommandOptionType.String:
@@ -454,7 +460,7 @@ export class InteractionBuilder {
         else this.resolveUser(String(raw), guild, channelId, resolved);
         return String(raw);
       case ApplicationCommandOptionType.Attachment: {
-        const attachment = this.fakeUpload(channelId, String(raw));
+        const attachment = this.fakeUpload(channelId, String(raw), uploads?.[String(raw)]);
         resolved.attachments = { ...(resolved.attachments ?? {}), [attachment.id]: attachment };
         return attachment.id;
       }
@@ -463,8 +469,9 @@ export class InteractionBuilder {
     }
   }
 
-  private fakeUpload(channelId: string, filename: string): APIAttachment {
-    const attachment = this.actions.storeAttachment(channelId, { filename, contentType: guessContentType(filename), data: Buffer.from(`fake upload ${filename}\n`) });
+  private fakeUpload(channelId: string, filename: string, content?: string | Buffer): APIAttachment {
+    const data = content === undefined ? Buffer.from(`fake upload ${filename}\n`) : Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+    const attachment = this.actions.storeAttachment(channelId, { filename, contentType: guessContentType(filename), data });
     attachment.ephemeral = true;
     return attachment;
   }

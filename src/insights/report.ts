@@ -3,6 +3,7 @@ import { flagEmojiKey } from '../activity/events.js';
 import { dateOf, localDay } from '../zone.js';
 import { closedReviewFigures } from '../flags/figures-store.js';
 import { getSettings } from '../settings/store.js';
+import { surveyFigures } from '../surveys/figures.js';
 import { computeReport } from './compute.js';
 import { reportWindow } from './metrics.js';
 import type { Report } from './report-types.js';
@@ -34,13 +35,14 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
   const settings = await getSettings(db, options.guildId);
   const timezone = options.timezone ?? settings.timezone;
   const w = reportWindow(options.from, options.to, timezone);
-  const [quarters, voice, members, flags, review, gaps] = await Promise.all([
+  const [quarters, voice, members, flags, review, gaps, surveys] = await Promise.all([
     quarterRows(source, options.guildId, w.scanStart, w.periodEnd),
     voiceSessions(source, options.guildId, w.scanStart, w.periodEnd),
     memberEvents(source, options.guildId),
     flagReactions(source, options.guildId, flagEmojiKey(settings.flagEmoji), w.periodEnd),
     closedReviewFigures(db, options.guildId, w.periodStart, w.periodEnd),
     gapsOverlapping(db, w.periodStart, w.periodEnd),
+    surveyFigures(db, options.guildId, w.periodStart, w.periodEnd),
   ]);
   const { blocks, ids } = await hourBlocks(source, options.guildId, w.scanStart, w.scanEnd);
   return computeReport({
@@ -58,5 +60,6 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
     flagThreshold: settings.flagThreshold,
     review,
     gaps,
+    surveys,
   });
 }

@@ -25,6 +25,9 @@ export const settingsCommand = {
         { type: Opt.Integer, name: 'flag_daily_limit', description: 'Flags one member may make per day (default 20)', min_value: 1, max_value: 1000 },
         { type: Opt.Integer, name: 'flag_max_age_hours', description: 'Ignore flags on messages older than this (default 168)', min_value: 1, max_value: 8760 },
         { type: Opt.Role, name: 'staff_role', description: 'Members with this role count as staff' },
+        { type: Opt.Boolean, name: 'feedback_capture_staff_only', description: 'Only staff may use "Capture as feedback" (default: everyone)' },
+        { type: Opt.Boolean, name: 'feedback_lock_on_close', description: 'Lock feedback threads when done, declined or duplicate (default: archive only)' },
+        { type: Opt.Integer, name: 'feedback_waiting_hours', description: 'Feedback unanswered this long counts as waiting (default 48)', min_value: 1, max_value: 2160 },
       ],
     },
     {
@@ -57,6 +60,7 @@ export const settingsCommand = {
             { name: 'time zone', value: 'timezone' },
             { name: 'flag emoji', value: 'flag_emoji' },
             { name: 'ignored channels', value: 'ignored_channels' },
+            { name: 'feedback waiting hours', value: 'feedback_waiting_hours' },
           ],
         },
       ],

@@ -4,6 +4,7 @@ import { digestsFeature } from './digests/discord.js';
 import { closedPolls } from './digests/polls.js';
 import { insightsReports } from './digests/reports.js';
 import type { FeatureFactory } from './feature.js';
+import { feedbackFeature } from './feedback/discord.js';
 import { flagsFeature } from './flags/discord.js';
 import { insightsRoutes } from './insights/discord.js';
 import { pollsFeature } from './polls/discord.js';
@@ -15,6 +16,7 @@ export const features: FeatureFactory[] = [
   (ctx) => flagsFeature(ctx),
   (ctx) => pollsFeature(ctx),
   (ctx) => activityFeature(ctx),
+  (ctx) => feedbackFeature(ctx),
   (ctx) => ({ name: 'insights', routes: insightsRoutes(ctx) }),
   // Last: its start-up catch-up posts digests once the slices it reads from are ready.
   (ctx) => digestsFeature(ctx, { reports: insightsReports(ctx.database), polls: closedPolls(ctx.db) }),

@@ -12,6 +12,10 @@ export const botPermission = {
   attach: [PermissionFlagsBits.AttachFiles, 'Attach Files'],
   createThreads: [PermissionFlagsBits.CreatePublicThreads, 'Create Public Threads'],
   polls: [PermissionFlagsBits.SendPolls, 'Create Polls'],
+  sendInThreads: [PermissionFlagsBits.SendMessagesInThreads, 'Send Messages in Threads'],
+  manageThreads: [PermissionFlagsBits.ManageThreads, 'Manage Threads'],
+  manageChannels: [PermissionFlagsBits.ManageChannels, 'Manage Channels'],
+  history: [PermissionFlagsBits.ReadMessageHistory, 'Read Message History'],
 } as const satisfies Record<string, NamedPermission>;
 
 /**

@@ -33,6 +33,7 @@ import {
   type APIUser,
   type GatewayReadyDispatchData,
   type RESTPostAPIApplicationCommandsJSONBody,
+  type APIGuildForumTag,
 } from 'discord-api-types/v10';
 import { FakeActions } from './actions.js';
 import { overwriteCommands } from './commands.js';
@@ -247,7 +248,7 @@ export class FakeDiscord {
   /** Adds a channel (text by default). After login: CHANNEL_CREATE. */
   addChannel(
     guildId: string,
-    input: { id?: string; name: string; type?: ChannelType; parentId?: string; topic?: string; position?: number; permissionOverwrites?: APIOverwrite[]; nsfw?: boolean },
+    input: { id?: string; name: string; type?: ChannelType; parentId?: string; topic?: string; position?: number; permissionOverwrites?: APIOverwrite[]; nsfw?: boolean; availableTags?: APIGuildForumTag[] },
   ): APIChannel {
     this.state.requireGuild(guildId);
     const channel = this.state.createChannel({
@@ -260,6 +261,7 @@ export class FakeDiscord {
       ...(input.position !== undefined ? { position: input.position } : {}),
       permissionOverwrites: input.permissionOverwrites ?? [],
       nsfw: input.nsfw ?? false,
+      ...(input.availableTags ? { availableTags: input.availableTags } : {}),
     });
     this.actions.dispatch(GatewayDispatchEvents.ChannelCreate, this.state.renderChannel(channel));
     return this.state.renderChannel(channel);
@@ -550,6 +552,11 @@ export class FakeDiscord {
       ...(input.content !== undefined ? { starter: { content: input.content } } : {}),
     });
     return this.state.renderThread(thread);
+  }
+
+  /** A moderator deletes a channel or thread: CHANNEL_DELETE or THREAD_DELETE. */
+  deleteChannel(channelId: string): void {
+    this.actions.deleteChannel(this.state.requireChannel(channelId));
   }
 
   /** A moderator archives/unarchives (and optionally locks) a thread: THREAD_UPDATE. */

@@ -1,6 +1,7 @@
 // buildReport: the report of METRICS.md for one guild and period, as `report --json` prints it.
 import { flagEmojiKey } from '../activity/events.js';
 import { dateOf, localDay } from '../activity/time.js';
+import { feedbackReport } from '../feedback/report.js';
 import { reviewFigures } from '../flags/review-figures.js';
 import { getSettings } from '../settings/store.js';
 import { computeReport } from './compute.js';
@@ -43,7 +44,8 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
     gapsOverlapping(db, w.periodStart, w.periodEnd),
   ]);
   const { blocks, ids } = await hourBlocks(source, options.guildId, w.scanStart, w.scanEnd);
-  return computeReport({
+  const feedback = await feedbackReport(db, options.guildId, { start: w.periodStart, end: w.periodEnd }, options.asOf, settings.feedbackWaitingHours);
+  const report = computeReport({
     guildId: options.guildId,
     timezone,
     from: options.from,
@@ -59,4 +61,7 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
     review,
     gaps,
   });
+  // Key order as METRICS.md shows it: feedback after flags, extra keys (gaps) last.
+  const { gaps: gapList, ...rest } = report;
+  return { ...rest, feedback, ...(gapList ? { gaps: gapList } : {}) };
 }

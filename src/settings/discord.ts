@@ -4,10 +4,10 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { UserError } from '../discord/errors.js';
-import { botPermission, requireBotCan } from '../discord/permissions.js';
+import { botPermission, requireBotCan, type NamedPermission } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
-import { clearPatch, clearableSettings, flagEmojiSchema, timeZoneSchema, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
+import { clearPatch, clearableSettings, flagEmojiSchema, settingLimits, timeZoneSchema, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
 import { getSettings, updateSettings } from './store.js';
 
 export interface SettingsDeps {
@@ -28,6 +28,9 @@ export function renderSettings(s: GuildSettings): EmbedBuilder {
     { name: 'Flag threshold', value: `${s.flagThreshold} members`, inline: true },
     { name: 'Flags per member per day', value: String(s.flagDailyLimit), inline: true },
     { name: 'Flags ignored on messages older than', value: `${s.flagMaxAgeHours} h`, inline: true },
+    { name: 'Feedback capture', value: s.feedbackCaptureStaffOnly ? 'staff only' : 'everyone', inline: true },
+    { name: 'Lock feedback threads on close', value: s.feedbackLockOnClose ? 'yes' : 'no (archive only)', inline: true },
+    { name: 'Feedback waiting after', value: `${s.feedbackWaitingHours} h without a staff answer`, inline: true },
     { name: 'Ignored channels', value: s.ignoredChannelIds.length ? s.ignoredChannelIds.map((id) => `<#${id}>`).join(' ') : 'none' },
   );
 }
@@ -36,8 +39,14 @@ export function renderSettings(s: GuildSettings): EmbedBuilder {
 function requirePostable(interaction: ChatInputCommandInteraction, option: string): string | null {
   const chosen = interaction.options.getChannel(option);
   if (!chosen) return null;
-  const { view, send, embed, createThreads } = botPermission;
-  requireBotCan(interaction.guild, chosen.id, chosen.type === ChannelType.GuildForum ? [view, send, createThreads] : [view, send, embed]);
+  const { view, send, embed, createThreads, sendInThreads, manageThreads, manageChannels, history } = botPermission;
+  let needed: readonly NamedPermission[] = [view, send, embed];
+  // Feedback posts: a thread per item (forum posts, or threads on the item's message), tags
+  // created on the forum and changed on posts, threads archived and locked on decisions.
+  if (option === 'feedback_channel') {
+    needed = chosen.type === ChannelType.GuildForum ? [view, send, embed, sendInThreads, manageThreads, manageChannels] : [view, send, embed, history, createThreads, sendInThreads, manageThreads];
+  } else if (chosen.type === ChannelType.GuildForum) needed = [view, send, createThreads];
+  requireBotCan(interaction.guild, chosen.id, needed);
   return chosen.id;
 }
 
@@ -67,6 +76,12 @@ async function handleSet(interaction: ChatInputCommandInteraction, deps: Setting
   if (daily !== null) patch.flagDailyLimit = boundedInt(daily, 1, 1000, 'flag_daily_limit');
   const age = interaction.options.getInteger('flag_max_age_hours');
   if (age !== null) patch.flagMaxAgeHours = boundedInt(age, 1, 8760, 'flag_max_age_hours');
+  const captureStaffOnly = interaction.options.getBoolean('feedback_capture_staff_only');
+  if (captureStaffOnly !== null) patch.feedbackCaptureStaffOnly = captureStaffOnly;
+  const lockOnClose = interaction.options.getBoolean('feedback_lock_on_close');
+  if (lockOnClose !== null) patch.feedbackLockOnClose = lockOnClose;
+  const waiting = interaction.options.getInteger('feedback_waiting_hours');
+  if (waiting !== null) patch.feedbackWaitingHours = boundedInt(waiting, settingLimits.feedbackWaitingHours.min, settingLimits.feedbackWaitingHours.max, 'feedback_waiting_hours');
   const role = interaction.options.getRole('staff_role');
   if (role) {
     if (role.id === interaction.guildId) throw new UserError('@everyone cannot be the staff role.');

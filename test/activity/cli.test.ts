@@ -84,7 +84,7 @@ describe('pulse replay', () => {
       activity: { messages: 1, reactions: 1, threads_created: 1, voice_minutes: 90, active_members: 3, reactions_per_message: 1 },
       top_contributors: [{ user_id: u(1), messages: 1 }],
     });
-    expect(Object.keys(r)).toEqual(['schema', 'guild_id', 'timezone', 'period', 'as_of', 'members', 'new_members', 'activity', 'hour_of_week', 'top_contributors', 'top_channels', 'cohorts', 'churn_risk', 'flags', 'gaps']);
+    expect(Object.keys(r)).toEqual(['schema', 'guild_id', 'timezone', 'period', 'as_of', 'members', 'new_members', 'activity', 'hour_of_week', 'top_contributors', 'top_channels', 'cohorts', 'churn_risk', 'flags', 'feedback', 'gaps']);
   });
 
   it('refuses a missing file with a one-line error', async () => {

@@ -1,6 +1,7 @@
 // The slices the app is made of, in start order (they stop in reverse).
 import { activityFeature } from './activity/discord.js';
 import { digestsFeature } from './digests/discord.js';
+import { feedbackSummary } from './digests/feedback.js';
 import { closedPolls } from './digests/polls.js';
 import { insightsReports } from './digests/reports.js';
 import type { FeatureFactory } from './feature.js';
@@ -19,5 +20,5 @@ export const features: FeatureFactory[] = [
   (ctx) => feedbackFeature(ctx),
   (ctx) => ({ name: 'insights', routes: insightsRoutes(ctx) }),
   // Last: its start-up catch-up posts digests once the slices it reads from are ready.
-  (ctx) => digestsFeature(ctx, { reports: insightsReports(ctx.database), polls: closedPolls(ctx.db) }),
+  (ctx) => digestsFeature(ctx, { reports: insightsReports(ctx.database), polls: closedPolls(ctx.db), feedback: feedbackSummary(ctx.db) }),
 ];

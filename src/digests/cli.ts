@@ -8,6 +8,7 @@ import { migrate, openDatabase, type Database } from '../db/open.js';
 import { getSettings } from '../settings/store.js';
 import { isValidTimeZone } from '../settings/settings.js';
 import { buildDigest, IMAGE_NAME, type ReportSource } from './content.js';
+import { feedbackSummary } from './feedback.js';
 import { closedPolls } from './polls.js';
 import { insightsReports } from './reports.js';
 import { lastCompletePeriod, type PeriodKind } from './schedule.js';
@@ -41,7 +42,7 @@ export function digestCli(reports: (database: Database) => ReportSource = insigh
         const timezone = values.tz ?? settings.timezone;
         const now = clock.now();
         const period = lastCompletePeriod(kind, localDateOf(now, timezone));
-        const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now }, closedPolls(database.db));
+        const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now }, closedPolls(database.db), feedbackSummary(database.db));
         const out = resolve(values.out ?? `digest-${guildId}-${period.kind}-${period.from}`);
         mkdirSync(out, { recursive: true });
         writeFileSync(join(out, 'embed.json'), `${JSON.stringify(digest.embed, null, 2)}\n`);

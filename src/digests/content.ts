@@ -2,7 +2,7 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { Report } from '../insights/report-types.js';
 import { renderDigestPng } from './charts.js';
-import { renderDigest, type PollSummary } from './render.js';
+import { renderDigest, type FeedbackSummary, type PollSummary } from './render.js';
 import { previousPeriod, periodKey, type Period } from './schedule.js';
 
 export interface ReportQuery {
@@ -18,6 +18,9 @@ export type ReportSource = (query: ReportQuery) => Report | Promise<Report>;
 
 /** Closed polls of a period, when the polls slice offers them. */
 export type PollSource = (query: ReportQuery) => PollSummary[] | undefined | Promise<PollSummary[] | undefined>;
+
+/** Feedback answer times of a period, when the feedback slice offers them. */
+export type FeedbackSource = (query: ReportQuery) => FeedbackSummary | undefined | Promise<FeedbackSummary | undefined>;
 
 export const IMAGE_NAME = 'digest.png';
 
@@ -36,7 +39,7 @@ export interface DigestRequest {
   lateDueAt?: number;
 }
 
-export async function buildDigest(reports: ReportSource, request: DigestRequest, polls?: PollSource): Promise<Digest> {
+export async function buildDigest(reports: ReportSource, request: DigestRequest, polls?: PollSource, feedbackSource?: FeedbackSource): Promise<Digest> {
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
   const report = await reports({ guildId, from: period.from, to: period.to, timezone, asOf });
@@ -45,6 +48,7 @@ export async function buildDigest(reports: ReportSource, request: DigestRequest,
   const closedPolls = polls
     ? (await polls({ guildId, from: period.from, to: period.to, timezone, asOf }))?.map((p) => ({ ...p, eligible: p.eligible ?? report.activity.active_members }))
     : undefined;
+  const feedback = feedbackSource ? await feedbackSource({ guildId, from: period.from, to: period.to, timezone, asOf }) : undefined;
   const embed = renderDigest({
     kind: period.kind,
     report,
@@ -52,6 +56,7 @@ export async function buildDigest(reports: ReportSource, request: DigestRequest,
     imageName: IMAGE_NAME,
     lateDueAt: request.lateDueAt,
     polls: closedPolls,
+    feedback,
     footerNote: periodKey(period),
   });
   return { embed, png: await renderDigestPng(report, previous), report, previous };

@@ -1,5 +1,6 @@
 // The digest embed: a pure function of (report, previous report) -> APIEmbed, within Discord's limits.
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import type { FeedbackFigures } from '../feedback/figures.js';
 import type { Report } from '../insights/report-types.js';
 import type { PeriodKind } from './schedule.js';
 import { parseDate } from '../zone.js';
@@ -16,6 +17,12 @@ export interface PollSummary {
   eligible: number | null;
 }
 
+/** Feedback of the period: the answer-time figures and the top-voted open items. */
+export interface FeedbackSummary {
+  figures: FeedbackFigures;
+  topOpen: Array<{ id: number; title: string; score: number }>;
+}
+
 export interface DigestInput {
   kind: PeriodKind;
   report: Report;
@@ -26,6 +33,8 @@ export interface DigestInput {
   imageName?: string;
   /** Closed polls of the period; undefined when the polls slice is not available. */
   polls?: PollSummary[];
+  /** Feedback of the period; undefined when the feedback slice is not available. */
+  feedback?: FeedbackSummary;
   /** Text for the footer's end, e.g. the run's period key. */
   footerNote?: string;
 }
@@ -284,6 +293,19 @@ function pollsField(polls: PollSummary[]): APIEmbedField {
   return { name: '🗳️ Polls closed', value: lines.join('\n') };
 }
 
+function feedbackField(s: FeedbackSummary): APIEmbedField {
+  const f = s.figures;
+  const median = f.median_minutes_to_first_response === null ? '—' : formatMinutes(f.median_minutes_to_first_response);
+  const decision = f.median_hours_to_decision === null ? '—' : formatMinutes(f.median_hours_to_decision * 60);
+  const lines = [
+    `Items opened **${int(f.opened)}** · answered **${int(f.responded)}** · median first answer **${median}**`,
+    `Answered within 30 min **${f.opened ? percent(f.answered_within_30m) : '—'}** · within 24 h **${f.opened ? percent(f.answered_within_24h) : '—'}** · median to decision **${decision}**`,
+    `Waiting for staff: **${int(f.waiting.count)}**${f.waiting.count ? ` (${f.waiting.item_ids.slice(0, 5).map((id) => `#${id}`).join(', ')}${f.waiting.count > 5 ? ', …' : ''})` : ''}`,
+  ];
+  if (s.topOpen.length) lines.push(`Top open: ${s.topOpen.map((i) => `#${i.id} ${i.title.length > 40 ? `${i.title.slice(0, 39)}…` : i.title} (+${i.score})`).join(' · ')}`);
+  return { name: '💡 Feedback', value: lines.join('\n') };
+}
+
 /** Gaps shorter than this (a quick restart) are not worth a manager's attention. */
 export const MIN_GAP_MS = 60_000;
 
@@ -311,6 +333,7 @@ export function renderDigest(input: DigestInput): APIEmbed {
   if (cohorts) fields.push({ name: '🧮 Cohort retention (weekly)', value: cohorts });
   fields.push(atRiskField(r), ...topField(r), bestHoursField(r), flagsField(r, p));
   if (input.polls) fields.push(pollsField(input.polls));
+  if (input.feedback) fields.push(feedbackField(input.feedback));
   const gaps = gapsField(r);
   if (gaps) fields.push(gaps);
 

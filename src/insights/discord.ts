@@ -42,6 +42,14 @@ export function renderInsights(r: Report): EmbedBuilder {
         value: `${f.reactions} flags · ${f.messages_flagged} messages · ${f.flaggers} flaggers · ${f.reached_threshold} reached the threshold · ${f.resolved} reviews closed`,
       },
     );
+  if (r.feedback) {
+    const fb = r.feedback;
+    const min = (x: number | null) => (x === null ? '–' : `${num(x)} min`);
+    embed.addFields({
+      name: 'Feedback',
+      value: `${fb.opened} opened · ${fb.responded} answered · first answer median ${min(fb.median_minutes_to_first_response)}, p90 ${min(fb.p90_minutes_to_first_response)} · within 30 min ${pct(fb.answered_within_30m)} · within 24 h ${pct(fb.answered_within_24h)} · to decision ${fb.median_hours_to_decision === null ? '–' : `${num(fb.median_hours_to_decision)} h`} · ${fb.waiting.count} waiting${fb.waiting.count ? ` (${fb.waiting.item_ids.slice(0, 10).map((id) => `#${id}`).join(' ')})` : ''}`,
+    });
+  }
   const busiest = busiestHour(r);
   if (busiest) embed.addFields({ name: 'Busiest hour', value: busiest, inline: true });
   if (r.gaps?.length) embed.addFields({ name: 'Not listening', value: `${r.gaps.length} gap(s) in this period: figures may be low there.` });

@@ -33,6 +33,12 @@ export function renderReportText(r: Report): string {
     `At risk      ${r.churn_risk.count} regulars went quiet${r.churn_risk.count ? `: ${r.churn_risk.user_ids.slice(0, 10).join(', ')}${r.churn_risk.count > 10 ? ', …' : ''}` : ''}`,
     `Flags        ${f.reactions} flags on ${f.messages_flagged} messages by ${f.flaggers} members; ${f.reached_threshold} reached the threshold; ${f.resolved} reviews closed (${f.actioned} actioned, ${f.dismissed} dismissed), median ${f.median_minutes_to_resolution ?? '–'} min`,
   ];
+  if (r.feedback) {
+    const fb = r.feedback;
+    lines.push(
+      `Feedback     ${fb.opened} opened, ${fb.responded} answered; first staff answer median ${fb.median_minutes_to_first_response ?? '–'} min, p90 ${fb.p90_minutes_to_first_response ?? '–'} min; within 30 min ${pct(fb.answered_within_30m)}, within 24 h ${pct(fb.answered_within_24h)}; median ${fb.median_hours_to_decision ?? '–'} h to decision; ${fb.waiting.count} waiting${fb.waiting.count ? `: ${fb.waiting.item_ids.slice(0, 10).map((id) => `#${id}`).join(', ')}` : ''}`,
+    );
+  }
   if (r.gaps?.length) lines.push(`Not listening ${r.gaps.map((g) => `${g.from} to ${g.to}`).join('; ')} (figures may be low there)`);
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import type { FeatureFactory } from '../../src/feature.js';
 import { feedbackFeature, type FeedbackFeature } from '../../src/feedback/discord.js';
+import { insightsRoutes } from '../../src/insights/discord.js';
 import { settingsRoutes } from '../../src/settings/discord.js';
 import { TestBot } from '../support/bot.js';
 
@@ -20,7 +21,11 @@ const HOUR = 60 * MIN;
 const FEEDBACK = '900000000000000150';
 
 function features(): FeatureFactory[] {
-  return [(ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }), (ctx) => feedbackFeature(ctx, { liveIntervalMs: 50 })];
+  return [
+    (ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }),
+    (ctx) => feedbackFeature(ctx, { liveIntervalMs: 50 }),
+    (ctx) => ({ name: 'insights', routes: insightsRoutes(ctx) }),
+  ];
 }
 
 function service(b: TestBot) {
@@ -225,6 +230,11 @@ async function scenario(kind: 'forum' | 'text') {
     median_hours_to_decision: 5,
     waiting: { count: 1, item_ids: ['4'] },
   });
+  // /insights shows the same figures: its last 7 complete days (Oct 29 to Nov 4) hold all four items.
+  const insights = await fake.slash({ channelId: ids.staffChannel, userId: ids.moderator, name: 'insights', options: { period: '7d' } }).reply();
+  expect(insights.embeds[0]?.fields?.find((f) => f.name === 'Feedback')?.value).toBe(
+    '4 opened · 3 answered · first answer median 178 min, p90 1559 min · within 30 min 25.0% · within 24 h 50.0% · to decision 5 h · 1 waiting (#4)',
+  );
   expect(b.errors).toEqual([]);
   expect(b.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('feedback.') && l.level >= 40)).toEqual([]);
 }

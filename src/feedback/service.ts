@@ -9,6 +9,7 @@ import { getSettings } from '../settings/store.js';
 import { checkDuplicate, decideVote, isClosed, messageLink, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
 import { postEmbed, text as renderText, voteButtons } from './render.js';
 import {
+  beginAttempt,
   changeStatus,
   claimItem,
   claimNotice,
@@ -186,13 +187,14 @@ export class FeedbackService {
       const item = await getItem(this.db, itemId);
       if (!item || item.postState !== 'pending') return;
       try {
-        const earlier = item.postAttempts > 0 || item.postError !== null ? await this.deps.ports.findPublished(item) : null;
+        const before = await beginAttempt(this.db, item.id);
+        const earlier = before > 0 ? await this.deps.ports.findPublished(item) : null;
         const post = earlier ?? (await this.deps.ports.publish(item, await this.content(item)));
         await markPosted(this.db, item.id, post, this.deps.clock.now());
         this.threads.set(post.threadId, item.id);
         this.deps.logger.info({ guild: item.guildId, item: item.id, thread: post.threadId, found: earlier !== null }, 'feedback.posted');
       } catch (err) {
-        const giveUp = item.postAttempts + 1 >= MAX_POST_ATTEMPTS;
+        const giveUp = (await getItem(this.db, item.id))!.postAttempts >= MAX_POST_ATTEMPTS;
         const reason = err instanceof Error ? err.message : String(err);
         await markPostFailed(this.db, item.id, reason.slice(0, 300), giveUp);
         this.deps.logger.warn({ err, guild: item.guildId, item: item.id, giveUp }, 'feedback.post-failed');

@@ -134,10 +134,19 @@ export async function claimItem(db: Executor, input: NewItem, now: number): Prom
   return { item: toItem(found), existing: true };
 }
 
+/**
+ * Counts an attempt before it is made: after a crash mid-post the row shows an attempt, so the
+ * retry looks for the post first. Returns the attempts made before this one.
+ */
+export async function beginAttempt(db: Executor, id: number): Promise<number> {
+  const row = await db.updateTable('feedback_items').set((eb) => ({ post_attempts: eb('post_attempts', '+', 1) })).where('id', '=', id).returning('post_attempts').executeTakeFirstOrThrow();
+  return row.post_attempts - 1;
+}
+
 export async function markPosted(db: Executor, id: number, post: { threadId: string; messageId: string }, now: number): Promise<void> {
   await db
     .updateTable('feedback_items')
-    .set((eb) => ({ thread_id: post.threadId, message_id: post.messageId, post_state: 'posted', post_error: null, opened_at: eb.fn.coalesce('opened_at', eb.val(now)), post_attempts: eb('post_attempts', '+', 1) }))
+    .set((eb) => ({ thread_id: post.threadId, message_id: post.messageId, post_state: 'posted', post_error: null, opened_at: eb.fn.coalesce('opened_at', eb.val(now)) }))
     .where('id', '=', id)
     .execute();
 }
@@ -145,7 +154,7 @@ export async function markPosted(db: Executor, id: number, post: { threadId: str
 export async function markPostFailed(db: Executor, id: number, error: string, giveUp: boolean): Promise<void> {
   await db
     .updateTable('feedback_items')
-    .set((eb) => ({ post_error: error, post_state: giveUp ? 'failed' : 'pending', post_attempts: eb('post_attempts', '+', 1) }))
+    .set({ post_error: error, post_state: giveUp ? 'failed' : 'pending' })
     .where('id', '=', id)
     .where('post_state', '=', 'pending')
     .execute();

@@ -146,9 +146,9 @@ export function aboutRoutes(client: () => Client): Routes {
           .setTitle('Pulse')
           .setDescription(
             [
-              'Pulse runs polls, counts member activity, routes 🚩 flags to moderators, and posts engagement digests to staff.',
+              'Pulse runs polls, counts member activity, routes 🚩 flags to moderators, runs feedback threads, and posts engagement digests to staff.',
               '',
-              '**What it keeps about members**: ids and instants of messages, reactions, threads, voice sessions, joins and leaves, so it can count activity. It never stores message text, except a short excerpt of a message flagged to moderators from its menu.',
+              '**What it keeps about members**: ids and instants of messages, reactions, threads, voice sessions, joins and leaves, so it can count activity. It never stores message text, except a short excerpt of a message flagged to moderators from its menu and the text of feedback you submit or that is captured as feedback (replies in feedback threads are counted, not stored).',
               '**Your choice**: `/privacy show` tells what is kept about you, `/privacy export` gives it to you, `/privacy opt-out` stops recording and deletes your activity.',
               '**Who sees what**: per-member figures are shown to staff only; anonymous polls never link you to your answer.',
             ].join('\n'),

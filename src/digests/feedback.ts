@@ -2,7 +2,7 @@
 import type { Executor } from '../db/schema.js';
 import { isClosed } from '../feedback/feedback.js';
 import { feedbackReport } from '../feedback/report.js';
-import { listItems } from '../feedback/store.js';
+import { listItems } from '../feedback/figures-store.js';
 import { getSettings } from '../settings/store.js';
 import { addDays, startOfDay } from '../zone.js';
 import type { FeedbackSource } from './content.js';

@@ -1,10 +1,9 @@
 // /feedback handlers, the submit modal, vote buttons and "Capture as feedback": options in, service, reply.
 import { AttachmentBuilder, ComponentType, MessageFlags, TextInputStyle, type ChatInputCommandInteraction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { CAPTURE_COMMAND } from '../../commands/feedback.js';
 import type { Clock } from '../clock.js';
-import type { DB } from '../db/schema.js';
+import type { Executor } from '../db/schema.js';
 import { encodeCustomId, idArg } from '../discord/custom-id.js';
 import { UserError } from '../discord/errors.js';
 import { componentRoute, modalRoute, type Routes } from '../discord/router.js';
@@ -14,7 +13,9 @@ import { captureTitle, categoryName, isClosed, isStatus, LIMITS, STATUS_LABEL, t
 import { firstDecisionAt, firstResponseAt } from './figures.js';
 import { exportCsv, listLine, showEmbed, VOTE_KIND, type ExportRow } from './render.js';
 import { FeedbackError, type FeedbackService } from './service.js';
-import { addCategory, getItem, listCategories, listItems, removeCategory, statusHistory, threadFigures, votesOf, type Item } from './store.js';
+import { addCategory, listCategories, removeCategory } from './categories-store.js';
+import { listItems } from './figures-store.js';
+import { getItem, statusHistory, threadFigures, votesOf, type Item } from './store.js';
 
 /** Every user-visible text of this file, in one place. */
 const text = {
@@ -54,7 +55,7 @@ const text = {
 } as const;
 
 export interface FeedbackRouteDeps {
-  db: Kysely<DB>;
+  db: Executor;
   clock: Clock;
   service: FeedbackService;
 }

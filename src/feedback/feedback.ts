@@ -143,6 +143,11 @@ export function messageLink(guildId: string, channelId: string, messageId: strin
   return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
 }
 
+/** A link to a channel or thread on Discord. */
+export function channelLink(guildId: string, channelId: string): string {
+  return `https://discord.com/channels/${guildId}/${channelId}`;
+}
+
 /** A CSV cell: quoted, and a leading = + - @ (or tab / CR) neutralised against formula injection. */
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';

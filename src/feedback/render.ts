@@ -2,7 +2,8 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { csvCell, isClosed, messageLink, postMarker, STATUS_LABEL, type Status, type Tally } from './feedback.js';
-import type { Item, ListedItem, StatusChange, ThreadFigures } from './store.js';
+import type { ListedItem } from './figures-store.js';
+import type { Item, StatusChange, ThreadFigures } from './store.js';
 
 /** Every user-visible text of this file, in one place. */
 export const text = {

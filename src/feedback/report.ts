@@ -1,7 +1,7 @@
 // The report's `feedback` block (METRICS.md): the store's rows folded by the pure figures.
 import type { Executor } from '../db/schema.js';
 import { feedbackFigures, type FeedbackFigures } from './figures.js';
-import { figureItems } from './store.js';
+import { figureItems } from './figures-store.js';
 
 export type { FeedbackFigures };
 

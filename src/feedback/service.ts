@@ -1,20 +1,21 @@
 // Feedback use-cases: submit and capture, votes, triage with notices, thread activity, deletions, catch-up.
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord-api-types/v10';
 import type { Clock } from '../clock.js';
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.js';
+import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { Coalescer, realTimers, type Timers } from '../polls/live.js';
 import { getSettings } from '../settings/store.js';
-import { checkDuplicate, decideVote, isClosed, messageLink, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
+import { channelLink, checkDuplicate, decideVote, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
 import { postEmbed, text as renderText, voteButtons } from './render.js';
 import {
   beginAttempt,
   changeStatus,
   claimItem,
   claimNotice,
+  getChange,
   getItem,
   itemByMessage,
+  itemBySource,
   itemByThread,
   liveThreads,
   markApplied,
@@ -89,7 +90,7 @@ export interface FeedbackPorts {
 }
 
 export interface FeedbackServiceDeps {
-  db: Kysely<DB>;
+  db: Executor;
   clock: Clock;
   logger: Logger;
   ports: FeedbackPorts;
@@ -146,8 +147,8 @@ export class FeedbackService {
     const settings = await getSettings(this.db, input.guildId);
     if (input.capture) {
       // Before the channel check: pointing to an existing item needs no channel.
-      const { item: found, existing } = await this.findCapture(input.guildId, input.capture.messageId);
-      if (existing && found) return { item: found, existing: true };
+      const found = await itemBySource(this.db, input.guildId, input.capture.messageId);
+      if (found) return { item: found, existing: true };
     }
     const channelId = settings.feedbackChannelId;
     if (!channelId) throw new FeedbackError(text.noChannel);
@@ -170,13 +171,6 @@ export class FeedbackService {
     if (claimed.existing) return claimed;
     await this.publish(claimed.item.id);
     return { item: (await getItem(this.db, claimed.item.id)) ?? claimed.item, existing: false };
-  }
-
-  private async findCapture(guildId: string, messageId: string): Promise<{ item?: Item; existing: boolean }> {
-    const row = await this.db.selectFrom('feedback_items').select('id').where('guild_id', '=', guildId).where('source_message_id', '=', messageId).executeTakeFirst();
-    if (!row) return { existing: false };
-    const item = await getItem(this.db, row.id);
-    return item ? { item, existing: true } : { existing: false };
   }
 
   /** Posts a claimed item once: a retry first looks for a post an earlier attempt made. Never throws. */
@@ -259,7 +253,7 @@ export class FeedbackService {
     if (this.applying.has(changeId)) return;
     this.applying.add(changeId);
     try {
-      const change = await this.changeById(changeId);
+      const change = await getChange(this.db, changeId);
       if (!change) return;
       const item = await getItem(this.db, change.itemId);
       if (!item) return;
@@ -288,19 +282,13 @@ export class FeedbackService {
     }
   }
 
-  private async changeById(id: number): Promise<StatusChange | undefined> {
-    const row = await this.db.selectFrom('feedback_status_changes').select('item_id').where('id', '=', id).executeTakeFirst();
-    if (!row) return undefined;
-    return (await statusHistory(this.db, row.item_id)).find((c) => c.id === id);
-  }
-
   /** Tells the author by DM; when their DMs are closed, with a mention in the item's thread. */
   private async notify(item: Item, change: StatusChange): Promise<void> {
     if (change.by === item.authorId) {
       await markNotified(this.db, change.id, 'skipped');
       return;
     }
-    const link = item.threadId ? messageLink(item.guildId, item.threadId, item.messageId ?? item.threadId) : null;
+    const link = item.threadId && !item.gone ? channelLink(item.guildId, item.threadId) : null;
     const dm = await this.deps.ports.sendDm(item.authorId, renderText.notice(item, change.to, change.reason, link, change.duplicateOf)).catch((err: unknown) => {
       this.deps.logger.warn({ err, item: item.id }, 'feedback.dm-failed');
       return 'closed' as const;
@@ -331,9 +319,9 @@ export class FeedbackService {
   }
 
   async onMessageDeleted(channelId: string, messageId: string): Promise<void> {
+    // A deleted reply stays counted: the answer was given (only its id and time were kept).
     const item = await itemByMessage(this.db, channelId, messageId);
     if (item) await this.gone(item, 'message');
-    else if (this.threads.has(channelId)) await this.db.deleteFrom('feedback_thread_messages').where('message_id', '=', messageId).execute();
   }
 
   async onThreadDeleted(threadId: string): Promise<void> {

@@ -2,8 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import type { FeedbackItemTable, FeedbackStatusChangeTable } from '../db/tables/feedback.js';
-import { DEFAULT_CATEGORIES, isStatus, mergeVotes, tally, transition, type Status, type Tally, type TransitionKind, type VoteValue } from './feedback.js';
-import type { FigureItem } from './figures.js';
+import { isStatus, mergeVotes, tally, transition, type Status, type Tally, type TransitionKind, type VoteValue } from './feedback.js';
 
 export type ChannelKind = 'forum' | 'text';
 
@@ -31,7 +30,7 @@ export interface Item {
   gone: 'message' | 'thread' | null;
 }
 
-function toItem(row: Selectable<FeedbackItemTable>): Item {
+export function toItem(row: Selectable<FeedbackItemTable>): Item {
   return {
     id: row.id,
     guildId: row.guild_id,
@@ -69,6 +68,12 @@ export async function itemByThread(db: Executor, threadId: string): Promise<Item
 
 export async function itemByMessage(db: Executor, channelId: string, messageId: string): Promise<Item | undefined> {
   const row = await db.selectFrom('feedback_items').selectAll().where('message_id', '=', messageId).where((eb) => eb.or([eb('channel_id', '=', channelId), eb('thread_id', '=', channelId)])).executeTakeFirst();
+  return row ? toItem(row) : undefined;
+}
+
+/** The item captured from a message, if any. */
+export async function itemBySource(db: Executor, guildId: string, messageId: string): Promise<Item | undefined> {
+  const row = await db.selectFrom('feedback_items').selectAll().where('guild_id', '=', guildId).where('source_message_id', '=', messageId).executeTakeFirst();
   return row ? toItem(row) : undefined;
 }
 
@@ -282,6 +287,11 @@ export async function changeStatus(
   return 'transaction' in db && typeof db.transaction === 'function' ? db.transaction().execute(run) : run(db);
 }
 
+export async function getChange(db: Executor, id: number): Promise<StatusChange | undefined> {
+  const row = await db.selectFrom('feedback_status_changes').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toChange(row) : undefined;
+}
+
 export async function statusHistory(db: Executor, itemId: number): Promise<StatusChange[]> {
   const rows = await db.selectFrom('feedback_status_changes').selectAll().where('item_id', '=', itemId).orderBy('id').execute();
   return rows.map(toChange);
@@ -342,103 +352,3 @@ export async function threadFigures(db: Executor, item: Pick<Item, 'id' | 'autho
   return { messages: Number(counts.messages), participants: Number(counts.participants), firstStaffReplyAt: first?.at ?? null };
 }
 
-// ---------------------------------------------------------------- lists and figures
-
-export interface ListedItem extends Item {
-  votes: Tally;
-  /** First staff response (reply or status change), or null. */
-  firstResponseAt: number | null;
-}
-
-/** A guild's items with votes and first responses (newest first, at most `limit`). */
-export async function listItems(db: Executor, guildId: string, limit = 1000): Promise<ListedItem[]> {
-  const rows = await db.selectFrom('feedback_items').selectAll().where('guild_id', '=', guildId).orderBy('id', 'desc').limit(limit).execute();
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const votes = await db.selectFrom('feedback_votes').select(['item_id', 'value']).where('item_id', 'in', ids).execute();
-  const replies = await db
-    .selectFrom('feedback_thread_messages as m')
-    .innerJoin('feedback_items as i', 'i.id', 'm.item_id')
-    .select((eb) => ['m.item_id', eb.fn.min<number>('m.at').as('at')])
-    .where('m.item_id', 'in', ids)
-    .where('m.staff', '=', 1)
-    .whereRef('m.user_id', '!=', 'i.author_id')
-    .groupBy('m.item_id')
-    .execute();
-  const changes = await db
-    .selectFrom('feedback_status_changes')
-    .select((eb) => ['item_id', eb.fn.min<number>('at').as('at')])
-    .where('item_id', 'in', ids)
-    .where('by_staff', '=', 1)
-    .groupBy('item_id')
-    .execute();
-  const byItem = new Map<number, number[]>();
-  for (const v of votes) byItem.set(v.item_id, [...(byItem.get(v.item_id) ?? []), v.value]);
-  const first = new Map<number, number>();
-  for (const r of [...replies, ...changes]) {
-    const prev = first.get(r.item_id);
-    if (prev === undefined || r.at < prev) first.set(r.item_id, r.at);
-  }
-  return rows.map((r) => ({ ...toItem(r), votes: tally(byItem.get(r.id) ?? []), firstResponseAt: first.get(r.id) ?? null }));
-}
-
-/** The rows the answer-time figures need: posted items opened before `asOf`. */
-export async function figureItems(db: Executor, guildId: string, asOf: number): Promise<FigureItem[]> {
-  const items = await db
-    .selectFrom('feedback_items')
-    .select(['id', 'category', 'opened_at', 'author_id'])
-    .where('guild_id', '=', guildId)
-    .where('opened_at', 'is not', null)
-    .where('opened_at', '<=', asOf)
-    .orderBy('id')
-    .execute();
-  if (items.length === 0) return [];
-  const changes = await db
-    .selectFrom('feedback_status_changes as c')
-    .innerJoin('feedback_items as i', 'i.id', 'c.item_id')
-    .select(['c.item_id', 'c.at', 'c.to_status', 'c.by_staff'])
-    .where('i.guild_id', '=', guildId)
-    .orderBy('c.id')
-    .execute();
-  const replies = await db
-    .selectFrom('feedback_thread_messages as m')
-    .innerJoin('feedback_items as i', 'i.id', 'm.item_id')
-    .select(['m.item_id', 'm.at'])
-    .where('i.guild_id', '=', guildId)
-    .where('m.staff', '=', 1)
-    .whereRef('m.user_id', '!=', 'i.author_id')
-    .execute();
-  const out = new Map<number, FigureItem>(items.map((i) => [i.id, { id: i.id, category: i.category, openedAt: i.opened_at!, changes: [], staffReplies: [] }]));
-  for (const c of changes) {
-    const item = out.get(c.item_id);
-    if (item && isStatus(c.to_status)) (item.changes as Array<FigureItem['changes'][number]>).push({ at: c.at, to: c.to_status, byStaff: c.by_staff === 1 });
-  }
-  for (const r of replies) (out.get(r.item_id)?.staffReplies as number[] | undefined)?.push(r.at);
-  return [...out.values()];
-}
-
-// ---------------------------------------------------------------- categories
-
-/** The guild's categories in order; a guild that never set any gets the defaults (staff keep at least one). */
-export async function listCategories(db: Executor, guildId: string, now: number): Promise<string[]> {
-  const rows = await db.selectFrom('feedback_categories').select('name').where('guild_id', '=', guildId).orderBy('position').orderBy('name').execute();
-  if (rows.length > 0) return rows.map((r) => r.name);
-  await db
-    .insertInto('feedback_categories')
-    .values(DEFAULT_CATEGORIES.map((name, position) => ({ guild_id: guildId, name, position, created_at: now })))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  return [...DEFAULT_CATEGORIES];
-}
-
-export async function addCategory(db: Executor, guildId: string, name: string, now: number): Promise<boolean> {
-  const existing = await listCategories(db, guildId, now);
-  if (existing.some((c) => c.toLowerCase() === name.toLowerCase())) return false;
-  await db.insertInto('feedback_categories').values({ guild_id: guildId, name, position: existing.length, created_at: now }).execute();
-  return true;
-}
-
-export async function removeCategory(db: Executor, guildId: string, name: string): Promise<boolean> {
-  const r = await db.deleteFrom('feedback_categories').where('guild_id', '=', guildId).where('name', '=', name).executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
-}

@@ -333,7 +333,9 @@ export function renderDigest(input: DigestInput): APIEmbed {
   if (cohorts) fields.push({ name: '🧮 Cohort retention (weekly)', value: cohorts });
   fields.push(atRiskField(r), ...topField(r), bestHoursField(r), flagsField(r, p));
   if (input.polls) fields.push(pollsField(input.polls));
-  if (input.feedback) fields.push(feedbackField(input.feedback));
+  // Only for servers that use feedback: nothing opened, decided or waiting is no news.
+  const fb = input.feedback;
+  if (fb && (fb.figures.opened > 0 || fb.figures.waiting.count > 0 || fb.figures.median_hours_to_decision !== null || fb.topOpen.length > 0)) fields.push(feedbackField(fb));
   const gaps = gapsField(r);
   if (gaps) fields.push(gaps);
 

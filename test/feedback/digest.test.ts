@@ -44,4 +44,12 @@ describe('digest feedback field', () => {
     );
     await database.close();
   });
+
+  it('is left out for a server with no feedback in the period and none waiting', async () => {
+    const database = await testDatabase();
+    const summary = await feedbackSummary(database.db)({ guildId: G, from: '2026-11-02', to: '2026-11-08', timezone: 'UTC', asOf: T + 7 * 24 * 60 * MIN });
+    const embed = renderDigest({ kind: 'week', report: emptyReport('2026-11-02', '2026-11-08'), previous: null, feedback: summary });
+    expect(embed.fields?.some((f) => f.name === '💡 Feedback')).toBe(false);
+    await database.close();
+  });
 });

@@ -221,7 +221,7 @@ export function feedbackFeature(ctx: FeatureContext, options: FeedbackOptions = 
     },
     async onReady() {
       await service.catchUp();
-      retry = setInterval(() => service.track(service.catchUp().catch((err: unknown) => ctx.logger.error({ err }, 'feedback.retry-failed'))), RETRY_MS);
+      retry = setInterval(() => service.track(service.catchUp(false).catch((err: unknown) => ctx.logger.error({ err }, 'feedback.retry-failed'))), RETRY_MS);
       retry.unref();
     },
     async stop() {

@@ -337,13 +337,17 @@ export class FeedbackService {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Start-up: load the threads, post what a crash left unposted, finish interrupted changes. */
-  async catchUp(): Promise<void> {
-    for (const t of await liveThreads(this.db)) this.threads.set(t.threadId, t.itemId);
+  /**
+   * Start-up (and every few minutes): load the threads, post what a crash or a refusal left
+   * unposted, finish interrupted changes.
+   */
+  async catchUp(startup = true): Promise<void> {
+    if (startup) for (const t of await liveThreads(this.db)) this.threads.set(t.threadId, t.itemId);
     for (const item of await pendingItems(this.db)) await this.publish(item.id);
     for (const change of await unfinishedChanges(this.db)) {
-      // A notice claimed but cut short by a crash is not sent again (at most once).
-      if (change.notified === 'sending') await markNotified(this.db, change.id, 'failed');
+      // A notice claimed but cut short by a crash is not sent again (at most once). Later
+      // passes leave 'sending' alone: that notice may be on its way right now.
+      if (startup && change.notified === 'sending') await markNotified(this.db, change.id, 'failed');
       await this.applyChange(change.id);
     }
   }

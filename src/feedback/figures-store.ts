@@ -1,6 +1,6 @@
 // Feedback reads across items: lists with votes and first answers, and the rows of the answer-time figures.
 import type { Executor } from '../db/schema.js';
-import { isStatus, tally, type Tally } from './feedback.js';
+import { isClosed, isStatus, tally, type Tally } from './feedback.js';
 import type { FigureItem } from './figures.js';
 import { toItem, type Item } from './store.js';
 
@@ -77,3 +77,12 @@ export async function figureItems(db: Executor, guildId: string, asOf: number): 
   return [...out.values()];
 }
 
+
+/** The top-voted open items (score above zero), best first: for the digest and /insights. */
+export async function topOpenItems(db: Executor, guildId: string, count = 3): Promise<Array<{ id: number; title: string; score: number }>> {
+  return (await listItems(db, guildId, 500))
+    .filter((i) => i.postState === 'posted' && !isClosed(i.status) && i.votes.score > 0)
+    .sort((a, b) => b.votes.score - a.votes.score || a.id - b.id)
+    .slice(0, count)
+    .map((i) => ({ id: i.id, title: i.title, score: i.votes.score }));
+}

@@ -2,6 +2,7 @@
 import { EmbedBuilder, MessageFlags } from 'discord.js';
 import { insightsPeriods, type InsightsPeriod } from '../../commands/insights.js';
 import type { FeatureContext } from '../feature.js';
+import { topOpenItems } from '../feedback/figures-store.js';
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
@@ -12,7 +13,7 @@ import { busiestHour } from './render.js';
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 
-export function renderInsights(r: Report): EmbedBuilder {
+export function renderInsights(r: Report, topFeedback: ReadonlyArray<{ id: number; title: string; score: number }> = []): EmbedBuilder {
   const a = r.activity;
   const n = r.new_members;
   const f = r.flags;
@@ -47,7 +48,7 @@ export function renderInsights(r: Report): EmbedBuilder {
     const min = (x: number | null) => (x === null ? '–' : `${num(x)} min`);
     embed.addFields({
       name: 'Feedback',
-      value: `${fb.opened} opened · ${fb.responded} answered · first answer median ${min(fb.median_minutes_to_first_response)}, p90 ${min(fb.p90_minutes_to_first_response)} · within 30 min ${pct(fb.answered_within_30m)} · within 24 h ${pct(fb.answered_within_24h)} · to decision ${fb.median_hours_to_decision === null ? '–' : `${num(fb.median_hours_to_decision)} h`} · ${fb.waiting.count} waiting${fb.waiting.count ? ` (${fb.waiting.item_ids.slice(0, 10).map((id) => `#${id}`).join(' ')})` : ''}`,
+      value: `${fb.opened} opened · ${fb.responded} answered · first answer median ${min(fb.median_minutes_to_first_response)}, p90 ${min(fb.p90_minutes_to_first_response)} · within 30 min ${pct(fb.answered_within_30m)} · within 24 h ${pct(fb.answered_within_24h)} · to decision ${fb.median_hours_to_decision === null ? '–' : `${num(fb.median_hours_to_decision)} h`} · ${fb.waiting.count} waiting${fb.waiting.count ? ` (${fb.waiting.item_ids.slice(0, 10).map((id) => `#${id}`).join(' ')})` : ''}${topFeedback.length ? `\nTop open: ${topFeedback.map((i) => `#${i.id} ${i.title.slice(0, 40)} (+${i.score})`).join(' · ')}` : ''}`,
     });
   }
   const busiest = busiestHour(r);
@@ -70,7 +71,8 @@ export function insightsRoutes(ctx: FeatureContext): Routes {
         const asOf = ctx.clock.now();
         const period = lastCompleteDays(asOf, settings.timezone, days);
         const report = await buildReport(ctx.database, { guildId, ...period, timezone: settings.timezone, asOf });
-        await interaction.editReply({ embeds: [renderInsights(report)], allowedMentions: { parse: [] } });
+        const topFeedback = await topOpenItems(ctx.db, guildId, 3);
+        await interaction.editReply({ embeds: [renderInsights(report, topFeedback)], allowedMentions: { parse: [] } });
       },
     },
   };

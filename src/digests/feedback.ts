@@ -1,7 +1,6 @@
 // Feedback figures for a digest's period, read from the feedback slice's store (read-only).
 import type { Executor } from '../db/schema.js';
-import { feedbackReport } from '../feedback/report.js';
-import { topOpenItems } from '../feedback/figures-store.js';
+import { feedbackReport, topOpenItems } from '../feedback/figures-store.js';
 import { getSettings } from '../settings/store.js';
 import { addDays, startOfDay } from '../zone.js';
 import type { FeedbackSource } from './content.js';

@@ -1,7 +1,7 @@
 // Feedback reads across items: lists with votes and first answers, and the rows of the answer-time figures.
 import type { Executor } from '../db/schema.js';
 import { isClosed, isStatus, tally, type Tally } from './feedback.js';
-import type { FigureItem } from './figures.js';
+import { feedbackFigures, type FeedbackFigures, type FigureItem } from './figures.js';
 import { toItem, type Item } from './store.js';
 
 export interface ListedItem extends Item {
@@ -85,4 +85,10 @@ export async function topOpenItems(db: Executor, guildId: string, count = 3): Pr
     .sort((a, b) => b.votes.score - a.votes.score || a.id - b.id)
     .slice(0, count)
     .map((i) => ({ id: i.id, title: i.title, score: i.votes.score }));
+}
+
+/** The report's `feedback` block (METRICS.md) for the period [start, end) as of `asOf`. */
+export async function feedbackReport(db: Executor, guildId: string, period: { start: number; end: number }, asOf: number, waitingHours: number): Promise<FeedbackFigures> {
+  const items = await figureItems(db, guildId, asOf);
+  return feedbackFigures(items, { start: period.start, end: period.end, asOf, waitingMs: waitingHours * 3_600_000 });
 }

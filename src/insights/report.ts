@@ -1,7 +1,7 @@
 // buildReport: the report of METRICS.md for one guild and period, as `report --json` prints it.
 import { flagEmojiKey } from '../activity/events.js';
 import { dateOf, localDay } from '../activity/time.js';
-import { feedbackReport } from '../feedback/report.js';
+import { feedbackReport } from '../feedback/figures-store.js';
 import { reviewFigures } from '../flags/review-figures.js';
 import { getSettings } from '../settings/store.js';
 import { computeReport } from './compute.js';

@@ -92,6 +92,9 @@ describe.each(['forum', 'text'] as const)('feedback robustness (%s channel)', (k
     await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.moderator, name: 'feedback', subcommand: 'status', options: { item: 1, status: 'done' } }).reply();
     expect((b.fake.channel(one.thread_id!) as APIThreadChannel).thread_metadata?.archived).toBe(true);
     await b.restart();
+    // The notice went out once, and a restart neither repeats it nor the status message.
+    expect(b.fake.channelMessages(b.fake.dmChannelId(b.ids.alice)!).map((m) => m.content)).toEqual([expect.stringMatching(/is now \*\*Done\*\*/)]);
+    expect(b.fake.channelMessages(one.thread_id!).filter((m) => m.author.id === b.fake.appId && m.content.startsWith('Status:'))).toHaveLength(1);
     b.clock.advance(MIN);
     b.fake.post({ channelId: one.thread_id!, userId: b.ids.carol, content: 'Thanks!' });
     await vi.waitFor(async () => expect(await b.db.selectFrom('feedback_thread_messages').selectAll().where('item_id', '=', 1).execute()).toHaveLength(1));

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { migrate, openDatabase, type Database } from './db/open.js';
 import { createClient } from './discord/client.js';
+import { watchGateway, type GatewayWatch } from './discord/gateway-watch.js';
 import { Router } from './discord/router.js';
 import type { Feature, FeatureFactory } from './feature.js';
 import { features as defaultFeatures } from './features.js';
@@ -22,7 +23,12 @@ export interface App {
   readonly client: Client;
   readonly database: Database;
   readonly features: readonly Feature[];
-  /** Logs in and resolves once the client is ready and start-up catch-up has run. */
+  /** The gateway connection's failures (close codes), for a start-up that cannot connect. */
+  readonly gateway: GatewayWatch;
+  /**
+   * Logs in and resolves once the client is ready and start-up catch-up has run, or once stop()
+   * is called meanwhile (while Discord refuses the connection, login would wait forever).
+   */
   start(): Promise<void>;
   /** Finishes in-flight work, flushes writes, disconnects and closes the database. Idempotent. */
   stop(): Promise<void>;
@@ -38,6 +44,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (applied.length) logger.info({ applied }, 'db.migrated');
 
   const client = createClient(discord);
+  const gateway = watchGateway(client, logger);
   const ctx = { config, logger, clock, database, db: database.db, client };
   const features = (options.features ?? defaultFeatures).map((make) => make(ctx));
   const router = new Router(logger);
@@ -66,15 +73,25 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   let stopping: Promise<void> | undefined;
+  let stopCalled!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (stopCalled = resolve));
   return {
     client,
     database,
     features,
+    gateway,
     async start() {
-      await client.login(discord.token);
-      await ready;
+      const starting = (async () => {
+        await client.login(discord.token);
+        await ready;
+      })();
+      // Once stopped, a late failure of the abandoned login is of no interest.
+      void stopRequested.then(() => starting.catch(() => undefined));
+      await Promise.race([starting, stopRequested]);
     },
     stop() {
+      stopCalled();
+      gateway.stopping();
       stopping ??= (async () => {
         await router.drain();
         for (const feature of [...features].reverse()) {

@@ -1,22 +1,21 @@
 // Opens the SQLite database with the pragmas the bot relies on, and migrates it.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
 
-export interface Database_ {
+export interface Database {
   /** The raw handle, for the few hot paths that reuse prepared statements. */
-  readonly sqlite: Database.Database;
+  readonly sqlite: SQLite.Database;
   readonly db: Kysely<DB>;
   close(): Promise<void>;
 }
-export type { Database_ as Database };
 
-export function openDatabase(path: string): Database_ {
+export function openDatabase(path: string): Database {
   if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
+  const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');

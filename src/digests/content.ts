@@ -1,6 +1,8 @@
 // Builds one digest: the reports of a period and the one before it, the embed and the chart PNG.
 import type { APIEmbed } from 'discord-api-types/v10';
+import type { Language } from '../i18n/index.js';
 import type { Report } from '../insights/report-types.js';
+import type { SurveySummary } from '../surveys/figures.js';
 import { renderDigestPng } from './charts.js';
 import { renderDigest, type FeedbackSummary, type PollSummary } from './render.js';
 import { previousPeriod, periodKey, type Period } from './schedule.js';
@@ -14,11 +16,13 @@ export interface ReportQuery {
 }
 
 /** Where the figures come from: the insights slice's buildReport in the app, fixtures in tests. */
-export type ReportSource = (query: ReportQuery) => Report | Promise<Report>;
+export type ReportMaker = (query: ReportQuery) => Report | Promise<Report>;
 
 /** Closed polls of a period, when the polls slice offers them. */
 export type PollSource = (query: ReportQuery) => PollSummary[] | undefined | Promise<PollSummary[] | undefined>;
 
+/** Surveys open or closed in a period, when the surveys slice offers them. */
+export type SurveySource = (query: ReportQuery) => SurveySummary[] | undefined | Promise<SurveySummary[] | undefined>;
 /** Feedback answer times of a period, when the feedback slice offers them. */
 export type FeedbackSource = (query: ReportQuery) => FeedbackSummary | undefined | Promise<FeedbackSummary | undefined>;
 
@@ -37,9 +41,11 @@ export interface DigestRequest {
   period: Period;
   asOf: number;
   lateDueAt?: number;
+  /** The server's language: the embed's text and the charts' titles and labels. */
+  language?: Language;
 }
 
-export async function buildDigest(reports: ReportSource, request: DigestRequest, polls?: PollSource, feedbackSource?: FeedbackSource): Promise<Digest> {
+export async function buildDigest(reports: ReportMaker, request: DigestRequest, polls?: PollSource, surveys?: SurveySource, feedbackSource?: FeedbackSource): Promise<Digest> {
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
   const report = await reports({ guildId, from: period.from, to: period.to, timezone, asOf });
@@ -48,6 +54,7 @@ export async function buildDigest(reports: ReportSource, request: DigestRequest,
   const closedPolls = polls
     ? (await polls({ guildId, from: period.from, to: period.to, timezone, asOf }))?.map((p) => ({ ...p, eligible: p.eligible ?? report.activity.active_members }))
     : undefined;
+  const periodSurveys = surveys ? await surveys({ guildId, from: period.from, to: period.to, timezone, asOf }) : undefined;
   const feedback = feedbackSource ? await feedbackSource({ guildId, from: period.from, to: period.to, timezone, asOf }) : undefined;
   const embed = renderDigest({
     kind: period.kind,
@@ -56,8 +63,10 @@ export async function buildDigest(reports: ReportSource, request: DigestRequest,
     imageName: IMAGE_NAME,
     lateDueAt: request.lateDueAt,
     polls: closedPolls,
+    surveys: periodSurveys,
     feedback,
     footerNote: periodKey(period),
+    language: request.language,
   });
-  return { embed, png: await renderDigestPng(report, previous), report, previous };
+  return { embed, png: await renderDigestPng(report, previous, request.language), report, previous };
 }

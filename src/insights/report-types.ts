@@ -1,4 +1,4 @@
-// The report of ../shared/METRICS.md ("pulse.report.v1"), as the JSON `report --json` prints.
+// The report of docs/metrics.md ("pulse.report.v1"), as the JSON `report --json` prints.
 import type { FeedbackFigures } from '../feedback/figures.js';
 
 export interface DayCount {
@@ -52,6 +52,8 @@ export interface Report {
   };
   /** Feedback answer times; buildReport always sets it (optional for reports built without the feedback slice). */
   feedback?: FeedbackFigures;
-  /** Extra key (allowed by METRICS.md): spans when the bot was not listening, overlapping the period. */
+  /** Surveys open at some time in the period (docs/metrics.md): always set by computeReport. */
+  surveys?: Array<{ id: string; title: string; responses: number; nps: number | null; csat: number | null }>;
+  /** Extra key (allowed by docs/metrics.md): spans when the bot was not listening, overlapping the period. */
   gaps?: Array<{ from: string; to: string }>;
 }

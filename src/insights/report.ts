@@ -1,9 +1,10 @@
-// buildReport: the report of METRICS.md for one guild and period, as `report --json` prints it.
+// buildReport: the report of docs/metrics.md for one guild and period, as `report --json` prints it.
 import { flagEmojiKey } from '../activity/events.js';
-import { dateOf, localDay } from '../activity/time.js';
+import { dateOf, localDay } from '../zone.js';
 import { feedbackReport } from '../feedback/figures-store.js';
-import { reviewFigures } from '../flags/review-figures.js';
+import { closedReviewFigures } from '../flags/figures-store.js';
 import { getSettings } from '../settings/store.js';
+import { surveyFigures } from '../surveys/figures.js';
 import { computeReport } from './compute.js';
 import { reportWindow } from './metrics.js';
 import type { Report } from './report-types.js';
@@ -35,13 +36,14 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
   const settings = await getSettings(db, options.guildId);
   const timezone = options.timezone ?? settings.timezone;
   const w = reportWindow(options.from, options.to, timezone);
-  const [quarters, voice, members, flags, review, gaps] = await Promise.all([
+  const [quarters, voice, members, flags, review, gaps, surveys] = await Promise.all([
     quarterRows(source, options.guildId, w.scanStart, w.periodEnd),
     voiceSessions(source, options.guildId, w.scanStart, w.periodEnd),
     memberEvents(source, options.guildId),
     flagReactions(source, options.guildId, flagEmojiKey(settings.flagEmoji), w.periodEnd),
-    reviewFigures(db, options.guildId, w.periodStart, w.periodEnd),
+    closedReviewFigures(db, options.guildId, w.periodStart, w.periodEnd),
     gapsOverlapping(db, w.periodStart, w.periodEnd),
+    surveyFigures(db, options.guildId, w.periodStart, w.periodEnd),
   ]);
   const { blocks, ids } = await hourBlocks(source, options.guildId, w.scanStart, w.scanEnd);
   const feedback = await feedbackReport(db, options.guildId, { start: w.periodStart, end: w.periodEnd }, options.asOf, settings.feedbackWaitingHours);
@@ -60,8 +62,9 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
     flagThreshold: settings.flagThreshold,
     review,
     gaps,
+    surveys,
   });
-  // Key order as METRICS.md shows it: feedback after flags, extra keys (gaps) last.
-  const { gaps: gapList, ...rest } = report;
-  return { ...rest, feedback, ...(gapList ? { gaps: gapList } : {}) };
+  // Key order as docs/metrics.md shows it: feedback after flags, then surveys, extra keys (gaps) last.
+  const { gaps: gapList, surveys: surveyList, ...rest } = report;
+  return { ...rest, feedback, ...(surveyList ? { surveys: surveyList } : {}), ...(gapList ? { gaps: gapList } : {}) };
 }

@@ -1,5 +1,6 @@
 // Guild settings: their shape, defaults and validation rules (pure).
 import { z } from 'zod';
+import { isLanguage, languageForLocale, SOURCE_LANGUAGE, type Language } from '../i18n/index.js';
 
 export interface GuildSettings {
   guildId: string;
@@ -19,6 +20,8 @@ export interface GuildSettings {
   feedbackLockOnClose: boolean;
   /** Feedback: items unanswered for longer than this many hours count as waiting. */
   feedbackWaitingHours: number;
+  /** Chosen by staff; null follows the server's Discord locale (see serverLanguage). */
+  language: Language | null;
 }
 
 export function defaultSettings(guildId: string): GuildSettings {
@@ -37,7 +40,21 @@ export function defaultSettings(guildId: string): GuildSettings {
     feedbackCaptureStaffOnly: false,
     feedbackLockOnClose: false,
     feedbackWaitingHours: 48,
+    language: null,
   };
+}
+
+/**
+ * The language of messages everyone in the server sees: the setting, else the server's
+ * Discord locale (guild_locale) when Pulse speaks it, else English.
+ */
+export function serverLanguage(settings: Pick<GuildSettings, 'language'>, guildLocale: string | null | undefined): Language {
+  return settings.language ?? languageForLocale(guildLocale) ?? SOURCE_LANGUAGE;
+}
+
+/** A stored language value, or null for anything Pulse does not speak (any more). */
+export function parseLanguage(value: string | null): Language | null {
+  return isLanguage(value) ? value : null;
 }
 
 export function isValidTimeZone(name: string): boolean {
@@ -66,10 +83,16 @@ export const flagEmojiSchema = z
     message: 'one emoji, like 🚩, or a custom emoji of this server',
   });
 
+/** The parts of a custom emoji written `<:name:id>` (or `<a:name:id>`); null for anything else. */
+export function customEmoji(setting: string): { name: string; id: string } | null {
+  const m = CUSTOM_EMOJI.exec(setting);
+  return m ? { name: m[1]!, id: m[2]! } : null;
+}
+
 /** Whether a reaction's emoji ({id, name} as the gateway sends it) is the configured one. */
 export function emojiMatches(setting: string, emoji: { id?: string | null; name?: string | null }): boolean {
-  const custom = CUSTOM_EMOJI.exec(setting);
-  if (custom) return emoji.id === custom[2];
+  const custom = customEmoji(setting);
+  if (custom) return emoji.id === custom.id;
   return !emoji.id && emoji.name === setting;
 }
 
@@ -83,7 +106,7 @@ export const settingLimits = {
 export type SettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
 
 /** The settings a staff member may clear back to their default. */
-export const clearableSettings = ['staff_channel', 'mod_channel', 'feedback_channel', 'staff_role', 'timezone', 'flag_emoji', 'ignored_channels', 'feedback_waiting_hours'] as const;
+export const clearableSettings = ['staff_channel', 'mod_channel', 'feedback_channel', 'staff_role', 'timezone', 'flag_emoji', 'ignored_channels', 'feedback_waiting_hours', 'language'] as const;
 export type ClearableSetting = (typeof clearableSettings)[number];
 
 export function clearPatch(setting: ClearableSetting): SettingsPatch {
@@ -105,5 +128,7 @@ export function clearPatch(setting: ClearableSetting): SettingsPatch {
       return { ignoredChannelIds: [] };
     case 'feedback_waiting_hours':
       return { feedbackWaitingHours: d.feedbackWaitingHours };
+    case 'language':
+      return { language: null };
   }
 }

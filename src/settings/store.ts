@@ -2,7 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import type { GuildSettingsTable } from '../db/tables/core.js';
-import { defaultSettings, type GuildSettings, type SettingsPatch } from './settings.js';
+import { defaultSettings, parseLanguage, type GuildSettings, type SettingsPatch } from './settings.js';
 
 function toSettings(row: Selectable<GuildSettingsTable>): GuildSettings {
   return {
@@ -20,6 +20,7 @@ function toSettings(row: Selectable<GuildSettingsTable>): GuildSettings {
     feedbackCaptureStaffOnly: row.feedback_capture_staff_only === 1,
     feedbackLockOnClose: row.feedback_lock_on_close === 1,
     feedbackWaitingHours: row.feedback_waiting_hours,
+    language: parseLanguage(row.language),
   };
 }
 
@@ -46,6 +47,7 @@ export async function updateSettings(db: Executor, guildId: string, patch: Setti
     feedback_capture_staff_only: next.feedbackCaptureStaffOnly ? 1 : 0,
     feedback_lock_on_close: next.feedbackLockOnClose ? 1 : 0,
     feedback_waiting_hours: next.feedbackWaitingHours,
+    language: next.language,
     updated_at: now,
   };
   await db

@@ -234,7 +234,7 @@ async function scenario(kind: 'forum' | 'text') {
   await fake.click({ userId: ids.carol, message: await postMessage(b, 4), customId: 'v1:fb-vote:4:up' }).reply(); // votes are not answers
   const insights = await fake.slash({ channelId: ids.staffChannel, userId: ids.moderator, name: 'insights', options: { period: '7d' } }).reply();
   expect(insights.embeds[0]?.fields?.find((f) => f.name === 'Feedback')?.value).toBe(
-    '4 opened · 3 answered · first answer median 178 min, p90 1559 min · within 30 min 25.0% · within 24 h 50.0% · to decision 5 h · 1 waiting (#4)\nTop open: #4 Export my data (+1)',
+    '4 opened · 3 answered · first answer median 178 min, p90 1,559 min · within 30 min 25.0% · within 24 h 50.0% · to decision 5 h · 1 waiting (#4)\nTop open: #4 Export my data (+1)',
   );
   expect(b.errors).toEqual([]);
   expect(b.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('feedback.') && l.level >= 40)).toEqual([]);

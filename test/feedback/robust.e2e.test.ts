@@ -125,7 +125,7 @@ describe('feedback settings and categories', () => {
     fake.setBotPermissions(ids.guildId, 0x400n | 0x800n | 0x4000n); // View, Send, Embed only
     await vi.waitFor(() => expect(b.app.client.guilds.cache.get(ids.guildId)?.members.me?.permissions.has(0x8n)).toBe(false));
     const refused = await fake.slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'settings', subcommand: 'set', options: { feedback_channel: FEEDBACK } }).reply();
-    expect(refused.content).toBe(`I can't post in <#${FEEDBACK}>: I need Manage Threads, Manage Channels there. Ask an admin, or pick another channel.`);
+    expect(refused.content).toBe(`I can't post in <#${FEEDBACK}>: I need Manage Threads and Manage Channels there. Ask an admin, or pick another channel.`);
     fake.setBotPermissions(ids.guildId, 0x8n);
 
     await fake.slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'settings', subcommand: 'set', options: { feedback_capture_staff_only: true, feedback_waiting_hours: 24 } }).reply();

@@ -186,6 +186,7 @@ export function feedbackFeature(ctx: FeatureContext, options: FeedbackOptions = 
     clock: ctx.clock,
     logger: ctx.logger,
     ports: new DiscordFeedbackPorts(ctx.client),
+    guildLocale: (guildId) => ctx.client.guilds.cache.get(guildId)?.preferredLocale ?? null,
     ...(options.liveIntervalMs !== undefined ? { liveIntervalMs: options.liveIntervalMs } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
   });

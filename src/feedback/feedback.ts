@@ -15,7 +15,7 @@ export function isClosed(status: Status): boolean {
   return CLOSED.includes(status);
 }
 
-/** Labels shown on posts, tags and lists (the one place to translate them). */
+/** Forum tag names (stable across languages, so a tag is found again); members read statuses from the catalogue. */
 export const STATUS_LABEL: Record<Status, string> = {
   open: 'Open',
   under_review: 'Under review',
@@ -125,8 +125,8 @@ export function captureTitle(content: string, fallback: string): string {
 }
 
 /** The thread/post name: "[Planned] Title · #12", within Discord's 100 characters. */
-export function postName(id: number, status: Status, title: string): string {
-  const prefix = status === 'open' ? '' : `[${STATUS_LABEL[status]}] `;
+export function postName(id: number, status: Status, title: string, label: string = STATUS_LABEL[status]): string {
+  const prefix = status === 'open' ? '' : `[${label}] `;
   const suffix = ` · #${id}`;
   const room = 100 - prefix.length - suffix.length;
   const t = title.length > room ? `${title.slice(0, room - 1)}…` : title;

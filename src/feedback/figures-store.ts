@@ -87,7 +87,7 @@ export async function topOpenItems(db: Executor, guildId: string, count = 3): Pr
     .map((i) => ({ id: i.id, title: i.title, score: i.votes.score }));
 }
 
-/** The report's `feedback` block (METRICS.md) for the period [start, end) as of `asOf`. */
+/** The report's `feedback` block (docs/metrics.md) for the period [start, end) as of `asOf`. */
 export async function feedbackReport(db: Executor, guildId: string, period: { start: number; end: number }, asOf: number, waitingHours: number): Promise<FeedbackFigures> {
   const items = await figureItems(db, guildId, asOf);
   return feedbackFigures(items, { start: period.start, end: period.end, asOf, waitingMs: waitingHours * 3_600_000 });

@@ -1,4 +1,4 @@
-// The answer-time figures of feedback (METRICS.md "Feedback (answer times)"), pure.
+// The answer-time figures of feedback (docs/metrics.md, "Feedback: answer times"), pure.
 import { CLOSED, isClosed, type Status } from './feedback.js';
 
 /** One item as the figures see it; instants are epoch ms. */

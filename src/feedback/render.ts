@@ -1,44 +1,52 @@
 // What feedback looks like on Discord (pure): the post's embed and buttons, notices, lists, CSV.
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
 import { encodeCustomId } from '../discord/custom-id.js';
-import { csvCell, isClosed, messageLink, postMarker, STATUS_LABEL, type Status, type Tally } from './feedback.js';
+import { t, type Language, type MessageKey } from '../i18n/index.js';
+import { plainText } from '../text.js';
+import { csvCell, isClosed, messageLink, postMarker, type Status, type Tally } from './feedback.js';
 import type { ListedItem } from './figures-store.js';
 import type { Item, StatusChange, ThreadFigures } from './store.js';
 
-/** Every user-visible text of this file, in one place. */
+/** Status names as members read them, by catalogue key. */
+export const STATUS_KEY: Record<Status, MessageKey> = {
+  open: 'feedback.status.open',
+  under_review: 'feedback.status.underReview',
+  planned: 'feedback.status.planned',
+  in_progress: 'feedback.status.inProgress',
+  done: 'feedback.status.done',
+  declined: 'feedback.status.declined',
+  duplicate: 'feedback.status.duplicate',
+};
+
+export const statusName = (lang: Language, status: Status) => t(lang, STATUS_KEY[status]);
+
+const lines = (parts: Array<string | null>) => parts.filter((l): l is string => l !== null).join('\n');
+
+/** The texts Pulse posts for everyone (post, thread) or sends the author, in the server's language. */
 export const text = {
-  upvote: (n: number) => `Upvote (${n})`,
-  downvote: (n: number) => `Downvote (${n})`,
-  from: 'From',
-  category: 'Category',
-  status: 'Status',
-  votes: 'Votes',
-  score: (t: Tally) => `▲ ${t.up} · ▼ ${t.down} · score ${t.score > 0 ? '+' : ''}${t.score}`,
-  captured: (link: string, by: string) => `Captured from [this message](${link}) by <@${by}>.`,
-  duplicateOf: (id: number) => `Duplicate of #${id}`,
-  reason: 'Why',
-  closedNote: 'Voting is closed on this item.',
-  notice: (item: Item, status: Status, reason: string | null, link: string | null, original: number | null) =>
-    [
-      `Your feedback **#${item.id} ${item.title}** is now **${STATUS_LABEL[status]}**.`,
-      original !== null ? `It was merged into **#${original}**: your votes and discussion continue there.` : null,
-      reason ? `Why: ${reason}` : null,
+  score: (lang: Language, v: Tally) => t(lang, 'feedback.post.score', { up: v.up, down: v.down, score: `${v.score > 0 ? '+' : ''}${v.score}` }),
+  /** The DM to the author: their own title is shown as written. */
+  notice: (lang: Language, item: Item, status: Status, reason: string | null, link: string | null, original: number | null) =>
+    lines([
+      t(lang, 'feedback.notice.now', { id: item.id, title: plainText(item.title), status: statusName(lang, status) }),
+      original !== null ? t(lang, 'feedback.notice.merged', { original }) : null,
+      reason ? t(lang, 'feedback.why', { reason }) : null,
       link,
-    ]
-      .filter((l): l is string => l !== null)
-      .join('\n'),
-  threadNotice: (authorId: string, status: Status, reason: string | null, original: number | null) =>
-    [
-      `<@${authorId}> this item is now **${STATUS_LABEL[status]}** (your DMs are closed, so I'm telling you here).`,
-      original !== null ? `See #${original}.` : null,
-      reason ? `Why: ${reason}` : null,
-    ]
-      .filter((l): l is string => l !== null)
-      .join('\n'),
-  threadStatus: (status: Status, by: string, reason: string | null, original: number | null) =>
-    `Status: **${STATUS_LABEL[status]}** (by <@${by}>)${original !== null ? ` · duplicate of #${original}` : ''}${reason ? `\nWhy: ${reason}` : ''}`,
-  gone: { message: 'its post was deleted', thread: 'its thread was deleted' },
+    ]),
+  threadNotice: (lang: Language, authorId: string, status: Status, reason: string | null, original: number | null) =>
+    lines([
+      t(lang, 'feedback.thread.dmClosed', { author: authorId, status: statusName(lang, status) }),
+      original !== null ? t(lang, 'feedback.thread.see', { original }) : null,
+      reason ? t(lang, 'feedback.why', { reason }) : null,
+    ]),
+  threadStatus: (lang: Language, status: Status, by: string, reason: string | null, original: number | null) =>
+    lines([
+      t(lang, 'feedback.thread.status', { status: statusName(lang, status), by }) + (original !== null ? ` · ${t(lang, 'feedback.duplicateOf', { id: original })}` : ''),
+      reason ? t(lang, 'feedback.why', { reason }) : null,
+    ]),
 } as const;
+
+const GONE_KEY: Record<'message' | 'thread', MessageKey> = { message: 'feedback.show.gonePost', thread: 'feedback.show.goneThread' };
 
 const COLORS: Record<Status, number> = {
   open: 0x5865f2,
@@ -58,19 +66,20 @@ export interface PostView {
   lastReason: string | null;
 }
 
-export function postEmbed(view: PostView): APIEmbed {
+/** The item's post, in the server's language; the title and details are the member's own text. */
+export function postEmbed(view: PostView, lang: Language = 'en'): APIEmbed {
   const { item, votes } = view;
   const description = [item.details];
   if (item.capturedBy && item.sourceChannelId && item.sourceMessageId) {
-    description.push('', text.captured(messageLink(item.guildId, item.sourceChannelId, item.sourceMessageId), item.capturedBy));
+    description.push('', t(lang, 'feedback.post.captured', { link: messageLink(item.guildId, item.sourceChannelId, item.sourceMessageId), by: item.capturedBy }));
   }
   const fields: APIEmbedField[] = [
-    { name: text.from, value: `<@${item.authorId}>`, inline: true },
-    { name: text.category, value: item.category, inline: true },
-    { name: text.status, value: item.duplicateOf !== null && item.status === 'duplicate' ? text.duplicateOf(item.duplicateOf) : STATUS_LABEL[item.status], inline: true },
-    { name: text.votes, value: text.score(votes), inline: false },
+    { name: t(lang, 'feedback.field.from'), value: `<@${item.authorId}>`, inline: true },
+    { name: t(lang, 'feedback.field.category'), value: item.category, inline: true },
+    { name: t(lang, 'feedback.field.status'), value: item.duplicateOf !== null && item.status === 'duplicate' ? t(lang, 'feedback.duplicateOf', { id: item.duplicateOf }) : statusName(lang, item.status), inline: true },
+    { name: t(lang, 'feedback.field.votes'), value: text.score(lang, votes), inline: false },
   ];
-  if (view.lastReason) fields.push({ name: text.reason, value: view.lastReason.slice(0, 1024), inline: false });
+  if (view.lastReason) fields.push({ name: t(lang, 'feedback.field.why'), value: view.lastReason.slice(0, 1024), inline: false });
   return {
     title: item.title.slice(0, 256),
     description: description.join('\n').slice(0, 4096),
@@ -80,14 +89,14 @@ export function postEmbed(view: PostView): APIEmbed {
   };
 }
 
-export function voteButtons(item: Pick<Item, 'id' | 'status'>, votes: Tally): Array<APIActionRowComponent<APIButtonComponent>> {
+export function voteButtons(item: Pick<Item, 'id' | 'status'>, votes: Tally, lang: Language = 'en'): Array<APIActionRowComponent<APIButtonComponent>> {
   const closed = isClosed(item.status);
   return [
     {
       type: ComponentType.ActionRow,
       components: [
-        { type: ComponentType.Button, style: ButtonStyle.Success, custom_id: encodeCustomId(VOTE_KIND, item.id, 'up'), label: text.upvote(votes.up), emoji: { name: '👍' }, disabled: closed },
-        { type: ComponentType.Button, style: ButtonStyle.Danger, custom_id: encodeCustomId(VOTE_KIND, item.id, 'down'), label: text.downvote(votes.down), emoji: { name: '👎' }, disabled: closed },
+        { type: ComponentType.Button, style: ButtonStyle.Success, custom_id: encodeCustomId(VOTE_KIND, item.id, 'up'), label: t(lang, 'feedback.button.upvote', { count: votes.up }), emoji: { name: '👍' }, disabled: closed },
+        { type: ComponentType.Button, style: ButtonStyle.Danger, custom_id: encodeCustomId(VOTE_KIND, item.id, 'down'), label: t(lang, 'feedback.button.downvote', { count: votes.down }), emoji: { name: '👎' }, disabled: closed },
       ],
     },
   ];
@@ -95,26 +104,34 @@ export function voteButtons(item: Pick<Item, 'id' | 'status'>, votes: Tally): Ar
 
 // ---------------------------------------------------------------- lists, show, export
 
-const t = (ms: number | null) => (ms === null ? '–' : `<t:${Math.floor(ms / 1000)}:R>`);
+const when = (ms: number | null) => (ms === null ? '–' : `<t:${Math.floor(ms / 1000)}:R>`);
 
-export function listLine(item: ListedItem): string {
+/** One line of /feedback list, in the reader's language. */
+export function listLine(item: ListedItem, lang: Language = 'en'): string {
   const where = item.threadId ? ` <#${item.threadId}>` : '';
-  return `**#${item.id}** ${item.title.slice(0, 80)} · ${item.category} · ${STATUS_LABEL[item.status]} · ${item.votes.score >= 0 ? '+' : ''}${item.votes.score}${item.firstResponseAt === null && !isClosed(item.status) ? ` · waiting since ${t(item.openedAt ?? item.createdAt)}` : ''}${where}`;
+  const waiting = item.firstResponseAt === null && !isClosed(item.status) ? ` · ${t(lang, 'feedback.list.waitingSince', { since: when(item.openedAt ?? item.createdAt) })}` : '';
+  return `**#${item.id}** ${plainText(item.title.slice(0, 80))} · ${item.category} · ${statusName(lang, item.status)} · ${item.votes.score >= 0 ? '+' : ''}${item.votes.score}${waiting}${where}`;
 }
 
-export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thread: ThreadFigures, firstResponseAt: number | null): APIEmbed {
-  const lines = history.map((c) => `${t(c.at)} ${STATUS_LABEL[c.from]} → **${STATUS_LABEL[c.to]}** by <@${c.by}>${c.duplicateOf !== null ? ` (duplicate of #${c.duplicateOf})` : ''}${c.reason ? `: ${c.reason.slice(0, 120)}` : ''}`);
+/** /feedback show, in the reader's language. */
+export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thread: ThreadFigures, firstResponseAt: number | null, lang: Language = 'en'): APIEmbed {
+  const historyLines = history.map(
+    (c) =>
+      `${when(c.at)} ${t(lang, 'feedback.show.change', { from: statusName(lang, c.from), to: statusName(lang, c.to), by: c.by })}${c.duplicateOf !== null ? ` (${t(lang, 'feedback.duplicateOf', { id: c.duplicateOf })})` : ''}${c.reason ? `: ${c.reason.slice(0, 120)}` : ''}`,
+  );
   const fields: APIEmbedField[] = [
-    { name: text.from, value: `<@${item.authorId}>${item.capturedBy ? ` (captured by <@${item.capturedBy}>)` : ''}`, inline: true },
-    { name: text.category, value: item.category, inline: true },
-    { name: text.status, value: STATUS_LABEL[item.status], inline: true },
-    { name: text.votes, value: text.score(votes), inline: true },
-    { name: 'Thread', value: `${thread.messages} messages · ${thread.participants} participants${item.threadId ? ` · <#${item.threadId}>` : ''}`, inline: true },
-    { name: 'First staff answer', value: firstResponseAt === null ? 'not yet' : t(firstResponseAt), inline: true },
-    { name: 'History', value: (lines.join('\n') || 'no status change yet').slice(0, 1024) },
+    { name: t(lang, 'feedback.field.from'), value: `<@${item.authorId}>${item.capturedBy ? ` ${t(lang, 'feedback.show.capturedBy', { by: item.capturedBy })}` : ''}`, inline: true },
+    { name: t(lang, 'feedback.field.category'), value: item.category, inline: true },
+    { name: t(lang, 'feedback.field.status'), value: statusName(lang, item.status), inline: true },
+    { name: t(lang, 'feedback.field.votes'), value: text.score(lang, votes), inline: true },
+    { name: t(lang, 'feedback.field.thread'), value: t(lang, 'feedback.show.threadValue', { messages: thread.messages, participants: thread.participants }) + (item.threadId ? ` · <#${item.threadId}>` : ''), inline: true },
+    { name: t(lang, 'feedback.field.firstAnswer'), value: firstResponseAt === null ? t(lang, 'feedback.show.notYet') : when(firstResponseAt), inline: true },
+    { name: t(lang, 'feedback.field.history'), value: (historyLines.join('\n') || t(lang, 'feedback.show.noChange')).slice(0, 1024) },
   ];
-  if (item.gone) fields.push({ name: 'Note', value: `This item's post is gone: ${text.gone[item.gone]}.` });
-  if (item.postState !== 'posted') fields.push({ name: 'Note', value: item.postState === 'pending' ? 'Not posted yet; Pulse retries.' : `Could not be posted: ${item.postError ?? 'unknown error'}` });
+  if (item.gone) fields.push({ name: t(lang, 'feedback.field.note'), value: t(lang, GONE_KEY[item.gone]) });
+  if (item.postState !== 'posted') {
+    fields.push({ name: t(lang, 'feedback.field.note'), value: item.postState === 'pending' ? t(lang, 'feedback.show.pending') : t(lang, 'feedback.show.failed', { error: item.postError ?? t(lang, 'feedback.show.unknownError') }) });
+  }
   return { title: `#${item.id} ${item.title}`.slice(0, 256), description: item.details.slice(0, 2000), color: COLORS[item.status], fields };
 }
 

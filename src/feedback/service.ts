@@ -4,9 +4,11 @@ import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { Coalescer, realTimers, type Timers } from '../polls/live.js';
+import { msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
+import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { channelLink, checkDuplicate, decideVote, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
-import { postEmbed, text as renderText, voteButtons } from './render.js';
+import { postEmbed, statusName, text as renderText, voteButtons } from './render.js';
 import {
   beginAttempt,
   changeStatus,
@@ -35,27 +37,20 @@ import {
   type StatusChange,
 } from './store.js';
 
-/** Every user-visible text of this file, in one place. */
-export const text = {
-  noChannel: 'Feedback is not set up here yet: staff can choose a channel with `/settings set feedback_channel`.',
-  badChannel: 'The feedback channel is gone or is not a text or forum channel: staff can choose another with `/settings set feedback_channel`.',
-  missing: (id: number) => `There is no feedback item #${id} in this server.`,
-  notPosted: (id: number) => `Item #${id} is not posted yet; try again in a minute.`,
-  voteClosed: 'This item is closed: votes are no longer taken.',
-  voteCast: (v: VoteValue) => (v === 1 ? 'You upvoted this item. Click again to withdraw, or Downvote to change.' : 'You downvoted this item. Click again to withdraw, or Upvote to change.'),
-  voteWithdrawn: 'Your vote is withdrawn.',
-  badDuplicate: {
-    self: 'An item cannot be a duplicate of itself.',
-    missing: 'Give the original item with `duplicate_of` (its id, e.g. 12).',
-    'other-guild': 'The original must be an item of this server.',
-    chain: 'That item is itself a duplicate: point to its original instead.',
-  },
-  duplicateNeedsStatus: '`duplicate_of` only goes with the status Duplicate.',
-} as const;
+/** The service's failures, as catalogue texts the router shows in the member's language. */
+const DUPLICATE_ERROR: Record<'self' | 'missing' | 'other-guild' | 'chain', MessageKey> = {
+  self: 'feedback.error.duplicateSelf',
+  missing: 'feedback.error.duplicateMissing',
+  'other-guild': 'feedback.error.duplicateOtherGuild',
+  chain: 'feedback.error.duplicateChain',
+};
 
 /** A failure whose message is safe to show the member. */
 export class FeedbackError extends Error {
   override readonly name = 'FeedbackError';
+  constructor(readonly text: Text) {
+    super(render('en', text));
+  }
 }
 
 export interface PostContent {
@@ -94,6 +89,8 @@ export interface FeedbackServiceDeps {
   clock: Clock;
   logger: Logger;
   ports: FeedbackPorts;
+  /** The server's Discord locale (its language when the `language` setting is not set). */
+  guildLocale?: (guildId: string) => string | null;
   /** Least time between two edits of one post (default 3 s). */
   liveIntervalMs?: number;
   timers?: Timers;
@@ -120,14 +117,20 @@ export class FeedbackService {
 
   // ---------------------------------------------------------------- posting
 
+  /** The language of what everyone sees in a server: its setting, else its Discord locale. */
+  async language(guildId: string): Promise<Language> {
+    return serverLanguage(await getSettings(this.db, guildId), this.deps.guildLocale?.(guildId));
+  }
+
   async content(item: Item): Promise<PostContent> {
+    const lang = await this.language(item.guildId);
     const votes = await votesOf(this.db, item.id);
     const history = await statusHistory(this.db, item.id);
     const last = history.at(-1);
     return {
-      name: postName(item.id, item.status, item.title),
-      embed: postEmbed({ item, votes, lastReason: last?.reason ?? null }),
-      components: voteButtons(item, votes),
+      name: postName(item.id, item.status, item.title, statusName(lang, item.status)),
+      embed: postEmbed({ item, votes, lastReason: last?.reason ?? null }, lang),
+      components: voteButtons(item, votes, lang),
       tags: { status: STATUS_LABEL[item.status], category: item.category },
     };
   }
@@ -151,9 +154,9 @@ export class FeedbackService {
       if (found) return { item: found, existing: true };
     }
     const channelId = settings.feedbackChannelId;
-    if (!channelId) throw new FeedbackError(text.noChannel);
+    if (!channelId) throw new FeedbackError(msg('feedback.error.noChannel'));
     const kind = await this.deps.ports.channelKind(input.guildId, channelId);
-    if (!kind) throw new FeedbackError(text.badChannel);
+    if (!kind) throw new FeedbackError(msg('feedback.error.badChannel'));
     const claimed = await claimItem(
       this.db,
       {
@@ -208,16 +211,16 @@ export class FeedbackService {
 
   // ---------------------------------------------------------------- votes
 
-  /** A click on Upvote/Downvote; returns the receipt shown to the member. */
-  async vote(guildId: string, itemId: number, userId: string, clicked: VoteValue): Promise<string> {
+  /** A click on Upvote/Downvote; returns the receipt shown to the member (in their language). */
+  async vote(guildId: string, itemId: number, userId: string, clicked: VoteValue): Promise<Text> {
     const item = await getItem(this.db, itemId);
-    if (!item || item.guildId !== guildId) throw new FeedbackError(text.missing(itemId));
-    if (isClosed(item.status)) throw new FeedbackError(text.voteClosed);
+    if (!item || item.guildId !== guildId) throw new FeedbackError(msg('feedback.error.missing', { id: itemId }));
+    if (isClosed(item.status)) throw new FeedbackError(msg('feedback.error.voteClosed'));
     const current = await userVote(this.db, itemId, userId);
     const { next } = decideVote(current, clicked);
     await setVote(this.db, itemId, userId, next, this.deps.clock.now());
     this.live.mark(itemId);
-    return next === null ? text.voteWithdrawn : text.voteCast(next);
+    return msg(next === null ? 'feedback.vote.withdrawn' : next === 1 ? 'feedback.vote.up' : 'feedback.vote.down');
   }
 
   // ---------------------------------------------------------------- triage
@@ -225,18 +228,18 @@ export class FeedbackService {
   /** Staff change an item's status; the same change twice does nothing. Returns the change, if any. */
   async setStatus(input: { guildId: string; itemId: number; to: Status; by: string; reason: string | null; duplicateOf: number | null }): Promise<{ item: Item; change: StatusChange | null; movedVotes: number }> {
     const item = await getItem(this.db, input.itemId);
-    if (!item || item.guildId !== input.guildId) throw new FeedbackError(text.missing(input.itemId));
-    if (item.postState !== 'posted') throw new FeedbackError(text.notPosted(item.id));
-    if (input.duplicateOf !== null && input.to !== 'duplicate') throw new FeedbackError(text.duplicateNeedsStatus);
+    if (!item || item.guildId !== input.guildId) throw new FeedbackError(msg('feedback.error.missing', { id: input.itemId }));
+    if (item.postState !== 'posted') throw new FeedbackError(msg('feedback.error.notPosted', { id: item.id }));
+    if (input.duplicateOf !== null && input.to !== 'duplicate') throw new FeedbackError(msg('feedback.error.duplicateNeedsStatus'));
     let duplicateOf: number | null = null;
     if (input.to === 'duplicate') {
       const original = input.duplicateOf === null ? undefined : await getItem(this.db, input.duplicateOf);
       const check = checkDuplicate(item.id, item.guildId, original);
-      if (!check.ok) throw new FeedbackError(text.badDuplicate[check.reason]);
+      if (!check.ok) throw new FeedbackError(msg(DUPLICATE_ERROR[check.reason]));
       duplicateOf = check.originalId;
     }
     const result = await changeStatus(this.db, { itemId: item.id, to: input.to, by: input.by, byStaff: true, reason: input.reason, duplicateOf }, this.deps.clock.now());
-    if (!result) throw new FeedbackError(text.missing(input.itemId));
+    if (!result) throw new FeedbackError(msg('feedback.error.missing', { id: input.itemId }));
     if (result.change) {
       this.deps.logger.info({ guild: item.guildId, item: item.id, from: result.change.from, to: result.change.to, by: input.by }, 'feedback.status');
       await this.applyChange(result.change.id);
@@ -266,7 +269,7 @@ export class FeedbackService {
         const content = await this.content(item);
         if ((await this.deps.ports.editPost(item, content)) === 'gone') await this.gone(item, 'message');
         if (isClosed(change.from)) await this.deps.ports.updateThread(item, content, { archived: false, locked: false });
-        await this.deps.ports.postInThread(item, renderText.threadStatus(change.to, change.by, change.reason, change.duplicateOf), null);
+        await this.deps.ports.postInThread(item, renderText.threadStatus(await this.language(item.guildId), change.to, change.by, change.reason, change.duplicateOf), null);
       }
       if (change.notified === null && (await claimNotice(this.db, change.id))) await this.notify(item, change);
       if (usable && change.appliedAt === null && latest) {
@@ -289,7 +292,8 @@ export class FeedbackService {
       return;
     }
     const link = item.threadId && !item.gone ? channelLink(item.guildId, item.threadId) : null;
-    const dm = await this.deps.ports.sendDm(item.authorId, renderText.notice(item, change.to, change.reason, link, change.duplicateOf)).catch((err: unknown) => {
+    const lang = await this.language(item.guildId);
+    const dm = await this.deps.ports.sendDm(item.authorId, renderText.notice(lang, item, change.to, change.reason, link, change.duplicateOf)).catch((err: unknown) => {
       this.deps.logger.warn({ err, item: item.id }, 'feedback.dm-failed');
       return 'closed' as const;
     });
@@ -297,7 +301,7 @@ export class FeedbackService {
       await markNotified(this.db, change.id, 'dm');
       return;
     }
-    const posted = item.postState === 'posted' && !item.gone && (await this.deps.ports.postInThread(item, renderText.threadNotice(item.authorId, change.to, change.reason, change.duplicateOf), item.authorId));
+    const posted = item.postState === 'posted' && !item.gone && (await this.deps.ports.postInThread(item, renderText.threadNotice(lang, item.authorId, change.to, change.reason, change.duplicateOf), item.authorId));
     await markNotified(this.db, change.id, posted ? 'thread' : 'failed');
     this.deps.logger.info({ guild: item.guildId, item: item.id, via: posted ? 'thread' : 'failed' }, 'feedback.author-told');
   }

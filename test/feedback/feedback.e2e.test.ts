@@ -154,7 +154,7 @@ async function scenario(kind: 'forum' | 'text') {
 
   // ---- duplicate merge: votes move to the original, the duplicate's author is pointed to it
   b.clock.set(t0 + 3 * HOUR);
-  expect((await status(b, 3, 'duplicate', { duplicate_of: 1, reason: 'Same as dark mode' })).content).toBe('Item #3 is now **Duplicate**. 1 vote(s) moved to #1. The author has been told.');
+  expect((await status(b, 3, 'duplicate', { duplicate_of: 1, reason: 'Same as dark mode' })).content).toBe('Item #3 is now **Duplicate**. 1 vote moved to #1. The author has been told.');
   expect(fake.channelMessages(fake.dmChannelId(ids.dave)!).at(-1)?.content).toMatch(/is now \*\*Duplicate\*\*\.\nIt was merged into \*\*#1\*\*/);
   const votes1 = await b.db.selectFrom('feedback_votes').select(['user_id', 'value']).where('item_id', '=', 1).orderBy('user_id').execute();
   expect(votes1).toEqual([

@@ -179,6 +179,8 @@ export class FakeDiscord {
           fields,
           modal,
           ...(handle.context.sourceMessageId ? { message: { channelId: handle.context.channelId, messageId: handle.context.sourceMessageId } } : {}),
+          // The same member's client submits the form: Discord sends their locale again.
+          ...(!opts.userId && 'locale' in handle.payload && typeof handle.payload.locale === 'string' ? { locale: handle.payload.locale } : {}),
         }),
     });
     this.builder = new InteractionBuilder(this.actions, this.manager);

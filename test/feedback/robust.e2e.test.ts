@@ -1,5 +1,5 @@
 // Feedback when things go wrong: crashes mid-post, deleted posts and threads, reopened threads, restarts.
-import { ChannelType } from 'discord.js';
+import { ChannelType, Locale } from 'discord.js';
 import type { APIThreadChannel } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FeatureFactory } from '../../src/feature.js';
@@ -156,5 +156,30 @@ describe('feedback settings and categories', () => {
     const choices = await fake.autocomplete({ channelId: ids.general, userId: ids.alice, name: 'feedback', subcommand: 'show', focused: 'item', value: '' }).reply();
     expect(choices.choices?.map((c) => c.value)).toEqual([2, 1]);
     expect(b.errors).toEqual([]);
+  });
+});
+
+describe('feedback languages', () => {
+  it("the post, its thread and the author's DM in the server language; replies in each member's", async () => {
+    const b = await setup('text');
+    const lang = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.ownerId, name: 'settings', subcommand: 'set', options: { language: 'es' } }).reply();
+    expect(lang.content).toBe('Settings saved.');
+    // A member on Russian submits: the form and the reply in Russian, the post in Spanish.
+    const opened = b.fake.slash({ channelId: b.ids.general, userId: b.ids.alice, name: 'feedback', subcommand: 'submit', locale: Locale.Russian });
+    const modal = await opened.reply();
+    expect(JSON.stringify(modal)).toContain('"Отправить отзыв"');
+    expect(modal.components?.[0]).toMatchObject({ label: 'Заголовок' });
+    const reply = await opened.submitModal({ title: 'Modo oscuro', details: 'Por favor.', category: ['Idea'] }).reply();
+    const item = await row(b, 1);
+    expect(reply.content).toBe(`Спасибо! Ваш отзыв — **#1**: <#${item.thread_id}>.`);
+    const post = b.fake.channelMessages(FEEDBACK).find((m) => m.author.id === b.fake.appId)!;
+    expect(post.embeds[0]?.title).toBe('Modo oscuro');
+    expect(post.embeds[0]?.fields?.map((f) => f.name)).toEqual(['De', 'Categoría', 'Estado', 'Votos']);
+    expect(post.embeds[0]?.fields?.[2]?.value).toBe('Abierta');
+    // Staff on English triage: their reply in English, the thread and the DM in Spanish.
+    const set = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.ownerId, name: 'feedback', subcommand: 'status', options: { item: 1, status: 'planned', reason: 'Next sprint' } }).reply();
+    expect(set.content).toBe('Item #1 is now **Planned**. The author has been told.');
+    await vi.waitFor(() => expect(b.fake.channelMessages(b.fake.dmChannelId(b.ids.alice) ?? '').at(-1)?.content).toMatch(/^Tu sugerencia \*\*#1 Modo oscuro\*\* ahora está \*\*Planificada\*\*\.\nMotivo: Next sprint/));
+    expect(b.fake.channelMessages(item.thread_id!).map((m) => m.content)).toContain(`Estado: **Planificada** (por <@${b.ids.ownerId}>)\nMotivo: Next sprint`);
   });
 });

@@ -1,6 +1,7 @@
 // Every command Pulse registers with Discord: the one source for deploy-commands.
 import type { RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { digestCommand } from './digest.js';
+import { captureCommand, feedbackCommand } from './feedback.js';
 import { flagMessageCommand } from './flag-message.js';
 import { flagsCommand } from './flags.js';
 import { insightsCommand } from './insights.js';
@@ -12,4 +13,4 @@ import { surveyCommand } from './survey.js';
 
 // Each definition is checked against Discord's type in its own file (`satisfies`); the cast
 // only drops `as const`'s readonly marks, which the REST body type does not accept.
-export const commands = [pulseCommand, settingsCommand, digestCommand, flagsCommand, flagMessageCommand, pollCommand, insightsCommand, privacyCommand, surveyCommand] as unknown as RESTPutAPIApplicationCommandsJSONBody;
+export const commands = [pulseCommand, settingsCommand, digestCommand, flagsCommand, flagMessageCommand, pollCommand, insightsCommand, privacyCommand, surveyCommand, feedbackCommand, captureCommand] as unknown as RESTPutAPIApplicationCommandsJSONBody;

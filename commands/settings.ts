@@ -35,6 +35,9 @@ export const settingsCommand = {
             { name: 'Русский', value: 'ru' },
           ],
         },
+        { type: Opt.Boolean, name: 'feedback_capture_staff_only', description: 'Only staff may use "Capture as feedback" (default: everyone)' },
+        { type: Opt.Boolean, name: 'feedback_lock_on_close', description: 'Lock feedback threads when done, declined or duplicate (default: archive only)' },
+        { type: Opt.Integer, name: 'feedback_waiting_hours', description: 'Feedback unanswered this long counts as waiting (default 48)', min_value: 1, max_value: 2160 },
       ],
     },
     {
@@ -67,6 +70,7 @@ export const settingsCommand = {
             { name: 'time zone', value: 'timezone' },
             { name: 'flag emoji', value: 'flag_emoji' },
             { name: 'ignored channels', value: 'ignored_channels' },
+            { name: 'feedback waiting hours', value: 'feedback_waiting_hours' },
             { name: 'language (back to the server’s Discord language)', value: 'language' },
           ],
         },

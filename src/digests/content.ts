@@ -4,7 +4,7 @@ import type { Language } from '../i18n/index.js';
 import type { Report } from '../insights/report-types.js';
 import type { SurveySummary } from '../surveys/figures.js';
 import { renderDigestPng } from './charts.js';
-import { renderDigest, type PollSummary } from './render.js';
+import { renderDigest, type FeedbackSummary, type PollSummary } from './render.js';
 import { previousPeriod, periodKey, type Period } from './schedule.js';
 
 export interface ReportQuery {
@@ -23,6 +23,8 @@ export type PollSource = (query: ReportQuery) => PollSummary[] | undefined | Pro
 
 /** Surveys open or closed in a period, when the surveys slice offers them. */
 export type SurveySource = (query: ReportQuery) => SurveySummary[] | undefined | Promise<SurveySummary[] | undefined>;
+/** Feedback answer times of a period, when the feedback slice offers them. */
+export type FeedbackSource = (query: ReportQuery) => FeedbackSummary | undefined | Promise<FeedbackSummary | undefined>;
 
 export const IMAGE_NAME = 'digest.png';
 
@@ -43,7 +45,7 @@ export interface DigestRequest {
   language?: Language;
 }
 
-export async function buildDigest(reports: ReportMaker, request: DigestRequest, polls?: PollSource, surveys?: SurveySource): Promise<Digest> {
+export async function buildDigest(reports: ReportMaker, request: DigestRequest, polls?: PollSource, surveys?: SurveySource, feedbackSource?: FeedbackSource): Promise<Digest> {
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
   const report = await reports({ guildId, from: period.from, to: period.to, timezone, asOf });
@@ -53,6 +55,7 @@ export async function buildDigest(reports: ReportMaker, request: DigestRequest, 
     ? (await polls({ guildId, from: period.from, to: period.to, timezone, asOf }))?.map((p) => ({ ...p, eligible: p.eligible ?? report.activity.active_members }))
     : undefined;
   const periodSurveys = surveys ? await surveys({ guildId, from: period.from, to: period.to, timezone, asOf }) : undefined;
+  const feedback = feedbackSource ? await feedbackSource({ guildId, from: period.from, to: period.to, timezone, asOf }) : undefined;
   const embed = renderDigest({
     kind: period.kind,
     report,
@@ -61,6 +64,7 @@ export async function buildDigest(reports: ReportMaker, request: DigestRequest, 
     lateDueAt: request.lateDueAt,
     polls: closedPolls,
     surveys: periodSurveys,
+    feedback,
     footerNote: periodKey(period),
     language: request.language,
   });

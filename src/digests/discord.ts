@@ -15,7 +15,7 @@ import type { Feature, FeatureContext } from '../feature.js';
 import { languageOf, msg, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type PollSource, type ReportMaker, type SurveySource } from './content.js';
+import { buildDigest, IMAGE_NAME, type FeedbackSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { DigestError, DigestRunner, type DescribeError, type FindPosted, type PostDigest } from './runner.js';
 import {
   defaultPeriodKind,
@@ -179,6 +179,7 @@ export interface DigestsOptions {
   reports: ReportMaker;
   polls?: PollSource;
   surveys?: SurveySource;
+  feedback?: FeedbackSource;
 }
 
 export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Routes {
@@ -227,7 +228,7 @@ export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Rout
           const period = lastCompletePeriod(kind, localDate(now, settings.timezone));
           // The preview shows what the channel will get: the digest in the server's language.
           const language = serverLanguage(settings, interaction.guildLocale);
-          const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now, language }, options.polls, options.surveys);
+          const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now, language }, options.polls, options.surveys, options.feedback);
           await interaction.editReply({
             content: t(lang, 'digest.preview', { from: period.from, to: period.to, zone: settings.timezone }),
             embeds: [digest.embed],
@@ -255,6 +256,7 @@ export function digestsFeature(ctx: FeatureContext, options: DigestsOptions): Di
     reports: options.reports,
     polls: options.polls,
     surveys: options.surveys,
+    feedback: options.feedback,
     post: channelPoster(ctx.client),
     findPosted: channelHistory(ctx.client),
     describeError: describePostError,

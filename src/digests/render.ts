@@ -1,5 +1,6 @@
 // The digest embed: a pure function of (report, previous report) -> APIEmbed, within Discord's limits.
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import type { FeedbackFigures } from '../feedback/figures.js';
 import type { Report } from '../insights/report-types.js';
 import type { SurveySummary } from '../surveys/figures.js';
 import type { PeriodKind } from './schedule.js';
@@ -19,6 +20,12 @@ export interface PollSummary {
   eligible: number | null;
 }
 
+/** Feedback of the period: the answer-time figures and the top-voted open items. */
+export interface FeedbackSummary {
+  figures: FeedbackFigures;
+  topOpen: Array<{ id: number; title: string; score: number }>;
+}
+
 export interface DigestInput {
   kind: PeriodKind;
   report: Report;
@@ -31,6 +38,8 @@ export interface DigestInput {
   polls?: PollSummary[];
   /** Surveys open or closed in the period; undefined when the surveys slice is not available. */
   surveys?: SurveySummary[];
+  /** Feedback of the period; undefined when the feedback slice is not available. */
+  feedback?: FeedbackSummary;
   /** Text for the footer's end, e.g. the run's period key. */
   footerNote?: string;
   /** The server's language (default English). */
@@ -316,6 +325,21 @@ export function surveysField(surveys: SurveySummary[], lang: Language = 'en'): A
   return { name: t(lang, 'digest.surveys'), value: lines.join('\n') };
 }
 
+function feedbackField(lang: Language, s: FeedbackSummary): APIEmbedField {
+  const f = s.figures;
+  const median = f.median_minutes_to_first_response === null ? '—' : formatMinutes(f.median_minutes_to_first_response, lang);
+  const decision = f.median_hours_to_decision === null ? '—' : formatMinutes(f.median_hours_to_decision * 60, lang);
+  const waitingList = f.waiting.count ? ` (${f.waiting.item_ids.slice(0, 5).map((id) => `#${id}`).join(', ')}${f.waiting.count > 5 ? ', …' : ''})` : '';
+  const lines = [
+    t(lang, 'digest.feedbackOpened', { opened: int(lang, f.opened), answered: int(lang, f.responded), median }),
+    t(lang, 'digest.feedbackWithin', { in30: f.opened ? percent(f.answered_within_30m, lang) : '—', in24: f.opened ? percent(f.answered_within_24h, lang) : '—', decision }),
+    t(lang, 'digest.feedbackWaiting', { count: int(lang, f.waiting.count), list: waitingList }),
+  ];
+  // Titles are the members' own text: shown as written (escaped), only shortened.
+  if (s.topOpen.length) lines.push(t(lang, 'digest.feedbackTop', { items: s.topOpen.map((i) => `#${i.id} ${plainText(i.title.length > 40 ? `${i.title.slice(0, 39)}…` : i.title)} (+${i.score})`).join(' · ') }));
+  return { name: t(lang, 'digest.feedback'), value: lines.join('\n') };
+}
+
 /** Gaps shorter than this (a quick restart) are not worth a manager's attention. */
 export const MIN_GAP_MS = 60_000;
 
@@ -346,6 +370,9 @@ export function renderDigest(input: DigestInput): APIEmbed {
   if (input.polls) fields.push(pollsField(lang, input.polls));
   const surveys = input.surveys ? surveysField(input.surveys, lang) : null;
   if (surveys) fields.push(surveys);
+  // Only for servers that use feedback: nothing opened, decided or waiting is no news.
+  const fb = input.feedback;
+  if (fb && (fb.figures.opened > 0 || fb.figures.waiting.count > 0 || fb.figures.median_hours_to_decision !== null || fb.topOpen.length > 0)) fields.push(feedbackField(lang, fb));
   const gaps = gapsField(lang, r);
   if (gaps) fields.push(gaps);
 

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { t, type Language } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type PollSource, type ReportMaker, type SurveySource } from './content.js';
+import { buildDigest, IMAGE_NAME, type FeedbackSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { LATE_AFTER_MS, lastRunAtOrBefore, nextAttemptAt, periodForRun, periodKey } from './schedule.js';
 import {
   claimRun,
@@ -58,6 +58,7 @@ export interface RunnerDeps {
   findPosted?: FindPosted;
   polls?: PollSource;
   surveys?: SurveySource;
+  feedback?: FeedbackSource;
   describeError?: DescribeError;
   /** The server's Discord locale (guild_locale), which sets the default language. */
   guildLocale?: (guildId: string) => string | null;
@@ -141,6 +142,7 @@ export class DigestRunner {
         { guildId: run.guildId, timezone: settings.timezone, period: run.period, asOf: now, lateDueAt: run.late ? run.dueAt : undefined, language },
         this.deps.polls,
         this.deps.surveys,
+        this.deps.feedback,
       );
       const messageId = await this.deps.post(channelId, { embed: digest.embed, files: [{ name: IMAGE_NAME, data: digest.png }], nonce: runNonce(run), language });
       await markPosted(db, run.id, { channelId, messageId, attempts }, this.deps.clock.now());

@@ -13,6 +13,10 @@ export const botPermission = {
   attach: [PermissionFlagsBits.AttachFiles, 'perm.attachFiles'],
   createThreads: [PermissionFlagsBits.CreatePublicThreads, 'perm.createPublicThreads'],
   polls: [PermissionFlagsBits.SendPolls, 'perm.createPolls'],
+  sendInThreads: [PermissionFlagsBits.SendMessagesInThreads, 'perm.sendMessagesInThreads'],
+  manageThreads: [PermissionFlagsBits.ManageThreads, 'perm.manageThreads'],
+  manageChannels: [PermissionFlagsBits.ManageChannels, 'perm.manageChannels'],
+  history: [PermissionFlagsBits.ReadMessageHistory, 'perm.readMessageHistory'],
 } as const satisfies Record<string, NamedPermission>;
 
 /** A server-wide permission Pulse asks for in its invite, and what it is for. */

@@ -34,6 +34,7 @@ import {
   type APIUser,
   type GatewayReadyDispatchData,
   type RESTPostAPIApplicationCommandsJSONBody,
+  type APIGuildForumTag,
   type Locale,
 } from 'discord-api-types/v10';
 import { FakeActions } from './actions.js';
@@ -178,6 +179,8 @@ export class FakeDiscord {
           fields,
           modal,
           ...(handle.context.sourceMessageId ? { message: { channelId: handle.context.channelId, messageId: handle.context.sourceMessageId } } : {}),
+          // The same member's client submits the form: Discord sends their locale again.
+          ...(!opts.userId && 'locale' in handle.payload && typeof handle.payload.locale === 'string' ? { locale: handle.payload.locale } : {}),
         }),
     });
     this.builder = new InteractionBuilder(this.actions, this.manager);
@@ -252,7 +255,7 @@ export class FakeDiscord {
   /** Adds a channel (text by default). After login: CHANNEL_CREATE. */
   addChannel(
     guildId: string,
-    input: { id?: string; name: string; type?: ChannelType; parentId?: string; topic?: string; position?: number; permissionOverwrites?: APIOverwrite[]; nsfw?: boolean },
+    input: { id?: string; name: string; type?: ChannelType; parentId?: string; topic?: string; position?: number; permissionOverwrites?: APIOverwrite[]; nsfw?: boolean; availableTags?: APIGuildForumTag[] },
   ): APIChannel {
     this.state.requireGuild(guildId);
     const channel = this.state.createChannel({
@@ -265,6 +268,7 @@ export class FakeDiscord {
       ...(input.position !== undefined ? { position: input.position } : {}),
       permissionOverwrites: input.permissionOverwrites ?? [],
       nsfw: input.nsfw ?? false,
+      ...(input.availableTags ? { availableTags: input.availableTags } : {}),
     });
     this.actions.dispatch(GatewayDispatchEvents.ChannelCreate, this.state.renderChannel(channel));
     return this.state.renderChannel(channel);
@@ -576,6 +580,11 @@ export class FakeDiscord {
       ...(input.content !== undefined ? { starter: { content: input.content } } : {}),
     });
     return this.state.renderThread(thread);
+  }
+
+  /** A moderator deletes a channel or thread: CHANNEL_DELETE or THREAD_DELETE. */
+  deleteChannel(channelId: string): void {
+    this.actions.deleteChannel(this.state.requireChannel(channelId));
   }
 
   /** A moderator archives/unarchives (and optionally locks) a thread: THREAD_UPDATE. */

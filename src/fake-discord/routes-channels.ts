@@ -7,6 +7,7 @@ import {
   PermissionFlagsBits,
   ThreadAutoArchiveDuration,
   type APIMessageReference,
+  type APIGuildForumTag,
   type APIOverwrite,
 } from 'discord-api-types/v10';
 import { validateMessageData } from './interactions.js';
@@ -26,6 +27,43 @@ const TEXT_TYPES = new Set<ChannelType>([
   ChannelType.DM,
   ChannelType.GroupDM,
 ]);
+
+/**
+ * A forum's tags as PATCH sends them: at most 20, names 1-20 characters; tags without an id are
+ * new and get one, tags left out are deleted.
+ */
+function checkAvailableTags(channel: FakeChannel, raw: unknown, next = (): string => ''): APIGuildForumTag[] {
+  if (!Array.isArray(raw)) throw Errors.invalidForm('available_tags', 'Must be an array.', 'BASE_TYPE_ARRAY');
+  if (raw.length > 20) throw Errors.invalidForm('available_tags', 'Must be 20 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+  return raw.map((tag, i) => {
+    if (!isRecord(tag)) throw Errors.invalidForm(`available_tags.${i}`, 'Must be an object.');
+    const name = optString(tag['name']);
+    if (!name || name.length > 20) throw Errors.invalidForm(`available_tags.${i}.name`, 'Must be between 1 and 20 in length.', 'BASE_TYPE_BAD_LENGTH');
+    const id = optString(tag['id']);
+    const known = id ? channel.availableTags.find((t) => t.id === id) : undefined;
+    return {
+      id: known?.id ?? next(),
+      name,
+      moderated: optBoolean(tag['moderated']) ?? false,
+      emoji_id: optString(tag['emoji_id']) ?? null,
+      emoji_name: optString(tag['emoji_name']) ?? null,
+    };
+  });
+}
+
+/**
+ * Tags applied to a forum post: at most 5, each one of the forum's tags; adding or removing a
+ * moderated tag needs Manage Threads.
+ */
+function checkAppliedTags(parent: FakeChannel | undefined, current: readonly string[], raw: unknown[], manageThreads: boolean): string[] {
+  const ids = [...new Set(raw.map(String))];
+  if (ids.length > 5) throw Errors.invalidForm('applied_tags', 'Must be 5 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+  const available = parent?.availableTags ?? [];
+  for (const id of ids) if (!available.some((t) => t.id === id)) throw Errors.invalidForm('applied_tags', `Unknown tag ${id}.`);
+  const changed = [...ids.filter((id) => !current.includes(id)), ...current.filter((id) => !ids.includes(id))];
+  if (!manageThreads && changed.some((id) => available.find((t) => t.id === id)?.moderated)) throw Errors.missingPermissions();
+  return ids;
+}
 
 export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteHelpers): void {
   const { state, actions } = deps;
@@ -74,7 +112,10 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
         if (![60, 1440, 4320, 10080].includes(duration)) throw Errors.invalidForm('auto_archive_duration', 'Value must be one of {60, 1440, 4320, 10080}.', 'BASE_TYPE_CHOICES');
         t.autoArchiveDuration = duration as ThreadAutoArchiveDuration;
       }
-      if (Array.isArray(body['applied_tags'])) t.appliedTags = body['applied_tags'].map(String);
+      if (Array.isArray(body['applied_tags'])) {
+        const parent = channel.parentId ? state.channel(channel.parentId) : undefined;
+        t.appliedTags = checkAppliedTags(parent, t.appliedTags, body['applied_tags'], manage);
+      }
     } else {
       if (!(perms & PermissionFlagsBits.ManageChannels)) throw Errors.missingPermissions();
       if (name !== undefined) channel.name = name;
@@ -85,6 +126,10 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
       if (position !== undefined) channel.position = position;
       if ('parent_id' in body) channel.parentId = optString(body['parent_id']) ?? null;
       if (Array.isArray(body['permission_overwrites'])) channel.permissionOverwrites = clone(body['permission_overwrites'] as APIOverwrite[]);
+      if ('available_tags' in body) {
+        if (channel.type !== ChannelType.GuildForum && channel.type !== ChannelType.GuildMedia) throw Errors.invalidForm('available_tags', 'Only forum and media channels have tags.');
+        channel.availableTags = checkAvailableTags(channel, body['available_tags'], () => state.snowflakes.next());
+      }
     }
     const slowmode = optNumber(body['rate_limit_per_user']);
     if (slowmode !== undefined) channel.rateLimitPerUser = slowmode;
@@ -432,7 +477,9 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
       if (!message) throw Errors.invalidForm('message', 'This field is required', 'BASE_TYPE_REQUIRED');
       validateMessageData(message, true, ctx.files.length);
       const starter = messageInput(channel.id, ctx, message);
-      const tags = Array.isArray(body['applied_tags']) ? body['applied_tags'].map(String) : [];
+      const guild = guildOf(channel);
+      const manage = guild ? (state.channelPermissions(guild, bot.id, channel) & PermissionFlagsBits.ManageThreads) !== 0n : false;
+      const tags = Array.isArray(body['applied_tags']) ? checkAppliedTags(channel, [], body['applied_tags'], manage) : [];
       const thread = actions.createThread({ ...common, appliedTags: tags, starter });
       const starterRecord = state.message(thread.id);
       return ok({ ...state.renderChannel(thread), ...(starterRecord ? { message: state.renderMessage(starterRecord) } : {}) }, 201);

@@ -3,16 +3,18 @@ import { EmbedBuilder, MessageFlags } from 'discord.js';
 import { insightsCommand, insightsPeriods, type InsightsPeriod } from '../../commands/insights.js';
 import { readOptions } from '../discord/options.js';
 import type { FeatureContext } from '../feature.js';
+import { topOpenItems } from '../feedback/figures-store.js';
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import { formatNumber, formatPercent, languageOf, t, type Language } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
+import { plainText } from '../text.js';
 import { buildReport, lastCompleteDays } from './report.js';
 import type { Report } from './report-types.js';
 import { busiestHour } from './render.js';
 
 /** The /insights embed, in the reader's language. Mentions render as names and never ping. */
-export function renderInsights(r: Report, lang: Language = 'en'): EmbedBuilder {
+export function renderInsights(r: Report, lang: Language = 'en', topFeedback: ReadonlyArray<{ id: number; title: string; score: number }> = []): EmbedBuilder {
   const a = r.activity;
   const n = r.new_members;
   const f = r.flags;
@@ -44,6 +46,24 @@ export function renderInsights(r: Report, lang: Language = 'en'): EmbedBuilder {
         value: t(lang, 'insights.flagsValue', { flags: f.reactions, messages: f.messages_flagged, flaggers: f.flaggers, reached: f.reached_threshold, resolved: f.resolved }),
       },
     );
+  if (r.feedback) {
+    const fb = r.feedback;
+    const min = (x: number | null) => (x === null ? '–' : t(lang, 'insights.feedbackMinutes', { value: num(x) }));
+    const value = t(lang, 'insights.feedbackValue', {
+      opened: fb.opened,
+      answered: fb.responded,
+      median: min(fb.median_minutes_to_first_response),
+      p90: min(fb.p90_minutes_to_first_response),
+      in30: pct(fb.answered_within_30m),
+      in24: pct(fb.answered_within_24h),
+      decision: fb.median_hours_to_decision === null ? '–' : t(lang, 'insights.feedbackHours', { value: num(fb.median_hours_to_decision) }),
+      waiting: fb.waiting.count,
+      ids: fb.waiting.count ? ` (${fb.waiting.item_ids.slice(0, 10).map((id) => `#${id}`).join(' ')})` : '',
+    });
+    // Titles are the members' own text: shown as written (escaped), only shortened.
+    const top = topFeedback.length ? `\n${t(lang, 'insights.feedbackTop', { items: topFeedback.map((i) => `#${i.id} ${plainText(i.title.slice(0, 40))} (+${i.score})`).join(' · ') })}` : '';
+    embed.addFields({ name: t(lang, 'insights.feedback'), value: value + top });
+  }
   const busiest = busiestHour(r, lang);
   if (busiest) embed.addFields({ name: t(lang, 'insights.busiest'), value: busiest, inline: true });
   if (r.gaps?.length) embed.addFields({ name: t(lang, 'insights.gaps'), value: t(lang, 'insights.gapsValue', { count: r.gaps.length }) });
@@ -64,7 +84,8 @@ export function insightsRoutes(ctx: FeatureContext): Routes {
         const asOf = ctx.clock.now();
         const period = lastCompleteDays(asOf, settings.timezone, days);
         const report = await buildReport(ctx.database, { guildId, ...period, timezone: settings.timezone, asOf });
-        await interaction.editReply({ embeds: [renderInsights(report, languageOf(interaction.locale))], allowedMentions: { parse: [] } });
+        const topFeedback = await topOpenItems(ctx.db, guildId, 3);
+        await interaction.editReply({ embeds: [renderInsights(report, languageOf(interaction.locale), topFeedback)], allowedMentions: { parse: [] } });
       },
     },
   };

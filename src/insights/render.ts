@@ -36,6 +36,22 @@ export function renderReportText(r: Report, lang: Language = 'en'): string {
     t(lang, 'report.atRisk', { count: r.churn_risk.count, ids: r.churn_risk.count ? `: ${r.churn_risk.user_ids.slice(0, 10).join(', ')}${r.churn_risk.count > 10 ? ', …' : ''}` : '' }),
     t(lang, 'report.flags', { flags: f.reactions, messages: f.messages_flagged, flaggers: f.flaggers, reached: f.reached_threshold, resolved: f.resolved, actioned: f.actioned, dismissed: f.dismissed, median: f.median_minutes_to_resolution ?? '–' }),
   ];
+  if (r.feedback) {
+    const fb = r.feedback;
+    lines.push(
+      t(lang, 'report.feedback', {
+        opened: fb.opened,
+        answered: fb.responded,
+        median: fb.median_minutes_to_first_response ?? '–',
+        p90: fb.p90_minutes_to_first_response ?? '–',
+        in30: pct(fb.answered_within_30m),
+        in24: pct(fb.answered_within_24h),
+        decision: fb.median_hours_to_decision ?? '–',
+        waiting: fb.waiting.count,
+        ids: fb.waiting.count ? `: ${fb.waiting.item_ids.slice(0, 10).map((id) => `#${id}`).join(', ')}` : '',
+      }),
+    );
+  }
   if (r.gaps?.length) lines.push(t(lang, 'report.gaps', { list: r.gaps.map((g) => `${g.from} – ${g.to}`).join('; ') }));
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 // The report of docs/metrics.md ("pulse.report.v1"), as the JSON `report --json` prints.
+import type { FeedbackFigures } from '../feedback/figures.js';
 
 export interface DayCount {
   date: string; // YYYY-MM-DD, local to the report's time zone
@@ -49,6 +50,8 @@ export interface Report {
     dismissed: number;
     median_minutes_to_resolution: number | null;
   };
+  /** Feedback answer times; buildReport always sets it (optional for reports built without the feedback slice). */
+  feedback?: FeedbackFigures;
   /** Surveys open at some time in the period (docs/metrics.md): always set by computeReport. */
   surveys?: Array<{ id: string; title: string; responses: number; nps: number | null; csat: number | null }>;
   /** Extra key (allowed by docs/metrics.md): spans when the bot was not listening, overlapping the period. */

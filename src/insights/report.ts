@@ -1,6 +1,7 @@
-// buildReport: the report of METRICS.md for one guild and period, as `report --json` prints it.
+// buildReport: the report of docs/metrics.md for one guild and period, as `report --json` prints it.
 import { flagEmojiKey } from '../activity/events.js';
 import { dateOf, localDay } from '../zone.js';
+import { feedbackReport } from '../feedback/figures-store.js';
 import { closedReviewFigures } from '../flags/figures-store.js';
 import { getSettings } from '../settings/store.js';
 import { surveyFigures } from '../surveys/figures.js';
@@ -45,7 +46,8 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
     surveyFigures(db, options.guildId, w.periodStart, w.periodEnd),
   ]);
   const { blocks, ids } = await hourBlocks(source, options.guildId, w.scanStart, w.scanEnd);
-  return computeReport({
+  const feedback = await feedbackReport(db, options.guildId, { start: w.periodStart, end: w.periodEnd }, options.asOf, settings.feedbackWaitingHours);
+  const report = computeReport({
     guildId: options.guildId,
     timezone,
     from: options.from,
@@ -62,4 +64,7 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
     gaps,
     surveys,
   });
+  // Key order as docs/metrics.md shows it: feedback after flags, then surveys, extra keys (gaps) last.
+  const { gaps: gapList, surveys: surveyList, ...rest } = report;
+  return { ...rest, feedback, ...(surveyList ? { surveys: surveyList } : {}), ...(gapList ? { gaps: gapList } : {}) };
 }

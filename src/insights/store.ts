@@ -16,9 +16,9 @@ export function executorOf(source: ReportSource): Executor {
 
 const rawOf = (source: ReportSource) => ('sqlite' in source && 'db' in source ? (source as Database).sqlite : undefined);
 
-/** Whether anything at all is recorded for a guild (a member seen, a join or leave, a voice session). */
+/** Whether anything at all is recorded for a guild (a member seen, a join or leave, a voice session, a feedback item). */
 export async function hasActivity(db: Executor, guildId: string): Promise<boolean> {
-  for (const table of ['activity_ids', 'activity_member_events', 'activity_voice_sessions'] as const) {
+  for (const table of ['activity_ids', 'activity_member_events', 'activity_voice_sessions', 'feedback_items'] as const) {
     const row = await db.selectFrom(table).select('guild_id').where('guild_id', '=', guildId).limit(1).executeTakeFirst();
     if (row) return true;
   }

@@ -5,10 +5,10 @@ import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { UserError } from '../discord/errors.js';
 import { isLanguage, languageOf, languages, msg, t, type Language } from '../i18n/index.js';
-import { botPermission, missingPermissions, requireBotCan } from '../discord/permissions.js';
+import { botPermission, missingPermissions, requireBotCan, type NamedPermission } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
-import { clearPatch, clearableSettings, flagEmojiSchema, serverLanguage, timeZoneSchema, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
+import { clearPatch, clearableSettings, flagEmojiSchema, serverLanguage, settingLimits, timeZoneSchema, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
 import { getSettings, updateSettings } from './store.js';
 
 export interface SettingsDeps {
@@ -35,6 +35,9 @@ export function renderSettings(s: GuildSettings, lang: Language = 'en', guildLoc
     { name: t(lang, 'settings.field.flagThreshold'), value: t(lang, 'settings.value.members', { count: s.flagThreshold }), inline: true },
     { name: t(lang, 'settings.field.flagDailyLimit'), value: t(lang, 'settings.value.number', { count: s.flagDailyLimit }), inline: true },
     { name: t(lang, 'settings.field.flagMaxAge'), value: t(lang, 'settings.value.hours', { count: s.flagMaxAgeHours }), inline: true },
+    { name: t(lang, 'settings.field.feedbackCapture'), value: t(lang, s.feedbackCaptureStaffOnly ? 'settings.value.captureStaff' : 'settings.value.captureEveryone'), inline: true },
+    { name: t(lang, 'settings.field.feedbackLock'), value: t(lang, s.feedbackLockOnClose ? 'settings.value.lockYes' : 'settings.value.lockNo'), inline: true },
+    { name: t(lang, 'settings.field.feedbackWaiting'), value: t(lang, 'settings.value.waitingHours', { count: s.feedbackWaitingHours }), inline: true },
     { name: t(lang, 'settings.field.ignoredChannels'), value: s.ignoredChannelIds.length ? s.ignoredChannelIds.map((id) => `<#${id}>`).join(' ') : t(lang, 'settings.value.none') },
   );
 }
@@ -43,8 +46,14 @@ export function renderSettings(s: GuildSettings, lang: Language = 'en', guildLoc
 function requirePostable(interaction: ChatInputCommandInteraction, option: string): string | null {
   const chosen = interaction.options.getChannel(option);
   if (!chosen) return null;
-  const { view, send, embed, createThreads } = botPermission;
-  requireBotCan(interaction.guild, chosen.id, chosen.type === ChannelType.GuildForum ? [view, send, createThreads] : [view, send, embed]);
+  const { view, send, embed, createThreads, sendInThreads, manageThreads, manageChannels, history } = botPermission;
+  let needed: readonly NamedPermission[] = [view, send, embed];
+  // Feedback posts: a thread per item (forum posts, or threads on the item's message), tags
+  // created on the forum and changed on posts, threads archived and locked on decisions.
+  if (option === 'feedback_channel') {
+    needed = chosen.type === ChannelType.GuildForum ? [view, send, embed, sendInThreads, manageThreads, manageChannels] : [view, send, embed, history, createThreads, sendInThreads, manageThreads];
+  } else if (chosen.type === ChannelType.GuildForum) needed = [view, send, createThreads];
+  requireBotCan(interaction.guild, chosen.id, needed);
   return chosen.id;
 }
 
@@ -74,6 +83,12 @@ async function handleSet(interaction: ChatInputCommandInteraction, deps: Setting
   if (daily !== null) patch.flagDailyLimit = boundedInt(daily, 1, 1000, 'flag_daily_limit');
   const age = interaction.options.getInteger('flag_max_age_hours');
   if (age !== null) patch.flagMaxAgeHours = boundedInt(age, 1, 8760, 'flag_max_age_hours');
+  const captureStaffOnly = interaction.options.getBoolean('feedback_capture_staff_only');
+  if (captureStaffOnly !== null) patch.feedbackCaptureStaffOnly = captureStaffOnly;
+  const lockOnClose = interaction.options.getBoolean('feedback_lock_on_close');
+  if (lockOnClose !== null) patch.feedbackLockOnClose = lockOnClose;
+  const waiting = interaction.options.getInteger('feedback_waiting_hours');
+  if (waiting !== null) patch.feedbackWaitingHours = boundedInt(waiting, settingLimits.feedbackWaitingHours.min, settingLimits.feedbackWaitingHours.max, 'feedback_waiting_hours');
   const role = interaction.options.getRole('staff_role');
   if (role) {
     if (role.id === interaction.guildId) throw new UserError(msg('settings.error.everyoneRole'));

@@ -14,6 +14,12 @@ export interface GuildSettings {
   flagMaxAgeHours: number;
   staffRoleId: string | null;
   ignoredChannelIds: string[];
+  /** Feedback: only staff may capture messages as feedback. */
+  feedbackCaptureStaffOnly: boolean;
+  /** Feedback: lock (not only archive) an item's thread when it is done, declined or a duplicate. */
+  feedbackLockOnClose: boolean;
+  /** Feedback: items unanswered for longer than this many hours count as waiting. */
+  feedbackWaitingHours: number;
   /** Chosen by staff; null follows the server's Discord locale (see serverLanguage). */
   language: Language | null;
 }
@@ -31,6 +37,9 @@ export function defaultSettings(guildId: string): GuildSettings {
     flagMaxAgeHours: 168,
     staffRoleId: null,
     ignoredChannelIds: [],
+    feedbackCaptureStaffOnly: false,
+    feedbackLockOnClose: false,
+    feedbackWaitingHours: 48,
     language: null,
   };
 }
@@ -91,12 +100,13 @@ export const settingLimits = {
   flagThreshold: { min: 1, max: 50 },
   flagDailyLimit: { min: 1, max: 1000 },
   flagMaxAgeHours: { min: 1, max: 24 * 365 },
+  feedbackWaitingHours: { min: 1, max: 24 * 90 },
 } as const;
 
 export type SettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
 
 /** The settings a staff member may clear back to their default. */
-export const clearableSettings = ['staff_channel', 'mod_channel', 'feedback_channel', 'staff_role', 'timezone', 'flag_emoji', 'ignored_channels', 'language'] as const;
+export const clearableSettings = ['staff_channel', 'mod_channel', 'feedback_channel', 'staff_role', 'timezone', 'flag_emoji', 'ignored_channels', 'feedback_waiting_hours', 'language'] as const;
 export type ClearableSetting = (typeof clearableSettings)[number];
 
 export function clearPatch(setting: ClearableSetting): SettingsPatch {
@@ -116,6 +126,8 @@ export function clearPatch(setting: ClearableSetting): SettingsPatch {
       return { flagEmoji: d.flagEmoji };
     case 'ignored_channels':
       return { ignoredChannelIds: [] };
+    case 'feedback_waiting_hours':
+      return { feedbackWaitingHours: d.feedbackWaitingHours };
     case 'language':
       return { language: null };
   }

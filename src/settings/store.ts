@@ -17,6 +17,9 @@ function toSettings(row: Selectable<GuildSettingsTable>): GuildSettings {
     flagMaxAgeHours: row.flag_max_age_hours,
     staffRoleId: row.staff_role_id,
     ignoredChannelIds: JSON.parse(row.ignored_channel_ids) as string[],
+    feedbackCaptureStaffOnly: row.feedback_capture_staff_only === 1,
+    feedbackLockOnClose: row.feedback_lock_on_close === 1,
+    feedbackWaitingHours: row.feedback_waiting_hours,
     language: parseLanguage(row.language),
   };
 }
@@ -41,6 +44,9 @@ export async function updateSettings(db: Executor, guildId: string, patch: Setti
     flag_max_age_hours: next.flagMaxAgeHours,
     staff_role_id: next.staffRoleId,
     ignored_channel_ids: JSON.stringify(next.ignoredChannelIds),
+    feedback_capture_staff_only: next.feedbackCaptureStaffOnly ? 1 : 0,
+    feedback_lock_on_close: next.feedbackLockOnClose ? 1 : 0,
+    feedback_waiting_hours: next.feedbackWaitingHours,
     language: next.language,
     updated_at: now,
   };

@@ -85,7 +85,7 @@ describe('pulse replay', () => {
       top_contributors: [{ user_id: u(1), messages: 1 }],
     });
     expect(r.surveys).toEqual([]);
-    expect(Object.keys(r)).toEqual(['schema', 'guild_id', 'timezone', 'period', 'as_of', 'members', 'new_members', 'activity', 'hour_of_week', 'top_contributors', 'top_channels', 'cohorts', 'churn_risk', 'flags', 'surveys', 'gaps']);
+    expect(Object.keys(r)).toEqual(['schema', 'guild_id', 'timezone', 'period', 'as_of', 'members', 'new_members', 'activity', 'hour_of_week', 'top_contributors', 'top_channels', 'cohorts', 'churn_risk', 'flags', 'feedback', 'surveys', 'gaps']);
   });
 
   it('refuses a missing file with a one-line error', async () => {

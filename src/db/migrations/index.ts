@@ -6,6 +6,7 @@ import * as m0003 from './0003-polls.js';
 import * as m0004 from './0004-flags.js';
 import * as m0005 from './0005-digests.js';
 import * as m0006 from './0006-surveys.js';
+import * as m0007 from './0007-feedback.js';
 import * as m0010 from './0010-language.js';
 import * as m0011 from './0011-poll-shown.js';
 
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0004-flags': m0004,
   '0005-digests': m0005,
   '0006-surveys': m0006,
+  '0007-feedback': m0007,
   '0010-language': m0010,
   '0011-poll-shown': m0011,
 };

@@ -14,6 +14,10 @@ export interface GuildSettingsTable {
   staff_role_id: string | null;
   /** JSON array of channel ids whose activity is not recorded. */
   ignored_channel_ids: Generated<string>;
+  /** Migration 0007 (feedback): capture by staff only (0|1), lock threads on close (0|1), waiting threshold. */
+  feedback_capture_staff_only: Generated<number>;
+  feedback_lock_on_close: Generated<number>;
+  feedback_waiting_hours: Generated<number>;
   /** 'en' | 'es' | 'ru', or null: the server's Discord locale when Pulse speaks it, else English. */
   language: string | null;
   updated_at: number;

@@ -1,0 +1,27 @@
+// Feedback categories: the list members choose from, per guild.
+import type { Executor } from '../db/schema.js';
+import { DEFAULT_CATEGORIES } from './feedback.js';
+
+/** The guild's categories in order; a guild that never set any gets the defaults (staff keep at least one). */
+export async function listCategories(db: Executor, guildId: string, now: number): Promise<string[]> {
+  const rows = await db.selectFrom('feedback_categories').select('name').where('guild_id', '=', guildId).orderBy('position').orderBy('name').execute();
+  if (rows.length > 0) return rows.map((r) => r.name);
+  await db
+    .insertInto('feedback_categories')
+    .values(DEFAULT_CATEGORIES.map((name, position) => ({ guild_id: guildId, name, position, created_at: now })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  return [...DEFAULT_CATEGORIES];
+}
+
+export async function addCategory(db: Executor, guildId: string, name: string, now: number): Promise<boolean> {
+  const existing = await listCategories(db, guildId, now);
+  if (existing.some((c) => c.toLowerCase() === name.toLowerCase())) return false;
+  await db.insertInto('feedback_categories').values({ guild_id: guildId, name, position: existing.length, created_at: now }).execute();
+  return true;
+}
+
+export async function removeCategory(db: Executor, guildId: string, name: string): Promise<boolean> {
+  const r = await db.deleteFrom('feedback_categories').where('guild_id', '=', guildId).where('name', '=', name).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

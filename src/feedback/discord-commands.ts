@@ -1,0 +1,246 @@
+// /feedback handlers, the submit modal, vote buttons and "Capture as feedback": options in, service, reply.
+import { AttachmentBuilder, ComponentType, MessageFlags, TextInputStyle, type ChatInputCommandInteraction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
+import { z } from 'zod';
+import { CAPTURE_COMMAND } from '../../commands/feedback.js';
+import type { Clock } from '../clock.js';
+import type { Executor } from '../db/schema.js';
+import { encodeCustomId, idArg } from '../discord/custom-id.js';
+import { UserError } from '../discord/errors.js';
+import { componentRoute, modalRoute, type Routes } from '../discord/router.js';
+import { isStaff, requireStaff } from '../discord/staff.js';
+import { languageOf, msg, render, t, type Language } from '../i18n/index.js';
+import { serverLanguage } from '../settings/settings.js';
+import { getSettings } from '../settings/store.js';
+import { captureTitle, categoryName, isClosed, isStatus, LIMITS } from './feedback.js';
+import { firstDecisionAt, firstResponseAt } from './figures.js';
+import { exportCsv, listLine, showEmbed, statusName, VOTE_KIND, type ExportRow } from './render.js';
+import { FeedbackError, type FeedbackService } from './service.js';
+import { addCategory, listCategories, removeCategory } from './categories-store.js';
+import { listItems } from './figures-store.js';
+import { getItem, statusHistory, threadFigures, votesOf, type Item } from './store.js';
+
+/** The reply after a submit or a capture: the thread when the post is up, else a promise. */
+function postedText(lang: Language, item: Item, captured: boolean): string {
+  if (captured) return item.postState === 'posted' ? t(lang, 'feedback.reply.captured', { id: item.id, author: item.authorId, thread: item.threadId ?? '' }) : t(lang, 'feedback.reply.capturedPending', { id: item.id });
+  return item.postState === 'posted' ? t(lang, 'feedback.reply.posted', { id: item.id, thread: item.threadId ?? '' }) : t(lang, 'feedback.reply.postedPending', { id: item.id });
+}
+
+export interface FeedbackRouteDeps {
+  db: Executor;
+  clock: Clock;
+  service: FeedbackService;
+}
+
+const SUBMIT_KIND = 'fb-submit';
+const LIST_LIMIT = 20;
+
+/** Runs a service call, turning its readable failures into UserError for the router. */
+async function attempt<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof FeedbackError) throw new UserError(err.text);
+    throw err;
+  }
+}
+
+async function reply(interaction: RepliableInteraction, content: string): Promise<void> {
+  const body = { content, allowedMentions: { parse: [] } };
+  if (interaction.deferred) await interaction.editReply(body);
+  else await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
+}
+
+async function itemOf(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, name: string): Promise<Item> {
+  const id = interaction.options.getInteger(name, true);
+  const item = await getItem(deps.db, id);
+  if (!item || item.guildId !== interaction.guildId) throw new UserError(msg('feedback.error.missing', { id }));
+  return item;
+}
+
+async function submitModal(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
+  const categories = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
+  const lang = languageOf(interaction.locale);
+  await interaction.showModal({
+    custom_id: encodeCustomId(SUBMIT_KIND),
+    title: t(lang, 'feedback.modal.title'),
+    components: [
+      { type: ComponentType.Label, label: t(lang, 'feedback.modal.titleLabel'), component: { type: ComponentType.TextInput, custom_id: 'title', style: TextInputStyle.Short, min_length: 1, max_length: LIMITS.title, required: true, placeholder: t(lang, 'feedback.modal.titlePlaceholder') } },
+      { type: ComponentType.Label, label: t(lang, 'feedback.modal.detailsLabel'), component: { type: ComponentType.TextInput, custom_id: 'details', style: TextInputStyle.Paragraph, min_length: 1, max_length: LIMITS.details, required: true, placeholder: t(lang, 'feedback.modal.detailsPlaceholder') } },
+      {
+        type: ComponentType.Label,
+        label: t(lang, 'feedback.field.category'),
+        component: { type: ComponentType.StringSelect, custom_id: 'category', min_values: 1, max_values: 1, required: true, options: categories.slice(0, 25).map((c) => ({ label: c, value: c })) },
+      },
+    ],
+  });
+}
+
+async function onSubmit(deps: FeedbackRouteDeps, interaction: ModalSubmitInteraction): Promise<void> {
+  const title = interaction.fields.getTextInputValue('title').trim();
+  const details = interaction.fields.getTextInputValue('details').trim();
+  const [category] = interaction.fields.getStringSelectValues('category');
+  if (title.length < 1 || title.length > LIMITS.title) throw new UserError(msg('feedback.error.badTitle', { max: LIMITS.title }));
+  if (details.length > LIMITS.details) throw new UserError(msg('feedback.error.badDetails', { max: LIMITS.details }));
+  const categories = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
+  if (!category || !categories.includes(category)) throw new UserError(msg('feedback.error.badCategory'));
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const { item } = await attempt(deps.service.submit({ guildId: interaction.guildId!, authorId: interaction.user.id, title, details: details || title, category }));
+  await reply(interaction, postedText(languageOf(interaction.locale), item, false));
+}
+
+async function onList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
+  const lang = languageOf(interaction.locale);
+  const status = interaction.options.getString('status');
+  if (status !== null && !isStatus(status)) throw new UserError(msg('feedback.error.unknownStatus'));
+  const category = interaction.options.getString('category');
+  const sort = interaction.options.getString('sort') ?? 'top';
+  let items = (await listItems(deps.db, interaction.guildId!)).filter((i) => i.postState === 'posted' || i.postState === 'pending');
+  if (status) items = items.filter((i) => i.status === status);
+  if (category) items = items.filter((i) => i.category.toLowerCase() === category.trim().toLowerCase());
+  if (sort === 'waiting') items = items.filter((i) => i.firstResponseAt === null && !isClosed(i.status)).sort((a, b) => (a.openedAt ?? a.createdAt) - (b.openedAt ?? b.createdAt) || a.id - b.id);
+  else if (sort === 'new') items.sort((a, b) => b.id - a.id);
+  else items.sort((a, b) => b.votes.score - a.votes.score || b.votes.up - a.votes.up || a.id - b.id);
+  if (items.length === 0) return reply(interaction, t(lang, 'feedback.list.empty'));
+  const lines = items.slice(0, LIST_LIMIT).map((i) => listLine(i, lang));
+  if (items.length > LIST_LIMIT) lines.push(t(lang, 'feedback.list.more', { count: items.length - LIST_LIMIT }));
+  await interaction.reply({ embeds: [{ title: t(lang, 'feedback.list.title', { count: items.length }), description: lines.join('\n').slice(0, 4096) }], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+}
+
+async function onShow(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
+  const item = await itemOf(deps, interaction, 'item');
+  const [votes, history, thread] = await Promise.all([votesOf(deps.db, item.id), statusHistory(deps.db, item.id), threadFigures(deps.db, item)]);
+  const first = firstResponseAt({ changes: history.filter((c) => c.byStaff).map((c) => ({ at: c.at, to: c.to, byStaff: true })), staffReplies: thread.firstStaffReplyAt === null ? [] : [thread.firstStaffReplyAt] });
+  await interaction.reply({ embeds: [showEmbed(item, votes, history, thread, first, languageOf(interaction.locale))], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+}
+
+async function onStatus(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
+  const item = await itemOf(deps, interaction, 'item');
+  const to = interaction.options.getString('status', true);
+  if (!isStatus(to)) throw new UserError(msg('feedback.error.unknownStatus'));
+  const reason = interaction.options.getString('reason')?.trim().slice(0, LIMITS.reason) || null;
+  const duplicateOf = interaction.options.getInteger('duplicate_of');
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const result = await attempt(deps.service.setStatus({ guildId: interaction.guildId!, itemId: item.id, to, by: interaction.user.id, reason, duplicateOf }));
+  const lang = languageOf(interaction.locale);
+  const status = statusName(lang, to);
+  if (!result.change) return reply(interaction, t(lang, 'feedback.reply.statusSame', { id: item.id, status }));
+  const moved = result.change.duplicateOf !== null ? ` ${t(lang, 'feedback.reply.votesMoved', { count: result.movedVotes, original: result.change.duplicateOf })}` : '';
+  await reply(interaction, `${t(lang, 'feedback.reply.statusSet', { id: item.id, status })}${moved} ${t(lang, 'feedback.reply.authorTold')}`);
+}
+
+async function onExport(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const items = (await listItems(deps.db, interaction.guildId!, 10_000)).sort((a, b) => a.id - b.id);
+  const rows: ExportRow[] = [];
+  for (const item of items) {
+    const history = await statusHistory(deps.db, item.id);
+    const thread = await threadFigures(deps.db, item);
+    rows.push({ item, votes: item.votes, history, thread, firstResponseAt: item.firstResponseAt, firstDecisionAt: firstDecisionAt({ changes: history.map((c) => ({ at: c.at, to: c.to, byStaff: c.byStaff })) }) });
+  }
+  await interaction.editReply({ content: t(languageOf(interaction.locale), 'feedback.reply.exported', { count: rows.length }), files: [new AttachmentBuilder(Buffer.from(exportCsv(rows), 'utf8'), { name: 'feedback.csv' })], allowedMentions: { parse: [] } });
+}
+
+async function onCategories(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
+  const guildId = interaction.guildId!;
+  const now = deps.clock.now();
+  const sub = interaction.options.getSubcommand(true);
+  const lang = languageOf(interaction.locale);
+  if (sub === 'list') return reply(interaction, t(lang, 'feedback.categories.list', { names: (await listCategories(deps.db, guildId, now)).map((n) => `**${n}**`).join(', ') }));
+  const name = categoryName(interaction.options.getString('name', true));
+  if (!name) throw new UserError(msg('feedback.categories.bad', { max: LIMITS.category }));
+  const current = await listCategories(deps.db, guildId, now);
+  if (sub === 'add') {
+    if (current.length >= LIMITS.categories) throw new UserError(msg('feedback.categories.max', { max: LIMITS.categories }));
+    return reply(interaction, (await addCategory(deps.db, guildId, name, now)) ? t(lang, 'feedback.categories.added', { name }) : t(lang, 'feedback.categories.exists', { name }));
+  }
+  const exact = current.find((c) => c.toLowerCase() === name.toLowerCase());
+  if (!exact) throw new UserError(msg('feedback.categories.missing', { name }));
+  if (current.length <= 1) throw new UserError(msg('feedback.categories.last'));
+  await removeCategory(deps.db, guildId, exact);
+  return reply(interaction, t(lang, 'feedback.categories.removed', { name: exact }));
+}
+
+export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
+  return {
+    commands: {
+      async feedback(interaction) {
+        const settings = await getSettings(deps.db, interaction.guildId!);
+        const group = interaction.options.getSubcommandGroup(false);
+        const sub = interaction.options.getSubcommand(true);
+        if (group === 'categories') {
+          requireStaff(interaction, settings.staffRoleId);
+          return onCategories(deps, interaction);
+        }
+        switch (sub) {
+          case 'submit':
+            return submitModal(deps, interaction);
+          case 'list':
+            return onList(deps, interaction);
+          case 'show':
+            return onShow(deps, interaction);
+          case 'status':
+            requireStaff(interaction, settings.staffRoleId);
+            return onStatus(deps, interaction);
+          case 'export':
+            requireStaff(interaction, settings.staffRoleId);
+            return onExport(deps, interaction);
+          default:
+            throw new UserError(msg('router.unavailable'));
+        }
+      },
+    },
+    messageCommands: {
+      async [CAPTURE_COMMAND](interaction) {
+        const settings = await getSettings(deps.db, interaction.guildId!);
+        if (settings.feedbackCaptureStaffOnly && !isStaff(interaction, settings.staffRoleId)) throw new UserError(msg('feedback.error.captureStaffOnly'));
+        // The message comes whole in the interaction payload, text included: no privileged intent needed.
+        const message = interaction.targetMessage;
+        if (message.author.bot || message.webhookId) throw new UserError(msg('feedback.error.captureBot'));
+        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+        const categories = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
+        const content = message.content.trim();
+        // The item is public: its fallback title and placeholder text are in the server's language.
+        const serverLang = serverLanguage(settings, interaction.guildLocale);
+        const { item, existing } = await attempt(
+          deps.service.submit({
+            guildId: interaction.guildId!,
+            authorId: message.author.id,
+            title: captureTitle(content, t(serverLang, 'feedback.capture.fallbackTitle', { name: message.author.username })),
+            details: content ? content.slice(0, LIMITS.details) : t(serverLang, 'feedback.capture.noText'),
+            category: categories[0] ?? 'Other',
+            capture: { by: interaction.user.id, channelId: message.channelId, messageId: message.id },
+          }),
+        );
+        const lang = languageOf(interaction.locale);
+        await reply(interaction, existing ? t(lang, item.threadId ? 'feedback.reply.alreadyCapturedThread' : 'feedback.reply.alreadyCaptured', { id: item.id, thread: item.threadId ?? '' }) : postedText(lang, item, true));
+      },
+    },
+    modals: {
+      [SUBMIT_KIND]: modalRoute({ args: z.tuple([]), handle: (interaction) => onSubmit(deps, interaction) }),
+    },
+    components: {
+      [VOTE_KIND]: componentRoute({
+        args: z.tuple([idArg.int, z.enum(['up', 'down'])]),
+        async handle(interaction, [itemId, dir]) {
+          const receipt = await attempt(deps.service.vote(interaction.guildId!, itemId, interaction.user.id, dir === 'up' ? 1 : -1));
+          await interaction.reply({ content: render(languageOf(interaction.locale), receipt), flags: MessageFlags.Ephemeral });
+        },
+      }),
+    },
+    autocomplete: {
+      async feedback(interaction) {
+        const focused = interaction.options.getFocused(true);
+        const typed = String(focused.value).replace(/^#/, '').trim().toLowerCase();
+        if (focused.name === 'category' || focused.name === 'name') {
+          const names = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
+          await interaction.respond(names.filter((n) => n.toLowerCase().includes(typed)).slice(0, 25).map((n) => ({ name: n, value: n })));
+          return;
+        }
+        const items = await listItems(deps.db, interaction.guildId!, 500);
+        const lang = languageOf(interaction.locale);
+        const matches = items.filter((i) => typed === '' || String(i.id).startsWith(typed) || i.title.toLowerCase().includes(typed)).slice(0, 25);
+        await interaction.respond(matches.map((i) => ({ name: `#${i.id} ${i.title} (${statusName(lang, i.status)})`.slice(0, 100), value: i.id })));
+      },
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// What feedback looks like on Discord (pure): the post's embed and buttons, notices, lists, CSV.
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
+import { encodeCustomId } from '../discord/custom-id.js';
+import { t, type Language, type MessageKey } from '../i18n/index.js';
+import { plainText } from '../text.js';
+import { csvCell, isClosed, messageLink, postMarker, type Status, type Tally } from './feedback.js';
+import type { ListedItem } from './figures-store.js';
+import type { Item, StatusChange, ThreadFigures } from './store.js';
+
+/** Status names as members read them, by catalogue key. */
+export const STATUS_KEY: Record<Status, MessageKey> = {
+  open: 'feedback.status.open',
+  under_review: 'feedback.status.underReview',
+  planned: 'feedback.status.planned',
+  in_progress: 'feedback.status.inProgress',
+  done: 'feedback.status.done',
+  declined: 'feedback.status.declined',
+  duplicate: 'feedback.status.duplicate',
+};
+
+export const statusName = (lang: Language, status: Status) => t(lang, STATUS_KEY[status]);
+
+const lines = (parts: Array<string | null>) => parts.filter((l): l is string => l !== null).join('\n');
+
+/** The texts Pulse posts for everyone (post, thread) or sends the author, in the server's language. */
+export const text = {
+  score: (lang: Language, v: Tally) => t(lang, 'feedback.post.score', { up: v.up, down: v.down, score: `${v.score > 0 ? '+' : ''}${v.score}` }),
+  /** The DM to the author: their own title is shown as written. */
+  notice: (lang: Language, item: Item, status: Status, reason: string | null, link: string | null, original: number | null) =>
+    lines([
+      t(lang, 'feedback.notice.now', { id: item.id, title: plainText(item.title), status: statusName(lang, status) }),
+      original !== null ? t(lang, 'feedback.notice.merged', { original }) : null,
+      reason ? t(lang, 'feedback.why', { reason }) : null,
+      link,
+    ]),
+  threadNotice: (lang: Language, authorId: string, status: Status, reason: string | null, original: number | null) =>
+    lines([
+      t(lang, 'feedback.thread.dmClosed', { author: authorId, status: statusName(lang, status) }),
+      original !== null ? t(lang, 'feedback.thread.see', { original }) : null,
+      reason ? t(lang, 'feedback.why', { reason }) : null,
+    ]),
+  threadStatus: (lang: Language, status: Status, by: string, reason: string | null, original: number | null) =>
+    lines([
+      t(lang, 'feedback.thread.status', { status: statusName(lang, status), by }) + (original !== null ? ` · ${t(lang, 'feedback.duplicateOf', { id: original })}` : ''),
+      reason ? t(lang, 'feedback.why', { reason }) : null,
+    ]),
+} as const;
+
+const GONE_KEY: Record<'message' | 'thread', MessageKey> = { message: 'feedback.show.gonePost', thread: 'feedback.show.goneThread' };
+
+const COLORS: Record<Status, number> = {
+  open: 0x5865f2,
+  under_review: 0xfee75c,
+  planned: 0x3ba55c,
+  in_progress: 0xeb459e,
+  done: 0x57f287,
+  declined: 0xed4245,
+  duplicate: 0x99aab5,
+};
+
+export const VOTE_KIND = 'fb-vote';
+
+export interface PostView {
+  item: Item;
+  votes: Tally;
+  lastReason: string | null;
+}
+
+/** The item's post, in the server's language; the title and details are the member's own text. */
+export function postEmbed(view: PostView, lang: Language = 'en'): APIEmbed {
+  const { item, votes } = view;
+  const description = [item.details];
+  if (item.capturedBy && item.sourceChannelId && item.sourceMessageId) {
+    description.push('', t(lang, 'feedback.post.captured', { link: messageLink(item.guildId, item.sourceChannelId, item.sourceMessageId), by: item.capturedBy }));
+  }
+  const fields: APIEmbedField[] = [
+    { name: t(lang, 'feedback.field.from'), value: `<@${item.authorId}>`, inline: true },
+    { name: t(lang, 'feedback.field.category'), value: item.category, inline: true },
+    { name: t(lang, 'feedback.field.status'), value: item.duplicateOf !== null && item.status === 'duplicate' ? t(lang, 'feedback.duplicateOf', { id: item.duplicateOf }) : statusName(lang, item.status), inline: true },
+    { name: t(lang, 'feedback.field.votes'), value: text.score(lang, votes), inline: false },
+  ];
+  if (view.lastReason) fields.push({ name: t(lang, 'feedback.field.why'), value: view.lastReason.slice(0, 1024), inline: false });
+  return {
+    title: item.title.slice(0, 256),
+    description: description.join('\n').slice(0, 4096),
+    color: COLORS[item.status],
+    fields,
+    footer: { text: postMarker(item.id) },
+  };
+}
+
+export function voteButtons(item: Pick<Item, 'id' | 'status'>, votes: Tally, lang: Language = 'en'): Array<APIActionRowComponent<APIButtonComponent>> {
+  const closed = isClosed(item.status);
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        { type: ComponentType.Button, style: ButtonStyle.Success, custom_id: encodeCustomId(VOTE_KIND, item.id, 'up'), label: t(lang, 'feedback.button.upvote', { count: votes.up }), emoji: { name: '👍' }, disabled: closed },
+        { type: ComponentType.Button, style: ButtonStyle.Danger, custom_id: encodeCustomId(VOTE_KIND, item.id, 'down'), label: t(lang, 'feedback.button.downvote', { count: votes.down }), emoji: { name: '👎' }, disabled: closed },
+      ],
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- lists, show, export
+
+const when = (ms: number | null) => (ms === null ? '–' : `<t:${Math.floor(ms / 1000)}:R>`);
+
+/** One line of /feedback list, in the reader's language. */
+export function listLine(item: ListedItem, lang: Language = 'en'): string {
+  const where = item.threadId ? ` <#${item.threadId}>` : '';
+  const waiting = item.firstResponseAt === null && !isClosed(item.status) ? ` · ${t(lang, 'feedback.list.waitingSince', { since: when(item.openedAt ?? item.createdAt) })}` : '';
+  return `**#${item.id}** ${plainText(item.title.slice(0, 80))} · ${item.category} · ${statusName(lang, item.status)} · ${item.votes.score >= 0 ? '+' : ''}${item.votes.score}${waiting}${where}`;
+}
+
+/** /feedback show, in the reader's language. */
+export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thread: ThreadFigures, firstResponseAt: number | null, lang: Language = 'en'): APIEmbed {
+  const historyLines = history.map(
+    (c) =>
+      `${when(c.at)} ${t(lang, 'feedback.show.change', { from: statusName(lang, c.from), to: statusName(lang, c.to), by: c.by })}${c.duplicateOf !== null ? ` (${t(lang, 'feedback.duplicateOf', { id: c.duplicateOf })})` : ''}${c.reason ? `: ${c.reason.slice(0, 120)}` : ''}`,
+  );
+  const fields: APIEmbedField[] = [
+    { name: t(lang, 'feedback.field.from'), value: `<@${item.authorId}>${item.capturedBy ? ` ${t(lang, 'feedback.show.capturedBy', { by: item.capturedBy })}` : ''}`, inline: true },
+    { name: t(lang, 'feedback.field.category'), value: item.category, inline: true },
+    { name: t(lang, 'feedback.field.status'), value: statusName(lang, item.status), inline: true },
+    { name: t(lang, 'feedback.field.votes'), value: text.score(lang, votes), inline: true },
+    { name: t(lang, 'feedback.field.thread'), value: t(lang, 'feedback.show.threadValue', { messages: thread.messages, participants: thread.participants }) + (item.threadId ? ` · <#${item.threadId}>` : ''), inline: true },
+    { name: t(lang, 'feedback.field.firstAnswer'), value: firstResponseAt === null ? t(lang, 'feedback.show.notYet') : when(firstResponseAt), inline: true },
+    { name: t(lang, 'feedback.field.history'), value: (historyLines.join('\n') || t(lang, 'feedback.show.noChange')).slice(0, 1024) },
+  ];
+  if (item.gone) fields.push({ name: t(lang, 'feedback.field.note'), value: t(lang, GONE_KEY[item.gone]) });
+  if (item.postState !== 'posted') {
+    fields.push({ name: t(lang, 'feedback.field.note'), value: item.postState === 'pending' ? t(lang, 'feedback.show.pending') : t(lang, 'feedback.show.failed', { error: item.postError ?? t(lang, 'feedback.show.unknownError') }) });
+  }
+  return { title: `#${item.id} ${item.title}`.slice(0, 256), description: item.details.slice(0, 2000), color: COLORS[item.status], fields };
+}
+
+export interface ExportRow {
+  item: Item;
+  votes: Tally;
+  history: StatusChange[];
+  thread: ThreadFigures;
+  firstResponseAt: number | null;
+  firstDecisionAt: number | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const minutes = (from: number | null, to: number | null) => (from === null || to === null ? null : Math.round(((to - from) / 60_000) * 10) / 10);
+
+export const CSV_HEADER = ['item', 'title', 'author_id', 'captured_by', 'category', 'status', 'duplicate_of', 'opened_at', 'upvotes', 'downvotes', 'score', 'thread_messages', 'thread_participants', 'minutes_to_first_staff_response', 'minutes_to_decision', 'status_history'];
+
+/** The export: one line per item, cells neutralised against spreadsheet formulas. */
+export function exportCsv(rows: readonly ExportRow[]): string {
+  const lines = [CSV_HEADER.join(',')];
+  for (const r of rows) {
+    const history = r.history.map((c) => `${iso(c.at)} ${c.from}->${c.to} by ${c.by}${c.duplicateOf !== null ? ` dup #${c.duplicateOf}` : ''}${c.reason ? `: ${c.reason}` : ''}`).join(' | ');
+    lines.push(
+      [
+        r.item.id,
+        r.item.title,
+        r.item.authorId,
+        r.item.capturedBy,
+        r.item.category,
+        r.item.status,
+        r.item.duplicateOf,
+        iso(r.item.openedAt),
+        r.votes.up,
+        r.votes.down,
+        r.votes.score,
+        r.thread.messages,
+        r.thread.participants,
+        minutes(r.item.openedAt, r.firstResponseAt),
+        minutes(r.item.openedAt, r.firstDecisionAt),
+        history,
+      ]
+        .map((v) => csvCell(v))
+        .join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,368 @@
+// Feedback use-cases: submit and capture, votes, triage with notices, thread activity, deletions, catch-up.
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord-api-types/v10';
+import type { Clock } from '../clock.js';
+import type { Executor } from '../db/schema.js';
+import type { Logger } from '../log.js';
+import { Coalescer, realTimers, type Timers } from '../polls/live.js';
+import { msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
+import { serverLanguage } from '../settings/settings.js';
+import { getSettings } from '../settings/store.js';
+import { channelLink, checkDuplicate, decideVote, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
+import { postEmbed, statusName, text as renderText, voteButtons } from './render.js';
+import {
+  beginAttempt,
+  changeStatus,
+  claimItem,
+  claimNotice,
+  getChange,
+  getItem,
+  itemByMessage,
+  itemBySource,
+  itemByThread,
+  liveThreads,
+  markApplied,
+  markGone,
+  markNotified,
+  markPosted,
+  markPostFailed,
+  pendingItems,
+  recordThreadMessage,
+  setVote,
+  statusHistory,
+  unfinishedChanges,
+  userVote,
+  votesOf,
+  type ChannelKind,
+  type Item,
+  type StatusChange,
+} from './store.js';
+
+/** The service's failures, as catalogue texts the router shows in the member's language. */
+const DUPLICATE_ERROR: Record<'self' | 'missing' | 'other-guild' | 'chain', MessageKey> = {
+  self: 'feedback.error.duplicateSelf',
+  missing: 'feedback.error.duplicateMissing',
+  'other-guild': 'feedback.error.duplicateOtherGuild',
+  chain: 'feedback.error.duplicateChain',
+};
+
+/** A failure whose message is safe to show the member. */
+export class FeedbackError extends Error {
+  override readonly name = 'FeedbackError';
+  constructor(readonly text: Text) {
+    super(render('en', text));
+  }
+}
+
+export interface PostContent {
+  name: string;
+  embed: APIEmbed;
+  components: Array<APIActionRowComponent<APIButtonComponent>>;
+  /** Tag names for forum posts: the status label and the category. */
+  tags: { status: string; category: string };
+}
+
+export interface Published {
+  threadId: string;
+  messageId: string;
+}
+
+/** What the service asks of Discord. The adapter maps Discord's answers to these results. */
+export interface FeedbackPorts {
+  /** The kind of a feedback channel, or null when it is gone or of another type. */
+  channelKind(guildId: string, channelId: string): Promise<ChannelKind | null>;
+  /** Posts an item: a forum post, or an embed message with a public thread on it. */
+  publish(item: Item, content: PostContent): Promise<Published>;
+  /** Looks for an item's post made before a crash (by its footer marker). */
+  findPublished(item: Item): Promise<Published | null>;
+  /** Edits the post's message; 'gone' when it was deleted. */
+  editPost(item: Item, content: PostContent): Promise<'ok' | 'gone'>;
+  /** Renames, re-tags, archives/unarchives and locks/unlocks the item's thread; 'gone' when deleted. */
+  updateThread(item: Item, content: PostContent, state: { archived: boolean; locked: boolean }): Promise<'ok' | 'gone'>;
+  /** Posts in the item's thread (mentioning `mention` when given); false when it cannot. */
+  postInThread(item: Item, content: string, mention: string | null): Promise<boolean>;
+  /** Sends a DM; 'closed' when the member does not accept DMs from the bot. */
+  sendDm(userId: string, content: string): Promise<'sent' | 'closed'>;
+}
+
+export interface FeedbackServiceDeps {
+  db: Executor;
+  clock: Clock;
+  logger: Logger;
+  ports: FeedbackPorts;
+  /** The server's Discord locale (its language when the `language` setting is not set). */
+  guildLocale?: (guildId: string) => string | null;
+  /** Least time between two edits of one post (default 3 s). */
+  liveIntervalMs?: number;
+  timers?: Timers;
+}
+
+const MAX_POST_ATTEMPTS = 5;
+
+export class FeedbackService {
+  readonly live: Coalescer<number>;
+  private readonly threads = new Map<string, number>();
+  private readonly publishing = new Set<number>();
+  private readonly applying = new Set<number>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: FeedbackServiceDeps) {
+    this.live = new Coalescer<number>((id) => this.refreshPost(id), deps.liveIntervalMs ?? 3_000, deps.timers ?? realTimers, (err, id) =>
+      deps.logger.warn({ err, item: id }, 'feedback.live-edit-failed'),
+    );
+  }
+
+  private get db() {
+    return this.deps.db;
+  }
+
+  // ---------------------------------------------------------------- posting
+
+  /** The language of what everyone sees in a server: its setting, else its Discord locale. */
+  async language(guildId: string): Promise<Language> {
+    return serverLanguage(await getSettings(this.db, guildId), this.deps.guildLocale?.(guildId));
+  }
+
+  async content(item: Item): Promise<PostContent> {
+    const lang = await this.language(item.guildId);
+    const votes = await votesOf(this.db, item.id);
+    const history = await statusHistory(this.db, item.id);
+    const last = history.at(-1);
+    return {
+      name: postName(item.id, item.status, item.title, statusName(lang, item.status)),
+      embed: postEmbed({ item, votes, lastReason: last?.reason ?? null }, lang),
+      components: voteButtons(item, votes, lang),
+      tags: { status: STATUS_LABEL[item.status], category: item.category },
+    };
+  }
+
+  /**
+   * Submits or captures an item: claims its row first, then posts it. A capture of a message
+   * that already has an item returns that item (`existing`).
+   */
+  async submit(input: {
+    guildId: string;
+    authorId: string;
+    title: string;
+    details: string;
+    category: string;
+    capture?: { by: string; channelId: string; messageId: string };
+  }): Promise<{ item: Item; existing: boolean }> {
+    const settings = await getSettings(this.db, input.guildId);
+    if (input.capture) {
+      // Before the channel check: pointing to an existing item needs no channel.
+      const found = await itemBySource(this.db, input.guildId, input.capture.messageId);
+      if (found) return { item: found, existing: true };
+    }
+    const channelId = settings.feedbackChannelId;
+    if (!channelId) throw new FeedbackError(msg('feedback.error.noChannel'));
+    const kind = await this.deps.ports.channelKind(input.guildId, channelId);
+    if (!kind) throw new FeedbackError(msg('feedback.error.badChannel'));
+    const claimed = await claimItem(
+      this.db,
+      {
+        guildId: input.guildId,
+        channelId,
+        channelKind: kind,
+        authorId: input.authorId,
+        title: input.title,
+        details: input.details,
+        category: input.category,
+        ...(input.capture ? { capturedBy: input.capture.by, sourceChannelId: input.capture.channelId, sourceMessageId: input.capture.messageId } : {}),
+      },
+      this.deps.clock.now(),
+    );
+    if (claimed.existing) return claimed;
+    await this.publish(claimed.item.id);
+    return { item: (await getItem(this.db, claimed.item.id)) ?? claimed.item, existing: false };
+  }
+
+  /** Posts a claimed item once: a retry first looks for a post an earlier attempt made. Never throws. */
+  async publish(itemId: number): Promise<void> {
+    if (this.publishing.has(itemId)) return;
+    this.publishing.add(itemId);
+    try {
+      const item = await getItem(this.db, itemId);
+      if (!item || item.postState !== 'pending') return;
+      try {
+        const before = await beginAttempt(this.db, item.id);
+        const earlier = before > 0 ? await this.deps.ports.findPublished(item) : null;
+        const post = earlier ?? (await this.deps.ports.publish(item, await this.content(item)));
+        await markPosted(this.db, item.id, post, this.deps.clock.now());
+        this.threads.set(post.threadId, item.id);
+        this.deps.logger.info({ guild: item.guildId, item: item.id, thread: post.threadId, found: earlier !== null }, 'feedback.posted');
+      } catch (err) {
+        const giveUp = (await getItem(this.db, item.id))!.postAttempts >= MAX_POST_ATTEMPTS;
+        const reason = err instanceof Error ? err.message : String(err);
+        await markPostFailed(this.db, item.id, reason.slice(0, 300), giveUp);
+        this.deps.logger.warn({ err, guild: item.guildId, item: item.id, giveUp }, 'feedback.post-failed');
+      }
+    } finally {
+      this.publishing.delete(itemId);
+    }
+  }
+
+  /** Edits an item's post to its current state (the coalescer calls this). */
+  async refreshPost(itemId: number): Promise<void> {
+    const item = await getItem(this.db, itemId);
+    if (!item || item.postState !== 'posted' || item.gone) return;
+    const result = await this.deps.ports.editPost(item, await this.content(item));
+    if (result === 'gone') await this.gone(item, 'message');
+  }
+
+  // ---------------------------------------------------------------- votes
+
+  /** A click on Upvote/Downvote; returns the receipt shown to the member (in their language). */
+  async vote(guildId: string, itemId: number, userId: string, clicked: VoteValue): Promise<Text> {
+    const item = await getItem(this.db, itemId);
+    if (!item || item.guildId !== guildId) throw new FeedbackError(msg('feedback.error.missing', { id: itemId }));
+    if (isClosed(item.status)) throw new FeedbackError(msg('feedback.error.voteClosed'));
+    const current = await userVote(this.db, itemId, userId);
+    const { next } = decideVote(current, clicked);
+    await setVote(this.db, itemId, userId, next, this.deps.clock.now());
+    this.live.mark(itemId);
+    return msg(next === null ? 'feedback.vote.withdrawn' : next === 1 ? 'feedback.vote.up' : 'feedback.vote.down');
+  }
+
+  // ---------------------------------------------------------------- triage
+
+  /** Staff change an item's status; the same change twice does nothing. Returns the change, if any. */
+  async setStatus(input: { guildId: string; itemId: number; to: Status; by: string; reason: string | null; duplicateOf: number | null }): Promise<{ item: Item; change: StatusChange | null; movedVotes: number }> {
+    const item = await getItem(this.db, input.itemId);
+    if (!item || item.guildId !== input.guildId) throw new FeedbackError(msg('feedback.error.missing', { id: input.itemId }));
+    if (item.postState !== 'posted') throw new FeedbackError(msg('feedback.error.notPosted', { id: item.id }));
+    if (input.duplicateOf !== null && input.to !== 'duplicate') throw new FeedbackError(msg('feedback.error.duplicateNeedsStatus'));
+    let duplicateOf: number | null = null;
+    if (input.to === 'duplicate') {
+      const original = input.duplicateOf === null ? undefined : await getItem(this.db, input.duplicateOf);
+      const check = checkDuplicate(item.id, item.guildId, original);
+      if (!check.ok) throw new FeedbackError(msg(DUPLICATE_ERROR[check.reason]));
+      duplicateOf = check.originalId;
+    }
+    const result = await changeStatus(this.db, { itemId: item.id, to: input.to, by: input.by, byStaff: true, reason: input.reason, duplicateOf }, this.deps.clock.now());
+    if (!result) throw new FeedbackError(msg('feedback.error.missing', { id: input.itemId }));
+    if (result.change) {
+      this.deps.logger.info({ guild: item.guildId, item: item.id, from: result.change.from, to: result.change.to, by: input.by }, 'feedback.status');
+      await this.applyChange(result.change.id);
+      if (duplicateOf !== null) this.live.mark(duplicateOf);
+    }
+    return { item: (await getItem(this.db, item.id)) ?? item, change: result.change, movedVotes: result.movedVotes };
+  }
+
+  /**
+   * Brings the post and thread in line with a recorded change and tells the author, once.
+   * Order matters: posts in the thread come before it is archived (and locked).
+   */
+  async applyChange(changeId: number): Promise<void> {
+    if (this.applying.has(changeId)) return;
+    this.applying.add(changeId);
+    try {
+      const change = await getChange(this.db, changeId);
+      if (!change) return;
+      const item = await getItem(this.db, change.itemId);
+      if (!item) return;
+      const settings = await getSettings(this.db, item.guildId);
+      // Only the latest change of an item decides the thread's state; older ones just notify.
+      const history = await statusHistory(this.db, item.id);
+      const latest = history.at(-1)?.id === change.id;
+      const usable = item.postState === 'posted' && !item.gone;
+      if (usable && change.appliedAt === null && latest) {
+        const content = await this.content(item);
+        if ((await this.deps.ports.editPost(item, content)) === 'gone') await this.gone(item, 'message');
+        if (isClosed(change.from)) await this.deps.ports.updateThread(item, content, { archived: false, locked: false });
+        await this.deps.ports.postInThread(item, renderText.threadStatus(await this.language(item.guildId), change.to, change.by, change.reason, change.duplicateOf), null);
+      }
+      if (change.notified === null && (await claimNotice(this.db, change.id))) await this.notify(item, change);
+      if (usable && change.appliedAt === null && latest) {
+        const closed = isClosed(item.status);
+        const result = await this.deps.ports.updateThread(item, await this.content(item), { archived: closed, locked: closed && settings.feedbackLockOnClose });
+        if (result === 'gone') await this.gone(item, 'thread');
+      }
+      await markApplied(this.db, change.id, this.deps.clock.now());
+    } catch (err) {
+      this.deps.logger.warn({ err, change: changeId }, 'feedback.apply-failed');
+    } finally {
+      this.applying.delete(changeId);
+    }
+  }
+
+  /** Tells the author by DM; when their DMs are closed, with a mention in the item's thread. */
+  private async notify(item: Item, change: StatusChange): Promise<void> {
+    if (change.by === item.authorId) {
+      await markNotified(this.db, change.id, 'skipped');
+      return;
+    }
+    const link = item.threadId && !item.gone ? channelLink(item.guildId, item.threadId) : null;
+    const lang = await this.language(item.guildId);
+    const dm = await this.deps.ports.sendDm(item.authorId, renderText.notice(lang, item, change.to, change.reason, link, change.duplicateOf)).catch((err: unknown) => {
+      this.deps.logger.warn({ err, item: item.id }, 'feedback.dm-failed');
+      return 'closed' as const;
+    });
+    if (dm === 'sent') {
+      await markNotified(this.db, change.id, 'dm');
+      return;
+    }
+    const posted = item.postState === 'posted' && !item.gone && (await this.deps.ports.postInThread(item, renderText.threadNotice(lang, item.authorId, change.to, change.reason, change.duplicateOf), item.authorId));
+    await markNotified(this.db, change.id, posted ? 'thread' : 'failed');
+    this.deps.logger.info({ guild: item.guildId, item: item.id, via: posted ? 'thread' : 'failed' }, 'feedback.author-told');
+  }
+
+  // ---------------------------------------------------------------- thread activity and deletions
+
+  /** Whether a channel is an item's thread (kept in memory: asked for every message). */
+  isItemThread(channelId: string): boolean {
+    return this.threads.has(channelId);
+  }
+
+  /** A message in an item's thread: who and when (never the text); the starter post is not a reply. */
+  async onThreadMessage(m: { channelId: string; messageId: string; userId: string; at: number; staff: boolean }): Promise<void> {
+    const itemId = this.threads.get(m.channelId);
+    if (itemId === undefined) return;
+    const item = await getItem(this.db, itemId);
+    if (!item || m.messageId === item.messageId) return;
+    await recordThreadMessage(this.db, { messageId: m.messageId, itemId, userId: m.userId, at: m.at, staff: m.staff && m.userId !== item.authorId });
+  }
+
+  async onMessageDeleted(channelId: string, messageId: string): Promise<void> {
+    // A deleted reply stays counted: the answer was given (only its id and time were kept).
+    const item = await itemByMessage(this.db, channelId, messageId);
+    if (item) await this.gone(item, 'message');
+  }
+
+  async onThreadDeleted(threadId: string): Promise<void> {
+    const item = await itemByThread(this.db, threadId);
+    if (item) await this.gone(item, 'thread');
+  }
+
+  private async gone(item: Item, what: 'message' | 'thread'): Promise<void> {
+    if (what === 'thread') this.threads.delete(item.threadId ?? '');
+    this.live.forget(item.id);
+    if (await markGone(this.db, item.id, what, this.deps.clock.now())) this.deps.logger.info({ guild: item.guildId, item: item.id, what }, 'feedback.post-gone');
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Start-up (and every few minutes): load the threads, post what a crash or a refusal left
+   * unposted, finish interrupted changes.
+   */
+  async catchUp(startup = true): Promise<void> {
+    if (startup) for (const t of await liveThreads(this.db)) this.threads.set(t.threadId, t.itemId);
+    for (const item of await pendingItems(this.db)) await this.publish(item.id);
+    for (const change of await unfinishedChanges(this.db)) {
+      // A notice claimed but cut short by a crash is not sent again (at most once). Later
+      // passes leave 'sending' alone: that notice may be on its way right now.
+      if (startup && change.notified === 'sending') await markNotified(this.db, change.id, 'failed');
+      await this.applyChange(change.id);
+    }
+  }
+
+  track(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.live.stop();
+  }
+}

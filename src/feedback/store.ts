@@ -1,0 +1,354 @@
+// Feedback queries: items, votes, status history, thread message metadata and categories.
+import type { Selectable } from 'kysely';
+import type { Executor } from '../db/schema.js';
+import type { FeedbackItemTable, FeedbackStatusChangeTable } from '../db/tables/feedback.js';
+import { isStatus, mergeVotes, tally, transition, type Status, type Tally, type TransitionKind, type VoteValue } from './feedback.js';
+
+export type ChannelKind = 'forum' | 'text';
+
+export interface Item {
+  id: number;
+  guildId: string;
+  channelId: string;
+  channelKind: ChannelKind;
+  threadId: string | null;
+  messageId: string | null;
+  postState: 'pending' | 'posted' | 'failed';
+  postError: string | null;
+  postAttempts: number;
+  authorId: string;
+  capturedBy: string | null;
+  sourceChannelId: string | null;
+  sourceMessageId: string | null;
+  title: string;
+  details: string;
+  category: string;
+  status: Status;
+  duplicateOf: number | null;
+  createdAt: number;
+  openedAt: number | null;
+  gone: 'message' | 'thread' | null;
+}
+
+export function toItem(row: Selectable<FeedbackItemTable>): Item {
+  return {
+    id: row.id,
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    channelKind: row.channel_kind === 'forum' ? 'forum' : 'text',
+    threadId: row.thread_id,
+    messageId: row.message_id,
+    postState: row.post_state === 'posted' ? 'posted' : row.post_state === 'failed' ? 'failed' : 'pending',
+    postError: row.post_error,
+    postAttempts: row.post_attempts,
+    authorId: row.author_id,
+    capturedBy: row.captured_by,
+    sourceChannelId: row.source_channel_id,
+    sourceMessageId: row.source_message_id,
+    title: row.title,
+    details: row.details,
+    category: row.category,
+    status: isStatus(row.status) ? row.status : 'open',
+    duplicateOf: row.duplicate_of,
+    createdAt: row.created_at,
+    openedAt: row.opened_at,
+    gone: row.gone === 'message' || row.gone === 'thread' ? row.gone : null,
+  };
+}
+
+export async function getItem(db: Executor, id: number): Promise<Item | undefined> {
+  const row = await db.selectFrom('feedback_items').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toItem(row) : undefined;
+}
+
+export async function itemByThread(db: Executor, threadId: string): Promise<Item | undefined> {
+  const row = await db.selectFrom('feedback_items').selectAll().where('thread_id', '=', threadId).executeTakeFirst();
+  return row ? toItem(row) : undefined;
+}
+
+export async function itemByMessage(db: Executor, channelId: string, messageId: string): Promise<Item | undefined> {
+  const row = await db.selectFrom('feedback_items').selectAll().where('message_id', '=', messageId).where((eb) => eb.or([eb('channel_id', '=', channelId), eb('thread_id', '=', channelId)])).executeTakeFirst();
+  return row ? toItem(row) : undefined;
+}
+
+/** The item captured from a message, if any. */
+export async function itemBySource(db: Executor, guildId: string, messageId: string): Promise<Item | undefined> {
+  const row = await db.selectFrom('feedback_items').selectAll().where('guild_id', '=', guildId).where('source_message_id', '=', messageId).executeTakeFirst();
+  return row ? toItem(row) : undefined;
+}
+
+/** Threads of posted items still there: thread id -> item id. */
+export async function liveThreads(db: Executor): Promise<Array<{ threadId: string; itemId: number }>> {
+  const rows = await db.selectFrom('feedback_items').select(['id', 'thread_id']).where('post_state', '=', 'posted').where('thread_id', 'is not', null).where('gone', 'is', null).execute();
+  return rows.map((r) => ({ threadId: r.thread_id!, itemId: r.id }));
+}
+
+export interface NewItem {
+  guildId: string;
+  channelId: string;
+  channelKind: ChannelKind;
+  authorId: string;
+  capturedBy?: string;
+  sourceChannelId?: string;
+  sourceMessageId?: string;
+  title: string;
+  details: string;
+  category: string;
+}
+
+/**
+ * Claims an item before anything is posted, so a crash mid-post is retried, never doubled. A
+ * capture of a message that already has an item returns that item instead.
+ */
+export async function claimItem(db: Executor, input: NewItem, now: number): Promise<{ item: Item; existing: boolean }> {
+  if (input.sourceMessageId) {
+    const found = await db.selectFrom('feedback_items').selectAll().where('guild_id', '=', input.guildId).where('source_message_id', '=', input.sourceMessageId).executeTakeFirst();
+    if (found) return { item: toItem(found), existing: true };
+  }
+  const row = await db
+    .insertInto('feedback_items')
+    .values({
+      guild_id: input.guildId,
+      channel_id: input.channelId,
+      channel_kind: input.channelKind,
+      thread_id: null,
+      message_id: null,
+      post_state: 'pending',
+      post_error: null,
+      post_attempts: 0,
+      author_id: input.authorId,
+      captured_by: input.capturedBy ?? null,
+      source_channel_id: input.sourceChannelId ?? null,
+      source_message_id: input.sourceMessageId ?? null,
+      title: input.title,
+      details: input.details,
+      category: input.category,
+      status: 'open',
+      duplicate_of: null,
+      created_at: now,
+      opened_at: null,
+      gone: null,
+      gone_at: null,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (row) return { item: toItem(row), existing: false };
+  // Lost a race with another capture of the same message.
+  const found = await db.selectFrom('feedback_items').selectAll().where('guild_id', '=', input.guildId).where('source_message_id', '=', input.sourceMessageId ?? '').executeTakeFirstOrThrow();
+  return { item: toItem(found), existing: true };
+}
+
+/**
+ * Counts an attempt before it is made: after a crash mid-post the row shows an attempt, so the
+ * retry looks for the post first. Returns the attempts made before this one.
+ */
+export async function beginAttempt(db: Executor, id: number): Promise<number> {
+  const row = await db.updateTable('feedback_items').set((eb) => ({ post_attempts: eb('post_attempts', '+', 1) })).where('id', '=', id).returning('post_attempts').executeTakeFirstOrThrow();
+  return row.post_attempts - 1;
+}
+
+export async function markPosted(db: Executor, id: number, post: { threadId: string; messageId: string }, now: number): Promise<void> {
+  await db
+    .updateTable('feedback_items')
+    .set((eb) => ({ thread_id: post.threadId, message_id: post.messageId, post_state: 'posted', post_error: null, opened_at: eb.fn.coalesce('opened_at', eb.val(now)) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markPostFailed(db: Executor, id: number, error: string, giveUp: boolean): Promise<void> {
+  await db
+    .updateTable('feedback_items')
+    .set({ post_error: error, post_state: giveUp ? 'failed' : 'pending' })
+    .where('id', '=', id)
+    .where('post_state', '=', 'pending')
+    .execute();
+}
+
+export async function pendingItems(db: Executor): Promise<Item[]> {
+  const rows = await db.selectFrom('feedback_items').selectAll().where('post_state', '=', 'pending').orderBy('id').execute();
+  return rows.map(toItem);
+}
+
+/** Marks the item's post as deleted by someone; the first deletion seen wins. */
+export async function markGone(db: Executor, id: number, what: 'message' | 'thread', now: number): Promise<boolean> {
+  const r = await db.updateTable('feedback_items').set({ gone: what, gone_at: now }).where('id', '=', id).where('gone', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+// ---------------------------------------------------------------- votes
+
+export async function userVote(db: Executor, itemId: number, userId: string): Promise<VoteValue | null> {
+  const row = await db.selectFrom('feedback_votes').select('value').where('item_id', '=', itemId).where('user_id', '=', userId).executeTakeFirst();
+  return row ? (row.value > 0 ? 1 : -1) : null;
+}
+
+/** Sets (or with null removes) a member's vote: one row per item and member, so repeats are harmless. */
+export async function setVote(db: Executor, itemId: number, userId: string, value: VoteValue | null, now: number): Promise<void> {
+  if (value === null) {
+    await db.deleteFrom('feedback_votes').where('item_id', '=', itemId).where('user_id', '=', userId).execute();
+    return;
+  }
+  await db
+    .insertInto('feedback_votes')
+    .values({ item_id: itemId, user_id: userId, value, voted_at: now })
+    .onConflict((oc) => oc.columns(['item_id', 'user_id']).doUpdateSet({ value, voted_at: now }))
+    .execute();
+}
+
+export async function votesOf(db: Executor, itemId: number): Promise<Tally> {
+  const rows = await db.selectFrom('feedback_votes').select('value').where('item_id', '=', itemId).execute();
+  return tally(rows.map((r) => r.value));
+}
+
+async function voteMap(db: Executor, itemId: number): Promise<Map<string, VoteValue>> {
+  const rows = await db.selectFrom('feedback_votes').select(['user_id', 'value']).where('item_id', '=', itemId).execute();
+  return new Map(rows.map((r) => [r.user_id, r.value > 0 ? 1 : -1] as const));
+}
+
+// ---------------------------------------------------------------- status
+
+export interface StatusChange {
+  id: number;
+  itemId: number;
+  from: Status;
+  to: Status;
+  by: string;
+  byStaff: boolean;
+  at: number;
+  reason: string | null;
+  duplicateOf: number | null;
+  notified: string | null;
+  appliedAt: number | null;
+}
+
+function toChange(row: Selectable<FeedbackStatusChangeTable>): StatusChange {
+  return {
+    id: row.id,
+    itemId: row.item_id,
+    from: isStatus(row.from_status) ? row.from_status : 'open',
+    to: isStatus(row.to_status) ? row.to_status : 'open',
+    by: row.by_user,
+    byStaff: row.by_staff === 1,
+    at: row.at,
+    reason: row.reason,
+    duplicateOf: row.duplicate_of,
+    notified: row.notified,
+    appliedAt: row.applied_at,
+  };
+}
+
+export interface ChangeInput {
+  itemId: number;
+  to: Status;
+  by: string;
+  byStaff: boolean;
+  reason: string | null;
+  duplicateOf: number | null;
+}
+
+/**
+ * Records a status change in one transaction: the item's status, the history row, and for a
+ * duplicate the votes moved to the original. The same change twice is `unchanged` and records nothing.
+ */
+export async function changeStatus(
+  db: Executor,
+  input: ChangeInput,
+  now: number,
+): Promise<{ kind: TransitionKind; change: StatusChange | null; movedVotes: number } | undefined> {
+  const run = async (trx: Executor) => {
+    const row = await trx.selectFrom('feedback_items').selectAll().where('id', '=', input.itemId).executeTakeFirst();
+    if (!row) return undefined;
+    const item = toItem(row);
+    let kind = transition(item.status, input.to);
+    if (kind === 'unchanged' && input.to === 'duplicate' && item.duplicateOf !== input.duplicateOf) kind = 'redecide';
+    if (kind === 'unchanged') return { kind, change: null, movedVotes: 0 };
+    const duplicateOf = input.to === 'duplicate' ? input.duplicateOf : null;
+    await trx.updateTable('feedback_items').set({ status: input.to, duplicate_of: duplicateOf }).where('id', '=', item.id).execute();
+    const inserted = await trx
+      .insertInto('feedback_status_changes')
+      .values({ item_id: item.id, from_status: item.status, to_status: input.to, by_user: input.by, by_staff: input.byStaff ? 1 : 0, at: now, reason: input.reason, duplicate_of: duplicateOf, notified: null, applied_at: null })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    let movedVotes = 0;
+    if (duplicateOf !== null) {
+      const original = await voteMap(trx, duplicateOf);
+      const dup = await voteMap(trx, item.id);
+      const merged = mergeVotes(original, dup);
+      for (const [user, value] of merged) {
+        if (original.has(user)) continue;
+        await trx.insertInto('feedback_votes').values({ item_id: duplicateOf, user_id: user, value, voted_at: now }).onConflict((oc) => oc.doNothing()).execute();
+        movedVotes++;
+      }
+      await trx.deleteFrom('feedback_votes').where('item_id', '=', item.id).execute();
+    }
+    return { kind, change: toChange(inserted), movedVotes };
+  };
+  return 'transaction' in db && typeof db.transaction === 'function' ? db.transaction().execute(run) : run(db);
+}
+
+export async function getChange(db: Executor, id: number): Promise<StatusChange | undefined> {
+  const row = await db.selectFrom('feedback_status_changes').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toChange(row) : undefined;
+}
+
+export async function statusHistory(db: Executor, itemId: number): Promise<StatusChange[]> {
+  const rows = await db.selectFrom('feedback_status_changes').selectAll().where('item_id', '=', itemId).orderBy('id').execute();
+  return rows.map(toChange);
+}
+
+/** Changes whose post update or author notice has not completed (restart catch-up). */
+export async function unfinishedChanges(db: Executor): Promise<StatusChange[]> {
+  const rows = await db.selectFrom('feedback_status_changes').selectAll().where((eb) => eb.or([eb('applied_at', 'is', null), eb('notified', 'is', null)])).orderBy('id').execute();
+  return rows.map(toChange);
+}
+
+export async function markApplied(db: Executor, changeId: number, now: number): Promise<void> {
+  await db.updateTable('feedback_status_changes').set({ applied_at: now }).where('id', '=', changeId).execute();
+}
+
+/** Claims the notice of a change (so it is sent at most once); false if already claimed. */
+export async function claimNotice(db: Executor, changeId: number): Promise<boolean> {
+  const r = await db.updateTable('feedback_status_changes').set({ notified: 'sending' }).where('id', '=', changeId).where('notified', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function markNotified(db: Executor, changeId: number, how: 'dm' | 'thread' | 'failed' | 'skipped'): Promise<void> {
+  await db.updateTable('feedback_status_changes').set({ notified: how }).where('id', '=', changeId).execute();
+}
+
+// ---------------------------------------------------------------- thread activity
+
+/** Records a thread message's metadata (never its text); the same message twice counts once. */
+export async function recordThreadMessage(db: Executor, row: { messageId: string; itemId: number; userId: string; at: number; staff: boolean }): Promise<boolean> {
+  const r = await db
+    .insertInto('feedback_thread_messages')
+    .values({ message_id: row.messageId, item_id: row.itemId, user_id: row.userId, at: row.at, staff: row.staff ? 1 : 0 })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+export interface ThreadFigures {
+  messages: number;
+  participants: number;
+  /** The first message by staff other than the author; null for none. */
+  firstStaffReplyAt: number | null;
+}
+
+export async function threadFigures(db: Executor, item: Pick<Item, 'id' | 'authorId'>): Promise<ThreadFigures> {
+  const counts = await db
+    .selectFrom('feedback_thread_messages')
+    .select((eb) => [eb.fn.countAll<number>().as('messages'), eb.fn.count<number>('user_id').distinct().as('participants')])
+    .where('item_id', '=', item.id)
+    .executeTakeFirstOrThrow();
+  const first = await db
+    .selectFrom('feedback_thread_messages')
+    .select((eb) => eb.fn.min<number>('at').as('at'))
+    .where('item_id', '=', item.id)
+    .where('staff', '=', 1)
+    .where('user_id', '!=', item.authorId)
+    .executeTakeFirst();
+  return { messages: Number(counts.messages), participants: Number(counts.participants), firstStaffReplyAt: first?.at ?? null };
+}
+

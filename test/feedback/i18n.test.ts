@@ -1,0 +1,87 @@
+// Feedback in other languages: the post and notices in the server's, lists and show in the reader's; member text as written.
+import { describe, expect, it } from 'vitest';
+import { renderDigest } from '../../src/digests/render.js';
+import { postName } from '../../src/feedback/feedback.js';
+import type { FeedbackFigures } from '../../src/feedback/figures.js';
+import { listLine, postEmbed, showEmbed, statusName, text, voteButtons } from '../../src/feedback/render.js';
+import type { Item } from '../../src/feedback/store.js';
+import { emptyReport } from '../digests/fixtures.js';
+
+const item: Item = {
+  id: 7,
+  guildId: '900000000000000001',
+  channelId: '900000000000000002',
+  channelKind: 'forum',
+  authorId: '900000000000000003',
+  capturedBy: null,
+  sourceChannelId: null,
+  sourceMessageId: null,
+  title: 'Dark *mode*',
+  details: 'Please add a dark theme',
+  category: 'Idea',
+  status: 'planned',
+  duplicateOf: null,
+  threadId: '900000000000000004',
+  messageId: '900000000000000004',
+  postState: 'posted',
+  postError: null,
+  postAttempts: 0,
+  createdAt: 0,
+  openedAt: 0,
+  gone: null,
+} as unknown as Item;
+const votes = { up: 3, down: 1, score: 2 };
+
+describe('feedback in Spanish and Russian', () => {
+  it('the post: fields, status and buttons in the server language; title, details and category as written', () => {
+    const es = postEmbed({ item, votes, lastReason: 'Próximo sprint' }, 'es');
+    expect(es.title).toBe('Dark *mode*');
+    expect(es.description).toBe('Please add a dark theme');
+    expect(es.fields?.map((f) => f.name)).toEqual(['De', 'Categoría', 'Estado', 'Votos', 'Motivo']);
+    expect(es.fields?.[1]?.value).toBe('Idea');
+    expect(es.fields?.[2]?.value).toBe('Planificada');
+    expect(es.fields?.[3]?.value).toBe('▲ 3 · ▼ 1 · puntuación +2');
+    const ru = voteButtons(item, votes, 'ru')[0]!.components.map((b) => ('label' in b ? b.label : ''));
+    expect(ru).toEqual(['За (3)', 'Против (1)']);
+    expect(postName(7, 'planned', 'Dark mode', statusName('ru', 'planned'))).toBe('[Запланирован] Dark mode · #7');
+  });
+
+  it('the DM and the thread fallback in the server language, the title escaped, not translated', () => {
+    expect(text.notice('ru', item, 'duplicate', 'то же самое', null, 2)).toBe(
+      'Ваш отзыв **#7 Dark \\*mode\\*** теперь имеет статус **Дубликат**.\nОн объединён с **#2**: ваши голоса и обсуждение продолжаются там.\nПричина: то же самое',
+    );
+    expect(text.threadNotice('es', item.authorId, 'done', null, null)).toBe(
+      `<@${item.authorId}> esta sugerencia ahora está **Hecha** (tus mensajes directos están cerrados, así que te lo digo aquí).`,
+    );
+  });
+
+  it('show and list in the reader language, with Russian plural forms', () => {
+    const show = (messages: number, participants: number) =>
+      showEmbed(item, votes, [], { messages, participants, firstStaffReplyAt: null }, null, 'ru').fields?.find((f) => f.name === 'Ветка')?.value;
+    expect(show(1, 1)).toBe(`1 сообщение · 1 участник · <#${item.threadId}>`);
+    expect(show(3, 2)).toBe(`3 сообщения · 2 участника · <#${item.threadId}>`);
+    expect(show(5, 11)).toBe(`5 сообщений · 11 участников · <#${item.threadId}>`);
+    expect(showEmbed(item, votes, [], { messages: 0, participants: 0, firstStaffReplyAt: null }, null, 'es').fields?.find((f) => f.name === 'Primera respuesta del equipo')?.value).toBe('todavía no');
+    expect(listLine({ ...item, votes, firstResponseAt: 1 } as never, 'es')).toBe(`**#7** Dark \\*mode\\* · Idea · Planificada · +2 <#${item.threadId}>`);
+  });
+
+  it('the digest field in the server language', () => {
+    const figures = {
+      opened: 2,
+      by_category: {},
+      by_status: {},
+      responded: 1,
+      median_minutes_to_first_response: 40,
+      p90_minutes_to_first_response: 40,
+      answered_within_30m: 0,
+      answered_within_24h: 0.5,
+      median_hours_to_decision: null,
+      waiting: { count: 1, item_ids: ['3'] },
+    } as unknown as FeedbackFigures;
+    const embed = renderDigest({ kind: 'week', report: emptyReport('2026-11-02', '2026-11-08'), previous: null, feedback: { figures, topOpen: [{ id: 3, title: 'Тёмная тема', score: 4 }] }, language: 'ru' } as never);
+    const field = embed.fields?.find((f) => f.name === '💡 Отзывы');
+    expect(field?.value).toContain('Открыто отзывов **2** · с ответом **1**');
+    expect(field?.value).toContain('Ждут ответа команды: **1** (#3)');
+    expect(field?.value).toContain('Лучшие открытые: #3 Тёмная тема (+4)');
+  });
+});

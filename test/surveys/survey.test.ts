@@ -1,5 +1,6 @@
 // Survey definitions, paging, conditions and page answers: table tests of the pure rules.
 import { describe, expect, it } from 'vitest';
+import { render } from '../../src/i18n/index.js';
 import {
   missingRequired,
   nextPage,
@@ -151,7 +152,7 @@ describe('reading a page', () => {
     if (expected.ok) expect(r).toEqual(expected);
     else {
       expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.errors.join(' ')).toContain(expected.error);
+      if (!r.ok) expect(r.errors.map((e) => render('en', e)).join(' ')).toContain(expected.error);
     }
   });
 

@@ -178,6 +178,8 @@ export class FakeDiscord {
           fields,
           modal,
           ...(handle.context.sourceMessageId ? { message: { channelId: handle.context.channelId, messageId: handle.context.sourceMessageId } } : {}),
+          // The same client submits the modal it opened: same member language.
+          ...(typeof (handle.payload as { locale?: unknown }).locale === 'string' ? { locale: (handle.payload as { locale: string }).locale } : {}),
         }),
     });
     this.builder = new InteractionBuilder(this.actions, this.manager);

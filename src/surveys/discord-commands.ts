@@ -72,7 +72,7 @@ async function readDefinition(interaction: Command): Promise<DefinitionInput> {
   if ((name === null) === (file === null)) throw new UserError(CMD_TEXT.pickOne);
   if (name) {
     if (!TEMPLATE_NAMES.includes(name)) throw new UserError(CMD_TEXT.pickOne);
-    return template(name);
+    return template(name, languageOf(interaction.locale));
   }
   if (!file!.name.toLowerCase().endsWith('.json') || file!.size > MAX_FILE_BYTES) throw new UserError(CMD_TEXT.badFile);
   let text: string;

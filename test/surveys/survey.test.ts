@@ -69,6 +69,13 @@ describe('definition validation', () => {
     for (const name of TEMPLATE_NAMES) expect(parseDefinition(template(name)).ok, name).toBe(true);
   });
 
+  it('writes templates in the creator’s language, with the same questions and answers in each', () => {
+    for (const lang of ['en', 'es', 'ru'] as const) for (const name of TEMPLATE_NAMES) expect(parseDefinition(template(name, lang)).ok, `${lang} ${name}`).toBe(true);
+    expect(template('nps', 'es')).toMatchObject({ title: '¿Qué probabilidad hay de que nos recomiendes?', questions: [{ id: 'score', type: 'nps' }, { id: 'why', placeholder: 'Opcional' }] });
+    expect(template('event', 'ru').questions[1]).toMatchObject({ id: 'length', options: ['Слишком коротким', 'В самый раз', 'Слишком длинным'] });
+    expect(template('checkin', 'es').pages).toEqual(template('checkin', 'en').pages);
+  });
+
   it('picks the widget Discord offers for each question', () => {
     const d = valid({
       title: 'T',

@@ -14,12 +14,13 @@ import {
 import { z } from 'zod';
 import { encodeCustomId, idArg } from '../discord/custom-id.js';
 import { UserError } from '../discord/errors.js';
+import { languageOf, msg, t, type Language } from '../i18n/index.js';
 import { componentRoute, modalRoute, type Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
 import { review } from './review-service.js';
 import type { FlagService } from './service.js';
-import { caseActions, formatDuration, jumpLink, outcomeLabel, refusal, transition } from './flags.js';
+import { caseActions, formatDuration, jumpLink, outcomeKey, reasonKey, refusal, transition } from './flags.js';
 import { getCase, type FlagCase, type Flagger } from './store.js';
 import { plainText } from '../text.js';
 
@@ -27,60 +28,60 @@ const FLAGGERS_SHOWN = 15;
 const WARNING_MAX = 1000;
 
 /** One line saying where the case stands: "Open", "Claimed by X", "Resolved by Y after 12 min: deleted". */
-export function statusLine(c: FlagCase, now: number): string {
+export function statusLine(lang: Language, c: FlagCase, now: number): string {
   if (c.status === 'closed' && c.outcome) {
-    const after = formatDuration((c.closedAt ?? now) - c.openedAt);
-    return `Resolved by <@${c.closedBy}> after ${after}: ${outcomeLabel[c.outcome]}`;
+    const after = formatDuration((c.closedAt ?? now) - c.openedAt, lang);
+    return t(lang, 'flags.case.resolvedBy', { user: c.closedBy ?? '', after, outcome: t(lang, outcomeKey[c.outcome]) });
   }
-  if (c.status === 'claimed') return `Claimed by <@${c.claimedBy}> · open for ${formatDuration(now - c.openedAt)}`;
-  return `Open · waiting for a moderator for ${formatDuration(now - c.openedAt)}`;
+  if (c.status === 'claimed') return t(lang, 'flags.case.claimedBy', { user: c.claimedBy ?? '', duration: formatDuration(now - c.openedAt, lang) });
+  return t(lang, 'flags.case.waiting', { duration: formatDuration(now - c.openedAt, lang) });
 }
 
-function flaggerLine(f: Flagger): string {
-  const how = f.sources.includes('command') ? (f.reason ?? 'other') : 'reaction';
+function flaggerLine(lang: Language, f: Flagger): string {
+  const how = f.sources.includes('command') ? t(lang, reasonKey[f.reason ?? 'other']) : t(lang, 'flags.case.viaReaction');
   const details = f.details ? `: ${plainText(f.details.replace(/\s+/g, ' ').slice(0, 120))}` : '';
   return `<@${f.userId}> — ${how}${details}`;
 }
 
-/** The case message: excerpt (or jump link), author, channel, flaggers and reasons, state, buttons. */
-export function renderCase(c: FlagCase, flaggers: readonly Flagger[], now: number) {
+/** The case message, in the server's language: excerpt (or jump link), author, channel, flaggers and reasons, state, buttons. */
+export function renderCase(lang: Language, c: FlagCase, flaggers: readonly Flagger[], now: number) {
   const closed = c.status === 'closed';
   const color = closed ? 0x95a5a6 : c.status === 'claimed' ? 0x3498db : 0xe67e22;
-  const shown = flaggers.slice(0, FLAGGERS_SHOWN).map(flaggerLine);
-  if (flaggers.length > FLAGGERS_SHOWN) shown.push(`…and ${flaggers.length - FLAGGERS_SHOWN} more`);
+  const shown = flaggers.slice(0, FLAGGERS_SHOWN).map((f) => flaggerLine(lang, f));
+  if (flaggers.length > FLAGGERS_SHOWN) shown.push(t(lang, 'flags.case.andMore', { count: flaggers.length - FLAGGERS_SHOWN }));
   const description = c.excerpt
-    ? `>>> ${plainText(c.excerpt)}\n\n[Jump to message](${jumpLink(c)})`
-    : `[Jump to message](${jumpLink(c)}) (text not available)`;
+    ? `>>> ${plainText(c.excerpt)}\n\n${t(lang, 'flags.case.jump', { url: jumpLink(c) })}`
+    : `${t(lang, 'flags.case.jump', { url: jumpLink(c) })} ${t(lang, 'flags.case.noText')}`;
   const embed = new EmbedBuilder()
-    .setTitle(`Flag case #${c.id}`)
+    .setTitle(t(lang, 'flags.case.title', { id: c.id }))
     .setColor(color)
     .setDescription(description)
     .addFields(
-      { name: 'Author', value: c.authorId ? `<@${c.authorId}>` : 'unknown', inline: true },
-      { name: 'Channel', value: `<#${c.channelId}>`, inline: true },
-      { name: 'Opened', value: `<t:${Math.floor(c.openedAt / 1000)}:R>${c.openedBy ? ` by staff <@${c.openedBy}>` : ''}`, inline: true },
-      { name: `Flaggers (${flaggers.length})`, value: shown.join('\n').slice(0, 1024) || 'none left (all withdrawn)' },
-      { name: 'Status', value: statusLine(c, now) },
+      { name: t(lang, 'flags.case.author'), value: c.authorId ? `<@${c.authorId}>` : t(lang, 'flags.case.unknown'), inline: true },
+      { name: t(lang, 'flags.case.channel'), value: `<#${c.channelId}>`, inline: true },
+      { name: t(lang, 'flags.case.opened'), value: `<t:${Math.floor(c.openedAt / 1000)}:R>${c.openedBy ? t(lang, 'flags.case.openedByStaff', { user: c.openedBy }) : ''}`, inline: true },
+      { name: t(lang, 'flags.case.flaggers', { count: flaggers.length }), value: shown.join('\n').slice(0, 1024) || t(lang, 'flags.case.flaggersNone') },
+      { name: t(lang, 'flags.case.status'), value: statusLine(lang, c, now) },
     );
-  if (c.note) embed.addFields({ name: 'Note', value: c.note.slice(0, 1024) });
+  if (c.note) embed.addFields({ name: t(lang, 'flags.case.note'), value: c.note.slice(0, 1024) });
   const id = (action: string) => encodeCustomId('flag-case', c.id, action);
   const noAuthor = !c.authorId;
   const rows = [
     new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
-      new ButtonBuilder().setCustomId(id('claim')).setLabel('Claim').setStyle(ButtonStyle.Primary).setDisabled(c.status !== 'open'),
-      new ButtonBuilder().setCustomId(id('resolve')).setLabel('Resolve').setStyle(ButtonStyle.Success).setDisabled(closed),
-      new ButtonBuilder().setCustomId(id('dismiss')).setLabel('Dismiss').setStyle(ButtonStyle.Secondary).setDisabled(closed),
-      new ButtonBuilder().setCustomId(id('delete')).setLabel('Delete message').setStyle(ButtonStyle.Danger).setDisabled(closed),
-      new ButtonBuilder().setCustomId(id('warn')).setLabel('Warn author').setStyle(ButtonStyle.Secondary).setDisabled(closed || noAuthor),
+      new ButtonBuilder().setCustomId(id('claim')).setLabel(t(lang, 'flags.button.claim')).setStyle(ButtonStyle.Primary).setDisabled(c.status !== 'open'),
+      new ButtonBuilder().setCustomId(id('resolve')).setLabel(t(lang, 'flags.button.resolve')).setStyle(ButtonStyle.Success).setDisabled(closed),
+      new ButtonBuilder().setCustomId(id('dismiss')).setLabel(t(lang, 'flags.button.dismiss')).setStyle(ButtonStyle.Secondary).setDisabled(closed),
+      new ButtonBuilder().setCustomId(id('delete')).setLabel(t(lang, 'flags.button.delete')).setStyle(ButtonStyle.Danger).setDisabled(closed),
+      new ButtonBuilder().setCustomId(id('warn')).setLabel(t(lang, 'flags.button.warn')).setStyle(ButtonStyle.Secondary).setDisabled(closed || noAuthor),
     ),
     new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
-      new ButtonBuilder().setCustomId(id('t10m')).setLabel('Timeout 10 min').setStyle(ButtonStyle.Danger).setDisabled(closed || noAuthor),
-      new ButtonBuilder().setCustomId(id('t1h')).setLabel('Timeout 1 h').setStyle(ButtonStyle.Danger).setDisabled(closed || noAuthor),
-      new ButtonBuilder().setCustomId(id('t1d')).setLabel('Timeout 1 day').setStyle(ButtonStyle.Danger).setDisabled(closed || noAuthor),
+      new ButtonBuilder().setCustomId(id('t10m')).setLabel(t(lang, 'flags.button.t10m')).setStyle(ButtonStyle.Danger).setDisabled(closed || noAuthor),
+      new ButtonBuilder().setCustomId(id('t1h')).setLabel(t(lang, 'flags.button.t1h')).setStyle(ButtonStyle.Danger).setDisabled(closed || noAuthor),
+      new ButtonBuilder().setCustomId(id('t1d')).setLabel(t(lang, 'flags.button.t1d')).setStyle(ButtonStyle.Danger).setDisabled(closed || noAuthor),
     ),
   ];
   return {
-    content: `🚩 **Flag case #${c.id}** · ${statusLine(c, now)}`,
+    content: `🚩 **${t(lang, 'flags.case.title', { id: c.id })}** · ${statusLine(lang, c, now)}`,
     embeds: [embed],
     components: rows,
     allowedMentions: { parse: [] },
@@ -89,7 +90,7 @@ export function renderCase(c: FlagCase, flaggers: readonly Flagger[], now: numbe
 
 async function staffCase(service: FlagService, interaction: { guildId: string | null }, caseId: number): Promise<FlagCase> {
   const c = await getCase(service.db, caseId);
-  if (!c || c.guildId !== interaction.guildId) throw new UserError('This case no longer exists.');
+  if (!c || c.guildId !== interaction.guildId) throw new UserError(msg('flags.error.caseGone'));
   return c;
 }
 
@@ -101,20 +102,21 @@ export function reviewRoutes(service: FlagService): Routes {
         async handle(interaction, [caseId, action]) {
           const c = await staffCase(service, interaction, caseId);
           requireStaff(interaction, (await getSettings(service.db, c.guildId)).staffRoleId);
+          const lang = languageOf(interaction.locale);
           if (action === 'warn') {
             if (!transition(c.status, 'warn').ok) throw new UserError(refusal(c));
-            if (!c.authorId) throw new UserError('The author of this message is unknown, so I cannot warn them.');
+            if (!c.authorId) throw new UserError(msg('flags.error.authorUnknownWarn'));
             const input = new TextInputBuilder()
               .setCustomId('warning')
-              .setLabel('Warning sent to the author')
+              .setLabel(t(lang, 'flags.warn.label'))
               .setStyle(TextInputStyle.Paragraph)
               .setRequired(true)
               .setMaxLength(WARNING_MAX)
-              .setPlaceholder('What was wrong, and what you expect from now on');
+              .setPlaceholder(t(lang, 'flags.warn.placeholder'));
             await interaction.showModal(
               new ModalBuilder()
                 .setCustomId(encodeCustomId('flag-warn', c.id))
-                .setTitle(`Warn the author (case #${c.id})`)
+                .setTitle(t(lang, 'flags.warn.modalTitle', { id: c.id }))
                 .addComponents(new ActionRowBuilder<ModalActionRowComponentBuilder>().addComponents(input)),
             );
             return;
@@ -122,7 +124,7 @@ export function reviewRoutes(service: FlagService): Routes {
           // Ephemeral deferral: errors (and the race's loser) get an ephemeral answer, never a
           // change to the case message itself.
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          await interaction.editReply(await review(service, c.id, action, interaction.user.id));
+          await interaction.editReply(await review(service, c.id, action, interaction.user.id, lang));
         },
       }),
     },
@@ -133,9 +135,9 @@ export function reviewRoutes(service: FlagService): Routes {
           const c = await staffCase(service, interaction, caseId);
           requireStaff(interaction, (await getSettings(service.db, c.guildId)).staffRoleId);
           const warning = interaction.fields.getTextInputValue('warning').trim().slice(0, WARNING_MAX);
-          if (!warning) throw new UserError('Write the warning the author should receive.');
+          if (!warning) throw new UserError(msg('flags.warn.empty'));
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          await interaction.editReply(await review(service, c.id, 'warn', interaction.user.id, warning));
+          await interaction.editReply(await review(service, c.id, 'warn', interaction.user.id, languageOf(interaction.locale), warning));
         },
       }),
     },

@@ -15,30 +15,31 @@ import { FLAG_MESSAGE_COMMAND } from '../../commands/flag-message.js';
 import { flagsCommand } from '../../commands/flags.js';
 import { encodeCustomId, idArg } from '../discord/custom-id.js';
 import { UserError } from '../discord/errors.js';
+import { languageOf, msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import { modalRoute, type Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import type { GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import type { FlagService } from './service.js';
-import { DETAILS_MAX, excerpt, jumpLink, formatDuration, mostlyDismissed, parseReason, snowflakeTime, statsPeriods, type IgnoreReason, type StatsPeriod } from './flags.js';
+import { DETAILS_MAX, excerpt, jumpLink, formatDuration, mostlyDismissed, parseReason, reasonKey, snowflakeTime, statsPeriods, type FlagReason, type IgnoreReason, type StatsPeriod } from './flags.js';
 import { flagStats } from './figures-store.js';
 import { blockFlagger, countedFlaggers, countOpenCases, isBlocked, listOpenCases, unblockFlagger } from './store.js';
 
 const QUEUE_SHOWN = 20;
 
-function refusalFor(reason: IgnoreReason, s: GuildSettings): string {
+function refusalFor(reason: IgnoreReason, s: GuildSettings): Text {
   switch (reason) {
     case 'self':
-      return "You can't flag your own message.";
+      return msg('flags.refuse.self');
     case 'bot':
-      return 'Bots cannot flag messages.';
+      return msg('flags.refuse.bot');
     case 'blocked':
-      return 'Staff have stopped your flags from counting in this server. Contact a moderator directly.';
+      return msg('flags.refuse.blocked');
     case 'daily_limit':
-      return `You've reached the limit of ${s.flagDailyLimit} flags in 24 hours. Try again later, or contact a moderator directly.`;
+      return msg('flags.refuse.dailyLimit', { count: s.flagDailyLimit });
     case 'too_old':
-      return `This message is older than ${s.flagMaxAgeHours} hours, so it can't be flagged any more. Contact a moderator directly.`;
+      return msg('flags.refuse.tooOld', { count: s.flagMaxAgeHours });
   }
 }
 
@@ -50,7 +51,7 @@ function refusalFor(reason: IgnoreReason, s: GuildSettings): string {
 async function flagTargetAuthor(service: FlagService, interaction: ModalSubmitInteraction, channelId: string, messageId: string): Promise<string> {
   const remembered = service.rememberedTarget(interaction.user.id, messageId);
   if (remembered && remembered.guildId === interaction.guildId && remembered.channelId === channelId) return remembered.authorId;
-  const gone = 'I could not find that message any more. Run “Flag for moderators” on it again.';
+  const gone = msg('flags.refuse.messageGone');
   const channel = interaction.guild?.channels.cache.get(channelId) ?? (await interaction.client.channels.fetch(channelId).catch(() => null));
   if (!channel || !('guildId' in channel) || channel.guildId !== interaction.guildId || !channel.isTextBased()) throw new UserError(gone);
   const message = await channel.messages.fetch(messageId).catch(() => null);
@@ -76,28 +77,29 @@ export function commandRoutes(service: FlagService): Routes {
         const settings = await getSettings(db, guildId);
         // Cheap checks before the member types anything; addFlag applies all of them again.
         if (message.author.id === interaction.user.id) throw new UserError(refusalFor('self', settings));
-        if (message.author.id === interaction.client.user.id) throw new UserError('That is a Pulse message. Contact a moderator directly.');
+        if (message.author.id === interaction.client.user.id) throw new UserError(msg('flags.refuse.pulseMessage'));
         if (await isBlocked(db, guildId, interaction.user.id)) throw new UserError(refusalFor('blocked', settings));
         if (clock.now() - snowflakeTime(message.id) > settings.flagMaxAgeHours * 3_600_000) throw new UserError(refusalFor('too_old', settings));
         service.rememberExcerpt(message.id, excerpt(message.content));
         service.rememberTarget(interaction.user.id, { guildId, channelId: message.channelId, messageId: message.id, authorId: message.author.id });
+        const lang = languageOf(interaction.locale);
         const reason = new TextInputBuilder()
           .setCustomId('reason')
-          .setLabel('Reason: spam, harassment, off-topic or other')
+          .setLabel(t(lang, 'flags.modal.reason'))
           .setStyle(TextInputStyle.Short)
           .setRequired(true)
           .setMaxLength(40)
-          .setPlaceholder('spam / harassment / off-topic / other');
+          .setPlaceholder(t(lang, 'flags.modal.reasonPlaceholder'));
         const details = new TextInputBuilder()
           .setCustomId('details')
-          .setLabel('Details for the moderators (optional)')
+          .setLabel(t(lang, 'flags.modal.details'))
           .setStyle(TextInputStyle.Paragraph)
           .setRequired(false)
           .setMaxLength(DETAILS_MAX);
         await interaction.showModal(
           new ModalBuilder()
             .setCustomId(encodeCustomId('flag-report', message.channelId, message.id))
-            .setTitle('Flag for moderators')
+            .setTitle(t(lang, 'flags.modal.title'))
             .addComponents(
               new ActionRowBuilder<ModalActionRowComponentBuilder>().addComponents(reason),
               new ActionRowBuilder<ModalActionRowComponentBuilder>().addComponents(details),
@@ -116,7 +118,7 @@ export function commandRoutes(service: FlagService): Routes {
           const authorId = await flagTargetAuthor(service, interaction, channelId, messageId);
           // Every rule again, as on the context menu: the submit may come without it.
           if (authorId === interaction.user.id) throw new UserError(refusalFor('self', settings));
-          if (authorId === interaction.client.user.id) throw new UserError('That is a Pulse message. Contact a moderator directly.');
+          if (authorId === interaction.client.user.id) throw new UserError(msg('flags.refuse.pulseMessage'));
           const { reason, extra } = parseReason(optionalField(interaction, 'reason'));
           const details = [extra, optionalField(interaction, 'details')].filter(Boolean).join(' — ').slice(0, DETAILS_MAX) || null;
           const staff = isStaff(interaction, settings.staffRoleId);
@@ -127,8 +129,12 @@ export function commandRoutes(service: FlagService): Routes {
           );
           service.forgetTarget(interaction.user.id, messageId);
           if (out.result.kind === 'ignored') throw new UserError(refusalFor(out.result.reason, settings));
-          let text = out.result.kind === 'unchanged' ? 'You had already flagged this message; your reason is updated.' : 'Thanks, the moderators will take a look. Only they can see who flagged.';
-          if (staff && out.case) text += ` Case #${out.case.id} is ${out.opened ? 'open' : 'already open'}${settings.modChannelId ? ` in <#${settings.modChannelId}>` : ' in `/flags queue` (no moderation channel is set)'}.`;
+          const lang = languageOf(interaction.locale);
+          let text = t(lang, out.result.kind === 'unchanged' ? 'flags.flaggedAgain' : 'flags.flagged');
+          if (staff && out.case) {
+            const where = settings.modChannelId ? `<#${settings.modChannelId}>` : t(lang, 'flags.queueNoChannel');
+            text += t(lang, out.opened ? 'flags.staffCaseOpen' : 'flags.staffCaseAlreadyOpen', { id: out.case.id, where });
+          }
           await interaction.editReply(text);
         },
       }),
@@ -139,16 +145,16 @@ export function commandRoutes(service: FlagService): Routes {
         stats: async (interaction, args) => stats(interaction, service, await staffGuild(interaction), args),
         async block(interaction, { member }) {
           const guildId = await staffGuild(interaction);
-          if (member.id === interaction.user.id) throw new UserError("You can't block yourself from flagging.");
-          if (member.id === interaction.client.user.id || member.bot) throw new UserError('Bots never count as flaggers anyway.');
+          if (member.id === interaction.user.id) throw new UserError(msg('flags.block.self'));
+          if (member.id === interaction.client.user.id || member.bot) throw new UserError(msg('flags.block.botsNever'));
           const added = await blockFlagger(db, guildId, member.id, interaction.user.id, clock.now());
-          const text = added ? `Flags by <@${member.id}> no longer count, including flags they already made on messages without a case.` : `<@${member.id}> was already blocked from flagging.`;
+          const text = t(languageOf(interaction.locale), added ? 'flags.block.added' : 'flags.block.already', { user: member.id });
           await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
         },
         async unblock(interaction, { member }) {
           const guildId = await staffGuild(interaction);
           const removed = await unblockFlagger(db, guildId, member.id);
-          const text = removed ? `Flags by <@${member.id}> count again.` : `<@${member.id}> was not blocked.`;
+          const text = t(languageOf(interaction.locale), removed ? 'flags.unblock.removed' : 'flags.unblock.notBlocked', { user: member.id });
           await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
         },
       }),
@@ -164,55 +170,65 @@ export function commandRoutes(service: FlagService): Routes {
 }
 
 async function queue(interaction: ChatInputCommandInteraction, service: FlagService, guildId: string): Promise<void> {
+  const lang = languageOf(interaction.locale);
   const now = service.clock.now();
   const [cases, total] = await Promise.all([listOpenCases(service.db, guildId, QUEUE_SHOWN), countOpenCases(service.db, guildId)]);
   if (cases.length === 0) {
-    await interaction.reply({ content: 'No open cases. 🎉', flags: MessageFlags.Ephemeral });
+    await interaction.reply({ content: t(lang, 'flags.queue.empty'), flags: MessageFlags.Ephemeral });
     return;
   }
   const lines: string[] = [];
   for (const c of cases) {
     const flaggers = (await countedFlaggers(service.db, guildId, c.messageId)).length;
-    const where = c.reviewChannelId && c.reviewMessageId ? `[case](https://discord.com/channels/${guildId}/${c.reviewChannelId}/${c.reviewMessageId})` : `[message](${jumpLink(c)})`;
-    const state = c.status === 'claimed' ? `claimed by <@${c.claimedBy}>` : 'open';
-    lines.push(`**#${c.id}** · ${formatDuration(now - c.openedAt)} old · <#${c.channelId}> · ${c.authorId ? `<@${c.authorId}>` : 'unknown author'} · ${flaggers} flagger${flaggers === 1 ? '' : 's'} · ${state} · ${where}`);
+    const where = c.reviewChannelId && c.reviewMessageId
+      ? `[${t(lang, 'flags.queue.case')}](https://discord.com/channels/${guildId}/${c.reviewChannelId}/${c.reviewMessageId})`
+      : `[${t(lang, 'flags.queue.message')}](${jumpLink(c)})`;
+    const state = c.status === 'claimed' ? t(lang, 'flags.queue.claimedBy', { user: c.claimedBy ?? '' }) : t(lang, 'flags.queue.open');
+    const author = c.authorId ? `<@${c.authorId}>` : t(lang, 'flags.queue.unknownAuthor');
+    lines.push(t(lang, 'flags.queue.line', { id: c.id, age: formatDuration(now - c.openedAt, lang), channel: c.channelId, author, flaggers, state, where }));
   }
-  if (total > cases.length) lines.push(`…and ${total - cases.length} more.`);
-  const embed = new EmbedBuilder().setTitle(`Review queue (${total} open)`).setDescription(lines.join('\n').slice(0, 4096));
+  if (total > cases.length) lines.push(t(lang, 'flags.queue.more', { count: total - cases.length }));
+  const embed = new EmbedBuilder().setTitle(t(lang, 'flags.queue.title', { count: total })).setDescription(lines.join('\n').slice(0, 4096));
   await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-const periodNames: Record<StatsPeriod, string> = { day: 'last 24 hours', week: 'last 7 days', month: 'last 30 days' };
+const periodNames: Record<StatsPeriod, MessageKey> = { day: 'flags.stats.day', week: 'flags.stats.week', month: 'flags.stats.month' };
 
-function minutes(value: number | null): string {
-  return value === null ? '—' : formatDuration(value * 60_000);
+function minutes(lang: Language, value: number | null): string {
+  return value === null ? '—' : formatDuration(value * 60_000, lang);
+}
+
+/** A stored reason code in the language (codes from older versions show as stored). */
+function reasonName(lang: Language, reason: string): string {
+  return Object.hasOwn(reasonKey, reason) ? t(lang, reasonKey[reason as FlagReason]) : reason;
 }
 
 async function stats(interaction: ChatInputCommandInteraction, service: FlagService, guildId: string, args: ArgsOf<typeof flagsCommand, 'stats'>): Promise<void> {
+  const lang = languageOf(interaction.locale);
   const period = (args.period ?? 'week') as StatsPeriod;
   const span = statsPeriods[period] ?? statsPeriods.week;
   // Up to and including this instant: a review closed just now counts.
   const end = service.clock.now() + 1;
   const s = await flagStats(service.db, guildId, end - span, end);
-  const reasons = s.topReasons.slice(0, 5).map((r) => `${r.reason}: ${r.flags}`).join('\n') || '—';
+  const reasons = s.topReasons.slice(0, 5).map((r) => `${reasonName(lang, r.reason)}: ${r.flags}`).join('\n') || '—';
   const doubtful = mostlyDismissed(s.closedCaseFlags).slice(0, 5);
   const embed = new EmbedBuilder()
-    .setTitle(`Flags, ${periodNames[period] ?? periodNames.week}`)
+    .setTitle(t(lang, 'flags.stats.title', { period: t(lang, periodNames[period] ?? periodNames.week) }))
     .addFields(
-      { name: 'Flag reactions', value: String(s.reactions), inline: true },
-      { name: 'Context-menu flags', value: String(s.commandFlags), inline: true },
-      { name: 'Messages flagged', value: String(s.messagesFlagged), inline: true },
-      { name: 'Flaggers', value: String(s.flaggers), inline: true },
-      { name: 'Reached threshold', value: String(s.reachedThreshold), inline: true },
-      { name: 'Reviews resolved', value: String(s.resolved), inline: true },
-      { name: 'Actioned', value: String(s.actioned), inline: true },
-      { name: 'Dismissed', value: String(s.dismissed), inline: true },
-      { name: 'Median time to claim', value: minutes(s.medianMinutesToClaim), inline: true },
-      { name: 'Median time to resolution', value: minutes(s.median_minutes_to_resolution), inline: true },
-      { name: 'Top reasons', value: reasons },
+      { name: t(lang, 'flags.stats.reactions'), value: String(s.reactions), inline: true },
+      { name: t(lang, 'flags.stats.commandFlags'), value: String(s.commandFlags), inline: true },
+      { name: t(lang, 'flags.stats.messagesFlagged'), value: String(s.messagesFlagged), inline: true },
+      { name: t(lang, 'flags.stats.flaggers'), value: String(s.flaggers), inline: true },
+      { name: t(lang, 'flags.stats.reached'), value: String(s.reachedThreshold), inline: true },
+      { name: t(lang, 'flags.stats.resolved'), value: String(s.resolved), inline: true },
+      { name: t(lang, 'flags.stats.actioned'), value: String(s.actioned), inline: true },
+      { name: t(lang, 'flags.stats.dismissed'), value: String(s.dismissed), inline: true },
+      { name: t(lang, 'flags.stats.medianClaim'), value: minutes(lang, s.medianMinutesToClaim), inline: true },
+      { name: t(lang, 'flags.stats.medianResolution'), value: minutes(lang, s.median_minutes_to_resolution), inline: true },
+      { name: t(lang, 'flags.stats.topReasons'), value: reasons },
       {
-        name: 'Flaggers mostly dismissed (3+ reviewed flags)',
-        value: doubtful.map((d) => `<@${d.userId}>: ${d.dismissed} of ${d.total} dismissed`).join('\n') || '—',
+        name: t(lang, 'flags.stats.doubtful'),
+        value: doubtful.map((d) => t(lang, 'flags.stats.doubtfulLine', { user: d.userId, dismissed: d.dismissed, total: d.total })).join('\n') || '—',
       },
     );
   await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });

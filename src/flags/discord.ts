@@ -33,13 +33,13 @@ export function flagPorts(client: Client): FlagPorts {
     async postCase(channelId, view) {
       const channel = await client.channels.fetch(channelId);
       if (!channel?.isSendable()) throw new Error('moderation channel is not a text channel');
-      const sent = await channel.send(renderCase(view.case, view.flaggers, view.now));
+      const sent = await channel.send(renderCase(view.lang, view.case, view.flaggers, view.now));
       return sent.id;
     },
     async editCase(channelId, messageId, view) {
       const channel = await client.channels.fetch(channelId);
       if (!channel?.isTextBased()) return;
-      await channel.messages.edit(messageId, renderCase(view.case, view.flaggers, view.now));
+      await channel.messages.edit(messageId, renderCase(view.lang, view.case, view.flaggers, view.now));
     },
     async reactionUsers(channelId, messageId, emoji) {
       const users: APIUser[] = [];
@@ -75,6 +75,7 @@ export function flagPorts(client: Client): FlagPorts {
       await channel.send({ content: text, allowedMentions: { users: [userId] } });
     },
     guildName: (guildId) => client.guilds.cache.get(guildId)?.name ?? null,
+    guildLocale: (guildId) => client.guilds.cache.get(guildId)?.preferredLocale ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 // The pure rules of flagging and review: who counts, thresholds, case transitions, outcomes, medians.
+import { msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
 
 export type FlagSource = 'reaction' | 'command';
 
@@ -146,22 +147,31 @@ export function excerpt(content: string | null | undefined, max = EXCERPT_MAX): 
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-/** "12 min", "3 h 5 min", "2 d 4 h": short ages for the queue and the case message. */
-export function formatDuration(ms: number): string {
+/** "12 min", "3 h 5 min", "2 d 4 h" (in the language): short ages for the queue and the case message. */
+export function formatDuration(ms: number, lang: Language = 'en'): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return t(lang, 'flags.duration.minutes', { count: minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  if (hours < 24) return minutes % 60 ? t(lang, 'flags.duration.hoursMinutes', { hours, minutes: minutes % 60 }) : t(lang, 'flags.duration.hours', { count: hours });
   const days = Math.floor(hours / 24);
-  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+  return hours % 24 ? t(lang, 'flags.duration.daysHours', { days, hours: hours % 24 }) : t(lang, 'flags.duration.days', { count: days });
 }
 
-export const outcomeLabel: Record<CaseOutcome, string> = {
-  dismissed: 'dismissed',
-  deleted: 'message deleted',
-  timed_out: 'author timed out',
-  warned: 'author warned',
-  resolved: 'resolved, no action',
+/** How each outcome is named on the case and in replies. */
+export const outcomeKey: Record<CaseOutcome, MessageKey> = {
+  dismissed: 'flags.outcome.dismissed',
+  deleted: 'flags.outcome.deleted',
+  timed_out: 'flags.outcome.timedOut',
+  warned: 'flags.outcome.warned',
+  resolved: 'flags.outcome.resolved',
+};
+
+/** How each reason is named (the stored value stays the English code). */
+export const reasonKey: Record<FlagReason, MessageKey> = {
+  spam: 'flags.reason.spam',
+  harassment: 'flags.reason.harassment',
+  'off-topic': 'flags.reason.offTopic',
+  other: 'flags.reason.other',
 };
 
 export interface FlaggerRecord {
@@ -196,7 +206,7 @@ export function jumpLink(c: { guildId: string; channelId: string; messageId: str
 }
 
 /** What the loser of a race (or a late click) is told. */
-export function refusal(c: { id: number; status: string; closedBy: string | null; claimedBy: string | null; outcome: CaseOutcome | null }): string {
-  if (c.status === 'closed') return `Case #${c.id} was already resolved by <@${c.closedBy}> (${c.outcome ? outcomeLabel[c.outcome] : 'closed'}).`;
-  return `Case #${c.id} was already claimed by <@${c.claimedBy}>.`;
+export function refusal(c: { id: number; status: string; closedBy: string | null; claimedBy: string | null; outcome: CaseOutcome | null }): Text {
+  if (c.status === 'closed') return msg('flags.case.alreadyResolved', { id: c.id, user: c.closedBy ?? '', outcome: msg(c.outcome ? outcomeKey[c.outcome] : 'flags.outcome.resolved') });
+  return msg('flags.case.alreadyClaimed', { id: c.id, user: c.claimedBy ?? '' });
 }

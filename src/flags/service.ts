@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import { emojiMatches, type GuildSettings } from '../settings/settings.js';
+import type { Language } from '../i18n/index.js';
+import { emojiMatches, serverLanguage, type GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { reachesThreshold } from './flags.js';
 import { KeyedLock } from './lock.js';
@@ -30,6 +31,8 @@ export interface CaseView {
   case: FlagCase;
   flaggers: readonly Flagger[];
   now: number;
+  /** The server's language: moderators read the case together. */
+  lang: Language;
 }
 
 /** The service's way out to Discord; the adapter implements it. */
@@ -49,6 +52,8 @@ export interface FlagPorts {
   /** Posts in a channel, pinging only this member. */
   postPinging(channelId: string, userId: string, text: string): Promise<void>;
   guildName(guildId: string): string | null;
+  /** The server's Discord language (guild_locale), when known. */
+  guildLocale(guildId: string): string | null;
 }
 
 export interface FlagDeps {
@@ -235,6 +240,11 @@ export class FlagService {
     }
   }
 
+  /** The server's language (the case, the warning DM and the note on the case use it). */
+  async language(guildId: string, settings?: GuildSettings): Promise<Language> {
+    return serverLanguage(settings ?? (await getSettings(this.db, guildId)), this.ports.guildLocale(guildId));
+  }
+
   /** Posts a new case to the moderation channel; without one, the case waits in `/flags queue`. */
   private async publish(c: FlagCase, settings: GuildSettings): Promise<void> {
     if (!settings.modChannelId) {
@@ -243,7 +253,7 @@ export class FlagService {
     }
     try {
       const flaggers = await countedFlaggers(this.db, c.guildId, c.messageId);
-      const sent = await this.ports.postCase(settings.modChannelId, { case: c, flaggers, now: this.clock.now() });
+      const sent = await this.ports.postCase(settings.modChannelId, { case: c, flaggers, now: this.clock.now(), lang: serverLanguage(settings, this.ports.guildLocale(c.guildId)) });
       await setReviewMessage(this.db, c.id, settings.modChannelId, sent);
     } catch (err) {
       this.logger.error({ err, guild: c.guildId, case: c.id }, 'flags.post-failed');
@@ -260,7 +270,7 @@ export class FlagService {
     }
     try {
       const flaggers = await countedFlaggers(this.db, c.guildId, c.messageId);
-      await this.ports.editCase(c.reviewChannelId, c.reviewMessageId, { case: c, flaggers, now: this.clock.now() });
+      await this.ports.editCase(c.reviewChannelId, c.reviewMessageId, { case: c, flaggers, now: this.clock.now(), lang: await this.language(c.guildId, settings) });
     } catch (err) {
       this.logger.error({ err, guild: c.guildId, case: c.id }, 'flags.case-edit-failed');
     }

@@ -14,6 +14,7 @@ import {
 } from 'discord.js';
 import { pollCommand } from '../../commands/poll.js';
 import { isCode, UserError } from '../discord/errors.js';
+import { languageOf, msg, render, t as tr } from '../i18n/index.js';
 import { botPermission, requireBotCan } from '../discord/permissions.js';
 import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import type { ComponentInteraction, Routes } from '../discord/router.js';
@@ -49,13 +50,13 @@ async function pollFor(service: PollService, interaction: Command, id: number): 
   const poll = await getPoll(service.db, id);
   const staff = await staffOf(service, interaction);
   if (!poll || poll.guildId !== interaction.guildId || !canSee(interaction, poll, staff)) {
-    throw new UserError(`There is no poll #${id} in this server. Start typing in the \`poll\` option to pick one.`);
+    throw new UserError(msg('polls.error.notFound', { id }));
   }
   return { poll, staff };
 }
 
 function requireManager(interaction: Command, poll: Poll, staff: boolean): void {
-  if (!staff && poll.authorId !== interaction.user.id) throw new UserError('Only the poll’s author and staff (Manage Server or the staff role) can do that.');
+  if (!staff && poll.authorId !== interaction.user.id) throw new UserError(msg('polls.error.notAuthor'));
 }
 
 /** The channel to post in, checked against the bot's own permissions there. */
@@ -63,9 +64,9 @@ function targetChannel(interaction: Command, chosen: { id: string } | null, nati
   const id = chosen?.id ?? interaction.channelId;
   const channel = interaction.guild?.channels.cache.get(id);
   const me = interaction.guild?.members.me;
-  if (!channel || !me) throw new UserError(`I can't see <#${id}>. Give me access to it, or pick another channel.`);
+  if (!channel || !me) throw new UserError(msg('polls.error.cantSee', { channel: id }));
   if (!channel.isTextBased() || !channel.isSendable() || channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice) {
-    throw new UserError(`I can only post polls in text or announcement channels, and <#${id}> is not one.`);
+    throw new UserError(msg('polls.error.channelType', { channel: id }));
   }
   const { view, send, embed, polls } = botPermission;
   requireBotCan(interaction.guild, id, [view, send, native ? polls : embed]);
@@ -73,6 +74,7 @@ function targetChannel(interaction: Command, chosen: { id: string } | null, nati
 }
 
 async function create(service: PollService, interaction: Command, o: Args<'create'>): Promise<void> {
+  const lang = languageOf(interaction.locale);
   const role = o.role;
   const parsed = parseCreateOptions({
     question: o.question,
@@ -89,7 +91,7 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
   const spec = parsed.value;
   if (role) {
     if (role.id === interaction.guildId) spec.roleId = null; // @everyone: anyone may vote
-    else if (!interaction.guild?.roles.cache.has(role.id)) throw new UserError(`I can't see the role <@&${role.id}>, so I couldn't check who has it. Pick another role.`);
+    else if (!interaction.guild?.roles.cache.has(role.id)) throw new UserError(msg('polls.error.roleUnknown', { role: role.id }));
   }
   const native = o.native ?? false;
   const channel = targetChannel(interaction, o.channel, native);
@@ -97,9 +99,7 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
   if (native) {
     const { plan, problems } = nativePlan(spec);
     if (problems.length) {
-      throw new UserError(
-        `A native Discord poll can't do everything you asked:\n${problems.map((p) => `• ${p}`).join('\n')}\nChange those options, or leave out \`native\` to post a Pulse poll, which can.`,
-      );
+      throw new UserError(msg('polls.error.nativeCannot', { problems: problems.map((p) => `• ${render(lang, p)}`).join('\n') }));
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const message = await channel.send({
@@ -107,7 +107,7 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
       allowedMentions: { parse: [] },
     });
     service.logger.info({ guild: interaction.guildId, channel: channel.id, message: message.id }, 'polls.native-posted');
-    await interaction.editReply(`Native poll posted in <#${channel.id}> for ${plan.durationHours} h: ${message.url}\nIts votes are public to members, as in every native poll; Pulse counts them for digests.`);
+    await interaction.editReply(tr(lang, 'polls.nativePosted', { channel: channel.id, hours: plan.durationHours, url: message.url }));
     return;
   }
 
@@ -116,7 +116,7 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
   let messageId: string;
   const t = (await currentTally(service.db, poll.id)) ?? { counts: [], voters: 0, leaders: [] };
   try {
-    const body = pollMessage(poll, t);
+    const body = pollMessage(await service.language(interaction.guildId!), poll, t);
     const message = await channel.send({ embeds: body.embeds, components: body.components, allowedMentions: { parse: [] } });
     messageId = message.id;
   } catch (err) {
@@ -127,66 +127,70 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
   await setShownTally(service.db, poll.id, t);
   await service.arm();
   service.logger.info({ guild: interaction.guildId, poll: poll.id, anonymous: spec.anonymous }, 'polls.created');
-  const closes = spec.durationMs ? ` It closes in ${formatDuration(spec.durationMs)}.` : ' It stays open until you or staff run `/poll close`.';
-  await interaction.editReply(`Poll #${poll.id} posted in <#${channel.id}>: https://discord.com/channels/${interaction.guildId}/${channel.id}/${messageId}${closes}`);
+  const closes = spec.durationMs ? tr(lang, 'polls.postedClosesIn', { duration: formatDuration(spec.durationMs) }) : tr(lang, 'polls.postedOpen');
+  const url = `https://discord.com/channels/${interaction.guildId}/${channel.id}/${messageId}`;
+  await interaction.editReply(tr(lang, 'polls.posted', { id: poll.id, channel: channel.id, url }) + closes);
 }
 
 async function close(service: PollService, interaction: Command, args: Args<'close'>): Promise<void> {
+  const lang = languageOf(interaction.locale);
   const { poll, staff } = await pollFor(service, interaction, args.poll);
   requireManager(interaction, poll, staff);
-  if (poll.status === 'closed') throw new UserError(`Poll #${poll.id} is already closed.`);
+  if (poll.status === 'closed') throw new UserError(msg('polls.error.alreadyClosed', { id: poll.id }));
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const closedNow = await service.close(poll.id, interaction.user.id);
   const final = (await getPoll(service.db, poll.id)) ?? poll;
   const t = await currentTally(service.db, poll.id);
   await interaction.editReply({
-    content: closedNow ? `Poll #${poll.id} is closed.` : `Poll #${poll.id} was already closed.`,
-    embeds: t ? [resultsEmbed(final, t, true)] : [],
+    content: tr(lang, closedNow ? 'polls.closed' : 'polls.wasClosed', { id: poll.id }),
+    embeds: t ? [resultsEmbed(lang, final, t, true)] : [],
   });
 }
 
 async function results(service: PollService, interaction: Command, args: Args<'results'>): Promise<void> {
   const { poll, staff } = await pollFor(service, interaction, args.poll);
   const t = await currentTally(service.db, poll.id);
-  if (!t) throw new UserError('This poll no longer exists.');
+  if (!t) throw new UserError(msg('polls.error.gone'));
   const reveal = poll.status === 'closed' || !poll.hideResults || staff || poll.authorId === interaction.user.id;
-  await interaction.reply({ embeds: [resultsEmbed(poll, t, reveal)], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  await interaction.reply({ embeds: [resultsEmbed(languageOf(interaction.locale), poll, t, reveal)], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
 async function list(service: PollService, interaction: Command): Promise<void> {
+  const lang = languageOf(interaction.locale);
   const staff = await staffOf(service, interaction);
   const polls = (await listPolls(service.db, interaction.guildId!, { status: 'open', limit: 100 })).filter((p) => canSee(interaction, p, staff));
   if (polls.length === 0) {
-    await interaction.reply({ content: 'There are no open polls in this server. Start one with `/poll create`.', flags: MessageFlags.Ephemeral });
+    await interaction.reply({ content: tr(lang, 'polls.noneOpen'), flags: MessageFlags.Ephemeral });
     return;
   }
   const lines = polls.slice(0, 25).map((p) => {
-    const closes = p.closesAt ? `closes <t:${Math.floor(p.closesAt / 1000)}:R>` : 'no deadline';
+    const closes = p.closesAt ? tr(lang, 'polls.list.closes', { when: `<t:${Math.floor(p.closesAt / 1000)}:R>` }) : tr(lang, 'polls.list.noDeadline');
     const link = pollLink(p);
-    return `**#${p.id}** ${plainText(p.question.slice(0, 100))} · <#${p.channelId}> · ${closes}${link ? ` · [open](${link})` : ''}`;
+    return `**#${p.id}** ${plainText(p.question.slice(0, 100))} · <#${p.channelId}> · ${closes}${link ? ` · [${tr(lang, 'polls.list.open')}](${link})` : ''}`;
   });
-  const more = polls.length > 25 ? `\n…and ${polls.length - 25} more.` : '';
-  await interaction.reply({ content: `**Open polls**\n${lines.join('\n')}${more}`.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  const more = polls.length > 25 ? `\n${tr(lang, 'polls.list.more', { count: polls.length - 25 })}` : '';
+  await interaction.reply({ content: `**${tr(lang, 'polls.list.title')}**\n${lines.join('\n')}${more}`.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
 async function exportPoll(service: PollService, interaction: Command, args: Args<'export'>): Promise<void> {
   const { poll, staff } = await pollFor(service, interaction, args.poll);
-  if (!staff) throw new UserError('Only staff can export polls: members with Manage Server or the staff role set in `/settings`.');
+  if (!staff) throw new UserError(msg('polls.error.exportStaffOnly'));
+  const lang = languageOf(interaction.locale);
   const t = await currentTally(service.db, poll.id);
-  if (!t) throw new UserError('This poll no longer exists.');
+  if (!t) throw new UserError(msg('polls.error.gone'));
   let csv: string;
   let note: string;
   if (poll.anonymous) {
     // Anonymous polls export counts only: the stored voter keys are never shown to anyone.
     csv = toCsv(['poll_id', 'choice_number', 'choice', 'votes'], poll.choices.map((c, i) => [poll.id, i + 1, c, t.counts[i] ?? 0]));
-    note = `Poll #${poll.id} is anonymous, so the export has one row per choice with its count (${t.voters} voters), and nothing about who voted.`;
+    note = tr(lang, 'polls.exportAnonymous', { id: poll.id, voters: t.voters });
   } else {
     const ballots = await pollBallots(service.db, poll.id);
     csv = toCsv(
       ['poll_id', 'user_id', 'choice_number', 'choice', 'voted_at_utc'],
       ballots.map((b) => [poll.id, b.voter, b.choice + 1, poll.choices[b.choice] ?? '', b.castAt === null ? null : new Date(b.castAt).toISOString()]),
     );
-    note = `Poll #${poll.id}: ${ballots.length} vote${ballots.length === 1 ? '' : 's'} by ${t.voters} member${t.voters === 1 ? '' : 's'}, one row per vote.`;
+    note = tr(lang, 'polls.exportVotes', { id: poll.id, votes: ballots.length, voters: t.voters });
   }
   const file = new AttachmentBuilder(Buffer.from(csv, 'utf8'), { name: `poll-${poll.id}.csv` });
   await interaction.reply({ content: note, files: [file], flags: MessageFlags.Ephemeral });
@@ -204,11 +208,11 @@ async function remove(service: PollService, interaction: Command, args: Args<'de
     try {
       await interaction.client.rest.delete(Api.channelMessage(poll.channelId, poll.messageId));
     } catch (err) {
-      if (!isCode(err, RESTJSONErrorCodes.UnknownMessage) && !isCode(err, RESTJSONErrorCodes.UnknownChannel)) note = ' I could not delete its message; you can delete it by hand.';
+      if (!isCode(err, RESTJSONErrorCodes.UnknownMessage) && !isCode(err, RESTJSONErrorCodes.UnknownChannel)) note = tr(languageOf(interaction.locale), 'polls.deletedMessageKept');
     }
   }
   service.logger.info({ guild: interaction.guildId, poll: poll.id, by: interaction.user.id }, 'polls.deleted');
-  await interaction.editReply(`Poll #${poll.id} and its votes are deleted.${note}`);
+  await interaction.editReply(tr(languageOf(interaction.locale), 'polls.deleted', { id: poll.id }) + note);
 }
 
 async function autocomplete(service: PollService, interaction: AutocompleteInteraction): Promise<void> {
@@ -216,10 +220,11 @@ async function autocomplete(service: PollService, interaction: AutocompleteInter
   const sub = interaction.options.getSubcommand(false);
   const staff = await staffOf(service, interaction);
   const polls = await listPolls(service.db, interaction.guildId!, { ...(sub === 'close' ? { status: 'open' as const } : {}), search: typed, limit: 100 });
+  const lang = languageOf(interaction.locale);
   const visible = polls.filter((p) => canSee(interaction, p, staff) && (sub !== 'export' || staff)).slice(0, 25);
   await interaction.respond(
     visible.map((p) => {
-      const label = `#${p.id} · ${p.status === 'closed' ? '(closed) ' : ''}${p.question}`;
+      const label = `#${p.id} · ${p.status === 'closed' ? `${tr(lang, 'polls.autocomplete.closed')} ` : ''}${p.question}`;
       return { name: label.length > 100 ? `${label.slice(0, 99)}…` : label, value: p.id };
     }),
   );

@@ -11,6 +11,7 @@ import {
 } from 'discord.js';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { LIMITS, describeOutcome, resultLines, type Poll, type Tally } from './poll.js';
+import { t as tr, type Language } from '../i18n/index.js';
 import { plainText } from '../text.js';
 
 export const KIND = { vote: 'poll-vote', select: 'poll-select', withdraw: 'poll-withdraw' } as const;
@@ -29,43 +30,44 @@ function clip(text: string, max: number): string {
 }
 
 /** The result block: bars, or a notice while results are hidden. */
-export function resultsText(poll: Poll, t: Tally, options: { reveal: boolean }): string {
+export function resultsText(lang: Language, poll: Poll, t: Tally, options: { reveal: boolean }): string {
   const choices = poll.choices.map((c) => plainText(c));
   if (!options.reveal) {
     const list = choices.map((c, i) => `${i + 1}. ${c}`).join('\n');
-    return `${list}\n\n*Results are hidden until the poll closes.*`;
+    return `${list}\n\n${tr(lang, 'polls.card.hiddenNote')}`;
   }
-  return resultLines(choices, t).join('\n');
+  return resultLines(lang, choices, t).join('\n');
 }
 
-function rules(poll: Poll): string {
-  const how = poll.maxChoices > 1 ? `Pick up to ${poll.maxChoices} choices` : 'Pick one choice';
-  const anon = poll.anonymous ? ' · **anonymous**: nobody can see who voted for what' : '';
+function rules(lang: Language, poll: Poll): string {
+  const how = poll.maxChoices > 1 ? tr(lang, 'polls.card.pickUpTo', { count: poll.maxChoices }) : tr(lang, 'polls.card.pickOne');
+  const anon = poll.anonymous ? tr(lang, 'polls.card.anonymous') : '';
   return how + anon;
 }
 
-export function pollEmbed(poll: Poll, t: Tally): APIEmbed {
+/** The card everyone sees: `lang` is the server's language. */
+export function pollEmbed(lang: Language, poll: Poll, t: Tally): APIEmbed {
   const closed = poll.status === 'closed';
   const reveal = closed || !poll.hideResults;
   const embed = new EmbedBuilder()
     .setColor(closed ? CLOSED_COLOR : OPEN_COLOR)
-    .setAuthor({ name: closed ? `Poll #${poll.id} · closed` : `Poll #${poll.id}` })
-    .setDescription(clip(`### ${plainText(poll.question)}\n${resultsText(poll, t, { reveal })}`, DESCRIPTION_MAX))
+    .setAuthor({ name: tr(lang, closed ? 'polls.card.titleClosed' : 'polls.card.title', { id: poll.id }) })
+    .setDescription(clip(`### ${plainText(poll.question)}\n${resultsText(lang, poll, t, { reveal })}`, DESCRIPTION_MAX))
     .addFields(
-      { name: 'Who may vote', value: poll.roleId ? `Members with <@&${poll.roleId}>` : 'Everyone', inline: true },
-      { name: 'How', value: rules(poll), inline: true },
+      { name: tr(lang, 'polls.card.whoMayVote'), value: poll.roleId ? tr(lang, 'polls.card.roleMembers', { role: poll.roleId }) : tr(lang, 'polls.card.everyone'), inline: true },
+      { name: tr(lang, 'polls.card.how'), value: rules(lang, poll), inline: true },
     )
-    .setFooter({ text: `${t.voters} voter${t.voters === 1 ? '' : 's'}` });
+    .setFooter({ text: tr(lang, 'polls.card.voters', { count: t.voters }) });
   if (closed) {
-    embed.addFields({ name: 'Closed', value: poll.closedAt ? ts(poll.closedAt, 'f') : 'yes', inline: true });
-    embed.addFields({ name: 'Result', value: clip(describeOutcome(poll.choices.map((c) => plainText(c)), t), FIELD_MAX) });
+    embed.addFields({ name: tr(lang, 'polls.card.closedAt'), value: poll.closedAt ? ts(poll.closedAt, 'f') : tr(lang, 'polls.card.closedYes'), inline: true });
+    embed.addFields({ name: tr(lang, 'polls.card.result'), value: clip(describeOutcome(lang, poll.choices.map((c) => plainText(c)), t), FIELD_MAX) });
   } else {
-    embed.addFields({ name: 'Closes', value: poll.closesAt ? `${ts(poll.closesAt, 'R')} (${ts(poll.closesAt, 'f')})` : 'When its author or staff close it', inline: true });
+    embed.addFields({ name: tr(lang, 'polls.card.closes'), value: poll.closesAt ? `${ts(poll.closesAt, 'R')} (${ts(poll.closesAt, 'f')})` : tr(lang, 'polls.card.closesManually'), inline: true });
   }
   return embed.toJSON();
 }
 
-export function pollComponents(poll: Poll): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+export function pollComponents(lang: Language, poll: Poll): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const disabled = poll.status === 'closed';
   if (poll.choices.length <= LIMITS.maxButtons) {
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
@@ -81,33 +83,33 @@ export function pollComponents(poll: Poll): APIActionRowComponent<APIComponentIn
   }
   const select = new StringSelectMenuBuilder()
     .setCustomId(encodeCustomId(KIND.select, poll.id))
-    .setPlaceholder(disabled ? 'This poll is closed' : poll.maxChoices > 1 ? `Pick up to ${poll.maxChoices} choices` : 'Pick a choice')
+    .setPlaceholder(tr(lang, disabled ? 'polls.menu.closed' : poll.maxChoices > 1 ? 'polls.card.pickUpTo' : 'polls.menu.pickOne', { count: poll.maxChoices }))
     .setMinValues(1)
     .setMaxValues(poll.maxChoices)
     .setDisabled(disabled)
     .addOptions(poll.choices.map((choice, i) => ({ label: clip(choice, 100), value: String(i) })));
   const withdraw = new ButtonBuilder()
     .setCustomId(encodeCustomId(KIND.withdraw, poll.id))
-    .setLabel('Withdraw my vote')
+    .setLabel(tr(lang, 'polls.button.withdraw'))
     .setStyle(ButtonStyle.Secondary)
     .setDisabled(disabled);
   return [new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(select).toJSON(), new ActionRowBuilder<ButtonBuilder>().addComponents(withdraw).toJSON()];
 }
 
 /** The poll message's body, for posting and for every later edit. */
-export function pollMessage(poll: Poll, t: Tally) {
-  return { embeds: [pollEmbed(poll, t)], components: pollComponents(poll), allowed_mentions: { parse: [] as never[] } };
+export function pollMessage(lang: Language, poll: Poll, t: Tally) {
+  return { embeds: [pollEmbed(lang, poll, t)], components: pollComponents(lang, poll), allowed_mentions: { parse: [] as never[] } };
 }
 
 /** /poll results: like the message, with `reveal` deciding whether hidden counts are shown. */
-export function resultsEmbed(poll: Poll, t: Tally, reveal: boolean): APIEmbed {
+export function resultsEmbed(lang: Language, poll: Poll, t: Tally, reveal: boolean): APIEmbed {
   const embed = new EmbedBuilder()
     .setColor(poll.status === 'closed' ? CLOSED_COLOR : OPEN_COLOR)
-    .setAuthor({ name: `Poll #${poll.id} · ${poll.status === 'closed' ? 'final results' : 'current results'}` })
-    .setDescription(clip(`### ${plainText(poll.question)}\n${resultsText(poll, t, { reveal })}`, DESCRIPTION_MAX))
-    .setFooter({ text: `${t.voters} voter${t.voters === 1 ? '' : 's'}` });
-  if (poll.status === 'open' && poll.hideResults && reveal) embed.addFields({ name: 'Note', value: 'Results are hidden from members until the poll closes; you see them as staff or as its author.' });
-  if (poll.status === 'closed') embed.addFields({ name: 'Result', value: clip(describeOutcome(poll.choices.map((c) => plainText(c)), t), FIELD_MAX) });
+    .setAuthor({ name: tr(lang, poll.status === 'closed' ? 'polls.results.final' : 'polls.results.current', { id: poll.id }) })
+    .setDescription(clip(`### ${plainText(poll.question)}\n${resultsText(lang, poll, t, { reveal })}`, DESCRIPTION_MAX))
+    .setFooter({ text: tr(lang, 'polls.card.voters', { count: t.voters }) });
+  if (poll.status === 'open' && poll.hideResults && reveal) embed.addFields({ name: tr(lang, 'polls.results.note'), value: tr(lang, 'polls.results.hiddenFromMembers') });
+  if (poll.status === 'closed') embed.addFields({ name: tr(lang, 'polls.card.result'), value: clip(describeOutcome(lang, poll.choices.map((c) => plainText(c)), t), FIELD_MAX) });
   return embed.toJSON();
 }
 

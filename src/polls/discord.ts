@@ -12,6 +12,11 @@ import { z } from 'zod';
 import type { Feature, FeatureContext } from '../feature.js';
 import { idArg } from '../discord/custom-id.js';
 import { isCode, UserError } from '../discord/errors.js';
+import { languageOf, msg, type Language } from '../i18n/index.js';
+import { serverLanguage } from '../settings/settings.js';
+import { getSettings } from '../settings/store.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
 import { componentRoute, type ComponentInteraction, type Routes } from '../discord/router.js';
 import { canSee, commandRoutes, staffOf } from './discord-commands.js';
 import { KIND, pollMessage } from './discord-render.js';
@@ -37,12 +42,15 @@ export function memberRoleIds(member: MemberLike): string[] {
 }
 
 /** The service's ports, over the discord.js client. */
-export function pollPorts(client: Client): PollPorts {
+export function pollPorts(client: Client, db: Kysely<DB>): PollPorts {
   return {
-    async show(poll, tally) {
+    async language(guildId): Promise<Language> {
+      return serverLanguage(await getSettings(db, guildId), client.guilds.cache.get(guildId)?.preferredLocale);
+    },
+    async show(lang, poll, tally) {
       if (!poll.messageId) return 'gone';
       try {
-        await client.rest.patch(Api.channelMessage(poll.channelId, poll.messageId), { body: pollMessage(poll, tally) });
+        await client.rest.patch(Api.channelMessage(poll.channelId, poll.messageId), { body: pollMessage(lang, poll, tally) });
         return 'shown';
       } catch (err) {
         if (isCode(err, RESTJSONErrorCodes.UnknownMessage) || isCode(err, RESTJSONErrorCodes.UnknownChannel)) return 'gone';
@@ -71,6 +79,7 @@ async function vote(service: PollService, interaction: ComponentInteraction, pol
     guildId: interaction.guildId!,
     userId: interaction.user.id,
     roleIds: memberRoleIds(interaction.member as MemberLike),
+    lang: languageOf(interaction.locale),
     messageId: interaction.message.id,
     canSee: (poll: Poll) => canSee(interaction, poll, staff),
   };
@@ -92,7 +101,7 @@ function voteRoutes(service: PollService): Routes {
         redact: true,
         args: idArg.int.array().length(1).transform(([poll]) => poll ?? 0),
         handle: (interaction, poll) => {
-          if (!interaction.isStringSelectMenu()) throw new UserError('This control is no longer valid.');
+          if (!interaction.isStringSelectMenu()) throw new UserError(msg('polls.error.badControl'));
           const picked = interaction.values.map((v) => (/^\d{1,2}$/.test(v) ? Number(v) : -1));
           return vote(service, interaction, poll, (p, current, voter) => decideSelection(p, current, picked, voter));
         },
@@ -123,7 +132,7 @@ export interface PollsFeature extends Feature {
 }
 
 export function pollsFeature(ctx: FeatureContext, options: PollsOptions = {}): PollsFeature {
-  const service = new PollService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, ports: pollPorts(ctx.client) }, options);
+  const service = new PollService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, ports: pollPorts(ctx.client, ctx.db) }, options);
   const votes = voteRoutes(service);
   const commands = commandRoutes(service);
   return {

@@ -1,5 +1,6 @@
 // Polls' pure rules: option parsing, vote decisions, tallies, bars, CSV and native-poll limits.
 import { z } from 'zod';
+import { formatPercent, msg, t as translate, type Language, type Text } from '../i18n/index.js';
 import { plainText } from '../text.js';
 
 export const LIMITS = {
@@ -39,24 +40,24 @@ export interface Poll {
 
 // ------------------------------------------------------------------ parsing
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+type Parsed<T> = { ok: true; value: T } | { ok: false; error: Text };
 
 /** `A | B | C` -> trimmed choices; 2..20, each 1..80 chars, no case-insensitive duplicates. */
 export function parseChoices(raw: string): Parsed<string[]> {
   const parts = raw.split('|').map((c) => c.trim().replace(/\s+/g, ' '));
   if (parts.length < LIMITS.minChoices) {
-    return { ok: false, error: `Give at least ${LIMITS.minChoices} choices, separated by \`|\`, e.g. \`Pizza | Tacos | Sushi\`.` };
+    return { ok: false, error: msg('polls.create.tooFew', { min: LIMITS.minChoices }) };
   }
-  if (parts.length > LIMITS.maxChoices) return { ok: false, error: `A poll can have at most ${LIMITS.maxChoices} choices; you gave ${parts.length}.` };
+  if (parts.length > LIMITS.maxChoices) return { ok: false, error: msg('polls.create.tooMany', { max: LIMITS.maxChoices, count: parts.length }) };
   const seen = new Map<string, number>();
   for (const [i, choice] of parts.entries()) {
-    if (choice.length === 0) return { ok: false, error: `Choice ${i + 1} is empty. Remove the extra \`|\` or write something between them.` };
+    if (choice.length === 0) return { ok: false, error: msg('polls.create.emptyChoice', { n: i + 1 }) };
     if (choice.length > LIMITS.choiceLength) {
-      return { ok: false, error: `Choice ${i + 1} is ${choice.length} characters long; the limit is ${LIMITS.choiceLength}.` };
+      return { ok: false, error: msg('polls.create.longChoice', { n: i + 1, length: choice.length, max: LIMITS.choiceLength }) };
     }
     const key = choice.toLocaleLowerCase('en-US');
     const first = seen.get(key);
-    if (first !== undefined) return { ok: false, error: `Choices ${first + 1} and ${i + 1} are the same (\`${choice}\`). Each choice must be different.` };
+    if (first !== undefined) return { ok: false, error: msg('polls.create.sameChoices', { a: first + 1, b: i + 1, choice }) };
     seen.set(key, i);
   }
   return { ok: true, value: parts };
@@ -67,12 +68,12 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
 /** `30m`, `2h`, `3d`, `1d12h` -> milliseconds, 1 minute to 30 days. */
 export function parseDuration(raw: string): Parsed<number> {
   const text = raw.trim().toLowerCase().replace(/\s+/g, '');
-  const bad: Parsed<number> = { ok: false, error: `\`${raw.slice(0, 40)}\` is not a duration I understand. Use minutes, hours or days, like \`30m\`, \`2h\`, \`3d\` or \`1d12h\`.` };
+  const bad: Parsed<number> = { ok: false, error: msg('polls.create.badDuration', { duration: raw.slice(0, 40) }) };
   if (!/^(\d{1,5}[mhd])+$/.test(text)) return bad;
   let ms = 0;
   for (const [, amount, unit] of text.matchAll(/(\d{1,5})([mhd])/g)) ms += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
-  if (ms < LIMITS.minDurationMs) return { ok: false, error: 'A poll must last at least 1 minute.' };
-  if (ms > LIMITS.maxDurationMs) return { ok: false, error: 'A poll can last at most 30 days.' };
+  if (ms < LIMITS.minDurationMs) return { ok: false, error: msg('polls.create.tooShort') };
+  if (ms > LIMITS.maxDurationMs) return { ok: false, error: msg('polls.create.tooLong') };
   return { ok: true, value: ms };
 }
 
@@ -86,7 +87,7 @@ export function formatDuration(ms: number): string {
 
 /** The raw options of `/poll create`, as Discord delivers them (null when not given). */
 export const createOptionsSchema = z.object({
-  question: z.string().trim().min(1, 'The question is empty.').max(LIMITS.questionLength, `The question can be at most ${LIMITS.questionLength} characters.`),
+  question: z.string().trim().min(1).max(LIMITS.questionLength),
   choices: z.string(),
   multiple: z.boolean().nullable(),
   maxChoices: z.number().int().nullable(),
@@ -112,7 +113,13 @@ export interface PollSpec {
 /** Validates `/poll create`'s options; errors are written for the member. */
 export function parseCreateOptions(input: CreateOptionsInput): Parsed<PollSpec> {
   const parsed = createOptionsSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? 'Those options are not valid.' };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue?.path[0] === 'question') {
+      return { ok: false, error: issue.code === 'too_small' ? msg('polls.create.emptyQuestion') : msg('polls.create.longQuestion', { max: LIMITS.questionLength }) };
+    }
+    return { ok: false, error: msg('polls.create.invalid') };
+  }
   const o = parsed.data;
   const choices = parseChoices(o.choices);
   if (!choices.ok) return choices;
@@ -125,9 +132,9 @@ export function parseCreateOptions(input: CreateOptionsInput): Parsed<PollSpec> 
   const multiple = o.multiple ?? false;
   let maxChoices = multiple ? choices.value.length : 1;
   if (o.maxChoices !== null) {
-    if (!multiple) return { ok: false, error: '`max_choices` only applies to polls with `multiple: True`.' };
+    if (!multiple) return { ok: false, error: msg('polls.create.maxChoicesNeedsMultiple') };
     if (o.maxChoices < 1 || o.maxChoices > choices.value.length) {
-      return { ok: false, error: `\`max_choices\` must be from 1 to ${choices.value.length} (the number of choices).` };
+      return { ok: false, error: msg('polls.create.maxChoicesRange', { max: choices.value.length }) };
     }
     maxChoices = o.maxChoices;
   }
@@ -159,20 +166,20 @@ export interface NativePlan {
  * What a native Discord poll can carry of these options. Everything it cannot do is named
  * in `problems`, so the member hears about it rather than having an option silently dropped.
  */
-export function nativePlan(spec: PollSpec): { plan: NativePlan; problems: string[] } {
+export function nativePlan(spec: PollSpec): { plan: NativePlan; problems: Text[] } {
   const n = LIMITS.native;
-  const problems: string[] = [];
-  if (spec.anonymous) problems.push('`anonymous`: native polls show who voted for what');
-  if (spec.hideResults) problems.push('`hide_results`: native polls always show results to voters');
-  if (spec.roleId) problems.push('`role`: native polls cannot be restricted to a role');
-  if (spec.choices.length > n.answers) problems.push(`${spec.choices.length} choices: native polls take at most ${n.answers}`);
+  const problems: Text[] = [];
+  if (spec.anonymous) problems.push(msg('polls.native.anonymous'));
+  if (spec.hideResults) problems.push(msg('polls.native.hideResults'));
+  if (spec.roleId) problems.push(msg('polls.native.role'));
+  if (spec.choices.length > n.answers) problems.push(msg('polls.native.tooManyChoices', { count: spec.choices.length, max: n.answers }));
   const long = spec.choices.findIndex((c) => c.length > n.answerLength);
-  if (long >= 0) problems.push(`choice ${long + 1} is longer than ${n.answerLength} characters, the native limit`);
-  if (spec.question.length > n.questionLength) problems.push(`the question is longer than ${n.questionLength} characters`);
-  if (spec.multiple && spec.maxChoices < spec.choices.length) problems.push('`max_choices`: native polls cannot cap how many answers a member picks');
+  if (long >= 0) problems.push(msg('polls.native.longChoice', { n: long + 1, max: n.answerLength }));
+  if (spec.question.length > n.questionLength) problems.push(msg('polls.native.longQuestion', { max: n.questionLength }));
+  if (spec.multiple && spec.maxChoices < spec.choices.length) problems.push(msg('polls.native.maxChoices'));
   const hours = spec.durationMs === null ? 24 : spec.durationMs / 3_600_000;
-  if (hours < n.minHours) problems.push('a duration under 1 hour: native polls last 1 hour to 32 days');
-  else if (!Number.isInteger(hours)) problems.push('a duration in minutes: native polls last a whole number of hours');
+  if (hours < n.minHours) problems.push(msg('polls.native.tooShort'));
+  else if (!Number.isInteger(hours)) problems.push(msg('polls.native.minutes'));
   return {
     plan: { question: spec.question, answers: spec.choices, durationHours: Math.min(Math.max(Math.round(hours), n.minHours), n.maxHours), allowMultiselect: spec.multiple },
     problems,
@@ -184,7 +191,7 @@ export function nativePlan(spec: PollSpec): { plan: NativePlan; problems: string
 export type VoteRefusal = 'closed' | 'role' | 'limit' | 'bad-choice';
 
 export type VoteDecision =
-  | { kind: 'refused'; reason: VoteRefusal; message: string }
+  | { kind: 'refused'; reason: VoteRefusal; message: Text }
   /** Replace the member's choices with `next` (empty = withdraw). */
   | { kind: 'set'; next: number[]; added: number[]; removed: number[] };
 
@@ -196,10 +203,10 @@ export interface VoterContext {
 
 function refusalFor(poll: Poll, voter: VoterContext): VoteDecision | null {
   if (poll.status !== 'open' || (poll.closesAt !== null && voter.now >= poll.closesAt)) {
-    return { kind: 'refused', reason: 'closed', message: 'This poll is closed; votes are no longer taken.' };
+    return { kind: 'refused', reason: 'closed', message: msg('polls.vote.closed') };
   }
   if (poll.roleId && !voter.hasRole) {
-    return { kind: 'refused', reason: 'role', message: `Only members with the <@&${poll.roleId}> role can vote in this poll.` };
+    return { kind: 'refused', reason: 'role', message: msg('polls.vote.role', { role: poll.roleId }) };
   }
   return null;
 }
@@ -218,7 +225,7 @@ function setDecision(current: number[], next: number[]): VoteDecision {
  */
 export function decideClick(poll: Poll, current: number[], choice: number, voter: VoterContext): VoteDecision {
   if (!Number.isInteger(choice) || choice < 0 || choice >= poll.choices.length) {
-    return { kind: 'refused', reason: 'bad-choice', message: 'That choice does not exist in this poll.' };
+    return { kind: 'refused', reason: 'bad-choice', message: msg('polls.vote.badChoice') };
   }
   const mine = sorted(current);
   // Withdrawing is always allowed while the poll is open, even after losing the role.
@@ -233,7 +240,7 @@ export function decideClick(poll: Poll, current: number[], choice: number, voter
     return {
       kind: 'refused',
       reason: 'limit',
-      message: `You can pick at most ${poll.maxChoices} choices in this poll. Click one of yours (${mine.map((c) => poll.choices[c]).join(', ')}) to withdraw it first.`,
+      message: msg('polls.vote.limitClick', { max: poll.maxChoices, mine: mine.map((c) => poll.choices[c]).join(', ') }),
     };
   }
   return setDecision(mine, [...mine, choice]);
@@ -243,13 +250,13 @@ export function decideClick(poll: Poll, current: number[], choice: number, voter
 export function decideSelection(poll: Poll, current: number[], selection: number[], voter: VoterContext): VoteDecision {
   const next = sorted(selection);
   if (next.some((c) => !Number.isInteger(c) || c < 0 || c >= poll.choices.length)) {
-    return { kind: 'refused', reason: 'bad-choice', message: 'That choice does not exist in this poll.' };
+    return { kind: 'refused', reason: 'bad-choice', message: msg('polls.vote.badChoice') };
   }
   if (next.length === 0) return withdrawAll(poll, current, voter);
   const refusal = refusalFor(poll, voter);
   if (refusal) return refusal;
   if (next.length > poll.maxChoices) {
-    return { kind: 'refused', reason: 'limit', message: `You can pick at most ${poll.maxChoices} choice${poll.maxChoices === 1 ? '' : 's'} in this poll.` };
+    return { kind: 'refused', reason: 'limit', message: msg('polls.vote.limitSelect', { max: poll.maxChoices }) };
   }
   return setDecision(sorted(current), next);
 }
@@ -261,13 +268,13 @@ export function withdrawAll(poll: Poll, current: number[], voter: VoterContext):
 }
 
 /** What the voter is told after a vote was recorded. */
-export function voteReceipt(poll: Poll, next: number[]): string {
-  if (next.length === 0) return 'Your vote is withdrawn. You can vote again while the poll is open.';
+export function voteReceipt(lang: Language, poll: Poll, next: number[]): string {
+  if (next.length === 0) return translate(lang, 'polls.vote.withdrawn');
   const names = next.map((c) => `**${plainText(poll.choices[c] ?? '?')}**`).join(', ');
-  const again = poll.choices.length > LIMITS.maxButtons ? 'pick again to change it, or use “Withdraw my vote”' : 'click again to withdraw';
-  const more = poll.maxChoices > 1 && next.length < poll.maxChoices ? ` You can pick ${poll.maxChoices - next.length} more.` : '';
-  const secret = poll.anonymous ? ' This poll is anonymous: nobody else can see your vote.' : '';
-  return `You voted for ${names}; ${again}.${more}${secret}`;
+  const again = translate(lang, poll.choices.length > LIMITS.maxButtons ? 'polls.vote.againMenu' : 'polls.vote.againButton');
+  const more = poll.maxChoices > 1 && next.length < poll.maxChoices ? translate(lang, 'polls.vote.more', { count: poll.maxChoices - next.length }) : '';
+  const secret = poll.anonymous ? translate(lang, 'polls.vote.secret') : '';
+  return translate(lang, 'polls.vote.recorded', { names, again }) + more + secret;
 }
 
 // ------------------------------------------------------------------ tallies
@@ -323,20 +330,21 @@ export function renderBar(fraction: number, width = 10): string {
 }
 
 /** One line per choice: bar, percentage of voters and count. */
-export function resultLines(choices: string[], t: Tally): string[] {
+export function resultLines(lang: Language, choices: string[], t: Tally): string[] {
   return choices.map((choice, i) => {
     const n = t.counts[i] ?? 0;
     const lead = t.leaders.includes(i) ? ' 🏆' : '';
-    return `**${choice}**${lead}\n\`${renderBar(share(n, t.voters))}\` ${Math.round(share(n, t.voters) * 100)}% · ${n} vote${n === 1 ? '' : 's'}`;
+    return `**${choice}**${lead}\n\`${renderBar(share(n, t.voters))}\` ${translate(lang, 'polls.card.line', { percent: formatPercent(lang, Math.round(share(n, t.voters) * 100) / 100), count: n })}`;
   });
 }
 
 /** "B" or "A and B (tie)" or "no votes". */
-export function describeOutcome(choices: string[], t: Tally): string {
-  if (t.leaders.length === 0) return 'No votes were cast.';
+export function describeOutcome(lang: Language, choices: string[], t: Tally): string {
+  if (t.leaders.length === 0) return translate(lang, 'polls.outcome.none');
   const names = t.leaders.map((i) => `**${choices[i] ?? '?'}**`);
-  if (names.length === 1) return `${names[0]} won with ${t.counts[t.leaders[0] ?? 0]} of ${t.voters} voter${t.voters === 1 ? '' : 's'}.`;
-  return `Tie between ${names.join(', ')} with ${t.counts[t.leaders[0] ?? 0]} votes each (${t.voters} voter${t.voters === 1 ? '' : 's'}).`;
+  const votes = t.counts[t.leaders[0] ?? 0] ?? 0;
+  if (names.length === 1) return translate(lang, 'polls.outcome.won', { choice: names[0] ?? '', votes, voters: t.voters });
+  return translate(lang, 'polls.outcome.tie', { choices: names.join(', '), votes, voters: t.voters });
 }
 
 // ------------------------------------------------------------------ export

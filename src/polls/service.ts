@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { UserError } from '../discord/errors.js';
+import { msg, t as tr, type Language } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { Coalescer, realTimers, type Timers } from './live.js';
 import { describeOutcome, pollLink, voteReceipt, type Poll, type Tally, type VoteDecision, type VoterContext } from './poll.js';
@@ -34,8 +35,10 @@ export type ShowResult = 'shown' | 'gone' | 'capped';
 
 /** The service's way out to Discord; the adapter implements it. */
 export interface PollPorts {
-  /** Edits the poll's message to show this state. */
-  show(poll: Poll, tally: Tally): Promise<ShowResult>;
+  /** The server's language (the poll card and the author's DM are about a public event). */
+  language(guildId: string): Promise<Language>;
+  /** Edits the poll's message to show this state, in the server's language. */
+  show(lang: Language, poll: Poll, tally: Tally): Promise<ShowResult>;
   /** Sends a direct message; false when the member does not accept them. */
   dm(userId: string, content: string): Promise<boolean>;
 }
@@ -53,6 +56,8 @@ export interface Ballot {
   guildId: string;
   userId: string;
   roleIds: readonly string[];
+  /** The voter's language, for the receipt. */
+  lang: Language;
   /** The message the control was clicked on: a vote counts only from its poll's own message. */
   messageId: string;
   /** Whether the voter may see this poll (the rules of `/poll results`). */
@@ -98,6 +103,11 @@ export class PollService {
     this.live = new Coalescer<number>((id) => this.refreshMessage(id), interval, this.timers, (err, id) => this.logger.warn({ err, poll: id }, 'polls.live-edit-failed'));
   }
 
+  /** The server's language, for what everyone sees. */
+  language(guildId: string): Promise<Language> {
+    return this.ports.language(guildId);
+  }
+
   // ---------------------------------------------------------------- voting
 
   /**
@@ -112,12 +122,12 @@ export class PollService {
     const now = this.clock.now();
     const outcome = await castVote(this.db, pollId, ballot.userId, now, (poll, current) =>
       poll.guildId !== ballot.guildId
-        ? { kind: 'refused', reason: 'bad-choice', message: 'This poll belongs to another server.' }
+        ? { kind: 'refused', reason: 'bad-choice', message: msg('polls.error.otherServer') }
         : poll.messageId !== ballot.messageId || !ballot.canSee(poll)
-          ? { kind: 'refused', reason: 'bad-choice', message: 'This control is no longer valid. Vote on the poll’s own message.' }
+          ? { kind: 'refused', reason: 'bad-choice', message: msg('polls.error.staleControl') }
           : decide(poll, current, { now, hasRole: poll.roleId === null || ballot.roleIds.includes(poll.roleId) }),
     );
-    if (!outcome) throw new UserError('This poll no longer exists.');
+    if (!outcome) throw new UserError(msg('polls.error.gone'));
     if (outcome.kind === 'refused') {
       // A click on a poll that is past due but not yet closed (the bot was busy) closes it now.
       if (outcome.reason === 'closed' && outcome.poll.status === 'open') this.track(this.closeDue());
@@ -129,7 +139,7 @@ export class PollService {
     // Hidden results still move the voter count in the footer.
     this.live.mark(pollId);
     try {
-      await acknowledge(voteReceipt(outcome.poll, outcome.next));
+      await acknowledge(voteReceipt(ballot.lang, outcome.poll, outcome.next));
     } catch (err) {
       await this.takeBack(ballot, outcome);
       throw err;
@@ -140,7 +150,7 @@ export class PollService {
   private async takeBack(ballot: Ballot, done: { added: number[]; removed: number[] }): Promise<void> {
     const undone = await castVote(this.db, ballot.pollId, ballot.userId, this.clock.now(), (poll, current) => {
       // A closed poll's counts are final; there is nothing left to take back.
-      if (poll.status !== 'open') return { kind: 'refused', reason: 'closed', message: '' };
+      if (poll.status !== 'open') return { kind: 'refused', reason: 'closed', message: msg('polls.vote.closed') };
       const removed = done.added.filter((c) => current.includes(c));
       const added = done.removed.filter((c) => !current.includes(c));
       const next = [...current.filter((c) => !removed.includes(c)), ...added].sort((a, b) => a - b);
@@ -158,7 +168,7 @@ export class PollService {
     if (!poll?.messageId) return;
     const t = await currentTally(this.db, pollId);
     if (!t) return;
-    const result = await this.ports.show(poll, t);
+    const result = await this.ports.show(await this.ports.language(poll.guildId), poll, t);
     if (result === 'shown') await setShownTally(this.db, poll.id, t);
     if (result === 'gone') this.logger.info({ guild: poll.guildId, poll: poll.id }, 'polls.message-gone');
     if (result === 'capped') {
@@ -206,8 +216,10 @@ export class PollService {
     const t = await currentTally(this.db, pollId);
     if (!poll || !t) return;
     const link = pollLink(poll);
-    const outcome = describeOutcome(poll.choices.map(plainText), t);
-    const content = `Your poll **${plainText(poll.question.slice(0, 200))}** (#${poll.id}) has closed. ${outcome.length > 1500 ? `${outcome.slice(0, 1499)}…` : outcome}${link ? `\n${link}` : ''}`;
+    const lang = await this.ports.language(poll.guildId);
+    const outcome = describeOutcome(lang, poll.choices.map(plainText), t);
+    const closed = tr(lang, 'polls.closedDm', { question: plainText(poll.question.slice(0, 200)), id: poll.id, outcome: outcome.length > 1500 ? `${outcome.slice(0, 1499)}…` : outcome });
+    const content = `${closed}${link ? `\n${link}` : ''}`;
     try {
       // Members may close their DMs; the results are on the poll message anyway.
       await this.ports.dm(poll.authorId, content);

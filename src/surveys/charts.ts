@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
+import { t, type Language } from '../i18n/index.js';
 import { formatNps, formatNumber, formatPercent, type QuestionResult } from './scoring.js';
 
 const require = createRequire(import.meta.url);
@@ -24,15 +25,16 @@ function barColor(q: QuestionResult, value: string): string {
   return COLORS.bar;
 }
 
-export function chartSubtitle(q: QuestionResult): string {
-  const parts = [`${q.answered} answer${q.answered === 1 ? '' : 's'}`];
-  if (q.nps !== null || q.type === 'nps') parts.push(`NPS ${formatNps(q.nps)} (red: detractors 0–6, grey: passives, green: promoters 9–10)`);
-  if (q.type === 'csat') parts.push(`CSAT ${formatPercent(q.csat)} (green: 4–5)`);
-  if (q.mean !== null) parts.push(`mean ${formatNumber(q.mean)}, median ${formatNumber(q.median)}`);
+/** The line under a chart's title, in the server's language. */
+export function chartSubtitle(q: QuestionResult, lang: Language = 'en'): string {
+  const parts = [t(lang, 'surveys.chart.answers', { count: q.answered })];
+  if (q.nps !== null || q.type === 'nps') parts.push(t(lang, 'surveys.chart.nps', { nps: formatNps(q.nps) }));
+  if (q.type === 'csat') parts.push(t(lang, 'surveys.chart.csat', { csat: formatPercent(q.csat, lang) }));
+  if (q.mean !== null) parts.push(t(lang, 'surveys.chart.meanMedian', { mean: formatNumber(q.mean, 2, lang), median: formatNumber(q.median, 2, lang) }));
   return parts.join(' · ');
 }
 
-export function chartOption(q: QuestionResult): echarts.EChartsOption {
+export function chartOption(q: QuestionResult, lang: Language = 'en'): echarts.EChartsOption {
   const horizontal = q.type === 'single' || q.type === 'multiple';
   const labels = q.counts.map((c) => (c.label.length > 28 ? `${c.label.slice(0, 27)}…` : c.label));
   const data = q.counts.map((c) => ({ value: c.count, itemStyle: { color: barColor(q, c.value) } }));
@@ -44,7 +46,7 @@ export function chartOption(q: QuestionResult): echarts.EChartsOption {
     textStyle: { fontFamily: FONT, color: COLORS.text },
     title: {
       text: q.label,
-      subtext: chartSubtitle(q),
+      subtext: chartSubtitle(q, lang),
       left: 12,
       top: 8,
       textStyle: { fontFamily: FONT, fontSize: 15, fontWeight: 600, color: COLORS.text },
@@ -61,10 +63,10 @@ export function chartHeight(q: QuestionResult): number {
   return q.type === 'single' || q.type === 'multiple' ? Math.max(180, 90 + q.counts.length * 26) : 280;
 }
 
-function renderSvg(q: QuestionResult): string {
+function renderSvg(q: QuestionResult, lang: Language): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: chartHeight(q) });
   try {
-    chart.setOption(chartOption(q));
+    chart.setOption(chartOption(q, lang));
     return chart.renderToSVGString();
   } finally {
     chart.dispose();
@@ -72,14 +74,14 @@ function renderSvg(q: QuestionResult): string {
 }
 
 /**
- * One PNG per question that has a chart. Each SVG takes a few ms on the event loop and the
+ * One PNG per question that has a chart, titled and labelled in `lang` (the server's language). Each SVG takes a few ms on the event loop and the
  * rasterising runs on libuv's pool; it yields between questions so the gateway keeps flowing.
  */
-export async function renderQuestionCharts(questions: readonly QuestionResult[]): Promise<Array<{ id: string; png: Buffer }>> {
+export async function renderQuestionCharts(questions: readonly QuestionResult[], lang: Language = 'en'): Promise<Array<{ id: string; png: Buffer }>> {
   const out: Array<{ id: string; png: Buffer }> = [];
   for (const q of questions) {
     if (!hasChart(q)) continue;
-    const svg = renderSvg(q);
+    const svg = renderSvg(q, lang);
     await yieldToEventLoop();
     out.push({ id: q.id, png: (await renderAsync(svg, RESVG)).asPng() });
   }

@@ -3,6 +3,7 @@ import { AttachmentBuilder, ChannelType, MessageFlags, RESTJSONErrorCodes, Route
 import type { FeatureContext } from '../feature.js';
 import { normalizeTime, nextRuns, type Timing } from '../digests/schedule.js';
 import { UserError } from '../discord/errors.js';
+import { languageOf, msg, render, type Text } from '../i18n/index.js';
 import { botPermission, requireBotCan } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
@@ -19,35 +20,45 @@ type Command = ChatInputCommandInteraction;
 const MAX_FILE_BYTES = 64 * 1024;
 const DAY = 86_400_000;
 
+const at = (ms: number, style: 'R' | 'F') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+
+/** What /survey says, as catalogue messages: thrown as UserErrors or rendered with `say`. */
 export const CMD_TEXT = {
-  pickOne: 'Give either `template` or `file` (a .json survey definition), not both and not neither.',
-  badFile: 'The file must be a `.json` survey definition of at most 64 KB. See docs/surveys.md for the format.',
-  fileUnreadable: 'I could not download that file. Attach it again.',
-  notJson: (why: string) => `That file is not valid JSON: ${why}`,
-  invalid: (errors: string[]) => `The survey definition has problems:\n${errors.map((e) => `• ${e}`).join('\n')}`.slice(0, 1900),
-  created: (s: Survey, count: number) => `Survey #${s.id} **${s.title}** is ready (${count} question${count === 1 ? '' : 's'}${s.anonymous ? ', anonymous' : ''}). Post it with \`/survey start survey:${s.id}\`.`,
-  closesInPast: 'The definition’s `closes` time has passed. Give `closes_in`, or create the survey again with a later time.',
-  badDuration: 'Give `closes_in` like `2h`, `3d` or `1w` (1 minute to 90 days).',
-  badOpenFor: 'Give `open_for` like `12h` or `3d` (1 minute to 90 days).',
-  channelType: (id: string) => `I can only post surveys in text or announcement channels, and <#${id}> is not one.`,
-  unknownRole: (id: string) => `I can't see the role <@&${id}>. Pick another role.`,
-  started: (s: Survey) => `Survey #${s.id} is open in <#${s.channelId}>${s.closesAt ? `, closing <t:${Math.floor(s.closesAt / 1000)}:R>` : ' until you run `/survey close`'}.`,
-  closedNow: (id: number) => `Survey #${id} is closed. See \`/survey results survey:${id}\`.`,
-  notOpen: (id: number) => `Survey #${id} is not open.`,
-  none: 'There are no surveys in this server yet. Create one with `/survey create`.',
-  exported: (s: Survey, rows: number) => `Survey #${s.id}: ${rows} response${rows === 1 ? '' : 's'}, one row per response.${s.anonymous ? ' Anonymous: no member ids or times.' : ''}`,
-  deleted: (id: number) => `Survey #${id}, its responses and its schedule are deleted.`,
-  reminded: (sent: number, failed: number) => `Reminders sent to ${sent} member${sent === 1 ? '' : 's'}${failed ? `; ${failed} could not be reached (closed DMs)` : ''}. Each member is reminded only once.`,
-  recurStopped: (id: number, n: number) => (n ? `Survey #${id} no longer recurs.` : `Survey #${id} had no schedule.`),
-  badTime: 'Give `time` as HH:MM (24-hour), e.g. 09:00.',
-  openTooLong: 'Each run must close before the next one opens: make `open_for` shorter than the interval.',
-  recurring: (id: number, next: number) => `A copy of survey #${id} will open <t:${Math.floor(next / 1000)}:F> and then on the same schedule. Stop it with \`/survey recur survey:${id} every:stop\`.`,
-  chartsCut: (n: number) => `\nCharts of the first 10 questions are attached (${n} have charts).`,
+  pickOne: msg('surveys.cmd.pickOne'),
+  badFile: msg('surveys.cmd.badFile'),
+  fileUnreadable: msg('surveys.cmd.fileUnreadable'),
+  notJson: (why: string) => msg('surveys.cmd.notJson', { why }),
+  // The definition's problems name JSON fields, so they stay as the checker words them.
+  invalid: (errors: string[]) => msg('surveys.cmd.invalid', { errors: errors.map((e) => `• ${e}`).join('\n').slice(0, 1700) }),
+  created: (s: Survey, count: number) => msg('surveys.cmd.created', { id: s.id, title: s.title, count, anonymous: s.anonymous ? msg('surveys.cmd.createdAnonymous') : '' }),
+  closesInPast: msg('surveys.cmd.closesInPast'),
+  badDuration: msg('surveys.cmd.badDuration'),
+  badOpenFor: msg('surveys.cmd.badOpenFor'),
+  channelType: (id: string) => msg('surveys.cmd.channelType', { channel: id }),
+  unknownRole: (id: string) => msg('surveys.cmd.unknownRole', { role: id }),
+  started: (s: Survey) =>
+    s.closesAt ? msg('surveys.cmd.startedCloses', { id: s.id, channel: s.channelId ?? '', when: at(s.closesAt, 'R') }) : msg('surveys.cmd.started', { id: s.id, channel: s.channelId ?? '' }),
+  closedNow: (id: number) => msg('surveys.cmd.closedNow', { id }),
+  notOpen: (id: number) => msg('surveys.cmd.notOpen', { id }),
+  none: msg('surveys.cmd.none'),
+  exported: (s: Survey, rows: number) => msg('surveys.cmd.exported', { id: s.id, count: rows }),
+  deleted: (id: number) => msg('surveys.cmd.deleted', { id }),
+  reminded: (sent: number, failed: number) => (failed ? msg('surveys.cmd.remindedFailed', { count: sent, failed }) : msg('surveys.cmd.reminded', { count: sent })),
+  recurStopped: (id: number, n: number) => msg(n ? 'surveys.cmd.recurStopped' : 'surveys.cmd.recurNone', { id }),
+  badTime: msg('surveys.cmd.badTime'),
+  openTooLong: msg('surveys.cmd.openTooLong'),
+  recurring: (id: number, next: number) => msg('surveys.cmd.recurring', { id, when: at(next, 'F') }),
+  chartsCut: (n: number) => msg('surveys.cmd.chartsCut', { count: n }),
 } as const;
+
+/** A message in the language of the member who ran the command. */
+function say(interaction: { locale: string }, text: Text): string {
+  return render(languageOf(interaction.locale), text);
+}
 
 function refusing<T>(work: Promise<T>): Promise<T> {
   return work.catch((err: unknown) => {
-    throw err instanceof SurveyRefusal ? new UserError(err.message) : err;
+    throw err instanceof SurveyRefusal ? new UserError(err.texts.length === 1 ? err.texts[0]! : err.message) : err;
   });
 }
 
@@ -61,7 +72,7 @@ async function readDefinition(interaction: Command): Promise<DefinitionInput> {
   if ((name === null) === (file === null)) throw new UserError(CMD_TEXT.pickOne);
   if (name) {
     if (!TEMPLATE_NAMES.includes(name)) throw new UserError(CMD_TEXT.pickOne);
-    return template(name);
+    return template(name, languageOf(interaction.locale));
   }
   if (!file!.name.toLowerCase().endsWith('.json') || file!.size > MAX_FILE_BYTES) throw new UserError(CMD_TEXT.badFile);
   let text: string;
@@ -89,7 +100,7 @@ async function create(service: SurveyService, interaction: Command): Promise<voi
   const parsed = parseDefinition(input);
   if (!parsed.ok) throw new UserError(CMD_TEXT.invalid(parsed.errors));
   const survey = await service.create(interaction.guildId!, interaction.user.id, parsed.value);
-  await interaction.reply({ content: CMD_TEXT.created(survey, parsed.value.questions.length), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  await interaction.reply({ content: say(interaction, CMD_TEXT.created(survey, parsed.value.questions.length)), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
 function targetChannel(interaction: Command): string {
@@ -119,7 +130,7 @@ async function start(service: SurveyService, interaction: Command, ctx: FeatureC
   if (closes !== null && closes <= ctx.clock.now()) throw new UserError(CMD_TEXT.closesInPast);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const started = await refusing(service.start(survey, { channelId, roleId, closesAt: closes }));
-  await interaction.editReply(CMD_TEXT.started(started));
+  await interaction.editReply(say(interaction, CMD_TEXT.started(started)));
 }
 
 async function close(service: SurveyService, interaction: Command): Promise<void> {
@@ -127,17 +138,17 @@ async function close(service: SurveyService, interaction: Command): Promise<void
   if (survey.status !== 'open') throw new UserError(CMD_TEXT.notOpen(survey.id));
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   await service.close(survey.id, interaction.user.id);
-  await interaction.editReply(CMD_TEXT.closedNow(survey.id));
+  await interaction.editReply(say(interaction, CMD_TEXT.closedNow(survey.id)));
 }
 
 async function list(service: SurveyService, interaction: Command, ctx: FeatureContext): Promise<void> {
   const surveys = await listSurveys(ctx.db, interaction.guildId!, { limit: 25 });
   if (surveys.length === 0) {
-    await interaction.reply({ content: CMD_TEXT.none, flags: MessageFlags.Ephemeral });
+    await interaction.reply({ content: say(interaction, CMD_TEXT.none), flags: MessageFlags.Ephemeral });
     return;
   }
   const lines: string[] = [];
-  for (const s of surveys) lines.push(surveyLine(s, await submittedCount(ctx.db, s.id)));
+  for (const s of surveys) lines.push(surveyLine(languageOf(interaction.locale), s, await submittedCount(ctx.db, s.id)));
   await interaction.reply({ content: `**Surveys**\n${lines.join('\n')}`.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
@@ -145,17 +156,21 @@ async function results(service: SurveyService, interaction: Command): Promise<vo
   const survey = await surveyFor(service, interaction);
   // Charts take a moment: defer within Discord's 3 seconds.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const r = await service.results(survey);
-  const charts = await renderQuestionCharts(r.questions);
+  // The embed answers one staff member (their language); the charts follow the server's, like everything shared.
+  const lang = languageOf(interaction.locale);
+  const serverLang = await service.language(interaction.guildId!);
+  const r = await service.results(survey, lang);
+  const forCharts = serverLang === lang ? r : await service.results(survey, serverLang);
+  const charts = await renderQuestionCharts(forCharts.questions, serverLang);
   const files = charts.slice(0, 10).map((c) => new AttachmentBuilder(c.png, { name: `survey-${survey.id}-${c.id}.png` }));
-  await interaction.editReply({ content: charts.length > 10 ? CMD_TEXT.chartsCut(charts.length) : '', embeds: [resultsEmbed(r)], files, allowedMentions: { parse: [] } });
+  await interaction.editReply({ content: charts.length > 10 ? say(interaction, CMD_TEXT.chartsCut(charts.length)) : '', embeds: [resultsEmbed(lang, r)], files, allowedMentions: { parse: [] } });
 }
 
 async function exportCsv(service: SurveyService, interaction: Command): Promise<void> {
   const survey = await surveyFor(service, interaction);
   const { csv, rows } = await service.exportCsv(survey);
   const file = new AttachmentBuilder(Buffer.from(csv, 'utf8'), { name: `survey-${survey.id}.csv` });
-  await interaction.reply({ content: CMD_TEXT.exported(survey, rows), files: [file], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  await interaction.reply({ content: say(interaction, CMD_TEXT.exported(survey, rows)) + (survey.anonymous ? say(interaction, msg('surveys.cmd.exportedAnonymous')) : ''), files: [file], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
 async function remove(service: SurveyService, interaction: Command, ctx: FeatureContext): Promise<void> {
@@ -167,14 +182,14 @@ async function remove(service: SurveyService, interaction: Command, ctx: Feature
       if (!(err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage)) ctx.logger.warn({ err, survey: survey.id }, 'surveys.card-delete-failed');
     });
   }
-  await interaction.editReply(CMD_TEXT.deleted(survey.id));
+  await interaction.editReply(say(interaction, CMD_TEXT.deleted(survey.id)));
 }
 
 async function remind(service: SurveyService, interaction: Command): Promise<void> {
   const survey = await surveyFor(service, interaction);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const { sent, failed } = await refusing(service.remind(survey));
-  await interaction.editReply(CMD_TEXT.reminded(sent, failed));
+  await interaction.editReply(say(interaction, CMD_TEXT.reminded(sent, failed)));
 }
 
 const PERIOD_MS = { day: DAY, week: 7 * DAY, month: 28 * DAY } as const;
@@ -185,7 +200,7 @@ async function recur(service: SurveyService, interaction: Command, ctx: FeatureC
   const every = o.getString('every', true);
   if (every === 'stop') {
     const n = await service.stopRecurring(survey);
-    await interaction.reply({ content: CMD_TEXT.recurStopped(survey.id, n), flags: MessageFlags.Ephemeral });
+    await interaction.reply({ content: say(interaction, CMD_TEXT.recurStopped(survey.id, n)), flags: MessageFlags.Ephemeral });
     return;
   }
   if (every !== 'day' && every !== 'week' && every !== 'month') throw new UserError(CMD_TEXT.badTime);
@@ -203,7 +218,7 @@ async function recur(service: SurveyService, interaction: Command, ctx: FeatureC
   const next = nextRuns(timing, timezone, ctx.clock.now(), 1)[0];
   if (next === undefined) throw new UserError(CMD_TEXT.badTime);
   await service.schedule(survey, { timing, channelId, roleId, openForMs: openFor, createdBy: interaction.user.id });
-  await interaction.reply({ content: CMD_TEXT.recurring(survey.id, next), flags: MessageFlags.Ephemeral });
+  await interaction.reply({ content: say(interaction, CMD_TEXT.recurring(survey.id, next)), flags: MessageFlags.Ephemeral });
 }
 
 async function autocomplete(ctx: FeatureContext, interaction: AutocompleteInteraction): Promise<void> {
@@ -242,7 +257,7 @@ export function commandRoutes(service: SurveyService, ctx: FeatureContext): Rout
         const settings = await getSettings(ctx.db, interaction.guildId!);
         requireStaff(interaction, settings.staffRoleId);
         const handler = subcommands[interaction.options.getSubcommand(true)];
-        if (!handler) throw new UserError('This command is not available any more.');
+        if (!handler) throw new UserError(msg('router.unavailable'));
         await handler(interaction);
       },
     },

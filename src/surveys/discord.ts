@@ -19,7 +19,10 @@ import { idArg } from '../discord/custom-id.js';
 import { UserError } from '../discord/errors.js';
 import { componentRoute, modalRoute, replyEphemeral, type Routes } from '../discord/router.js';
 import { commandRoutes } from './discord-commands.js';
-import { cardMessage, KIND, pageModal, pagingMessage, TEXT } from './discord-render.js';
+import { cardMessage, KIND, pageModal, pagingMessage } from './discord-render.js';
+import { languageOf, t } from '../i18n/index.js';
+import { serverLanguage } from '../settings/settings.js';
+import { getSettings } from '../settings/store.js';
 import { SurveyRefusal, SurveyService, type Member, type SurveyPorts } from './service.js';
 import type { Survey } from './store.js';
 import type { FieldValue } from './survey.js';
@@ -47,6 +50,9 @@ export function discordPorts(ctx: FeatureContext): SurveyPorts {
   const client: Client = ctx.client;
   const fetchedAt = new Map<string, number>();
   return {
+    async language(guildId) {
+      return serverLanguage(await getSettings(ctx.db, guildId), client.guilds.cache.get(guildId)?.preferredLocale);
+    },
     async postCard(state) {
       const channelId = state.survey.channelId;
       if (!channelId) throw new Error('survey has no channel');
@@ -96,11 +102,12 @@ async function guarded(interaction: RepliableInteraction, work: () => Promise<vo
   try {
     await work();
   } catch (err) {
+    const lang = languageOf(interaction.locale);
     let text: string;
-    if (err instanceof SurveyRefusal || err instanceof UserError) text = err.message;
+    if (err instanceof SurveyRefusal || err instanceof UserError) text = err.in(lang);
     else {
       const errorId = randomBytes(4).toString('hex');
-      text = `Sorry, your answers could not be saved. Try again; if it keeps happening, give the server admins this error id: \`${errorId}\`.`;
+      text = t(lang, 'surveys.error.saveFailed', { id: errorId });
       const e = err as { name?: unknown; code?: unknown; status?: unknown; message?: unknown };
       logger.error({ guild: interaction.guildId, errorId, err: { name: e.name, code: e.code, status: e.status, message: e.message } }, 'surveys.answer-failed');
     }
@@ -140,9 +147,10 @@ function answerRoutes(service: SurveyService, ctx: FeatureContext): Routes {
           guarded(
             interaction,
             async () => {
+              const lang = languageOf(interaction.locale);
               const { show, step } = await service.begin(id, interaction.guildId!, memberOf(interaction));
-              if (show === 'modal') await interaction.showModal(pageModal(step));
-              else await interaction.reply({ ...pagingMessage(step, true), flags: MessageFlags.Ephemeral });
+              if (show === 'modal') await interaction.showModal(pageModal(lang, step));
+              else await interaction.reply({ ...pagingMessage(lang, step, true), flags: MessageFlags.Ephemeral });
             },
             ctx.logger,
           ),
@@ -150,7 +158,11 @@ function answerRoutes(service: SurveyService, ctx: FeatureContext): Routes {
       [KIND.open]: componentRoute({
         args: idAndPage,
         handle: (interaction, { id, page }) =>
-          guarded(interaction, async () => void (await interaction.showModal(pageModal(await service.openPage(id, interaction.guildId!, memberOf(interaction), page)))), ctx.logger),
+          guarded(
+            interaction,
+            async () => void (await interaction.showModal(pageModal(languageOf(interaction.locale), await service.openPage(id, interaction.guildId!, memberOf(interaction), page)))),
+            ctx.logger,
+          ),
       }),
       [KIND.submit]: componentRoute({
         args: oneId,
@@ -160,7 +172,9 @@ function answerRoutes(service: SurveyService, ctx: FeatureContext): Routes {
             async () => {
               const { survey, edited } = await service.submit(id, interaction.guildId!, memberOf(interaction));
               const def = survey.definition;
-              const text = (edited ? TEXT.thanksEdited(def.title) : TEXT.thanks(def.title)) + (survey.anonymous ? TEXT.anonymousDone : def.editable && def.responses === 'one' ? TEXT.canEdit : '');
+              const lang = languageOf(interaction.locale);
+              const after = survey.anonymous ? t(lang, 'surveys.anonymousDone') : def.editable && def.responses === 'one' ? t(lang, 'surveys.canEdit') : '';
+              const text = t(lang, edited ? 'surveys.thanksEdited' : 'surveys.thanks', { title: def.title }) + after;
               await interaction.update({ content: text, components: [], allowedMentions: { parse: [] } });
             },
             ctx.logger,
@@ -175,7 +189,7 @@ function answerRoutes(service: SurveyService, ctx: FeatureContext): Routes {
             interaction,
             async () => {
               const step = await service.savePage(id, interaction.guildId!, memberOf(interaction), page, modalFields(interaction));
-              await interaction.reply({ ...pagingMessage(step, false), flags: MessageFlags.Ephemeral });
+              await interaction.reply({ ...pagingMessage(languageOf(interaction.locale), step, false), flags: MessageFlags.Ephemeral });
             },
             ctx.logger,
           ),

@@ -1,16 +1,19 @@
-// The surveys service's user-visible text, in one place (refusals and the reminder DM).
+// The surveys service's refusals and reminder DM, as catalogue messages rendered in the reader's language.
+import { msg } from '../i18n/index.js';
+
+const when = (at: number) => `<t:${Math.floor(at / 1000)}:f>`;
+
 export const MSG = {
-  noSurvey: (id: number) => `There is no survey #${id} in this server. Start typing in the \`survey\` option to pick one.`,
-  notOpen: 'This survey is not open yet.',
-  opensLater: (at: number) => `This survey opens <t:${Math.floor(at / 1000)}:f>. Come back then!`,
-  closed: 'This survey is closed, so it no longer takes answers.',
-  wrongRole: (roleId: string) => `This survey is only for members with the <@&${roleId}> role.`,
-  answered: 'You have already answered this survey. Thank you!',
-  answeredLocked: 'You have already answered this survey, and its answers cannot be changed.',
-  noDraft: 'You have no answers in progress for this survey. Click “Take the survey” on its message to start.',
-  missing: (labels: string[]) => `Some required questions have no answer yet: ${labels.map((l) => `“${l}”`).join(', ')}. Continue to answer them, then submit.`,
-  badPage: 'That page is not part of the survey any more. Click “Take the survey” again.',
-  alreadyOpen: (id: number) => `Survey #${id} has already been started. Create a new one to run it again.`,
-  alreadyClosed: (id: number) => `Survey #${id} is already closed.`,
-  reminder: (title: string, link: string) => `You started the survey **${title}** but did not submit it. Your answers are saved: open ${link} and click “Take the survey” to finish. (This is the only reminder.)`,
+  noSurvey: (id: number) => msg('surveys.error.noSurvey', { id }),
+  notOpen: msg('surveys.error.notOpen'),
+  opensLater: (at: number) => msg('surveys.error.opensLater', { when: when(at) }),
+  closed: msg('surveys.error.closed'),
+  wrongRole: (roleId: string) => msg('surveys.error.wrongRole', { role: roleId }),
+  answeredLocked: msg('surveys.error.answeredLocked'),
+  noDraft: msg('surveys.error.noDraft'),
+  missing: (labels: string[]) => msg('surveys.error.missing', { labels: labels.map((l) => `“${l}”`).join(', ') }),
+  badPage: msg('surveys.error.badPage'),
+  alreadyOpen: (id: number) => msg('surveys.error.alreadyOpen', { id }),
+  alreadyClosed: (id: number) => msg('surveys.error.alreadyClosed', { id }),
+  reminder: (title: string, link: string) => msg('surveys.reminder', { title, link }),
 } as const;

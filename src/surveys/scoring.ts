@@ -1,4 +1,5 @@
 // Survey results: distributions, mean/median, NPS, CSAT, per-role groups and the CSV export (pure).
+import { languages, type Language } from '../i18n/index.js';
 import { answerText, choicesOf, isVisible, scaleOf, type Answers, type Definition, type Question } from './survey.js';
 
 /** Groups smaller than this show counts only, never percentages or scores. */
@@ -47,9 +48,9 @@ export function csat(scores: readonly number[]): number | null {
   return scores.filter((s) => s >= 4).length / scores.length;
 }
 
-export function scoreQuestion(def: Definition, q: Question, responses: readonly Answers[]): QuestionResult {
+export function scoreQuestion(def: Definition, q: Question, responses: readonly Answers[], lang: Language = 'en'): QuestionResult {
   const given = responses.filter((r) => r[q.id] !== undefined && isVisible(def, q, r)).map((r) => r[q.id]!);
-  const choices = choicesOf(q);
+  const choices = choicesOf(q, lang);
   const counts = choices.map((c) => ({ label: c.label, value: c.value, count: 0 }));
   const numbers: number[] = [];
   for (const a of given) {
@@ -76,8 +77,8 @@ export function scoreQuestion(def: Definition, q: Question, responses: readonly 
   };
 }
 
-export function scoreSurvey(def: Definition, responses: readonly Answers[]): QuestionResult[] {
-  return def.questions.map((q) => scoreQuestion(def, q, responses));
+export function scoreSurvey(def: Definition, responses: readonly Answers[], lang: Language = 'en'): QuestionResult[] {
+  return def.questions.map((q) => scoreQuestion(def, q, responses, lang));
 }
 
 /** The survey's headline scores: its first NPS and first CSAT question. */
@@ -161,10 +162,12 @@ export function formatNps(value: number | null): string {
   return value === null ? '–' : `${value > 0 ? '+' : ''}${Math.round(value)}`;
 }
 
-export function formatPercent(fraction: number | null): string {
-  return fraction === null ? '–' : `${Math.round(fraction * 100)}%`;
+export function formatPercent(fraction: number | null, lang: Language = 'en'): string {
+  if (fraction === null) return '–';
+  return new Intl.NumberFormat(languages[lang].intl, { style: 'percent', maximumFractionDigits: 0 }).format(Math.round(fraction * 100) / 100).replace(/\u00a0/g, ' ');
 }
 
-export function formatNumber(value: number | null, digits = 2): string {
-  return value === null ? '–' : String(Math.round(value * 10 ** digits) / 10 ** digits);
+export function formatNumber(value: number | null, digits = 2, lang: Language = 'en'): string {
+  if (value === null) return '–';
+  return new Intl.NumberFormat(languages[lang].intl, { maximumFractionDigits: digits, useGrouping: false }).format(Math.round(value * 10 ** digits) / 10 ** digits);
 }

@@ -1,6 +1,7 @@
 // Surveys' use-cases: create, start, answer page by page, submit, close, results, export, recurring runs, reminders.
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
+import { render, type Language, type Text } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { headlineScores, responseRate, responsesCsv, roleBreakdown, scoreSurvey, type QuestionResult, type RoleGroup } from './scoring.js';
 import {
@@ -26,6 +27,18 @@ export { MSG };
 
 export class SurveyRefusal extends Error {
   override readonly name = 'SurveyRefusal';
+  readonly texts: readonly Text[];
+
+  constructor(text: Text | readonly Text[]) {
+    const texts = Array.isArray(text) ? (text as readonly Text[]) : [text as Text];
+    super(texts.map((t) => render('en', t)).join('\n'));
+    this.texts = texts;
+  }
+
+  /** The refusal in a language, one line per reason. */
+  in(lang: Language): string {
+    return this.texts.map((t) => render(lang, t)).join('\n');
+  }
 }
 
 
@@ -37,11 +50,15 @@ export interface Member {
 export interface CardState {
   survey: Survey;
   responses: number;
+  /** The server's language: everyone reads the card. */
+  lang: Language;
 }
 
 /** What the surveys slice needs from Discord, injected by the adapters (and by tests). */
 export interface SurveyPorts {
   /** Posts the survey's card; returns its message id. */
+  /** The server's language. */
+  language(guildId: string): Promise<Language>;
   postCard(state: CardState): Promise<string>;
   editCard(state: CardState): Promise<void>;
   /** Sends a DM; false when it could not be delivered (closed DMs). Never throws. */
@@ -92,6 +109,11 @@ export class SurveyService {
 
   constructor(readonly deps: SurveyDeps) {}
 
+  /** The server's language (cards, charts, reminder DMs). */
+  language(guildId: string): Promise<Language> {
+    return this.deps.ports.language(guildId);
+  }
+
   private get db() {
     return this.deps.db;
   }
@@ -129,7 +151,7 @@ export class SurveyService {
   }
 
   private async postCard(survey: Survey): Promise<void> {
-    const messageId = await this.deps.ports.postCard({ survey, responses: await store.submittedCount(this.db, survey.id) });
+    const messageId = await this.deps.ports.postCard({ survey, responses: await store.submittedCount(this.db, survey.id), lang: await this.deps.ports.language(survey.guildId) });
     await store.setSurveyMessage(this.db, survey.id, messageId);
   }
 
@@ -161,7 +183,7 @@ export class SurveyService {
     const survey = await store.getSurvey(this.db, surveyId);
     if (!survey?.messageId) return;
     try {
-      await this.deps.ports.editCard({ survey, responses: await store.submittedCount(this.db, survey.id) });
+      await this.deps.ports.editCard({ survey, responses: await store.submittedCount(this.db, survey.id), lang: await this.deps.ports.language(survey.guildId) });
     } catch (err) {
       this.deps.logger.warn({ err, guild: survey.guildId, survey: survey.id }, 'surveys.card-edit-failed');
     }
@@ -230,7 +252,7 @@ export class SurveyService {
     const questions = visibleQuestions(def, page, before);
     if (questions.length === 0) throw new SurveyRefusal(MSG.badPage);
     const read = readPage(questions, fields);
-    if (!read.ok) throw new SurveyRefusal(read.errors.join('\n'));
+    if (!read.ok) throw new SurveyRefusal(read.errors);
     const merged: Answers = { ...before };
     for (const q of questions) delete merged[q.id];
     Object.assign(merged, read.value);
@@ -317,7 +339,8 @@ export class SurveyService {
 
   // ---------------------------------------------------------------- results
 
-  async results(survey: Survey): Promise<Results> {
+  /** Results with built-in choice labels (yes/no, scales) in `lang`. */
+  async results(survey: Survey, lang: Language = 'en'): Promise<Results> {
     const rows = await store.submittedResponses(this.db, survey.id);
     const answers = rows.map((r) => r.answers);
     const eligible = survey.status === 'closed' ? survey.eligible : await this.deps.ports.eligible(survey.guildId, survey.roleId).catch(() => null);
@@ -327,7 +350,7 @@ export class SurveyService {
       responses: rows.length,
       eligible,
       rate: responseRate(rows.length, eligible),
-      questions: scoreSurvey(survey.definition, answers),
+      questions: scoreSurvey(survey.definition, answers, lang),
       nps: scores.nps,
       csat: scores.csat,
       roles: survey.anonymous ? null : roleBreakdown(survey.definition, rows.map((r) => ({ answers: r.answers, roles: r.roles ?? [] })), [survey.guildId]),
@@ -350,9 +373,11 @@ export class SurveyService {
     if (survey.status !== 'open') throw new SurveyRefusal(survey.status === 'closed' ? MSG.closed : MSG.notOpen);
     let sent = 0;
     let failed = 0;
+    // A DM about a survey everyone sees: the server's language.
+    const lang = await this.deps.ports.language(survey.guildId);
     for (const draft of await store.draftsToRemind(this.db, survey.id, this.now() - idleForMs)) {
       if (!(await store.markReminded(this.db, draft.id, this.now()))) continue;
-      const ok = await this.deps.ports.dm(draft.memberId, MSG.reminder(survey.title, this.deps.ports.link(survey)));
+      const ok = await this.deps.ports.dm(draft.memberId, render(lang, MSG.reminder(survey.title, this.deps.ports.link(survey))));
       if (ok) sent++;
       else failed++;
     }

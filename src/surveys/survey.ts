@@ -1,5 +1,6 @@
 // Survey definitions (zod), their validation with readable messages, paging, conditions and answers (pure).
 import { z } from 'zod';
+import { msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
 
 export const QUESTION_TYPES = ['single', 'multiple', 'rating', 'likert5', 'likert7', 'nps', 'csat', 'yesno', 'short', 'long'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
@@ -81,31 +82,39 @@ export function scaleOf(q: Pick<Question, 'type'>): { min: number; max: number }
   return SCALES[q.type];
 }
 
-export const LIKERT5 = ['Strongly disagree', 'Disagree', 'Neutral', 'Agree', 'Strongly agree'];
-export const LIKERT7 = ['Strongly disagree', 'Disagree', 'Somewhat disagree', 'Neutral', 'Somewhat agree', 'Agree', 'Strongly agree'];
-const CSAT = ['Very unsatisfied', 'Unsatisfied', 'Neutral', 'Satisfied', 'Very satisfied'];
+export const LIKERT5: MessageKey[] = ['surveys.likert.stronglyDisagree', 'surveys.likert.disagree', 'surveys.likert.neutral', 'surveys.likert.agree', 'surveys.likert.stronglyAgree'];
+export const LIKERT7: MessageKey[] = [
+  'surveys.likert.stronglyDisagree',
+  'surveys.likert.disagree',
+  'surveys.likert.somewhatDisagree',
+  'surveys.likert.neutral',
+  'surveys.likert.somewhatAgree',
+  'surveys.likert.agree',
+  'surveys.likert.stronglyAgree',
+];
+const CSAT: MessageKey[] = ['surveys.csat.veryUnsatisfied', 'surveys.csat.unsatisfied', 'surveys.likert.neutral', 'surveys.csat.satisfied', 'surveys.csat.verySatisfied'];
 
-/** The choices a question offers: [value as sent in the modal, label]. Text questions offer none. */
-export function choicesOf(q: Question): Array<{ value: string; label: string }> {
+/** The choices a question offers: [value as sent in the modal, label]. Text questions offer none. Built-in labels are in `lang`; the author's options stay as written. */
+export function choicesOf(q: Question, lang: Language = 'en'): Array<{ value: string; label: string }> {
   switch (q.type) {
     case 'single':
     case 'multiple':
       return (q.options ?? []).map((label, i) => ({ value: String(i), label }));
     case 'yesno':
       return [
-        { value: 'yes', label: 'Yes' },
-        { value: 'no', label: 'No' },
+        { value: 'yes', label: t(lang, 'surveys.choice.yes') },
+        { value: 'no', label: t(lang, 'surveys.choice.no') },
       ];
     case 'likert5':
-      return LIKERT5.map((label, i) => ({ value: String(i + 1), label: `${i + 1} · ${label}` }));
+      return LIKERT5.map((key, i) => ({ value: String(i + 1), label: `${i + 1} · ${t(lang, key)}` }));
     case 'likert7':
-      return LIKERT7.map((label, i) => ({ value: String(i + 1), label: `${i + 1} · ${label}` }));
+      return LIKERT7.map((key, i) => ({ value: String(i + 1), label: `${i + 1} · ${t(lang, key)}` }));
     case 'csat':
-      return CSAT.map((label, i) => ({ value: String(i + 1), label: `${i + 1} · ${label}` }));
+      return CSAT.map((key, i) => ({ value: String(i + 1), label: `${i + 1} · ${t(lang, key)}` }));
     case 'rating':
       return [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: `${'★'.repeat(n)} ${n}` }));
     case 'nps':
-      return Array.from({ length: 11 }, (_, n) => ({ value: String(n), label: n === 0 ? '0 · Not at all likely' : n === 10 ? '10 · Extremely likely' : String(n) }));
+      return Array.from({ length: 11 }, (_, n) => ({ value: String(n), label: n === 0 ? `0 · ${t(lang, 'surveys.choice.npsLow')}` : n === 10 ? `10 · ${t(lang, 'surveys.choice.npsHigh')}` : String(n) }));
     default:
       return [];
   }
@@ -312,36 +321,36 @@ export type FieldValue = string | null | boolean | readonly string[];
  * Turns a page's submitted fields into answers, checking them against the question (a tampered
  * or stale modal must not store a value the survey does not offer).
  */
-export function readPage(questions: readonly Question[], fields: ReadonlyMap<string, FieldValue>): Result<Answers> {
+export function readPage(questions: readonly Question[], fields: ReadonlyMap<string, FieldValue>): { ok: true; value: Answers } | { ok: false; errors: Text[] } {
   const answers: Answers = {};
-  const errors: string[] = [];
+  const errors: Text[] = [];
   for (const q of questions) {
     const raw = fields.get(q.id);
     const values = raw === undefined || raw === null || typeof raw === 'boolean' ? [] : typeof raw === 'string' ? (raw.trim() === '' ? [] : [raw]) : [...raw];
     if (values.length === 0) {
-      if (q.required) errors.push(`“${q.label}” needs an answer.`);
+      if (q.required) errors.push(msg('surveys.answer.required', { label: q.label }));
       continue;
     }
     if (q.type === 'short' || q.type === 'long') {
       const text = values[0]!.trim();
       const max = q.type === 'short' ? LIMITS.shortText : LIMITS.longText;
-      if (text.length > max) errors.push(`“${q.label}” is longer than ${max} characters.`);
+      if (text.length > max) errors.push(msg('surveys.answer.tooLong', { label: q.label, max }));
       else answers[q.id] = text;
       continue;
     }
     const allowed = new Set(choicesOf(q).map((c) => c.value));
     if (!values.every((v) => allowed.has(v)) || new Set(values).size !== values.length) {
-      errors.push(`“${q.label}” got an answer it does not offer. Open the survey again.`);
+      errors.push(msg('surveys.answer.notOffered', { label: q.label }));
       continue;
     }
     if (q.type === 'multiple') {
       const picked = values.map(Number).sort((a, b) => a - b);
       const min = q.min ?? (q.required ? 1 : 0);
       const max = q.max ?? (q.options?.length ?? 0);
-      if (picked.length < min || picked.length > max) errors.push(`“${q.label}” takes ${min === max ? `${min}` : `${min} to ${max}`} choices.`);
+      if (picked.length < min || picked.length > max) errors.push(min === max ? msg('surveys.answer.exactly', { label: q.label, count: min }) : msg('surveys.answer.choices', { label: q.label, min, max }));
       else answers[q.id] = picked;
     } else if (values.length !== 1) {
-      errors.push(`“${q.label}” takes one answer.`);
+      errors.push(msg('surveys.answer.one', { label: q.label }));
     } else if (q.type === 'yesno') {
       answers[q.id] = values[0]!;
     } else {
@@ -356,7 +365,7 @@ export function answerText(q: Question, answer: Answer | undefined): string {
   if (answer === undefined) return '';
   if (q.type === 'single') return q.options?.[answer as number] ?? '';
   if (q.type === 'multiple') return (answer as number[]).map((i) => q.options?.[i] ?? '').join('; ');
-  if (q.type === 'yesno') return answer === 'yes' ? 'Yes' : 'No';
+  if (q.type === 'yesno') return t('en', answer === 'yes' ? 'surveys.choice.yes' : 'surveys.choice.no');
   return String(answer);
 }
 

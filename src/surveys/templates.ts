@@ -1,68 +1,123 @@
-// The built-in survey templates: NPS, CSAT, onboarding, check-in and event feedback (pure data).
+// The built-in survey templates: NPS, CSAT, onboarding, check-in and event feedback, written in the creator's language.
+import { t, type Language, type MessageKey } from '../i18n/index.js';
 import type { DefinitionInput } from './survey.js';
 
-export const TEMPLATES = {
+type Key<S extends string> = Extract<MessageKey, `surveys.tpl.${S}`>;
+
+/** A template's shape with catalogue keys where the text goes; `template()` fills them in. */
+const TEMPLATES = {
   nps: {
-    title: 'How likely are you to recommend us?',
-    intro: 'Two quick questions. Your answers help the team improve the server.',
+    title: 'surveys.tpl.nps.title',
+    intro: 'surveys.tpl.nps.intro',
     questions: [
-      { id: 'score', type: 'nps', label: 'How likely are you to recommend us?', description: '0 = not at all likely, 10 = extremely likely' },
-      { id: 'why', type: 'long', label: 'Why did you give that score?', required: false, placeholder: 'Optional' },
+      { id: 'score', type: 'nps', label: 'surveys.tpl.nps.score', description: 'surveys.tpl.nps.scoreHint' },
+      { id: 'why', type: 'long', label: 'surveys.tpl.nps.why', required: false, placeholder: 'surveys.tpl.nps.whyPlaceholder' },
     ],
   },
   csat: {
-    title: 'How satisfied are you?',
+    title: 'surveys.tpl.csat.title',
     questions: [
-      { id: 'satisfaction', type: 'csat', label: 'How satisfied are you with the server?' },
-      { id: 'improve', type: 'long', label: 'What one thing should we improve?', required: false },
+      { id: 'satisfaction', type: 'csat', label: 'surveys.tpl.csat.satisfaction' },
+      { id: 'improve', type: 'long', label: 'surveys.tpl.csat.improve', required: false },
     ],
   },
   onboarding: {
-    title: 'Welcome! Tell us about you',
-    intro: 'A short survey for new members, so we can help you find your place.',
+    title: 'surveys.tpl.onboarding.title',
+    intro: 'surveys.tpl.onboarding.intro',
     questions: [
-      { id: 'found', type: 'single', label: 'How did you find us?', options: ['Search', 'A friend', 'Social media', 'An event', 'Other'] },
-      { id: 'interests', type: 'multiple', label: 'What are you here for?', options: ['Help with a problem', 'Learning', 'Showing my work', 'Meeting people', 'News and updates'], min: 1, max: 3 },
-      { id: 'welcome', type: 'rating', label: 'How welcome did you feel so far?' },
-      { id: 'intro', type: 'short', label: 'Anything we should know about you?', required: false },
-      { id: 'clear', type: 'likert5', label: 'The server rules and channels are clear.' },
+      {
+        id: 'found',
+        type: 'single',
+        label: 'surveys.tpl.onboarding.found',
+        options: ['surveys.tpl.onboarding.found.search', 'surveys.tpl.onboarding.found.friend', 'surveys.tpl.onboarding.found.social', 'surveys.tpl.onboarding.found.event', 'surveys.tpl.onboarding.found.other'],
+      },
+      {
+        id: 'interests',
+        type: 'multiple',
+        label: 'surveys.tpl.onboarding.interests',
+        options: [
+          'surveys.tpl.onboarding.interests.help',
+          'surveys.tpl.onboarding.interests.learning',
+          'surveys.tpl.onboarding.interests.showing',
+          'surveys.tpl.onboarding.interests.people',
+          'surveys.tpl.onboarding.interests.news',
+        ],
+        min: 1,
+        max: 3,
+      },
+      { id: 'welcome', type: 'rating', label: 'surveys.tpl.onboarding.welcome' },
+      { id: 'intro', type: 'short', label: 'surveys.tpl.onboarding.about', required: false },
+      { id: 'clear', type: 'likert5', label: 'surveys.tpl.onboarding.clear' },
     ],
   },
   checkin: {
-    title: 'We miss you: a quick check-in',
-    intro: 'You have been quiet lately. Two minutes of your time tells us what would bring you back.',
+    title: 'surveys.tpl.checkin.title',
+    intro: 'surveys.tpl.checkin.intro',
     questions: [
-      { id: 'reason', type: 'single', label: 'Why have you been less active?', options: ['Busy elsewhere', 'Lost interest in the topic', 'Hard to follow', 'Did not feel welcome', 'Other'] },
-      { id: 'return', type: 'yesno', label: 'Would you like to be more active here?' },
-      { id: 'what', type: 'long', label: 'What would bring you back?', required: false, showIf: { question: 'return', in: ['yes'] } },
-      { id: 'satisfaction', type: 'csat', label: 'Overall, how satisfied are you with us?' },
+      {
+        id: 'reason',
+        type: 'single',
+        label: 'surveys.tpl.checkin.reason',
+        options: ['surveys.tpl.checkin.reason.busy', 'surveys.tpl.checkin.reason.interest', 'surveys.tpl.checkin.reason.follow', 'surveys.tpl.checkin.reason.welcome', 'surveys.tpl.checkin.reason.other'],
+      },
+      { id: 'return', type: 'yesno', label: 'surveys.tpl.checkin.return' },
+      { id: 'what', type: 'long', label: 'surveys.tpl.checkin.what', required: false, showIf: { question: 'return', in: ['yes'] } },
+      { id: 'satisfaction', type: 'csat', label: 'surveys.tpl.checkin.satisfaction' },
     ],
-    pages: [['reason', 'return'], ['what', 'satisfaction']],
+    pages: [
+      ['reason', 'return'],
+      ['what', 'satisfaction'],
+    ],
   },
   event: {
-    title: 'How was the event?',
+    title: 'surveys.tpl.event.title',
     questions: [
-      { id: 'rating', type: 'rating', label: 'How would you rate the event?' },
-      { id: 'length', type: 'single', label: 'The length was…', options: ['Too short', 'About right', 'Too long'] },
-      { id: 'again', type: 'yesno', label: 'Would you come to the next one?' },
-      { id: 'liked', type: 'long', label: 'What did you like most?', required: false },
-      { id: 'nps', type: 'nps', label: 'Would you recommend our events?' },
+      { id: 'rating', type: 'rating', label: 'surveys.tpl.event.rating' },
+      { id: 'length', type: 'single', label: 'surveys.tpl.event.length', options: ['surveys.tpl.event.length.short', 'surveys.tpl.event.length.right', 'surveys.tpl.event.length.long'] },
+      { id: 'again', type: 'yesno', label: 'surveys.tpl.event.again' },
+      { id: 'liked', type: 'long', label: 'surveys.tpl.event.liked', required: false },
+      { id: 'nps', type: 'nps', label: 'surveys.tpl.event.nps' },
     ],
   },
-} as const satisfies Record<string, DefinitionInput>;
+} as const satisfies Record<string, TemplateShape>;
+
+interface TemplateShape {
+  title: Key<string>;
+  intro?: Key<string>;
+  questions: ReadonlyArray<{
+    id: string;
+    type: string;
+    label: Key<string>;
+    description?: Key<string>;
+    placeholder?: Key<string>;
+    options?: readonly Key<string>[];
+    required?: boolean;
+    min?: number;
+    max?: number;
+    showIf?: { question: string; in: readonly string[] };
+  }>;
+  pages?: ReadonlyArray<readonly string[]>;
+}
 
 export type TemplateName = keyof typeof TEMPLATES;
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
 
-export const TEMPLATE_DESCRIPTIONS: Record<TemplateName, string> = {
-  nps: 'NPS: a 0–10 score and an optional “why?”',
-  csat: 'CSAT: satisfaction 1–5 and one improvement',
-  onboarding: 'New-member onboarding: where from, interests, welcome',
-  checkin: 'Check-in for members who went quiet (two pages)',
-  event: 'Event feedback: rating, length, come again, NPS',
-};
-
-/** A fresh copy of a template (its arrays are shared constants otherwise). */
-export function template(name: TemplateName): DefinitionInput {
-  return JSON.parse(JSON.stringify(TEMPLATES[name])) as DefinitionInput;
+/** A fresh definition from a template, its text in `lang`; once created it is the author's text and never changes language. */
+export function template(name: TemplateName, lang: Language = 'en'): DefinitionInput {
+  const shape: TemplateShape = TEMPLATES[name];
+  const text = (key: Key<string>) => t(lang, key);
+  return JSON.parse(
+    JSON.stringify({
+      ...shape,
+      title: text(shape.title),
+      ...(shape.intro ? { intro: text(shape.intro) } : {}),
+      questions: shape.questions.map((q) => ({
+        ...q,
+        label: text(q.label),
+        ...(q.description ? { description: text(q.description) } : {}),
+        ...(q.placeholder ? { placeholder: text(q.placeholder) } : {}),
+        ...(q.options ? { options: q.options.map(text) } : {}),
+      })),
+    }),
+  ) as DefinitionInput;
 }

@@ -4,18 +4,11 @@ import { FakeDiscord } from '../../src/fake-discord/index.js';
 import { commandPaths, localizationGaps, localizeCommands } from '../../src/i18n/commands.js';
 import { languages } from '../../src/i18n/index.js';
 
-/**
- * Top-level commands still waiting for their localizations (built in parallel with this work).
- * Phase two of the i18n issue empties this list.
- */
-const PENDING_COMMANDS = new Set(['survey', 'surveys']);
-const pending = (path: string) => PENDING_COMMANDS.has(path.split(/[ :]/)[0]!);
-
 describe('command localizations', () => {
   it('has a Spanish and a Russian entry for every command, subcommand, option and choice', () => {
     const gaps = localizationGaps(commands);
     expect(Object.keys(gaps.missing).sort()).toEqual(['es', 'ru']);
-    for (const [, missing] of Object.entries(gaps.missing)) expect(missing.filter((p) => !pending(p))).toEqual([]);
+    for (const [, missing] of Object.entries(gaps.missing)) expect(missing).toEqual([]);
   });
 
   it('has no entry for a command that does not exist (renamed or removed)', () => {

@@ -1,5 +1,6 @@
 // Table tests of the polls' pure rules.
 import { describe, expect, it } from 'vitest';
+import { render } from '../../src/i18n/index.js';
 import {
   csvField,
   decideClick,
@@ -69,7 +70,7 @@ describe('parseChoices', () => {
   ])('refuses %j', (raw, error) => {
     const r = parseChoices(raw);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(error);
+    if (!r.ok) expect(render('en', r.error)).toMatch(error);
   });
 });
 
@@ -100,7 +101,7 @@ describe('parseDuration', () => {
   ])('refuses %j', (raw, error) => {
     const r = parseDuration(raw);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(error);
+    if (!r.ok) expect(render('en', r.error)).toMatch(error);
   });
 
   it.each([
@@ -153,7 +154,7 @@ describe('parseCreateOptions', () => {
   ] as const)('refuses %j', (over, error) => {
     const r = parseCreateOptions({ ...base, ...over });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(error);
+    if (!r.ok) expect(render('en', r.error)).toMatch(error);
   });
 });
 
@@ -177,7 +178,7 @@ describe('nativePlan', () => {
   ] as const)('names what is not possible natively: %j', (over, problem) => {
     const { problems } = nativePlan({ ...spec, ...over } as PollSpec);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(problem);
+    expect(render('en', problems[0]!)).toMatch(problem);
   });
 
   it('lists every problem at once', () => {
@@ -207,7 +208,7 @@ describe('decideClick', () => {
   ] as const)('refuses: %s', (_name, p, current, choice, hasRole, reason) => {
     const d = decideClick(p, [...current], choice, { now: NOW, hasRole });
     expect(d).toMatchObject({ kind: 'refused', reason });
-    if (d.kind === 'refused') expect(d.message.length).toBeGreaterThan(10);
+    if (d.kind === 'refused') expect(render('en', d.message).length).toBeGreaterThan(10);
   });
 
   it('lets a member who lost the role withdraw, but not vote again', () => {
@@ -249,7 +250,7 @@ describe('voteReceipt', () => {
     [poll({ multiple: true, maxChoices: 3 }), [0], /\*\*A\*\*.*pick 2 more/],
     [poll({ anonymous: true }), [0], /anonymous/],
     [poll({ choices: ['A', 'B', 'C', 'D', 'E', 'F'] }), [5], /\*\*F\*\*; pick again.*Withdraw my vote/],
-  ] as const)('%#', (p, next, text) => expect(voteReceipt(p, [...next])).toMatch(text));
+  ] as const)('%#', (p, next, text) => expect(voteReceipt('en', p, [...next])).toMatch(text));
 });
 
 describe('tally', () => {
@@ -268,9 +269,9 @@ describe('tally', () => {
   });
 
   it('describes outcomes', () => {
-    expect(describeOutcome(['A', 'B'], tally(2, 1, []))).toBe('No votes were cast.');
-    expect(describeOutcome(['A', 'B'], tally(2, 1, [{ voter: 'x', choice: 1 }]))).toBe('**B** won with 1 of 1 voter.');
-    expect(describeOutcome(['A', 'B'], tally(2, 1, [{ voter: 'x', choice: 1 }, { voter: 'y', choice: 0 }]))).toMatch(/^Tie between \*\*A\*\*, \*\*B\*\* with 1 votes each \(2 voters\)/);
+    expect(describeOutcome('en', ['A', 'B'], tally(2, 1, []))).toBe('No votes were cast.');
+    expect(describeOutcome('en', ['A', 'B'], tally(2, 1, [{ voter: 'x', choice: 1 }]))).toBe('**B** won with 1 of 1 voter.');
+    expect(describeOutcome('en', ['A', 'B'], tally(2, 1, [{ voter: 'x', choice: 1 }, { voter: 'y', choice: 0 }]))).toMatch(/^Tie between \*\*A\*\*, \*\*B\*\* with 1 vote each \(2 voters\)/);
   });
 });
 

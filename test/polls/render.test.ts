@@ -33,10 +33,10 @@ function embedSize(e: ReturnType<typeof pollEmbed>): number {
 
 describe('poll rendering', () => {
   it('uses buttons up to 5 choices, a select menu and a withdraw button past that', () => {
-    const five = pollComponents(poll({ choices: ['a', 'b', 'c', 'd', 'e'] }));
+    const five = pollComponents('en', poll({ choices: ['a', 'b', 'c', 'd', 'e'] }));
     expect(five).toHaveLength(1);
     expect(five[0]?.components.map((c) => ('custom_id' in c ? c.custom_id : ''))).toEqual(['v1:poll-vote:12345:0', 'v1:poll-vote:12345:1', 'v1:poll-vote:12345:2', 'v1:poll-vote:12345:3', 'v1:poll-vote:12345:4']);
-    const six = pollComponents(poll({ choices: ['a', 'b', 'c', 'd', 'e', 'f'], multiple: true, maxChoices: 4 }));
+    const six = pollComponents('en', poll({ choices: ['a', 'b', 'c', 'd', 'e', 'f'], multiple: true, maxChoices: 4 }));
     expect(six.map((r) => r.components[0])).toMatchObject([
       { custom_id: 'v1:poll-select:12345', min_values: 1, max_values: 4 },
       { custom_id: 'v1:poll-withdraw:12345' },
@@ -45,7 +45,7 @@ describe('poll rendering', () => {
 
   it('disables everything once closed', () => {
     for (const choices of [['a', 'b'], ['a', 'b', 'c', 'd', 'e', 'f']]) {
-      const rows = pollComponents(poll({ choices, status: 'closed', closedAt: NOW }));
+      const rows = pollComponents('en', poll({ choices, status: 'closed', closedAt: NOW }));
       expect(rows.flatMap((r) => r.components).every((c) => 'disabled' in c && c.disabled)).toBe(true);
     }
   });
@@ -56,23 +56,23 @@ describe('poll rendering', () => {
     // Everyone ticks every choice: a 20-way tie.
     const t = tally(20, 20, Array.from({ length: 999 }, (_, v) => choices.map((_, choice) => ({ voter: `u${v}`, choice }))).flat());
     expect(t.leaders).toHaveLength(20);
-    for (const e of [pollEmbed(big, t), resultsEmbed(big, t, true)]) {
+    for (const e of [pollEmbed('en', big, t), resultsEmbed('en', big, t, true)]) {
       expect(e.description!.length).toBeLessThanOrEqual(4096);
       for (const f of e.fields ?? []) expect(f.value.length).toBeLessThanOrEqual(1024);
       expect(embedSize(e)).toBeLessThanOrEqual(6000);
     }
-    const labels = pollComponents({ ...big, status: 'open' }).flatMap((r) => r.components);
+    const labels = pollComponents('en', { ...big, status: 'open' }).flatMap((r) => r.components);
     expect(labels[0]).toMatchObject({ options: expect.arrayContaining([expect.objectContaining({ label: choices[0] })]) });
-    const buttons = pollComponents(poll({ choices: ['x'.repeat(80), 'y'] }))[0]?.components ?? [];
+    const buttons = pollComponents('en', poll({ choices: ['x'.repeat(80), 'y'] }))[0]?.components ?? [];
     expect(buttons.every((b) => !('label' in b) || (b.label?.length ?? 0) <= 80)).toBe(true);
   });
 
   it('hides counts while hidden and open, shows them once closed', () => {
     const p = poll({ hideResults: true });
     const t = tally(2, 1, [{ voter: 'u1', choice: 1 }]);
-    expect(pollEmbed(p, t).description).toMatch(/1\. A\n2\. B\n\n\*Results are hidden until the poll closes\.\*/);
-    expect(pollEmbed(p, t).description).not.toMatch(/vote/);
-    expect(pollEmbed({ ...p, status: 'closed', closedAt: NOW }, t).description).toMatch(/\*\*B\*\* 🏆\n`▓▓▓▓▓▓▓▓▓▓` 100% · 1 vote/);
-    expect(pollEmbed(p, t).fields?.find((f) => f.name === 'Closes')?.value).toBe(`<t:${(NOW + 3_600_000) / 1000}:R> (<t:${(NOW + 3_600_000) / 1000}:f>)`);
+    expect(pollEmbed('en', p, t).description).toMatch(/1\. A\n2\. B\n\n\*Results are hidden until the poll closes\.\*/);
+    expect(pollEmbed('en', p, t).description).not.toMatch(/vote/);
+    expect(pollEmbed('en', { ...p, status: 'closed', closedAt: NOW }, t).description).toMatch(/\*\*B\*\* 🏆\n`▓▓▓▓▓▓▓▓▓▓` 100% · 1 vote/);
+    expect(pollEmbed('en', p, t).fields?.find((f) => f.name === 'Closes')?.value).toBe(`<t:${(NOW + 3_600_000) / 1000}:R> (<t:${(NOW + 3_600_000) / 1000}:f>)`);
   });
 });

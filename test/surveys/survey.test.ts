@@ -1,5 +1,6 @@
 // Survey definitions, paging, conditions and page answers: table tests of the pure rules.
 import { describe, expect, it } from 'vitest';
+import { render } from '../../src/i18n/index.js';
 import {
   missingRequired,
   nextPage,
@@ -66,6 +67,13 @@ describe('definition validation', () => {
     expect(d).toMatchObject({ anonymous: false, responses: 'one', editable: true });
     expect(d.questions[0]?.required).toBe(true);
     for (const name of TEMPLATE_NAMES) expect(parseDefinition(template(name)).ok, name).toBe(true);
+  });
+
+  it('writes templates in the creator’s language, with the same questions and answers in each', () => {
+    for (const lang of ['en', 'es', 'ru'] as const) for (const name of TEMPLATE_NAMES) expect(parseDefinition(template(name, lang)).ok, `${lang} ${name}`).toBe(true);
+    expect(template('nps', 'es')).toMatchObject({ title: '¿Qué probabilidad hay de que nos recomiendes?', questions: [{ id: 'score', type: 'nps' }, { id: 'why', placeholder: 'Opcional' }] });
+    expect(template('event', 'ru').questions[1]).toMatchObject({ id: 'length', options: ['Слишком коротким', 'В самый раз', 'Слишком длинным'] });
+    expect(template('checkin', 'es').pages).toEqual(template('checkin', 'en').pages);
   });
 
   it('picks the widget Discord offers for each question', () => {
@@ -151,7 +159,7 @@ describe('reading a page', () => {
     if (expected.ok) expect(r).toEqual(expected);
     else {
       expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.errors.join(' ')).toContain(expected.error);
+      if (!r.ok) expect(r.errors.map((e) => render('en', e)).join(' ')).toContain(expected.error);
     }
   });
 

@@ -8,6 +8,7 @@ import { Router } from './discord/router.js';
 import type { Feature, FeatureFactory } from './feature.js';
 import { features as defaultFeatures } from './features.js';
 import type { Logger } from './log.js';
+import { WorkerPool } from './workers/pool.js';
 
 export interface AppOptions {
   config: Config;
@@ -22,6 +23,7 @@ export interface App {
   readonly client: Client;
   readonly database: Database;
   readonly features: readonly Feature[];
+  readonly pool: WorkerPool;
   /** Logs in and resolves once the client is ready and start-up catch-up has run. */
   start(): Promise<void>;
   /** Finishes in-flight work, flushes writes, disconnects and closes the database. Idempotent. */
@@ -38,7 +40,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (applied.length) logger.info({ applied }, 'db.migrated');
 
   const client = createClient(discord);
-  const ctx = { config, logger, clock, database, db: database.db, client };
+  // Workers open the same file read-only; an in-memory database has no file: jobs run inline.
+  const pool = new WorkerPool({ databasePath: database.sqlite.memory ? null : database.sqlite.name, size: config.workers, logger, inline: database });
+  const ctx = { config, logger, clock, database, db: database.db, client, pool };
   const features = (options.features ?? defaultFeatures).map((make) => make(ctx));
   const router = new Router(logger);
   for (const feature of features) {
@@ -70,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     client,
     database,
     features,
+    pool,
     async start() {
       await client.login(discord.token);
       await ready;
@@ -85,6 +90,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           }
         }
         await client.destroy();
+        await pool.stop();
         await database.close();
         logger.info('app.stopped');
       })();

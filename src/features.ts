@@ -2,20 +2,30 @@
 import { activityFeature } from './activity/discord.js';
 import { digestsFeature } from './digests/discord.js';
 import { closedPolls } from './digests/polls.js';
-import { insightsReports } from './digests/reports.js';
+import { digestChart, insightsReports } from './digests/reports.js';
 import type { FeatureFactory } from './feature.js';
 import { flagsFeature } from './flags/discord.js';
 import { insightsRoutes } from './insights/discord.js';
 import { pollsFeature } from './polls/discord.js';
+import type { ActivityStore } from './activity/store.js';
+import { privacyFeature } from './privacy/discord.js';
 import { aboutRoutes, settingsRoutes } from './settings/discord.js';
+
+let activityStore: ActivityStore | undefined;
 
 export const features: FeatureFactory[] = [
   (ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }),
   (ctx) => ({ name: 'about', routes: aboutRoutes(() => ctx.client) }),
   (ctx) => flagsFeature(ctx),
   (ctx) => pollsFeature(ctx),
-  (ctx) => activityFeature(ctx),
+  (ctx) => {
+    const feature = activityFeature(ctx);
+    activityStore = feature.store;
+    return feature;
+  },
+  // The activity factory runs just before this one in every createApp: the door is this app's.
+  (ctx) => privacyFeature(ctx, () => activityStore!),
   (ctx) => ({ name: 'insights', routes: insightsRoutes(ctx) }),
   // Last: its start-up catch-up posts digests once the slices it reads from are ready.
-  (ctx) => digestsFeature(ctx, { reports: insightsReports(ctx.database), polls: closedPolls(ctx.db) }),
+  (ctx) => digestsFeature(ctx, { reports: insightsReports(ctx.pool), polls: closedPolls(ctx.db), chart: digestChart(ctx.pool) }),
 ];

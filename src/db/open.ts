@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
+import { GatedSqliteDialect, WriteGate } from './exclusive.js';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
 
@@ -10,6 +11,8 @@ export interface Database_ {
   /** The raw handle, for the few hot paths that reuse prepared statements. */
   readonly sqlite: Database.Database;
   readonly db: Kysely<DB>;
+  /** The one exclusive-write turn that kysely and the raw writers share. */
+  readonly gate: WriteGate;
   close(): Promise<void>;
 }
 export type { Database_ as Database };
@@ -27,11 +30,13 @@ export function openDatabase(path: string): Database_ {
   // with the rollup changes).
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('wal_autocheckpoint = 10000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const gate = new WriteGate();
+  const db = new Kysely<DB>({ dialect: new GatedSqliteDialect({ database: sqlite }, gate) });
   let closed = false;
   return {
     sqlite,
     db,
+    gate,
     async close() {
       if (closed) return;
       closed = true;

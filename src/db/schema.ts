@@ -5,8 +5,9 @@ import type { CoreTables } from './tables/core.js';
 import type { DigestsTables } from './tables/digests.js';
 import type { FlagsTables } from './tables/flags.js';
 import type { PollsTables } from './tables/polls.js';
+import type { PrivacyTables } from './tables/privacy.js';
 
-export interface DB extends CoreTables, ActivityTables, PollsTables, FlagsTables, DigestsTables {}
+export interface DB extends CoreTables, ActivityTables, PollsTables, FlagsTables, DigestsTables, PrivacyTables {}
 
 /** What every store function takes first: the database or a transaction. */
 export type Executor = Kysely<DB> | Transaction<DB>;

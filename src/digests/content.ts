@@ -19,6 +19,9 @@ export type ReportSource = (query: ReportQuery) => Report | Promise<Report>;
 /** Closed polls of a period, when the polls slice offers them. */
 export type PollSource = (query: ReportQuery) => PollSummary[] | undefined | Promise<PollSummary[] | undefined>;
 
+/** Renders the chart PNG: in the app's worker pool, or in place (tests, the CLI). */
+export type ChartSource = (report: Report, previous: Report | null) => Promise<Buffer>;
+
 export const IMAGE_NAME = 'digest.png';
 
 export interface Digest {
@@ -36,7 +39,7 @@ export interface DigestRequest {
   lateDueAt?: number;
 }
 
-export async function buildDigest(reports: ReportSource, request: DigestRequest, polls?: PollSource): Promise<Digest> {
+export async function buildDigest(reports: ReportSource, request: DigestRequest, polls?: PollSource, chart: ChartSource = renderDigestPng): Promise<Digest> {
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
   const report = await reports({ guildId, from: period.from, to: period.to, timezone, asOf });
@@ -54,5 +57,5 @@ export async function buildDigest(reports: ReportSource, request: DigestRequest,
     polls: closedPolls,
     footerNote: periodKey(period),
   });
-  return { embed, png: await renderDigestPng(report, previous), report, previous };
+  return { embed, png: await chart(report, previous), report, previous };
 }

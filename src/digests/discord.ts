@@ -13,7 +13,7 @@ import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type PollSource, type ReportSource } from './content.js';
+import { buildDigest, IMAGE_NAME, type ChartSource, type PollSource, type ReportSource } from './content.js';
 import { DigestError, DigestRunner, type DescribeError, type FindPosted, type PostDigest } from './runner.js';
 import {
   defaultPeriodKind,
@@ -157,6 +157,8 @@ async function showEmbed(ctx: FeatureContext, guildId: string, note?: string): P
 export interface DigestsOptions {
   reports: ReportSource;
   polls?: PollSource;
+  /** Where the chart is rendered (the worker pool in the app). */
+  chart?: ChartSource;
 }
 
 export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Routes {
@@ -191,7 +193,7 @@ export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Rout
           const schedule = await getSchedule(ctx.db, guildId);
           const kind = periodOption(interaction) ?? schedule?.period ?? 'week';
           const period = lastCompletePeriod(kind, localDateOf(now, settings.timezone));
-          const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now }, options.polls);
+          const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now }, options.polls, options.chart);
           await interaction.editReply({
             content: `Preview of the digest for ${period.from} – ${period.to} (${settings.timezone}). Only you can see it.`,
             embeds: [digest.embed],
@@ -218,6 +220,7 @@ export function digestsFeature(ctx: FeatureContext, options: DigestsOptions): Di
     logger: ctx.logger,
     reports: options.reports,
     polls: options.polls,
+    ...(options.chart ? { chart: options.chart } : {}),
     post: channelPoster(ctx.client),
     findPosted: channelHistory(ctx.client),
     describeError: describePostError,

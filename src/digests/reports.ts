@@ -1,9 +1,19 @@
-// The figures of a digest come from the insights slice's buildReport.
+// The figures of a digest come from the insights slice's buildReport, and its chart from the
+// chart renderer: both in the worker pool in the app (a Database handle runs them in place).
 import type { Database } from '../db/open.js';
 import { buildReport } from '../insights/report.js';
-import type { ReportSource } from './content.js';
+import { WorkerPool } from '../workers/pool.js';
+import type { ChartSource, ReportSource } from './content.js';
 
-/** Reports from the app's database (the Database handle takes buildReport's fast path). */
-export function insightsReports(database: Database): ReportSource {
-  return (query) => buildReport(database, query);
+export function insightsReports(source: Database | WorkerPool): ReportSource {
+  if (source instanceof WorkerPool) return (query) => source.run('report', query);
+  return (query) => buildReport(source, query);
+}
+
+/** Renders the digest's chart in the pool. */
+export function digestChart(pool: WorkerPool): ChartSource {
+  return async (report, previous) => {
+    const png = await pool.run('digest-chart', { report, previous });
+    return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  };
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type PollSource, type ReportSource } from './content.js';
+import { buildDigest, IMAGE_NAME, type ChartSource, type PollSource, type ReportSource } from './content.js';
 import { LATE_AFTER_MS, lastRunAtOrBefore, nextAttemptAt, periodForRun, periodKey } from './schedule.js';
 import {
   claimRun,
@@ -53,6 +53,8 @@ export interface RunnerDeps {
   /** Checks, before a retry, whether an earlier attempt did reach the channel. */
   findPosted?: FindPosted;
   polls?: PollSource;
+  /** Where the chart is rendered (the worker pool in the app). */
+  chart?: ChartSource;
   describeError?: DescribeError;
 }
 
@@ -130,6 +132,7 @@ export class DigestRunner {
         this.deps.reports,
         { guildId: run.guildId, timezone: settings.timezone, period: run.period, asOf: now, lateDueAt: run.late ? run.dueAt : undefined },
         this.deps.polls,
+        this.deps.chart,
       );
       const messageId = await this.deps.post(channelId, { embed: digest.embed, files: [{ name: IMAGE_NAME, data: digest.png }], nonce: runNonce(run) });
       await markPosted(db, run.id, { channelId, messageId, attempts }, this.deps.clock.now());

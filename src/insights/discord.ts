@@ -5,7 +5,9 @@ import type { FeatureContext } from '../feature.js';
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
-import { buildReport, lastCompleteDays } from './report.js';
+import { UserError } from '../discord/errors.js';
+import { JobError } from '../workers/pool.js';
+import { lastCompleteDays } from './report.js';
 import type { Report } from './report-types.js';
 import { busiestHour } from './render.js';
 
@@ -57,11 +59,13 @@ export function insightsRoutes(ctx: FeatureContext): Routes {
         requireStaff(interaction, settings.staffRoleId);
         const choice = (interaction.options.getString('period') ?? '7d') as InsightsPeriod;
         const days = insightsPeriods[choice] ?? 7;
-        // 90 days of a big server take a few hundred ms: defer first.
+        // 90 days of a big server take a few hundred ms: defer, and build it in a worker.
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
         const asOf = ctx.clock.now();
         const period = lastCompleteDays(asOf, settings.timezone, days);
-        const report = await buildReport(ctx.database, { guildId, ...period, timezone: settings.timezone, asOf });
+        const report = await ctx.pool.run('report', { guildId, ...period, timezone: settings.timezone, asOf }).catch((err: unknown) => {
+          throw err instanceof JobError ? new UserError(err.message) : err;
+        });
         await interaction.editReply({ embeds: [renderInsights(report)], allowedMentions: { parse: [] } });
       },
     },

@@ -5,6 +5,7 @@ import * as m0002 from './0002-activity.js';
 import * as m0003 from './0003-polls.js';
 import * as m0004 from './0004-flags.js';
 import * as m0005 from './0005-digests.js';
+import * as m0008 from './0008-privacy-jobs.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-polls': m0003,
   '0004-flags': m0004,
   '0005-digests': m0005,
+  '0008-privacy-jobs': m0008,
 };

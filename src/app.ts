@@ -2,6 +2,7 @@
 import { Events, type Client } from 'discord.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { startCheckpoints } from './db/checkpoints.js';
 import { migrate, openDatabase, type Database } from './db/open.js';
 import { createClient } from './discord/client.js';
 import { Router } from './discord/router.js';
@@ -42,6 +43,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const client = createClient(discord);
   // Workers open the same file read-only; an in-memory database has no file: jobs run inline.
   const pool = new WorkerPool({ databasePath: database.sqlite.memory ? null : database.sqlite.name, size: config.workers, logger, inline: database });
+  const checkpoints = startCheckpoints(database, logger);
   const ctx = { config, logger, clock, database, db: database.db, client, pool };
   const features = (options.features ?? defaultFeatures).map((make) => make(ctx));
   const router = new Router(logger);
@@ -91,6 +93,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         }
         await client.destroy();
         await pool.stop();
+        await checkpoints?.stop();
         await database.close();
         logger.info('app.stopped');
       })();

@@ -7,6 +7,8 @@ import { ActivityStore } from './store.js';
 import { ActivityWriter } from './writer.js';
 
 const HEARTBEAT_MS = 5_000;
+/** How often the background compaction takes a turn (a few ms each). */
+const COMPACT_MS = 2_000;
 
 /** The activity feature, and its store (the door the privacy slice closes on a member). */
 export function activityFeature(ctx: FeatureContext): Feature & { store: ActivityStore } {
@@ -15,6 +17,16 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
   const ingestor = new Ingestor(writer);
   let listening: { id: number } | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
+  let compaction: NodeJS.Timeout | undefined;
+  // Hours the writer has moved past (two hours back: late events still append parts).
+  const compact = () =>
+    store.gate.whenFree(() => {
+      try {
+        store.compactSome(Math.floor(ctx.clock.now() / 3_600_000) - 2);
+      } catch (err) {
+        ctx.logger.warn({ err }, 'activity.compaction-failed');
+      }
+    });
   const disconnectedAt = new Map<number, number>();
 
   const beat = () => {
@@ -37,6 +49,8 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
       if (begun.gap) ctx.logger.info({ from: begun.gap.from, to: begun.gap.to }, 'activity.gap-recorded');
       heartbeat = setInterval(beat, HEARTBEAT_MS);
       heartbeat.unref();
+      compaction = setInterval(compact, COMPACT_MS);
+      compaction.unref();
       client.on('raw', (packet: { t?: string | null; d?: unknown; op?: number }) => {
         if (packet.op !== 0 || !packet.t) return;
         try {
@@ -75,6 +89,7 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
     },
     async stop() {
       if (heartbeat) clearInterval(heartbeat);
+      if (compaction) clearInterval(compaction);
       await writer.stop();
       beat();
     },

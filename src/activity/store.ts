@@ -68,6 +68,8 @@ export class ActivityStore {
       hourLastPart: p(`SELECT max(part) FROM activity_hours WHERE guild_id = ? AND bucket = ?`).pluck(),
       hourParts: p(`SELECT part, records FROM activity_hours WHERE guild_id = ? AND bucket = ? ORDER BY part`).raw(),
       hourDropParts: p(`DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ?`),
+      // Hours still in several parts, oldest first (a few thousand rows: a short scan).
+      hoursInParts: p(`SELECT DISTINCT guild_id, bucket FROM activity_hours WHERE part > 0 AND bucket < ? ORDER BY bucket LIMIT ?`).raw(),
       hourPut: p(`INSERT INTO activity_hours (guild_id, bucket, part, records) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET records = excluded.records`),
       idsFrom: p(`SELECT idx, id FROM activity_ids WHERE guild_id = ? AND idx >= ?`).raw(),
       idAdd: p(`INSERT INTO activity_ids (guild_id, idx, id) VALUES (?, ?, ?)`),
@@ -124,15 +126,38 @@ export class ActivityStore {
         this.s.hourPut.run(g.guildId, g.bucket, part, encode(g.set.view()));
         continue;
       }
-      let set: HourRecordSet | undefined;
-      for (const [p, blob] of this.s.hourParts.iterate(g.guildId, g.bucket) as Iterable<[number, Buffer]>) {
-        if (set) set.applyRecords(decode(blob));
-        else set = p === 0 ? new HourRecordSet(decode(blob)) : new HourRecordSet(new Uint32Array(0)).applyRecords(decode(blob));
-      }
-      set = (set ?? new HourRecordSet(new Uint32Array(0))).applyRecords(g.set.view());
-      this.s.hourDropParts.run(g.guildId, g.bucket);
-      this.s.hourPut.run(g.guildId, g.bucket, 0, encode(set.view()));
+      this.mergeHour(g.guildId, g.bucket, g.set.view());
     }
+  }
+
+  /** Merges one guild-hour's parts into part 0 (inside the caller's transaction). */
+  private mergeHour(guildId: string, bucket: number, extra?: Uint32Array): void {
+    let set: HourRecordSet | undefined;
+    for (const [p, blob] of this.s.hourParts.iterate(guildId, bucket) as Iterable<[number, Buffer]>) {
+      if (set) set.applyRecords(decode(blob));
+      else set = p === 0 ? new HourRecordSet(decode(blob)) : new HourRecordSet(new Uint32Array(0)).applyRecords(decode(blob));
+    }
+    set ??= new HourRecordSet(new Uint32Array(0));
+    if (extra) set.applyRecords(extra);
+    this.s.hourDropParts.run(guildId, bucket);
+    this.s.hourPut.run(guildId, bucket, 0, encode(set.view()));
+  }
+
+  /**
+   * Background compaction: merges the parts of hours before `beforeBucket` (hours the writer is
+   * done with), one hour per transaction, until `budgetMs` is spent. Reports then read one blob
+   * per hour. Returns how many hours it merged (0: nothing left).
+   */
+  compactSome(beforeBucket: number, budgetMs = 8): number {
+    const started = performance.now();
+    let merged = 0;
+    const hours = this.s.hoursInParts.all(beforeBucket, 64) as Array<[string, number]>;
+    for (const [guildId, bucket] of hours) {
+      this.sqlite.transaction(() => this.mergeHour(guildId, bucket))();
+      merged++;
+      if (performance.now() - started >= budgetMs) break;
+    }
+    return merged;
   }
 
   isOptedOut(guildId: string, userId: string): boolean {

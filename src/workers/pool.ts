@@ -70,11 +70,17 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
   constructor(private readonly options: PoolOptions) {
     super();
     this.timeoutMs = options.timeoutMs ?? 60_000;
-    if (options.databasePath && options.size > 0) for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
   }
 
+  /** Jobs run on the main thread: no database file to share, or no threads wanted. */
   get inline(): boolean {
-    return this.slots.length === 0;
+    return !this.options.databasePath || this.options.size <= 0;
+  }
+
+  /** Starts the threads now (they start on the first job otherwise: ~1 s of loading each). */
+  warm(): void {
+    if (this.inline || this.stopping) return;
+    while (this.slots.length < this.options.size) this.slots.push(this.spawn());
   }
 
   /** The worker threads (to watch or, in tests, to kill one as a crash would). */
@@ -90,6 +96,7 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
   run<K extends JobName>(kind: K, input: Jobs[K]['input'], options: RunOptions = {}): Promise<Jobs[K]['output']> {
     if (this.stopping) return Promise.reject(new JobError('Pulse is restarting. Try again in a minute.', newErrorId()));
     if (this.inline) return this.runInline(kind, input, options);
+    this.warm();
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, kind, input, options, resolve: resolve as (v: unknown) => void, reject });
       this.dispatch();

@@ -150,6 +150,14 @@ describe('hour parts', () => {
     await other.close();
     expect(pieces).toEqual(whole);
     expect(pieces.activity.messages).toBe(27);
+
+    // Background compaction merges hours the writer has moved past, and changes no figure.
+    const bucket = Math.floor(Date.parse('2026-11-02T10:00:00Z') / 3_600_000);
+    expect(store.compactSome(bucket)).toBe(0); // the hour is still being written
+    expect(store.compactSome(bucket + 2)).toBeGreaterThan(0);
+    expect(database.sqlite.prepare('SELECT count(*) FROM activity_hours WHERE part > 0').pluck().get()).toBe(0);
+    expect(store.compactSome(bucket + 2)).toBe(0);
+    expect(await buildReport(database, { guildId: G, ...week })).toEqual(whole);
   });
 });
 

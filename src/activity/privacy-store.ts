@@ -8,9 +8,10 @@ import { QUARTER } from './rollup.js';
 
 type Kind = 'messages' | 'reactions' | 'threads';
 
-/** The guild's quarter counts lose the deleted event (it was counted when it was stored). */
-function uncount(write: Raw, guildId: string, at: number, kind: Kind): void {
-  write.prepare(`UPDATE activity_guild_quarters SET ${kind} = max(0, ${kind} - 1) WHERE guild_id = ? AND bucket = ?`).run(guildId, Math.floor(at / QUARTER));
+/** The guild's quarter counts lose a deleted event (it was counted when it was stored). */
+function uncounter(write: Raw, guildId: string, kind: Kind): (at: number) => void {
+  const statement = write.prepare(`UPDATE activity_guild_quarters SET ${kind} = max(0, ${kind} - 1) WHERE guild_id = ? AND bucket = ?`);
+  return (at) => void statement.run(guildId, Math.floor(at / QUARTER));
 }
 
 function* rows(read: Raw, sql: string, ...params: unknown[]): Iterable<unknown[]> {
@@ -33,9 +34,10 @@ const messages: PrivacyEntry = {
   scan: (read, guildId, userId) => rows(read, `SELECT message_id FROM activity_messages WHERE guild_id = ? AND user_id = ?`, guildId, userId),
   apply(write, guildId, userId, keys) {
     const del = write.prepare(`DELETE FROM activity_messages WHERE message_id = ? AND guild_id = ? AND user_id = ? RETURNING at`).pluck();
+    const uncount = uncounter(write, guildId, 'messages');
     for (const [id] of keys) {
       const at = del.get(id, guildId, userId) as number | undefined;
-      if (at !== undefined) uncount(write, guildId, at, 'messages');
+      if (at !== undefined) uncount(at);
     }
   },
 };
@@ -56,8 +58,9 @@ const reactions: PrivacyEntry = {
   scan: (read, guildId, userId) => rows(read, `SELECT emoji, message_id, at FROM activity_reactions WHERE guild_id = ? AND user_id = ?`, guildId, userId),
   apply(write, guildId, userId, keys) {
     const del = write.prepare(`DELETE FROM activity_reactions WHERE guild_id = ? AND emoji = ? AND message_id = ? AND user_id = ? AND at = ?`);
+    const uncount = uncounter(write, guildId, 'reactions');
     for (const [emoji, messageId, at] of keys) {
-      if (del.run(guildId, emoji, messageId, userId, at).changes) uncount(write, guildId, at as number, 'reactions');
+      if (del.run(guildId, emoji, messageId, userId, at).changes) uncount(at as number);
     }
   },
 };
@@ -95,9 +98,10 @@ const threads: PrivacyEntry = {
   scan: (read, guildId, userId) => rows(read, `SELECT thread_id FROM activity_threads WHERE guild_id = ? AND user_id = ?`, guildId, userId),
   apply(write, guildId, userId, keys) {
     const del = write.prepare(`DELETE FROM activity_threads WHERE thread_id = ? AND guild_id = ? AND user_id = ? RETURNING at`).pluck();
+    const uncount = uncounter(write, guildId, 'threads');
     for (const [id] of keys) {
       const at = del.get(id, guildId, userId) as number | undefined;
-      if (at !== undefined) uncount(write, guildId, at, 'threads');
+      if (at !== undefined) uncount(at);
     }
   },
 };

@@ -33,6 +33,8 @@ export interface OptOutOutcome {
   keys: number;
   steps: number;
   maxStepMs: number;
+  /** The entry of the longest step. */
+  maxStepEntry?: string;
 }
 
 export class OptOutRunner {
@@ -73,7 +75,10 @@ export class OptOutRunner {
               if (this.stopping) throw new Stopped();
               const ms = await this.ports.write(entry.name, guildId, userId, keys);
               out.steps++;
-              out.maxStepMs = Math.max(out.maxStepMs, ms);
+              if (ms > out.maxStepMs) {
+                out.maxStepMs = ms;
+                out.maxStepEntry = entry.name;
+              }
             })
             .catch((err: unknown) => {
               failure ??= err;

@@ -175,7 +175,7 @@ const hours: PrivacyEntry = {
       const r = decode(blob);
       for (let i = 0; i < r.length; i += 6) {
         if (r[i] === member) {
-          yield [bucket];
+          yield [bucket, member];
           last = bucket;
           break;
         }
@@ -183,8 +183,9 @@ const hours: PrivacyEntry = {
     }
   },
   // Reads the hour's parts again at write time: the writer may have merged them since the scan.
-  apply(write, guildId, userId, keys) {
-    const member = memberIdx(write, guildId, userId);
+  apply(write, guildId, _userId, keys) {
+    // The scan found the member's number (the id map has no index by member: no scan per step).
+    const member = keys[0]?.[1] as number | undefined;
     if (member === undefined) return;
     const parts = write.prepare(`SELECT part, records FROM activity_hours WHERE guild_id = ? AND bucket = ?`).raw();
     const put = write.prepare(`UPDATE activity_hours SET records = ? WHERE guild_id = ? AND bucket = ? AND part = ?`);
@@ -196,7 +197,7 @@ const hours: PrivacyEntry = {
       }
     }
   },
-  stepSize: 50,
+  stepSize: 16,
 };
 
 /** Last among the activity entries: the hours step finds the member by this number. */

@@ -111,7 +111,7 @@ await sleep(1000);
 loop.reset();
 const results = await Promise.all([
   timed(() => pool.run('report', { ...q, from: '2026-08-03', to: '2026-10-31' })),
-  sleep(300).then(() => timed(() => buildDigest(insightsReports(pool), { ...q, period: { kind: 'month', from: '2026-10-01', to: '2026-10-31' } }, undefined, digestChart(pool)))),
+  sleep(300).then(() => timed(() => buildDigest(insightsReports(pool), { ...q, period: { kind: 'month', from: '2026-10-01', to: '2026-10-31' } }, undefined, undefined, digestChart(pool)))),
   sleep(600).then(() => timed(() => pool.run('privacy-counts', { guildId: BENCH_GUILD, userId: heavy.user_id }))),
   sleep(900).then(() => timed(() => pool.run('privacy-export', { guildId: BENCH_GUILD, userId: heavy.user_id, path: exportPath, exportedAt: asOf }))),
   sleep(1200).then(() =>

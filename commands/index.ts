@@ -8,7 +8,8 @@ import { pollCommand } from './poll.js';
 import { privacyCommand } from './privacy.js';
 import { pulseCommand } from './pulse.js';
 import { settingsCommand } from './settings.js';
+import { surveyCommand } from './survey.js';
 
 // Each definition is checked against Discord's type in its own file (`satisfies`); the cast
 // only drops `as const`'s readonly marks, which the REST body type does not accept.
-export const commands = [pulseCommand, settingsCommand, digestCommand, flagsCommand, flagMessageCommand, pollCommand, insightsCommand, privacyCommand] as unknown as RESTPutAPIApplicationCommandsJSONBody;
+export const commands = [pulseCommand, settingsCommand, digestCommand, flagsCommand, flagMessageCommand, pollCommand, insightsCommand, privacyCommand, surveyCommand] as unknown as RESTPutAPIApplicationCommandsJSONBody;

@@ -25,6 +25,16 @@ export const settingsCommand = {
         { type: Opt.Integer, name: 'flag_daily_limit', description: 'Flags one member may make per day (default 20)', min_value: 1, max_value: 1000 },
         { type: Opt.Integer, name: 'flag_max_age_hours', description: 'Ignore flags on messages older than this (default 168)', min_value: 1, max_value: 8760 },
         { type: Opt.Role, name: 'staff_role', description: 'Members with this role count as staff' },
+        {
+          type: Opt.String,
+          name: 'language',
+          description: 'The language of digests and other posts everyone sees',
+          choices: [
+            { name: 'English', value: 'en' },
+            { name: 'Español', value: 'es' },
+            { name: 'Русский', value: 'ru' },
+          ],
+        },
       ],
     },
     {
@@ -57,6 +67,7 @@ export const settingsCommand = {
             { name: 'time zone', value: 'timezone' },
             { name: 'flag emoji', value: 'flag_emoji' },
             { name: 'ignored channels', value: 'ignored_channels' },
+            { name: 'language (back to the server’s Discord language)', value: 'language' },
           ],
         },
       ],

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { startCheckpoints } from './db/checkpoints.js';
 import { migrate, openDatabase, type Database } from './db/open.js';
 import { createClient } from './discord/client.js';
+import { watchGateway, type GatewayWatch } from './discord/gateway-watch.js';
 import { Router } from './discord/router.js';
 import type { Feature, FeatureFactory } from './feature.js';
 import { features as defaultFeatures } from './features.js';
@@ -26,6 +27,12 @@ export interface App {
   readonly features: readonly Feature[];
   readonly pool: WorkerPool;
   /** Logs in and resolves once the client is ready and start-up catch-up has run. */
+  /** The gateway connection's failures (close codes), for a start-up that cannot connect. */
+  readonly gateway: GatewayWatch;
+  /**
+   * Logs in and resolves once the client is ready and start-up catch-up has run, or once stop()
+   * is called meanwhile (while Discord refuses the connection, login would wait forever).
+   */
   start(): Promise<void>;
   /** Finishes in-flight work, flushes writes, disconnects and closes the database. Idempotent. */
   stop(): Promise<void>;
@@ -44,6 +51,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Workers open the same file read-only; an in-memory database has no file: jobs run inline.
   const pool = new WorkerPool({ databasePath: database.sqlite.memory ? null : database.sqlite.name, size: config.workers, logger, inline: database });
   const checkpoints = startCheckpoints(database, logger);
+  const gateway = watchGateway(client, logger);
   const ctx = { config, logger, clock, database, db: database.db, client, pool };
   const features = (options.features ?? defaultFeatures).map((make) => make(ctx));
   const router = new Router(logger);
@@ -72,16 +80,26 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   let stopping: Promise<void> | undefined;
+  let stopCalled!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (stopCalled = resolve));
   return {
     client,
     database,
     features,
     pool,
+    gateway,
     async start() {
-      await client.login(discord.token);
-      await ready;
+      const starting = (async () => {
+        await client.login(discord.token);
+        await ready;
+      })();
+      // Once stopped, a late failure of the abandoned login is of no interest.
+      void stopRequested.then(() => starting.catch(() => undefined));
+      await Promise.race([starting, stopRequested]);
     },
     stop() {
+      stopCalled();
+      gateway.stopping();
       stopping ??= (async () => {
         await router.drain();
         for (const feature of [...features].reverse()) {

@@ -2,19 +2,9 @@
 // First import: refuse an unsupported Node.js before better-sqlite3 can load (and crash) on it.
 import './node-version.js';
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig, type Config } from './config.js';
 import { cliCommands } from './cli-commands.js';
-
-export interface CliCommand {
-  summary: string;
-  usage: string;
-  /** Whether the command talks to Discord (and so needs the token). */
-  needsDiscord: boolean;
-  run(args: string[], config: Config): Promise<number | void>;
-}
-
-/** A mistake in the command line: printed as one line with the usage. */
-export class UsageError extends Error {}
+import { UsageError } from './command-line.js';
+import { ConfigError, loadConfig } from './config.js';
 
 function help(): string {
   const width = Math.max(...Object.keys(cliCommands).map((n) => n.length));

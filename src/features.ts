@@ -3,6 +3,7 @@ import { activityFeature } from './activity/discord.js';
 import { digestsFeature } from './digests/discord.js';
 import { closedPolls } from './digests/polls.js';
 import { digestChart, insightsReports } from './digests/reports.js';
+import { periodSurveys } from './digests/surveys.js';
 import type { FeatureFactory } from './feature.js';
 import { flagsFeature } from './flags/discord.js';
 import { insightsRoutes } from './insights/discord.js';
@@ -10,12 +11,13 @@ import { pollsFeature } from './polls/discord.js';
 import type { ActivityStore } from './activity/store.js';
 import { privacyFeature } from './privacy/discord.js';
 import { aboutRoutes, settingsRoutes } from './settings/discord.js';
+import { surveysFeature } from './surveys/discord.js';
 
 let activityStore: ActivityStore | undefined;
 
 export const features: FeatureFactory[] = [
   (ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }),
-  (ctx) => ({ name: 'about', routes: aboutRoutes(() => ctx.client) }),
+  (ctx) => ({ name: 'about', routes: aboutRoutes(() => ctx.client, ctx.db) }),
   (ctx) => flagsFeature(ctx),
   (ctx) => pollsFeature(ctx),
   (ctx) => {
@@ -25,7 +27,9 @@ export const features: FeatureFactory[] = [
   },
   // The activity factory runs just before this one in every createApp: the door is this app's.
   (ctx) => privacyFeature(ctx, () => activityStore!),
+  (ctx) => surveysFeature(ctx),
   (ctx) => ({ name: 'insights', routes: insightsRoutes(ctx) }),
   // Last: its start-up catch-up posts digests once the slices it reads from are ready.
-  (ctx) => digestsFeature(ctx, { reports: insightsReports(ctx.pool), polls: closedPolls(ctx.db), chart: digestChart(ctx.pool) }),
+  (ctx) =>
+    digestsFeature(ctx, { reports: insightsReports(ctx.pool), polls: closedPolls(ctx.db), surveys: periodSurveys(ctx.db), chart: digestChart(ctx.pool) }),
 ];

@@ -1,7 +1,27 @@
-// Local dates and wall-clock times in an IANA zone, and the instants they map to (pure, shared).
+// The one time module: local days, weeks and wall-clock hours in an IANA zone, and the instants they map to (pure, Intl only).
+// A "day number" is a local calendar date counted from 1970-01-01; a LocalDate is the same day written 'YYYY-MM-DD'.
 
 /** A calendar date as 'YYYY-MM-DD'. */
 export type LocalDate = string;
+
+const DAY = 86_400_000;
+
+/** Day number of an ISO date 'YYYY-MM-DD'. */
+export function dayNumber(date: LocalDate): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return Math.floor(Date.UTC(y, m - 1, d) / DAY);
+}
+
+/** ISO date 'YYYY-MM-DD' of a day number. */
+export function dateOf(day: number): LocalDate {
+  return new Date(day * DAY).toISOString().slice(0, 10);
+}
+
+/** Whether a string is a real calendar date written YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  return dateOf(dayNumber(value)) === value;
+}
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -55,9 +75,14 @@ export function offsetAt(instant: number, zone: string): number {
   return asUtc - (instant - (((instant % 1000) + 1000) % 1000));
 }
 
-export function localDateOf(instant: number, zone: string): LocalDate {
-  const p = localParts(instant, zone);
-  return formatDate(p.year, p.month, p.day);
+/** Local day number of an instant in a zone. */
+export function localDay(instant: number, zone: string): number {
+  return Math.floor((instant + offsetAt(instant, zone)) / DAY);
+}
+
+/** Local date of an instant in a zone. */
+export function localDate(instant: number, zone: string): LocalDate {
+  return dateOf(localDay(instant, zone));
 }
 
 export function formatDate(year: number, month: number, day: number): LocalDate {
@@ -75,11 +100,18 @@ export function addDays(date: LocalDate, days: number): LocalDate {
   return formatDate(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
 }
 
-/** 1 = Monday … 7 = Sunday. */
-export function isoWeekday(date: LocalDate): number {
-  const { year, month, day } = parseDate(date);
-  const w = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-  return w === 0 ? 7 : w;
+/** 0 = Monday … 6 = Sunday, of a day number or a date. */
+export function weekdayOf(day: number | LocalDate): number {
+  const n = typeof day === 'number' ? day : dayNumber(day);
+  return (((n + 3) % 7) + 7) % 7;
+}
+
+/** The Monday on or before a day (a day number for a day number, a date for a date). */
+export function weekStart(day: number): number;
+export function weekStart(day: LocalDate): LocalDate;
+export function weekStart(day: number | LocalDate): number | LocalDate {
+  if (typeof day === 'number') return day - weekdayOf(day);
+  return addDays(day, -weekdayOf(day));
 }
 
 export function daysInMonth(year: number, month: number): number {
@@ -111,7 +143,54 @@ export function localToInstant(date: LocalDate, hour: number, minute: number, zo
   return wall - before;
 }
 
-/** The first instant of a local date (its midnight, or the first valid time after a gap). */
-export function startOfDay(date: LocalDate, zone: string): number {
-  return localToInstant(date, 0, 0, zone);
+/**
+ * The first instant of a local day (a day number or a date): its midnight, or where a change
+ * skips midnight, the first instant that exists (e.g. 01:00).
+ */
+export function startOfDay(day: number | LocalDate, zone: string): number {
+  const n = typeof day === 'number' ? day : dayNumber(day);
+  const midnight = n * DAY;
+  // Fast path: the usual case where local midnight exists.
+  const guess = midnight - offsetAt(midnight - offsetAt(midnight, zone), zone);
+  if (localDay(guess, zone) === n && localDay(guess - 1, zone) < n) return guess;
+  // Offsets are at most ±14 h: the day starts somewhere in this window; bisect to the minute.
+  let lo = midnight - 15 * 3_600_000; // surely on an earlier day
+  let hi = midnight + 15 * 3_600_000; // surely on this day or later
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 2 / 60_000) * 60_000;
+    if (localDay(mid, zone) >= n) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * Maps the instants of a fixed grid (e.g. quarter-hours) to local day numbers and local minutes
+ * of the day. Offsets change rarely: sample every 6 hours and refine only where they differ.
+ */
+export class LocalGrid {
+  readonly days: Int32Array;
+  readonly minutes: Int16Array;
+  constructor(
+    readonly start: number,
+    readonly step: number,
+    readonly count: number,
+    zone: string,
+  ) {
+    this.days = new Int32Array(count);
+    this.minutes = new Int16Array(count);
+    const window = Math.max(1, Math.floor((6 * 3_600_000) / step));
+    for (let i = 0; i < count; i += window) {
+      const last = Math.min(count - 1, i + window);
+      const a = offsetAt(start + i * step, zone);
+      const same = a === offsetAt(start + last * step, zone);
+      for (let k = i; k <= last; k++) {
+        const at = start + k * step;
+        const local = at + (same ? a : offsetAt(at, zone));
+        const d = Math.floor(local / DAY);
+        this.days[k] = d;
+        this.minutes[k] = Math.floor((local - d * DAY) / 60_000);
+      }
+    }
+  }
 }

@@ -1,6 +1,6 @@
 // `pulse replay FILE`.
 import { existsSync } from 'node:fs';
-import { UsageError, type CliCommand } from '../cli.js';
+import { UsageError, type CliCommand } from '../command-line.js';
 import { migrate, openDatabase } from '../db/open.js';
 import { replayFile } from './replay.js';
 
@@ -24,7 +24,7 @@ export const replayCommand: CliCommand = {
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([t, n]) => `${t} ${n}`)
         .join(', ');
-      console.log(`Replayed ${out.lines} lines: ${out.ingested} ingested, ${out.duplicates} duplicates, ${out.ignored} ignored (bots, webhooks, DMs, ignored channels, opted-out members).`);
+      console.log(`Replayed ${out.lines} lines: ${out.ingested} ingested, ${out.duplicates} duplicates, ${out.ignored} ignored (bots, webhooks, system messages, DMs, ignored channels, opted-out members).`);
       console.log(`Skipped types: ${skipped || 'none'}.`);
       if (out.badLines) {
         console.log(`Bad lines: ${out.badLines}.`);

@@ -1,5 +1,6 @@
 // Raw gateway dispatches -> activity events (metadata only), validated with zod. Pure.
 import { z } from 'zod';
+import { customEmoji } from '../settings/settings.js';
 
 const id = z.string().regex(/^\d{1,20}$/);
 const optionalId = id.nullish();
@@ -12,6 +13,7 @@ const schemas = {
     id,
     guild_id: optionalId,
     channel_id: id,
+    type: z.number().int().nullish(),
     author: user,
     webhook_id: optionalId,
     timestamp: z.string().nullish(),
@@ -66,9 +68,17 @@ export function channelOf(event: ActivityEvent): string | null {
 
 export type Normalized =
   | { status: 'events'; events: ActivityEvent[] }
-  | { status: 'ignored'; reason: 'bot' | 'webhook' | 'no-guild' | 'not-new-thread' | 'unavailable' }
+  | { status: 'ignored'; reason: 'bot' | 'webhook' | 'system' | 'no-guild' | 'not-new-thread' | 'unavailable' }
   | { status: 'untracked' }
   | { status: 'invalid'; reason: string };
+
+/**
+ * Message types that are a member's own message: DEFAULT (0) and REPLY (19). Every other type
+ * is a system message Discord posts with a member as author (7 "joined the server", 18 "started
+ * a thread", pins, boosts, …) and counts nowhere. A payload without `type` (hand-written replay
+ * lines) is taken as DEFAULT; Discord always sends it.
+ */
+export const MEMBER_MESSAGE_TYPES: ReadonlySet<number> = new Set([0, 19]);
 
 /** A reaction's emoji as stored: a custom emoji's id, else the Unicode emoji. */
 export function emojiKey(e: { id?: string | null; name?: string | null }): string {
@@ -77,8 +87,7 @@ export function emojiKey(e: { id?: string | null; name?: string | null }): strin
 
 /** The stored key of the guild's flag emoji setting (`<:name:id>` or a Unicode emoji). */
 export function flagEmojiKey(setting: string): string {
-  const custom = /^<a?:[A-Za-z0-9_]{2,32}:(\d{17,20})>$/.exec(setting);
-  return custom ? custom[1]! : setting;
+  return customEmoji(setting)?.id ?? setting;
 }
 
 function isTracked(t: string): t is TrackedType {
@@ -109,6 +118,7 @@ function quickCheck(t: TrackedType, d: unknown): boolean {
       isId(d.id) &&
       isOptionalId(d.guild_id) &&
       isId(d.channel_id) &&
+      (isNullish(d.type) || Number.isInteger(d.type)) &&
       isUser(d.author) &&
       isOptionalId(d.webhook_id) &&
       (isNullish(d.timestamp) || typeof d.timestamp === 'string') &&
@@ -157,6 +167,7 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
         knownBots?.add(m.author.id);
         return bot;
       }
+      if (m.type != null && !MEMBER_MESSAGE_TYPES.has(m.type)) return { status: 'ignored', reason: 'system' };
       const stamp = m.timestamp ? Date.parse(m.timestamp) : Number.NaN;
       return one({
         kind: 'message',

@@ -1,25 +1,24 @@
 // Opens the SQLite database with the pragmas the bot relies on, and migrates it.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import SQLite from 'better-sqlite3';
 import { Kysely, Migrator } from 'kysely';
 import { GatedSqliteDialect, WriteGate } from './exclusive.js';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
 
-export interface Database_ {
+export interface Database {
   /** The raw handle, for the few hot paths that reuse prepared statements. */
-  readonly sqlite: Database.Database;
+  readonly sqlite: SQLite.Database;
   readonly db: Kysely<DB>;
   /** The one exclusive-write turn that kysely and the raw writers share. */
   readonly gate: WriteGate;
   close(): Promise<void>;
 }
-export type { Database_ as Database };
 
-export function openDatabase(path: string): Database_ {
+export function openDatabase(path: string): Database {
   if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
+  const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
@@ -50,7 +49,9 @@ export interface MigrationOutcome {
 }
 
 export async function migrate(db: Kysely<DB>): Promise<MigrationOutcome> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Numbers are assigned per feature and branches land in any order: a database that already
+  // has a later number still gets an earlier one that arrived afterwards.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };

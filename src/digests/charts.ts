@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import type { Report } from '../insights/report-types.js';
-import { DAY_NAMES, MIN_GROUP, shortDate } from './render.js';
+import { t, weekdayNames, type Language } from '../i18n/index.js';
+import { MIN_GROUP, shortDate } from './render.js';
 
 const require = createRequire(import.meta.url);
 // The single-file CommonJS build: loading echarts' hundreds of ES modules takes ~3x longer (a
@@ -52,11 +53,11 @@ const title = (text: string, subtext?: string): Option['title'] => ({
 const axisLabel = { fontFamily: FONT, color: COLORS.muted, fontSize: 11 };
 
 /** Daily active members over the period, the previous period faded behind it. */
-export function dauOption(report: Report, previous: Report | null): Option {
-  const days = report.activity.dau.map((d) => shortDate(d.date));
+export function dauOption(report: Report, previous: Report | null, lang: Language = 'en'): Option {
+  const days = report.activity.dau.map((d) => shortDate(d.date, lang));
   const prev = previous?.activity.dau.map((d) => d.count) ?? [];
   return {
-    title: title('Daily active members', previous ? `Faded: previous period (${shortDate(previous.period.from)} – ${shortDate(previous.period.to)})` : undefined),
+    title: title(t(lang, 'chart.dau'), previous ? t(lang, 'chart.dauPrevious', { from: shortDate(previous.period.from, lang), to: shortDate(previous.period.to, lang) }) : undefined),
     grid: { left: 56, right: 40, top: 70, bottom: 40 },
     xAxis: { type: 'category', data: days, boundaryGap: false, axisLabel, axisLine: { lineStyle: { color: COLORS.grid } } },
     yAxis: { type: 'value', minInterval: 1, axisLabel, splitLine: { lineStyle: { color: COLORS.grid } } },
@@ -86,7 +87,7 @@ export function dauOption(report: Report, previous: Report | null): Option {
 }
 
 /** Messages by local weekday and hour. */
-export function heatmapOption(report: Report): Option {
+export function heatmapOption(report: Report, lang: Language = 'en'): Option {
   const data: Array<[number, number, number]> = [];
   let max = 0;
   report.hour_of_week.forEach((row, day) =>
@@ -96,10 +97,10 @@ export function heatmapOption(report: Report): Option {
     }),
   );
   return {
-    title: title('When members post', `Messages by local hour (${report.timezone})`),
+    title: title(t(lang, 'chart.heatmap'), t(lang, 'chart.heatmapSub', { zone: report.timezone })),
     grid: { left: 56, right: 24, top: 70, bottom: 64 },
     xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')), axisLabel, splitArea: { show: false }, axisLine: { show: false }, axisTick: { show: false } },
-    yAxis: { type: 'category', data: DAY_NAMES, inverse: true, axisLabel, axisLine: { show: false }, axisTick: { show: false } },
+    yAxis: { type: 'category', data: weekdayNames(lang), inverse: true, axisLabel, axisLine: { show: false }, axisTick: { show: false } },
     visualMap: {
       min: 0,
       max: Math.max(1, max),
@@ -118,9 +119,9 @@ export function heatmapOption(report: Report): Option {
 }
 
 /** The weekly cohort triangle: share of each week's new members active k weeks later. */
-export function cohortOption(report: Report): Option {
+export function cohortOption(report: Report, lang: Language = 'en'): Option {
   const cohorts = report.cohorts.filter((c) => c.size > 0);
-  if (cohorts.length === 0) return { title: title('Cohort retention', 'No new members joined in the weeks of this period') };
+  if (cohorts.length === 0) return { title: title(t(lang, 'chart.cohorts'), t(lang, 'chart.cohortsNone')) };
   const data: Array<{ value: [number, number, number]; label: string }> = [];
   cohorts.forEach((c, row) =>
     c.active_by_week.slice(0, 5).forEach((active, week) => {
@@ -130,10 +131,10 @@ export function cohortOption(report: Report): Option {
     }),
   );
   return {
-    title: title('Cohort retention', `New members by week of first join; small cohorts (< ${MIN_GROUP}) show counts`),
+    title: title(t(lang, 'chart.cohorts'), t(lang, 'chart.cohortsSub', { min: MIN_GROUP })),
     grid: { left: 150, right: 24, top: 96, bottom: 16 },
-    xAxis: { type: 'category', position: 'top', data: ['week 0', 'week 1', 'week 2', 'week 3', 'week 4'], axisLabel, axisLine: { show: false }, axisTick: { show: false } },
-    yAxis: { type: 'category', inverse: true, data: cohorts.map((c) => `${shortDate(c.week_start)}  (${c.size})`), axisLabel, axisLine: { show: false }, axisTick: { show: false } },
+    xAxis: { type: 'category', position: 'top', data: [0, 1, 2, 3, 4].map((k) => t(lang, 'chart.week', { k })), axisLabel, axisLine: { show: false }, axisTick: { show: false } },
+    yAxis: { type: 'category', inverse: true, data: cohorts.map((c) => `${shortDate(c.week_start, lang)}  (${c.size})`), axisLabel, axisLine: { show: false }, axisTick: { show: false } },
     visualMap: { show: false, min: 0, max: 1, dimension: 2, inRange: { color: COLORS.heat } },
     series: [
       {
@@ -150,12 +151,12 @@ interface Panel {
   height: number;
 }
 
-export function digestPanels(report: Report, previous: Report | null): Panel[] {
+export function digestPanels(report: Report, previous: Report | null, lang: Language = 'en'): Panel[] {
   const cohortRows = report.cohorts.filter((c) => c.size > 0).length;
   return [
-    { option: dauOption(report, previous), height: 320 },
-    { option: heatmapOption(report), height: 330 },
-    { option: cohortOption(report), height: cohortRows === 0 ? 80 : 120 + cohortRows * 44 },
+    { option: dauOption(report, previous, lang), height: 320 },
+    { option: heatmapOption(report, lang), height: 330 },
+    { option: cohortOption(report, lang), height: cohortRows === 0 ? 80 : 120 + cohortRows * 44 },
   ];
 }
 
@@ -171,8 +172,8 @@ function stack(svgs: Array<{ svg: string; height: number }>): { svg: string; wid
 }
 
 /** All panels stacked in one SVG. */
-export function digestSvg(report: Report, previous: Report | null): { svg: string; width: number; height: number } {
-  return stack(digestPanels(report, previous).map((p) => ({ svg: renderSvg(p.option, CHART_WIDTH, p.height), height: p.height })));
+export function digestSvg(report: Report, previous: Report | null, lang: Language = 'en'): { svg: string; width: number; height: number } {
+  return stack(digestPanels(report, previous, lang).map((p) => ({ svg: renderSvg(p.option, CHART_WIDTH, p.height), height: p.height })));
 }
 
 const RESVG_OPTIONS: ResvgRenderOptions = {
@@ -189,9 +190,9 @@ export function svgToPng(svg: string): Buffer {
  * Each panel takes ~0.1-0.2 s of the event loop, so it yields between them (the gateway
  * and interactions keep flowing), and the rasterising runs on libuv's thread pool.
  */
-export async function renderDigestPng(report: Report, previous: Report | null): Promise<Buffer> {
+export async function renderDigestPng(report: Report, previous: Report | null, lang: Language = 'en'): Promise<Buffer> {
   const svgs: Array<{ svg: string; height: number }> = [];
-  for (const panel of digestPanels(report, previous)) {
+  for (const panel of digestPanels(report, previous, lang)) {
     svgs.push({ svg: renderSvg(panel.option, CHART_WIDTH, panel.height), height: panel.height });
     await yieldToEventLoop();
   }

@@ -2,28 +2,30 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError, type CliCommand } from '../cli.js';
+import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
 import { migrate, openDatabase, type Database } from '../db/open.js';
+import { isLanguage, languageCodes } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
 import { isValidTimeZone } from '../settings/settings.js';
-import { buildDigest, IMAGE_NAME, type ReportSource } from './content.js';
+import { buildDigest, IMAGE_NAME, type ReportMaker } from './content.js';
 import { closedPolls } from './polls.js';
 import { insightsReports } from './reports.js';
 import { lastCompletePeriod, type PeriodKind } from './schedule.js';
-import { localDateOf } from '../zone.js';
+import { hasActivity, noActivityMessage } from '../insights/store.js';
+import { localDate } from '../zone.js';
 
-export function digestCli(reports: (database: Database) => ReportSource = insightsReports, clock = systemClock): CliCommand {
+export function digestCli(reports: (database: Database) => ReportMaker = insightsReports, clock = systemClock): CliCommand {
   return {
     summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder',
-    usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--out DIR]',
+    usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--lang en|es|ru] [--out DIR]',
     needsDiscord: false,
     async run(args, config) {
       let values;
       try {
         ({ values } = parseArgs({
           args,
-          options: { guild: { type: 'string' }, period: { type: 'string', default: 'week' }, tz: { type: 'string' }, out: { type: 'string' } },
+          options: { guild: { type: 'string' }, period: { type: 'string', default: 'week' }, tz: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' } },
           strict: true,
         }));
       } catch (err) {
@@ -34,15 +36,23 @@ export function digestCli(reports: (database: Database) => ReportSource = insigh
       const kind = values.period as PeriodKind;
       if (!['day', 'week', 'month'].includes(kind)) throw new UsageError('--period must be day, week or month.');
       if (values.tz !== undefined && !isValidTimeZone(values.tz)) throw new UsageError(`--tz: "${values.tz}" is not an IANA time zone such as Europe/Berlin.`);
+      if (values.lang !== undefined && !isLanguage(values.lang)) throw new UsageError(`--lang must be one of ${languageCodes.join(', ')}.`);
       const database = openDatabase(config.databasePath);
       try {
         await migrate(database.db);
+        if (!(await hasActivity(database.db, guildId))) {
+          console.error(noActivityMessage(guildId, config.databasePath));
+          return 1;
+        }
         const settings = await getSettings(database.db, guildId);
         const timezone = values.tz ?? settings.timezone;
+        // Without --lang: the server's language setting (the CLI cannot see its Discord locale).
+        const language = values.lang !== undefined && isLanguage(values.lang) ? values.lang : (settings.language ?? 'en');
         const now = clock.now();
-        const period = lastCompletePeriod(kind, localDateOf(now, timezone));
-        const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now }, closedPolls(database.db));
-        const out = resolve(values.out ?? `digest-${guildId}-${period.kind}-${period.from}`);
+        const period = lastCompletePeriod(kind, localDate(now, timezone));
+        const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now, language }, closedPolls(database.db));
+        // Under data/ (gitignored) unless told otherwise, never loose in the working folder.
+        const out = resolve(values.out ?? join('data', 'digests', `digest-${guildId}-${period.kind}-${period.from}`));
         mkdirSync(out, { recursive: true });
         writeFileSync(join(out, 'embed.json'), `${JSON.stringify(digest.embed, null, 2)}\n`);
         writeFileSync(join(out, 'report.json'), `${JSON.stringify({ report: digest.report, previous: digest.previous }, null, 2)}\n`);

@@ -1,6 +1,8 @@
 // Builds one digest: the reports of a period and the one before it, the embed and the chart PNG.
 import type { APIEmbed } from 'discord-api-types/v10';
+import type { Language } from '../i18n/index.js';
 import type { Report } from '../insights/report-types.js';
+import type { SurveySummary } from '../surveys/figures.js';
 import { renderDigestPng } from './charts.js';
 import { renderDigest, type PollSummary } from './render.js';
 import { previousPeriod, periodKey, type Period } from './schedule.js';
@@ -14,13 +16,16 @@ export interface ReportQuery {
 }
 
 /** Where the figures come from: the insights slice's buildReport in the app, fixtures in tests. */
-export type ReportSource = (query: ReportQuery) => Report | Promise<Report>;
+export type ReportMaker = (query: ReportQuery) => Report | Promise<Report>;
 
 /** Closed polls of a period, when the polls slice offers them. */
 export type PollSource = (query: ReportQuery) => PollSummary[] | undefined | Promise<PollSummary[] | undefined>;
 
-/** Renders the chart PNG: in the app's worker pool, or in place (tests, the CLI). */
-export type ChartSource = (report: Report, previous: Report | null) => Promise<Buffer>;
+/** Surveys open or closed in a period, when the surveys slice offers them. */
+export type SurveySource = (query: ReportQuery) => SurveySummary[] | undefined | Promise<SurveySummary[] | undefined>;
+
+/** Renders the chart PNG in a language: in the app's worker pool, or in place (tests, the CLI). */
+export type ChartSource = (report: Report, previous: Report | null, language?: Language) => Promise<Buffer>;
 
 export const IMAGE_NAME = 'digest.png';
 
@@ -37,9 +42,17 @@ export interface DigestRequest {
   period: Period;
   asOf: number;
   lateDueAt?: number;
+  /** The server's language: the embed's text and the charts' titles and labels. */
+  language?: Language;
 }
 
-export async function buildDigest(reports: ReportSource, request: DigestRequest, polls?: PollSource, chart: ChartSource = renderDigestPng): Promise<Digest> {
+export async function buildDigest(
+  reports: ReportMaker,
+  request: DigestRequest,
+  polls?: PollSource,
+  surveys?: SurveySource,
+  chart: ChartSource = renderDigestPng,
+): Promise<Digest> {
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
   const report = await reports({ guildId, from: period.from, to: period.to, timezone, asOf });
@@ -48,6 +61,7 @@ export async function buildDigest(reports: ReportSource, request: DigestRequest,
   const closedPolls = polls
     ? (await polls({ guildId, from: period.from, to: period.to, timezone, asOf }))?.map((p) => ({ ...p, eligible: p.eligible ?? report.activity.active_members }))
     : undefined;
+  const periodSurveys = surveys ? await surveys({ guildId, from: period.from, to: period.to, timezone, asOf }) : undefined;
   const embed = renderDigest({
     kind: period.kind,
     report,
@@ -55,7 +69,9 @@ export async function buildDigest(reports: ReportSource, request: DigestRequest,
     imageName: IMAGE_NAME,
     lateDueAt: request.lateDueAt,
     polls: closedPolls,
+    surveys: periodSurveys,
     footerNote: periodKey(period),
+    language: request.language,
   });
-  return { embed, png: await chart(report, previous), report, previous };
+  return { embed, png: await chart(report, previous, request.language), report, previous };
 }

@@ -12,29 +12,33 @@ import { botPermission, requireBotCan } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import type { Feature, FeatureContext } from '../feature.js';
+import { languageOf, msg, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
+import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type ChartSource, type PollSource, type ReportSource } from './content.js';
+import { buildDigest, IMAGE_NAME, type ChartSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { DigestError, DigestRunner, type DescribeError, type FindPosted, type PostDigest } from './runner.js';
 import {
   defaultPeriodKind,
-  describeTiming,
   lastCompletePeriod,
   nextRuns,
   normalizeTime,
+  cronTimesPerHour,
   parseCronExpression,
   type PeriodKind,
   type Timing,
 } from './schedule.js';
 import { getSchedule, recentRuns, saveSchedule, setPaused, type DigestRun, type DigestSchedule } from './store.js';
-import { localDateOf, localParts } from '../zone.js';
+import { localDate, localParts } from '../zone.js';
+import { digestCommand } from '../../commands/digest.js';
+import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 
 /** Sends a digest with its chart; mentions are shown as text and never ping. */
 export function channelPoster(client: Client): PostDigest {
   return async (channelId, post) => {
     const channel = await client.channels.fetch(channelId).catch((err: unknown) => {
-      throw new DigestError(friendlyDiscordError(err) ?? `I can't find the channel <#${channelId}>: it may have been deleted.`);
+      throw new DigestError(friendlyDiscordError(err, post.language) ?? t(post.language, 'digest.error.channelGone', { channel: channelId }));
     });
-    if (!channel || !channel.isSendable()) throw new DigestError(`<#${channelId}> is not a text channel I can post in.`);
+    if (!channel || !channel.isSendable()) throw new DigestError(t(post.language, 'digest.error.notText', { channel: channelId }));
     const message = await channel.send({
       embeds: [post.embed],
       files: post.files.map((f) => new AttachmentBuilder(f.data, { name: f.name })),
@@ -57,151 +61,189 @@ export function channelHistory(client: Client): FindPosted {
   };
 }
 
-export const describePostError: DescribeError = (err) => friendlyDiscordError(err) ?? (err instanceof Error ? err.message : String(err));
+export const describePostError: DescribeError = (err, language) => friendlyDiscordError(err, language) ?? (err instanceof Error ? err.message : String(err));
 
 const PERIODS: readonly PeriodKind[] = ['day', 'week', 'month'];
-const PERIOD_WORDS: Record<PeriodKind, string> = { day: 'the previous day', week: 'the last complete Monday–Sunday week', month: 'the last calendar month' };
+const PERIOD_WORDS: Record<PeriodKind, MessageKey> = { day: 'digest.covers.day', week: 'digest.covers.week', month: 'digest.covers.month' };
 
-function timingFrom(interaction: ChatInputCommandInteraction): Timing {
-  const frequency = interaction.options.getString('frequency', true);
+type ScheduleArgs = ArgsOf<typeof digestCommand, 'schedule'>;
+
+function timingFrom(o: ScheduleArgs): Timing {
+  const frequency = o.frequency;
   if (frequency === 'cron') {
-    const expression = interaction.options.getString('cron')?.trim();
-    if (!expression) throw new UserError('With the cron frequency, give the `cron` option, e.g. `0 9 * * 1` (Mondays at 09:00).');
+    const expression = o.cron?.trim();
+    if (!expression) throw new UserError(msg('digest.error.cronMissing'));
     const spec = parseCronExpression(expression);
-    if ('error' in spec) throw new UserError(`\`${expression.slice(0, 100)}\` is not a cron expression I can use: ${spec.error}.`);
+    if ('error' in spec) throw new UserError(msg('digest.error.cronInvalid', { expression: expression.slice(0, 100), reason: spec.error }));
+    const perHour = cronTimesPerHour(spec);
+    if (perHour) throw new UserError(msg('digest.error.cronTooOften', { expression: expression.slice(0, 100), count: perHour }));
     return { kind: 'cron', expression: expression.split(/\s+/).join(' ') };
   }
-  const rawTime = interaction.options.getString('time') ?? '09:00';
+  const rawTime = o.time ?? '09:00';
   const time = normalizeTime(rawTime);
-  if (!time) throw new UserError(`\`${rawTime.slice(0, 10)}\` is not a time: use HH:MM in 24-hour form, e.g. 09:00 or 17:30.`);
+  if (!time) throw new UserError(msg('digest.error.time', { time: rawTime.slice(0, 10) }));
   if (frequency === 'daily') return { kind: 'daily', time };
   if (frequency === 'weekly') {
-    const weekday = interaction.options.getInteger('weekday') ?? 1;
-    if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) throw new UserError('Choose a weekday from the list.');
+    const weekday = o.weekday ?? 1;
+    if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) throw new UserError(msg('digest.error.weekday'));
     return { kind: 'weekly', weekday, time };
   }
   if (frequency === 'monthly') {
-    const monthDay = interaction.options.getInteger('day') ?? 1;
-    if (!Number.isInteger(monthDay) || monthDay < 1 || monthDay > 31) throw new UserError('`day` must be a whole number from 1 to 31.');
+    const monthDay = o.day ?? 1;
+    if (!Number.isInteger(monthDay) || monthDay < 1 || monthDay > 31) throw new UserError(msg('digest.error.monthDay'));
     return { kind: 'monthly', monthDay, time };
   }
-  throw new UserError('Choose a frequency from the list.');
+  throw new UserError(msg('digest.error.frequency'));
 }
 
-function periodOption(interaction: ChatInputCommandInteraction): PeriodKind | null {
-  const p = interaction.options.getString('period');
+function periodOption(p: string | null): PeriodKind | null {
   if (p === null) return null;
-  if (!(PERIODS as readonly string[]).includes(p)) throw new UserError('Choose a period from the list.');
+  if (!(PERIODS as readonly string[]).includes(p)) throw new UserError(msg('digest.error.period'));
   return p as PeriodKind;
 }
 
 /** The bot must be able to post where staff point it. */
-function requirePostable(interaction: ChatInputCommandInteraction): string | null {
-  const chosen = interaction.options.getChannel('channel');
+function requirePostable(interaction: ChatInputCommandInteraction, chosen: { id: string } | null): string | null {
   if (!chosen) return null;
   const { view, send, embed, attach } = botPermission;
   requireBotCan(interaction.guild, chosen.id, [view, send, embed, attach]);
   return chosen.id;
 }
 
-function wallTime(instant: number, zone: string): string {
+function wallTime(lang: Language, instant: number, zone: string): string {
   const p = localParts(instant, zone);
-  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const date = localDateOf(instant, zone);
-  const wd = days[new Date(`${date}T00:00:00Z`).getUTCDay()];
+  const date = localDate(instant, zone);
+  // weekdayNames starts on Monday; getUTCDay on Sunday.
+  const wd = weekdayNames(lang)[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7];
   return `${wd} ${date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }
 
-function nextRunsText(schedule: DigestSchedule, zone: string, now: number): string {
-  if (schedule.paused) return 'Paused: nothing is posted until `/digest resume`.';
+function nextRunsText(lang: Language, schedule: DigestSchedule, zone: string, now: number): string {
+  if (schedule.paused) return t(lang, 'digest.show.paused');
   const runs = nextRuns(schedule.timing, zone, now, 3);
-  if (runs.length === 0) return 'This schedule never fires within the next four years.';
-  return runs.map((t) => `<t:${Math.floor(t / 1000)}:F> (${wallTime(t, zone)} ${zone})`).join('\n');
+  if (runs.length === 0) return t(lang, 'digest.show.never');
+  return runs.map((at) => `<t:${Math.floor(at / 1000)}:F> (${wallTime(lang, at, zone)} ${zone})`).join('\n');
 }
 
-function runLine(run: DigestRun, guildId: string): string {
+function runLine(lang: Language, run: DigestRun, guildId: string): string {
   const what = `${run.period.from} – ${run.period.to}`;
-  const late = run.late ? ' (late)' : '';
+  const late = run.late ? t(lang, 'digest.run.late') : '';
+  const error = run.lastError ?? t(lang, 'digest.run.unknownError');
   switch (run.status) {
     case 'posted':
-      return `✅ ${what}${late}: [posted](https://discord.com/channels/${guildId}/${run.channelId}/${run.messageId})${run.attempts > 1 ? ` after ${run.attempts} tries` : ''}`;
+      return `✅ ${what}${late}: ${t(lang, 'digest.run.posted', { url: `https://discord.com/channels/${guildId}/${run.channelId}/${run.messageId}` })}${run.attempts > 1 ? t(lang, 'digest.run.afterTries', { count: run.attempts }) : ''}`;
     case 'posting':
-      return `⏳ ${what}${late}: posting now`;
+      return `⏳ ${what}${late}: ${t(lang, 'digest.run.posting')}`;
     case 'failed':
       return run.nextAttemptAt === null
-        ? `❌ ${what}: gave up after ${run.attempts} tries: ${run.lastError ?? 'unknown error'}. Fix it, then use \`/digest preview\` to check.`
-        : `⚠️ ${what}: failed ${run.attempts}× (${run.lastError ?? 'unknown error'}); next try <t:${Math.floor(run.nextAttemptAt / 1000)}:R>`;
+        ? `❌ ${what}: ${t(lang, 'digest.run.gaveUp', { count: run.attempts, error })}`
+        : `⚠️ ${what}: ${t(lang, 'digest.run.failed', { count: run.attempts, error, next: `<t:${Math.floor(run.nextAttemptAt / 1000)}:R>` })}`;
   }
 }
 
-async function showEmbed(ctx: FeatureContext, guildId: string, note?: string): Promise<EmbedBuilder> {
+/** The schedule in words, e.g. "every Monday at 09:00" (schedule.ts's describeTiming is the English original). */
+function timingText(lang: Language, timing: Timing): string {
+  switch (timing.kind) {
+    case 'daily':
+      return t(lang, 'digest.timing.daily', { time: timing.time });
+    case 'weekly':
+      return t(lang, 'digest.timing.weekly', { day: weekdayNames(lang, 'long')[timing.weekday - 1] ?? String(timing.weekday), time: timing.time });
+    case 'monthly':
+      return t(lang, timing.monthDay >= 29 ? 'digest.timing.monthlyLast' : 'digest.timing.monthly', { day: timing.monthDay, time: timing.time });
+    case 'cron':
+      return t(lang, 'digest.timing.cron', { expression: timing.expression });
+  }
+}
+
+async function showEmbed(ctx: FeatureContext, lang: Language, guildId: string, note?: string): Promise<EmbedBuilder> {
   const settings = await getSettings(ctx.db, guildId);
   const schedule = await getSchedule(ctx.db, guildId);
-  const embed = new EmbedBuilder().setTitle('Digest schedule');
+  const embed = new EmbedBuilder().setTitle(t(lang, 'digest.show.title'));
   if (note) embed.setDescription(note);
   if (!schedule) {
-    return embed.setDescription(`${note ? `${note}\n` : ''}No digest is scheduled. Use \`/digest schedule\` to post one to staff every day, week or month.`);
+    return embed.setDescription(`${note ? `${note}\n` : ''}${t(lang, 'digest.show.none')}`);
   }
   const channel = schedule.channelId ?? settings.staffChannelId;
   embed.addFields(
-    { name: 'When', value: `${describeTiming(schedule.timing)} (${settings.timezone})`, inline: true },
-    { name: 'Covers', value: PERIOD_WORDS[schedule.period], inline: true },
-    { name: 'Channel', value: channel ? `<#${channel}>${schedule.channelId ? '' : ' (staff channel)'}` : '⚠️ none: set a staff channel with `/settings set staff_channel`', inline: true },
-    { name: schedule.paused ? 'Status' : 'Next runs', value: nextRunsText(schedule, settings.timezone, ctx.clock.now()) },
+    { name: t(lang, 'digest.show.when'), value: `${timingText(lang, schedule.timing)} (${settings.timezone})`, inline: true },
+    { name: t(lang, 'digest.show.covers'), value: t(lang, PERIOD_WORDS[schedule.period]), inline: true },
+    { name: t(lang, 'digest.show.channel'), value: channel ? `<#${channel}>${schedule.channelId ? '' : t(lang, 'digest.show.staffChannel')}` : t(lang, 'digest.show.noChannel'), inline: true },
+    { name: t(lang, schedule.paused ? 'digest.show.status' : 'digest.show.nextRuns'), value: nextRunsText(lang, schedule, settings.timezone, ctx.clock.now()) },
   );
   const runs = await recentRuns(ctx.db, guildId, 5);
-  if (runs.length) embed.addFields({ name: 'Last digests', value: runs.map((r) => runLine(r, guildId)).join('\n').slice(0, 1024) });
+  if (runs.length) embed.addFields({ name: t(lang, 'digest.show.last'), value: runs.map((r) => runLine(lang, r, guildId)).join('\n').slice(0, 1024) });
   return embed;
 }
 
 export interface DigestsOptions {
-  reports: ReportSource;
+  reports: ReportMaker;
   polls?: PollSource;
+  surveys?: SurveySource;
   /** Where the chart is rendered (the worker pool in the app). */
   chart?: ChartSource;
 }
 
 export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Routes {
+  /** The guild and its settings, once the caller is known to be staff. */
+  const staffOnly = async (interaction: ChatInputCommandInteraction) => {
+    const guildId = interaction.guildId!;
+    const settings = await getSettings(ctx.db, guildId);
+    requireStaff(interaction, settings.staffRoleId);
+    // Replies go to one staff member: their client's language.
+    return { guildId, settings, now: ctx.clock.now(), lang: languageOf(interaction.locale) };
+  };
+  const pauseOrResume = (pause: boolean) => async (interaction: ChatInputCommandInteraction) => {
+    const { guildId, now, lang } = await staffOnly(interaction);
+    const updated = await setPaused(ctx.db, guildId, pause, now);
+    if (!updated) throw new UserError(msg('digest.error.noSchedule'));
+    ctx.logger.info({ guild: guildId }, pause ? 'digest.paused' : 'digest.resumed');
+    const note = t(lang, pause ? 'digest.paused' : 'digest.resumed');
+    await interaction.reply({ embeds: [await showEmbed(ctx, lang, guildId, note)], flags: MessageFlags.Ephemeral });
+  };
   return {
     commands: {
-      async digest(interaction) {
-        const guildId = interaction.guildId!;
-        const settings = await getSettings(ctx.db, guildId);
-        requireStaff(interaction, settings.staffRoleId);
-        const sub = interaction.options.getSubcommand(true);
-        const now = ctx.clock.now();
-        if (sub === 'schedule') {
-          const timing = timingFrom(interaction);
-          const period = periodOption(interaction) ?? defaultPeriodKind(timing);
-          const channelId = requirePostable(interaction);
-          if (nextRuns(timing, settings.timezone, now, 1).length === 0) throw new UserError('That schedule would never run (not within the next four years). Check the day and month fields.');
+      digest: subcommandRoutes(digestCommand, {
+        async schedule(interaction, args) {
+          const { guildId, settings, now, lang } = await staffOnly(interaction);
+          const timing = timingFrom(args);
+          const period = periodOption(args.period) ?? defaultPeriodKind(timing);
+          const channelId = requirePostable(interaction, args.channel);
+          if (nextRuns(timing, settings.timezone, now, 1).length === 0) throw new UserError(msg('digest.error.never'));
           await saveSchedule(ctx.db, { guildId, timing, period, channelId, updatedBy: interaction.user.id }, now);
           ctx.logger.info({ guild: guildId, timing, period, channel: channelId }, 'digest.scheduled');
-          const warn = channelId || settings.staffChannelId ? '' : '\n⚠️ There is no staff channel yet: set one with `/settings set staff_channel` or the digests cannot be posted.';
-          await interaction.reply({ embeds: [await showEmbed(ctx, guildId, `Schedule saved.${warn}`)], flags: MessageFlags.Ephemeral });
-        } else if (sub === 'show') {
-          await interaction.reply({ embeds: [await showEmbed(ctx, guildId)], flags: MessageFlags.Ephemeral });
-        } else if (sub === 'pause' || sub === 'resume') {
-          const updated = await setPaused(ctx.db, guildId, sub === 'pause', now);
-          if (!updated) throw new UserError('No digest is scheduled. Use `/digest schedule` first.');
-          ctx.logger.info({ guild: guildId }, sub === 'pause' ? 'digest.paused' : 'digest.resumed');
-          const note = sub === 'pause' ? 'Digests paused.' : 'Digests resumed. Runs that fell due while paused are not posted.';
-          await interaction.reply({ embeds: [await showEmbed(ctx, guildId, note)], flags: MessageFlags.Ephemeral });
-        } else if (sub === 'preview') {
+          const warn = channelId || settings.staffChannelId ? '' : `\n${t(lang, 'digest.noStaffChannel')}`;
+          await interaction.reply({ embeds: [await showEmbed(ctx, lang, guildId, `${t(lang, 'digest.saved')}${warn}`)], flags: MessageFlags.Ephemeral });
+        },
+        async show(interaction) {
+          const { guildId, lang } = await staffOnly(interaction);
+          await interaction.reply({ embeds: [await showEmbed(ctx, lang, guildId)], flags: MessageFlags.Ephemeral });
+        },
+        pause: pauseOrResume(true),
+        resume: pauseOrResume(false),
+        async preview(interaction, args) {
+          const { guildId, settings, now, lang } = await staffOnly(interaction);
           // Building the reports and the charts can take longer than the 3 s Discord allows.
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const schedule = await getSchedule(ctx.db, guildId);
-          const kind = periodOption(interaction) ?? schedule?.period ?? 'week';
-          const period = lastCompletePeriod(kind, localDateOf(now, settings.timezone));
-          const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now }, options.polls, options.chart);
+          const kind = periodOption(args.period) ?? schedule?.period ?? 'week';
+          const period = lastCompletePeriod(kind, localDate(now, settings.timezone));
+          // The preview shows what the channel will get: the digest in the server's language.
+          const language = serverLanguage(settings, interaction.guildLocale);
+          const digest = await buildDigest(
+            options.reports,
+            { guildId, timezone: settings.timezone, period, asOf: now, language },
+            options.polls,
+            options.surveys,
+            options.chart,
+          );
           await interaction.editReply({
-            content: `Preview of the digest for ${period.from} – ${period.to} (${settings.timezone}). Only you can see it.`,
+            content: t(lang, 'digest.preview', { from: period.from, to: period.to, zone: settings.timezone }),
             embeds: [digest.embed],
             files: [new AttachmentBuilder(digest.png, { name: IMAGE_NAME })],
             allowedMentions: { parse: [] },
           });
-        }
-      },
+        },
+      }),
     },
   };
 }
@@ -220,10 +262,12 @@ export function digestsFeature(ctx: FeatureContext, options: DigestsOptions): Di
     logger: ctx.logger,
     reports: options.reports,
     polls: options.polls,
+    surveys: options.surveys,
     ...(options.chart ? { chart: options.chart } : {}),
     post: channelPoster(ctx.client),
     findPosted: channelHistory(ctx.client),
     describeError: describePostError,
+    guildLocale: (guildId) => ctx.client.guilds.cache.get(guildId)?.preferredLocale ?? null,
   });
   let task: ScheduledTask | undefined;
   let current: Promise<unknown> = Promise.resolve();

@@ -5,7 +5,7 @@ const schedules: PrivacyEntry = {
   name: 'digest_schedules',
   table: 'digest_schedules',
   columns: ['updated_by'],
-  holds: "The server's digest schedule, when you were the last to change it (time)",
+  label: 'privacy.entry.digestSchedule',
   fate: 'kept',
   why: 'a staff action on a server setting; the next change replaces it',
   count: countWith(`SELECT count(*) FROM digest_schedules WHERE guild_id = ? AND updated_by = ?`),

@@ -1,8 +1,11 @@
 // The digest embed: a pure function of (report, previous report) -> APIEmbed, within Discord's limits.
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { Report } from '../insights/report-types.js';
+import type { SurveySummary } from '../surveys/figures.js';
 import type { PeriodKind } from './schedule.js';
 import { parseDate } from '../zone.js';
+import { formatDate, formatDateRange, formatNumber, formatPercent, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
+import { plainText } from '../text.js';
 
 /** Groups smaller than this show counts, not percentages. */
 export const MIN_GROUP = 5;
@@ -26,163 +29,163 @@ export interface DigestInput {
   imageName?: string;
   /** Closed polls of the period; undefined when the polls slice is not available. */
   polls?: PollSummary[];
+  /** Surveys open or closed in the period; undefined when the surveys slice is not available. */
+  surveys?: SurveySummary[];
   /** Text for the footer's end, e.g. the run's period key. */
   footerNote?: string;
+  /** The server's language (default English). */
+  language?: Language;
 }
 
-const nf = new Intl.NumberFormat('en-US');
-const int = (n: number) => nf.format(Math.round(n));
-const dec = (n: number, digits = 1) => new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+const int = (lang: Language, n: number) => formatNumber(lang, Math.round(n));
+const dec = (lang: Language, n: number, digits = 1) => formatNumber(lang, n, digits);
 
-export function percent(fraction: number): string {
+export function percent(fraction: number, lang: Language = 'en'): string {
   const p = fraction * 100;
-  if (p > 0 && p < 1) return `${dec(p, 1)}%`;
-  return `${Math.round(p)}%`;
+  if (p > 0 && p < 1) return formatPercent(lang, fraction, 1);
+  return formatPercent(lang, Math.round(p) / 100);
 }
 
 /** ▲/▼ with the relative change of a count against the previous period; '' with nothing to compare. */
-export function change(current: number, previous: number | undefined): string {
+export function change(current: number, previous: number | undefined, lang: Language = 'en'): string {
   if (previous === undefined) return '';
-  if (current === previous) return ' · = 0%';
-  if (previous === 0) return current > 0 ? ' · ▲ new' : ' · ▼';
+  if (current === previous) return ` · = ${formatPercent(lang, 0)}`;
+  if (previous === 0) return current > 0 ? ` · ▲ ${t(lang, 'digest.new')}` : ' · ▼';
   const rel = ((current - previous) / Math.abs(previous)) * 100;
   const arrow = rel > 0 ? '▲' : '▼';
   const size = Math.abs(rel);
-  const shown = size < 1 ? '<1' : size >= 1000 ? int(size) : String(Math.round(size));
-  return ` · ${arrow} ${shown}%`;
+  const shown = size < 1 ? `<${formatPercent(lang, 0.01)}` : formatPercent(lang, Math.round(size) / 100);
+  return ` · ${arrow} ${shown}`;
 }
 
 /** ▲/▼ in percentage points, for figures that are already rates. */
-export function changePoints(current: number, previous: number | undefined): string {
+export function changePoints(current: number, previous: number | undefined, lang: Language = 'en'): string {
   if (previous === undefined) return '';
   const pts = (current - previous) * 100;
-  if (Math.abs(pts) < 0.5) return ' · = 0 pts';
-  return ` · ${pts > 0 ? '▲' : '▼'} ${Math.round(Math.abs(pts))} pts`;
+  if (Math.abs(pts) < 0.5) return ` · = ${t(lang, 'digest.points', { count: 0 })}`;
+  return ` · ${pts > 0 ? '▲' : '▼'} ${t(lang, 'digest.points', { count: Math.round(Math.abs(pts)) })}`;
 }
 
 /** A rate shown as a percentage, or as counts when its group is too small to mean much. */
-export function rate(part: number, whole: number, what: string): string {
-  if (whole === 0) return `none yet`;
-  if (whole < MIN_GROUP) return `${part} of ${whole} ${what}`;
-  return `${percent(part / whole)} (${part} of ${whole})`;
+export function rate(part: number, whole: number, what: 'digest.rateActivated' | 'digest.rateStayed', lang: Language = 'en'): string {
+  if (whole === 0) return t(lang, 'digest.noneYet');
+  if (whole < MIN_GROUP) return t(lang, what, { part, whole });
+  return t(lang, 'digest.rate', { percent: percent(part / whole, lang), part, whole });
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const MONTHS_LONG = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-export const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+/** Weekday names, Monday first (English, for callers without a language). */
+export const DAY_NAMES = weekdayNames('en');
 
-export function shortDate(date: string): string {
-  const { month, day } = parseDate(date);
-  return `${MONTHS[month - 1]} ${day}`;
+export function shortDate(date: string, lang: Language = 'en'): string {
+  return formatDate(lang, date, { month: 'short', day: 'numeric' });
 }
 
-export function periodLabel(kind: PeriodKind, from: string, to: string): string {
+export function periodLabel(kind: PeriodKind, from: string, to: string, lang: Language = 'en'): string {
   const a = parseDate(from);
   const b = parseDate(to);
-  if (kind === 'month' && a.day === 1 && a.month === b.month && a.year === b.year) return `${MONTHS_LONG[a.month - 1]} ${a.year}`;
-  if (from === to) return `${shortDate(from)}, ${a.year}`;
-  if (a.year !== b.year) return `${shortDate(from)}, ${a.year} – ${shortDate(to)}, ${b.year}`;
-  if (a.month === b.month) return `${shortDate(from)} – ${b.day}, ${b.year}`;
-  return `${shortDate(from)} – ${shortDate(to)}, ${b.year}`;
+  if (kind === 'month' && a.day === 1 && a.month === b.month && a.year === b.year) return formatDate(lang, from, { month: 'long', year: 'numeric' });
+  if (from === to) return formatDate(lang, from, { month: 'short', day: 'numeric', year: 'numeric' });
+  return formatDateRange(lang, from, to, { month: 'short', day: 'numeric', year: 'numeric' });
 }
 
-const TITLES: Record<PeriodKind, string> = { day: 'Daily digest', week: 'Weekly digest', month: 'Monthly digest' };
+const TITLES: Record<PeriodKind, MessageKey> = { day: 'digest.title.day', week: 'digest.title.week', month: 'digest.title.month' };
 
 interface Mover {
-  label: string;
+  label: MessageKey;
   cur: number;
   prev: number;
 }
 
 /** The headline: the figures that moved most, biggest first. */
-export function headline(report: Report, previous: Report | null): string {
-  if (!previous) return 'First digest: there is no earlier period to compare with yet.';
+export function headline(report: Report, previous: Report | null, lang: Language = 'en'): string {
+  if (!previous) return t(lang, 'digest.first');
   const movers: Mover[] = [
-    { label: 'Messages', cur: report.activity.messages, prev: previous.activity.messages },
-    { label: 'Active members', cur: report.activity.active_members, prev: previous.activity.active_members },
-    { label: 'Joins', cur: report.members.joined, prev: previous.members.joined },
-    { label: 'Leaves', cur: report.members.left, prev: previous.members.left },
-    { label: 'Average DAU', cur: report.activity.dau_avg, prev: previous.activity.dau_avg },
-    { label: 'Voice minutes', cur: report.activity.voice_minutes, prev: previous.activity.voice_minutes },
-    { label: 'Reactions', cur: report.activity.reactions, prev: previous.activity.reactions },
+    { label: 'digest.mover.messages', cur: report.activity.messages, prev: previous.activity.messages },
+    { label: 'digest.mover.activeMembers', cur: report.activity.active_members, prev: previous.activity.active_members },
+    { label: 'digest.mover.joins', cur: report.members.joined, prev: previous.members.joined },
+    { label: 'digest.mover.leaves', cur: report.members.left, prev: previous.members.left },
+    { label: 'digest.mover.dau', cur: report.activity.dau_avg, prev: previous.activity.dau_avg },
+    { label: 'digest.mover.voice', cur: report.activity.voice_minutes, prev: previous.activity.voice_minutes },
+    { label: 'digest.mover.reactions', cur: report.activity.reactions, prev: previous.activity.reactions },
   ];
   const score = (m: Mover) => (m.prev === 0 ? (m.cur === 0 ? 0 : Infinity) : Math.abs(m.cur - m.prev) / m.prev);
   const moved = movers
     .filter((m) => m.cur !== m.prev && Math.max(m.cur, m.prev) >= 3)
     .sort((x, y) => score(y) - score(x))
     .slice(0, 3);
-  if (moved.length === 0) return 'Steady: no figure moved noticeably against the previous period.';
-  return `**What changed:** ${moved.map((m) => `${m.label}${change(m.cur, m.prev).replace(' · ', ' ')}`).join(' · ')}`;
+  if (moved.length === 0) return t(lang, 'digest.steady');
+  return t(lang, 'digest.whatChanged', { list: moved.map((m) => `${t(lang, m.label)}${change(m.cur, m.prev, lang).replace(' · ', ' ')}`).join(' · ') });
 }
 
-function membersField(r: Report, p: Report | null): APIEmbedField {
+function membersField(lang: Language, r: Report, p: Report | null): APIEmbedField {
   const net = r.members.net;
   const prevNet = p?.members.net;
-  const netChange = prevNet === undefined ? '' : net === prevNet ? ' · = 0' : ` · ${net > prevNet ? '▲' : '▼'} ${Math.abs(net - prevNet)}`;
+  const netChange = prevNet === undefined ? '' : net === prevNet ? ' · = 0' : ` · ${net > prevNet ? '▲' : '▼'} ${int(lang, Math.abs(net - prevNet))}`;
   return {
-    name: '👥 Members',
+    name: t(lang, 'digest.members'),
     value: [
-      `Joined **${int(r.members.joined)}**${change(r.members.joined, p?.members.joined)}`,
-      `Left **${int(r.members.left)}**${change(r.members.left, p?.members.left)}`,
-      `Net **${net > 0 ? '+' : ''}${int(net)}**${netChange}`,
+      t(lang, 'digest.joined', { value: int(lang, r.members.joined) }) + change(r.members.joined, p?.members.joined, lang),
+      t(lang, 'digest.left', { value: int(lang, r.members.left) }) + change(r.members.left, p?.members.left, lang),
+      t(lang, 'digest.net', { value: `${net > 0 ? '+' : ''}${int(lang, net)}` }) + netChange,
     ].join('\n'),
     inline: true,
   };
 }
 
-function activityField(r: Report, p: Report | null): APIEmbedField {
+function activityField(lang: Language, r: Report, p: Report | null): APIEmbedField {
   const a = r.activity;
   const b = p?.activity;
-  const stick = a.mau_end < MIN_GROUP ? `n/a (MAU under ${MIN_GROUP})` : `**${percent(a.stickiness)}**${b && b.mau_end >= MIN_GROUP ? changePoints(a.stickiness, b.stickiness) : ''}`;
+  const stick = a.mau_end < MIN_GROUP ? t(lang, 'digest.stickinessNa', { min: MIN_GROUP }) : `**${percent(a.stickiness, lang)}**${b && b.mau_end >= MIN_GROUP ? changePoints(a.stickiness, b.stickiness, lang) : ''}`;
   return {
-    name: '📈 Activity',
+    name: t(lang, 'digest.activity'),
     value: [
-      `Active members **${int(a.active_members)}**${change(a.active_members, b?.active_members)}`,
-      `DAU avg **${dec(a.dau_avg)}**${change(a.dau_avg, b?.dau_avg)}`,
-      `WAU **${int(a.wau_end)}**${change(a.wau_end, b?.wau_end)}`,
-      `MAU **${int(a.mau_end)}**${change(a.mau_end, b?.mau_end)}`,
-      `Stickiness ${stick}`,
+      t(lang, 'digest.activeMembers', { value: int(lang, a.active_members) }) + change(a.active_members, b?.active_members, lang),
+      t(lang, 'digest.dauAvg', { value: dec(lang, a.dau_avg) }) + change(a.dau_avg, b?.dau_avg, lang),
+      t(lang, 'digest.wau', { value: int(lang, a.wau_end) }) + change(a.wau_end, b?.wau_end, lang),
+      t(lang, 'digest.mau', { value: int(lang, a.mau_end) }) + change(a.mau_end, b?.mau_end, lang),
+      t(lang, 'digest.stickiness', { value: stick }),
     ].join('\n'),
     inline: true,
   };
 }
 
-function engagementField(r: Report, p: Report | null): APIEmbedField {
+function engagementField(lang: Language, r: Report, p: Report | null): APIEmbedField {
   const a = r.activity;
   const b = p?.activity;
   return {
-    name: '💬 Engagement',
+    name: t(lang, 'digest.engagement'),
     value: [
-      `Messages **${int(a.messages)}**${change(a.messages, b?.messages)}`,
-      `Reactions/message **${dec(a.reactions_per_message, 2)}**${change(a.reactions_per_message, b?.reactions_per_message)}`,
-      `Voice minutes **${int(a.voice_minutes)}**${change(a.voice_minutes, b?.voice_minutes)}`,
-      `Threads **${int(a.threads_created)}**${change(a.threads_created, b?.threads_created)}`,
+      t(lang, 'digest.messages', { value: int(lang, a.messages) }) + change(a.messages, b?.messages, lang),
+      t(lang, 'digest.reactionsPerMessage', { value: dec(lang, a.reactions_per_message, 2) }) + change(a.reactions_per_message, b?.reactions_per_message, lang),
+      t(lang, 'digest.voiceMinutes', { value: int(lang, a.voice_minutes) }) + change(a.voice_minutes, b?.voice_minutes, lang),
+      t(lang, 'digest.threads', { value: int(lang, a.threads_created) }) + change(a.threads_created, b?.threads_created, lang),
     ].join('\n'),
     inline: true,
   };
 }
 
-function newMembersField(r: Report, p: Report | null): APIEmbedField {
+function newMembersField(lang: Language, r: Report, p: Report | null): APIEmbedField {
   const n = r.new_members;
   const settled = n.cohort - n.pending;
   const q = p?.new_members;
-  const activation = n.cohort >= MIN_GROUP && q && q.cohort >= MIN_GROUP ? changePoints(n.activation_rate, q.activation_rate) : '';
+  const activation = n.cohort >= MIN_GROUP && q && q.cohort >= MIN_GROUP ? changePoints(n.activation_rate, q.activation_rate, lang) : '';
   const prevSettled = q ? q.cohort - q.pending : 0;
-  const retention = settled >= MIN_GROUP && q && prevSettled >= MIN_GROUP ? changePoints(n.week1_retention, q.week1_retention) : '';
+  const retention = settled >= MIN_GROUP && q && prevSettled >= MIN_GROUP ? changePoints(n.week1_retention, q.week1_retention, lang) : '';
   const lines = [
-    `New members **${int(n.cohort)}**${change(n.cohort, q?.cohort)}`,
-    `Activated (a message within 7 days): ${rate(n.activated, n.cohort, 'activated')}${activation}`,
-    `Week-1 retention (still here after 7 days): ${rate(n.retained_week1, settled, 'stayed')}${retention}`,
+    t(lang, 'digest.newMembersCount', { value: int(lang, n.cohort) }) + change(n.cohort, q?.cohort, lang),
+    t(lang, 'digest.activated', { value: rate(n.activated, n.cohort, 'digest.rateActivated', lang) }) + activation,
+    t(lang, 'digest.retention', { value: rate(n.retained_week1, settled, 'digest.rateStayed', lang) }) + retention,
   ];
-  if (n.pending > 0) lines.push(`${int(n.pending)} joined less than 7 days ago and are not counted in retention yet.`);
-  return { name: '🌱 New members', value: lines.join('\n') };
+  if (n.pending > 0) lines.push(t(lang, 'digest.pending', { count: n.pending }));
+  return { name: t(lang, 'digest.newMembers'), value: lines.join('\n') };
 }
 
 /** The weekly cohort triangle as a monospace table; small cohorts show counts. */
-export function cohortTable(r: Report): string | null {
+export function cohortTable(r: Report, lang: Language = 'en'): string | null {
   const cohorts = r.cohorts.filter((c) => c.size > 0);
   if (cohorts.length === 0) return null;
-  const header = `week of  size ${['w0', 'w1', 'w2', 'w3', 'w4'].map((w) => w.padStart(4)).join(' ')}`;
+  const weeks = [0, 1, 2, 3, 4].map((k) => t(lang, 'digest.cohort.week', { k }).padStart(4));
+  const header = `${t(lang, 'digest.cohort.weekOf').padEnd(8)}${t(lang, 'digest.cohort.size').padStart(5)} ${weeks.join(' ')}`;
   const rows = cohorts.map((c) => {
     const cells = c.active_by_week.slice(0, 5).map((v) => {
       if (v === null) return '   ·';
@@ -190,41 +193,41 @@ export function cohortTable(r: Report): string | null {
       return `${Math.round((v / c.size) * 100)}%`.padStart(4);
     });
     while (cells.length < 5) cells.push('   ·');
-    return `${shortDate(c.week_start).padEnd(7)} ${String(c.size).padStart(5)} ${cells.join(' ')}`;
+    return `${shortDate(c.week_start, lang).padEnd(7)} ${String(c.size).padStart(5)} ${cells.join(' ')}`;
   });
-  const small = cohorts.some((c) => c.size < MIN_GROUP) ? `\nCohorts under ${MIN_GROUP} members show counts.` : '';
-  return `\`\`\`\n${header}\n${rows.join('\n')}\n\`\`\`Share of each week's new members active k weeks later.${small}`;
+  const small = cohorts.some((c) => c.size < MIN_GROUP) ? `\n${t(lang, 'digest.cohort.small', { min: MIN_GROUP })}` : '';
+  return `\`\`\`\n${header}\n${rows.join('\n')}\n\`\`\`${t(lang, 'digest.cohort.explain')}${small}`;
 }
 
-function atRiskField(r: Report): APIEmbedField {
+function atRiskField(lang: Language, r: Report): APIEmbedField {
   const c = r.churn_risk;
-  if (c.count === 0) return { name: '⚠️ At-risk regulars', value: 'None: every regular was active in the last 14 days.' };
+  if (c.count === 0) return { name: t(lang, 'digest.atRisk'), value: t(lang, 'digest.atRiskNone') };
   const shown = c.user_ids.slice(0, 10).map((id) => `<@${id}>`);
-  const more = c.count > shown.length ? ` and ${int(c.count - shown.length)} more` : '';
+  const more = c.count > shown.length ? t(lang, 'digest.andMore', { count: c.count - shown.length }) : '';
   return {
-    name: '⚠️ At-risk regulars',
-    value: `**${int(c.count)}** regulars (active on 4+ days in the 4 weeks before) have been silent for 14 days: ${shown.join(' ')}${more}`,
+    name: t(lang, 'digest.atRisk'),
+    value: `${t(lang, 'digest.atRiskValue', { count: c.count })} ${shown.join(' ')}${more ? ` ${more}` : ''}`,
   };
 }
 
-function topField(r: Report): APIEmbedField[] {
+function topField(lang: Language, r: Report): APIEmbedField[] {
   const fields: APIEmbedField[] = [];
   if (r.top_contributors.length > 0) {
     fields.push({
-      name: '🏆 Top contributors',
+      name: t(lang, 'digest.topContributors'),
       value: r.top_contributors
         .slice(0, 5)
-        .map((c, i) => `${i + 1}. <@${c.user_id}> · ${int(c.messages)}`)
+        .map((c, i) => `${i + 1}. <@${c.user_id}> · ${int(lang, c.messages)}`)
         .join('\n'),
       inline: true,
     });
   }
   if (r.top_channels.length > 0) {
     fields.push({
-      name: '📣 Top channels',
+      name: t(lang, 'digest.topChannels'),
       value: r.top_channels
         .slice(0, 5)
-        .map((c, i) => `${i + 1}. <#${c.channel_id}> · ${int(c.messages)} msgs · ${int(c.active_members)} members`)
+        .map((c, i) => `${i + 1}. <#${c.channel_id}> · ${t(lang, 'digest.topChannelFigures', { messages: c.messages, members: c.active_members })}`)
         .join('\n'),
       inline: true,
     });
@@ -239,87 +242,119 @@ export function bestHours(hourOfWeek: number[][], count = 3): Array<{ day: numbe
   return slots.sort((a, b) => b.messages - a.messages || a.day - b.day || a.hour - b.hour).slice(0, count);
 }
 
-function bestHoursField(r: Report): APIEmbedField {
+function bestHoursField(lang: Language, r: Report): APIEmbedField {
   const best = bestHours(r.hour_of_week);
   const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  const days = weekdayNames(lang);
   return {
-    name: '🕒 Best hours to post',
+    name: t(lang, 'digest.bestHours'),
     value:
       best.length === 0
-        ? 'Not enough messages yet.'
-        : `${best.map((s) => `${DAY_NAMES[s.day]} ${hh(s.hour)}–${hh((s.hour + 1) % 24)} (${int(s.messages)} ${s.messages === 1 ? 'msg' : 'msgs'})`).join(' · ')}\nLocal time (${r.timezone}), from this period's messages.`,
+        ? t(lang, 'digest.bestHoursNone')
+        : `${best.map((s) => `${days[s.day]} ${hh(s.hour)}–${hh((s.hour + 1) % 24)} (${t(lang, 'digest.msgs', { count: s.messages })})`).join(' · ')}\n${t(lang, 'digest.bestHoursNote', { zone: r.timezone })}`,
   };
 }
 
-function flagsField(r: Report, p: Report | null): APIEmbedField {
+function flagsField(lang: Language, r: Report, p: Report | null): APIEmbedField {
   const f = r.flags;
   const q = p?.flags;
-  const median = f.median_minutes_to_resolution === null ? '—' : formatMinutes(f.median_minutes_to_resolution);
+  const median = f.median_minutes_to_resolution === null ? '—' : formatMinutes(f.median_minutes_to_resolution, lang);
   return {
-    name: '🚩 Self-moderation',
+    name: t(lang, 'digest.flags'),
     value: [
-      `Flags **${int(f.reactions)}**${change(f.reactions, q?.reactions)} on ${int(f.messages_flagged)} messages by ${int(f.flaggers)} members`,
-      `Cases opened **${int(f.reached_threshold)}** · resolved **${int(f.resolved)}** (${int(f.actioned)} actioned, ${int(f.dismissed)} dismissed)`,
-      `Median time to resolution **${median}**`,
+      t(lang, 'digest.flagsLine', { flags: int(lang, f.reactions), change: change(f.reactions, q?.reactions, lang), messages: f.messages_flagged, flaggers: f.flaggers }),
+      t(lang, 'digest.casesLine', { opened: int(lang, f.reached_threshold), resolved: int(lang, f.resolved), actioned: f.actioned, dismissed: f.dismissed }),
+      t(lang, 'digest.medianLine', { value: median }),
     ].join('\n'),
   };
 }
 
-export function formatMinutes(minutes: number): string {
-  if (minutes < 60) return `${Math.round(minutes)} min`;
+export function formatMinutes(minutes: number, lang: Language = 'en'): string {
+  if (minutes < 60) return t(lang, 'digest.duration.minutes', { m: Math.round(minutes) });
   const h = Math.floor(minutes / 60);
   const m = Math.round(minutes - h * 60);
-  if (h < 48) return m ? `${h} h ${m} min` : `${h} h`;
-  return `${dec(minutes / 1440)} days`;
+  if (h < 48) return m ? t(lang, 'digest.duration.hoursMinutes', { h, m }) : t(lang, 'digest.duration.hours', { h });
+  return t(lang, 'digest.duration.days', { days: dec(lang, minutes / 1440) });
 }
 
-function pollsField(polls: PollSummary[]): APIEmbedField {
-  if (polls.length === 0) return { name: '🗳️ Polls closed', value: 'None in this period.' };
+function pollsField(lang: Language, polls: PollSummary[]): APIEmbedField {
+  if (polls.length === 0) return { name: t(lang, 'digest.polls'), value: t(lang, 'digest.pollsNone') };
   const lines = polls.slice(0, 5).map((poll) => {
+    // The question is the member's own text: shown as written, only shortened.
     const q = poll.question.length > 80 ? `${poll.question.slice(0, 79)}…` : poll.question;
-    const turnout = poll.eligible && poll.eligible >= MIN_GROUP ? ` (${percent(poll.voters / poll.eligible)} turnout)` : '';
-    return `“${q}”: ${int(poll.voters)} voters${turnout}`;
+    const turnout = poll.eligible && poll.eligible >= MIN_GROUP ? ` ${t(lang, 'digest.turnout', { percent: percent(poll.voters / poll.eligible, lang) })}` : '';
+    return `“${plainText(q)}”: ${t(lang, 'digest.voters', { count: poll.voters })}${turnout}`;
   });
-  if (polls.length > 5) lines.push(`and ${polls.length - 5} more`);
-  return { name: '🗳️ Polls closed', value: lines.join('\n') };
+  if (polls.length > 5) lines.push(t(lang, 'digest.andMore', { count: polls.length - 5 }));
+  return { name: t(lang, 'digest.polls'), value: lines.join('\n') };
+}
+
+function scoreChange(lang: Language, current: number | null, previous: number | null | undefined, asPercent: boolean): string {
+  if (current === null) return '–';
+  const shown = asPercent ? percent(current, lang) : `${current > 0 ? '+' : ''}${Math.round(current)}`;
+  if (previous === null || previous === undefined) return shown;
+  const delta = asPercent ? (current - previous) * 100 : current - previous;
+  if (Math.abs(delta) < 0.5) return `${shown} ${t(lang, 'digest.surveys.same')}`;
+  const change = `${delta > 0 ? '▲' : '▼'} ${Math.round(Math.abs(delta))}`;
+  return `${shown} ${t(lang, asPercent ? 'digest.surveys.changePoints' : 'digest.surveys.change', { change })}`;
+}
+
+const SURVEY_STATE: Record<'closed' | 'opened' | 'open', MessageKey> = { closed: 'digest.surveys.closed', opened: 'digest.surveys.opened', open: 'digest.surveys.open' };
+
+/** Surveys open, opened or closed in the period; member-written titles are shown as written. */
+export function surveysField(surveys: SurveySummary[], lang: Language = 'en'): APIEmbedField | null {
+  const shown = surveys.filter((s) => s.openedInPeriod || s.closedInPeriod || s.status === 'open');
+  if (shown.length === 0) return null;
+  const lines = shown.slice(0, 5).map((s) => {
+    const title = plainText(s.title.length > 60 ? `${s.title.slice(0, 59)}…` : s.title);
+    const what = t(lang, SURVEY_STATE[s.closedInPeriod ? 'closed' : s.openedInPeriod ? 'opened' : 'open']);
+    const rate = s.rate !== null ? ` ${t(lang, 'digest.surveys.rate', { percent: percent(s.rate, lang) })}` : '';
+    const scores = [s.nps !== null ? `NPS ${scoreChange(lang, s.nps, s.previous?.nps, false)}` : null, s.csat !== null ? `CSAT ${scoreChange(lang, s.csat, s.previous?.csat, true)}` : null].filter(Boolean);
+    return `#${s.id} “${title}” ${what}: ${t(lang, 'digest.surveys.responses', { count: s.responses })}${rate}${scores.length ? ` · ${scores.join(' · ')}` : ''}`;
+  });
+  if (shown.length > 5) lines.push(t(lang, 'digest.andMore', { count: shown.length - 5 }));
+  return { name: t(lang, 'digest.surveys'), value: lines.join('\n') };
 }
 
 /** Gaps shorter than this (a quick restart) are not worth a manager's attention. */
 export const MIN_GAP_MS = 60_000;
 
-function gapsField(r: Report): APIEmbedField | null {
+function gapsField(lang: Language, r: Report): APIEmbedField | null {
   const gaps = (r.gaps ?? []).filter((g) => Date.parse(g.to) - Date.parse(g.from) >= MIN_GAP_MS);
   if (gaps.length === 0) return null;
-  const t = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:f>`;
-  const lines = gaps.slice(0, 5).map((g) => `${t(g.from)} → ${t(g.to)} (${formatMinutes((Date.parse(g.to) - Date.parse(g.from)) / 60_000)})`);
-  if (gaps.length > 5) lines.push(`and ${gaps.length - 5} more`);
-  return { name: '🕳️ Gaps in data collection', value: `Pulse was not listening during:\n${lines.join('\n')}\nFigures for these spans are missing or low.` };
+  const ts = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:f>`;
+  const lines = gaps.slice(0, 5).map((g) => `${ts(g.from)} → ${ts(g.to)} (${formatMinutes((Date.parse(g.to) - Date.parse(g.from)) / 60_000, lang)})`);
+  if (gaps.length > 5) lines.push(t(lang, 'digest.andMore', { count: gaps.length - 5 }));
+  return { name: t(lang, 'digest.gaps'), value: t(lang, 'digest.gapsValue', { list: lines.join('\n') }) };
 }
 
 /** The digest embed. Pure: same input, same embed. */
 export function renderDigest(input: DigestInput): APIEmbed {
   const { report: r, previous: p, kind } = input;
+  const lang = input.language ?? 'en';
   const description: string[] = [];
   if (input.lateDueAt !== undefined) {
-    description.push(`⏰ **Late**: this digest was due <t:${Math.floor(input.lateDueAt / 1000)}:f> while Pulse was offline.`);
+    description.push(t(lang, 'digest.late', { at: `<t:${Math.floor(input.lateDueAt / 1000)}:f>` }));
   }
-  description.push(headline(r, p));
-  if (p) description.push(`Changes compare with ${periodLabel(kind, p.period.from, p.period.to)}.`);
+  description.push(headline(r, p, lang));
+  if (p) description.push(t(lang, 'digest.compare', { period: periodLabel(kind, p.period.from, p.period.to, lang) }));
 
-  const fields: APIEmbedField[] = [membersField(r, p), activityField(r, p), engagementField(r, p), newMembersField(r, p)];
-  const cohorts = cohortTable(r);
-  if (cohorts) fields.push({ name: '🧮 Cohort retention (weekly)', value: cohorts });
-  fields.push(atRiskField(r), ...topField(r), bestHoursField(r), flagsField(r, p));
-  if (input.polls) fields.push(pollsField(input.polls));
-  const gaps = gapsField(r);
+  const fields: APIEmbedField[] = [membersField(lang, r, p), activityField(lang, r, p), engagementField(lang, r, p), newMembersField(lang, r, p)];
+  const cohorts = cohortTable(r, lang);
+  if (cohorts) fields.push({ name: t(lang, 'digest.cohorts'), value: cohorts });
+  fields.push(atRiskField(lang, r), ...topField(lang, r), bestHoursField(lang, r), flagsField(lang, r, p));
+  if (input.polls) fields.push(pollsField(lang, input.polls));
+  const surveys = input.surveys ? surveysField(input.surveys, lang) : null;
+  if (surveys) fields.push(surveys);
+  const gaps = gapsField(lang, r);
   if (gaps) fields.push(gaps);
 
   const embed: APIEmbed = {
-    title: `${TITLES[kind]}: ${periodLabel(kind, r.period.from, r.period.to)}`,
+    title: `${t(lang, TITLES[kind])}: ${periodLabel(kind, r.period.from, r.period.to, lang)}`,
     description: description.join('\n'),
     color: DIGEST_COLOR,
     fields,
-    footer: { text: `Pulse · ${r.period.from} to ${r.period.to} · ${r.timezone}${input.footerNote ? ` · ${input.footerNote}` : ''}` },
+    footer: { text: `${t(lang, 'digest.footer', { from: r.period.from, to: r.period.to, zone: r.timezone })}${input.footerNote ? ` · ${input.footerNote}` : ''}` },
     timestamp: r.as_of,
   };
   if (input.imageName) embed.image = { url: `attachment://${input.imageName}` };

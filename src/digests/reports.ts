@@ -3,17 +3,18 @@
 import type { Database } from '../db/open.js';
 import { buildReport } from '../insights/report.js';
 import { WorkerPool } from '../workers/pool.js';
-import type { ChartSource, ReportSource } from './content.js';
+import type { ChartSource, ReportMaker } from './content.js';
 
-export function insightsReports(source: Database | WorkerPool): ReportSource {
+/** Reports in the app's worker pool, or from a Database handle in place (buildReport's fast path). */
+export function insightsReports(source: Database | WorkerPool): ReportMaker {
   if (source instanceof WorkerPool) return (query) => source.run('report', query);
   return (query) => buildReport(source, query);
 }
 
-/** Renders the digest's chart in the pool. */
+/** Renders the digest's chart in the pool, in the digest's language. */
 export function digestChart(pool: WorkerPool): ChartSource {
-  return async (report, previous) => {
-    const png = await pool.run('digest-chart', { report, previous });
+  return async (report, previous, language) => {
+    const png = await pool.run('digest-chart', { report, previous, language });
     return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
   };
 }

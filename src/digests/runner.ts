@@ -4,8 +4,10 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
+import { t, type Language } from '../i18n/index.js';
+import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type ChartSource, type PollSource, type ReportSource } from './content.js';
+import { buildDigest, IMAGE_NAME, type ChartSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { LATE_AFTER_MS, lastRunAtOrBefore, nextAttemptAt, periodForRun, periodKey } from './schedule.js';
 import {
   claimRun,
@@ -25,6 +27,8 @@ export interface DigestPost {
   files: Array<{ name: string; data: Buffer }>;
   /** Stable per run: Discord drops a second message with the same nonce sent shortly after. */
   nonce: string;
+  /** The server's language, for the reasons a post failed (shown to staff in /digest show). */
+  language: Language;
 }
 
 /** Sends a digest to a channel and returns the message id; throws with a readable reason. */
@@ -42,20 +46,23 @@ export function footerMarker(run: Pick<DigestRun, 'periodKey'>): string {
 }
 
 /** Turns a post failure into text staff can act on (shown in /digest show). */
-export type DescribeError = (error: unknown) => string;
+export type DescribeError = (error: unknown, language: Language) => string;
 
 export interface RunnerDeps {
   db: Executor;
   clock: Clock;
   logger: Logger;
-  reports: ReportSource;
+  reports: ReportMaker;
   post: PostDigest;
   /** Checks, before a retry, whether an earlier attempt did reach the channel. */
   findPosted?: FindPosted;
   polls?: PollSource;
+  surveys?: SurveySource;
   /** Where the chart is rendered (the worker pool in the app). */
   chart?: ChartSource;
   describeError?: DescribeError;
+  /** The server's Discord locale (guild_locale), which sets the default language. */
+  guildLocale?: (guildId: string) => string | null;
 }
 
 export interface TickOutcome {
@@ -114,11 +121,14 @@ export class DigestRunner {
     if (!run) return;
     const attempts = run.attempts + 1;
     let channelId: string | null = null;
+    let language: Language = 'en';
     try {
       const settings = await getSettings(db, run.guildId);
+      // Everyone in the staff channel reads the digest: the server's language, not a member's.
+      language = serverLanguage(settings, this.deps.guildLocale?.(run.guildId));
       const schedule = await getSchedule(db, run.guildId);
       channelId = (schedule && schedule.id === run.scheduleId ? schedule.channelId : null) ?? settings.staffChannelId;
-      if (!channelId) throw new DigestError('No channel to post in: set a staff channel with `/settings set staff_channel`, or choose a channel in `/digest schedule`.');
+      if (!channelId) throw new DigestError(t(language, 'digest.error.noChannel'));
       // A retry (a failure, or a post cut short by a restart) may follow an attempt that did
       // reach Discord: the channel's history decides, so the digest is never posted twice.
       const earlier = run.lastError !== null && this.deps.findPosted ? await this.deps.findPosted(channelId, footerMarker(run)) : null;
@@ -130,16 +140,17 @@ export class DigestRunner {
       }
       const digest = await buildDigest(
         this.deps.reports,
-        { guildId: run.guildId, timezone: settings.timezone, period: run.period, asOf: now, lateDueAt: run.late ? run.dueAt : undefined },
+        { guildId: run.guildId, timezone: settings.timezone, period: run.period, asOf: now, lateDueAt: run.late ? run.dueAt : undefined, language },
         this.deps.polls,
+        this.deps.surveys,
         this.deps.chart,
       );
-      const messageId = await this.deps.post(channelId, { embed: digest.embed, files: [{ name: IMAGE_NAME, data: digest.png }], nonce: runNonce(run) });
+      const messageId = await this.deps.post(channelId, { embed: digest.embed, files: [{ name: IMAGE_NAME, data: digest.png }], nonce: runNonce(run), language });
       await markPosted(db, run.id, { channelId, messageId, attempts }, this.deps.clock.now());
       logger.info({ guild: run.guildId, run: run.id, period: run.periodKey, late: run.late, channel: channelId, message: messageId }, 'digest.posted');
       outcome.posted.push(run.id);
     } catch (err) {
-      const reason = err instanceof DigestError ? err.message : (this.deps.describeError?.(err) ?? (err instanceof Error ? err.message : String(err)));
+      const reason = err instanceof DigestError ? err.message : (this.deps.describeError?.(err, language) ?? (err instanceof Error ? err.message : String(err)));
       const next = nextAttemptAt(attempts, now);
       await markFailed(db, run.id, { error: reason, attempts, nextAttemptAt: next, channelId });
       logger.warn({ guild: run.guildId, run: run.id, period: run.periodKey, attempts, retryAt: next, reason, err }, next === null ? 'digest.post-given-up' : 'digest.post-failed');

@@ -4,8 +4,9 @@ import {
   addDays,
   daysInMonth,
   formatDate,
-  isoWeekday,
-  localDateOf,
+  weekdayOf,
+  weekStart,
+  localDate,
   localToInstant,
   parseDate,
   type LocalDate,
@@ -66,6 +67,14 @@ export interface CronSpec {
   dayOr: boolean;
 }
 
+/**
+ * How many times an hour a cron schedule would post when that is more than once, else null. A
+ * digest covers a whole day, week or month: posting it more often only floods the staff channel.
+ */
+export function cronTimesPerHour(spec: CronSpec): number | null {
+  return spec.minutes.length <= 1 ? null : spec.minutes.length;
+}
+
 /** Parses a 5-field cron expression, or returns the reason it is not one. */
 export function parseCronExpression(expression: string): CronSpec | { error: string } {
   const fields = expression.trim().split(/\s+/);
@@ -106,7 +115,7 @@ function cronDayMatches(spec: CronSpec, date: LocalDate): boolean {
   if (!spec.months.includes(month)) return false;
   const last = daysInMonth(year, month);
   const domOk = spec.monthDays.some((d) => (d === 'L' ? day === last : d === day));
-  const dowOk = spec.weekdays.includes(isoWeekday(date) % 7);
+  const dowOk = spec.weekdays.includes((weekdayOf(date) + 1) % 7);
   return spec.dayOr ? domOk || dowOk : domOk && dowOk;
 }
 
@@ -116,7 +125,7 @@ export function timesOnDate(timing: Timing, date: LocalDate, cron?: CronSpec): A
     case 'daily':
       return [parseTime(timing.time)!];
     case 'weekly':
-      return isoWeekday(date) === timing.weekday ? [parseTime(timing.time)!] : [];
+      return weekdayOf(date) + 1 === timing.weekday ? [parseTime(timing.time)!] : [];
     case 'monthly': {
       const { year, month, day } = parseDate(date);
       return day === Math.min(timing.monthDay, daysInMonth(year, month)) ? [parseTime(timing.time)!] : [];
@@ -146,7 +155,7 @@ const HORIZON_DAYS = 366 * 4 + 1;
 /** The first time the timing fires strictly after `instant`, or null if never within 4 years. */
 export function nextRunAfter(timing: Timing, zone: string, instant: number): number | null {
   const cron = timing.kind === 'cron' ? mustParse(timing.expression) : undefined;
-  const start = addDays(localDateOf(instant, zone), -1);
+  const start = addDays(localDate(instant, zone), -1);
   for (let i = 0; i <= HORIZON_DAYS; i++) {
     const found = instantsOnDate(timing, addDays(start, i), zone, cron).find((t) => t > instant);
     if (found !== undefined) return found;
@@ -157,7 +166,7 @@ export function nextRunAfter(timing: Timing, zone: string, instant: number): num
 /** The last time the timing fired at or before `instant`, or null if not within 4 years. */
 export function lastRunAtOrBefore(timing: Timing, zone: string, instant: number): number | null {
   const cron = timing.kind === 'cron' ? mustParse(timing.expression) : undefined;
-  const start = addDays(localDateOf(instant, zone), 1);
+  const start = addDays(localDate(instant, zone), 1);
   for (let i = 0; i <= HORIZON_DAYS; i++) {
     const found = instantsOnDate(timing, addDays(start, -i), zone, cron).filter((t) => t <= instant).at(-1);
     if (found !== undefined) return found;
@@ -179,10 +188,6 @@ export function nextRuns(timing: Timing, zone: string, instant: number, count: n
 }
 
 // ---- periods ----
-
-export function weekStart(date: LocalDate): LocalDate {
-  return addDays(date, 1 - isoWeekday(date));
-}
 
 /** The last complete period of `kind` that ends before the local date `date` begins. */
 export function lastCompletePeriod(kind: PeriodKind, date: LocalDate): Period {
@@ -211,7 +216,7 @@ export function previousPeriod(period: Period): Period {
 
 /** The period a run that fell due at `dueAt` covers, in the guild's zone. */
 export function periodForRun(kind: PeriodKind, zone: string, dueAt: number): Period {
-  return lastCompletePeriod(kind, localDateOf(dueAt, zone));
+  return lastCompletePeriod(kind, localDate(dueAt, zone));
 }
 
 /** The runs table's key for a period: one digest per (guild, schedule, key). */

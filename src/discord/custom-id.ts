@@ -34,6 +34,14 @@ export function decodeCustomId(raw: unknown): DecodedCustomId | null {
 /** Zod helpers for the argument tuples that routes declare. */
 export const idArg = {
   snowflake: z.string().regex(/^\d{17,20}$/),
-  int: z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  /**
+   * A non-negative integer written as encodeCustomId writes it: decimal digits, no sign, no
+   * leading zero, no exponent, no hex (`0x1`, `1e3`, `01`, `1.0`, `` and ` 1` are all refused).
+   */
+  int: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,15})$/)
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n)),
   word: z.string().regex(/^[a-z0-9_-]{1,40}$/),
 };

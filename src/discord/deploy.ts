@@ -3,8 +3,9 @@ import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { RESTGetAPIApplicationCommandsResult, RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { commands } from '../../commands/index.js';
-import type { CliCommand } from '../cli.js';
+import type { CliCommand } from '../command-line.js';
 import type { Config } from '../config.js';
+import { localizeCommands } from '../i18n/commands.js';
 
 export interface DeployOutcome {
   scope: string;
@@ -50,7 +51,8 @@ export async function deployCommands(discord: NonNullable<Config['discord']>, co
 
 export const deployCli: Pick<CliCommand, 'run'> = {
   async run(_args, config) {
-    const outcome = await deployCommands(config.discord!, commands);
+    // Localized names, descriptions and choices for every language Pulse speaks.
+    const outcome = await deployCommands(config.discord!, localizeCommands(commands));
     const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
     console.log(`Commands (${outcome.scope}): added ${list(outcome.added)}; updated ${list(outcome.updated)}; removed ${list(outcome.removed)}; unchanged ${list(outcome.unchanged)}.`);
   },

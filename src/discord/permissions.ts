@@ -1,24 +1,65 @@
 // Checks of the bot's own permissions in a channel before it promises to post there.
 import { PermissionFlagsBits, type Guild } from 'discord.js';
+import { msg, type MessageKey } from '../i18n/index.js';
 import { UserError } from './errors.js';
 
-/** A permission with the name Discord's settings show for it. */
-export type NamedPermission = readonly [flag: bigint, name: string];
+/** A permission with the catalogue key of the name Discord's settings show for it. */
+export type NamedPermission = readonly [flag: bigint, name: MessageKey];
 
 export const botPermission = {
-  view: [PermissionFlagsBits.ViewChannel, 'View Channel'],
-  send: [PermissionFlagsBits.SendMessages, 'Send Messages'],
-  embed: [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
-  attach: [PermissionFlagsBits.AttachFiles, 'Attach Files'],
-  createThreads: [PermissionFlagsBits.CreatePublicThreads, 'Create Public Threads'],
-  polls: [PermissionFlagsBits.SendPolls, 'Create Polls'],
+  view: [PermissionFlagsBits.ViewChannel, 'perm.viewChannel'],
+  send: [PermissionFlagsBits.SendMessages, 'perm.sendMessages'],
+  embed: [PermissionFlagsBits.EmbedLinks, 'perm.embedLinks'],
+  attach: [PermissionFlagsBits.AttachFiles, 'perm.attachFiles'],
+  createThreads: [PermissionFlagsBits.CreatePublicThreads, 'perm.createPublicThreads'],
+  polls: [PermissionFlagsBits.SendPolls, 'perm.createPolls'],
 } as const satisfies Record<string, NamedPermission>;
+
+/** A server-wide permission Pulse asks for in its invite, and what it is for. */
+export interface RequiredPermission {
+  readonly flag: bigint;
+  readonly name: string;
+  readonly why: string;
+}
+
+/**
+ * Every permission Pulse uses, and nothing more: the one list behind `pulse invite` (the
+ * OAuth2 URL's bitfield), `/pulse about` (what is missing) and the README.
+ */
+export const requiredPermissions: readonly RequiredPermission[] = [
+  { flag: PermissionFlagsBits.ViewChannel, name: 'View Channels', why: 'see the channels it counts and posts in' },
+  { flag: PermissionFlagsBits.SendMessages, name: 'Send Messages', why: 'post polls, review cases and digests' },
+  { flag: PermissionFlagsBits.EmbedLinks, name: 'Embed Links', why: 'show polls, cases and digests as embeds' },
+  { flag: PermissionFlagsBits.AttachFiles, name: 'Attach Files', why: "attach the digest's chart" },
+  { flag: PermissionFlagsBits.ReadMessageHistory, name: 'Read Message History', why: 'find its own earlier posts (a digest is never posted twice)' },
+  { flag: PermissionFlagsBits.SendPolls, name: 'Create Polls', why: 'post native Discord polls (`/poll create native:true`)' },
+  { flag: PermissionFlagsBits.CreatePublicThreads, name: 'Create Public Threads', why: 'open feedback threads and forum posts' },
+  { flag: PermissionFlagsBits.SendMessagesInThreads, name: 'Send Messages in Threads', why: 'answer in feedback threads' },
+  { flag: PermissionFlagsBits.ManageThreads, name: 'Manage Threads', why: "tag, archive and reopen feedback threads" },
+  { flag: PermissionFlagsBits.ManageMessages, name: 'Manage Messages', why: 'delete a flagged message when a moderator decides to' },
+  { flag: PermissionFlagsBits.ModerateMembers, name: 'Timeout Members', why: 'time out an author when a moderator decides to' },
+];
+
+/** The invite's permissions bitfield: every required permission. */
+export const requiredPermissionBits: bigint = requiredPermissions.reduce((bits, p) => bits | p.flag, 0n);
+
+/** The OAuth2 URL that adds Pulse to a server with exactly the permissions it uses. */
+export function inviteUrl(appId: string): string {
+  const query = new URLSearchParams({ client_id: appId, scope: 'bot applications.commands', permissions: requiredPermissionBits.toString() });
+  return `https://discord.com/oauth2/authorize?${query.toString()}`;
+}
+
+/** The required permissions missing from a server-wide permission set (Administrator has them all). */
+export function missingPermissions(granted: bigint): RequiredPermission[] {
+  if (granted & PermissionFlagsBits.Administrator) return [];
+  return requiredPermissions.filter((p) => (granted & p.flag) !== p.flag);
+}
 
 /**
  * The names of the permissions the bot lacks in a channel, or null when the channel or the
  * bot's member is not cached (Discord then tells at send time, and the error boundary says so).
  */
-export function botMissing(guild: Guild | null, channelId: string, needed: readonly NamedPermission[]): string[] | null {
+export function botMissing(guild: Guild | null, channelId: string, needed: readonly NamedPermission[]): MessageKey[] | null {
   const channel = guild?.channels.cache.get(channelId);
   const me = guild?.members.me;
   if (!channel || !me || !('permissionsFor' in channel)) return null;
@@ -30,6 +71,6 @@ export function botMissing(guild: Guild | null, channelId: string, needed: reado
 export function requireBotCan(guild: Guild | null, channelId: string, needed: readonly NamedPermission[]): void {
   const missing = botMissing(guild, channelId, needed);
   if (missing?.length) {
-    throw new UserError(`I can't post in <#${channelId}>: I need ${missing.join(', ')} there. Ask an admin, or pick another channel.`);
+    throw new UserError(msg('perm.cantPost', { channel: channelId, missing: missing.map((key) => msg(key)) }));
   }
 }

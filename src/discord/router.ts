@@ -15,6 +15,7 @@ import {
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
 import { decodeCustomId } from './custom-id.js';
+import { languageOf, msg, t } from '../i18n/index.js';
 import { friendlyDiscordError, UserError } from './errors.js';
 
 export type ComponentInteraction = ButtonInteraction | StringSelectMenuInteraction;
@@ -22,11 +23,19 @@ export type ComponentInteraction = ButtonInteraction | StringSelectMenuInteracti
 export interface ComponentRoute<A = string[]> {
   /** Validates the custom_id's arguments; a mismatch is treated as a stale or tampered id. */
   args: z.ZodType<A>;
+  /**
+   * Keep who clicked and what a failed request carried out of the logs (e.g. an anonymous
+   * vote: the member, and a reply body that names their choice). Errors are logged by name,
+   * code and message only.
+   */
+  redact?: boolean;
   handle(interaction: ComponentInteraction, args: A): Promise<unknown>;
 }
 
 export interface ModalRoute<A = string[]> {
   args: z.ZodType<A>;
+  /** As for components: no member id and no error details beyond name, code and message in logs. */
+  redact?: boolean;
   handle(interaction: ModalSubmitInteraction, args: A): Promise<unknown>;
 }
 
@@ -35,9 +44,8 @@ export interface Routes {
   commands?: Record<string, (interaction: ChatInputCommandInteraction) => Promise<unknown>>;
   messageCommands?: Record<string, (interaction: MessageContextMenuCommandInteraction) => Promise<unknown>>;
   userCommands?: Record<string, (interaction: UserContextMenuCommandInteraction) => Promise<unknown>>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // `any`: each route's argument type is its own; componentRoute() checks it where it is declared.
   components?: Record<string, ComponentRoute<any>>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   modals?: Record<string, ModalRoute<any>>;
   autocomplete?: Record<string, (interaction: AutocompleteInteraction) => Promise<unknown>>;
 }
@@ -50,7 +58,7 @@ export function modalRoute<A>(route: ModalRoute<A>): ModalRoute<A> {
   return route;
 }
 
-const STALE = 'This control is no longer valid. Run the command again to get a fresh one.';
+const STALE = msg('router.stale');
 
 export class Router {
   private readonly routes: Required<Routes> = {
@@ -79,8 +87,9 @@ export class Router {
   /** Entry point for client.on('interactionCreate'). Never throws. */
   handle(interaction: Interaction): Promise<void> {
     if (!this.accepting) return this.refuseWhileStopping(interaction);
-    const work = this.dispatch(interaction)
-      .catch((error: unknown) => this.fail(interaction, error))
+    const route: { redact?: boolean } = {};
+    const work = this.dispatch(interaction, route)
+      .catch((error: unknown) => this.fail(interaction, error, route.redact === true))
       .catch((error: unknown) => this.logger.error({ err: error }, 'interaction.error-reply-failed'));
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
@@ -96,22 +105,23 @@ export class Router {
     ]);
   }
 
-  private async dispatch(interaction: Interaction): Promise<void> {
+  /** Runs the handler; `found` learns the matched route's options (for the error boundary). */
+  private async dispatch(interaction: Interaction, found: { redact?: boolean }): Promise<void> {
     if (!interaction.inGuild()) {
-      if (interaction.isRepliable()) throw new UserError('Pulse works inside servers only.');
+      if (interaction.isRepliable()) throw new UserError(msg('router.guildOnly'));
       return;
     }
     if (interaction.isChatInputCommand()) {
       const handler = this.routes.commands[interaction.commandName];
-      if (!handler) throw new UserError('This command is not available any more.');
+      if (!handler) throw new UserError(msg('router.unavailable'));
       await handler(interaction);
     } else if (interaction.isMessageContextMenuCommand()) {
       const handler = this.routes.messageCommands[interaction.commandName];
-      if (!handler) throw new UserError('This command is not available any more.');
+      if (!handler) throw new UserError(msg('router.unavailable'));
       await handler(interaction);
     } else if (interaction.isUserContextMenuCommand()) {
       const handler = this.routes.userCommands[interaction.commandName];
-      if (!handler) throw new UserError('This command is not available any more.');
+      if (!handler) throw new UserError(msg('router.unavailable'));
       await handler(interaction);
     } else if (interaction.isAutocomplete()) {
       const handler = this.routes.autocomplete[interaction.commandName];
@@ -119,16 +129,18 @@ export class Router {
       else await interaction.respond([]);
     } else if (interaction.isButton() || interaction.isStringSelectMenu()) {
       const route = this.lookup(this.routes.components, interaction.customId);
+      found.redact = route.route.redact;
       await route.route.handle(interaction, route.args);
     } else if (interaction.isModalSubmit()) {
       const route = this.lookup(this.routes.modals, interaction.customId);
+      found.redact = route.route.redact;
       await route.route.handle(interaction, route.args);
     } else if (interaction.isRepliable()) {
       throw new UserError(STALE);
     }
   }
 
-  private lookup<R extends { args: z.ZodType<unknown> }>(
+  private lookup<R extends { args: z.ZodType<unknown>; redact?: boolean }>(
     table: Record<string, R>,
     customId: string,
   ): { route: R; args: unknown } {
@@ -140,17 +152,19 @@ export class Router {
     return { route, args: args.data };
   }
 
-  private async fail(interaction: Interaction, error: unknown): Promise<void> {
-    const log = { guild: interaction.guildId, user: interaction.user.id, kind: describe(interaction) };
+  private async fail(interaction: Interaction, error: unknown, redact: boolean): Promise<void> {
+    const log = { guild: interaction.guildId, ...(redact ? {} : { user: interaction.user.id }), kind: describe(interaction) };
+    // Replies to a member speak the member's client language.
+    const lang = languageOf(interaction.locale);
     let text: string;
     if (error instanceof UserError) {
-      text = error.message;
+      text = error.in(lang);
       this.logger.debug({ ...log, reason: text }, 'interaction.refused');
     } else {
-      const known = friendlyDiscordError(error);
+      const known = friendlyDiscordError(error, lang);
       const id = randomBytes(4).toString('hex');
-      this.logger.error({ ...log, err: error, errorId: id }, 'interaction.failed');
-      text = known ?? `Sorry, something went wrong on my side. If it keeps happening, give the server admins this error id: \`${id}\`.`;
+      this.logger.error({ ...log, err: redact ? bare(error) : error, errorId: id }, 'interaction.failed');
+      text = known ?? t(lang, 'router.failed', { id });
     }
     if (interaction.isAutocomplete()) {
       if (!interaction.responded) await interaction.respond([]);
@@ -161,7 +175,7 @@ export class Router {
 
   private async refuseWhileStopping(interaction: Interaction): Promise<void> {
     if (interaction.isRepliable()) {
-      await replyEphemeral(interaction, 'Pulse is restarting. Try again in a minute.').catch(() => undefined);
+      await replyEphemeral(interaction, t(languageOf(interaction.locale), 'router.restarting')).catch(() => undefined);
     }
   }
 }
@@ -180,6 +194,12 @@ export async function replyEphemeral(interaction: RepliableInteraction, content:
     // sits on, which must be left alone, so the answer is a new ephemeral follow-up.
     await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
   }
+}
+
+/** An error reduced to what cannot hold a member's input: a Discord error's request body could. */
+function bare(error: unknown): object {
+  const e = (error ?? {}) as { name?: unknown; code?: unknown; status?: unknown; message?: unknown };
+  return { name: e.name, code: e.code, status: e.status, message: e.message };
 }
 
 function describe(interaction: Interaction): string {

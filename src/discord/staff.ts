@@ -1,6 +1,7 @@
 // Who counts as staff: Manage Server, or the role staff configured in /settings.
 import { PermissionFlagsBits, type GuildMember, type Interaction } from 'discord.js';
 import type { APIInteractionGuildMember } from 'discord-api-types/v10';
+import { msg } from '../i18n/index.js';
 import { UserError } from './errors.js';
 
 type MemberLike = GuildMember | APIInteractionGuildMember | null;
@@ -18,6 +19,6 @@ export function isStaff(interaction: Interaction, staffRoleId: string | null): b
 
 export function requireStaff(interaction: Interaction, staffRoleId: string | null): void {
   if (!isStaff(interaction, staffRoleId)) {
-    throw new UserError('Only staff can do this: members with Manage Server or the staff role set in `/settings`.');
+    throw new UserError(msg('staff.only'));
   }
 }

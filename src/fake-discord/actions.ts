@@ -538,6 +538,10 @@ export class FakeActions {
 
   guildMemberAdd(guild: FakeGuild, member: FakeMember): void {
     this.dispatch(GatewayDispatchEvents.GuildMemberAdd, { ...this.state.renderMember(member), guild_id: guild.id });
+    // Like Discord: the "X joined the server" system message (type 7, the joiner as author) in
+    // the system channel, when the guild has one.
+    const system = guild.systemChannelId ? this.state.channel(guild.systemChannelId) : undefined;
+    if (system) this.createMessage({ channelId: system.id, authorId: member.userId, type: MessageType.UserJoin, content: '', allowedMentions: { parse: [] } });
   }
 
   guildMemberUpdate(guild: FakeGuild, member: FakeMember): void {

@@ -69,6 +69,8 @@ export interface GatewayOptions {
   token: string | undefined;
   /** Privileged intents the application has enabled in its portal settings; others close with 4014. */
   allowedPrivilegedIntents: number;
+  /** When set, every IDENTIFY and RESUME is answered by closing the socket with this code. */
+  refuseCode: number | null;
 }
 
 const PRIVILEGED_INTENTS = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
@@ -81,6 +83,8 @@ export class FakeGateway {
   resumeCount = 0;
   /** Number of WebSocket connections ever opened. */
   connectCount = 0;
+  /** Number of IDENTIFY/RESUME answered by a close while refusing connections. */
+  refusedCount = 0;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly upgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request));
@@ -136,6 +140,11 @@ export class FakeGateway {
       if (code === 'abnormal') connection.socket.terminate();
       else connection.socket.close(code, 'FakeDiscord: connection dropped');
     }
+  }
+
+  /** From now on, close every IDENTIFY/RESUME with `code` (null: accept connections again). */
+  refuse(code: number | null): void {
+    this.options.refuseCode = code;
   }
 
   /** Sends op 7 RECONNECT to every connection (the client should reconnect and resume). */
@@ -238,7 +247,17 @@ export class FakeGateway {
     connection.socket.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
   }
 
+  /** Closes the connection if the gateway refuses every connection (see `refuseCode`). */
+  private refused(connection: GatewayConnection): boolean {
+    if (this.options.refuseCode === null) return false;
+    this.refusedCount += 1;
+    connection.closedByServer = true;
+    connection.socket.close(this.options.refuseCode, 'FakeDiscord: connection refused');
+    return true;
+  }
+
   private onIdentify(connection: GatewayConnection, data: GatewayIdentifyData): void {
+    if (this.refused(connection)) return;
     if (connection.session) {
       connection.socket.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
       return;
@@ -275,6 +294,7 @@ export class FakeGateway {
   }
 
   private onResume(connection: GatewayConnection, data: GatewayResumeData): void {
+    if (this.refused(connection)) return;
     if (connection.session) {
       connection.socket.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
       return;

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import {
   ChannelType,
   type ApplicationFlags,
+  GatewayCloseCodes,
   GatewayDispatchEvents,
   GatewayIntentBits,
   MessageReferenceType,
@@ -33,6 +34,7 @@ import {
   type APIUser,
   type GatewayReadyDispatchData,
   type RESTPostAPIApplicationCommandsJSONBody,
+  type Locale,
 } from 'discord-api-types/v10';
 import { FakeActions } from './actions.js';
 import { overwriteCommands } from './commands.js';
@@ -80,6 +82,8 @@ export interface FakeDiscordOptions {
   enforceIntents?: boolean | undefined;
   /** Privileged intents enabled for the app in the developer portal (default: all three). */
   privilegedIntents?: number | undefined;
+  /** Close every gateway connection at IDENTIFY/RESUME with this code (see `refuseGateway`). */
+  refuseGateway?: number | undefined;
   /** Clock for message timestamps, snowflakes and timeouts (default Date.now). */
   now?: (() => number) | undefined;
   /** Requests per bucket and window advertised in X-RateLimit-* headers (default 50 per 1000 ms). */
@@ -156,7 +160,7 @@ export class FakeDiscord {
     const privileged = options.privilegedIntents ?? PRIVILEGED;
     this.state = new FakeState(snowflakes, now, this.appId, { id: this.appId, username: options.botUsername ?? 'Pulse', globalName: null, bot: true, avatar: null });
     this.gateway = new FakeGateway(
-      { heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250, token: options.token, allowedPrivilegedIntents: privileged },
+      { heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250, token: options.token, allowedPrivilegedIntents: privileged, refuseCode: options.refuseGateway ?? null },
       {
         onIdentify: (session) => this.onIdentify(session),
         onRequestGuildMembers: (session, data) => this.actions.requestGuildMembers(session, data),
@@ -237,7 +241,8 @@ export class FakeDiscord {
   // ================================================================ world setup
 
   /** Adds a guild with @everyone, the bot's managed Administrator role, and the owner and bot as members. After login: GUILD_CREATE. */
-  addGuild(input: { id?: string; name?: string; ownerId?: string; ownerName?: string } = {}): GuildInfo {
+  /** `preferredLocale` is the server's language in Discord (`guild_locale` on interactions). */
+  addGuild(input: { id?: string; name?: string; ownerId?: string; ownerName?: string; preferredLocale?: Locale } = {}): GuildInfo {
     if (input.ownerId && input.ownerName) this.state.addUser({ id: input.ownerId, username: input.ownerName });
     const guild = this.state.createGuild(input);
     for (const session of this.gateway.liveSessions()) this.sendGuildCreate(session, guild);
@@ -271,6 +276,14 @@ export class FakeDiscord {
     const role = this.state.addRole(guild, { ...input, permissions: BigInt(input.permissions ?? 0n) });
     this.actions.dispatch(GatewayDispatchEvents.GuildRoleCreate, { guild_id: guildId, role: clone(role) });
     return clone(role);
+  }
+
+  /** Sets (or clears) the guild's system channel, where joins post a type-7 message. After login: GUILD_UPDATE. */
+  setSystemChannel(guildId: string, channelId: string | null): void {
+    const guild = this.state.requireGuild(guildId);
+    if (channelId !== null && this.state.requireChannel(channelId).guildId !== guildId) throw new Error(`FakeDiscord: channel ${channelId} is not in guild ${guildId}`);
+    guild.systemChannelId = channelId;
+    this.actions.dispatch(GatewayDispatchEvents.GuildUpdate, this.state.renderGuild(guild));
   }
 
   /** Adds a member silently (no event; it shows up in GUILD_CREATE and REST). */
@@ -349,6 +362,19 @@ export class FakeDiscord {
   /** Every dispatch sent (and replayed), in order. */
   get gatewayLog(): readonly DispatchLogEntry[] {
     return this.gateway.log;
+  }
+
+  /**
+   * Like a gateway that will not take the bot: every IDENTIFY/RESUME is answered by closing the
+   * socket with `code` (default 4000, which clients retry); null accepts connections again.
+   */
+  refuseGateway(code: number | null = GatewayCloseCodes.UnknownError): void {
+    this.gateway.refuse(code);
+  }
+
+  /** How many IDENTIFY/RESUME the gateway refused. */
+  get refusedConnections(): number {
+    return this.gateway.refusedCount;
   }
 
   /** Gateway sessions (one per IDENTIFY). */
@@ -693,6 +719,11 @@ export class FakeDiscord {
   channel(channelId: string): APIChannel | undefined {
     const channel = this.state.channel(channelId);
     return channel ? this.state.renderChannel(channel) : undefined;
+  }
+
+  /** A guild's channels and threads, in creation order. */
+  channels(guildId: string): APIChannel[] {
+    return this.state.guildChannels(guildId).map((c) => this.state.renderChannel(c));
   }
 
   /** The DM channel id between the bot and a user, if one was opened. */

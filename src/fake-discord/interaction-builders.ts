@@ -17,8 +17,10 @@ import {
   type APIModalInteractionResponseCallbackData,
 } from 'discord-api-types/v10';
 import type { FakeActions } from './actions.js';
+import { localizedName } from './commands.js';
 import { InteractionHandle, type InteractionContext, type InteractionManager } from './interactions.js';
 import type { FakeChannel, FakeGuild, MessageRecord } from './state.js';
+import { submittedComponent, type ModalFieldInput } from './modals.js';
 import { clone, isRecord, optNumber, optString, randomToken } from './util.js';
 
 export type SlashOptionValue = string | number | boolean;
@@ -27,11 +29,17 @@ export interface SlashInput {
   guildId?: string;
   channelId: string;
   userId: string;
+  /**
+   * The command, subcommand and option names as the member types them: canonical, or localized
+   * for `locale` (as Discord's client shows them). The payload carries the canonical names.
+   */
   name: string;
   group?: string;
   subcommand?: string;
   /** Option values by name; USER/CHANNEL/ROLE/MENTIONABLE take ids, ATTACHMENT takes a file name. */
   options?: Record<string, SlashOptionValue>;
+  /** Contents of uploaded files by file name (ATTACHMENT options); a placeholder text otherwise. */
+  uploads?: Record<string, string | Buffer>;
   locale?: string;
 }
 
@@ -58,6 +66,12 @@ export interface ComponentInput {
   message: MessageRef;
   customId: string;
   locale?: string;
+  /**
+   * A hand-made click (a modified client or a replayed request) with a custom_id the message
+   * does not show: skips the check that the message has this button, to test that the bot
+   * never trusts a custom_id.
+   */
+  forged?: boolean;
 }
 
 export interface SelectInput extends ComponentInput {
@@ -69,8 +83,11 @@ export interface ModalSubmitInput {
   guildId?: string;
   channelId: string;
   customId: string;
-  /** Values by the inputs' custom_id (arrays for selects inside the modal). */
-  fields: Record<string, string | string[]>;
+  /**
+   * Values by the inputs' custom_id: text for text inputs, one value (or null) for radio groups,
+   * arrays for selects and checkbox groups, a boolean for a checkbox.
+   */
+  fields: Record<string, ModalFieldInput>;
   /** The message whose component opened the modal, if any. */
   message?: MessageRef;
   /** The modal the bot sent, to mirror its layout (defaults to one action row per field). */
@@ -102,6 +119,8 @@ export class InteractionBuilder {
 
   private command(input: SlashInput, kind: InteractionType.ApplicationCommand | InteractionType.ApplicationCommandAutocomplete, focus: { name: string; value: string } | undefined): InteractionHandle {
     const { guild, channel } = this.where(input.guildId, input.channelId);
+    input = this.canonicalSlash(guild?.id ?? null, input);
+    if (focus && 'focused' in input && typeof input.focused === 'string') focus = { ...focus, name: input.focused };
     const def = this.findCommand(guild?.id ?? null, input.name, ApplicationCommandType.ChatInput);
     const resolved: APIInteractionDataResolved = {};
     let optionDefs: APIApplicationCommandOption[] | undefined = def?.options;
@@ -129,7 +148,7 @@ export class InteractionBuilder {
       if (def && !optionDef) throw new Error(`FakeDiscord: /${input.name} has no option "${name}"`);
       const type = optionDef?.type ?? inferOptionType(raw);
       const focused = focus?.name === name;
-      const value = focused ? String(raw) : this.coerceOption(type, raw, name, guild, input.userId, channel.id, resolved);
+      const value = focused ? String(raw) : this.coerceOption(type, raw, name, guild, input.userId, channel.id, resolved, input.uploads);
       if (!focused && optionDef && 'choices' in optionDef && Array.isArray(optionDef.choices) && optionDef.choices.length > 0) {
         if (!optionDef.choices.some((c) => c.value === value)) throw new Error(`FakeDiscord: ${JSON.stringify(value)} is not a choice of option "${name}"`);
       }
@@ -154,6 +173,7 @@ export class InteractionBuilder {
   messageCommand(input: ContextMenuInput & { message: MessageRef }): InteractionHandle {
     const { guild, channel } = this.where(input.guildId, input.channelId);
     const target = this.requireMessage(input.message);
+    input = { ...input, name: this.canonicalName(guild?.id ?? null, input.name, ApplicationCommandType.Message, input.locale) };
     const def = this.findCommand(guild?.id ?? null, input.name, ApplicationCommandType.Message);
     const data: Record<string, unknown> = {
       id: def?.id ?? this.state.snowflakes.next(),
@@ -181,6 +201,7 @@ export class InteractionBuilder {
 
   click(input: ComponentInput): InteractionHandle {
     const record = this.requireMessage(input.message);
+    if (input.forged) return this.component(record, input, { custom_id: input.customId, component_type: ComponentType.Button });
     const component = this.requireComponent(record, input.customId);
     if (component['type'] !== ComponentType.Button) throw new Error(`FakeDiscord: "${input.customId}" is not a button (use select())`);
     return this.component(record, input, { custom_id: input.customId, component_type: ComponentType.Button });
@@ -233,10 +254,11 @@ export class InteractionBuilder {
     const { guild, channel } = this.where(input.guildId, input.channelId);
     const source = input.message ? this.requireMessage(input.message) : undefined;
     let nextId = 1;
-    const fieldValue = (customId: string): string | string[] | undefined => input.fields[customId];
+    const fieldValue = (customId: string): ModalFieldInput | undefined => input.fields[customId];
     const textInput = (c: Record<string, unknown>): Record<string, unknown> => {
       const customId = String(c['custom_id']);
       const raw = fieldValue(customId);
+      if (typeof raw === 'boolean') throw new Error(`FakeDiscord: modal input "${customId}" is a text input: give text`);
       const value = Array.isArray(raw) ? raw.join(',') : (raw ?? optString(c['value']) ?? '');
       const required = c['required'] !== false;
       if (required && value === '') throw new Error(`FakeDiscord: modal input "${customId}" is required`);
@@ -249,9 +271,7 @@ export class InteractionBuilder {
     };
     const inner = (c: Record<string, unknown>): Record<string, unknown> => {
       if (c['type'] === ComponentType.TextInput) return textInput(c);
-      const customId = String(c['custom_id']);
-      const raw = fieldValue(customId);
-      return { type: c['type'], id: optNumber(c['id']) ?? nextId++, custom_id: customId, values: raw === undefined ? [] : Array.isArray(raw) ? raw : [raw] };
+      return submittedComponent(c, fieldValue(String(c['custom_id'])), optNumber(c['id']) ?? nextId++);
     };
     let components: Record<string, unknown>[];
     if (input.modal) {
@@ -310,6 +330,35 @@ export class InteractionBuilder {
     const guild = id ? this.state.requireGuild(id) : undefined;
     if (guild && channel.guildId !== guild.id) throw new Error(`FakeDiscord: channel ${channelId} is not in guild ${guild.id}`);
     return { guild, channel };
+  }
+
+  /** A command's canonical name from the name a member typed in their locale. */
+  private canonicalName(guildId: string | null, typed: string, type: ApplicationCommandType, locale: string | undefined): string {
+    if (!locale || this.findCommand(guildId, typed, type)) return typed;
+    const all = [...(guildId ? this.state.commandsFor(guildId).values() : []), ...this.state.globalCommands.values()];
+    const found = all.find((c) => (c.type ?? ApplicationCommandType.ChatInput) === type && localizedName(c as unknown as Record<string, unknown>, locale) === typed);
+    return found?.name ?? typed;
+  }
+
+  /** Maps localized command, subcommand and option names to the canonical ones Discord sends. */
+  private canonicalSlash<T extends SlashInput>(guildId: string | null, input: T): T {
+    const locale = input.locale;
+    if (!locale) return input;
+    const name = this.canonicalName(guildId, input.name, ApplicationCommandType.ChatInput, locale);
+    const def = this.findCommand(guildId, name, ApplicationCommandType.ChatInput);
+    if (!def) return input;
+    const pick = (options: readonly APIApplicationCommandOption[] | undefined, typed: string | undefined) =>
+      typed === undefined ? undefined : options?.find((o) => o.name === typed || localizedName(o as unknown as Record<string, unknown>, locale) === typed);
+    let level: readonly APIApplicationCommandOption[] | undefined = def.options;
+    const group = pick(level, input.group);
+    if (group && 'options' in group) level = group.options as APIApplicationCommandOption[] | undefined;
+    const sub = pick(level, input.subcommand);
+    if (sub && 'options' in sub) level = sub.options as APIApplicationCommandOption[] | undefined;
+    const options = input.options
+      ? Object.fromEntries(Object.entries(input.options).map(([typed, value]) => [pick(level, typed)?.name ?? typed, value]))
+      : undefined;
+    const focused = 'focused' in input && typeof input.focused === 'string' ? { focused: pick(level, input.focused)?.name ?? input.focused } : {};
+    return { ...input, ...focused, name, group: group?.name ?? input.group, subcommand: sub?.name ?? input.subcommand, options };
   }
 
   private findCommand(guildId: string | null, name: string, type: ApplicationCommandType): APIApplicationCommand | undefined {
@@ -380,6 +429,7 @@ export class InteractionBuilder {
     userId: string,
     channelId: string,
     resolved: APIInteractionDataResolved,
+    uploads?: Record<string, string | Buffer>,
   ): SlashOptionValue {
     switch (type) {
       case ApplicationCommandOptionType.String:
@@ -410,7 +460,7 @@ export class InteractionBuilder {
         else this.resolveUser(String(raw), guild, channelId, resolved);
         return String(raw);
       case ApplicationCommandOptionType.Attachment: {
-        const attachment = this.fakeUpload(channelId, String(raw));
+        const attachment = this.fakeUpload(channelId, String(raw), uploads?.[String(raw)]);
         resolved.attachments = { ...(resolved.attachments ?? {}), [attachment.id]: attachment };
         return attachment.id;
       }
@@ -419,8 +469,9 @@ export class InteractionBuilder {
     }
   }
 
-  private fakeUpload(channelId: string, filename: string): APIAttachment {
-    const attachment = this.actions.storeAttachment(channelId, { filename, contentType: guessContentType(filename), data: Buffer.from(`fake upload ${filename}\n`) });
+  private fakeUpload(channelId: string, filename: string, content?: string | Buffer): APIAttachment {
+    const data = content === undefined ? Buffer.from(`fake upload ${filename}\n`) : Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+    const attachment = this.actions.storeAttachment(channelId, { filename, contentType: guessContentType(filename), data });
     attachment.ephemeral = true;
     return attachment;
   }

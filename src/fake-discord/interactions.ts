@@ -18,6 +18,7 @@ import {
 } from 'discord-api-types/v10';
 import type { FakeActions, MessageInput } from './actions.js';
 import type { MessageRecord, UploadedFile } from './state.js';
+import { validateModalComponents, type ModalFieldInput } from './modals.js';
 import { Errors, isRecord, optString, pollUntil } from './util.js';
 
 /** One accepted callback (POST /interactions/:id/:token/callback). */
@@ -168,7 +169,7 @@ export class InteractionHandle {
   }
 
   /** Submits the modal the bot opened, mirroring its components; returns the MODAL_SUBMIT interaction. */
-  submitModal(fields: Record<string, string | string[]>, options: ModalSubmitOptions = {}): InteractionHandle {
+  submitModal(fields: Record<string, ModalFieldInput>, options: ModalSubmitOptions = {}): InteractionHandle {
     const modal = this.modal;
     if (!modal) throw new Error(`FakeDiscord: interaction ${this.describe()} did not open a modal`);
     return this.manager.submitModalFor(this, modal, fields, options);
@@ -186,7 +187,7 @@ export class InteractionHandle {
 
 export interface InteractionManagerOptions {
   deadlineMs: () => number;
-  submitModal: (handle: InteractionHandle, modal: APIModalInteractionResponseCallbackData, fields: Record<string, string | string[]>, options: ModalSubmitOptions) => InteractionHandle;
+  submitModal: (handle: InteractionHandle, modal: APIModalInteractionResponseCallbackData, fields: Record<string, ModalFieldInput>, options: ModalSubmitOptions) => InteractionHandle;
 }
 
 /** Accepted message flags per callback/webhook kind (Discord ignores the rest). */
@@ -228,7 +229,7 @@ export class InteractionManager {
     return record ? this.actions.state.renderMessage(record) : undefined;
   }
 
-  submitModalFor(handle: InteractionHandle, modal: APIModalInteractionResponseCallbackData, fields: Record<string, string | string[]>, options: ModalSubmitOptions): InteractionHandle {
+  submitModalFor(handle: InteractionHandle, modal: APIModalInteractionResponseCallbackData, fields: Record<string, ModalFieldInput>, options: ModalSubmitOptions): InteractionHandle {
     return this.options.submitModal(handle, modal, fields, options);
   }
 
@@ -320,6 +321,7 @@ export class InteractionManager {
         if (!Array.isArray(components) || components.length < 1 || components.length > 5) {
           throw Errors.invalidForm('data.components', 'Must be between 1 and 5 in length.', 'BASE_TYPE_BAD_LENGTH');
         }
+        validateModalComponents(components);
         return;
       }
       case InteractionResponseType.PremiumRequired:

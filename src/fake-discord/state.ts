@@ -280,7 +280,7 @@ export class FakeState {
     return user;
   }
 
-  createGuild(input: { id?: string; name?: string; ownerId?: string }): FakeGuild {
+  createGuild(input: { id?: string; name?: string; ownerId?: string; preferredLocale?: Locale }): FakeGuild {
     const id = input.id ?? this.snowflakes.next();
     if (this.guilds.has(id)) throw new Error(`FakeDiscord: guild ${id} already exists`);
     const ownerId = input.ownerId ?? this.addUser({ username: `owner-${id.slice(-4)}` }).id;
@@ -295,7 +295,7 @@ export class FakeState {
       name: input.name ?? `Guild ${id.slice(-4)}`,
       ownerId,
       joinedAt: this.isoNow(),
-      preferredLocale: Locale.EnglishUS,
+      preferredLocale: input.preferredLocale ?? Locale.EnglishUS,
       features: [],
       roles: new Map([
         [everyone.id, everyone],
@@ -668,7 +668,8 @@ export class FakeState {
       mfa_level: GuildMFALevel.None,
       application_id: null,
       system_channel_id: guild.systemChannelId,
-      system_channel_flags: GuildSystemChannelFlags.SuppressJoinNotifications,
+      // With a system channel, Discord posts "X joined the server" (type 7) there for each join.
+      system_channel_flags: guild.systemChannelId ? (0 as GuildSystemChannelFlags) : GuildSystemChannelFlags.SuppressJoinNotifications,
       rules_channel_id: null,
       max_presences: null,
       max_members: 500000,

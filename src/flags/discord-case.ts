@@ -1,8 +1,5 @@
 // The case message moderators see, its buttons and warning modal, and the review actions behind them.
 import {
-  DiscordAPIError,
-  RESTJSONErrorCodes,
-  Routes as Api,
   ActionRowBuilder,
   ButtonBuilder,
   ButtonStyle,
@@ -20,16 +17,14 @@ import { UserError } from '../discord/errors.js';
 import { componentRoute, modalRoute, type Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
-import type { FlagService } from './discord.js';
-import { caseActions, formatDuration, outcomeLabel, outcomeOf, timeoutMs, transition, type CaseAction, type TimeoutAction } from './flags.js';
-import { addCaseEvent, applyCaseAction, getCase, reopenCase, setCaseNote, type FlagCase, type Flagger } from './store.js';
+import { review } from './review-service.js';
+import type { FlagService } from './service.js';
+import { caseActions, formatDuration, jumpLink, outcomeLabel, refusal, transition } from './flags.js';
+import { getCase, type FlagCase, type Flagger } from './store.js';
+import { plainText } from '../text.js';
 
 const FLAGGERS_SHOWN = 15;
 const WARNING_MAX = 1000;
-
-export function jumpLink(c: Pick<FlagCase, 'guildId' | 'channelId' | 'messageId'>): string {
-  return `https://discord.com/channels/${c.guildId}/${c.channelId}/${c.messageId}`;
-}
 
 /** One line saying where the case stands: "Open", "Claimed by X", "Resolved by Y after 12 min: deleted". */
 export function statusLine(c: FlagCase, now: number): string {
@@ -43,7 +38,7 @@ export function statusLine(c: FlagCase, now: number): string {
 
 function flaggerLine(f: Flagger): string {
   const how = f.sources.includes('command') ? (f.reason ?? 'other') : 'reaction';
-  const details = f.details ? `: ${f.details.replace(/\s+/g, ' ').slice(0, 120)}` : '';
+  const details = f.details ? `: ${plainText(f.details.replace(/\s+/g, ' ').slice(0, 120))}` : '';
   return `<@${f.userId}> — ${how}${details}`;
 }
 
@@ -54,7 +49,7 @@ export function renderCase(c: FlagCase, flaggers: readonly Flagger[], now: numbe
   const shown = flaggers.slice(0, FLAGGERS_SHOWN).map(flaggerLine);
   if (flaggers.length > FLAGGERS_SHOWN) shown.push(`…and ${flaggers.length - FLAGGERS_SHOWN} more`);
   const description = c.excerpt
-    ? `>>> ${c.excerpt}\n\n[Jump to message](${jumpLink(c)})`
+    ? `>>> ${plainText(c.excerpt)}\n\n[Jump to message](${jumpLink(c)})`
     : `[Jump to message](${jumpLink(c)}) (text not available)`;
   const embed = new EmbedBuilder()
     .setTitle(`Flag case #${c.id}`)
@@ -90,12 +85,6 @@ export function renderCase(c: FlagCase, flaggers: readonly Flagger[], now: numbe
     components: rows,
     allowedMentions: { parse: [] },
   };
-}
-
-/** What the loser of a race (or a late click) is told. */
-export function refusal(c: FlagCase): string {
-  if (c.status === 'closed') return `Case #${c.id} was already resolved by <@${c.closedBy}> (${c.outcome ? outcomeLabel[c.outcome] : 'closed'}).`;
-  return `Case #${c.id} was already claimed by <@${c.claimedBy}>.`;
 }
 
 async function staffCase(service: FlagService, interaction: { guildId: string | null }, caseId: number): Promise<FlagCase> {
@@ -151,107 +140,4 @@ export function reviewRoutes(service: FlagService): Routes {
       }),
     },
   };
-}
-
-// ---------------------------------------------------------------- review actions
-
-/**
- * One review step by a moderator. The per-case lock serialises clicks in this process; the
- * conditional UPDATE makes the step atomic in the database. Throws UserError for the loser.
- */
-export async function review(service: FlagService, caseId: number, action: CaseAction, actorId: string, warning?: string): Promise<string> {
-  const first = await getCase(service.db, caseId);
-  if (!first) throw new UserError('This case no longer exists.');
-  return service.lock.run(first.messageId, async () => {
-    const c = (await getCase(service.db, caseId))!;
-    const step = transition(c.status, action);
-    if (!step.ok) throw new UserError(refusal(c));
-    const now = service.ctx.clock.now();
-    const outcome = action === 'claim' ? null : outcomeOf(action);
-    if (!(await applyCaseAction(service.db, c.id, action, outcome, actorId, now))) {
-      throw new UserError(refusal((await getCase(service.db, caseId)) ?? c));
-    }
-    let note: string | null = null;
-    try {
-      note = await perform(service, c, action, actorId, warning);
-    } catch (err) {
-      await reopenCase(service.db, c.id, actorId, c, service.ctx.clock.now(), err instanceof Error ? err.message : String(err));
-      await service.refresh(c.id);
-      throw err;
-    }
-    if (note) {
-      await setCaseNote(service.db, c.id, note);
-      await addCaseEvent(service.db, c.id, service.ctx.clock.now(), actorId, 'note', note);
-    }
-    if (warning) await addCaseEvent(service.db, c.id, service.ctx.clock.now(), actorId, 'warning_text', warning.slice(0, 500));
-    service.ctx.logger.info({ guild: c.guildId, case: c.id, action, actor: actorId }, 'flags.reviewed');
-    await service.refresh(c.id);
-    return confirmation(c, action, note);
-  });
-}
-
-/** The Discord side of a close. Only ever runs because a moderator pressed a button. */
-async function perform(service: FlagService, c: FlagCase, action: CaseAction, actorId: string, warning?: string): Promise<string | null> {
-  const reason = `Pulse flag case #${c.id}, by moderator ${actorId}`;
-  switch (action) {
-    case 'delete':
-      try {
-        await service.client.rest.delete(Api.channelMessage(c.channelId, c.messageId), { reason });
-        return null;
-      } catch (err) {
-        if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage) return 'The message was already gone.';
-        throw err;
-      }
-    case 't10m':
-    case 't1h':
-    case 't1d': {
-      if (!c.authorId) throw new UserError('The author of this message is unknown, so I cannot time them out.');
-      const until = new Date(service.ctx.clock.now() + timeoutMs[action as TimeoutAction]).toISOString();
-      await service.client.rest.patch(Api.guildMember(c.guildId, c.authorId), { body: { communication_disabled_until: until }, reason });
-      return null;
-    }
-    case 'warn':
-      return deliverWarning(service, c, warning ?? '');
-    default:
-      return null;
-  }
-}
-
-/** DM first; when DMs are closed, reply to the author in the message's channel, and say so. */
-async function deliverWarning(service: FlagService, c: FlagCase, warning: string): Promise<string> {
-  if (!c.authorId) throw new UserError('The author of this message is unknown, so I cannot warn them.');
-  const guildName = service.client.guilds.cache.get(c.guildId)?.name ?? 'this server';
-  const link = `https://discord.com/channels/${c.guildId}/${c.channelId}/${c.messageId}`;
-  const text = `⚠️ The moderators of **${guildName}** are warning you about [your message](${link}):\n>>> ${warning}`;
-  try {
-    const dm = await service.client.users.createDM(c.authorId);
-    await dm.send({ content: text, allowedMentions: { parse: [] } });
-    return 'Warning sent by DM.';
-  } catch (dmErr) {
-    service.ctx.logger.info({ err: dmErr, guild: c.guildId, case: c.id }, 'flags.warn-dm-failed');
-  }
-  try {
-    const channel = await service.client.channels.fetch(c.channelId);
-    if (!channel?.isSendable()) throw new Error('not a text channel');
-    await channel.send({ content: `<@${c.authorId}> ${text}`, allowedMentions: { users: [c.authorId] } });
-    return `DM failed (closed DMs); warning posted in <#${c.channelId}>.`;
-  } catch (err) {
-    service.ctx.logger.warn({ err, guild: c.guildId, case: c.id }, 'flags.warn-post-failed');
-    return 'DM failed and the warning could not be posted: tell the member yourself.';
-  }
-}
-
-
-function confirmation(c: FlagCase, action: CaseAction, note: string | null): string {
-  const base: Record<CaseAction, string> = {
-    claim: `You claimed case #${c.id}.`,
-    dismiss: `Case #${c.id} dismissed.`,
-    resolve: `Case #${c.id} resolved without action.`,
-    delete: `Message deleted; case #${c.id} closed.`,
-    warn: `Author warned; case #${c.id} closed.`,
-    t10m: `Author timed out for 10 minutes; case #${c.id} closed.`,
-    t1h: `Author timed out for 1 hour; case #${c.id} closed.`,
-    t1d: `Author timed out for 1 day; case #${c.id} closed.`,
-  };
-  return note ? `${base[action]} ${note}` : base[action];
 }

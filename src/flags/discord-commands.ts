@@ -12,15 +12,16 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import { FLAG_MESSAGE_COMMAND } from '../../commands/flag-message.js';
+import { flagsCommand } from '../../commands/flags.js';
 import { encodeCustomId, idArg } from '../discord/custom-id.js';
 import { UserError } from '../discord/errors.js';
+import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import { modalRoute, type Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import type { GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { jumpLink } from './discord-case.js';
-import type { FlagService } from './discord.js';
-import { DETAILS_MAX, excerpt, formatDuration, mostlyDismissed, parseReason, snowflakeTime, statsPeriods, type IgnoreReason, type StatsPeriod } from './flags.js';
+import type { FlagService } from './service.js';
+import { DETAILS_MAX, excerpt, jumpLink, formatDuration, mostlyDismissed, parseReason, snowflakeTime, statsPeriods, type IgnoreReason, type StatsPeriod } from './flags.js';
 import { flagStats } from './figures-store.js';
 import { blockFlagger, countedFlaggers, countOpenCases, isBlocked, listOpenCases, unblockFlagger } from './store.js';
 
@@ -41,6 +42,22 @@ function refusalFor(reason: IgnoreReason, s: GuildSettings): string {
   }
 }
 
+/**
+ * The author of the message a report modal is about: remembered when the member opened the
+ * modal, else (after a restart, or a submit without the context menu) read from Discord. The
+ * message must be in a channel of this server.
+ */
+async function flagTargetAuthor(service: FlagService, interaction: ModalSubmitInteraction, channelId: string, messageId: string): Promise<string> {
+  const remembered = service.rememberedTarget(interaction.user.id, messageId);
+  if (remembered && remembered.guildId === interaction.guildId && remembered.channelId === channelId) return remembered.authorId;
+  const gone = 'I could not find that message any more. Run “Flag for moderators” on it again.';
+  const channel = interaction.guild?.channels.cache.get(channelId) ?? (await interaction.client.channels.fetch(channelId).catch(() => null));
+  if (!channel || !('guildId' in channel) || channel.guildId !== interaction.guildId || !channel.isTextBased()) throw new UserError(gone);
+  const message = await channel.messages.fetch(messageId).catch(() => null);
+  if (!message) throw new UserError(gone);
+  return message.author.id;
+}
+
 function optionalField(interaction: ModalSubmitInteraction, id: string): string {
   try {
     return interaction.fields.getTextInputValue(id).trim();
@@ -50,7 +67,7 @@ function optionalField(interaction: ModalSubmitInteraction, id: string): string 
 }
 
 export function commandRoutes(service: FlagService): Routes {
-  const { db, clock } = { db: service.db, clock: service.ctx.clock };
+  const { db, clock } = { db: service.db, clock: service.clock };
   return {
     messageCommands: {
       async [FLAG_MESSAGE_COMMAND](interaction) {
@@ -63,6 +80,7 @@ export function commandRoutes(service: FlagService): Routes {
         if (await isBlocked(db, guildId, interaction.user.id)) throw new UserError(refusalFor('blocked', settings));
         if (clock.now() - snowflakeTime(message.id) > settings.flagMaxAgeHours * 3_600_000) throw new UserError(refusalFor('too_old', settings));
         service.rememberExcerpt(message.id, excerpt(message.content));
+        service.rememberTarget(interaction.user.id, { guildId, channelId: message.channelId, messageId: message.id, authorId: message.author.id });
         const reason = new TextInputBuilder()
           .setCustomId('reason')
           .setLabel('Reason: spam, harassment, off-topic or other')
@@ -78,7 +96,7 @@ export function commandRoutes(service: FlagService): Routes {
           .setMaxLength(DETAILS_MAX);
         await interaction.showModal(
           new ModalBuilder()
-            .setCustomId(encodeCustomId('flag-report', message.channelId, message.id, message.author.id))
+            .setCustomId(encodeCustomId('flag-report', message.channelId, message.id))
             .setTitle('Flag for moderators')
             .addComponents(
               new ActionRowBuilder<ModalActionRowComponentBuilder>().addComponents(reason),
@@ -89,10 +107,16 @@ export function commandRoutes(service: FlagService): Routes {
     },
     modals: {
       'flag-report': modalRoute({
-        args: z.tuple([idArg.snowflake, idArg.snowflake, idArg.snowflake]),
-        async handle(interaction, [channelId, messageId, authorId]) {
+        // Channel and message only (modals shown before this version also carried an author id,
+        // which is ignored): who wrote the message is never taken from a custom_id.
+        args: z.union([z.tuple([idArg.snowflake, idArg.snowflake]), z.tuple([idArg.snowflake, idArg.snowflake, idArg.snowflake])]),
+        async handle(interaction, [channelId, messageId]) {
           const guildId = interaction.guildId!;
           const settings = await getSettings(db, guildId);
+          const authorId = await flagTargetAuthor(service, interaction, channelId, messageId);
+          // Every rule again, as on the context menu: the submit may come without it.
+          if (authorId === interaction.user.id) throw new UserError(refusalFor('self', settings));
+          if (authorId === interaction.client.user.id) throw new UserError('That is a Pulse message. Contact a moderator directly.');
           const { reason, extra } = parseReason(optionalField(interaction, 'reason'));
           const details = [extra, optionalField(interaction, 'details')].filter(Boolean).join(' — ').slice(0, DETAILS_MAX) || null;
           const staff = isStaff(interaction, settings.staffRoleId);
@@ -101,6 +125,7 @@ export function commandRoutes(service: FlagService): Routes {
             { guildId, channelId, messageId, userId: interaction.user.id, source: 'command', authorId, flaggerIsBot: interaction.user.bot, reason, details },
             { staffFlag: staff, settings },
           );
+          service.forgetTarget(interaction.user.id, messageId);
           if (out.result.kind === 'ignored') throw new UserError(refusalFor(out.result.reason, settings));
           let text = out.result.kind === 'unchanged' ? 'You had already flagged this message; your reason is updated.' : 'Thanks, the moderators will take a look. Only they can see who flagged.';
           if (staff && out.case) text += ` Case #${out.case.id} is ${out.opened ? 'open' : 'already open'}${settings.modChannelId ? ` in <#${settings.modChannelId}>` : ' in `/flags queue` (no moderation channel is set)'}.`;
@@ -109,35 +134,37 @@ export function commandRoutes(service: FlagService): Routes {
       }),
     },
     commands: {
-      async flags(interaction) {
-        const guildId = interaction.guildId!;
-        const settings = await getSettings(db, guildId);
-        requireStaff(interaction, settings.staffRoleId);
-        const sub = interaction.options.getSubcommand(true);
-        if (sub === 'queue') return queue(interaction, service, guildId);
-        if (sub === 'stats') return stats(interaction, service, guildId);
-        const member = interaction.options.getUser('member', true);
-        if (sub === 'block') {
-          if (member.bot) throw new UserError('Bots never count as flaggers anyway.');
+      flags: subcommandRoutes(flagsCommand, {
+        queue: async (interaction) => queue(interaction, service, await staffGuild(interaction)),
+        stats: async (interaction, args) => stats(interaction, service, await staffGuild(interaction), args),
+        async block(interaction, { member }) {
+          const guildId = await staffGuild(interaction);
+          if (member.id === interaction.user.id) throw new UserError("You can't block yourself from flagging.");
+          if (member.id === interaction.client.user.id || member.bot) throw new UserError('Bots never count as flaggers anyway.');
           const added = await blockFlagger(db, guildId, member.id, interaction.user.id, clock.now());
           const text = added ? `Flags by <@${member.id}> no longer count, including flags they already made on messages without a case.` : `<@${member.id}> was already blocked from flagging.`;
           await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-          return;
-        }
-        if (sub === 'unblock') {
+        },
+        async unblock(interaction, { member }) {
+          const guildId = await staffGuild(interaction);
           const removed = await unblockFlagger(db, guildId, member.id);
           const text = removed ? `Flags by <@${member.id}> count again.` : `<@${member.id}> was not blocked.`;
           await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-          return;
-        }
-        throw new UserError('This command is not available any more.');
-      },
+        },
+      }),
     },
   };
+
+  /** The guild of a /flags command, once the caller is known to be staff. */
+  async function staffGuild(interaction: ChatInputCommandInteraction): Promise<string> {
+    const guildId = interaction.guildId!;
+    requireStaff(interaction, (await getSettings(db, guildId)).staffRoleId);
+    return guildId;
+  }
 }
 
 async function queue(interaction: ChatInputCommandInteraction, service: FlagService, guildId: string): Promise<void> {
-  const now = service.ctx.clock.now();
+  const now = service.clock.now();
   const [cases, total] = await Promise.all([listOpenCases(service.db, guildId, QUEUE_SHOWN), countOpenCases(service.db, guildId)]);
   if (cases.length === 0) {
     await interaction.reply({ content: 'No open cases. 🎉', flags: MessageFlags.Ephemeral });
@@ -161,11 +188,11 @@ function minutes(value: number | null): string {
   return value === null ? '—' : formatDuration(value * 60_000);
 }
 
-async function stats(interaction: ChatInputCommandInteraction, service: FlagService, guildId: string): Promise<void> {
-  const period = (interaction.options.getString('period') ?? 'week') as StatsPeriod;
+async function stats(interaction: ChatInputCommandInteraction, service: FlagService, guildId: string, args: ArgsOf<typeof flagsCommand, 'stats'>): Promise<void> {
+  const period = (args.period ?? 'week') as StatsPeriod;
   const span = statsPeriods[period] ?? statsPeriods.week;
   // Up to and including this instant: a review closed just now counts.
-  const end = service.ctx.clock.now() + 1;
+  const end = service.clock.now() + 1;
   const s = await flagStats(service.db, guildId, end - span, end);
   const reasons = s.topReasons.slice(0, 5).map((r) => `${r.reason}: ${r.flags}`).join('\n') || '—';
   const doubtful = mostlyDismissed(s.closedCaseFlags).slice(0, 5);

@@ -189,3 +189,14 @@ export function mostlyDismissed(records: readonly FlaggerRecord[], minFlags = 3)
 
 export const statsPeriods = { day: DAY_MS, week: 7 * DAY_MS, month: 30 * DAY_MS } as const;
 export type StatsPeriod = keyof typeof statsPeriods;
+
+/** The link to a flagged message. */
+export function jumpLink(c: { guildId: string; channelId: string; messageId: string }): string {
+  return `https://discord.com/channels/${c.guildId}/${c.channelId}/${c.messageId}`;
+}
+
+/** What the loser of a race (or a late click) is told. */
+export function refusal(c: { id: number; status: string; closedBy: string | null; claimedBy: string | null; outcome: CaseOutcome | null }): string {
+  if (c.status === 'closed') return `Case #${c.id} was already resolved by <@${c.closedBy}> (${c.outcome ? outcomeLabel[c.outcome] : 'closed'}).`;
+  return `Case #${c.id} was already claimed by <@${c.claimedBy}>.`;
+}

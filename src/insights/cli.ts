@@ -1,13 +1,15 @@
-// `pulse report --guild ID [--from DATE] [--to DATE] [--tz ZONE] [--json]`.
+// `pulse report --guild ID [--from DATE] [--to DATE] [--tz ZONE] [--lang en|es|ru] [--json]`.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { isIsoDate, dayNumber } from '../activity/time.js';
-import { UsageError, type CliCommand } from '../cli.js';
+import { isIsoDate, dayNumber } from '../zone.js';
+import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
 import { migrate, openDatabase } from '../db/open.js';
+import { isLanguage, languageCodes } from '../i18n/index.js';
 import { isValidTimeZone } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { buildReport, lastCompleteDays } from './report.js';
+import { hasActivity, noActivityMessage } from './store.js';
 import { renderReportText } from './render.js';
 
 const MAX_DAYS = 366;
@@ -18,6 +20,7 @@ const flagsSchema = z.object({
   from: date('from').optional(),
   to: date('to').optional(),
   tz: z.string().refine(isValidTimeZone, { message: '--tz must be an IANA time zone such as Europe/Berlin or America/New_York' }).optional(),
+  lang: z.string().refine(isLanguage, { message: `--lang must be one of ${languageCodes.join(', ')}` }).optional(),
   json: z.boolean().optional(),
   'as-of': z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), { message: '--as-of must be an ISO instant like 2026-11-23T12:00:00Z' }).optional(),
 });
@@ -31,7 +34,7 @@ export function parseReportArgs(args: string[]): ReportFlags {
       args,
       strict: true,
       allowPositionals: false,
-      options: { guild: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, tz: { type: 'string' }, json: { type: 'boolean' }, 'as-of': { type: 'string' } },
+      options: { guild: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, tz: { type: 'string' }, lang: { type: 'string' }, json: { type: 'boolean' }, 'as-of': { type: 'string' } },
     }));
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '.'));
@@ -43,7 +46,7 @@ export function parseReportArgs(args: string[]): ReportFlags {
 
 export const reportCommand: CliCommand = {
   summary: 'Print the activity report of a server (the last 7 complete days by default)',
-  usage: 'report --guild ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--tz ZONE] [--json] [--as-of ISO]',
+  usage: 'report --guild ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--tz ZONE] [--lang en|es|ru] [--json] [--as-of ISO]',
   needsDiscord: false,
   async run(args, config) {
     const flags = parseReportArgs(args);
@@ -51,14 +54,21 @@ export const reportCommand: CliCommand = {
     try {
       await migrate(database.db);
       const asOf = flags['as-of'] ? Date.parse(flags['as-of']) : systemClock.now();
-      const timezone = flags.tz ?? (await getSettings(database.db, flags.guild)).timezone;
+      const settings = await getSettings(database.db, flags.guild);
+      const timezone = flags.tz ?? settings.timezone;
+      // Without --lang: the server's language setting (the CLI cannot see its Discord locale).
+      const lang = flags.lang && isLanguage(flags.lang) ? flags.lang : (settings.language ?? 'en');
       const fallback = lastCompleteDays(asOf, timezone, 7);
       const to = flags.to ?? (flags.from && dayNumber(flags.from) > dayNumber(fallback.to) ? flags.from : fallback.to);
       const from = flags.from ?? (flags.to ? isoMinus(flags.to, 6) : fallback.from);
       if (dayNumber(from) > dayNumber(to)) throw new UsageError(`--from (${from}) must not be after --to (${to}).`);
       if (dayNumber(to) - dayNumber(from) + 1 > MAX_DAYS) throw new UsageError(`The period may be at most ${MAX_DAYS} days.`);
+      if (!(await hasActivity(database.db, flags.guild))) {
+        console.error(noActivityMessage(flags.guild, config.databasePath));
+        return 1;
+      }
       const report = await buildReport(database, { guildId: flags.guild, from, to, timezone, asOf });
-      console.log(flags.json ? JSON.stringify(report, null, 2) : renderReportText(report));
+      console.log(flags.json ? JSON.stringify(report, null, 2) : renderReportText(report, lang));
     } finally {
       await database.close();
     }

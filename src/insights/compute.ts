@@ -38,6 +38,8 @@ export interface ReportInput {
   flagThreshold: number;
   review: ReviewFigures;
   gaps: ReadonlyArray<{ from: number; to: number }>;
+  /** Surveys open in the period, with their submitted responses and scores (the surveys slice's figures). */
+  surveys?: NonNullable<Report['surveys']>;
 }
 
 /** The whole report of METRICS.md from its rows. */
@@ -78,6 +80,7 @@ export function computeReport(input: ReportInput): Report {
     cohorts: cohortTriangle(input.memberEvents, active, w, input.timezone, index),
     churn_risk: churnRisk(input.memberEvents, active, w, index),
     flags: { ...flagFigures(input.flagReactions, input.flagThreshold, w), ...input.review },
+    surveys: input.surveys ?? [],
     gaps: input.gaps
       .filter((g) => g.from < w.periodEnd && g.to > w.periodStart)
       .map((g) => ({ from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString() })),

@@ -1,9 +1,11 @@
 // /insights: the report's figures as a compact ephemeral embed, for staff.
 import { EmbedBuilder, MessageFlags } from 'discord.js';
-import { insightsPeriods, type InsightsPeriod } from '../../commands/insights.js';
+import { insightsCommand, insightsPeriods, type InsightsPeriod } from '../../commands/insights.js';
+import { readOptions } from '../discord/options.js';
 import type { FeatureContext } from '../feature.js';
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
+import { formatNumber, formatPercent, languageOf, t, type Language } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
 import { UserError } from '../discord/errors.js';
 import { JobError } from '../workers/pool.js';
@@ -11,42 +13,42 @@ import { lastCompleteDays } from './report.js';
 import type { Report } from './report-types.js';
 import { busiestHour } from './render.js';
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
-
-export function renderInsights(r: Report): EmbedBuilder {
+/** The /insights embed, in the reader's language. Mentions render as names and never ping. */
+export function renderInsights(r: Report, lang: Language = 'en'): EmbedBuilder {
   const a = r.activity;
   const n = r.new_members;
   const f = r.flags;
-  const list = (items: string[]) => (items.length ? items.join('\n') : 'none');
+  const pct = (x: number) => formatPercent(lang, x, 1);
+  const num = (x: number) => formatNumber(lang, x, Number.isInteger(x) ? 0 : 1);
+  const list = (items: string[]) => (items.length ? items.join('\n') : t(lang, 'common.none'));
   const embed = new EmbedBuilder()
-    .setTitle(`Insights: ${r.period.from} to ${r.period.to}`)
-    .setFooter({ text: `${r.timezone} · as of ${r.as_of.slice(0, 16).replace('T', ' ')} UTC · per-member figures are for staff only` })
+    .setTitle(t(lang, 'insights.title', { from: r.period.from, to: r.period.to }))
+    .setFooter({ text: t(lang, 'insights.footer', { zone: r.timezone, asOf: r.as_of.slice(0, 16).replace('T', ' ') }) })
     .addFields(
-      { name: 'Members', value: `joined **${r.members.joined}** · left **${r.members.left}** · net **${r.members.net >= 0 ? '+' : ''}${r.members.net}**`, inline: false },
+      { name: t(lang, 'insights.members'), value: t(lang, 'insights.membersValue', { joined: r.members.joined, left: r.members.left, net: `${r.members.net >= 0 ? '+' : ''}${formatNumber(lang, r.members.net)}` }), inline: false },
       {
-        name: 'New members',
-        value: `${n.cohort} joined · ${pct(n.activation_rate)} posted in week 1 · week-1 retention ${pct(n.week1_retention)}${n.pending ? ` (${n.pending} pending)` : ''}`,
+        name: t(lang, 'insights.newMembers'),
+        value: t(lang, 'insights.newMembersValue', { cohort: n.cohort, activation: pct(n.activation_rate), retention: pct(n.week1_retention) }) + (n.pending ? t(lang, 'insights.pending', { count: n.pending }) : ''),
       },
-      { name: 'Activity', value: `${a.messages} messages · ${a.reactions} reactions · ${a.threads_created} threads · ${a.voice_minutes} voice min` },
+      { name: t(lang, 'insights.activity'), value: t(lang, 'insights.activityValue', { messages: a.messages, reactions: a.reactions, threads: a.threads_created, voice: a.voice_minutes }) },
       {
-        name: 'Engagement',
-        value: `${a.active_members} active · DAU ${num(a.dau_avg)} · WAU ${a.wau_end} · MAU ${a.mau_end} · stickiness ${pct(a.stickiness)}`,
+        name: t(lang, 'insights.engagement'),
+        value: t(lang, 'insights.engagementValue', { active: a.active_members, dau: num(a.dau_avg), wau: a.wau_end, mau: a.mau_end, stickiness: pct(a.stickiness) }),
       },
-      { name: 'Top members', value: list(r.top_contributors.slice(0, 5).map((c, i) => `${i + 1}. <@${c.user_id}> ${c.messages}`)), inline: true },
-      { name: 'Top channels', value: list(r.top_channels.slice(0, 5).map((c, i) => `${i + 1}. <#${c.channel_id}> ${c.messages} (${c.active_members} members)`)), inline: true },
+      { name: t(lang, 'insights.topMembers'), value: list(r.top_contributors.slice(0, 5).map((c, i) => `${i + 1}. <@${c.user_id}> ${formatNumber(lang, c.messages)}`)), inline: true },
+      { name: t(lang, 'insights.topChannels'), value: list(r.top_channels.slice(0, 5).map((c, i) => t(lang, 'insights.topChannel', { rank: i + 1, channel: c.channel_id, messages: c.messages, members: c.active_members }))), inline: true },
       {
-        name: 'At-risk regulars',
-        value: r.churn_risk.count ? `${r.churn_risk.count}: ${r.churn_risk.user_ids.slice(0, 10).map((u) => `<@${u}>`).join(' ')}${r.churn_risk.count > 10 ? ' …' : ''}` : 'none',
+        name: t(lang, 'insights.atRisk'),
+        value: r.churn_risk.count ? `${formatNumber(lang, r.churn_risk.count)}: ${r.churn_risk.user_ids.slice(0, 10).map((u) => `<@${u}>`).join(' ')}${r.churn_risk.count > 10 ? ' …' : ''}` : t(lang, 'common.none'),
       },
       {
-        name: 'Flags',
-        value: `${f.reactions} flags · ${f.messages_flagged} messages · ${f.flaggers} flaggers · ${f.reached_threshold} reached the threshold · ${f.resolved} reviews closed`,
+        name: t(lang, 'insights.flags'),
+        value: t(lang, 'insights.flagsValue', { flags: f.reactions, messages: f.messages_flagged, flaggers: f.flaggers, reached: f.reached_threshold, resolved: f.resolved }),
       },
     );
-  const busiest = busiestHour(r);
-  if (busiest) embed.addFields({ name: 'Busiest hour', value: busiest, inline: true });
-  if (r.gaps?.length) embed.addFields({ name: 'Not listening', value: `${r.gaps.length} gap(s) in this period: figures may be low there.` });
+  const busiest = busiestHour(r, lang);
+  if (busiest) embed.addFields({ name: t(lang, 'insights.busiest'), value: busiest, inline: true });
+  if (r.gaps?.length) embed.addFields({ name: t(lang, 'insights.gaps'), value: t(lang, 'insights.gapsValue', { count: r.gaps.length }) });
   return embed;
 }
 
@@ -57,16 +59,16 @@ export function insightsRoutes(ctx: FeatureContext): Routes {
         const guildId = interaction.guildId!;
         const settings = await getSettings(ctx.db, guildId);
         requireStaff(interaction, settings.staffRoleId);
-        const choice = (interaction.options.getString('period') ?? '7d') as InsightsPeriod;
+        const choice = (readOptions(interaction, insightsCommand.options).period ?? '7d') as InsightsPeriod;
         const days = insightsPeriods[choice] ?? 7;
         // 90 days of a big server take a few hundred ms: defer, and build it in a worker.
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
         const asOf = ctx.clock.now();
         const period = lastCompleteDays(asOf, settings.timezone, days);
         const report = await ctx.pool.run('report', { guildId, ...period, timezone: settings.timezone, asOf }).catch((err: unknown) => {
-          throw err instanceof JobError ? new UserError(err.message) : err;
+          throw err instanceof JobError ? new UserError(err.text) : err;
         });
-        await interaction.editReply({ embeds: [renderInsights(report)], allowedMentions: { parse: [] } });
+        await interaction.editReply({ embeds: [renderInsights(report, languageOf(interaction.locale))], allowedMentions: { parse: [] } });
       },
     },
   };

@@ -1,6 +1,6 @@
 // The member figures of METRICS.md (joins and leaves, new members, engagement, cohorts, churn
 // risk, flags) as pure functions over the folded activity: no kysely, no discord.js, no clock.
-import { dateOf, startOfDay, weekStart } from '../activity/time.js';
+import { dateOf, startOfDay, weekStart } from '../zone.js';
 import { byCountThenId, WEEK_MS, type ActiveDays, type FlagReactionRow, type MemberEventRow, type MemberIndex, type ReportWindow } from './metrics.js';
 import type { Report } from './report-types.js';
 

@@ -2,7 +2,7 @@
 // quarter counts, top lists): pure, no kysely, no discord.js, no clock.
 import { NONE, WORDS } from '../activity/hour-records.js';
 import { HOUR, QUARTER, type QuarterRow } from '../activity/rollup.js';
-import { dayNumber, LocalGrid, startOfDay, weekdayOf, weekStart } from '../activity/time.js';
+import { dayNumber, LocalGrid, startOfDay, weekdayOf, weekStart } from '../zone.js';
 import type { Report } from './report-types.js';
 
 export const WEEK_MS = 7 * 24 * HOUR;

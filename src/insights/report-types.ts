@@ -1,4 +1,4 @@
-// The report of ../shared/METRICS.md ("pulse.report.v1"), as the JSON `report --json` prints.
+// The report of docs/metrics.md ("pulse.report.v1"), as the JSON `report --json` prints.
 
 export interface DayCount {
   date: string; // YYYY-MM-DD, local to the report's time zone
@@ -49,6 +49,8 @@ export interface Report {
     dismissed: number;
     median_minutes_to_resolution: number | null;
   };
-  /** Extra key (allowed by METRICS.md): spans when the bot was not listening, overlapping the period. */
+  /** Surveys open at some time in the period (docs/metrics.md): always set by computeReport. */
+  surveys?: Array<{ id: string; title: string; responses: number; nps: number | null; csat: number | null }>;
+  /** Extra key (allowed by docs/metrics.md): spans when the bot was not listening, overlapping the period. */
   gaps?: Array<{ from: string; to: string }>;
 }

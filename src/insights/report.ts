@@ -1,8 +1,9 @@
 // buildReport: the report of METRICS.md for one guild and period, as `report --json` prints it.
 import { flagEmojiKey } from '../activity/events.js';
-import { dateOf, localDay } from '../activity/time.js';
-import { reviewFigures } from '../flags/review-figures.js';
+import { dateOf, localDay } from '../zone.js';
+import { closedReviewFigures } from '../flags/figures-store.js';
 import { getSettings } from '../settings/store.js';
+import { surveyFigures } from '../surveys/figures.js';
 import { computeReport } from './compute.js';
 import { reportWindow } from './metrics.js';
 import type { Report } from './report-types.js';
@@ -34,7 +35,11 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
   const settings = await getSettings(db, options.guildId);
   const timezone = options.timezone ?? settings.timezone;
   const w = reportWindow(options.from, options.to, timezone);
-  const [review, gaps] = await Promise.all([reviewFigures(db, options.guildId, w.periodStart, w.periodEnd), gapsOverlapping(db, w.periodStart, w.periodEnd)]);
+  const [review, gaps, surveys] = await Promise.all([
+    closedReviewFigures(db, options.guildId, w.periodStart, w.periodEnd),
+    gapsOverlapping(db, w.periodStart, w.periodEnd),
+    surveyFigures(db, options.guildId, w.periodStart, w.periodEnd),
+  ]);
   const quarters = quarterRows(source, options.guildId, w.scanStart, w.periodEnd);
   const voice = voiceSessions(source, options.guildId, w.scanStart, w.periodEnd);
   const members = memberEvents(source, options.guildId);
@@ -55,5 +60,6 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
     flagThreshold: settings.flagThreshold,
     review,
     gaps,
+    surveys,
   });
 }

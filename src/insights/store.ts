@@ -17,6 +17,20 @@ export function executorOf(source: ReportSource): Executor {
   return source.db;
 }
 
+/** Whether anything at all is recorded for a guild (a member seen, a join or leave, a voice session). */
+export async function hasActivity(db: Executor, guildId: string): Promise<boolean> {
+  for (const table of ['activity_ids', 'activity_member_events', 'activity_voice_sessions'] as const) {
+    const row = await db.selectFrom(table).select('guild_id').where('guild_id', '=', guildId).limit(1).executeTakeFirst();
+    if (row) return true;
+  }
+  return false;
+}
+
+/** What the CLI says instead of printing a report of zeros. */
+export function noActivityMessage(guildId: string, databasePath: string): string {
+  return `No activity is recorded for server ${guildId} in ${databasePath}. Check --guild and DATABASE_URL; the bot records from the moment it joins (or load history with \`pulse replay FILE\`).`;
+}
+
 /** Rollup integer -> snowflake of a guild (read whole: a report runs once per request). */
 function idsOf(raw: BetterSqlite3.Database, guildId: string): string[] {
   const ids: string[] = [];

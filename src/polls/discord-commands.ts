@@ -6,33 +6,37 @@ import {
   PermissionFlagsBits,
   RESTJSONErrorCodes,
   Routes as Api,
-  escapeMarkdown,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type GuildBasedChannel,
   type GuildMember,
   type SendableChannels,
 } from 'discord.js';
-import { UserError } from '../discord/errors.js';
+import { pollCommand } from '../../commands/poll.js';
+import { isCode, UserError } from '../discord/errors.js';
 import { botPermission, requireBotCan } from '../discord/permissions.js';
-import type { Routes } from '../discord/router.js';
+import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
+import type { ComponentInteraction, Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
-import type { PollService } from './discord.js';
-import { isCode } from './discord.js';
-import { pollLink, pollMessage, resultsEmbed } from './discord-render.js';
-import { formatDuration, nativePlan, parseCreateOptions, toCsv, type Poll } from './poll.js';
-import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots, setPollMessage } from './store.js';
+import { pollMessage, resultsEmbed } from './discord-render.js';
+import { formatDuration, nativePlan, parseCreateOptions, pollLink, toCsv, type Poll } from './poll.js';
+import type { PollService } from './service.js';
+import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots, setPollMessage, setShownTally } from './store.js';
+import { plainText } from '../text.js';
 
 type Command = ChatInputCommandInteraction;
+type Args<S extends 'create' | 'close' | 'results' | 'list' | 'export' | 'delete'> = ArgsOf<typeof pollCommand, S>;
 
-async function staffOf(service: PollService, interaction: Command | AutocompleteInteraction): Promise<boolean> {
+type Asking = Command | AutocompleteInteraction | ComponentInteraction;
+
+export async function staffOf(service: PollService, interaction: Asking): Promise<boolean> {
   const settings = await getSettings(service.db, interaction.guildId!);
   return isStaff(interaction, settings.staffRoleId);
 }
 
 /** Whether the member may see the poll at all: staff, its author, or members who see its channel. */
-function canSee(interaction: Command | AutocompleteInteraction, poll: Poll, staff: boolean): boolean {
+export function canSee(interaction: Asking, poll: Poll, staff: boolean): boolean {
   if (staff || poll.authorId === interaction.user.id) return true;
   const channel = interaction.guild?.channels.cache.get(poll.channelId);
   const member = interaction.member;
@@ -41,8 +45,7 @@ function canSee(interaction: Command | AutocompleteInteraction, poll: Poll, staf
   return channel.permissionsFor(member as GuildMember)?.has(PermissionFlagsBits.ViewChannel) ?? false;
 }
 
-async function pollFor(service: PollService, interaction: Command): Promise<{ poll: Poll; staff: boolean }> {
-  const id = interaction.options.getInteger('poll', true);
+async function pollFor(service: PollService, interaction: Command, id: number): Promise<{ poll: Poll; staff: boolean }> {
   const poll = await getPoll(service.db, id);
   const staff = await staffOf(service, interaction);
   if (!poll || poll.guildId !== interaction.guildId || !canSee(interaction, poll, staff)) {
@@ -56,8 +59,7 @@ function requireManager(interaction: Command, poll: Poll, staff: boolean): void 
 }
 
 /** The channel to post in, checked against the bot's own permissions there. */
-function targetChannel(interaction: Command, native: boolean): GuildBasedChannel & SendableChannels {
-  const chosen = interaction.options.getChannel('channel');
+function targetChannel(interaction: Command, chosen: { id: string } | null, native: boolean): GuildBasedChannel & SendableChannels {
   const id = chosen?.id ?? interaction.channelId;
   const channel = interaction.guild?.channels.cache.get(id);
   const me = interaction.guild?.members.me;
@@ -70,19 +72,18 @@ function targetChannel(interaction: Command, native: boolean): GuildBasedChannel
   return channel;
 }
 
-async function create(service: PollService, interaction: Command): Promise<void> {
-  const o = interaction.options;
-  const role = o.getRole('role');
+async function create(service: PollService, interaction: Command, o: Args<'create'>): Promise<void> {
+  const role = o.role;
   const parsed = parseCreateOptions({
-    question: o.getString('question', true),
-    choices: o.getString('choices', true),
-    multiple: o.getBoolean('multiple'),
-    maxChoices: o.getInteger('max_choices'),
-    anonymous: o.getBoolean('anonymous'),
-    hideResults: o.getBoolean('hide_results'),
-    duration: o.getString('duration'),
+    question: o.question,
+    choices: o.choices,
+    multiple: o.multiple,
+    maxChoices: o.max_choices,
+    anonymous: o.anonymous,
+    hideResults: o.hide_results,
+    duration: o.duration,
     roleId: role?.id ?? null,
-    native: o.getBoolean('native'),
+    native: o.native,
   });
   if (!parsed.ok) throw new UserError(parsed.error);
   const spec = parsed.value;
@@ -90,8 +91,8 @@ async function create(service: PollService, interaction: Command): Promise<void>
     if (role.id === interaction.guildId) spec.roleId = null; // @everyone: anyone may vote
     else if (!interaction.guild?.roles.cache.has(role.id)) throw new UserError(`I can't see the role <@&${role.id}>, so I couldn't check who has it. Pick another role.`);
   }
-  const native = o.getBoolean('native') ?? false;
-  const channel = targetChannel(interaction, native);
+  const native = o.native ?? false;
+  const channel = targetChannel(interaction, o.channel, native);
 
   if (native) {
     const { plan, problems } = nativePlan(spec);
@@ -105,17 +106,17 @@ async function create(service: PollService, interaction: Command): Promise<void>
       poll: { question: { text: plan.question }, answers: plan.answers.map((text) => ({ text })), duration: plan.durationHours, allowMultiselect: plan.allowMultiselect },
       allowedMentions: { parse: [] },
     });
-    service.ctx.logger.info({ guild: interaction.guildId, channel: channel.id, message: message.id }, 'polls.native-posted');
+    service.logger.info({ guild: interaction.guildId, channel: channel.id, message: message.id }, 'polls.native-posted');
     await interaction.editReply(`Native poll posted in <#${channel.id}> for ${plan.durationHours} h: ${message.url}\nIts votes are public to members, as in every native poll; Pulse counts them for digests.`);
     return;
   }
 
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const poll = await createPoll(service.db, { ...spec, guildId: interaction.guildId!, channelId: channel.id, authorId: interaction.user.id, now: service.ctx.clock.now() });
+  const poll = await createPoll(service.db, { ...spec, guildId: interaction.guildId!, channelId: channel.id, authorId: interaction.user.id, now: service.clock.now() });
   let messageId: string;
+  const t = (await currentTally(service.db, poll.id)) ?? { counts: [], voters: 0, leaders: [] };
   try {
-    const t = await currentTally(service.db, poll.id);
-    const body = pollMessage(poll, t ?? { counts: [], voters: 0, leaders: [] });
+    const body = pollMessage(poll, t);
     const message = await channel.send({ embeds: body.embeds, components: body.components, allowedMentions: { parse: [] } });
     messageId = message.id;
   } catch (err) {
@@ -123,14 +124,15 @@ async function create(service: PollService, interaction: Command): Promise<void>
     throw err;
   }
   await setPollMessage(service.db, poll.id, messageId);
+  await setShownTally(service.db, poll.id, t);
   await service.arm();
-  service.ctx.logger.info({ guild: interaction.guildId, poll: poll.id, anonymous: spec.anonymous }, 'polls.created');
+  service.logger.info({ guild: interaction.guildId, poll: poll.id, anonymous: spec.anonymous }, 'polls.created');
   const closes = spec.durationMs ? ` It closes in ${formatDuration(spec.durationMs)}.` : ' It stays open until you or staff run `/poll close`.';
   await interaction.editReply(`Poll #${poll.id} posted in <#${channel.id}>: https://discord.com/channels/${interaction.guildId}/${channel.id}/${messageId}${closes}`);
 }
 
-async function close(service: PollService, interaction: Command): Promise<void> {
-  const { poll, staff } = await pollFor(service, interaction);
+async function close(service: PollService, interaction: Command, args: Args<'close'>): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction, args.poll);
   requireManager(interaction, poll, staff);
   if (poll.status === 'closed') throw new UserError(`Poll #${poll.id} is already closed.`);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -143,8 +145,8 @@ async function close(service: PollService, interaction: Command): Promise<void> 
   });
 }
 
-async function results(service: PollService, interaction: Command): Promise<void> {
-  const { poll, staff } = await pollFor(service, interaction);
+async function results(service: PollService, interaction: Command, args: Args<'results'>): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction, args.poll);
   const t = await currentTally(service.db, poll.id);
   if (!t) throw new UserError('This poll no longer exists.');
   const reveal = poll.status === 'closed' || !poll.hideResults || staff || poll.authorId === interaction.user.id;
@@ -161,14 +163,14 @@ async function list(service: PollService, interaction: Command): Promise<void> {
   const lines = polls.slice(0, 25).map((p) => {
     const closes = p.closesAt ? `closes <t:${Math.floor(p.closesAt / 1000)}:R>` : 'no deadline';
     const link = pollLink(p);
-    return `**#${p.id}** ${escapeMarkdown(p.question.slice(0, 100))} · <#${p.channelId}> · ${closes}${link ? ` · [open](${link})` : ''}`;
+    return `**#${p.id}** ${plainText(p.question.slice(0, 100))} · <#${p.channelId}> · ${closes}${link ? ` · [open](${link})` : ''}`;
   });
   const more = polls.length > 25 ? `\n…and ${polls.length - 25} more.` : '';
   await interaction.reply({ content: `**Open polls**\n${lines.join('\n')}${more}`.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-async function exportPoll(service: PollService, interaction: Command): Promise<void> {
-  const { poll, staff } = await pollFor(service, interaction);
+async function exportPoll(service: PollService, interaction: Command, args: Args<'export'>): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction, args.poll);
   if (!staff) throw new UserError('Only staff can export polls: members with Manage Server or the staff role set in `/settings`.');
   const t = await currentTally(service.db, poll.id);
   if (!t) throw new UserError('This poll no longer exists.');
@@ -190,8 +192,8 @@ async function exportPoll(service: PollService, interaction: Command): Promise<v
   await interaction.reply({ content: note, files: [file], flags: MessageFlags.Ephemeral });
 }
 
-async function remove(service: PollService, interaction: Command): Promise<void> {
-  const { poll, staff } = await pollFor(service, interaction);
+async function remove(service: PollService, interaction: Command, args: Args<'delete'>): Promise<void> {
+  const { poll, staff } = await pollFor(service, interaction, args.poll);
   requireManager(interaction, poll, staff);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   service.live.forget(poll.id);
@@ -200,12 +202,12 @@ async function remove(service: PollService, interaction: Command): Promise<void>
   let note = '';
   if (poll.messageId) {
     try {
-      await service.client.rest.delete(Api.channelMessage(poll.channelId, poll.messageId));
+      await interaction.client.rest.delete(Api.channelMessage(poll.channelId, poll.messageId));
     } catch (err) {
       if (!isCode(err, RESTJSONErrorCodes.UnknownMessage) && !isCode(err, RESTJSONErrorCodes.UnknownChannel)) note = ' I could not delete its message; you can delete it by hand.';
     }
   }
-  service.ctx.logger.info({ guild: interaction.guildId, poll: poll.id, by: interaction.user.id }, 'polls.deleted');
+  service.logger.info({ guild: interaction.guildId, poll: poll.id, by: interaction.user.id }, 'polls.deleted');
   await interaction.editReply(`Poll #${poll.id} and its votes are deleted.${note}`);
 }
 
@@ -224,14 +226,16 @@ async function autocomplete(service: PollService, interaction: AutocompleteInter
 }
 
 export function commandRoutes(service: PollService): Routes {
-  const subcommands: Record<string, (s: PollService, i: Command) => Promise<void>> = { create, close, results, list, export: exportPoll, delete: remove };
   return {
     commands: {
-      async poll(interaction) {
-        const handler = subcommands[interaction.options.getSubcommand(true)];
-        if (!handler) throw new UserError('This command is not available any more.');
-        await handler(service, interaction);
-      },
+      poll: subcommandRoutes(pollCommand, {
+        create: (i, args) => create(service, i, args),
+        close: (i, args) => close(service, i, args),
+        results: (i, args) => results(service, i, args),
+        list: (i) => list(service, i),
+        export: (i, args) => exportPoll(service, i, args),
+        delete: (i, args) => remove(service, i, args),
+      }),
     },
     autocomplete: {
       poll: (interaction) => autocomplete(service, interaction),

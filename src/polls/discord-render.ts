@@ -5,13 +5,13 @@ import {
   ButtonStyle,
   EmbedBuilder,
   StringSelectMenuBuilder,
-  escapeMarkdown,
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
   type APIEmbed,
 } from 'discord.js';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { LIMITS, describeOutcome, resultLines, type Poll, type Tally } from './poll.js';
+import { plainText } from '../text.js';
 
 export const KIND = { vote: 'poll-vote', select: 'poll-select', withdraw: 'poll-withdraw' } as const;
 
@@ -30,7 +30,7 @@ function clip(text: string, max: number): string {
 
 /** The result block: bars, or a notice while results are hidden. */
 export function resultsText(poll: Poll, t: Tally, options: { reveal: boolean }): string {
-  const choices = poll.choices.map((c) => escapeMarkdown(c));
+  const choices = poll.choices.map((c) => plainText(c));
   if (!options.reveal) {
     const list = choices.map((c, i) => `${i + 1}. ${c}`).join('\n');
     return `${list}\n\n*Results are hidden until the poll closes.*`;
@@ -50,7 +50,7 @@ export function pollEmbed(poll: Poll, t: Tally): APIEmbed {
   const embed = new EmbedBuilder()
     .setColor(closed ? CLOSED_COLOR : OPEN_COLOR)
     .setAuthor({ name: closed ? `Poll #${poll.id} · closed` : `Poll #${poll.id}` })
-    .setDescription(clip(`### ${escapeMarkdown(poll.question)}\n${resultsText(poll, t, { reveal })}`, DESCRIPTION_MAX))
+    .setDescription(clip(`### ${plainText(poll.question)}\n${resultsText(poll, t, { reveal })}`, DESCRIPTION_MAX))
     .addFields(
       { name: 'Who may vote', value: poll.roleId ? `Members with <@&${poll.roleId}>` : 'Everyone', inline: true },
       { name: 'How', value: rules(poll), inline: true },
@@ -58,7 +58,7 @@ export function pollEmbed(poll: Poll, t: Tally): APIEmbed {
     .setFooter({ text: `${t.voters} voter${t.voters === 1 ? '' : 's'}` });
   if (closed) {
     embed.addFields({ name: 'Closed', value: poll.closedAt ? ts(poll.closedAt, 'f') : 'yes', inline: true });
-    embed.addFields({ name: 'Result', value: clip(describeOutcome(poll.choices.map((c) => escapeMarkdown(c)), t), FIELD_MAX) });
+    embed.addFields({ name: 'Result', value: clip(describeOutcome(poll.choices.map((c) => plainText(c)), t), FIELD_MAX) });
   } else {
     embed.addFields({ name: 'Closes', value: poll.closesAt ? `${ts(poll.closesAt, 'R')} (${ts(poll.closesAt, 'f')})` : 'When its author or staff close it', inline: true });
   }
@@ -104,13 +104,10 @@ export function resultsEmbed(poll: Poll, t: Tally, reveal: boolean): APIEmbed {
   const embed = new EmbedBuilder()
     .setColor(poll.status === 'closed' ? CLOSED_COLOR : OPEN_COLOR)
     .setAuthor({ name: `Poll #${poll.id} · ${poll.status === 'closed' ? 'final results' : 'current results'}` })
-    .setDescription(clip(`### ${escapeMarkdown(poll.question)}\n${resultsText(poll, t, { reveal })}`, DESCRIPTION_MAX))
+    .setDescription(clip(`### ${plainText(poll.question)}\n${resultsText(poll, t, { reveal })}`, DESCRIPTION_MAX))
     .setFooter({ text: `${t.voters} voter${t.voters === 1 ? '' : 's'}` });
   if (poll.status === 'open' && poll.hideResults && reveal) embed.addFields({ name: 'Note', value: 'Results are hidden from members until the poll closes; you see them as staff or as its author.' });
-  if (poll.status === 'closed') embed.addFields({ name: 'Result', value: clip(describeOutcome(poll.choices.map((c) => escapeMarkdown(c)), t), FIELD_MAX) });
+  if (poll.status === 'closed') embed.addFields({ name: 'Result', value: clip(describeOutcome(poll.choices.map((c) => plainText(c)), t), FIELD_MAX) });
   return embed.toJSON();
 }
 
-export function pollLink(poll: Poll): string | null {
-  return poll.messageId ? `https://discord.com/channels/${poll.guildId}/${poll.channelId}/${poll.messageId}` : null;
-}

@@ -1,5 +1,6 @@
 // Polls' pure rules: option parsing, vote decisions, tallies, bars, CSV and native-poll limits.
 import { z } from 'zod';
+import { plainText } from '../text.js';
 
 export const LIMITS = {
   minChoices: 2,
@@ -262,7 +263,7 @@ export function withdrawAll(poll: Poll, current: number[], voter: VoterContext):
 /** What the voter is told after a vote was recorded. */
 export function voteReceipt(poll: Poll, next: number[]): string {
   if (next.length === 0) return 'Your vote is withdrawn. You can vote again while the poll is open.';
-  const names = next.map((c) => `**${poll.choices[c] ?? '?'}**`).join(', ');
+  const names = next.map((c) => `**${plainText(poll.choices[c] ?? '?')}**`).join(', ');
   const again = poll.choices.length > LIMITS.maxButtons ? 'pick again to change it, or use “Withdraw my vote”' : 'click again to withdraw';
   const more = poll.maxChoices > 1 && next.length < poll.maxChoices ? ` You can pick ${poll.maxChoices - next.length} more.` : '';
   const secret = poll.anonymous ? ' This poll is anonymous: nobody else can see your vote.' : '';
@@ -350,4 +351,9 @@ export function csvField(value: string | number | null): string {
 
 export function toCsv(header: string[], rows: Array<Array<string | number | null>>): string {
   return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The link to the poll's message, once it is posted. */
+export function pollLink(poll: Pick<Poll, 'guildId' | 'channelId' | 'messageId'>): string | null {
+  return poll.messageId ? `https://discord.com/channels/${poll.guildId}/${poll.channelId}/${poll.messageId}` : null;
 }

@@ -261,3 +261,24 @@ export async function nativePollParticipation(db: Executor, guildId: string, fro
     .executeTakeFirstOrThrow();
   return { votes: Number(row.votes), voters: Number(row.voters), polls: Number(row.polls) };
 }
+
+/** What a tally looks like on the message, to tell whether the message is behind the votes. */
+export function shownKey(t: Pick<Tally, 'counts' | 'voters'>): string {
+  return JSON.stringify({ counts: t.counts, voters: t.voters });
+}
+
+/** Records what the poll's message now shows. */
+export async function setShownTally(db: Executor, pollId: number, t: Pick<Tally, 'counts' | 'voters'>): Promise<void> {
+  await db.updateTable('polls').set({ shown_tally: shownKey(t) }).where('id', '=', pollId).execute();
+}
+
+/** Open polls with a message whose last shown tally differs from the stored votes (or is unknown). */
+export async function stalePollIds(db: Executor): Promise<number[]> {
+  const open = await db.selectFrom('polls').select(['id', 'shown_tally']).where('status', '=', 'open').where('message_id', 'is not', null).orderBy('id').execute();
+  const stale: number[] = [];
+  for (const row of open) {
+    const t = await currentTally(db, row.id);
+    if (t && shownKey(t) !== row.shown_tally) stale.push(row.id);
+  }
+  return stale;
+}

@@ -10,10 +10,11 @@ import { writeStep } from '../db/exclusive.js';
 import { UserError } from '../discord/errors.js';
 import type { Routes } from '../discord/router.js';
 import type { Feature, FeatureContext } from '../feature.js';
+import { languageOf, msg, t } from '../i18n/index.js';
 import { JobError } from '../workers/pool.js';
 import { privacyEntries, privacyEntry } from './entries.js';
 import { showLine } from './privacy.js';
-import { OPT_OUT_STARTED, OptOutRunner } from './service.js';
+import { OptOutRunner } from './service.js';
 import { beginOptOut, finishOptOut, isOptOutPending, pendingOptOuts } from './store.js';
 
 /** What the privacy slice needs from the activity writer's door. */
@@ -24,7 +25,7 @@ export interface ActivityDoor {
 }
 
 /** A job failure as the member reads it: a clear sentence with the error id. */
-const shown = (err: unknown) => (err instanceof JobError ? new UserError(err.message) : err);
+const shown = (err: unknown) => (err instanceof JobError ? new UserError(err.text) : err);
 
 export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): Feature {
   const { database, pool, logger } = ctx;
@@ -46,9 +47,10 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
       door().forgetIds(job.guildId);
       await finishOptOut(ctx.db, job.guildId, job.userId);
     },
-    async notify(job, text) {
+    async notify(job) {
       if (!job.notifyToken || !appId) return;
-      await ctx.client.rest.patch(DiscordRoutes.webhookMessage(appId, job.notifyToken, '@original'), { body: { content: text, allowed_mentions: { parse: [] } } });
+      const content = t(languageOf(job.notifyLocale), 'privacy.optedOut');
+      await ctx.client.rest.patch(DiscordRoutes.webhookMessage(appId, job.notifyToken, '@original'), { body: { content, allowed_mentions: { parse: [] } } });
     },
   });
 
@@ -58,24 +60,25 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
         const guildId = interaction.guildId!;
         const userId = interaction.user.id;
         const sub = interaction.options.getSubcommand(true);
+        const lang = languageOf(interaction.locale);
         if (sub === 'show') {
           // Acknowledge first: the counts come from a worker.
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const counts = await pool.run('privacy-counts', { guildId, userId }).catch((err: unknown) => Promise.reject(shown(err)));
           const optedOut = await isOptedOut(ctx.db, guildId, userId);
           const pending = await isOptOutPending(ctx.db, guildId, userId);
-          const lines = privacyEntries.filter((e) => (counts[e.name] ?? 0) > 0 || e.fate !== 'kept').map((e) => showLine(e, counts[e.name] ?? 0));
+          const lines = privacyEntries.filter((e) => (counts[e.name] ?? 0) > 0 || e.fate !== 'kept').map((e) => showLine(e, counts[e.name] ?? 0, lang));
           const embed = new EmbedBuilder()
-            .setTitle('What Pulse keeps about you in this server')
+            .setTitle(t(lang, 'privacy.show.title'))
             .setDescription(
               [
                 optedOut
-                  ? `**You opted out**: Pulse does not record your activity here.${pending ? ' Deleting what it kept is still in progress.' : ''}`
-                  : 'Pulse records when you are active here, never what you write.',
+                  ? t(lang, 'privacy.show.optedOut') + (pending ? ` ${t(lang, 'privacy.show.pending')}` : '')
+                  : t(lang, 'privacy.show.recording'),
                 '',
                 ...lines,
                 '',
-                '`/privacy export` gives you all of it as a file; `/privacy opt-out` deletes or anonymises it as shown and stops recording.',
+                t(lang, 'privacy.show.choices'),
               ].join('\n'),
             );
           await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
@@ -86,7 +89,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           try {
             await pool.run('privacy-export', { guildId, userId, path, exportedAt: ctx.clock.now() }).catch((err: unknown) => Promise.reject(shown(err)));
             await interaction.editReply({
-              content: 'Everything Pulse keeps about you in this server (metadata only, no message text). docs/privacy.md explains each part.',
+              content: t(lang, 'privacy.export'),
               files: [{ attachment: path, name }],
             });
           } finally {
@@ -94,20 +97,20 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           }
         } else if (sub === 'opt-out') {
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          const job = { guildId, userId, requestedAt: ctx.clock.now(), notifyToken: interaction.token };
+          const job = { guildId, userId, requestedAt: ctx.clock.now(), notifyToken: interaction.token, notifyLocale: interaction.locale };
           await runner.optOut(job);
           logger.info({ guild: guildId }, 'privacy.opt-out-started');
-          await interaction.editReply({ content: OPT_OUT_STARTED });
+          await interaction.editReply({ content: t(lang, 'privacy.optOut.started') });
           // The job edits this answer again when it is done.
           void runner.start(job);
         } else if (sub === 'opt-in') {
           if (await isOptOutPending(ctx.db, guildId, userId)) {
-            throw new UserError('Pulse is still deleting what it kept about you after your opt-out. Try again once that message says it is done.');
+            throw new UserError(msg('privacy.optIn.pending'));
           }
           const was = await removeOptOut(ctx.db, guildId, userId);
           door().unmarkOptedOut(guildId, userId);
           await interaction.reply({
-            content: was ? 'Pulse records your activity in this server again, from now on.' : 'You had not opted out: Pulse records your activity here.',
+            content: t(lang, was ? 'privacy.optedIn' : 'privacy.notOptedOut'),
             flags: MessageFlags.Ephemeral,
           });
         }

@@ -1,5 +1,6 @@
 // What Pulse does with a member's rows, table by table, as plain data: the one list that
 // /privacy show, export, opt-out and docs/privacy.md follow. Pure.
+import { t, type Language, type MessageKey } from '../i18n/index.js';
 
 /** What `/privacy opt-out` does to a table's rows about the member. */
 export type Fate = 'deleted' | 'anonymised' | 'kept';
@@ -10,18 +11,18 @@ export interface PrivacyEntryInfo {
   readonly table: string;
   /** The columns that hold the member's id. */
   readonly columns: readonly string[];
-  /** What the rows say about the member, for people. */
-  readonly holds: string;
+  /** What the rows say about the member, for people: a catalogue key (privacy.entry.*). */
+  readonly label: MessageKey;
   readonly fate: Fate;
   /** Why a row is kept or how it is anonymised. */
   readonly why?: string;
 }
 
-const FATE_WORDS: Record<Fate, string> = { deleted: 'deleted', anonymised: 'your id removed', kept: 'kept' };
+const FATE_WORDS: Record<Fate, MessageKey> = { deleted: 'privacy.fate.deleted', anonymised: 'privacy.fate.anonymised', kept: 'privacy.fate.kept' };
 
-/** One line of /privacy show. */
-export function showLine(entry: PrivacyEntryInfo, count: number): string {
-  return `${entry.holds}: **${count}** (opt-out: ${FATE_WORDS[entry.fate]})`;
+/** One line of /privacy show, in the member's language. */
+export function showLine(entry: PrivacyEntryInfo, count: number, lang: Language): string {
+  return t(lang, 'privacy.show.line', { what: t(lang, entry.label), count, fate: t(lang, FATE_WORDS[entry.fate]) });
 }
 
 /** Entries whose opt-out changes rows, in the order the opt-out job runs them. */

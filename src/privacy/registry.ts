@@ -1,10 +1,10 @@
 // The privacy registry: each slice adds the entries of its tables (in its own privacy-store.ts),
 // and show, export and opt-out run them all. Reads run in a worker; opt-out writes on the main
 // thread in short steps.
-import type BetterSqlite3 from 'better-sqlite3';
+import type { Database } from '../db/open.js';
 import type { PrivacyEntryInfo } from './privacy.js';
 
-export type Raw = BetterSqlite3.Database;
+export type Raw = Database['sqlite'];
 
 export interface PrivacyEntry extends PrivacyEntryInfo {
   /** How many rows name the member (for /privacy show). */

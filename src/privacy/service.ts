@@ -17,15 +17,11 @@ export interface OptOutPorts {
   write(entry: string, guildId: string, userId: string, keys: unknown[][]): Promise<number>;
   /** The job is done: delete it, refresh caches. */
   finish(job: OptOutJob): Promise<void>;
-  /** Tells the member (edits their /privacy answer while its token lives). */
-  notify(job: OptOutJob, text: string): Promise<void>;
+  /** Tells the member it is done (edits their /privacy answer while its token lives). */
+  notify(job: OptOutJob): Promise<void>;
   logger: Logger;
 }
 
-export const OPT_OUT_STARTED =
-  'Pulse stopped recording you in this server. It is deleting what it keeps about you now; this message will say when it is done.';
-export const OPT_OUT_DONE =
-  'Done: Pulse deleted your activity in this server and no longer records it (see `/privacy show` for what a server keeps, and why). `/privacy opt-in` turns recording back on.';
 
 class Stopped extends Error {}
 
@@ -98,7 +94,7 @@ export class OptOutRunner {
       return undefined;
     }
     this.ports.logger.info({ guild: guildId, keys: out.keys, steps: out.steps, maxStepMs: Math.round(out.maxStepMs * 10) / 10 }, 'privacy.opted-out');
-    await this.ports.notify(job, OPT_OUT_DONE).catch((err: unknown) => this.ports.logger.warn({ err, guild: guildId }, 'privacy.notify-failed'));
+    await this.ports.notify(job).catch((err: unknown) => this.ports.logger.warn({ err, guild: guildId }, 'privacy.notify-failed'));
     return out;
   }
 

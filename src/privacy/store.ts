@@ -8,6 +8,8 @@ export interface OptOutJob {
   userId: string;
   requestedAt: number;
   notifyToken: string | null;
+  /** The member's Discord locale when they asked (the language of the message when done). */
+  notifyLocale?: string | null;
 }
 
 /** The opt-out and its job, in one transaction. */
@@ -16,8 +18,8 @@ export async function beginOptOut(db: Executor, job: OptOutJob): Promise<void> {
     await recordOptOut(trx, job.guildId, job.userId, job.requestedAt);
     await trx
       .insertInto('privacy_opt_out_jobs')
-      .values({ guild_id: job.guildId, user_id: job.userId, requested_at: job.requestedAt, notify_token: job.notifyToken })
-      .onConflict((oc) => oc.columns(['guild_id', 'user_id']).doUpdateSet({ notify_token: job.notifyToken }))
+      .values({ guild_id: job.guildId, user_id: job.userId, requested_at: job.requestedAt, notify_token: job.notifyToken, notify_locale: job.notifyLocale ?? null })
+      .onConflict((oc) => oc.columns(['guild_id', 'user_id']).doUpdateSet({ notify_token: job.notifyToken, notify_locale: job.notifyLocale ?? null }))
       .execute();
   };
   await (db.isTransaction ? run(db) : db.transaction().execute(run));
@@ -25,7 +27,7 @@ export async function beginOptOut(db: Executor, job: OptOutJob): Promise<void> {
 
 export async function pendingOptOuts(db: Executor): Promise<OptOutJob[]> {
   const rows = await db.selectFrom('privacy_opt_out_jobs').selectAll().orderBy('requested_at').execute();
-  return rows.map((r) => ({ guildId: r.guild_id, userId: r.user_id, requestedAt: r.requested_at, notifyToken: r.notify_token }));
+  return rows.map((r) => ({ guildId: r.guild_id, userId: r.user_id, requestedAt: r.requested_at, notifyToken: r.notify_token, notifyLocale: r.notify_locale }));
 }
 
 export async function isOptOutPending(db: Executor, guildId: string, userId: string): Promise<boolean> {

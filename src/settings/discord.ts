@@ -4,10 +4,11 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { UserError } from '../discord/errors.js';
-import { botPermission, requireBotCan } from '../discord/permissions.js';
+import { isLanguage, languageOf, languages, msg, t, type Language } from '../i18n/index.js';
+import { botPermission, missingPermissions, requireBotCan } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
-import { requireStaff } from '../discord/staff.js';
-import { clearPatch, clearableSettings, flagEmojiSchema, timeZoneSchema, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
+import { isStaff, requireStaff } from '../discord/staff.js';
+import { clearPatch, clearableSettings, flagEmojiSchema, serverLanguage, timeZoneSchema, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
 import { getSettings, updateSettings } from './store.js';
 
 export interface SettingsDeps {
@@ -15,20 +16,26 @@ export interface SettingsDeps {
   clock: Clock;
 }
 
-const channel = (id: string | null) => (id ? `<#${id}>` : 'not set');
-
-export function renderSettings(s: GuildSettings): EmbedBuilder {
-  return new EmbedBuilder().setTitle('Pulse settings').addFields(
-    { name: 'Staff channel (digests)', value: channel(s.staffChannelId), inline: true },
-    { name: 'Moderation channel', value: channel(s.modChannelId), inline: true },
-    { name: 'Feedback channel', value: channel(s.feedbackChannelId), inline: true },
-    { name: 'Staff role', value: s.staffRoleId ? `<@&${s.staffRoleId}>` : 'not set (Manage Server only)', inline: true },
-    { name: 'Time zone', value: s.timezone, inline: true },
-    { name: 'Flag emoji', value: s.flagEmoji, inline: true },
-    { name: 'Flag threshold', value: `${s.flagThreshold} members`, inline: true },
-    { name: 'Flags per member per day', value: String(s.flagDailyLimit), inline: true },
-    { name: 'Flags ignored on messages older than', value: `${s.flagMaxAgeHours} h`, inline: true },
-    { name: 'Ignored channels', value: s.ignoredChannelIds.length ? s.ignoredChannelIds.map((id) => `<#${id}>`).join(' ') : 'none' },
+/** The settings as an embed, in the reader's language; `guildLocale` explains the default language. */
+export function renderSettings(s: GuildSettings, lang: Language = 'en', guildLocale: string | null = null): EmbedBuilder {
+  const channel = (id: string | null) => (id ? `<#${id}>` : t(lang, 'settings.value.notSet'));
+  const language = serverLanguage(s, guildLocale);
+  return new EmbedBuilder().setTitle(t(lang, 'settings.title')).addFields(
+    { name: t(lang, 'settings.field.staffChannel'), value: channel(s.staffChannelId), inline: true },
+    { name: t(lang, 'settings.field.modChannel'), value: channel(s.modChannelId), inline: true },
+    { name: t(lang, 'settings.field.feedbackChannel'), value: channel(s.feedbackChannelId), inline: true },
+    { name: t(lang, 'settings.field.staffRole'), value: s.staffRoleId ? `<@&${s.staffRoleId}>` : t(lang, 'settings.value.staffRoleNotSet'), inline: true },
+    { name: t(lang, 'settings.field.timezone'), value: s.timezone, inline: true },
+    {
+      name: t(lang, 'settings.field.language'),
+      value: s.language ? languages[language].label : t(lang, 'settings.value.languageDefault', { language: languages[language].label }),
+      inline: true,
+    },
+    { name: t(lang, 'settings.field.flagEmoji'), value: s.flagEmoji, inline: true },
+    { name: t(lang, 'settings.field.flagThreshold'), value: t(lang, 'settings.value.members', { count: s.flagThreshold }), inline: true },
+    { name: t(lang, 'settings.field.flagDailyLimit'), value: t(lang, 'settings.value.number', { count: s.flagDailyLimit }), inline: true },
+    { name: t(lang, 'settings.field.flagMaxAge'), value: t(lang, 'settings.value.hours', { count: s.flagMaxAgeHours }), inline: true },
+    { name: t(lang, 'settings.field.ignoredChannels'), value: s.ignoredChannelIds.length ? s.ignoredChannelIds.map((id) => `<#${id}>`).join(' ') : t(lang, 'settings.value.none') },
   );
 }
 
@@ -52,13 +59,13 @@ async function handleSet(interaction: ChatInputCommandInteraction, deps: Setting
   const tz = interaction.options.getString('timezone');
   if (tz !== null) {
     const parsed = timeZoneSchema.safeParse(tz);
-    if (!parsed.success) throw new UserError(`\`${tz.slice(0, 64)}\` is not a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\`.`);
+    if (!parsed.success) throw new UserError(msg('settings.error.timezone', { zone: tz.slice(0, 64) }));
     patch.timezone = parsed.data;
   }
   const emoji = interaction.options.getString('flag_emoji');
   if (emoji !== null) {
     const parsed = flagEmojiSchema.safeParse(emoji);
-    if (!parsed.success) throw new UserError('The flag emoji must be a single emoji, like 🚩, or a custom emoji of this server.');
+    if (!parsed.success) throw new UserError(msg('settings.error.flagEmoji'));
     patch.flagEmoji = parsed.data;
   }
   const threshold = interaction.options.getInteger('flag_threshold');
@@ -69,16 +76,21 @@ async function handleSet(interaction: ChatInputCommandInteraction, deps: Setting
   if (age !== null) patch.flagMaxAgeHours = boundedInt(age, 1, 8760, 'flag_max_age_hours');
   const role = interaction.options.getRole('staff_role');
   if (role) {
-    if (role.id === interaction.guildId) throw new UserError('@everyone cannot be the staff role.');
+    if (role.id === interaction.guildId) throw new UserError(msg('settings.error.everyoneRole'));
     patch.staffRoleId = role.id;
   }
-  if (Object.keys(patch).length === 0) throw new UserError('Choose at least one setting to change.');
+  const language = interaction.options.getString('language');
+  if (language !== null) {
+    if (!isLanguage(language)) throw new UserError(msg('settings.error.language'));
+    patch.language = language;
+  }
+  if (Object.keys(patch).length === 0) throw new UserError(msg('settings.error.nothing'));
   return updateSettings(deps.db, interaction.guildId!, patch, deps.clock.now());
 }
 
 /** Discord enforces option ranges in its client, but a crafted request can skip them. */
 function boundedInt(value: number, min: number, max: number, name: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new UserError(`\`${name}\` must be a whole number from ${min} to ${max}.`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new UserError(msg('settings.error.range', { name, min, max }));
   return value;
 }
 
@@ -91,25 +103,26 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
         requireStaff(interaction, current.staffRoleId);
         const sub = interaction.options.getSubcommand(true);
         let next = current;
+        const lang = languageOf(interaction.locale);
         let note = '';
         if (sub === 'set') {
           next = await handleSet(interaction, deps);
-          note = 'Settings saved.';
+          note = t(lang, 'settings.saved');
         } else if (sub === 'ignore-channel' || sub === 'unignore-channel') {
           const target = interaction.options.getChannel('channel', true).id;
           const ids = new Set(current.ignoredChannelIds);
           if (sub === 'ignore-channel') ids.add(target);
           else ids.delete(target);
-          if (ids.size > 100) throw new UserError('You can ignore at most 100 channels.');
+          if (ids.size > 100) throw new UserError(msg('settings.error.tooManyIgnored', { max: 100 }));
           next = await updateSettings(deps.db, guildId, { ignoredChannelIds: [...ids] }, deps.clock.now());
-          note = sub === 'ignore-channel' ? `Activity in <#${target}> is no longer recorded.` : `Activity in <#${target}> is recorded again.`;
+          note = t(lang, sub === 'ignore-channel' ? 'settings.ignored' : 'settings.unignored', { channel: target });
         } else if (sub === 'clear') {
           const setting = interaction.options.getString('setting', true);
-          if (!(clearableSettings as readonly string[]).includes(setting)) throw new UserError('Unknown setting.');
+          if (!(clearableSettings as readonly string[]).includes(setting)) throw new UserError(msg('settings.error.unknownSetting'));
           next = await updateSettings(deps.db, guildId, clearPatch(setting as ClearableSetting), deps.clock.now());
-          note = 'Setting reset to its default.';
+          note = t(lang, 'settings.cleared');
         }
-        await interaction.reply({ content: note || undefined, embeds: [renderSettings(next)], flags: MessageFlags.Ephemeral });
+        await interaction.reply({ content: note || undefined, embeds: [renderSettings(next, lang, interaction.guildLocale)], flags: MessageFlags.Ephemeral });
       },
     },
     autocomplete: {
@@ -123,22 +136,28 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
   };
 }
 
-export function aboutRoutes(client: () => Client): Routes {
+/** What staff should grant, from the bot's server-wide permissions (null: not known yet). */
+function permissionsNote(lang: Language, granted: bigint | null): string {
+  if (granted === null) return t(lang, 'about.permissions.unknown');
+  const missing = missingPermissions(granted);
+  if (missing.length === 0) return t(lang, 'about.permissions.none');
+  return [t(lang, 'about.permissions.missing', { count: missing.length }), ...missing.map((p) => `- **${p.name}**: ${p.why}`)].join('\n');
+}
+
+export function aboutRoutes(client: () => Client, db?: Kysely<DB>): Routes {
   return {
     commands: {
       async pulse(interaction) {
+        const lang = languageOf(interaction.locale);
         const embed = new EmbedBuilder()
-          .setTitle('Pulse')
-          .setDescription(
-            [
-              'Pulse runs polls, counts member activity, routes 🚩 flags to moderators, and posts engagement digests to staff.',
-              '',
-              '**What it keeps about members**: ids and instants of messages, reactions, threads, voice sessions, joins and leaves, so it can count activity. It never stores message text, except a short excerpt of a message flagged to moderators from its menu.',
-              '**Your choice**: `/privacy show` tells what is kept about you, `/privacy export` gives it to you, `/privacy opt-out` stops recording and deletes your activity.',
-              '**Who sees what**: per-member figures are shown to staff only; anonymous polls never link you to your answer.',
-            ].join('\n'),
-          )
-          .setFooter({ text: `Serving ${client().guilds.cache.size} server(s)` });
+          .setTitle(t(lang, 'about.title'))
+          .setDescription(t(lang, 'about.description'))
+          .setFooter({ text: t(lang, 'about.footer', { count: client().guilds.cache.size }) });
+        // Staff only: what to grant so every feature works.
+        if (db && interaction.guildId && isStaff(interaction, (await getSettings(db, interaction.guildId)).staffRoleId)) {
+          const me = interaction.guild?.members.me;
+          embed.addFields({ name: t(lang, 'about.permissions.title'), value: permissionsNote(lang, me ? me.permissions.bitfield : null).slice(0, 1024) });
+        }
         await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
       },
     },

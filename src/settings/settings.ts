@@ -1,5 +1,6 @@
 // Guild settings: their shape, defaults and validation rules (pure).
 import { z } from 'zod';
+import { isLanguage, languageForLocale, SOURCE_LANGUAGE, type Language } from '../i18n/index.js';
 
 export interface GuildSettings {
   guildId: string;
@@ -13,6 +14,8 @@ export interface GuildSettings {
   flagMaxAgeHours: number;
   staffRoleId: string | null;
   ignoredChannelIds: string[];
+  /** Chosen by staff; null follows the server's Discord locale (see serverLanguage). */
+  language: Language | null;
 }
 
 export function defaultSettings(guildId: string): GuildSettings {
@@ -28,7 +31,21 @@ export function defaultSettings(guildId: string): GuildSettings {
     flagMaxAgeHours: 168,
     staffRoleId: null,
     ignoredChannelIds: [],
+    language: null,
   };
+}
+
+/**
+ * The language of messages everyone in the server sees: the setting, else the server's
+ * Discord locale (guild_locale) when Pulse speaks it, else English.
+ */
+export function serverLanguage(settings: Pick<GuildSettings, 'language'>, guildLocale: string | null | undefined): Language {
+  return settings.language ?? languageForLocale(guildLocale) ?? SOURCE_LANGUAGE;
+}
+
+/** A stored language value, or null for anything Pulse does not speak (any more). */
+export function parseLanguage(value: string | null): Language | null {
+  return isLanguage(value) ? value : null;
 }
 
 export function isValidTimeZone(name: string): boolean {
@@ -57,10 +74,16 @@ export const flagEmojiSchema = z
     message: 'one emoji, like 🚩, or a custom emoji of this server',
   });
 
+/** The parts of a custom emoji written `<:name:id>` (or `<a:name:id>`); null for anything else. */
+export function customEmoji(setting: string): { name: string; id: string } | null {
+  const m = CUSTOM_EMOJI.exec(setting);
+  return m ? { name: m[1]!, id: m[2]! } : null;
+}
+
 /** Whether a reaction's emoji ({id, name} as the gateway sends it) is the configured one. */
 export function emojiMatches(setting: string, emoji: { id?: string | null; name?: string | null }): boolean {
-  const custom = CUSTOM_EMOJI.exec(setting);
-  if (custom) return emoji.id === custom[2];
+  const custom = customEmoji(setting);
+  if (custom) return emoji.id === custom.id;
   return !emoji.id && emoji.name === setting;
 }
 
@@ -73,7 +96,7 @@ export const settingLimits = {
 export type SettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
 
 /** The settings a staff member may clear back to their default. */
-export const clearableSettings = ['staff_channel', 'mod_channel', 'feedback_channel', 'staff_role', 'timezone', 'flag_emoji', 'ignored_channels'] as const;
+export const clearableSettings = ['staff_channel', 'mod_channel', 'feedback_channel', 'staff_role', 'timezone', 'flag_emoji', 'ignored_channels', 'language'] as const;
 export type ClearableSetting = (typeof clearableSettings)[number];
 
 export function clearPatch(setting: ClearableSetting): SettingsPatch {
@@ -93,5 +116,7 @@ export function clearPatch(setting: ClearableSetting): SettingsPatch {
       return { flagEmoji: d.flagEmoji };
     case 'ignored_channels':
       return { ignoredChannelIds: [] };
+    case 'language':
+      return { language: null };
   }
 }

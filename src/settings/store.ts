@@ -3,7 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import type { GuildSettingsTable } from '../db/tables/core.js';
-import { defaultSettings, type GuildSettings, type SettingsPatch } from './settings.js';
+import { defaultSettings, parseLanguage, type GuildSettings, type SettingsPatch } from './settings.js';
 
 function toSettings(row: Selectable<GuildSettingsTable>): GuildSettings {
   return {
@@ -18,6 +18,7 @@ function toSettings(row: Selectable<GuildSettingsTable>): GuildSettings {
     flagMaxAgeHours: row.flag_max_age_hours,
     staffRoleId: row.staff_role_id,
     ignoredChannelIds: JSON.parse(row.ignored_channel_ids) as string[],
+    language: parseLanguage(row.language),
   };
 }
 
@@ -41,6 +42,7 @@ export async function updateSettings(db: Executor, guildId: string, patch: Setti
     flag_max_age_hours: next.flagMaxAgeHours,
     staff_role_id: next.staffRoleId,
     ignored_channel_ids: JSON.stringify(next.ignoredChannelIds),
+    language: next.language,
     updated_at: now,
   };
   await db

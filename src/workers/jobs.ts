@@ -1,16 +1,12 @@
 // The jobs the worker pool runs, each a function of a read handle: reports, digest charts, and
 // the privacy reads (counts, export, opt-out scans). The same code runs inline when there is no
 // pool (an in-memory database, PULSE_WORKERS=0).
-import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.js';
+import type { ReadHandle } from '../db/read-only.js';
+import type { Language } from '../i18n/index.js';
 import type { ReportOptions } from '../insights/report.js';
 import type { Report } from '../insights/report-types.js';
 
-export interface ReadHandle {
-  readonly sqlite: BetterSqlite3.Database;
-  readonly db: Kysely<DB>;
-}
+export type { ReadHandle };
 
 interface PrivacyQuery {
   guildId: string;
@@ -19,7 +15,7 @@ interface PrivacyQuery {
 
 export interface Jobs {
   report: { input: ReportOptions; output: Report };
-  'digest-chart': { input: { report: Report; previous: Report | null }; output: Uint8Array };
+  'digest-chart': { input: { report: Report; previous: Report | null; language?: Language | undefined }; output: Uint8Array };
   'privacy-counts': { input: PrivacyQuery; output: Record<string, number> };
   'privacy-export': { input: PrivacyQuery & { path: string; exportedAt: number }; output: { rows: number } };
   /** Streams the keys of one entry's rows in chunks of `size`. */
@@ -39,7 +35,7 @@ type Handler<K extends JobName> = (input: Jobs[K]['input'], read: ReadHandle, em
 // resvg, fonts) loads only where charts are drawn.
 const handlers: { [K in JobName]: Handler<K> } = {
   report: async (input, read) => (await import('../insights/report.js')).buildReport(read, input),
-  'digest-chart': async (input) => new Uint8Array(await (await import('../digests/charts.js')).renderDigestPng(input.report, input.previous)),
+  'digest-chart': async (input) => new Uint8Array(await (await import('../digests/charts.js')).renderDigestPng(input.report, input.previous, input.language)),
   'privacy-counts': async ({ guildId, userId }, read) => {
     const { privacyEntries } = await import('../privacy/entries.js');
     return read.sqlite.transaction(() => Object.fromEntries(privacyEntries.map((e) => [e.name, e.count(read.sqlite, guildId, userId)])))();

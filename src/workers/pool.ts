@@ -5,17 +5,21 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { msg, render, type Text } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { runJob, type JobName, type Jobs, type ReadHandle } from './jobs.js';
 
-/** A job that failed, timed out or lost its worker: `message` is safe to show, with `errorId`. */
+/**
+ * A job that failed, timed out or lost its worker: `text` is safe to show (in the reader's
+ * language, with `errorId`); `message` is its English.
+ */
 export class JobError extends Error {
   override readonly name = 'JobError';
   constructor(
-    message: string,
+    readonly text: Text,
     readonly errorId: string,
   ) {
-    super(message);
+    super(render('en', text));
   }
 }
 
@@ -94,7 +98,7 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
   }
 
   run<K extends JobName>(kind: K, input: Jobs[K]['input'], options: RunOptions = {}): Promise<Jobs[K]['output']> {
-    if (this.stopping) return Promise.reject(new JobError('Pulse is restarting. Try again in a minute.', newErrorId()));
+    if (this.stopping) return Promise.reject(new JobError(msg('router.restarting'), newErrorId()));
     if (this.inline) return this.runInline(kind, input, options);
     this.warm();
     return new Promise((resolve, reject) => {
@@ -115,11 +119,7 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
     const errorId = newErrorId();
     this.stats.failed++;
     this.options.logger.error({ err, job: kind, errorId }, `pool.job-${what.replace(/ /g, '-')}`);
-    const text =
-      what === 'timed out'
-        ? `That took too long and was stopped. Try a shorter period or try again later (error id \`${errorId}\`).`
-        : `Sorry, that could not be computed (error id \`${errorId}\`). Try again; if it keeps happening, give the server admins this id.`;
-    return new JobError(text, errorId);
+    return new JobError(msg(what === 'timed out' ? 'worker.timedOut' : 'worker.failed', { id: errorId }), errorId);
   }
 
   private spawn(): Slot {
@@ -208,7 +208,7 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
   /** Refuses new jobs, waits up to `graceMs` for running ones, then closes every worker. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
-    for (const task of this.queue.splice(0)) task.reject(new JobError('Pulse is restarting. Try again in a minute.', newErrorId()));
+    for (const task of this.queue.splice(0)) task.reject(new JobError(msg('router.restarting'), newErrorId()));
     const until = Date.now() + graceMs;
     while (this.slots.some((s) => s.task) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     await Promise.all(

@@ -50,7 +50,7 @@ describe('activity', () => {
     expect(embed.title).toBe('Insights: 2026-11-02 to 2026-11-08');
     const fields = Object.fromEntries((embed.fields ?? []).map((f) => [f.name, f.value]));
     expect(fields['Members']).toBe('joined **1** · left **1** · net **+0**');
-    expect(fields['Activity']).toBe('1 messages · 1 reactions · 0 threads · 30 voice min');
+    expect(fields['Activity']).toBe('1 message · 1 reaction · 0 threads · 30 voice min');
     expect(fields['Top members']).toBe(`1. <@${ids.alice}> 1`);
     expect(bot.errors).toEqual([]);
   });

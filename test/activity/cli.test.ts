@@ -84,7 +84,8 @@ describe('pulse replay', () => {
       activity: { messages: 1, reactions: 1, threads_created: 1, voice_minutes: 90, active_members: 3, reactions_per_message: 1 },
       top_contributors: [{ user_id: u(1), messages: 1 }],
     });
-    expect(Object.keys(r)).toEqual(['schema', 'guild_id', 'timezone', 'period', 'as_of', 'members', 'new_members', 'activity', 'hour_of_week', 'top_contributors', 'top_channels', 'cohorts', 'churn_risk', 'flags', 'gaps']);
+    expect(r.surveys).toEqual([]);
+    expect(Object.keys(r)).toEqual(['schema', 'guild_id', 'timezone', 'period', 'as_of', 'members', 'new_members', 'activity', 'hour_of_week', 'top_contributors', 'top_channels', 'cohorts', 'churn_risk', 'flags', 'surveys', 'gaps']);
   });
 
   it('refuses a missing file with a one-line error', async () => {
@@ -94,7 +95,15 @@ describe('pulse replay', () => {
 });
 
 describe('pulse report', () => {
+  it('says so, instead of printing zeros, for a server with no recorded activity', async () => {
+    expect(await runCli(['report', '--guild', G], env)).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toEqual([`No activity is recorded for server ${G} in ${joinPath(dir, 'pulse.db')}. Check --guild and DATABASE_URL; the bot records from the moment it joins (or load history with \`pulse replay FILE\`).`]);
+  });
+
   it('defaults to the last 7 complete days in the guild zone and prints a summary', async () => {
+    await runCli(['replay', file(lines)], env);
+    out.length = 0;
     expect(await runCli(['report', '--guild', G, '--as-of', '2026-11-09T03:00:00Z', '--tz', 'America/New_York'], env)).toBe(0);
     // 2026-11-09T03:00Z is Nov 8 22:00 in New York: the last complete day is Nov 7.
     expect(out[0]).toContain(`Pulse report for guild ${G}: 2026-11-01 to 2026-11-07 (America/New_York)`);

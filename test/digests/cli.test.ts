@@ -1,11 +1,13 @@
 // `pulse digest`: writes the embed JSON and the chart PNG for the last complete period.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { UsageError } from '../../src/cli.js';
+import { replayFile } from '../../src/activity/replay.js';
+import { UsageError } from '../../src/command-line.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
+import { migrate, openDatabase } from '../../src/db/open.js';
 import type { ReportQuery } from '../../src/digests/content.js';
 import { digestCli } from '../../src/digests/cli.js';
 import { busyReport } from './fixtures.js';
@@ -23,7 +25,41 @@ describe('pulse digest', () => {
 
   const config = () => loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'pulse.db')}` }, { needsDiscord: false });
 
+  /** Something recorded for the guild: without it the command says there is no data. */
+  async function seedActivity(): Promise<void> {
+    const path = join(dir, 'join.jsonl');
+    writeFileSync(path, `${JSON.stringify({ at: '2026-10-02T10:00:00Z', t: 'GUILD_MEMBER_ADD', d: { guild_id: '200000000000000001', user: { id: '200000000000000101' } } })}\n`);
+    const database = openDatabase(join(dir, 'pulse.db'));
+    await migrate(database.db);
+    await replayFile(database, path);
+    await database.close();
+  }
+
+  it('says so and writes nothing for a server with no recorded activity', async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
+    const command = digestCli(() => () => busyReport('2026-11-16', '2026-11-22'), new ManualClock(Date.parse('2026-11-23T14:00:00Z')));
+    const out = join(dir, 'out');
+    expect(await command.run(['--guild', '200000000000000001', '--out', out], config())).toBe(1);
+    expect(errors[0]).toMatch(/^No activity is recorded for server 200000000000000001 in /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('writes under data/digests/ when no --out is given', async () => {
+    await seedActivity();
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const command = digestCli(() => (q) => busyReport(q.from, q.to, { timezone: q.timezone }), new ManualClock(Date.parse('2026-11-23T14:00:00Z')));
+      expect(await command.run(['--guild', '200000000000000001'], config())).not.toBe(1);
+      expect(existsSync(join(dir, 'data', 'digests', 'digest-200000000000000001-week-2026-11-16', 'digest.png'))).toBe(true);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('writes embed.json, report.json and digest.png for the last complete month', async () => {
+    await seedActivity();
     const queries: ReportQuery[] = [];
     const command = digestCli(() => (q) => {
       queries.push(q);

@@ -40,10 +40,10 @@ describe('figures and their changes', () => {
   });
 
   it.each([
-    [3, 4, 'stayed', '3 of 4 stayed'],
-    [4, 5, 'stayed', '80% (4 of 5)'],
-    [0, 0, 'stayed', 'none yet'],
-    [1, 300, 'x', '0.3% (1 of 300)'],
+    [3, 4, 'digest.rateStayed', '3 of 4 stayed'],
+    [4, 5, 'digest.rateStayed', '80% (4 of 5)'],
+    [0, 0, 'digest.rateStayed', 'none yet'],
+    [1, 300, 'digest.rateActivated', '0.3% (1 of 300)'],
   ] as const)('rate %s/%s: groups under 5 show counts', (part, whole, what, expected) => {
     expect(rate(part, whole, what)).toBe(expected);
   });

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { Database } from '../../src/db/open.js';
-import type { ReportQuery, ReportSource } from '../../src/digests/content.js';
+import type { ReportQuery, ReportMaker } from '../../src/digests/content.js';
 import { DigestRunner, runNonce, type DigestPost } from '../../src/digests/runner.js';
 import { MAX_ATTEMPTS } from '../../src/digests/schedule.js';
 import { getSchedule, recentRuns, saveSchedule, setPaused } from '../../src/digests/store.js';
@@ -29,7 +29,7 @@ function setup() {
   let failWith: Error | null = null;
   let gate: Promise<void> | null = null;
   let entered: (() => void) | undefined;
-  const reports: ReportSource = (q) => {
+  const reports: ReportMaker = (q) => {
     queries.push(q);
     return busyReport(q.from, q.to, { timezone: q.timezone });
   };

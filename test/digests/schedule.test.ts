@@ -12,7 +12,7 @@ import {
   previousPeriod,
   type Timing,
 } from '../../src/digests/schedule.js';
-import { addDays, isoWeekday, localToInstant } from '../../src/zone.js';
+import { addDays, localToInstant, weekdayOf } from '../../src/zone.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 const at = (s: string) => Date.parse(s);
@@ -120,7 +120,7 @@ describe('periods', () => {
   ] as const)('%s before %s is %s..%s', (kind, date, from, to) => {
     const p = lastCompletePeriod(kind, date);
     expect([p.from, p.to]).toEqual([from, to]);
-    if (kind === 'week') expect(isoWeekday(p.from)).toBe(1);
+    if (kind === 'week') expect(weekdayOf(p.from)).toBe(0);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCustomId, encodeCustomId } from '../../src/discord/custom-id.js';
+import { decodeCustomId, encodeCustomId, idArg } from '../../src/discord/custom-id.js';
 
 describe('custom_id codec', () => {
   it('round-trips a kind and its arguments', () => {
@@ -30,5 +30,18 @@ describe('custom_id codec', () => {
   it('rejects what is not a string', () => {
     expect(decodeCustomId(undefined)).toBeNull();
     expect(decodeCustomId(42)).toBeNull();
+  });
+
+  // One way to write an id: what encodeCustomId writes. Anything else is a tampered id.
+  it.each(['0x1', '1e3', ' 1', '01', '1.0', '', '-1', '+1', '9007199254740993', '１'])('parses ids strictly: refuses %j', (raw) => {
+    expect(idArg.int.safeParse(raw).success).toBe(false);
+  });
+
+  it.each([
+    ['0', 0],
+    ['7', 7],
+    ['9007199254740991', Number.MAX_SAFE_INTEGER],
+  ])('parses ids strictly: reads %j', (raw, value) => {
+    expect(idArg.int.parse(raw)).toBe(value);
   });
 });

@@ -1,10 +1,11 @@
 // The foundation end to end: the real app and discord.js client against the fake Discord.
-import { ButtonStyle, ComponentType, MessageFlags, type Client } from 'discord.js';
+import { ButtonStyle, ComponentType, MessageFlags, PermissionFlagsBits, type Client } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { commands } from '../../commands/index.js';
 import { encodeCustomId, idArg } from '../../src/discord/custom-id.js';
 import { UserError } from '../../src/discord/errors.js';
+import { requiredPermissionBits } from '../../src/discord/permissions.js';
 import { componentRoute } from '../../src/discord/router.js';
 import type { FeatureFactory } from '../../src/feature.js';
 import { features } from '../../src/features.js';
@@ -83,6 +84,24 @@ describe('/pulse about', () => {
     expect(reply.ephemeral).toBe(true);
     expect(reply.embeds[0]?.title).toBe('Pulse');
     expect(reply.embeds[0]?.description).toContain('never stores message text');
+    expect(reply.embeds[0]?.fields ?? []).toEqual([]);
+  });
+
+  it('tells staff which permissions the bot is missing', async () => {
+    bot = await TestBot.start();
+    const { ids, fake } = bot;
+    const about = async (userId: string) => (await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId, name: 'pulse', subcommand: 'about' }).reply()).embeds[0]?.fields ?? [];
+    expect(await about(ids.ownerId)).toEqual([{ name: 'Permissions (shown to staff)', value: 'I have every permission I use.' }]);
+    // @everyone keeps Discord's defaults (Create Polls among them); the bot's own role loses two.
+    fake.setBotPermissions(ids.guildId, requiredPermissionBits & ~PermissionFlagsBits.ModerateMembers & ~PermissionFlagsBits.ManageThreads);
+    await fake.waitFor(() => bot!.app.client.guilds.cache.get(ids.guildId)?.members.me?.permissions.has(PermissionFlagsBits.ManageThreads) === false);
+    const [field] = await about(ids.ownerId);
+    expect(field?.value).toMatch(/^I am missing 2 permissions/);
+    expect(field?.value).toContain('**Timeout Members**');
+    expect(field?.value).toContain('**Manage Threads**');
+    expect(field?.value).not.toContain('Send Messages**');
+    // Members are not told.
+    expect(await about(ids.alice)).toEqual([]);
   });
 });
 

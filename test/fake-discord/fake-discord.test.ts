@@ -6,13 +6,17 @@ import {
   ButtonBuilder,
   ButtonStyle,
   ChannelType,
+  CheckboxBuilder,
+  CheckboxGroupBuilder,
   Client,
   DiscordAPIError,
   Events,
   GatewayIntentBits,
+  LabelBuilder,
   MessageFlags,
   ModalBuilder,
   Partials,
+  RadioGroupBuilder,
   StringSelectMenuBuilder,
   TextInputBuilder,
   TextInputStyle,
@@ -231,6 +235,76 @@ describe('FakeDiscord with a real discord.js client', () => {
     expect((await h.reply()).modal?.custom_id).toBe('feedback');
     const submitted = h.submitModal({ text: 'love it' });
     expect((await submitted.reply()).content).toBe('got: love it');
+  });
+
+  it('opens a modal of labels (radio group, checkbox group, checkbox, select, text) and submits them as Discord does', async () => {
+    const w = await setup();
+    w.client.on(Events.InteractionCreate, async (i: Interaction) => {
+      if (i.isChatInputCommand()) {
+        const options = (n: number) => Array.from({ length: n }, (_, k) => ({ label: `Option ${k}`, value: `o${k}` }));
+        await i.showModal(
+          new ModalBuilder()
+            .setCustomId('form')
+            .setTitle('Form')
+            .addLabelComponents(
+              new LabelBuilder().setLabel('Radio').setRadioGroupComponent(new RadioGroupBuilder().setCustomId('radio').addOptions(options(3))),
+              new LabelBuilder().setLabel('Group').setCheckboxGroupComponent(new CheckboxGroupBuilder().setCustomId('group').addOptions(options(4)).setMinValues(1).setMaxValues(2)),
+              new LabelBuilder().setLabel('Agree').setCheckboxComponent(new CheckboxBuilder().setCustomId('agree')),
+              new LabelBuilder().setLabel('Select').setStringSelectMenuComponent(new StringSelectMenuBuilder().setCustomId('select').addOptions(options(11))),
+              new LabelBuilder().setLabel('Text').setTextInputComponent(new TextInputBuilder().setCustomId('text').setStyle(TextInputStyle.Short).setRequired(false)),
+            ),
+        );
+      } else if (i.isModalSubmit()) {
+        const f = i.fields;
+        const got = { radio: f.getRadioGroup('radio'), group: f.getCheckboxGroup('group'), agree: f.getCheckbox('agree'), select: f.getStringSelectValues('select'), text: f.getTextInputValue('text') };
+        await i.reply({ content: JSON.stringify(got), flags: MessageFlags.Ephemeral });
+      }
+    });
+    const h = w.fake.slash({ channelId: w.text, userId: w.alice, name: 'ping' });
+    expect((await h.reply()).modal?.components.map((c) => c.type)).toEqual([18, 18, 18, 18, 18]);
+    expect(() => h.submitModal({ radio: 'o9' })).toThrow(/has no option "o9"/);
+    expect(() => h.submitModal({ radio: 'o1', group: ['o0', 'o1', 'o2'], select: ['o3'] })).toThrow(/takes 1 to 2 values/);
+    expect(() => h.submitModal({ radio: 'o1', group: ['o0'], agree: 'yes', select: ['o3'] })).toThrow(/give true or false/);
+    const submitted = h.submitModal({ radio: 'o1', group: ['o0', 'o3'], agree: true, select: ['o10'] });
+    const raw = (submitted.payload.data as unknown as { components: Array<{ type: number; component: Record<string, unknown> }> }).components.map((c) => c.component);
+    expect(raw.map((c) => [c['type'], 'value' in c ? c['value'] : c['values']])).toEqual([
+      [21, 'o1'],
+      [22, ['o0', 'o3']],
+      [23, true],
+      [3, ['o10']],
+      [4, ''],
+    ]);
+    expect(JSON.parse((await submitted.reply()).content ?? '{}')).toEqual({ radio: 'o1', group: ['o0', 'o3'], agree: true, select: ['o10'], text: '' });
+  });
+
+  it('refuses modals Discord would refuse: six components, a radio group of one, a long custom_id', async () => {
+    const w = await setup();
+    const label = (id: string, component: Record<string, unknown>) => ({ type: 18, label: id, component: { custom_id: id, ...component } });
+    const radio = (n: number) => ({ type: 21, options: Array.from({ length: n }, (_, k) => ({ label: `L${k}`, value: `v${k}` })) });
+    const bad: Array<[string, unknown[]]> = [
+      ['six', Array.from({ length: 6 }, (_, k) => label(`r${k}`, radio(2)))],
+      ['one option', [label('r', radio(1))]],
+      ['eleven options', [label('r', radio(11))]],
+      ['long id', [label('x'.repeat(101), radio(2))]],
+      ['duplicate ids', [label('r', radio(2)), label('r', radio(2))]],
+      ['label too long', [{ ...label('r', radio(2)), label: 'x'.repeat(46) }]],
+    ];
+    const codes: Record<string, number | undefined> = {};
+    w.client.on(Events.InteractionCreate, async (i: Interaction) => {
+      if (!i.isChatInputCommand()) return;
+      const name = i.options.getString('word') ?? '';
+      const components = bad.find(([n]) => n === name)?.[1] ?? [];
+      try {
+        await i.showModal({ custom_id: 'm', title: 'M', components } as never);
+      } catch (err) {
+        codes[name] = err instanceof DiscordAPIError ? Number(err.code) : -1;
+      }
+    });
+    for (const [name] of bad) {
+      w.fake.slash({ channelId: w.text, userId: w.alice, name: 'ping', options: { word: name } });
+      for (let t = 0; t < 200 && codes[name] === undefined; t++) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(codes).toEqual(Object.fromEntries(bad.map(([n]) => [n, 50035])));
   });
 
   it('records multipart uploads with their bytes and serves them', async () => {

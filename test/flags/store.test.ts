@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/open.js';
 import { flagStats } from '../../src/flags/figures-store.js';
-import { reviewFigures } from '../../src/flags/review-figures.js';
+import { closedReviewFigures } from '../../src/flags/figures-store.js';
 import {
   applyCaseAction,
   blockFlagger,
@@ -129,7 +129,7 @@ describe('cases', () => {
 });
 
 describe('figures', () => {
-  it('reviewFigures: closed in the period, actioned, dismissed, median minutes', async () => {
+  it('closedReviewFigures: closed in the period, actioned, dismissed, median minutes', async () => {
     const db = database.db;
     const outcomes = [
       ['deleted', 10],
@@ -149,8 +149,8 @@ describe('figures', () => {
     const other = (await openCase(db, { guildId: 'other', channelId: 'c', messageId: 'x', authorId: 'a', excerpt: null, openedBy: null }, NOW))!;
     await applyCaseAction(db, other.id, 'delete', 'deleted', 'mod', NOW + MIN);
 
-    expect(await reviewFigures(db, G, NOW, NOW + 60 * MIN)).toEqual({ resolved: 4, actioned: 2, dismissed: 1, median_minutes_to_resolution: 25 });
-    expect(await reviewFigures(db, G, NOW + 60 * MIN, NOW + 61 * MIN)).toEqual({ resolved: 0, actioned: 0, dismissed: 0, median_minutes_to_resolution: null });
+    expect(await closedReviewFigures(db, G, NOW, NOW + 60 * MIN)).toEqual({ resolved: 4, actioned: 2, dismissed: 1, median_minutes_to_resolution: 25 });
+    expect(await closedReviewFigures(db, G, NOW + 60 * MIN, NOW + 61 * MIN)).toEqual({ resolved: 0, actioned: 0, dismissed: 0, median_minutes_to_resolution: null });
   });
 
   it('flagStats counts flags, flaggers, messages, threshold cases, reasons and dismissed flaggers', async () => {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InteractionResponseType } from 'discord-api-types/v10';
+import { InteractionResponseType, Locale } from 'discord-api-types/v10';
 import { privacyEntries } from '../../src/privacy/entries.js';
 import { keptColumns } from '../../src/privacy/privacy.js';
 import { TestBot } from '../support/bot.js';
@@ -31,7 +31,7 @@ function mentions(b: TestBot, id: string): string[] {
   return found;
 }
 
-/** Alice's footprint in every slice: activity, reactions to her, polls, flags, a case. */
+/** Alice's footprint in every slice: activity, reactions to her, polls, flags, a case, surveys. */
 async function aliceEverywhere(b: TestBot): Promise<void> {
   const { ids, fake, clock } = b;
   const now = () => new Date(clock.now());
@@ -53,6 +53,19 @@ async function aliceEverywhere(b: TestBot): Promise<void> {
   sqlite.prepare(`INSERT INTO flags (guild_id, channel_id, message_id, user_id, source, author_id, reason, flagged_at) VALUES (?, ?, ?, ?, 'reaction', ?, NULL, ?)`).run(ids.guildId, ids.general, other.id, ids.alice, ids.bob, t);
   sqlite.prepare(`INSERT INTO flags (guild_id, channel_id, message_id, user_id, source, author_id, reason, flagged_at) VALUES (?, ?, ?, ?, 'reaction', ?, NULL, ?)`).run(ids.guildId, ids.general, hello.id, ids.carol, ids.alice, t);
   sqlite.prepare(`INSERT INTO flag_cases (guild_id, channel_id, message_id, author_id, excerpt, status, opened_at) VALUES (?, ?, ?, ?, 'hello', 'open', ?)`).run(ids.guildId, ids.general, hello.id, ids.alice, t);
+  // Surveys: Bob's named survey that Alice answered; Alice's anonymous one, which she answered
+  // (a submitter row and a response with no id), has a draft in, and closed; her schedule.
+  const survey = sqlite.prepare(`INSERT INTO surveys (guild_id, author_id, title, definition, anonymous, status, created_at, closed_by) VALUES (?, ?, ?, '{}', ?, ?, ?, ?)`);
+  const named = survey.run(ids.guildId, ids.bob, 'Named', 0, 'open', t, null).lastInsertRowid;
+  const anonymous = survey.run(ids.guildId, ids.alice, 'Anonymous', 1, 'closed', t, ids.alice).lastInsertRowid;
+  const response = sqlite.prepare(`INSERT INTO survey_responses (survey_id, respondent, status, answers, page, submitted_at) VALUES (?, ?, ?, ?, 0, ?)`);
+  response.run(named, ids.alice, 'submitted', '{"q1":"yes"}', t);
+  response.run(named, ids.bob, 'submitted', '{"q1":"no"}', t);
+  response.run(anonymous, null, 'submitted', '{"q1":"maybe"}', null);
+  response.run(anonymous, ids.alice, 'draft', '{}', null);
+  sqlite.prepare(`INSERT INTO survey_submitters (survey_id, member_id) VALUES (?, ?)`).run(anonymous, ids.alice);
+  sqlite.prepare(`INSERT INTO survey_schedules (guild_id, source_survey_id, definition, timing, channel_id, open_for_ms, created_by, created_at, active_since, active)
+    VALUES (?, ?, '{}', '{}', ?, 3600000, ?, ?, ?, 1)`).run(ids.guildId, anonymous, ids.general, ids.alice, t, t);
 }
 
 describe('/privacy', () => {
@@ -66,9 +79,10 @@ describe('/privacy', () => {
     const shown = await ask('show').reply(15_000);
     expect(shown.ephemeral).toBe(true);
     const text = shown.embeds[0]?.description ?? '';
-    expect(text).toContain('Messages you sent (id, channel, time, reply-to, has attachment; never the text): **1**');
+    expect(text).toContain('Messages you sent (id, channel, time, reply-to, has attachment; never the text): **1** record (opt-out: deleted)');
     expect(text).toContain('Your votes in Pulse polls');
-    expect(text).toContain('Moderation cases about your messages, or that you opened, claimed or closed (status, outcome, times): **1** (opt-out: kept)');
+    expect(text).toContain('Moderation cases about your messages, or that you opened, claimed or closed (status, outcome, times): **1** record (opt-out: kept)');
+    expect(text).toContain('Your survey answers and drafts (survey, answers, times; a submitted anonymous answer holds no id and is not counted here): **2** records (opt-out: deleted)');
 
     const exported = await ask('export').reply(15_000);
     expect(exported.files).toHaveLength(1);
@@ -84,12 +98,16 @@ describe('/privacy', () => {
     expect(data['flags.author_id']).toHaveLength(1);
     expect(data['flag_cases']).toHaveLength(1);
     expect(data['polls']).toHaveLength(1);
+    expect(data['survey_responses']).toHaveLength(2);
+    expect(data['survey_submitters']).toHaveLength(1);
+    expect(data['surveys']).toHaveLength(1);
+    expect(data['survey_schedules']).toHaveLength(1);
     // Other members' ids are not part of someone's export.
     expect(JSON.stringify(data)).not.toContain(ids.bob);
     expect(JSON.stringify(data)).not.toContain(ids.carol);
 
     const before = mentions(b, ids.alice);
-    expect(before).toEqual(expect.arrayContaining(['activity_messages.user_id', 'activity_reactions.message_author_id', 'poll_votes.voter', 'flags.author_id', 'activity_ids.id']));
+    expect(before).toEqual(expect.arrayContaining(['activity_messages.user_id', 'activity_reactions.message_author_id', 'poll_votes.voter', 'flags.author_id', 'activity_ids.id', 'survey_responses.respondent', 'survey_submitters.member_id']));
 
     const out = ask('opt-out');
     expect((await out.reply(15_000)).content).toMatch(/stopped recording you/);
@@ -97,9 +115,13 @@ describe('/privacy', () => {
     const kept = keptColumns(privacyEntries);
     const left = mentions(b, ids.alice);
     for (const column of left) expect(kept.has(column), `${column} still names the member`).toBe(true);
-    expect(left.sort()).toEqual(['activity_opt_outs.user_id', 'flag_cases.author_id', 'polls.author_id', 'polls.closed_by']);
+    expect(left.sort()).toEqual(['activity_opt_outs.user_id', 'flag_cases.author_id', 'polls.author_id', 'polls.closed_by', 'survey_schedules.created_by', 'surveys.author_id', 'surveys.closed_by']);
     // Bob's vote, reaction and message stay; the open poll lost only Alice's vote.
     expect(count(b, 'SELECT count(*) FROM poll_votes')).toBe(1);
+    // Bob's answer and the anonymous answer (no id) stay; Alice's answer, draft and mark go.
+    expect(count(b, 'SELECT count(*) FROM survey_responses')).toBe(2);
+    expect(count(b, 'SELECT count(*) FROM survey_responses WHERE respondent IS NULL')).toBe(1);
+    expect(count(b, 'SELECT count(*) FROM survey_submitters')).toBe(0);
     expect(count(b, 'SELECT count(*) FROM activity_reactions WHERE user_id = ?', ids.bob)).toBe(1);
     expect(count(b, 'SELECT sum(messages) FROM activity_guild_quarters')).toBe(1);
     expect(count(b, 'SELECT sum(reactions) FROM activity_guild_quarters')).toBe(1);
@@ -127,7 +149,7 @@ describe('/privacy', () => {
     });
     await fake.waitFor(() => count(b, 'SELECT count(*) FROM privacy_opt_out_jobs') === 0, 20_000);
     expect(count(b, 'SELECT count(*) FROM activity_messages WHERE user_id = ?', ids.alice)).toBe(0);
-    expect(mentions(b, ids.alice).sort()).toEqual(['activity_opt_outs.user_id', 'flag_cases.author_id', 'polls.author_id', 'polls.closed_by']);
+    expect(mentions(b, ids.alice).sort()).toEqual(['activity_opt_outs.user_id', 'flag_cases.author_id', 'polls.author_id', 'polls.closed_by', 'survey_schedules.created_by', 'surveys.author_id', 'surveys.closed_by']);
     // The member is told, on the answer of their command.
     await fake.waitFor(() => out.original?.content?.startsWith('Done:'), 5000);
   });
@@ -148,6 +170,28 @@ describe('/privacy', () => {
     expect(handle.callbacks[0]?.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     expect(order).toEqual(['privacy-counts started; acknowledged: true']);
     expect(shown.content ?? '', JSON.stringify(b.errors)).toBe('');
-    expect(shown.embeds[0]?.description).toContain('never the text): **10000**');
+    expect(shown.embeds[0]?.description).toContain('never the text): **10,000** records (opt-out: deleted)');
+  });
+
+  it("answers in the member's language, the opt-out's last word too", async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    await aliceEverywhere(b);
+    const ask = (subcommand: string, locale: Locale) => fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand, locale });
+
+    const shown = await ask('show', Locale.Russian).reply(15_000);
+    expect(shown.embeds[0]?.title).toBe('Что Pulse хранит о вас на этом сервере');
+    const text = shown.embeds[0]?.description ?? '';
+    expect(text).toContain('Ваши сообщения (id, канал, время, ответ на, есть ли вложение; никогда не текст): **1** запись (при отказе: удаляется)');
+    expect(text).toContain('Ваши ответы и черновики анкет');
+    expect(text).toContain(': **2** записи (при отказе: удаляется)');
+
+    const out = ask('opt-out', Locale.SpanishES);
+    expect((await out.reply(15_000)).content).toMatch(/^Pulse dejó de registrarte/);
+    await fake.waitFor(() => out.original?.content?.startsWith('Hecho:'), 20_000);
+    const again = await ask('opt-in', Locale.SpanishES).reply(15_000);
+    expect(again.content).toBe('Pulse vuelve a registrar tu actividad en este servidor desde ahora.');
+    expect(b.errors).toEqual([]);
   });
 });

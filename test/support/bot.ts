@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PermissionFlagsBits } from 'discord.js';
+import { PermissionFlagsBits, type Locale } from 'discord.js';
 import { pino } from 'pino';
 import { commands } from '../../commands/index.js';
 import { createApp, type App } from '../../src/app.js';
@@ -10,6 +10,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { FeatureFactory } from '../../src/feature.js';
 import { FakeDiscord } from '../../src/fake-discord/index.js';
+import { localizeCommands } from '../../src/i18n/commands.js';
 
 export interface LogLine {
   level: number;
@@ -22,6 +23,8 @@ export interface TestBotOptions {
   now?: number;
   features?: FeatureFactory[];
   interactionDeadlineMs?: number;
+  /** The guild's Discord locale (its `preferred_locale`, sent as `guild_locale`); default en-US. */
+  guildLocale?: Locale;
 }
 
 const seeded = {
@@ -61,7 +64,7 @@ export class TestBot {
     const clock = new ManualClock(options.now ?? Date.parse('2026-11-02T12:00:00Z'));
     const fake = await FakeDiscord.start({ interactionDeadlineMs: options.interactionDeadlineMs, now: () => clock.now() });
     const ids = seeded;
-    fake.addGuild({ id: ids.guildId, name: 'Pulse Test', ownerId: ids.ownerId });
+    fake.addGuild({ id: ids.guildId, name: 'Pulse Test', ownerId: ids.ownerId, preferredLocale: options.guildLocale });
     fake.addRole(ids.guildId, { id: ids.staffRoleId, name: 'Staff', permissions: 0n });
     for (const [id, name] of [
       [ids.general, 'general'],
@@ -81,7 +84,8 @@ export class TestBot {
     }
     fake.addMember(ids.guildId, { id: ids.moderator, username: 'moderator', roles: [ids.staffRoleId] });
     fake.addMember(ids.guildId, { id: ids.otherBot, username: 'otherbot', bot: true });
-    fake.setCommands(commands);
+    // As deploy-commands registers them: with their Spanish and Russian localizations.
+    fake.setCommands(localizeCommands(commands));
     const bot = new TestBot(fake, clock, mkdtempSync(join(tmpdir(), 'pulse-test-')), options);
     await bot.startApp();
     return bot;
@@ -117,6 +121,18 @@ export class TestBot {
   async restart(between?: () => void | Promise<void>): Promise<void> {
     await this.app.stop();
     await between?.();
+    await this.startApp();
+  }
+
+  /**
+   * Ends the app as kill -9 would: no feature is stopped, so in-memory work (pending edits,
+   * queued writes) is lost and only what was committed stays in the database file; then starts
+   * a new app on it. Use with slices whose timers cannot fire in between (or will find the
+   * old client destroyed).
+   */
+  async crash(): Promise<void> {
+    await this.app.client.destroy();
+    this.app.database.sqlite.close();
     await this.startApp();
   }
 

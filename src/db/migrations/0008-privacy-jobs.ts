@@ -7,6 +7,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     user_id TEXT NOT NULL,
     requested_at INTEGER NOT NULL,
     notify_token TEXT,
+    notify_locale TEXT,
     PRIMARY KEY (guild_id, user_id)
   ) WITHOUT ROWID`.execute(db);
 }

@@ -5,7 +5,10 @@ import * as m0002 from './0002-activity.js';
 import * as m0003 from './0003-polls.js';
 import * as m0004 from './0004-flags.js';
 import * as m0005 from './0005-digests.js';
+import * as m0006 from './0006-surveys.js';
 import * as m0008 from './0008-privacy-jobs.js';
+import * as m0010 from './0010-language.js';
+import * as m0011 from './0011-poll-shown.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -13,5 +16,8 @@ export const migrations: Record<string, Migration> = {
   '0003-polls': m0003,
   '0004-flags': m0004,
   '0005-digests': m0005,
+  '0006-surveys': m0006,
   '0008-privacy-jobs': m0008,
+  '0010-language': m0010,
+  '0011-poll-shown': m0011,
 };

@@ -14,6 +14,8 @@ export interface GuildSettingsTable {
   staff_role_id: string | null;
   /** JSON array of channel ids whose activity is not recorded. */
   ignored_channel_ids: Generated<string>;
+  /** 'en' | 'es' | 'ru', or null: the server's Discord locale when Pulse speaks it, else English. */
+  language: string | null;
   updated_at: number;
 }
 

@@ -31,6 +31,8 @@ export interface PollTable {
   announced_at: number | null;
   /** Anonymous polls only: the HMAC key of voter ids, deleted when the poll closes. */
   voter_key: Buffer | null;
+  /** What the message last showed: JSON {counts, voters}; null until an edit is known to have landed. */
+  shown_tally: Generated<string | null>;
 }
 
 /**

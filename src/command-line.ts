@@ -1,0 +1,13 @@
+// What a `pulse` command is, and the error for a mistake in its command line (shared by the slices' CLIs).
+import type { Config } from './config.js';
+
+export interface CliCommand {
+  summary: string;
+  usage: string;
+  /** Whether the command talks to Discord (and so needs the token). */
+  needsDiscord: boolean;
+  run(args: string[], config: Config): Promise<number | void>;
+}
+
+/** A mistake in the command line: printed as one line with the usage. */
+export class UsageError extends Error {}

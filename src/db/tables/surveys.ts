@@ -1,0 +1,89 @@
+// Tables of the surveys slice: surveys, responses (drafts and submitted), who submitted, recurring schedules.
+import type { Generated } from 'kysely';
+
+export interface SurveyTable {
+  id: Generated<number>;
+  guild_id: string;
+  author_id: string;
+  title: string;
+  /** The validated definition, JSON. */
+  definition: string;
+  /** 0 | 1, copied from the definition for queries. */
+  anonymous: number;
+  /** 'draft' (created, not started) | 'open' | 'closed' */
+  status: string;
+  channel_id: string | null;
+  /** The card with the "Take the survey" button, once posted. */
+  message_id: string | null;
+  /** Only members with this role may answer. */
+  role_id: string | null;
+  created_at: number;
+  opened_at: number | null;
+  closes_at: number | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  /** Members who could answer, counted when the survey closed (the response rate's denominator). */
+  eligible: number | null;
+  /** The recurring schedule that opened it, and the run's key: unique together. */
+  schedule_id: number | null;
+  run_key: string | null;
+}
+
+/**
+ * One member's response. `respondent` is the member id while a response is a draft; after an
+ * anonymous response is submitted the row is replaced by one with no respondent, no roles and
+ * no times.
+ */
+export interface SurveyResponseTable {
+  id: Generated<number>;
+  survey_id: number;
+  respondent: string | null;
+  /** 'draft' | 'submitted' */
+  status: string;
+  /** Submitted answers (JSON object by question id); '{}' for a draft. */
+  answers: string;
+  /** Answers being edited (JSON), saved page by page; null when nothing is in progress. */
+  draft: string | null;
+  /** The page to continue from (index into the definition's pages). */
+  page: number;
+  /** JSON array of the member's role ids at submit (non-anonymous only), for the per-role breakdown. */
+  roles: string | null;
+  started_at: number | null;
+  updated_at: number | null;
+  submitted_at: number | null;
+  /** When the one-time reminder DM was sent (or tried). */
+  reminded_at: number | null;
+}
+
+/** Anonymous "one response" surveys: who has submitted, with nothing linking to the answers. */
+export interface SurveySubmitterTable {
+  survey_id: number;
+  member_id: string;
+}
+
+export interface SurveyScheduleTable {
+  id: Generated<number>;
+  guild_id: string;
+  /** The survey it copies each time. */
+  source_survey_id: number;
+  definition: string;
+  /** JSON of the digests' Timing: daily / weekly / monthly at a local time. */
+  timing: string;
+  channel_id: string;
+  role_id: string | null;
+  /** How long each run stays open. */
+  open_for_ms: number;
+  created_by: string;
+  created_at: number;
+  /** Runs due before this instant are not made (a new schedule does not back-fill). */
+  active_since: number;
+  /** 0 | 1 */
+  active: number;
+}
+
+export interface SurveysTables {
+  surveys: SurveyTable;
+  survey_responses: SurveyResponseTable;
+  survey_submitters: SurveySubmitterTable;
+  survey_schedules: SurveyScheduleTable;
+}

@@ -1,0 +1,331 @@
+// Flag use-cases: intake (reactions, the context menu), cases and their messages, reviews, start-up reconciliation; Discord through ports.
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { DB } from '../db/schema.js';
+import type { Logger } from '../log.js';
+import { emojiMatches, type GuildSettings } from '../settings/settings.js';
+import { getSettings } from '../settings/store.js';
+import { reachesThreshold } from './flags.js';
+import { KeyedLock } from './lock.js';
+import {
+  activeReactionFlaggers,
+  addCaseEvent,
+  countedFlaggers,
+  getCase,
+  getCaseByMessage,
+  listOpenCases,
+  openCase,
+  recordFlag,
+  setExcerptIfMissing,
+  setReviewMessage,
+  withdrawReactionFlags,
+  type FlagCase,
+  type FlagInput,
+  type Flagger,
+  type RecordResult,
+} from './store.js';
+
+/** What a case message shows. */
+export interface CaseView {
+  case: FlagCase;
+  flaggers: readonly Flagger[];
+  now: number;
+}
+
+/** The service's way out to Discord; the adapter implements it. */
+export interface FlagPorts {
+  /** Pulse's own user id, once logged in. */
+  botUserId(): string | null;
+  /** Posts a case message in the moderation channel; returns its id. */
+  postCase(channelId: string, view: CaseView): Promise<string>;
+  editCase(channelId: string, messageId: string, view: CaseView): Promise<void>;
+  /** Who reacted with the emoji (a setting: a character or `<:name:id>`), up to the adapter's bound. */
+  reactionUsers(channelId: string, messageId: string, emoji: string): Promise<{ users: Array<{ id: string; bot: boolean }>; complete: boolean }>;
+  /** False when the message was already gone. */
+  deleteMessage(channelId: string, messageId: string, reason: string): Promise<boolean>;
+  timeout(guildId: string, userId: string, untilIso: string, reason: string): Promise<void>;
+  /** Throws when the member does not accept DMs. */
+  dm(userId: string, text: string): Promise<void>;
+  /** Posts in a channel, pinging only this member. */
+  postPinging(channelId: string, userId: string, text: string): Promise<void>;
+  guildName(guildId: string): string | null;
+}
+
+export interface FlagDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  logger: Logger;
+  ports: FlagPorts;
+}
+
+/** A reaction event, already read from the gateway. */
+export type ReactionEvent =
+  | { kind: 'add'; guildId: string; channelId: string; messageId: string; userId: string; userIsBot: boolean; authorId: string | null; emoji: { id: string | null; name: string | null } }
+  | { kind: 'remove'; guildId: string; messageId: string; userId: string; emoji: { id: string | null; name: string | null } }
+  | { kind: 'remove-emoji'; guildId: string; messageId: string; emoji: { id: string | null; name: string | null } }
+  | { kind: 'remove-all'; guildId: string; messageId: string };
+
+/** Cases reconciled on start, oldest first; the rest catch up as their flags change. */
+const RECONCILE_CASES = 200;
+/** Excerpts of context-menu flags kept in memory until their message reaches a case. */
+const EXCERPTS_KEPT = 500;
+/** Messages members opened the report modal on, kept until they submit (or for 15 minutes). */
+const TARGETS_KEPT = 1000;
+const TARGET_TTL_MS = 15 * 60_000;
+
+/** The message a member opened the report modal on, as Discord gave it to the context menu. */
+export interface FlagTarget {
+  guildId: string;
+  channelId: string;
+  messageId: string;
+  authorId: string;
+}
+
+export interface AddFlagOutcome {
+  result: RecordResult;
+  /** The message's case, when it has one (opened now or before). */
+  case?: FlagCase;
+  opened: boolean;
+}
+
+export class FlagService {
+  readonly lock = new KeyedLock();
+  private readonly excerpts = new Map<string, string>();
+  private readonly targets = new Map<string, FlagTarget & { at: number }>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  readonly db: Kysely<DB>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly ports: FlagPorts;
+
+  constructor(deps: FlagDeps) {
+    this.db = deps.db;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+    this.ports = deps.ports;
+  }
+
+  /** Keeps a context-menu excerpt in memory only; it reaches the database only with a case. */
+  rememberExcerpt(messageId: string, text: string | null): void {
+    if (!text) return;
+    this.excerpts.delete(messageId);
+    this.excerpts.set(messageId, text);
+    while (this.excerpts.size > EXCERPTS_KEPT) {
+      const oldest = this.excerpts.keys().next().value;
+      if (oldest === undefined) break;
+      this.excerpts.delete(oldest);
+    }
+  }
+
+  /**
+   * Remembers, server-side, which message a member opened the report modal on: the submit
+   * takes the author from here, never from the modal's custom_id.
+   */
+  rememberTarget(userId: string, target: FlagTarget): void {
+    const key = `${userId}:${target.messageId}`;
+    this.targets.delete(key);
+    this.targets.set(key, { ...target, at: this.clock.now() });
+    while (this.targets.size > TARGETS_KEPT) {
+      const oldest = this.targets.keys().next().value;
+      if (oldest === undefined) break;
+      this.targets.delete(oldest);
+    }
+  }
+
+  /** The message this member opened the modal on, if they did (recently, in this process). */
+  rememberedTarget(userId: string, messageId: string): FlagTarget | null {
+    const t = this.targets.get(`${userId}:${messageId}`);
+    if (!t || this.clock.now() - t.at > TARGET_TTL_MS) return null;
+    return { guildId: t.guildId, channelId: t.channelId, messageId: t.messageId, authorId: t.authorId };
+  }
+
+  /** Forgets a target once its flag is in. */
+  forgetTarget(userId: string, messageId: string): void {
+    this.targets.delete(`${userId}:${messageId}`);
+  }
+
+  /**
+   * Gateway entry. The message's lock is taken at once, so a message's events are handled in
+   * arrival order.
+   */
+  onReaction(event: ReactionEvent): void {
+    const work = this.lock
+      .run(event.messageId, () => this.route(event))
+      .catch((err: unknown) => this.logger.error({ err, event: event.kind }, 'flags.raw-failed'));
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** Runs under the message's lock. */
+  private async route(event: ReactionEvent): Promise<void> {
+    if (event.kind === 'remove-all') return this.withdrawLocked(event.guildId, event.messageId, null);
+    const settings = await getSettings(this.db, event.guildId);
+    if (!emojiMatches(settings.flagEmoji, event.emoji)) return;
+    if (event.kind === 'remove-emoji') return this.withdrawLocked(event.guildId, event.messageId, null);
+    if (event.kind === 'remove') return this.withdrawLocked(event.guildId, event.messageId, event.userId);
+    // Pulse's own messages (case messages among them) are never flagged into a case.
+    const me = this.ports.botUserId();
+    if (event.authorId && event.authorId === me) return;
+    await this.addFlagLocked(
+      {
+        guildId: event.guildId,
+        channelId: event.channelId,
+        messageId: event.messageId,
+        userId: event.userId,
+        source: 'reaction',
+        authorId: event.authorId,
+        flaggerIsBot: event.userIsBot || event.userId === me,
+        reason: null,
+        details: null,
+      },
+      { staffFlag: false },
+      settings,
+    );
+  }
+
+  private async withdrawLocked(guildId: string, messageId: string, userId: string | null): Promise<void> {
+    const changed = await withdrawReactionFlags(this.db, messageId, userId, this.clock.now());
+    if (!changed) return;
+    const c = await getCaseByMessage(this.db, messageId);
+    if (c && c.guildId === guildId) {
+      await addCaseEvent(this.db, c.id, this.clock.now(), userId, 'flag_withdrawn', null);
+      await this.refresh(c.id);
+    }
+  }
+
+  /**
+   * Records a flag and opens or updates the message's case. Runs under the message's lock so
+   * the threshold is crossed once and the case message is posted once.
+   */
+  async addFlag(input: FlagInput, opts: { staffFlag: boolean; settings?: GuildSettings }): Promise<AddFlagOutcome> {
+    const settings = opts.settings ?? (await getSettings(this.db, input.guildId));
+    return this.lock.run(input.messageId, () => this.addFlagLocked(input, opts, settings));
+  }
+
+  private async addFlagLocked(input: FlagInput, opts: { staffFlag: boolean }, settings: GuildSettings): Promise<AddFlagOutcome> {
+    const log = { guild: input.guildId, message: input.messageId, user: input.userId, source: input.source };
+    {
+      const now = this.clock.now();
+      const limits = { dailyLimit: settings.flagDailyLimit, maxAgeHours: settings.flagMaxAgeHours };
+      const result = await this.db.transaction().execute((trx) => recordFlag(trx, input, limits, now));
+      if (result.kind === 'ignored') {
+        this.logger.debug({ ...log, reason: result.reason }, 'flags.ignored');
+        return { result, opened: false };
+      }
+      const existing = await getCaseByMessage(this.db, input.messageId);
+      const excerpt = this.excerpts.get(input.messageId) ?? null;
+      if (!existing) {
+        const flaggers = await countedFlaggers(this.db, input.guildId, input.messageId);
+        if (!reachesThreshold(flaggers.length, settings.flagThreshold, opts.staffFlag)) return { result, opened: false };
+        const opener = { guildId: input.guildId, channelId: input.channelId, messageId: input.messageId, authorId: input.authorId, excerpt, openedBy: opts.staffFlag ? input.userId : null };
+        const opened = (await openCase(this.db, opener, now)) ?? (await getCaseByMessage(this.db, input.messageId));
+        if (!opened) return { result, opened: false };
+        this.excerpts.delete(input.messageId);
+        this.logger.info({ ...log, case: opened.id, flaggers: flaggers.length }, 'flags.case-opened');
+        await this.publish(opened, settings);
+        return { result, case: (await getCase(this.db, opened.id)) ?? opened, opened: true };
+      }
+      let changed = result.kind === 'new';
+      if (changed) await addCaseEvent(this.db, existing.id, now, input.userId, 'flag_joined', input.source);
+      if (excerpt && (await setExcerptIfMissing(this.db, existing.id, excerpt))) changed = true;
+      if (input.source === 'command') changed = true; // the reason may have changed
+      if (changed) await this.refresh(existing.id, settings);
+      return { result, case: existing, opened: false };
+    }
+  }
+
+  /** Posts a new case to the moderation channel; without one, the case waits in `/flags queue`. */
+  private async publish(c: FlagCase, settings: GuildSettings): Promise<void> {
+    if (!settings.modChannelId) {
+      this.logger.warn({ guild: c.guildId, case: c.id }, 'flags.no-mod-channel');
+      return;
+    }
+    try {
+      const flaggers = await countedFlaggers(this.db, c.guildId, c.messageId);
+      const sent = await this.ports.postCase(settings.modChannelId, { case: c, flaggers, now: this.clock.now() });
+      await setReviewMessage(this.db, c.id, settings.modChannelId, sent);
+    } catch (err) {
+      this.logger.error({ err, guild: c.guildId, case: c.id }, 'flags.post-failed');
+    }
+  }
+
+  /** Re-renders the case message (or posts it, if it never was). Never throws. */
+  async refresh(caseId: number, settings?: GuildSettings): Promise<void> {
+    const c = await getCase(this.db, caseId);
+    if (!c) return;
+    if (!c.reviewChannelId || !c.reviewMessageId) {
+      await this.publish(c, settings ?? (await getSettings(this.db, c.guildId)));
+      return;
+    }
+    try {
+      const flaggers = await countedFlaggers(this.db, c.guildId, c.messageId);
+      await this.ports.editCase(c.reviewChannelId, c.reviewMessageId, { case: c, flaggers, now: this.clock.now() });
+    } catch (err) {
+      this.logger.error({ err, guild: c.guildId, case: c.id }, 'flags.case-edit-failed');
+    }
+  }
+
+  /**
+   * Start-up catch-up: for each open case, read the flag emoji's reactions once and bring the
+   * stored reaction flags in line (added or removed while the bot was down). Bounded: at most
+   * RECONCILE_CASES cases and RECONCILE_PAGES pages each; @discordjs/rest paces the requests.
+   */
+  async reconcile(): Promise<void> {
+    const cases = await listOpenCases(this.db, null, RECONCILE_CASES);
+    for (const c of cases) {
+      try {
+        await this.reconcileCase(c);
+      } catch (err) {
+        this.logger.warn({ err, guild: c.guildId, case: c.id }, 'flags.reconcile-failed');
+      }
+    }
+    if (cases.length) this.logger.info({ cases: cases.length }, 'flags.reconciled');
+  }
+
+  private async reconcileCase(c: FlagCase): Promise<void> {
+    const settings = await getSettings(this.db, c.guildId);
+    const { users, complete } = await this.ports.reactionUsers(c.channelId, c.messageId, settings.flagEmoji);
+    await this.lock.run(c.messageId, async () => {
+      const now = this.clock.now();
+      let changed = false;
+      const present = new Set(users.map((u) => u.id));
+      for (const user of users) {
+        const input: FlagInput = {
+          guildId: c.guildId,
+          channelId: c.channelId,
+          messageId: c.messageId,
+          userId: user.id,
+          source: 'reaction',
+          authorId: c.authorId,
+          flaggerIsBot: user.bot || user.id === this.ports.botUserId(),
+          reason: null,
+          details: null,
+        };
+        const limits = { dailyLimit: settings.flagDailyLimit, maxAgeHours: settings.flagMaxAgeHours };
+        const result = await this.db.transaction().execute((trx) => recordFlag(trx, input, limits, now));
+        if (result.kind === 'new') {
+          changed = true;
+          await addCaseEvent(this.db, c.id, now, user.id, 'flag_joined', 'reconciled');
+        }
+      }
+      if (complete) {
+        for (const userId of await activeReactionFlaggers(this.db, c.messageId)) {
+          if (present.has(userId)) continue;
+          await withdrawReactionFlags(this.db, c.messageId, userId, now);
+          await addCaseEvent(this.db, c.id, now, userId, 'flag_withdrawn', 'reconciled');
+          changed = true;
+        }
+      }
+      if (changed || !c.reviewMessageId) await this.refresh(c.id, settings);
+    });
+  }
+
+  /** Waits for gateway work in flight (bounded by the caller's shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.lock.idle();
+  }
+}
+
+

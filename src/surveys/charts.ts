@@ -1,0 +1,87 @@
+// One small PNG per survey question: bars for choices, the scale's distribution with NPS/CSAT marked (ECharts SVG -> resvg).
+import { createRequire } from 'node:module';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
+import * as echarts from 'echarts';
+import { formatNps, formatNumber, formatPercent, type QuestionResult } from './scoring.js';
+
+const require = createRequire(import.meta.url);
+const FONT_FILES = [require.resolve('@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf'), require.resolve('@expo-google-fonts/inter/600SemiBold/Inter_600SemiBold.ttf')];
+const FONT = 'Inter';
+const WIDTH = 640;
+const COLORS = { background: '#2b2d31', text: '#dbdee1', muted: '#949ba4', grid: '#3f4147', bar: '#5865f2', bad: '#da373c', mid: '#949ba4', good: '#23a55a' };
+const RESVG: ResvgRenderOptions = { font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT }, background: COLORS.background };
+
+/** Whether a question gets a chart (text answers do not). */
+export function hasChart(q: QuestionResult): boolean {
+  return q.counts.length > 0;
+}
+
+function barColor(q: QuestionResult, value: string): string {
+  const n = Number(value);
+  if (q.type === 'nps') return n >= 9 ? COLORS.good : n >= 7 ? COLORS.mid : COLORS.bad;
+  if (q.type === 'csat') return n >= 4 ? COLORS.good : COLORS.bar;
+  return COLORS.bar;
+}
+
+export function chartSubtitle(q: QuestionResult): string {
+  const parts = [`${q.answered} answer${q.answered === 1 ? '' : 's'}`];
+  if (q.nps !== null || q.type === 'nps') parts.push(`NPS ${formatNps(q.nps)} (red: detractors 0–6, grey: passives, green: promoters 9–10)`);
+  if (q.type === 'csat') parts.push(`CSAT ${formatPercent(q.csat)} (green: 4–5)`);
+  if (q.mean !== null) parts.push(`mean ${formatNumber(q.mean)}, median ${formatNumber(q.median)}`);
+  return parts.join(' · ');
+}
+
+export function chartOption(q: QuestionResult): echarts.EChartsOption {
+  const horizontal = q.type === 'single' || q.type === 'multiple';
+  const labels = q.counts.map((c) => (c.label.length > 28 ? `${c.label.slice(0, 27)}…` : c.label));
+  const data = q.counts.map((c) => ({ value: c.count, itemStyle: { color: barColor(q, c.value) } }));
+  const category = { type: 'category' as const, data: labels, axisLabel: { fontFamily: FONT, color: COLORS.muted, fontSize: 11 }, axisLine: { lineStyle: { color: COLORS.grid } } };
+  const value = { type: 'value' as const, minInterval: 1, axisLabel: { fontFamily: FONT, color: COLORS.muted, fontSize: 11 }, splitLine: { lineStyle: { color: COLORS.grid } } };
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    textStyle: { fontFamily: FONT, color: COLORS.text },
+    title: {
+      text: q.label,
+      subtext: chartSubtitle(q),
+      left: 12,
+      top: 8,
+      textStyle: { fontFamily: FONT, fontSize: 15, fontWeight: 600, color: COLORS.text },
+      subtextStyle: { fontFamily: FONT, fontSize: 11, color: COLORS.muted },
+    },
+    grid: horizontal ? { left: 170, right: 40, top: 64, bottom: 24 } : { left: 40, right: 20, top: 64, bottom: 56 },
+    xAxis: horizontal ? value : { ...category, axisLabel: { ...category.axisLabel, interval: 0, rotate: q.counts.length > 7 ? 30 : 0 } },
+    yAxis: horizontal ? { ...category, inverse: true } : value,
+    series: [{ type: 'bar', data, label: { show: true, position: horizontal ? 'right' : 'top', color: COLORS.text, fontFamily: FONT, fontSize: 11 }, barMaxWidth: 36 }],
+  };
+}
+
+export function chartHeight(q: QuestionResult): number {
+  return q.type === 'single' || q.type === 'multiple' ? Math.max(180, 90 + q.counts.length * 26) : 280;
+}
+
+function renderSvg(q: QuestionResult): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: chartHeight(q) });
+  try {
+    chart.setOption(chartOption(q));
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+/**
+ * One PNG per question that has a chart. Each SVG takes a few ms on the event loop and the
+ * rasterising runs on libuv's pool; it yields between questions so the gateway keeps flowing.
+ */
+export async function renderQuestionCharts(questions: readonly QuestionResult[]): Promise<Array<{ id: string; png: Buffer }>> {
+  const out: Array<{ id: string; png: Buffer }> = [];
+  for (const q of questions) {
+    if (!hasChart(q)) continue;
+    const svg = renderSvg(q);
+    await yieldToEventLoop();
+    out.push({ id: q.id, png: (await renderAsync(svg, RESVG)).asPng() });
+  }
+  return out;
+}

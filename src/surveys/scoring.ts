@@ -1,0 +1,170 @@
+// Survey results: distributions, mean/median, NPS, CSAT, per-role groups and the CSV export (pure).
+import { answerText, choicesOf, isVisible, scaleOf, type Answers, type Definition, type Question } from './survey.js';
+
+/** Groups smaller than this show counts only, never percentages or scores. */
+export const MIN_GROUP = 5;
+
+export interface QuestionResult {
+  id: string;
+  label: string;
+  type: Question['type'];
+  /** Responses that answered it (skipped optional or hidden questions do not count). */
+  answered: number;
+  /** Per choice or scale point, in order; empty for text questions. */
+  counts: Array<{ label: string; value: string; count: number }>;
+  /** The most chosen (several on a tie); empty with no answers or for text. */
+  leaders: string[];
+  mean: number | null;
+  median: number | null;
+  /** NPS questions only: 100 × (promoters − detractors) / answers; null with no answers. */
+  nps: number | null;
+  /** CSAT questions only: the fraction of answers that are 4 or 5; null with no answers. */
+  csat: number | null;
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function mean(values: readonly number[]): number | null {
+  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** METRICS.md: promoters 9–10, detractors 0–6, over the answers; null with none. */
+export function nps(scores: readonly number[]): number | null {
+  if (scores.length === 0) return null;
+  const promoters = scores.filter((s) => s >= 9).length;
+  const detractors = scores.filter((s) => s <= 6).length;
+  return (100 * (promoters - detractors)) / scores.length;
+}
+
+/** METRICS.md: the fraction of answers that are 4 or 5; null with none. */
+export function csat(scores: readonly number[]): number | null {
+  if (scores.length === 0) return null;
+  return scores.filter((s) => s >= 4).length / scores.length;
+}
+
+export function scoreQuestion(def: Definition, q: Question, responses: readonly Answers[]): QuestionResult {
+  const given = responses.filter((r) => r[q.id] !== undefined && isVisible(def, q, r)).map((r) => r[q.id]!);
+  const choices = choicesOf(q);
+  const counts = choices.map((c) => ({ label: c.label, value: c.value, count: 0 }));
+  const numbers: number[] = [];
+  for (const a of given) {
+    const picks = Array.isArray(a) ? a.map(String) : [String(a)];
+    for (const p of picks) {
+      const slot = counts.find((c) => c.value === p);
+      if (slot) slot.count++;
+    }
+    if (scaleOf(q) && typeof a === 'number') numbers.push(a);
+  }
+  const top = Math.max(0, ...counts.map((c) => c.count));
+  const scale = scaleOf(q) !== undefined;
+  return {
+    id: q.id,
+    label: q.label,
+    type: q.type,
+    answered: given.length,
+    counts,
+    leaders: top === 0 ? [] : counts.filter((c) => c.count === top).map((c) => c.label),
+    mean: scale ? mean(numbers) : null,
+    median: scale ? median(numbers) : null,
+    nps: q.type === 'nps' ? nps(numbers) : null,
+    csat: q.type === 'csat' ? csat(numbers) : null,
+  };
+}
+
+export function scoreSurvey(def: Definition, responses: readonly Answers[]): QuestionResult[] {
+  return def.questions.map((q) => scoreQuestion(def, q, responses));
+}
+
+/** The survey's headline scores: its first NPS and first CSAT question. */
+export function headlineScores(def: Definition, responses: readonly Answers[]): { nps: number | null; csat: number | null } {
+  const n = def.questions.find((q) => q.type === 'nps');
+  const c = def.questions.find((q) => q.type === 'csat');
+  return { nps: n ? scoreQuestion(def, n, responses).nps : null, csat: c ? scoreQuestion(def, c, responses).csat : null };
+}
+
+/** responses / members who could answer; null when nobody could. */
+export function responseRate(responses: number, eligible: number | null): number | null {
+  return eligible && eligible > 0 ? responses / eligible : null;
+}
+
+export interface RoleGroup {
+  roleId: string;
+  responses: number;
+  /** Only for groups of MIN_GROUP or more: the scale questions' scores. */
+  scores: Array<{ id: string; label: string; mean: number | null; nps: number | null; csat: number | null }> | null;
+}
+
+/** Per role of the respondents (non-anonymous surveys): small groups get a count only. */
+export function roleBreakdown(def: Definition, responses: ReadonlyArray<{ answers: Answers; roles: readonly string[] }>, ignoreRoles: readonly string[] = []): RoleGroup[] {
+  const byRole = new Map<string, Answers[]>();
+  for (const r of responses) {
+    for (const role of new Set(r.roles)) {
+      if (ignoreRoles.includes(role)) continue;
+      const list = byRole.get(role) ?? [];
+      list.push(r.answers);
+      byRole.set(role, list);
+    }
+  }
+  const scaleQs = def.questions.filter((q) => scaleOf(q));
+  return [...byRole.entries()]
+    .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
+    .map(([roleId, list]) => ({
+      roleId,
+      responses: list.length,
+      scores:
+        list.length < MIN_GROUP
+          ? null
+          : scaleQs.map((q) => {
+              const s = scoreQuestion(def, q, list);
+              return { id: q.id, label: q.label, mean: s.mean, nps: s.nps, csat: s.csat };
+            }),
+    }));
+}
+
+// ------------------------------------------------------------------ CSV
+
+/** RFC 4180 quoting, and member text that a spreadsheet would run as a formula gets a leading quote. */
+export function csvCell(value: string | number | null | undefined, memberText = false): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (memberText && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export interface ExportRow {
+  number: number;
+  memberId: string | null;
+  submittedAt: number | null;
+  answers: Answers;
+}
+
+/** One row per response; anonymous surveys have no member or time column. */
+export function responsesCsv(def: Definition, rows: readonly ExportRow[]): string {
+  const header = ['response', ...(def.anonymous ? [] : ['member_id', 'submitted_at_utc']), ...def.questions.map((q) => q.id)];
+  const lines = [header.map((h) => csvCell(h, true)).join(',')];
+  for (const r of rows) {
+    const cells = [csvCell(r.number)];
+    if (!def.anonymous) cells.push(csvCell(r.memberId), csvCell(r.submittedAt === null ? null : new Date(r.submittedAt).toISOString()));
+    for (const q of def.questions) cells.push(csvCell(answerText(q, r.answers[q.id]), true));
+    lines.push(cells.join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** A score for people: NPS as a signed whole number, CSAT and rates as percentages. */
+export function formatNps(value: number | null): string {
+  return value === null ? '–' : `${value > 0 ? '+' : ''}${Math.round(value)}`;
+}
+
+export function formatPercent(fraction: number | null): string {
+  return fraction === null ? '–' : `${Math.round(fraction * 100)}%`;
+}
+
+export function formatNumber(value: number | null, digits = 2): string {
+  return value === null ? '–' : String(Math.round(value * 10 ** digits) / 10 ** digits);
+}

@@ -1,0 +1,395 @@
+// Surveys' use-cases: create, start, answer page by page, submit, close, results, export, recurring runs, reminders.
+import type { Clock } from '../clock.js';
+import type { Executor } from '../db/schema.js';
+import type { Logger } from '../log.js';
+import { headlineScores, responseRate, responsesCsv, roleBreakdown, scoreSurvey, type QuestionResult, type RoleGroup } from './scoring.js';
+import {
+  missingRequired,
+  nextPage,
+  pagesOf,
+  previousPage,
+  pruneHidden,
+  readPage,
+  visiblePages,
+  visibleQuestions,
+  type Answers,
+  type Definition,
+  type FieldValue,
+} from './survey.js';
+import { MSG } from './messages.js';
+import { openDueRuns } from './recurring.js';
+import * as store from './store.js';
+import type { Survey, SurveySchedule } from './store.js';
+
+/** A refusal whose message is written for the member: the adapters show it as is, ephemerally. */
+export { MSG };
+
+export class SurveyRefusal extends Error {
+  override readonly name = 'SurveyRefusal';
+}
+
+
+export interface Member {
+  id: string;
+  roles: readonly string[];
+}
+
+export interface CardState {
+  survey: Survey;
+  responses: number;
+}
+
+/** What the surveys slice needs from Discord, injected by the adapters (and by tests). */
+export interface SurveyPorts {
+  /** Posts the survey's card; returns its message id. */
+  postCard(state: CardState): Promise<string>;
+  editCard(state: CardState): Promise<void>;
+  /** Sends a DM; false when it could not be delivered (closed DMs). Never throws. */
+  dm(memberId: string, text: string): Promise<boolean>;
+  /** Members who could answer (not bots; with the role if one is set), or null when unknown. */
+  eligible(guildId: string, roleId: string | null): Promise<number | null>;
+  link(survey: Survey): string;
+}
+
+export interface SurveyDeps {
+  db: Executor;
+  clock: Clock;
+  logger: Logger;
+  ports: SurveyPorts;
+  /** Least time between two edits of a card's response count (default 5 s). */
+  cardIntervalMs?: number;
+}
+
+/** Where a member is in a response: the page to show and the buttons of the paging message. */
+export interface Step {
+  survey: Survey;
+  /** The page (index into the definition's pages) this step is about. */
+  page: number;
+  /** 1-based position among the visible pages, and how many there are. */
+  position: number;
+  total: number;
+  answers: Answers;
+  next: number | null;
+  previous: number | null;
+  missing: string[];
+}
+
+export interface Results {
+  survey: Survey;
+  responses: number;
+  eligible: number | null;
+  rate: number | null;
+  questions: QuestionResult[];
+  nps: number | null;
+  csat: number | null;
+  /** Non-anonymous surveys only. */
+  roles: RoleGroup[] | null;
+}
+
+export class SurveyService {
+  /** Cards whose count changed, waiting for their coalesced edit. */
+  private readonly pendingCards = new Map<number, ReturnType<typeof setTimeout>>();
+
+  constructor(readonly deps: SurveyDeps) {}
+
+  private get db() {
+    return this.deps.db;
+  }
+  private now() {
+    return this.deps.clock.now();
+  }
+
+  async get(guildId: string, id: number): Promise<Survey> {
+    const survey = await store.getSurvey(this.db, id);
+    if (!survey || survey.guildId !== guildId) throw new SurveyRefusal(MSG.noSurvey(id));
+    return survey;
+  }
+
+  async create(guildId: string, authorId: string, definition: Definition): Promise<Survey> {
+    const survey = await store.createSurvey(this.db, { guildId, authorId, definition, now: this.now() });
+    this.deps.logger.info({ guild: guildId, survey: survey!.id, anonymous: definition.anonymous }, 'surveys.created');
+    return survey!;
+  }
+
+  /** Opens a draft survey in a channel and posts its card. */
+  async start(survey: Survey, input: { channelId: string; roleId: string | null; closesAt: number | null }): Promise<Survey> {
+    if (survey.status === 'open') throw new SurveyRefusal(MSG.alreadyOpen(survey.id));
+    if (survey.status === 'closed') throw new SurveyRefusal(MSG.alreadyClosed(survey.id));
+    if (!(await store.openSurvey(this.db, survey.id, { ...input, now: this.now() }))) throw new SurveyRefusal(MSG.alreadyOpen(survey.id));
+    const opened = (await store.getSurvey(this.db, survey.id))!;
+    try {
+      await this.postCard(opened);
+    } catch (err) {
+      // Back to a draft: nothing was posted, so nobody can answer it.
+      await store.reopenAsDraft(this.db, survey.id);
+      throw err;
+    }
+    this.deps.logger.info({ guild: survey.guildId, survey: survey.id, channel: input.channelId }, 'surveys.started');
+    return (await store.getSurvey(this.db, survey.id))!;
+  }
+
+  private async postCard(survey: Survey): Promise<void> {
+    const messageId = await this.deps.ports.postCard({ survey, responses: await store.submittedCount(this.db, survey.id) });
+    await store.setSurveyMessage(this.db, survey.id, messageId);
+  }
+
+  /**
+   * Edits a card's count at most once per interval: a burst of submissions makes one edit, and
+   * Discord caps edits of messages older than an hour. Each edit reads the current state.
+   */
+  markCard(surveyId: number): void {
+    if (this.pendingCards.has(surveyId)) return;
+    const timer = setTimeout(() => {
+      this.pendingCards.delete(surveyId);
+      void this.refreshCard(surveyId);
+    }, this.deps.cardIntervalMs ?? 5_000);
+    timer.unref?.();
+    this.pendingCards.set(surveyId, timer);
+  }
+
+  /** Makes the pending card edits now (on stop, and in tests). */
+  async flushCards(): Promise<void> {
+    const ids = [...this.pendingCards.keys()];
+    for (const id of ids) {
+      clearTimeout(this.pendingCards.get(id));
+      this.pendingCards.delete(id);
+    }
+    for (const id of ids) await this.refreshCard(id);
+  }
+
+  async refreshCard(surveyId: number): Promise<void> {
+    const survey = await store.getSurvey(this.db, surveyId);
+    if (!survey?.messageId) return;
+    try {
+      await this.deps.ports.editCard({ survey, responses: await store.submittedCount(this.db, survey.id) });
+    } catch (err) {
+      this.deps.logger.warn({ err, guild: survey.guildId, survey: survey.id }, 'surveys.card-edit-failed');
+    }
+  }
+
+  // ---------------------------------------------------------------- answering
+
+  /** Refuses members who may not answer now. */
+  private check(survey: Survey, member: Member): void {
+    const now = this.now();
+    if (survey.status === 'draft') throw new SurveyRefusal(MSG.notOpen);
+    const opens = survey.definition.opens ? Date.parse(survey.definition.opens) : null;
+    if (opens !== null && opens > now) throw new SurveyRefusal(MSG.opensLater(opens));
+    if (survey.status === 'closed' || (survey.closesAt !== null && survey.closesAt <= now)) throw new SurveyRefusal(MSG.closed);
+    if (survey.roleId && !member.roles.includes(survey.roleId)) throw new SurveyRefusal(MSG.wrongRole(survey.roleId));
+  }
+
+  /** The member's response in progress, if any (a fresh draft, or an edit of a submitted one). */
+  private async working(survey: Survey, member: Member) {
+    const rows = await store.memberResponses(this.db, survey.id, member.id);
+    return { inProgress: rows.find((r) => r.draft !== null), submitted: rows.find((r) => r.status === 'submitted') };
+  }
+
+  /**
+   * "Take the survey": resumes a response in progress (the paging message), or opens the
+   * first page. Creates the draft row, so a member who closes the modal can resume.
+   */
+  async begin(surveyId: number, guildId: string, member: Member): Promise<{ show: 'modal' | 'menu'; step: Step }> {
+    const survey = await this.get(guildId, surveyId);
+    this.check(survey, member);
+    const def = survey.definition;
+    let { inProgress, submitted } = await this.working(survey, member);
+    if (!inProgress) {
+      if (def.responses === 'one') {
+        if (survey.anonymous && (await store.hasAnonymousSubmission(this.db, survey.id, member.id))) throw new SurveyRefusal(MSG.answeredLocked);
+        if (submitted && (!def.editable || survey.anonymous)) throw new SurveyRefusal(MSG.answeredLocked);
+      } else submitted = undefined;
+      inProgress = await store.startDraft(this.db, survey.id, member.id, this.now(), def.responses === 'one' ? submitted : undefined);
+    }
+    const answers = inProgress.draft ?? {};
+    const saved = inProgress.page > 0 || Object.keys(answers).length > 0;
+    if (saved) return { show: 'menu', step: this.step(survey, Math.min(inProgress.page, pagesOf(def).length - 1), answers) };
+    const first = visiblePages(def, answers)[0] ?? 0;
+    return { show: 'modal', step: this.step(survey, first, answers) };
+  }
+
+  /** Opens a page (Continue / Back) of the member's response in progress. */
+  async openPage(surveyId: number, guildId: string, member: Member, page: number): Promise<Step> {
+    const survey = await this.get(guildId, surveyId);
+    this.check(survey, member);
+    const { inProgress } = await this.working(survey, member);
+    if (!inProgress) throw new SurveyRefusal(MSG.noDraft);
+    const answers = inProgress.draft ?? {};
+    if (!visiblePages(survey.definition, answers).includes(page)) throw new SurveyRefusal(MSG.badPage);
+    return this.step(survey, page, answers);
+  }
+
+  /** Saves one page's answers to the draft; returns the step for the paging message. */
+  async savePage(surveyId: number, guildId: string, member: Member, page: number, fields: ReadonlyMap<string, FieldValue>): Promise<Step> {
+    const survey = await this.get(guildId, surveyId);
+    this.check(survey, member);
+    const { inProgress } = await this.working(survey, member);
+    if (!inProgress) throw new SurveyRefusal(MSG.noDraft);
+    const def = survey.definition;
+    const before = inProgress.draft ?? {};
+    const questions = visibleQuestions(def, page, before);
+    if (questions.length === 0) throw new SurveyRefusal(MSG.badPage);
+    const read = readPage(questions, fields);
+    if (!read.ok) throw new SurveyRefusal(read.errors.join('\n'));
+    const merged: Answers = { ...before };
+    for (const q of questions) delete merged[q.id];
+    Object.assign(merged, read.value);
+    const answers = pruneHidden(def, merged);
+    await store.saveDraft(this.db, inProgress.id, answers, page, this.now());
+    if (!survey.anonymous) this.deps.logger.debug({ guild: guildId, survey: survey.id, user: member.id, page }, 'surveys.page-saved');
+    return this.step(survey, page, answers);
+  }
+
+  /** Submits the member's response in progress. */
+  async submit(surveyId: number, guildId: string, member: Member): Promise<{ survey: Survey; edited: boolean }> {
+    const survey = await this.get(guildId, surveyId);
+    this.check(survey, member);
+    const { inProgress } = await this.working(survey, member);
+    if (!inProgress) throw new SurveyRefusal(MSG.noDraft);
+    const def = survey.definition;
+    const answers = pruneHidden(def, inProgress.draft ?? {});
+    const missing = missingRequired(def, answers);
+    if (missing.length) throw new SurveyRefusal(MSG.missing(missing.map((q) => q.label)));
+    const edited = inProgress.status === 'submitted';
+    await store.submitResponse(this.db, {
+      responseId: inProgress.id,
+      surveyId: survey.id,
+      anonymous: survey.anonymous,
+      once: def.responses === 'one',
+      memberId: member.id,
+      answers,
+      roles: [...member.roles],
+      now: this.now(),
+    });
+    // Anonymous: the log says that a response came in, never whose.
+    this.deps.logger.info({ guild: guildId, survey: survey.id, ...(survey.anonymous ? {} : { user: member.id }), edited }, 'surveys.submitted');
+    this.markCard(survey.id);
+    return { survey, edited };
+  }
+
+  private step(survey: Survey, page: number, answers: Answers): Step {
+    const def = survey.definition;
+    const visible = visiblePages(def, answers);
+    const at = visible.indexOf(page);
+    return {
+      survey,
+      page,
+      position: at === -1 ? visible.filter((p) => p < page).length + 1 : at + 1,
+      total: Math.max(visible.length, 1),
+      answers,
+      next: nextPage(def, page, answers),
+      previous: previousPage(def, page, answers),
+      missing: missingRequired(def, answers).map((q) => q.label),
+    };
+  }
+
+  // ---------------------------------------------------------------- closing
+
+  async close(surveyId: number, closedBy: string | null): Promise<boolean> {
+    const survey = await store.getSurvey(this.db, surveyId);
+    if (!survey || survey.status !== 'open') return false;
+    const eligible = await this.deps.ports.eligible(survey.guildId, survey.roleId).catch(() => null);
+    const closed = await store.closeSurvey(this.db, surveyId, this.now(), closedBy, eligible);
+    if (closed) {
+      this.deps.logger.info({ guild: survey.guildId, survey: surveyId, by: closedBy ?? 'schedule' }, 'surveys.closed');
+      await this.refreshCard(surveyId);
+    }
+    return closed;
+  }
+
+  async closeDue(): Promise<number> {
+    let count = 0;
+    for (const id of await store.dueSurveyIds(this.db, this.now())) {
+      try {
+        if (await this.close(id, null)) count++;
+      } catch (err) {
+        this.deps.logger.error({ err, survey: id }, 'surveys.close-failed');
+      }
+    }
+    return count;
+  }
+
+  async remove(survey: Survey): Promise<void> {
+    await store.stopSchedules(this.db, survey.guildId, survey.id);
+    await store.deleteSurvey(this.db, survey.id);
+    this.deps.logger.info({ guild: survey.guildId, survey: survey.id }, 'surveys.deleted');
+  }
+
+  // ---------------------------------------------------------------- results
+
+  async results(survey: Survey): Promise<Results> {
+    const rows = await store.submittedResponses(this.db, survey.id);
+    const answers = rows.map((r) => r.answers);
+    const eligible = survey.status === 'closed' ? survey.eligible : await this.deps.ports.eligible(survey.guildId, survey.roleId).catch(() => null);
+    const scores = headlineScores(survey.definition, answers);
+    return {
+      survey,
+      responses: rows.length,
+      eligible,
+      rate: responseRate(rows.length, eligible),
+      questions: scoreSurvey(survey.definition, answers),
+      nps: scores.nps,
+      csat: scores.csat,
+      roles: survey.anonymous ? null : roleBreakdown(survey.definition, rows.map((r) => ({ answers: r.answers, roles: r.roles ?? [] })), [survey.guildId]),
+    };
+  }
+
+  async exportCsv(survey: Survey): Promise<{ csv: string; rows: number }> {
+    const rows = await store.submittedResponses(this.db, survey.id);
+    const csv = responsesCsv(
+      survey.definition,
+      rows.map((r, i) => ({ number: i + 1, memberId: survey.anonymous ? null : r.respondent, submittedAt: survey.anonymous ? null : r.submittedAt, answers: r.answers })),
+    );
+    return { csv, rows: rows.length };
+  }
+
+  // ---------------------------------------------------------------- reminders
+
+  /** DMs each member who started but did not submit, once; returns how many were sent. */
+  async remind(survey: Survey, idleForMs = 0): Promise<{ sent: number; failed: number }> {
+    if (survey.status !== 'open') throw new SurveyRefusal(survey.status === 'closed' ? MSG.closed : MSG.notOpen);
+    let sent = 0;
+    let failed = 0;
+    for (const draft of await store.draftsToRemind(this.db, survey.id, this.now() - idleForMs)) {
+      if (!(await store.markReminded(this.db, draft.id, this.now()))) continue;
+      const ok = await this.deps.ports.dm(draft.memberId, MSG.reminder(survey.title, this.deps.ports.link(survey)));
+      if (ok) sent++;
+      else failed++;
+    }
+    this.deps.logger.info({ guild: survey.guildId, survey: survey.id, sent, failed }, 'surveys.reminded');
+    return { sent, failed };
+  }
+
+  // ---------------------------------------------------------------- recurring
+
+  async schedule(survey: Survey, input: Omit<SurveySchedule, 'id' | 'guildId' | 'sourceSurveyId' | 'definition' | 'activeSince'>): Promise<SurveySchedule> {
+    await store.stopSchedules(this.db, survey.guildId, survey.id);
+    const now = this.now();
+    return store.createSchedule(this.db, { ...input, guildId: survey.guildId, sourceSurveyId: survey.id, definition: survey.definition, activeSince: now, now });
+  }
+
+  async stopRecurring(survey: Survey): Promise<number> {
+    return store.stopSchedules(this.db, survey.guildId, survey.id);
+  }
+
+  /** Opens due recurring runs (see recurring.ts) and posts cards that were never posted. */
+  async runSchedules(): Promise<Survey[]> {
+    const opened = await openDueRuns(this.deps);
+    // Cards of open surveys that were never posted (this tick's runs, or a run cut short by a stop).
+    for (const survey of await store.unpostedSurveys(this.db)) {
+      if (!survey.channelId) continue;
+      try {
+        await this.postCard(survey);
+      } catch (err) {
+        this.deps.logger.warn({ err, guild: survey.guildId, survey: survey.id }, 'surveys.card-post-failed');
+      }
+    }
+    return opened;
+  }
+
+  /** One pass of the scheduler: close what is due, open recurring runs. */
+  async tick(): Promise<void> {
+    await this.closeDue();
+    await this.runSchedules();
+  }
+}

@@ -1,0 +1,373 @@
+// Survey definitions (zod), their validation with readable messages, paging, conditions and answers (pure).
+import { z } from 'zod';
+
+export const QUESTION_TYPES = ['single', 'multiple', 'rating', 'likert5', 'likert7', 'nps', 'csat', 'yesno', 'short', 'long'] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+/** Discord's limits that shape a definition: a modal holds 5 labelled components. */
+export const LIMITS = {
+  perPage: 5,
+  pages: 10,
+  questions: 50,
+  label: 45,
+  description: 100,
+  option: 100,
+  radioOptions: 10,
+  selectOptions: 25,
+  title: 100,
+  intro: 1000,
+  shortText: 300,
+  longText: 2000,
+} as const;
+
+const ID = /^[a-z0-9_-]{1,20}$/;
+
+const conditionSchema = z.strictObject({
+  question: z.string().describe('The id of a question on an earlier page'),
+  in: z.array(z.string()).min(1).describe('Show this question when that answer is one of these: option texts, "yes"/"no", or scale points as strings'),
+});
+
+const questionSchema = z.strictObject({
+  id: z.string().regex(ID, 'an id is 1–20 characters: lower-case letters, digits, - or _'),
+  type: z.enum(QUESTION_TYPES).describe('single, multiple, rating (1–5), likert5, likert7, nps (0–10), csat (1–5), yesno, short or long text'),
+  label: z.string().trim().min(1).max(LIMITS.label).describe('The question, as Discord shows it above the input (45 characters at most)'),
+  description: z.string().trim().max(LIMITS.description).optional().describe('Smaller text under the label'),
+  required: z.boolean().default(true),
+  options: z.array(z.string().trim().min(1).max(LIMITS.option)).optional().describe('single and multiple only: 2–25 choices (radio or checkbox groups hold 10)'),
+  /** single/multiple: radio group / checkbox group (≤10 options) or a select menu (≤25). */
+  display: z.enum(['radio', 'checkbox', 'select']).optional(),
+  min: z.number().int().min(0).max(25).optional(),
+  max: z.number().int().min(1).max(25).optional(),
+  placeholder: z.string().max(100).optional(),
+  showIf: conditionSchema.optional().describe('Ask only when an earlier answer is one of some values'),
+});
+
+export const definitionSchema = z.strictObject({
+  $schema: z.string().optional(),
+  title: z.string().trim().min(1).max(LIMITS.title).describe('Shown on the card and, cut to 45 characters, as the modal title'),
+  intro: z.string().trim().max(LIMITS.intro).optional().describe('Shown on the card'),
+  anonymous: z.boolean().default(false),
+  /** 'one' response per member, or 'many'. */
+  responses: z.enum(['one', 'many']).default('one'),
+  /** Whether members may change a submitted response until the survey closes (not for anonymous surveys). */
+  editable: z.boolean().default(true),
+  questions: z.array(questionSchema).min(1).max(LIMITS.questions),
+  /** When answers are accepted from and until (ISO 8601 with a zone, e.g. 2026-12-01T09:00:00Z); `/survey start closes_in` overrides `closes`. */
+  opens: z.iso.datetime({ offset: true }).optional(),
+  closes: z.iso.datetime({ offset: true }).optional(),
+  /** Question ids per page; without it, pages fill up with 5 questions each. */
+  pages: z.array(z.array(z.string()).min(1).max(LIMITS.perPage)).max(LIMITS.pages).optional(),
+});
+
+export type DefinitionInput = z.input<typeof definitionSchema>;
+export type Definition = z.output<typeof definitionSchema>;
+export type Question = Definition['questions'][number];
+
+/** An answer as stored: an option index or scale point, several indexes, yes/no, or text. */
+export type Answer = number | number[] | string;
+export type Answers = Record<string, Answer>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+const SCALES: Partial<Record<QuestionType, { min: number; max: number }>> = {
+  rating: { min: 1, max: 5 },
+  likert5: { min: 1, max: 5 },
+  likert7: { min: 1, max: 7 },
+  nps: { min: 0, max: 10 },
+  csat: { min: 1, max: 5 },
+};
+
+export function scaleOf(q: Pick<Question, 'type'>): { min: number; max: number } | undefined {
+  return SCALES[q.type];
+}
+
+export const LIKERT5 = ['Strongly disagree', 'Disagree', 'Neutral', 'Agree', 'Strongly agree'];
+export const LIKERT7 = ['Strongly disagree', 'Disagree', 'Somewhat disagree', 'Neutral', 'Somewhat agree', 'Agree', 'Strongly agree'];
+const CSAT = ['Very unsatisfied', 'Unsatisfied', 'Neutral', 'Satisfied', 'Very satisfied'];
+
+/** The choices a question offers: [value as sent in the modal, label]. Text questions offer none. */
+export function choicesOf(q: Question): Array<{ value: string; label: string }> {
+  switch (q.type) {
+    case 'single':
+    case 'multiple':
+      return (q.options ?? []).map((label, i) => ({ value: String(i), label }));
+    case 'yesno':
+      return [
+        { value: 'yes', label: 'Yes' },
+        { value: 'no', label: 'No' },
+      ];
+    case 'likert5':
+      return LIKERT5.map((label, i) => ({ value: String(i + 1), label: `${i + 1} · ${label}` }));
+    case 'likert7':
+      return LIKERT7.map((label, i) => ({ value: String(i + 1), label: `${i + 1} · ${label}` }));
+    case 'csat':
+      return CSAT.map((label, i) => ({ value: String(i + 1), label: `${i + 1} · ${label}` }));
+    case 'rating':
+      return [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: `${'★'.repeat(n)} ${n}` }));
+    case 'nps':
+      return Array.from({ length: 11 }, (_, n) => ({ value: String(n), label: n === 0 ? '0 · Not at all likely' : n === 10 ? '10 · Extremely likely' : String(n) }));
+    default:
+      return [];
+  }
+}
+
+/** How a question is shown in a modal. */
+export type Widget = 'radio' | 'checkbox-group' | 'select' | 'multi-select' | 'short-text' | 'long-text';
+
+export function widgetOf(q: Question): Widget {
+  switch (q.type) {
+    case 'short':
+      return 'short-text';
+    case 'long':
+      return 'long-text';
+    case 'nps':
+      return 'select';
+    case 'multiple':
+      return q.display === 'select' || (q.display === undefined && (q.options?.length ?? 0) > LIMITS.radioOptions) ? 'multi-select' : 'checkbox-group';
+    case 'single':
+      return q.display === 'select' || (q.display === undefined && (q.options?.length ?? 0) > LIMITS.radioOptions) ? 'select' : 'radio';
+    default:
+      return 'radio';
+  }
+}
+
+/** Parses and checks a definition; every problem names the question (or field) and what is wrong. */
+export function parseDefinition(input: unknown): Result<Definition> {
+  const parsed = definitionSchema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.slice(0, 10).map((issue) => `${where(input, issue.path)}: ${issue.message}`) };
+  }
+  const errors = checkDefinition(parsed.data);
+  return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
+}
+
+function where(input: unknown, path: ReadonlyArray<PropertyKey>): string {
+  if (path[0] === 'questions' && typeof path[1] === 'number') {
+    const raw = (input as { questions?: unknown[] } | null)?.questions?.[path[1]] as { id?: unknown } | undefined;
+    const name = typeof raw?.id === 'string' ? `question "${raw.id}"` : `question ${path[1] + 1}`;
+    const rest = path.slice(2).map(String).join('.');
+    return rest ? `${name} (${rest})` : name;
+  }
+  if (path.length === 0) return 'the definition';
+  return `"${path.map(String).join('.')}"`;
+}
+
+/** The rules zod alone cannot say: options per type, min/max, unique ids, pages and conditions. */
+export function checkDefinition(def: Definition): string[] {
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (const q of def.questions) {
+    const name = `question "${q.id}"`;
+    if (seen.has(q.id)) errors.push(`${name}: the id is used twice`);
+    seen.add(q.id);
+    const n = q.options?.length ?? 0;
+    if (q.type === 'single' || q.type === 'multiple') {
+      if (n < 2) errors.push(`${name}: a ${q.type} choice question needs at least 2 options`);
+      if (new Set(q.options).size !== n) errors.push(`${name}: two options have the same text`);
+      const w = widgetOf(q);
+      if ((w === 'radio' || w === 'checkbox-group') && n > LIMITS.radioOptions) errors.push(`${name}: a ${w === 'radio' ? 'radio group' : 'checkbox group'} holds at most ${LIMITS.radioOptions} options (use "display": "select" for up to 25)`);
+      if (n > LIMITS.selectOptions) errors.push(`${name}: at most ${LIMITS.selectOptions} options`);
+      if (q.type === 'single' && q.display === 'checkbox') errors.push(`${name}: "display": "checkbox" is for multiple choice; use "radio" or "select"`);
+      if (q.type === 'multiple' && q.display === 'radio') errors.push(`${name}: "display": "radio" is for single choice; use "checkbox" or "select"`);
+    } else {
+      if (q.options !== undefined) errors.push(`${name}: only single and multiple choice questions take "options"`);
+      if (q.display !== undefined) errors.push(`${name}: only single and multiple choice questions take "display"`);
+    }
+    if (q.type === 'multiple') {
+      const min = q.min ?? (q.required ? 1 : 0);
+      const max = q.max ?? n;
+      if (q.min !== undefined && q.min > n) errors.push(`${name}: "min" (${q.min}) is more than its ${n} options`);
+      if (q.max !== undefined && q.max > n) errors.push(`${name}: "max" (${q.max}) is more than its ${n} options`);
+      if (min > max) errors.push(`${name}: "min" (${min}) is more than "max" (${max})`);
+      if (q.required && q.min === 0) errors.push(`${name}: a required question needs "min" of at least 1`);
+    } else if (q.min !== undefined || q.max !== undefined) {
+      errors.push(`${name}: only multiple choice questions take "min" and "max"`);
+    }
+    if (q.placeholder !== undefined && q.type !== 'short' && q.type !== 'long' && widgetOf(q) !== 'select' && widgetOf(q) !== 'multi-select') {
+      errors.push(`${name}: only text questions and select menus take a "placeholder"`);
+    }
+  }
+  if (def.opens && def.closes && Date.parse(def.opens) >= Date.parse(def.closes)) errors.push(`"closes": it is not after "opens"`);
+  // Pages: each question once, in order of appearance.
+  const pages = pagesOf(def);
+  if (def.pages) {
+    const listed = def.pages.flat();
+    for (const id of listed) if (!seen.has(id)) errors.push(`"pages": there is no question "${id}"`);
+    const counts = new Map<string, number>();
+    for (const id of listed) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const [id, c] of counts) if (c > 1) errors.push(`question "${id}": it is on ${c} pages`);
+    for (const q of def.questions) if (!counts.has(q.id)) errors.push(`question "${q.id}": it is on no page (add it to "pages")`);
+  } else if (pages.length > LIMITS.pages) {
+    errors.push(`the definition: ${def.questions.length} questions make ${pages.length} pages; at most ${LIMITS.pages}`);
+  }
+  // Conditions: on an earlier page, naming values the question can have.
+  const pageOf = new Map<string, number>();
+  pages.forEach((ids, p) => ids.forEach((id) => pageOf.set(id, p)));
+  for (const q of def.questions) {
+    if (!q.showIf) continue;
+    const name = `question "${q.id}"`;
+    const target = def.questions.find((t) => t.id === q.showIf!.question);
+    if (!target) {
+      errors.push(`${name}: "showIf" names no question "${q.showIf.question}"`);
+      continue;
+    }
+    if (target.id === q.id) {
+      errors.push(`${name}: "showIf" cannot depend on itself`);
+      continue;
+    }
+    const mine = pageOf.get(q.id);
+    const theirs = pageOf.get(target.id);
+    if (mine !== undefined && theirs !== undefined && theirs >= mine) {
+      errors.push(`${name}: "showIf" must name a question on an earlier page ("${target.id}" is on page ${theirs + 1}, this one on page ${mine + 1}); a modal cannot change while it is open`);
+    }
+    if (target.type === 'short' || target.type === 'long') {
+      errors.push(`${name}: "showIf" cannot depend on the text question "${target.id}"`);
+      continue;
+    }
+    const allowed = new Set(conditionValues(target));
+    for (const v of q.showIf.in) {
+      if (!allowed.has(v)) errors.push(`${name}: "showIf" value "${v}" is not an answer of "${target.id}" (it takes ${[...allowed].map((a) => `"${a}"`).join(', ')})`);
+    }
+  }
+  return errors;
+}
+
+/** What a condition may list for a question: option text for choices, yes/no, or scale points. */
+export function conditionValues(q: Question): string[] {
+  if (q.type === 'single' || q.type === 'multiple') return q.options ?? [];
+  if (q.type === 'yesno') return ['yes', 'no'];
+  const scale = scaleOf(q);
+  return scale ? Array.from({ length: scale.max - scale.min + 1 }, (_, i) => String(scale.min + i)) : [];
+}
+
+/** The question ids of each page, explicit or automatic (5 per page). */
+export function pagesOf(def: Pick<Definition, 'questions' | 'pages'>): string[][] {
+  if (def.pages) return def.pages.map((p) => [...p]);
+  const out: string[][] = [];
+  for (let i = 0; i < def.questions.length; i += LIMITS.perPage) out.push(def.questions.slice(i, i + LIMITS.perPage).map((q) => q.id));
+  return out;
+}
+
+/** Whether a question is shown, given the answers so far (a hidden condition target hides it too). */
+export function isVisible(def: Definition, q: Question, answers: Answers): boolean {
+  if (!q.showIf) return true;
+  const target = def.questions.find((t) => t.id === q.showIf!.question);
+  if (!target || !isVisible(def, target, answers)) return false;
+  const answer = answers[target.id];
+  if (answer === undefined) return false;
+  const said = answerTokens(target, answer);
+  return q.showIf.in.some((v) => said.includes(v));
+}
+
+function answerTokens(q: Question, answer: Answer): string[] {
+  if (q.type === 'single' || q.type === 'multiple') {
+    const idx = Array.isArray(answer) ? answer : typeof answer === 'number' ? [answer] : [];
+    return idx.map((i) => q.options?.[i] ?? '').filter(Boolean);
+  }
+  return [String(answer)];
+}
+
+/** The questions shown on a page, given the answers so far. */
+export function visibleQuestions(def: Definition, page: number, answers: Answers): Question[] {
+  const ids = pagesOf(def)[page] ?? [];
+  return ids.map((id) => def.questions.find((q) => q.id === id)!).filter((q) => q && isVisible(def, q, answers));
+}
+
+/** Pages that have at least one visible question, in order (indexes into pagesOf). */
+export function visiblePages(def: Definition, answers: Answers): number[] {
+  return pagesOf(def)
+    .map((_, i) => i)
+    .filter((i) => visibleQuestions(def, i, answers).length > 0);
+}
+
+/** The visible page after `page`, or null when it is the last. */
+export function nextPage(def: Definition, page: number, answers: Answers): number | null {
+  return visiblePages(def, answers).find((p) => p > page) ?? null;
+}
+
+export function previousPage(def: Definition, page: number, answers: Answers): number | null {
+  return visiblePages(def, answers).filter((p) => p < page).at(-1) ?? null;
+}
+
+/** Drops answers to questions that are hidden now (a changed earlier answer can hide them). */
+export function pruneHidden(def: Definition, answers: Answers): Answers {
+  const out: Answers = {};
+  for (const q of def.questions) {
+    const a = answers[q.id];
+    if (a !== undefined && isVisible(def, q, answers)) out[q.id] = a;
+  }
+  // A second pass: hiding one answer can hide a question that depended on it.
+  return Object.keys(out).length === Object.keys(answers).length ? out : pruneHidden(def, out);
+}
+
+/** Required visible questions still unanswered: submit waits for them. */
+export function missingRequired(def: Definition, answers: Answers): Question[] {
+  return def.questions.filter((q) => q.required && isVisible(def, q, answers) && answers[q.id] === undefined);
+}
+
+/** A field as the modal submit carries it: text or radio `value`, select or checkbox-group `values`, checkbox boolean. */
+export type FieldValue = string | null | boolean | readonly string[];
+
+/**
+ * Turns a page's submitted fields into answers, checking them against the question (a tampered
+ * or stale modal must not store a value the survey does not offer).
+ */
+export function readPage(questions: readonly Question[], fields: ReadonlyMap<string, FieldValue>): Result<Answers> {
+  const answers: Answers = {};
+  const errors: string[] = [];
+  for (const q of questions) {
+    const raw = fields.get(q.id);
+    const values = raw === undefined || raw === null || typeof raw === 'boolean' ? [] : typeof raw === 'string' ? (raw.trim() === '' ? [] : [raw]) : [...raw];
+    if (values.length === 0) {
+      if (q.required) errors.push(`“${q.label}” needs an answer.`);
+      continue;
+    }
+    if (q.type === 'short' || q.type === 'long') {
+      const text = values[0]!.trim();
+      const max = q.type === 'short' ? LIMITS.shortText : LIMITS.longText;
+      if (text.length > max) errors.push(`“${q.label}” is longer than ${max} characters.`);
+      else answers[q.id] = text;
+      continue;
+    }
+    const allowed = new Set(choicesOf(q).map((c) => c.value));
+    if (!values.every((v) => allowed.has(v)) || new Set(values).size !== values.length) {
+      errors.push(`“${q.label}” got an answer it does not offer. Open the survey again.`);
+      continue;
+    }
+    if (q.type === 'multiple') {
+      const picked = values.map(Number).sort((a, b) => a - b);
+      const min = q.min ?? (q.required ? 1 : 0);
+      const max = q.max ?? (q.options?.length ?? 0);
+      if (picked.length < min || picked.length > max) errors.push(`“${q.label}” takes ${min === max ? `${min}` : `${min} to ${max}`} choices.`);
+      else answers[q.id] = picked;
+    } else if (values.length !== 1) {
+      errors.push(`“${q.label}” takes one answer.`);
+    } else if (q.type === 'yesno') {
+      answers[q.id] = values[0]!;
+    } else {
+      answers[q.id] = Number(values[0]);
+    }
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, value: answers };
+}
+
+/** An answer as text, for exports and receipts. */
+export function answerText(q: Question, answer: Answer | undefined): string {
+  if (answer === undefined) return '';
+  if (q.type === 'single') return q.options?.[answer as number] ?? '';
+  if (q.type === 'multiple') return (answer as number[]).map((i) => q.options?.[i] ?? '').join('; ');
+  if (q.type === 'yesno') return answer === 'yes' ? 'Yes' : 'No';
+  return String(answer);
+}
+
+// ------------------------------------------------------------------ durations
+
+const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/** '30m', '2h', '3d', '1w' -> ms (1 minute to 90 days), or null. */
+export function parseDuration(text: string): number | null {
+  const m = /^\s*(\d{1,4})\s*([mhdw])\s*$/i.exec(text);
+  if (!m) return null;
+  const ms = Number(m[1]) * UNITS[m[2]!.toLowerCase()]!;
+  return ms >= 60_000 && ms <= 90 * 86_400_000 ? ms : null;
+}

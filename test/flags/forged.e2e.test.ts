@@ -1,0 +1,88 @@
+// Forged report modals through the fake Discord: the author of a flagged message comes from the message, never from a custom_id.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getCaseByMessage } from '../../src/flags/store.js';
+import { updateSettings } from '../../src/settings/store.js';
+import { TestBot } from '../support/bot.js';
+
+describe('forged flag reports', () => {
+  let bot: TestBot;
+
+  beforeEach(async () => {
+    bot = await TestBot.start();
+    // One staff flag or three member flags open a case: the forged ones would open it.
+    await updateSettings(bot.db, bot.ids.guildId, { modChannelId: bot.ids.modChannel, staffRoleId: bot.ids.staffRoleId, flagThreshold: 3 }, bot.clock.now());
+  });
+  afterEach(async () => {
+    const errors = bot.errors;
+    await bot.close();
+    expect(errors).toEqual([]);
+  });
+
+  const forge = (userId: string, customId: string) =>
+    bot.fake.submitModal({ userId, channelId: bot.ids.general, customId, fields: { reason: 'harassment', details: 'forged' } }).reply();
+
+  it('three members naming another author open a case against the real author, and the timeout hits the real author', async () => {
+    const { ids } = bot;
+    const msg = bot.fake.post({ channelId: ids.general, userId: ids.alice, content: 'something rude' });
+    // The report modal's custom_id as an older Pulse wrote it: channel, message, and an author id (carol, who never wrote it).
+    for (const userId of [ids.bob, ids.dave, ids.moderator]) {
+      const reply = await forge(userId, `v1:flag-report:${ids.general}:${msg.id}:${ids.carol}`);
+      expect(reply.ephemeral).toBe(true);
+    }
+    const c = await getCaseByMessage(bot.db, msg.id);
+    expect(c?.authorId).toBe(ids.alice);
+    const posted = bot.fake.channelMessages(ids.modChannel).find((m) => m.author.id === bot.fake.appId);
+    expect(posted?.embeds[0]?.fields?.find((f) => f.name === 'Author')?.value).toBe(`<@${ids.alice}>`);
+    const timeout = (posted!.components ?? []).flatMap((row) => (row as { components: Array<{ label?: string; custom_id?: string }> }).components).find((b) => b.label === 'Timeout 10 min');
+    const done = await bot.fake.click({ userId: ids.moderator, message: posted!, customId: timeout!.custom_id! }).reply();
+    expect(done.content).toContain('timed out');
+    expect(bot.fake.requestsMatching('PATCH', `/guilds/${ids.guildId}/members/${ids.alice}`)).toHaveLength(1);
+    expect(bot.fake.requestsMatching('PATCH', `/guilds/${ids.guildId}/members/${ids.carol}`)).toHaveLength(0);
+  });
+
+  it('a member cannot flag their own message by naming another author', async () => {
+    const { ids } = bot;
+    const own = bot.fake.post({ channelId: ids.general, userId: ids.alice, content: 'my own words' });
+    const reply = await forge(ids.alice, `v1:flag-report:${ids.general}:${own.id}:${ids.bob}`);
+    expect(reply.content).toContain("can't flag your own message");
+    const modalShown = bot.fake.messageCommand({ channelId: ids.general, userId: ids.alice, name: 'Flag for moderators', message: own });
+    expect((await modalShown.reply()).content).toContain("can't flag your own message");
+    expect(await getCaseByMessage(bot.db, own.id)).toBeUndefined();
+  });
+
+  it('the modal carries no author any more, and a message of another server or a missing one is refused', async () => {
+    const { ids } = bot;
+    const msg = bot.fake.post({ channelId: ids.general, userId: ids.alice, content: 'hello' });
+    const menu = bot.fake.messageCommand({ channelId: ids.general, userId: ids.bob, name: 'Flag for moderators', message: msg });
+    await menu.reply();
+    expect(menu.modal?.custom_id).toBe(`v1:flag-report:${ids.general}:${msg.id}`);
+
+    const missing = await forge(ids.bob, `v1:flag-report:${ids.general}:900000000000009999`);
+    expect(missing.content).toContain('could not find that message');
+    const other = bot.fake.addGuild({ name: 'Elsewhere' });
+    const elsewhere = bot.fake.addChannel(other.id, { name: 'chat' });
+    bot.fake.addMember(other.id, { id: ids.alice, username: 'alice' });
+    const theirs = bot.fake.post({ channelId: elsewhere.id, userId: ids.alice, content: 'elsewhere' });
+    const foreign = await forge(ids.bob, `v1:flag-report:${elsewhere.id}:${theirs.id}`);
+    expect(foreign.content).toContain('could not find that message');
+    expect(await getCaseByMessage(bot.db, theirs.id)).toBeUndefined();
+  });
+
+  it('/flags block refuses the caller and the bot; a flagged excerpt cannot make a masked link', async () => {
+    const { ids } = bot;
+    const block = (member: string) => bot.fake.slash({ channelId: ids.modChannel, userId: ids.moderator, name: 'flags', subcommand: 'block', options: { member } }).reply();
+    expect((await block(ids.moderator)).content).toContain("can't block yourself");
+    expect((await block(bot.fake.appId)).content).toContain('Bots never count');
+    expect(await bot.db.selectFrom('flag_blocks').selectAll().execute()).toEqual([]);
+    expect((await block(ids.bob)).content).toContain('no longer count');
+
+    const msg = bot.fake.post({ channelId: ids.general, userId: ids.alice, content: 'Free nitro: [discord.gift/abc](http://evil.example)' });
+    const menu = bot.fake.messageCommand({ channelId: ids.general, userId: ids.moderator, name: 'Flag for moderators', message: msg });
+    await menu.reply();
+    await menu.submitModal({ reason: 'spam', details: 'see [here](http://evil.example)' }).reply();
+    const posted = bot.fake.channelMessages(ids.modChannel).find((m) => m.author.id === bot.fake.appId)!;
+    const embed = posted.embeds[0]!;
+    expect(embed.description).toContain('\\[discord.gift/abc\\](http://evil.example)');
+    expect(JSON.stringify(embed.fields)).toContain('\\\\[here\\\\](http://evil.example)');
+  });
+});

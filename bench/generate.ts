@@ -133,9 +133,14 @@ export function* generate(o: GenerateOptions, chunk = 20_000): Generator<Activit
 }
 
 /** Fills the database with the generated guild; returns how many events were stored. */
-export function fill(store: ActivityStore, o: GenerateOptions, onProgress?: (n: number) => void): number {
+/**
+ * Writes the generated events in batches of `batchSize`: the live writer's batch (1,000), so the
+ * rollup parts are the ones the bot really writes (then compacted, as the bot does in the
+ * background).
+ */
+export function fill(store: ActivityStore, o: GenerateOptions, onProgress?: (n: number) => void, batchSize = 1000): number {
   let n = 0;
-  for (const batch of generate(o)) {
+  for (const batch of generate(o, batchSize)) {
     store.applyBatch(batch);
     n += batch.length;
     onProgress?.(n);

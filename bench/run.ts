@@ -26,7 +26,7 @@ const info = (text: string) => console.error(`# ${text}`);
 async function main(): Promise<void> {
   const dir = join(import.meta.dirname, 'out');
   mkdirSync(dir, { recursive: true });
-  const cached = join(dir, `guild-${EVENTS}.db`);
+  const cached = join(dir, `guild-${EVENTS}-live.db`);
   if (!existsSync(cached)) {
     info(`generating ${EVENTS.toLocaleString('en-US')} events for ${MEMBERS.toLocaleString('en-US')} members over ${DAYS} days…`);
     const tmp = `${cached}.tmp`;
@@ -35,12 +35,17 @@ async function main(): Promise<void> {
     await migrate(database.db);
     const started = performance.now();
     let last = started;
-    fill(new ActivityStore(database.sqlite), { members: MEMBERS, events: EVENTS, days: DAYS, end: END }, (n) => {
+    const store = new ActivityStore(database.sqlite);
+    fill(store, { members: MEMBERS, events: EVENTS, days: DAYS, end: END }, (n) => {
       if (performance.now() - last > 5000) {
         last = performance.now();
         info(`  ${n.toLocaleString('en-US')} events, ${Math.round(n / ((last - started) / 1000)).toLocaleString('en-US')}/s`);
       }
     });
+    const parts = database.sqlite.prepare('SELECT count(*) FROM activity_hours').pluck().get() as number;
+    // What the bot's background compaction does between flushes.
+    while (store.compactSome(Number.MAX_SAFE_INTEGER, 1000) > 0);
+    info(`rollup parts written by the live batch size: ${parts.toLocaleString('en-US')}, compacted to ${(database.sqlite.prepare('SELECT count(*) FROM activity_hours').pluck().get() as number).toLocaleString('en-US')} hours`);
     database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     await database.close();
     renameSync(tmp, cached);
@@ -120,7 +125,7 @@ async function main(): Promise<void> {
   print('ingest_cold_events_per_s', Math.round(fresh.rate), 'events/s');
   print('ingest_duplicates_per_s', Math.round(again.rate), 'events/s');
   print('report_90d_first_s', times[0]!, 's');
-  print('report_90d_s', Math.min(...times), 's');
+  print('report_90d_median_s', [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!, 's');
   print('report_90d_kolkata_s', kolkata, 's');
   print('db_size_per_million_events', sizeBytes / 1e6 / (EVENTS / 1e6), 'MB');
   print('db_size', sizeBytes / 1e6, 'MB');
@@ -129,6 +134,11 @@ async function main(): Promise<void> {
   print('peak_rss_report', r.peakRssMb, 'MB');
   print('peak_rss_bench', process.resourceUsage().maxRSS / 1024, 'MB');
   await reopened.close();
+
+  // The bot day: live ingest, interactions and every heavy command at once, in its own process.
+  const day = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bot-day.ts'), work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (day.status !== 0) throw new Error(`bench/bot-day.ts failed (${day.status})`);
+  process.stdout.write(day.stdout);
   for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
 }
 

@@ -2,6 +2,7 @@
 import { Events, type Client } from 'discord.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { startCheckpoints } from './db/checkpoints.js';
 import { migrate, openDatabase, type Database } from './db/open.js';
 import { createClient } from './discord/client.js';
 import { watchGateway, type GatewayWatch } from './discord/gateway-watch.js';
@@ -9,6 +10,7 @@ import { Router } from './discord/router.js';
 import type { Feature, FeatureFactory } from './feature.js';
 import { features as defaultFeatures } from './features.js';
 import type { Logger } from './log.js';
+import { WorkerPool } from './workers/pool.js';
 
 export interface AppOptions {
   config: Config;
@@ -23,6 +25,8 @@ export interface App {
   readonly client: Client;
   readonly database: Database;
   readonly features: readonly Feature[];
+  readonly pool: WorkerPool;
+  /** Logs in and resolves once the client is ready and start-up catch-up has run. */
   /** The gateway connection's failures (close codes), for a start-up that cannot connect. */
   readonly gateway: GatewayWatch;
   /**
@@ -44,8 +48,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (applied.length) logger.info({ applied }, 'db.migrated');
 
   const client = createClient(discord);
+  // Workers open the same file read-only; an in-memory database has no file: jobs run inline.
+  const pool = new WorkerPool({ databasePath: database.sqlite.memory ? null : database.sqlite.name, size: config.workers, logger, inline: database });
+  const checkpoints = startCheckpoints(database, logger);
   const gateway = watchGateway(client, logger);
-  const ctx = { config, logger, clock, database, db: database.db, client };
+  const ctx = { config, logger, clock, database, db: database.db, client, pool };
   const features = (options.features ?? defaultFeatures).map((make) => make(ctx));
   const router = new Router(logger);
   for (const feature of features) {
@@ -79,6 +86,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     client,
     database,
     features,
+    pool,
     gateway,
     async start() {
       const starting = (async () => {
@@ -102,6 +110,8 @@ export async function createApp(options: AppOptions): Promise<App> {
           }
         }
         await client.destroy();
+        await pool.stop();
+        await checkpoints?.stop();
         await database.close();
         logger.info('app.stopped');
       })();

@@ -13,6 +13,10 @@ const baseSchema = z.object({
       message: 'one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  PULSE_WORKERS: z
+    .string()
+    .regex(/^[0-8]$/, 'a whole number of report worker threads from 0 to 8 (0 runs reports on the main thread)')
+    .default('1'),
 });
 
 const discordSchema = z.object({
@@ -29,6 +33,8 @@ const discordSchema = z.object({
 export interface Config {
   readonly databasePath: string;
   readonly logLevel: z.infer<typeof baseSchema>['LOG_LEVEL'];
+  /** Worker threads for reports, charts and privacy reads (0: on the main thread). */
+  readonly workers: number;
   readonly discord?: {
     readonly token: string;
     readonly appId: string;
@@ -66,6 +72,7 @@ export function loadConfig(rawEnv: Env, { needsDiscord = true } = {}): Config {
   const config: Config = {
     databasePath: base.DATABASE_URL.slice('sqlite:'.length),
     logLevel: base.LOG_LEVEL,
+    workers: Number(base.PULSE_WORKERS),
   };
   if (!needsDiscord) return Object.freeze(config);
   const d = parse(discordSchema, env);

@@ -7,6 +7,7 @@ import type { Database } from './db/open.js';
 import type { DB } from './db/schema.js';
 import type { Routes } from './discord/router.js';
 import type { Logger } from './log.js';
+import type { WorkerPool } from './workers/pool.js';
 
 export interface FeatureContext {
   readonly config: Config;
@@ -15,6 +16,8 @@ export interface FeatureContext {
   readonly database: Database;
   readonly db: Kysely<DB>;
   readonly client: Client;
+  /** Worker threads for heavy reads: reports, charts, privacy. */
+  readonly pool: WorkerPool;
 }
 
 export interface Feature {

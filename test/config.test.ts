@@ -17,11 +17,18 @@ function errorOf(env: Record<string, string | undefined>, needsDiscord = true): 
 }
 
 describe('loadConfig', () => {
+  it('reads PULSE_WORKERS (0 to 8) and refuses anything else', () => {
+    expect(loadConfig({ PULSE_WORKERS: '0' }, { needsDiscord: false }).workers).toBe(0);
+    expect(loadConfig({ PULSE_WORKERS: '3' }, { needsDiscord: false }).workers).toBe(3);
+    expect(() => loadConfig({ PULSE_WORKERS: 'many' }, { needsDiscord: false })).toThrow(/PULSE_WORKERS is invalid: expected a whole number of report worker threads from 0 to 8/);
+  });
+
   it('applies defaults and freezes the result', () => {
     const config = loadConfig(valid);
     expect(config).toEqual({
       databasePath: 'data/pulse.db',
       logLevel: 'info',
+      workers: 1,
       discord: { token: valid.DISCORD_TOKEN, appId: valid.DISCORD_APP_ID },
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -59,7 +66,7 @@ describe('loadConfig', () => {
   });
 
   it('needs no Discord settings for database-only commands', () => {
-    expect(loadConfig({}, { needsDiscord: false })).toEqual({ databasePath: 'data/pulse.db', logLevel: 'info' });
+    expect(loadConfig({}, { needsDiscord: false })).toEqual({ databasePath: 'data/pulse.db', logLevel: 'info', workers: 1 });
     expect(errorOf({ LOG_LEVEL: 'x' }, false)).toMatch(/^LOG_LEVEL/);
   });
 });

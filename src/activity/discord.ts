@@ -1,19 +1,32 @@
-// The activity feature: raw gateway events into the writer, restart truth, and /privacy.
-import { AttachmentBuilder, EmbedBuilder, Events, MessageFlags, type Client } from 'discord.js';
+// The activity feature: raw gateway events into the writer, and restart truth.
+import { Events, type Client } from 'discord.js';
 import type { Feature, FeatureContext } from '../feature.js';
-import type { Routes } from '../discord/router.js';
+import { ignoredChannelsReader } from '../settings/store.js';
 import { Ingestor } from './ingest.js';
-import { ActivityStore, exportMemberData, memberDataCounts } from './store.js';
+import { ActivityStore } from './store.js';
 import { ActivityWriter } from './writer.js';
 
 const HEARTBEAT_MS = 5_000;
+/** How often the background compaction takes a turn (a few ms each). */
+const COMPACT_MS = 2_000;
 
-export function activityFeature(ctx: FeatureContext): Feature {
-  const store = new ActivityStore(ctx.database.sqlite);
+/** The activity feature, and its store (the door the privacy slice closes on a member). */
+export function activityFeature(ctx: FeatureContext): Feature & { store: ActivityStore } {
+  const store = new ActivityStore(ctx.database.sqlite, { gate: ctx.database.gate, ignoredChannels: ignoredChannelsReader(ctx.database.sqlite) });
   const writer = new ActivityWriter(store, { logger: ctx.logger });
   const ingestor = new Ingestor(writer);
   let listening: { id: number } | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
+  let compaction: NodeJS.Timeout | undefined;
+  // Hours the writer has moved past (two hours back: late events still append parts).
+  const compact = () =>
+    store.gate.whenFree(() => {
+      try {
+        store.compactSome(Math.floor(ctx.clock.now() / 3_600_000) - 2);
+      } catch (err) {
+        ctx.logger.warn({ err }, 'activity.compaction-failed');
+      }
+    });
   const disconnectedAt = new Map<number, number>();
 
   const beat = () => {
@@ -27,7 +40,7 @@ export function activityFeature(ctx: FeatureContext): Feature {
 
   return {
     name: 'activity',
-    routes: privacyRoutes(ctx, store, writer),
+    store,
     attach(client: Client) {
       // Restart truth before the first event: the downtime is a gap, and voice sessions a crash
       // left open end at the last instant we were listening.
@@ -36,6 +49,8 @@ export function activityFeature(ctx: FeatureContext): Feature {
       if (begun.gap) ctx.logger.info({ from: begun.gap.from, to: begun.gap.to }, 'activity.gap-recorded');
       heartbeat = setInterval(beat, HEARTBEAT_MS);
       heartbeat.unref();
+      compaction = setInterval(compact, COMPACT_MS);
+      compaction.unref();
       client.on('raw', (packet: { t?: string | null; d?: unknown; op?: number }) => {
         if (packet.op !== 0 || !packet.t) return;
         try {
@@ -74,63 +89,9 @@ export function activityFeature(ctx: FeatureContext): Feature {
     },
     async stop() {
       if (heartbeat) clearInterval(heartbeat);
-      writer.stop();
+      if (compaction) clearInterval(compaction);
+      await writer.stop();
       beat();
-    },
-  };
-}
-
-function privacyRoutes(ctx: FeatureContext, store: ActivityStore, writer: ActivityWriter): Routes {
-  return {
-    commands: {
-      async privacy(interaction) {
-        const guildId = interaction.guildId!;
-        const userId = interaction.user.id;
-        const sub = interaction.options.getSubcommand(true);
-        if (sub === 'show') {
-          writer.flushIfFree();
-          const counts = await memberDataCounts(ctx.db, guildId, userId);
-          const optedOut = store.isOptedOut(guildId, userId);
-          const embed = new EmbedBuilder()
-            .setTitle('What Pulse keeps about you in this server')
-            .setDescription(
-              [
-                optedOut ? '**You opted out**: Pulse does not record your activity here.' : 'Pulse records when you are active here, never what you write.',
-                '',
-                `Messages (id, channel, time, reply-to, has attachment): **${counts.messages}**`,
-                `Reactions (message, emoji, time): **${counts.reactions}**`,
-                `Threads you started: **${counts.threads}**`,
-                `Voice sessions (start and end): **${counts.voiceSessions}**`,
-                `Joins and leaves: **${counts.joinsAndLeaves}**`,
-                '',
-                '`/privacy export` gives you all of it as a file; `/privacy opt-out` deletes it and stops recording.',
-              ].join('\n'),
-            );
-          await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
-        } else if (sub === 'export') {
-          await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          writer.flushIfFree();
-          const data = await exportMemberData(ctx.db, guildId, userId);
-          const file = new AttachmentBuilder(Buffer.from(JSON.stringify(data, null, 2)), { name: `pulse-data-${guildId}-${userId}.json` });
-          await interaction.editReply({ content: 'Your activity data in this server (metadata only, no message text).', files: [file] });
-        } else if (sub === 'opt-out') {
-          await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          // Queued events of this member must not land after the deletion: flush first, then
-          // the opt-out set drops anything later.
-          // Our transaction must not nest inside another slice's open one.
-          for (let i = 0; i < 500 && store.sqlite.inTransaction; i++) await new Promise((r) => setTimeout(r, 10));
-          writer.flush();
-          store.optOut(guildId, userId, ctx.clock.now());
-          ctx.logger.info({ guild: guildId }, 'activity.opted-out');
-          await interaction.editReply({ content: 'Done: Pulse deleted your activity in this server and no longer records it. `/privacy opt-in` turns recording back on.' });
-        } else if (sub === 'opt-in') {
-          const was = store.optIn(guildId, userId);
-          await interaction.reply({
-            content: was ? 'Pulse records your activity in this server again, from now on.' : 'You had not opted out: Pulse records your activity here.',
-            flags: MessageFlags.Ephemeral,
-          });
-        }
-      },
     },
   };
 }

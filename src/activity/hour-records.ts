@@ -3,7 +3,7 @@
 //   0 member idx · 1 channel idx · 2 m0 | m1 << 16 · 3 m2 | m3 << 16 (messages per quarter,
 //   saturating at 65,535) · 4 quarters mask << 24 | first message ms into the hour ·
 //   5 last message ms into the hour (NONE when the record has no message).
-import { HOUR, QUARTER, type QuarterRow, type RollupDelta, type RollupKind } from './rollup.js';
+import { HOUR, QUARTER, type QuarterRow, type RollupKind } from './rollup.js';
 
 export const WORDS = 6;
 export const NONE = 0x3fffff; // > 3,600,000: "no message"
@@ -134,11 +134,6 @@ export class HourRecordSet {
   }
 }
 
-/** Merges deltas into an hour's records; returns the new records. */
-export function merge(existing: Uint32Array, deltas: Iterable<RecordDelta>): Uint32Array {
-  return new HourRecordSet(existing).apply(deltas).view();
-}
-
 /** The records without one member's. */
 export function without(records: Uint32Array, member: number): Uint32Array {
   const keep: number[] = [];
@@ -148,30 +143,9 @@ export function without(records: Uint32Array, member: number): Uint32Array {
   return out;
 }
 
-/** Groups a batch's rollup increments by guild-hour, as record deltas with integer ids. */
-export function deltasByHour(delta: RollupDelta, idx: (guildId: string, id: string) => number): Array<{ guildId: string; bucket: number; deltas: RecordDelta[] }> {
-  const groups = new Map<string, { guildId: string; bucket: number; deltas: RecordDelta[] }>();
-  for (const h of delta.hours.values()) {
-    const k = `${h.guildId}|${h.bucket}`;
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = { guildId: h.guildId, bucket: h.bucket, deltas: [] }));
-    const base = h.bucket * HOUR;
-    g.deltas.push({
-      member: idx(h.guildId, h.userId),
-      channel: idx(h.guildId, h.channelId),
-      quarters: h.quarters,
-      m: [h.m0, h.m1, h.m2, h.m3],
-      first: h.firstMessageAt === null ? NONE : h.firstMessageAt - base,
-      last: h.lastMessageAt === null ? NONE : h.lastMessageAt - base,
-    });
-  }
-  return [...groups.values()];
-}
-
 /**
  * A write batch's rollup increments, straight into packed records per guild-hour (integer ids,
- * no per-event objects), and per guild quarter-hour counts. The writer's path; RollupDelta is
- * the same arithmetic in plain objects.
+ * no per-event objects), and per guild quarter-hour counts.
  */
 export class BatchRollup {
   readonly hours = new Map<string, { guildId: string; bucket: number; set: HourRecordSet }>();

@@ -2,10 +2,9 @@
 // statements directly (kysely prepares every statement anew: ~8x slower, see DESIGN.md);
 // everything else is kysely, executor first.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Executor } from '../db/schema.js';
+import { WriteGate } from '../db/exclusive.js';
 import { channelOf, type ActivityEvent } from './events.js';
-import { BatchRollup, decode, encode, HourRecordSet, without } from './hour-records.js';
-import { QUARTER } from './rollup.js';
+import { BatchRollup, decode, encode, HourRecordSet } from './hour-records.js';
 
 export interface BatchOutcome {
   /** Events that changed what is stored. */
@@ -21,6 +20,13 @@ const COMPACT_AT = 16;
 
 const optKey = (guildId: string, userId: string) => `${guildId}|${userId}`;
 
+export interface ActivityStoreOptions {
+  /** The connection's write gate (the app's Database.gate); a private one for a lone handle. */
+  gate?: WriteGate;
+  /** A guild's ignored channels, from the settings slice (read once per batch and guild). */
+  ignoredChannels?: (guildId: string) => readonly string[];
+}
+
 /** The prepared statements of the ingestion writer, and the in-memory opt-out set it checks. */
 export class ActivityStore {
   private readonly optOuts = new Set<string>();
@@ -31,8 +37,15 @@ export class ActivityStore {
   /** Guilds whose integers were re-read in the current batch. */
   private readonly idsCaughtUp = new Set<string>();
   private readonly s;
+  readonly gate: WriteGate;
+  private readonly ignoredOf: (guildId: string) => readonly string[];
 
-  constructor(readonly sqlite: BetterSqlite3.Database) {
+  constructor(
+    readonly sqlite: BetterSqlite3.Database,
+    options: ActivityStoreOptions = {},
+  ) {
+    this.gate = options.gate ?? new WriteGate();
+    this.ignoredOf = options.ignoredChannels ?? (() => []);
     const p = (source: string) => sqlite.prepare(source);
     this.s = {
       message: p(`INSERT INTO activity_messages (message_id, guild_id, channel_id, user_id, at, reply_to_id, has_attachment, deleted_at)
@@ -55,13 +68,14 @@ export class ActivityStore {
       hourLastPart: p(`SELECT max(part) FROM activity_hours WHERE guild_id = ? AND bucket = ?`).pluck(),
       hourParts: p(`SELECT part, records FROM activity_hours WHERE guild_id = ? AND bucket = ? ORDER BY part`).raw(),
       hourDropParts: p(`DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ?`),
+      // Hours still in several parts, oldest first (a few thousand rows: a short scan).
+      hoursInParts: p(`SELECT DISTINCT guild_id, bucket FROM activity_hours WHERE part > 0 AND bucket < ? ORDER BY bucket LIMIT ?`).raw(),
       hourPut: p(`INSERT INTO activity_hours (guild_id, bucket, part, records) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET records = excluded.records`),
       idsFrom: p(`SELECT idx, id FROM activity_ids WHERE guild_id = ? AND idx >= ?`).raw(),
       idAdd: p(`INSERT INTO activity_ids (guild_id, idx, id) VALUES (?, ?, ?)`),
       quarter: p(`INSERT INTO activity_guild_quarters (guild_id, bucket, messages, reactions, threads) VALUES (?, ?, ?, ?, ?)
                   ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
                     threads = threads + excluded.threads`),
-      ignored: p(`SELECT ignored_channel_ids FROM guild_settings WHERE guild_id = ?`).pluck(),
       optOuts: p(`SELECT guild_id, user_id FROM activity_opt_outs`),
     };
     for (const row of this.s.optOuts.all() as Array<{ guild_id: string; user_id: string }>) this.optOuts.add(optKey(row.guild_id, row.user_id));
@@ -88,7 +102,7 @@ export class ActivityStore {
         n = map.get(id);
       }
       if (n === undefined) {
-        n = map.size;
+        n = map.size; // opted-out members keep their integer under a placeholder: no reuse
         this.s.idAdd.run(guildId, n, id);
         map.set(id, n);
       }
@@ -112,15 +126,38 @@ export class ActivityStore {
         this.s.hourPut.run(g.guildId, g.bucket, part, encode(g.set.view()));
         continue;
       }
-      let set: HourRecordSet | undefined;
-      for (const [p, blob] of this.s.hourParts.iterate(g.guildId, g.bucket) as Iterable<[number, Buffer]>) {
-        if (set) set.applyRecords(decode(blob));
-        else set = p === 0 ? new HourRecordSet(decode(blob)) : new HourRecordSet(new Uint32Array(0)).applyRecords(decode(blob));
-      }
-      set = (set ?? new HourRecordSet(new Uint32Array(0))).applyRecords(g.set.view());
-      this.s.hourDropParts.run(g.guildId, g.bucket);
-      this.s.hourPut.run(g.guildId, g.bucket, 0, encode(set.view()));
+      this.mergeHour(g.guildId, g.bucket, g.set.view());
     }
+  }
+
+  /** Merges one guild-hour's parts into part 0 (inside the caller's transaction). */
+  private mergeHour(guildId: string, bucket: number, extra?: Uint32Array): void {
+    let set: HourRecordSet | undefined;
+    for (const [p, blob] of this.s.hourParts.iterate(guildId, bucket) as Iterable<[number, Buffer]>) {
+      if (set) set.applyRecords(decode(blob));
+      else set = p === 0 ? new HourRecordSet(decode(blob)) : new HourRecordSet(new Uint32Array(0)).applyRecords(decode(blob));
+    }
+    set ??= new HourRecordSet(new Uint32Array(0));
+    if (extra) set.applyRecords(extra);
+    this.s.hourDropParts.run(guildId, bucket);
+    this.s.hourPut.run(guildId, bucket, 0, encode(set.view()));
+  }
+
+  /**
+   * Background compaction: merges the parts of hours before `beforeBucket` (hours the writer is
+   * done with), one hour per transaction, until `budgetMs` is spent. Reports then read one blob
+   * per hour. Returns how many hours it merged (0: nothing left).
+   */
+  compactSome(beforeBucket: number, budgetMs = 8): number {
+    const started = performance.now();
+    let merged = 0;
+    const hours = this.s.hoursInParts.all(beforeBucket, 64) as Array<[string, number]>;
+    for (const [guildId, bucket] of hours) {
+      this.sqlite.transaction(() => this.mergeHour(guildId, bucket))();
+      merged++;
+      if (performance.now() - started >= budgetMs) break;
+    }
+    return merged;
   }
 
   isOptedOut(guildId: string, userId: string): boolean {
@@ -128,8 +165,7 @@ export class ActivityStore {
   }
 
   private ignoredChannels(guildId: string): Set<string> {
-    const raw = this.s.ignored.get(guildId) as string | undefined;
-    return new Set(raw ? (JSON.parse(raw) as string[]) : []);
+    return new Set(this.ignoredOf(guildId));
   }
 
   /** Stores a batch in one transaction; rollups move only for rows that were new. */
@@ -158,7 +194,16 @@ export class ActivityStore {
             changed = s.messageDelete.run(e.at, e.messageId, e.guildId).changes;
             break;
           case 'reaction':
-            changed = s.reaction.run(e.guildId, e.emoji, e.messageId, e.userId, e.at, e.channelId, e.messageAuthorId).changes;
+            // An opted-out author is not named in other members' reactions either.
+            changed = s.reaction.run(
+              e.guildId,
+              e.emoji,
+              e.messageId,
+              e.userId,
+              e.at,
+              e.channelId,
+              e.messageAuthorId !== null && this.optOuts.size && this.optOuts.has(optKey(e.guildId, e.messageAuthorId)) ? null : e.messageAuthorId,
+            ).changes;
             if (changed) delta.add('reaction', e.guildId, e.userId, e.channelId, e.at);
             break;
           case 'reaction-remove':
@@ -201,47 +246,23 @@ export class ActivityStore {
   }
 
   /**
-   * Stops recording a member in a guild and deletes their activity rows and rollups, in one
-   * transaction. The guild's quarter counts lose their events too. Scans the raw tables: rare.
+   * Stops recording a member at once: later events (and those still queued) are dropped at the
+   * door. Deleting what is stored is the privacy slice's bounded opt-out job.
    */
-  optOut(guildId: string, userId: string, now: number): void {
-    const db = this.sqlite;
-    db.transaction(() => {
-      db.prepare(`INSERT INTO activity_opt_outs (guild_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`).run(guildId, userId, now);
-      const dec = new Map<number, { m: number; r: number; t: number }>();
-      const bump = (at: number, kind: 'm' | 'r' | 't') => {
-        const b = Math.floor(at / QUARTER);
-        const cur = dec.get(b) ?? { m: 0, r: 0, t: 0 };
-        cur[kind]++;
-        dec.set(b, cur);
-      };
-      for (const at of db.prepare(`SELECT at FROM activity_messages WHERE guild_id = ? AND user_id = ?`).pluck().iterate(guildId, userId) as Iterable<number>) bump(at, 'm');
-      for (const at of db.prepare(`SELECT at FROM activity_reactions WHERE guild_id = ? AND user_id = ?`).pluck().iterate(guildId, userId) as Iterable<number>) bump(at, 'r');
-      for (const at of db.prepare(`SELECT at FROM activity_threads WHERE guild_id = ? AND user_id = ?`).pluck().iterate(guildId, userId) as Iterable<number>) bump(at, 't');
-      const update = db.prepare(`UPDATE activity_guild_quarters SET messages = messages - ?, reactions = reactions - ?, threads = threads - ? WHERE guild_id = ? AND bucket = ?`);
-      for (const [b, d] of dec) update.run(d.m, d.r, d.t, guildId, b);
-      for (const table of ['activity_messages', 'activity_reactions', 'activity_threads', 'activity_voice_sessions', 'activity_member_events']) {
-        db.prepare(`DELETE FROM ${table} WHERE guild_id = ? AND user_id = ?`).run(guildId, userId);
-      }
-      // The member's records leave every hour of the guild.
-      const member = db.prepare(`SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?`).pluck().get(guildId, userId) as number | undefined;
-      if (member !== undefined) {
-        const hours = db.prepare(`SELECT bucket, part, records FROM activity_hours WHERE guild_id = ?`).raw().all(guildId) as Array<[number, number, Buffer]>;
-        const put = db.prepare(`UPDATE activity_hours SET records = ? WHERE guild_id = ? AND bucket = ? AND part = ?`);
-        for (const [bucket, part, blob] of hours) {
-          const records = decode(blob);
-          const kept = without(records, member);
-          if (kept.length !== records.length) put.run(encode(kept), guildId, bucket, part);
-        }
-      }
-    })();
+  markOptedOut(guildId: string, userId: string): void {
     this.optOuts.add(optKey(guildId, userId));
   }
 
-  optIn(guildId: string, userId: string): boolean {
-    const changes = this.sqlite.prepare(`DELETE FROM activity_opt_outs WHERE guild_id = ? AND user_id = ?`).run(guildId, userId).changes;
+  /** Forgets a guild's cached rollup integers (the opt-out job renamed one): re-read on use. */
+  forgetIds(guildId: string): void {
+    this.ids.delete(guildId);
+    if (this.lastIdsGuild === guildId) this.lastIds = undefined;
+    this.lastIdsGuild = '';
+  }
+
+  /** Records the member again (the opt-out row is gone already). */
+  unmarkOptedOut(guildId: string, userId: string): void {
     this.optOuts.delete(optKey(guildId, userId));
-    return changes > 0;
   }
 
   // --- restart truth -------------------------------------------------------------------------
@@ -275,63 +296,4 @@ export class ActivityStore {
     if (to <= from) return;
     this.sqlite.prepare(`INSERT INTO activity_gaps (started_at, ended_at, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`).run(from, to, reason);
   }
-}
-
-// --- privacy (kysely) --------------------------------------------------------------------------
-
-export interface MemberDataCounts {
-  messages: number;
-  reactions: number;
-  threads: number;
-  voiceSessions: number;
-  joinsAndLeaves: number;
-}
-
-export async function memberDataCounts(db: Executor, guildId: string, userId: string): Promise<MemberDataCounts> {
-  const count = async (table: 'activity_messages' | 'activity_reactions' | 'activity_threads' | 'activity_voice_sessions' | 'activity_member_events') => {
-    const row = await db
-      .selectFrom(table)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('guild_id', '=', guildId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
-  };
-  return {
-    messages: await count('activity_messages'),
-    reactions: await count('activity_reactions'),
-    threads: await count('activity_threads'),
-    voiceSessions: await count('activity_voice_sessions'),
-    joinsAndLeaves: await count('activity_member_events'),
-  };
-}
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-/** Everything stored about one member in one guild, as a member would read it. */
-export async function exportMemberData(db: Executor, guildId: string, userId: string) {
-  const [messages, reactions, threads, voice, members, optOut] = await Promise.all([
-    db.selectFrom('activity_messages').selectAll().where('guild_id', '=', guildId).where('user_id', '=', userId).orderBy('at').execute(),
-    db.selectFrom('activity_reactions').selectAll().where('guild_id', '=', guildId).where('user_id', '=', userId).orderBy('at').execute(),
-    db.selectFrom('activity_threads').selectAll().where('guild_id', '=', guildId).where('user_id', '=', userId).orderBy('at').execute(),
-    db.selectFrom('activity_voice_sessions').selectAll().where('guild_id', '=', guildId).where('user_id', '=', userId).orderBy('started_at').execute(),
-    db.selectFrom('activity_member_events').selectAll().where('guild_id', '=', guildId).where('user_id', '=', userId).orderBy('at').execute(),
-    db.selectFrom('activity_opt_outs').select('at').where('guild_id', '=', guildId).where('user_id', '=', userId).executeTakeFirst(),
-  ]);
-  return {
-    guild_id: guildId,
-    user_id: userId,
-    opted_out_at: optOut ? iso(optOut.at) : null,
-    note: 'Pulse keeps metadata only: ids and instants. It never stores the text of your messages.',
-    messages: messages.map((m) => ({ message_id: m.message_id, channel_id: m.channel_id, at: iso(m.at), reply_to_id: m.reply_to_id, has_attachment: m.has_attachment === 1, deleted_at: iso(m.deleted_at) })),
-    reactions: reactions.map((r) => ({ message_id: r.message_id, channel_id: r.channel_id, emoji: r.emoji, at: iso(r.at), removed_at: iso(r.removed_at) })),
-    threads: threads.map((t) => ({ thread_id: t.thread_id, parent_id: t.parent_id, at: iso(t.at) })),
-    voice_sessions: voice.map((v) => ({ channel_id: v.channel_id, started_at: iso(v.started_at), ended_at: iso(v.ended_at) })),
-    joins_and_leaves: members.map((m) => ({ kind: m.kind, at: iso(m.at) })),
-  };
-}
-
-export async function isOptedOut(db: Executor, guildId: string, userId: string): Promise<boolean> {
-  const row = await db.selectFrom('activity_opt_outs').select('user_id').where('guild_id', '=', guildId).where('user_id', '=', userId).executeTakeFirst();
-  return row !== undefined;
 }

@@ -62,14 +62,15 @@ export class ActivityWriter {
 
   /** One batch per tick so a long queue yields to the gateway between transactions. */
   private flushSome(): void {
-    // Someone else's transaction is open on this connection: our writes would join it.
-    if (this.store.sqlite.inTransaction) return this.schedule(10);
-    try {
-      this.flushBatch();
-    } catch (err) {
-      this.options.logger?.error({ err }, 'activity.flush-failed');
-    }
-    if (this.queue.length && !this.stopped) this.schedule(this.queue.length >= this.batchSize ? 0 : this.flushMs);
+    // Takes its turn at the write gate: never inside another slice's open transaction.
+    this.store.gate.whenFree(() => {
+      try {
+        if (this.queue.length) this.flushBatch();
+      } catch (err) {
+        this.options.logger?.error({ err }, 'activity.flush-failed');
+      }
+      if (this.queue.length && !this.stopped) this.schedule(this.queue.length >= this.batchSize ? 0 : this.flushMs);
+    });
   }
 
   private flushBatch(): BatchOutcome {
@@ -82,7 +83,7 @@ export class ActivityWriter {
     return out;
   }
 
-  /** Writes everything queued now. */
+  /** Writes everything queued now (the gate must be free or held by the caller: replay, tests). */
   flush(): BatchOutcome {
     const sum: BatchOutcome = { stored: 0, duplicates: 0, ignored: 0 };
     while (this.queue.length) {
@@ -94,20 +95,16 @@ export class ActivityWriter {
     return sum;
   }
 
-  /**
-   * Writes what is queued unless another transaction is open on the connection (our rows would
-   * join it); then the timer writes it moments later. For handlers that want fresh rows.
-   */
+  /** Writes what is queued at the next turn of the write gate (at once when it is free). */
   flushIfFree(): void {
-    if (this.store.sqlite.inTransaction) this.schedule(10);
-    else this.flush();
+    this.store.gate.whenFree(() => void this.flush());
   }
 
-  /** Stops the timer and writes what is left. */
-  stop(): BatchOutcome {
+  /** Stops the timer and writes what is left, in its turn at the gate. */
+  async stop(): Promise<BatchOutcome> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    return this.flush();
+    return this.store.gate.exclusive(() => this.flush());
   }
 }

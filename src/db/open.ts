@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
+import { GatedSqliteDialect, WriteGate } from './exclusive.js';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
 
@@ -10,6 +11,8 @@ export interface Database {
   /** The raw handle, for the few hot paths that reuse prepared statements. */
   readonly sqlite: SQLite.Database;
   readonly db: Kysely<DB>;
+  /** The one exclusive-write turn that kysely and the raw writers share. */
+  readonly gate: WriteGate;
   close(): Promise<void>;
 }
 
@@ -26,11 +29,13 @@ export function openDatabase(path: string): Database {
   // with the rollup changes).
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('wal_autocheckpoint = 10000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const gate = new WriteGate();
+  const db = new Kysely<DB>({ dialect: new GatedSqliteDialect({ database: sqlite }, gate) });
   let closed = false;
   return {
     sqlite,
     db,
+    gate,
     async close() {
       if (closed) return;
       closed = true;
@@ -44,7 +49,9 @@ export interface MigrationOutcome {
 }
 
 export async function migrate(db: Kysely<DB>): Promise<MigrationOutcome> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Numbers are assigned per feature and branches land in any order: a database that already
+  // has a later number still gets an earlier one that arrived afterwards.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };

@@ -2,12 +2,14 @@
 import { createRequire } from 'node:module';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
 import type { Report } from '../insights/report-types.js';
 import { t, weekdayNames, type Language } from '../i18n/index.js';
 import { MIN_GROUP, shortDate } from './render.js';
 
 const require = createRequire(import.meta.url);
+// The single-file CommonJS build: loading echarts' hundreds of ES modules takes ~3x longer (a
+// worker thread loads it on its first chart).
+const echarts = require('echarts') as typeof import('echarts');
 // Shipped through npm so the image is the same on a machine without system fonts.
 const FONT_FILES = [
   require.resolve('@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf'),
@@ -26,7 +28,7 @@ const COLORS = {
   heat: ['#313338', '#3b3f8f', '#5865f2', '#a3abff', '#f0f1ff'],
 };
 
-type Option = echarts.EChartsOption;
+type Option = import('echarts').EChartsOption;
 
 function renderSvg(option: Option, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });

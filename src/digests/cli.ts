@@ -51,7 +51,7 @@ export function digestCli(reports: (database: Database) => ReportMaker = insight
         const language = values.lang !== undefined && isLanguage(values.lang) ? values.lang : (settings.language ?? 'en');
         const now = clock.now();
         const period = lastCompletePeriod(kind, localDate(now, timezone));
-        const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now, language }, closedPolls(database.db), undefined, feedbackSummary(database.db));
+        const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now, language }, { polls: closedPolls(database.db), feedback: feedbackSummary(database.db) });
         // Under data/ (gitignored) unless told otherwise, never loose in the working folder.
         const out = resolve(values.out ?? join('data', 'digests', `digest-${guildId}-${period.kind}-${period.from}`));
         mkdirSync(out, { recursive: true });

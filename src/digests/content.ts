@@ -26,6 +26,9 @@ export type SurveySource = (query: ReportQuery) => SurveySummary[] | undefined |
 /** Feedback answer times of a period, when the feedback slice offers them. */
 export type FeedbackSource = (query: ReportQuery) => FeedbackSummary | undefined | Promise<FeedbackSummary | undefined>;
 
+/** Renders the chart PNG in a language: in the app's worker pool, or in place (tests, the CLI). */
+export type ChartSource = (report: Report, previous: Report | null, language?: Language) => Promise<Buffer>;
+
 export const IMAGE_NAME = 'digest.png';
 
 export interface Digest {
@@ -45,7 +48,17 @@ export interface DigestRequest {
   language?: Language;
 }
 
-export async function buildDigest(reports: ReportMaker, request: DigestRequest, polls?: PollSource, surveys?: SurveySource, feedbackSource?: FeedbackSource): Promise<Digest> {
+/** Where a digest's parts come from, besides the reports: each optional section's source, and the chart renderer. */
+export interface DigestSources {
+  polls?: PollSource;
+  surveys?: SurveySource;
+  feedback?: FeedbackSource;
+  /** Renders the chart; on the caller's thread by default, the worker pool in the app. */
+  chart?: ChartSource;
+}
+
+export async function buildDigest(reports: ReportMaker, request: DigestRequest, sources: DigestSources = {}): Promise<Digest> {
+  const { polls, surveys, feedback: feedbackSource, chart = renderDigestPng } = sources;
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
   const report = await reports({ guildId, from: period.from, to: period.to, timezone, asOf });
@@ -68,5 +81,5 @@ export async function buildDigest(reports: ReportMaker, request: DigestRequest, 
     footerNote: periodKey(period),
     language: request.language,
   });
-  return { embed, png: await renderDigestPng(report, previous, request.language), report, previous };
+  return { embed, png: await chart(report, previous, request.language), report, previous };
 }

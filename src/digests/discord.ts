@@ -15,7 +15,7 @@ import type { Feature, FeatureContext } from '../feature.js';
 import { languageOf, msg, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type FeedbackSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
+import { buildDigest, IMAGE_NAME, type ChartSource, type FeedbackSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { DigestError, DigestRunner, type DescribeError, type FindPosted, type PostDigest } from './runner.js';
 import {
   defaultPeriodKind,
@@ -180,6 +180,8 @@ export interface DigestsOptions {
   polls?: PollSource;
   surveys?: SurveySource;
   feedback?: FeedbackSource;
+  /** Where the chart is rendered (the worker pool in the app). */
+  chart?: ChartSource;
 }
 
 export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Routes {
@@ -228,7 +230,11 @@ export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Rout
           const period = lastCompletePeriod(kind, localDate(now, settings.timezone));
           // The preview shows what the channel will get: the digest in the server's language.
           const language = serverLanguage(settings, interaction.guildLocale);
-          const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now, language }, options.polls, options.surveys, options.feedback);
+          const digest = await buildDigest(
+            options.reports,
+            { guildId, timezone: settings.timezone, period, asOf: now, language },
+            options,
+          );
           await interaction.editReply({
             content: t(lang, 'digest.preview', { from: period.from, to: period.to, zone: settings.timezone }),
             embeds: [digest.embed],
@@ -257,6 +263,7 @@ export function digestsFeature(ctx: FeatureContext, options: DigestsOptions): Di
     polls: options.polls,
     surveys: options.surveys,
     feedback: options.feedback,
+    ...(options.chart ? { chart: options.chart } : {}),
     post: channelPoster(ctx.client),
     findPosted: channelHistory(ctx.client),
     describeError: describePostError,

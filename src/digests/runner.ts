@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { t, type Language } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type FeedbackSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
+import { buildDigest, IMAGE_NAME, type ChartSource, type FeedbackSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { LATE_AFTER_MS, lastRunAtOrBefore, nextAttemptAt, periodForRun, periodKey } from './schedule.js';
 import {
   claimRun,
@@ -59,6 +59,8 @@ export interface RunnerDeps {
   polls?: PollSource;
   surveys?: SurveySource;
   feedback?: FeedbackSource;
+  /** Where the chart is rendered (the worker pool in the app). */
+  chart?: ChartSource;
   describeError?: DescribeError;
   /** The server's Discord locale (guild_locale), which sets the default language. */
   guildLocale?: (guildId: string) => string | null;
@@ -140,9 +142,7 @@ export class DigestRunner {
       const digest = await buildDigest(
         this.deps.reports,
         { guildId: run.guildId, timezone: settings.timezone, period: run.period, asOf: now, lateDueAt: run.late ? run.dueAt : undefined, language },
-        this.deps.polls,
-        this.deps.surveys,
-        this.deps.feedback,
+        this.deps,
       );
       const messageId = await this.deps.post(channelId, { embed: digest.embed, files: [{ name: IMAGE_NAME, data: digest.png }], nonce: runNonce(run), language });
       await markPosted(db, run.id, { channelId, messageId, attempts }, this.deps.clock.now());

@@ -9,7 +9,9 @@ import { requireStaff } from '../discord/staff.js';
 import { formatNumber, formatPercent, languageOf, t, type Language } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
 import { plainText } from '../text.js';
-import { buildReport, lastCompleteDays } from './report.js';
+import { UserError } from '../discord/errors.js';
+import { JobError } from '../workers/pool.js';
+import { lastCompleteDays } from './report.js';
 import type { Report } from './report-types.js';
 import { busiestHour } from './render.js';
 
@@ -79,11 +81,13 @@ export function insightsRoutes(ctx: FeatureContext): Routes {
         requireStaff(interaction, settings.staffRoleId);
         const choice = (readOptions(interaction, insightsCommand.options).period ?? '7d') as InsightsPeriod;
         const days = insightsPeriods[choice] ?? 7;
-        // 90 days of a big server take a few hundred ms: defer first.
+        // 90 days of a big server take a few hundred ms: defer, and build it in a worker.
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
         const asOf = ctx.clock.now();
         const period = lastCompleteDays(asOf, settings.timezone, days);
-        const report = await buildReport(ctx.database, { guildId, ...period, timezone: settings.timezone, asOf });
+        const report = await ctx.pool.run('report', { guildId, ...period, timezone: settings.timezone, asOf }).catch((err: unknown) => {
+          throw err instanceof JobError ? new UserError(err.text) : err;
+        });
         const topFeedback = await topOpenItems(ctx.db, guildId, 3);
         await interaction.editReply({ embeds: [renderInsights(report, languageOf(interaction.locale), topFeedback)], allowedMentions: { parse: [] } });
       },

@@ -28,24 +28,24 @@ export function lastCompleteDays(asOf: number, timeZone: string, days: number): 
 }
 
 /**
- * Computes the report. Pass the app's Database (fast path for the rollup scan) or a kysely
- * executor. Runs on the caller's thread: ~0.5 s at most for 90 days of a 10M-event guild.
+ * Computes the report from a read handle (the app's Database, or a worker's read-only one).
+ * Runs on the caller's thread: the bot runs it in its worker pool (src/workers/).
  */
 export async function buildReport(source: ReportSource, options: ReportOptions): Promise<Report> {
   const db = executorOf(source);
   const settings = await getSettings(db, options.guildId);
   const timezone = options.timezone ?? settings.timezone;
   const w = reportWindow(options.from, options.to, timezone);
-  const [quarters, voice, members, flags, review, gaps, surveys] = await Promise.all([
-    quarterRows(source, options.guildId, w.scanStart, w.periodEnd),
-    voiceSessions(source, options.guildId, w.scanStart, w.periodEnd),
-    memberEvents(source, options.guildId),
-    flagReactions(source, options.guildId, flagEmojiKey(settings.flagEmoji), w.periodEnd),
+  const [review, gaps, surveys] = await Promise.all([
     closedReviewFigures(db, options.guildId, w.periodStart, w.periodEnd),
     gapsOverlapping(db, w.periodStart, w.periodEnd),
     surveyFigures(db, options.guildId, w.periodStart, w.periodEnd),
   ]);
-  const { blocks, ids } = await hourBlocks(source, options.guildId, w.scanStart, w.scanEnd);
+  const quarters = quarterRows(source, options.guildId, w.scanStart, w.periodEnd);
+  const voice = voiceSessions(source, options.guildId, w.scanStart, w.periodEnd);
+  const members = memberEvents(source, options.guildId);
+  const flags = flagReactions(source, options.guildId, flagEmojiKey(settings.flagEmoji), w.periodEnd);
+  const { blocks, ids } = hourBlocks(source, options.guildId, w.scanStart, w.scanEnd);
   const feedback = await feedbackReport(db, options.guildId, { start: w.periodStart, end: w.periodEnd }, options.asOf, settings.feedbackWaitingHours);
   const report = computeReport({
     guildId: options.guildId,

@@ -1,4 +1,5 @@
 // Reads and writes guild settings.
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import type { GuildSettingsTable } from '../db/tables/core.js';
@@ -56,4 +57,16 @@ export async function updateSettings(db: Executor, guildId: string, patch: Setti
     .onConflict((oc) => oc.column('guild_id').doUpdateSet(row))
     .execute();
   return next;
+}
+
+/**
+ * A synchronous reader of a guild's ignored channels for the ingestion writer, which runs in a
+ * better-sqlite3 transaction of its own (a kysely query cannot run inside it).
+ */
+export function ignoredChannelsReader(sqlite: BetterSqlite3.Database): (guildId: string) => string[] {
+  const statement = sqlite.prepare(`SELECT ignored_channel_ids FROM guild_settings WHERE guild_id = ?`).pluck();
+  return (guildId) => {
+    const raw = statement.get(guildId) as string | undefined;
+    return raw ? (JSON.parse(raw) as string[]) : [];
+  };
 }

@@ -54,37 +54,4 @@ describe('activity', () => {
     expect(fields['Top members']).toBe(`1. <@${ids.alice}> 1`);
     expect(bot.errors).toEqual([]);
   });
-
-  it('/privacy: show, export, opt-out deletes and stops recording, opt-in resumes', async () => {
-    bot = await TestBot.start();
-    const { ids, fake, clock } = bot;
-    const b = bot;
-    const ask = (subcommand: string) => fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand }).reply();
-
-    fake.post({ channelId: ids.general, userId: ids.alice, content: 'one', at: new Date(clock.now()) });
-    await fake.waitFor(() => count(b, 'activity_messages') === 1);
-
-    const shown = await ask('show');
-    expect(shown.ephemeral).toBe(true);
-    expect(shown.embeds[0]?.description).toContain('Messages (id, channel, time, reply-to, has attachment): **1**');
-
-    const exported = await ask('export');
-    expect(exported.ephemeral).toBe(true);
-    expect(exported.files).toHaveLength(1);
-    const data = JSON.parse(String(exported.files[0]!.data)) as { messages: unknown[]; user_id: string };
-    expect(data.user_id).toBe(ids.alice);
-    expect(data.messages).toHaveLength(1);
-
-    const out = await ask('opt-out');
-    expect(out.content).toMatch(/^Done: Pulse deleted your activity/);
-    expect(count(b, 'activity_messages')).toBe(0);
-    fake.post({ channelId: ids.general, userId: ids.alice, content: 'two', at: new Date(clock.now()) });
-    fake.post({ channelId: ids.general, userId: ids.bob, content: 'three', at: new Date(clock.now()) });
-    await fake.waitFor(() => count(b, 'activity_messages') === 1);
-    expect(b.app.database.sqlite.prepare('SELECT user_id FROM activity_messages').pluck().get()).toBe(ids.bob);
-
-    expect((await ask('opt-in')).content).toMatch(/records your activity in this server again/);
-    fake.post({ channelId: ids.general, userId: ids.alice, content: 'four', at: new Date(clock.now()) });
-    await fake.waitFor(() => count(b, 'activity_messages') === 2);
-  });
 });

@@ -1,6 +1,9 @@
 // The packed hour records: merging is additive, keeps first/last messages, and saturates.
 import { describe, expect, it } from 'vitest';
-import { decode, encode, merge, NONE, without, WORDS, type RecordDelta } from '../../src/activity/hour-records.js';
+import { decode, encode, HourRecordSet, NONE, without, WORDS, type RecordDelta } from '../../src/activity/hour-records.js';
+
+/** An hour's records with deltas applied (a copy: the set's view changes on the next apply). */
+const merge = (existing: Uint32Array, deltas: RecordDelta[]) => new HourRecordSet(existing).apply(deltas).view().slice();
 
 const d = (member: number, channel: number, patch: Partial<RecordDelta> = {}): RecordDelta => ({ member, channel, quarters: 1, m: [1, 0, 0, 0], first: 100, last: 100, ...patch });
 

@@ -10,6 +10,7 @@ import type { Database } from '../../src/db/open.js';
 import type { ArgsOf, SubcommandHandler } from '../../src/discord/options.js';
 import type { Routes } from '../../src/discord/router.js';
 import type { FeatureContext } from '../../src/feature.js';
+import { WorkerPool } from '../../src/workers/pool.js';
 import { features } from '../../src/features.js';
 import { testDatabase } from '../support/db.js';
 
@@ -32,6 +33,7 @@ async function allRoutes(): Promise<Routes[]> {
     database,
     db: database.db,
     client,
+    pool: new WorkerPool({ databasePath: null, size: 0, logger: pino({ level: 'silent' }), inline: database }),
   };
   const made = features.map((make) => make(ctx));
   const routes = made.flatMap((f) => (f.routes ? [f.routes] : []));

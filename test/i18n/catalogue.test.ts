@@ -124,7 +124,7 @@ describe('every key is used', () => {
    * Keys written ahead for the slices phase two converts (copied from their current English):
    * allowed to be unused until then. Phase two removes each prefix as its slice starts using them.
    */
-  const WRITTEN_AHEAD = ['privacy.'];
+  const WRITTEN_AHEAD: string[] = [];
 
   it('each English key appears in src/ outside the catalogues', async () => {
     const { readdirSync, readFileSync, statSync } = await import('node:fs');

@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '../..');
  * i18n issue moves them into src/i18n/ and empties this list. An entry whose files are clean
  * fails the test below, so the list only shrinks.
  */
-const NOT_YET_CONVERTED = ['src/activity/'];
+const NOT_YET_CONVERTED: string[] = [];
 /**
  * Not text Pulse shows: the catalogues, the fake Discord (Discord's own side), the playground's
  * made-up members, and the survey definition's JSON Schema (a file for editors, never sent to Discord).

@@ -1,6 +1,6 @@
-// Builds the pure report's input from hand-written events, the same way the writer rolls them up.
-import { deltasByHour, merge } from '../../src/activity/hour-records.js';
-import { RollupDelta, type RollupKind } from '../../src/activity/rollup.js';
+// Builds the pure report's input from hand-written events with the writer's own rollup (BatchRollup).
+import { BatchRollup } from '../../src/activity/hour-records.js';
+import type { RollupKind } from '../../src/activity/rollup.js';
 import { computeReport } from '../../src/insights/compute.js';
 import type { FlagReactionRow, MemberEventRow, VoiceSessionRow } from '../../src/insights/metrics.js';
 import type { Report } from '../../src/insights/report-types.js';
@@ -25,16 +25,15 @@ export interface Fixture {
 }
 
 export function report(f: Fixture): Report {
-  const delta = new RollupDelta();
+  // Packed by the writer's own rollup code, with integer ids.
+  const ids: string[] = [];
+  const idx = new Map<string, number>();
+  const delta = new BatchRollup((_g, id) => idx.get(id) ?? (idx.set(id, ids.push(id) - 1), ids.length - 1));
   for (const [kind, user, at, channel] of f.events ?? []) delta.add(kind, G, user, channel ?? 'c1', ms(at));
   const voice: VoiceSessionRow[] = (f.voice ?? []).map(([userId, s, e]) => ({ userId, startedAt: ms(s), endedAt: e === null ? null : ms(e) }));
   const memberEvents: MemberEventRow[] = (f.members ?? []).map(([userId, kind, at]) => ({ userId, kind, at: ms(at) }));
   const flagReactions: FlagReactionRow[] = (f.flags ?? []).map(([messageId, userId, authorId, at]) => ({ messageId, userId, authorId, at: ms(at) }));
-  // Packed the way the writer packs them, with integer ids.
-  const ids: string[] = [];
-  const idx = new Map<string, number>();
-  const idOf = (_g: string, id: string) => idx.get(id) ?? (idx.set(id, ids.push(id) - 1), ids.length - 1);
-  const hours = deltasByHour(delta, idOf).map((g) => ({ bucket: g.bucket, records: merge(new Uint32Array(0), g.deltas) }));
+  const hours = [...delta.hours.values()].map((h) => ({ bucket: h.bucket, records: h.set.view() }));
   return computeReport({
     guildId: G,
     timezone: f.tz ?? 'UTC',

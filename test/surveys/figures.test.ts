@@ -55,7 +55,7 @@ describe('survey figures', () => {
     expect(day1).toMatchObject([{ responses: 2, rate: 0.25, nps: 0, closedInPeriod: true, previous: null }]);
     expect(surveysField(day1)?.value).toContain('closed: 2 responses (25% response rate) · NPS 0');
 
-    const report = await buildReport(db, { guildId: GUILD, from: '2026-11-02', to: '2026-11-03', timezone: 'UTC', asOf: T0 + 3 * DAY });
+    const report = await buildReport(database, { guildId: GUILD, from: '2026-11-02', to: '2026-11-03', timezone: 'UTC', asOf: T0 + 3 * DAY });
     expect(report.surveys).toEqual([
       { id: String(first.id), title: def.title, responses: 2, nps: 0, csat: null },
       { id: String(second.id), title: def.title, responses: 4, nps: 25, csat: null },

@@ -7,6 +7,7 @@ import * as m0004 from './0004-flags.js';
 import * as m0005 from './0005-digests.js';
 import * as m0006 from './0006-surveys.js';
 import * as m0007 from './0007-feedback.js';
+import * as m0008 from './0008-privacy-jobs.js';
 import * as m0010 from './0010-language.js';
 import * as m0011 from './0011-poll-shown.js';
 
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0005-digests': m0005,
   '0006-surveys': m0006,
   '0007-feedback': m0007,
+  '0008-privacy-jobs': m0008,
   '0010-language': m0010,
   '0011-poll-shown': m0011,
 };

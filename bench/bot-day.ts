@@ -1,0 +1,155 @@
+// `npm run bench`, the bot day (its own process, so its peak RSS is the bot's): on the bench
+// database at argv[2], the live ingest path runs at a steady 2,000 events/s from gateway-shaped
+// JSON (messages, reactions, voice, threads, joins and leaves), a simulated interaction arrives
+// every 20 ms and is acknowledged after the settings read a handler does, and in the same window
+// a 90-day /insights, a monthly digest with its chart, /privacy show, an export and the opt-out
+// of the heaviest member run through the worker pool and the opt-out job, as in the app.
+// Prints `name value unit` lines.
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { Ingestor } from '../src/activity/ingest.js';
+import { ActivityStore } from '../src/activity/store.js';
+import { ActivityWriter } from '../src/activity/writer.js';
+import { startCheckpoints } from '../src/db/checkpoints.js';
+import { writeStep } from '../src/db/exclusive.js';
+import { openDatabase } from '../src/db/open.js';
+import { buildDigest } from '../src/digests/content.js';
+import { digestChart, insightsReports } from '../src/digests/reports.js';
+import { privacyEntries, privacyEntry } from '../src/privacy/entries.js';
+import { OptOutRunner } from '../src/privacy/service.js';
+import { beginOptOut, finishOptOut } from '../src/privacy/store.js';
+import { getSettings } from '../src/settings/store.js';
+import { WorkerPool } from '../src/workers/pool.js';
+import { BENCH_GUILD, channelId, rng, snowflake, userId } from './generate.js';
+
+const path = process.argv[2];
+if (!path) throw new Error('usage: bench/bot-day.ts DATABASE');
+const END = Date.parse('2026-11-01T00:00:00Z');
+const RATE = 2000;
+const logger = pino({ level: 'silent' });
+const database = openDatabase(path);
+const checkpoints = startCheckpoints(database, logger);
+const pool = new WorkerPool({ databasePath: path, size: Number(process.env.PULSE_WORKERS ?? '1'), logger, inline: database });
+pool.warm();
+const store = new ActivityStore(database.sqlite, { gate: database.gate });
+const writer = new ActivityWriter(store, { logger });
+const ingestor = new Ingestor(writer);
+
+// The heaviest member (a scan, before the measured window).
+const heavy = database.sqlite.prepare(`SELECT user_id, count(*) AS n FROM activity_messages WHERE guild_id = ? GROUP BY user_id ORDER BY n DESC LIMIT 1`).get(BENCH_GUILD) as { user_id: string; n: number };
+const heavyEvents = (privacyEntries.filter((e) => e.fate === 'deleted').reduce((sum, e) => sum + e.count(database.sqlite, BENCH_GUILD, heavy.user_id), 0));
+
+// Gateway-shaped payloads, as JSON text (parsed on arrival like the gateway's).
+const rand = rng(99);
+let seq = 9_000_000;
+let clock = END + 2 * 86_400_000;
+function payload(): string {
+  const at = (clock += 500);
+  const member = Math.floor(50_000 * Math.pow(rand(), 2.2));
+  const user = { id: userId(member) };
+  const x = rand();
+  let t: string;
+  let d: unknown;
+  if (x < 0.55) [t, d] = ['MESSAGE_CREATE', { id: snowflake(at, seq++), guild_id: BENCH_GUILD, channel_id: channelId(member % 50), author: user, timestamp: new Date(at).toISOString(), attachments: [], type: 0, member: {} }];
+  else if (x < 0.88) [t, d] = ['MESSAGE_REACTION_ADD', { guild_id: BENCH_GUILD, channel_id: channelId(1), message_id: snowflake(at - 5000, seq - 3), user_id: user.id, message_author_id: userId(member % 100), emoji: { id: null, name: '👍' }, member: { user } }];
+  else if (x < 0.95) [t, d] = ['VOICE_STATE_UPDATE', { guild_id: BENCH_GUILD, channel_id: rand() < 0.5 ? channelId(60) : null, user_id: user.id, session_id: 's', member: { user } }];
+  else if (x < 0.97) [t, d] = ['THREAD_CREATE', { id: snowflake(at, seq++), guild_id: BENCH_GUILD, parent_id: channelId(2), owner_id: user.id, newly_created: true, type: 11 }];
+  else if (x < 0.99) [t, d] = ['GUILD_MEMBER_ADD', { guild_id: BENCH_GUILD, user: { id: userId(60_000 + seq++) }, joined_at: new Date(at).toISOString() }];
+  else [t, d] = ['GUILD_MEMBER_REMOVE', { guild_id: BENCH_GUILD, user }];
+  return JSON.stringify({ t, d, op: 0, s: seq });
+}
+
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
+let peakRss = process.memoryUsage().rss;
+const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+let ingested = 0;
+const ingestTimer = setInterval(() => {
+  for (let i = 0; i < RATE / 100; i++) {
+    const packet = JSON.parse(payload()) as { t: string; d: unknown };
+    ingestor.ingest({ t: packet.t, d: packet.d, at: clock });
+    ingested++;
+  }
+}, 10);
+const acks: number[] = [];
+const interactionTimer = setInterval(() => {
+  const arrived = performance.now();
+  void getSettings(database.db, BENCH_GUILD).then(() => acks.push(performance.now() - arrived));
+}, 20);
+
+const runner = new OptOutRunner({
+  entries: privacyEntries,
+  logger,
+  dropAtTheDoor: (g, u) => store.markOptedOut(g, u),
+  record: (job) => beginOptOut(database.db, job),
+  scan: async (entry, guildId, userId, size, onKeys) => void (await pool.run('privacy-scan', { guildId, userId, entry, size }, { onChunk: (c) => onKeys(c as unknown[][]), timeoutMs: 600_000 })),
+  write: (entry, guildId, userId, keys) => writeStep(database.sqlite, database.gate, () => privacyEntry(entry).apply!(database.sqlite, guildId, userId, keys)),
+  finish: async (job) => {
+    store.forgetIds(job.guildId);
+    await finishOptOut(database.db, job.guildId, job.userId);
+  },
+  notify: async () => undefined,
+});
+
+const timed = async (work: () => Promise<unknown>) => {
+  const t0 = performance.now();
+  await work();
+  return (performance.now() - t0) / 1000;
+};
+const asOf = END + 12 * 3_600_000;
+const q = { guildId: BENCH_GUILD, timezone: 'America/New_York', asOf };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const exportPath = join(tmpdir(), `pulse-bench-export-${process.pid}.json`);
+let optOut: { keys: number; steps: number; maxStepMs: number; maxStepEntry?: string } = { keys: 0, steps: 0, maxStepMs: 0 };
+
+// The ingest and interactions in their stride, the worker started (its first job loads it).
+await pool.run('privacy-counts', { guildId: BENCH_GUILD, userId: userId(49_999) });
+await sleep(1000);
+loop.reset();
+const results = await Promise.all([
+  timed(() => pool.run('report', { ...q, from: '2026-08-03', to: '2026-10-31' })),
+  sleep(300).then(() => timed(() => buildDigest(insightsReports(pool), { ...q, period: { kind: 'month', from: '2026-10-01', to: '2026-10-31' } }, { chart: digestChart(pool) }))),
+  sleep(600).then(() => timed(() => pool.run('privacy-counts', { guildId: BENCH_GUILD, userId: heavy.user_id }))),
+  sleep(900).then(() => timed(() => pool.run('privacy-export', { guildId: BENCH_GUILD, userId: heavy.user_id, path: exportPath, exportedAt: asOf }))),
+  sleep(1200).then(() =>
+    timed(async () => {
+      const job = { guildId: BENCH_GUILD, userId: heavy.user_id, requestedAt: asOf, notifyToken: null };
+      await runner.optOut(job);
+      optOut = (await runner.start(job)) ?? optOut;
+    }),
+  ),
+]);
+await sleep(1000);
+clearInterval(ingestTimer);
+clearInterval(interactionTimer);
+clearInterval(rssTimer);
+loop.disable();
+await writer.stop();
+await pool.stop();
+await checkpoints?.stop();
+const left = database.sqlite.prepare(`SELECT count(*) FROM activity_messages WHERE user_id = ?`).pluck().get(heavy.user_id) as number;
+await database.close();
+rmSync(exportPath, { force: true });
+
+const sorted = [...acks].sort((a, b) => a - b);
+const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const print = (name: string, value: number, unit: string) => console.log(`${name} ${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}`);
+print('botday_loop_stall_max_ms', loop.max / 1e6, 'ms');
+print('botday_loop_stall_p99_ms', loop.percentile(99) / 1e6, 'ms');
+print('botday_ack_p50_ms', pct(50), 'ms');
+print('botday_ack_p99_ms', pct(99), 'ms');
+print('botday_ack_max_ms', sorted[sorted.length - 1] ?? 0, 'ms');
+print('botday_insights_90d_s', results[0]!, 's');
+print('botday_digest_month_s', results[1]!, 's');
+print('botday_privacy_show_s', results[2]!, 's');
+print('botday_privacy_export_s', results[3]!, 's');
+print('botday_opt_out_s', results[4]!, 's');
+print('botday_opt_out_member_rows', heavyEvents, 'rows');
+print('botday_opt_out_max_step_ms', optOut.maxStepMs, 'ms');
+print('botday_opt_out_rows_left', left, 'rows');
+console.error(`# opt-out: ${optOut.keys} keys in ${optOut.steps} steps; longest step in ${optOut.maxStepEntry ?? 'none'}`);
+print('botday_ingested', ingested, 'events');
+print('botday_peak_rss', peakRss / 1024 / 1024, 'MB');

@@ -1,0 +1,48 @@
+// Starts and stops the checkpoint thread of a file database (see checkpointer.mjs).
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../log.js';
+import type { Database } from './open.js';
+
+export interface Checkpoints {
+  /** The last checkpoint's WAL frames and how many of them were copied back. */
+  readonly last: { log: number; checkpointed: number } | undefined;
+  stop(): Promise<void>;
+}
+
+const CHECKPOINTER = new URL('./checkpointer.mjs', import.meta.url);
+
+/** Turns automatic checkpoints off on the app's connection and checkpoints every `intervalMs`. */
+export function startCheckpoints(database: Database, logger: Logger, intervalMs = 1000): Checkpoints | undefined {
+  if (database.sqlite.memory) return undefined;
+  // Frames past this size are truncated away once a checkpoint resets the WAL.
+  database.sqlite.pragma('journal_size_limit = 67108864');
+  const worker = new Worker(CHECKPOINTER, { workerData: { databasePath: database.sqlite.name, intervalMs } });
+  let last: { log: number; checkpointed: number } | undefined;
+  let ready = false;
+  worker.on('message', (m: { ready?: true; log?: number; checkpointed?: number; error?: string }) => {
+    if (m.ready) {
+      ready = true;
+      // Only now: until the thread runs, SQLite's own checkpoints keep the WAL bounded.
+      database.sqlite.pragma('wal_autocheckpoint = 0');
+    } else if (m.error) logger.warn({ error: m.error }, 'db.checkpoint-failed');
+    else last = { log: m.log ?? 0, checkpointed: m.checkpointed ?? 0 };
+  });
+  worker.on('error', (err) => logger.error({ err }, 'db.checkpointer-error'));
+  worker.on('exit', () => {
+    // Never leave the database without checkpoints.
+    if (ready) database.sqlite.open && database.sqlite.pragma('wal_autocheckpoint = 10000');
+  });
+  worker.unref();
+  return {
+    get last() {
+      return last;
+    },
+    async stop() {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.ref();
+      if (ready) worker.postMessage('stop');
+      else void worker.terminate();
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// A read-only connection to the bot's database file, for worker threads: WAL lets it read while
+// the bot writes, and read-only it can never take the write lock.
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { DB } from './schema.js';
+
+/** What a read runs on: the raw handle for the big scans, kysely for the small ones. */
+export interface ReadHandle {
+  readonly sqlite: SQLite.Database;
+  readonly db: Kysely<DB>;
+}
+
+/** Opens the file read-only (it must exist); close() releases it. */
+export function openReadOnly(path: string): ReadHandle & { close(): Promise<void> } {
+  const sqlite = new SQLite(path, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -32768');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { sqlite, db, close: () => db.destroy() };
+}

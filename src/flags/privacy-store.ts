@@ -1,0 +1,90 @@
+// The flags slice's privacy entries (see src/privacy/registry.ts): flags a member made go, flags
+// on their messages lose their name, and moderation cases stay whole for the server's record.
+import { countWith, iso, type PrivacyEntry } from '../privacy/registry.js';
+
+const made: PrivacyEntry = {
+  name: 'flags',
+  table: 'flags',
+  columns: ['user_id'],
+  label: 'privacy.entry.flagsRaised',
+  fate: 'deleted',
+  count: countWith(`SELECT count(*) FROM flags WHERE guild_id = ? AND user_id = ?`),
+  *exportRows(read, guildId, userId) {
+    const s = read.prepare(`SELECT channel_id, message_id, source, reason, details, flagged_at, withdrawn_at FROM flags WHERE guild_id = ? AND user_id = ? ORDER BY flagged_at`);
+    for (const f of s.iterate(guildId, userId) as Iterable<{ channel_id: string; message_id: string; source: string; reason: string | null; details: string | null; flagged_at: number; withdrawn_at: number | null }>) {
+      yield { channel_id: f.channel_id, message_id: f.message_id, source: f.source, reason: f.reason, details: f.details, flagged_at: iso(f.flagged_at), withdrawn_at: iso(f.withdrawn_at) };
+    }
+  },
+  scan: (read, guildId, userId) => read.prepare(`SELECT rowid FROM flags WHERE guild_id = ? AND user_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
+  apply(write, _guildId, userId, keys) {
+    const del = write.prepare(`DELETE FROM flags WHERE rowid = ? AND user_id = ?`);
+    for (const [rowid] of keys) del.run(rowid, userId);
+  },
+};
+
+const received: PrivacyEntry = {
+  name: 'flags.author_id',
+  table: 'flags',
+  columns: ['author_id'],
+  label: 'privacy.entry.flagsOnYou',
+  fate: 'anonymised',
+  why: "the flag is the other member's; the author column is cleared (the case keeps the author)",
+  count: countWith(`SELECT count(*) FROM flags WHERE guild_id = ? AND author_id = ?`),
+  *exportRows(read, guildId, userId) {
+    const s = read.prepare(`SELECT message_id, flagged_at FROM flags WHERE guild_id = ? AND author_id = ? ORDER BY flagged_at`);
+    for (const f of s.iterate(guildId, userId) as Iterable<{ message_id: string; flagged_at: number }>) yield { message_id: f.message_id, flagged_at: iso(f.flagged_at) };
+  },
+  scan: (read, guildId, userId) => read.prepare(`SELECT rowid FROM flags WHERE guild_id = ? AND author_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
+  apply(write, _guildId, userId, keys) {
+    const clear = write.prepare(`UPDATE flags SET author_id = NULL WHERE rowid = ? AND author_id = ?`);
+    for (const [rowid] of keys) clear.run(rowid, userId);
+  },
+};
+
+const cases: PrivacyEntry = {
+  name: 'flag_cases',
+  table: 'flag_cases',
+  columns: ['author_id', 'opened_by', 'claimed_by', 'closed_by'],
+  label: 'privacy.entry.cases',
+  fate: 'kept',
+  why: "a moderation case is the server's record and must stay whole (including the flagged message's excerpt)",
+  count: countWith(`SELECT count(*) FROM flag_cases WHERE guild_id = @guild AND @user IN (author_id, opened_by, claimed_by, closed_by)`),
+  *exportRows(read, guildId, userId) {
+    const s = read.prepare(
+      `SELECT id, message_id, status, outcome, opened_at, closed_at, author_id = @user AS about_you FROM flag_cases WHERE guild_id = @guild AND @user IN (author_id, opened_by, claimed_by, closed_by) ORDER BY id`,
+    );
+    for (const c of s.iterate({ guild: guildId, user: userId }) as Iterable<{ id: number; message_id: string; status: string; outcome: string | null; opened_at: number; closed_at: number | null; about_you: number }>) {
+      yield { case_id: c.id, message_id: c.message_id, about_your_message: c.about_you === 1, status: c.status, outcome: c.outcome, opened_at: iso(c.opened_at), closed_at: iso(c.closed_at) };
+    }
+  },
+};
+
+const caseEvents: PrivacyEntry = {
+  name: 'flag_case_events',
+  table: 'flag_case_events',
+  columns: ['actor_id'],
+  label: 'privacy.entry.caseSteps',
+  fate: 'kept',
+  why: "part of a moderation case's history",
+  count: countWith(`SELECT count(*) FROM flag_case_events e JOIN flag_cases c ON c.id = e.case_id WHERE c.guild_id = ? AND e.actor_id = ?`),
+  *exportRows(read, guildId, userId) {
+    const s = read.prepare(`SELECT e.case_id, e.kind, e.at FROM flag_case_events e JOIN flag_cases c ON c.id = e.case_id WHERE c.guild_id = ? AND e.actor_id = ? ORDER BY e.at`);
+    for (const e of s.iterate(guildId, userId) as Iterable<{ case_id: number; kind: string; at: number }>) yield { case_id: e.case_id, kind: e.kind, at: iso(e.at) };
+  },
+};
+
+const blocks: PrivacyEntry = {
+  name: 'flag_blocks',
+  table: 'flag_blocks',
+  columns: ['user_id', 'blocked_by'],
+  label: 'privacy.entry.blocks',
+  fate: 'kept',
+  why: 'a moderation decision: opting out must not lift it',
+  count: countWith(`SELECT count(*) FROM flag_blocks WHERE guild_id = @guild AND (user_id = @user OR blocked_by = @user)`),
+  *exportRows(read, guildId, userId) {
+    const s = read.prepare(`SELECT blocked_at, user_id = @user AS on_you FROM flag_blocks WHERE guild_id = @guild AND (user_id = @user OR blocked_by = @user)`);
+    for (const b of s.iterate({ guild: guildId, user: userId }) as Iterable<{ blocked_at: number; on_you: number }>) yield { blocked_at: iso(b.blocked_at), you: b.on_you ? 'blocked' : 'blocked someone' };
+  },
+};
+
+export const flagsPrivacy: readonly PrivacyEntry[] = [made, received, cases, caseEvents, blocks];

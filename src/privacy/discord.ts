@@ -1,0 +1,136 @@
+// /privacy: show and export answered from a worker after an immediate defer; opt-out drops the
+// member at the door at once and deletes in the background, then edits the answer to say so.
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbedBuilder, MessageFlags, Routes as DiscordRoutes } from 'discord.js';
+import { isOptedOut, removeOptOut } from '../activity/privacy-store.js';
+import { writeStep } from '../db/exclusive.js';
+import { UserError } from '../discord/errors.js';
+import type { Routes } from '../discord/router.js';
+import type { Feature, FeatureContext } from '../feature.js';
+import { languageOf, msg, t } from '../i18n/index.js';
+import { JobError } from '../workers/pool.js';
+import { privacyEntries, privacyEntry } from './entries.js';
+import { showLine } from './privacy.js';
+import { OptOutRunner } from './service.js';
+import { beginOptOut, finishOptOut, isOptOutPending, pendingOptOuts } from './store.js';
+
+/** What the privacy slice needs from the activity writer's door. */
+export interface ActivityDoor {
+  markOptedOut(guildId: string, userId: string): void;
+  unmarkOptedOut(guildId: string, userId: string): void;
+  forgetIds(guildId: string): void;
+}
+
+/** A job failure as the member reads it: a clear sentence with the error id. */
+const shown = (err: unknown) => (err instanceof JobError ? new UserError(err.text) : err);
+
+export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): Feature {
+  const { database, pool, logger } = ctx;
+  const appId = ctx.config.discord?.appId;
+  const runner = new OptOutRunner({
+    entries: privacyEntries,
+    logger,
+    dropAtTheDoor: (g, u) => door().markOptedOut(g, u),
+    record: (job) => beginOptOut(ctx.db, job),
+    async scan(entry, guildId, userId, size, onKeys) {
+      // No timeout: a scan of a big table is slow but harmless, and the job resumes anyway.
+      await pool.run('privacy-scan', { guildId, userId, entry, size }, { onChunk: (c) => onKeys(c as unknown[][]), timeoutMs: 30 * 60_000 });
+    },
+    write(entry, guildId, userId, keys) {
+      const apply = privacyEntry(entry).apply!;
+      return writeStep(database.sqlite, database.gate, () => apply(database.sqlite, guildId, userId, keys));
+    },
+    async finish(job) {
+      door().forgetIds(job.guildId);
+      await finishOptOut(ctx.db, job.guildId, job.userId);
+    },
+    async notify(job) {
+      if (!job.notifyToken || !appId) return;
+      const content = t(languageOf(job.notifyLocale), 'privacy.optedOut');
+      await ctx.client.rest.patch(DiscordRoutes.webhookMessage(appId, job.notifyToken, '@original'), { body: { content, allowed_mentions: { parse: [] } } });
+    },
+  });
+
+  const routes: Routes = {
+    commands: {
+      async privacy(interaction) {
+        const guildId = interaction.guildId!;
+        const userId = interaction.user.id;
+        const sub = interaction.options.getSubcommand(true);
+        const lang = languageOf(interaction.locale);
+        if (sub === 'show') {
+          // Acknowledge first: the counts come from a worker.
+          await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+          const counts = await pool.run('privacy-counts', { guildId, userId }).catch((err: unknown) => Promise.reject(shown(err)));
+          const optedOut = await isOptedOut(ctx.db, guildId, userId);
+          const pending = await isOptOutPending(ctx.db, guildId, userId);
+          const lines = privacyEntries.filter((e) => (counts[e.name] ?? 0) > 0 || e.fate !== 'kept').map((e) => showLine(e, counts[e.name] ?? 0, lang));
+          const embed = new EmbedBuilder()
+            .setTitle(t(lang, 'privacy.show.title'))
+            .setDescription(
+              [
+                optedOut
+                  ? t(lang, 'privacy.show.optedOut') + (pending ? ` ${t(lang, 'privacy.show.pending')}` : '')
+                  : t(lang, 'privacy.show.recording'),
+                '',
+                ...lines,
+                '',
+                t(lang, 'privacy.show.choices'),
+              ].join('\n'),
+            );
+          await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
+        } else if (sub === 'export') {
+          await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+          const name = `pulse-data-${guildId}-${userId}.json`;
+          const path = join(tmpdir(), `pulse-export-${randomBytes(6).toString('hex')}.json`);
+          try {
+            await pool.run('privacy-export', { guildId, userId, path, exportedAt: ctx.clock.now() }).catch((err: unknown) => Promise.reject(shown(err)));
+            await interaction.editReply({
+              content: t(lang, 'privacy.export'),
+              files: [{ attachment: path, name }],
+            });
+          } finally {
+            await rm(path, { force: true });
+          }
+        } else if (sub === 'opt-out') {
+          await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+          const job = { guildId, userId, requestedAt: ctx.clock.now(), notifyToken: interaction.token, notifyLocale: interaction.locale };
+          await runner.optOut(job);
+          logger.info({ guild: guildId }, 'privacy.opt-out-started');
+          await interaction.editReply({ content: t(lang, 'privacy.optOut.started') });
+          // The job edits this answer again when it is done.
+          void runner.start(job);
+        } else if (sub === 'opt-in') {
+          if (await isOptOutPending(ctx.db, guildId, userId)) {
+            throw new UserError(msg('privacy.optIn.pending'));
+          }
+          const was = await removeOptOut(ctx.db, guildId, userId);
+          door().unmarkOptedOut(guildId, userId);
+          await interaction.reply({
+            content: t(lang, was ? 'privacy.optedIn' : 'privacy.notOptedOut'),
+            flags: MessageFlags.Ephemeral,
+          });
+        }
+      },
+    },
+  };
+
+  return {
+    name: 'privacy',
+    routes,
+    async onReady() {
+      // Opt-outs a restart interrupted: the member is dropped at the door already (the activity
+      // store loads every opt-out); finish deleting now, in the background.
+      for (const job of await pendingOptOuts(ctx.db)) {
+        logger.info({ guild: job.guildId }, 'privacy.opt-out-resumed');
+        void runner.start(job);
+      }
+    },
+    async stop() {
+      await Promise.race([runner.stop(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// What Pulse does with a member's rows, table by table, as plain data: the one list that
+// /privacy show, export, opt-out and docs/privacy.md follow. Pure.
+import { t, type Language, type MessageKey } from '../i18n/index.js';
+
+/** What `/privacy opt-out` does to a table's rows about the member. */
+export type Fate = 'deleted' | 'anonymised' | 'kept';
+
+export interface PrivacyEntryInfo {
+  /** A stable name, used as the export's key: usually the table (and column) name. */
+  readonly name: string;
+  readonly table: string;
+  /** The columns that hold the member's id. */
+  readonly columns: readonly string[];
+  /** What the rows say about the member, for people: a catalogue key (privacy.entry.*). */
+  readonly label: MessageKey;
+  readonly fate: Fate;
+  /** Why a row is kept or how it is anonymised. */
+  readonly why?: string;
+}
+
+const FATE_WORDS: Record<Fate, MessageKey> = { deleted: 'privacy.fate.deleted', anonymised: 'privacy.fate.anonymised', kept: 'privacy.fate.kept' };
+
+/** One line of /privacy show, in the member's language. */
+export function showLine(entry: PrivacyEntryInfo, count: number, lang: Language): string {
+  return t(lang, 'privacy.show.line', { what: t(lang, entry.label), count, fate: t(lang, FATE_WORDS[entry.fate]) });
+}
+
+/** Entries whose opt-out changes rows, in the order the opt-out job runs them. */
+export function optOutOrder<T extends PrivacyEntryInfo>(entries: readonly T[]): T[] {
+  return entries.filter((e) => e.fate !== 'kept');
+}
+
+/** The columns that may still name a member after opt-out: what the documentation says is kept. */
+export function keptColumns(entries: readonly PrivacyEntryInfo[]): Set<string> {
+  return new Set(entries.filter((e) => e.fate === 'kept').flatMap((e) => e.columns.map((c) => `${e.table}.${c}`)));
+}

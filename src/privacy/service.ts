@@ -1,0 +1,106 @@
+// The opt-out job: the member is dropped at the door at once; then, entry by entry, a worker
+// finds the keys of their rows and the main thread changes them in short steps. The job is in
+// the database until it is done, so a restart resumes it (every step is idempotent).
+import type { Logger } from '../log.js';
+import { optOutOrder, type PrivacyEntryInfo } from './privacy.js';
+import type { OptOutJob } from './store.js';
+
+export interface OptOutPorts {
+  readonly entries: readonly (PrivacyEntryInfo & { stepSize?: number })[];
+  /** Stops recording the member now (in memory: the row is written with the job). */
+  dropAtTheDoor(guildId: string, userId: string): void;
+  /** Persists the opt-out and its job. */
+  record(job: OptOutJob): Promise<void>;
+  /** Streams the keys of an entry's rows in chunks of `size` (a worker's read-only scan). */
+  scan(entry: string, guildId: string, userId: string, size: number, onKeys: (keys: unknown[][]) => void): Promise<void>;
+  /** Applies one chunk in one short transaction; resolves with its duration (ms). */
+  write(entry: string, guildId: string, userId: string, keys: unknown[][]): Promise<number>;
+  /** The job is done: delete it, refresh caches. */
+  finish(job: OptOutJob): Promise<void>;
+  /** Tells the member it is done (edits their /privacy answer while its token lives). */
+  notify(job: OptOutJob): Promise<void>;
+  logger: Logger;
+}
+
+
+class Stopped extends Error {}
+
+export interface OptOutOutcome {
+  keys: number;
+  steps: number;
+  maxStepMs: number;
+  /** The entry of the longest step. */
+  maxStepEntry?: string;
+}
+
+export class OptOutRunner {
+  private readonly running = new Map<string, Promise<OptOutOutcome | undefined>>();
+  private stopping = false;
+
+  constructor(private readonly ports: OptOutPorts) {}
+
+  /** Opts the member out now, durably; start(job) then deletes in the background. */
+  async optOut(job: OptOutJob): Promise<void> {
+    this.ports.dropAtTheDoor(job.guildId, job.userId);
+    await this.ports.record(job);
+  }
+
+  /** Runs a job (a resumed one on start); one at a time per member. */
+  start(job: OptOutJob): Promise<OptOutOutcome | undefined> {
+    const key = `${job.guildId}|${job.userId}`;
+    const current = this.running.get(key);
+    if (current) return current;
+    const run = this.run(job).finally(() => this.running.delete(key));
+    this.running.set(key, run);
+    return run;
+  }
+
+  private async run(job: OptOutJob): Promise<OptOutOutcome | undefined> {
+    const { guildId, userId } = job;
+    const out: OptOutOutcome = { keys: 0, steps: 0, maxStepMs: 0 };
+    try {
+      for (const entry of optOutOrder(this.ports.entries)) {
+        let chain = Promise.resolve();
+        let failure: unknown;
+        const size = entry.stepSize ?? 500;
+        await this.ports.scan(entry.name, guildId, userId, size, (keys) => {
+          out.keys += keys.length;
+          chain = chain
+            .then(async () => {
+              if (failure !== undefined) return;
+              if (this.stopping) throw new Stopped();
+              const ms = await this.ports.write(entry.name, guildId, userId, keys);
+              out.steps++;
+              if (ms > out.maxStepMs) {
+                out.maxStepMs = ms;
+                out.maxStepEntry = entry.name;
+              }
+            })
+            .catch((err: unknown) => {
+              failure ??= err;
+            });
+        });
+        await chain;
+        if (failure !== undefined) throw failure;
+        if (this.stopping) throw new Stopped();
+      }
+      await this.ports.finish(job);
+    } catch (err) {
+      if (err instanceof Stopped || this.stopping) {
+        this.ports.logger.info({ guild: guildId }, 'privacy.opt-out-paused');
+        return undefined;
+      }
+      this.ports.logger.error({ err, guild: guildId }, 'privacy.opt-out-failed');
+      return undefined;
+    }
+    this.ports.logger.info({ guild: guildId, keys: out.keys, steps: out.steps, maxStepMs: Math.round(out.maxStepMs * 10) / 10 }, 'privacy.opted-out');
+    await this.ports.notify(job).catch((err: unknown) => this.ports.logger.warn({ err, guild: guildId }, 'privacy.notify-failed'));
+    return out;
+  }
+
+  /** Lets running jobs stop after their current step; they resume on the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.running.values()]);
+  }
+}

@@ -1,0 +1,73 @@
+// The jobs the worker pool runs, each a function of a read handle: reports, digest charts, and
+// the privacy reads (counts, export, opt-out scans). The same code runs inline when there is no
+// pool (an in-memory database, PULSE_WORKERS=0).
+import type { ReadHandle } from '../db/read-only.js';
+import type { Language } from '../i18n/index.js';
+import type { ReportOptions } from '../insights/report.js';
+import type { Report } from '../insights/report-types.js';
+
+export type { ReadHandle };
+
+interface PrivacyQuery {
+  guildId: string;
+  userId: string;
+}
+
+export interface Jobs {
+  report: { input: ReportOptions; output: Report };
+  'digest-chart': { input: { report: Report; previous: Report | null; language?: Language | undefined }; output: Uint8Array };
+  'privacy-counts': { input: PrivacyQuery; output: Record<string, number> };
+  'privacy-export': { input: PrivacyQuery & { path: string; exportedAt: number }; output: { rows: number } };
+  /** Streams the keys of one entry's rows in chunks of `size`. */
+  'privacy-scan': { input: PrivacyQuery & { entry: string; size: number }; output: { keys: number } };
+}
+
+export type JobName = keyof Jobs;
+export interface JobRequest<K extends JobName = JobName> {
+  id: number;
+  kind: K;
+  input: Jobs[K]['input'];
+}
+
+type Handler<K extends JobName> = (input: Jobs[K]['input'], read: ReadHandle, emit: (chunk: unknown) => void) => Promise<Jobs[K]['output']> | Jobs[K]['output'];
+
+// Modules load on a job's first use: a worker starts fast, and the chart renderer (echarts,
+// resvg, fonts) loads only where charts are drawn.
+const handlers: { [K in JobName]: Handler<K> } = {
+  report: async (input, read) => (await import('../insights/report.js')).buildReport(read, input),
+  'digest-chart': async (input) => new Uint8Array(await (await import('../digests/charts.js')).renderDigestPng(input.report, input.previous, input.language)),
+  'privacy-counts': async ({ guildId, userId }, read) => {
+    const { privacyEntries } = await import('../privacy/entries.js');
+    return read.sqlite.transaction(() => Object.fromEntries(privacyEntries.map((e) => [e.name, e.count(read.sqlite, guildId, userId)])))();
+  },
+  'privacy-export': async ({ guildId, userId, path, exportedAt }, read) => {
+    const [{ privacyEntries }, { writeExport }] = await Promise.all([import('../privacy/entries.js'), import('../privacy/export-file.js')]);
+    return { rows: writeExport(read.sqlite, privacyEntries, guildId, userId, exportedAt, path) };
+  },
+  'privacy-scan': async ({ guildId, userId, entry, size }, read, emit) => {
+    const scan = (await import('../privacy/entries.js')).privacyEntry(entry).scan;
+    let keys = 0;
+    if (!scan) return { keys };
+    let chunk: unknown[][] = [];
+    for (const key of scan(read.sqlite, guildId, userId)) {
+      chunk.push(key);
+      keys++;
+      if (chunk.length >= size) {
+        emit(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length) emit(chunk);
+    return { keys };
+  },
+};
+
+export function runJob<K extends JobName>(request: { kind: K; input: Jobs[K]['input'] }, read: ReadHandle, emit: (chunk: unknown) => void): Promise<Jobs[K]['output']> {
+  const handler = handlers[request.kind] as Handler<K> | undefined;
+  if (!handler) return Promise.reject(new Error(`unknown job ${String(request.kind)}`));
+  try {
+    return Promise.resolve(handler(request.input, read, emit));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}

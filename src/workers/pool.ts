@@ -1,0 +1,227 @@
+// A small pool of worker threads, each with its own read-only SQLite connection, for the heavy
+// reads (reports, digest charts, privacy counts, exports and opt-out scans) so the gateway's
+// thread only posts a job and waits. A crashed or stuck worker is replaced; stop() waits for the
+// running jobs (bounded), then closes the workers.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { msg, render, type Text } from '../i18n/index.js';
+import type { Logger } from '../log.js';
+import { runJob, type JobName, type Jobs, type ReadHandle } from './jobs.js';
+
+/**
+ * A job that failed, timed out or lost its worker: `text` is safe to show (in the reader's
+ * language, with `errorId`); `message` is its English.
+ */
+export class JobError extends Error {
+  override readonly name = 'JobError';
+  constructor(
+    readonly text: Text,
+    readonly errorId: string,
+  ) {
+    super(render('en', text));
+  }
+}
+
+export interface PoolOptions {
+  /** The database file the workers open read-only; null (an in-memory database) runs jobs inline. */
+  databasePath: string | null;
+  /** Worker threads; 0 runs jobs inline on the main thread. */
+  size: number;
+  logger: Logger;
+  /** The main thread's handle, for inline jobs. */
+  inline: ReadHandle;
+  /** A job running longer is abandoned and its worker replaced (default 60 s). */
+  timeoutMs?: number;
+}
+
+export interface RunOptions {
+  onChunk?: (chunk: unknown) => void;
+  timeoutMs?: number;
+}
+
+interface Task {
+  id: number;
+  kind: JobName;
+  input: unknown;
+  options: RunOptions;
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  /** Terminated by the pool (a stuck job): replace at once, give it no more work. */
+  retiring?: boolean;
+  task?: Task;
+}
+
+const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
+const newErrorId = () => randomBytes(4).toString('hex');
+
+/** Emits 'started' (kind, worker) when a job is handed to a worker thread. */
+export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: Worker] }> {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  private stopping = false;
+  private readonly timeoutMs: number;
+  /** Jobs finished, failed and workers replaced, for logs and tests. */
+  readonly stats = { done: 0, failed: 0, restarts: 0 };
+
+  constructor(private readonly options: PoolOptions) {
+    super();
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+  }
+
+  /** Jobs run on the main thread: no database file to share, or no threads wanted. */
+  get inline(): boolean {
+    return !this.options.databasePath || this.options.size <= 0;
+  }
+
+  /** Starts the threads now (they start on the first job otherwise: ~1 s of loading each). */
+  warm(): void {
+    if (this.inline || this.stopping) return;
+    while (this.slots.length < this.options.size) this.slots.push(this.spawn());
+  }
+
+  /** The worker threads (to watch or, in tests, to kill one as a crash would). */
+  get threads(): readonly Worker[] {
+    return this.slots.map((s) => s.worker);
+  }
+
+  /** Jobs running or waiting. */
+  get pending(): number {
+    return this.queue.length + this.slots.filter((s) => s.task).length;
+  }
+
+  run<K extends JobName>(kind: K, input: Jobs[K]['input'], options: RunOptions = {}): Promise<Jobs[K]['output']> {
+    if (this.stopping) return Promise.reject(new JobError(msg('router.restarting'), newErrorId()));
+    if (this.inline) return this.runInline(kind, input, options);
+    this.warm();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, kind, input, options, resolve: resolve as (v: unknown) => void, reject });
+      this.dispatch();
+    });
+  }
+
+  private async runInline<K extends JobName>(kind: K, input: Jobs[K]['input'], options: RunOptions): Promise<Jobs[K]['output']> {
+    try {
+      return await runJob({ kind, input }, this.options.inline, options.onChunk ?? (() => undefined));
+    } catch (err) {
+      throw this.failure(kind, 'failed', err);
+    }
+  }
+
+  private failure(kind: JobName, what: 'failed' | 'timed out' | 'lost its worker', err?: unknown): JobError {
+    const errorId = newErrorId();
+    this.stats.failed++;
+    this.options.logger.error({ err, job: kind, errorId }, `pool.job-${what.replace(/ /g, '-')}`);
+    return new JobError(msg(what === 'timed out' ? 'worker.timedOut' : 'worker.failed', { id: errorId }), errorId);
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(BOOTSTRAP, { workerData: { databasePath: this.options.databasePath } });
+    const slot: Slot = { worker, ready: false };
+    worker.on('message', (message: { ready?: true; id?: number; chunk?: unknown; result?: unknown; error?: string }) => {
+      if (message.ready) {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
+      const task = slot.task;
+      if (!task || message.id !== task.id) return;
+      if ('chunk' in message) {
+        task.options.onChunk?.(message.chunk);
+        return;
+      }
+      this.settle(slot);
+      if (message.error !== undefined) task.reject(this.failure(task.kind, 'failed', new Error(message.error)));
+      else {
+        this.stats.done++;
+        task.resolve(message.result);
+      }
+      this.dispatch();
+    });
+    worker.on('error', (err) => this.options.logger.error({ err }, 'pool.worker-error'));
+    worker.on('exit', (code) => this.lost(slot, code));
+    worker.unref();
+    return slot;
+  }
+
+  private settle(slot: Slot): void {
+    if (slot.task?.timer) clearTimeout(slot.task.timer);
+    slot.task = undefined;
+  }
+
+  /** A worker exited (a crash, a kill, or stop()): fail its job, and replace it unless stopping. */
+  private lost(slot: Slot, code: number): void {
+    const task = slot.task;
+    this.settle(slot);
+    if (task) task.reject(this.failure(task.kind, 'lost its worker', new Error(`worker exited with code ${code}`)));
+    const at = this.slots.indexOf(slot);
+    if (at < 0 || this.stopping) return;
+    this.stats.restarts++;
+    this.options.logger.warn({ code }, 'pool.worker-restarted');
+    if (slot.ready || slot.retiring) this.slots[at] = this.spawn();
+    else {
+      // It died while starting: do not spin; try again in a second.
+      const retry = setTimeout(() => {
+        if (!this.stopping && this.slots[at] === slot) this.slots[at] = this.spawn();
+      }, 1000);
+      retry.unref();
+    }
+  }
+
+  private dispatch(): void {
+    this.assign();
+    // Workers keep the process alive only while there is work (an idle pool never blocks exit).
+    for (const slot of this.slots) {
+      if (slot.task || this.queue.length) slot.worker.ref();
+      else slot.worker.unref();
+    }
+  }
+
+  private assign(): void {
+    for (const slot of this.slots) {
+      if (!this.queue.length) return;
+      if (!slot.ready || slot.task) continue;
+      const task = this.queue.shift()!;
+      slot.task = task;
+      task.timer = setTimeout(() => {
+        if (slot.task !== task) return;
+        this.settle(slot);
+        task.reject(this.failure(task.kind, 'timed out'));
+        slot.ready = false;
+        slot.retiring = true;
+        void slot.worker.terminate(); // a stuck worker cannot be interrupted: replace it
+      }, task.options.timeoutMs ?? this.timeoutMs);
+      task.timer.unref();
+      slot.worker.postMessage({ id: task.id, kind: task.kind, input: task.input });
+      this.options.logger.debug({ job: task.kind, id: task.id }, 'pool.job-started');
+      this.emit('started', task.kind, slot.worker);
+    }
+  }
+
+  /** Refuses new jobs, waits up to `graceMs` for running ones, then closes every worker. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    for (const task of this.queue.splice(0)) task.reject(new JobError(msg('router.restarting'), newErrorId()));
+    const until = Date.now() + graceMs;
+    while (this.slots.some((s) => s.task) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<void>((resolve) => {
+            slot.worker.once('exit', () => resolve());
+            slot.worker.ref();
+            if (slot.task || !slot.ready) void slot.worker.terminate();
+            else slot.worker.postMessage({ close: true });
+          }),
+      ),
+    );
+    this.slots.length = 0;
+  }
+}

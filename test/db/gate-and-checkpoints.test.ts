@@ -1,0 +1,60 @@
+// The write gate keeps raw writes out of kysely transactions; the checkpoint thread keeps the
+// WAL checkpointed while the app's own connection never checkpoints inside a write.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { startCheckpoints } from '../../src/db/checkpoints.js';
+import { migrate, openDatabase } from '../../src/db/open.js';
+import { testDatabase } from '../support/db.js';
+
+describe('write gate', () => {
+  it('runs a raw write step after an open kysely transaction, never inside it', async () => {
+    const database = await testDatabase();
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const trx = database.db.transaction().execute(async (t) => {
+      await t.insertInto('activity_gaps').values({ started_at: 1, ended_at: 2, reason: 'offline' }).execute();
+      order.push('trx-wrote');
+      await held;
+      order.push('trx-done');
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(database.gate.busy).toBe(true);
+    const ranAtOnce = database.gate.whenFree(() => {
+      order.push(`step (in a transaction: ${database.sqlite.inTransaction})`);
+    });
+    expect(ranAtOnce).toBe(false);
+    release();
+    await trx;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(order).toEqual(['trx-wrote', 'trx-done', 'step (in a transaction: false)']);
+    expect(database.gate.busy).toBe(false);
+    await database.close();
+  });
+});
+
+describe('checkpoints', () => {
+  it('a worker checkpoints the WAL while the app connection has automatic checkpoints off', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pulse-ckpt-'));
+    const database = openDatabase(join(dir, 'pulse.db'));
+    await migrate(database.db);
+    const checkpoints = startCheckpoints(database, pino({ level: 'silent' }), 50)!;
+    const insert = database.sqlite.prepare('INSERT INTO activity_gaps (started_at, ended_at, reason) VALUES (?, ?, ?)');
+    const until = Date.now() + 15_000;
+    let i = 0;
+    while (!(checkpoints.last && checkpoints.last.checkpointed > 0) && Date.now() < until) {
+      database.sqlite.transaction(() => {
+        for (let k = 0; k < 100; k++, i++) insert.run(i, i + 1, 'offline');
+      })();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(database.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(checkpoints.last!.checkpointed).toBeGreaterThan(0);
+    await checkpoints.stop();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,197 @@
+// /privacy end to end: show and export from a worker after an immediate acknowledgement, an
+// opt-out that leaves no trace of the member but what docs/privacy.md says is kept, and one that
+// a restart interrupts and the next start finishes.
+import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InteractionResponseType, Locale } from 'discord-api-types/v10';
+import { privacyEntries } from '../../src/privacy/entries.js';
+import { keptColumns } from '../../src/privacy/privacy.js';
+import { TestBot } from '../support/bot.js';
+
+let bot: TestBot | undefined;
+afterEach(async () => {
+  await bot?.close();
+  bot = undefined;
+});
+
+const count = (b: TestBot, sql: string, ...params: unknown[]) => b.app.database.sqlite.prepare(sql).pluck().get(...params) as number;
+
+/** Every (table, column) of the database whose value mentions `id`. */
+function mentions(b: TestBot, id: string): string[] {
+  const sqlite = b.app.database.sqlite;
+  const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+  const found: string[] = [];
+  for (const table of tables) {
+    for (const { name } of sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>) {
+      const n = sqlite.prepare(`SELECT count(*) FROM "${table}" WHERE CAST("${name}" AS TEXT) LIKE '%' || ? || '%'`).pluck().get(id) as number;
+      if (n > 0) found.push(`${table}.${name}`);
+    }
+  }
+  return found;
+}
+
+/** Alice's footprint in every slice: activity, reactions to her, polls, flags, a case, surveys. */
+async function aliceEverywhere(b: TestBot): Promise<void> {
+  const { ids, fake, clock } = b;
+  const now = () => new Date(clock.now());
+  const hello = fake.post({ channelId: ids.general, userId: ids.alice, content: 'hello', at: now() });
+  const other = fake.post({ channelId: ids.general, userId: ids.bob, content: 'hi', at: now() });
+  fake.react({ channelId: ids.general, messageId: hello.id, userId: ids.bob, emoji: '👍' });
+  fake.react({ channelId: ids.general, messageId: other.id, userId: ids.alice, emoji: '🎉' });
+  fake.voice(ids.guildId, ids.alice, ids.voice);
+  await fake.waitFor(() => count(b, 'SELECT count(*) FROM activity_reactions') === 2 && count(b, 'SELECT count(*) FROM activity_voice_sessions') === 1);
+  const sqlite = b.app.database.sqlite;
+  const t = clock.now();
+  // Rows other slices keep, written as those slices write them.
+  const open = sqlite.prepare(`INSERT INTO polls (guild_id, channel_id, author_id, question, choices, multiple, max_choices, anonymous, hide_results, created_at, status)
+    VALUES (?, ?, ?, 'Lunch?', '["a","b"]', 0, 1, 0, 0, ?, 'open')`).run(ids.guildId, ids.general, ids.bob, t).lastInsertRowid;
+  sqlite.prepare(`INSERT INTO poll_votes (poll_id, voter, choice, cast_at) VALUES (?, ?, 0, ?), (?, ?, 1, ?)`).run(open, ids.alice, t, open, ids.bob, t);
+  sqlite.prepare(`INSERT INTO polls (guild_id, channel_id, author_id, question, choices, multiple, max_choices, anonymous, hide_results, created_at, status, closed_at, closed_by, final_counts, final_voters)
+    VALUES (?, ?, ?, 'Tea?', '["y","n"]', 0, 1, 0, 0, ?, 'closed', ?, ?, '[1,0]', 1)`).run(ids.guildId, ids.general, ids.alice, t, t, ids.alice);
+  sqlite.prepare(`INSERT INTO native_poll_votes (guild_id, channel_id, message_id, user_id, answer_id, voted_at) VALUES (?, ?, '900000000000009001', ?, 1, ?)`).run(ids.guildId, ids.general, ids.alice, t);
+  sqlite.prepare(`INSERT INTO flags (guild_id, channel_id, message_id, user_id, source, author_id, reason, flagged_at) VALUES (?, ?, ?, ?, 'reaction', ?, NULL, ?)`).run(ids.guildId, ids.general, other.id, ids.alice, ids.bob, t);
+  sqlite.prepare(`INSERT INTO flags (guild_id, channel_id, message_id, user_id, source, author_id, reason, flagged_at) VALUES (?, ?, ?, ?, 'reaction', ?, NULL, ?)`).run(ids.guildId, ids.general, hello.id, ids.carol, ids.alice, t);
+  sqlite.prepare(`INSERT INTO flag_cases (guild_id, channel_id, message_id, author_id, excerpt, status, opened_at) VALUES (?, ?, ?, ?, 'hello', 'open', ?)`).run(ids.guildId, ids.general, hello.id, ids.alice, t);
+  // Surveys: Bob's named survey that Alice answered; Alice's anonymous one, which she answered
+  // (a submitter row and a response with no id), has a draft in, and closed; her schedule.
+  const survey = sqlite.prepare(`INSERT INTO surveys (guild_id, author_id, title, definition, anonymous, status, created_at, closed_by) VALUES (?, ?, ?, '{}', ?, ?, ?, ?)`);
+  const named = survey.run(ids.guildId, ids.bob, 'Named', 0, 'open', t, null).lastInsertRowid;
+  const anonymous = survey.run(ids.guildId, ids.alice, 'Anonymous', 1, 'closed', t, ids.alice).lastInsertRowid;
+  const response = sqlite.prepare(`INSERT INTO survey_responses (survey_id, respondent, status, answers, page, submitted_at) VALUES (?, ?, ?, ?, 0, ?)`);
+  response.run(named, ids.alice, 'submitted', '{"q1":"yes"}', t);
+  response.run(named, ids.bob, 'submitted', '{"q1":"no"}', t);
+  response.run(anonymous, null, 'submitted', '{"q1":"maybe"}', null);
+  response.run(anonymous, ids.alice, 'draft', '{}', null);
+  sqlite.prepare(`INSERT INTO survey_submitters (survey_id, member_id) VALUES (?, ?)`).run(anonymous, ids.alice);
+  sqlite.prepare(`INSERT INTO survey_schedules (guild_id, source_survey_id, definition, timing, channel_id, open_for_ms, created_by, created_at, active_since, active)
+    VALUES (?, ?, '{}', '{}', ?, 3600000, ?, ?, ?, 1)`).run(ids.guildId, anonymous, ids.general, ids.alice, t, t);
+}
+
+describe('/privacy', () => {
+  it('show and export cover every slice; opt-out leaves only what docs/privacy.md says is kept', async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    await aliceEverywhere(b);
+    const ask = (subcommand: string) => fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand });
+
+    const shown = await ask('show').reply(15_000);
+    expect(shown.ephemeral).toBe(true);
+    const text = shown.embeds[0]?.description ?? '';
+    expect(text).toContain('Messages you sent (id, channel, time, reply-to, has attachment; never the text): **1** record (opt-out: deleted)');
+    expect(text).toContain('Your votes in Pulse polls');
+    expect(text).toContain('Moderation cases about your messages, or that you opened, claimed or closed (status, outcome, times): **1** record (opt-out: kept)');
+    expect(text).toContain('Your survey answers and drafts (survey, answers, times; a submitted anonymous answer holds no id and is not counted here): **2** records (opt-out: deleted)');
+
+    const exported = await ask('export').reply(15_000);
+    expect(exported.files).toHaveLength(1);
+    const data = JSON.parse(String(exported.files[0]!.data)) as Record<string, unknown[]> & { user_id: string };
+    expect(data.user_id).toBe(ids.alice);
+    for (const entry of privacyEntries) expect(Array.isArray(data[entry.name]), entry.name).toBe(true);
+    expect(data['activity_messages']).toHaveLength(1);
+    expect(data['activity_reactions']).toHaveLength(1);
+    expect(data['activity_reactions.message_author_id']).toHaveLength(1);
+    expect(data['poll_votes']).toHaveLength(1);
+    expect(data['native_poll_votes']).toHaveLength(1);
+    expect(data['flags']).toHaveLength(1);
+    expect(data['flags.author_id']).toHaveLength(1);
+    expect(data['flag_cases']).toHaveLength(1);
+    expect(data['polls']).toHaveLength(1);
+    expect(data['survey_responses']).toHaveLength(2);
+    expect(data['survey_submitters']).toHaveLength(1);
+    expect(data['surveys']).toHaveLength(1);
+    expect(data['survey_schedules']).toHaveLength(1);
+    // Other members' ids are not part of someone's export.
+    expect(JSON.stringify(data)).not.toContain(ids.bob);
+    expect(JSON.stringify(data)).not.toContain(ids.carol);
+
+    const before = mentions(b, ids.alice);
+    expect(before).toEqual(expect.arrayContaining(['activity_messages.user_id', 'activity_reactions.message_author_id', 'poll_votes.voter', 'flags.author_id', 'activity_ids.id', 'survey_responses.respondent', 'survey_submitters.member_id']));
+
+    const out = ask('opt-out');
+    expect((await out.reply(15_000)).content).toMatch(/stopped recording you/);
+    await fake.waitFor(() => out.original?.content?.startsWith('Done:'), 20_000);
+    const kept = keptColumns(privacyEntries);
+    const left = mentions(b, ids.alice);
+    for (const column of left) expect(kept.has(column), `${column} still names the member`).toBe(true);
+    expect(left.sort()).toEqual(['activity_opt_outs.user_id', 'flag_cases.author_id', 'polls.author_id', 'polls.closed_by', 'survey_schedules.created_by', 'surveys.author_id', 'surveys.closed_by']);
+    // Bob's vote, reaction and message stay; the open poll lost only Alice's vote.
+    expect(count(b, 'SELECT count(*) FROM poll_votes')).toBe(1);
+    // Bob's answer and the anonymous answer (no id) stay; Alice's answer, draft and mark go.
+    expect(count(b, 'SELECT count(*) FROM survey_responses')).toBe(2);
+    expect(count(b, 'SELECT count(*) FROM survey_responses WHERE respondent IS NULL')).toBe(1);
+    expect(count(b, 'SELECT count(*) FROM survey_submitters')).toBe(0);
+    expect(count(b, 'SELECT count(*) FROM activity_reactions WHERE user_id = ?', ids.bob)).toBe(1);
+    expect(count(b, 'SELECT sum(messages) FROM activity_guild_quarters')).toBe(1);
+    expect(count(b, 'SELECT sum(reactions) FROM activity_guild_quarters')).toBe(1);
+
+    // docs/privacy.md names every entry with the fate the code gives it.
+    const doc = readFileSync(new URL('../../docs/privacy.md', import.meta.url), 'utf8');
+    for (const entry of privacyEntries) expect(doc, entry.name).toMatch(new RegExp(`\\| \`${entry.name.replace(/\./g, '\\.')}\` \\|[^\\n]*\\| ${entry.fate} \\|`));
+    expect(b.errors).toEqual([]);
+  });
+
+  it('an opt-out interrupted by a restart finishes on start and leaves no rows of the member', async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    await aliceEverywhere(b);
+    const out = fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'opt-out' });
+    await out.reply(15_000);
+    await b.restart(() => {
+      // Stopped before its worker's first scan came back: the job is still pending.
+      const file = new Database(b.databasePath, { readonly: true });
+      expect(file.prepare('SELECT count(*) FROM privacy_opt_out_jobs').pluck().get()).toBe(1);
+      expect(file.prepare('SELECT count(*) FROM activity_opt_outs').pluck().get()).toBe(1);
+      expect(file.prepare('SELECT count(*) FROM activity_messages WHERE user_id = ?').pluck().get(ids.alice)).toBe(1);
+      file.close();
+    });
+    await fake.waitFor(() => count(b, 'SELECT count(*) FROM privacy_opt_out_jobs') === 0, 20_000);
+    expect(count(b, 'SELECT count(*) FROM activity_messages WHERE user_id = ?', ids.alice)).toBe(0);
+    expect(mentions(b, ids.alice).sort()).toEqual(['activity_opt_outs.user_id', 'flag_cases.author_id', 'polls.author_id', 'polls.closed_by', 'survey_schedules.created_by', 'surveys.author_id', 'surveys.closed_by']);
+    // The member is told, on the answer of their command.
+    await fake.waitFor(() => out.original?.content?.startsWith('Done:'), 5000);
+  });
+
+  it('/privacy show on a large server acknowledges before the worker starts counting', async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    const sqlite = b.app.database.sqlite;
+    const insert = sqlite.prepare(`INSERT INTO activity_messages (message_id, guild_id, channel_id, user_id, at, reply_to_id, has_attachment) VALUES (?, ?, ?, ?, ?, NULL, 0)`);
+    sqlite.transaction(() => {
+      for (let i = 0; i < 100_000; i++) insert.run(String(800000000000000000n + BigInt(i)), ids.guildId, ids.general, i % 10 === 0 ? ids.alice : ids.bob, b.clock.now() - i * 1000);
+    })();
+    const handle = fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'show' });
+    const order: string[] = [];
+    b.app.pool.on('started', (kind) => order.push(`${kind} started; acknowledged: ${handle.acknowledged}`));
+    const shown = await handle.reply(15_000);
+    expect(handle.callbacks[0]?.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    expect(order).toEqual(['privacy-counts started; acknowledged: true']);
+    expect(shown.content ?? '', JSON.stringify(b.errors)).toBe('');
+    expect(shown.embeds[0]?.description).toContain('never the text): **10,000** records (opt-out: deleted)');
+  });
+
+  it("answers in the member's language, the opt-out's last word too", async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    await aliceEverywhere(b);
+    const ask = (subcommand: string, locale: Locale) => fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand, locale });
+
+    const shown = await ask('show', Locale.Russian).reply(15_000);
+    expect(shown.embeds[0]?.title).toBe('Что Pulse хранит о вас на этом сервере');
+    const text = shown.embeds[0]?.description ?? '';
+    expect(text).toContain('Ваши сообщения (id, канал, время, ответ на, есть ли вложение; никогда не текст): **1** запись (при отказе: удаляется)');
+    expect(text).toContain('Ваши ответы и черновики анкет');
+    expect(text).toContain(': **2** записи (при отказе: удаляется)');
+
+    const out = ask('opt-out', Locale.SpanishES);
+    expect((await out.reply(15_000)).content).toMatch(/^Pulse dejó de registrarte/);
+    await fake.waitFor(() => out.original?.content?.startsWith('Hecho:'), 20_000);
+    const again = await ask('opt-in', Locale.SpanishES).reply(15_000);
+    expect(again.content).toBe('Pulse vuelve a registrar tu actividad en este servidor desde ahora.');
+    expect(b.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,104 @@
+// The worker pool on a real database file: a worker's report equals the main thread's, a job
+// that takes too long or loses its worker fails with an id and the worker is replaced, and
+// stop() lets a running job finish.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Ingestor } from '../../src/activity/ingest.js';
+import { ActivityStore } from '../../src/activity/store.js';
+import { ActivityWriter } from '../../src/activity/writer.js';
+import { migrate, openDatabase, type Database } from '../../src/db/open.js';
+import { buildReport } from '../../src/insights/report.js';
+import { JobError, WorkerPool } from '../../src/workers/pool.js';
+import { G, join, message, reaction, u, voice, VOICE } from '../activity/payloads.js';
+
+let dir: string;
+let database: Database;
+let pool: WorkerPool | undefined;
+const logs: Array<{ msg?: string; errorId?: string }> = [];
+const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as { msg?: string }) });
+const query = { guildId: G, from: '2026-11-02', to: '2026-11-08', timezone: 'Europe/Berlin', asOf: Date.parse('2026-11-23T12:00:00Z') };
+
+beforeEach(async () => {
+  dir = mkdtempSync(joinPath(tmpdir(), 'pulse-pool-'));
+  database = openDatabase(joinPath(dir, 'pulse.db'));
+  await migrate(database.db);
+  const writer = new ActivityWriter(new ActivityStore(database.sqlite, { gate: database.gate }), { timer: false });
+  const ingestor = new Ingestor(writer);
+  const events = [];
+  for (let day = 1; day <= 9; day++) {
+    for (let n = 1; n <= 6; n++) {
+      const at = `2026-11-0${day}T${String(8 + n).padStart(2, '0')}:1${n}:00Z`;
+      const m = message(u(n), at);
+      events.push(m, reaction(u((n % 6) + 1), m.d.id, u(n), at));
+    }
+  }
+  events.push(join(u(7), '2026-11-03T10:00:00Z'), voice(u(2), VOICE, '2026-11-04T10:00:00Z'), voice(u(2), null, '2026-11-04T11:00:00Z'));
+  for (const e of events) ingestor.ingest({ t: e.t, d: e.d, at: Date.parse(e.at) });
+  writer.flush();
+  logs.length = 0;
+});
+afterEach(async () => {
+  await pool?.stop(1000);
+  pool = undefined;
+  await database.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const newPool = (timeoutMs?: number) => new WorkerPool({ databasePath: database.sqlite.name, size: 1, logger, inline: database, ...(timeoutMs ? { timeoutMs } : {}) });
+
+describe('worker pool', () => {
+  it('a worker builds the same report as the main thread', async () => {
+    pool = newPool();
+    const inWorker = await pool.run('report', query);
+    const here = await buildReport(database, query);
+    expect(inWorker.activity.messages).toBe(42);
+    expect(JSON.stringify(inWorker)).toBe(JSON.stringify(here));
+    expect(pool.inline).toBe(false);
+  });
+
+  it('a crashed worker fails its job with an id and is replaced', async () => {
+    pool = newPool();
+    await pool.run('report', query); // started and ready
+    const first = pool.threads[0];
+    pool.once('started', (_kind, worker) => void worker.terminate()); // dies holding the job
+    const failed = await pool.run('report', query).catch((err: unknown) => err);
+    expect(failed).toBeInstanceOf(JobError);
+    const { errorId, message } = failed as JobError;
+    expect(message).toContain(errorId);
+    expect(logs.some((l) => l.msg === 'pool.job-lost-its-worker' && l.errorId === errorId)).toBe(true);
+    expect((await pool.run('report', query)).activity.messages).toBe(42);
+    expect(pool.threads[0]).not.toBe(first);
+    expect(pool.stats.restarts).toBe(1);
+  });
+
+  it('a job past its time is abandoned with a clear error, and the next job runs', async () => {
+    pool = newPool();
+    await pool.run('report', query);
+    const slow = await pool.run('report', query, { timeoutMs: 1 }).catch((err: unknown) => err);
+    expect(slow).toBeInstanceOf(JobError);
+    expect((slow as JobError).message).toMatch(/took too long/);
+    expect((await pool.run('report', query)).activity.messages).toBe(42);
+  });
+
+  it('stop() lets a running job finish, then refuses new ones', async () => {
+    pool = newPool();
+    const running = pool.run('report', query);
+    await new Promise<void>((resolve) => pool!.once('started', () => resolve()));
+    await pool.stop(10_000);
+    expect((await running).activity.messages).toBe(42);
+    await expect(pool.run('report', query)).rejects.toThrow(/restarting/);
+  });
+
+  it('runs inline on an in-memory database', async () => {
+    const memory = openDatabase(':memory:');
+    await migrate(memory.db);
+    const inline = new WorkerPool({ databasePath: null, size: 1, logger, inline: memory });
+    expect(inline.inline).toBe(true);
+    expect((await inline.run('report', query)).activity.messages).toBe(0);
+    await inline.stop();
+    await memory.close();
+  });
+});

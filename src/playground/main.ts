@@ -39,8 +39,7 @@ const started = Date.now();
 console.log('Starting the Pulse playground (a stand-in Discord on this machine; no token needed)…');
 try {
   const playground = await startPlayground({ ...args, onProgress: (step) => console.log(`  ${step}…`) });
-  console.log(`\nPulse playground ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open ${playground.url}\n`);
-  console.log(args.keep ? `Data kept in ${playground.dir}. Press Ctrl-C to stop.` : `Press Ctrl-C to stop; the throwaway data in ${playground.dir} is then deleted.`);
+  // Handlers first: the URL line tells the caller it may press Ctrl-C at once.
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -53,6 +52,8 @@ try {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // One write, so whoever reads the URL line has the data line too.
+  console.log(`\nPulse playground ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open ${playground.url}\n\n${args.keep ? `Data kept in ${playground.dir}. Press Ctrl-C to stop.` : `Press Ctrl-C to stop; the throwaway data in ${playground.dir} is then deleted.`}`);
 } catch (error) {
   console.error(`The playground could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -42,7 +42,7 @@ describe('npm run demo', () => {
     const dir = /throwaway data in (\S+) is then deleted/.exec(run.output())?.[1];
     expect(dir && existsSync(join(dir, 'pulse.db'))).toBe(true);
     run.child.kill('SIGINT');
-    expect(await run.exited).toBe(0);
+    expect(await run.exited, run.output()).toBe(0);
     expect(existsSync(dir!)).toBe(false);
   });
 
@@ -52,7 +52,7 @@ describe('npm run demo', () => {
     const run = demo(['--keep', keep]);
     await run.url;
     run.child.kill('SIGINT');
-    expect(await run.exited).toBe(0);
+    expect(await run.exited, run.output()).toBe(0);
     expect(existsSync(join(keep, 'pulse.db'))).toBe(true);
 
     const again = demo(['--keep', keep]);

@@ -1,5 +1,6 @@
 // `pulse invite`: the OAuth2 URL that adds Pulse to a server with exactly the permissions it uses.
 import { UsageError, type CliCommand } from '../command-line.js';
+import { t } from '../i18n/index.js';
 import { inviteUrl, requiredPermissionBits, requiredPermissions } from './permissions.js';
 
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -15,8 +16,8 @@ export const inviteCommand: Pick<CliCommand, 'run'> = {
     if (!SNOWFLAKE.test(appId)) throw new UsageError(`"${appId.slice(0, 30)}" is not an Application ID (17 to 20 digits).`);
     console.log(inviteUrl(appId));
     console.log(`\nOpen it, pick your server and keep every box ticked. Permissions (${requiredPermissionBits}):`);
-    const width = Math.max(...requiredPermissions.map((p) => p.name.length));
-    for (const p of requiredPermissions) console.log(`  ${p.name.padEnd(width)}  to ${p.why}`);
+    const width = Math.max(...requiredPermissions.map((p) => t('en', p.name).length));
+    for (const p of requiredPermissions) console.log(`  ${t('en', p.name).padEnd(width)}  ${t('en', p.why)}`);
     return 0;
   },
 };

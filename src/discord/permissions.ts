@@ -19,11 +19,11 @@ export const botPermission = {
   history: [PermissionFlagsBits.ReadMessageHistory, 'perm.readMessageHistory'],
 } as const satisfies Record<string, NamedPermission>;
 
-/** A server-wide permission Pulse asks for in its invite, and what it is for. */
+/** A server-wide permission Pulse asks for in its invite, and what it is for (catalogue keys). */
 export interface RequiredPermission {
   readonly flag: bigint;
-  readonly name: string;
-  readonly why: string;
+  readonly name: MessageKey;
+  readonly why: MessageKey;
 }
 
 /**
@@ -31,17 +31,18 @@ export interface RequiredPermission {
  * OAuth2 URL's bitfield), `/pulse about` (what is missing) and the README.
  */
 export const requiredPermissions: readonly RequiredPermission[] = [
-  { flag: PermissionFlagsBits.ViewChannel, name: 'View Channels', why: 'see the channels it counts and posts in' },
-  { flag: PermissionFlagsBits.SendMessages, name: 'Send Messages', why: 'post polls, review cases and digests' },
-  { flag: PermissionFlagsBits.EmbedLinks, name: 'Embed Links', why: 'show polls, cases and digests as embeds' },
-  { flag: PermissionFlagsBits.AttachFiles, name: 'Attach Files', why: "attach the digest's chart" },
-  { flag: PermissionFlagsBits.ReadMessageHistory, name: 'Read Message History', why: 'find its own earlier posts (a digest is never posted twice)' },
-  { flag: PermissionFlagsBits.SendPolls, name: 'Create Polls', why: 'post native Discord polls (`/poll create native:true`)' },
-  { flag: PermissionFlagsBits.CreatePublicThreads, name: 'Create Public Threads', why: 'open feedback threads and forum posts' },
-  { flag: PermissionFlagsBits.SendMessagesInThreads, name: 'Send Messages in Threads', why: 'answer in feedback threads' },
-  { flag: PermissionFlagsBits.ManageThreads, name: 'Manage Threads', why: "tag, archive and reopen feedback threads" },
-  { flag: PermissionFlagsBits.ManageMessages, name: 'Manage Messages', why: 'delete a flagged message when a moderator decides to' },
-  { flag: PermissionFlagsBits.ModerateMembers, name: 'Timeout Members', why: 'time out an author when a moderator decides to' },
+  { flag: PermissionFlagsBits.ViewChannel, name: 'perm.viewChannels', why: 'perm.why.view' },
+  { flag: PermissionFlagsBits.SendMessages, name: 'perm.sendMessages', why: 'perm.why.send' },
+  { flag: PermissionFlagsBits.EmbedLinks, name: 'perm.embedLinks', why: 'perm.why.embed' },
+  { flag: PermissionFlagsBits.AttachFiles, name: 'perm.attachFiles', why: 'perm.why.attach' },
+  { flag: PermissionFlagsBits.ReadMessageHistory, name: 'perm.readMessageHistory', why: 'perm.why.history' },
+  { flag: PermissionFlagsBits.SendPolls, name: 'perm.createPolls', why: 'perm.why.polls' },
+  { flag: PermissionFlagsBits.CreatePublicThreads, name: 'perm.createPublicThreads', why: 'perm.why.createThreads' },
+  { flag: PermissionFlagsBits.SendMessagesInThreads, name: 'perm.sendMessagesInThreads', why: 'perm.why.sendInThreads' },
+  { flag: PermissionFlagsBits.ManageThreads, name: 'perm.manageThreads', why: 'perm.why.manageThreads' },
+  { flag: PermissionFlagsBits.ManageChannels, name: 'perm.manageChannels', why: 'perm.why.manageChannels' },
+  { flag: PermissionFlagsBits.ManageMessages, name: 'perm.manageMessages', why: 'perm.why.manageMessages' },
+  { flag: PermissionFlagsBits.ModerateMembers, name: 'perm.moderateMembers', why: 'perm.why.moderate' },
 ];
 
 /** The invite's permissions bitfield: every required permission. */

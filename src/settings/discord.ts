@@ -156,7 +156,7 @@ function permissionsNote(lang: Language, granted: bigint | null): string {
   if (granted === null) return t(lang, 'about.permissions.unknown');
   const missing = missingPermissions(granted);
   if (missing.length === 0) return t(lang, 'about.permissions.none');
-  return [t(lang, 'about.permissions.missing', { count: missing.length }), ...missing.map((p) => `- **${p.name}**: ${p.why}`)].join('\n');
+  return [t(lang, 'about.permissions.missing', { count: missing.length }), ...missing.map((p) => `- **${t(lang, p.name)}**: ${t(lang, p.why)}`)].join('\n');
 }
 
 export function aboutRoutes(client: () => Client, db?: Kysely<DB>): Routes {

@@ -1,11 +1,12 @@
 // /feedback handlers, the submit modal, vote buttons and "Capture as feedback": options in, service, reply.
 import { AttachmentBuilder, ComponentType, MessageFlags, TextInputStyle, type ChatInputCommandInteraction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
 import { z } from 'zod';
-import { CAPTURE_COMMAND } from '../../commands/feedback.js';
+import { CAPTURE_COMMAND, feedbackCommand } from '../../commands/feedback.js';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import { encodeCustomId, idArg } from '../discord/custom-id.js';
 import { UserError } from '../discord/errors.js';
+import { focusOf, subcommandRoutes, type ArgsOf, type SubcommandOf } from '../discord/options.js';
 import { componentRoute, modalRoute, type Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import { languageOf, msg, render, t, type Language } from '../i18n/index.js';
@@ -31,6 +32,8 @@ export interface FeedbackRouteDeps {
   service: FeedbackService;
 }
 
+type Args<S extends SubcommandOf<typeof feedbackCommand>> = ArgsOf<typeof feedbackCommand, S>;
+
 const SUBMIT_KIND = 'fb-submit';
 const LIST_LIMIT = 20;
 
@@ -50,8 +53,7 @@ async function reply(interaction: RepliableInteraction, content: string): Promis
   else await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
 }
 
-async function itemOf(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, name: string): Promise<Item> {
-  const id = interaction.options.getInteger(name, true);
+async function itemOf(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, id: number): Promise<Item> {
   const item = await getItem(deps.db, id);
   if (!item || item.guildId !== interaction.guildId) throw new UserError(msg('feedback.error.missing', { id }));
   return item;
@@ -88,12 +90,12 @@ async function onSubmit(deps: FeedbackRouteDeps, interaction: ModalSubmitInterac
   await reply(interaction, postedText(languageOf(interaction.locale), item, false));
 }
 
-async function onList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
+async function onList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, args: Args<'list'>): Promise<void> {
   const lang = languageOf(interaction.locale);
-  const status = interaction.options.getString('status');
+  const status = args.status;
   if (status !== null && !isStatus(status)) throw new UserError(msg('feedback.error.unknownStatus'));
-  const category = interaction.options.getString('category');
-  const sort = interaction.options.getString('sort') ?? 'top';
+  const category = args.category;
+  const sort = args.sort ?? 'top';
   let items = (await listItems(deps.db, interaction.guildId!)).filter((i) => i.postState === 'posted' || i.postState === 'pending');
   if (status) items = items.filter((i) => i.status === status);
   if (category) items = items.filter((i) => i.category.toLowerCase() === category.trim().toLowerCase());
@@ -106,19 +108,19 @@ async function onList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInte
   await interaction.reply({ embeds: [{ title: t(lang, 'feedback.list.title', { count: items.length }), description: lines.join('\n').slice(0, 4096) }], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-async function onShow(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
-  const item = await itemOf(deps, interaction, 'item');
+async function onShow(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, args: Args<'show'>): Promise<void> {
+  const item = await itemOf(deps, interaction, args.item);
   const [votes, history, thread] = await Promise.all([votesOf(deps.db, item.id), statusHistory(deps.db, item.id), threadFigures(deps.db, item)]);
   const first = firstResponseAt({ changes: history.filter((c) => c.byStaff).map((c) => ({ at: c.at, to: c.to, byStaff: true })), staffReplies: thread.firstStaffReplyAt === null ? [] : [thread.firstStaffReplyAt] });
   await interaction.reply({ embeds: [showEmbed(item, votes, history, thread, first, languageOf(interaction.locale))], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-async function onStatus(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
-  const item = await itemOf(deps, interaction, 'item');
-  const to = interaction.options.getString('status', true);
+async function onStatus(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, args: Args<'status'>): Promise<void> {
+  const item = await itemOf(deps, interaction, args.item);
+  const to = args.status;
   if (!isStatus(to)) throw new UserError(msg('feedback.error.unknownStatus'));
-  const reason = interaction.options.getString('reason')?.trim().slice(0, LIMITS.reason) || null;
-  const duplicateOf = interaction.options.getInteger('duplicate_of');
+  const reason = args.reason?.trim().slice(0, LIMITS.reason) || null;
+  const duplicateOf = args.duplicate_of;
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const result = await attempt(deps.service.setStatus({ guildId: interaction.guildId!, itemId: item.id, to, by: interaction.user.id, reason, duplicateOf }));
   const lang = languageOf(interaction.locale);
@@ -140,54 +142,55 @@ async function onExport(deps: FeedbackRouteDeps, interaction: ChatInputCommandIn
   await interaction.editReply({ content: t(languageOf(interaction.locale), 'feedback.reply.exported', { count: rows.length }), files: [new AttachmentBuilder(Buffer.from(exportCsv(rows), 'utf8'), { name: 'feedback.csv' })], allowedMentions: { parse: [] } });
 }
 
-async function onCategories(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
-  const guildId = interaction.guildId!;
-  const now = deps.clock.now();
-  const sub = interaction.options.getSubcommand(true);
-  const lang = languageOf(interaction.locale);
-  if (sub === 'list') return reply(interaction, t(lang, 'feedback.categories.list', { names: (await listCategories(deps.db, guildId, now)).map((n) => `**${n}**`).join(', ') }));
-  const name = categoryName(interaction.options.getString('name', true));
+async function onCategoriesList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
+  const names = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
+  return reply(interaction, t(languageOf(interaction.locale), 'feedback.categories.list', { names: names.map((n) => `**${n}**`).join(', ') }));
+}
+
+/** The category a staff member typed, cleaned, with the server's current list. */
+async function categoryArg(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, typed: string): Promise<{ name: string; current: string[] }> {
+  const name = categoryName(typed);
   if (!name) throw new UserError(msg('feedback.categories.bad', { max: LIMITS.category }));
-  const current = await listCategories(deps.db, guildId, now);
-  if (sub === 'add') {
-    if (current.length >= LIMITS.categories) throw new UserError(msg('feedback.categories.max', { max: LIMITS.categories }));
-    return reply(interaction, (await addCategory(deps.db, guildId, name, now)) ? t(lang, 'feedback.categories.added', { name }) : t(lang, 'feedback.categories.exists', { name }));
-  }
+  return { name, current: await listCategories(deps.db, interaction.guildId!, deps.clock.now()) };
+}
+
+async function onCategoriesAdd(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, args: Args<'categories add'>): Promise<void> {
+  const { name, current } = await categoryArg(deps, interaction, args.name);
+  if (current.length >= LIMITS.categories) throw new UserError(msg('feedback.categories.max', { max: LIMITS.categories }));
+  const lang = languageOf(interaction.locale);
+  return reply(interaction, (await addCategory(deps.db, interaction.guildId!, name, deps.clock.now())) ? t(lang, 'feedback.categories.added', { name }) : t(lang, 'feedback.categories.exists', { name }));
+}
+
+async function onCategoriesRemove(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, args: Args<'categories remove'>): Promise<void> {
+  const { name, current } = await categoryArg(deps, interaction, args.name);
   const exact = current.find((c) => c.toLowerCase() === name.toLowerCase());
   if (!exact) throw new UserError(msg('feedback.categories.missing', { name }));
   if (current.length <= 1) throw new UserError(msg('feedback.categories.last'));
-  await removeCategory(deps.db, guildId, exact);
-  return reply(interaction, t(lang, 'feedback.categories.removed', { name: exact }));
+  await removeCategory(deps.db, interaction.guildId!, exact);
+  return reply(interaction, t(languageOf(interaction.locale), 'feedback.categories.removed', { name: exact }));
 }
 
 export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
+  /** A subcommand for staff only. */
+  const staff =
+    <A>(handle: (interaction: ChatInputCommandInteraction, args: A) => Promise<void>) =>
+    async (interaction: ChatInputCommandInteraction, args: A): Promise<void> => {
+      const settings = await getSettings(deps.db, interaction.guildId!);
+      requireStaff(interaction, settings.staffRoleId);
+      await handle(interaction, args);
+    };
   return {
     commands: {
-      async feedback(interaction) {
-        const settings = await getSettings(deps.db, interaction.guildId!);
-        const group = interaction.options.getSubcommandGroup(false);
-        const sub = interaction.options.getSubcommand(true);
-        if (group === 'categories') {
-          requireStaff(interaction, settings.staffRoleId);
-          return onCategories(deps, interaction);
-        }
-        switch (sub) {
-          case 'submit':
-            return submitModal(deps, interaction);
-          case 'list':
-            return onList(deps, interaction);
-          case 'show':
-            return onShow(deps, interaction);
-          case 'status':
-            requireStaff(interaction, settings.staffRoleId);
-            return onStatus(deps, interaction);
-          case 'export':
-            requireStaff(interaction, settings.staffRoleId);
-            return onExport(deps, interaction);
-          default:
-            throw new UserError(msg('router.unavailable'));
-        }
-      },
+      feedback: subcommandRoutes(feedbackCommand, {
+        submit: (i) => submitModal(deps, i),
+        list: (i, args) => onList(deps, i, args),
+        show: (i, args) => onShow(deps, i, args),
+        status: staff((i, args: Args<'status'>) => onStatus(deps, i, args)),
+        export: staff((i) => onExport(deps, i)),
+        'categories list': staff((i) => onCategoriesList(deps, i)),
+        'categories add': staff((i, args: Args<'categories add'>) => onCategoriesAdd(deps, i, args)),
+        'categories remove': staff((i, args: Args<'categories remove'>) => onCategoriesRemove(deps, i, args)),
+      }),
     },
     messageCommands: {
       async [CAPTURE_COMMAND](interaction) {
@@ -229,8 +232,8 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
     },
     autocomplete: {
       async feedback(interaction) {
-        const focused = interaction.options.getFocused(true);
-        const typed = String(focused.value).replace(/^#/, '').trim().toLowerCase();
+        const focused = focusOf(interaction, feedbackCommand);
+        const typed = focused.value.replace(/^#/, '').trim().toLowerCase();
         if (focused.name === 'category' || focused.name === 'name') {
           const names = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
           await interaction.respond(names.filter((n) => n.toLowerCase().includes(typed)).slice(0, 25).map((n) => ({ name: n, value: n })));

@@ -16,7 +16,7 @@ import { pollCommand } from '../../commands/poll.js';
 import { isCode, UserError } from '../discord/errors.js';
 import { languageOf, msg, render, t as tr } from '../i18n/index.js';
 import { botPermission, requireBotCan } from '../discord/permissions.js';
-import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
+import { focusOf, subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import type { ComponentInteraction, Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
@@ -216,8 +216,9 @@ async function remove(service: PollService, interaction: Command, args: Args<'de
 }
 
 async function autocomplete(service: PollService, interaction: AutocompleteInteraction): Promise<void> {
-  const typed = String(interaction.options.getFocused()).replace(/^#/, '').trim();
-  const sub = interaction.options.getSubcommand(false);
+  const focus = focusOf(interaction, pollCommand);
+  const typed = focus.value.replace(/^#/, '').trim();
+  const sub = focus.subcommand;
   const staff = await staffOf(service, interaction);
   const polls = await listPolls(service.db, interaction.guildId!, { ...(sub === 'close' ? { status: 'open' as const } : {}), search: typed, limit: 100 });
   const lang = languageOf(interaction.locale);

@@ -4,10 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbedBuilder, MessageFlags, Routes as DiscordRoutes } from 'discord.js';
+import { EmbedBuilder, MessageFlags, Routes as DiscordRoutes, type ChatInputCommandInteraction } from 'discord.js';
+import { privacyCommand } from '../../commands/privacy.js';
 import { isOptedOut, removeOptOut } from '../activity/privacy-store.js';
 import { writeStep } from '../db/exclusive.js';
 import { UserError } from '../discord/errors.js';
+import { subcommandRoutes } from '../discord/options.js';
 import type { Routes } from '../discord/router.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { languageOf, msg, t } from '../i18n/index.js';
@@ -54,14 +56,14 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
     },
   });
 
+  /** Who asks, where, and in which language. */
+  const asker = (interaction: ChatInputCommandInteraction) => ({ guildId: interaction.guildId!, userId: interaction.user.id, lang: languageOf(interaction.locale) });
+
   const routes: Routes = {
     commands: {
-      async privacy(interaction) {
-        const guildId = interaction.guildId!;
-        const userId = interaction.user.id;
-        const sub = interaction.options.getSubcommand(true);
-        const lang = languageOf(interaction.locale);
-        if (sub === 'show') {
+      privacy: subcommandRoutes(privacyCommand, {
+        async show(interaction) {
+          const { guildId, userId, lang } = asker(interaction);
           // Acknowledge first: the counts come from a worker.
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const counts = await pool.run('privacy-counts', { guildId, userId }).catch((err: unknown) => Promise.reject(shown(err)));
@@ -82,7 +84,9 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
               ].join('\n'),
             );
           await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
-        } else if (sub === 'export') {
+        },
+        async export(interaction) {
+          const { guildId, userId, lang } = asker(interaction);
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const name = `pulse-data-${guildId}-${userId}.json`;
           const path = join(tmpdir(), `pulse-export-${randomBytes(6).toString('hex')}.json`);
@@ -95,7 +99,9 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           } finally {
             await rm(path, { force: true });
           }
-        } else if (sub === 'opt-out') {
+        },
+        async 'opt-out'(interaction) {
+          const { guildId, userId, lang } = asker(interaction);
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const job = { guildId, userId, requestedAt: ctx.clock.now(), notifyToken: interaction.token, notifyLocale: interaction.locale };
           await runner.optOut(job);
@@ -103,7 +109,9 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           await interaction.editReply({ content: t(lang, 'privacy.optOut.started') });
           // The job edits this answer again when it is done.
           void runner.start(job);
-        } else if (sub === 'opt-in') {
+        },
+        async 'opt-in'(interaction) {
+          const { guildId, userId, lang } = asker(interaction);
           if (await isOptOutPending(ctx.db, guildId, userId)) {
             throw new UserError(msg('privacy.optIn.pending'));
           }
@@ -113,8 +121,8 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
             content: t(lang, was ? 'privacy.optedIn' : 'privacy.notOptedOut'),
             flags: MessageFlags.Ephemeral,
           });
-        }
-      },
+        },
+      }),
     },
   };
 

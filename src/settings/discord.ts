@@ -1,10 +1,13 @@
 // /settings and /pulse about.
 import { ChannelType, EmbedBuilder, MessageFlags, type ChatInputCommandInteraction, type Client } from 'discord.js';
+import { pulseCommand } from '../../commands/pulse.js';
+import { settingsCommand } from '../../commands/settings.js';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { UserError } from '../discord/errors.js';
 import { isLanguage, languageOf, languages, msg, t, type Language } from '../i18n/index.js';
+import { focusOf, subcommandRoutes, type ArgsOf, type ChannelArg } from '../discord/options.js';
 import { botPermission, missingPermissions, requireBotCan, type NamedPermission } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
@@ -43,8 +46,7 @@ export function renderSettings(s: GuildSettings, lang: Language = 'en', guildLoc
 }
 
 /** The bot must be able to post where staff point it: checked against its own permissions. */
-function requirePostable(interaction: ChatInputCommandInteraction, option: string): string | null {
-  const chosen = interaction.options.getChannel(option);
+function requirePostable(interaction: ChatInputCommandInteraction, option: 'staff_channel' | 'mod_channel' | 'feedback_channel', chosen: ChannelArg | null): string | null {
   if (!chosen) return null;
   const { view, send, embed, createThreads, sendInThreads, manageThreads, manageChannels, history } = botPermission;
   let needed: readonly NamedPermission[] = [view, send, embed];
@@ -57,44 +59,44 @@ function requirePostable(interaction: ChatInputCommandInteraction, option: strin
   return chosen.id;
 }
 
-async function handleSet(interaction: ChatInputCommandInteraction, deps: SettingsDeps): Promise<GuildSettings> {
+async function handleSet(interaction: ChatInputCommandInteraction, deps: SettingsDeps, args: ArgsOf<typeof settingsCommand, 'set'>): Promise<GuildSettings> {
   const patch: SettingsPatch = {};
-  const staffChannel = requirePostable(interaction, 'staff_channel');
+  const staffChannel = requirePostable(interaction, 'staff_channel', args.staff_channel);
   if (staffChannel) patch.staffChannelId = staffChannel;
-  const modChannel = requirePostable(interaction, 'mod_channel');
+  const modChannel = requirePostable(interaction, 'mod_channel', args.mod_channel);
   if (modChannel) patch.modChannelId = modChannel;
-  const feedbackChannel = requirePostable(interaction, 'feedback_channel');
+  const feedbackChannel = requirePostable(interaction, 'feedback_channel', args.feedback_channel);
   if (feedbackChannel) patch.feedbackChannelId = feedbackChannel;
-  const tz = interaction.options.getString('timezone');
+  const tz = args.timezone;
   if (tz !== null) {
     const parsed = timeZoneSchema.safeParse(tz);
     if (!parsed.success) throw new UserError(msg('settings.error.timezone', { zone: tz.slice(0, 64) }));
     patch.timezone = parsed.data;
   }
-  const emoji = interaction.options.getString('flag_emoji');
+  const emoji = args.flag_emoji;
   if (emoji !== null) {
     const parsed = flagEmojiSchema.safeParse(emoji);
     if (!parsed.success) throw new UserError(msg('settings.error.flagEmoji'));
     patch.flagEmoji = parsed.data;
   }
-  const threshold = interaction.options.getInteger('flag_threshold');
+  const threshold = args.flag_threshold;
   if (threshold !== null) patch.flagThreshold = boundedInt(threshold, 1, 50, 'flag_threshold');
-  const daily = interaction.options.getInteger('flag_daily_limit');
+  const daily = args.flag_daily_limit;
   if (daily !== null) patch.flagDailyLimit = boundedInt(daily, 1, 1000, 'flag_daily_limit');
-  const age = interaction.options.getInteger('flag_max_age_hours');
+  const age = args.flag_max_age_hours;
   if (age !== null) patch.flagMaxAgeHours = boundedInt(age, 1, 8760, 'flag_max_age_hours');
-  const captureStaffOnly = interaction.options.getBoolean('feedback_capture_staff_only');
+  const captureStaffOnly = args.feedback_capture_staff_only;
   if (captureStaffOnly !== null) patch.feedbackCaptureStaffOnly = captureStaffOnly;
-  const lockOnClose = interaction.options.getBoolean('feedback_lock_on_close');
+  const lockOnClose = args.feedback_lock_on_close;
   if (lockOnClose !== null) patch.feedbackLockOnClose = lockOnClose;
-  const waiting = interaction.options.getInteger('feedback_waiting_hours');
+  const waiting = args.feedback_waiting_hours;
   if (waiting !== null) patch.feedbackWaitingHours = boundedInt(waiting, settingLimits.feedbackWaitingHours.min, settingLimits.feedbackWaitingHours.max, 'feedback_waiting_hours');
-  const role = interaction.options.getRole('staff_role');
+  const role = args.staff_role;
   if (role) {
     if (role.id === interaction.guildId) throw new UserError(msg('settings.error.everyoneRole'));
     patch.staffRoleId = role.id;
   }
-  const language = interaction.options.getString('language');
+  const language = args.language;
   if (language !== null) {
     if (!isLanguage(language)) throw new UserError(msg('settings.error.language'));
     patch.language = language;
@@ -110,39 +112,44 @@ function boundedInt(value: number, min: number, max: number, name: string): numb
 }
 
 export function settingsRoutes(deps: SettingsDeps): Routes {
+  /** Staff only; answers with the settings as they now are, and a note on what changed. */
+  const answer =
+    <A>(change: (interaction: ChatInputCommandInteraction, args: A, current: GuildSettings, lang: Language) => Promise<{ next: GuildSettings; note: string }>) =>
+    async (interaction: ChatInputCommandInteraction, args: A) => {
+      const current = await getSettings(deps.db, interaction.guildId!);
+      requireStaff(interaction, current.staffRoleId);
+      const lang = languageOf(interaction.locale);
+      const { next, note } = await change(interaction, args, current, lang);
+      await interaction.reply({ content: note || undefined, embeds: [renderSettings(next, lang, interaction.guildLocale)], flags: MessageFlags.Ephemeral });
+    };
+  const ignoring = (ignore: boolean) =>
+    answer<ArgsOf<typeof settingsCommand, 'ignore-channel' | 'unignore-channel'>>(async (interaction, args, current, lang) => {
+      const target = args.channel.id;
+      const ids = new Set(current.ignoredChannelIds);
+      if (ignore) ids.add(target);
+      else ids.delete(target);
+      if (ids.size > 100) throw new UserError(msg('settings.error.tooManyIgnored', { max: 100 }));
+      const next = await updateSettings(deps.db, interaction.guildId!, { ignoredChannelIds: [...ids] }, deps.clock.now());
+      return { next, note: t(lang, ignore ? 'settings.ignored' : 'settings.unignored', { channel: target }) };
+    });
   return {
     commands: {
-      async settings(interaction) {
-        const guildId = interaction.guildId!;
-        const current = await getSettings(deps.db, guildId);
-        requireStaff(interaction, current.staffRoleId);
-        const sub = interaction.options.getSubcommand(true);
-        let next = current;
-        const lang = languageOf(interaction.locale);
-        let note = '';
-        if (sub === 'set') {
-          next = await handleSet(interaction, deps);
-          note = t(lang, 'settings.saved');
-        } else if (sub === 'ignore-channel' || sub === 'unignore-channel') {
-          const target = interaction.options.getChannel('channel', true).id;
-          const ids = new Set(current.ignoredChannelIds);
-          if (sub === 'ignore-channel') ids.add(target);
-          else ids.delete(target);
-          if (ids.size > 100) throw new UserError(msg('settings.error.tooManyIgnored', { max: 100 }));
-          next = await updateSettings(deps.db, guildId, { ignoredChannelIds: [...ids] }, deps.clock.now());
-          note = t(lang, sub === 'ignore-channel' ? 'settings.ignored' : 'settings.unignored', { channel: target });
-        } else if (sub === 'clear') {
-          const setting = interaction.options.getString('setting', true);
+      settings: subcommandRoutes(settingsCommand, {
+        show: answer(async (_interaction, _args, current) => ({ next: current, note: '' })),
+        set: answer(async (interaction, args: ArgsOf<typeof settingsCommand, 'set'>, _current, lang) => ({ next: await handleSet(interaction, deps, args), note: t(lang, 'settings.saved') })),
+        'ignore-channel': ignoring(true),
+        'unignore-channel': ignoring(false),
+        clear: answer(async (interaction, args: ArgsOf<typeof settingsCommand, 'clear'>, _current, lang) => {
+          const setting = args.setting;
           if (!(clearableSettings as readonly string[]).includes(setting)) throw new UserError(msg('settings.error.unknownSetting'));
-          next = await updateSettings(deps.db, guildId, clearPatch(setting as ClearableSetting), deps.clock.now());
-          note = t(lang, 'settings.cleared');
-        }
-        await interaction.reply({ content: note || undefined, embeds: [renderSettings(next, lang, interaction.guildLocale)], flags: MessageFlags.Ephemeral });
-      },
+          const next = await updateSettings(deps.db, interaction.guildId!, clearPatch(setting as ClearableSetting), deps.clock.now());
+          return { next, note: t(lang, 'settings.cleared') };
+        }),
+      }),
     },
     autocomplete: {
       async settings(interaction) {
-        const typed = interaction.options.getFocused().toLowerCase();
+        const typed = focusOf(interaction, settingsCommand).value.toLowerCase();
         const zones = ['UTC', ...Intl.supportedValuesOf('timeZone')];
         const matches = zones.filter((z) => z.toLowerCase().includes(typed)).slice(0, 25);
         await interaction.respond(matches.map((z) => ({ name: z, value: z })));
@@ -162,19 +169,21 @@ function permissionsNote(lang: Language, granted: bigint | null): string {
 export function aboutRoutes(client: () => Client, db?: Kysely<DB>): Routes {
   return {
     commands: {
-      async pulse(interaction) {
-        const lang = languageOf(interaction.locale);
-        const embed = new EmbedBuilder()
-          .setTitle(t(lang, 'about.title'))
-          .setDescription(t(lang, 'about.description'))
-          .setFooter({ text: t(lang, 'about.footer', { count: client().guilds.cache.size }) });
-        // Staff only: what to grant so every feature works.
-        if (db && interaction.guildId && isStaff(interaction, (await getSettings(db, interaction.guildId)).staffRoleId)) {
-          const me = interaction.guild?.members.me;
-          embed.addFields({ name: t(lang, 'about.permissions.title'), value: permissionsNote(lang, me ? me.permissions.bitfield : null).slice(0, 1024) });
-        }
-        await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
-      },
+      pulse: subcommandRoutes(pulseCommand, {
+        async about(interaction) {
+          const lang = languageOf(interaction.locale);
+          const embed = new EmbedBuilder()
+            .setTitle(t(lang, 'about.title'))
+            .setDescription(t(lang, 'about.description'))
+            .setFooter({ text: t(lang, 'about.footer', { count: client().guilds.cache.size }) });
+          // Staff only: what to grant so every feature works.
+          if (db && interaction.guildId && isStaff(interaction, (await getSettings(db, interaction.guildId)).staffRoleId)) {
+            const me = interaction.guild?.members.me;
+            embed.addFields({ name: t(lang, 'about.permissions.title'), value: permissionsNote(lang, me ? me.permissions.bitfield : null).slice(0, 1024) });
+          }
+          await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
+        },
+      }),
     },
   };
 }

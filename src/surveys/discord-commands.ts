@@ -1,10 +1,12 @@
 // /survey's subcommands (staff) and the survey-id autocomplete.
 import { AttachmentBuilder, ChannelType, MessageFlags, RESTJSONErrorCodes, Routes as Api, DiscordAPIError, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { surveyCommand } from '../../commands/survey.js';
 import type { FeatureContext } from '../feature.js';
 import { normalizeTime, nextRuns, type Timing } from '../digests/schedule.js';
 import { UserError } from '../discord/errors.js';
 import { languageOf, msg, render, type Text } from '../i18n/index.js';
 import { botPermission, requireBotCan } from '../discord/permissions.js';
+import { focusOf, subcommandRoutes, type ArgsOf, type SubcommandOf } from '../discord/options.js';
 import type { Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
@@ -16,6 +18,7 @@ import { parseDefinition, parseDuration, type DefinitionInput } from './survey.j
 import { template, TEMPLATE_NAMES, type TemplateName } from './templates.js';
 
 type Command = ChatInputCommandInteraction;
+type Args<S extends SubcommandOf<typeof surveyCommand>> = ArgsOf<typeof surveyCommand, S>;
 
 const MAX_FILE_BYTES = 64 * 1024;
 const DAY = 86_400_000;
@@ -62,13 +65,13 @@ function refusing<T>(work: Promise<T>): Promise<T> {
   });
 }
 
-async function surveyFor(service: SurveyService, interaction: Command): Promise<Survey> {
-  return refusing(service.get(interaction.guildId!, interaction.options.getInteger('survey', true)));
+async function surveyFor(service: SurveyService, interaction: Command, args: { survey: number }): Promise<Survey> {
+  return refusing(service.get(interaction.guildId!, args.survey));
 }
 
-async function readDefinition(interaction: Command): Promise<DefinitionInput> {
-  const name = interaction.options.getString('template') as TemplateName | null;
-  const file = interaction.options.getAttachment('file');
+async function readDefinition(interaction: Command, args: Args<'create'>): Promise<DefinitionInput> {
+  const name = args.template as TemplateName | null;
+  const file = args.file;
   if ((name === null) === (file === null)) throw new UserError(CMD_TEXT.pickOne);
   if (name) {
     if (!TEMPLATE_NAMES.includes(name)) throw new UserError(CMD_TEXT.pickOne);
@@ -91,10 +94,9 @@ async function readDefinition(interaction: Command): Promise<DefinitionInput> {
   }
 }
 
-async function create(service: SurveyService, interaction: Command): Promise<void> {
-  const input = (await readDefinition(interaction)) as Record<string, unknown>;
-  const title = interaction.options.getString('title');
-  const anonymous = interaction.options.getBoolean('anonymous');
+async function create(service: SurveyService, interaction: Command, args: Args<'create'>): Promise<void> {
+  const input = (await readDefinition(interaction, args)) as Record<string, unknown>;
+  const { title, anonymous } = args;
   if (title !== null && typeof input === 'object' && input) input['title'] = title;
   if (anonymous !== null && typeof input === 'object' && input) input['anonymous'] = anonymous;
   const parsed = parseDefinition(input);
@@ -103,8 +105,8 @@ async function create(service: SurveyService, interaction: Command): Promise<voi
   await interaction.reply({ content: say(interaction, CMD_TEXT.created(survey, parsed.value.questions.length)), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-function targetChannel(interaction: Command): string {
-  const chosen = interaction.options.getChannel('channel');
+function targetChannel(interaction: Command, args: Args<'start' | 'recur'>): string {
+  const chosen = args.channel;
   const id = chosen?.id ?? interaction.channelId;
   const channel = interaction.guild?.channels.cache.get(id);
   if (channel && channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) throw new UserError(CMD_TEXT.channelType(id));
@@ -112,20 +114,20 @@ function targetChannel(interaction: Command): string {
   return id;
 }
 
-function roleOption(interaction: Command): string | null {
-  const role = interaction.options.getRole('role');
+function roleOption(interaction: Command, args: Args<'start' | 'recur'>): string | null {
+  const role = args.role;
   if (!role || role.id === interaction.guildId) return null;
   if (!interaction.guild?.roles.cache.has(role.id)) throw new UserError(CMD_TEXT.unknownRole(role.id));
   return role.id;
 }
 
-async function start(service: SurveyService, interaction: Command, ctx: FeatureContext): Promise<void> {
-  const survey = await surveyFor(service, interaction);
-  const closesIn = interaction.options.getString('closes_in');
+async function start(service: SurveyService, interaction: Command, args: Args<'start'>, ctx: FeatureContext): Promise<void> {
+  const survey = await surveyFor(service, interaction, args);
+  const closesIn = args.closes_in;
   const ms = closesIn === null ? null : parseDuration(closesIn);
   if (closesIn !== null && ms === null) throw new UserError(CMD_TEXT.badDuration);
-  const channelId = targetChannel(interaction);
-  const roleId = roleOption(interaction);
+  const channelId = targetChannel(interaction, args);
+  const roleId = roleOption(interaction, args);
   const closes = ms !== null ? ctx.clock.now() + ms : survey.definition.closes ? Date.parse(survey.definition.closes) : null;
   if (closes !== null && closes <= ctx.clock.now()) throw new UserError(CMD_TEXT.closesInPast);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -133,8 +135,8 @@ async function start(service: SurveyService, interaction: Command, ctx: FeatureC
   await interaction.editReply(say(interaction, CMD_TEXT.started(started)));
 }
 
-async function close(service: SurveyService, interaction: Command): Promise<void> {
-  const survey = await surveyFor(service, interaction);
+async function close(service: SurveyService, interaction: Command, args: Args<'close'>): Promise<void> {
+  const survey = await surveyFor(service, interaction, args);
   if (survey.status !== 'open') throw new UserError(CMD_TEXT.notOpen(survey.id));
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   await service.close(survey.id, interaction.user.id);
@@ -152,8 +154,8 @@ async function list(service: SurveyService, interaction: Command, ctx: FeatureCo
   await interaction.reply({ content: `**Surveys**\n${lines.join('\n')}`.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-async function results(service: SurveyService, interaction: Command): Promise<void> {
-  const survey = await surveyFor(service, interaction);
+async function results(service: SurveyService, interaction: Command, args: Args<'results'>): Promise<void> {
+  const survey = await surveyFor(service, interaction, args);
   // Charts take a moment: defer within Discord's 3 seconds.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   // The embed answers one staff member (their language); the charts follow the server's, like everything shared.
@@ -166,15 +168,15 @@ async function results(service: SurveyService, interaction: Command): Promise<vo
   await interaction.editReply({ content: charts.length > 10 ? say(interaction, CMD_TEXT.chartsCut(charts.length)) : '', embeds: [resultsEmbed(lang, r)], files, allowedMentions: { parse: [] } });
 }
 
-async function exportCsv(service: SurveyService, interaction: Command): Promise<void> {
-  const survey = await surveyFor(service, interaction);
+async function exportCsv(service: SurveyService, interaction: Command, args: Args<'export'>): Promise<void> {
+  const survey = await surveyFor(service, interaction, args);
   const { csv, rows } = await service.exportCsv(survey);
   const file = new AttachmentBuilder(Buffer.from(csv, 'utf8'), { name: `survey-${survey.id}.csv` });
   await interaction.reply({ content: say(interaction, CMD_TEXT.exported(survey, rows)) + (survey.anonymous ? say(interaction, msg('surveys.cmd.exportedAnonymous')) : ''), files: [file], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-async function remove(service: SurveyService, interaction: Command, ctx: FeatureContext): Promise<void> {
-  const survey = await surveyFor(service, interaction);
+async function remove(service: SurveyService, interaction: Command, args: Args<'delete'>, ctx: FeatureContext): Promise<void> {
+  const survey = await surveyFor(service, interaction, args);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   await service.remove(survey);
   if (survey.channelId && survey.messageId) {
@@ -185,8 +187,8 @@ async function remove(service: SurveyService, interaction: Command, ctx: Feature
   await interaction.editReply(say(interaction, CMD_TEXT.deleted(survey.id)));
 }
 
-async function remind(service: SurveyService, interaction: Command): Promise<void> {
-  const survey = await surveyFor(service, interaction);
+async function remind(service: SurveyService, interaction: Command, args: Args<'remind'>): Promise<void> {
+  const survey = await surveyFor(service, interaction, args);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const { sent, failed } = await refusing(service.remind(survey));
   await interaction.editReply(say(interaction, CMD_TEXT.reminded(sent, failed)));
@@ -194,26 +196,25 @@ async function remind(service: SurveyService, interaction: Command): Promise<voi
 
 const PERIOD_MS = { day: DAY, week: 7 * DAY, month: 28 * DAY } as const;
 
-async function recur(service: SurveyService, interaction: Command, ctx: FeatureContext): Promise<void> {
-  const survey = await surveyFor(service, interaction);
-  const o = interaction.options;
-  const every = o.getString('every', true);
+async function recur(service: SurveyService, interaction: Command, args: Args<'recur'>, ctx: FeatureContext): Promise<void> {
+  const survey = await surveyFor(service, interaction, args);
+  const every = args.every;
   if (every === 'stop') {
     const n = await service.stopRecurring(survey);
     await interaction.reply({ content: say(interaction, CMD_TEXT.recurStopped(survey.id, n)), flags: MessageFlags.Ephemeral });
     return;
   }
   if (every !== 'day' && every !== 'week' && every !== 'month') throw new UserError(CMD_TEXT.badTime);
-  const time = normalizeTime(o.getString('time') ?? '09:00');
+  const time = normalizeTime(args.time ?? '09:00');
   if (!time) throw new UserError(CMD_TEXT.badTime);
-  const openForText = o.getString('open_for');
+  const openForText = args.open_for;
   const openFor = openForText === null ? Math.min(3 * DAY, PERIOD_MS[every] - 3_600_000) : parseDuration(openForText);
   if (openFor === null) throw new UserError(CMD_TEXT.badOpenFor);
   if (openFor >= PERIOD_MS[every]) throw new UserError(CMD_TEXT.openTooLong);
   const timing: Timing =
-    every === 'day' ? { kind: 'daily', time } : every === 'week' ? { kind: 'weekly', weekday: o.getInteger('weekday') ?? 1, time } : { kind: 'monthly', monthDay: o.getInteger('day') ?? 1, time };
-  const channelId = targetChannel(interaction);
-  const roleId = roleOption(interaction);
+    every === 'day' ? { kind: 'daily', time } : every === 'week' ? { kind: 'weekly', weekday: args.weekday ?? 1, time } : { kind: 'monthly', monthDay: args.day ?? 1, time };
+  const channelId = targetChannel(interaction, args);
+  const roleId = roleOption(interaction, args);
   const { timezone } = await getSettings(ctx.db, interaction.guildId!);
   const next = nextRuns(timing, timezone, ctx.clock.now(), 1)[0];
   if (next === undefined) throw new UserError(CMD_TEXT.badTime);
@@ -227,8 +228,9 @@ async function autocomplete(ctx: FeatureContext, interaction: AutocompleteIntera
     await interaction.respond([]);
     return;
   }
-  const typed = String(interaction.options.getFocused()).replace(/^#/, '').trim();
-  const sub = interaction.options.getSubcommand(false);
+  const focus = focusOf(interaction, surveyCommand);
+  const typed = focus.value.replace(/^#/, '').trim();
+  const sub = focus.subcommand;
   const status = sub === 'start' ? 'draft' : sub === 'close' || sub === 'remind' ? 'open' : undefined;
   const surveys = await listSurveys(ctx.db, interaction.guildId!, { ...(status ? { status } : {}), search: typed, limit: 25 });
   await interaction.respond(
@@ -240,26 +242,27 @@ async function autocomplete(ctx: FeatureContext, interaction: AutocompleteIntera
 }
 
 export function commandRoutes(service: SurveyService, ctx: FeatureContext): Routes {
-  const subcommands: Record<string, (i: Command) => Promise<void>> = {
-    create: (i) => create(service, i),
-    start: (i) => start(service, i, ctx),
-    close: (i) => close(service, i),
-    list: (i) => list(service, i, ctx),
-    results: (i) => results(service, i),
-    export: (i) => exportCsv(service, i),
-    delete: (i) => remove(service, i, ctx),
-    remind: (i) => remind(service, i),
-    recur: (i) => recur(service, i, ctx),
-  };
+  /** Every /survey subcommand is for staff. */
+  const staff =
+    <A>(handle: (interaction: Command, args: A) => Promise<void>) =>
+    async (interaction: Command, args: A): Promise<void> => {
+      const settings = await getSettings(ctx.db, interaction.guildId!);
+      requireStaff(interaction, settings.staffRoleId);
+      await handle(interaction, args);
+    };
   return {
     commands: {
-      async survey(interaction) {
-        const settings = await getSettings(ctx.db, interaction.guildId!);
-        requireStaff(interaction, settings.staffRoleId);
-        const handler = subcommands[interaction.options.getSubcommand(true)];
-        if (!handler) throw new UserError(msg('router.unavailable'));
-        await handler(interaction);
-      },
+      survey: subcommandRoutes(surveyCommand, {
+        create: staff((i, args: Args<'create'>) => create(service, i, args)),
+        start: staff((i, args: Args<'start'>) => start(service, i, args, ctx)),
+        close: staff((i, args: Args<'close'>) => close(service, i, args)),
+        list: staff((i) => list(service, i, ctx)),
+        results: staff((i, args: Args<'results'>) => results(service, i, args)),
+        export: staff((i, args: Args<'export'>) => exportCsv(service, i, args)),
+        delete: staff((i, args: Args<'delete'>) => remove(service, i, args, ctx)),
+        remind: staff((i, args: Args<'remind'>) => remind(service, i, args)),
+        recur: staff((i, args: Args<'recur'>) => recur(service, i, args, ctx)),
+      }),
     },
     autocomplete: { survey: (interaction) => autocomplete(ctx, interaction) },
   };

@@ -1,6 +1,5 @@
 // `pulse replay FILE`: JSON Lines of gateway dispatches through the live ingestion path.
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { open } from 'node:fs/promises';
 import type { Database } from '../db/open.js';
 import { Ingestor } from './ingest.js';
 import { ActivityStore } from './store.js';
@@ -26,6 +25,48 @@ function parseAt(value: unknown): number {
   return Number.NaN;
 }
 
+const CHUNK = 1 << 20;
+
+/**
+ * The file's lines, a chunk (~1 MB) at a time: one read and one UTF-8 decode per chunk, split at
+ * newline bytes (so a multi-byte character is never cut), a trailing CR dropped (CRLF files).
+ */
+export async function* chunkedLines(path: string): AsyncGenerator<string[]> {
+  const file = await open(path, 'r');
+  try {
+    let buffer = Buffer.allocUnsafe(CHUNK);
+    let held = 0; // bytes of an unfinished line at the start of the buffer
+    for (;;) {
+      if (held === buffer.length) {
+        // A line longer than the buffer: grow it.
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, held);
+        buffer = bigger;
+      }
+      const { bytesRead } = await file.read(buffer, held, buffer.length - held, null);
+      const end = held + bytesRead;
+      if (bytesRead === 0) {
+        if (end > 0) yield [stripCr(buffer.toString('utf8', 0, end))];
+        return;
+      }
+      const lastNewline = buffer.lastIndexOf(10, end - 1);
+      if (lastNewline < 0) {
+        held = end;
+        continue;
+      }
+      const lines = buffer.toString('utf8', 0, lastNewline).split('\n');
+      for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
+      held = end - lastNewline - 1;
+      buffer.copy(buffer, 0, lastNewline + 1, end);
+      yield lines;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+const stripCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
+
 export async function replayFile(database: Database, path: string, onProgress?: (lines: number, outcome: ReplayOutcome) => void): Promise<ReplayOutcome> {
   const store = new ActivityStore(database.sqlite);
   const writer = new ActivityWriter(store, { timer: false, batchSize: 5000 });
@@ -41,8 +82,8 @@ export async function replayFile(database: Database, path: string, onProgress?: 
     out.duplicates = writer.totals.duplicates;
   };
   let ignored = 0;
-  const input = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const text of input) {
+  for await (const chunk of chunkedLines(path)) {
+    for (const text of chunk) {
     const n = ++out.lines;
     if (text.trim() === '') continue;
     let value: unknown;
@@ -73,6 +114,7 @@ export async function replayFile(database: Database, path: string, onProgress?: 
     else if (result.status === 'ignored') ignored++;
     if (writer.pending >= 5000) sync();
     if (onProgress && n % 100_000 === 0) onProgress(n, out);
+    }
   }
   sync();
   out.ignored = ignored + writer.totals.ignored;

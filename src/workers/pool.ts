@@ -31,6 +31,11 @@ export interface PoolOptions {
   logger: Logger;
   /** The main thread's handle, for inline jobs. */
   inline: ReadHandle;
+  /**
+   * The worker threads' nice value (default 10): on Linux a thread's priority is its own, so on
+   * a busy machine the gateway's thread gets the CPU before a report does. 0 keeps them equal.
+   */
+  niceness?: number;
   /** A job running longer is abandoned and its worker replaced (default 60 s). */
   timeoutMs?: number;
 }
@@ -123,7 +128,7 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
   }
 
   private spawn(): Slot {
-    const worker = new Worker(BOOTSTRAP, { workerData: { databasePath: this.options.databasePath } });
+    const worker = new Worker(BOOTSTRAP, { workerData: { databasePath: this.options.databasePath, niceness: this.options.niceness ?? 10 } });
     const slot: Slot = { worker, ready: false };
     worker.on('message', (message: { ready?: true; id?: number; chunk?: unknown; result?: unknown; error?: string }) => {
       if (message.ready) {

@@ -2,7 +2,6 @@
 // would land inside a writer flush, 80–250 ms on a big database) and this worker thread, with a
 // connection of its own, runs a PASSIVE checkpoint (never waits for readers or the writer) on a
 // timer and reports each result. Plain JavaScript: it starts in milliseconds, without tsx.
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
@@ -10,12 +9,6 @@ const port = parentPort;
 const { databasePath, intervalMs } = workerData;
 const sqlite = new Database(databasePath, { fileMustExist: true });
 sqlite.pragma('busy_timeout = 0');
-// Below the gateway's thread on a busy machine (Linux: this thread only).
-try {
-  setPriority(10);
-} catch {
-  // Not permitted: keep the process's priority.
-}
 
 const timer = setInterval(() => {
   try {

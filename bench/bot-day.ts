@@ -34,8 +34,6 @@ const database = openDatabase(path);
 const checkpoints = startCheckpoints(database, logger);
 const pool = new WorkerPool({ databasePath: path, size: Number(process.env.PULSE_WORKERS ?? '1'), logger, inline: database, niceness: Number(process.env.BENCH_WORKER_NICE ?? '0') });
 pool.warm();
-const workers = new Set<import('node:worker_threads').Worker>();
-pool.on('started', (_kind, worker) => workers.add(worker));
 const store = new ActivityStore(database.sqlite, { gate: database.gate });
 const writer = new ActivityWriter(store, { logger });
 const ingestor = new Ingestor(writer);
@@ -138,10 +136,7 @@ clearInterval(rssTimer);
 loop.disable();
 gcs.disconnect();
 const mem = process.memoryUsage();
-const workerHeaps = await Promise.all([...workers].map((w) => w.getHeapStatistics().then((h) => h.total_heap_size, () => 0)));
-console.error(
-  `# memory at the end: rss ${(mem.rss / 1e6).toFixed(0)} MB, main heap ${(mem.heapTotal / 1e6).toFixed(0)} MB, external ${(mem.external / 1e6).toFixed(0)} MB, worker heaps ${workerHeaps.map((h) => (h / 1e6).toFixed(0)).join(', ')} MB`,
-);
+console.error(`# memory at the end: rss ${(mem.rss / 1e6).toFixed(0)} MB, main heap ${(mem.heapTotal / 1e6).toFixed(0)} MB, external ${(mem.external / 1e6).toFixed(0)} MB`);
 await writer.stop();
 await pool.stop();
 await checkpoints?.stop();

@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { Ingestor } from '../src/activity/ingest.js';
 import { ActivityStore } from '../src/activity/store.js';
@@ -32,7 +32,7 @@ const RATE = 2000;
 const logger = pino({ level: 'silent' });
 const database = openDatabase(path);
 const checkpoints = startCheckpoints(database, logger);
-const pool = new WorkerPool({ databasePath: path, size: Number(process.env.PULSE_WORKERS ?? '1'), logger, inline: database });
+const pool = new WorkerPool({ databasePath: path, size: Number(process.env.PULSE_WORKERS ?? '1'), logger, inline: database, niceness: Number(process.env.BENCH_WORKER_NICE ?? '0') });
 pool.warm();
 const store = new ActivityStore(database.sqlite, { gate: database.gate });
 const writer = new ActivityWriter(store, { logger });
@@ -62,6 +62,12 @@ function payload(): string {
   return JSON.stringify({ t, d, op: 0, s: seq });
 }
 
+// The main thread's longest garbage collection pause (a stall source of its own).
+let gcMax = { ms: 0, kind: 0 };
+const gcs = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (e.duration > gcMax.ms) gcMax = { ms: e.duration, kind: ((e as { detail?: { kind?: number } }).detail?.kind ?? 0) };
+});
+gcs.observe({ entryTypes: ['gc'] });
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 let peakRss = process.memoryUsage().rss;
@@ -88,7 +94,7 @@ const runner = new OptOutRunner({
   scan: async (entry, guildId, userId, size, onKeys) => void (await pool.run('privacy-scan', { guildId, userId, entry, size }, { onChunk: (c) => onKeys(c as unknown[][]), timeoutMs: 600_000 })),
   write: (entry, guildId, userId, keys) => writeStep(database.sqlite, database.gate, () => privacyEntry(entry).apply!(database.sqlite, guildId, userId, keys)),
   finish: async (job) => {
-    store.forgetIds(job.guildId);
+    store.forgetMember(job.guildId, job.userId);
     await finishOptOut(database.db, job.guildId, job.userId);
   },
   notify: async () => undefined,
@@ -109,6 +115,7 @@ let optOut: { keys: number; steps: number; maxStepMs: number; maxStepEntry?: str
 await pool.run('privacy-counts', { guildId: BENCH_GUILD, userId: userId(49_999) });
 await sleep(1000);
 loop.reset();
+gcMax = { ms: 0, kind: 0 };
 const results = await Promise.all([
   timed(() => pool.run('report', { ...q, from: '2026-08-03', to: '2026-10-31' })),
   sleep(300).then(() => timed(() => buildDigest(insightsReports(pool), { ...q, period: { kind: 'month', from: '2026-10-01', to: '2026-10-31' } }, { chart: digestChart(pool) }))),
@@ -127,6 +134,9 @@ clearInterval(ingestTimer);
 clearInterval(interactionTimer);
 clearInterval(rssTimer);
 loop.disable();
+gcs.disconnect();
+const mem = process.memoryUsage();
+console.error(`# memory at the end: rss ${(mem.rss / 1e6).toFixed(0)} MB, main heap ${(mem.heapTotal / 1e6).toFixed(0)} MB, external ${(mem.external / 1e6).toFixed(0)} MB`);
 await writer.stop();
 await pool.stop();
 await checkpoints?.stop();
@@ -151,5 +161,6 @@ print('botday_opt_out_member_rows', heavyEvents, 'rows');
 print('botday_opt_out_max_step_ms', optOut.maxStepMs, 'ms');
 print('botday_opt_out_rows_left', left, 'rows');
 console.error(`# opt-out: ${optOut.keys} keys in ${optOut.steps} steps; longest step in ${optOut.maxStepEntry ?? 'none'}`);
+console.error(`# longest main-thread GC pause in the window: ${gcMax.ms.toFixed(1)} ms (kind ${gcMax.kind})`);
 print('botday_ingested', ingested, 'events');
 print('botday_peak_rss', peakRss / 1024 / 1024, 'MB');

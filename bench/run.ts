@@ -135,6 +135,11 @@ async function main(): Promise<void> {
   print('peak_rss_bench', process.resourceUsage().maxRSS / 1024, 'MB');
   await reopened.close();
 
+  // `pulse replay` end to end, in its own process (its peak RSS is the replay's).
+  const replay = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'replay.ts'), work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (replay.status !== 0) throw new Error(`bench/replay.ts failed (${replay.status})`);
+  process.stdout.write(replay.stdout);
+
   // The bot day: live ingest, interactions and every heavy command at once, in its own process.
   const day = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bot-day.ts'), work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (day.status !== 0) throw new Error(`bench/bot-day.ts failed (${day.status})`);

@@ -136,10 +136,20 @@ export class HourRecordSet {
 
 /** The records without one member's. */
 export function without(records: Uint32Array, member: number): Uint32Array {
-  const keep: number[] = [];
-  for (let i = 0; i < records.length; i += WORDS) if (records[i] !== member) keep.push(i);
-  const out = new Uint32Array(keep.length * WORDS);
-  keep.forEach((from, j) => out.set(records.subarray(from, from + WORDS), j * WORDS));
+  let hits = 0;
+  for (let i = 0; i < records.length; i += WORDS) if (records[i] === member) hits++;
+  if (hits === 0) return records;
+  // Copies the runs between the member's records (no per-record allocation).
+  const out = new Uint32Array(records.length - hits * WORDS);
+  let o = 0;
+  let from = 0;
+  for (let i = 0; i < records.length; i += WORDS) {
+    if (records[i] !== member) continue;
+    if (i > from) out.set(records.subarray(from, i), o);
+    o += i - from;
+    from = i + WORDS;
+  }
+  if (from < records.length) out.set(records.subarray(from), o);
   return out;
 }
 

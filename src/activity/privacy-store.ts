@@ -197,7 +197,7 @@ const hours: PrivacyEntry = {
       }
     }
   },
-  stepSize: 16,
+  stepSize: 8,
 };
 
 /** Last among the activity entries: the hours step finds the member by this number. */

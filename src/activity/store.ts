@@ -253,11 +253,16 @@ export class ActivityStore {
     this.optOuts.add(optKey(guildId, userId));
   }
 
-  /** Forgets a guild's cached rollup integers (the opt-out job renamed one): re-read on use. */
-  forgetIds(guildId: string): void {
-    this.ids.delete(guildId);
-    if (this.lastIdsGuild === guildId) this.lastIds = undefined;
-    this.lastIdsGuild = '';
+  /**
+   * The opt-out job renamed a member's rollup integer to its placeholder (`~<n>`): the cached map
+   * follows (same size, so no integer is handed out twice) without re-reading the guild's ids.
+   */
+  forgetMember(guildId: string, userId: string): void {
+    const map = this.ids.get(guildId);
+    const n = map?.get(userId);
+    if (!map || n === undefined) return;
+    map.delete(userId);
+    map.set(`~${n}`, n);
   }
 
   /** Records the member again (the opt-out row is gone already). */

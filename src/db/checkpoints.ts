@@ -21,10 +21,12 @@ export function startCheckpoints(database: Database, logger: Logger, intervalMs 
   let ready = false;
   worker.on('message', (m: { ready?: true; log?: number; checkpointed?: number; error?: string }) => {
     if (m.ready) {
+      // Only now: until the thread runs, SQLite's own checkpoints keep the WAL bounded. (The
+      // database may have been closed meanwhile: a start stopped at once.)
+      if (!database.sqlite.open) return;
       ready = true;
-      // Only now: until the thread runs, SQLite's own checkpoints keep the WAL bounded. The
-      // connection may be closed already (a start-up cut short): then there is nothing to turn off.
-      if (database.sqlite.open) database.sqlite.pragma('wal_autocheckpoint = 0');
+      // Only now: until the thread runs, SQLite's own checkpoints keep the WAL bounded.
+      database.sqlite.pragma('wal_autocheckpoint = 0');
     } else if (m.error) logger.warn({ error: m.error }, 'db.checkpoint-failed');
     else last = { log: m.log ?? 0, checkpointed: m.checkpointed ?? 0 };
   });

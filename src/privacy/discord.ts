@@ -23,7 +23,7 @@ import { beginOptOut, finishOptOut, isOptOutPending, pendingOptOuts } from './st
 export interface ActivityDoor {
   markOptedOut(guildId: string, userId: string): void;
   unmarkOptedOut(guildId: string, userId: string): void;
-  forgetIds(guildId: string): void;
+  forgetMember(guildId: string, userId: string): void;
 }
 
 /** A job failure as the member reads it: a clear sentence with the error id. */
@@ -46,7 +46,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
       return writeStep(database.sqlite, database.gate, () => apply(database.sqlite, guildId, userId, keys));
     },
     async finish(job) {
-      door().forgetIds(job.guildId);
+      door().forgetMember(job.guildId, job.userId);
       await finishOptOut(ctx.db, job.guildId, job.userId);
     },
     async notify(job) {

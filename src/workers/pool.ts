@@ -31,6 +31,12 @@ export interface PoolOptions {
   logger: Logger;
   /** The main thread's handle, for inline jobs. */
   inline: ReadHandle;
+  /**
+   * The worker threads' nice value (default 0: the process's priority). On Linux a thread's
+   * priority is its own: a positive value lets the gateway's thread win the CPU from a report,
+   * but on a host busy with other processes the jobs then wait behind all of them.
+   */
+  niceness?: number;
   /** A job running longer is abandoned and its worker replaced (default 60 s). */
   timeoutMs?: number;
 }
@@ -123,7 +129,7 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
   }
 
   private spawn(): Slot {
-    const worker = new Worker(BOOTSTRAP, { workerData: { databasePath: this.options.databasePath } });
+    const worker = new Worker(BOOTSTRAP, { workerData: { databasePath: this.options.databasePath, niceness: this.options.niceness ?? 0 } });
     const slot: Slot = { worker, ready: false };
     worker.on('message', (message: { ready?: true; id?: number; chunk?: unknown; result?: unknown; error?: string }) => {
       if (message.ready) {

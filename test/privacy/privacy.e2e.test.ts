@@ -54,7 +54,7 @@ async function aliceEverywhere(b: TestBot): Promise<void> {
   sqlite.prepare(`INSERT INTO flags (guild_id, channel_id, message_id, user_id, source, author_id, reason, flagged_at) VALUES (?, ?, ?, ?, 'reaction', ?, NULL, ?)`).run(ids.guildId, ids.general, hello.id, ids.carol, ids.alice, t);
   sqlite.prepare(`INSERT INTO flag_cases (guild_id, channel_id, message_id, author_id, excerpt, status, opened_at) VALUES (?, ?, ?, ?, 'hello', 'open', ?)`).run(ids.guildId, ids.general, hello.id, ids.alice, t);
   // Surveys: Bob's named survey that Alice answered; Alice's anonymous one, which she answered
-  // (a submitter row and a response with no id), has a draft in, and closed; her schedule.
+  // (a submitter row and a response with no id), has a draft in, and closed; her stopped schedule.
   const survey = sqlite.prepare(`INSERT INTO surveys (guild_id, author_id, title, definition, anonymous, status, created_at, closed_by) VALUES (?, ?, ?, '{}', ?, ?, ?, ?)`);
   const named = survey.run(ids.guildId, ids.bob, 'Named', 0, 'open', t, null).lastInsertRowid;
   const anonymous = survey.run(ids.guildId, ids.alice, 'Anonymous', 1, 'closed', t, ids.alice).lastInsertRowid;
@@ -65,7 +65,7 @@ async function aliceEverywhere(b: TestBot): Promise<void> {
   response.run(anonymous, ids.alice, 'draft', '{}', null);
   sqlite.prepare(`INSERT INTO survey_submitters (survey_id, member_id) VALUES (?, ?)`).run(anonymous, ids.alice);
   sqlite.prepare(`INSERT INTO survey_schedules (guild_id, source_survey_id, definition, timing, channel_id, open_for_ms, created_by, created_at, active_since, active)
-    VALUES (?, ?, '{}', '{}', ?, 3600000, ?, ?, ?, 1)`).run(ids.guildId, anonymous, ids.general, ids.alice, t, t);
+    VALUES (?, ?, '{}', '{"kind":"daily","time":"09:00"}', ?, 3600000, ?, ?, ?, 0)`).run(ids.guildId, anonymous, ids.general, ids.alice, t, t);
 }
 
 describe('/privacy', () => {

@@ -1,0 +1,69 @@
+// One replay line -> its activity events or what was wrong with it: the parsing half of
+// `pulse replay` (it runs in a worker thread, the storing half on the main thread). Pure.
+import { normalize, type ActivityEvent } from './events.js';
+
+export const MAX_LISTED = 100;
+
+/** What a chunk of lines gave: events in line order, and the lines' other outcomes. */
+export interface ParsedChunk {
+  lines: number;
+  events: ActivityEvent[];
+  /** Dispatches the normalizer ignores (bots, webhooks, DMs, system messages, …). */
+  ignored: number;
+  skippedTypes: Record<string, number>;
+  badLines: number;
+  /** Bad lines (1-based numbers), at most MAX_LISTED per chunk. */
+  bad: Array<{ line: number; reason: string }>;
+}
+
+function parseAt(value: unknown): number {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return Date.parse(value);
+  return Number.NaN;
+}
+
+/** Parses lines in file order; keeps the bots it has seen across chunks, as the live path does. */
+export class LineParser {
+  private readonly knownBots = new Set<string>();
+  private lineNo = 0;
+
+  parse(texts: readonly string[]): ParsedChunk {
+    const out: ParsedChunk = { lines: texts.length, events: [], ignored: 0, skippedTypes: {}, badLines: 0, bad: [] };
+    const bad = (line: number, reason: string) => {
+      out.badLines++;
+      if (out.bad.length < MAX_LISTED) out.bad.push({ line, reason });
+    };
+    for (const text of texts) {
+      const n = ++this.lineNo;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        bad(n, 'not valid JSON');
+        continue;
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        bad(n, 'not a JSON object');
+        continue;
+      }
+      const { at, t, d } = value as { at?: unknown; t?: unknown; d?: unknown };
+      const missing = [at === undefined && 'at', t === undefined && 't', d === undefined && 'd'].filter(Boolean);
+      if (missing.length) {
+        bad(n, `missing ${missing.join(', ')}`);
+        continue;
+      }
+      const instant = parseAt(at);
+      if (typeof t !== 'string' || Number.isNaN(instant)) {
+        bad(n, typeof t !== 'string' ? '"t" is not a string' : '"at" is not an ISO instant');
+        continue;
+      }
+      const result = normalize(t, d, instant, this.knownBots);
+      if (result.status === 'events') for (const e of result.events) out.events.push(e);
+      else if (result.status === 'untracked') out.skippedTypes[t] = (out.skippedTypes[t] ?? 0) + 1;
+      else if (result.status === 'invalid') bad(n, `${t}: ${result.reason}`);
+      else out.ignored++;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,29 @@
+// The parsing thread of `pulse replay`: reads the file, parses and validates each line, and
+// posts each chunk's events to the main thread, which stores them. At most AHEAD chunks wait
+// unstored: memory stays flat when storing is the slower half.
+import { parentPort, workerData } from 'node:worker_threads';
+import { chunkedLines } from './lines.js';
+import { LineParser } from './replay-lines.js';
+
+const AHEAD = 3;
+const port = parentPort!;
+const { path } = workerData as { path: string };
+let credits = AHEAD;
+let wake: (() => void) | undefined;
+port.on('message', () => {
+  credits++;
+  wake?.();
+});
+
+try {
+  const parser = new LineParser();
+  for await (const lines of chunkedLines(path)) {
+    while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+    credits--;
+    port.postMessage({ chunk: parser.parse(lines) });
+  }
+  port.postMessage({ done: true });
+} catch (err) {
+  port.postMessage({ error: err instanceof Error ? err.message : String(err) });
+}

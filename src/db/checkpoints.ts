@@ -25,7 +25,6 @@ export function startCheckpoints(database: Database, logger: Logger, intervalMs 
       // database may have been closed meanwhile: a start stopped at once.)
       if (!database.sqlite.open) return;
       ready = true;
-      // Only now: until the thread runs, SQLite's own checkpoints keep the WAL bounded.
       database.sqlite.pragma('wal_autocheckpoint = 0');
     } else if (m.error) logger.warn({ error: m.error }, 'db.checkpoint-failed');
     else last = { log: m.log ?? 0, checkpointed: m.checkpointed ?? 0 };

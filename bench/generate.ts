@@ -2,6 +2,9 @@
 // transactions): members with heavy-tailed activity, a daily rhythm, 90 days of events.
 import { ActivityStore } from '../src/activity/store.js';
 import type { ActivityEvent } from '../src/activity/events.js';
+import { rng } from '../src/seeded-random.js';
+
+export { rng };
 
 export const BENCH_GUILD = '700000000000000001';
 const DISCORD_EPOCH = 1_420_070_400_000n;
@@ -14,18 +17,6 @@ export interface GenerateOptions {
   /** Events end here (epoch ms, a UTC midnight). */
   end: number;
   seed?: number;
-}
-
-/** A small fast deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const userId = (i: number) => String(800000000000000000n + BigInt(i));

@@ -1,5 +1,6 @@
 // 90 days of a community's history as gateway dispatches (JSON Lines for `pulse replay`), seeded.
 import { chatChannels, ids, type Member, type World } from './world.js';
+import { rng } from '../seeded-random.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -10,18 +11,6 @@ export interface ReplayLine {
   at: string;
   t: string;
   d: Record<string, unknown>;
-}
-
-/** A small deterministic PRNG (mulberry32), so the same seed gives the same community. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function snowflakeAt(at: number, seq: number): string {

@@ -1,6 +1,6 @@
 // The flags slice's privacy entries (see src/privacy/registry.ts): flags a member made go, flags
 // on their messages lose their name, and moderation cases stay whole for the server's record.
-import { countWith, iso, type PrivacyEntry } from '../privacy/registry.js';
+import { countWith, deleteByKey, iso, type PrivacyEntry } from '../privacy/registry.js';
 
 const made: PrivacyEntry = {
   name: 'flags',
@@ -16,10 +16,7 @@ const made: PrivacyEntry = {
     }
   },
   scan: (read, guildId, userId) => read.prepare(`SELECT rowid FROM flags WHERE guild_id = ? AND user_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
-  apply(write, _guildId, userId, keys) {
-    const del = write.prepare(`DELETE FROM flags WHERE rowid = ? AND user_id = ?`);
-    for (const [rowid] of keys) del.run(rowid, userId);
-  },
+  apply: deleteByKey(`DELETE FROM flags WHERE rowid = ? AND user_id = ?`),
 };
 
 const received: PrivacyEntry = {

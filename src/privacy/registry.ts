@@ -24,3 +24,9 @@ export const iso = (ms: number | null | undefined) => (ms === null || ms === und
 /** Counts rows with one statement whose parameters are `@guild` and `@user`, or two `?` (guild, then member). */
 export const countWith = (sql: string) => (read: Raw, guildId: string, userId: string) =>
   (sql.includes('@') ? read.prepare(sql).pluck().get({ guild: guildId, user: userId }) : read.prepare(sql).pluck().get(guildId, userId)) as number;
+
+/** An `apply` that deletes each scanned row by its key: `sql` takes the key first, then the member's id. */
+export const deleteByKey = (sql: string): PrivacyEntry['apply'] => (write, _guildId, userId, keys) => {
+  const del = write.prepare(sql);
+  for (const [key] of keys) del.run(key, userId);
+};

@@ -1,7 +1,7 @@
 // The surveys slice's privacy entries (see src/privacy/registry.ts): a member's drafts, their
 // non-anonymous responses and the "has answered" marks of anonymous surveys go; a submitted
 // anonymous response holds no member id at all and stays; surveys and schedules someone made stay.
-import { countWith, iso, type PrivacyEntry } from '../privacy/registry.js';
+import { countWith, deleteByKey, iso, type PrivacyEntry } from '../privacy/registry.js';
 
 const responses: PrivacyEntry = {
   name: 'survey_responses',
@@ -32,10 +32,7 @@ const responses: PrivacyEntry = {
   },
   scan: (read, guildId, userId) =>
     read.prepare(`SELECT r.id FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.guild_id = ? AND r.respondent = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
-  apply(write, _guildId, userId, keys) {
-    const del = write.prepare(`DELETE FROM survey_responses WHERE id = ? AND respondent = ?`);
-    for (const [id] of keys) del.run(id, userId);
-  },
+  apply: deleteByKey(`DELETE FROM survey_responses WHERE id = ? AND respondent = ?`),
 };
 
 const submitters: PrivacyEntry = {
@@ -52,10 +49,7 @@ const submitters: PrivacyEntry = {
   },
   scan: (read, guildId, userId) =>
     read.prepare(`SELECT m.survey_id FROM survey_submitters m JOIN surveys s ON s.id = m.survey_id WHERE s.guild_id = ? AND m.member_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
-  apply(write, _guildId, userId, keys) {
-    const del = write.prepare(`DELETE FROM survey_submitters WHERE survey_id = ? AND member_id = ?`);
-    for (const [survey] of keys) del.run(survey, userId);
-  },
+  apply: deleteByKey(`DELETE FROM survey_submitters WHERE survey_id = ? AND member_id = ?`),
 };
 
 const surveys: PrivacyEntry = {

@@ -7,7 +7,8 @@ import { Coalescer, realTimers, type Timers } from '../polls/live.js';
 import { msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { channelLink, checkDuplicate, decideVote, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
+import { isOptedOut } from '../activity/privacy-store.js';
+import { ANONYMOUS_AUTHOR, channelLink, checkDuplicate, decideVote, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
 import { postEmbed, statusName, text as renderText, voteButtons } from './render.js';
 import {
   beginAttempt,
@@ -287,7 +288,7 @@ export class FeedbackService {
 
   /** Tells the author by DM; when their DMs are closed, with a mention in the item's thread. */
   private async notify(item: Item, change: StatusChange): Promise<void> {
-    if (change.by === item.authorId) {
+    if (change.by === item.authorId || item.authorId === ANONYMOUS_AUTHOR) {
       await markNotified(this.db, change.id, 'skipped');
       return;
     }
@@ -319,6 +320,8 @@ export class FeedbackService {
     if (itemId === undefined) return;
     const item = await getItem(this.db, itemId);
     if (!item || m.messageId === item.messageId) return;
+    // A member who opted out of Pulse is not recorded, here either.
+    if (await isOptedOut(this.db, item.guildId, m.userId)) return;
     await recordThreadMessage(this.db, { messageId: m.messageId, itemId, userId: m.userId, at: m.at, staff: m.staff && m.userId !== item.authorId });
   }
 

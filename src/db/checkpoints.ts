@@ -21,6 +21,8 @@ export function startCheckpoints(database: Database, logger: Logger, intervalMs 
   let ready = false;
   worker.on('message', (m: { ready?: true; log?: number; checkpointed?: number; error?: string }) => {
     if (m.ready) {
+      // The connection may be closed already (a stop, or a test's simulated kill -9, during start-up).
+      if (!database.sqlite.open) return;
       ready = true;
       // Only now: until the thread runs, SQLite's own checkpoints keep the WAL bounded.
       database.sqlite.pragma('wal_autocheckpoint = 0');

@@ -22,7 +22,7 @@ export function startCheckpoints(database: Database, logger: Logger, intervalMs 
   worker.on('message', (m: { ready?: true; log?: number; checkpointed?: number; error?: string }) => {
     if (m.ready) {
       // Only now: until the thread runs, SQLite's own checkpoints keep the WAL bounded. (The
-      // database may have been closed meanwhile: a start stopped at once.)
+      // connection may be closed already: a stop, or a test's simulated kill -9, during start-up.)
       if (!database.sqlite.open) return;
       ready = true;
       database.sqlite.pragma('wal_autocheckpoint = 0');

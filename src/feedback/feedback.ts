@@ -7,6 +7,9 @@ export type Status = (typeof STATUSES)[number];
 export const PIPELINE: readonly Status[] = ['open', 'under_review', 'planned', 'in_progress', 'done'];
 export const CLOSED: readonly Status[] = ['done', 'declined', 'duplicate'];
 
+/** The author of an item whose author opted out of Pulse (never a Discord id). */
+export const ANONYMOUS_AUTHOR = '~';
+
 export function isStatus(value: unknown): value is Status {
   return typeof value === 'string' && (STATUSES as readonly string[]).includes(value);
 }

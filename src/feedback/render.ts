@@ -3,9 +3,12 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
 import { encodeCustomId } from '../discord/custom-id.js';
 import { t, type Language, type MessageKey } from '../i18n/index.js';
 import { plainText } from '../text.js';
-import { csvCell, isClosed, messageLink, postMarker, type Status, type Tally } from './feedback.js';
+import { ANONYMOUS_AUTHOR, csvCell, isClosed, messageLink, postMarker, type Status, type Tally } from './feedback.js';
 import type { ListedItem } from './figures-store.js';
 import type { Item, StatusChange, ThreadFigures } from './store.js';
+
+/** The item's author as shown: a mention, or "anonymous" after their opt-out. */
+const authorOf = (lang: Language, authorId: string) => (authorId === ANONYMOUS_AUTHOR ? t(lang, 'feedback.field.anonymousAuthor') : `<@${authorId}>`);
 
 /** Status names as members read them, by catalogue key. */
 export const STATUS_KEY: Record<Status, MessageKey> = {
@@ -74,7 +77,7 @@ export function postEmbed(view: PostView, lang: Language = 'en'): APIEmbed {
     description.push('', t(lang, 'feedback.post.captured', { link: messageLink(item.guildId, item.sourceChannelId, item.sourceMessageId), by: item.capturedBy }));
   }
   const fields: APIEmbedField[] = [
-    { name: t(lang, 'feedback.field.from'), value: `<@${item.authorId}>`, inline: true },
+    { name: t(lang, 'feedback.field.from'), value: authorOf(lang, item.authorId), inline: true },
     { name: t(lang, 'feedback.field.category'), value: item.category, inline: true },
     { name: t(lang, 'feedback.field.status'), value: item.duplicateOf !== null && item.status === 'duplicate' ? t(lang, 'feedback.duplicateOf', { id: item.duplicateOf }) : statusName(lang, item.status), inline: true },
     { name: t(lang, 'feedback.field.votes'), value: text.score(lang, votes), inline: false },
@@ -120,7 +123,7 @@ export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thr
       `${when(c.at)} ${t(lang, 'feedback.show.change', { from: statusName(lang, c.from), to: statusName(lang, c.to), by: c.by })}${c.duplicateOf !== null ? ` (${t(lang, 'feedback.duplicateOf', { id: c.duplicateOf })})` : ''}${c.reason ? `: ${c.reason.slice(0, 120)}` : ''}`,
   );
   const fields: APIEmbedField[] = [
-    { name: t(lang, 'feedback.field.from'), value: `<@${item.authorId}>${item.capturedBy ? ` ${t(lang, 'feedback.show.capturedBy', { by: item.capturedBy })}` : ''}`, inline: true },
+    { name: t(lang, 'feedback.field.from'), value: `${authorOf(lang, item.authorId)}${item.capturedBy ? ` ${t(lang, 'feedback.show.capturedBy', { by: item.capturedBy })}` : ''}`, inline: true },
     { name: t(lang, 'feedback.field.category'), value: item.category, inline: true },
     { name: t(lang, 'feedback.field.status'), value: statusName(lang, item.status), inline: true },
     { name: t(lang, 'feedback.field.votes'), value: text.score(lang, votes), inline: true },

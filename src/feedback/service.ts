@@ -7,7 +7,8 @@ import { Coalescer, realTimers, type Timers } from '../polls/live.js';
 import { msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { channelLink, checkDuplicate, decideVote, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
+import { isOptedOut } from '../activity/privacy-store.js';
+import { ANONYMOUS_AUTHOR, CLOSED, channelLink, checkDuplicate, decideVote, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
 import { postEmbed, statusName, text as renderText, voteButtons } from './render.js';
 import {
   beginAttempt,
@@ -27,6 +28,8 @@ import {
   markPostFailed,
   pendingItems,
   recordThreadMessage,
+  setShownScore,
+  staleItemIds,
   setVote,
   statusHistory,
   unfinishedChanges,
@@ -104,6 +107,7 @@ export class FeedbackService {
   private readonly publishing = new Set<number>();
   private readonly applying = new Set<number>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(private readonly deps: FeedbackServiceDeps) {
     this.live = new Coalescer<number>((id) => this.refreshPost(id), deps.liveIntervalMs ?? 3_000, deps.timers ?? realTimers, (err, id) =>
@@ -186,8 +190,10 @@ export class FeedbackService {
       try {
         const before = await beginAttempt(this.db, item.id);
         const earlier = before > 0 ? await this.deps.ports.findPublished(item) : null;
+        const votes = await votesOf(this.db, item.id);
         const post = earlier ?? (await this.deps.ports.publish(item, await this.content(item)));
         await markPosted(this.db, item.id, post, this.deps.clock.now());
+        if (!earlier) await setShownScore(this.db, item.id, votes);
         this.threads.set(post.threadId, item.id);
         this.deps.logger.info({ guild: item.guildId, item: item.id, thread: post.threadId, found: earlier !== null }, 'feedback.posted');
       } catch (err) {
@@ -205,8 +211,29 @@ export class FeedbackService {
   async refreshPost(itemId: number): Promise<void> {
     const item = await getItem(this.db, itemId);
     if (!item || item.postState !== 'posted' || item.gone) return;
+    // Read before rendering: a vote landing in between marks the post again, and a crash
+    // then leaves it recorded as behind (one extra edit on start), never as up to date.
+    const votes = await votesOf(this.db, item.id);
     const result = await this.deps.ports.editPost(item, await this.content(item));
     if (result === 'gone') await this.gone(item, 'message');
+    else await setShownScore(this.db, item.id, votes);
+  }
+
+  /**
+   * Start-up: edits the posts of open items left behind their stored votes (a crash inside the
+   * coalescing window), one after another in the background, through the coalescer.
+   */
+  async refreshStale(): Promise<number> {
+    const stale = await staleItemIds(this.db, CLOSED);
+    if (stale.length) {
+      this.deps.logger.info({ items: stale.length }, 'feedback.refreshing-stale');
+      this.track(
+        (async () => {
+          for (const id of stale) if (!this.stopping) await this.live.now(id);
+        })().catch((err: unknown) => this.deps.logger.warn({ err }, 'feedback.stale-refresh-failed')),
+      );
+    }
+    return stale.length;
   }
 
   // ---------------------------------------------------------------- votes
@@ -287,7 +314,7 @@ export class FeedbackService {
 
   /** Tells the author by DM; when their DMs are closed, with a mention in the item's thread. */
   private async notify(item: Item, change: StatusChange): Promise<void> {
-    if (change.by === item.authorId) {
+    if (change.by === item.authorId || item.authorId === ANONYMOUS_AUTHOR) {
       await markNotified(this.db, change.id, 'skipped');
       return;
     }
@@ -319,6 +346,8 @@ export class FeedbackService {
     if (itemId === undefined) return;
     const item = await getItem(this.db, itemId);
     if (!item || m.messageId === item.messageId) return;
+    // A member who opted out of Pulse is not recorded, here either.
+    if (await isOptedOut(this.db, item.guildId, m.userId)) return;
     await recordThreadMessage(this.db, { messageId: m.messageId, itemId, userId: m.userId, at: m.at, staff: m.staff && m.userId !== item.authorId });
   }
 
@@ -354,6 +383,7 @@ export class FeedbackService {
       if (startup && change.notified === 'sending') await markNotified(this.db, change.id, 'failed');
       await this.applyChange(change.id);
     }
+    if (startup) await this.refreshStale();
   }
 
   track(work: Promise<unknown>): void {
@@ -362,6 +392,7 @@ export class FeedbackService {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.allSettled([...this.inFlight]);
     await this.live.stop();
   }

@@ -352,3 +352,31 @@ export async function threadFigures(db: Executor, item: Pick<Item, 'id' | 'autho
   return { messages: Number(counts.messages), participants: Number(counts.participants), firstStaffReplyAt: first?.at ?? null };
 }
 
+
+/** The votes a post shows, as stored in feedback_items.shown_score. */
+export const shownScoreKey = (t: Tally) => `${t.up}:${t.down}`;
+
+/** Records the votes a post's last landed edit showed. */
+export async function setShownScore(db: Executor, itemId: number, t: Tally): Promise<void> {
+  await db.updateTable('feedback_items').set({ shown_score: shownScoreKey(t) }).where('id', '=', itemId).execute();
+}
+
+/** Open posted items whose post shows other votes than are stored: a crash cut their edit. */
+export async function staleItemIds(db: Executor, closed: readonly string[]): Promise<number[]> {
+  const rows = await db
+    .selectFrom('feedback_items as i')
+    .leftJoin('feedback_votes as v', 'v.item_id', 'i.id')
+    .select((eb) => [
+      'i.id',
+      'i.shown_score',
+      eb.fn.sum<number | null>(eb.case().when('v.value', '>', 0).then(1).else(0).end()).as('up'),
+      eb.fn.sum<number | null>(eb.case().when('v.value', '<', 0).then(1).else(0).end()).as('down'),
+    ])
+    .where('i.post_state', '=', 'posted')
+    .where('i.gone', 'is', null)
+    .where('i.status', 'not in', [...closed])
+    .groupBy('i.id')
+    .orderBy('i.id')
+    .execute();
+  return rows.filter((r) => r.shown_score !== `${Number(r.up ?? 0)}:${Number(r.down ?? 0)}`).map((r) => r.id);
+}

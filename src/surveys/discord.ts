@@ -205,8 +205,9 @@ export interface SurveysFeature extends Feature {
 }
 
 /** The surveys slice: /survey, the answering flow, closing and recurring runs (caught up on start). */
-export function surveysFeature(ctx: FeatureContext): SurveysFeature {
-  const service = new SurveyService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, ports: discordPorts(ctx) });
+export function surveysFeature(ctx: FeatureContext, options: { cardIntervalMs?: number } = {}): SurveysFeature {
+  const service = new SurveyService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, ports: discordPorts(ctx), ...(options.cardIntervalMs !== undefined ? { cardIntervalMs: options.cardIntervalMs } : {}) });
+  let staleRefresh: Promise<unknown> = Promise.resolve();
   let task: ScheduledTask | undefined;
   let current: Promise<unknown> = Promise.resolve();
   let stopped = false;
@@ -226,12 +227,15 @@ export function surveysFeature(ctx: FeatureContext): SurveysFeature {
     async onReady() {
       // Catch-up: close what fell due while down, open the recurring run of the current period once.
       await tick();
+      // Cards left behind their responses by a crash: brought up to date in the background.
+      staleRefresh = service.refreshStaleCards(() => stopped).catch((err: unknown) => ctx.logger.warn({ err }, 'surveys.stale-refresh-failed'));
       task = cron.schedule('* * * * *', () => tick(), { name: 'surveys', noOverlap: true, suppressMissedWarning: true });
     },
     async stop() {
       stopped = true;
       await task?.destroy();
       await current;
+      await staleRefresh;
       await service.flushCards();
     },
   };

@@ -151,8 +151,10 @@ export class SurveyService {
   }
 
   private async postCard(survey: Survey): Promise<void> {
-    const messageId = await this.deps.ports.postCard({ survey, responses: await store.submittedCount(this.db, survey.id), lang: await this.deps.ports.language(survey.guildId) });
+    const responses = await store.submittedCount(this.db, survey.id);
+    const messageId = await this.deps.ports.postCard({ survey, responses, lang: await this.deps.ports.language(survey.guildId) });
     await store.setSurveyMessage(this.db, survey.id, messageId);
+    if (messageId) await store.setShownCount(this.db, survey.id, responses);
   }
 
   /**
@@ -183,10 +185,23 @@ export class SurveyService {
     const survey = await store.getSurvey(this.db, surveyId);
     if (!survey?.messageId) return;
     try {
-      await this.deps.ports.editCard({ survey, responses: await store.submittedCount(this.db, survey.id), lang: await this.deps.ports.language(survey.guildId) });
+      const responses = await store.submittedCount(this.db, survey.id);
+      await this.deps.ports.editCard({ survey, responses, lang: await this.deps.ports.language(survey.guildId) });
+      await store.setShownCount(this.db, survey.id, responses);
     } catch (err) {
       this.deps.logger.warn({ err, guild: survey.guildId, survey: survey.id }, 'surveys.card-edit-failed');
     }
+  }
+
+  /**
+   * Start-up: edits the cards of open surveys left behind their stored responses (a crash inside
+   * the coalescing window), one after another; `stopped` ends it early. Returns how many.
+   */
+  async refreshStaleCards(stopped: () => boolean = () => false): Promise<number> {
+    const stale = await store.staleCardIds(this.db);
+    if (stale.length) this.deps.logger.info({ surveys: stale.length }, 'surveys.refreshing-stale');
+    for (const id of stale) if (!stopped()) await this.refreshCard(id);
+    return stale.length;
   }
 
   // ---------------------------------------------------------------- answering

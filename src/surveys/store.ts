@@ -375,3 +375,24 @@ export async function surveysActiveIn(db: Executor, guildId: string, from: numbe
 function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
+
+/** Records the response count a card's last landed edit showed. */
+export async function setShownCount(db: Executor, id: number, count: number): Promise<void> {
+  await db.updateTable('surveys').set({ shown_count: count }).where('id', '=', id).execute();
+}
+
+/** Open surveys whose card shows fewer (or more) responses than are stored: a crash cut their edit. */
+export async function staleCardIds(db: Executor): Promise<number[]> {
+  const rows = await db
+    .selectFrom('surveys as s')
+    .select((eb) => [
+      's.id',
+      's.shown_count',
+      eb.selectFrom('survey_responses as r').select((e) => e.fn.countAll<number>().as('n')).whereRef('r.survey_id', '=', 's.id').where('r.status', '=', 'submitted').as('n'),
+    ])
+    .where('s.status', '=', 'open')
+    .where('s.message_id', 'is not', null)
+    .orderBy('s.id')
+    .execute();
+  return rows.filter((r) => r.shown_count === null || r.shown_count !== Number(r.n)).map((r) => r.id);
+}

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InteractionResponseType, Locale } from 'discord-api-types/v10';
+import { ChannelType, InteractionResponseType, Locale } from 'discord-api-types/v10';
 import { privacyEntries } from '../../src/privacy/entries.js';
 import { keptColumns } from '../../src/privacy/privacy.js';
 import { TestBot } from '../support/bot.js';
@@ -66,6 +66,43 @@ async function aliceEverywhere(b: TestBot): Promise<void> {
   sqlite.prepare(`INSERT INTO survey_submitters (survey_id, member_id) VALUES (?, ?)`).run(anonymous, ids.alice);
   sqlite.prepare(`INSERT INTO survey_schedules (guild_id, source_survey_id, definition, timing, channel_id, open_for_ms, created_by, created_at, active_since, active)
     VALUES (?, ?, '{}', '{"kind":"daily","time":"09:00"}', ?, 3600000, ?, ?, ?, 0)`).run(ids.guildId, anonymous, ids.general, ids.alice, t, t);
+  await aliceInFeedback(b);
+}
+
+const FEEDBACK = '900000000000000150';
+
+/** The feedback message in a post (a forum post's starter message). */
+function feedbackPost(b: TestBot, item: number) {
+  const row = b.app.database.sqlite.prepare(`SELECT thread_id, message_id FROM feedback_items WHERE id = ?`).get(item) as { thread_id: string; message_id: string };
+  const message = b.fake.message(row.thread_id, row.message_id);
+  if (!message) throw new Error(`no post for item ${item}`);
+  return { message, thread: row.thread_id };
+}
+
+/** Alice in the feedback slice, through the commands: she submits an item Bob votes on and
+ * replies in, votes on and replies in Bob's item, and captures Carol's message. */
+async function aliceInFeedback(b: TestBot): Promise<void> {
+  const { ids, fake } = b;
+  fake.addChannel(ids.guildId, { id: FEEDBACK, name: 'feedback', type: ChannelType.GuildForum });
+  await fake.waitFor(() => b.app.client.channels.cache.has(FEEDBACK));
+  const set = await fake.slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'settings', subcommand: 'set', options: { staff_role: ids.staffRoleId, feedback_channel: FEEDBACK } }).reply();
+  expect(set.content).toBe('Settings saved.');
+  const submit = async (userId: string, title: string) => {
+    const opened = fake.slash({ channelId: ids.general, userId, name: 'feedback', subcommand: 'submit' });
+    await opened.reply();
+    return opened.submitModal({ title, details: `${title}, please.`, category: ['Idea'] }).reply();
+  };
+  expect((await submit(ids.alice, 'Dark mode')).content).toMatch(/#1/);
+  expect((await submit(ids.bob, 'Calendar')).content).toMatch(/#2/);
+  const mine = feedbackPost(b, 1);
+  const bobs = feedbackPost(b, 2);
+  expect((await fake.click({ userId: ids.bob, message: mine.message, customId: 'v1:fb-vote:1:up' }).reply()).content).toMatch(/upvoted/);
+  expect((await fake.click({ userId: ids.alice, message: bobs.message, customId: 'v1:fb-vote:2:down' }).reply()).content).toMatch(/downvoted/);
+  fake.post({ channelId: mine.thread, userId: ids.bob, content: 'Yes please' });
+  fake.post({ channelId: bobs.thread, userId: ids.alice, content: 'Not sure' });
+  const source = fake.post({ channelId: ids.general, userId: ids.carol, content: 'We need a calendar integration' });
+  expect((await fake.messageCommand({ channelId: ids.general, userId: ids.alice, name: 'Capture as feedback', message: source }).reply()).content).toMatch(/#3/);
+  await fake.waitFor(() => count(b, 'SELECT count(*) FROM feedback_thread_messages') === 2 && count(b, 'SELECT count(*) FROM activity_messages') === 5);
 }
 
 describe('/privacy', () => {
@@ -79,9 +116,11 @@ describe('/privacy', () => {
     const shown = await ask('show').reply(15_000);
     expect(shown.ephemeral).toBe(true);
     const text = shown.embeds[0]?.description ?? '';
-    expect(text).toContain('Messages you sent (id, channel, time, reply-to, has attachment; never the text): **1** record (opt-out: deleted)');
+    expect(text).toContain('Messages you sent (id, channel, time, reply-to, has attachment; never the text): **2** records (opt-out: deleted)'); // one in a feedback thread
     expect(text).toContain('Your votes in Pulse polls');
     expect(text).toContain('Moderation cases about your messages, or that you opened, claimed or closed (status, outcome, times): **1** record (opt-out: kept)');
+    expect(text).toContain('Your votes on feedback items (item, up or down, time): **1** record (opt-out: deleted)');
+    expect(text).toContain('Your messages in feedback threads (item, message id, time; never the text): **1** record (opt-out: deleted)');
     expect(text).toContain('Your survey answers and drafts (survey, answers, times; a submitted anonymous answer holds no id and is not counted here): **2** records (opt-out: deleted)');
 
     const exported = await ask('export').reply(15_000);
@@ -89,7 +128,7 @@ describe('/privacy', () => {
     const data = JSON.parse(String(exported.files[0]!.data)) as Record<string, unknown[]> & { user_id: string };
     expect(data.user_id).toBe(ids.alice);
     for (const entry of privacyEntries) expect(Array.isArray(data[entry.name]), entry.name).toBe(true);
-    expect(data['activity_messages']).toHaveLength(1);
+    expect(data['activity_messages']).toHaveLength(2);
     expect(data['activity_reactions']).toHaveLength(1);
     expect(data['activity_reactions.message_author_id']).toHaveLength(1);
     expect(data['poll_votes']).toHaveLength(1);
@@ -102,16 +141,26 @@ describe('/privacy', () => {
     expect(data['survey_submitters']).toHaveLength(1);
     expect(data['surveys']).toHaveLength(1);
     expect(data['survey_schedules']).toHaveLength(1);
+    expect(data['feedback_items']).toEqual([expect.objectContaining({ item_id: 1, title: 'Dark mode', source: 'submitted' })]);
+    expect(data['feedback_items.captured_by']).toEqual([expect.objectContaining({ item_id: 3, title: 'We need a calendar integration' })]);
+    expect(data['feedback_votes']).toEqual([expect.objectContaining({ item_id: 2, vote: 'down' })]);
+    expect(data['feedback_thread_messages']).toHaveLength(1);
     // Other members' ids are not part of someone's export.
     expect(JSON.stringify(data)).not.toContain(ids.bob);
     expect(JSON.stringify(data)).not.toContain(ids.carol);
 
     const before = mentions(b, ids.alice);
-    expect(before).toEqual(expect.arrayContaining(['activity_messages.user_id', 'activity_reactions.message_author_id', 'poll_votes.voter', 'flags.author_id', 'activity_ids.id', 'survey_responses.respondent', 'survey_submitters.member_id']));
+    expect(before).toEqual(expect.arrayContaining(['feedback_items.author_id', 'feedback_items.captured_by', 'feedback_votes.user_id', 'feedback_thread_messages.user_id', 'activity_messages.user_id', 'activity_reactions.message_author_id', 'poll_votes.voter', 'flags.author_id', 'activity_ids.id', 'survey_responses.respondent', 'survey_submitters.member_id']));
 
     const out = ask('opt-out');
     expect((await out.reply(15_000)).content).toMatch(/stopped recording you/);
     await fake.waitFor(() => out.original?.content?.startsWith('Done:'), 20_000);
+    // After the opt-out her reply in a feedback thread is not recorded (Bob's, sent after it, is).
+    const bobs = feedbackPost(b, 2);
+    fake.post({ channelId: bobs.thread, userId: ids.alice, content: 'Still not sure' });
+    fake.post({ channelId: bobs.thread, userId: ids.bob, content: 'Noted' });
+    await fake.waitFor(() => count(b, 'SELECT count(*) FROM feedback_thread_messages WHERE user_id = ?', ids.bob) === 2 && count(b, 'SELECT count(*) FROM activity_messages WHERE user_id = ?', ids.bob) === 3);
+    expect(count(b, 'SELECT count(*) FROM feedback_thread_messages WHERE user_id = ?', ids.alice)).toBe(0);
     const kept = keptColumns(privacyEntries);
     const left = mentions(b, ids.alice);
     for (const column of left) expect(kept.has(column), `${column} still names the member`).toBe(true);
@@ -123,8 +172,17 @@ describe('/privacy', () => {
     expect(count(b, 'SELECT count(*) FROM survey_responses WHERE respondent IS NULL')).toBe(1);
     expect(count(b, 'SELECT count(*) FROM survey_submitters')).toBe(0);
     expect(count(b, 'SELECT count(*) FROM activity_reactions WHERE user_id = ?', ids.bob)).toBe(1);
-    expect(count(b, 'SELECT sum(messages) FROM activity_guild_quarters')).toBe(1);
+    // Bob's three messages and Carol's one stay counted; Alice's two are subtracted.
+    expect(count(b, 'SELECT sum(messages) FROM activity_guild_quarters')).toBe(4);
     expect(count(b, 'SELECT sum(reactions) FROM activity_guild_quarters')).toBe(1);
+    // Feedback: her item stays under a placeholder with Bob's vote; Bob's item lost her vote;
+    // Carol's captured item stays hers, with no capturer.
+    expect(b.app.database.sqlite.prepare(`SELECT id, author_id, captured_by FROM feedback_items ORDER BY id`).all()).toEqual([
+      { id: 1, author_id: '~', captured_by: null },
+      { id: 2, author_id: ids.bob, captured_by: null },
+      { id: 3, author_id: ids.carol, captured_by: null },
+    ]);
+    expect(b.app.database.sqlite.prepare(`SELECT item_id, user_id FROM feedback_votes ORDER BY item_id`).all()).toEqual([{ item_id: 1, user_id: ids.bob }]);
 
     // docs/privacy.md names every entry with the fate the code gives it.
     const doc = readFileSync(new URL('../../docs/privacy.md', import.meta.url), 'utf8');
@@ -144,7 +202,7 @@ describe('/privacy', () => {
       const file = new Database(b.databasePath, { readonly: true });
       expect(file.prepare('SELECT count(*) FROM privacy_opt_out_jobs').pluck().get()).toBe(1);
       expect(file.prepare('SELECT count(*) FROM activity_opt_outs').pluck().get()).toBe(1);
-      expect(file.prepare('SELECT count(*) FROM activity_messages WHERE user_id = ?').pluck().get(ids.alice)).toBe(1);
+      expect(file.prepare('SELECT count(*) FROM activity_messages WHERE user_id = ?').pluck().get(ids.alice)).toBe(2);
       file.close();
     });
     await fake.waitFor(() => count(b, 'SELECT count(*) FROM privacy_opt_out_jobs') === 0, 20_000);
@@ -183,7 +241,7 @@ describe('/privacy', () => {
     const shown = await ask('show', Locale.Russian).reply(15_000);
     expect(shown.embeds[0]?.title).toBe('Что Pulse хранит о вас на этом сервере');
     const text = shown.embeds[0]?.description ?? '';
-    expect(text).toContain('Ваши сообщения (id, канал, время, ответ на, есть ли вложение; никогда не текст): **1** запись (при отказе: удаляется)');
+    expect(text).toContain('Ваши сообщения (id, канал, время, ответ на, есть ли вложение; никогда не текст): **2** записи (при отказе: удаляется)');
     expect(text).toContain('Ваши ответы и черновики анкет');
     expect(text).toContain(': **2** записи (при отказе: удаляется)');
 

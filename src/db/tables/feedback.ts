@@ -32,6 +32,8 @@ export interface FeedbackItemTable {
   /** Set when someone deleted the post's message or thread: 'message' | 'thread'. */
   gone: string | null;
   gone_at: number | null;
+  /** The votes the post last showed ("up:down"); null until an edit is known to have landed. */
+  shown_score: Generated<string | null>;
 }
 
 export interface FeedbackVoteTable {

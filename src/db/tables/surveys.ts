@@ -15,6 +15,8 @@ export interface SurveyTable {
   channel_id: string | null;
   /** The card with the "Take the survey" button, once posted. */
   message_id: string | null;
+  /** The response count the card last showed; null until an edit is known to have landed. */
+  shown_count: Generated<number | null>;
   /** Only members with this role may answer. */
   role_id: string | null;
   created_at: number;

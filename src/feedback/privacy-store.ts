@@ -1,0 +1,108 @@
+// The feedback slice's privacy entries (see src/privacy/registry.ts): votes and thread-message
+// records go; items stay as the server's record with the member replaced by a placeholder;
+// staff status changes stay whole, as the history other members' items depend on.
+import { countWith, iso, type PrivacyEntry } from '../privacy/registry.js';
+import { ANONYMOUS_AUTHOR } from './feedback.js';
+
+const votes: PrivacyEntry = {
+  name: 'feedback_votes',
+  table: 'feedback_votes',
+  columns: ['user_id'],
+  label: 'privacy.entry.feedbackVotes',
+  fate: 'deleted',
+  why: "the item's score loses your vote",
+  count: countWith(`SELECT count(*) FROM feedback_votes v JOIN feedback_items i ON i.id = v.item_id WHERE i.guild_id = ? AND v.user_id = ?`),
+  *exportRows(read, guildId, userId) {
+    const s = read.prepare(`SELECT v.item_id, i.title, v.value, v.voted_at FROM feedback_votes v JOIN feedback_items i ON i.id = v.item_id WHERE i.guild_id = ? AND v.user_id = ? ORDER BY v.item_id`);
+    for (const v of s.iterate(guildId, userId) as Iterable<{ item_id: number; title: string; value: number; voted_at: number }>) {
+      yield { item_id: v.item_id, item: v.title, vote: v.value > 0 ? 'up' : 'down', voted_at: iso(v.voted_at) };
+    }
+  },
+  scan: (read, guildId, userId) =>
+    read.prepare(`SELECT v.item_id FROM feedback_votes v JOIN feedback_items i ON i.id = v.item_id WHERE i.guild_id = ? AND v.user_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
+  apply(write, _guildId, userId, keys) {
+    const del = write.prepare(`DELETE FROM feedback_votes WHERE item_id = ? AND user_id = ?`);
+    for (const [item] of keys) del.run(item, userId);
+  },
+};
+
+const items: PrivacyEntry = {
+  name: 'feedback_items',
+  table: 'feedback_items',
+  columns: ['author_id'],
+  label: 'privacy.entry.feedbackItems',
+  fate: 'anonymised',
+  why: "the item stays (other members voted and replied on it) with its author replaced by a placeholder; its title and details stay in the server's feedback channel; staff can delete it",
+  count: countWith(`SELECT count(*) FROM feedback_items WHERE guild_id = ? AND author_id = ?`),
+  *exportRows(read, guildId, userId) {
+    const s = read.prepare(`SELECT id, title, details, category, status, created_at, opened_at, captured_by IS NOT NULL AS captured FROM feedback_items WHERE guild_id = ? AND author_id = ? ORDER BY id`);
+    type Row = { id: number; title: string; details: string; category: string; status: string; created_at: number; opened_at: number | null; captured: number };
+    for (const r of s.iterate(guildId, userId) as Iterable<Row>) {
+      yield { item_id: r.id, title: r.title, details: r.details, category: r.category, status: r.status, created_at: iso(r.created_at), opened_at: iso(r.opened_at), source: r.captured ? 'captured' : 'submitted' };
+    }
+  },
+  scan: (read, guildId, userId) => read.prepare(`SELECT id FROM feedback_items WHERE guild_id = ? AND author_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
+  apply(write, _guildId, userId, keys) {
+    const rename = write.prepare(`UPDATE feedback_items SET author_id = ? WHERE id = ? AND author_id = ?`);
+    for (const [id] of keys) rename.run(ANONYMOUS_AUTHOR, id, userId);
+  },
+};
+
+const captured: PrivacyEntry = {
+  name: 'feedback_items.captured_by',
+  table: 'feedback_items',
+  columns: ['captured_by'],
+  label: 'privacy.entry.feedbackCaptured',
+  fate: 'anonymised',
+  why: "the item is the author's; who captured it is cleared",
+  count: countWith(`SELECT count(*) FROM feedback_items WHERE guild_id = ? AND captured_by = ?`),
+  *exportRows(read, guildId, userId) {
+    const s = read.prepare(`SELECT id, title, status, created_at FROM feedback_items WHERE guild_id = ? AND captured_by = ? ORDER BY id`);
+    for (const r of s.iterate(guildId, userId) as Iterable<{ id: number; title: string; status: string; created_at: number }>) {
+      yield { item_id: r.id, title: r.title, status: r.status, captured_at: iso(r.created_at) };
+    }
+  },
+  scan: (read, guildId, userId) => read.prepare(`SELECT id FROM feedback_items WHERE guild_id = ? AND captured_by = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
+  apply(write, _guildId, userId, keys) {
+    const clear = write.prepare(`UPDATE feedback_items SET captured_by = NULL WHERE id = ? AND captured_by = ?`);
+    for (const [id] of keys) clear.run(id, userId);
+  },
+};
+
+const threadMessages: PrivacyEntry = {
+  name: 'feedback_thread_messages',
+  table: 'feedback_thread_messages',
+  columns: ['user_id'],
+  label: 'privacy.entry.feedbackThreadMessages',
+  fate: 'deleted',
+  why: "the item's reply and participant counts lose your messages",
+  count: countWith(`SELECT count(*) FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ?`),
+  *exportRows(read, guildId, userId) {
+    const s = read.prepare(`SELECT m.item_id, m.message_id, m.at FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ? ORDER BY m.at`);
+    for (const r of s.iterate(guildId, userId) as Iterable<{ item_id: number; message_id: string; at: number }>) yield { item_id: r.item_id, message_id: r.message_id, at: iso(r.at) };
+  },
+  scan: (read, guildId, userId) =>
+    read.prepare(`SELECT m.message_id FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
+  apply(write, _guildId, userId, keys) {
+    const del = write.prepare(`DELETE FROM feedback_thread_messages WHERE message_id = ? AND user_id = ?`);
+    for (const [message] of keys) del.run(message, userId);
+  },
+};
+
+const statusChanges: PrivacyEntry = {
+  name: 'feedback_status_changes',
+  table: 'feedback_status_changes',
+  columns: ['by_user'],
+  label: 'privacy.entry.feedbackStatusChanges',
+  fate: 'kept',
+  why: "a staff decision on someone's item: its history must stay whole",
+  count: countWith(`SELECT count(*) FROM feedback_status_changes c JOIN feedback_items i ON i.id = c.item_id WHERE i.guild_id = ? AND c.by_user = ?`),
+  *exportRows(read, guildId, userId) {
+    const s = read.prepare(`SELECT c.item_id, c.from_status, c.to_status, c.reason, c.at FROM feedback_status_changes c JOIN feedback_items i ON i.id = c.item_id WHERE i.guild_id = ? AND c.by_user = ? ORDER BY c.id`);
+    for (const r of s.iterate(guildId, userId) as Iterable<{ item_id: number; from_status: string; to_status: string; reason: string | null; at: number }>) {
+      yield { item_id: r.item_id, from: r.from_status, to: r.to_status, reason: r.reason, at: iso(r.at) };
+    }
+  },
+};
+
+export const feedbackPrivacy: readonly PrivacyEntry[] = [votes, threadMessages, captured, items, statusChanges];

@@ -1,4 +1,4 @@
-// The flag and review figures (METRICS.md, /flags stats) read from the flags tables.
+// The flag and review figures (docs/metrics.md, /flags stats) read from the flags tables.
 import { sql } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import { isActioned, median, minutesBetween, type CaseOutcome } from './flags.js';
@@ -10,7 +10,7 @@ export interface ReviewFigures {
   median_minutes_to_resolution: number | null;
 }
 
-/** METRICS.md: reviews closed in [start, end), how many actioned or dismissed, median minutes from threshold to close. */
+/** docs/metrics.md: reviews closed in [start, end), how many actioned or dismissed, median minutes from threshold to close. */
 export async function closedReviewFigures(db: Executor, guildId: string, startMs: number, endMs: number): Promise<ReviewFigures> {
   const rows = await db
     .selectFrom('flag_cases')

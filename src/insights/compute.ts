@@ -1,4 +1,4 @@
-// The whole report of METRICS.md from its rows: the folds of metrics.ts, then the figures.
+// The whole report of docs/metrics.md from its rows: the folds of metrics.ts, then the figures.
 import {
   ActiveDays,
   foldHours,
@@ -42,7 +42,7 @@ export interface ReportInput {
   surveys?: NonNullable<Report['surveys']>;
 }
 
-/** The whole report of METRICS.md from its rows. */
+/** The whole report of docs/metrics.md from its rows. */
 export function computeReport(input: ReportInput): Report {
   const w = reportWindow(input.from, input.to, input.timezone);
   const grid = quarterGrid(w, input.timezone);

@@ -1,4 +1,4 @@
-// The member figures of METRICS.md (joins and leaves, new members, engagement, cohorts, churn
+// The member figures of docs/metrics.md (joins and leaves, new members, engagement, cohorts, churn
 // risk, flags) as pure functions over the folded activity: no kysely, no discord.js, no clock.
 import { dateOf, startOfDay, weekStart } from '../zone.js';
 import { byCountThenId, WEEK_MS, type ActiveDays, type FlagReactionRow, type MemberEventRow, type MemberIndex, type ReportWindow } from './metrics.js';

@@ -1,4 +1,4 @@
-// The folds of METRICS.md figures over stored rows (window, active days, message tallies, voice,
+// The folds of docs/metrics.md figures over stored rows (window, active days, message tallies, voice,
 // quarter counts, top lists): pure, no kysely, no discord.js, no clock.
 import { NONE, WORDS } from '../activity/hour-records.js';
 import { HOUR, QUARTER, type QuarterRow } from '../activity/rollup.js';
@@ -393,7 +393,7 @@ export function foldQuarters(rows: Iterable<QuarterRow>, w: ReportWindow, grid: 
   return out;
 }
 
-/** Most first, ties by id ascending as strings (METRICS.md). */
+/** Most first, ties by id ascending as strings (docs/metrics.md). */
 export const byCountThenId = <T>(count: (x: T) => number, id: (x: T) => string) => (a: T, b: T) =>
   count(b) - count(a) || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0);
 

@@ -3,7 +3,7 @@ import type { Executor } from '../db/schema.js';
 import { headlineScores, responseRate } from './scoring.js';
 import { previousRun, submittedResponses, surveysActiveIn, type Survey } from './store.js';
 
-/** One survey in the report's JSON (METRICS.md): `{ id, title, responses, nps, csat }`. */
+/** One survey in the report's JSON (docs/metrics.md): `{ id, title, responses, nps, csat }`. */
 export interface SurveyFigure {
   id: string;
   title: string;

@@ -34,7 +34,7 @@ export function mean(values: readonly number[]): number | null {
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-/** METRICS.md: promoters 9–10, detractors 0–6, over the answers; null with none. */
+/** docs/metrics.md: promoters 9–10, detractors 0–6, over the answers; null with none. */
 export function nps(scores: readonly number[]): number | null {
   if (scores.length === 0) return null;
   const promoters = scores.filter((s) => s >= 9).length;
@@ -42,7 +42,7 @@ export function nps(scores: readonly number[]): number | null {
   return (100 * (promoters - detractors)) / scores.length;
 }
 
-/** METRICS.md: the fraction of answers that are 4 or 5; null with none. */
+/** docs/metrics.md: the fraction of answers that are 4 or 5; null with none. */
 export function csat(scores: readonly number[]): number | null {
   if (scores.length === 0) return null;
   return scores.filter((s) => s >= 4).length / scores.length;

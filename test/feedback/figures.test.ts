@@ -1,4 +1,4 @@
-// The answer-time figures of METRICS.md, by hand: clock edges, items with no reply, waiting.
+// The answer-time figures of docs/metrics.md, by hand: clock edges, items with no reply, waiting.
 import { describe, expect, it } from 'vitest';
 import { feedbackFigures, firstDecisionAt, firstResponseAt, median, nearestRank, statusAt, type FigureItem } from '../../src/feedback/figures.js';
 

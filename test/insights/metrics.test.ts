@@ -1,4 +1,4 @@
-// Every figure of METRICS.md on hand-computed fixtures (pure: no database).
+// Every figure of docs/metrics.md on hand-computed fixtures (pure: no database).
 import { describe, expect, it } from 'vitest';
 import { dauOf, report } from './fixtures.js';
 

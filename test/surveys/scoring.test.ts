@@ -1,4 +1,4 @@
-// Survey scores (METRICS.md "Surveys (scores)"), per-role groups and the CSV export: table tests.
+// Survey scores (docs/metrics.md "Surveys (scores)"), per-role groups and the CSV export: table tests.
 import { describe, expect, it } from 'vitest';
 import { csat, csvCell, headlineScores, mean, median, nps, responsesCsv, roleBreakdown, scoreQuestion, scoreSurvey } from '../../src/surveys/scoring.js';
 import { parseDefinition, type Answers, type Definition } from '../../src/surveys/survey.js';

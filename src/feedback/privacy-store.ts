@@ -1,7 +1,7 @@
 // The feedback slice's privacy entries (see src/privacy/registry.ts): votes and thread-message
 // records go; items stay as the server's record with the member replaced by a placeholder;
 // staff status changes stay whole, as the history other members' items depend on.
-import { countWith, iso, type PrivacyEntry } from '../privacy/registry.js';
+import { countWith, eachKey, iso, type PrivacyEntry, scanWith } from '../privacy/registry.js';
 import { ANONYMOUS_AUTHOR } from './feedback.js';
 
 const votes: PrivacyEntry = {
@@ -18,12 +18,8 @@ const votes: PrivacyEntry = {
       yield { item_id: v.item_id, item: v.title, vote: v.value > 0 ? 'up' : 'down', voted_at: iso(v.voted_at) };
     }
   },
-  scan: (read, guildId, userId) =>
-    read.prepare(`SELECT v.item_id FROM feedback_votes v JOIN feedback_items i ON i.id = v.item_id WHERE i.guild_id = ? AND v.user_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
-  apply(write, _guildId, userId, keys) {
-    const del = write.prepare(`DELETE FROM feedback_votes WHERE item_id = ? AND user_id = ?`);
-    for (const [item] of keys) del.run(item, userId);
-  },
+  scan: scanWith(`SELECT v.item_id FROM feedback_votes v JOIN feedback_items i ON i.id = v.item_id WHERE i.guild_id = ? AND v.user_id = ?`),
+  apply: eachKey(`DELETE FROM feedback_votes WHERE item_id = ? AND user_id = ?`),
 };
 
 const items: PrivacyEntry = {
@@ -41,7 +37,7 @@ const items: PrivacyEntry = {
       yield { item_id: r.id, title: r.title, details: r.details, category: r.category, status: r.status, created_at: iso(r.created_at), opened_at: iso(r.opened_at), source: r.captured ? 'captured' : 'submitted' };
     }
   },
-  scan: (read, guildId, userId) => read.prepare(`SELECT id FROM feedback_items WHERE guild_id = ? AND author_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
+  scan: scanWith(`SELECT id FROM feedback_items WHERE guild_id = ? AND author_id = ?`),
   apply(write, _guildId, userId, keys) {
     const rename = write.prepare(`UPDATE feedback_items SET author_id = ? WHERE id = ? AND author_id = ?`);
     for (const [id] of keys) rename.run(ANONYMOUS_AUTHOR, id, userId);
@@ -62,11 +58,8 @@ const captured: PrivacyEntry = {
       yield { item_id: r.id, title: r.title, status: r.status, captured_at: iso(r.created_at) };
     }
   },
-  scan: (read, guildId, userId) => read.prepare(`SELECT id FROM feedback_items WHERE guild_id = ? AND captured_by = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
-  apply(write, _guildId, userId, keys) {
-    const clear = write.prepare(`UPDATE feedback_items SET captured_by = NULL WHERE id = ? AND captured_by = ?`);
-    for (const [id] of keys) clear.run(id, userId);
-  },
+  scan: scanWith(`SELECT id FROM feedback_items WHERE guild_id = ? AND captured_by = ?`),
+  apply: eachKey(`UPDATE feedback_items SET captured_by = NULL WHERE id = ? AND captured_by = ?`),
 };
 
 const threadMessages: PrivacyEntry = {
@@ -81,12 +74,8 @@ const threadMessages: PrivacyEntry = {
     const s = read.prepare(`SELECT m.item_id, m.message_id, m.at FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ? ORDER BY m.at`);
     for (const r of s.iterate(guildId, userId) as Iterable<{ item_id: number; message_id: string; at: number }>) yield { item_id: r.item_id, message_id: r.message_id, at: iso(r.at) };
   },
-  scan: (read, guildId, userId) =>
-    read.prepare(`SELECT m.message_id FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
-  apply(write, _guildId, userId, keys) {
-    const del = write.prepare(`DELETE FROM feedback_thread_messages WHERE message_id = ? AND user_id = ?`);
-    for (const [message] of keys) del.run(message, userId);
-  },
+  scan: scanWith(`SELECT m.message_id FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ?`),
+  apply: eachKey(`DELETE FROM feedback_thread_messages WHERE message_id = ? AND user_id = ?`),
 };
 
 const statusChanges: PrivacyEntry = {

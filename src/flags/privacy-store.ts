@@ -1,6 +1,6 @@
 // The flags slice's privacy entries (see src/privacy/registry.ts): flags a member made go, flags
 // on their messages lose their name, and moderation cases stay whole for the server's record.
-import { countWith, deleteByKey, iso, type PrivacyEntry } from '../privacy/registry.js';
+import { countWith, eachKey, iso, type PrivacyEntry, scanWith } from '../privacy/registry.js';
 
 const made: PrivacyEntry = {
   name: 'flags',
@@ -15,8 +15,8 @@ const made: PrivacyEntry = {
       yield { channel_id: f.channel_id, message_id: f.message_id, source: f.source, reason: f.reason, details: f.details, flagged_at: iso(f.flagged_at), withdrawn_at: iso(f.withdrawn_at) };
     }
   },
-  scan: (read, guildId, userId) => read.prepare(`SELECT rowid FROM flags WHERE guild_id = ? AND user_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
-  apply: deleteByKey(`DELETE FROM flags WHERE rowid = ? AND user_id = ?`),
+  scan: scanWith(`SELECT rowid FROM flags WHERE guild_id = ? AND user_id = ?`),
+  apply: eachKey(`DELETE FROM flags WHERE rowid = ? AND user_id = ?`),
 };
 
 const received: PrivacyEntry = {
@@ -31,11 +31,8 @@ const received: PrivacyEntry = {
     const s = read.prepare(`SELECT message_id, flagged_at FROM flags WHERE guild_id = ? AND author_id = ? ORDER BY flagged_at`);
     for (const f of s.iterate(guildId, userId) as Iterable<{ message_id: string; flagged_at: number }>) yield { message_id: f.message_id, flagged_at: iso(f.flagged_at) };
   },
-  scan: (read, guildId, userId) => read.prepare(`SELECT rowid FROM flags WHERE guild_id = ? AND author_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
-  apply(write, _guildId, userId, keys) {
-    const clear = write.prepare(`UPDATE flags SET author_id = NULL WHERE rowid = ? AND author_id = ?`);
-    for (const [rowid] of keys) clear.run(rowid, userId);
-  },
+  scan: scanWith(`SELECT rowid FROM flags WHERE guild_id = ? AND author_id = ?`),
+  apply: eachKey(`UPDATE flags SET author_id = NULL WHERE rowid = ? AND author_id = ?`),
 };
 
 const cases: PrivacyEntry = {

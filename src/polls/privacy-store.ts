@@ -1,7 +1,7 @@
 // The polls slice's privacy entries (see src/privacy/registry.ts): votes are the member's and
 // go; a poll someone asked stays, as the server's record.
 import { createHmac } from 'node:crypto';
-import { countWith, iso, type PrivacyEntry, type Raw } from '../privacy/registry.js';
+import { countWith, iso, type PrivacyEntry, type Raw, scanWith } from '../privacy/registry.js';
 
 /** The member's ballots: their id, or in an anonymous poll the HMAC under the poll's key. */
 function* ballots(read: Raw, guildId: string, userId: string): Iterable<{ poll_id: number; voter: string; choice: number; cast_at: number | null; status: string }> {
@@ -46,7 +46,7 @@ const nativeVotes: PrivacyEntry = {
       yield { channel_id: v.channel_id, message_id: v.message_id, answer_id: v.answer_id, voted_at: iso(v.voted_at) };
     }
   },
-  scan: (read, guildId, userId) => read.prepare(`SELECT message_id, answer_id FROM native_poll_votes WHERE guild_id = ? AND user_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
+  scan: scanWith(`SELECT message_id, answer_id FROM native_poll_votes WHERE guild_id = ? AND user_id = ?`),
   apply(write, _guildId, userId, keys) {
     const del = write.prepare(`DELETE FROM native_poll_votes WHERE message_id = ? AND user_id = ? AND answer_id = ?`);
     for (const [message, answer] of keys) del.run(message, userId, answer);

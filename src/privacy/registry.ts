@@ -25,8 +25,14 @@ export const iso = (ms: number | null | undefined) => (ms === null || ms === und
 export const countWith = (sql: string) => (read: Raw, guildId: string, userId: string) =>
   (sql.includes('@') ? read.prepare(sql).pluck().get({ guild: guildId, user: userId }) : read.prepare(sql).pluck().get(guildId, userId)) as number;
 
-/** An `apply` that deletes each scanned row by its key: `sql` takes the key first, then the member's id. */
-export const deleteByKey = (sql: string): PrivacyEntry['apply'] => (write, _guildId, userId, keys) => {
-  const del = write.prepare(sql);
-  for (const [key] of keys) del.run(key, userId);
+/** A `scan` with one statement whose two `?` are the guild, then the member: its rows are the keys. */
+export const scanWith = (sql: string) => (read: Raw, guildId: string, userId: string) => read.prepare(sql).raw().iterate(guildId, userId) as Iterable<unknown[]>;
+
+/**
+ * An `apply` that runs `sql` once per scanned row (a DELETE or an UPDATE that clears the member):
+ * its `?` are the row's single key first, then the member's id.
+ */
+export const eachKey = (sql: string): PrivacyEntry['apply'] => (write, _guildId, userId, keys) => {
+  const statement = write.prepare(sql);
+  for (const [key] of keys) statement.run(key, userId);
 };

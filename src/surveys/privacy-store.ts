@@ -1,7 +1,7 @@
 // The surveys slice's privacy entries (see src/privacy/registry.ts): a member's drafts, their
 // non-anonymous responses and the "has answered" marks of anonymous surveys go; a submitted
 // anonymous response holds no member id at all and stays; surveys and schedules someone made stay.
-import { countWith, deleteByKey, iso, type PrivacyEntry } from '../privacy/registry.js';
+import { countWith, eachKey, iso, type PrivacyEntry, scanWith } from '../privacy/registry.js';
 
 const responses: PrivacyEntry = {
   name: 'survey_responses',
@@ -30,9 +30,8 @@ const responses: PrivacyEntry = {
       };
     }
   },
-  scan: (read, guildId, userId) =>
-    read.prepare(`SELECT r.id FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.guild_id = ? AND r.respondent = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
-  apply: deleteByKey(`DELETE FROM survey_responses WHERE id = ? AND respondent = ?`),
+  scan: scanWith(`SELECT r.id FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.guild_id = ? AND r.respondent = ?`),
+  apply: eachKey(`DELETE FROM survey_responses WHERE id = ? AND respondent = ?`),
 };
 
 const submitters: PrivacyEntry = {
@@ -47,9 +46,8 @@ const submitters: PrivacyEntry = {
     const s = read.prepare(`SELECT m.survey_id, s.title FROM survey_submitters m JOIN surveys s ON s.id = m.survey_id WHERE s.guild_id = ? AND m.member_id = ? ORDER BY m.survey_id`);
     for (const r of s.iterate(guildId, userId) as Iterable<{ survey_id: number; title: string }>) yield { survey_id: r.survey_id, survey: r.title };
   },
-  scan: (read, guildId, userId) =>
-    read.prepare(`SELECT m.survey_id FROM survey_submitters m JOIN surveys s ON s.id = m.survey_id WHERE s.guild_id = ? AND m.member_id = ?`).raw().iterate(guildId, userId) as Iterable<unknown[]>,
-  apply: deleteByKey(`DELETE FROM survey_submitters WHERE survey_id = ? AND member_id = ?`),
+  scan: scanWith(`SELECT m.survey_id FROM survey_submitters m JOIN surveys s ON s.id = m.survey_id WHERE s.guild_id = ? AND m.member_id = ?`),
+  apply: eachKey(`DELETE FROM survey_submitters WHERE survey_id = ? AND member_id = ?`),
 };
 
 const surveys: PrivacyEntry = {

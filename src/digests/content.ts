@@ -3,7 +3,6 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import type { Language } from '../i18n/index.js';
 import type { Report } from '../insights/report-types.js';
 import type { SurveySummary } from '../surveys/figures.js';
-import { renderDigestPng } from './charts.js';
 import { renderDigest, type FeedbackSummary, type PollSummary } from './render.js';
 import { previousPeriod, periodKey, type Period } from './schedule.js';
 
@@ -30,6 +29,9 @@ export type FeedbackSource = (query: ReportQuery) => FeedbackSummary | undefined
 export type ChartSource = (report: Report, previous: Report | null, language?: Language) => Promise<Buffer>;
 
 export const IMAGE_NAME = 'digest.png';
+
+/** The chart drawn on this thread (tests, the CLI): the renderer (echarts, ~90 MB) loads on first use. */
+const renderInPlace: ChartSource = async (report, previous, language) => (await import('./charts.js')).renderDigestPng(report, previous, language);
 
 export interface Digest {
   embed: APIEmbed;
@@ -58,7 +60,7 @@ export interface DigestSources {
 }
 
 export async function buildDigest(reports: ReportMaker, request: DigestRequest, sources: DigestSources = {}): Promise<Digest> {
-  const { polls, surveys, feedback: feedbackSource, chart = renderDigestPng } = sources;
+  const { polls, surveys, feedback: feedbackSource, chart = renderInPlace } = sources;
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
   const report = await reports({ guildId, from: period.from, to: period.to, timezone, asOf });

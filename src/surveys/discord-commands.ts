@@ -10,12 +10,12 @@ import { focusOf, subcommandRoutes, type ArgsOf, type SubcommandOf } from '../di
 import type { Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
-import { renderQuestionCharts } from './charts.js';
 import { resultsEmbed, surveyLine } from './discord-render.js';
 import { SurveyRefusal, type SurveyService } from './service.js';
 import { listSurveys, submittedCount, type Survey } from './store.js';
 import { parseDefinition, parseDuration, type DefinitionInput } from './survey.js';
 import { template, TEMPLATE_NAMES, type TemplateName } from './templates.js';
+import { JobError } from '../workers/pool.js';
 
 type Command = ChatInputCommandInteraction;
 type Args<S extends SubcommandOf<typeof surveyCommand>> = ArgsOf<typeof surveyCommand, S>;
@@ -154,7 +154,7 @@ async function list(service: SurveyService, interaction: Command, ctx: FeatureCo
   await interaction.reply({ content: `**Surveys**\n${lines.join('\n')}`.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-async function results(service: SurveyService, interaction: Command, args: Args<'results'>): Promise<void> {
+async function results(service: SurveyService, interaction: Command, args: Args<'results'>, ctx: FeatureContext): Promise<void> {
   const survey = await surveyFor(service, interaction, args);
   // Charts take a moment: defer within Discord's 3 seconds.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -163,8 +163,11 @@ async function results(service: SurveyService, interaction: Command, args: Args<
   const serverLang = await service.language(interaction.guildId!);
   const r = await service.results(survey, lang);
   const forCharts = serverLang === lang ? r : await service.results(survey, serverLang);
-  const charts = await renderQuestionCharts(forCharts.questions, serverLang);
-  const files = charts.slice(0, 10).map((c) => new AttachmentBuilder(c.png, { name: `survey-${survey.id}-${c.id}.png` }));
+  // Drawn in the worker pool (the renderer never loads on the gateway's thread).
+  const charts = await ctx.pool.run('survey-charts', { questions: forCharts.questions, language: serverLang }).catch((err: unknown) => {
+    throw err instanceof JobError ? new UserError(err.text) : err;
+  });
+  const files = charts.slice(0, 10).map((c) => new AttachmentBuilder(Buffer.from(c.png.buffer, c.png.byteOffset, c.png.byteLength), { name: `survey-${survey.id}-${c.id}.png` }));
   await interaction.editReply({ content: charts.length > 10 ? say(interaction, CMD_TEXT.chartsCut(charts.length)) : '', embeds: [resultsEmbed(lang, r)], files, allowedMentions: { parse: [] } });
 }
 
@@ -257,7 +260,7 @@ export function commandRoutes(service: SurveyService, ctx: FeatureContext): Rout
         start: staff((i, args: Args<'start'>) => start(service, i, args, ctx)),
         close: staff((i, args: Args<'close'>) => close(service, i, args)),
         list: staff((i) => list(service, i, ctx)),
-        results: staff((i, args: Args<'results'>) => results(service, i, args)),
+        results: staff((i, args: Args<'results'>) => results(service, i, args, ctx)),
         export: staff((i, args: Args<'export'>) => exportCsv(service, i, args)),
         delete: staff((i, args: Args<'delete'>) => remove(service, i, args, ctx)),
         remind: staff((i, args: Args<'remind'>) => remind(service, i, args)),

@@ -5,6 +5,7 @@ import type { ReadHandle } from '../db/read-only.js';
 import type { Language } from '../i18n/index.js';
 import type { ReportOptions } from '../insights/report.js';
 import type { Report } from '../insights/report-types.js';
+import type { QuestionResult } from '../surveys/scoring.js';
 
 export type { ReadHandle };
 
@@ -16,6 +17,7 @@ interface PrivacyQuery {
 export interface Jobs {
   report: { input: ReportOptions; output: Report };
   'digest-chart': { input: { report: Report; previous: Report | null; language?: Language | undefined }; output: Uint8Array };
+  'survey-charts': { input: { questions: readonly QuestionResult[]; language: Language }; output: Array<{ id: string; png: Uint8Array }> };
   'privacy-counts': { input: PrivacyQuery; output: Record<string, number> };
   'privacy-export': { input: PrivacyQuery & { path: string; exportedAt: number }; output: { rows: number } };
   /** Streams the keys of one entry's rows in chunks of `size`. */
@@ -36,6 +38,8 @@ type Handler<K extends JobName> = (input: Jobs[K]['input'], read: ReadHandle, em
 const handlers: { [K in JobName]: Handler<K> } = {
   report: async (input, read) => (await import('../insights/report.js')).buildReport(read, input),
   'digest-chart': async (input) => new Uint8Array(await (await import('../digests/charts.js')).renderDigestPng(input.report, input.previous, input.language)),
+  'survey-charts': async ({ questions, language }) =>
+    (await (await import('../surveys/charts.js')).renderQuestionCharts(questions, language)).map((c) => ({ id: c.id, png: new Uint8Array(c.png) })),
   'privacy-counts': async ({ guildId, userId }, read) => {
     const { privacyEntries } = await import('../privacy/entries.js');
     return read.sqlite.transaction(() => Object.fromEntries(privacyEntries.map((e) => [e.name, e.count(read.sqlite, guildId, userId)])))();

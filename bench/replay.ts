@@ -15,7 +15,8 @@ const START = Date.parse('2026-11-01T00:00:00Z') + 10 * 86_400_000;
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: bench/replay.ts DATABASE');
-const file = join(import.meta.dirname, 'out', `replay-${LINES}.jsonl`);
+// argv[3]: the benchmark's cache directory (bench/out/; this file may run from a bundle elsewhere).
+const file = join(process.argv[3] ?? join(import.meta.dirname, 'out'), `replay-${LINES}.jsonl`);
 
 const WORDS = ['the', 'raid', 'tonight', 'anyone', 'up', 'for', 'a', 'game', 'lol', 'thanks', 'see', 'you', 'later', 'nice', 'build', 'patch', 'notes', 'are', 'out'];
 

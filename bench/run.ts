@@ -9,6 +9,7 @@ import { Ingestor } from '../src/activity/ingest.js';
 import { ActivityStore } from '../src/activity/store.js';
 import { ActivityWriter } from '../src/activity/writer.js';
 import { migrate, openDatabase } from '../src/db/open.js';
+import { bundle } from '../scripts/build.mjs';
 import { BENCH_GUILD, channelId, fill, rng, snowflake, userId } from './generate.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
@@ -70,10 +71,15 @@ async function main(): Promise<void> {
     .get() as { hours: number; messages: number };
   info(`database: ${(sizeBytes / 1e6).toFixed(0)} MB, ${counts.messages.toLocaleString('en-US')} messages, ${counts.hours.toLocaleString('en-US')} member-channel-hour records`);
 
+  // The measured processes run the built bundle, as `npm start` and `npm run pulse` do (plain
+  // JavaScript in every thread: no TypeScript loader in their memory).
+  const built = await bundle(join(dir, 'dist'), ['bench/report.ts', 'bench/replay.ts', 'bench/bot-day.ts']);
+  const bundled = (name: string) => [join(built, `${name}.mjs`), work, dir];
+
   // Report: in its own process (bench/report.ts), so its peak RSS is the report's alone, not the
   // generator's or the ingestion's.
   await database.close();
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'report.ts'), work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, bundled('report'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.status !== 0) throw new Error(`bench/report.ts failed (${child.status})`);
   const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { period: { from: string; to: string }; times: number[]; kolkata: number; dauAvg: number; mau: number; messages: number; peakRssMb: number };
   const { times, kolkata } = r;
@@ -136,12 +142,12 @@ async function main(): Promise<void> {
   await reopened.close();
 
   // `pulse replay` end to end, in its own process (its peak RSS is the replay's).
-  const replay = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'replay.ts'), work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const replay = spawnSync(process.execPath, bundled('replay'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (replay.status !== 0) throw new Error(`bench/replay.ts failed (${replay.status})`);
   process.stdout.write(replay.stdout);
 
   // The bot day: live ingest, interactions and every heavy command at once, in its own process.
-  const day = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bot-day.ts'), work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const day = spawnSync(process.execPath, bundled('bot-day'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (day.status !== 0) throw new Error(`bench/bot-day.ts failed (${day.status})`);
   process.stdout.write(day.stdout);
   for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });

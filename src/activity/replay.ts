@@ -3,6 +3,7 @@
 // events with the live writer: the two halves run at once.
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../db/open.js';
+import { threadEntry } from '../threads.js';
 import { MAX_LISTED, type ParsedChunk } from './replay-lines.js';
 import { ActivityStore } from './store.js';
 import { ActivityWriter } from './writer.js';
@@ -20,7 +21,7 @@ export interface ReplayOutcome {
 }
 
 const BATCH = 5000;
-const PARSER = new URL('./replay-bootstrap.mjs', import.meta.url);
+const PARSER = threadEntry(import.meta.url, './replay-bootstrap.mjs', './replay-worker.mjs');
 
 export async function replayFile(database: Database, path: string, onProgress?: (lines: number, outcome: ReplayOutcome) => void): Promise<ReplayOutcome> {
   const store = new ActivityStore(database.sqlite);

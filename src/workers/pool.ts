@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { msg, render, type Text } from '../i18n/index.js';
 import type { Logger } from '../log.js';
+import { threadEntry } from '../threads.js';
 import { runJob, type JobName, type Jobs, type ReadHandle } from './jobs.js';
 
 /**
@@ -64,7 +65,7 @@ interface Slot {
   task?: Task;
 }
 
-const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
+const ENTRY = threadEntry(import.meta.url, './bootstrap.mjs', './worker.mjs');
 const newErrorId = () => randomBytes(4).toString('hex');
 
 /** Emits 'started' (kind, worker) when a job is handed to a worker thread. */
@@ -129,7 +130,7 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
   }
 
   private spawn(): Slot {
-    const worker = new Worker(BOOTSTRAP, { workerData: { databasePath: this.options.databasePath, niceness: this.options.niceness ?? 0 } });
+    const worker = new Worker(ENTRY, { workerData: { databasePath: this.options.databasePath, niceness: this.options.niceness ?? 0 } });
     const slot: Slot = { worker, ready: false };
     worker.on('message', (message: { ready?: true; id?: number; chunk?: unknown; result?: unknown; error?: string }) => {
       if (message.ready) {

@@ -47,6 +47,21 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Who waits on a job kind, most urgent first: a member's small question, a member or a digest
+ * waiting on a report or chart, a member's export file, then the background opt-out scans. The
+ * queue runs the most urgent waiting job next (first come, first served within a rank); a job
+ * that has started is never interrupted.
+ */
+const RANK: Record<JobName, number> = {
+  'privacy-counts': 0,
+  report: 1,
+  'digest-chart': 1,
+  'survey-charts': 1,
+  'privacy-export': 2,
+  'privacy-scan': 3,
+};
+
 interface Task {
   id: number;
   kind: JobName;
@@ -109,7 +124,10 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
     if (this.inline) return this.runInline(kind, input, options);
     this.warm();
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, kind, input, options, resolve: resolve as (v: unknown) => void, reject });
+      const task = { id: this.nextId++, kind, input, options, resolve: resolve as (v: unknown) => void, reject };
+      // Behind every queued job of its rank or a more urgent one.
+      const at = this.queue.findIndex((queued) => RANK[queued.kind] > RANK[kind]);
+      this.queue.splice(at < 0 ? this.queue.length : at, 0, task);
       this.dispatch();
     });
   }

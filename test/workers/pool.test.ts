@@ -92,6 +92,23 @@ describe('worker pool', () => {
     await expect(pool.run('report', query)).rejects.toThrow(/restarting/);
   });
 
+  it('runs the most urgent waiting job next: a member\'s privacy counts before queued scans, exports and reports', async () => {
+    pool = newPool();
+    await pool.run('report', query); // started and ready
+    const order: string[] = [];
+    pool.on('started', (kind) => order.push(kind));
+    const who = { guildId: G, userId: u(1) };
+    const jobs = [
+      pool.run('report', query), // takes the worker at once
+      pool.run('privacy-scan', { ...who, entry: 'activity_messages', size: 100 }),
+      pool.run('privacy-export', { ...who, path: joinPath(dir, 'export.json'), exportedAt: 0 }),
+      pool.run('report', query),
+      pool.run('privacy-counts', who),
+    ];
+    await Promise.all(jobs);
+    expect(order).toEqual(['report', 'privacy-counts', 'report', 'privacy-export', 'privacy-scan']);
+  });
+
   it('runs inline on an in-memory database', async () => {
     const memory = openDatabase(':memory:');
     await migrate(memory.db);

@@ -14,6 +14,18 @@ function uncounter(write: Raw, guildId: string, kind: Kind): (at: number) => voi
   return (at) => void statement.run(guildId, Math.floor(at / QUARTER));
 }
 
+type Counted = 'messages' | 'reactions' | 'reactions_received';
+
+/** A count the writer keeps per member (activity_member_counts): one row, no scan of the raw table. */
+const counted = (column: Counted) => (read: Raw, guildId: string, userId: string) =>
+  (read.prepare(`SELECT ${column} FROM activity_member_counts WHERE guild_id = ? AND user_id = ?`).pluck().get(guildId, userId) as number | undefined) ?? 0;
+
+/** A member's count loses a deleted (or anonymised) row. */
+function memberUncounter(write: Raw, guildId: string, column: Counted): (userId: string) => void {
+  const statement = write.prepare(`UPDATE activity_member_counts SET ${column} = max(0, ${column} - 1) WHERE guild_id = ? AND user_id = ?`);
+  return (userId) => void statement.run(guildId, userId);
+}
+
 function* rows(read: Raw, sql: string, ...params: unknown[]): Iterable<unknown[]> {
   yield* read.prepare(sql).raw().iterate(...params) as Iterable<unknown[]>;
 }
@@ -24,7 +36,7 @@ const messages: PrivacyEntry = {
   columns: ['user_id'],
   label: 'privacy.entry.messages',
   fate: 'deleted',
-  count: countWith(`SELECT count(*) FROM activity_messages WHERE guild_id = ? AND user_id = ?`),
+  count: counted('messages'),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(`SELECT message_id, channel_id, at, reply_to_id, has_attachment, deleted_at FROM activity_messages WHERE guild_id = ? AND user_id = ? ORDER BY at`);
     for (const m of s.iterate(guildId, userId) as Iterable<{ message_id: string; channel_id: string; at: number; reply_to_id: string | null; has_attachment: number; deleted_at: number | null }>) {
@@ -35,9 +47,12 @@ const messages: PrivacyEntry = {
   apply(write, guildId, userId, keys) {
     const del = write.prepare(`DELETE FROM activity_messages WHERE message_id = ? AND guild_id = ? AND user_id = ? RETURNING at`).pluck();
     const uncount = uncounter(write, guildId, 'messages');
+    const down = memberUncounter(write, guildId, 'messages');
     for (const [id] of keys) {
       const at = del.get(id, guildId, userId) as number | undefined;
-      if (at !== undefined) uncount(at);
+      if (at === undefined) continue;
+      uncount(at);
+      down(userId);
     }
   },
 };
@@ -48,7 +63,7 @@ const reactions: PrivacyEntry = {
   columns: ['user_id'],
   label: 'privacy.entry.reactions',
   fate: 'deleted',
-  count: countWith(`SELECT count(*) FROM activity_reactions WHERE guild_id = ? AND user_id = ?`),
+  count: counted('reactions'),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(`SELECT message_id, channel_id, emoji, at, removed_at FROM activity_reactions WHERE guild_id = ? AND user_id = ? ORDER BY at`);
     for (const r of s.iterate(guildId, userId) as Iterable<{ message_id: string; channel_id: string; emoji: string; at: number; removed_at: number | null }>) {
@@ -57,10 +72,16 @@ const reactions: PrivacyEntry = {
   },
   scan: (read, guildId, userId) => rows(read, `SELECT emoji, message_id, at FROM activity_reactions WHERE guild_id = ? AND user_id = ?`, guildId, userId),
   apply(write, guildId, userId, keys) {
-    const del = write.prepare(`DELETE FROM activity_reactions WHERE guild_id = ? AND emoji = ? AND message_id = ? AND user_id = ? AND at = ?`);
+    const del = write.prepare(`DELETE FROM activity_reactions WHERE guild_id = ? AND emoji = ? AND message_id = ? AND user_id = ? AND at = ? RETURNING message_author_id`).raw();
     const uncount = uncounter(write, guildId, 'reactions');
+    const down = memberUncounter(write, guildId, 'reactions');
+    const receivedDown = memberUncounter(write, guildId, 'reactions_received');
     for (const [emoji, messageId, at] of keys) {
-      if (del.run(guildId, emoji, messageId, userId, at).changes) uncount(at as number);
+      const row = del.get(guildId, emoji, messageId, userId, at) as [string | null] | undefined;
+      if (!row) continue;
+      uncount(at as number);
+      down(userId);
+      if (row[0] !== null) receivedDown(row[0]);
     }
   },
 };
@@ -72,7 +93,7 @@ const reactionsReceived: PrivacyEntry = {
   label: 'privacy.entry.reactionsToYou',
   fate: 'anonymised',
   why: "the reaction is the other member's; the author column is cleared",
-  count: countWith(`SELECT count(*) FROM activity_reactions WHERE guild_id = ? AND message_author_id = ?`),
+  count: counted('reactions_received'),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(`SELECT message_id, emoji, at FROM activity_reactions WHERE guild_id = ? AND message_author_id = ? ORDER BY at`);
     for (const r of s.iterate(guildId, userId) as Iterable<{ message_id: string; emoji: string; at: number }>) yield { message_id: r.message_id, emoji: r.emoji, at: iso(r.at) };
@@ -80,7 +101,8 @@ const reactionsReceived: PrivacyEntry = {
   scan: (read, guildId, userId) => rows(read, `SELECT emoji, message_id, user_id, at FROM activity_reactions WHERE guild_id = ? AND message_author_id = ?`, guildId, userId),
   apply(write, guildId, userId, keys) {
     const clear = write.prepare(`UPDATE activity_reactions SET message_author_id = NULL WHERE guild_id = ? AND emoji = ? AND message_id = ? AND user_id = ? AND at = ? AND message_author_id = ?`);
-    for (const [emoji, messageId, reactor, at] of keys) clear.run(guildId, emoji, messageId, reactor, at, userId);
+    const down = memberUncounter(write, guildId, 'reactions_received');
+    for (const [emoji, messageId, reactor, at] of keys) if (clear.run(guildId, emoji, messageId, reactor, at, userId).changes) down(userId);
   },
 };
 
@@ -153,6 +175,7 @@ const hours: PrivacyEntry = {
   label: 'privacy.entry.hours',
   fate: 'deleted',
   why: 'records are keyed by a small number that stands for you in activity_ids',
+  summary: true,
   count(read, guildId, userId) {
     const member = memberIdx(read, guildId, userId);
     if (member === undefined) return 0;
@@ -200,6 +223,26 @@ const hours: PrivacyEntry = {
   stepSize: 8,
 };
 
+const memberCounts: PrivacyEntry = {
+  name: 'activity_member_counts',
+  table: 'activity_member_counts',
+  columns: ['user_id'],
+  label: 'privacy.entry.counts',
+  fate: 'deleted',
+  count: countWith(`SELECT count(*) FROM activity_member_counts WHERE guild_id = ? AND user_id = ?`),
+  *exportRows(read, guildId, userId) {
+    const row = read.prepare(`SELECT messages, reactions, reactions_received FROM activity_member_counts WHERE guild_id = ? AND user_id = ?`).get(guildId, userId) as
+      | { messages: number; reactions: number; reactions_received: number }
+      | undefined;
+    if (row) yield { ...row };
+  },
+  // After the rows it counts (their steps count it down): one row.
+  scan: (read, guildId, userId) => rows(read, `SELECT user_id FROM activity_member_counts WHERE guild_id = ? AND user_id = ?`, guildId, userId),
+  apply(write, guildId, userId) {
+    write.prepare(`DELETE FROM activity_member_counts WHERE guild_id = ? AND user_id = ?`).run(guildId, userId);
+  },
+};
+
 /** Last among the activity entries: the hours step finds the member by this number. */
 const ids: PrivacyEntry = {
   name: 'activity_ids',
@@ -234,7 +277,7 @@ const optOuts: PrivacyEntry = {
   },
 };
 
-export const activityPrivacy: readonly PrivacyEntry[] = [messages, reactions, reactionsReceived, threads, voice, memberEvents, hours, ids, optOuts];
+export const activityPrivacy: readonly PrivacyEntry[] = [messages, reactions, reactionsReceived, threads, voice, memberEvents, memberCounts, hours, ids, optOuts];
 
 /** Records an opt-out (kept while it lasts: ingestion checks it on every start). */
 export async function recordOptOut(db: Executor, guildId: string, userId: string, now: number): Promise<void> {

@@ -77,6 +77,9 @@ export class ActivityStore {
                   ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
                     threads = threads + excluded.threads`),
       optOuts: p(`SELECT guild_id, user_id FROM activity_opt_outs`),
+      memberCounts: p(`INSERT INTO activity_member_counts (guild_id, user_id, messages, reactions, reactions_received) VALUES (?, ?, ?, ?, ?)
+                       ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
+                         reactions_received = reactions_received + excluded.reactions_received`),
     };
     for (const row of this.s.optOuts.all() as Array<{ guild_id: string; user_id: string }>) this.optOuts.add(optKey(row.guild_id, row.user_id));
   }
@@ -174,6 +177,14 @@ export class ActivityStore {
     this.idsCaughtUp.clear();
     const delta = new BatchRollup((guildId, id) => this.idx(guildId, id));
     const ignoredByGuild = new Map<string, Set<string>>();
+    // Per member of the batch: [guild, member, messages, reactions, reactions received] stored.
+    const counts = new Map<string, [string, string, number, number, number]>();
+    const count = (guildId: string, userId: string, column: 2 | 3 | 4) => {
+      const key = optKey(guildId, userId);
+      let c = counts.get(key);
+      if (!c) counts.set(key, (c = [guildId, userId, 0, 0, 0]));
+      c[column]++;
+    };
     const s = this.s;
     const run = () => {
       for (const e of events) {
@@ -188,24 +199,25 @@ export class ActivityStore {
         switch (e.kind) {
           case 'message':
             changed = s.message.run(e.messageId, e.guildId, e.channelId, e.userId, e.at, e.replyToId, e.hasAttachment ? 1 : 0).changes;
-            if (changed) delta.add('message', e.guildId, e.userId, e.channelId, e.at);
+            if (changed) {
+              delta.add('message', e.guildId, e.userId, e.channelId, e.at);
+              count(e.guildId, e.userId, 2);
+            }
             break;
           case 'message-delete':
             changed = s.messageDelete.run(e.at, e.messageId, e.guildId).changes;
             break;
-          case 'reaction':
+          case 'reaction': {
             // An opted-out author is not named in other members' reactions either.
-            changed = s.reaction.run(
-              e.guildId,
-              e.emoji,
-              e.messageId,
-              e.userId,
-              e.at,
-              e.channelId,
-              e.messageAuthorId !== null && this.optOuts.size && this.optOuts.has(optKey(e.guildId, e.messageAuthorId)) ? null : e.messageAuthorId,
-            ).changes;
-            if (changed) delta.add('reaction', e.guildId, e.userId, e.channelId, e.at);
+            const author = e.messageAuthorId !== null && this.optOuts.size && this.optOuts.has(optKey(e.guildId, e.messageAuthorId)) ? null : e.messageAuthorId;
+            changed = s.reaction.run(e.guildId, e.emoji, e.messageId, e.userId, e.at, e.channelId, author).changes;
+            if (changed) {
+              delta.add('reaction', e.guildId, e.userId, e.channelId, e.at);
+              count(e.guildId, e.userId, 3);
+              if (author !== null) count(e.guildId, author, 4);
+            }
             break;
+          }
           case 'reaction-remove':
             changed = s.reactionRemove.run({ at: e.at, guild: e.guildId, emoji: e.emoji, message: e.messageId, user: e.userId }).changes;
             break;
@@ -233,6 +245,7 @@ export class ActivityStore {
       }
       this.writeHours(delta);
       for (const q of delta.quarters.values()) s.quarter.run(q.guildId, q.bucket, q.messages, q.reactions, q.threads);
+      for (const c of counts.values()) s.memberCounts.run(...c);
     };
     try {
       this.sqlite.transaction(run)();

@@ -16,12 +16,18 @@ export interface PrivacyEntryInfo {
   readonly fate: Fate;
   /** Why a row is kept or how it is anonymised. */
   readonly why?: string;
+  /**
+   * A summary of other entries' rows (the hourly rollups): /privacy show names it without a
+   * count (counting would decode every hour of the server) and export gives it through them.
+   */
+  readonly summary?: true;
 }
 
 const FATE_WORDS: Record<Fate, MessageKey> = { deleted: 'privacy.fate.deleted', anonymised: 'privacy.fate.anonymised', kept: 'privacy.fate.kept' };
 
 /** One line of /privacy show, in the member's language. */
 export function showLine(entry: PrivacyEntryInfo, count: number, lang: Language): string {
+  if (entry.summary) return t(lang, 'privacy.show.summaryLine', { what: t(lang, entry.label), fate: t(lang, FATE_WORDS[entry.fate]) });
   return t(lang, 'privacy.show.line', { what: t(lang, entry.label), count, fate: t(lang, FATE_WORDS[entry.fate]) });
 }
 

@@ -42,7 +42,8 @@ const handlers: { [K in JobName]: Handler<K> } = {
     (await (await import('../surveys/charts.js')).renderQuestionCharts(questions, language)).map((c) => ({ id: c.id, png: new Uint8Array(c.png) })),
   'privacy-counts': async ({ guildId, userId }, read) => {
     const { privacyEntries } = await import('../privacy/entries.js');
-    return read.sqlite.transaction(() => Object.fromEntries(privacyEntries.map((e) => [e.name, e.count(read.sqlite, guildId, userId)])))();
+    // Summaries are shown without a count (see PrivacyEntryInfo.summary): no scan of every hour.
+    return read.sqlite.transaction(() => Object.fromEntries(privacyEntries.filter((e) => !e.summary).map((e) => [e.name, e.count(read.sqlite, guildId, userId)])))();
   },
   'privacy-export': async ({ guildId, userId, path, exportedAt }, read) => {
     const [{ privacyEntries }, { writeExport }] = await Promise.all([import('../privacy/entries.js'), import('../privacy/export-file.js')]);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelType, InteractionResponseType, Locale } from 'discord-api-types/v10';
+import { ActivityStore } from '../../src/activity/store.js';
 import { privacyEntries } from '../../src/privacy/entries.js';
 import { keptColumns } from '../../src/privacy/privacy.js';
 import { TestBot } from '../support/bot.js';
@@ -217,10 +218,15 @@ describe('/privacy', () => {
     const b = bot;
     const { ids, fake } = b;
     const sqlite = b.app.database.sqlite;
-    const insert = sqlite.prepare(`INSERT INTO activity_messages (message_id, guild_id, channel_id, user_id, at, reply_to_id, has_attachment) VALUES (?, ?, ?, ?, ?, NULL, 0)`);
-    sqlite.transaction(() => {
-      for (let i = 0; i < 100_000; i++) insert.run(String(800000000000000000n + BigInt(i)), ids.guildId, ids.general, i % 10 === 0 ? ids.alice : ids.bob, b.clock.now() - i * 1000);
-    })();
+    // Through the writer's own store (as the bot stores them), in its batches.
+    const store = new ActivityStore(sqlite);
+    for (let start = 0; start < 100_000; start += 5000) {
+      const batch = Array.from({ length: 5000 }, (_, k) => start + k).map((i) => ({
+        kind: 'message' as const, guildId: ids.guildId, at: b.clock.now() - i * 1000, messageId: String(800000000000000000n + BigInt(i)),
+        channelId: ids.general, userId: i % 10 === 0 ? ids.alice : ids.bob, replyToId: null, hasAttachment: false,
+      }));
+      store.applyBatch(batch);
+    }
     const handle = fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'show' });
     const order: string[] = [];
     b.app.pool.on('started', (kind) => order.push(`${kind} started; acknowledged: ${handle.acknowledged}`));

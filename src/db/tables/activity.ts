@@ -72,6 +72,15 @@ export interface ActivityGuildQuartersTable {
   threads: number;
 }
 
+/** Per member, the raw rows naming them (kept in step by the writer and opt-out). */
+export interface ActivityMemberCountsTable {
+  guild_id: string;
+  user_id: string;
+  messages: number;
+  reactions: number;
+  reactions_received: number;
+}
+
 export interface ActivityOptOutsTable {
   guild_id: string;
   user_id: string;
@@ -99,6 +108,7 @@ export interface ActivityTables {
   activity_ids: ActivityIdsTable;
   activity_hours: ActivityHoursTable;
   activity_guild_quarters: ActivityGuildQuartersTable;
+  activity_member_counts: ActivityMemberCountsTable;
   activity_opt_outs: ActivityOptOutsTable;
   activity_listening: ActivityListeningTable;
   activity_gaps: ActivityGapsTable;

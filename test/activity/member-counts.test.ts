@@ -1,0 +1,83 @@
+// activity_member_counts, the per-member totals /privacy show reads: always equal to counting the
+// raw rows, through duplicates, reactions without an author, an opted-out author, opt-out steps
+// and the migration's backfill of rows stored before the table existed.
+import { Migrator } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ActivityEvent } from '../../src/activity/events.js';
+import { ActivityStore } from '../../src/activity/store.js';
+import { migrate, openDatabase, type Database } from '../../src/db/open.js';
+import { migrations } from '../../src/db/migrations/index.js';
+import { privacyEntry } from '../../src/privacy/entries.js';
+import { testDatabase } from '../support/db.js';
+
+const G = '100000000000000001';
+const C = '200000000000000001';
+const u = (n: number) => String(300000000000000000n + BigInt(n));
+const T = Date.parse('2026-11-02T10:00:00Z');
+const msg = (n: number, user: number): ActivityEvent => ({ kind: 'message', guildId: G, at: T + n * 60_000, messageId: String(500000000000000000n + BigInt(n)), channelId: C, userId: u(user), replyToId: null, hasAttachment: false });
+const react = (n: number, user: number, author: number | null): ActivityEvent => ({
+  kind: 'reaction', guildId: G, at: T + n * 60_000 + 1, messageId: String(500000000000000000n + BigInt(n)), channelId: C, userId: u(user), emoji: '👍', messageAuthorId: author === null ? null : u(author),
+});
+
+let database: Database;
+afterEach(async () => database.close());
+
+/** The totals as a scan of the raw rows gives them (members with no rows left out). */
+function scanned(db: Database): Record<string, [number, number, number]> {
+  const out: Record<string, [number, number, number]> = {};
+  const add = (user: string, i: 0 | 1 | 2, n: number) => ((out[user] ??= [0, 0, 0])[i] += n);
+  for (const r of db.sqlite.prepare(`SELECT user_id, count(*) AS n FROM activity_messages GROUP BY user_id`).all() as Array<{ user_id: string; n: number }>) add(r.user_id, 0, r.n);
+  for (const r of db.sqlite.prepare(`SELECT user_id, count(*) AS n FROM activity_reactions GROUP BY user_id`).all() as Array<{ user_id: string; n: number }>) add(r.user_id, 1, r.n);
+  for (const r of db.sqlite.prepare(`SELECT message_author_id AS a, count(*) AS n FROM activity_reactions WHERE message_author_id IS NOT NULL GROUP BY a`).all() as Array<{ a: string; n: number }>) add(r.a, 2, r.n);
+  return out;
+}
+function kept(db: Database): Record<string, [number, number, number]> {
+  const out: Record<string, [number, number, number]> = {};
+  for (const r of db.sqlite.prepare(`SELECT user_id, messages, reactions, reactions_received FROM activity_member_counts`).all() as Array<{ user_id: string; messages: number; reactions: number; reactions_received: number }>) {
+    if (r.messages || r.reactions || r.reactions_received) out[r.user_id] = [r.messages, r.reactions, r.reactions_received];
+  }
+  return out;
+}
+
+describe('member counts', () => {
+  it('the writer keeps them equal to the raw rows, duplicates and an opted-out author included', async () => {
+    database = await testDatabase();
+    const store = new ActivityStore(database.sqlite);
+    const first = [msg(1, 1), msg(2, 1), msg(3, 2), msg(4, 3), react(1, 2, 1), react(1, 3, 1), react(3, 1, 2), react(4, 1, null)];
+    store.applyBatch(first);
+    store.applyBatch(first); // re-delivered: nothing counts twice
+    store.markOptedOut(G, u(3));
+    store.applyBatch([msg(5, 3), react(5, 1, 3), msg(6, 2), react(6, 1, 2), react(2, 2, 1)]);
+    expect(kept(database)).toEqual(scanned(database));
+    expect(kept(database)[u(1)]).toEqual([2, 4, 3]);
+    expect(privacyEntry('activity_reactions.message_author_id').count(database.sqlite, G, u(1))).toBe(3);
+  });
+
+  it('opt-out steps count the member down, and the reactions they gave off their authors', async () => {
+    database = await testDatabase();
+    const store = new ActivityStore(database.sqlite);
+    store.applyBatch([msg(1, 1), msg(2, 2), msg(3, 2), react(1, 2, 1), react(2, 1, 2), react(3, 1, 2), react(1, 3, 1)]);
+    for (const name of ['activity_messages', 'activity_reactions', 'activity_reactions.message_author_id']) {
+      const entry = privacyEntry(name);
+      entry.apply!(database.sqlite, G, u(2), [...entry.scan!(database.sqlite, G, u(2))]);
+      expect(kept(database), name).toEqual(scanned(database));
+    }
+    expect(kept(database)[u(1)]).toEqual([1, 2, 1]); // bob's reaction to alice's message is gone
+    const counts = privacyEntry('activity_member_counts');
+    counts.apply!(database.sqlite, G, u(2), [...counts.scan!(database.sqlite, G, u(2))]);
+    expect(database.sqlite.prepare(`SELECT count(*) FROM activity_member_counts WHERE user_id = ?`).pluck().get(u(2))).toBe(0);
+  });
+
+  it('the migration counts what was stored before the table existed', async () => {
+    database = openDatabase(':memory:');
+    const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+    expect((await migrator.migrateTo('0012-live-shown')).error).toBeUndefined();
+    const m = database.sqlite.prepare(`INSERT INTO activity_messages (message_id, guild_id, channel_id, user_id, at, reply_to_id, has_attachment) VALUES (?, ?, ?, ?, ?, NULL, 0)`);
+    const r = database.sqlite.prepare(`INSERT INTO activity_reactions (guild_id, emoji, message_id, user_id, at, channel_id, message_author_id) VALUES (?, '👍', ?, ?, ?, ?, ?)`);
+    for (let i = 0; i < 30; i++) m.run(String(i), G, C, u(i % 3), T + i);
+    for (let i = 0; i < 20; i++) r.run(G, String(i), u((i + 1) % 4), T + i, C, i % 5 === 0 ? null : u(i % 3));
+    await migrate(database.db);
+    expect(kept(database)).toEqual(scanned(database));
+    expect(Object.keys(kept(database))).toHaveLength(4);
+  });
+});

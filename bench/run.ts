@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     const parts = database.sqlite.prepare('SELECT count(*) FROM activity_hours').pluck().get() as number;
     // What the bot's background compaction does between flushes.
     while (store.compactSome(Number.MAX_SAFE_INTEGER, 1000) > 0);
+    store.totals.foldSome(Number.POSITIVE_INFINITY);
     info(`rollup parts written by the live batch size: ${parts.toLocaleString('en-US')}, compacted to ${(database.sqlite.prepare('SELECT count(*) FROM activity_hours').pluck().get() as number).toLocaleString('en-US')} hours`);
     database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     await database.close();

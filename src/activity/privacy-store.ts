@@ -5,6 +5,7 @@ import type { Executor } from '../db/schema.js';
 import { countWith, iso, type PrivacyEntry, type Raw } from '../privacy/registry.js';
 import { decode, encode, without } from './hour-records.js';
 import { QUARTER } from './rollup.js';
+import { memberTotal, MemberTotals, type TotalColumn } from './totals-store.js';
 
 type Kind = 'messages' | 'reactions' | 'threads';
 
@@ -14,15 +15,13 @@ function uncounter(write: Raw, guildId: string, kind: Kind): (at: number) => voi
   return (at) => void statement.run(guildId, Math.floor(at / QUARTER));
 }
 
-type Counted = 'messages' | 'reactions' | 'reactions_received';
+/** A count the writer keeps per member (activity_member_totals and its log): no scan of the raw table. */
+const counted = (column: TotalColumn) => (read: Raw, guildId: string, userId: string) => memberTotal(read, guildId, userId, column);
 
-/** A count the writer keeps per member (activity_member_counts): one row, no scan of the raw table. */
-const counted = (column: Counted) => (read: Raw, guildId: string, userId: string) =>
-  (read.prepare(`SELECT ${column} FROM activity_member_counts WHERE guild_id = ? AND user_id = ?`).pluck().get(guildId, userId) as number | undefined) ?? 0;
-
-/** A member's count loses a deleted (or anonymised) row. */
-function memberUncounter(write: Raw, guildId: string, column: Counted): (userId: string) => void {
-  const statement = write.prepare(`UPDATE activity_member_counts SET ${column} = max(0, ${column} - 1) WHERE guild_id = ? AND user_id = ?`);
+/** A member's total loses a deleted (or anonymised) row, after the log is folded in (so it is exact). */
+function memberUncounter(write: Raw, guildId: string, column: TotalColumn): (userId: string) => void {
+  new MemberTotals(write).fold();
+  const statement = write.prepare(`UPDATE activity_member_totals SET ${column} = max(0, ${column} - 1) WHERE guild_id = ? AND user_id = ?`);
   return (userId) => void statement.run(guildId, userId);
 }
 
@@ -72,16 +71,16 @@ const reactions: PrivacyEntry = {
   },
   scan: (read, guildId, userId) => rows(read, `SELECT emoji, message_id, at FROM activity_reactions WHERE guild_id = ? AND user_id = ?`, guildId, userId),
   apply(write, guildId, userId, keys) {
-    const del = write.prepare(`DELETE FROM activity_reactions WHERE guild_id = ? AND emoji = ? AND message_id = ? AND user_id = ? AND at = ? RETURNING message_author_id`).raw();
+    const del = write.prepare(`DELETE FROM activity_reactions WHERE guild_id = ? AND emoji = ? AND message_id = ? AND user_id = ? AND at = ? RETURNING message_author_id`).pluck();
     const uncount = uncounter(write, guildId, 'reactions');
     const down = memberUncounter(write, guildId, 'reactions');
     const receivedDown = memberUncounter(write, guildId, 'reactions_received');
     for (const [emoji, messageId, at] of keys) {
-      const row = del.get(guildId, emoji, messageId, userId, at) as [string | null] | undefined;
-      if (!row) continue;
+      const author = del.get(guildId, emoji, messageId, userId, at) as string | null | undefined;
+      if (author === undefined) continue;
       uncount(at as number);
       down(userId);
-      if (row[0] !== null) receivedDown(row[0]);
+      if (author !== null) receivedDown(author);
     }
   },
 };
@@ -223,23 +222,25 @@ const hours: PrivacyEntry = {
   stepSize: 8,
 };
 
-const memberCounts: PrivacyEntry = {
-  name: 'activity_member_counts',
-  table: 'activity_member_counts',
+const memberTotals: PrivacyEntry = {
+  name: 'activity_member_totals',
+  table: 'activity_member_totals',
   columns: ['user_id'],
   label: 'privacy.entry.counts',
   fate: 'deleted',
-  count: countWith(`SELECT count(*) FROM activity_member_counts WHERE guild_id = ? AND user_id = ?`),
+  count: countWith(`SELECT count(*) FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`),
   *exportRows(read, guildId, userId) {
-    const row = read.prepare(`SELECT messages, reactions, reactions_received FROM activity_member_counts WHERE guild_id = ? AND user_id = ?`).get(guildId, userId) as
-      | { messages: number; reactions: number; reactions_received: number }
-      | undefined;
-    if (row) yield { ...row };
+    const [messages, reactions, received] = (['messages', 'reactions', 'reactions_received'] as const).map((c) => memberTotal(read, guildId, userId, c));
+    if (messages || reactions || received) yield { messages, reactions, reactions_received: received };
   },
-  // After the rows it counts (their steps count it down): one row.
-  scan: (read, guildId, userId) => rows(read, `SELECT user_id FROM activity_member_counts WHERE guild_id = ? AND user_id = ?`, guildId, userId),
+  // After the rows it counts; one step that folds the log (dropping the member's increments:
+  // they opted out) and deletes their row.
+  *scan(_read, _guildId, userId) {
+    yield [userId];
+  },
   apply(write, guildId, userId) {
-    write.prepare(`DELETE FROM activity_member_counts WHERE guild_id = ? AND user_id = ?`).run(guildId, userId);
+    new MemberTotals(write).fold();
+    write.prepare(`DELETE FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`).run(guildId, userId);
   },
 };
 
@@ -277,7 +278,7 @@ const optOuts: PrivacyEntry = {
   },
 };
 
-export const activityPrivacy: readonly PrivacyEntry[] = [messages, reactions, reactionsReceived, threads, voice, memberEvents, memberCounts, hours, ids, optOuts];
+export const activityPrivacy: readonly PrivacyEntry[] = [messages, reactions, reactionsReceived, threads, voice, memberEvents, memberTotals, hours, ids, optOuts];
 
 /** Records an opt-out (kept while it lasts: ingestion checks it on every start). */
 export async function recordOptOut(db: Executor, guildId: string, userId: string, now: number): Promise<void> {

@@ -21,14 +21,20 @@ export interface ReplayOutcome {
 }
 
 const BATCH = 5000;
+const FOLD_EVERY = 16;
 const PARSER = threadEntry(import.meta.url, './replay-bootstrap.mjs', './replay-worker.mjs');
 
 export async function replayFile(database: Database, path: string, onProgress?: (lines: number, outcome: ReplayOutcome) => void): Promise<ReplayOutcome> {
   const store = new ActivityStore(database.sqlite);
   const writer = new ActivityWriter(store, { timer: false, batchSize: BATCH });
   const out: ReplayOutcome = { lines: 0, ingested: 0, duplicates: 0, ignored: 0, skippedTypes: {}, badLines: 0, bad: [] };
+  let flushes = 0;
+  // The per-member totals' log is folded every FOLD_EVERY flushes (a member active across them is
+  // added once) and at the end.
+  const fold = () => store.totals.foldSome(Number.POSITIVE_INFINITY, FOLD_EVERY);
   const sync = () => {
     writer.flush();
+    if (++flushes % FOLD_EVERY === 0) fold();
     out.ingested = writer.totals.stored;
     out.duplicates = writer.totals.duplicates;
   };
@@ -66,6 +72,7 @@ export async function replayFile(database: Database, path: string, onProgress?: 
     await parser.terminate();
   }
   sync();
+  fold();
   out.ignored = ignored + writer.totals.ignored;
   return out;
 }

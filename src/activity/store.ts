@@ -5,6 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { WriteGate } from '../db/exclusive.js';
 import { channelOf, type ActivityEvent } from './events.js';
 import { BatchRollup, decode, encode, HourRecordSet } from './hour-records.js';
+import { MemberTally, MemberTotals } from './totals-store.js';
 
 export interface BatchOutcome {
   /** Events that changed what is stored. */
@@ -37,6 +38,8 @@ export class ActivityStore {
   /** Guilds whose integers were re-read in the current batch. */
   private readonly idsCaughtUp = new Set<string>();
   private readonly s;
+  /** Per-member totals: the batch's increments are logged, a background step folds them. */
+  readonly totals: MemberTotals;
   readonly gate: WriteGate;
   private readonly ignoredOf: (guildId: string) => readonly string[];
 
@@ -46,6 +49,7 @@ export class ActivityStore {
   ) {
     this.gate = options.gate ?? new WriteGate();
     this.ignoredOf = options.ignoredChannels ?? (() => []);
+    this.totals = new MemberTotals(sqlite);
     const p = (source: string) => sqlite.prepare(source);
     this.s = {
       message: p(`INSERT INTO activity_messages (message_id, guild_id, channel_id, user_id, at, reply_to_id, has_attachment, deleted_at)
@@ -77,9 +81,6 @@ export class ActivityStore {
                   ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
                     threads = threads + excluded.threads`),
       optOuts: p(`SELECT guild_id, user_id FROM activity_opt_outs`),
-      memberCounts: p(`INSERT INTO activity_member_counts (guild_id, user_id, messages, reactions, reactions_received) VALUES (?, ?, ?, ?, ?)
-                       ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
-                         reactions_received = reactions_received + excluded.reactions_received`),
     };
     for (const row of this.s.optOuts.all() as Array<{ guild_id: string; user_id: string }>) this.optOuts.add(optKey(row.guild_id, row.user_id));
   }
@@ -177,14 +178,7 @@ export class ActivityStore {
     this.idsCaughtUp.clear();
     const delta = new BatchRollup((guildId, id) => this.idx(guildId, id));
     const ignoredByGuild = new Map<string, Set<string>>();
-    // Per member of the batch: [guild, member, messages, reactions, reactions received] stored.
-    const counts = new Map<string, [string, string, number, number, number]>();
-    const count = (guildId: string, userId: string, column: 2 | 3 | 4) => {
-      const key = optKey(guildId, userId);
-      let c = counts.get(key);
-      if (!c) counts.set(key, (c = [guildId, userId, 0, 0, 0]));
-      c[column]++;
-    };
+    const tally = new MemberTally();
     const s = this.s;
     const run = () => {
       for (const e of events) {
@@ -201,7 +195,7 @@ export class ActivityStore {
             changed = s.message.run(e.messageId, e.guildId, e.channelId, e.userId, e.at, e.replyToId, e.hasAttachment ? 1 : 0).changes;
             if (changed) {
               delta.add('message', e.guildId, e.userId, e.channelId, e.at);
-              count(e.guildId, e.userId, 2);
+              tally.add(e.guildId, e.userId, 'messages');
             }
             break;
           case 'message-delete':
@@ -213,8 +207,8 @@ export class ActivityStore {
             changed = s.reaction.run(e.guildId, e.emoji, e.messageId, e.userId, e.at, e.channelId, author).changes;
             if (changed) {
               delta.add('reaction', e.guildId, e.userId, e.channelId, e.at);
-              count(e.guildId, e.userId, 3);
-              if (author !== null) count(e.guildId, author, 4);
+              tally.add(e.guildId, e.userId, 'reactions');
+              if (author !== null) tally.add(e.guildId, author, 'reactions_received');
             }
             break;
           }
@@ -245,7 +239,7 @@ export class ActivityStore {
       }
       this.writeHours(delta);
       for (const q of delta.quarters.values()) s.quarter.run(q.guildId, q.bucket, q.messages, q.reactions, q.threads);
-      for (const c of counts.values()) s.memberCounts.run(...c);
+      this.totals.append(tally);
     };
     try {
       this.sqlite.transaction(run)();

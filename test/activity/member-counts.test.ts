@@ -1,12 +1,14 @@
-// activity_member_counts, the per-member totals /privacy show reads: always equal to counting the
-// raw rows, through duplicates, reactions without an author, an opted-out author, opt-out steps
-// and the migration's backfill of rows stored before the table existed.
+// activity_member_totals and its log, the per-member totals /privacy show reads: always equal to
+// counting the raw rows, before and after the log is folded, through duplicates, reactions
+// without an author, an opted-out author, opt-out steps and the migration's backfill of rows
+// stored before the table existed.
 import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../src/activity/events.js';
 import { ActivityStore } from '../../src/activity/store.js';
 import { migrate, openDatabase, type Database } from '../../src/db/open.js';
 import { migrations } from '../../src/db/migrations/index.js';
+import { memberTotal } from '../../src/activity/totals-store.js';
 import { privacyEntry } from '../../src/privacy/entries.js';
 import { testDatabase } from '../support/db.js';
 
@@ -14,9 +16,10 @@ const G = '100000000000000001';
 const C = '200000000000000001';
 const u = (n: number) => String(300000000000000000n + BigInt(n));
 const T = Date.parse('2026-11-02T10:00:00Z');
-const msg = (n: number, user: number): ActivityEvent => ({ kind: 'message', guildId: G, at: T + n * 60_000, messageId: String(500000000000000000n + BigInt(n)), channelId: C, userId: u(user), replyToId: null, hasAttachment: false });
+// Events n apart by 9 hours: they span several UTC days.
+const msg = (n: number, user: number): ActivityEvent => ({ kind: 'message', guildId: G, at: T + n * 9 * 3_600_000, messageId: String(500000000000000000n + BigInt(n)), channelId: C, userId: u(user), replyToId: null, hasAttachment: false });
 const react = (n: number, user: number, author: number | null): ActivityEvent => ({
-  kind: 'reaction', guildId: G, at: T + n * 60_000 + 1, messageId: String(500000000000000000n + BigInt(n)), channelId: C, userId: u(user), emoji: '👍', messageAuthorId: author === null ? null : u(author),
+  kind: 'reaction', guildId: G, at: T + n * 9 * 3_600_000 + 1, messageId: String(500000000000000000n + BigInt(n)), channelId: C, userId: u(user), emoji: '👍', messageAuthorId: author === null ? null : u(author),
 });
 
 let database: Database;
@@ -31,13 +34,17 @@ function scanned(db: Database): Record<string, [number, number, number]> {
   for (const r of db.sqlite.prepare(`SELECT message_author_id AS a, count(*) AS n FROM activity_reactions WHERE message_author_id IS NOT NULL GROUP BY a`).all() as Array<{ a: string; n: number }>) add(r.a, 2, r.n);
   return out;
 }
+/** The totals as /privacy show reads them (folded rows plus the log), for every member named anywhere. */
 function kept(db: Database): Record<string, [number, number, number]> {
   const out: Record<string, [number, number, number]> = {};
-  for (const r of db.sqlite.prepare(`SELECT user_id, messages, reactions, reactions_received FROM activity_member_counts`).all() as Array<{ user_id: string; messages: number; reactions: number; reactions_received: number }>) {
-    if (r.messages || r.reactions || r.reactions_received) out[r.user_id] = [r.messages, r.reactions, r.reactions_received];
+  const members = db.sqlite.prepare(`SELECT user_id FROM activity_member_totals UNION SELECT user_id FROM activity_messages UNION SELECT user_id FROM activity_reactions`).pluck().all() as string[];
+  for (const user of members) {
+    const t = (['messages', 'reactions', 'reactions_received'] as const).map((c) => memberTotal(db.sqlite, G, user, c)) as [number, number, number];
+    if (t.some((n) => n > 0)) out[user] = t;
   }
   return out;
 }
+const logRows = (db: Database) => db.sqlite.prepare(`SELECT count(*) FROM activity_count_log`).pluck().get() as number;
 
 describe('member counts', () => {
   it('the writer keeps them equal to the raw rows, duplicates and an opted-out author included', async () => {
@@ -48,6 +55,10 @@ describe('member counts', () => {
     store.applyBatch(first); // re-delivered: nothing counts twice
     store.markOptedOut(G, u(3));
     store.applyBatch([msg(5, 3), react(5, 1, 3), msg(6, 2), react(6, 1, 2), react(2, 2, 1)]);
+    expect(logRows(database)).toBe(2); // the re-delivered batch changed nothing: no log row
+    expect(kept(database)).toEqual(scanned(database));
+    expect(store.totals.foldSome()).toBe(2);
+    expect(logRows(database)).toBe(0);
     expect(kept(database)).toEqual(scanned(database));
     expect(kept(database)[u(1)]).toEqual([2, 4, 3]);
     expect(privacyEntry('activity_reactions.message_author_id').count(database.sqlite, G, u(1))).toBe(3);
@@ -56,16 +67,26 @@ describe('member counts', () => {
   it('opt-out steps count the member down, and the reactions they gave off their authors', async () => {
     database = await testDatabase();
     const store = new ActivityStore(database.sqlite);
-    store.applyBatch([msg(1, 1), msg(2, 2), msg(3, 2), react(1, 2, 1), react(2, 1, 2), react(3, 1, 2), react(1, 3, 1)]);
+    store.applyBatch([msg(1, 1), msg(2, 2), msg(3, 2), msg(8, 1), react(1, 2, 1), react(2, 1, 2)]);
+    store.totals.foldSome();
+    // Still in the log when the opt-out starts (bob's reaction to alice's message 8 among them).
+    store.applyBatch([react(3, 1, 2), react(1, 3, 1), react(8, 2, 1)]);
+    store.markOptedOut(G, u(2));
+    database.sqlite.prepare(`INSERT INTO activity_opt_outs (guild_id, user_id, at) VALUES (?, ?, 0)`).run(G, u(2));
     for (const name of ['activity_messages', 'activity_reactions', 'activity_reactions.message_author_id']) {
       const entry = privacyEntry(name);
       entry.apply!(database.sqlite, G, u(2), [...entry.scan!(database.sqlite, G, u(2))]);
-      expect(kept(database), name).toEqual(scanned(database));
+      // Everyone else's totals stay exact at every step (bob's own are going: his increments are dropped).
+      const { [u(2)]: _k, ...others } = kept(database);
+      const { [u(2)]: _s, ...othersScanned } = scanned(database);
+      expect(others, name).toEqual(othersScanned);
     }
-    expect(kept(database)[u(1)]).toEqual([1, 2, 1]); // bob's reaction to alice's message is gone
-    const counts = privacyEntry('activity_member_counts');
+    expect(kept(database)[u(1)]).toEqual([2, 2, 1]); // bob's reactions to alice's messages are gone
+    const counts = privacyEntry('activity_member_totals');
     counts.apply!(database.sqlite, G, u(2), [...counts.scan!(database.sqlite, G, u(2))]);
-    expect(database.sqlite.prepare(`SELECT count(*) FROM activity_member_counts WHERE user_id = ?`).pluck().get(u(2))).toBe(0);
+    expect(database.sqlite.prepare(`SELECT count(*) FROM activity_member_totals WHERE user_id = ?`).pluck().get(u(2))).toBe(0);
+    expect(logRows(database)).toBe(0);
+    expect(kept(database)[u(1)]).toEqual([2, 2, 1]);
   });
 
   it('the migration counts what was stored before the table existed', async () => {
@@ -74,8 +95,9 @@ describe('member counts', () => {
     expect((await migrator.migrateTo('0012-live-shown')).error).toBeUndefined();
     const m = database.sqlite.prepare(`INSERT INTO activity_messages (message_id, guild_id, channel_id, user_id, at, reply_to_id, has_attachment) VALUES (?, ?, ?, ?, ?, NULL, 0)`);
     const r = database.sqlite.prepare(`INSERT INTO activity_reactions (guild_id, emoji, message_id, user_id, at, channel_id, message_author_id) VALUES (?, '👍', ?, ?, ?, ?, ?)`);
-    for (let i = 0; i < 30; i++) m.run(String(i), G, C, u(i % 3), T + i);
-    for (let i = 0; i < 20; i++) r.run(G, String(i), u((i + 1) % 4), T + i, C, i % 5 === 0 ? null : u(i % 3));
+    for (let i = 0; i < 30; i++) m.run(String(i), G, C, u(i % 3), T + i * 5 * 3_600_000);
+    for (let i = 0; i < 20; i++) r.run(G, String(i), u((i + 1) % 4), T + i * 5 * 3_600_000, C, i % 5 === 0 ? null : u(i % 3));
+    expect(new Set(database.sqlite.prepare(`SELECT at / 86400000 FROM activity_messages`).pluck().all()).size).toBeGreaterThan(3);
     await migrate(database.db);
     expect(kept(database)).toEqual(scanned(database));
     expect(Object.keys(kept(database))).toHaveLength(4);

@@ -11,7 +11,7 @@ import * as m0008 from './0008-privacy-jobs.js';
 import * as m0010 from './0010-language.js';
 import * as m0011 from './0011-poll-shown.js';
 import * as m0012 from './0012-live-shown.js';
-import * as m0013 from './0013-member-counts.js';
+import * as m0013 from './0013-member-totals.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -25,5 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0010-language': m0010,
   '0011-poll-shown': m0011,
   '0012-live-shown': m0012,
-  '0013-member-counts': m0013,
+  '0013-member-totals': m0013,
 };

@@ -72,13 +72,19 @@ export interface ActivityGuildQuartersTable {
   threads: number;
 }
 
-/** Per member, the raw rows naming them (kept in step by the writer and opt-out). */
-export interface ActivityMemberCountsTable {
+/** Per member, the raw rows naming them (the writer's log folded in; opt-out counts down). */
+export interface ActivityMemberTotalsTable {
   guild_id: string;
   user_id: string;
   messages: number;
   reactions: number;
   reactions_received: number;
+}
+
+/** One write batch's per-member increments (JSON), until folded into the totals. */
+export interface ActivityCountLogTable {
+  id: number;
+  counts: string;
 }
 
 export interface ActivityOptOutsTable {
@@ -108,7 +114,8 @@ export interface ActivityTables {
   activity_ids: ActivityIdsTable;
   activity_hours: ActivityHoursTable;
   activity_guild_quarters: ActivityGuildQuartersTable;
-  activity_member_counts: ActivityMemberCountsTable;
+  activity_member_totals: ActivityMemberTotalsTable;
+  activity_count_log: ActivityCountLogTable;
   activity_opt_outs: ActivityOptOutsTable;
   activity_listening: ActivityListeningTable;
   activity_gaps: ActivityGapsTable;

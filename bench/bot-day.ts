@@ -27,6 +27,9 @@ import { BENCH_GUILD, channelId, rng, snowflake, userId } from './generate.js';
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: bench/bot-day.ts DATABASE');
+// Every module the bot loads (discord.js, every slice), so the RSS counts the bot's code; what
+// is not here is discord.js's caches of a live gateway session (no gateway in this process).
+await import('../src/app.js');
 const END = Date.parse('2026-11-01T00:00:00Z');
 const RATE = 2000;
 const logger = pino({ level: 'silent' });

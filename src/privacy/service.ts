@@ -27,6 +27,8 @@ class Stopped extends Error {}
 
 /** What a write step aims to stay under (the issue's bound is 20 ms a step). */
 const STEP_TARGET_MS = 8;
+/** Keys in an entry's first step. */
+const FIRST_STEP = 8;
 
 export interface OptOutOutcome {
   keys: number;
@@ -66,9 +68,10 @@ export class OptOutRunner {
         let chain = Promise.resolve();
         let failure: unknown;
         const size = entry.stepSize ?? 500;
-        // Steps follow the time they take: a slow one (a cold page cache, a busy disk, big
-        // rollup hours) halves the next, a quick one doubles it back up to `size`.
-        let step = size;
+        // Steps follow the time they take: they start small (the first rows of a big table are
+        // on cold pages), a quick one doubles the next up to `size`, a slow one (a cold page
+        // cache, a busy disk, big rollup hours) halves it.
+        let step = Math.min(size, FIRST_STEP);
         const apply = async (keys: unknown[][]) => {
           for (let at = 0; at < keys.length; ) {
             if (this.stopping) throw new Stopped();

@@ -12,11 +12,11 @@ import {
   type FlagReactionRow,
   type HourBlock,
   type MemberEventRow,
+  type QuarterCounts,
   type ReviewFigures,
   type VoiceSessionRow,
 } from './metrics.js';
 import { churnRisk, cohortTriangle, engagementFigures, flagFigures, memberFigures, newMemberFigures } from './member-figures.js';
-import type { QuarterRow } from '../activity/rollup.js';
 import type { Report } from './report-types.js';
 
 export interface ReportInput {
@@ -29,7 +29,7 @@ export interface ReportInput {
   hours: Iterable<HourBlock>;
   /** Rollup integer -> member or channel snowflake. */
   ids: readonly string[];
-  quarters: Iterable<QuarterRow>;
+  quarters: Iterable<QuarterCounts>;
   voice: readonly VoiceSessionRow[];
   /** All joins and leaves of the guild (first joins and membership need the whole history). */
   memberEvents: readonly MemberEventRow[];
@@ -48,6 +48,7 @@ export function computeReport(input: ReportInput): Report {
   const grid = quarterGrid(w, input.timezone);
   // Members as integers once: the rollup's ids, then joins and voice sessions by their index.
   const index = new MemberIndex(input.ids);
+  index.resolve(userIds(input.memberEvents, input.voice));
   const eventMembers = index.ofAll(input.memberEvents, (e) => e.userId);
   const voiceMembers = index.ofAll(input.voice, (s) => s.userId);
   const active = new ActiveDays(w.firstDay, w.toDay, index.size);
@@ -90,4 +91,8 @@ export function computeReport(input: ReportInput): Report {
       .filter((g) => g.from < w.periodEnd && g.to > w.periodStart)
       .map((g) => ({ from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString() })),
   };
+}
+
+function* userIds(...lists: ReadonlyArray<ReadonlyArray<{ userId: string }>>): Generator<string> {
+  for (const list of lists) for (const row of list) yield row.userId;
 }

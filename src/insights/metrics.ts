@@ -24,6 +24,8 @@ export interface FlagReactionRow {
   authorId: string | null;
   at: number;
 }
+/** A guild quarter-hour's counts (the rollup row without its guild). */
+export type QuarterCounts = Pick<QuarterRow, 'bucket' | 'messages' | 'reactions' | 'threads'>;
 export interface ReviewFigures {
   resolved: number;
   actioned: number;
@@ -63,35 +65,72 @@ export function reportWindow(from: string, to: string, timeZone: string): Report
 /** Members as small integers: the rollup's ids first, others (voice-only, joins) appended. */
 export class MemberIndex {
   private readonly byId = new Map<string, number>();
-  readonly ids: string[];
-  constructor(ids: readonly string[]) {
-    this.ids = ids.slice();
-    for (let i = 0; i < this.ids.length; i++) {
-      const id = this.ids[i];
-      if (id !== undefined) this.byId.set(id, i);
-    }
-  }
+  /** byId holds every id of the dictionary (after a whole scan). */
+  private complete = false;
+  private readonly extra: string[] = [];
+  constructor(private readonly dictionary: readonly string[]) {}
+
   /** How many members have an index (the rollup's ids and those appended). */
   get size(): number {
-    return this.ids.length;
+    return this.dictionary.length + this.extra.length;
   }
-  /** Each id's index, appending the new ones. */
+
+  /**
+   * Finds many ids with one scan of the dictionary, mapping only these (a map of every id costs
+   * more than the look-ups); ids not in it are appended.
+   */
+  resolve(wanted: Iterable<string>): void {
+    const fresh: string[] = [];
+    for (const id of wanted) {
+      if (this.byId.has(id)) continue;
+      this.byId.set(id, -1);
+      fresh.push(id);
+    }
+    if (fresh.length === 0 || this.complete) return this.appendUnresolved(fresh);
+    const dictionary = this.dictionary;
+    for (let i = 0; i < dictionary.length; i++) {
+      const id = dictionary[i];
+      if (id !== undefined && this.byId.get(id) !== undefined) this.byId.set(id, i); // the last of duplicates, as a whole map would
+    }
+    this.appendUnresolved(fresh);
+  }
+
+  private appendUnresolved(fresh: readonly string[]): void {
+    for (const id of fresh) {
+      if (this.byId.get(id) !== -1) continue;
+      this.byId.set(id, this.size);
+      this.extra.push(id);
+    }
+  }
+
+  of(id: string): number {
+    let n = this.byId.get(id);
+    if (n === undefined && !this.complete) {
+      // Not resolved before: map the whole dictionary once.
+      this.complete = true;
+      for (let i = 0; i < this.dictionary.length; i++) {
+        const known = this.dictionary[i];
+        if (known !== undefined) this.byId.set(known, i);
+      }
+      n = this.byId.get(id);
+    }
+    if (n === undefined) {
+      n = this.size;
+      this.extra.push(id);
+      this.byId.set(id, n);
+    }
+    return n;
+  }
+
+  /** Each row's member index (resolve them first for one scan). */
   ofAll<T>(rows: readonly T[], id: (row: T) => string): Int32Array {
     const out = new Int32Array(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = this.of(id(rows[i]!));
     return out;
   }
-  of(id: string): number {
-    let n = this.byId.get(id);
-    if (n === undefined) {
-      n = this.ids.length;
-      this.ids.push(id);
-      this.byId.set(id, n);
-    }
-    return n;
-  }
+
   idOf(n: number): string {
-    return this.ids[n]!;
+    return n < this.dictionary.length ? this.dictionary[n]! : this.extra[n - this.dictionary.length]!;
   }
 }
 
@@ -148,7 +187,7 @@ export interface QuarterFigures {
 }
 
 /** Period totals and the hour-of-week grid from the guild's quarter-hour counts. */
-export function foldQuarters(rows: Iterable<QuarterRow>, w: ReportWindow, grid: LocalGrid): QuarterFigures {
+export function foldQuarters(rows: Iterable<QuarterCounts>, w: ReportWindow, grid: LocalGrid): QuarterFigures {
   const out: QuarterFigures = { messages: 0, reactions: 0, threads: 0, hourOfWeek: Array.from({ length: 7 }, () => new Array<number>(24).fill(0)) };
   const gridStartQ = grid.start / QUARTER;
   const pStartQ = w.periodStart / QUARTER;

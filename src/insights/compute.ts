@@ -48,13 +48,13 @@ export function computeReport(input: ReportInput): Report {
   const grid = quarterGrid(w, input.timezone);
   // Members as integers once: the rollup's ids, then joins and voice sessions by their index.
   const index = new MemberIndex(input.ids);
-  index.resolve(userIds(input.memberEvents, input.voice));
+  index.resolve(input.memberEvents, input.voice);
   const eventMembers = index.ofAll(input.memberEvents, (e) => e.userId);
   const voiceMembers = index.ofAll(input.voice, (s) => s.userId);
   const active = new ActiveDays(w.firstDay, w.toDay, index.size);
   const members = memberFigures(input.memberEvents, eventMembers, w);
   const joinAt = new Float64Array(index.size).fill(Number.NaN);
-  for (const [m, at] of members.cohortJoins) joinAt[m] = at;
+  members.cohortJoins.forEach((at, m) => (joinAt[m] = at));
   const { tallies, activated } = foldHours(input.hours, input.ids.length, w, grid, active, joinAt);
   const voiceMinutes = foldVoice(input.voice, voiceMembers, w, grid, input.asOf, active);
   const q = foldQuarters(input.quarters, w, grid);
@@ -93,6 +93,3 @@ export function computeReport(input: ReportInput): Report {
   };
 }
 
-function* userIds(...lists: ReadonlyArray<ReadonlyArray<{ userId: string }>>): Generator<string> {
-  for (const list of lists) for (const row of list) yield row.userId;
-}

@@ -39,14 +39,11 @@ export function newMemberFigures(cohortJoins: Map<number, number>, activated: Ui
   let pending = 0;
   let retained = 0;
   let act = 0;
-  for (const [member, join] of cohortJoins) {
+  cohortJoins.forEach((join, member) => {
     if (activated[member] === 1) act++;
-    if (join + WEEK_MS > asOf) {
-      pending++;
-      continue;
-    }
-    if (!leftInWeek.has(member)) retained++;
-  }
+    if (join + WEEK_MS > asOf) pending++;
+    else if (!leftInWeek.has(member)) retained++;
+  });
   const cohort = cohortJoins.size;
   const settled = cohort - pending;
   return {
@@ -91,12 +88,12 @@ export function cohortTriangle(events: readonly MemberEventRow[], members: Int32
   for (let ws = weekStart(w.fromDay); ws <= w.toDay; ws += 7) starts.push(ws);
   const bounds = [...starts, (starts.at(-1) ?? 0) + 7].map((day) => startOfDay(day, timeZone));
   const cohorts = starts.map((): number[] => []);
-  for (const [m, at] of firstJoin) {
-    if (at < bounds[0]! || at >= bounds.at(-1)!) continue;
+  firstJoin.forEach((at, m) => {
+    if (at < bounds[0]! || at >= bounds.at(-1)!) return;
     let k = 0;
     while (at >= bounds[k + 1]!) k++;
     cohorts[k]!.push(m);
-  }
+  });
   return starts.map((ws, i) => {
     const activeByWeek: Array<number | null> = [];
     for (let k = 0; k < 5; k++) {
@@ -139,8 +136,8 @@ export function flagFigures(reactions: readonly FlagReactionRow[], threshold: nu
   let count = 0;
   const messages = new Set<string>();
   const flaggers = new Set<string>();
-  // Each message's distinct flaggers so far (a handful: an array beats a Set per message).
-  const seen = new Map<string, string[]>();
+  // Each message's distinct flaggers so far: the one flagger most messages get, or a short list.
+  const seen = new Map<string, string | string[]>();
   let reached = 0;
   for (const f of flags) {
     const inPeriod = f.at >= w.periodStart && f.at < w.periodEnd;
@@ -149,11 +146,20 @@ export function flagFigures(reactions: readonly FlagReactionRow[], threshold: nu
       messages.add(f.messageId);
       flaggers.add(f.userId);
     }
-    let who = seen.get(f.messageId);
-    if (!who) seen.set(f.messageId, (who = []));
-    if (who.includes(f.userId)) continue;
-    who.push(f.userId);
-    if (who.length === threshold && inPeriod) reached++;
+    const who = seen.get(f.messageId);
+    let distinct: number;
+    if (who === undefined) {
+      seen.set(f.messageId, f.userId);
+      distinct = 1;
+    } else if (typeof who === 'string') {
+      if (who === f.userId) continue;
+      seen.set(f.messageId, [who, f.userId]);
+      distinct = 2;
+    } else {
+      if (who.includes(f.userId)) continue;
+      distinct = who.push(f.userId);
+    }
+    if (distinct === threshold && inPeriod) reached++;
   }
   return { reactions: count, messages_flagged: messages.size, flaggers: flaggers.size, reached_threshold: reached };
 }

@@ -76,15 +76,18 @@ export class MemberIndex {
   }
 
   /**
-   * Finds many ids with one scan of the dictionary, mapping only these (a map of every id costs
+   * Finds the members of many rows with one scan of the dictionary, mapping only these (a map of every id costs
    * more than the look-ups); ids not in it are appended.
    */
-  resolve(wanted: Iterable<string>): void {
+  resolve(...rows: ReadonlyArray<ReadonlyArray<{ userId: string }>>): void {
     const fresh: string[] = [];
-    for (const id of wanted) {
-      if (this.byId.has(id)) continue;
-      this.byId.set(id, -1);
-      fresh.push(id);
+    for (const list of rows) {
+      for (let i = 0; i < list.length; i++) {
+        const id = list[i]!.userId;
+        if (this.byId.has(id)) continue;
+        this.byId.set(id, -1);
+        fresh.push(id);
+      }
     }
     if (fresh.length === 0 || this.complete) return this.appendUnresolved(fresh);
     const dictionary = this.dictionary;

@@ -1,4 +1,4 @@
-// The whole report of docs/metrics.md from its rows: the folds of metrics.ts, then the figures.
+// The whole report of docs/metrics.md from its rows: the folds (fold-hours.ts, metrics.ts), then the figures.
 import { ActiveDays } from './active-days.js';
 import { foldHours } from './fold-hours.js';
 import {
@@ -25,7 +25,7 @@ export interface ReportInput {
   from: string;
   to: string;
   asOf: number;
-  /** Packed rollup hours in [scanStart, scanEnd) of reportWindow(), read once. */
+  /** Packed rollup hours in [scanStart, scanEnd) of reportWindow(), read once (a block may be freed when the next is asked for). */
   hours: Iterable<HourBlock>;
   /** Rollup integer -> member or channel snowflake. */
   ids: readonly string[];
@@ -92,4 +92,3 @@ export function computeReport(input: ReportInput): Report {
       .map((g) => ({ from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString() })),
   };
 }
-

@@ -1,7 +1,7 @@
-// The whole report of docs/metrics.md from its rows: the folds of metrics.ts, then the figures.
+// The whole report of docs/metrics.md from its rows: the folds (fold-hours.ts, metrics.ts), then the figures.
+import { ActiveDays } from './active-days.js';
+import { foldHours } from './fold-hours.js';
 import {
-  ActiveDays,
-  foldHours,
   foldQuarters,
   foldVoice,
   MemberIndex,
@@ -12,11 +12,11 @@ import {
   type FlagReactionRow,
   type HourBlock,
   type MemberEventRow,
+  type QuarterCounts,
   type ReviewFigures,
   type VoiceSessionRow,
 } from './metrics.js';
 import { churnRisk, cohortTriangle, engagementFigures, flagFigures, memberFigures, newMemberFigures } from './member-figures.js';
-import type { QuarterRow } from '../activity/rollup.js';
 import type { Report } from './report-types.js';
 
 export interface ReportInput {
@@ -25,11 +25,11 @@ export interface ReportInput {
   from: string;
   to: string;
   asOf: number;
-  /** Packed rollup hours in [scanStart, scanEnd) of reportWindow(), read once. */
+  /** Packed rollup hours in [scanStart, scanEnd) of reportWindow(), read once (a block may be freed when the next is asked for). */
   hours: Iterable<HourBlock>;
   /** Rollup integer -> member or channel snowflake. */
   ids: readonly string[];
-  quarters: Iterable<QuarterRow>;
+  quarters: Iterable<QuarterCounts>;
   voice: readonly VoiceSessionRow[];
   /** All joins and leaves of the guild (first joins and membership need the whole history). */
   memberEvents: readonly MemberEventRow[];
@@ -46,11 +46,17 @@ export interface ReportInput {
 export function computeReport(input: ReportInput): Report {
   const w = reportWindow(input.from, input.to, input.timezone);
   const grid = quarterGrid(w, input.timezone);
+  // Members as integers once: the rollup's ids, then joins and voice sessions by their index.
   const index = new MemberIndex(input.ids);
-  const active = new ActiveDays(w.firstDay, w.toDay, input.ids.length + 64);
-  const members = memberFigures(input.memberEvents, w, index);
-  const { tallies, activated } = foldHours(input.hours, input.ids.length, w, grid, active, members.cohortJoins);
-  const voiceMinutes = foldVoice(input.voice, w, grid, input.asOf, active, index);
+  index.resolve(input.memberEvents, input.voice);
+  const eventMembers = index.ofAll(input.memberEvents, (e) => e.userId);
+  const voiceMembers = index.ofAll(input.voice, (s) => s.userId);
+  const active = new ActiveDays(w.firstDay, w.toDay, index.size);
+  const members = memberFigures(input.memberEvents, eventMembers, w);
+  const joinAt = new Float64Array(index.size).fill(Number.NaN);
+  members.cohortJoins.forEach((at, m) => (joinAt[m] = at));
+  const { tallies, activated } = foldHours(input.hours, input.ids.length, w, grid, active, joinAt);
+  const voiceMinutes = foldVoice(input.voice, voiceMembers, w, grid, input.asOf, active);
   const q = foldQuarters(input.quarters, w, grid);
   const engagement = engagementFigures(active, w);
   return {
@@ -60,7 +66,7 @@ export function computeReport(input: ReportInput): Report {
     period: { from: input.from, to: input.to },
     as_of: new Date(input.asOf).toISOString(),
     members: { joined: members.joined, left: members.left, net: members.joined - members.left },
-    new_members: newMemberFigures(members.cohortJoins, activated, input.memberEvents, input.asOf, index),
+    new_members: newMemberFigures(members.cohortJoins, activated, input.memberEvents, eventMembers, input.asOf),
     activity: {
       messages: q.messages,
       reactions: q.reactions,
@@ -77,8 +83,8 @@ export function computeReport(input: ReportInput): Report {
     hour_of_week: q.hourOfWeek,
     top_contributors: topContributors(tallies, index),
     top_channels: topChannels(tallies, index),
-    cohorts: cohortTriangle(input.memberEvents, active, w, input.timezone, index),
-    churn_risk: churnRisk(input.memberEvents, active, w, index),
+    cohorts: cohortTriangle(input.memberEvents, eventMembers, active, w, input.timezone),
+    churn_risk: churnRisk(input.memberEvents, eventMembers, active, w, index),
     flags: { ...flagFigures(input.flagReactions, input.flagThreshold, w), ...input.review },
     surveys: input.surveys ?? [],
     gaps: input.gaps

@@ -3,9 +3,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { decode } from '../activity/hour-records.js';
-import { HOUR, QUARTER, type QuarterRow } from '../activity/rollup.js';
+import { HOUR, QUARTER } from '../activity/rollup.js';
 import type { DB, Executor } from '../db/schema.js';
-import type { FlagReactionRow, HourBlock, MemberEventRow, VoiceSessionRow } from './metrics.js';
+import type { FlagReactionRow, HourBlock, MemberEventRow, QuarterCounts, VoiceSessionRow } from './metrics.js';
 
 /** What a report reads from: the raw handle for the big scans, kysely for the small ones. */
 export interface ReportSource {
@@ -31,16 +31,37 @@ export function noActivityMessage(guildId: string, databasePath: string): string
   return `No activity is recorded for server ${guildId} in ${databasePath}. Check --guild and DATABASE_URL; the bot records from the moment it joins (or load history with \`pulse replay FILE\`).`;
 }
 
-/** Rollup integer -> snowflake of a guild (read whole: a report runs once per request). */
+/**
+ * Rollup integer -> snowflake of a guild (read whole: a report runs once per request). The
+ * integers are dense from 0 (the writer hands them out in order), so one column in key order is
+ * the array; a gap (never written so) falls back to placing each id at its integer.
+ */
 function idsOf(raw: BetterSqlite3.Database, guildId: string): string[] {
-  const ids: string[] = [];
-  for (const [idx, id] of raw.prepare(`SELECT idx, id FROM activity_ids WHERE guild_id = ?`).raw().iterate(guildId) as Iterable<[number, string]>) ids[idx] = id;
-  return ids;
+  const ids = raw.prepare(`SELECT id FROM activity_ids WHERE guild_id = ? ORDER BY idx`).pluck().all(guildId) as string[];
+  const top = raw.prepare(`SELECT max(idx) FROM activity_ids WHERE guild_id = ?`).pluck().get(guildId) as number | null;
+  if (top === null || top + 1 === ids.length) return ids;
+  const sparse: string[] = [];
+  for (const [idx, id] of raw.prepare(`SELECT idx, id FROM activity_ids WHERE guild_id = ?`).raw().iterate(guildId) as Iterable<[number, string]>) sparse[idx] = id;
+  return sparse;
+}
+
+/**
+ * Frees a blob's memory at once instead of at the next garbage collection, when the view owns its
+ * whole ArrayBuffer (better-sqlite3 copies each blob into its own): detaching it releases the
+ * backing store, so the next blob reuses the same memory. Streaming ~80 MB of blobs otherwise
+ * piles them up until V8's external-memory limit (~64 MB) forces a full GC, and a first run pays
+ * a page fault for every fresh page.
+ */
+function release(view: Uint8Array | Uint32Array): void {
+  const buffer = view.buffer as ArrayBufferLike & { transfer?: (length: number) => ArrayBuffer; detached?: boolean };
+  if (view.byteOffset !== 0 || buffer.byteLength !== view.byteLength || buffer.detached || typeof buffer.transfer !== 'function') return;
+  buffer.transfer(0);
 }
 
 /**
  * The packed rollup hours of a guild in [startMs, endMs), and the ids their integers stand for.
- * The hours stream one blob at a time (read them once, synchronously).
+ * The hours stream one blob at a time (read them once, synchronously); a block's records are
+ * valid only until the next block is asked for (their memory is released then).
  */
 export function hourBlocks(source: ReportSource, guildId: string, startMs: number, endMs: number): { blocks: Iterable<HourBlock>; ids: string[] } {
   const a = Math.floor(startMs / HOUR);
@@ -50,51 +71,54 @@ export function hourBlocks(source: ReportSource, guildId: string, startMs: numbe
   const statement = raw.prepare(`SELECT bucket, records FROM activity_hours WHERE guild_id = ? AND bucket >= ? AND bucket < ?`).raw();
   const blocks = {
     *[Symbol.iterator]() {
-      for (const [bucket, records] of statement.iterate(guildId, a, b) as Iterable<[number, Buffer]>) yield { bucket, records: decode(records) };
+      for (const [bucket, blob] of statement.iterate(guildId, a, b) as Iterable<[number, Buffer]>) {
+        const records = decode(blob);
+        yield { bucket, records };
+        release(records);
+        release(blob);
+      }
     },
   };
   return { blocks, ids };
 }
 
-export function quarterRows(source: ReportSource, guildId: string, startMs: number, endMs: number): QuarterRow[] {
-  const rows = source.sqlite
+// The row shapes of the pure core come straight from better-sqlite3 (columns renamed to its keys):
+// one object per row, no array to map over.
+
+export function quarterRows(source: ReportSource, guildId: string, startMs: number, endMs: number): QuarterCounts[] {
+  return source.sqlite
     .prepare(`SELECT bucket, messages, reactions, threads FROM activity_guild_quarters WHERE guild_id = ? AND bucket >= ? AND bucket < ?`)
-    .raw()
-    .all(guildId, Math.floor(startMs / QUARTER), Math.ceil(endMs / QUARTER)) as Array<[number, number, number, number]>;
-  return rows.map(([bucket, messages, reactions, threads]) => ({ guildId, bucket, messages, reactions, threads }));
+    .all(guildId, Math.floor(startMs / QUARTER), Math.ceil(endMs / QUARTER)) as QuarterCounts[];
 }
 
 /** Voice sessions overlapping [startMs, endMs) (open ones included). */
 export function voiceSessions(source: ReportSource, guildId: string, startMs: number, endMs: number): VoiceSessionRow[] {
-  const rows = source.sqlite
-    .prepare(`SELECT user_id, started_at, ended_at FROM activity_voice_sessions WHERE guild_id = ? AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)`)
-    .raw()
-    .all(guildId, endMs, startMs) as Array<[string, number, number | null]>;
-  return rows.map(([userId, startedAt, endedAt]) => ({ userId, startedAt, endedAt }));
+  return source.sqlite
+    .prepare(`SELECT user_id AS userId, started_at AS startedAt, ended_at AS endedAt FROM activity_voice_sessions WHERE guild_id = ? AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)`)
+    .all(guildId, endMs, startMs) as VoiceSessionRow[];
 }
 
 /** Every join and leave of a guild: first joins and membership need the whole history. */
 export function memberEvents(source: ReportSource, guildId: string): MemberEventRow[] {
-  const rows = source.sqlite.prepare(`SELECT user_id, at, kind FROM activity_member_events WHERE guild_id = ?`).raw().all(guildId) as Array<[string, number, 'join' | 'leave']>;
-  return rows.map(([userId, at, kind]) => ({ userId, at, kind }));
+  return source.sqlite.prepare(`SELECT user_id AS userId, at, kind FROM activity_member_events WHERE guild_id = ?`).all(guildId) as MemberEventRow[];
 }
 
 /** Reactions with the flag emoji before `beforeMs`, with the message's author when known. */
 export function flagReactions(source: ReportSource, guildId: string, emoji: string, beforeMs: number): FlagReactionRow[] {
   const raw = source.sqlite;
   const rows = raw
-    .prepare(`SELECT message_id, user_id, message_author_id, at FROM activity_reactions WHERE guild_id = ? AND emoji = ? AND at < ?`)
-    .raw()
-    .all(guildId, emoji, beforeMs) as Array<[string, string, string | null, number]>;
+    .prepare(`SELECT message_id AS messageId, user_id AS userId, message_author_id AS authorId, at FROM activity_reactions WHERE guild_id = ? AND emoji = ? AND at < ?`)
+    .all(guildId, emoji, beforeMs) as FlagReactionRow[];
   // The gateway sends the author; look it up only where a payload lacked it.
-  const missing = [...new Set(rows.filter((r) => r[2] === null).map((r) => r[0]))];
-  const authors = new Map<string, string>();
   const lookup = raw.prepare(`SELECT user_id FROM activity_messages WHERE message_id = ?`).pluck();
-  for (const id of missing) {
-    const author = lookup.get(id) as string | undefined;
-    if (author) authors.set(id, author);
+  const authors = new Map<string, string | null>();
+  for (const row of rows) {
+    if (row.authorId !== null) continue;
+    let author = authors.get(row.messageId);
+    if (author === undefined) authors.set(row.messageId, (author = (lookup.get(row.messageId) as string | undefined) ?? null));
+    row.authorId = author;
   }
-  return rows.map(([messageId, userId, authorId, at]) => ({ messageId, userId, authorId: authorId ?? authors.get(messageId) ?? null, at }));
+  return rows;
 }
 
 export async function gapsOverlapping(db: Executor, startMs: number, endMs: number): Promise<Array<{ from: number; to: number }>> {

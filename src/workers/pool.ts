@@ -81,6 +81,7 @@ interface Slot {
 }
 
 const ENTRY = threadEntry(import.meta.url, './bootstrap.mjs', './worker.mjs');
+const WORKER_YOUNG_GENERATION_MB = 8;
 const newErrorId = () => randomBytes(4).toString('hex');
 
 /** Emits 'started' (kind, worker) when a job is handed to a worker thread. */
@@ -148,7 +149,13 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
   }
 
   private spawn(): Slot {
-    const worker = new Worker(ENTRY, { workerData: { databasePath: this.options.databasePath, niceness: this.options.niceness ?? 0 } });
+    // A small young generation: a job's garbage (a 90-day report's rows, ~20 MB) is collected in
+    // small steps instead of growing the worker's heap by tens of MB (the 10M-event bench guild's
+    // 90-day report in a worker: process peak RSS 10-30 MB lower, no slower; 4 MB is slower).
+    const worker = new Worker(ENTRY, {
+      workerData: { databasePath: this.options.databasePath, niceness: this.options.niceness ?? 0 },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     const slot: Slot = { worker, ready: false };
     worker.on('message', (message: { ready?: true; id?: number; chunk?: unknown; result?: unknown; error?: string }) => {
       if (message.ready) {

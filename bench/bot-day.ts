@@ -39,6 +39,20 @@ const checkpoints = startCheckpoints(database, logger);
 const pool = new WorkerPool({ databasePath: path, size: Number(process.env.PULSE_WORKERS ?? '1'), logger, inline: database, niceness: Number(process.env.BENCH_WORKER_NICE ?? '0') });
 pool.warm();
 const store = new ActivityStore(database.sqlite, { gate: database.gate });
+// The longest main-thread turn of each kind in the window (where a stall would come from).
+const longest = new Map<string, number>();
+let measuring = false;
+function timedTurn<A extends unknown[], R>(label: string, fn: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    const t0 = performance.now();
+    try {
+      return fn(...args);
+    } finally {
+      if (measuring) longest.set(label, Math.max(longest.get(label) ?? 0, performance.now() - t0));
+    }
+  };
+}
+store.applyBatch = timedTurn('writer flush', store.applyBatch.bind(store));
 const writer = new ActivityWriter(store, { logger });
 const ingestor = new Ingestor(writer);
 
@@ -78,13 +92,16 @@ loop.enable();
 let peakRss = process.memoryUsage().rss;
 const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 let ingested = 0;
-const ingestTimer = setInterval(() => {
-  for (let i = 0; i < RATE / 100; i++) {
-    const packet = JSON.parse(payload()) as { t: string; d: unknown };
-    ingestor.ingest({ t: packet.t, d: packet.d, at: clock });
-    ingested++;
-  }
-}, 10);
+const ingestTimer = setInterval(
+  timedTurn('gateway events (20)', () => {
+    for (let i = 0; i < RATE / 100; i++) {
+      const packet = JSON.parse(payload()) as { t: string; d: unknown };
+      ingestor.ingest({ t: packet.t, d: packet.d, at: clock });
+      ingested++;
+    }
+  }),
+  10,
+);
 const acks: number[] = [];
 const interactionTimer = setInterval(() => {
   const arrived = performance.now();
@@ -96,8 +113,9 @@ const runner = new OptOutRunner({
   logger,
   dropAtTheDoor: (g, u) => store.markOptedOut(g, u),
   record: (job) => beginOptOut(database.db, job),
-  scan: async (entry, guildId, userId, size, onKeys) => void (await pool.run('privacy-scan', { guildId, userId, entry, size }, { onChunk: (c) => onKeys(c as unknown[][]), timeoutMs: 600_000 })),
-  write: (entry, guildId, userId, keys) => writeStep(database.sqlite, database.gate, () => privacyEntry(entry).apply!(database.sqlite, guildId, userId, keys)),
+  scan: async (entry, guildId, userId, size, onKeys) =>
+    void (await pool.run('privacy-scan', { guildId, userId, entry, size }, { onChunk: timedTurn('opt-out keys arriving', (c: unknown) => onKeys(c as unknown[][])), timeoutMs: 600_000 })),
+  write: (entry, guildId, userId, keys) => writeStep(database.sqlite, database.gate, timedTurn(`opt-out step (${entry})`, () => privacyEntry(entry).apply!(database.sqlite, guildId, userId, keys))),
   finish: async (job) => {
     store.forgetMember(job.guildId, job.userId);
     await finishOptOut(database.db, job.guildId, job.userId);
@@ -123,6 +141,7 @@ const heavyEvents = privacyEntries.filter((e) => e.fate === 'deleted' && !e.summ
 const rssStarted = process.memoryUsage().rss;
 await sleep(1000);
 loop.reset();
+measuring = true;
 gcMax = { ms: 0, kind: 0 };
 const results = await Promise.all([
   timed(() => pool.run('report', { ...q, from: '2026-08-03', to: '2026-10-31' })),
@@ -138,6 +157,7 @@ const results = await Promise.all([
   ),
 ]);
 await sleep(1000);
+measuring = false;
 clearInterval(ingestTimer);
 clearInterval(interactionTimer);
 clearInterval(rssTimer);
@@ -175,6 +195,7 @@ print('botday_opt_out_member_rows', heavyEvents, 'rows');
 print('botday_opt_out_max_step_ms', optOut.maxStepMs, 'ms');
 print('botday_opt_out_rows_left', left, 'rows');
 console.error(`# opt-out: ${optOut.keys} keys in ${optOut.steps} steps; longest step in ${optOut.maxStepEntry ?? 'none'}`);
+console.error(`# longest main-thread turns: ${[...longest].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
 console.error(`# longest main-thread GC pause in the window: ${gcMax.ms.toFixed(1)} ms (kind ${gcMax.kind})`);
 print('botday_ingested', ingested, 'events');
 print('botday_peak_rss', peakRss / 1024 / 1024, 'MB');

@@ -17,7 +17,7 @@ import { startCheckpoints } from '../src/db/checkpoints.js';
 import { writeStep } from '../src/db/exclusive.js';
 import { openDatabase } from '../src/db/open.js';
 import { buildDigest } from '../src/digests/content.js';
-import { digestChart, insightsReports } from '../src/digests/reports.js';
+import { digestFigures, insightsReports } from '../src/digests/reports.js';
 import { privacyEntries, privacyEntry } from '../src/privacy/entries.js';
 import { OptOutRunner } from '../src/privacy/service.js';
 import { beginOptOut, finishOptOut } from '../src/privacy/store.js';
@@ -145,7 +145,7 @@ measuring = true;
 gcMax = { ms: 0, kind: 0 };
 const results = await Promise.all([
   timed(() => pool.run('report', { ...q, from: '2026-08-03', to: '2026-10-31' })),
-  sleep(300).then(() => timed(() => buildDigest(insightsReports(pool), { ...q, period: { kind: 'month', from: '2026-10-01', to: '2026-10-31' } }, { chart: digestChart(pool) }))),
+  sleep(300).then(() => timed(() => buildDigest(insightsReports(pool), { ...q, period: { kind: 'month', from: '2026-10-01', to: '2026-10-31' } }, { figures: digestFigures(pool) }))),
   sleep(600).then(() => timed(() => pool.run('privacy-counts', { guildId: BENCH_GUILD, userId: heavy.user_id }))),
   sleep(900).then(() => timed(() => pool.run('privacy-export', { guildId: BENCH_GUILD, userId: heavy.user_id, path: exportPath, exportedAt: asOf }))),
   sleep(1200).then(() =>

@@ -3,7 +3,7 @@ import { activityFeature } from './activity/discord.js';
 import { digestsFeature } from './digests/discord.js';
 import { feedbackSummary } from './digests/feedback.js';
 import { closedPolls } from './digests/polls.js';
-import { digestChart, insightsReports } from './digests/reports.js';
+import { digestFigures, insightsReports } from './digests/reports.js';
 import { periodSurveys } from './digests/surveys.js';
 import type { FeatureFactory } from './feature.js';
 import { feedbackFeature } from './feedback/discord.js';
@@ -39,6 +39,6 @@ export const features: FeatureFactory[] = [
       polls: closedPolls(ctx.db),
       surveys: periodSurveys(ctx.db),
       feedback: feedbackSummary(ctx.db),
-      chart: digestChart(ctx.pool),
+      figures: digestFigures(ctx.pool),
     }),
 ];

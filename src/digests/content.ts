@@ -28,6 +28,12 @@ export type FeedbackSource = (query: ReportQuery) => FeedbackSummary | undefined
 /** Renders the chart PNG in a language: in the app's worker pool, or in place (tests, the CLI). */
 export type ChartSource = (report: Report, previous: Report | null, language?: Language) => Promise<Buffer>;
 
+/**
+ * The period's report, the previous period's and the chart in one go: in the app, one worker job,
+ * so no other job is queued between them and a digest is never left waiting behind an export.
+ */
+export type FiguresSource = (current: ReportQuery, previous: ReportQuery, language?: Language) => Promise<{ report: Report; previous: Report; png: Buffer }>;
+
 export const IMAGE_NAME = 'digest.png';
 
 /** The chart drawn on this thread (tests, the CLI): the renderer (echarts, ~90 MB) loads on first use. */
@@ -57,14 +63,22 @@ export interface DigestSources {
   feedback?: FeedbackSource;
   /** Renders the chart; on the caller's thread by default, the worker pool in the app. */
   chart?: ChartSource;
+  /** Reports and chart together (the worker pool in the app); the two above otherwise. */
+  figures?: FiguresSource;
 }
 
 export async function buildDigest(reports: ReportMaker, request: DigestRequest, sources: DigestSources = {}): Promise<Digest> {
-  const { polls, surveys, feedback: feedbackSource, chart = renderInPlace } = sources;
+  const { polls, surveys, feedback: feedbackSource, chart = renderInPlace, figures } = sources;
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
-  const report = await reports({ guildId, from: period.from, to: period.to, timezone, asOf });
-  const previous = await reports({ guildId, from: prev.from, to: prev.to, timezone, asOf });
+  const current: ReportQuery = { guildId, from: period.from, to: period.to, timezone, asOf };
+  const before: ReportQuery = { guildId, from: prev.from, to: prev.to, timezone, asOf };
+  const { report, previous, png } = figures
+    ? await figures(current, before, request.language)
+    : await (async () => {
+        const [report, previous] = [await reports(current), await reports(before)];
+        return { report, previous, png: await chart(report, previous, request.language) };
+      })();
   // Turnout: voters over the period's active members, unless the source knows better.
   const closedPolls = polls
     ? (await polls({ guildId, from: period.from, to: period.to, timezone, asOf }))?.map((p) => ({ ...p, eligible: p.eligible ?? report.activity.active_members }))
@@ -83,5 +97,5 @@ export async function buildDigest(reports: ReportMaker, request: DigestRequest, 
     footerNote: periodKey(period),
     language: request.language,
   });
-  return { embed, png: await chart(report, previous, request.language), report, previous };
+  return { embed, png, report, previous };
 }

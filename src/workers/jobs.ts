@@ -16,7 +16,7 @@ interface PrivacyQuery {
 
 export interface Jobs {
   report: { input: ReportOptions; output: Report };
-  'digest-chart': { input: { report: Report; previous: Report | null; language?: Language | undefined }; output: Uint8Array };
+  'digest-figures': { input: { current: ReportOptions; previous: ReportOptions; language?: Language | undefined }; output: { report: Report; previous: Report; png: Uint8Array } };
   'survey-charts': { input: { questions: readonly QuestionResult[]; language: Language }; output: Array<{ id: string; png: Uint8Array }> };
   'privacy-counts': { input: PrivacyQuery; output: Record<string, number> };
   'privacy-export': { input: PrivacyQuery & { path: string; exportedAt: number }; output: { rows: number } };
@@ -37,7 +37,12 @@ type Handler<K extends JobName> = (input: Jobs[K]['input'], read: ReadHandle, em
 // resvg, fonts) loads only where charts are drawn.
 const handlers: { [K in JobName]: Handler<K> } = {
   report: async (input, read) => (await import('../insights/report.js')).buildReport(read, input),
-  'digest-chart': async (input) => new Uint8Array(await (await import('../digests/charts.js')).renderDigestPng(input.report, input.previous, input.language)),
+  'digest-figures': async ({ current, previous, language }, read) => {
+    const [{ buildReport }, { renderDigestPng }] = await Promise.all([import('../insights/report.js'), import('../digests/charts.js')]);
+    const report = await buildReport(read, current);
+    const before = await buildReport(read, previous);
+    return { report, previous: before, png: new Uint8Array(await renderDigestPng(report, before, language)) };
+  },
   'survey-charts': async ({ questions, language }) =>
     (await (await import('../surveys/charts.js')).renderQuestionCharts(questions, language)).map((c) => ({ id: c.id, png: new Uint8Array(c.png) })),
   'privacy-counts': async ({ guildId, userId }, read) => {

@@ -56,7 +56,7 @@ export interface RunOptions {
 const RANK: Record<JobName, number> = {
   'privacy-counts': 0,
   report: 1,
-  'digest-chart': 1,
+  'digest-figures': 1,
   'survey-charts': 1,
   'privacy-export': 2,
   'privacy-scan': 3,

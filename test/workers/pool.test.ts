@@ -59,6 +59,16 @@ describe('worker pool', () => {
     expect(pool.inline).toBe(false);
   });
 
+  it("a digest's figures are one job: both reports as the main thread builds them, and the chart", async () => {
+    pool = newPool();
+    const previous = { ...query, from: '2026-10-26', to: '2026-11-01' };
+    const out = await pool.run('digest-figures', { current: query, previous, language: 'es' });
+    expect(JSON.stringify(out.report)).toBe(JSON.stringify(await buildReport(database, query)));
+    expect(JSON.stringify(out.previous)).toBe(JSON.stringify(await buildReport(database, previous)));
+    expect(Buffer.from(out.png).subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(pool.stats.done).toBe(1);
+  });
+
   it('a crashed worker fails its job with an id and is replaced', async () => {
     pool = newPool();
     await pool.run('report', query); // started and ready

@@ -102,6 +102,8 @@ const ingestTimer = setInterval(
   }),
   10,
 );
+// The writer's background turn, every 2 s at the write gate, as the activity feature takes it.
+const maintenance = setInterval(() => store.gate.whenFree(timedTurn('background turn', () => store.maintain(clock))), 2000);
 const acks: number[] = [];
 const interactionTimer = setInterval(() => {
   const arrived = performance.now();
@@ -159,6 +161,7 @@ const results = await Promise.all([
 await sleep(1000);
 measuring = false;
 clearInterval(ingestTimer);
+clearInterval(maintenance);
 clearInterval(interactionTimer);
 clearInterval(rssTimer);
 loop.disable();

@@ -18,13 +18,11 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
   let listening: { id: number } | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let compaction: NodeJS.Timeout | undefined;
-  // Hours the writer has moved past (two hours back: late events still append parts), and the
-  // per-member totals' log.
+  // The writer's background turn: compaction of past hours, the per-member totals' log.
   const compact = () =>
     store.gate.whenFree(() => {
       try {
-        store.compactSome(Math.floor(ctx.clock.now() / 3_600_000) - 2);
-        store.totals.foldSome();
+        store.maintain(ctx.clock.now());
       } catch (err) {
         ctx.logger.warn({ err }, 'activity.compaction-failed');
       }

@@ -1,4 +1,4 @@
-// The opt-out job's write steps follow the time they take: they start at 8 keys, quick ones
+// The opt-out job's write steps follow the time they take: they start at 1 key, quick ones
 // double up to the entry's step size, a slow one halves the next; every key is written once, in
 // order.
 import { pino } from 'pino';
@@ -35,7 +35,7 @@ describe('opt-out steps', () => {
     const { r, slices, written } = runner(300, (n) => n / 5);
     const outcome = await r.start(job);
     expect(written).toEqual(Array.from({ length: 300 }, (_, i) => i));
-    expect(slices.slice(0, 3)).toEqual([8, 16, 16]);
+    expect(slices.slice(0, 5)).toEqual([1, 2, 4, 8, 16]);
     expect(Math.max(...slices) / 5).toBeLessThanOrEqual(8);
     expect(outcome).toMatchObject({ keys: 300, steps: slices.length });
   });
@@ -43,14 +43,15 @@ describe('opt-out steps', () => {
   it('grow to the full step size while steps are quick', async () => {
     const { r, slices } = runner(256, () => 1);
     await r.start(job);
-    // Chunks arrive 64 keys at a time: the first is written as 8 + 16 + 32 + 8.
-    expect(slices).toEqual([8, 16, 32, 8, 64, 64, 64]);
+    // Chunks arrive 64 keys at a time: the first is written as 1 + 2 + 4 + 8 + 16 + 32 + 1.
+    expect(slices).toEqual([1, 2, 4, 8, 16, 32, 1, 64, 64, 64]);
   });
 
   it('halve after a slow one, and grow back', async () => {
     let calls = 0;
-    const { r, slices } = runner(400, () => (++calls === 4 ? 50 : 1));
+    const { r, slices } = runner(400, () => (++calls === 6 ? 50 : 1));
     await r.start(job);
-    expect(slices.slice(0, 7)).toEqual([8, 16, 32, 8, 32, 32, 64]);
+    // The sixth step (32 keys) is slow: the next is 16 keys, but only 1 is left of the chunk; then 32 and up.
+    expect(slices.slice(0, 10)).toEqual([1, 2, 4, 8, 16, 32, 1, 32, 32, 64]);
   });
 });

@@ -79,8 +79,8 @@ export class MemberTotals {
     return logged.length;
   }
 
-  /** Background folding: a few log rows per transaction until `budgetMs` is spent or the log is empty. */
-  foldSome(budgetMs = 8, rowsPerStep = 4): number {
+  /** Background folding: a log row (a write batch: ~5 ms) per transaction until `budgetMs` is spent or the log is empty. */
+  foldSome(budgetMs = 8, rowsPerStep = 1): number {
     const started = performance.now();
     let folded = 0;
     for (;;) {

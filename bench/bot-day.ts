@@ -5,7 +5,7 @@
 // a 90-day /insights, a monthly digest with its chart, /privacy show, an export and the opt-out
 // of the heaviest member run through the worker pool and the opt-out job, as in the app.
 // Prints `name value unit` lines.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -90,7 +90,12 @@ gcs.observe({ entryTypes: ['gc'] });
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 let peakRss = process.memoryUsage().rss;
-const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+let peakAt = 0;
+let windowStart = performance.now();
+const rssTimer = setInterval(() => {
+  const rss = process.memoryUsage().rss;
+  if (rss > peakRss) [peakRss, peakAt] = [rss, performance.now() - windowStart];
+}, 50);
 let ingested = 0;
 const ingestTimer = setInterval(
   timedTurn('gateway events (20)', () => {
@@ -125,9 +130,11 @@ const runner = new OptOutRunner({
   notify: async () => undefined,
 });
 
-const timed = async (work: () => Promise<unknown>) => {
+const spans: string[] = [];
+const timed = async (work: () => Promise<unknown>, label = '') => {
   const t0 = performance.now();
   await work();
+  if (label) spans.push(`${label} ${((t0 - windowStart) / 1000).toFixed(1)}-${((performance.now() - windowStart) / 1000).toFixed(1)} s`);
   return (performance.now() - t0) / 1000;
 };
 const asOf = END + 12 * 3_600_000;
@@ -144,18 +151,19 @@ const rssStarted = process.memoryUsage().rss;
 await sleep(1000);
 loop.reset();
 measuring = true;
+windowStart = performance.now();
 gcMax = { ms: 0, kind: 0 };
 const results = await Promise.all([
-  timed(() => pool.run('report', { ...q, from: '2026-08-03', to: '2026-10-31' })),
-  sleep(300).then(() => timed(() => buildDigest(insightsReports(pool), { ...q, period: { kind: 'month', from: '2026-10-01', to: '2026-10-31' } }, { figures: digestFigures(pool) }))),
-  sleep(600).then(() => timed(() => pool.run('privacy-counts', { guildId: BENCH_GUILD, userId: heavy.user_id }))),
-  sleep(900).then(() => timed(() => pool.run('privacy-export', { guildId: BENCH_GUILD, userId: heavy.user_id, path: exportPath, exportedAt: asOf }))),
+  timed(() => pool.run('report', { ...q, from: '2026-08-03', to: '2026-10-31' }), 'insights'),
+  sleep(300).then(() => timed(() => buildDigest(insightsReports(pool), { ...q, period: { kind: 'month', from: '2026-10-01', to: '2026-10-31' } }, { figures: digestFigures(pool) }), 'digest')),
+  sleep(600).then(() => timed(() => pool.run('privacy-counts', { guildId: BENCH_GUILD, userId: heavy.user_id }), 'show')),
+  sleep(900).then(() => timed(() => pool.run('privacy-export', { guildId: BENCH_GUILD, userId: heavy.user_id, path: exportPath, exportedAt: asOf }), 'export')),
   sleep(1200).then(() =>
     timed(async () => {
       const job = { guildId: BENCH_GUILD, userId: heavy.user_id, requestedAt: asOf, notifyToken: null };
       await runner.optOut(job);
       optOut = (await runner.start(job)) ?? optOut;
-    }),
+    }, 'opt-out'),
   ),
 ]);
 await sleep(1000);
@@ -168,6 +176,13 @@ loop.disable();
 gcs.disconnect();
 const mem = process.memoryUsage();
 const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
+// Linux: anonymous memory (heaps, caches) versus file pages (the node binary, mapped files).
+try {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  console.error(`# ${['RssAnon', 'RssFile', 'RssShmem'].map((k) => status.match(new RegExp(`${k}:\\s+(\\d+) kB`))?.[0]?.replace(/\s+/g, ' ')).join(', ')}`);
+} catch {
+  // Not Linux.
+}
 for (const [i, thread] of pool.threads.entries()) {
   thread.ref();
   const h = await (thread as unknown as { getHeapStatistics(): Promise<{ total_heap_size: number; used_heap_size: number }> }).getHeapStatistics();
@@ -198,6 +213,7 @@ print('botday_opt_out_member_rows', heavyEvents, 'rows');
 print('botday_opt_out_max_step_ms', optOut.maxStepMs, 'ms');
 print('botday_opt_out_rows_left', left, 'rows');
 console.error(`# opt-out: ${optOut.keys} keys in ${optOut.steps} steps; longest step in ${optOut.maxStepEntry ?? 'none'}`);
+console.error(`# peak RSS at ${(peakAt / 1000).toFixed(1)} s into the window; jobs: ${spans.join(', ')}`);
 console.error(`# longest main-thread turns: ${[...longest].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
 console.error(`# longest main-thread GC pause in the window: ${gcMax.ms.toFixed(1)} ms (kind ${gcMax.kind})`);
 print('botday_ingested', ingested, 'events');

@@ -3,7 +3,7 @@
 // read-only handle (scans, export) and in short write steps (apply).
 import type { Executor } from '../db/schema.js';
 import { countWith, iso, type PrivacyEntry, type Raw } from '../privacy/registry.js';
-import { decode, encode, without } from './hour-records.js';
+import { decode, encode, release, without } from './hour-records.js';
 import { QUARTER } from './rollup.js';
 import { memberTotal, MemberTotals, type TotalColumn } from './totals-store.js';
 
@@ -182,6 +182,7 @@ const hours: PrivacyEntry = {
     for (const blob of read.prepare(`SELECT records FROM activity_hours WHERE guild_id = ?`).pluck().iterate(guildId) as Iterable<Buffer>) {
       const r = decode(blob);
       for (let i = 0; i < r.length; i += 6) if (r[i] === member) n++;
+      release(blob);
     }
     return n;
   },
@@ -195,12 +196,13 @@ const hours: PrivacyEntry = {
     for (const [bucket, blob] of read.prepare(`SELECT bucket, records FROM activity_hours WHERE guild_id = ?`).raw().iterate(guildId) as Iterable<[number, Buffer]>) {
       if (bucket === last) continue;
       const r = decode(blob);
-      for (let i = 0; i < r.length; i += 6) {
-        if (r[i] === member) {
-          yield [bucket, member];
-          last = bucket;
-          break;
-        }
+      let found = false;
+      for (let i = 0; i < r.length && !found; i += 6) found = r[i] === member;
+      // Every hour of the server passes through here: free each blob at once (see release).
+      release(blob);
+      if (found) {
+        yield [bucket, member];
+        last = bucket;
       }
     }
   },

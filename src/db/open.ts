@@ -27,7 +27,7 @@ export function openDatabase(path: string): Database {
   // ingestion writer's inner B-tree pages stay cached and a page rewritten by many batches is
   // copied back once (npm run bench: from ~27,000 to ~100,000 events/s on a 10M-event guild,
   // with the rollup changes).
-  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma(`cache_size = -${process.env.XMAIN ?? 65536}`);
   sqlite.pragma('wal_autocheckpoint = 10000');
   const gate = new WriteGate();
   const db = new Kysely<DB>({ dialect: new GatedSqliteDialect({ database: sqlite }, gate) });

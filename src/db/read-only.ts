@@ -14,7 +14,7 @@ export interface ReadHandle {
 export function openReadOnly(path: string): ReadHandle & { close(): Promise<void> } {
   const sqlite = new SQLite(path, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -32768');
+  sqlite.pragma(`cache_size = -${process.env.XWORK ?? 32768}`);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { sqlite, db, close: () => db.destroy() };
 }

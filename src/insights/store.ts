@@ -2,7 +2,7 @@
 // connection or a worker's read-only one): row objects from kysely cost ~3x at 90-day scale.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { decode } from '../activity/hour-records.js';
+import { decode, release } from '../activity/hour-records.js';
 import { HOUR, QUARTER } from '../activity/rollup.js';
 import type { DB, Executor } from '../db/schema.js';
 import type { FlagReactionRow, HourBlock, MemberEventRow, QuarterCounts, VoiceSessionRow } from './metrics.js';
@@ -43,19 +43,6 @@ function idsOf(raw: BetterSqlite3.Database, guildId: string): string[] {
   const sparse: string[] = [];
   for (const [idx, id] of raw.prepare(`SELECT idx, id FROM activity_ids WHERE guild_id = ?`).raw().iterate(guildId) as Iterable<[number, string]>) sparse[idx] = id;
   return sparse;
-}
-
-/**
- * Frees a blob's memory at once instead of at the next garbage collection, when the view owns its
- * whole ArrayBuffer (better-sqlite3 copies each blob into its own): detaching it releases the
- * backing store, so the next blob reuses the same memory. Streaming ~80 MB of blobs otherwise
- * piles them up until V8's external-memory limit (~64 MB) forces a full GC, and a first run pays
- * a page fault for every fresh page.
- */
-function release(view: Uint8Array | Uint32Array): void {
-  const buffer = view.buffer as ArrayBufferLike & { transfer?: (length: number) => ArrayBuffer; detached?: boolean };
-  if (view.byteOffset !== 0 || buffer.byteLength !== view.byteLength || buffer.detached || typeof buffer.transfer !== 'function') return;
-  buffer.transfer(0);
 }
 
 /**

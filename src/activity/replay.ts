@@ -19,11 +19,7 @@ export interface ReplayOutcome {
   bad: Array<{ line: number; reason: string }>;
 }
 
-// Events per transaction. Bigger than the live writer's (1000): `pulse replay` is its own process
-// with no gateway to keep responsive, and each transaction writes a new part of every guild-hour
-// it touches (merged at 16 parts) and a commit; at 20,000 a replayed hour is written in a few
-// parts, not ~18, and never merged mid-replay (npm run bench: storing ~8.9 -> ~6.2 µs a line).
-const BATCH = 20_000;
+const BATCH = 5000;
 const PARSER = new URL('./replay-bootstrap.mjs', import.meta.url);
 
 export async function replayFile(database: Database, path: string, onProgress?: (lines: number, outcome: ReplayOutcome) => void): Promise<ReplayOutcome> {

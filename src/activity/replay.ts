@@ -3,7 +3,8 @@
 // events with the live writer: the two halves run at once.
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../db/open.js';
-import { MAX_LISTED, type ParsedChunk } from './replay-lines.js';
+import { unflattenEvents } from './event-wire.js';
+import { MAX_LISTED, type WireChunk } from './replay-lines.js';
 import { ActivityStore } from './store.js';
 import { ActivityWriter } from './writer.js';
 
@@ -32,14 +33,14 @@ export async function replayFile(database: Database, path: string, onProgress?: 
     out.duplicates = writer.totals.duplicates;
   };
   let ignored = 0;
-  const apply = (chunk: ParsedChunk) => {
+  const apply = (chunk: WireChunk) => {
     const before = out.lines;
     out.lines += chunk.lines;
     ignored += chunk.ignored;
     for (const [t, n] of Object.entries(chunk.skippedTypes)) out.skippedTypes[t] = (out.skippedTypes[t] ?? 0) + n;
     out.badLines += chunk.badLines;
     for (const b of chunk.bad) if (out.bad.length < MAX_LISTED) out.bad.push(b);
-    for (const event of chunk.events) {
+    for (const event of unflattenEvents(chunk.events)) {
       writer.push(event);
       if (writer.pending >= BATCH) sync();
     }
@@ -48,7 +49,7 @@ export async function replayFile(database: Database, path: string, onProgress?: 
   const parser = new Worker(PARSER, { workerData: { path } });
   try {
     await new Promise<void>((resolve, reject) => {
-      parser.on('message', (m: { chunk?: ParsedChunk; done?: true; error?: string }) => {
+      parser.on('message', (m: { chunk?: WireChunk; done?: true; error?: string }) => {
         if (m.error !== undefined) return reject(new Error(m.error));
         if (m.done) return resolve();
         try {

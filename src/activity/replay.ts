@@ -24,8 +24,8 @@ const BATCH = 5000;
 const PARSER = new URL('./replay-bootstrap.mjs', import.meta.url);
 /**
  * The parsing thread's young generation (V8's default grows to several times this): its garbage
- * (each line's parsed JSON) dies young either way, and the replay's peak RSS drops by ~50 MB
- * (npm run bench: ~300 -> ~225-265 MB) at no measurable cost in CPU time.
+ * (each line's parsed JSON) dies young either way, and the replay's peak RSS drops (npm run
+ * bench: typically ~295 -> ~225 MB) at no measurable cost in CPU time.
  */
 const PARSER_YOUNG_MB = 16;
 

@@ -1,6 +1,7 @@
 // One replay line -> its activity events or what was wrong with it: the parsing half of
 // `pulse replay` (it runs in a worker thread, the storing half on the main thread). Pure.
 import { normalize, type ActivityEvent } from './events.js';
+import type { EventWire } from './event-wire.js';
 
 export const MAX_LISTED = 100;
 
@@ -15,6 +16,9 @@ export interface ParsedChunk {
   /** Bad lines (1-based numbers), at most MAX_LISTED per chunk. */
   bad: Array<{ line: number; reason: string }>;
 }
+
+/** A chunk as it crosses to the storing thread: its events flattened (event-wire.ts). */
+export type WireChunk = Omit<ParsedChunk, 'events'> & { events: EventWire };
 
 function parseAt(value: unknown): number {
   if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;

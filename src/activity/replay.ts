@@ -4,7 +4,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../db/open.js';
 import { threadEntry } from '../threads.js';
-import { MAX_LISTED, type ParsedChunk } from './replay-lines.js';
+import { unflattenEvents } from './event-wire.js';
+import { MAX_LISTED, type WireChunk } from './replay-lines.js';
 import { ActivityStore } from './store.js';
 import { ActivityWriter } from './writer.js';
 
@@ -23,6 +24,12 @@ export interface ReplayOutcome {
 const BATCH = 5000;
 const FOLD_EVERY = 16;
 const PARSER = threadEntry(import.meta.url, './replay-bootstrap.mjs', './replay-worker.mjs');
+/**
+ * The parsing thread's young generation (V8's default grows to several times this): its garbage
+ * (each line's parsed JSON) dies young either way, and the replay's peak RSS drops (npm run
+ * bench: typically ~295 -> ~225 MB) at no measurable cost in CPU time.
+ */
+const PARSER_YOUNG_MB = 16;
 
 export async function replayFile(database: Database, path: string, onProgress?: (lines: number, outcome: ReplayOutcome) => void): Promise<ReplayOutcome> {
   const store = new ActivityStore(database.sqlite);
@@ -39,23 +46,23 @@ export async function replayFile(database: Database, path: string, onProgress?: 
     out.duplicates = writer.totals.duplicates;
   };
   let ignored = 0;
-  const apply = (chunk: ParsedChunk) => {
+  const apply = (chunk: WireChunk) => {
     const before = out.lines;
     out.lines += chunk.lines;
     ignored += chunk.ignored;
     for (const [t, n] of Object.entries(chunk.skippedTypes)) out.skippedTypes[t] = (out.skippedTypes[t] ?? 0) + n;
     out.badLines += chunk.badLines;
     for (const b of chunk.bad) if (out.bad.length < MAX_LISTED) out.bad.push(b);
-    for (const event of chunk.events) {
+    for (const event of unflattenEvents(chunk.events)) {
       writer.push(event);
       if (writer.pending >= BATCH) sync();
     }
     if (onProgress && Math.floor(out.lines / 100_000) > Math.floor(before / 100_000)) onProgress(out.lines, out);
   };
-  const parser = new Worker(PARSER, { workerData: { path } });
+  const parser = new Worker(PARSER, { workerData: { path }, resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_MB } });
   try {
     await new Promise<void>((resolve, reject) => {
-      parser.on('message', (m: { chunk?: ParsedChunk; done?: true; error?: string }) => {
+      parser.on('message', (m: { chunk?: WireChunk; done?: true; error?: string }) => {
         if (m.error !== undefined) return reject(new Error(m.error));
         if (m.done) return resolve();
         try {

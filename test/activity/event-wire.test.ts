@@ -1,0 +1,48 @@
+// The replay's hand-off between threads: every kind of event crosses as a flat array and comes
+// back equal, field for field, through a real structured clone.
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { flattenEvents, unflattenEvents } from '../../src/activity/event-wire.js';
+import type { ActivityEvent } from '../../src/activity/events.js';
+
+const G = '100000000000000001';
+const events: ActivityEvent[] = [
+  { kind: 'message', guildId: G, at: 1_793_000_000_123, messageId: '31', channelId: '41', userId: '21', replyToId: null, hasAttachment: false },
+  { kind: 'message', guildId: G, at: 0, messageId: '32', channelId: '41', userId: '22', replyToId: '31', hasAttachment: true },
+  { kind: 'message-delete', guildId: G, at: 1_793_000_001_000, messageId: '31', channelId: '41' },
+  { kind: 'reaction', guildId: G, at: 1_793_000_002_000, messageId: '32', channelId: '41', userId: '21', emoji: '👍', messageAuthorId: '22' },
+  { kind: 'reaction', guildId: G, at: 1_793_000_002_001, messageId: '32', channelId: '41', userId: '23', emoji: '9000000000000001', messageAuthorId: null },
+  { kind: 'reaction', guildId: G, at: 1_793_000_002_002, messageId: '32', channelId: '41', userId: '24', emoji: '', messageAuthorId: null },
+  { kind: 'reaction-remove', guildId: G, at: 1_793_000_003_000, messageId: '32', channelId: '41', userId: '21', emoji: '🏳️‍🌈' },
+  { kind: 'thread', guildId: G, at: 1_793_000_004_000, threadId: '51', channelId: '41', userId: '21' },
+  { kind: 'voice', guildId: G, at: 1_793_000_005_000, userId: '21', channelId: '61' },
+  { kind: 'voice', guildId: G, at: 1_793_000_006_000, userId: '21', channelId: null },
+  { kind: 'join', guildId: G, at: 1_793_000_007_000, userId: '25' },
+  { kind: 'leave', guildId: '100000000000000002', at: 1_793_000_008_000, userId: '25' },
+  { kind: 'message', guildId: G, at: 1.5, messageId: '33', channelId: '42', userId: '\u0000\u001f"\\', replyToId: null, hasAttachment: false },
+];
+
+function cloned<T>(value: T): T {
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(value);
+  const got = receiveMessageOnPort(port2);
+  port1.close();
+  return got!.message as T;
+}
+
+describe('event wire', () => {
+  it('gives back every kind of event, in order, after a structured clone', () => {
+    const wire = flattenEvents(events);
+    expect(wire.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))).toBe(true);
+    expect(unflattenEvents(cloned(wire))).toEqual(events);
+  });
+
+  it('keeps each kind exact on its own (no field taken from a neighbour)', () => {
+    for (const e of events) expect(unflattenEvents(flattenEvents([e]))).toStrictEqual([e]);
+    expect(unflattenEvents(flattenEvents([]))).toEqual([]);
+  });
+
+  it('refuses a wire it did not write', () => {
+    expect(() => unflattenEvents([99, G, 0])).toThrow(/no event kind 99/);
+  });
+});

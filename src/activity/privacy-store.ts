@@ -5,7 +5,7 @@ import type { Executor } from '../db/schema.js';
 import { countWith, iso, type PrivacyEntry, type Raw } from '../privacy/registry.js';
 import { decode, encode, release, without } from './hour-records.js';
 import { QUARTER } from './rollup.js';
-import { memberTotal, MemberTotals, type TotalColumn } from './totals-store.js';
+import { memberTotal, MemberTally, MemberTotals, type TotalColumn } from './totals-store.js';
 
 type Kind = 'messages' | 'reactions' | 'threads';
 
@@ -18,11 +18,14 @@ function uncounter(write: Raw, guildId: string, kind: Kind): (at: number) => voi
 /** A count the writer keeps per member (activity_member_totals and its log): no scan of the raw table. */
 const counted = (column: TotalColumn) => (read: Raw, guildId: string, userId: string) => memberTotal(read, guildId, userId, column);
 
-/** A member's total loses a deleted (or anonymised) row, after the log is folded in (so it is exact). */
-function memberUncounter(write: Raw, guildId: string, column: TotalColumn): (userId: string) => void {
-  new MemberTotals(write).fold();
-  const statement = write.prepare(`UPDATE activity_member_totals SET ${column} = max(0, ${column} - 1) WHERE guild_id = ? AND user_id = ?`);
-  return (userId) => void statement.run(guildId, userId);
+/**
+ * Members' totals lose the rows a step deletes (or anonymises): the step logs them as negative
+ * increments, which the background fold adds in like the writer's (a step never folds the log).
+ */
+function countingDown(write: Raw, guildId: string, step: (down: (userId: string, column: TotalColumn) => void) => void): void {
+  const tally = new MemberTally();
+  step((userId, column) => tally.add(guildId, userId, column, -1));
+  new MemberTotals(write).append(tally);
 }
 
 function* rows(read: Raw, sql: string, ...params: unknown[]): Iterable<unknown[]> {
@@ -46,13 +49,14 @@ const messages: PrivacyEntry = {
   apply(write, guildId, userId, keys) {
     const del = write.prepare(`DELETE FROM activity_messages WHERE message_id = ? AND guild_id = ? AND user_id = ? RETURNING at`).pluck();
     const uncount = uncounter(write, guildId, 'messages');
-    const down = memberUncounter(write, guildId, 'messages');
-    for (const [id] of keys) {
-      const at = del.get(id, guildId, userId) as number | undefined;
-      if (at === undefined) continue;
-      uncount(at);
-      down(userId);
-    }
+    countingDown(write, guildId, (down) => {
+      for (const [id] of keys) {
+        const at = del.get(id, guildId, userId) as number | undefined;
+        if (at === undefined) continue;
+        uncount(at);
+        down(userId, 'messages');
+      }
+    });
   },
 };
 
@@ -73,15 +77,15 @@ const reactions: PrivacyEntry = {
   apply(write, guildId, userId, keys) {
     const del = write.prepare(`DELETE FROM activity_reactions WHERE guild_id = ? AND emoji = ? AND message_id = ? AND user_id = ? AND at = ? RETURNING message_author_id`).pluck();
     const uncount = uncounter(write, guildId, 'reactions');
-    const down = memberUncounter(write, guildId, 'reactions');
-    const receivedDown = memberUncounter(write, guildId, 'reactions_received');
-    for (const [emoji, messageId, at] of keys) {
-      const author = del.get(guildId, emoji, messageId, userId, at) as string | null | undefined;
-      if (author === undefined) continue;
-      uncount(at as number);
-      down(userId);
-      if (author !== null) receivedDown(author);
-    }
+    countingDown(write, guildId, (down) => {
+      for (const [emoji, messageId, at] of keys) {
+        const author = del.get(guildId, emoji, messageId, userId, at) as string | null | undefined;
+        if (author === undefined) continue;
+        uncount(at as number);
+        down(userId, 'reactions');
+        if (author !== null) down(author, 'reactions_received');
+      }
+    });
   },
 };
 
@@ -100,8 +104,9 @@ const reactionsReceived: PrivacyEntry = {
   scan: (read, guildId, userId) => rows(read, `SELECT emoji, message_id, user_id, at FROM activity_reactions WHERE guild_id = ? AND message_author_id = ?`, guildId, userId),
   apply(write, guildId, userId, keys) {
     const clear = write.prepare(`UPDATE activity_reactions SET message_author_id = NULL WHERE guild_id = ? AND emoji = ? AND message_id = ? AND user_id = ? AND at = ? AND message_author_id = ?`);
-    const down = memberUncounter(write, guildId, 'reactions_received');
-    for (const [emoji, messageId, reactor, at] of keys) if (clear.run(guildId, emoji, messageId, reactor, at, userId).changes) down(userId);
+    countingDown(write, guildId, (down) => {
+      for (const [emoji, messageId, reactor, at] of keys) if (clear.run(guildId, emoji, messageId, reactor, at, userId).changes) down(userId, 'reactions_received');
+    });
   },
 };
 
@@ -235,14 +240,12 @@ const memberTotals: PrivacyEntry = {
     const [messages, reactions, received] = (['messages', 'reactions', 'reactions_received'] as const).map((c) => memberTotal(read, guildId, userId, c));
     if (messages || reactions || received) yield { messages, reactions, reactions_received: received };
   },
-  // After the rows it counts; one step that folds the log (dropping the member's increments:
-  // they opted out) and deletes their row.
+  // After the rows it counts: one step takes the member out of the log and deletes their row.
   *scan(_read, _guildId, userId) {
     yield [userId];
   },
   apply(write, guildId, userId) {
-    new MemberTotals(write).fold();
-    write.prepare(`DELETE FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`).run(guildId, userId);
+    new MemberTotals(write).forget(guildId, userId);
   },
 };
 

@@ -15,11 +15,12 @@ const COLUMN: Record<TotalColumn, 2 | 3 | 4> = { messages: 2, reactions: 3, reac
 export class MemberTally {
   private readonly rows = new Map<string, MemberIncrement>();
 
-  add(guildId: string, userId: string, column: TotalColumn): void {
+  /** Adds `n` (-1: an opt-out step deleted a counted row) to a member's column. */
+  add(guildId: string, userId: string, column: TotalColumn, n = 1): void {
     const key = `${guildId}|${userId}`;
     let row = this.rows.get(key);
     if (!row) this.rows.set(key, (row = [guildId, userId, 0, 0, 0]));
-    row[COLUMN[column]]++;
+    row[COLUMN[column]] += n;
   }
 
   get size(): number {
@@ -41,6 +42,10 @@ export class MemberTotals {
       append: p(`INSERT INTO activity_count_log (counts) VALUES (?)`),
       oldest: p(`SELECT id, counts FROM activity_count_log ORDER BY id LIMIT ?`).raw(),
       drop: p(`DELETE FROM activity_count_log WHERE id <= ?`),
+      all: p(`SELECT id, counts FROM activity_count_log`).raw(),
+      rewrite: p(`UPDATE activity_count_log SET counts = ? WHERE id = ?`),
+      dropOne: p(`DELETE FROM activity_count_log WHERE id = ?`),
+      deleteTotals: p(`DELETE FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`),
       optedOut: p(`SELECT guild_id || '|' || user_id FROM activity_opt_outs`).pluck(),
       add: p(`INSERT INTO activity_member_totals (guild_id, user_id, messages, reactions, reactions_received) VALUES (?, ?, ?, ?, ?)
               ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
@@ -77,6 +82,21 @@ export class MemberTotals {
     for (const row of sum.values()) this.s.add.run(...row);
     this.s.drop.run(logged[logged.length - 1]![0]);
     return logged.length;
+  }
+
+  /**
+   * Opt-out's last step for a member: their increments leave the log (a few rows: rewritten, not
+   * folded) and their totals row is deleted, so no row here names them.
+   */
+  forget(guildId: string, userId: string): void {
+    for (const [id, json] of this.s.all.all() as Array<[number, string]>) {
+      const rows = JSON.parse(json) as MemberIncrement[];
+      const kept = rows.filter((r) => r[0] !== guildId || r[1] !== userId);
+      if (kept.length === rows.length) continue;
+      if (kept.length) this.s.rewrite.run(JSON.stringify(kept), id);
+      else this.s.dropOne.run(id);
+    }
+    this.s.deleteTotals.run(guildId, userId);
   }
 
   /** Background folding: a log row (a write batch: ~5 ms) per transaction until `budgetMs` is spent or the log is empty. */

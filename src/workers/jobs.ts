@@ -33,6 +33,13 @@ export interface JobRequest<K extends JobName = JobName> {
 
 type Handler<K extends JobName> = (input: Jobs[K]['input'], read: ReadHandle, emit: (chunk: unknown) => void) => Promise<Jobs[K]['output']> | Jobs[K]['output'];
 
+/**
+ * Lets the worker's message queue in between a long job's parts: an urgent job the pool sent
+ * meanwhile (a member's privacy counts) runs there (a job's own awaits settle as microtasks and
+ * never let a message in).
+ */
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 // Modules load on a job's first use: a worker starts fast, and the chart renderer (echarts,
 // resvg, fonts) loads only where charts are drawn.
 const handlers: { [K in JobName]: Handler<K> } = {
@@ -40,7 +47,9 @@ const handlers: { [K in JobName]: Handler<K> } = {
   'digest-figures': async ({ current, previous, language }, read) => {
     const [{ buildReport }, { renderDigestPng }] = await Promise.all([import('../insights/report.js'), import('../digests/charts.js')]);
     const report = await buildReport(read, current);
+    await pause();
     const before = await buildReport(read, previous);
+    await pause();
     return { report, previous: before, png: new Uint8Array(await renderDigestPng(report, before, language)) };
   },
   'survey-charts': async ({ questions, language }) =>

@@ -51,7 +51,7 @@ export interface RunOptions {
  * Who waits on a job kind, most urgent first: a member's small question, a member or a digest
  * waiting on a report or chart, a member's export file, then the background opt-out scans. The
  * queue runs the most urgent waiting job next (first come, first served within a rank); a job
- * that has started is never interrupted.
+ * that has started is never interrupted, but a rank-0 job may run beside it (see assign).
  */
 const RANK: Record<JobName, number> = {
   'privacy-counts': 0,
@@ -77,7 +77,8 @@ interface Slot {
   ready: boolean;
   /** Terminated by the pool (a stuck job): replace at once, give it no more work. */
   retiring?: boolean;
-  task?: Task;
+  /** Its running jobs, by id: one, and at most one urgent job beside it (see assign). */
+  readonly tasks: Map<number, Task>;
 }
 
 const ENTRY = threadEntry(import.meta.url, './bootstrap.mjs', './worker.mjs');
@@ -117,7 +118,7 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
 
   /** Jobs running or waiting. */
   get pending(): number {
-    return this.queue.length + this.slots.filter((s) => s.task).length;
+    return this.queue.length + this.slots.reduce((n, s) => n + s.tasks.size, 0);
   }
 
   run<K extends JobName>(kind: K, input: Jobs[K]['input'], options: RunOptions = {}): Promise<Jobs[K]['output']> {
@@ -156,20 +157,20 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
       workerData: { databasePath: this.options.databasePath, niceness: this.options.niceness ?? 0 },
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
-    const slot: Slot = { worker, ready: false };
+    const slot: Slot = { worker, ready: false, tasks: new Map() };
     worker.on('message', (message: { ready?: true; id?: number; chunk?: unknown; result?: unknown; error?: string }) => {
       if (message.ready) {
         slot.ready = true;
         this.dispatch();
         return;
       }
-      const task = slot.task;
-      if (!task || message.id !== task.id) return;
+      const task = message.id === undefined ? undefined : slot.tasks.get(message.id);
+      if (!task) return;
       if ('chunk' in message) {
         task.options.onChunk?.(message.chunk);
         return;
       }
-      this.settle(slot);
+      this.settle(slot, task);
       if (message.error !== undefined) task.reject(this.failure(task.kind, 'failed', new Error(message.error)));
       else {
         this.stats.done++;
@@ -183,16 +184,17 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
     return slot;
   }
 
-  private settle(slot: Slot): void {
-    if (slot.task?.timer) clearTimeout(slot.task.timer);
-    slot.task = undefined;
+  private settle(slot: Slot, task: Task): void {
+    if (task.timer) clearTimeout(task.timer);
+    slot.tasks.delete(task.id);
   }
 
-  /** A worker exited (a crash, a kill, or stop()): fail its job, and replace it unless stopping. */
+  /** A worker exited (a crash, a kill, or stop()): fail its jobs, and replace it unless stopping. */
   private lost(slot: Slot, code: number): void {
-    const task = slot.task;
-    this.settle(slot);
-    if (task) task.reject(this.failure(task.kind, 'lost its worker', new Error(`worker exited with code ${code}`)));
+    for (const task of [...slot.tasks.values()]) {
+      this.settle(slot, task);
+      task.reject(this.failure(task.kind, 'lost its worker', new Error(`worker exited with code ${code}`)));
+    }
     const at = this.slots.indexOf(slot);
     if (at < 0 || this.stopping) return;
     this.stats.restarts++;
@@ -211,7 +213,7 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
     this.assign();
     // Workers keep the process alive only while there is work (an idle pool never blocks exit).
     for (const slot of this.slots) {
-      if (slot.task || this.queue.length) slot.worker.ref();
+      if (slot.tasks.size || this.queue.length) slot.worker.ref();
       else slot.worker.unref();
     }
   }
@@ -219,22 +221,32 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
   private assign(): void {
     for (const slot of this.slots) {
       if (!this.queue.length) return;
-      if (!slot.ready || slot.task) continue;
-      const task = this.queue.shift()!;
-      slot.task = task;
-      task.timer = setTimeout(() => {
-        if (slot.task !== task) return;
-        this.settle(slot);
-        task.reject(this.failure(task.kind, 'timed out'));
-        slot.ready = false;
-        slot.retiring = true;
-        void slot.worker.terminate(); // a stuck worker cannot be interrupted: replace it
-      }, task.options.timeoutMs ?? this.timeoutMs);
-      task.timer.unref();
-      slot.worker.postMessage({ id: task.id, kind: task.kind, input: task.input });
-      this.options.logger.debug({ job: task.kind, id: task.id }, 'pool.job-started');
-      this.emit('started', task.kind, slot.worker);
+      if (slot.ready && !slot.tasks.size) this.start(slot, this.queue.shift()!);
     }
+    // An urgent job (a member's small question) does not wait for a long one to end: a busy
+    // worker takes it at its long job's next pause (a report awaits its queries between its
+    // stretches of work), so it waits a stretch, not the whole job.
+    while (this.queue.length && RANK[this.queue[0]!.kind] === 0) {
+      const slot = this.slots.find((s) => s.ready && s.tasks.size === 1 && [...s.tasks.values()].every((t) => RANK[t.kind] > 0));
+      if (!slot) return;
+      this.start(slot, this.queue.shift()!);
+    }
+  }
+
+  private start(slot: Slot, task: Task): void {
+    slot.tasks.set(task.id, task);
+    task.timer = setTimeout(() => {
+      if (!slot.tasks.has(task.id)) return;
+      this.settle(slot, task);
+      task.reject(this.failure(task.kind, 'timed out'));
+      slot.ready = false;
+      slot.retiring = true;
+      void slot.worker.terminate(); // a stuck worker cannot be interrupted: replace it (its other job fails with it)
+    }, task.options.timeoutMs ?? this.timeoutMs);
+    task.timer.unref();
+    slot.worker.postMessage({ id: task.id, kind: task.kind, input: task.input });
+    this.options.logger.debug({ job: task.kind, id: task.id }, 'pool.job-started');
+    this.emit('started', task.kind, slot.worker);
   }
 
   /** Refuses new jobs, waits up to `graceMs` for running ones, then closes every worker. */
@@ -242,14 +254,14 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
     this.stopping = true;
     for (const task of this.queue.splice(0)) task.reject(new JobError(msg('router.restarting'), newErrorId()));
     const until = Date.now() + graceMs;
-    while (this.slots.some((s) => s.task) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while (this.slots.some((s) => s.tasks.size) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     await Promise.all(
       this.slots.map(
         (slot) =>
           new Promise<void>((resolve) => {
             slot.worker.once('exit', () => resolve());
             slot.worker.ref();
-            if (slot.task || !slot.ready) void slot.worker.terminate();
+            if (slot.tasks.size || !slot.ready) void slot.worker.terminate();
             else slot.worker.postMessage({ close: true });
           }),
       ),

@@ -119,6 +119,18 @@ describe('worker pool', () => {
     expect(order).toEqual(['report', 'privacy-counts', 'report', 'privacy-export', 'privacy-scan']);
   });
 
+  it("a member's privacy counts run beside a running digest job instead of waiting for it to end", async () => {
+    pool = newPool();
+    await pool.run('report', query); // started and ready
+    await pool.run('privacy-counts', { guildId: G, userId: u(2) }); // its modules loaded
+    const done: string[] = [];
+    const digest = pool.run('digest-figures', { current: query, previous: query }).then(() => done.push('digest'));
+    const counts = pool.run('privacy-counts', { guildId: G, userId: u(1) }).then((c) => done.push(`counts ${c['activity_messages']}`));
+    expect(pool.pending).toBe(2); // both running, none queued
+    await Promise.all([digest, counts]);
+    expect(done).toEqual(['counts 9', 'digest']);
+  });
+
   it('runs inline on an in-memory database', async () => {
     const memory = openDatabase(':memory:');
     await migrate(memory.db);

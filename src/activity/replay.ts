@@ -22,7 +22,7 @@ export interface ReplayOutcome {
 }
 
 const BATCH = 5000;
-const FOLD_EVERY = 16;
+const FOLD_EVERY = 64;
 const PARSER = threadEntry(import.meta.url, './replay-bootstrap.mjs', './replay-worker.mjs');
 /**
  * The parsing thread's young generation (V8's default grows to several times this): its garbage

@@ -6,29 +6,40 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 type Raw = BetterSqlite3.Database;
 
-/** [guild, member, messages, reactions, reactions received] */
-export type MemberIncrement = [string, string, number, number, number];
 export type TotalColumn = 'messages' | 'reactions' | 'reactions_received';
-const COLUMN: Record<TotalColumn, 2 | 3 | 4> = { messages: 2, reactions: 3, reactions_received: 4 };
+const COLUMN: Record<TotalColumn, 0 | 1 | 2> = { messages: 0, reactions: 1, reactions_received: 2 };
+/** Entries of a log row, flat: guild, member, messages, reactions, reactions received, guild, … */
+const STRIDE = 5;
+type LogRow = Array<string | number>;
 
-/** One write batch's increments per member. */
+/** One write batch's increments per member (per guild, the batch's usual one remembered). */
 export class MemberTally {
-  private readonly rows = new Map<string, MemberIncrement>();
+  private readonly guilds = new Map<string, Map<string, [number, number, number]>>();
+  private lastGuild = '';
+  private last: Map<string, [number, number, number]> | undefined;
 
   /** Adds `n` (-1: an opt-out step deleted a counted row) to a member's column. */
   add(guildId: string, userId: string, column: TotalColumn, n = 1): void {
-    const key = `${guildId}|${userId}`;
-    let row = this.rows.get(key);
-    if (!row) this.rows.set(key, (row = [guildId, userId, 0, 0, 0]));
+    let members = guildId === this.lastGuild ? this.last : this.guilds.get(guildId);
+    if (!members) this.guilds.set(guildId, (members = new Map()));
+    this.lastGuild = guildId;
+    this.last = members;
+    let row = members.get(userId);
+    if (!row) members.set(userId, (row = [0, 0, 0]));
     row[COLUMN[column]] += n;
   }
 
   get size(): number {
-    return this.rows.size;
+    let n = 0;
+    for (const members of this.guilds.values()) n += members.size;
+    return n;
   }
 
-  values(): Iterable<MemberIncrement> {
-    return this.rows.values();
+  /** The log row's JSON. */
+  toJSON(): LogRow {
+    const out: LogRow = [];
+    for (const [guildId, members] of this.guilds) for (const [userId, [m, r, rr]] of members) out.push(guildId, userId, m, r, rr);
+    return out;
   }
 }
 
@@ -55,31 +66,30 @@ export class MemberTotals {
 
   /** Appends a batch's increments (inside the batch's transaction: they land with its rows). */
   append(tally: MemberTally): void {
-    if (tally.size) this.s.append.run(JSON.stringify([...tally.values()]));
+    if (tally.size) this.s.append.run(JSON.stringify(tally));
   }
 
   /**
    * Folds up to `rows` of the oldest log rows into the totals (inside the caller's transaction),
    * adding up each member's increments first; returns how many rows it folded.
    */
-  fold(rows = Number.MAX_SAFE_INTEGER): number {
-    const logged = this.s.oldest.all(Math.min(rows, 1_000_000_000)) as Array<[number, string]>;
+  fold(rows = 1_000_000_000): number {
+    const logged = this.s.oldest.all(rows) as Array<[number, string]>;
     if (!logged.length) return 0;
     const skip = new Set(this.s.optedOut.all() as string[]);
-    const sum = new Map<string, MemberIncrement>();
+    const sum = new MemberTally();
     for (const [, json] of logged) {
-      for (const [g, u, m, r, rr] of JSON.parse(json) as MemberIncrement[]) {
-        const key = `${g}|${u}`;
-        if (skip.has(key)) continue;
-        const row = sum.get(key);
-        if (row) {
-          row[2] += m;
-          row[3] += r;
-          row[4] += rr;
-        } else sum.set(key, [g, u, m, r, rr]);
+      const row = JSON.parse(json) as LogRow;
+      for (let i = 0; i < row.length; i += STRIDE) {
+        const [g, u] = [row[i] as string, row[i + 1] as string];
+        if (skip.size && skip.has(`${g}|${u}`)) continue;
+        sum.add(g, u, 'messages', row[i + 2] as number);
+        sum.add(g, u, 'reactions', row[i + 3] as number);
+        sum.add(g, u, 'reactions_received', row[i + 4] as number);
       }
     }
-    for (const row of sum.values()) this.s.add.run(...row);
+    const flat = sum.toJSON();
+    for (let i = 0; i < flat.length; i += STRIDE) this.s.add.run(flat[i], flat[i + 1], flat[i + 2], flat[i + 3], flat[i + 4]);
     this.s.drop.run(logged[logged.length - 1]![0]);
     return logged.length;
   }
@@ -90,9 +100,10 @@ export class MemberTotals {
    */
   forget(guildId: string, userId: string): void {
     for (const [id, json] of this.s.all.all() as Array<[number, string]>) {
-      const rows = JSON.parse(json) as MemberIncrement[];
-      const kept = rows.filter((r) => r[0] !== guildId || r[1] !== userId);
-      if (kept.length === rows.length) continue;
+      const row = JSON.parse(json) as LogRow;
+      const kept: LogRow = [];
+      for (let i = 0; i < row.length; i += STRIDE) if (row[i] !== guildId || row[i + 1] !== userId) kept.push(...row.slice(i, i + STRIDE));
+      if (kept.length === row.length) continue;
       if (kept.length) this.s.rewrite.run(JSON.stringify(kept), id);
       else this.s.dropOne.run(id);
     }
@@ -115,9 +126,10 @@ export class MemberTotals {
 /** A member's total: the folded row plus the increments still in the log (a read of a few rows). */
 export function memberTotal(read: Raw, guildId: string, userId: string, column: TotalColumn): number {
   let n = (read.prepare(`SELECT ${column} FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`).pluck().get(guildId, userId) as number | undefined) ?? 0;
-  const at = COLUMN[column];
+  const at = 2 + COLUMN[column];
   for (const json of read.prepare(`SELECT counts FROM activity_count_log`).pluck().iterate() as Iterable<string>) {
-    for (const row of JSON.parse(json) as MemberIncrement[]) if (row[0] === guildId && row[1] === userId) n += row[at];
+    const row = JSON.parse(json) as LogRow;
+    for (let i = 0; i < row.length; i += STRIDE) if (row[i] === guildId && row[i + 1] === userId) n += row[i + at] as number;
   }
   return n;
 }

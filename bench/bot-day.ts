@@ -107,7 +107,9 @@ const ingestTimer = setInterval(
   }),
   10,
 );
-// The writer's background turn, every 2 s at the write gate, as the activity feature takes it.
+// The writer's background turn, every 2 s at the write gate, as the activity feature takes it
+// (which finds the hours in parts on start).
+store.findPartedHours();
 const maintenance = setInterval(() => store.gate.whenFree(timedTurn('background turn', () => store.maintain(clock))), 2000);
 const acks: number[] = [];
 const interactionTimer = setInterval(() => {

@@ -45,6 +45,8 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
       // Restart truth before the first event: the downtime is a gap, and voice sessions a crash
       // left open end at the last instant we were listening.
       const begun = store.beginListening(ctx.clock.now());
+      // Before the first event: the one scan compaction needs, off the gateway's time.
+      store.findPartedHours();
       listening = { id: begun.id };
       if (begun.gap) ctx.logger.info({ from: begun.gap.from, to: begun.gap.to }, 'activity.gap-recorded');
       heartbeat = setInterval(beat, HEARTBEAT_MS);

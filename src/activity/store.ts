@@ -38,6 +38,12 @@ export class ActivityStore {
   /** Guilds whose integers were re-read in the current batch. */
   private readonly idsCaughtUp = new Set<string>();
   private readonly s;
+  /**
+   * The guild-hours stored in several parts, for compaction: read once (a scan of the hours
+   * table), then kept as this writer appends and merges. Parts another process appends (a
+   * replay next to the bot) are found at the next start.
+   */
+  private parted: Map<string, [string, number]> | undefined;
   /** Per-member totals: the batch's increments are logged, a background step folds them. */
   readonly totals: MemberTotals;
   readonly gate: WriteGate;
@@ -73,7 +79,7 @@ export class ActivityStore {
       hourParts: p(`SELECT part, records FROM activity_hours WHERE guild_id = ? AND bucket = ? ORDER BY part`).raw(),
       hourDropParts: p(`DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ?`),
       // Hours still in several parts, oldest first (a few thousand rows: a short scan).
-      hoursInParts: p(`SELECT DISTINCT guild_id, bucket FROM activity_hours WHERE part > 0 AND bucket < ? ORDER BY bucket LIMIT ?`).raw(),
+      hoursInParts: p(`SELECT DISTINCT guild_id, bucket FROM activity_hours WHERE part > 0`).raw(),
       hourPut: p(`INSERT INTO activity_hours (guild_id, bucket, part, records) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET records = excluded.records`),
       idsFrom: p(`SELECT idx, id FROM activity_ids WHERE guild_id = ? AND idx >= ?`).raw(),
       idAdd: p(`INSERT INTO activity_ids (guild_id, idx, id) VALUES (?, ?, ?)`),
@@ -128,6 +134,7 @@ export class ActivityStore {
       const part = last === null || last === undefined ? 0 : last + 1;
       if (part < COMPACT_AT) {
         this.s.hourPut.run(g.guildId, g.bucket, part, encode(g.set.view()));
+        if (part > 0) this.parted?.set(`${g.guildId}|${g.bucket}`, [g.guildId, g.bucket]);
         continue;
       }
       this.mergeHour(g.guildId, g.bucket, g.set.view());
@@ -145,6 +152,14 @@ export class ActivityStore {
     if (extra) set.applyRecords(extra);
     this.s.hourDropParts.run(guildId, bucket);
     this.s.hourPut.run(guildId, bucket, 0, encode(set.view()));
+    this.parted?.delete(`${guildId}|${bucket}`);
+  }
+
+  /** Finds the hours stored in parts (once; the writer keeps track from then on). */
+  findPartedHours(): void {
+    if (this.parted) return;
+    this.parted = new Map();
+    for (const [guildId, bucket] of this.s.hoursInParts.all() as Array<[string, number]>) this.parted.set(`${guildId}|${bucket}`, [guildId, bucket]);
   }
 
   /**
@@ -155,9 +170,15 @@ export class ActivityStore {
   compactSome(beforeBucket: number, budgetMs = 8): number {
     const started = performance.now();
     let merged = 0;
-    const hours = this.s.hoursInParts.all(beforeBucket, 64) as Array<[string, number]>;
+    this.findPartedHours();
+    const hours = [...this.parted!.values()].filter(([, bucket]) => bucket < beforeBucket).sort((a, b) => a[1] - b[1]);
     for (const [guildId, bucket] of hours) {
-      this.sqlite.transaction(() => this.mergeHour(guildId, bucket))();
+      try {
+        this.sqlite.transaction(() => this.mergeHour(guildId, bucket))();
+      } catch (err) {
+        this.parted = undefined; // rolled back: look again next time
+        throw err;
+      }
       merged++;
       if (performance.now() - started >= budgetMs) break;
     }
@@ -256,6 +277,7 @@ export class ActivityStore {
       // What the rolled-back transaction assigned or merged is gone: forget the cached state.
       this.ids.clear();
       this.lastIds = undefined;
+      this.parted = undefined;
       throw err;
     }
     return out;

@@ -158,6 +158,12 @@ describe('hour parts', () => {
     expect(database.sqlite.prepare('SELECT count(*) FROM activity_hours WHERE part > 0').pluck().get()).toBe(0);
     expect(store.compactSome(bucket + 2)).toBe(0);
     expect(await buildReport(database, { guildId: G, ...week })).toEqual(whole);
+
+    // Parts written after compaction's first look are tracked by the writer itself.
+    for (const at of ['2026-11-02T13:05:00Z', '2026-11-02T13:10:00Z']) feed(message(u(2), at));
+    expect(database.sqlite.prepare('SELECT count(*) FROM activity_hours WHERE part > 0').pluck().get()).toBe(1);
+    expect(store.compactSome(bucket + 5)).toBe(1);
+    expect(database.sqlite.prepare('SELECT count(*) FROM activity_hours WHERE part > 0').pluck().get()).toBe(0);
   });
 });
 

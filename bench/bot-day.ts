@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { Ingestor } from '../src/activity/ingest.js';
 import { ActivityStore } from '../src/activity/store.js';
 import { ActivityWriter } from '../src/activity/writer.js';
-import { startCheckpoints } from '../src/db/checkpoints.js';
+import { followCheckpoints } from '../src/db/checkpoints.js';
 import { writeStep } from '../src/db/exclusive.js';
 import { openDatabase } from '../src/db/open.js';
 import { buildDigest } from '../src/digests/content.js';
@@ -35,8 +35,9 @@ const END = Date.parse('2026-11-01T00:00:00Z');
 const RATE = 2000;
 const logger = pino({ level: 'silent' });
 const database = openDatabase(path);
-const checkpoints = startCheckpoints(database, logger);
-const pool = new WorkerPool({ databasePath: path, size: Number(process.env.PULSE_WORKERS ?? '1'), logger, inline: database, niceness: Number(process.env.BENCH_WORKER_NICE ?? '0') });
+// As the app: the pool's first worker runs the checkpoints.
+const pool = new WorkerPool({ databasePath: path, size: Number(process.env.PULSE_WORKERS ?? '1'), logger, inline: database, niceness: Number(process.env.BENCH_WORKER_NICE ?? '0'), checkpointMs: 1000 });
+const checkpoints = followCheckpoints(database, pool);
 pool.warm();
 const store = new ActivityStore(database.sqlite, { gate: database.gate });
 // The longest main-thread turn of each kind in the window (where a stall would come from).

@@ -2,7 +2,7 @@
 import { Events, type Client } from 'discord.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { startCheckpoints } from './db/checkpoints.js';
+import { followCheckpoints, startCheckpoints } from './db/checkpoints.js';
 import { migrate, openDatabase, type Database } from './db/open.js';
 import { createClient } from './discord/client.js';
 import { watchGateway, type GatewayWatch } from './discord/gateway-watch.js';
@@ -49,8 +49,9 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const client = createClient(discord);
   // Workers open the same file read-only; an in-memory database has no file: jobs run inline.
-  const pool = new WorkerPool({ databasePath: database.sqlite.memory ? null : database.sqlite.name, size: config.workers, logger, inline: database });
-  const checkpoints = startCheckpoints(database, logger);
+  // Its first worker also checkpoints the WAL (no checkpoint ever lands in a writer flush).
+  const pool = new WorkerPool({ databasePath: database.sqlite.memory ? null : database.sqlite.name, size: config.workers, logger, inline: database, checkpointMs: 1000 });
+  const checkpoints = pool.inline ? startCheckpoints(database, logger) : followCheckpoints(database, pool);
   const gateway = watchGateway(client, logger);
   const ctx = { config, logger, clock, database, db: database.db, client, pool };
   const features = (options.features ?? defaultFeatures).map((make) => make(ctx));
@@ -89,6 +90,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     pool,
     gateway,
     async start() {
+      // The workers start now, not at the first job: the first one runs the checkpoints.
+      pool.warm();
       const starting = (async () => {
         await client.login(discord.token);
         await ready;

@@ -1,4 +1,5 @@
-// Starts and stops the checkpoint thread of a file database (see checkpointer.mjs).
+// The WAL's checkpoints, off the gateway's thread: run by the worker pool's first worker between
+// its jobs (followCheckpoints), or without a pool by a thread of their own (checkpointer.mjs).
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import type { Database } from './open.js';
@@ -11,7 +12,37 @@ export interface Checkpoints {
 
 const CHECKPOINTER = new URL('./checkpointer.mjs', import.meta.url);
 
-/** Turns automatic checkpoints off on the app's connection and checkpoints every `intervalMs`. */
+/** What runs the checkpoints when the worker pool does (its first worker, between jobs). */
+export interface CheckpointRunner {
+  on(event: 'checkpoints', listener: (on: boolean) => void): unknown;
+  on(event: 'checkpointed', listener: (result: { log: number; checkpointed: number }) => void): unknown;
+}
+
+/**
+ * Follows the checkpoints a worker of the pool runs: SQLite's automatic checkpoints are off on
+ * the app's connection while they run, and back on whenever that worker is gone (never a WAL
+ * without checkpoints). Until the worker is ready, SQLite's own checkpoints keep the WAL bounded.
+ */
+export function followCheckpoints(database: Database, runner: CheckpointRunner): Checkpoints {
+  database.sqlite.pragma('journal_size_limit = 67108864');
+  let last: { log: number; checkpointed: number } | undefined;
+  runner.on('checkpoints', (on) => {
+    if (database.sqlite.open) database.sqlite.pragma(`wal_autocheckpoint = ${on ? 0 : 10000}`);
+  });
+  runner.on('checkpointed', (result) => (last = { log: result.log, checkpointed: result.checkpointed }));
+  return {
+    get last() {
+      return last;
+    },
+    // The pool's stop() ends its workers, checkpoints with them.
+    stop: async () => undefined,
+  };
+}
+
+/**
+ * Without a worker pool (PULSE_WORKERS=0): a thread of its own. Turns automatic checkpoints off
+ * on the app's connection and checkpoints every `intervalMs`.
+ */
 export function startCheckpoints(database: Database, logger: Logger, intervalMs = 1000): Checkpoints | undefined {
   if (database.sqlite.memory) return undefined;
   // Frames past this size are truncated away once a checkpoint resets the WAL.

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { msg, render, type Text } from '../i18n/index.js';
 import type { Logger } from '../log.js';
+import type { CheckpointResult } from '../db/checkpoint-loop.js';
 import { threadEntry } from '../threads.js';
 import { runJob, type JobName, type Jobs, type ReadHandle } from './jobs.js';
 
@@ -40,6 +41,11 @@ export interface PoolOptions {
   niceness?: number;
   /** A job running longer is abandoned and its worker replaced (default 60 s). */
   timeoutMs?: number;
+  /**
+   * The first worker also checkpoints the WAL every this many ms, between its jobs (events
+   * 'checkpoints' on/off and 'checkpointed'); off by default.
+   */
+  checkpointMs?: number;
 }
 
 export interface RunOptions {
@@ -77,6 +83,8 @@ interface Slot {
   ready: boolean;
   /** Terminated by the pool (a stuck job): replace at once, give it no more work. */
   retiring?: boolean;
+  /** It checkpoints the WAL (the first slot's worker, once ready). */
+  checkpointing?: boolean;
   /** Its running jobs, by id: one, and at most one urgent job beside it (see assign). */
   readonly tasks: Map<number, Task>;
 }
@@ -86,7 +94,12 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 const newErrorId = () => randomBytes(4).toString('hex');
 
 /** Emits 'started' (kind, worker) when a job is handed to a worker thread. */
-export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: Worker] }> {
+export class WorkerPool extends EventEmitter<{
+  started: [kind: JobName, worker: Worker];
+  /** The WAL's checkpoints began (a worker runs them) or stopped (that worker is gone). */
+  checkpoints: [on: boolean];
+  checkpointed: [result: CheckpointResult];
+}> {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextId = 1;
@@ -108,7 +121,7 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
   /** Starts the threads now (they start on the first job otherwise: ~1 s of loading each). */
   warm(): void {
     if (this.inline || this.stopping) return;
-    while (this.slots.length < this.options.size) this.slots.push(this.spawn());
+    while (this.slots.length < this.options.size) this.slots.push(this.spawn(this.slots.length === 0));
   }
 
   /** The worker threads (to watch or, in tests, to kill one as a crash would). */
@@ -149,19 +162,28 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
     return new JobError(msg(what === 'timed out' ? 'worker.timedOut' : 'worker.failed', { id: errorId }), errorId);
   }
 
-  private spawn(): Slot {
+  private spawn(checkpoints = false): Slot {
     // A small young generation: a job's garbage (a 90-day report's rows, ~20 MB) is collected in
     // small steps instead of growing the worker's heap by tens of MB (the 10M-event bench guild's
     // 90-day report in a worker: process peak RSS 10-30 MB lower, no slower; 4 MB is slower).
     const worker = new Worker(ENTRY, {
-      workerData: { databasePath: this.options.databasePath, niceness: this.options.niceness ?? 0 },
+      workerData: { databasePath: this.options.databasePath, niceness: this.options.niceness ?? 0, ...(checkpoints && this.options.checkpointMs ? { checkpointMs: this.options.checkpointMs } : {}) },
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     const slot: Slot = { worker, ready: false, tasks: new Map() };
-    worker.on('message', (message: { ready?: true; id?: number; chunk?: unknown; result?: unknown; error?: string }) => {
+    worker.on('message', (message: { ready?: true; checkpointing?: boolean; checkpoint?: CheckpointResult | { error: string }; id?: number; chunk?: unknown; result?: unknown; error?: string }) => {
       if (message.ready) {
         slot.ready = true;
+        if (message.checkpointing) {
+          slot.checkpointing = true;
+          this.emit('checkpoints', true);
+        }
         this.dispatch();
+        return;
+      }
+      if (message.checkpoint) {
+        if ('error' in message.checkpoint) this.options.logger.warn({ error: message.checkpoint.error }, 'db.checkpoint-failed');
+        else this.emit('checkpointed', message.checkpoint);
         return;
       }
       const task = message.id === undefined ? undefined : slot.tasks.get(message.id);
@@ -191,6 +213,10 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
 
   /** A worker exited (a crash, a kill, or stop()): fail its jobs, and replace it unless stopping. */
   private lost(slot: Slot, code: number): void {
+    if (slot.checkpointing) {
+      slot.checkpointing = false;
+      this.emit('checkpoints', false);
+    }
     for (const task of [...slot.tasks.values()]) {
       this.settle(slot, task);
       task.reject(this.failure(task.kind, 'lost its worker', new Error(`worker exited with code ${code}`)));
@@ -199,11 +225,11 @@ export class WorkerPool extends EventEmitter<{ started: [kind: JobName, worker: 
     if (at < 0 || this.stopping) return;
     this.stats.restarts++;
     this.options.logger.warn({ code }, 'pool.worker-restarted');
-    if (slot.ready || slot.retiring) this.slots[at] = this.spawn();
+    if (slot.ready || slot.retiring) this.slots[at] = this.spawn(at === 0);
     else {
       // It died while starting: do not spin; try again in a second.
       const retry = setTimeout(() => {
-        if (!this.stopping && this.slots[at] === slot) this.slots[at] = this.spawn();
+        if (!this.stopping && this.slots[at] === slot) this.slots[at] = this.spawn(at === 0);
       }, 1000);
       retry.unref();
     }

@@ -1,11 +1,12 @@
 // A worker thread of the pool: its own read-only connection, one job at a time.
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { checkpointEvery } from '../db/checkpoint-loop.js';
 import { openReadOnly } from '../db/read-only.js';
 import { runJob, type JobRequest } from './jobs.js';
 
 const port = parentPort!;
-const { databasePath, niceness } = workerData as { databasePath: string; niceness: number };
+const { databasePath, niceness, checkpointMs } = workerData as { databasePath: string; niceness: number; checkpointMs?: number };
 // Linux: this thread only (priorities are per thread); elsewhere the call may not apply: harmless.
 try {
   if (niceness) setPriority(niceness);
@@ -13,9 +14,12 @@ try {
   // Not permitted here: run at the process's priority.
 }
 const read = openReadOnly(databasePath);
+// The pool's first thread also keeps the WAL checkpointed, between its jobs.
+const stopCheckpoints = checkpointMs ? checkpointEvery(databasePath, checkpointMs, (result) => port.postMessage({ checkpoint: result })) : undefined;
 
 port.on('message', (message: JobRequest | { close: true }) => {
   if ('close' in message) {
+    stopCheckpoints?.();
     void read.close().finally(() => port.close());
     return;
   }
@@ -25,4 +29,4 @@ port.on('message', (message: JobRequest | { close: true }) => {
     (err: unknown) => port.postMessage({ id, error: err instanceof Error ? err.message : String(err) }),
   );
 });
-port.postMessage({ ready: true });
+port.postMessage({ ready: true, checkpointing: stopCheckpoints !== undefined });

@@ -191,7 +191,7 @@ for (const [i, thread] of pool.threads.entries()) {
   const h = await (thread as unknown as { getHeapStatistics(): Promise<{ total_heap_size: number; used_heap_size: number }> }).getHeapStatistics();
   console.error(`# worker ${i} heap: ${mb(h.used_heap_size)} used of ${mb(h.total_heap_size)}`);
 }
-console.error(`# rss: the bot's modules loaded ${mb(rssLoaded)}; worker and checkpoint threads started ${mb(rssStarted)}; at the end ${mb(mem.rss)} (main heap ${mb(mem.heapTotal)}, external ${mb(mem.external)})`);
+console.error(`# rss: the bot's modules loaded ${mb(rssLoaded)}; worker thread started ${mb(rssStarted)}; at the end ${mb(mem.rss)} (main heap ${mb(mem.heapTotal)}, external ${mb(mem.external)})`);
 await writer.stop();
 await pool.stop();
 await checkpoints?.stop();

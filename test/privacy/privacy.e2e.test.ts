@@ -196,14 +196,21 @@ describe('/privacy', () => {
     const b = bot;
     const { ids, fake } = b;
     await aliceEverywhere(b);
+    // Enough history that the job is still deleting it when the restart comes (steps start at one
+    // row and grow), stored as the bot stores it.
+    const history = Array.from({ length: 2000 }, (_, i) => ({
+      kind: 'message' as const, guildId: ids.guildId, at: b.clock.now() - (i + 1) * 60_000, messageId: String(810000000000000000n + BigInt(i)),
+      channelId: ids.general, userId: ids.alice, replyToId: null, hasAttachment: false,
+    }));
+    new ActivityStore(b.app.database.sqlite).applyBatch(history);
     const out = fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'opt-out' });
     await out.reply(15_000);
     await b.restart(() => {
-      // Stopped before its worker's first scan came back: the job is still pending.
+      // Stopped part-way: the job is still pending, rows are left.
       const file = new Database(b.databasePath, { readonly: true });
       expect(file.prepare('SELECT count(*) FROM privacy_opt_out_jobs').pluck().get()).toBe(1);
       expect(file.prepare('SELECT count(*) FROM activity_opt_outs').pluck().get()).toBe(1);
-      expect(file.prepare('SELECT count(*) FROM activity_messages WHERE user_id = ?').pluck().get(ids.alice)).toBe(2);
+      expect(file.prepare('SELECT count(*) FROM activity_messages WHERE user_id = ?').pluck().get(ids.alice)).toBeGreaterThan(0);
       file.close();
     });
     await fake.waitFor(() => count(b, 'SELECT count(*) FROM privacy_opt_out_jobs') === 0, 20_000);

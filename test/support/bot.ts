@@ -50,6 +50,8 @@ const seeded = {
 export class TestBot {
   readonly ids = seeded;
   readonly logs: LogLine[] = [];
+  /** Which app's logs count: a crashed app's late timers log into the void, as a killed process would. */
+  private generation = 0;
   app!: App;
 
   private constructor(
@@ -112,7 +114,8 @@ export class TestBot {
       DATABASE_URL: `sqlite:${this.databasePath}`,
       LOG_LEVEL: 'debug',
     });
-    const logger = pino({ level: 'debug', base: undefined }, { write: (line: string) => void this.logs.push(JSON.parse(line) as LogLine) });
+    const generation = ++this.generation;
+    const logger = pino({ level: 'debug', base: undefined }, { write: (line: string) => void (generation === this.generation && this.logs.push(JSON.parse(line) as LogLine)) });
     this.app = await createApp({ config, logger, clock: this.clock, ...(this.options.features ? { features: this.options.features } : {}) });
     await this.app.start();
   }
@@ -127,11 +130,13 @@ export class TestBot {
   /**
    * Ends the app as kill -9 would: no feature is stopped, so in-memory work (pending edits,
    * queued writes) is lost and only what was committed stays in the database file; then starts
-   * a new app on it. Use with slices whose timers cannot fire in between (or will find the
-   * old client destroyed).
+   * a new app on it. The old app's timers may still fire (on a closed database, a destroyed
+   * client): what they log is dropped, as a killed process's would be.
    */
   async crash(): Promise<void> {
+    this.generation++; // the dead app says nothing more
     await this.app.client.destroy();
+    await this.app.pool.stop(0); // its threads die with it
     this.app.database.sqlite.close();
     await this.startApp();
   }

@@ -65,7 +65,11 @@ const heavy = { user_id: database.sqlite.prepare(`SELECT user_id FROM activity_m
 // Gateway-shaped payloads, as JSON text (parsed on arrival like the gateway's).
 const rand = rng(99);
 let seq = 9_000_000;
-let clock = END + 2 * 86_400_000;
+// BOTDAY_START_DAYS: days after the generated 90 at which the live bot's clock starts. Default
+// 12: after the hours `npm run bench` ingests (days 0-2) and replays (days 10-11) before it, so the
+// bot writes its own hours as a live bot does; 2 puts it in the ingested hours (left in many
+// uncompacted parts), which shows what busy uncompacted hours cost.
+let clock = END + Number(process.env.BOTDAY_START_DAYS ?? '12') * 86_400_000;
 function payload(): string {
   const at = (clock += 500);
   const member = Math.floor(50_000 * Math.pow(rand(), 2.2));

@@ -25,9 +25,6 @@ export type SurveySource = (query: ReportQuery) => SurveySummary[] | undefined |
 /** Feedback answer times of a period, when the feedback slice offers them. */
 export type FeedbackSource = (query: ReportQuery) => FeedbackSummary | undefined | Promise<FeedbackSummary | undefined>;
 
-/** Renders the chart PNG in a language: in the app's worker pool, or in place (tests, the CLI). */
-export type ChartSource = (report: Report, previous: Report | null, language?: Language) => Promise<Buffer>;
-
 /**
  * The period's report, the previous period's and the chart in one go: in the app, one worker job,
  * so no other job is queued between them and a digest is never left waiting behind an export.
@@ -37,7 +34,7 @@ export type FiguresSource = (current: ReportQuery, previous: ReportQuery, langua
 export const IMAGE_NAME = 'digest.png';
 
 /** The chart drawn on this thread (tests, the CLI): the renderer (echarts, ~90 MB) loads on first use. */
-const renderInPlace: ChartSource = async (report, previous, language) => (await import('./charts.js')).renderDigestPng(report, previous, language);
+const renderInPlace = async (report: Report, previous: Report, language?: Language): Promise<Buffer> => (await import('./charts.js')).renderDigestPng(report, previous, language);
 
 export interface Digest {
   embed: APIEmbed;
@@ -61,14 +58,12 @@ export interface DigestSources {
   polls?: PollSource;
   surveys?: SurveySource;
   feedback?: FeedbackSource;
-  /** Renders the chart; on the caller's thread by default, the worker pool in the app. */
-  chart?: ChartSource;
-  /** Reports and chart together (the worker pool in the app); the two above otherwise. */
+  /** Reports and chart together (the worker pool in the app); else the reports from the caller's maker, the chart drawn in place. */
   figures?: FiguresSource;
 }
 
 export async function buildDigest(reports: ReportMaker, request: DigestRequest, sources: DigestSources = {}): Promise<Digest> {
-  const { polls, surveys, feedback: feedbackSource, chart = renderInPlace, figures } = sources;
+  const { polls, surveys, feedback: feedbackSource, figures } = sources;
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
   const current: ReportQuery = { guildId, from: period.from, to: period.to, timezone, asOf };
@@ -77,7 +72,7 @@ export async function buildDigest(reports: ReportMaker, request: DigestRequest, 
     ? await figures(current, before, request.language)
     : await (async () => {
         const [report, previous] = [await reports(current), await reports(before)];
-        return { report, previous, png: await chart(report, previous, request.language) };
+        return { report, previous, png: await renderInPlace(report, previous, request.language) };
       })();
   // Turnout: voters over the period's active members, unless the source knows better.
   const closedPolls = polls

@@ -15,7 +15,7 @@ import type { Feature, FeatureContext } from '../feature.js';
 import { languageOf, msg, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type ChartSource, type FeedbackSource, type FiguresSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
+import { buildDigest, IMAGE_NAME, type FeedbackSource, type FiguresSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { DigestError, DigestRunner, type DescribeError, type FindPosted, type PostDigest } from './runner.js';
 import {
   defaultPeriodKind,
@@ -180,8 +180,6 @@ export interface DigestsOptions {
   polls?: PollSource;
   surveys?: SurveySource;
   feedback?: FeedbackSource;
-  /** Where the chart is rendered (the worker pool in the app). */
-  chart?: ChartSource;
   /** Reports and chart as one job (the worker pool in the app). */
   figures?: FiguresSource;
 }
@@ -265,7 +263,6 @@ export function digestsFeature(ctx: FeatureContext, options: DigestsOptions): Di
     polls: options.polls,
     surveys: options.surveys,
     feedback: options.feedback,
-    ...(options.chart ? { chart: options.chart } : {}),
     ...(options.figures ? { figures: options.figures } : {}),
     post: channelPoster(ctx.client),
     findPosted: channelHistory(ctx.client),

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { t, type Language } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type ChartSource, type FeedbackSource, type FiguresSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
+import { buildDigest, IMAGE_NAME, type FeedbackSource, type FiguresSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { LATE_AFTER_MS, lastRunAtOrBefore, nextAttemptAt, periodForRun, periodKey } from './schedule.js';
 import {
   claimRun,
@@ -59,8 +59,6 @@ export interface RunnerDeps {
   polls?: PollSource;
   surveys?: SurveySource;
   feedback?: FeedbackSource;
-  /** Where the chart is rendered (the worker pool in the app). */
-  chart?: ChartSource;
   /** Reports and chart as one job (the worker pool in the app). */
   figures?: FiguresSource;
   describeError?: DescribeError;

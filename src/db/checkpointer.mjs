@@ -1,27 +1,16 @@
-// Keeps the WAL bounded off the hot path: the app turns SQLite's automatic checkpoints off (one
-// would land inside a writer flush, 80–250 ms on a big database) and this worker thread, with a
-// connection of its own, runs a PASSIVE checkpoint (never waits for readers or the writer) on a
-// timer and reports each result. Plain JavaScript: it starts in milliseconds, without tsx.
+// Keeps the WAL bounded off the hot path when there is no worker pool (PULSE_WORKERS=0): the app
+// turns SQLite's automatic checkpoints off (one would land inside a writer flush, 80–250 ms on a
+// big database) and this thread runs the checkpoints (checkpoint-loop.mjs) and reports each
+// result. Plain JavaScript: it starts in milliseconds, without tsx.
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { checkpointEvery } from './checkpoint-loop.mjs';
 
 const port = parentPort;
 const { databasePath, intervalMs } = workerData;
-const sqlite = new Database(databasePath, { fileMustExist: true });
-sqlite.pragma('busy_timeout = 0');
-
-const timer = setInterval(() => {
-  try {
-    const [row] = sqlite.pragma('wal_checkpoint(PASSIVE)');
-    if (row) port.postMessage(row);
-  } catch (err) {
-    port.postMessage({ error: err instanceof Error ? err.message : String(err) });
-  }
-}, intervalMs);
+const stop = checkpointEvery(databasePath, intervalMs, (result) => port.postMessage(result));
 
 port.on('message', () => {
-  clearInterval(timer);
-  sqlite.close();
+  stop();
   port.close();
 });
 port.postMessage({ ready: true });

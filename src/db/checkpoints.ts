@@ -1,7 +1,9 @@
 // The WAL's checkpoints, off the gateway's thread: run by the worker pool's first worker between
 // its jobs (followCheckpoints), or without a pool by a thread of their own (checkpointer.mjs).
+import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
+import type { CheckpointResult } from './checkpoint-loop.mjs';
 import type { Database } from './open.js';
 
 export interface Checkpoints {
@@ -12,16 +14,17 @@ export interface Checkpoints {
 
 const CHECKPOINTER = new URL('./checkpointer.mjs', import.meta.url);
 
-/** What runs the checkpoints when the worker pool does (its first worker, between jobs). */
+/** What runs the checkpoints: the worker pool's first worker (between jobs), or the thread below. */
 export interface CheckpointRunner {
   on(event: 'checkpoints', listener: (on: boolean) => void): unknown;
   on(event: 'checkpointed', listener: (result: { log: number; checkpointed: number }) => void): unknown;
 }
 
 /**
- * Follows the checkpoints a worker of the pool runs: SQLite's automatic checkpoints are off on
- * the app's connection while they run, and back on whenever that worker is gone (never a WAL
- * without checkpoints). Until the worker is ready, SQLite's own checkpoints keep the WAL bounded.
+ * Follows the checkpoints a thread runs: SQLite's automatic checkpoints are off on the app's
+ * connection while they run, and back on whenever that thread is gone (never a WAL without
+ * checkpoints). Until it is ready, SQLite's own checkpoints keep the WAL bounded. (The
+ * connection may be closed already: a stop, or a test's simulated kill -9, during start-up.)
  */
 export function followCheckpoints(database: Database, runner: CheckpointRunner): Checkpoints {
   database.sqlite.pragma('journal_size_limit = 67108864');
@@ -34,41 +37,36 @@ export function followCheckpoints(database: Database, runner: CheckpointRunner):
     get last() {
       return last;
     },
-    // The pool's stop() ends its workers, checkpoints with them.
+    // The runner's own stop ends its checkpoints (the pool's, or startCheckpoints' below).
     stop: async () => undefined,
   };
 }
 
 /**
- * Without a worker pool (PULSE_WORKERS=0): a thread of its own. Turns automatic checkpoints off
- * on the app's connection and checkpoints every `intervalMs`.
+ * Without a worker pool (PULSE_WORKERS=0): a thread of its own (checkpointer.mjs) runs the
+ * checkpoints every `intervalMs`, followed like the pool's (followCheckpoints).
  */
 export function startCheckpoints(database: Database, logger: Logger, intervalMs = 1000): Checkpoints | undefined {
   if (database.sqlite.memory) return undefined;
-  // Frames past this size are truncated away once a checkpoint resets the WAL.
-  database.sqlite.pragma('journal_size_limit = 67108864');
+  const thread = new EventEmitter<{ checkpoints: [on: boolean]; checkpointed: [result: CheckpointResult] }>();
   const worker = new Worker(CHECKPOINTER, { workerData: { databasePath: database.sqlite.name, intervalMs } });
-  let last: { log: number; checkpointed: number } | undefined;
   let ready = false;
-  worker.on('message', (m: { ready?: true; log?: number; checkpointed?: number; error?: string }) => {
-    if (m.ready) {
-      // Only now: until the thread runs, SQLite's own checkpoints keep the WAL bounded. (The
-      // connection may be closed already: a stop, or a test's simulated kill -9, during start-up.)
-      if (!database.sqlite.open) return;
+  worker.on('message', (m: { ready: true } | CheckpointResult | { error: string }) => {
+    if ('ready' in m) {
       ready = true;
-      database.sqlite.pragma('wal_autocheckpoint = 0');
-    } else if (m.error) logger.warn({ error: m.error }, 'db.checkpoint-failed');
-    else last = { log: m.log ?? 0, checkpointed: m.checkpointed ?? 0 };
+      thread.emit('checkpoints', true);
+    } else if ('error' in m) logger.warn({ error: m.error }, 'db.checkpoint-failed');
+    else thread.emit('checkpointed', m);
   });
   worker.on('error', (err) => logger.error({ err }, 'db.checkpointer-error'));
   worker.on('exit', () => {
-    // Never leave the database without checkpoints.
-    if (ready) database.sqlite.open && database.sqlite.pragma('wal_autocheckpoint = 10000');
+    if (ready) thread.emit('checkpoints', false);
   });
   worker.unref();
+  const followed = followCheckpoints(database, thread);
   return {
     get last() {
-      return last;
+      return followed.last;
     },
     async stop() {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

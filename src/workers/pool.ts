@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { msg, render, type Text } from '../i18n/index.js';
 import type { Logger } from '../log.js';
-import type { CheckpointResult } from '../db/checkpoint-loop.js';
+import type { CheckpointResult } from '../db/checkpoint-loop.mjs';
 import { threadEntry } from '../threads.js';
 import { runJob, type JobName, type Jobs, type ReadHandle } from './jobs.js';
 

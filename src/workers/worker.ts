@@ -1,7 +1,7 @@
 // A worker thread of the pool: its own read-only connection, one job at a time.
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkpointEvery } from '../db/checkpoint-loop.js';
+import { checkpointEvery } from '../db/checkpoint-loop.mjs';
 import { openReadOnly } from '../db/read-only.js';
 import { runJob, type JobRequest } from './jobs.js';
 

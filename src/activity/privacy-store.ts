@@ -5,7 +5,7 @@ import type { Executor } from '../db/schema.js';
 import { countWith, iso, type PrivacyEntry, type Raw } from '../privacy/registry.js';
 import { decode, encode, release, without } from './hour-records.js';
 import { QUARTER } from './rollup.js';
-import { memberTotal, MemberTally, MemberTotals, type TotalColumn } from './totals-store.js';
+import { memberTotal, memberTotals, MemberTally, MemberTotals, type TotalColumn } from './totals-store.js';
 
 type Kind = 'messages' | 'reactions' | 'threads';
 
@@ -230,7 +230,7 @@ const hours: PrivacyEntry = {
   stepSize: 2,
 };
 
-const memberTotals: PrivacyEntry = {
+const totalsEntry: PrivacyEntry = {
   name: 'activity_member_totals',
   table: 'activity_member_totals',
   columns: ['user_id'],
@@ -238,7 +238,7 @@ const memberTotals: PrivacyEntry = {
   fate: 'deleted',
   count: countWith(`SELECT count(*) FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`),
   *exportRows(read, guildId, userId) {
-    const [messages, reactions, received] = (['messages', 'reactions', 'reactions_received'] as const).map((c) => memberTotal(read, guildId, userId, c));
+    const [messages, reactions, received] = memberTotals(read, guildId, userId);
     if (messages || reactions || received) yield { messages, reactions, reactions_received: received };
   },
   // After the rows it counts: one step takes the member out of the log and deletes their row.
@@ -284,7 +284,7 @@ const optOuts: PrivacyEntry = {
   },
 };
 
-export const activityPrivacy: readonly PrivacyEntry[] = [messages, reactions, reactionsReceived, threads, voice, memberEvents, memberTotals, hours, ids, optOuts];
+export const activityPrivacy: readonly PrivacyEntry[] = [messages, reactions, reactionsReceived, threads, voice, memberEvents, totalsEntry, hours, ids, optOuts];
 
 /** Records an opt-out (kept while it lasts: ingestion checks it on every start). */
 export async function recordOptOut(db: Executor, guildId: string, userId: string, now: number): Promise<void> {

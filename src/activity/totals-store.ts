@@ -20,13 +20,25 @@ export class MemberTally {
 
   /** Adds `n` (-1: an opt-out step deleted a counted row) to a member's column. */
   add(guildId: string, userId: string, column: TotalColumn, n = 1): void {
+    this.row(guildId, userId)[COLUMN[column]] += n;
+  }
+
+  /** Adds a logged entry's three increments. */
+  addAll(guildId: string, userId: string, messages: number, reactions: number, received: number): void {
+    const row = this.row(guildId, userId);
+    row[0] += messages;
+    row[1] += reactions;
+    row[2] += received;
+  }
+
+  private row(guildId: string, userId: string): [number, number, number] {
     let members = guildId === this.lastGuild ? this.last : this.guilds.get(guildId);
     if (!members) this.guilds.set(guildId, (members = new Map()));
     this.lastGuild = guildId;
     this.last = members;
     let row = members.get(userId);
     if (!row) members.set(userId, (row = [0, 0, 0]));
-    row[COLUMN[column]] += n;
+    return row;
   }
 
   get size(): number {
@@ -83,9 +95,7 @@ export class MemberTotals {
       for (let i = 0; i < row.length; i += STRIDE) {
         const [g, u] = [row[i] as string, row[i + 1] as string];
         if (skip.size && skip.has(`${g}|${u}`)) continue;
-        sum.add(g, u, 'messages', row[i + 2] as number);
-        sum.add(g, u, 'reactions', row[i + 3] as number);
-        sum.add(g, u, 'reactions_received', row[i + 4] as number);
+        sum.addAll(g, u, row[i + 2] as number, row[i + 3] as number, row[i + 4] as number);
       }
     }
     const flat = sum.toJSON();
@@ -123,13 +133,28 @@ export class MemberTotals {
   }
 }
 
-/** A member's total: the folded row plus the increments still in the log (a read of a few rows). */
-export function memberTotal(read: Raw, guildId: string, userId: string, column: TotalColumn): number {
-  let n = (read.prepare(`SELECT ${column} FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`).pluck().get(guildId, userId) as number | undefined) ?? 0;
-  const at = 2 + COLUMN[column];
+/**
+ * A member's totals [messages, reactions, reactions received]: the folded row plus the
+ * increments still in the log (a read of a few rows).
+ */
+export function memberTotals(read: Raw, guildId: string, userId: string): [number, number, number] {
+  const folded = read.prepare(`SELECT messages, reactions, reactions_received FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`).raw().get(guildId, userId) as
+    | [number, number, number]
+    | undefined;
+  const n: [number, number, number] = folded ?? [0, 0, 0];
   for (const json of read.prepare(`SELECT counts FROM activity_count_log`).pluck().iterate() as Iterable<string>) {
     const row = JSON.parse(json) as LogRow;
-    for (let i = 0; i < row.length; i += STRIDE) if (row[i] === guildId && row[i + 1] === userId) n += row[i + at] as number;
+    for (let i = 0; i < row.length; i += STRIDE) {
+      if (row[i] !== guildId || row[i + 1] !== userId) continue;
+      n[0] += row[i + 2] as number;
+      n[1] += row[i + 3] as number;
+      n[2] += row[i + 4] as number;
+    }
   }
   return n;
+}
+
+/** One of a member's totals (see memberTotals). */
+export function memberTotal(read: Raw, guildId: string, userId: string, column: TotalColumn): number {
+  return memberTotals(read, guildId, userId)[COLUMN[column]];
 }

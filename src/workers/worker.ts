@@ -1,4 +1,5 @@
-// A worker thread of the pool: its own read-only connection, one job at a time.
+// A worker thread of the pool: its own read-only connection; one job at a time, and at most one
+// urgent job beside it (taken at the long one's next pause, see pool.ts assign).
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkpointEvery } from '../db/checkpoint-loop.mjs';

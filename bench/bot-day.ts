@@ -12,6 +12,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { Ingestor } from '../src/activity/ingest.js';
 import { ActivityStore } from '../src/activity/store.js';
+import { UPKEPT_MERGE_AT, writerUpkeep } from '../src/activity/upkeep.js';
 import { ActivityWriter } from '../src/activity/writer.js';
 import { followCheckpoints } from '../src/db/checkpoints.js';
 import { writeStep } from '../src/db/exclusive.js';
@@ -39,7 +40,8 @@ const database = openDatabase(path);
 const pool = new WorkerPool({ databasePath: path, size: Number(process.env.PULSE_WORKERS ?? '1'), logger, inline: database, niceness: Number(process.env.BENCH_WORKER_NICE ?? '0'), checkpointMs: 1000 });
 const checkpoints = followCheckpoints(database, pool);
 pool.warm();
-const store = new ActivityStore(database.sqlite, { gate: database.gate });
+// As the activity feature: the pool merges the hours in parts (the writer only as a backstop).
+const store = new ActivityStore(database.sqlite, { gate: database.gate, mergeAt: UPKEPT_MERGE_AT });
 // The longest main-thread turn of each kind in the window (where a stall would come from).
 const longest = new Map<string, number>();
 let measuring = false;
@@ -112,10 +114,13 @@ const ingestTimer = setInterval(
   }),
   10,
 );
-// The writer's background turn, every 2 s at the write gate, as the activity feature takes it
-// (which finds the hours in parts on start).
+// The writer's background turn, every 2 s, as the activity feature takes it (which finds the
+// hours in parts on start): on this thread, the totals' fold and the storing of merged hours.
 store.findPartedHours();
-const maintenance = setInterval(() => store.gate.whenFree(timedTurn('background turn', () => store.maintain(clock))), 2000);
+store.totals.foldSome = timedTurn('totals fold', store.totals.foldSome.bind(store.totals));
+store.applyMergedHour = timedTurn('merged hour stored', store.applyMergedHour.bind(store));
+const upkeep = writerUpkeep(store, pool, logger);
+const maintenance = setInterval(() => upkeep.turn(clock), 2000);
 const acks: number[] = [];
 const interactionTimer = setInterval(() => {
   const arrived = performance.now();
@@ -196,6 +201,7 @@ for (const [i, thread] of pool.threads.entries()) {
   console.error(`# worker ${i} heap: ${mb(h.used_heap_size)} used of ${mb(h.total_heap_size)}`);
 }
 console.error(`# rss: the bot's modules loaded ${mb(rssLoaded)}; worker thread started ${mb(rssStarted)}; at the end ${mb(mem.rss)} (main heap ${mb(mem.heapTotal)}, external ${mb(mem.external)})`);
+await upkeep.stop();
 await writer.stop();
 await pool.stop();
 await checkpoints?.stop();

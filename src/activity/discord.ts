@@ -4,29 +4,22 @@ import type { Feature, FeatureContext } from '../feature.js';
 import { ignoredChannelsReader } from '../settings/store.js';
 import { Ingestor } from './ingest.js';
 import { ActivityStore } from './store.js';
+import { UPKEPT_MERGE_AT, writerUpkeep } from './upkeep.js';
 import { ActivityWriter } from './writer.js';
 
 const HEARTBEAT_MS = 5_000;
-/** How often the background compaction takes a turn (a few ms each). */
-const COMPACT_MS = 2_000;
+/** How often the writer's background turn comes (a few ms of this thread each). */
+const UPKEEP_MS = 2_000;
 
 /** The activity feature, and its store (the door the privacy slice closes on a member). */
 export function activityFeature(ctx: FeatureContext): Feature & { store: ActivityStore } {
-  const store = new ActivityStore(ctx.database.sqlite, { gate: ctx.database.gate, ignoredChannels: ignoredChannelsReader(ctx.database.sqlite) });
+  const store = new ActivityStore(ctx.database.sqlite, { gate: ctx.database.gate, ignoredChannels: ignoredChannelsReader(ctx.database.sqlite), mergeAt: UPKEPT_MERGE_AT });
+  const upkeep = writerUpkeep(store, ctx.pool, ctx.logger);
   const writer = new ActivityWriter(store, { logger: ctx.logger });
   const ingestor = new Ingestor(writer);
   let listening: { id: number } | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
-  let compaction: NodeJS.Timeout | undefined;
-  // The writer's background turn: compaction of past hours, the per-member totals' log.
-  const compact = () =>
-    store.gate.whenFree(() => {
-      try {
-        store.maintain(ctx.clock.now());
-      } catch (err) {
-        ctx.logger.warn({ err }, 'activity.compaction-failed');
-      }
-    });
+  let upkeepTimer: NodeJS.Timeout | undefined;
   const disconnectedAt = new Map<number, number>();
 
   const beat = () => {
@@ -51,8 +44,8 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
       if (begun.gap) ctx.logger.info({ from: begun.gap.from, to: begun.gap.to }, 'activity.gap-recorded');
       heartbeat = setInterval(beat, HEARTBEAT_MS);
       heartbeat.unref();
-      compaction = setInterval(compact, COMPACT_MS);
-      compaction.unref();
+      upkeepTimer = setInterval(() => upkeep.turn(ctx.clock.now()), UPKEEP_MS);
+      upkeepTimer.unref();
       client.on('raw', (packet: { t?: string | null; d?: unknown; op?: number }) => {
         if (packet.op !== 0 || !packet.t) return;
         try {
@@ -91,7 +84,8 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
     },
     async stop() {
       if (heartbeat) clearInterval(heartbeat);
-      if (compaction) clearInterval(compaction);
+      if (upkeepTimer) clearInterval(upkeepTimer);
+      await upkeep.stop();
       await writer.stop();
       beat();
     },

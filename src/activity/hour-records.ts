@@ -147,6 +147,16 @@ export class HourRecordSet {
   }
 }
 
+/** Several parts of one hour as one set of records (the first part as is, the others merged in). */
+export function mergeParts(parts: Iterable<Uint32Array>): Uint32Array {
+  let set: HourRecordSet | undefined;
+  for (const records of parts) {
+    if (set) set.applyRecords(records);
+    else set = new HourRecordSet(records);
+  }
+  return set ? set.view() : new Uint32Array(0);
+}
+
 /** The records without one member's. */
 export function without(records: Uint32Array, member: number): Uint32Array {
   let hits = 0;

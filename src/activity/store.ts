@@ -4,7 +4,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { WriteGate } from '../db/exclusive.js';
 import { channelOf, type ActivityEvent } from './events.js';
-import { BatchRollup, decode, encode, HourRecordSet } from './hour-records.js';
+import type { MergedHour } from './hour-merge-store.js';
+import { BatchRollup, decode, encode, mergeParts } from './hour-records.js';
 import { MemberTally, MemberTotals } from './totals-store.js';
 
 export interface BatchOutcome {
@@ -16,8 +17,14 @@ export interface BatchOutcome {
   ignored: number;
 }
 
-/** Parts an hour may hold before the writer merges them (readers fold every part). */
-const COMPACT_AT = 16;
+/**
+ * Parts an hour may reach before the writer merges them itself, in its flush (readers fold every
+ * part, in any order). The bot's worker pool merges them first (compaction.ts): it sets a higher
+ * mark. A part's number is never reused within its hour: a merge is stored under a new number,
+ * so a part with the same number and length as before is the same part (an opt-out step, the one
+ * rewrite in place, always makes it shorter).
+ */
+const MERGE_AT = 16;
 
 const optKey = (guildId: string, userId: string) => `${guildId}|${userId}`;
 
@@ -26,6 +33,15 @@ export interface ActivityStoreOptions {
   gate?: WriteGate;
   /** A guild's ignored channels, from the settings slice (read once per batch and guild). */
   ignoredChannels?: (guildId: string) => readonly string[];
+  /** Parts an hour may reach before a flush merges it on this thread (default MERGE_AT). */
+  mergeAt?: number;
+}
+
+/** A guild-hour stored in several parts. */
+export interface PartedHour {
+  guildId: string;
+  bucket: number;
+  parts: number;
 }
 
 /** The prepared statements of the ingestion writer, and the in-memory opt-out set it checks. */
@@ -43,11 +59,12 @@ export class ActivityStore {
    * table), then kept as this writer appends and merges. Parts another process appends (a
    * replay next to the bot) are found at the next start.
    */
-  private parted: Map<string, [string, number]> | undefined;
+  private parted: Map<string, PartedHour> | undefined;
   /** Per-member totals: the batch's increments are logged, a background step folds them. */
   readonly totals: MemberTotals;
   readonly gate: WriteGate;
   private readonly ignoredOf: (guildId: string) => readonly string[];
+  private readonly mergeAt: number;
 
   constructor(
     readonly sqlite: BetterSqlite3.Database,
@@ -55,6 +72,7 @@ export class ActivityStore {
   ) {
     this.gate = options.gate ?? new WriteGate();
     this.ignoredOf = options.ignoredChannels ?? (() => []);
+    this.mergeAt = options.mergeAt ?? MERGE_AT;
     this.totals = new MemberTotals(sqlite);
     const p = (source: string) => sqlite.prepare(source);
     this.s = {
@@ -75,11 +93,13 @@ export class ActivityStore {
       coveringSession: p(`SELECT started_at FROM activity_voice_sessions WHERE guild_id = ? AND user_id = ? AND started_at <= ? AND ended_at > ?`).pluck(),
       startSession: p(`INSERT INTO activity_voice_sessions (guild_id, user_id, started_at, ended_at, channel_id) VALUES (?, ?, ?, NULL, ?) ON CONFLICT DO NOTHING`),
       endSession: p(`UPDATE activity_voice_sessions SET ended_at = ? WHERE guild_id = ? AND user_id = ? AND ended_at IS NULL AND started_at <= ?`),
-      hourLastPart: p(`SELECT max(part) FROM activity_hours WHERE guild_id = ? AND bucket = ?`).pluck(),
-      hourParts: p(`SELECT part, records FROM activity_hours WHERE guild_id = ? AND bucket = ? ORDER BY part`).raw(),
-      hourDropParts: p(`DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ?`),
-      // Hours still in several parts, oldest first (a few thousand rows: a short scan).
-      hoursInParts: p(`SELECT DISTINCT guild_id, bucket FROM activity_hours WHERE part > 0`).raw(),
+      // An hour's last part number and its number of parts (no blob is read).
+      hourShape: p(`SELECT max(part), count(*) FROM activity_hours WHERE guild_id = ? AND bucket = ?`).raw(),
+      hourLengthsUpTo: p(`SELECT part, length(records) FROM activity_hours WHERE guild_id = ? AND bucket = ? AND part <= ? ORDER BY part`).raw(),
+      hourParts: p(`SELECT records FROM activity_hours WHERE guild_id = ? AND bucket = ? ORDER BY part`).pluck(),
+      hourDropParts: p(`DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ? AND part <= ?`),
+      // Hours still in several parts, and their last part (a few thousand rows: a short scan).
+      hoursInParts: p(`SELECT guild_id, bucket, count(*) AS n FROM activity_hours GROUP BY guild_id, bucket HAVING n > 1`).raw(),
       hourPut: p(`INSERT INTO activity_hours (guild_id, bucket, part, records) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET records = excluded.records`),
       idsFrom: p(`SELECT idx, id FROM activity_ids WHERE guild_id = ? AND idx >= ?`).raw(),
       idAdd: p(`INSERT INTO activity_ids (guild_id, idx, id) VALUES (?, ?, ?)`),
@@ -126,40 +146,80 @@ export class ActivityStore {
 
   /**
    * Appends a batch's rollup increments to each guild-hour it touched as a new part (a write the
-   * size of the batch, not of the hour); an hour with COMPACT_AT parts is merged into part 0.
+   * size of the batch, not of the hour); an hour that reaches `mergeAt` parts is merged instead.
    */
   private writeHours(rollup: BatchRollup): void {
     for (const g of rollup.hours.values()) {
-      const last = this.s.hourLastPart.get(g.guildId, g.bucket) as number | null | undefined;
-      const part = last === null || last === undefined ? 0 : last + 1;
-      if (part < COMPACT_AT) {
-        this.s.hourPut.run(g.guildId, g.bucket, part, encode(g.set.view()));
-        if (part > 0) this.parted?.set(`${g.guildId}|${g.bucket}`, [g.guildId, g.bucket]);
+      const [last, count] = this.s.hourShape.get(g.guildId, g.bucket) as [number | null, number];
+      const next = last === null ? 0 : last + 1;
+      if (count + 1 < this.mergeAt) {
+        this.s.hourPut.run(g.guildId, g.bucket, next, encode(g.set.view()));
+        this.track(g.guildId, g.bucket, count + 1);
         continue;
       }
-      this.mergeHour(g.guildId, g.bucket, g.set.view());
+      this.mergeHour(g.guildId, g.bucket, next, g.set.view());
     }
   }
 
-  /** Merges one guild-hour's parts into part 0 (inside the caller's transaction). */
-  private mergeHour(guildId: string, bucket: number, extra?: Uint32Array): void {
-    let set: HourRecordSet | undefined;
-    for (const [p, blob] of this.s.hourParts.iterate(guildId, bucket) as Iterable<[number, Buffer]>) {
-      if (set) set.applyRecords(decode(blob));
-      else set = p === 0 ? new HourRecordSet(decode(blob)) : new HourRecordSet(new Uint32Array(0)).applyRecords(decode(blob));
-    }
-    set ??= new HourRecordSet(new Uint32Array(0));
-    if (extra) set.applyRecords(extra);
-    this.s.hourDropParts.run(guildId, bucket);
-    this.s.hourPut.run(guildId, bucket, 0, encode(set.view()));
-    this.parted?.delete(`${guildId}|${bucket}`);
+  /** Keeps the count of an hour's parts for compaction (once it has looked: findPartedHours). */
+  private track(guildId: string, bucket: number, parts: number): void {
+    if (parts > 1) this.parted?.set(`${guildId}|${bucket}`, { guildId, bucket, parts });
+    else this.parted?.delete(`${guildId}|${bucket}`);
+  }
+
+  /** Merges one guild-hour's parts into one, numbered `next` (inside the caller's transaction). */
+  private mergeHour(guildId: string, bucket: number, next: number, extra?: Uint32Array): void {
+    const parts = (this.s.hourParts.all(guildId, bucket) as Buffer[]).map(decode);
+    if (extra) parts.push(extra);
+    this.s.hourDropParts.run(guildId, bucket, Number.MAX_SAFE_INTEGER);
+    this.s.hourPut.run(guildId, bucket, next, encode(mergeParts(parts)));
+    this.track(guildId, bucket, 1);
   }
 
   /** Finds the hours stored in parts (once; the writer keeps track from then on). */
   findPartedHours(): void {
     if (this.parted) return;
     this.parted = new Map();
-    for (const [guildId, bucket] of this.s.hoursInParts.all() as Array<[string, number]>) this.parted.set(`${guildId}|${bucket}`, [guildId, bucket]);
+    for (const [guildId, bucket, parts] of this.s.hoursInParts.all() as Array<[string, number, number]>) {
+      this.parted.set(`${guildId}|${bucket}`, { guildId, bucket, parts });
+    }
+  }
+
+  /**
+   * The hours worth merging now, oldest first: those the writer is done with (before
+   * `doneBefore`) in any number of parts, and hours still being written once they hold
+   * `liveParts` parts or more.
+   */
+  hoursToMerge(doneBefore: number, liveParts: number): PartedHour[] {
+    this.findPartedHours();
+    return [...this.parted!.values()].filter((h) => h.bucket < doneBefore || h.parts >= liveParts).sort((a, b) => a.bucket - b.bucket);
+  }
+
+  /**
+   * Stores an hour a worker merged (compaction.ts) in one short transaction, if the parts it read
+   * are still there with the same lengths (see MERGE_AT: then they are the same parts). The
+   * writer may have merged the hour itself since, an opt-out step rewritten a part, or another
+   * process merged it: then it returns false and writes nothing. Parts appended since stay. No
+   * blob is read on this thread: the merge replaces the parts under a new number.
+   */
+  applyMergedHour(merged: MergedHour): boolean {
+    const { guildId, bucket, parts } = merged;
+    const upTo = parts[parts.length - 1]![0];
+    const run = () => {
+      const now = this.s.hourLengthsUpTo.all(guildId, bucket, upTo) as Array<[number, number]>;
+      if (now.length !== parts.length || now.some(([part, bytes], i) => part !== parts[i]![0] || bytes !== parts[i]![1])) return false;
+      const [last, count] = this.s.hourShape.get(guildId, bucket) as [number, number];
+      this.s.hourDropParts.run(guildId, bucket, upTo);
+      this.s.hourPut.run(guildId, bucket, last + 1, Buffer.from(merged.records.buffer, merged.records.byteOffset, merged.records.byteLength));
+      this.track(guildId, bucket, count - parts.length + 1);
+      return true;
+    };
+    try {
+      return this.sqlite.transaction(run)();
+    } catch (err) {
+      this.parted = undefined; // rolled back: look again next time
+      throw err;
+    }
   }
 
   /**
@@ -171,10 +231,13 @@ export class ActivityStore {
     const started = performance.now();
     let merged = 0;
     this.findPartedHours();
-    const hours = [...this.parted!.values()].filter(([, bucket]) => bucket < beforeBucket).sort((a, b) => a[1] - b[1]);
-    for (const [guildId, bucket] of hours) {
+    const hours = [...this.parted!.values()].filter((h) => h.bucket < beforeBucket).sort((a, b) => a.bucket - b.bucket);
+    for (const { guildId, bucket } of hours) {
       try {
-        this.sqlite.transaction(() => this.mergeHour(guildId, bucket))();
+        this.sqlite.transaction(() => {
+          const [last] = this.s.hourShape.get(guildId, bucket) as [number | null, number];
+          if (last !== null) this.mergeHour(guildId, bucket, last + 1);
+        })();
       } catch (err) {
         this.parted = undefined; // rolled back: look again next time
         throw err;
@@ -183,15 +246,6 @@ export class ActivityStore {
       if (performance.now() - started >= budgetMs) break;
     }
     return merged;
-  }
-
-  /**
-   * The writer's background turn (the bot takes one every 2 s at the write gate): merges the parts
-   * of hours two or more hours old and folds the per-member totals' log, ~8 ms each at most.
-   */
-  maintain(now: number): void {
-    this.compactSome(Math.floor(now / 3_600_000) - 2);
-    this.totals.foldSome();
   }
 
   isOptedOut(guildId: string, userId: string): boolean {

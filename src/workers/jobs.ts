@@ -1,6 +1,7 @@
-// The jobs the worker pool runs, each a function of a read handle: reports, digest charts, and
-// the privacy reads (counts, export, opt-out scans). The same code runs inline when there is no
-// pool (an in-memory database, PULSE_WORKERS=0).
+// The jobs the worker pool runs, each a function of a read handle: reports, digest charts, the
+// privacy reads (counts, export, opt-out scans) and the merging of rollup hours. The same code
+// runs inline when there is no pool (an in-memory database, PULSE_WORKERS=0).
+import type { MergedHour } from '../activity/hour-merge-store.js';
 import type { ReadHandle } from '../db/read-only.js';
 import type { Language } from '../i18n/index.js';
 import type { ReportOptions } from '../insights/report.js';
@@ -22,6 +23,8 @@ export interface Jobs {
   'privacy-export': { input: PrivacyQuery & { path: string; exportedAt: number }; output: { rows: number } };
   /** Streams the keys of one entry's rows in chunks of `size`. */
   'privacy-scan': { input: PrivacyQuery & { entry: string; size: number }; output: { keys: number } };
+  /** Merges one guild-hour's rollup parts (the main thread stores the result). */
+  'merge-hour': { input: { guildId: string; bucket: number }; output: MergedHour | null };
 }
 
 export type JobName = keyof Jobs;
@@ -79,6 +82,7 @@ const handlers: { [K in JobName]: Handler<K> } = {
     if (chunk.length) emit(chunk);
     return { keys };
   },
+  'merge-hour': async ({ guildId, bucket }, read) => (await import('../activity/hour-merge-store.js')).mergeHourParts(read.sqlite, guildId, bucket),
 };
 
 export function runJob<K extends JobName>(request: { kind: K; input: Jobs[K]['input'] }, read: ReadHandle, emit: (chunk: unknown) => void): Promise<Jobs[K]['output']> {

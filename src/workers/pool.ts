@@ -55,7 +55,8 @@ export interface RunOptions {
 
 /**
  * Who waits on a job kind, most urgent first: a member's small question, a member or a digest
- * waiting on a report or chart, a member's export file, then the background opt-out scans. The
+ * waiting on a report or chart (and the short merges of rollup hours, which keep reports fast),
+ * a member's export file, then the background opt-out scans. The
  * queue runs the most urgent waiting job next (first come, first served within a rank); a job
  * that has started is never interrupted, but a rank-0 job may run beside it (see assign).
  */
@@ -64,6 +65,8 @@ const RANK: Record<JobName, number> = {
   report: 1,
   'digest-figures': 1,
   'survey-charts': 1,
+  // A few ms each, one at a time: a report never waits behind more than one.
+  'merge-hour': 1,
   'privacy-export': 2,
   'privacy-scan': 3,
 };

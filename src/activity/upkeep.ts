@@ -1,0 +1,36 @@
+// The writer's background turn (the bot takes one every 2 s): the per-member totals' log folded
+// in at the write gate (~8 ms at most), and the hours in parts merged in the worker pool
+// (compaction.ts). The activity feature and the bench's bot day both run it.
+import type { Logger } from '../log.js';
+import type { WorkerPool } from '../workers/pool.js';
+import { HourCompactor } from './compaction.js';
+import type { ActivityStore } from './store.js';
+
+/**
+ * The `mergeAt` of a store with this upkeep: the writer merges an hour's parts itself only past
+ * this many, as a backstop for a pool busy for a long while (readers fold every part meanwhile).
+ */
+export const UPKEPT_MERGE_AT = 64;
+
+export interface WriterUpkeep {
+  turn(now: number): void;
+  /** Waits for the hour being merged; no turn after. */
+  stop(): Promise<void>;
+}
+
+export function writerUpkeep(store: ActivityStore, pool: WorkerPool, logger?: Logger): WriterUpkeep {
+  const compactor = new HourCompactor(store, pool, logger);
+  return {
+    turn(now) {
+      store.gate.whenFree(() => {
+        try {
+          store.totals.foldSome();
+        } catch (err) {
+          logger?.warn({ err }, 'activity.totals-fold-failed');
+        }
+      });
+      compactor.turn(now);
+    },
+    stop: () => compactor.stop(),
+  };
+}

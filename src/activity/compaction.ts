@@ -6,6 +6,7 @@
 // the worker read them (ActivityStore.applyMergedHour compares each part's number and length).
 import type { Logger } from '../log.js';
 import type { WorkerPool } from '../workers/pool.js';
+import { release } from './hour-records.js';
 import { HOUR } from './rollup.js';
 import type { ActivityStore } from './store.js';
 
@@ -45,7 +46,10 @@ export class HourCompactor {
       if (this.stopped) return;
       try {
         const merged = await this.pool.run('merge-hour', { guildId, bucket });
-        if (merged && !this.stopped) await this.store.gate.exclusive(() => this.store.applyMergedHour(merged));
+        if (merged && !this.stopped) {
+          await this.store.gate.exclusive(() => this.store.applyMergedHour(merged));
+          release(merged.records); // SQLite has its copy
+        }
       } catch (err) {
         // Nothing was written: the hour stays in parts and the next turn tries again.
         this.logger?.warn({ err, guildId, bucket }, 'activity.merge-failed');

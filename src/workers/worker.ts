@@ -18,6 +18,23 @@ const read = openReadOnly(databasePath);
 // The pool's first thread also keeps the WAL checkpointed, between its jobs.
 const stopCheckpoints = checkpointMs ? checkpointEvery(databasePath, checkpointMs, (result) => port.postMessage({ checkpoint: result })) : undefined;
 
+/**
+ * The buffers a result may hand over instead of copying: typed arrays that own their whole
+ * buffer, at its top level or in a list of objects (a digest's chart, a merged hour's records,
+ * survey charts). A 400 KB hour then crosses without a copy left behind in this thread.
+ */
+function transferable(result: unknown): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  const look = (value: unknown) => {
+    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) {
+      if (!out.includes(value.buffer)) out.push(value.buffer);
+    }
+  };
+  const items = Array.isArray(result) ? result : [result];
+  for (const item of items) if (item && typeof item === 'object') for (const value of Object.values(item)) look(value);
+  return out;
+}
+
 port.on('message', (message: JobRequest | { close: true }) => {
   if ('close' in message) {
     stopCheckpoints?.();
@@ -26,7 +43,7 @@ port.on('message', (message: JobRequest | { close: true }) => {
   }
   const { id } = message;
   runJob(message, read, (chunk) => port.postMessage({ id, chunk })).then(
-    (result) => port.postMessage({ id, result }),
+    (result) => port.postMessage({ id, result }, transferable(result)),
     (err: unknown) => port.postMessage({ id, error: err instanceof Error ? err.message : String(err) }),
   );
 });

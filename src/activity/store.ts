@@ -223,16 +223,14 @@ export class ActivityStore {
   }
 
   /**
-   * Background compaction: merges the parts of hours before `beforeBucket` (hours the writer is
-   * done with), one hour per transaction, until `budgetMs` is spent. Reports then read one blob
-   * per hour. Returns how many hours it merged (0: nothing left).
+   * Compaction on this thread, where there is no worker pool (the bench's generator, tests; the
+   * bot's goes through compaction.ts): merges the parts of hours before `beforeBucket`, one hour
+   * per transaction, until `budgetMs` is spent. Returns how many it merged (0: nothing left).
    */
   compactSome(beforeBucket: number, budgetMs = 8): number {
     const started = performance.now();
     let merged = 0;
-    this.findPartedHours();
-    const hours = [...this.parted!.values()].filter((h) => h.bucket < beforeBucket).sort((a, b) => a.bucket - b.bucket);
-    for (const { guildId, bucket } of hours) {
+    for (const { guildId, bucket } of this.hoursToMerge(beforeBucket, Number.POSITIVE_INFINITY)) {
       try {
         this.sqlite.transaction(() => {
           const [last] = this.s.hourShape.get(guildId, bucket) as [number | null, number];

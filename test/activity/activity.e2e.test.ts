@@ -54,4 +54,26 @@ describe('activity', () => {
     expect(fields['Top members']).toBe(`1. <@${ids.alice}> 1`);
     expect(bot.errors).toEqual([]);
   });
+
+  it('merges an hour’s parts in the worker pool in its background turn, and no figure changes', async () => {
+    bot = await TestBot.start({ now: Date.parse('2026-11-02T12:00:00Z') });
+    const { ids, fake, clock } = bot;
+    const b = bot;
+    const shape = () => b.app.database.sqlite.prepare(`SELECT count(*) AS parts, sum(length(records)) AS bytes FROM activity_hours`).get() as { parts: number; bytes: number };
+    // Three messages, each in its own flush: the 12:00 hour in three parts.
+    for (const [i, user] of [ids.alice, ids.bob, ids.alice].entries()) {
+      clock.advance(MIN);
+      fake.post({ channelId: ids.general, userId: user, content: 'hi', at: new Date(clock.now()) });
+      await fake.waitFor(() => shape().parts === i + 1);
+    }
+    expect(b.app.pool.inline).toBe(false); // a worker thread merges
+    // Two hours after the hour ends it is done: the next turn (every 2 s) has a worker merge it.
+    clock.set(Date.parse('2026-11-02T15:00:00Z'));
+    await fake.waitFor(() => shape().parts === 1, 6000);
+    expect(shape().bytes).toBe(2 * 24); // two records: Alice and Bob in #general
+    const report = await buildReport(b.app.database, { guildId: ids.guildId, from: '2026-11-02', to: '2026-11-02', asOf: clock.now() });
+    expect(report.activity).toMatchObject({ messages: 3, active_members: 2 });
+    expect(report.top_contributors).toEqual([{ user_id: ids.alice, messages: 2 }, { user_id: ids.bob, messages: 1 }]);
+    expect(bot.errors).toEqual([]);
+  });
 });

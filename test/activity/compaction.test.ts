@@ -1,9 +1,6 @@
 // Rollup compaction in the worker pool, on a real database file: a worker merges an hour's parts,
 // the main thread stores the result only if the parts are still as the worker read them, and no
 // figure changes. The store's own (inline) merge is the reference.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HourCompactor } from '../../src/activity/compaction.js';
@@ -11,11 +8,11 @@ import { mergeHourParts } from '../../src/activity/hour-merge-store.js';
 import { Ingestor } from '../../src/activity/ingest.js';
 import { ActivityStore } from '../../src/activity/store.js';
 import { ActivityWriter } from '../../src/activity/writer.js';
-import { migrate, openDatabase, type Database } from '../../src/db/open.js';
+import type { Database } from '../../src/db/open.js';
 import { buildReport } from '../../src/insights/report.js';
 import { privacyEntry } from '../../src/privacy/entries.js';
 import { WorkerPool } from '../../src/workers/pool.js';
-import { testDatabase } from '../support/db.js';
+import { testDatabase, testFileDatabase } from '../support/db.js';
 import { G, message, reaction, u } from './payloads.js';
 
 const HOUR = 3_600_000;
@@ -33,7 +30,7 @@ const events = [
   ...[0, 1, 2].map((i) => message(u(i), iso(TEN + HOUR + i * 60_000))),
 ];
 
-let dir: string;
+let file: Awaited<ReturnType<typeof testFileDatabase>>;
 let database: Database;
 let store: ActivityStore;
 let writer: ActivityWriter;
@@ -61,9 +58,8 @@ async function reference(): Promise<Database> {
 }
 
 beforeEach(async () => {
-  dir = mkdtempSync(joinPath(tmpdir(), 'pulse-compaction-'));
-  database = openDatabase(joinPath(dir, 'pulse.db'));
-  await migrate(database.db);
+  file = await testFileDatabase('pulse-compaction-');
+  database = file.database;
   store = new ActivityStore(database.sqlite, { gate: database.gate, mergeAt: 64 });
   writer = new ActivityWriter(store, { timer: false });
   feedEach(writer, events);
@@ -72,8 +68,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await pool?.stop(1000);
   pool = undefined;
-  await database.close();
-  rmSync(dir, { recursive: true, force: true });
+  await file.remove();
 });
 
 describe('rollup compaction in the worker pool', () => {

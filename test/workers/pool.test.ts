@@ -1,8 +1,6 @@
 // The worker pool on a real database file: a worker's report equals the main thread's, a job
 // that takes too long or loses its worker fails with an id and the worker is replaced, and
 // stop() lets a running job finish.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,8 +10,10 @@ import { ActivityWriter } from '../../src/activity/writer.js';
 import { migrate, openDatabase, type Database } from '../../src/db/open.js';
 import { buildReport } from '../../src/insights/report.js';
 import { JobError, WorkerPool } from '../../src/workers/pool.js';
+import { testFileDatabase } from '../support/db.js';
 import { G, join, message, reaction, u, voice, VOICE } from '../activity/payloads.js';
 
+let file: Awaited<ReturnType<typeof testFileDatabase>>;
 let dir: string;
 let database: Database;
 let pool: WorkerPool | undefined;
@@ -22,9 +22,8 @@ const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.pus
 const query = { guildId: G, from: '2026-11-02', to: '2026-11-08', timezone: 'Europe/Berlin', asOf: Date.parse('2026-11-23T12:00:00Z') };
 
 beforeEach(async () => {
-  dir = mkdtempSync(joinPath(tmpdir(), 'pulse-pool-'));
-  database = openDatabase(joinPath(dir, 'pulse.db'));
-  await migrate(database.db);
+  file = await testFileDatabase('pulse-pool-');
+  ({ database, dir } = file);
   const writer = new ActivityWriter(new ActivityStore(database.sqlite, { gate: database.gate }), { timer: false });
   const ingestor = new Ingestor(writer);
   const events = [];
@@ -43,8 +42,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await pool?.stop(1000);
   pool = undefined;
-  await database.close();
-  rmSync(dir, { recursive: true, force: true });
+  await file.remove();
 });
 
 const newPool = (timeoutMs?: number) => new WorkerPool({ databasePath: database.sqlite.name, size: 1, logger, inline: database, ...(timeoutMs ? { timeoutMs } : {}) });

@@ -48,7 +48,7 @@ export class HourCompactor {
         const merged = await this.pool.run('merge-hour', { guildId, bucket });
         if (merged && !this.stopped) {
           await this.store.gate.exclusive(() => this.store.applyMergedHour(merged));
-          release(merged.records); // SQLite has its copy
+          for (const piece of merged.pieces) release(piece); // SQLite has its copy
         }
       } catch (err) {
         // Nothing was written: the hour stays in parts and the next turn tries again.

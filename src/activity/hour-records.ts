@@ -157,6 +157,47 @@ export function mergeParts(parts: Iterable<Uint32Array>): Uint32Array {
   return set ? set.view() : new Uint32Array(0);
 }
 
+/**
+ * A merged hour's records as pieces of about `maxBytes` at most, split by member number (member
+ * modulo the number of pieces): a member's records are all in one piece, so an opt-out step
+ * rewrites one piece of a big hour, not all of it. Readers fold every piece as they fold parts.
+ */
+export function splitByMember(records: Uint32Array, maxBytes = PIECE_BYTES): Uint32Array[] {
+  const k = piecesFor(records.byteLength, maxBytes);
+  if (k === 1) return [records];
+  const sizes = new Uint32Array(k);
+  for (let i = 0; i < records.length; i += WORDS) sizes[records[i]! % k]! += WORDS;
+  const pieces = Array.from(sizes, (n) => new Uint32Array(n));
+  const at = new Uint32Array(k);
+  for (let i = 0; i < records.length; i += WORDS) {
+    const c = records[i]! % k;
+    const piece = pieces[c]!;
+    let o = at[c]!;
+    for (let w = 0; w < WORDS; w++) piece[o++] = records[i + w]!;
+    at[c] = o;
+  }
+  return pieces.filter((piece) => piece.length > 0);
+}
+
+/**
+ * The most a merged piece of an hour holds (~5,000 records): rewriting one is a few ms. A busy
+ * hour of a big server (~1 MB) is stored in several.
+ */
+export const PIECE_BYTES = 128 * 1024;
+
+/** How many pieces a merge of `bytes` of records makes (splitByMember). */
+export function piecesFor(bytes: number, maxBytes = PIECE_BYTES): number {
+  return Math.max(1, Math.ceil(bytes / maxBytes));
+}
+
+/**
+ * Parts of an hour beyond what merging them would leave (its pieces): 0 for a compact hour. A
+ * part far bigger than a piece (merged before pieces existed) counts as one to split.
+ */
+export function excessParts(parts: number, bytes: number, biggest: number): number {
+  return Math.max(parts - piecesFor(bytes), biggest > 2 * PIECE_BYTES ? 1 : 0);
+}
+
 /** The records without one member's. */
 export function without(records: Uint32Array, member: number): Uint32Array {
   let hits = 0;

@@ -194,39 +194,42 @@ const hours: PrivacyEntry = {
   *exportRows() {
     // The hourly records are a summary of the rows above: exported through them.
   },
+  // Each part holding the member (a merged busy hour is in pieces, the member's records in one).
   *scan(read, guildId, userId) {
     const member = memberIdx(read, guildId, userId);
     if (member === undefined) return;
-    let last = -1;
-    for (const [bucket, blob] of read.prepare(`SELECT bucket, records FROM activity_hours WHERE guild_id = ?`).raw().iterate(guildId) as Iterable<[number, Buffer]>) {
-      if (bucket === last) continue;
+    for (const [bucket, part, blob] of read.prepare(`SELECT bucket, part, records FROM activity_hours WHERE guild_id = ?`).raw().iterate(guildId) as Iterable<[number, number, Buffer]>) {
       const r = decode(blob);
       let found = false;
       for (let i = 0; i < r.length && !found; i += 6) found = r[i] === member;
+      const bytes = blob.byteLength;
       // Every hour of the server passes through here: free each blob at once (see release).
       release(blob);
-      if (found) {
-        yield [bucket, member];
-        last = bucket;
-      }
+      if (found) yield [bucket, member, part, bytes];
     }
   },
-  // Reads the hour's parts again at write time: the writer may have merged them since the scan.
+  // Rewrites the part the scan found if it is still as the scan saw it (a part's number is never
+  // reused with other records: src/activity/store.ts). Otherwise the hour was merged since: all
+  // of its parts are read again.
   apply(write, guildId, _userId, keys) {
     // The scan found the member's number (the id map has no index by member: no scan per step).
     const member = keys[0]?.[1] as number | undefined;
     if (member === undefined) return;
-    const parts = write.prepare(`SELECT part, records FROM activity_hours WHERE guild_id = ? AND bucket = ?`).raw();
+    const one = write.prepare(`SELECT records FROM activity_hours WHERE guild_id = ? AND bucket = ? AND part = ?`).pluck();
+    const all = write.prepare(`SELECT part, records FROM activity_hours WHERE guild_id = ? AND bucket = ?`).raw();
     const put = write.prepare(`UPDATE activity_hours SET records = ? WHERE guild_id = ? AND bucket = ? AND part = ?`);
-    for (const [bucket] of keys) {
-      for (const [part, blob] of parts.all(guildId, bucket) as Array<[number, Buffer]>) {
-        const records = decode(blob);
-        const kept = without(records, member);
-        if (kept.length !== records.length) put.run(encode(kept), guildId, bucket, part);
-      }
+    const rewrite = (bucket: number, part: number, blob: Buffer) => {
+      const records = decode(blob);
+      const kept = without(records, member);
+      if (kept.length !== records.length) put.run(encode(kept), guildId, bucket, part);
+    };
+    for (const [bucket, , part, bytes] of keys as Array<[number, number, number, number]>) {
+      const blob = one.get(guildId, bucket, part) as Buffer | undefined;
+      if (blob?.byteLength === bytes) rewrite(bucket, part, blob);
+      else for (const [other, parts] of all.all(guildId, bucket) as Array<[number, Buffer]>) rewrite(bucket, other, parts);
     }
   },
-  // An hour is a ~40 KB blob on a big server, often on a cold page: two per step.
+  // A part is at most a ~128 KB piece or a write batch's share of an hour: two per step.
   stepSize: 2,
 };
 

@@ -5,7 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { WriteGate } from '../db/exclusive.js';
 import { channelOf, type ActivityEvent } from './events.js';
 import type { MergedHour } from './hour-merge-store.js';
-import { BatchRollup, decode, encode, mergeParts } from './hour-records.js';
+import { BatchRollup, decode, encode, excessParts, mergeParts, splitByMember } from './hour-records.js';
 import { MemberTally, MemberTotals } from './totals-store.js';
 
 export interface BatchOutcome {
@@ -18,11 +18,12 @@ export interface BatchOutcome {
 }
 
 /**
- * Parts an hour may reach before the writer merges them itself, in its flush (readers fold every
- * part, in any order). The bot's worker pool merges them first (compaction.ts): it sets a higher
- * mark. A part's number is never reused within its hour: a merge is stored under a new number,
- * so a part with the same number and length as before is the same part (an opt-out step, the one
- * rewrite in place, always makes it shorter).
+ * Parts an hour may gain (beyond its merged pieces) before the writer merges them itself, in its
+ * flush (readers fold every part, in any order). The bot's worker pool merges them first
+ * (compaction.ts): it sets a higher mark. A merge is stored as pieces of at most ~128 KB, split
+ * by member (hour-records.ts splitByMember). A part's number is never reused within its hour:
+ * merged pieces get new numbers, so a part with the same number and length as before is the same
+ * part (an opt-out step, the one rewrite in place, always makes it shorter).
  */
 const MERGE_AT = 16;
 
@@ -37,11 +38,14 @@ export interface ActivityStoreOptions {
   mergeAt?: number;
 }
 
-/** A guild-hour stored in several parts. */
+/** A guild-hour stored in more parts than merging them would leave (see excessParts). */
 export interface PartedHour {
   guildId: string;
   bucket: number;
   parts: number;
+  /** The parts' total and biggest length in bytes. */
+  bytes: number;
+  biggest: number;
 }
 
 /** The prepared statements of the ingestion writer, and the in-memory opt-out set it checks. */
@@ -93,13 +97,15 @@ export class ActivityStore {
       coveringSession: p(`SELECT started_at FROM activity_voice_sessions WHERE guild_id = ? AND user_id = ? AND started_at <= ? AND ended_at > ?`).pluck(),
       startSession: p(`INSERT INTO activity_voice_sessions (guild_id, user_id, started_at, ended_at, channel_id) VALUES (?, ?, ?, NULL, ?) ON CONFLICT DO NOTHING`),
       endSession: p(`UPDATE activity_voice_sessions SET ended_at = ? WHERE guild_id = ? AND user_id = ? AND ended_at IS NULL AND started_at <= ?`),
-      // An hour's last part number and its number of parts (no blob is read).
-      hourShape: p(`SELECT max(part), count(*) FROM activity_hours WHERE guild_id = ? AND bucket = ?`).raw(),
+      // An hour's last part number, number of parts, and their total and biggest lengths (length()
+      // reads no blob).
+      hourShape: p(`SELECT max(part), count(*), coalesce(sum(length(records)), 0), coalesce(max(length(records)), 0)
+                    FROM activity_hours WHERE guild_id = ? AND bucket = ?`).raw(),
       hourLengthsUpTo: p(`SELECT part, length(records) FROM activity_hours WHERE guild_id = ? AND bucket = ? AND part <= ? ORDER BY part`).raw(),
       hourParts: p(`SELECT records FROM activity_hours WHERE guild_id = ? AND bucket = ? ORDER BY part`).pluck(),
       hourDropParts: p(`DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ? AND part <= ?`),
-      // Hours still in several parts, and their last part (a few thousand rows: a short scan).
-      hoursInParts: p(`SELECT guild_id, bucket, count(*) AS n FROM activity_hours GROUP BY guild_id, bucket HAVING n > 1`).raw(),
+      // Every hour's shape, to find those to merge (a few thousand hours: a short scan, no blob read).
+      hourShapes: p(`SELECT guild_id, bucket, count(*), sum(length(records)), max(length(records)) FROM activity_hours GROUP BY guild_id, bucket`).raw(),
       hourPut: p(`INSERT INTO activity_hours (guild_id, bucket, part, records) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET records = excluded.records`),
       idsFrom: p(`SELECT idx, id FROM activity_ids WHERE guild_id = ? AND idx >= ?`).raw(),
       idAdd: p(`INSERT INTO activity_ids (guild_id, idx, id) VALUES (?, ?, ?)`),
@@ -150,49 +156,59 @@ export class ActivityStore {
    */
   private writeHours(rollup: BatchRollup): void {
     for (const g of rollup.hours.values()) {
-      const [last, count] = this.s.hourShape.get(g.guildId, g.bucket) as [number | null, number];
+      const [last, parts, bytes, biggest] = this.s.hourShape.get(g.guildId, g.bucket) as [number | null, number, number, number];
       const next = last === null ? 0 : last + 1;
-      if (count + 1 < this.mergeAt) {
-        this.s.hourPut.run(g.guildId, g.bucket, next, encode(g.set.view()));
-        this.track(g.guildId, g.bucket, count + 1);
+      const records = g.set.view();
+      const shape = { guildId: g.guildId, bucket: g.bucket, parts: parts + 1, bytes: bytes + records.byteLength, biggest: Math.max(biggest, records.byteLength) };
+      if (excessParts(shape.parts, shape.bytes, shape.biggest) < this.mergeAt) {
+        this.s.hourPut.run(g.guildId, g.bucket, next, encode(records));
+        this.track(shape);
         continue;
       }
-      this.mergeHour(g.guildId, g.bucket, next, g.set.view());
+      this.mergeHour(g.guildId, g.bucket, next, records);
     }
   }
 
-  /** Keeps the count of an hour's parts for compaction (once it has looked: findPartedHours). */
-  private track(guildId: string, bucket: number, parts: number): void {
-    if (parts > 1) this.parted?.set(`${guildId}|${bucket}`, { guildId, bucket, parts });
-    else this.parted?.delete(`${guildId}|${bucket}`);
+  /** Keeps the shape of an hour for compaction (once it has looked: findPartedHours). */
+  private track(hour: PartedHour): void {
+    if (excessParts(hour.parts, hour.bytes, hour.biggest) > 0) this.parted?.set(`${hour.guildId}|${hour.bucket}`, hour);
+    else this.parted?.delete(`${hour.guildId}|${hour.bucket}`);
   }
 
-  /** Merges one guild-hour's parts into one, numbered `next` (inside the caller's transaction). */
+  /** Merges one guild-hour's parts into pieces numbered from `next` (inside the caller's transaction). */
   private mergeHour(guildId: string, bucket: number, next: number, extra?: Uint32Array): void {
     const parts = (this.s.hourParts.all(guildId, bucket) as Buffer[]).map(decode);
     if (extra) parts.push(extra);
     this.s.hourDropParts.run(guildId, bucket, Number.MAX_SAFE_INTEGER);
-    this.s.hourPut.run(guildId, bucket, next, encode(mergeParts(parts)));
-    this.track(guildId, bucket, 1);
+    this.putPieces(guildId, bucket, next, splitByMember(mergeParts(parts)));
   }
 
-  /** Finds the hours stored in parts (once; the writer keeps track from then on). */
+  /** Stores merged pieces under new numbers from `next`, and tracks the hour's new shape. */
+  private putPieces(guildId: string, bucket: number, next: number, pieces: readonly Uint32Array[] | readonly Uint8Array[]): void {
+    for (const [i, piece] of pieces.entries()) this.s.hourPut.run(guildId, bucket, next + i, Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+    const [, parts, bytes, biggest] = this.s.hourShape.get(guildId, bucket) as [number, number, number, number];
+    this.track({ guildId, bucket, parts, bytes, biggest });
+  }
+
+  /** Finds the hours to merge (once; the writer keeps track from then on). */
   findPartedHours(): void {
     if (this.parted) return;
     this.parted = new Map();
-    for (const [guildId, bucket, parts] of this.s.hoursInParts.all() as Array<[string, number, number]>) {
-      this.parted.set(`${guildId}|${bucket}`, { guildId, bucket, parts });
+    for (const [guildId, bucket, parts, bytes, biggest] of this.s.hourShapes.all() as Array<[string, number, number, number, number]>) {
+      this.track({ guildId, bucket, parts, bytes, biggest });
     }
   }
 
   /**
    * The hours worth merging now, oldest first: those the writer is done with (before
-   * `doneBefore`) in any number of parts, and hours still being written once they hold
-   * `liveParts` parts or more.
+   * `doneBefore`) in more parts than merging leaves, and hours still being written once they
+   * hold `liveParts` parts more than that.
    */
   hoursToMerge(doneBefore: number, liveParts: number): PartedHour[] {
     this.findPartedHours();
-    return [...this.parted!.values()].filter((h) => h.bucket < doneBefore || h.parts >= liveParts).sort((a, b) => a.bucket - b.bucket);
+    return [...this.parted!.values()]
+      .filter((h) => h.bucket < doneBefore || excessParts(h.parts, h.bytes, h.biggest) >= liveParts)
+      .sort((a, b) => a.bucket - b.bucket);
   }
 
   /**
@@ -200,7 +216,7 @@ export class ActivityStore {
    * are still there with the same lengths (see MERGE_AT: then they are the same parts). The
    * writer may have merged the hour itself since, an opt-out step rewritten a part, or another
    * process merged it: then it returns false and writes nothing. Parts appended since stay. No
-   * blob is read on this thread: the merge replaces the parts under a new number.
+   * blob is read on this thread: the merge replaces the parts with pieces under new numbers.
    */
   applyMergedHour(merged: MergedHour): boolean {
     const { guildId, bucket, parts } = merged;
@@ -208,10 +224,9 @@ export class ActivityStore {
     const run = () => {
       const now = this.s.hourLengthsUpTo.all(guildId, bucket, upTo) as Array<[number, number]>;
       if (now.length !== parts.length || now.some(([part, bytes], i) => part !== parts[i]![0] || bytes !== parts[i]![1])) return false;
-      const [last, count] = this.s.hourShape.get(guildId, bucket) as [number, number];
+      const [last] = this.s.hourShape.get(guildId, bucket) as [number, number];
       this.s.hourDropParts.run(guildId, bucket, upTo);
-      this.s.hourPut.run(guildId, bucket, last + 1, Buffer.from(merged.records.buffer, merged.records.byteOffset, merged.records.byteLength));
-      this.track(guildId, bucket, count - parts.length + 1);
+      this.putPieces(guildId, bucket, last + 1, merged.pieces);
       return true;
     };
     try {
@@ -233,7 +248,7 @@ export class ActivityStore {
     for (const { guildId, bucket } of this.hoursToMerge(beforeBucket, Number.POSITIVE_INFINITY)) {
       try {
         this.sqlite.transaction(() => {
-          const [last] = this.s.hourShape.get(guildId, bucket) as [number | null, number];
+          const [last] = this.s.hourShape.get(guildId, bucket) as [number | null];
           if (last !== null) this.mergeHour(guildId, bucket, last + 1);
         })();
       } catch (err) {

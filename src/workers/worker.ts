@@ -20,8 +20,8 @@ const stopCheckpoints = checkpointMs ? checkpointEvery(databasePath, checkpointM
 
 /**
  * The buffers a result may hand over instead of copying: typed arrays that own their whole
- * buffer, at its top level or in a list of objects (a digest's chart, a merged hour's records,
- * survey charts). A 400 KB hour then crosses without a copy left behind in this thread.
+ * buffer, at its top level or in a list (a digest's chart, a merged hour's pieces, survey
+ * charts). A 400 KB hour then crosses without a copy left behind in this thread.
  */
 function transferable(result: unknown): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
@@ -31,7 +31,9 @@ function transferable(result: unknown): ArrayBuffer[] {
     }
   };
   const items = Array.isArray(result) ? result : [result];
-  for (const item of items) if (item && typeof item === 'object') for (const value of Object.values(item)) look(value);
+  for (const item of items) {
+    if (item && typeof item === 'object') for (const value of Object.values(item)) (Array.isArray(value) ? value : [value]).forEach(look);
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HourCompactor } from '../../src/activity/compaction.js';
+import { PIECE_BYTES, WORDS } from '../../src/activity/hour-records.js';
 import { mergeHourParts } from '../../src/activity/hour-merge-store.js';
 import { Ingestor } from '../../src/activity/ingest.js';
 import { ActivityStore } from '../../src/activity/store.js';
@@ -111,11 +112,13 @@ describe('rollup compaction in the worker pool', () => {
     expect(store.applyMergedHour(merged)).toBe(true);
     // The merge is stored under a new number (a part number is never reused within its hour).
     expect(parts(database).map(([part]) => part)).toEqual([30, 31]);
-    expect(parts(database)[1]![1]).toEqual(Buffer.from(merged.records));
-    // In two parts, the hour is not due as a live hour (the 11:00 hour, in three, is)…
-    expect(store.hoursToMerge(0, 3)).toEqual([{ guildId: G, bucket: bucket + 1, parts: 3 }]);
+    expect(merged.pieces).toHaveLength(1); // a small hour merges into one piece
+    expect(parts(database)[1]![1]).toEqual(Buffer.from(merged.pieces[0]!));
+    // One part more than a merge leaves: not due as a live hour (the 11:00 hour, two more, is)…
+    const due = (doneBefore: number) => store.hoursToMerge(doneBefore, 2).map((h) => [h.bucket, h.parts]);
+    expect(due(0)).toEqual([[bucket + 1, 3]]);
     // …but it is once done.
-    expect(store.hoursToMerge(bucket + 1, 3)).toEqual([{ guildId: G, bucket, parts: 2 }, { guildId: G, bucket: bucket + 1, parts: 3 }]);
+    expect(due(bucket + 1)).toEqual([[bucket, 2], [bucket + 1, 3]]);
     const report = await buildReport(database, week);
     expect(report.activity.messages).toBe(24);
     expect(report.activity.active_members).toBe(8);
@@ -124,9 +127,11 @@ describe('rollup compaction in the worker pool', () => {
   it('writes nothing when the hour changed under the merge: an opt-out step or the writer’s own merge', async () => {
     const before = parts(database);
     const stale = mergeHourParts(database.sqlite, G, bucket)!;
-    // An opt-out step rewrites the parts holding member u(3) (number 3 in this guild's ids).
-    const member = database.sqlite.prepare('SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?').pluck().get(G, u(3)) as number;
-    privacyEntry('activity_hours').apply!(database.sqlite, G, u(3), [[bucket, member]]);
+    // An opt-out step rewrites the parts holding member u(3).
+    const hours = privacyEntry('activity_hours');
+    const keys = [...hours.scan!(database.sqlite, G, u(3))].filter(([b]) => b === bucket);
+    expect(keys.length).toBeGreaterThan(0);
+    hours.apply!(database.sqlite, G, u(3), keys);
     const rewritten = parts(database);
     expect(rewritten).not.toEqual(before);
     expect(store.applyMergedHour(stale)).toBe(false);
@@ -155,8 +160,65 @@ describe('rollup compaction in the worker pool', () => {
     const own = await testDatabase();
     const plain = new ActivityStore(own.sqlite);
     feedEach(new ActivityWriter(plain, { timer: false }), events);
-    // Parts 0-14; the 16th flush merges them with its own increments into part 15; then 16-29.
-    expect(parts(own).map(([part]) => part)).toEqual([...Array(15).keys()].map((i) => 15 + i));
+    // Parts 0-15; the 17th flush (16 parts more than a merge leaves) merges them with its own
+    // increments into part 16; then 17-29.
+    expect(parts(own).map(([part]) => part)).toEqual([...Array(14).keys()].map((i) => 16 + i));
     await own.close();
+  });
+
+  it('stores a busy hour in pieces by member: an opt-out step rewrites one piece, and no figure changes', async () => {
+    // 12,000 members post once at 18:00-18:59, in 12 flushes: ~288 KB of records in 12 parts.
+    const member = (n: number) => String(500_000_000_000_000_000n + BigInt(n));
+    const EIGHTEEN = TEN + 8 * HOUR;
+    const ingestor = new Ingestor(writer);
+    for (let n = 0; n < 12_000; n++) {
+      const m = message(member(n), iso(EIGHTEEN + Math.floor((n * HOUR) / 12_000)));
+      ingestor.ingest({ t: m.t, d: m.d, at: Date.parse(m.at) });
+      if (writer.pending >= 1000) writer.flush();
+    }
+    writer.flush();
+    const busy = bucket + 8;
+    expect(parts(database, busy)).toHaveLength(12);
+    const day = { guildId: G, from: '2026-11-02', to: '2026-11-02', asOf: week.asOf };
+    const before = await buildReport(database, day);
+    expect(before.activity.active_members).toBe(12_000 + 7);
+
+    pool = new WorkerPool({ databasePath: database.sqlite.name, size: 1, logger, inline: database });
+    const compactor = new HourCompactor(store, pool, logger);
+    compactor.turn(EIGHTEEN + 3 * HOUR);
+    await compactor.running;
+    const pieces = parts(database, busy);
+    expect(pieces).toHaveLength(3); // 288,000 bytes in pieces of at most 128 KB
+    for (const [, blob] of pieces) expect(blob.byteLength).toBeLessThanOrEqual(PIECE_BYTES);
+    expect(pieces.reduce((sum, [, blob]) => sum + blob.byteLength, 0)).toBe(12_000 * WORDS * 4);
+    expect(store.hoursToMerge(Number.MAX_SAFE_INTEGER, 1)).toEqual([]); // compact: nothing more to merge
+    expect(await buildReport(database, day)).toEqual(before);
+
+    // The opt-out of one member finds one piece and rewrites only it.
+    const hours = privacyEntry('activity_hours');
+    const keys = [...hours.scan!(database.sqlite, G, member(4242))].filter(([b]) => b === busy);
+    expect(keys).toHaveLength(1);
+    hours.apply!(database.sqlite, G, member(4242), keys);
+    const after = parts(database, busy);
+    expect(after.filter(([part, blob], i) => part === pieces[i]![0] && blob.equals(pieces[i]![1]))).toHaveLength(2);
+    expect(after.reduce((sum, [, blob]) => sum + blob.byteLength, 0)).toBe(11_999 * WORDS * 4);
+
+    // A merged hour from before pieces (one ~288 KB part) is split at the next turn.
+    const stale = [...hours.scan!(database.sqlite, G, member(777))].filter(([b]) => b === busy);
+    const whole = Buffer.concat(after.map(([, blob]) => blob));
+    database.sqlite.prepare('DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ?').run(G, busy);
+    database.sqlite.prepare('INSERT INTO activity_hours (guild_id, bucket, part, records) VALUES (?, ?, 99, ?)').run(G, busy, whole);
+    const fresh = new ActivityStore(database.sqlite, { gate: database.gate, mergeAt: 64 }); // a restart: it looks again
+    const again = new HourCompactor(fresh, pool, logger);
+    again.turn(EIGHTEEN + 3 * HOUR);
+    await again.running;
+    expect(parts(database, busy).map(([part]) => part)).toEqual([100, 101, 102]);
+    expect((await buildReport(database, day)).activity.active_members).toBe(12_000 + 7 - 1);
+    // An opt-out step whose part was merged away since its scan reads the hour's parts again.
+    hours.apply!(database.sqlite, G, member(777), stale);
+    const idx = database.sqlite.prepare('SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?').pluck().get(G, member(777)) as number;
+    const left = parts(database, busy).flatMap(([, blob]) => [...new Uint32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4)].filter((word, i) => i % WORDS === 0 && word === idx));
+    expect(left).toEqual([]);
+    expect((await buildReport(database, day)).activity.active_members).toBe(12_000 + 7 - 2);
   });
 });

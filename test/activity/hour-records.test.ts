@@ -1,6 +1,6 @@
 // The packed hour records: merging is additive, keeps first/last messages, and saturates.
 import { describe, expect, it } from 'vitest';
-import { decode, encode, HourRecordSet, NONE, without, WORDS, type RecordDelta } from '../../src/activity/hour-records.js';
+import { decode, encode, excessParts, HourRecordSet, NONE, PIECE_BYTES, piecesFor, splitByMember, without, WORDS, type RecordDelta } from '../../src/activity/hour-records.js';
 
 /** An hour's records with deltas applied (a copy: the set's view changes on the next apply). */
 const merge = (existing: Uint32Array, deltas: RecordDelta[]) => new HourRecordSet(existing).apply(deltas).view().slice();
@@ -26,5 +26,29 @@ describe('hour records', () => {
   it('removes one member', () => {
     const r = merge(new Uint32Array(0), [d(1, 1), d(2, 1), d(1, 2)]);
     expect([...without(r, 1)]).toEqual([...r.subarray(WORDS, 2 * WORDS)]);
+  });
+
+  it('splits a big merge into pieces by member: every record once, each member in one piece', () => {
+    // 1,000 members in 3 channels each: 3,000 records, 72,000 bytes; pieces of at most 16 KB.
+    const r = merge(new Uint32Array(0), Array.from({ length: 3000 }, (_, i) => d(i % 1000, Math.floor(i / 1000))));
+    const pieces = splitByMember(r, 16 * 1024);
+    expect(pieces).toHaveLength(piecesFor(r.byteLength, 16 * 1024));
+    expect(pieces).toHaveLength(5);
+    const rows = (x: Uint32Array) => Array.from({ length: x.length / WORDS }, (_, i) => [...x.subarray(i * WORDS, (i + 1) * WORDS)].join(','));
+    expect(pieces.flatMap(rows).sort()).toEqual(rows(r).sort());
+    for (const piece of pieces) {
+      expect(piece.byteLength).toBeLessThanOrEqual(16 * 1024);
+      const members = new Set(rows(piece).map((row) => Number(row.split(',')[0]) % 5));
+      expect(members.size).toBe(1); // member modulo 5: one piece each
+    }
+    expect(splitByMember(r)).toEqual([r]); // under PIECE_BYTES: one piece, as is
+  });
+
+  it('counts the parts an hour has beyond its merged pieces', () => {
+    expect(excessParts(1, 40_000, 40_000)).toBe(0);
+    expect(excessParts(3, 40_000, 30_000)).toBe(2);
+    expect(excessParts(9, 8 * PIECE_BYTES + 1, PIECE_BYTES)).toBe(0); // a merged busy hour
+    expect(excessParts(10, 8 * PIECE_BYTES + 1, PIECE_BYTES)).toBe(1);
+    expect(excessParts(1, 3 * PIECE_BYTES, 3 * PIECE_BYTES)).toBe(1); // one part to split
   });
 });

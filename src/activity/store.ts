@@ -101,9 +101,10 @@ export class ActivityStore {
       // reads no blob).
       hourShape: p(`SELECT max(part), count(*), coalesce(sum(length(records)), 0), coalesce(max(length(records)), 0)
                     FROM activity_hours WHERE guild_id = ? AND bucket = ?`).raw(),
-      hourLengthsUpTo: p(`SELECT part, length(records) FROM activity_hours WHERE guild_id = ? AND bucket = ? AND part <= ? ORDER BY part`).raw(),
+      hourPartLength: p(`SELECT length(records) FROM activity_hours WHERE guild_id = ? AND bucket = ? AND part = ?`).pluck(),
       hourParts: p(`SELECT records FROM activity_hours WHERE guild_id = ? AND bucket = ? ORDER BY part`).pluck(),
-      hourDropParts: p(`DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ? AND part <= ?`),
+      hourDropParts: p(`DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ?`),
+      hourDropPart: p(`DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ? AND part = ?`),
       // Every hour's shape, to find those to merge (a few thousand hours: a short scan, no blob read).
       hourShapes: p(`SELECT guild_id, bucket, count(*), sum(length(records)), max(length(records)) FROM activity_hours GROUP BY guild_id, bucket`).raw(),
       hourPut: p(`INSERT INTO activity_hours (guild_id, bucket, part, records) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET records = excluded.records`),
@@ -179,7 +180,7 @@ export class ActivityStore {
   private mergeHour(guildId: string, bucket: number, next: number, extra?: Uint32Array): void {
     const parts = (this.s.hourParts.all(guildId, bucket) as Buffer[]).map(decode);
     if (extra) parts.push(extra);
-    this.s.hourDropParts.run(guildId, bucket, Number.MAX_SAFE_INTEGER);
+    this.s.hourDropParts.run(guildId, bucket);
     this.putPieces(guildId, bucket, next, splitByMember(mergeParts(parts)));
   }
 
@@ -212,20 +213,19 @@ export class ActivityStore {
   }
 
   /**
-   * Stores an hour a worker merged (compaction.ts) in one short transaction, if the parts it read
-   * are still there with the same lengths (see MERGE_AT: then they are the same parts). The
-   * writer may have merged the hour itself since, an opt-out step rewritten a part, or another
-   * process merged it: then it returns false and writes nothing. Parts appended since stay. No
-   * blob is read on this thread: the merge replaces the parts with pieces under new numbers.
+   * Stores an hour a worker merged (compaction.ts) in one short transaction, if the parts it
+   * merged are still there with the same lengths (see MERGE_AT: then they are the same parts).
+   * The writer may have merged the hour itself since, an opt-out step rewritten a part, or
+   * another process merged it: then it returns false and writes nothing. Other parts (appended
+   * since, or left out of a live hour's merge) stay. No blob is read on this thread: the merge
+   * replaces the parts with pieces under new numbers.
    */
   applyMergedHour(merged: MergedHour): boolean {
     const { guildId, bucket, parts } = merged;
-    const upTo = parts[parts.length - 1]![0];
     const run = () => {
-      const now = this.s.hourLengthsUpTo.all(guildId, bucket, upTo) as Array<[number, number]>;
-      if (now.length !== parts.length || now.some(([part, bytes], i) => part !== parts[i]![0] || bytes !== parts[i]![1])) return false;
-      const [last] = this.s.hourShape.get(guildId, bucket) as [number, number];
-      this.s.hourDropParts.run(guildId, bucket, upTo);
+      if (parts.some(([part, bytes]) => this.s.hourPartLength.get(guildId, bucket, part) !== bytes)) return false;
+      const [last] = this.s.hourShape.get(guildId, bucket) as [number];
+      for (const [part] of parts) this.s.hourDropPart.run(guildId, bucket, part);
       this.putPieces(guildId, bucket, last + 1, merged.pieces);
       return true;
     };

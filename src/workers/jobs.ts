@@ -24,7 +24,7 @@ export interface Jobs {
   /** Streams the keys of one entry's rows in chunks of `size`. */
   'privacy-scan': { input: PrivacyQuery & { entry: string; size: number }; output: { keys: number } };
   /** Merges one guild-hour's rollup parts (the main thread stores the result). */
-  'merge-hour': { input: { guildId: string; bucket: number }; output: MergedHour | null };
+  'merge-hour': { input: { guildId: string; bucket: number; live: boolean }; output: MergedHour | null };
 }
 
 export type JobName = keyof Jobs;
@@ -82,7 +82,7 @@ const handlers: { [K in JobName]: Handler<K> } = {
     if (chunk.length) emit(chunk);
     return { keys };
   },
-  'merge-hour': async ({ guildId, bucket }, read) => (await import('../activity/hour-merge-store.js')).mergeHourParts(read.sqlite, guildId, bucket),
+  'merge-hour': async ({ guildId, bucket, live }, read) => (await import('../activity/hour-merge-store.js')).mergeHourParts(read.sqlite, guildId, bucket, live),
 };
 
 export function runJob<K extends JobName>(request: { kind: K; input: Jobs[K]['input'] }, read: ReadHandle, emit: (chunk: unknown) => void): Promise<Jobs[K]['output']> {

@@ -203,9 +203,21 @@ describe('rollup compaction in the worker pool', () => {
     expect(after.filter(([part, blob], i) => part === pieces[i]![0] && blob.equals(pieces[i]![1]))).toHaveLength(2);
     expect(after.reduce((sum, [, blob]) => sum + blob.byteLength, 0)).toBe(11_999 * WORDS * 4);
 
+    // Late events while the hour is still being written: 8 small parts. A turn then merges only
+    // those (the big pieces stay as they are: no rewrite of the whole hour at every turn).
+    for (let n = 0; n < 8; n++) feedEach(writer, [message(member(n), iso(EIGHTEEN + 50 * 60_000 + n))]);
+    expect(parts(database, busy)).toHaveLength(3 + 8);
+    compactor.turn(EIGHTEEN + 55 * 60_000);
+    await compactor.running;
+    const live = parts(database, busy);
+    expect(live.slice(0, 3)).toEqual(after);
+    expect(live).toHaveLength(4);
+    expect(live[3]![1].byteLength).toBe(8 * WORDS * 4);
+    expect((await buildReport(database, day)).activity.messages).toBe(before.activity.messages + 8);
+
     // A merged hour from before pieces (one ~288 KB part) is split at the next turn.
     const stale = [...hours.scan!(database.sqlite, G, member(777))].filter(([b]) => b === busy);
-    const whole = Buffer.concat(after.map(([, blob]) => blob));
+    const whole = Buffer.concat(after.map(([, blob]) => blob)); // (the 8 late messages left out)
     database.sqlite.prepare('DELETE FROM activity_hours WHERE guild_id = ? AND bucket = ?').run(G, busy);
     database.sqlite.prepare('INSERT INTO activity_hours (guild_id, bucket, part, records) VALUES (?, ?, 99, ?)').run(G, busy, whole);
     const fresh = new ActivityStore(database.sqlite, { gate: database.gate, mergeAt: 64 }); // a restart: it looks again

@@ -81,11 +81,21 @@ interface Task {
   timer?: NodeJS.Timeout;
 }
 
+/**
+ * Jobs that load big modules for good (the chart renderer: echarts, resvg and fonts, ~40 MB of a
+ * worker's heap): the worker that ran one is replaced once it is idle, so that memory leaves
+ * with its thread instead of staying for the next chart, days later.
+ */
+const RECYCLE_AFTER: ReadonlySet<JobName> = new Set(['digest-figures', 'survey-charts']);
+
 interface Slot {
   worker: Worker;
   ready: boolean;
   /** Terminated by the pool (a stuck job): replace at once, give it no more work. */
   retiring?: boolean;
+  /** It ran a job of RECYCLE_AFTER: replace it once idle (`recycled` once it is closing). */
+  recycle?: boolean;
+  recycled?: boolean;
   /** It checkpoints the WAL (the first slot's worker, once ready). */
   checkpointing?: boolean;
   /** Its running jobs, by id: one, and at most one urgent job beside it (see assign). */
@@ -108,8 +118,8 @@ export class WorkerPool extends EventEmitter<{
   private nextId = 1;
   private stopping = false;
   private readonly timeoutMs: number;
-  /** Jobs finished, failed and workers replaced, for logs and tests. */
-  readonly stats = { done: 0, failed: 0, restarts: 0 };
+  /** Jobs finished, failed, workers replaced (lost) and recycled (see RECYCLE_AFTER), for logs and tests. */
+  readonly stats = { done: 0, failed: 0, restarts: 0, recycled: 0 };
 
   constructor(private readonly options: PoolOptions) {
     super();
@@ -201,6 +211,7 @@ export class WorkerPool extends EventEmitter<{
         this.stats.done++;
         task.resolve(message.result);
       }
+      if (slot.recycle && !slot.tasks.size) this.recycle(slot);
       this.dispatch();
     });
     worker.on('error', (err) => this.options.logger.error({ err }, 'pool.worker-error'));
@@ -214,7 +225,14 @@ export class WorkerPool extends EventEmitter<{
     slot.tasks.delete(task.id);
   }
 
-  /** A worker exited (a crash, a kill, or stop()): fail its jobs, and replace it unless stopping. */
+  /** Closes an idle worker that loaded the chart renderer; it is replaced when it has exited (lost). */
+  private recycle(slot: Slot): void {
+    slot.ready = false;
+    slot.recycled = true;
+    slot.worker.postMessage({ close: true });
+  }
+
+  /** A worker exited (a crash, a kill, a recycle or stop()): fail its jobs, and replace it unless stopping. */
   private lost(slot: Slot, code: number): void {
     if (slot.checkpointing) {
       slot.checkpointing = false;
@@ -226,6 +244,12 @@ export class WorkerPool extends EventEmitter<{
     }
     const at = this.slots.indexOf(slot);
     if (at < 0 || this.stopping) return;
+    if (slot.recycled) {
+      this.stats.recycled++;
+      this.options.logger.debug('pool.worker-recycled');
+      this.slots[at] = this.spawn(at === 0);
+      return;
+    }
     this.stats.restarts++;
     this.options.logger.warn({ code }, 'pool.worker-restarted');
     if (slot.ready || slot.retiring) this.slots[at] = this.spawn(at === 0);
@@ -264,6 +288,7 @@ export class WorkerPool extends EventEmitter<{
 
   private start(slot: Slot, task: Task): void {
     slot.tasks.set(task.id, task);
+    if (RECYCLE_AFTER.has(task.kind)) slot.recycle = true;
     task.timer = setTimeout(() => {
       if (!slot.tasks.has(task.id)) return;
       this.settle(slot, task);

@@ -67,6 +67,23 @@ describe('worker pool', () => {
     expect(pool.stats.done).toBe(1);
   });
 
+  it('replaces the worker that drew a chart once it is idle (the renderer leaves with its thread)', async () => {
+    pool = newPool();
+    await pool.run('report', query);
+    const drew = pool.threads[0]!;
+    const exited = new Promise<void>((resolve) => drew.once('exit', () => resolve()));
+    await pool.run('digest-figures', { current: query, previous: query });
+    await exited;
+    expect(pool.stats).toMatchObject({ recycled: 1, restarts: 0, failed: 0 });
+    expect(pool.threads[0]).not.toBe(drew);
+    // The next job runs on the new thread, as on the old one; a report does not recycle it.
+    expect((await pool.run('report', query)).activity.messages).toBe(42);
+    const next = pool.threads[0];
+    await pool.run('report', query);
+    expect(pool.threads[0]).toBe(next);
+    expect(logs.filter((l) => l.msg === 'pool.worker-restarted')).toEqual([]);
+  });
+
   it('a crashed worker fails its job with an id and is replaced', async () => {
     pool = newPool();
     await pool.run('report', query); // started and ready

@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../db/open.js';
 import { threadEntry } from '../threads.js';
-import { unflattenEvents } from './event-wire.js';
+import { unflattenEvents, WireTable } from './event-wire.js';
 import { MAX_LISTED, type WireChunk } from './replay-lines.js';
 import { ActivityStore } from './store.js';
 import { ActivityWriter } from './writer.js';
@@ -46,6 +46,7 @@ export async function replayFile(database: Database, path: string, onProgress?: 
     out.duplicates = writer.totals.duplicates;
   };
   let ignored = 0;
+  const table = new WireTable();
   const apply = (chunk: WireChunk) => {
     const before = out.lines;
     out.lines += chunk.lines;
@@ -53,7 +54,8 @@ export async function replayFile(database: Database, path: string, onProgress?: 
     for (const [t, n] of Object.entries(chunk.skippedTypes)) out.skippedTypes[t] = (out.skippedTypes[t] ?? 0) + n;
     out.badLines += chunk.badLines;
     for (const b of chunk.bad) if (out.bad.length < MAX_LISTED) out.bad.push(b);
-    for (const event of unflattenEvents(chunk.events)) {
+    table.add(chunk.strings);
+    for (const event of unflattenEvents(chunk.events, table)) {
       writer.push(event);
       if (writer.pending >= BATCH) sync();
     }

@@ -78,29 +78,36 @@ export function flattenEvents(events: readonly ActivityEvent[], strings?: WireSt
   const d = strings ?? PLAIN;
   const c = (s: string) => d.code(s);
   const cn = (s: string | null) => (s === null ? null : d.code(s));
+  // The guild and the emoji rarely change from one event to the next: looked up once per run.
+  let guild: string | undefined;
+  let guildCode: string | number = '';
+  const g = (s: string) => (s === guild ? guildCode : (guildCode = d.code((guild = s))));
+  let emoji: string | undefined;
+  let emojiCode: string | number = '';
+  const em = (s: string) => (s === emoji ? emojiCode : (emojiCode = d.code((emoji = s))));
   for (const e of events) {
     switch (e.kind) {
       case 'message':
-        w.push(MESSAGE, c(e.guildId), e.at, e.messageId, c(e.channelId), c(e.userId), e.replyToId, e.hasAttachment);
+        w.push(MESSAGE, g(e.guildId), e.at, e.messageId, c(e.channelId), c(e.userId), e.replyToId, e.hasAttachment);
         break;
       case 'message-delete':
-        w.push(MESSAGE_DELETE, c(e.guildId), e.at, e.messageId, c(e.channelId));
+        w.push(MESSAGE_DELETE, g(e.guildId), e.at, e.messageId, c(e.channelId));
         break;
       case 'reaction':
-        w.push(REACTION, c(e.guildId), e.at, e.messageId, c(e.channelId), c(e.userId), c(e.emoji), cn(e.messageAuthorId));
+        w.push(REACTION, g(e.guildId), e.at, e.messageId, c(e.channelId), c(e.userId), em(e.emoji), cn(e.messageAuthorId));
         break;
       case 'reaction-remove':
-        w.push(REACTION_REMOVE, c(e.guildId), e.at, e.messageId, c(e.channelId), c(e.userId), c(e.emoji));
+        w.push(REACTION_REMOVE, g(e.guildId), e.at, e.messageId, c(e.channelId), c(e.userId), em(e.emoji));
         break;
       case 'thread':
-        w.push(THREAD, c(e.guildId), e.at, e.threadId, c(e.channelId), c(e.userId));
+        w.push(THREAD, g(e.guildId), e.at, e.threadId, c(e.channelId), c(e.userId));
         break;
       case 'voice':
-        w.push(VOICE, c(e.guildId), e.at, c(e.userId), cn(e.channelId));
+        w.push(VOICE, g(e.guildId), e.at, c(e.userId), cn(e.channelId));
         break;
       case 'join':
       case 'leave':
-        w.push(e.kind === 'join' ? JOIN : LEAVE, c(e.guildId), e.at, c(e.userId));
+        w.push(e.kind === 'join' ? JOIN : LEAVE, g(e.guildId), e.at, c(e.userId));
         break;
     }
   }

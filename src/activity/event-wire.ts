@@ -37,6 +37,23 @@ export class WireStrings {
     return n;
   }
 
+  // The guild and the emoji rarely change from one event to the next: asked for again, the last
+  // one's number is given without a lookup.
+  private guildKey: string | undefined;
+  private guildCode: number | string = 0;
+  private emojiKey: string | undefined;
+  private emojiCode: number | string = 0;
+
+  guild(s: string): number | string {
+    if (s !== this.guildKey) this.guildCode = this.code((this.guildKey = s));
+    return this.guildCode;
+  }
+
+  emoji(s: string): number | string {
+    if (s !== this.emojiKey) this.emojiCode = this.code((this.emojiKey = s));
+    return this.emojiCode;
+  }
+
   /** The strings numbered since the last take, in order: they cross with the chunk that uses them. */
   take(): string[] {
     const fresh = this.fresh;
@@ -59,7 +76,7 @@ export class WireTable {
 }
 
 /** Without a dictionary: every string crosses as it is. */
-const PLAIN = { code: (s: string) => s, get: (v: string | number) => v as string };
+const PLAIN = { code: (s: string) => s, guild: (s: string) => s, emoji: (s: string) => s, get: (v: string | number) => v as string };
 
 const MESSAGE = 0;
 const MESSAGE_DELETE = 1;
@@ -78,13 +95,8 @@ export function flattenEvents(events: readonly ActivityEvent[], strings?: WireSt
   const d = strings ?? PLAIN;
   const c = (s: string) => d.code(s);
   const cn = (s: string | null) => (s === null ? null : d.code(s));
-  // The guild and the emoji rarely change from one event to the next: looked up once per run.
-  let guild: string | undefined;
-  let guildCode: string | number = '';
-  const g = (s: string) => (s === guild ? guildCode : (guildCode = d.code((guild = s))));
-  let emoji: string | undefined;
-  let emojiCode: string | number = '';
-  const em = (s: string) => (s === emoji ? emojiCode : (emojiCode = d.code((emoji = s))));
+  const g = (s: string) => d.guild(s);
+  const em = (s: string) => d.emoji(s);
   for (const e of events) {
     switch (e.kind) {
       case 'message':

@@ -25,7 +25,7 @@ export interface ParsedChunk {
  * A chunk as it crosses to the storing thread: its events flattened (event-wire.ts), with the
  * strings the dictionary numbered for them.
  */
-export type WireChunk = Omit<ParsedChunk, 'events'> & { events: EventWire; strings: string[] };
+export type WireChunk = Omit<ParsedChunk, 'events'> & { events: EventWire; eventCount: number; strings: string[] };
 
 function parseAt(value: unknown): number {
   if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
@@ -38,7 +38,11 @@ export class LineParser {
   private readonly knownBots = new Set<string>();
   private lineNo = 0;
 
-  parse(chunk: LineChunk): ParsedChunk {
+  /**
+   * `onEvents`, when given, takes each line's events as they come (and `events` stays empty): the
+   * replay's thread flattens them at once, so a chunk's event objects never pile up.
+   */
+  parse(chunk: LineChunk, onEvents?: (events: ActivityEvent[]) => void): ParsedChunk {
     const { buffer, starts, ends } = chunk;
     const out: ParsedChunk = { lines: starts.length, events: [], ignored: 0, skippedTypes: {}, badLines: 0, bad: [] };
     const bad = (line: number, reason: string) => {
@@ -75,7 +79,10 @@ export class LineParser {
         continue;
       }
       const result = normalize(t, d, instant, this.knownBots);
-      if (result.status === 'events') for (const e of result.events) out.events.push(e);
+      if (result.status === 'events') {
+        if (onEvents) onEvents(result.events);
+        else for (const e of result.events) out.events.push(e);
+      }
       else if (result.status === 'untracked') out.skippedTypes[t] = (out.skippedTypes[t] ?? 0) + 1;
       else if (result.status === 'invalid') bad(n, `${t}: ${result.reason}`);
       else out.ignored++;

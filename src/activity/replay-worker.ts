@@ -5,7 +5,7 @@
 // chunks of the bench's lines) instead of stalling at each one.
 import { parentPort, workerData } from 'node:worker_threads';
 import { chunkedLines } from './lines.js';
-import { flattenEvents, WireStrings } from './event-wire.js';
+import { flattenEvents, WireStrings, type EventWire } from './event-wire.js';
 import { LineParser, type WireChunk } from './replay-lines.js';
 
 const AHEAD = 8;
@@ -26,9 +26,13 @@ try {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     wake = undefined;
     credits--;
-    const { events, ...rest } = parser.parse(lines);
-    const wire = flattenEvents(events, strings);
-    const chunk: WireChunk = { ...rest, events: wire, strings: strings.take() };
+    const wire: EventWire = [];
+    let eventCount = 0;
+    const { events: _none, ...rest } = parser.parse(lines, (events) => {
+      flattenEvents(events, strings, wire);
+      eventCount += events.length;
+    });
+    const chunk: WireChunk = { ...rest, events: wire, eventCount, strings: strings.take() };
     port.postMessage({ chunk });
   }
   port.postMessage({ done: true });

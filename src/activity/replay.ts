@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../db/open.js';
 import { threadEntry } from '../threads.js';
-import { unflattenEvents, WireTable } from './event-wire.js';
+import { unflattenEvents, WireTable, type EventWire } from './event-wire.js';
 import { MAX_LISTED, type WireChunk } from './replay-lines.js';
 import { ActivityStore } from './store.js';
 import { ActivityWriter } from './writer.js';
@@ -47,6 +47,21 @@ export async function replayFile(database: Database, path: string, onProgress?: 
   };
   let ignored = 0;
   const table = new WireTable();
+  // Chunks wait as their wire (a compact array) until a batch is due: their events are made just
+  // before they are written, and die young instead of surviving the garbage collections between
+  // batches (each such survivor is copied, then moved to the old generation).
+  let waiting: EventWire[] = [];
+  let waitingEvents = 0;
+  const drain = () => {
+    for (const wire of waiting) {
+      for (const event of unflattenEvents(wire, table)) {
+        writer.push(event);
+        if (writer.pending >= BATCH) sync();
+      }
+    }
+    waiting = [];
+    waitingEvents = 0;
+  };
   const apply = (chunk: WireChunk) => {
     const before = out.lines;
     out.lines += chunk.lines;
@@ -55,10 +70,9 @@ export async function replayFile(database: Database, path: string, onProgress?: 
     out.badLines += chunk.badLines;
     for (const b of chunk.bad) if (out.bad.length < MAX_LISTED) out.bad.push(b);
     table.add(chunk.strings);
-    for (const event of unflattenEvents(chunk.events, table)) {
-      writer.push(event);
-      if (writer.pending >= BATCH) sync();
-    }
+    waiting.push(chunk.events);
+    waitingEvents += chunk.eventCount;
+    if (writer.pending + waitingEvents >= BATCH) drain();
     if (onProgress && Math.floor(out.lines / 100_000) > Math.floor(before / 100_000)) onProgress(out.lines, out);
   };
   const parser = new Worker(PARSER, { workerData: { path }, resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_MB } });
@@ -80,6 +94,7 @@ export async function replayFile(database: Database, path: string, onProgress?: 
   } finally {
     await parser.terminate();
   }
+  drain();
   sync();
   fold();
   out.ignored = ignored + writer.totals.ignored;

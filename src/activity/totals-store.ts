@@ -61,15 +61,16 @@ export class MemberTally {
     const out: LogRow = new Array<string | number>((this.counts.length / 3) * STRIDE);
     const c = this.counts;
     let o = 0;
-    for (const [guildId, members] of this.guilds) {
-      for (const [userId, at] of members) {
+    // forEach: no [key, value] array per entry, as for-of over a Map makes.
+    this.guilds.forEach((members, guildId) => {
+      members.forEach((at, userId) => {
         out[o++] = guildId;
         out[o++] = userId;
         out[o++] = c[at]!;
         out[o++] = c[at + 1]!;
         out[o++] = c[at + 2]!;
-      }
-    }
+      });
+    });
     return out;
   }
 }

@@ -82,8 +82,7 @@ export class LineParser {
       if (result.status === 'events') {
         if (onEvents) onEvents(result.events);
         else for (const e of result.events) out.events.push(e);
-      }
-      else if (result.status === 'untracked') out.skippedTypes[t] = (out.skippedTypes[t] ?? 0) + 1;
+      } else if (result.status === 'untracked') out.skippedTypes[t] = (out.skippedTypes[t] ?? 0) + 1;
       else if (result.status === 'invalid') bad(n, `${t}: ${result.reason}`);
       else out.ignored++;
     }

@@ -2,7 +2,7 @@
 // JSON.parse would, and builds only what the replay reads: the top-level `at`, `t` and `d`, and
 // in `d` the fields of the tracked dispatches' schemas (events.ts), nested objects pruned the
 // same way. JSON.parse of a ~920-byte gateway line builds ~40 objects the replay throws away
-// (~4.5 µs a line, and most of the parsing thread's garbage collection); the skim takes ~1 µs
+// (~4.5 µs a line, and most of the parsing thread's garbage collection); the skim takes ~2.5 µs
 // and leaves a few short strings.
 //
 // It gives up (undefined) on anything it is not sure of: a line that is not an object, invalid

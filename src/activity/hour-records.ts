@@ -228,9 +228,9 @@ export class BatchRollup {
   private lastBucket = Number.NaN;
   private lastSet: HourRecordSet | undefined;
   private lastQuarterBucket = Number.NaN;
-  private lastChannelId = '';
-  private lastChannelGuild = '';
-  private lastChannel = 0;
+  /** The batch's channels' integers in the guild of the last event: a few dozen, looked up per event. */
+  private channels = new Map<string, number>();
+  private channelsGuild = '';
   private lastQuarter: QuarterRow | undefined;
 
   constructor(private readonly idx: (guildId: string, id: string) => number) {}
@@ -247,13 +247,15 @@ export class BatchRollup {
       this.lastBucket = bucket;
       this.lastSet = h.set;
     }
-    // A batch's events crowd into few channels: skip the dictionary for a repeat.
-    if (channelId !== this.lastChannelId || guildId !== this.lastChannelGuild) {
-      this.lastChannel = this.idx(guildId, channelId);
-      this.lastChannelId = channelId;
-      this.lastChannelGuild = guildId;
+    // A batch's events crowd into few channels: a small map, instead of the guild's dictionary of
+    // every member and channel.
+    if (guildId !== this.channelsGuild) {
+      this.channels = new Map();
+      this.channelsGuild = guildId;
     }
-    this.lastSet.add(this.idx(guildId, userId), this.lastChannel, offset, kind === 'message');
+    let channel = this.channels.get(channelId);
+    if (channel === undefined) this.channels.set(channelId, (channel = this.idx(guildId, channelId)));
+    this.lastSet.add(this.idx(guildId, userId), channel, offset, kind === 'message');
     const qb = bucket * 4 + Math.floor(offset / QUARTER);
     let g = this.lastQuarter;
     if (!g || qb !== this.lastQuarterBucket) {

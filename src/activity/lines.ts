@@ -1,11 +1,42 @@
 // A JSON Lines file's lines, a chunk (~1 MB) at a time: one read per chunk, split at newline
-// bytes (a multi-byte character is never cut), each line decoded on its own (an ASCII line stays
-// a one-byte string, which JSON.parse reads fastest), a trailing CR dropped (CRLF files).
+// bytes (a multi-byte character is never cut), a trailing CR dropped (CRLF files). Each line is
+// handed over as its bytes' range in the chunk's buffer (the replay skims most lines without
+// making a string of them); lineText decodes one (an ASCII line stays a one-byte string, which
+// JSON.parse reads fastest).
 import { open } from 'node:fs/promises';
 
 const CHUNK = 1 << 20;
 
-export async function* chunkedLines(path: string): AsyncGenerator<string[]> {
+/** Line i is buffer[starts[i], ends[i]). The buffer is reused: valid until the next chunk is read. */
+export interface LineChunk {
+  buffer: Buffer;
+  starts: number[];
+  ends: number[];
+}
+
+export function lineText(chunk: LineChunk, i: number): string {
+  return chunk.buffer.toString('utf8', chunk.starts[i], chunk.ends[i]);
+}
+
+/** The chunk's lines as strings (tests, and callers that want text). */
+export function lineTexts(chunk: LineChunk): string[] {
+  return chunk.starts.map((_, i) => lineText(chunk, i));
+}
+
+/** A chunk of the given lines (tests): `text` split at "\n", each CR before it dropped. */
+export function linesOf(text: string): LineChunk {
+  const buffer = Buffer.from(text);
+  const chunk: LineChunk = { buffer, starts: [], ends: [] };
+  let pos = 0;
+  for (let newline = buffer.indexOf(10); newline >= 0; newline = buffer.indexOf(10, pos)) {
+    add(chunk, pos, newline);
+    pos = newline + 1;
+  }
+  if (pos < buffer.length) add(chunk, pos, buffer.length);
+  return chunk;
+}
+
+export async function* chunkedLines(path: string): AsyncGenerator<LineChunk> {
   const file = await open(path, 'r');
   try {
     let buffer = Buffer.allocUnsafe(CHUNK);
@@ -20,7 +51,11 @@ export async function* chunkedLines(path: string): AsyncGenerator<string[]> {
       const { bytesRead } = await file.read(buffer, held, buffer.length - held, null);
       const end = held + bytesRead;
       if (bytesRead === 0) {
-        if (end > 0) yield [line(buffer, 0, end)];
+        if (end > 0) {
+          const last: LineChunk = { buffer, starts: [], ends: [] };
+          add(last, 0, end);
+          yield last;
+        }
         return;
       }
       const lastNewline = buffer.lastIndexOf(10, end - 1);
@@ -28,21 +63,23 @@ export async function* chunkedLines(path: string): AsyncGenerator<string[]> {
         held = end;
         continue;
       }
-      const lines: string[] = [];
+      const chunk: LineChunk = { buffer, starts: [], ends: [] };
       for (let pos = 0; pos <= lastNewline; ) {
         const newline = buffer.indexOf(10, pos);
-        lines.push(line(buffer, pos, newline));
+        add(chunk, pos, newline);
         pos = newline + 1;
       }
+      yield chunk;
+      // The caller is done with this chunk's lines: the unfinished one moves to the front.
       held = end - lastNewline - 1;
       buffer.copy(buffer, 0, lastNewline + 1, end);
-      yield lines;
     }
   } finally {
     await file.close();
   }
 }
 
-function line(buffer: Buffer, start: number, end: number): string {
-  return buffer.toString('utf8', start, end > start && buffer[end - 1] === 13 ? end - 1 : end);
+function add(chunk: LineChunk, start: number, end: number): void {
+  chunk.starts.push(start);
+  chunk.ends.push(end > start && chunk.buffer[end - 1] === 13 ? end - 1 : end);
 }

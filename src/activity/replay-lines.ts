@@ -1,7 +1,11 @@
 // One replay line -> its activity events or what was wrong with it: the parsing half of
-// `pulse replay` (it runs in a worker thread, the storing half on the main thread). Pure.
+// `pulse replay` (it runs in a worker thread, the storing half on the main thread). A line is
+// skimmed from its bytes (replay-skim.ts) when it can be, else parsed with JSON.parse: the same
+// checks follow either way. Pure.
 import { normalize, type ActivityEvent } from './events.js';
 import type { EventWire } from './event-wire.js';
+import { lineText, type LineChunk } from './lines.js';
+import { skimLine } from './replay-skim.js';
 
 export const MAX_LISTED = 100;
 
@@ -17,8 +21,11 @@ export interface ParsedChunk {
   bad: Array<{ line: number; reason: string }>;
 }
 
-/** A chunk as it crosses to the storing thread: its events flattened (event-wire.ts). */
-export type WireChunk = Omit<ParsedChunk, 'events'> & { events: EventWire };
+/**
+ * A chunk as it crosses to the storing thread: its events flattened (event-wire.ts), with the
+ * strings the dictionary numbered for them.
+ */
+export type WireChunk = Omit<ParsedChunk, 'events'> & { events: EventWire; eventCount: number; strings: string[] };
 
 function parseAt(value: unknown): number {
   if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
@@ -31,21 +38,30 @@ export class LineParser {
   private readonly knownBots = new Set<string>();
   private lineNo = 0;
 
-  parse(texts: readonly string[]): ParsedChunk {
-    const out: ParsedChunk = { lines: texts.length, events: [], ignored: 0, skippedTypes: {}, badLines: 0, bad: [] };
+  /**
+   * `onEvents`, when given, takes each line's events as they come (and `events` stays empty): the
+   * replay's thread flattens them at once, so a chunk's event objects never pile up.
+   */
+  parse(chunk: LineChunk, onEvents?: (events: ActivityEvent[]) => void): ParsedChunk {
+    const { buffer, starts, ends } = chunk;
+    const out: ParsedChunk = { lines: starts.length, events: [], ignored: 0, skippedTypes: {}, badLines: 0, bad: [] };
     const bad = (line: number, reason: string) => {
       out.badLines++;
       if (out.bad.length < MAX_LISTED) out.bad.push({ line, reason });
     };
-    for (const text of texts) {
+    for (let i = 0; i < starts.length; i++) {
       const n = ++this.lineNo;
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        bad(n, 'not valid JSON');
-        continue;
+      // The skim, or (it gave up) the line's text through JSON.parse.
+      let value: unknown = skimLine(buffer, starts[i]!, ends[i]!);
+      if (value === undefined) {
+        const text = lineText(chunk, i);
+        if (text.trim() === '') continue;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          bad(n, 'not valid JSON');
+          continue;
+        }
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         bad(n, 'not a JSON object');
@@ -63,8 +79,10 @@ export class LineParser {
         continue;
       }
       const result = normalize(t, d, instant, this.knownBots);
-      if (result.status === 'events') for (const e of result.events) out.events.push(e);
-      else if (result.status === 'untracked') out.skippedTypes[t] = (out.skippedTypes[t] ?? 0) + 1;
+      if (result.status === 'events') {
+        if (onEvents) onEvents(result.events);
+        else for (const e of result.events) out.events.push(e);
+      } else if (result.status === 'untracked') out.skippedTypes[t] = (out.skippedTypes[t] ?? 0) + 1;
       else if (result.status === 'invalid') bad(n, `${t}: ${result.reason}`);
       else out.ignored++;
     }

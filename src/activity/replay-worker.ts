@@ -5,7 +5,7 @@
 // chunks of the bench's lines) instead of stalling at each one.
 import { parentPort, workerData } from 'node:worker_threads';
 import { chunkedLines } from './lines.js';
-import { flattenEvents } from './event-wire.js';
+import { flattenEvents, WireStrings, type EventWire } from './event-wire.js';
 import { LineParser, type WireChunk } from './replay-lines.js';
 
 const AHEAD = 8;
@@ -20,12 +20,19 @@ port.on('message', () => {
 
 try {
   const parser = new LineParser();
+  const strings = new WireStrings();
   for await (const lines of chunkedLines(path)) {
+    // (Parsed before the next chunk is read: the lines are ranges of a reused buffer.)
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     wake = undefined;
     credits--;
-    const { events, ...rest } = parser.parse(lines);
-    const chunk: WireChunk = { ...rest, events: flattenEvents(events) };
+    const wire: EventWire = [];
+    let eventCount = 0;
+    const { events: _none, ...rest } = parser.parse(lines, (events) => {
+      flattenEvents(events, strings, wire);
+      eventCount += events.length;
+    });
+    const chunk: WireChunk = { ...rest, events: wire, eventCount, strings: strings.take() };
     port.postMessage({ chunk });
   }
   port.postMessage({ done: true });

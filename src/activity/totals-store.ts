@@ -12,45 +12,65 @@ const COLUMN: Record<TotalColumn, 0 | 1 | 2> = { messages: 0, reactions: 1, reac
 const STRIDE = 5;
 type LogRow = Array<string | number>;
 
-/** One write batch's increments per member (per guild, the batch's usual one remembered). */
+/**
+ * One write batch's increments per member (per guild, the batch's usual one remembered). The
+ * counts sit in one flat array, three a member, so a batch allocates no array per member.
+ */
 export class MemberTally {
-  private readonly guilds = new Map<string, Map<string, [number, number, number]>>();
+  /** Per guild: member -> the offset of their three counts in `counts`. */
+  private readonly guilds = new Map<string, Map<string, number>>();
+  private readonly counts: number[] = [];
   private lastGuild = '';
-  private last: Map<string, [number, number, number]> | undefined;
+  private last: Map<string, number> | undefined;
 
   /** Adds `n` (-1: an opt-out step deleted a counted row) to a member's column. */
   add(guildId: string, userId: string, column: TotalColumn, n = 1): void {
-    this.row(guildId, userId)[COLUMN[column]] += n;
+    const at = this.row(guildId, userId) + (column === 'messages' ? 0 : column === 'reactions' ? 1 : 2);
+    this.counts[at] = this.counts[at]! + n;
   }
 
   /** Adds a logged entry's three increments. */
   addAll(guildId: string, userId: string, messages: number, reactions: number, received: number): void {
-    const row = this.row(guildId, userId);
-    row[0] += messages;
-    row[1] += reactions;
-    row[2] += received;
+    const at = this.row(guildId, userId);
+    const c = this.counts;
+    c[at] = c[at]! + messages;
+    c[at + 1] = c[at + 1]! + reactions;
+    c[at + 2] = c[at + 2]! + received;
   }
 
-  private row(guildId: string, userId: string): [number, number, number] {
+  private row(guildId: string, userId: string): number {
     let members = guildId === this.lastGuild ? this.last : this.guilds.get(guildId);
     if (!members) this.guilds.set(guildId, (members = new Map()));
     this.lastGuild = guildId;
     this.last = members;
-    let row = members.get(userId);
-    if (!row) members.set(userId, (row = [0, 0, 0]));
-    return row;
+    let at = members.get(userId);
+    if (at === undefined) {
+      at = this.counts.length;
+      members.set(userId, at);
+      this.counts.push(0, 0, 0);
+    }
+    return at;
   }
 
   get size(): number {
-    let n = 0;
-    for (const members of this.guilds.values()) n += members.size;
-    return n;
+    return this.counts.length / 3;
   }
 
   /** The log row's JSON. */
   toJSON(): LogRow {
-    const out: LogRow = [];
-    for (const [guildId, members] of this.guilds) for (const [userId, [m, r, rr]] of members) out.push(guildId, userId, m, r, rr);
+    const out: LogRow = new Array<string | number>((this.counts.length / 3) * STRIDE);
+    const c = this.counts;
+    let o = 0;
+    // forEach: no [key, value] array per entry, as for-of over a Map makes.
+    this.guilds.forEach((members, guildId) => {
+      members.forEach((at, userId) => {
+        out[o++] = guildId;
+        out[o++] = userId;
+        out[o++] = c[at]!;
+        out[o++] = c[at + 1]!;
+        out[o++] = c[at + 2]!;
+      });
+    });
     return out;
   }
 }

@@ -2,7 +2,7 @@
 // back equal, field for field, through a real structured clone.
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { flattenEvents, unflattenEvents } from '../../src/activity/event-wire.js';
+import { flattenEvents, unflattenEvents, WireStrings, WireTable } from '../../src/activity/event-wire.js';
 import type { ActivityEvent } from '../../src/activity/events.js';
 
 const G = '100000000000000001';
@@ -40,6 +40,33 @@ describe('event wire', () => {
   it('keeps each kind exact on its own (no field taken from a neighbour)', () => {
     for (const e of events) expect(unflattenEvents(flattenEvents([e]))).toStrictEqual([e]);
     expect(unflattenEvents(flattenEvents([]))).toEqual([]);
+  });
+
+  it('with a dictionary: repeated strings cross once, then as numbers, chunk after chunk', () => {
+    const strings = new WireStrings();
+    const table = new WireTable();
+    const send = (chunk: ActivityEvent[]) => cloned({ events: flattenEvents(chunk, strings), strings: strings.take() });
+    const first = send(events.slice(0, 7));
+    const second = send(events.slice(7));
+    const third = send(events);
+    // Guild, channel, member and emoji fields are numbers; message and thread ids stay strings.
+    expect(new Set(first.events.filter((v) => typeof v === 'string'))).toEqual(new Set(['31', '32']));
+    expect(first.strings).toContain(G);
+    expect(third.strings).toEqual([]); // nothing new the third time
+    expect(second.strings).not.toContain(G);
+    for (const chunk of [first, second, third]) table.add(chunk.strings);
+    expect([...unflattenEvents(first.events, table), ...unflattenEvents(second.events, table)]).toEqual(events);
+    expect(unflattenEvents(third.events, table)).toEqual(events);
+  });
+
+  it('a full dictionary sends the strings it has no number for as they are', () => {
+    const strings = new WireStrings(2);
+    const table = new WireTable();
+    const wire = flattenEvents(events, strings);
+    table.add(strings.take());
+    expect(wire.filter((v) => v === 0 || v === 1).length).toBeGreaterThan(0);
+    expect(wire).toContain('61'); // past the first two strings
+    expect(unflattenEvents(cloned(wire), table)).toEqual(events);
   });
 
   it('refuses a wire it did not write', () => {

@@ -98,6 +98,11 @@ interface Slot {
   recycled?: boolean;
   /** It checkpoints the WAL (the first slot's worker, once ready). */
   checkpointing?: boolean;
+  /**
+   * It replaces a recycled worker that checkpointed: the checkpoints count as on while it starts
+   * (no flip to the main connection's own checkpoints for a moment), off if it dies first.
+   */
+  handedCheckpoints?: boolean;
   /** Its running jobs, by id: one, and at most one urgent job beside it (see assign). */
   readonly tasks: Map<number, Task>;
 }
@@ -189,6 +194,7 @@ export class WorkerPool extends EventEmitter<{
         slot.ready = true;
         if (message.checkpointing) {
           slot.checkpointing = true;
+          slot.handedCheckpoints = false;
           this.emit('checkpoints', true);
         }
         this.dispatch();
@@ -234,10 +240,10 @@ export class WorkerPool extends EventEmitter<{
 
   /** A worker exited (a crash, a kill, a recycle or stop()): fail its jobs, and replace it unless stopping. */
   private lost(slot: Slot, code: number): void {
-    if (slot.checkpointing) {
-      slot.checkpointing = false;
-      this.emit('checkpoints', false);
-    }
+    const checkpointed = slot.checkpointing || slot.handedCheckpoints;
+    const handOver = checkpointed && slot.recycled && !this.stopping;
+    slot.checkpointing = slot.handedCheckpoints = false;
+    if (checkpointed && !handOver) this.emit('checkpoints', false);
     for (const task of [...slot.tasks.values()]) {
       this.settle(slot, task);
       task.reject(this.failure(task.kind, 'lost its worker', new Error(`worker exited with code ${code}`)));
@@ -247,7 +253,9 @@ export class WorkerPool extends EventEmitter<{
     if (slot.recycled) {
       this.stats.recycled++;
       this.options.logger.debug('pool.worker-recycled');
-      this.slots[at] = this.spawn(at === 0);
+      const next = this.spawn(at === 0);
+      next.handedCheckpoints = handOver;
+      this.slots[at] = next;
       return;
     }
     this.stats.restarts++;

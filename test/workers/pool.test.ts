@@ -68,13 +68,19 @@ describe('worker pool', () => {
   });
 
   it('replaces the worker that drew a chart once it is idle (the renderer leaves with its thread)', async () => {
-    pool = newPool();
+    pool = new WorkerPool({ databasePath: database.sqlite.name, size: 1, logger, inline: database, checkpointMs: 50 });
+    const checkpoints: boolean[] = [];
+    pool.on('checkpoints', (on) => checkpoints.push(on));
     await pool.run('report', query);
     const drew = pool.threads[0]!;
     const exited = new Promise<void>((resolve) => drew.once('exit', () => resolve()));
     await pool.run('digest-figures', { current: query, previous: query });
     await exited;
     expect(pool.stats).toMatchObject({ recycled: 1, restarts: 0, failed: 0 });
+    // The checkpoints pass to the new thread without a moment off (no flip to the main
+    // connection's own checkpoints, which could land inside a writer flush).
+    await new Promise<void>((resolve) => pool!.once('checkpoints', () => resolve()));
+    expect(checkpoints).toEqual([true, true]);
     expect(pool.threads[0]).not.toBe(drew);
     // The next job runs on the new thread, as on the old one; a report does not recycle it.
     expect((await pool.run('report', query)).activity.messages).toBe(42);

@@ -55,7 +55,16 @@ function timedTurn<A extends unknown[], R>(label: string, fn: (...args: A) => R)
     }
   };
 }
-store.applyBatch = timedTurn('writer flush', store.applyBatch.bind(store));
+// The longest writer flushes: when in the window, and how many events.
+const slowFlushes: Array<{ ms: number; at: number; events: number }> = [];
+const applyBatch = timedTurn('writer flush', store.applyBatch.bind(store));
+store.applyBatch = (events) => {
+  const t0 = performance.now();
+  const out = applyBatch(events);
+  if (measuring) slowFlushes.push({ ms: performance.now() - t0, at: (t0 - windowStart) / 1000, events: events.length });
+  if (slowFlushes.length > 3) slowFlushes.sort((x, y) => y.ms - x.ms).pop();
+  return out;
+};
 const writer = new ActivityWriter(store, { logger });
 const ingestor = new Ingestor(writer);
 
@@ -228,6 +237,7 @@ print('botday_opt_out_rows_left', left, 'rows');
 console.error(`# opt-out: ${optOut.keys} keys in ${optOut.steps} steps; longest step in ${optOut.maxStepEntry ?? 'none'}`);
 console.error(`# peak RSS at ${(peakAt / 1000).toFixed(1)} s into the window; jobs: ${spans.join(', ')}`);
 console.error(`# longest main-thread turns: ${[...longest].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
+console.error(`# longest writer flushes: ${slowFlushes.map((f) => `${f.ms.toFixed(1)} ms at ${f.at.toFixed(1)} s (${f.events} events)`).join(', ')}`);
 console.error(`# longest main-thread GC pause in the window: ${gcMax.ms.toFixed(1)} ms (kind ${gcMax.kind})`);
 print('botday_ingested', ingested, 'events');
 print('botday_peak_rss', peakRss / 1024 / 1024, 'MB');

@@ -55,13 +55,14 @@ function timedTurn<A extends unknown[], R>(label: string, fn: (...args: A) => R)
     }
   };
 }
-// The longest writer flushes: when in the window, and how many events.
-const slowFlushes: Array<{ ms: number; at: number; events: number }> = [];
+// The longest writer flushes: when in the window, how many events, and the GC inside them.
+const slowFlushes: Array<{ ms: number; at: number; events: number; from: number; to: number }> = [];
 const applyBatch = timedTurn('writer flush', store.applyBatch.bind(store));
 store.applyBatch = (events) => {
   const t0 = performance.now();
   const out = applyBatch(events);
-  if (measuring) slowFlushes.push({ ms: performance.now() - t0, at: (t0 - windowStart) / 1000, events: events.length });
+  const t1 = performance.now();
+  if (measuring) slowFlushes.push({ ms: t1 - t0, at: (t0 - windowStart) / 1000, events: events.length, from: t0, to: t1 });
   if (slowFlushes.length > 3) slowFlushes.sort((x, y) => y.ms - x.ms).pop();
   return out;
 };
@@ -99,9 +100,14 @@ function payload(): string {
 
 // The main thread's longest garbage collection pause (a stall source of its own).
 let gcMax = { ms: 0, kind: 0 };
+const gcSpans: Array<[number, number]> = [];
 const gcs = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) if (e.duration > gcMax.ms) gcMax = { ms: e.duration, kind: ((e as { detail?: { kind?: number } }).detail?.kind ?? 0) };
+  for (const e of list.getEntries()) {
+    if (measuring) gcSpans.push([e.startTime, e.startTime + e.duration]);
+    if (e.duration > gcMax.ms) gcMax = { ms: e.duration, kind: ((e as { detail?: { kind?: number } }).detail?.kind ?? 0) };
+  }
 });
+const gcWithin = (from: number, to: number) => gcSpans.reduce((ms, [a, b]) => ms + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0);
 gcs.observe({ entryTypes: ['gc'] });
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
@@ -237,7 +243,7 @@ print('botday_opt_out_rows_left', left, 'rows');
 console.error(`# opt-out: ${optOut.keys} keys in ${optOut.steps} steps; longest step in ${optOut.maxStepEntry ?? 'none'}`);
 console.error(`# peak RSS at ${(peakAt / 1000).toFixed(1)} s into the window; jobs: ${spans.join(', ')}`);
 console.error(`# longest main-thread turns: ${[...longest].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
-console.error(`# longest writer flushes: ${slowFlushes.map((f) => `${f.ms.toFixed(1)} ms at ${f.at.toFixed(1)} s (${f.events} events)`).join(', ')}`);
+console.error(`# longest writer flushes: ${slowFlushes.map((f) => `${f.ms.toFixed(1)} ms at ${f.at.toFixed(1)} s (${f.events} events, GC ${gcWithin(f.from, f.to).toFixed(1)} ms)`).join(', ')}`);
 console.error(`# longest main-thread GC pause in the window: ${gcMax.ms.toFixed(1)} ms (kind ${gcMax.kind})`);
 print('botday_ingested', ingested, 'events');
 print('botday_peak_rss', peakRss / 1024 / 1024, 'MB');

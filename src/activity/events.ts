@@ -1,4 +1,7 @@
 // Raw gateway dispatches -> activity events (metadata only), validated with zod. Pure.
+// `pulse replay` keeps only the fields these schemas read when it skims a line (the shapes in
+// replay-skim.ts): a field read here must be listed there too (replay-skim.test.ts compares
+// what normalize() makes of both).
 import { z } from 'zod';
 import { customEmoji } from '../settings/settings.js';
 

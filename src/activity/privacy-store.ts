@@ -223,10 +223,15 @@ const hours: PrivacyEntry = {
       const kept = without(records, member);
       if (kept.length !== records.length) put.run(encode(kept), guildId, bucket, part);
     };
+    const reread = new Set<number>(); // hours whose every part this step already rewrote
     for (const [bucket, , part, bytes] of keys as Array<[number, number, number, number]>) {
+      if (reread.has(bucket)) continue;
       const blob = one.get(guildId, bucket, part) as Buffer | undefined;
       if (blob?.byteLength === bytes) rewrite(bucket, part, blob);
-      else for (const [other, parts] of all.all(guildId, bucket) as Array<[number, Buffer]>) rewrite(bucket, other, parts);
+      else {
+        for (const [other, parts] of all.all(guildId, bucket) as Array<[number, Buffer]>) rewrite(bucket, other, parts);
+        reread.add(bucket);
+      }
     }
   },
   // A part is at most a ~128 KB piece or a write batch's share of an hour: two per step.

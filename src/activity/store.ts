@@ -34,7 +34,7 @@ export interface ActivityStoreOptions {
   gate?: WriteGate;
   /** A guild's ignored channels, from the settings slice (read once per batch and guild). */
   ignoredChannels?: (guildId: string) => readonly string[];
-  /** Parts an hour may reach before a flush merges it on this thread (default MERGE_AT). */
+  /** Parts beyond its pieces an hour may gain before a flush merges it on this thread (default MERGE_AT). */
   mergeAt?: number;
 }
 
@@ -59,9 +59,9 @@ export class ActivityStore {
   private readonly idsCaughtUp = new Set<string>();
   private readonly s;
   /**
-   * The guild-hours stored in several parts, for compaction: read once (a scan of the hours
-   * table), then kept as this writer appends and merges. Parts another process appends (a
-   * replay next to the bot) are found at the next start.
+   * The guild-hours in more parts than merging them would leave, for compaction: read once (a
+   * scan of the hours table), then kept as this writer appends and merges. Parts another process
+   * appends (a replay next to the bot) are found at the next start.
    */
   private parted: Map<string, PartedHour> | undefined;
   /** Per-member totals: the batch's increments are logged, a background step folds them. */
@@ -222,17 +222,21 @@ export class ActivityStore {
    */
   applyMergedHour(merged: MergedHour): boolean {
     const { guildId, bucket, parts } = merged;
-    const run = () => {
+    return this.merging(() => {
       if (parts.some(([part, bytes]) => this.s.hourPartLength.get(guildId, bucket, part) !== bytes)) return false;
       const [last] = this.s.hourShape.get(guildId, bucket) as [number];
       for (const [part] of parts) this.s.hourDropPart.run(guildId, bucket, part);
       this.putPieces(guildId, bucket, last + 1, merged.pieces);
       return true;
-    };
+    });
+  }
+
+  /** A merge in a transaction of its own; rolled back, the tracked hours are looked up afresh. */
+  private merging<T>(merge: () => T): T {
     try {
-      return this.sqlite.transaction(run)();
+      return this.sqlite.transaction(merge)();
     } catch (err) {
-      this.parted = undefined; // rolled back: look again next time
+      this.parted = undefined;
       throw err;
     }
   }
@@ -246,15 +250,10 @@ export class ActivityStore {
     const started = performance.now();
     let merged = 0;
     for (const { guildId, bucket } of this.hoursToMerge(beforeBucket, Number.POSITIVE_INFINITY)) {
-      try {
-        this.sqlite.transaction(() => {
-          const [last] = this.s.hourShape.get(guildId, bucket) as [number | null];
-          if (last !== null) this.mergeHour(guildId, bucket, last + 1);
-        })();
-      } catch (err) {
-        this.parted = undefined; // rolled back: look again next time
-        throw err;
-      }
+      this.merging(() => {
+        const [last] = this.s.hourShape.get(guildId, bucket) as [number | null];
+        if (last !== null) this.mergeHour(guildId, bucket, last + 1);
+      });
       merged++;
       if (performance.now() - started >= budgetMs) break;
     }

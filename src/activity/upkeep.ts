@@ -7,8 +7,9 @@ import { HourCompactor } from './compaction.js';
 import type { ActivityStore } from './store.js';
 
 /**
- * The `mergeAt` of a store with this upkeep: the writer merges an hour's parts itself only past
- * this many, as a backstop for a pool busy for a long while (readers fold every part meanwhile).
+ * The `mergeAt` of a store with this upkeep: the writer merges an hour's parts itself only once
+ * it has this many beyond its pieces, as a backstop for a pool busy for a long while (readers
+ * fold every part meanwhile).
  */
 export const UPKEPT_MERGE_AT = 64;
 

@@ -235,7 +235,8 @@ export class BatchRollup {
 
   constructor(private readonly idx: (guildId: string, id: string) => number) {}
 
-  add(kind: RollupKind, guildId: string, userId: string, channelId: string, at: number): void {
+  /** Adds one event; returns the member's integer. */
+  add(kind: RollupKind, guildId: string, userId: string, channelId: string, at: number): number {
     const bucket = Math.floor(at / HOUR);
     const offset = at - bucket * HOUR;
     if (guildId !== this.lastGuild || bucket !== this.lastBucket || !this.lastSet) {
@@ -255,7 +256,8 @@ export class BatchRollup {
     }
     let channel = this.channels.get(channelId);
     if (channel === undefined) this.channels.set(channelId, (channel = this.idx(guildId, channelId)));
-    this.lastSet.add(this.idx(guildId, userId), channel, offset, kind === 'message');
+    const member = this.idx(guildId, userId);
+    this.lastSet.add(member, channel, offset, kind === 'message');
     const qb = bucket * 4 + Math.floor(offset / QUARTER);
     let g = this.lastQuarter;
     if (!g || qb !== this.lastQuarterBucket) {
@@ -268,5 +270,6 @@ export class BatchRollup {
     if (kind === 'message') g.messages++;
     else if (kind === 'reaction') g.reactions++;
     else g.threads++;
+    return member;
   }
 }

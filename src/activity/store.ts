@@ -6,7 +6,7 @@ import { WriteGate } from '../db/exclusive.js';
 import { channelOf, type ActivityEvent } from './events.js';
 import type { MergedHour } from './hour-merge-store.js';
 import { BatchRollup, decode, encode, excessParts, mergeParts, splitByMember } from './hour-records.js';
-import { MemberTally, MemberTotals } from './totals-store.js';
+import { BatchCounts, MemberTotals } from './totals-store.js';
 
 export interface BatchOutcome {
   /** Events that changed what is stored. */
@@ -66,6 +66,8 @@ export class ActivityStore {
   private parted: Map<string, PartedHour> | undefined;
   /** Per-member totals: the batch's increments are logged, a background step folds them. */
   readonly totals: MemberTotals;
+  /** The batch's per-member increments, by rollup integer (reused from batch to batch). */
+  private readonly counts = new BatchCounts();
   readonly gate: WriteGate;
   private readonly ignoredOf: (guildId: string) => readonly string[];
   private readonly mergeAt: number;
@@ -274,7 +276,7 @@ export class ActivityStore {
     this.idsCaughtUp.clear();
     const delta = new BatchRollup((guildId, id) => this.idx(guildId, id));
     const ignoredByGuild = new Map<string, Set<string>>();
-    const tally = new MemberTally();
+    const counts = this.counts;
     const s = this.s;
     const run = () => {
       for (const e of events) {
@@ -289,10 +291,7 @@ export class ActivityStore {
         switch (e.kind) {
           case 'message':
             changed = s.message.run(e.messageId, e.guildId, e.channelId, e.userId, e.at, e.replyToId, e.hasAttachment ? 1 : 0).changes;
-            if (changed) {
-              delta.add('message', e.guildId, e.userId, e.channelId, e.at);
-              tally.add(e.guildId, e.userId, 'messages');
-            }
+            if (changed) counts.add(e.guildId, delta.add('message', e.guildId, e.userId, e.channelId, e.at), 0);
             break;
           case 'message-delete':
             changed = s.messageDelete.run(e.at, e.messageId, e.guildId).changes;
@@ -302,9 +301,9 @@ export class ActivityStore {
             const author = e.messageAuthorId !== null && this.optOuts.size && this.optOuts.has(optKey(e.guildId, e.messageAuthorId)) ? null : e.messageAuthorId;
             changed = s.reaction.run(e.guildId, e.emoji, e.messageId, e.userId, e.at, e.channelId, author).changes;
             if (changed) {
-              delta.add('reaction', e.guildId, e.userId, e.channelId, e.at);
-              tally.add(e.guildId, e.userId, 'reactions');
-              if (author !== null) tally.add(e.guildId, author, 'reactions_received');
+              counts.add(e.guildId, delta.add('reaction', e.guildId, e.userId, e.channelId, e.at), 1);
+              // (An author gets an integer here if they were never active themselves.)
+              if (author !== null) counts.add(e.guildId, this.idx(e.guildId, author), 2);
             }
             break;
           }
@@ -335,12 +334,13 @@ export class ActivityStore {
       }
       this.writeHours(delta);
       for (const q of delta.quarters.values()) s.quarter.run(q.guildId, q.bucket, q.messages, q.reactions, q.threads);
-      this.totals.append(tally);
+      this.totals.appendBatch(counts);
     };
     try {
       this.sqlite.transaction(run)();
     } catch (err) {
       // What the rolled-back transaction assigned or merged is gone: forget the cached state.
+      counts.clear();
       this.ids.clear();
       this.lastIds = undefined;
       this.parted = undefined;

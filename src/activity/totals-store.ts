@@ -1,7 +1,9 @@
-// Per-member totals (activity_member_totals) and the writer's log of increments
-// (activity_count_log): a write batch appends one log row (its members' increments as JSON), a
-// background step folds log rows into the totals, and /privacy show reads a member's totals plus
-// what is not folded yet. Members who opted out are skipped (their rows are being deleted).
+// Per-member totals (activity_member_totals) and the logs of increments not folded in yet: a write
+// batch appends one row per guild to activity_count_batches (its members' increments by member
+// number, a small blob), opt-out steps append their count-downs to activity_count_log (JSON, by
+// snowflake), a background step folds both into the totals, and /privacy show reads a member's
+// totals plus what is not folded yet. Members who opted out are skipped (their rows are being
+// deleted).
 import type BetterSqlite3 from 'better-sqlite3';
 
 type Raw = BetterSqlite3.Database;
@@ -75,6 +77,69 @@ export class MemberTally {
   }
 }
 
+/** Entries of a batch row, flat int32: member idx, messages, reactions, reactions received, idx, … */
+const QUAD = 4;
+
+/**
+ * A write batch's increments per member by their number in the guild (activity_ids), in a dense
+ * array reused from batch to batch: no per-member map or string on the writer's thread. `take`
+ * gives each guild's increments as a batch row and resets.
+ */
+export class BatchCounts {
+  private readonly guilds = new Map<string, { counts: Int32Array; touched: number[] }>();
+  private lastGuild = '';
+  private last: { counts: Int32Array; touched: number[] } | undefined;
+
+  /** Adds one to member `idx`'s column (0 messages, 1 reactions, 2 reactions received). */
+  add(guildId: string, idx: number, column: 0 | 1 | 2): void {
+    let g = guildId === this.lastGuild ? this.last : this.guilds.get(guildId);
+    if (!g) this.guilds.set(guildId, (g = { counts: new Int32Array(3 * 1024), touched: [] }));
+    this.lastGuild = guildId;
+    this.last = g;
+    const at = idx * 3;
+    if (at >= g.counts.length) {
+      const grown = new Int32Array(Math.max(g.counts.length * 2, at + 3 * 1024));
+      grown.set(g.counts);
+      g.counts = grown;
+    }
+    const c = g.counts;
+    if (c[at] === 0 && c[at + 1] === 0 && c[at + 2] === 0) g.touched.push(idx);
+    c[at + column]!++;
+  }
+
+  /** Each guild's increments as [guild, int32 quadruples], the counts back to zero. */
+  take(): Array<[string, Int32Array]> {
+    const out: Array<[string, Int32Array]> = [];
+    this.guilds.forEach((g, guildId) => {
+      if (!g.touched.length) return;
+      const row = new Int32Array(g.touched.length * QUAD);
+      const c = g.counts;
+      let o = 0;
+      for (const idx of g.touched) {
+        const at = idx * 3;
+        row[o++] = idx;
+        row[o++] = c[at]!;
+        row[o++] = c[at + 1]!;
+        row[o++] = c[at + 2]!;
+        c[at] = c[at + 1] = c[at + 2] = 0;
+      }
+      g.touched.length = 0;
+      out.push([guildId, row]);
+    });
+    return out;
+  }
+
+  /** Back to zero without a row (a batch rolled back). */
+  clear(): void {
+    this.take();
+  }
+}
+
+const quads = (blob: Buffer): Int32Array => {
+  const aligned = blob.byteOffset % 4 === 0 ? blob : new Uint8Array(blob);
+  return new Int32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 2);
+};
+
 /** The writer's and the fold's statements on one connection. */
 export class MemberTotals {
   private readonly s;
@@ -90,24 +155,39 @@ export class MemberTotals {
       dropOne: p(`DELETE FROM activity_count_log WHERE id = ?`),
       deleteTotals: p(`DELETE FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`),
       optedOut: p(`SELECT guild_id || '|' || user_id FROM activity_opt_outs`).pluck(),
+      appendBatch: p(`INSERT INTO activity_count_batches (guild_id, counts) VALUES (?, ?)`),
+      oldestBatches: p(`SELECT id, guild_id, counts FROM activity_count_batches ORDER BY id LIMIT ?`).raw(),
+      dropBatches: p(`DELETE FROM activity_count_batches WHERE id <= ?`),
+      guildBatches: p(`SELECT id, counts FROM activity_count_batches WHERE guild_id = ?`).raw(),
+      rewriteBatch: p(`UPDATE activity_count_batches SET counts = ? WHERE id = ?`),
+      dropBatch: p(`DELETE FROM activity_count_batches WHERE id = ?`),
+      nameOf: p(`SELECT id FROM activity_ids WHERE guild_id = ? AND idx = ?`).pluck(),
+      memberIdx: p(`SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?`).pluck(),
       add: p(`INSERT INTO activity_member_totals (guild_id, user_id, messages, reactions, reactions_received) VALUES (?, ?, ?, ?, ?)
               ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
                 reactions_received = reactions_received + excluded.reactions_received`),
     };
   }
 
-  /** Appends a batch's increments (inside the batch's transaction: they land with its rows). */
+  /** Appends count-downs by snowflake (an opt-out step's, inside its transaction). */
   append(tally: MemberTally): void {
     if (tally.size) this.s.append.run(JSON.stringify(tally));
   }
 
+  /** Appends a write batch's increments, a row per guild (inside the batch's transaction: they land with its rows). */
+  appendBatch(counts: BatchCounts): void {
+    for (const [guildId, row] of counts.take()) this.s.appendBatch.run(guildId, Buffer.from(row.buffer, row.byteOffset, row.byteLength));
+  }
+
   /**
-   * Folds up to `rows` of the oldest log rows into the totals (inside the caller's transaction),
-   * adding up each member's increments first; returns how many rows it folded.
+   * Folds up to `rows` of the oldest rows of each log into the totals (inside the caller's
+   * transaction), adding up each member's increments first; returns how many rows it folded, and
+   * whether either log may hold more.
    */
-  fold(rows = 1_000_000_000): number {
+  fold(rows = 1_000_000_000): { folded: number; more: boolean } {
     const logged = this.s.oldest.all(rows) as Array<[number, string]>;
-    if (!logged.length) return 0;
+    const batches = this.s.oldestBatches.all(rows) as Array<[number, string, Buffer]>;
+    if (!logged.length && !batches.length) return { folded: 0, more: false };
     const skip = new Set(this.s.optedOut.all() as string[]);
     const sum = new MemberTally();
     for (const [, json] of logged) {
@@ -118,10 +198,34 @@ export class MemberTotals {
         sum.addAll(g, u, row[i + 2] as number, row[i + 3] as number, row[i + 4] as number);
       }
     }
+    // Batch rows: summed by member number first, then each member's snowflake read once. A number
+    // under a placeholder (`~n`: the member opted out and was forgotten) is skipped.
+    const byGuild = new Map<string, Map<number, [number, number, number]>>();
+    for (const [, guildId, blob] of batches) {
+      let members = byGuild.get(guildId);
+      if (!members) byGuild.set(guildId, (members = new Map()));
+      const q = quads(blob);
+      for (let i = 0; i < q.length; i += QUAD) {
+        const n = members.get(q[i]!);
+        if (n) {
+          n[0] += q[i + 1]!;
+          n[1] += q[i + 2]!;
+          n[2] += q[i + 3]!;
+        } else members.set(q[i]!, [q[i + 1]!, q[i + 2]!, q[i + 3]!]);
+      }
+    }
+    byGuild.forEach((members, guildId) => {
+      members.forEach(([m, r, rr], idx) => {
+        const userId = this.s.nameOf.get(guildId, idx) as string | undefined;
+        if (userId === undefined || userId.startsWith('~') || (skip.size && skip.has(`${guildId}|${userId}`))) return;
+        sum.addAll(guildId, userId, m, r, rr);
+      });
+    });
     const flat = sum.toJSON();
     for (let i = 0; i < flat.length; i += STRIDE) this.s.add.run(flat[i], flat[i + 1], flat[i + 2], flat[i + 3], flat[i + 4]);
-    this.s.drop.run(logged[logged.length - 1]![0]);
-    return logged.length;
+    if (logged.length) this.s.drop.run(logged[logged.length - 1]![0]);
+    if (batches.length) this.s.dropBatches.run(batches[batches.length - 1]![0]);
+    return { folded: logged.length + batches.length, more: logged.length === rows || batches.length === rows };
   }
 
   /**
@@ -137,25 +241,36 @@ export class MemberTotals {
       if (kept.length) this.s.rewrite.run(JSON.stringify(kept), id);
       else this.s.dropOne.run(id);
     }
+    const idx = this.s.memberIdx.get(guildId, userId) as number | undefined;
+    if (idx !== undefined) {
+      for (const [id, blob] of this.s.guildBatches.all(guildId) as Array<[number, Buffer]>) {
+        const q = quads(blob);
+        const kept: number[] = [];
+        for (let i = 0; i < q.length; i += QUAD) if (q[i] !== idx) kept.push(q[i]!, q[i + 1]!, q[i + 2]!, q[i + 3]!);
+        if (kept.length === q.length) continue;
+        if (kept.length) this.s.rewriteBatch.run(Buffer.from(Int32Array.from(kept).buffer), id);
+        else this.s.dropBatch.run(id);
+      }
+    }
     this.s.deleteTotals.run(guildId, userId);
   }
 
-  /** Background folding: a log row (a write batch: ~5 ms) per transaction until `budgetMs` is spent or the log is empty. */
+  /** Background folding: a row of each log (a write batch: ~1 ms) per transaction until `budgetMs` is spent or the logs are empty. */
   foldSome(budgetMs = 8, rowsPerStep = 1): number {
     const started = performance.now();
     let folded = 0;
     for (;;) {
       // IMMEDIATE: takes the write lock before reading the log (a replay may fold next to the bot).
-      const n = this.sqlite.transaction(() => this.fold(rowsPerStep)).immediate();
-      folded += n;
-      if (n < rowsPerStep || performance.now() - started >= budgetMs) return folded;
+      const step = this.sqlite.transaction(() => this.fold(rowsPerStep)).immediate();
+      folded += step.folded;
+      if (!step.more || performance.now() - started >= budgetMs) return folded;
     }
   }
 }
 
 /**
  * A member's totals [messages, reactions, reactions received]: the folded row plus the
- * increments still in the log (a read of a few rows).
+ * increments still in the logs (a read of a few rows, and of the member's number).
  */
 export function memberTotals(read: Raw, guildId: string, userId: string): [number, number, number] {
   const folded = read.prepare(`SELECT messages, reactions, reactions_received FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`).raw().get(guildId, userId) as
@@ -169,6 +284,17 @@ export function memberTotals(read: Raw, guildId: string, userId: string): [numbe
       n[0] += row[i + 2] as number;
       n[1] += row[i + 3] as number;
       n[2] += row[i + 4] as number;
+    }
+  }
+  const idx = read.prepare(`SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?`).pluck().get(guildId, userId) as number | undefined;
+  if (idx === undefined) return n;
+  for (const blob of read.prepare(`SELECT counts FROM activity_count_batches WHERE guild_id = ?`).pluck().iterate(guildId) as Iterable<Buffer>) {
+    const q = quads(blob);
+    for (let i = 0; i < q.length; i += QUAD) {
+      if (q[i] !== idx) continue;
+      n[0] += q[i + 1]!;
+      n[1] += q[i + 2]!;
+      n[2] += q[i + 3]!;
     }
   }
   return n;

@@ -44,7 +44,18 @@ function kept(db: Database): Record<string, [number, number, number]> {
   }
   return out;
 }
-const logRows = (db: Database) => db.sqlite.prepare(`SELECT count(*) FROM activity_count_log`).pluck().get() as number;
+/** Rows in both logs: the writer's batch rows (by member number) and opt-out's count-downs (JSON). */
+const logRows = (db: Database) => db.sqlite.prepare(`SELECT (SELECT count(*) FROM activity_count_log) + (SELECT count(*) FROM activity_count_batches)`).pluck().get() as number;
+/** The member numbers the writer's batch rows name (int32 quadruples: idx, messages, reactions, received). */
+function batchMembers(db: Database): number[] {
+  const out: number[] = [];
+  for (const blob of db.sqlite.prepare(`SELECT counts FROM activity_count_batches`).pluck().all() as Buffer[]) {
+    const q = new Int32Array(new Uint8Array(blob).buffer);
+    for (let i = 0; i < q.length; i += 4) out.push(q[i]!);
+  }
+  return out;
+}
+const idxOf = (db: Database, user: string) => db.sqlite.prepare(`SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?`).pluck().get(G, user) as number | undefined;
 
 describe('member counts', () => {
   it('the writer keeps them equal to the raw rows, duplicates and an opted-out author included', async () => {
@@ -56,6 +67,9 @@ describe('member counts', () => {
     store.markOptedOut(G, u(3));
     store.applyBatch([msg(5, 3), react(5, 1, 3), msg(6, 2), react(6, 1, 2), react(2, 2, 1)]);
     expect(logRows(database)).toBe(2); // the re-delivered batch changed nothing: no log row
+    // By member number, each member once per batch: the first batch names alice, bob and carol,
+    // the second alice and bob (carol opted out, as an author too).
+    expect(batchMembers(database).sort()).toEqual([u(1), u(2), u(3), u(1), u(2)].map((m) => idxOf(database, m)!).sort());
     expect(kept(database)).toEqual(scanned(database));
     expect(store.totals.foldSome()).toBe(2);
     expect(logRows(database)).toBe(0);
@@ -88,11 +102,24 @@ describe('member counts', () => {
     // The steps logged their count-downs; no log row names bob any more.
     expect(logRows(database)).toBeGreaterThan(0);
     expect((database.sqlite.prepare(`SELECT counts FROM activity_count_log`).pluck().all() as string[]).join()).not.toContain(u(2));
+    expect(batchMembers(database)).not.toContain(idxOf(database, u(2)));
+    expect(batchMembers(database)).toContain(idxOf(database, u(1))); // the others' rows stay
     expect(kept(database)[u(1)]).toEqual([2, 2, 1]);
     store.totals.foldSome(Number.POSITIVE_INFINITY);
     expect(logRows(database)).toBe(0);
     expect(kept(database)[u(1)]).toEqual([2, 2, 1]);
     expect(kept(database)).toEqual(scanned(database));
+  });
+
+  it('the fold skips a member number whose snowflake is gone (a forgotten member) and folds the rest', async () => {
+    database = await testDatabase();
+    const store = new ActivityStore(database.sqlite);
+    store.applyBatch([msg(1, 1), msg(2, 2), react(1, 2, 1)]);
+    const bob = idxOf(database, u(2))!;
+    database.sqlite.prepare(`UPDATE activity_ids SET id = '~' || idx WHERE guild_id = ? AND idx = ?`).run(G, bob);
+    expect(store.totals.foldSome()).toBe(1);
+    expect(database.sqlite.prepare(`SELECT user_id FROM activity_member_totals ORDER BY user_id`).pluck().all()).toEqual([u(1)]);
+    expect(kept(database)[u(1)]).toEqual([1, 0, 1]);
   });
 
   it('the migration counts what was stored before the table existed', async () => {

@@ -81,10 +81,17 @@ export interface ActivityMemberTotalsTable {
   reactions_received: number;
 }
 
-/** One write batch's per-member increments (JSON), until folded into the totals. */
+/** Per-member increments by snowflake (JSON: opt-out's count-downs), until folded into the totals. */
 export interface ActivityCountLogTable {
   id: number;
   counts: string;
+}
+
+/** One write batch's per-member increments in one guild, by member number (int32 quadruples), until folded. */
+export interface ActivityCountBatchesTable {
+  id: number;
+  guild_id: string;
+  counts: Buffer;
 }
 
 export interface ActivityOptOutsTable {
@@ -116,6 +123,7 @@ export interface ActivityTables {
   activity_guild_quarters: ActivityGuildQuartersTable;
   activity_member_totals: ActivityMemberTotalsTable;
   activity_count_log: ActivityCountLogTable;
+  activity_count_batches: ActivityCountBatchesTable;
   activity_opt_outs: ActivityOptOutsTable;
   activity_listening: ActivityListeningTable;
   activity_gaps: ActivityGapsTable;

@@ -135,6 +135,31 @@ export class BatchCounts {
   }
 }
 
+/** Batch rows of one guild added up by member number (dense: seen, messages, reactions, received), with the numbers seen in order. */
+class GuildSum {
+  counts = new Float64Array(QUAD * 1024);
+  readonly members: number[] = [];
+
+  add(q: Int32Array): void {
+    for (let i = 0; i < q.length; i += QUAD) {
+      const at = q[i]! * QUAD;
+      if (at >= this.counts.length) {
+        const grown = new Float64Array(Math.max(this.counts.length * 2, at + QUAD * 1024));
+        grown.set(this.counts);
+        this.counts = grown;
+      }
+      const c = this.counts;
+      if (c[at] === 0) {
+        c[at] = 1;
+        this.members.push(q[i]!);
+      }
+      c[at + 1]! += q[i + 1]!;
+      c[at + 2]! += q[i + 2]!;
+      c[at + 3]! += q[i + 3]!;
+    }
+  }
+}
+
 const quads = (blob: Buffer): Int32Array => {
   const aligned = blob.byteOffset % 4 === 0 ? blob : new Uint8Array(blob);
   return new Int32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 2);
@@ -162,6 +187,7 @@ export class MemberTotals {
       rewriteBatch: p(`UPDATE activity_count_batches SET counts = ? WHERE id = ?`),
       dropBatch: p(`DELETE FROM activity_count_batches WHERE id = ?`),
       nameOf: p(`SELECT id FROM activity_ids WHERE guild_id = ? AND idx = ?`).pluck(),
+      guildNames: p(`SELECT idx, id FROM activity_ids WHERE guild_id = ?`).raw(),
       memberIdx: p(`SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?`).pluck(),
       add: p(`INSERT INTO activity_member_totals (guild_id, user_id, messages, reactions, reactions_received) VALUES (?, ?, ?, ?, ?)
               ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
@@ -198,34 +224,39 @@ export class MemberTotals {
         sum.addAll(g, u, row[i + 2] as number, row[i + 3] as number, row[i + 4] as number);
       }
     }
-    // Batch rows: summed by member number first, then each member's snowflake read once. A number
-    // under a placeholder (`~n`: the member opted out and was forgotten) is skipped.
-    const byGuild = new Map<string, Map<number, [number, number, number]>>();
-    for (const [, guildId, blob] of batches) {
-      let members = byGuild.get(guildId);
-      if (!members) byGuild.set(guildId, (members = new Map()));
-      const q = quads(blob);
-      for (let i = 0; i < q.length; i += QUAD) {
-        const n = members.get(q[i]!);
-        if (n) {
-          n[0] += q[i + 1]!;
-          n[1] += q[i + 2]!;
-          n[2] += q[i + 3]!;
-        } else members.set(q[i]!, [q[i + 1]!, q[i + 2]!, q[i + 3]!]);
-      }
-    }
-    byGuild.forEach((members, guildId) => {
-      members.forEach(([m, r, rr], idx) => {
-        const userId = this.s.nameOf.get(guildId, idx) as string | undefined;
-        if (userId === undefined || userId.startsWith('~') || (skip.size && skip.has(`${guildId}|${userId}`))) return;
-        sum.addAll(guildId, userId, m, r, rr);
-      });
-    });
     const flat = sum.toJSON();
     for (let i = 0; i < flat.length; i += STRIDE) this.s.add.run(flat[i], flat[i + 1], flat[i + 2], flat[i + 3], flat[i + 4]);
+    // Batch rows: summed by member number, then added under each member's snowflake. A number
+    // under a placeholder (`~n`: the member opted out and was forgotten) is skipped.
+    const byGuild = new Map<string, GuildSum>();
+    for (const [, guildId, blob] of batches) {
+      let g = byGuild.get(guildId);
+      if (!g) byGuild.set(guildId, (g = new GuildSum()));
+      g.add(quads(blob));
+    }
+    byGuild.forEach((g, guildId) => {
+      const name = this.names(guildId, g.members.length);
+      for (const idx of g.members) {
+        const userId = name(idx);
+        if (userId === undefined || userId.startsWith('~') || (skip.size && skip.has(`${guildId}|${userId}`))) continue;
+        const at = idx * QUAD;
+        this.s.add.run(guildId, userId, g.counts[at + 1], g.counts[at + 2], g.counts[at + 3]);
+      }
+    });
     if (logged.length) this.s.drop.run(logged[logged.length - 1]![0]);
     if (batches.length) this.s.dropBatches.run(batches[batches.length - 1]![0]);
     return { folded: logged.length + batches.length, more: logged.length === rows || batches.length === rows };
+  }
+
+  /**
+   * Member number -> snowflake in a guild, for `wanted` numbers: one read of the guild's numbers
+   * when they are many (a replay's fold: tens of thousands), else a lookup each.
+   */
+  private names(guildId: string, wanted: number): (idx: number) => string | undefined {
+    if (wanted < 1000) return (idx) => this.s.nameOf.get(guildId, idx) as string | undefined;
+    const all: string[] = [];
+    for (const [idx, id] of this.s.guildNames.iterate(guildId) as Iterable<[number, string]>) all[idx] = id;
+    return (idx) => all[idx];
   }
 
   /**

@@ -122,6 +122,21 @@ describe('member counts', () => {
     expect(kept(database)[u(1)]).toEqual([1, 0, 1]);
   });
 
+  it('a fold of many members (their snowflakes read in one pass) gives each their own counts', async () => {
+    database = await testDatabase();
+    const store = new ActivityStore(database.sqlite);
+    // 1,500 members, the later ones twice, over two batches; reactions to the first ten's messages.
+    store.applyBatch(Array.from({ length: 1500 }, (_, i) => msg(i, i + 10)));
+    store.applyBatch([...Array.from({ length: 700 }, (_, i) => msg(2000 + i, 800 + i)), ...Array.from({ length: 30 }, (_, i) => react(i, 900 + i, 10 + (i % 10)))]);
+    expect(store.totals.foldSome(Number.POSITIVE_INFINITY, 10)).toBe(2);
+    expect(logRows(database)).toBe(0);
+    const totals = database.sqlite.prepare(`SELECT count(*) FROM activity_member_totals`).pluck().get();
+    expect(totals).toBe(1500);
+    expect(kept(database)).toEqual(scanned(database));
+    expect(kept(database)[u(900)]).toEqual([2, 1, 0]);
+    expect(kept(database)[u(10)]).toEqual([1, 0, 3]);
+  });
+
   it('the migration counts what was stored before the table existed', async () => {
     database = openDatabase(':memory:');
     const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });

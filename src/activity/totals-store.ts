@@ -135,27 +135,25 @@ export class BatchCounts {
   }
 }
 
-/** Batch rows of one guild added up by member number (dense: seen, messages, reactions, received), with the numbers seen in order. */
+/** Batch rows of one guild added up per member number, in the order the numbers were first seen. */
 class GuildSum {
-  counts = new Float64Array(QUAD * 1024);
+  /** Member number -> the offset of its three counts in `counts`. */
+  private readonly at = new Map<number, number>();
   readonly members: number[] = [];
+  readonly counts: number[] = [];
 
   add(q: Int32Array): void {
+    const c = this.counts;
     for (let i = 0; i < q.length; i += QUAD) {
-      const at = q[i]! * QUAD;
-      if (at >= this.counts.length) {
-        const grown = new Float64Array(Math.max(this.counts.length * 2, at + QUAD * 1024));
-        grown.set(this.counts);
-        this.counts = grown;
-      }
-      const c = this.counts;
-      if (c[at] === 0) {
-        c[at] = 1;
+      let at = this.at.get(q[i]!);
+      if (at === undefined) {
+        this.at.set(q[i]!, (at = c.length));
         this.members.push(q[i]!);
+        c.push(0, 0, 0);
       }
-      c[at + 1]! += q[i + 1]!;
-      c[at + 2]! += q[i + 2]!;
-      c[at + 3]! += q[i + 3]!;
+      c[at] = c[at]! + q[i + 1]!;
+      c[at + 1] = c[at + 1]! + q[i + 2]!;
+      c[at + 2] = c[at + 2]! + q[i + 3]!;
     }
   }
 }
@@ -236,12 +234,11 @@ export class MemberTotals {
     }
     byGuild.forEach((g, guildId) => {
       const name = this.names(guildId, g.members.length);
-      for (const idx of g.members) {
+      g.members.forEach((idx, i) => {
         const userId = name(idx);
-        if (userId === undefined || userId.startsWith('~') || (skip.size && skip.has(`${guildId}|${userId}`))) continue;
-        const at = idx * QUAD;
-        this.s.add.run(guildId, userId, g.counts[at + 1], g.counts[at + 2], g.counts[at + 3]);
-      }
+        if (userId === undefined || userId.startsWith('~') || (skip.size && skip.has(`${guildId}|${userId}`))) return;
+        this.s.add.run(guildId, userId, g.counts[i * 3], g.counts[i * 3 + 1], g.counts[i * 3 + 2]);
+      });
     });
     if (logged.length) this.s.drop.run(logged[logged.length - 1]![0]);
     if (batches.length) this.s.dropBatches.run(batches[batches.length - 1]![0]);

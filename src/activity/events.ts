@@ -3,7 +3,6 @@
 // replay-skim.ts): a field read here must be listed there too (replay-skim.test.ts compares
 // what normalize() makes of both).
 import { z } from 'zod';
-import { customEmoji } from '../settings/settings.js';
 
 const id = z.string().regex(/^\d{1,20}$/);
 const optionalId = id.nullish();
@@ -86,11 +85,6 @@ export const MEMBER_MESSAGE_TYPES: ReadonlySet<number> = new Set([0, 19]);
 /** A reaction's emoji as stored: a custom emoji's id, else the Unicode emoji. */
 export function emojiKey(e: { id?: string | null; name?: string | null }): string {
   return e.id ?? e.name ?? '';
-}
-
-/** The stored key of the guild's flag emoji setting (`<:name:id>` or a Unicode emoji). */
-export function flagEmojiKey(setting: string): string {
-  return customEmoji(setting)?.id ?? setting;
 }
 
 function isTracked(t: string): t is TrackedType {

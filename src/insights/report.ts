@@ -1,5 +1,5 @@
 // buildReport: the report of docs/metrics.md for one guild and period, as `report --json` prints it.
-import { flagEmojiKey } from '../activity/events.js';
+import { flagEmojiKey } from '../settings/settings.js';
 import { dateOf, localDay } from '../zone.js';
 import { feedbackReport } from '../feedback/figures-store.js';
 import { closedReviewFigures } from '../flags/figures-store.js';

@@ -11,7 +11,8 @@ import { focusOf, subcommandRoutes, type ArgsOf, type ChannelArg } from '../disc
 import { botPermission, missingPermissions, requireBotCan, type NamedPermission } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
-import { clearPatch, clearableSettings, flagEmojiSchema, serverLanguage, settingLimits, timeZoneSchema, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
+import { flagEmojiSchema, timeZoneSchema } from './schemas.js';
+import { clearPatch, clearableSettings, serverLanguage, settingLimits, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
 import { getSettings, updateSettings } from './store.js';
 
 export interface SettingsDeps {

@@ -1,5 +1,4 @@
 // Guild settings: their shape, defaults and validation rules (pure).
-import { z } from 'zod';
 import { isLanguage, languageForLocale, SOURCE_LANGUAGE, type Language } from '../i18n/index.js';
 
 export interface GuildSettings {
@@ -67,26 +66,23 @@ export function isValidTimeZone(name: string): boolean {
   }
 }
 
-export const timeZoneSchema = z
-  .string()
-  .trim()
-  .refine(isValidTimeZone, { message: 'an IANA time zone name such as Europe/Berlin or America/New_York' });
-
 const CUSTOM_EMOJI = /^<a?:([A-Za-z0-9_]{2,32}):(\d{17,20})>$/;
 const UNICODE_EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator})[\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\u{FE0F}\u{200D}]*$/u;
 
 /** A flag emoji is one Unicode emoji or a custom emoji written as <:name:id>. */
-export const flagEmojiSchema = z
-  .string()
-  .trim()
-  .refine((s) => CUSTOM_EMOJI.test(s) || UNICODE_EMOJI.test(s), {
-    message: 'one emoji, like 🚩, or a custom emoji of this server',
-  });
+export function isFlagEmoji(s: string): boolean {
+  return CUSTOM_EMOJI.test(s) || UNICODE_EMOJI.test(s);
+}
 
 /** The parts of a custom emoji written `<:name:id>` (or `<a:name:id>`); null for anything else. */
 export function customEmoji(setting: string): { name: string; id: string } | null {
   const m = CUSTOM_EMOJI.exec(setting);
   return m ? { name: m[1]!, id: m[2]! } : null;
+}
+
+/** The stored key of the guild's flag emoji setting (`<:name:id>` or a Unicode emoji): what emojiKey gives its reactions. */
+export function flagEmojiKey(setting: string): string {
+  return customEmoji(setting)?.id ?? setting;
 }
 
 /** Whether a reaction's emoji ({id, name} as the gateway sends it) is the configured one. */

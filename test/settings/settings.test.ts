@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clearPatch, emojiMatches, flagEmojiSchema, isValidTimeZone } from '../../src/settings/settings.js';
+import { flagEmojiSchema } from '../../src/settings/schemas.js';
+import { clearPatch, emojiMatches, isValidTimeZone } from '../../src/settings/settings.js';
 import { getSettings, updateSettings } from '../../src/settings/store.js';
 import { testDatabase } from '../support/db.js';
 

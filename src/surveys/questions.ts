@@ -2,7 +2,6 @@
 // question offers, paging, conditions, and answers as text. survey.ts (the definition's schema and
 // its checks) re-exports all of it; the worker threads' figures and charts import this alone.
 import { t, type Language, type MessageKey } from '../i18n/index.js';
-import type { Definition, Question } from './survey.js';
 
 export const QUESTION_TYPES = ['single', 'multiple', 'rating', 'likert5', 'likert7', 'nps', 'csat', 'yesno', 'short', 'long'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
@@ -22,6 +21,36 @@ export const LIMITS = {
   shortText: 300,
   longText: 2000,
 } as const;
+
+/** A question as a parsed definition holds it (survey.ts's schema checks it has this shape). */
+export interface Question {
+  id: string;
+  type: QuestionType;
+  label: string;
+  description?: string | undefined;
+  required: boolean;
+  options?: string[] | undefined;
+  /** single/multiple: radio group / checkbox group (≤10 options) or a select menu (≤25). */
+  display?: 'radio' | 'checkbox' | 'select' | undefined;
+  min?: number | undefined;
+  max?: number | undefined;
+  placeholder?: string | undefined;
+  showIf?: { question: string; in: string[] } | undefined;
+}
+
+/** A parsed survey definition (survey.ts parses and checks one). */
+export interface Definition {
+  $schema?: string | undefined;
+  title: string;
+  intro?: string | undefined;
+  anonymous: boolean;
+  responses: 'one' | 'many';
+  editable: boolean;
+  questions: Question[];
+  opens?: string | undefined;
+  closes?: string | undefined;
+  pages?: string[][] | undefined;
+}
 
 /** An answer as stored: an option index or scale point, several indexes, yes/no, or text. */
 export type Answer = number | number[] | string;

@@ -1,7 +1,6 @@
 // Survey results: distributions, mean/median, NPS, CSAT, per-role groups and the CSV export (pure).
 import { languages, type Language } from '../i18n/index.js';
-import { answerText, choicesOf, isVisible, scaleOf, type Answers } from './questions.js';
-import type { Definition, Question } from './survey.js';
+import { answerText, choicesOf, isVisible, scaleOf, type Answers, type Definition, type Question } from './questions.js';
 
 /** Groups smaller than this show counts only, never percentages or scores. */
 export const MIN_GROUP = 5;

@@ -2,7 +2,7 @@
 // pure rules (choices, paging, conditions, answers) are in questions.ts, re-exported here.
 import { z } from 'zod';
 import { msg, type Text } from '../i18n/index.js';
-import { LIMITS, QUESTION_TYPES, choicesOf, conditionValues, isVisible, pagesOf, visibleQuestions, widgetOf, type Answers } from './questions.js';
+import { LIMITS, QUESTION_TYPES, choicesOf, conditionValues, isVisible, pagesOf, visibleQuestions, widgetOf, type Answers, type Definition, type Question } from './questions.js';
 
 export * from './questions.js';
 
@@ -46,8 +46,12 @@ export const definitionSchema = z.strictObject({
 });
 
 export type DefinitionInput = z.input<typeof definitionSchema>;
-export type Definition = z.output<typeof definitionSchema>;
-export type Question = Definition['questions'][number];
+
+/** The schema's output is exactly questions.ts's Definition (a compile-time check). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Output = z.output<typeof definitionSchema>;
+const schemaGivesDefinition: [Same<Output, Definition>, Same<keyof Output, keyof Definition>, Same<keyof Output['questions'][number], keyof Question>] = [true, true, true];
+void schemaGivesDefinition;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 

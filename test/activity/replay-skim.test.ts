@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalize, type ActivityEvent } from '../../src/activity/events.js';
 import { lineTexts, linesOf } from '../../src/activity/lines.js';
-import { LineParser, MAX_LISTED, type ParsedChunk } from '../../src/activity/replay-lines.js';
+import { isoMillis, LineParser, MAX_LISTED, type ParsedChunk } from '../../src/activity/replay-lines.js';
 import { skimLine } from '../../src/activity/replay-skim.js';
 import { G, join, leave, message, reaction, thread, u, voice } from './payloads.js';
 
@@ -208,5 +208,47 @@ describe('replay line skim', () => {
     const chunk = linesOf(texts.join('\r\n') + '\r\n');
     expect(lineTexts(chunk)).toEqual(texts);
     expect(new LineParser().parse(chunk)).toEqual(reference(texts));
+  });
+});
+
+describe('the replay reads "at" instants', () => {
+  it('as Date.parse does, or leaves them to it', () => {
+    const pad = (v: number, n: number) => String(v).padStart(n, '0');
+    const iso = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(ms, 3)}Z`;
+    let read = 0;
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const samples = [
+      iso(2026, 11, 11, 0, 0, 0, 40),
+      iso(2024, 2, 28, 23, 59, 59, 999),
+      iso(2024, 2, 29, 12, 0, 0, 0), // a leap day: left to Date.parse
+      iso(2025, 2, 29, 12, 0, 0, 0), // no such day
+      iso(2026, 13, 1, 0, 0, 0, 0),
+      iso(2026, 0, 1, 0, 0, 0, 0),
+      iso(2026, 1, 0, 0, 0, 0, 0),
+      iso(2026, 1, 1, 24, 0, 0, 0),
+      iso(2026, 1, 1, 0, 60, 0, 0),
+      iso(2026, 1, 1, 0, 0, 60, 0),
+      iso(50, 1, 1, 0, 0, 0, 0), // a two-digit year Date.UTC would move to 1950
+      iso(0, 1, 1, 0, 0, 0, 0),
+      '2026-11-11T00:00:00.040+00:00',
+      '2026-11-11T00:00:00Z',
+      '2026-11-11T00:00:00.04Z',
+      '2026-11-11 00:00:00.040Z',
+      '2026-11-1a T00:00:00.040Z',
+      '2026-11-11T00:00:00.0-0Z',
+      '+02026-11-11T00:00:00.0Z',
+    ];
+    for (let i = 0; i < 3000; i++) samples.push(iso(rand(3000), rand(15), rand(33), rand(26), rand(62), rand(62), rand(1000)));
+    for (const s of samples) {
+      const fast = isoMillis(s);
+      if (fast === undefined) continue;
+      read++;
+      expect(fast, s).toBe(Date.parse(s));
+    }
+    expect(read).toBeGreaterThan(500);
+    expect(isoMillis(iso(2026, 11, 11, 0, 0, 0, 40))).toBe(Date.parse('2026-11-11T00:00:00.040Z'));
+    expect(isoMillis(iso(2024, 2, 29, 12, 0, 0, 0))).toBeUndefined();
+    expect(isoMillis(iso(50, 1, 1, 0, 0, 0, 0))).toBeUndefined();
   });
 });

@@ -249,12 +249,14 @@ const totalsEntry: PrivacyEntry = {
     const [messages, reactions, received] = memberTotals(read, guildId, userId);
     if (messages || reactions || received) yield { messages, reactions, reactions_received: received };
   },
-  // After the rows it counts: one step takes the member out of the log and deletes their row.
-  *scan(_read, _guildId, userId) {
-    yield [userId];
+  // After the rows it counts: one step takes the member out of the logs and deletes their row.
+  // The scan reads the member's number (a scan of the guild's numbers: off the gateway's thread).
+  *scan(read, guildId, userId) {
+    yield [userId, memberIdx(read, guildId, userId) ?? null];
   },
-  apply(write, guildId, userId) {
-    new MemberTotals(write).forget(guildId, userId);
+  apply(write, guildId, userId, keys) {
+    const idx = keys[0]?.[1];
+    new MemberTotals(write).forget(guildId, userId, typeof idx === 'number' ? idx : null);
   },
 };
 

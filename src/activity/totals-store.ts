@@ -186,7 +186,6 @@ export class MemberTotals {
       dropBatch: p(`DELETE FROM activity_count_batches WHERE id = ?`),
       nameOf: p(`SELECT id FROM activity_ids WHERE guild_id = ? AND idx = ?`).pluck(),
       guildNames: p(`SELECT idx, id FROM activity_ids WHERE guild_id = ?`).raw(),
-      memberIdx: p(`SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?`).pluck(),
       add: p(`INSERT INTO activity_member_totals (guild_id, user_id, messages, reactions, reactions_received) VALUES (?, ?, ?, ?, ?)
               ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
                 reactions_received = reactions_received + excluded.reactions_received`),
@@ -257,10 +256,10 @@ export class MemberTotals {
   }
 
   /**
-   * Opt-out's last step for a member: their increments leave the log (a few rows: rewritten, not
+   * Opt-out's last step for a member: their increments leave both logs (a few rows: rewritten, not
    * folded) and their totals row is deleted, so no row here names them.
    */
-  forget(guildId: string, userId: string): void {
+  forget(guildId: string, userId: string, idx: number | null): void {
     for (const [id, json] of this.s.all.all() as Array<[number, string]>) {
       const row = JSON.parse(json) as LogRow;
       const kept: LogRow = [];
@@ -269,8 +268,8 @@ export class MemberTotals {
       if (kept.length) this.s.rewrite.run(JSON.stringify(kept), id);
       else this.s.dropOne.run(id);
     }
-    const idx = this.s.memberIdx.get(guildId, userId) as number | undefined;
-    if (idx !== undefined) {
+    // `idx`: the member's number (null: they have none), which the opt-out's scan read in a worker.
+    if (idx !== null) {
       for (const [id, blob] of this.s.guildBatches.all(guildId) as Array<[number, Buffer]>) {
         const q = quads(blob);
         const kept: number[] = [];

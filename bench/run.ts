@@ -76,11 +76,13 @@ async function main(): Promise<void> {
   // With the V8 flags `npm start` gives the bot (a young generation of 2 MB semi-spaces: up to
   // ~100 MB less RSS across the threads, for more frequent, shorter scavenges).
   const bundled = (name: string) => ['--max-semi-space-size=2', join(built, `${name}.mjs`), work, dir];
+  // And with the environment `npm start` gives it: glibc's malloc in two arenas.
+  const run = (name: string) => spawnSync(process.execPath, bundled(name), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } });
 
   // Report: in its own process (bench/report.ts), so its peak RSS is the report's alone, not the
   // generator's or the ingestion's.
   await database.close();
-  const child = spawnSync(process.execPath, bundled('report'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = run('report');
   if (child.status !== 0) throw new Error(`bench/report.ts failed (${child.status})`);
   const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { period: { from: string; to: string }; times: number[]; kolkata: number; dauAvg: number; mau: number; messages: number; peakRssMb: number };
   const { times, kolkata } = r;
@@ -150,13 +152,13 @@ async function main(): Promise<void> {
   toDisk(work);
 
   // `pulse replay` end to end, in its own process (its peak RSS is the replay's).
-  const replay = spawnSync(process.execPath, bundled('replay'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const replay = run('replay');
   if (replay.status !== 0) throw new Error(`bench/replay.ts failed (${replay.status})`);
   process.stdout.write(replay.stdout);
 
   toDisk(work);
   // The bot day: live ingest, interactions and every heavy command at once, in its own process.
-  const day = spawnSync(process.execPath, bundled('bot-day'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const day = run('bot-day');
   if (day.status !== 0) throw new Error(`bench/bot-day.ts failed (${day.status})`);
   process.stdout.write(day.stdout);
   for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });

@@ -5,7 +5,7 @@ import type { Executor } from '../db/schema.js';
 import { countWith, iso, type PrivacyEntry, type Raw } from '../privacy/registry.js';
 import { decode, encode, release, without } from './hour-records.js';
 import { QUARTER } from './rollup.js';
-import { memberTotal, memberTotals, MemberTally, MemberTotals, type TotalColumn } from './totals-store.js';
+import { memberIdx, memberTotal, memberTotals, memberTotalsOn, MemberTally, type TotalColumn } from './totals-store.js';
 
 type Kind = 'messages' | 'reactions' | 'threads';
 
@@ -25,7 +25,7 @@ const counted = (column: TotalColumn) => (read: Raw, guildId: string, userId: st
 function countingDown(write: Raw, guildId: string, step: (down: (userId: string, column: TotalColumn) => void) => void): void {
   const tally = new MemberTally();
   step((userId, column) => tally.add(guildId, userId, column, -1));
-  new MemberTotals(write).append(tally);
+  memberTotalsOn(write).append(tally);
 }
 
 function* rows(read: Raw, sql: string, ...params: unknown[]): Iterable<unknown[]> {
@@ -170,8 +170,6 @@ const memberEvents: PrivacyEntry = {
   },
 };
 
-const memberIdx = (read: Raw, guildId: string, userId: string) => read.prepare(`SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?`).pluck().get(guildId, userId) as number | undefined;
-
 const hours: PrivacyEntry = {
   name: 'activity_hours',
   table: 'activity_hours',
@@ -256,7 +254,7 @@ const totalsEntry: PrivacyEntry = {
   },
   apply(write, guildId, userId, keys) {
     const idx = keys[0]?.[1];
-    new MemberTotals(write).forget(guildId, userId, typeof idx === 'number' ? idx : null);
+    memberTotalsOn(write).forget(guildId, userId, typeof idx === 'number' ? idx : null);
   },
 };
 

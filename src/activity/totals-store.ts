@@ -5,6 +5,7 @@
 // totals plus what is not folded yet. Members who opted out are skipped (their rows are being
 // deleted).
 import type BetterSqlite3 from 'better-sqlite3';
+import { decode, encode } from './hour-records.js';
 
 type Raw = BetterSqlite3.Database;
 
@@ -27,7 +28,7 @@ export class MemberTally {
 
   /** Adds `n` (-1: an opt-out step deleted a counted row) to a member's column. */
   add(guildId: string, userId: string, column: TotalColumn, n = 1): void {
-    const at = this.row(guildId, userId) + (column === 'messages' ? 0 : column === 'reactions' ? 1 : 2);
+    const at = this.row(guildId, userId) + COLUMN[column];
     this.counts[at] = this.counts[at]! + n;
   }
 
@@ -77,7 +78,7 @@ export class MemberTally {
   }
 }
 
-/** Entries of a batch row, flat int32: member idx, messages, reactions, reactions received, idx, … */
+/** Entries of a batch row, flat u32 (as the hours' records: decode/encode): member idx, messages, reactions, reactions received, idx, … */
 const QUAD = 4;
 
 /**
@@ -86,19 +87,19 @@ const QUAD = 4;
  * gives each guild's increments as a batch row and resets.
  */
 export class BatchCounts {
-  private readonly guilds = new Map<string, { counts: Int32Array; touched: number[] }>();
+  private readonly guilds = new Map<string, { counts: Uint32Array; touched: number[] }>();
   private lastGuild = '';
-  private last: { counts: Int32Array; touched: number[] } | undefined;
+  private last: { counts: Uint32Array; touched: number[] } | undefined;
 
   /** Adds one to member `idx`'s column (0 messages, 1 reactions, 2 reactions received). */
   add(guildId: string, idx: number, column: 0 | 1 | 2): void {
     let g = guildId === this.lastGuild ? this.last : this.guilds.get(guildId);
-    if (!g) this.guilds.set(guildId, (g = { counts: new Int32Array(3 * 1024), touched: [] }));
+    if (!g) this.guilds.set(guildId, (g = { counts: new Uint32Array(3 * 1024), touched: [] }));
     this.lastGuild = guildId;
     this.last = g;
     const at = idx * 3;
     if (at >= g.counts.length) {
-      const grown = new Int32Array(Math.max(g.counts.length * 2, at + 3 * 1024));
+      const grown = new Uint32Array(Math.max(g.counts.length * 2, at + 3 * 1024));
       grown.set(g.counts);
       g.counts = grown;
     }
@@ -107,12 +108,12 @@ export class BatchCounts {
     c[at + column]!++;
   }
 
-  /** Each guild's increments as [guild, int32 quadruples], the counts back to zero. */
-  take(): Array<[string, Int32Array]> {
-    const out: Array<[string, Int32Array]> = [];
+  /** Each guild's increments as [guild, quadruples], the counts back to zero. */
+  take(): Array<[string, Uint32Array]> {
+    const out: Array<[string, Uint32Array]> = [];
     this.guilds.forEach((g, guildId) => {
       if (!g.touched.length) return;
-      const row = new Int32Array(g.touched.length * QUAD);
+      const row = new Uint32Array(g.touched.length * QUAD);
       const c = g.counts;
       let o = 0;
       for (const idx of g.touched) {
@@ -142,7 +143,7 @@ class GuildSum {
   readonly members: number[] = [];
   readonly counts: number[] = [];
 
-  add(q: Int32Array): void {
+  add(q: Uint32Array): void {
     const c = this.counts;
     for (let i = 0; i < q.length; i += QUAD) {
       let at = this.at.get(q[i]!);
@@ -157,11 +158,6 @@ class GuildSum {
     }
   }
 }
-
-const quads = (blob: Buffer): Int32Array => {
-  const aligned = blob.byteOffset % 4 === 0 ? blob : new Uint8Array(blob);
-  return new Int32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 2);
-};
 
 /** The writer's and the fold's statements on one connection. */
 export class MemberTotals {
@@ -199,7 +195,7 @@ export class MemberTotals {
 
   /** Appends a write batch's increments, a row per guild (inside the batch's transaction: they land with its rows). */
   appendBatch(counts: BatchCounts): void {
-    for (const [guildId, row] of counts.take()) this.s.appendBatch.run(guildId, Buffer.from(row.buffer, row.byteOffset, row.byteLength));
+    for (const [guildId, row] of counts.take()) this.s.appendBatch.run(guildId, encode(row));
   }
 
   /**
@@ -229,7 +225,7 @@ export class MemberTotals {
     for (const [, guildId, blob] of batches) {
       let g = byGuild.get(guildId);
       if (!g) byGuild.set(guildId, (g = new GuildSum()));
-      g.add(quads(blob));
+      g.add(decode(blob));
     }
     byGuild.forEach((g, guildId) => {
       const name = this.names(guildId, g.members.length);
@@ -271,11 +267,11 @@ export class MemberTotals {
     // `idx`: the member's number (null: they have none), which the opt-out's scan read in a worker.
     if (idx !== null) {
       for (const [id, blob] of this.s.guildBatches.all(guildId) as Array<[number, Buffer]>) {
-        const q = quads(blob);
+        const q = decode(blob);
         const kept: number[] = [];
         for (let i = 0; i < q.length; i += QUAD) if (q[i] !== idx) kept.push(q[i]!, q[i + 1]!, q[i + 2]!, q[i + 3]!);
         if (kept.length === q.length) continue;
-        if (kept.length) this.s.rewriteBatch.run(Buffer.from(Int32Array.from(kept).buffer), id);
+        if (kept.length) this.s.rewriteBatch.run(encode(Uint32Array.from(kept)), id);
         else this.s.dropBatch.run(id);
       }
     }
@@ -313,10 +309,10 @@ export function memberTotals(read: Raw, guildId: string, userId: string): [numbe
       n[2] += row[i + 4] as number;
     }
   }
-  const idx = read.prepare(`SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?`).pluck().get(guildId, userId) as number | undefined;
+  const idx = memberIdx(read, guildId, userId);
   if (idx === undefined) return n;
   for (const blob of read.prepare(`SELECT counts FROM activity_count_batches WHERE guild_id = ?`).pluck().iterate(guildId) as Iterable<Buffer>) {
-    const q = quads(blob);
+    const q = decode(blob);
     for (let i = 0; i < q.length; i += QUAD) {
       if (q[i] !== idx) continue;
       n[0] += q[i + 1]!;
@@ -330,4 +326,17 @@ export function memberTotals(read: Raw, guildId: string, userId: string): [numbe
 /** One of a member's totals (see memberTotals). */
 export function memberTotal(read: Raw, guildId: string, userId: string, column: TotalColumn): number {
   return memberTotals(read, guildId, userId)[COLUMN[column]];
+}
+
+/** A member's rollup integer in a guild (activity_ids has no index by id: a scan of the guild's, for workers and rare reads). */
+export function memberIdx(read: Raw, guildId: string, userId: string): number | undefined {
+  return read.prepare(`SELECT idx FROM activity_ids WHERE guild_id = ? AND id = ?`).pluck().get(guildId, userId) as number | undefined;
+}
+
+/** The connection's MemberTotals, prepared once (opt-out steps use it step after step). */
+const onConnection = new WeakMap<Raw, MemberTotals>();
+export function memberTotalsOn(write: Raw): MemberTotals {
+  let totals = onConnection.get(write);
+  if (!totals) onConnection.set(write, (totals = new MemberTotals(write)));
+  return totals;
 }

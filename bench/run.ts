@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Ingestor } from '../src/activity/ingest.js';
 import { ActivityStore } from '../src/activity/store.js';
 import { ActivityWriter } from '../src/activity/writer.js';
+import { BOT_ENV, BOT_NODE_FLAGS } from '../src/bot-process.js';
 import { migrate, openDatabase } from '../src/db/open.js';
 import { bundle } from '../scripts/build.mjs';
 import { BENCH_GUILD, channelId, fill, rng, snowflake, userId } from './generate.js';
@@ -73,11 +74,15 @@ async function main(): Promise<void> {
   // The measured processes run the built bundle, as `npm start` and `npm run pulse` do (plain
   // JavaScript in every thread: no TypeScript loader in their memory).
   const built = await bundle(join(dir, 'dist'), ['bench/report.ts', 'bench/replay.ts', 'bench/bot-day.ts']);
-  // With the V8 flags `npm start` gives the bot (a young generation of 2 MB semi-spaces: up to
-  // ~100 MB less RSS across the threads, for more frequent, shorter scavenges).
-  const bundled = (name: string) => ['--max-semi-space-size=2', join(built, `${name}.mjs`), work, dir];
-  // And with the environment `npm start` gives it: glibc's malloc in two arenas.
-  const run = (name: string) => spawnSync(process.execPath, bundled(name), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } });
+  // The report and the bot day stand for the bot: they run as `pulse start` runs it, with
+  // BOT_NODE_FLAGS (2 MB semi-spaces: up to ~100 MB less RSS across the threads, for more
+  // frequent, shorter scavenges) and BOT_ENV (glibc's malloc in two arenas). The replay runs as
+  // `npm run pulse -- replay` does: with Node's defaults.
+  const run = (name: string) => {
+    const bot = name !== 'replay';
+    const flags = bot ? BOT_NODE_FLAGS : [];
+    return spawnSync(process.execPath, [...flags, join(built, `${name}.mjs`), work, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...(bot ? BOT_ENV : {}) } });
+  };
 
   // Report: in its own process (bench/report.ts), so its peak RSS is the report's alone, not the
   // generator's or the ingestion's.

@@ -2,9 +2,9 @@
 // First import: refuse an unsupported Node.js before better-sqlite3 can load (and crash) on it.
 import './node-version.js';
 import { existsSync } from 'node:fs';
+import { relaunchAsBot } from './bot-process.js';
 import { cliCommands } from './cli-commands.js';
 import { UsageError } from './command-line.js';
-import { ConfigError, loadConfig } from './config.js';
 
 function help(): string {
   const width = Math.max(...Object.keys(cliCommands).map((n) => n.length));
@@ -34,6 +34,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     console.log(`Usage: pulse ${command.usage}\n\n${command.summary}`);
     return 0;
   }
+  // (zod, behind the configuration, loads only now: `start` re-executes itself before, see below.)
+  const { ConfigError, loadConfig } = await import('./config.js');
   try {
     const config = loadConfig(env, { needsDiscord: command.needsDiscord });
     return (await command.run(args, config)) ?? 0;
@@ -52,6 +54,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
 
 // Run when executed directly (npm run pulse / npm start), not when imported by tests.
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  // The bot's process settings, before anything heavy loads (see bot-process.ts).
+  if (process.argv[2] === 'start') relaunchAsBot();
   if (existsSync('.env')) process.loadEnvFile('.env');
   runCli(process.argv.slice(2), process.env).then(
     (code) => {

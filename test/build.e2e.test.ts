@@ -1,8 +1,9 @@
 // The built bundle (scripts/build.mjs, what `npm start` runs): plain JavaScript in every thread.
 // The CLI answers, `pulse replay` parses in its bundled thread, and the bot started from dist
-// answers /insights from a report built in a bundled worker thread, against the fake Discord.
+// (re-executed with its process settings) answers /insights from a report built in a bundled
+// worker thread, against the fake Discord.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -57,6 +58,13 @@ describe('the built bundle', () => {
     try {
       await fake.waitForReady(60_000);
       await fake.waitFor(() => logs().some((l) => l.msg === 'commands.synced'), 60_000);
+      if (process.platform === 'linux') {
+        // Started without the bot's process settings, it re-executed itself with them (same pid).
+        const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+        expect(cmdline).toContain('--max-semi-space-size=2');
+        expect(cmdline.slice(-2)).toEqual([cli, 'start']);
+        expect(readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
+      }
       fake.post({ channelId: channel, userId: member, content: 'hello' });
       const reply = await fake.slash({ guildId: guild.id, channelId: channel, userId: guild.ownerId, name: 'insights' }).reply(30_000);
       expect(reply.embeds[0]?.title).toBeTruthy();

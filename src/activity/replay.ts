@@ -29,7 +29,9 @@ const PARSER = threadEntry(import.meta.url, './replay-bootstrap.mjs', './replay-
 /**
  * The parsing thread's young generation (V8's default grows to several times this): its garbage
  * (each line's parsed JSON) dies young either way, and the replay's peak RSS drops (npm run
- * bench: typically ~295 -> ~225 MB) at no measurable cost in CPU time.
+ * bench: typically ~295 -> ~225 MB) at no measurable cost in CPU time. (A process-wide
+ * --max-semi-space-size would override it, and make both threads collect far more often: the
+ * bot's BOT_NODE_FLAGS cost the replay ~15%. `pulse replay` runs without it, see bot-process.ts.)
  */
 const PARSER_YOUNG_MB = 16;
 /**

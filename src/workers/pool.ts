@@ -184,6 +184,8 @@ export class WorkerPool extends EventEmitter<{
     // A small young generation: a job's garbage (a 90-day report's rows, ~20 MB) is collected in
     // small steps instead of growing the worker's heap by tens of MB (the 10M-event bench guild's
     // 90-day report in a worker: process peak RSS 10-30 MB lower, no slower; 4 MB is slower).
+    // A process-wide --max-semi-space-size overrides it: the bot's (BOT_NODE_FLAGS) gives its
+    // workers 2 MB semi-spaces too.
     const worker = new Worker(ENTRY, {
       workerData: { databasePath: this.options.databasePath, niceness: this.options.niceness ?? 0, ...(checkpoints && this.options.checkpointMs ? { checkpointMs: this.options.checkpointMs } : {}) },
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },

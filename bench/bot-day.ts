@@ -24,6 +24,7 @@ import { OptOutRunner } from '../src/privacy/service.js';
 import { beginOptOut, finishOptOut } from '../src/privacy/store.js';
 import { getSettings } from '../src/settings/store.js';
 import { WorkerPool } from '../src/workers/pool.js';
+import { GATEWAY_LOCK_WAIT_MS } from '../src/db/exclusive.js';
 import { BENCH_GUILD, channelId, rng, snowflake, userId } from './generate.js';
 
 const path = process.argv[2];
@@ -66,7 +67,7 @@ store.applyBatch = (events) => {
   if (slowFlushes.length > 3) slowFlushes.sort((x, y) => y.ms - x.ms).pop();
   return out;
 };
-const writer = new ActivityWriter(store, { logger });
+const writer = new ActivityWriter(store, { logger, lockWaitMs: GATEWAY_LOCK_WAIT_MS });
 const ingestor = new Ingestor(writer);
 
 // The heaviest member (a scan, before the measured window).

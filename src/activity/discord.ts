@@ -1,5 +1,6 @@
 // The activity feature: raw gateway events into the writer, and restart truth.
 import { Events, type Client } from 'discord.js';
+import { GATEWAY_LOCK_WAIT_MS } from '../db/exclusive.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { ignoredChannelsReader } from '../settings/store.js';
 import { Ingestor } from './ingest.js';
@@ -15,7 +16,8 @@ const UPKEEP_MS = 2_000;
 export function activityFeature(ctx: FeatureContext): Feature & { store: ActivityStore } {
   const store = new ActivityStore(ctx.database.sqlite, { gate: ctx.database.gate, ignoredChannels: ignoredChannelsReader(ctx.database.sqlite), mergeAt: UPKEPT_MERGE_AT });
   const upkeep = writerUpkeep(store, ctx.pool, ctx.logger);
-  const writer = new ActivityWriter(store, { logger: ctx.logger });
+  // A flush on the gateway's thread waits briefly for a lock another process holds (a replay).
+  const writer = new ActivityWriter(store, { logger: ctx.logger, lockWaitMs: GATEWAY_LOCK_WAIT_MS });
   const ingestor = new Ingestor(writer);
   let listening: { id: number } | undefined;
   let heartbeat: NodeJS.Timeout | undefined;

@@ -2,7 +2,7 @@
 // statements directly (kysely prepares every statement anew: ~8x slower, see DESIGN.md);
 // everything else is kysely, executor first.
 import type BetterSqlite3 from 'better-sqlite3';
-import { WriteGate } from '../db/exclusive.js';
+import { withLockWait, WriteGate } from '../db/exclusive.js';
 import { channelOf, type ActivityEvent } from './events.js';
 import type { MergedHour } from './hour-merge-store.js';
 import { BatchRollup, decode, encode, excessParts, mergeParts, splitByMember } from './hour-records.js';
@@ -270,15 +270,22 @@ export class ActivityStore {
     return new Set(this.ignoredOf(guildId));
   }
 
-  /** Stores a batch in one transaction; rollups move only for rows that were new. */
-  applyBatch(events: readonly ActivityEvent[]): BatchOutcome {
+  /**
+   * Stores a batch in one transaction; rollups move only for rows that were new. The transaction
+   * takes the write lock first (BEGIN IMMEDIATE: with another writer on the file, a read snapshot
+   * taken first could go stale before the first write), waiting at most `lockWaitMs` for it when
+   * given (withLockWait); a failure leaves nothing written.
+   */
+  applyBatch(events: readonly ActivityEvent[], lockWaitMs?: number): BatchOutcome {
     const out: BatchOutcome = { stored: 0, duplicates: 0, ignored: 0 };
+    let began = false;
     this.idsCaughtUp.clear();
     const delta = new BatchRollup((guildId, id) => this.idx(guildId, id));
     const ignoredByGuild = new Map<string, Set<string>>();
     const counts = this.counts;
     const s = this.s;
     const run = () => {
+      began = true;
       for (const e of events) {
         let ignored = ignoredByGuild.get(e.guildId);
         if (!ignored) ignoredByGuild.set(e.guildId, (ignored = this.ignoredChannels(e.guildId)));
@@ -336,9 +343,12 @@ export class ActivityStore {
       for (const q of delta.quarters.values()) s.quarter.run(q.guildId, q.bucket, q.messages, q.reactions, q.threads);
       this.totals.appendBatch(counts);
     };
+    const transaction = this.sqlite.transaction(run).immediate;
     try {
-      this.sqlite.transaction(run)();
+      if (lockWaitMs === undefined) transaction();
+      else withLockWait(this.sqlite, lockWaitMs, transaction);
     } catch (err) {
+      if (!began) throw err; // the lock was not had: nothing changed
       // What the rolled-back transaction assigned or merged is gone: forget the cached state.
       counts.clear();
       this.ids.clear();

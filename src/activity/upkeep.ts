@@ -1,6 +1,7 @@
 // The writer's background turn (the bot takes one every 2 s): the per-member totals' log folded
 // in at the write gate (~8 ms at most), and the hours in parts merged in the worker pool
 // (compaction.ts). The activity feature and the bench's bot day both run it.
+import { GATEWAY_LOCK_WAIT_MS, withLockWait } from '../db/exclusive.js';
 import type { Logger } from '../log.js';
 import type { WorkerPool } from '../workers/pool.js';
 import { HourCompactor } from './compaction.js';
@@ -25,7 +26,8 @@ export function writerUpkeep(store: ActivityStore, pool: WorkerPool, logger?: Lo
     turn(now) {
       store.gate.whenFree(() => {
         try {
-          store.totals.foldSome();
+          // (With the lock held elsewhere, it fails soon and the next turn folds.)
+          withLockWait(store.sqlite, GATEWAY_LOCK_WAIT_MS, () => store.totals.foldSome());
         } catch (err) {
           logger?.warn({ err }, 'activity.totals-fold-failed');
         }

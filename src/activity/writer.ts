@@ -1,5 +1,6 @@
 // The one batched writer: a bounded in-memory queue flushed in transactions by size or every
 // ~250 ms, so a burst never blocks the gateway and a crash loses at most one flush interval.
+import { isTransientWriteError } from '../db/exclusive.js';
 import type { Logger } from '../log.js';
 import type { ActivityEvent } from './events.js';
 import type { ActivityStore, BatchOutcome } from './store.js';
@@ -12,14 +13,28 @@ export interface WriterOptions {
   maxQueue?: number;
   /** Flush on a timer (the live bot); replay flushes explicitly. */
   timer?: boolean;
+  /**
+   * How long a timed flush waits for the write lock when another process holds it (a `pulse
+   * replay` next to the bot): after that its events stay queued and it tries again later, so the
+   * gateway's thread never waits longer. Default: the connection's busy timeout.
+   */
+  lockWaitMs?: number;
   logger?: Logger;
 }
+
+/** After a timed flush failed on a transient error: its next try's delay, doubling up to the max. */
+const RETRY_FIRST_MS = 50;
+const RETRY_MAX_MS = 5000;
 
 export class ActivityWriter {
   private queue: ActivityEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  readonly totals: BatchOutcome & { dropped: number } = { stored: 0, duplicates: 0, ignored: 0, dropped: 0 };
+  /** `dropped`: refused while the queue was full; `failed`: in a batch the database refused for good. */
+  readonly totals: BatchOutcome & { dropped: number; failed: number } = { stored: 0, duplicates: 0, ignored: 0, dropped: 0, failed: 0 };
+  /** Timed flushes failed in a row on a transient error, and when the next may try. */
+  private failures = 0;
+  private retryAt = 0;
   private readonly batchSize: number;
   private readonly flushMs: number;
   private readonly maxQueue: number;
@@ -51,6 +66,8 @@ export class ActivityWriter {
   }
 
   private schedule(delay: number): void {
+    // (Not before a failed flush's retry is due, however full the queue.)
+    if (this.failures) delay = Math.max(delay, this.retryAt - performance.now());
     if (this.timer && delay > 0) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -65,18 +82,44 @@ export class ActivityWriter {
     // Takes its turn at the write gate: never inside another slice's open transaction.
     this.store.gate.whenFree(() => {
       try {
-        if (this.queue.length) this.flushBatch();
+        if (this.queue.length) this.flushBatch(this.options.lockWaitMs);
+        this.failures = 0;
       } catch (err) {
-        this.options.logger?.error({ err }, 'activity.flush-failed');
+        this.failed(err);
       }
       if (this.queue.length && !this.stopped) this.schedule(this.queue.length >= this.batchSize ? 0 : this.flushMs);
     });
   }
 
-  private flushBatch(): BatchOutcome {
+  /**
+   * A timed flush failed. On a transient error (the lock held elsewhere, a full disk) its events
+   * stay queued, first in line, and the next try waits longer each time; the queue's bound still
+   * holds meanwhile. Any other error would recur: that batch is dropped, so the ones behind it
+   * are stored.
+   */
+  private failed(err: unknown): void {
+    const logger = this.options.logger;
+    if (!isTransientWriteError(err)) {
+      const n = Math.min(this.queue.length, this.batchSize);
+      this.queue = this.queue.slice(n);
+      this.totals.failed += n;
+      this.failures = 0;
+      logger?.error({ err, events: n }, 'activity.flush-failed');
+      return;
+    }
+    this.failures++;
+    const delay = Math.min(RETRY_FIRST_MS * 2 ** (this.failures - 1), RETRY_MAX_MS);
+    this.retryAt = performance.now() + delay;
+    if (this.failures === 1 || this.failures % 20 === 0) {
+      logger?.warn({ code: (err as { code?: string }).code, failures: this.failures, queued: this.queue.length, retryMs: delay }, 'activity.flush-deferred');
+    }
+  }
+
+  /** Stores the first batch of the queue and takes it off (only then: a failure leaves it queued). */
+  private flushBatch(lockWaitMs?: number): BatchOutcome {
     const batch = this.queue.length <= this.batchSize ? this.queue : this.queue.slice(0, this.batchSize);
+    const out = this.store.applyBatch(batch, lockWaitMs);
     this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
-    const out = this.store.applyBatch(batch);
     this.totals.stored += out.stored;
     this.totals.duplicates += out.duplicates;
     this.totals.ignored += out.ignored;
@@ -95,9 +138,9 @@ export class ActivityWriter {
     return sum;
   }
 
-  /** Writes what is queued at the next turn of the write gate (at once when it is free). */
+  /** Writes what is queued at the next turn of the write gate (at once when it is free), as a timed flush does. */
   flushIfFree(): void {
-    this.store.gate.whenFree(() => void this.flush());
+    this.flushSome();
   }
 
   /** Stops the timer and writes what is left, in its turn at the gate. */

@@ -105,3 +105,35 @@ export function writeStep(sqlite: { transaction<F extends () => void>(fn: F): ()
     });
   });
 }
+
+/**
+ * SQLite's errors after which the same write may succeed later: the database busy or locked by
+ * another connection (a `pulse replay` next to the bot; in WAL, a read snapshot gone stale), a
+ * full disk, an I/O error. Others (a constraint, a bug) would fail again.
+ */
+export function isTransientWriteError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR)(_|$)/.test(code);
+}
+
+/**
+ * The longest the gateway's thread waits for the write lock another process holds (its writes
+ * then fail with SQLITE_BUSY and are tried again later): within the 50 ms stall budget.
+ */
+export const GATEWAY_LOCK_WAIT_MS = 20;
+
+/**
+ * Runs `write`, which takes the write lock (BEGIN IMMEDIATE), waiting at most `ms` for a lock
+ * another process holds instead of the connection's busy timeout (5 s): on the gateway's thread,
+ * a write that cannot have the lock soon fails with SQLITE_BUSY, to be tried again later,
+ * instead of stalling every other event.
+ */
+export function withLockWait<T>(sqlite: { pragma(source: string, options?: { simple: boolean }): unknown }, ms: number, write: () => T): T {
+  const before = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+  try {
+    return write();
+  } finally {
+    sqlite.pragma(`busy_timeout = ${before}`);
+  }
+}

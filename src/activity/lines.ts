@@ -1,4 +1,4 @@
-// A JSON Lines file's lines, a chunk (~1 MB) at a time: one read per chunk, split at newline
+// A JSON Lines file's lines, a chunk (~1 MB, the first 64 KB) at a time: one read per chunk, split at newline
 // bytes (a multi-byte character is never cut), a trailing CR dropped (CRLF files). Each line is
 // handed over as its bytes' range in the chunk's buffer (the replay skims most lines without
 // making a string of them); lineText decodes one (an ASCII line stays a one-byte string, which
@@ -6,6 +6,8 @@
 import { open } from 'node:fs/promises';
 
 const CHUNK = 1 << 20;
+/** The first read is smaller: its lines reach the replay's storing thread sooner (a cold parse of 1 MB: ~50 ms). */
+const FIRST_READ = 1 << 16;
 
 /** Line i is buffer[starts[i], ends[i]). The buffer is reused: valid until the next chunk is read. */
 export interface LineChunk {
@@ -41,6 +43,7 @@ export async function* chunkedLines(path: string): AsyncGenerator<LineChunk> {
   try {
     let buffer = Buffer.allocUnsafe(CHUNK);
     let held = 0; // bytes of an unfinished line at the start of the buffer
+    let first = true;
     for (;;) {
       if (held === buffer.length) {
         // A line longer than the buffer: grow it.
@@ -48,7 +51,8 @@ export async function* chunkedLines(path: string): AsyncGenerator<LineChunk> {
         buffer.copy(bigger, 0, 0, held);
         buffer = bigger;
       }
-      const { bytesRead } = await file.read(buffer, held, buffer.length - held, null);
+      const { bytesRead } = await file.read(buffer, held, first ? FIRST_READ : buffer.length - held, null);
+      first = false;
       const end = held + bytesRead;
       if (bytesRead === 0) {
         if (end > 0) {

@@ -1,6 +1,7 @@
 // `pulse replay FILE`: JSON Lines of gateway dispatches through the live ingestion path. A worker
 // thread reads and parses the lines (src/activity/replay-worker.ts) while this thread stores the
 // events with the live writer: the two halves run at once.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { startCheckpoints } from '../db/checkpoints.js';
 import type { Database } from '../db/open.js';
@@ -43,7 +44,39 @@ const PARSER_YOUNG_MB = 16;
 const CHECKPOINT_MS = 250;
 
 export async function replayFile(database: Database, path: string, onProgress?: (lines: number, outcome: ReplayOutcome) => void): Promise<ReplayOutcome> {
+  // The parsing thread first: it takes ~0.2 s to start, which this thread spends getting ready.
+  const parser = new Worker(PARSER, { workerData: { path }, resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_MB } });
+  try {
+    return await storeParsed(database, parser, path, onProgress);
+  } finally {
+    await parser.terminate();
+  }
+}
+
+/**
+ * The first server id the file names in its first 64 KB: a hint, not a parse (a file it cannot
+ * read is the parsing thread's to report).
+ */
+function firstGuildId(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(1 << 16);
+    const text = buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0));
+    return /"guild_id"\s*:\s*"(\d{1,20})"/.exec(text)?.[1];
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+async function storeParsed(database: Database, parser: Worker, path: string, onProgress?: (lines: number, outcome: ReplayOutcome) => void): Promise<ReplayOutcome> {
   const store = new ActivityStore(database.sqlite);
+  // Meanwhile: the integers of the server the file starts with (usually its only one), which the
+  // first batch would read (~50,000 members: ~40 ms).
+  const guildId = firstGuildId(path);
+  if (guildId) store.loadIds(guildId);
   const writer = new ActivityWriter(store, { timer: false, batchSize: BATCH });
   const out: ReplayOutcome = { lines: 0, ingested: 0, duplicates: 0, ignored: 0, skippedTypes: {}, badLines: 0, bad: [] };
   let flushes = 0;
@@ -86,7 +119,6 @@ export async function replayFile(database: Database, path: string, onProgress?: 
     if (writer.pending + waitingEvents >= BATCH) drain();
     if (onProgress && Math.floor(out.lines / 100_000) > Math.floor(before / 100_000)) onProgress(out.lines, out);
   };
-  const parser = new Worker(PARSER, { workerData: { path }, resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_MB } });
   // Its failures are not the replay's: a checkpoint that finds the bot's checkpointer busy is
   // skipped, and if the thread stops, SQLite's automatic checkpoints are back on.
   const checkpoints = startCheckpoints(database, silentLogger, CHECKPOINT_MS);
@@ -109,7 +141,6 @@ export async function replayFile(database: Database, path: string, onProgress?: 
     sync();
     fold();
   } finally {
-    await parser.terminate();
     await checkpoints?.stop();
   }
   out.ignored = ignored + writer.totals.ignored;

@@ -149,6 +149,15 @@ export class ActivityStore {
     return n;
   }
 
+  /** Reads a guild's integers ahead of its first batch (the replay, while its parsing thread starts). */
+  loadIds(guildId: string): void {
+    if (!this.ids.has(guildId)) {
+      const map = new Map<string, number>();
+      this.ids.set(guildId, map);
+      this.catchUpIds(guildId, map);
+    }
+  }
+
   private catchUpIds(guildId: string, map: Map<string, number>): void {
     for (const [n, sid] of this.s.idsFrom.all(guildId, map.size) as Array<[number, string]>) map.set(sid, n);
   }

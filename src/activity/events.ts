@@ -1,58 +1,75 @@
-// Raw gateway dispatches -> activity events (metadata only), validated with zod. Pure.
+// Raw gateway dispatches -> activity events (metadata only), validated as the zod schemas below
+// say. Pure. Hand-written checks accept the payloads those schemas accept in the usual shapes;
+// zod itself loads only for a payload they do not accept, to give the same answer or its error
+// message: `pulse replay`'s parsing thread starts ~0.1 s sooner without it (and a bot's thread
+// already has it).
 // `pulse replay` keeps only the fields these schemas read when it skims a line (the shapes in
 // replay-skim.ts): a field read here must be listed there too (replay-skim.test.ts compares
 // what normalize() makes of both).
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 
-const id = z.string().regex(/^\d{1,20}$/);
-const optionalId = id.nullish();
-const user = z.object({ id, bot: z.boolean().nullish() });
-const member = z.object({ user: user.nullish(), joined_at: z.string().nullish() });
-const emoji = z.object({ id: optionalId, name: z.string().nullish() });
+function buildSchemas({ z }: typeof Zod) {
+  const id = z.string().regex(/^\d{1,20}$/);
+  const optionalId = id.nullish();
+  const user = z.object({ id, bot: z.boolean().nullish() });
+  const member = z.object({ user: user.nullish(), joined_at: z.string().nullish() });
+  const emoji = z.object({ id: optionalId, name: z.string().nullish() });
+  return {
+    MESSAGE_CREATE: z.object({
+      id,
+      guild_id: optionalId,
+      channel_id: id,
+      type: z.number().int().nullish(),
+      author: user,
+      webhook_id: optionalId,
+      timestamp: z.string().nullish(),
+      message_reference: z.object({ message_id: optionalId }).nullish(),
+      attachments: z.array(z.unknown()).nullish(),
+    }),
+    MESSAGE_DELETE: z.object({ id, guild_id: optionalId, channel_id: id }),
+    MESSAGE_REACTION_ADD: z.object({
+      user_id: id,
+      guild_id: optionalId,
+      channel_id: id,
+      message_id: id,
+      message_author_id: optionalId,
+      member: member.nullish(),
+      emoji,
+    }),
+    MESSAGE_REACTION_REMOVE: z.object({ user_id: id, guild_id: optionalId, channel_id: id, message_id: id, emoji }),
+    THREAD_CREATE: z.object({
+      id,
+      guild_id: optionalId,
+      parent_id: optionalId,
+      owner_id: optionalId,
+      newly_created: z.boolean().nullish(),
+    }),
+    VOICE_STATE_UPDATE: z.object({ guild_id: optionalId, channel_id: optionalId, user_id: id, member: member.nullish() }),
+    GUILD_MEMBER_ADD: z.object({ guild_id: optionalId, user }),
+    GUILD_MEMBER_REMOVE: z.object({ guild_id: optionalId, user }),
+    GUILD_CREATE: z.object({
+      id,
+      unavailable: z.boolean().nullish(),
+      voice_states: z.array(z.object({ user_id: id, channel_id: optionalId, member: member.nullish() })).nullish(),
+      members: z.array(member).nullish(),
+    }),
+  } as const;
+}
 
-const schemas = {
-  MESSAGE_CREATE: z.object({
-    id,
-    guild_id: optionalId,
-    channel_id: id,
-    type: z.number().int().nullish(),
-    author: user,
-    webhook_id: optionalId,
-    timestamp: z.string().nullish(),
-    message_reference: z.object({ message_id: optionalId }).nullish(),
-    attachments: z.array(z.unknown()).nullish(),
-  }),
-  MESSAGE_DELETE: z.object({ id, guild_id: optionalId, channel_id: id }),
-  MESSAGE_REACTION_ADD: z.object({
-    user_id: id,
-    guild_id: optionalId,
-    channel_id: id,
-    message_id: id,
-    message_author_id: optionalId,
-    member: member.nullish(),
-    emoji,
-  }),
-  MESSAGE_REACTION_REMOVE: z.object({ user_id: id, guild_id: optionalId, channel_id: id, message_id: id, emoji }),
-  THREAD_CREATE: z.object({
-    id,
-    guild_id: optionalId,
-    parent_id: optionalId,
-    owner_id: optionalId,
-    newly_created: z.boolean().nullish(),
-  }),
-  VOICE_STATE_UPDATE: z.object({ guild_id: optionalId, channel_id: optionalId, user_id: id, member: member.nullish() }),
-  GUILD_MEMBER_ADD: z.object({ guild_id: optionalId, user }),
-  GUILD_MEMBER_REMOVE: z.object({ guild_id: optionalId, user }),
-  GUILD_CREATE: z.object({
-    id,
-    unavailable: z.boolean().nullish(),
-    voice_states: z.array(z.object({ user_id: id, channel_id: optionalId, member: member.nullish() })).nullish(),
-    members: z.array(member).nullish(),
-  }),
-} as const;
+type Schemas = ReturnType<typeof buildSchemas>;
+export type TrackedType = keyof Schemas;
+type Parsed<T extends TrackedType> = Zod.infer<Schemas[T]>;
 
-export type TrackedType = keyof typeof schemas;
-export const trackedTypes = Object.keys(schemas) as TrackedType[];
+let schemas: Schemas | undefined;
+/** The zod schemas, built the first time a payload needs them (zod's CommonJS build: a synchronous load). */
+function strictSchemas(): Schemas {
+  return (schemas ??= buildSchemas(createRequire(import.meta.url)('zod') as typeof Zod));
+}
+/** Whether zod was needed yet (tests: valid payloads of every type never need it). */
+export function schemasLoaded(): boolean {
+  return schemas !== undefined;
+}
 
 export type ActivityEvent =
   | { kind: 'message'; guildId: string; at: number; messageId: string; channelId: string; userId: string; replyToId: string | null; hasAttachment: boolean }
@@ -88,57 +105,62 @@ export function emojiKey(e: { id?: string | null; name?: string | null }): strin
 }
 
 function isTracked(t: string): t is TrackedType {
-  return Object.hasOwn(schemas, t);
+  return TRACKED.has(t);
 }
 
-function firstIssue(error: z.ZodError): string {
+function firstIssue(error: Zod.ZodError): string {
   const issue = error.issues[0];
   return issue ? `${issue.path.join('.') || 'd'}: ${issue.message}` : 'invalid payload';
 }
 
-// Hand-written checks for the two hot dispatch types, accepting a subset of what their schemas
-// accept (zod costs ~2 µs a payload, a fifth of the writer's budget). Anything they do not
-// accept goes through zod, which gives the same result or the error message.
+// The hand-written checks, one per tracked type, each accepting a subset of what its schema
+// accepts (zod costs ~2 µs a payload, a fifth of the writer's budget, and ~0.1 s to load).
+// Anything they do not accept goes through zod, which gives the same result or the error message
+// (events.test.ts compares the two on valid and broken payloads of every type).
 const ID = /^\d{1,20}$/;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown) => typeof v === 'string' && ID.test(v);
 const isOptionalId = (v: unknown) => v === undefined || v === null || isId(v);
 const isNullish = (v: unknown) => v === undefined || v === null;
-const isUser = (v: unknown) => isObject(v) && isId(v.id) && (isNullish(v.bot) || typeof v.bot === 'boolean');
-const isMember = (v: unknown) =>
-  isNullish(v) || (isObject(v) && (isNullish(v.user) || isUser(v.user)) && (isNullish(v.joined_at) || typeof v.joined_at === 'string'));
+const isNullishOf = (v: unknown, type: 'string' | 'boolean') => isNullish(v) || typeof v === type;
+const isUser = (v: unknown) => isObject(v) && isId(v.id) && isNullishOf(v.bot, 'boolean');
+const isMember = (v: unknown) => isObject(v) && (isNullish(v.user) || isUser(v.user)) && isNullishOf(v.joined_at, 'string');
+const isEmoji = (v: unknown) => isObject(v) && isOptionalId(v.id) && isNullishOf(v.name, 'string');
+const isNullishArrayOf = (v: unknown, each: (e: unknown) => boolean) => isNullish(v) || (Array.isArray(v) && v.every(each));
 
-function quickCheck(t: TrackedType, d: unknown): boolean {
-  if (!isObject(d)) return false;
-  if (t === 'MESSAGE_CREATE') {
-    return (
-      isId(d.id) &&
-      isOptionalId(d.guild_id) &&
-      isId(d.channel_id) &&
-      (isNullish(d.type) || Number.isInteger(d.type)) &&
-      isUser(d.author) &&
-      isOptionalId(d.webhook_id) &&
-      (isNullish(d.timestamp) || typeof d.timestamp === 'string') &&
-      (isNullish(d.message_reference) || (isObject(d.message_reference) && isOptionalId(d.message_reference.message_id))) &&
-      (isNullish(d.attachments) || Array.isArray(d.attachments))
-    );
-  }
-  if (t === 'MESSAGE_REACTION_ADD') {
-    const e = d.emoji;
-    return (
-      isId(d.user_id) &&
-      isOptionalId(d.guild_id) &&
-      isId(d.channel_id) &&
-      isId(d.message_id) &&
-      isOptionalId(d.message_author_id) &&
-      isMember(d.member) &&
-      isObject(e) &&
-      isOptionalId(e.id) &&
-      (isNullish(e.name) || typeof e.name === 'string')
-    );
-  }
-  return false;
-}
+const QUICK: Record<TrackedType, (d: Record<string, unknown>) => boolean> = {
+  MESSAGE_CREATE: (d) =>
+    isId(d.id) &&
+    isOptionalId(d.guild_id) &&
+    isId(d.channel_id) &&
+    (isNullish(d.type) || Number.isInteger(d.type)) &&
+    isUser(d.author) &&
+    isOptionalId(d.webhook_id) &&
+    isNullishOf(d.timestamp, 'string') &&
+    (isNullish(d.message_reference) || (isObject(d.message_reference) && isOptionalId(d.message_reference.message_id))) &&
+    (isNullish(d.attachments) || Array.isArray(d.attachments)),
+  MESSAGE_DELETE: (d) => isId(d.id) && isOptionalId(d.guild_id) && isId(d.channel_id),
+  MESSAGE_REACTION_ADD: (d) =>
+    isId(d.user_id) &&
+    isOptionalId(d.guild_id) &&
+    isId(d.channel_id) &&
+    isId(d.message_id) &&
+    isOptionalId(d.message_author_id) &&
+    (isNullish(d.member) || isMember(d.member)) &&
+    isEmoji(d.emoji),
+  MESSAGE_REACTION_REMOVE: (d) => isId(d.user_id) && isOptionalId(d.guild_id) && isId(d.channel_id) && isId(d.message_id) && isEmoji(d.emoji),
+  THREAD_CREATE: (d) => isId(d.id) && isOptionalId(d.guild_id) && isOptionalId(d.parent_id) && isOptionalId(d.owner_id) && isNullishOf(d.newly_created, 'boolean'),
+  VOICE_STATE_UPDATE: (d) => isOptionalId(d.guild_id) && isOptionalId(d.channel_id) && isId(d.user_id) && (isNullish(d.member) || isMember(d.member)),
+  GUILD_MEMBER_ADD: (d) => isOptionalId(d.guild_id) && isUser(d.user),
+  GUILD_MEMBER_REMOVE: (d) => isOptionalId(d.guild_id) && isUser(d.user),
+  GUILD_CREATE: (d) =>
+    isId(d.id) &&
+    isNullishOf(d.unavailable, 'boolean') &&
+    isNullishArrayOf(d.voice_states, (v) => isObject(v) && isId(v.user_id) && isOptionalId(v.channel_id) && (isNullish(v.member) || isMember(v.member))) &&
+    isNullishArrayOf(d.members, isMember),
+};
+export const trackedTypes = Object.keys(QUICK) as TrackedType[];
+const TRACKED: ReadonlySet<string> = new Set(trackedTypes);
 
 function one(event: ActivityEvent): Normalized {
   return { status: 'events', events: [event] };
@@ -150,14 +172,15 @@ const bot = { status: 'ignored', reason: 'bot' } as const;
  * Turns one dispatch into the events Pulse records. `at` is when the event happened (the clock
  * for live events, the line's `at` in a replay); a message's own timestamp is preferred.
  * `knownBots` lets events that carry no user object (thread owners) skip bots seen elsewhere.
+ * `quick` false skips the hand-written checks: zod decides (tests compare the two).
  */
-export function normalize(t: string, d: unknown, at: number, knownBots?: Set<string>): Normalized {
+export function normalize(t: string, d: unknown, at: number, knownBots?: Set<string>, quick = true): Normalized {
   if (!isTracked(t)) return { status: 'untracked' };
-  const parsed = quickCheck(t, d) ? { success: true as const, data: d } : schemas[t].safeParse(d);
+  const parsed = quick && isObject(d) && QUICK[t](d) ? { success: true as const, data: d } : strictSchemas()[t].safeParse(d);
   if (!parsed.success) return { status: 'invalid', reason: firstIssue(parsed.error) };
   switch (t) {
     case 'MESSAGE_CREATE': {
-      const m = parsed.data as z.infer<(typeof schemas)['MESSAGE_CREATE']>;
+      const m = parsed.data as Parsed<'MESSAGE_CREATE'>;
       if (!m.guild_id) return noGuild;
       if (m.webhook_id) return { status: 'ignored', reason: 'webhook' };
       if (m.author.bot) {
@@ -178,12 +201,12 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
       });
     }
     case 'MESSAGE_DELETE': {
-      const m = parsed.data as z.infer<(typeof schemas)['MESSAGE_DELETE']>;
+      const m = parsed.data as Parsed<'MESSAGE_DELETE'>;
       if (!m.guild_id) return noGuild;
       return one({ kind: 'message-delete', guildId: m.guild_id, at, messageId: m.id, channelId: m.channel_id });
     }
     case 'MESSAGE_REACTION_ADD': {
-      const r = parsed.data as z.infer<(typeof schemas)['MESSAGE_REACTION_ADD']>;
+      const r = parsed.data as Parsed<'MESSAGE_REACTION_ADD'>;
       if (!r.guild_id) return noGuild;
       if (r.member?.user?.bot || knownBots?.has(r.user_id)) return bot;
       return one({
@@ -198,26 +221,26 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
       });
     }
     case 'MESSAGE_REACTION_REMOVE': {
-      const r = parsed.data as z.infer<(typeof schemas)['MESSAGE_REACTION_REMOVE']>;
+      const r = parsed.data as Parsed<'MESSAGE_REACTION_REMOVE'>;
       if (!r.guild_id) return noGuild;
       return one({ kind: 'reaction-remove', guildId: r.guild_id, at, messageId: r.message_id, channelId: r.channel_id, userId: r.user_id, emoji: emojiKey(r.emoji) });
     }
     case 'THREAD_CREATE': {
-      const th = parsed.data as z.infer<(typeof schemas)['THREAD_CREATE']>;
+      const th = parsed.data as Parsed<'THREAD_CREATE'>;
       if (!th.guild_id) return noGuild;
       if (!th.newly_created || !th.owner_id) return { status: 'ignored', reason: 'not-new-thread' };
       if (knownBots?.has(th.owner_id)) return bot;
       return one({ kind: 'thread', guildId: th.guild_id, at, threadId: th.id, channelId: th.parent_id ?? th.id, userId: th.owner_id });
     }
     case 'VOICE_STATE_UPDATE': {
-      const v = parsed.data as z.infer<(typeof schemas)['VOICE_STATE_UPDATE']>;
+      const v = parsed.data as Parsed<'VOICE_STATE_UPDATE'>;
       if (!v.guild_id) return noGuild;
       if (v.member?.user?.bot || knownBots?.has(v.user_id)) return bot;
       return one({ kind: 'voice', guildId: v.guild_id, at, userId: v.user_id, channelId: v.channel_id ?? null });
     }
     case 'GUILD_MEMBER_ADD':
     case 'GUILD_MEMBER_REMOVE': {
-      const g = parsed.data as z.infer<(typeof schemas)['GUILD_MEMBER_ADD']>;
+      const g = parsed.data as Parsed<'GUILD_MEMBER_ADD'>;
       if (!g.guild_id) return noGuild;
       if (g.user.bot) {
         knownBots?.add(g.user.id);
@@ -227,7 +250,7 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
     }
     case 'GUILD_CREATE': {
       // Who is in voice when the bot (re)connects: sessions open from now.
-      const g = parsed.data as z.infer<(typeof schemas)['GUILD_CREATE']>;
+      const g = parsed.data as Parsed<'GUILD_CREATE'>;
       if (g.unavailable) return { status: 'ignored', reason: 'unavailable' };
       const bots = new Set((g.members ?? []).filter((m) => m.user?.bot).map((m) => m.user!.id));
       for (const b of bots) knownBots?.add(b);

@@ -1,5 +1,5 @@
 // The pool's worker threads load only what their jobs need: zod (the command and gateway
-// schemas) stays out of them. Each thread has its own copy of every module it loads, and zod
+// schemas) stays out of them, and out of the replay's parsing thread until a line needs it. Each thread has its own copy of every module it loads, and zod
 // alone is ~12 MB of a worker's memory.
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,13 @@ describe('worker thread imports', () => {
     expect(modules).toContain('src/privacy/entries.ts');
     expect(modules).toContain('src/surveys/charts.ts');
     expect(imports).toContain('kysely');
+    expect(imports).not.toContain('zod');
+  });
+
+  it("the replay's parsing thread starts without zod: it loads it only for a line its own checks refuse", async () => {
+    const { modules, imports } = await moduleGraph('src/activity/replay-worker.ts');
+    expect(modules).toContain('src/activity/events.ts');
+    expect(modules).toContain('src/activity/replay-skim.ts');
     expect(imports).not.toContain('zod');
   });
 });

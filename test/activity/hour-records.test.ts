@@ -18,6 +18,40 @@ describe('hour records', () => {
     expect([...r2.subarray(WORDS, 2 * WORDS)]).toEqual([2, 9, 1, 0, ((4 | 1) << 24) | 50, 60]);
   });
 
+  it('finds every (member, channel) among 60,000 records, across its index growing and from a stored part', () => {
+    // 60,000 pairs: 200 members in 300 channels each (probes cross records of the same member),
+    // integers past 2^16; each pair seen again after the index grew past it.
+    const pairs: Array<[number, number]> = [];
+    for (let m = 0; m < 200; m++) for (let c = 0; c < 300; c++) pairs.push([70_000 + m * 13, 100_000 + c * 7]);
+    const expected = new Map<string, number>();
+    const set = new HourRecordSet(new Uint32Array(0));
+    for (let i = 0; i < pairs.length * 2; i++) {
+      // Pair i, then (later, once the index has grown) pair i / 2 again.
+      const [member, channel] = pairs[i < pairs.length ? i : (i - pairs.length) * 2 % pairs.length]!;
+      set.add(member, channel, 1000, true);
+      const k = `${member},${channel}`;
+      expected.set(k, (expected.get(k) ?? 0) + 1);
+    }
+    const count = (records: Uint32Array) => {
+      const seen = new Map<string, number>();
+      for (let i = 0; i < records.length; i += WORDS) {
+        const k = `${records[i]},${records[i + 1]}`;
+        expect(seen.has(k), k).toBe(false); // one record per pair
+        seen.set(k, records[i + 2]! & 0xffff);
+      }
+      return seen;
+    };
+    expect(count(set.view())).toEqual(expected);
+    // A stored part indexed afresh: one more message each lands on the same records.
+    const again = new HourRecordSet(decode(encode(set.view().slice())));
+    for (const k of expected.keys()) {
+      const [member, channel] = k.split(',').map(Number) as [number, number];
+      again.add(member, channel, 1000, true);
+      expected.set(k, expected.get(k)! + 1);
+    }
+    expect(count(again.view())).toEqual(expected);
+  });
+
   it('saturates message counts at 65,535 per quarter', () => {
     const r = merge(merge(new Uint32Array(0), [d(1, 1, { m: [65_000, 0, 0, 0] })]), [d(1, 1, { m: [1_000, 0, 0, 0] })]);
     expect(r[2]! & 0xffff).toBe(65_535);

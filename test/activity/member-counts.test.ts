@@ -137,6 +137,26 @@ describe('member counts', () => {
     expect(kept(database)[u(10)]).toEqual([1, 0, 3]);
   });
 
+  it('a replay-sized fold (its sums kept in an array by member number) gives each their own counts', async () => {
+    database = await testDatabase();
+    const store = new ActivityStore(database.sqlite);
+    // 22,000 members, then 8,500 of whom 2,490 new: over 20,000 entries in one fold.
+    store.applyBatch(Array.from({ length: 22_000 }, (_, i) => msg(i, i + 10)));
+    store.applyBatch([...Array.from({ length: 8_500 }, (_, i) => msg(30_000 + i, 16_000 + i)), ...Array.from({ length: 40 }, (_, i) => react(i, 20_000 + i, 10 + (i % 10)))]);
+    expect(store.totals.foldSome(Number.POSITIVE_INFINITY, 10)).toBe(2);
+    expect(logRows(database)).toBe(0);
+    // (The log is empty: the table is all there is.)
+    const folded = Object.fromEntries(
+      (database.sqlite.prepare(`SELECT user_id, messages, reactions, reactions_received FROM activity_member_totals WHERE guild_id = ?`).raw().all(G) as Array<[string, number, number, number]>).map(
+        ([user, ...t]) => [user, t],
+      ),
+    );
+    expect(Object.keys(folded)).toHaveLength(24_490);
+    expect(folded).toEqual(scanned(database));
+    expect(folded[u(20_000)]).toEqual([2, 1, 0]);
+    expect(folded[u(24_000)]).toEqual([1, 0, 0]);
+  });
+
   it('the migration counts what was stored before the table existed', async () => {
     database = openDatabase(':memory:');
     const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });

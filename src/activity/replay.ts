@@ -46,6 +46,9 @@ const CHECKPOINT_MS = 250;
 export async function replayFile(database: Database, path: string, onProgress?: (lines: number, outcome: ReplayOutcome) => void): Promise<ReplayOutcome> {
   // The parsing thread first: it takes ~0.2 s to start, which this thread spends getting ready.
   const parser = new Worker(PARSER, { workerData: { path }, resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_MB } });
+  // (storeParsed listens for its failures; should storeParsed fail first, one while the thread is
+  // being terminated is not the replay's error.)
+  parser.on('error', () => undefined);
   try {
     return await storeParsed(database, parser, path, onProgress);
   } finally {

@@ -125,8 +125,11 @@ const isNullish = (v: unknown) => v === undefined || v === null;
 const isNullishOf = (v: unknown, type: 'string' | 'boolean') => isNullish(v) || typeof v === type;
 const isUser = (v: unknown) => isObject(v) && isId(v.id) && isNullishOf(v.bot, 'boolean');
 const isMember = (v: unknown) => isObject(v) && (isNullish(v.user) || isUser(v.user)) && isNullishOf(v.joined_at, 'string');
+const isOptionalMember = (v: unknown) => isNullish(v) || isMember(v);
 const isEmoji = (v: unknown) => isObject(v) && isOptionalId(v.id) && isNullishOf(v.name, 'string');
 const isNullishArrayOf = (v: unknown, each: (e: unknown) => boolean) => isNullish(v) || (Array.isArray(v) && v.every(each));
+
+const isMemberChange = (d: Record<string, unknown>) => isOptionalId(d.guild_id) && isUser(d.user);
 
 const QUICK: Record<TrackedType, (d: Record<string, unknown>) => boolean> = {
   MESSAGE_CREATE: (d) =>
@@ -146,17 +149,17 @@ const QUICK: Record<TrackedType, (d: Record<string, unknown>) => boolean> = {
     isId(d.channel_id) &&
     isId(d.message_id) &&
     isOptionalId(d.message_author_id) &&
-    (isNullish(d.member) || isMember(d.member)) &&
+    isOptionalMember(d.member) &&
     isEmoji(d.emoji),
   MESSAGE_REACTION_REMOVE: (d) => isId(d.user_id) && isOptionalId(d.guild_id) && isId(d.channel_id) && isId(d.message_id) && isEmoji(d.emoji),
   THREAD_CREATE: (d) => isId(d.id) && isOptionalId(d.guild_id) && isOptionalId(d.parent_id) && isOptionalId(d.owner_id) && isNullishOf(d.newly_created, 'boolean'),
-  VOICE_STATE_UPDATE: (d) => isOptionalId(d.guild_id) && isOptionalId(d.channel_id) && isId(d.user_id) && (isNullish(d.member) || isMember(d.member)),
-  GUILD_MEMBER_ADD: (d) => isOptionalId(d.guild_id) && isUser(d.user),
-  GUILD_MEMBER_REMOVE: (d) => isOptionalId(d.guild_id) && isUser(d.user),
+  VOICE_STATE_UPDATE: (d) => isOptionalId(d.guild_id) && isOptionalId(d.channel_id) && isId(d.user_id) && isOptionalMember(d.member),
+  GUILD_MEMBER_ADD: isMemberChange,
+  GUILD_MEMBER_REMOVE: isMemberChange,
   GUILD_CREATE: (d) =>
     isId(d.id) &&
     isNullishOf(d.unavailable, 'boolean') &&
-    isNullishArrayOf(d.voice_states, (v) => isObject(v) && isId(v.user_id) && isOptionalId(v.channel_id) && (isNullish(v.member) || isMember(v.member))) &&
+    isNullishArrayOf(d.voice_states, (v) => isObject(v) && isId(v.user_id) && isOptionalId(v.channel_id) && isOptionalMember(v.member)) &&
     isNullishArrayOf(d.members, isMember),
 };
 export const trackedTypes = Object.keys(QUICK) as TrackedType[];

@@ -126,11 +126,7 @@ export class ActivityStore {
    * added since: inside the write transaction, so no member gets two.
    */
   private idx(guildId: string, id: string): number {
-    let map = guildId === this.lastIdsGuild ? this.lastIds : this.ids.get(guildId);
-    if (!map) {
-      this.ids.set(guildId, (map = new Map()));
-      this.catchUpIds(guildId, map);
-    }
+    const map = (guildId === this.lastIdsGuild ? this.lastIds : undefined) ?? this.idsOf(guildId);
     this.lastIdsGuild = guildId;
     this.lastIds = map;
     let n = map.get(id);
@@ -151,11 +147,17 @@ export class ActivityStore {
 
   /** Reads a guild's integers ahead of its first batch (the replay, while its parsing thread starts). */
   loadIds(guildId: string): void {
-    if (!this.ids.has(guildId)) {
-      const map = new Map<string, number>();
-      this.ids.set(guildId, map);
+    this.idsOf(guildId);
+  }
+
+  /** A guild's integers, read from the database the first time. */
+  private idsOf(guildId: string): Map<string, number> {
+    let map = this.ids.get(guildId);
+    if (!map) {
+      this.ids.set(guildId, (map = new Map()));
       this.catchUpIds(guildId, map);
     }
+    return map;
   }
 
   private catchUpIds(guildId: string, map: Map<string, number>): void {

@@ -8,6 +8,7 @@
 // what normalize() makes of both).
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
+import { instantMillis } from './instants.js';
 
 function buildSchemas({ z }: typeof Zod) {
   const id = z.string().regex(/^\d{1,20}$/);
@@ -117,9 +118,16 @@ function firstIssue(error: Zod.ZodError): string {
 // accepts (zod costs ~2 µs a payload, a fifth of the writer's budget, and ~0.1 s to load).
 // Anything they do not accept goes through zod, which gives the same result or the error message
 // (events.test.ts compares the two on valid and broken payloads of every type).
-const ID = /^\d{1,20}$/;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isId = (v: unknown) => typeof v === 'string' && ID.test(v);
+/** A snowflake: 1-20 digits (the schemas' /^\d{1,20}$/, tested without a regular expression: ~5 of them a line). */
+function isId(v: unknown): boolean {
+  if (typeof v !== 'string' || v.length < 1 || v.length > 20) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 const isOptionalId = (v: unknown) => v === undefined || v === null || isId(v);
 const isNullish = (v: unknown) => v === undefined || v === null;
 const isNullishOf = (v: unknown, type: 'string' | 'boolean') => isNullish(v) || typeof v === type;
@@ -191,7 +199,7 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
         return bot;
       }
       if (m.type != null && !MEMBER_MESSAGE_TYPES.has(m.type)) return { status: 'ignored', reason: 'system' };
-      const stamp = m.timestamp ? Date.parse(m.timestamp) : Number.NaN;
+      const stamp = m.timestamp ? instantMillis(m.timestamp) : Number.NaN;
       return one({
         kind: 'message',
         guildId: m.guild_id,

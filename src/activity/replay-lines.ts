@@ -4,6 +4,7 @@
 // checks follow either way. Pure.
 import { normalize, type ActivityEvent } from './events.js';
 import type { EventWire } from './event-wire.js';
+import { isoMillis } from './instants.js';
 import { lineText, type LineChunk } from './lines.js';
 import { skimLine } from './replay-skim.js';
 
@@ -35,36 +36,6 @@ function parseAt(value: unknown): number {
     if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return Date.parse(value);
   }
   return Number.NaN;
-}
-
-/**
- * `YYYY-MM-DDTHH:MM:SS.sssZ` (what JSON.stringify of a Date and Discord's clients write) read
- * from its digits: Date.parse's value, without its general parser (~0.3 µs a line). Undefined
- * for anything else, and for dates it might not read the same way (years before 100, days past
- * the 28th): the caller then asks Date.parse.
- */
-export function isoMillis(s: string): number | undefined {
-  if (s.length !== 24 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) {
-    return undefined;
-  }
-  const n = (from: number, to: number): number => {
-    let v = 0;
-    for (let i = from; i < to; i++) {
-      const d = s.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return -1;
-      v = v * 10 + d;
-    }
-    return v;
-  };
-  const year = n(0, 4);
-  const month = n(5, 7);
-  const day = n(8, 10);
-  const hour = n(11, 13);
-  const minute = n(14, 16);
-  const second = n(17, 19);
-  const ms = n(20, 23);
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
 /** Parses lines in file order; keeps the bots it has seen across chunks, as the live path does. */

@@ -45,7 +45,7 @@ const valid: Array<{ t: string; d: unknown }> = [
 /** Broken (or unusual) copies of a payload: every field the schema reads, wrong in a few ways. */
 function variants(d: Record<string, unknown>): unknown[] {
   const out: unknown[] = [null, [], 'x', 7, {}];
-  const wrongs: unknown[] = [undefined, null, 7, 1.5, '', 'abc', '1'.repeat(21), true, [], {}, [{}], { id: 'x' }, { id: u(9) }, { user: { id: 7 } }];
+  const wrongs: unknown[] = [undefined, null, 7, 1.5, '', 'abc', '1'.repeat(21), '12:3', '12/3', ' 123', '123\n', '１２３', true, [], {}, [{}], { id: 'x' }, { id: u(9) }, { user: { id: 7 } }];
   for (const key of Object.keys(d)) {
     for (const wrong of wrongs) out.push({ ...d, [key]: wrong });
     const value = d[key];

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalize, type ActivityEvent } from '../../src/activity/events.js';
 import { lineTexts, linesOf } from '../../src/activity/lines.js';
-import { isoMillis, LineParser, MAX_LISTED, type ParsedChunk } from '../../src/activity/replay-lines.js';
+import { isoMillis } from '../../src/activity/instants.js';
+import { LineParser, MAX_LISTED, type ParsedChunk } from '../../src/activity/replay-lines.js';
 import { skimLine } from '../../src/activity/replay-skim.js';
 import { G, join, leave, message, reaction, thread, u, voice } from './payloads.js';
 
@@ -250,5 +251,45 @@ describe('the replay reads "at" instants', () => {
     expect(isoMillis(iso(2026, 11, 11, 0, 0, 0, 40))).toBe(Date.parse('2026-11-11T00:00:00.040Z'));
     expect(isoMillis(iso(2024, 2, 29, 12, 0, 0, 0))).toBeUndefined();
     expect(isoMillis(iso(50, 1, 1, 0, 0, 0, 0))).toBeUndefined();
+  });
+
+  it("in Discord's form (microseconds, an offset) and other fractions and offsets, as Date.parse does", () => {
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const digits = (n: number) => Array.from({ length: n }, () => String(rand(10))).join('');
+    const pad = (v: number) => String(v).padStart(2, '0');
+    const samples = [
+      '2026-11-11T17:27:07.299000+00:00',
+      '2026-11-11T17:27:07+00:00',
+      '2026-11-11T17:27:07Z',
+      '2026-11-11T17:27:07.5Z',
+      '2026-11-11T17:27:07.25-05:30',
+      '2026-11-11T17:27:07.123456789Z',
+      '2026-11-11T17:27:07.1234567890Z', // 10 digits
+      '2026-11-11T17:27:07.Z',
+      '2026-11-11T17:27:07.299000+24:00',
+      '2026-11-11T17:27:07.299000+00:60',
+      '2026-11-11T17:27:07.299000 00:00',
+      '2026-11-11T17:27:07.299000+0000',
+      '2026-11-11T17:27:07.299000+00:00Z',
+      '2026-11-29T17:27:07.299000+00:00', // past the 28th: left to Date.parse
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const date = `${String(rand(2200)).padStart(4, '0')}-${pad(1 + rand(13))}-${pad(rand(30))}T${pad(rand(25))}:${pad(rand(61))}:${pad(rand(61))}`;
+      const fraction = rand(4) === 0 ? '' : `.${digits(rand(11))}`;
+      const zone = [`Z`, `+00:00`, `-${pad(rand(26))}:${pad(rand(62))}`, `+${pad(rand(24))}:${pad(rand(60))}`, ``, `z`][rand(6)];
+      samples.push(date + fraction + zone);
+    }
+    let read = 0;
+    for (const s of samples) {
+      const fast = isoMillis(s);
+      if (fast === undefined) continue;
+      read++;
+      expect(fast, s).toBe(Date.parse(s));
+    }
+    expect(read).toBeGreaterThan(500);
+    expect(isoMillis('2026-11-11T17:27:07.299000+00:00')).toBe(Date.UTC(2026, 10, 11, 17, 27, 7, 299));
+    expect(isoMillis('2026-11-11T17:27:07.25-05:30')).toBe(Date.UTC(2026, 10, 11, 22, 57, 7, 250));
+    for (const s of ['2026-11-11T17:27:07.Z', '2026-11-11T17:27:07.1234567890Z', '2026-11-11T17:27:07.299000+24:00', '2026-11-11T17:27:07.299000+0000']) expect(isoMillis(s), s).toBeUndefined();
   });
 });

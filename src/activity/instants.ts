@@ -1,0 +1,62 @@
+// ISO instants read from their digits, for the ingestion paths that read one per event (a
+// replay line's `at`, a message's `timestamp`): Date.parse's value without its general parser
+// (~0.3 µs an instant, ~5% of `pulse replay`'s parsing thread). Pure.
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS`, then an optional fraction of 1-9 digits, then `Z` or `±HH:MM`: what
+ * JSON.stringify of a Date writes (`…:SS.sssZ`) and what Discord writes (`…:SS.ssssss+00:00`).
+ * Date.parse's value (the fraction cut to milliseconds, as it does). Undefined for anything
+ * else, and for dates it might not read the same way (years before 100, days past the 28th): the
+ * caller then asks Date.parse.
+ */
+export function isoMillis(s: string): number | undefined {
+  const length = s.length;
+  if (length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+    return undefined;
+  }
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 7);
+  const day = digits(s, 8, 10);
+  const hour = digits(s, 11, 13);
+  const minute = digits(s, 14, 16);
+  const second = digits(s, 17, 19);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  let i = 19;
+  let ms = 0;
+  if (s.charCodeAt(i) === 46 /* . */) {
+    const from = ++i;
+    while (i < length && i - from < 10 && isDigit(s.charCodeAt(i))) i++;
+    const n = i - from;
+    if (n < 1 || n > 9) return undefined;
+    ms = n >= 3 ? digits(s, from, from + 3) : digits(s, from, i) * (n === 1 ? 100 : 10);
+  }
+  let offset = 0;
+  if (i === length - 1 && s.charCodeAt(i) === 90 /* Z */) {
+    // UTC
+  } else if (i === length - 6 && s.charCodeAt(i + 3) === 58) {
+    const sign = s.charCodeAt(i);
+    const hours = digits(s, i + 1, i + 3);
+    const minutes = digits(s, i + 4, i + 6);
+    if ((sign !== 43 /* + */ && sign !== 45) /* - */ || hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
+    offset = (sign === 43 ? 1 : -1) * (hours * 60 + minutes) * 60_000;
+  } else return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
+}
+
+/** The decimal number s[from, to), or -1 if any character is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** An ISO instant's milliseconds (NaN when it is none), as Date.parse reads it. */
+export function instantMillis(s: string): number {
+  return isoMillis(s) ?? Date.parse(s);
+}

@@ -3,18 +3,19 @@
 // their keys (about half the bytes, a fraction of the time to rebuild on the storing side).
 //
 // With a dictionary (WireStrings on the sending side, WireTable on the receiving one), the
-// strings that repeat (guild, channel, member, emoji) cross once and then as their number. The
-// storing side then gets one string object per member or channel for all its events: each one's
-// hash is computed once, and the writer's maps (rollup integers, per-member tallies) compare
-// such keys by identity (npm run bench: ~15% of the storing thread's time). Pure.
+// strings that repeat among few values (guild, channel, emoji) cross once and then as their
+// number. Member ids cross as they are: numbering tens of thousands of members cost the parsing
+// thread, which sets the replay's pace, a lookup in a map that size per id (~10% of its time),
+// more than their copies and hashes cost the storing thread (5 alternating pairs of pulse replay:
+// 124-139k -> 125-144k lines/s, the parsing thread done 17-166 ms sooner). Pure.
 import type { ActivityEvent } from './events.js';
 
 /** Per event: its kind's code, then its fields in a fixed order (see flattenEvents). */
 export type EventWire = Array<string | number | boolean | null>;
 
 /**
- * Strings past this many cross as they are (a file of more distinct members and channels than
- * any guild has): the two tables stay bounded (~50 bytes a string on each side).
+ * Strings past this many cross as they are (a file of more distinct channels and emoji than any
+ * guild has): the two tables stay bounded (~50 bytes a string on each side).
  */
 const MAX_STRINGS = 200_000;
 
@@ -88,38 +89,39 @@ const JOIN = 6;
 const LEAVE = 7;
 
 /**
- * Appends the events to `w` (a new array by default). Guild, channel, member and emoji fields go
- * through `strings` when given (message and thread ids are unique: they cross as they are).
+ * Appends the events to `w` (a new array by default). Guild, channel and emoji fields go through
+ * `strings` when given (member, message and thread ids cross as they are: see the header).
  */
 export function flattenEvents(events: readonly ActivityEvent[], strings?: WireStrings, w: EventWire = []): EventWire {
   const d = strings ?? PLAIN;
   const c = (s: string) => d.code(s);
   const cn = (s: string | null) => (s === null ? null : d.code(s));
+  // (Member ids: as they are.)
   const g = (s: string) => d.guild(s);
   const em = (s: string) => d.emoji(s);
   for (const e of events) {
     switch (e.kind) {
       case 'message':
-        w.push(MESSAGE, g(e.guildId), e.at, e.messageId, c(e.channelId), c(e.userId), e.replyToId, e.hasAttachment);
+        w.push(MESSAGE, g(e.guildId), e.at, e.messageId, c(e.channelId), e.userId, e.replyToId, e.hasAttachment);
         break;
       case 'message-delete':
         w.push(MESSAGE_DELETE, g(e.guildId), e.at, e.messageId, c(e.channelId));
         break;
       case 'reaction':
-        w.push(REACTION, g(e.guildId), e.at, e.messageId, c(e.channelId), c(e.userId), em(e.emoji), cn(e.messageAuthorId));
+        w.push(REACTION, g(e.guildId), e.at, e.messageId, c(e.channelId), e.userId, em(e.emoji), e.messageAuthorId);
         break;
       case 'reaction-remove':
-        w.push(REACTION_REMOVE, g(e.guildId), e.at, e.messageId, c(e.channelId), c(e.userId), em(e.emoji));
+        w.push(REACTION_REMOVE, g(e.guildId), e.at, e.messageId, c(e.channelId), e.userId, em(e.emoji));
         break;
       case 'thread':
-        w.push(THREAD, g(e.guildId), e.at, e.threadId, c(e.channelId), c(e.userId));
+        w.push(THREAD, g(e.guildId), e.at, e.threadId, c(e.channelId), e.userId);
         break;
       case 'voice':
-        w.push(VOICE, g(e.guildId), e.at, c(e.userId), cn(e.channelId));
+        w.push(VOICE, g(e.guildId), e.at, e.userId, cn(e.channelId));
         break;
       case 'join':
       case 'leave':
-        w.push(e.kind === 'join' ? JOIN : LEAVE, g(e.guildId), e.at, c(e.userId));
+        w.push(e.kind === 'join' ? JOIN : LEAVE, g(e.guildId), e.at, e.userId);
         break;
     }
   }
@@ -130,7 +132,8 @@ export function flattenEvents(events: readonly ActivityEvent[], strings?: WireSt
 export function unflattenEvents(w: EventWire, table?: WireTable): ActivityEvent[] {
   const events: ActivityEvent[] = [];
   const d = table ?? PLAIN;
-  // Fields that went through the dictionary (t), and those that did not (s).
+  // Fields that went through the dictionary (t), and those that did not (s: member, message and
+  // thread ids).
   const t = (i: number) => d.get(w[i] as string | number);
   const tn = (i: number) => (w[i] === null ? null : d.get(w[i] as string | number));
   const s = (i: number) => w[i] as string;
@@ -139,7 +142,7 @@ export function unflattenEvents(w: EventWire, table?: WireTable): ActivityEvent[
   for (let i = 0; i < w.length; ) {
     switch (w[i]) {
       case MESSAGE:
-        events.push({ kind: 'message', guildId: t(i + 1), at: n(i + 2), messageId: s(i + 3), channelId: t(i + 4), userId: t(i + 5), replyToId: sn(i + 6), hasAttachment: w[i + 7] as boolean });
+        events.push({ kind: 'message', guildId: t(i + 1), at: n(i + 2), messageId: s(i + 3), channelId: t(i + 4), userId: s(i + 5), replyToId: sn(i + 6), hasAttachment: w[i + 7] as boolean });
         i += 8;
         break;
       case MESSAGE_DELETE:
@@ -147,24 +150,24 @@ export function unflattenEvents(w: EventWire, table?: WireTable): ActivityEvent[
         i += 5;
         break;
       case REACTION:
-        events.push({ kind: 'reaction', guildId: t(i + 1), at: n(i + 2), messageId: s(i + 3), channelId: t(i + 4), userId: t(i + 5), emoji: t(i + 6), messageAuthorId: tn(i + 7) });
+        events.push({ kind: 'reaction', guildId: t(i + 1), at: n(i + 2), messageId: s(i + 3), channelId: t(i + 4), userId: s(i + 5), emoji: t(i + 6), messageAuthorId: sn(i + 7) });
         i += 8;
         break;
       case REACTION_REMOVE:
-        events.push({ kind: 'reaction-remove', guildId: t(i + 1), at: n(i + 2), messageId: s(i + 3), channelId: t(i + 4), userId: t(i + 5), emoji: t(i + 6) });
+        events.push({ kind: 'reaction-remove', guildId: t(i + 1), at: n(i + 2), messageId: s(i + 3), channelId: t(i + 4), userId: s(i + 5), emoji: t(i + 6) });
         i += 7;
         break;
       case THREAD:
-        events.push({ kind: 'thread', guildId: t(i + 1), at: n(i + 2), threadId: s(i + 3), channelId: t(i + 4), userId: t(i + 5) });
+        events.push({ kind: 'thread', guildId: t(i + 1), at: n(i + 2), threadId: s(i + 3), channelId: t(i + 4), userId: s(i + 5) });
         i += 6;
         break;
       case VOICE:
-        events.push({ kind: 'voice', guildId: t(i + 1), at: n(i + 2), userId: t(i + 3), channelId: tn(i + 4) });
+        events.push({ kind: 'voice', guildId: t(i + 1), at: n(i + 2), userId: s(i + 3), channelId: tn(i + 4) });
         i += 5;
         break;
       case JOIN:
       case LEAVE:
-        events.push({ kind: w[i] === JOIN ? 'join' : 'leave', guildId: t(i + 1), at: n(i + 2), userId: t(i + 3) });
+        events.push({ kind: w[i] === JOIN ? 'join' : 'leave', guildId: t(i + 1), at: n(i + 2), userId: s(i + 3) });
         i += 4;
         break;
       default:

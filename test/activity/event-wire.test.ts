@@ -49,8 +49,9 @@ describe('event wire', () => {
     const first = send(events.slice(0, 7));
     const second = send(events.slice(7));
     const third = send(events);
-    // Guild, channel, member and emoji fields are numbers; message and thread ids stay strings.
-    expect(new Set(first.events.filter((v) => typeof v === 'string'))).toEqual(new Set(['31', '32']));
+    // Guild, channel and emoji fields are numbers; member, message and thread ids stay strings.
+    expect(new Set(first.events.filter((v) => typeof v === 'string'))).toEqual(new Set(['31', '32', '21', '22', '23', '24']));
+    expect(first.strings).not.toContain('21');
     expect(first.strings).toContain(G);
     expect(third.strings).toEqual([]); // nothing new the third time
     expect(second.strings).not.toContain(G);

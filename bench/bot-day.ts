@@ -12,11 +12,13 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { Ingestor } from '../src/activity/ingest.js';
 import { ActivityStore } from '../src/activity/store.js';
+import { foldedTotals } from '../src/activity/totals-store.js';
 import { UPKEPT_MERGE_AT, writerUpkeep } from '../src/activity/upkeep.js';
 import { ActivityWriter } from '../src/activity/writer.js';
 import { followCheckpoints } from '../src/db/checkpoints.js';
 import { writeStep } from '../src/db/exclusive.js';
 import { openDatabase } from '../src/db/open.js';
+import { openReadOnly } from '../src/db/read-only.js';
 import { buildDigest } from '../src/digests/content.js';
 import { digestFigures, insightsReports } from '../src/digests/reports.js';
 import { privacyEntries, privacyEntry } from '../src/privacy/entries.js';
@@ -70,10 +72,18 @@ store.applyBatch = (events) => {
 const writer = new ActivityWriter(store, { logger, lockWaitMs: GATEWAY_LOCK_WAIT_MS });
 const ingestor = new Ingestor(writer);
 
-// The heaviest member (a scan, before the measured window).
-// The heaviest member, from the per-member totals (no scan on this thread: it would fill the
-// main connection's page cache as the bot's never is).
-const heavy = { user_id: database.sqlite.prepare(`SELECT user_id FROM activity_member_totals WHERE guild_id = ? ORDER BY messages + reactions DESC LIMIT 1`).pluck().get(BENCH_GUILD) as string };
+// The heaviest member, from the per-member totals, before the measured window (on a connection
+// of its own: reading them on this one would fill the main connection's page cache as the bot's
+// never is).
+const heavy = await (async () => {
+  const read = openReadOnly(path);
+  try {
+    const [user_id] = [...foldedTotals(read.sqlite, BENCH_GUILD)].reduce((top, m) => (m[1][0] + m[1][1] > top[1][0] + top[1][1] ? m : top));
+    return { user_id };
+  } finally {
+    await read.close();
+  }
+})();
 
 // Gateway-shaped payloads, as JSON text (parsed on arrival like the gateway's).
 const rand = rng(99);

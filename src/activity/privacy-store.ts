@@ -239,15 +239,16 @@ const hours: PrivacyEntry = {
 const totalsEntry: PrivacyEntry = {
   name: 'activity_member_totals',
   table: 'activity_member_totals',
-  columns: ['user_id'],
+  // (By number: a row holds the totals of 64 members, each at their number's place.)
+  columns: [],
   label: 'privacy.entry.counts',
   fate: 'deleted',
-  count: countWith(`SELECT count(*) FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`),
+  count: (read, guildId, userId) => (memberTotals(read, guildId, userId).some((n) => n !== 0) ? 1 : 0),
   *exportRows(read, guildId, userId) {
     const [messages, reactions, received] = memberTotals(read, guildId, userId);
     if (messages || reactions || received) yield { messages, reactions, reactions_received: received };
   },
-  // After the rows it counts: one step takes the member out of the logs and deletes their row.
+  // After the rows it counts: one step takes the member out of the logs and zeroes their counts.
   // The scan reads the member's number (a scan of the guild's numbers: off the gateway's thread).
   *scan(read, guildId, userId) {
     yield [userId, memberIdx(read, guildId, userId) ?? null];

@@ -3,7 +3,9 @@
 // number, a small blob), opt-out steps append their count-downs to activity_count_log (JSON, by
 // snowflake), a background step folds both into the totals, and /privacy show reads a member's
 // totals plus what is not folded yet. Members who opted out are skipped (their rows are being
-// deleted).
+// deleted). The totals are kept by member number too, CHUNK members a row: a fold rewrites a row
+// per CHUNK members it touches, not a row per member (a replay's fold: ~800 rows for ~50,000
+// members, against ~50,000 upserts by snowflake).
 import type BetterSqlite3 from 'better-sqlite3';
 import { decode, encode } from './hour-records.js';
 
@@ -11,6 +13,8 @@ type Raw = BetterSqlite3.Database;
 
 export type TotalColumn = 'messages' | 'reactions' | 'reactions_received';
 const COLUMN: Record<TotalColumn, 0 | 1 | 2> = { messages: 0, reactions: 1, reactions_received: 2 };
+/** Members per row of activity_member_totals: member n's three counts are at (n % CHUNK) * 3 in row n / CHUNK (int32 LE). */
+export const CHUNK = 64;
 /** Entries of a log row, flat: guild, member, messages, reactions, reactions received, guild, … */
 const STRIDE = 5;
 type LogRow = Array<string | number>;
@@ -30,15 +34,6 @@ export class MemberTally {
   add(guildId: string, userId: string, column: TotalColumn, n = 1): void {
     const at = this.row(guildId, userId) + COLUMN[column];
     this.counts[at] = this.counts[at]! + n;
-  }
-
-  /** Adds a logged entry's three increments. */
-  addAll(guildId: string, userId: string, messages: number, reactions: number, received: number): void {
-    const at = this.row(guildId, userId);
-    const c = this.counts;
-    c[at] = c[at]! + messages;
-    c[at + 1] = c[at + 1]! + reactions;
-    c[at + 2] = c[at + 2]! + received;
   }
 
   private row(guildId: string, userId: string): number {
@@ -203,13 +198,22 @@ class GuildSum {
     return offset;
   }
 
+  /** (The words read as int32: a count-down row's are negative.) */
   private add(offset: number, q: Uint32Array, i: number): void {
     const c = this.counts;
-    c[offset] = c[offset]! + q[i + 1]!;
-    c[offset + 1] = c[offset + 1]! + q[i + 2]!;
-    c[offset + 2] = c[offset + 2]! + q[i + 3]!;
+    c[offset] = c[offset]! + (q[i + 1]! | 0);
+    c[offset + 1] = c[offset + 1]! + (q[i + 2]! | 0);
+    c[offset + 2] = c[offset + 2]! + (q[i + 3]! | 0);
   }
 }
+
+/** A totals row's counts (CHUNK int32 triples), a copy the caller may change. */
+function chunkCounts(blob: Buffer | undefined): Int32Array {
+  const out = new Int32Array(CHUNK * 3);
+  if (blob) out.set(new Int32Array(new Uint8Array(blob).buffer, 0, Math.min(out.length, blob.byteLength >> 2)));
+  return out;
+}
+const chunkBlob = (counts: Int32Array) => Buffer.from(counts.buffer, counts.byteOffset, counts.byteLength);
 
 /** The writer's and the fold's statements on one connection. */
 export class MemberTotals {
@@ -224,8 +228,6 @@ export class MemberTotals {
       all: p(`SELECT id, counts FROM activity_count_log`).raw(),
       rewrite: p(`UPDATE activity_count_log SET counts = ? WHERE id = ?`),
       dropOne: p(`DELETE FROM activity_count_log WHERE id = ?`),
-      deleteTotals: p(`DELETE FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`),
-      optedOut: p(`SELECT guild_id || '|' || user_id FROM activity_opt_outs`).pluck(),
       appendBatch: p(`INSERT INTO activity_count_batches (guild_id, counts) VALUES (?, ?)`),
       oldestBatches: p(`SELECT id, guild_id, counts FROM activity_count_batches ORDER BY id LIMIT ?`).raw(),
       dropBatches: p(`DELETE FROM activity_count_batches WHERE id <= ?`),
@@ -233,10 +235,15 @@ export class MemberTotals {
       rewriteBatch: p(`UPDATE activity_count_batches SET counts = ? WHERE id = ?`),
       dropBatch: p(`DELETE FROM activity_count_batches WHERE id = ?`),
       nameOf: p(`SELECT id FROM activity_ids WHERE guild_id = ? AND idx = ?`).pluck(),
-      guildNames: p(`SELECT idx, id FROM activity_ids WHERE guild_id = ?`).raw(),
-      add: p(`INSERT INTO activity_member_totals (guild_id, user_id, messages, reactions, reactions_received) VALUES (?, ?, ?, ?, ?)
-              ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
-                reactions_received = reactions_received + excluded.reactions_received`),
+      // The numbers not to count: placeholders of forgotten members (`~n`: after every snowflake)
+      // and members opted out (their rows are going). One pass over the guild's numbers, in SQLite.
+      skipped: p(`SELECT idx FROM activity_ids WHERE guild_id = ? AND (id >= '~' OR id IN (SELECT user_id FROM activity_opt_outs WHERE guild_id = ?))`).pluck(),
+      optedOut: p(`SELECT 1 FROM activity_opt_outs WHERE guild_id = ? AND user_id = ?`).pluck(),
+      // Snowflakes to numbers for the count-downs' log (a JSON array of snowflakes): one pass too.
+      numbersOf: p(`SELECT id, idx FROM activity_ids WHERE guild_id = ? AND id IN (SELECT value FROM json_each(?))`).raw(),
+      chunk: p(`SELECT counts FROM activity_member_totals WHERE guild_id = ? AND chunk = ?`).pluck(),
+      putChunk: p(`INSERT INTO activity_member_totals (guild_id, chunk, counts) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET counts = excluded.counts`),
+      dropChunk: p(`DELETE FROM activity_member_totals WHERE guild_id = ? AND chunk = ?`),
     };
   }
 
@@ -259,54 +266,91 @@ export class MemberTotals {
     const logged = this.s.oldest.all(rows) as Array<[number, string]>;
     const batches = this.s.oldestBatches.all(rows) as Array<[number, string, Buffer]>;
     if (!logged.length && !batches.length) return { folded: 0, more: false };
-    const skip = new Set(this.s.optedOut.all() as string[]);
-    const sum = new MemberTally();
+    // Per guild: its batch rows (by member number) and count-downs (by snowflake, numbered below).
+    const byGuild = new Map<string, { rows: Uint32Array[]; logged: LogRow }>();
+    const guild = (guildId: string) => {
+      let g = byGuild.get(guildId);
+      if (!g) byGuild.set(guildId, (g = { rows: [], logged: [] }));
+      return g;
+    };
+    for (const [, guildId, blob] of batches) guild(guildId).rows.push(decode(blob));
     for (const [, json] of logged) {
       const row = JSON.parse(json) as LogRow;
-      for (let i = 0; i < row.length; i += STRIDE) {
-        const [g, u] = [row[i] as string, row[i + 1] as string];
-        if (skip.size && skip.has(`${g}|${u}`)) continue;
-        sum.addAll(g, u, row[i + 2] as number, row[i + 3] as number, row[i + 4] as number);
-      }
+      for (let i = 0; i < row.length; i += STRIDE) guild(row[i] as string).logged.push(...row.slice(i, i + STRIDE));
     }
-    const flat = sum.toJSON();
-    for (let i = 0; i < flat.length; i += STRIDE) this.s.add.run(flat[i], flat[i + 1], flat[i + 2], flat[i + 3], flat[i + 4]);
-    // Batch rows: summed by member number, then added under each member's snowflake. A number
-    // under a placeholder (`~n`: the member opted out and was forgotten) is skipped.
-    const rowsByGuild = new Map<string, Uint32Array[]>();
-    for (const [, guildId, blob] of batches) {
-      const rows = rowsByGuild.get(guildId);
-      if (rows) rows.push(decode(blob));
-      else rowsByGuild.set(guildId, [decode(blob)]);
-    }
-    rowsByGuild.forEach((rows, guildId) => {
-      const g = new GuildSum(rows);
-      const name = this.names(guildId, g.members.length);
-      g.members.forEach((idx, i) => {
-        const userId = name(idx);
-        if (userId === undefined || userId.startsWith('~') || (skip.size && skip.has(`${guildId}|${userId}`))) return;
-        this.s.add.run(guildId, userId, g.counts[i * 3], g.counts[i * 3 + 1], g.counts[i * 3 + 2]);
-      });
-    });
+    byGuild.forEach((g, guildId) => this.foldGuild(guildId, g.rows, g.logged));
     if (logged.length) this.s.drop.run(logged[logged.length - 1]![0]);
     if (batches.length) this.s.dropBatches.run(batches[batches.length - 1]![0]);
     return { folded: logged.length + batches.length, more: logged.length === rows || batches.length === rows };
   }
 
+  /** One guild's increments into its totals rows: each row they touch read, added to and written once. */
+  private foldGuild(guildId: string, rows: Uint32Array[], logged: LogRow): void {
+    if (logged.length) rows.push(this.numbered(guildId, logged));
+    const sum = new GuildSum(rows);
+    const skip = this.skipped(guildId, sum.members);
+    // Members by row of the totals, in the order first seen (a row is read and written once).
+    const byChunk = new Map<number, number[]>();
+    sum.members.forEach((idx, i) => {
+      if (skip(idx)) return;
+      const at = byChunk.get(Math.floor(idx / CHUNK));
+      if (at) at.push(i);
+      else byChunk.set(Math.floor(idx / CHUNK), [i]);
+    });
+    byChunk.forEach((members, chunk) => {
+      const counts = chunkCounts(this.s.chunk.get(guildId, chunk) as Buffer | undefined);
+      for (const i of members) {
+        const at = (sum.members[i]! % CHUNK) * 3;
+        counts[at] = counts[at]! + sum.counts[i * 3]!;
+        counts[at + 1] = counts[at + 1]! + sum.counts[i * 3 + 1]!;
+        counts[at + 2] = counts[at + 2]! + sum.counts[i * 3 + 2]!;
+      }
+      this.putChunk(guildId, chunk, counts);
+    });
+  }
+
+  /** Stores a totals row, or deletes it once it counts nothing. */
+  private putChunk(guildId: string, chunk: number, counts: Int32Array): void {
+    if (counts.some((n) => n !== 0)) this.s.putChunk.run(guildId, chunk, chunkBlob(counts));
+    else this.s.dropChunk.run(guildId, chunk);
+  }
+
   /**
-   * Member number -> snowflake in a guild, for `wanted` numbers: one read of the guild's numbers
-   * when they are many (a replay's fold: tens of thousands), else a lookup each.
+   * Count-downs by snowflake as a batch row by member number (int32 values in the row's u32
+   * words: added back as int32). A snowflake without a number has no totals: it is left out.
    */
-  private names(guildId: string, wanted: number): (idx: number) => string | undefined {
-    if (wanted < 1000) return (idx) => this.s.nameOf.get(guildId, idx) as string | undefined;
-    const all: string[] = [];
-    for (const [idx, id] of this.s.guildNames.all(guildId) as Array<[number, string]>) all[idx] = id;
-    return (idx) => all[idx];
+  private numbered(guildId: string, logged: LogRow): Uint32Array {
+    const users = [...new Set(logged.filter((_, i) => i % STRIDE === 1) as string[])];
+    const number = new Map(this.s.numbersOf.all(guildId, JSON.stringify(users)) as Array<[string, number]>);
+    const out: number[] = [];
+    for (let i = 0; i < logged.length; i += STRIDE) {
+      const idx = number.get(logged[i + 1] as string);
+      if (idx !== undefined) out.push(idx, logged[i + 2] as number, logged[i + 3] as number, logged[i + 4] as number);
+    }
+    return new Uint32Array(Int32Array.from(out).buffer);
+  }
+
+  /**
+   * Which of these member numbers not to count: a forgotten member's (placeholder), an opted-out
+   * one's, or a number with no snowflake. A lookup each when they are few (the bot's fold turn),
+   * else one pass over the guild's numbers (a replay's fold: tens of thousands).
+   */
+  private skipped(guildId: string, members: readonly number[]): (idx: number) => boolean {
+    if (members.length < 1000) {
+      const skip = new Set<number>();
+      for (const idx of members) {
+        const userId = this.s.nameOf.get(guildId, idx) as string | undefined;
+        if (userId === undefined || userId.startsWith('~') || this.s.optedOut.get(guildId, userId) !== undefined) skip.add(idx);
+      }
+      return (idx) => skip.has(idx);
+    }
+    const skip = new Set(this.s.skipped.all(guildId, guildId) as number[]);
+    return (idx) => skip.has(idx);
   }
 
   /**
    * Opt-out's last step for a member: their increments leave both logs (a few rows: rewritten, not
-   * folded) and their totals row is deleted, so no row here names them.
+   * folded) and their counts are zeroed in their totals row, so no row here counts them.
    */
   forget(guildId: string, userId: string, idx: number | null): void {
     for (const [id, json] of this.s.all.all() as Array<[number, string]>) {
@@ -317,18 +361,23 @@ export class MemberTotals {
       if (kept.length) this.s.rewrite.run(JSON.stringify(kept), id);
       else this.s.dropOne.run(id);
     }
-    // `idx`: the member's number (null: they have none), which the opt-out's scan read in a worker.
-    if (idx !== null) {
-      for (const [id, blob] of this.s.guildBatches.all(guildId) as Array<[number, Buffer]>) {
-        const q = decode(blob);
-        const kept: number[] = [];
-        for (let i = 0; i < q.length; i += QUAD) if (q[i] !== idx) kept.push(q[i]!, q[i + 1]!, q[i + 2]!, q[i + 3]!);
-        if (kept.length === q.length) continue;
-        if (kept.length) this.s.rewriteBatch.run(encode(Uint32Array.from(kept)), id);
-        else this.s.dropBatch.run(id);
-      }
+    // `idx`: the member's number (null: they have none, so no totals), which the opt-out's scan
+    // read in a worker.
+    if (idx === null) return;
+    for (const [id, blob] of this.s.guildBatches.all(guildId) as Array<[number, Buffer]>) {
+      const q = decode(blob);
+      const kept: number[] = [];
+      for (let i = 0; i < q.length; i += QUAD) if (q[i] !== idx) kept.push(q[i]!, q[i + 1]!, q[i + 2]!, q[i + 3]!);
+      if (kept.length === q.length) continue;
+      if (kept.length) this.s.rewriteBatch.run(encode(Uint32Array.from(kept)), id);
+      else this.s.dropBatch.run(id);
     }
-    this.s.deleteTotals.run(guildId, userId);
+    const chunk = Math.floor(idx / CHUNK);
+    const blob = this.s.chunk.get(guildId, chunk) as Buffer | undefined;
+    if (!blob) return;
+    const counts = chunkCounts(blob);
+    counts.fill(0, (idx % CHUNK) * 3, (idx % CHUNK) * 3 + 3);
+    this.putChunk(guildId, chunk, counts);
   }
 
   /** Background folding: a row of each log (a write batch: ~1 ms) per transaction until `budgetMs` is spent or the logs are empty. */
@@ -349,10 +398,7 @@ export class MemberTotals {
  * increments still in the logs (a read of a few rows, and of the member's number).
  */
 export function memberTotals(read: Raw, guildId: string, userId: string): [number, number, number] {
-  const folded = read.prepare(`SELECT messages, reactions, reactions_received FROM activity_member_totals WHERE guild_id = ? AND user_id = ?`).raw().get(guildId, userId) as
-    | [number, number, number]
-    | undefined;
-  const n: [number, number, number] = folded ?? [0, 0, 0];
+  const n: [number, number, number] = [0, 0, 0];
   for (const json of read.prepare(`SELECT counts FROM activity_count_log`).pluck().iterate() as Iterable<string>) {
     const row = JSON.parse(json) as LogRow;
     for (let i = 0; i < row.length; i += STRIDE) {
@@ -364,6 +410,14 @@ export function memberTotals(read: Raw, guildId: string, userId: string): [numbe
   }
   const idx = memberIdx(read, guildId, userId);
   if (idx === undefined) return n;
+  const folded = read.prepare(`SELECT counts FROM activity_member_totals WHERE guild_id = ? AND chunk = ?`).pluck().get(guildId, Math.floor(idx / CHUNK)) as Buffer | undefined;
+  if (folded) {
+    const counts = chunkCounts(folded);
+    const at = (idx % CHUNK) * 3;
+    n[0] += counts[at]!;
+    n[1] += counts[at + 1]!;
+    n[2] += counts[at + 2]!;
+  }
   for (const blob of read.prepare(`SELECT counts FROM activity_count_batches WHERE guild_id = ?`).pluck().iterate(guildId) as Iterable<Buffer>) {
     const q = decode(blob);
     for (let i = 0; i < q.length; i += QUAD) {
@@ -374,6 +428,23 @@ export function memberTotals(read: Raw, guildId: string, userId: string): [numbe
     }
   }
   return n;
+}
+
+/**
+ * Every member's folded totals in a guild by snowflake (members counting nothing left out; the
+ * logs not read): a read of the whole table and of the guild's numbers, for tests and the bench.
+ */
+export function foldedTotals(read: Raw, guildId: string): Map<string, [number, number, number]> {
+  const names = new Map(read.prepare(`SELECT idx, id FROM activity_ids WHERE guild_id = ?`).raw().all(guildId) as Array<[number, string]>);
+  const out = new Map<string, [number, number, number]>();
+  for (const [chunk, blob] of read.prepare(`SELECT chunk, counts FROM activity_member_totals WHERE guild_id = ?`).raw().all(guildId) as Array<[number, Buffer]>) {
+    const c = chunkCounts(blob);
+    for (let slot = 0; slot < CHUNK; slot++) {
+      const t: [number, number, number] = [c[slot * 3]!, c[slot * 3 + 1]!, c[slot * 3 + 2]!];
+      if (t.some((n) => n !== 0)) out.set(names.get(chunk * CHUNK + slot) ?? `#${chunk * CHUNK + slot}`, t);
+    }
+  }
+  return out;
 }
 
 /** One of a member's totals (see memberTotals). */

@@ -8,7 +8,7 @@ import type { ActivityEvent } from '../../src/activity/events.js';
 import { ActivityStore } from '../../src/activity/store.js';
 import { migrate, openDatabase, type Database } from '../../src/db/open.js';
 import { migrations } from '../../src/db/migrations/index.js';
-import { memberTotal } from '../../src/activity/totals-store.js';
+import { CHUNK, foldedTotals, memberTotal } from '../../src/activity/totals-store.js';
 import { privacyEntry } from '../../src/privacy/entries.js';
 import { testDatabase } from '../support/db.js';
 
@@ -37,12 +37,17 @@ function scanned(db: Database): Record<string, [number, number, number]> {
 /** The totals as /privacy show reads them (folded rows plus the log), for every member named anywhere. */
 function kept(db: Database): Record<string, [number, number, number]> {
   const out: Record<string, [number, number, number]> = {};
-  const members = db.sqlite.prepare(`SELECT user_id FROM activity_member_totals UNION SELECT user_id FROM activity_messages UNION SELECT user_id FROM activity_reactions`).pluck().all() as string[];
+  const members = db.sqlite.prepare(`SELECT id FROM activity_ids UNION SELECT user_id FROM activity_messages UNION SELECT user_id FROM activity_reactions`).pluck().all() as string[];
   for (const user of members) {
     const t = (['messages', 'reactions', 'reactions_received'] as const).map((c) => memberTotal(db.sqlite, G, user, c)) as [number, number, number];
     if (t.some((n) => n > 0)) out[user] = t;
   }
   return out;
+}
+/** The folded totals as stored (by member number, CHUNK a row), by snowflake; members counting nothing left out. */
+function folded(db: Database): Record<string, [number, number, number]> {
+  for (const blob of db.sqlite.prepare(`SELECT counts FROM activity_member_totals`).pluck().all() as Buffer[]) expect(blob.byteLength).toBe(CHUNK * 3 * 4);
+  return Object.fromEntries(foldedTotals(db.sqlite, G));
 }
 /** Rows in both logs: the writer's batch rows (by member number) and opt-out's count-downs (JSON). */
 const logRows = (db: Database) => db.sqlite.prepare(`SELECT (SELECT count(*) FROM activity_count_log) + (SELECT count(*) FROM activity_count_batches)`).pluck().get() as number;
@@ -98,7 +103,7 @@ describe('member counts', () => {
     expect(kept(database)[u(1)]).toEqual([2, 2, 1]); // bob's reactions to alice's messages are gone
     const counts = privacyEntry('activity_member_totals');
     counts.apply!(database.sqlite, G, u(2), [...counts.scan!(database.sqlite, G, u(2))]);
-    expect(database.sqlite.prepare(`SELECT count(*) FROM activity_member_totals WHERE user_id = ?`).pluck().get(u(2))).toBe(0);
+    expect(folded(database)[u(2)]).toBeUndefined();
     // The steps logged their count-downs; no log row names bob any more.
     expect(logRows(database)).toBeGreaterThan(0);
     expect((database.sqlite.prepare(`SELECT counts FROM activity_count_log`).pluck().all() as string[]).join()).not.toContain(u(2));
@@ -118,7 +123,7 @@ describe('member counts', () => {
     const bob = idxOf(database, u(2))!;
     database.sqlite.prepare(`UPDATE activity_ids SET id = '~' || idx WHERE guild_id = ? AND idx = ?`).run(G, bob);
     expect(store.totals.foldSome()).toBe(1);
-    expect(database.sqlite.prepare(`SELECT user_id FROM activity_member_totals ORDER BY user_id`).pluck().all()).toEqual([u(1)]);
+    expect(Object.keys(folded(database))).toEqual([u(1)]);
     expect(kept(database)[u(1)]).toEqual([1, 0, 1]);
   });
 
@@ -130,11 +135,23 @@ describe('member counts', () => {
     store.applyBatch([...Array.from({ length: 700 }, (_, i) => msg(2000 + i, 800 + i)), ...Array.from({ length: 30 }, (_, i) => react(i, 900 + i, 10 + (i % 10)))]);
     expect(store.totals.foldSome(Number.POSITIVE_INFINITY, 10)).toBe(2);
     expect(logRows(database)).toBe(0);
-    const totals = database.sqlite.prepare(`SELECT count(*) FROM activity_member_totals`).pluck().get();
-    expect(totals).toBe(1500);
+    expect(Object.keys(folded(database))).toHaveLength(1500);
+    expect(folded(database)).toEqual(scanned(database));
     expect(kept(database)).toEqual(scanned(database));
     expect(kept(database)[u(900)]).toEqual([2, 1, 0]);
     expect(kept(database)[u(10)]).toEqual([1, 0, 3]);
+  });
+
+  it('a fold of many members skips a forgotten member and one opting out, found in one pass', async () => {
+    database = await testDatabase();
+    const store = new ActivityStore(database.sqlite);
+    store.applyBatch(Array.from({ length: 1500 }, (_, i) => msg(i, i + 10)));
+    database.sqlite.prepare(`UPDATE activity_ids SET id = '~' || idx WHERE guild_id = ? AND id = ?`).run(G, u(20));
+    database.sqlite.prepare(`INSERT INTO activity_opt_outs (guild_id, user_id, at) VALUES (?, ?, ?)`).run(G, u(30), T);
+    expect(store.totals.foldSome(Number.POSITIVE_INFINITY, 10)).toBe(1);
+    const { [u(20)]: _forgotten, [u(30)]: _optedOut, ...others } = scanned(database);
+    expect(Object.keys(others)).toHaveLength(1498);
+    expect(folded(database)).toEqual(others);
   });
 
   it('a replay-sized fold (its sums kept in an array by member number) gives each their own counts', async () => {
@@ -146,15 +163,11 @@ describe('member counts', () => {
     expect(store.totals.foldSome(Number.POSITIVE_INFINITY, 10)).toBe(2);
     expect(logRows(database)).toBe(0);
     // (The log is empty: the table is all there is.)
-    const folded = Object.fromEntries(
-      (database.sqlite.prepare(`SELECT user_id, messages, reactions, reactions_received FROM activity_member_totals WHERE guild_id = ?`).raw().all(G) as Array<[string, number, number, number]>).map(
-        ([user, ...t]) => [user, t],
-      ),
-    );
-    expect(Object.keys(folded)).toHaveLength(24_490);
-    expect(folded).toEqual(scanned(database));
-    expect(folded[u(20_000)]).toEqual([2, 1, 0]);
-    expect(folded[u(24_000)]).toEqual([1, 0, 0]);
+    const totals = folded(database);
+    expect(Object.keys(totals)).toHaveLength(24_490);
+    expect(totals).toEqual(scanned(database));
+    expect(totals[u(20_000)]).toEqual([2, 1, 0]);
+    expect(totals[u(24_000)]).toEqual([1, 0, 0]);
   });
 
   it('the migration counts what was stored before the table existed', async () => {
@@ -169,5 +182,30 @@ describe('member counts', () => {
     await migrate(database.db);
     expect(kept(database)).toEqual(scanned(database));
     expect(Object.keys(kept(database))).toHaveLength(4);
+    // (Counted before they had numbers: 0015 gave each one.)
+    expect(folded(database)).toEqual(scanned(database));
+  });
+
+  it('0015 moves the totals from a row per member to rows by member number, and back', async () => {
+    database = openDatabase(':memory:');
+    const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+    expect((await migrator.migrateTo('0014-count-batches')).error).toBeUndefined();
+    const ids = database.sqlite.prepare(`INSERT INTO activity_ids (guild_id, idx, id) VALUES (?, ?, ?)`);
+    // Numbers 0-199 (a channel among them), and one member with totals but no number.
+    for (let i = 0; i < 200; i++) ids.run(G, i, i === 7 ? C : u(i));
+    const totals = database.sqlite.prepare(`INSERT INTO activity_member_totals (guild_id, user_id, messages, reactions, reactions_received) VALUES (?, ?, ?, ?, ?)`);
+    const before: Record<string, [number, number, number]> = {};
+    for (const i of [0, 1, 63, 64, 130, 199, 500]) {
+      before[u(i)] = [i + 1, i % 7, i % 3];
+      totals.run(G, u(i), ...before[u(i)]!);
+    }
+    expect((await migrator.migrateTo('0015-member-totals-by-number')).error).toBeUndefined();
+    expect(folded(database)).toEqual(before);
+    expect(idxOf(database, u(500))).toBe(200);
+    expect(database.sqlite.prepare(`SELECT chunk FROM activity_member_totals ORDER BY chunk`).pluck().all()).toEqual([0, 1, 2, 3]);
+    for (const [user, t] of Object.entries(before)) expect(['messages', 'reactions', 'reactions_received'].map((c) => memberTotal(database.sqlite, G, user, c as 'messages'))).toEqual(t);
+    expect((await migrator.migrateTo('0014-count-batches')).error).toBeUndefined();
+    const back = database.sqlite.prepare(`SELECT user_id, messages, reactions, reactions_received FROM activity_member_totals`).raw().all() as Array<[string, number, number, number]>;
+    expect(Object.fromEntries(back.map(([user, ...t]) => [user, t]))).toEqual(before);
   });
 });

@@ -13,6 +13,7 @@ import * as m0011 from './0011-poll-shown.js';
 import * as m0012 from './0012-live-shown.js';
 import * as m0013 from './0013-member-totals.js';
 import * as m0014 from './0014-count-batches.js';
+import * as m0015 from './0015-member-totals-by-number.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0012-live-shown': m0012,
   '0013-member-totals': m0013,
   '0014-count-batches': m0014,
+  '0015-member-totals-by-number': m0015,
 };

@@ -72,13 +72,14 @@ export interface ActivityGuildQuartersTable {
   threads: number;
 }
 
-/** Per member, the raw rows naming them (the writer's log folded in; opt-out counts down). */
+/**
+ * Per member, the raw rows naming them (the writer's log folded in; opt-out counts down), by member
+ * number, 64 members a row: int32 LE (messages, reactions, reactions received) at (number % 64) * 3.
+ */
 export interface ActivityMemberTotalsTable {
   guild_id: string;
-  user_id: string;
-  messages: number;
-  reactions: number;
-  reactions_received: number;
+  chunk: number;
+  counts: Uint8Array;
 }
 
 /** Per-member increments by snowflake (JSON: opt-out's count-downs), until folded into the totals. */

@@ -73,7 +73,10 @@ export class ActivityStore {
   private readonly mergeAt: number;
   /** The rollup integer lookup a batch's rollup calls (made once). */
   private readonly idxOf = (guildId: string, id: string) => this.idx(guildId, id);
-  /** storeEvents in a transaction (made once), and whether the current one has begun. */
+  /**
+   * A batch's transaction (made once: see storeEvents), and whether the current one has begun (a
+   * failure before it began changed nothing).
+   */
   private readonly batchTransaction;
   private began = false;
 

@@ -40,7 +40,10 @@ export function openDatabase(path: string): Database {
     async close() {
       if (closed) return;
       closed = true;
-      await db.destroy(); // also closes the better-sqlite3 handle
+      // kysely closes the handle only if it ever ran a query: a connection used only raw (the
+      // replay, the bench's ingest) was left open, and its WAL was never checkpointed at close.
+      await db.destroy();
+      if (sqlite.open) sqlite.close();
     },
   };
 }

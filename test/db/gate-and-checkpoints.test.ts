@@ -1,7 +1,7 @@
 // The write gate keeps raw writes out of kysely transactions; the worker pool's first worker (or,
 // without a pool, a checkpoint thread) keeps the WAL checkpointed while the app's own connection
 // never checkpoints inside a write.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -10,6 +10,26 @@ import { followCheckpoints, startCheckpoints } from '../../src/db/checkpoints.js
 import { WorkerPool } from '../../src/workers/pool.js';
 import { migrate, openDatabase } from '../../src/db/open.js';
 import { testDatabase } from '../support/db.js';
+
+describe('closing', () => {
+  it('closes a connection only ever used raw (kysely never opened it), and its WAL is checkpointed away', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pulse-close-'));
+    try {
+      const path = join(dir, 'pulse.db');
+      const setup = openDatabase(path);
+      await migrate(setup.db);
+      await setup.close();
+      const database = openDatabase(path);
+      database.sqlite.prepare(`INSERT INTO activity_gaps (started_at, ended_at, reason) VALUES (1, 2, 'offline')`).run();
+      expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
+      await database.close();
+      expect(database.sqlite.open).toBe(false);
+      expect(existsSync(`${path}-wal`)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('write gate', () => {
   it('runs a raw write step after an open kysely transaction, never inside it', async () => {

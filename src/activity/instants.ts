@@ -40,7 +40,20 @@ export function isoMillis(s: string): number | undefined {
     if ((sign !== 43 /* + */ && sign !== 45) /* - */ || hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
     offset = (sign === 43 ? 1 : -1) * (hours * 60 + minutes) * 60_000;
   } else return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
+  return ((daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms - offset;
+}
+
+/**
+ * Days from 1970-01-01 to a date of the proleptic Gregorian calendar (month 1-12), as Date.UTC
+ * counts them: arithmetic instead of its call into the engine (~half of this file's time).
+ */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** The decimal number s[from, to), or -1 if any character is not a digit. */

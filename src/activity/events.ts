@@ -105,6 +105,9 @@ export function emojiKey(e: { id?: string | null; name?: string | null }): strin
   return e.id ?? e.name ?? '';
 }
 
+/** (No lookup while none is known: a lookup hashes the id, new for each line of a replay.) */
+const isKnownBot = (knownBots: Set<string> | undefined, id: string) => knownBots !== undefined && knownBots.size > 0 && knownBots.has(id);
+
 function isTracked(t: string): t is TrackedType {
   return TRACKED.has(t);
 }
@@ -219,7 +222,7 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
     case 'MESSAGE_REACTION_ADD': {
       const r = parsed.data as Parsed<'MESSAGE_REACTION_ADD'>;
       if (!r.guild_id) return noGuild;
-      if (r.member?.user?.bot || knownBots?.has(r.user_id)) return bot;
+      if (r.member?.user?.bot || isKnownBot(knownBots, r.user_id)) return bot;
       return one({
         kind: 'reaction',
         guildId: r.guild_id,
@@ -240,13 +243,13 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
       const th = parsed.data as Parsed<'THREAD_CREATE'>;
       if (!th.guild_id) return noGuild;
       if (!th.newly_created || !th.owner_id) return { status: 'ignored', reason: 'not-new-thread' };
-      if (knownBots?.has(th.owner_id)) return bot;
+      if (isKnownBot(knownBots, th.owner_id)) return bot;
       return one({ kind: 'thread', guildId: th.guild_id, at, threadId: th.id, channelId: th.parent_id ?? th.id, userId: th.owner_id });
     }
     case 'VOICE_STATE_UPDATE': {
       const v = parsed.data as Parsed<'VOICE_STATE_UPDATE'>;
       if (!v.guild_id) return noGuild;
-      if (v.member?.user?.bot || knownBots?.has(v.user_id)) return bot;
+      if (v.member?.user?.bot || isKnownBot(knownBots, v.user_id)) return bot;
       return one({ kind: 'voice', guildId: v.guild_id, at, userId: v.user_id, channelId: v.channel_id ?? null });
     }
     case 'GUILD_MEMBER_ADD':
@@ -267,7 +270,7 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
       for (const b of bots) knownBots?.add(b);
       const events: ActivityEvent[] = [];
       for (const v of g.voice_states ?? []) {
-        if (!v.channel_id || v.member?.user?.bot || bots.has(v.user_id) || knownBots?.has(v.user_id)) continue;
+        if (!v.channel_id || v.member?.user?.bot || bots.has(v.user_id) || isKnownBot(knownBots, v.user_id)) continue;
         events.push({ kind: 'voice', guildId: g.id, at, userId: v.user_id, channelId: v.channel_id });
       }
       return { status: 'events', events };

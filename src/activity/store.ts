@@ -6,6 +6,7 @@ import { withLockWait, WriteGate } from '../db/exclusive.js';
 import { channelOf, type ActivityEvent } from './events.js';
 import type { MergedHour } from './hour-merge-store.js';
 import { BatchRollup, decode, encode, excessParts, mergeParts, splitByMember } from './hour-records.js';
+import { SnowflakeMap } from './snowflake-map.js';
 import { BatchCounts, MemberTotals } from './totals-store.js';
 
 export interface BatchOutcome {
@@ -52,9 +53,9 @@ export interface PartedHour {
 export class ActivityStore {
   private readonly optOuts = new Set<string>();
   /** Per guild: member and channel snowflakes -> their small integer in the rollups. */
-  private readonly ids = new Map<string, Map<string, number>>();
+  private readonly ids = new Map<string, SnowflakeMap>();
   private lastIdsGuild = '';
-  private lastIds: Map<string, number> | undefined;
+  private lastIds: SnowflakeMap | undefined;
   /** Guilds whose integers were re-read in the current batch. */
   private readonly idsCaughtUp = new Set<string>();
   private readonly s;
@@ -167,16 +168,16 @@ export class ActivityStore {
   }
 
   /** A guild's integers, read from the database the first time. */
-  private idsOf(guildId: string): Map<string, number> {
+  private idsOf(guildId: string): SnowflakeMap {
     let map = this.ids.get(guildId);
     if (!map) {
-      this.ids.set(guildId, (map = new Map()));
+      this.ids.set(guildId, (map = new SnowflakeMap()));
       this.catchUpIds(guildId, map);
     }
     return map;
   }
 
-  private catchUpIds(guildId: string, map: Map<string, number>): void {
+  private catchUpIds(guildId: string, map: SnowflakeMap): void {
     for (const [n, sid] of this.s.idsFrom.all(guildId, map.size) as Array<[number, string]>) map.set(sid, n);
   }
 

@@ -88,7 +88,7 @@ export class ActivityStore {
     this.gate = options.gate ?? new WriteGate();
     this.ignoredOf = options.ignoredChannels ?? (() => []);
     this.mergeAt = options.mergeAt ?? MERGE_AT;
-    this.totals = new MemberTotals(sqlite);
+    this.totals = new MemberTotals(sqlite, (guildId, id) => this.knownIdx(guildId, id));
     const p = (source: string) => sqlite.prepare(source);
     this.s = {
       message: p(`INSERT INTO activity_messages (message_id, guild_id, channel_id, user_id, at, reply_to_id, has_attachment, deleted_at)
@@ -158,6 +158,20 @@ export class ActivityStore {
         this.s.idAdd.run(guildId, n, id);
         map.set(id, n);
       }
+    }
+    return n;
+  }
+
+  /**
+   * A member's or channel's rollup integer if they have one (none is assigned): from the cached
+   * table, else after reading the integers other processes added since.
+   */
+  private knownIdx(guildId: string, id: string): number | undefined {
+    const map = this.idsOf(guildId);
+    let n = map.get(id);
+    if (n === undefined) {
+      this.catchUpIds(guildId, map);
+      n = map.get(id);
     }
     return n;
   }

@@ -24,55 +24,45 @@ const COUNT = 1;
 const TYPE = 2;
 type Keep = typeof VALUE | typeof COUNT | typeof TYPE | Shape | Names;
 
-/**
- * Strings often seen (the dispatch types), matched on their bytes: the line's `t` is then the
- * program's own constant string, whose hash is known and which compares by identity (a new string
- * per line was hashed to look up its type, ~2% of the parsing thread).
- */
-class Names {
-  private readonly byLength: Array<Array<{ bytes: Uint8Array; name: string }>> = [];
+/** Strings found by their bytes (an unescaped key or string, never made into a string to look up), each with its value. */
+class ByBytes<T> {
+  private readonly byLength: Array<Array<{ bytes: Uint8Array; value: T }>> = [];
 
-  constructor(names: readonly string[]) {
-    for (const name of names) {
-      const bytes = new TextEncoder().encode(name);
-      (this.byLength[bytes.length] ??= []).push({ bytes, name });
+  constructor(entries: ReadonlyArray<readonly [string, T]>) {
+    for (const [text, value] of entries) {
+      const bytes = new TextEncoder().encode(text);
+      (this.byLength[bytes.length] ??= []).push({ bytes, value });
     }
   }
 
-  /** The listed string whose bytes are buf[start, end), or undefined. */
-  find(buf: Uint8Array, start: number, end: number): string | undefined {
+  /** The value of the string whose bytes are buf[start, end), or undefined. */
+  find(buf: Uint8Array, start: number, end: number): T | undefined {
     const candidates = this.byLength[end - start];
     if (candidates === undefined) return undefined;
     next: for (const c of candidates) {
       const b = c.bytes;
       for (let i = 0; i < b.length; i++) if (buf[start + i] !== b[i]) continue next;
-      return c.name;
+      return c.value;
     }
     return undefined;
   }
 }
 
-/** An object's wanted keys, matched on their bytes (no string is made for the other keys). */
-class Shape {
-  private readonly byLength: Array<Array<{ bytes: Uint8Array; key: string; keep: Keep }>> = [];
-
-  constructor(fields: Record<string, Keep>) {
-    for (const [key, keep] of Object.entries(fields)) {
-      const bytes = new TextEncoder().encode(key);
-      (this.byLength[bytes.length] ??= []).push({ bytes, key, keep });
-    }
+/**
+ * Strings often seen (the dispatch types): the line's `t` is then the program's own constant
+ * string, whose hash is known and which compares by identity (a new string per line was hashed to
+ * look up its type, ~2% of the parsing thread).
+ */
+class Names extends ByBytes<string> {
+  constructor(names: readonly string[]) {
+    super(names.map((name) => [name, name] as const));
   }
+}
 
-  /** The field whose key is buf[start, end) (an unescaped key), or undefined. */
-  field(buf: Uint8Array, start: number, end: number): { key: string; keep: Keep } | undefined {
-    const candidates = this.byLength[end - start];
-    if (candidates === undefined) return undefined;
-    next: for (const c of candidates) {
-      const b = c.bytes;
-      for (let i = 0; i < b.length; i++) if (buf[start + i] !== b[i]) continue next;
-      return c;
-    }
-    return undefined;
+/** An object's wanted keys (no string is made for the other keys). */
+class Shape extends ByBytes<{ key: string; keep: Keep }> {
+  constructor(fields: Record<string, Keep>) {
+    super(Object.entries(fields).map(([key, keep]) => [key, { key, keep }] as const));
   }
 }
 
@@ -176,7 +166,7 @@ class Skim {
       const keyEnd = this.pos - 1;
       if (this.flags & 1) throw GIVE_UP; // an escaped key might be a wanted one
       // (A key with non-ASCII bytes is none of the wanted ones.)
-      const field = this.flags === 0 ? shape.field(b, keyStart, keyEnd) : undefined;
+      const field = this.flags === 0 ? shape.find(b, keyStart, keyEnd) : undefined;
       this.expect(0x3a /* : */);
       this.ws();
       // A repeated key: the last one wins, as in JSON.parse.

@@ -2,7 +2,7 @@
 // counts are int32 LE triples (messages, reactions, reactions received) at (number % 64) * 3. A
 // fold rewrites one row per 64 members it touches instead of upserting a row per member by
 // snowflake: `pulse replay`'s fold at its end, on one thread with the other idle, went from
-// ~200 ms (~50,000 upserts, and reading every member's snowflake) to ~20 ms. A member with totals
+// ~200 ms (~50,000 upserts, and reading every member's snowflake) to ~60 ms. A member with totals
 // but no number (counted from rows stored before numbers were given) gets the next one.
 import { sql, type Kysely } from 'kysely';
 

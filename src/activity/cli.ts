@@ -17,8 +17,8 @@ export const replayCommand: CliCommand = {
     try {
       await migrate(database.db);
       const started = Date.now();
-      const out = await replayFile(database, file, (lines) => {
-        console.error(`replay: ${lines.toLocaleString('en-US')} lines, ${Math.round(lines / ((Date.now() - started) / 1000 || 1)).toLocaleString('en-US')} lines/s…`);
+      const out = await replayFile(database, file, {
+        onProgress: (lines) => console.error(`replay: ${lines.toLocaleString('en-US')} lines, ${Math.round(lines / ((Date.now() - started) / 1000 || 1)).toLocaleString('en-US')} lines/s…`),
       });
       const skipped = Object.entries(out.skippedTypes)
         .sort(([a], [b]) => (a < b ? -1 : 1))

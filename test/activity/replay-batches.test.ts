@@ -1,6 +1,6 @@
 // `pulse replay` stores in bigger transactions than the live writer: a file spanning several of
 // its batches (and many guild-hours) leaves exactly what the live path's 1,000-event batches do.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { Ingestor } from '../../src/activity/ingest.js';
 import { replayFile } from '../../src/activity/replay.js';
 import { ActivityStore } from '../../src/activity/store.js';
 import { ActivityWriter } from '../../src/activity/writer.js';
-import type { Database } from '../../src/db/open.js';
+import { migrate, openDatabase, type Database } from '../../src/db/open.js';
 import { testDatabase } from '../support/db.js';
 import { G, join, leave, message, reaction, voice } from './payloads.js';
 
@@ -106,5 +106,34 @@ describe('pulse replay: bigger transactions, same result', () => {
     const expected = contents(live);
     expect(expected.records.length).toBeGreaterThan(10);
     expect(contents(replayed)).toEqual(expected);
+  }, 60_000);
+
+  it('keeps the WAL bounded: a checkpoint between batches lets the next one start the WAL over', async () => {
+    const file = joinPath(dir, 'replay.jsonl');
+    writeFileSync(file, dispatches().map((l) => JSON.stringify(l)).join('\n') + '\n');
+    // The WAL after a replay, before the close (which checkpoints and removes it): its size in
+    // bytes, and its header's checkpoint sequence number (one more at each start over). The
+    // checkpoint thread's timer is set far off: only the replay's own checkpoints run.
+    const walAfter = async (name: string, restartWalEvery: number) => {
+      const database = openDatabase(joinPath(dir, `${name}.db`));
+      try {
+        await migrate(database.db);
+        database.sqlite.pragma('wal_checkpoint(TRUNCATE)'); // the migrations' frames out of the way
+        const outcome = await replayFile(database, file, { restartWalEvery, checkpointMs: 3_600_000 });
+        const wal = readFileSync(joinPath(dir, `${name}.db-wal`));
+        return { outcome, bytes: wal.byteLength, sequence: wal.readUInt32BE(12) };
+      } finally {
+        await database.close();
+      }
+    };
+    const unbounded = await walAfter('unbounded', Number.POSITIVE_INFINITY);
+    const bounded = await walAfter('bounded', 2);
+    expect(bounded.outcome).toEqual(unbounded.outcome);
+    expect(bounded.outcome.ingested).toBeGreaterThan(40_000); // nine batches and a last one
+    // Started over after each checkpoint (each copied everything): after batches 2, 4, 6 and 8,
+    // and after the last (the tenth), by the totals' final fold.
+    expect(bounded.sequence - unbounded.sequence).toBe(5);
+    // Two batches' frames against ten.
+    expect(bounded.bytes * 3).toBeLessThan(unbounded.bytes);
   }, 60_000);
 });

@@ -14,6 +14,7 @@ import * as m0012 from './0012-live-shown.js';
 import * as m0013 from './0013-member-totals.js';
 import * as m0014 from './0014-count-batches.js';
 import * as m0015 from './0015-member-totals-by-number.js';
+import * as m0016 from './0016-hours-by-rowid.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0013-member-totals': m0013,
   '0014-count-batches': m0014,
   '0015-member-totals-by-number': m0015,
+  '0016-hours-by-rowid': m0016,
 };

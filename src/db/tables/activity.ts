@@ -1,4 +1,5 @@
 // Tables of the activity slice (see migrations/0002-activity.ts for why they are shaped so).
+import type { Generated } from 'kysely';
 
 export interface ActivityMessagesTable {
   message_id: string;
@@ -54,6 +55,8 @@ export interface ActivityIdsTable {
 }
 
 export interface ActivityHoursTable {
+  /** A rowid table, keyed by a unique index on (guild_id, bucket, part): see 0016-hours-by-rowid.ts. */
+  id: Generated<number>;
   guild_id: string;
   /** UTC hour: floor(epoch ms / 3,600,000). */
   bucket: number;

@@ -409,11 +409,37 @@ export class MemberTotals {
   }
 }
 
+/** While set (see sharingTotals): each member's totals, computed once. */
+let shared: Map<string, readonly [number, number, number]> | undefined;
+
+/**
+ * Runs `read` with each member's totals computed once however many entries ask for them
+ * (`/privacy show`: the three counted entries and the totals' own). Only around reads of one
+ * transaction, whose snapshot does not change; synchronous, so no other job's reads share it.
+ */
+export function sharingTotals<T>(read: () => T): T {
+  const outer = shared;
+  shared ??= new Map();
+  try {
+    return read();
+  } finally {
+    shared = outer;
+  }
+}
+
 /**
  * A member's totals [messages, reactions, reactions received]: the folded row plus the
  * increments still in the logs (a read of a few rows, and of the member's number).
  */
 export function memberTotals(read: Raw, guildId: string, userId: string): [number, number, number] {
+  const known = shared?.get(`${guildId}|${userId}`);
+  if (known) return [...known];
+  const n = readTotals(read, guildId, userId);
+  shared?.set(`${guildId}|${userId}`, [...n]);
+  return n;
+}
+
+function readTotals(read: Raw, guildId: string, userId: string): [number, number, number] {
   const n: [number, number, number] = [0, 0, 0];
   for (const json of read.prepare(`SELECT counts FROM activity_count_log`).pluck().iterate() as Iterable<string>) {
     const row = JSON.parse(json) as LogRow;

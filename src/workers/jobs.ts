@@ -58,9 +58,11 @@ const handlers: { [K in JobName]: Handler<K> } = {
   'survey-charts': async ({ questions, language }) =>
     (await (await import('../surveys/charts.js')).renderQuestionCharts(questions, language)).map((c) => ({ id: c.id, png: new Uint8Array(c.png) })),
   'privacy-counts': async ({ guildId, userId }, read) => {
-    const { privacyEntries } = await import('../privacy/entries.js');
+    const [{ privacyEntries }, { sharingTotals }] = await Promise.all([import('../privacy/entries.js'), import('../activity/totals-store.js')]);
     // Summaries are shown without a count (see PrivacyEntryInfo.summary): no scan of every hour.
-    return read.sqlite.transaction(() => Object.fromEntries(privacyEntries.filter((e) => !e.summary).map((e) => [e.name, e.count(read.sqlite, guildId, userId)])))();
+    // Four entries count from the member's totals: read once.
+    const counts = () => Object.fromEntries(privacyEntries.filter((e) => !e.summary).map((e) => [e.name, e.count(read.sqlite, guildId, userId)]));
+    return read.sqlite.transaction(() => sharingTotals(counts))();
   },
   'privacy-export': async ({ guildId, userId, path, exportedAt }, read) => {
     const [{ privacyEntries }, { writeExport }] = await Promise.all([import('../privacy/entries.js'), import('../privacy/export-file.js')]);

@@ -8,7 +8,7 @@ import type { ActivityEvent } from '../../src/activity/events.js';
 import { ActivityStore } from '../../src/activity/store.js';
 import { migrate, openDatabase, type Database } from '../../src/db/open.js';
 import { migrations } from '../../src/db/migrations/index.js';
-import { CHUNK, foldedTotals, memberTotal, MemberTotals } from '../../src/activity/totals-store.js';
+import { CHUNK, foldedTotals, memberTotal, memberTotals, MemberTotals, sharingTotals } from '../../src/activity/totals-store.js';
 import { privacyEntry } from '../../src/privacy/entries.js';
 import { testDatabase } from '../support/db.js';
 
@@ -169,6 +169,27 @@ describe('member counts', () => {
     expect(totals).toEqual(scanned(database));
     expect(totals[u(20_000)]).toEqual([2, 1, 0]);
     expect(totals[u(24_000)]).toEqual([1, 0, 0]);
+  });
+
+  it('shared within one read (/privacy show), each member is read once: same figures, and the next read sees changes', async () => {
+    database = await testDatabase();
+    const store = new ActivityStore(database.sqlite);
+    store.applyBatch([msg(1, 1), msg(2, 1), msg(3, 2), react(4, 2, 1)]);
+    const unshared = [memberTotals(database.sqlite, G, u(1)), memberTotals(database.sqlite, G, u(2))];
+    expect(unshared).toEqual([[2, 0, 1], [1, 1, 0]]);
+    const log = database.sqlite.prepare(`SELECT count(*) FROM activity_count_batches`).pluck();
+    const shared = sharingTotals(() => {
+      const first = memberTotals(database.sqlite, G, u(1));
+      first[0] = 99; // a caller's copy: what is shared stays as read
+      // Shared: a change within the scope is not read again (reads of one snapshot never see one).
+      store.applyBatch([msg(5, 1)]);
+      return [memberTotals(database.sqlite, G, u(1)), memberTotals(database.sqlite, G, u(2)), memberTotal(database.sqlite, G, u(1), 'reactions_received')];
+    });
+    expect(log.get()).toBe(2);
+    expect(shared).toEqual([[2, 0, 1], [1, 1, 0], 1]);
+    // The next read, and the next shared one, see it.
+    expect(memberTotals(database.sqlite, G, u(1))).toEqual([3, 0, 1]);
+    expect(sharingTotals(() => memberTotals(database.sqlite, G, u(1)))).toEqual([3, 0, 1]);
   });
 
   it('the migration counts what was stored before the table existed', async () => {

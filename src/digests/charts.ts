@@ -1,21 +1,10 @@
 // The digest's charts: ECharts rendered to SVG on the server, then to one PNG by resvg, with a bundled font.
-import { createRequire } from 'node:module';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
+import { echarts, FONT, FONT_FILES, type EChartsOption } from '../echarts.js';
 import type { Report } from '../insights/report-types.js';
 import { t, weekdayNames, type Language } from '../i18n/index.js';
 import { MIN_GROUP, shortDate } from './render.js';
-
-const require = createRequire(import.meta.url);
-// The single-file CommonJS build: loading echarts' hundreds of ES modules takes ~3x longer (a
-// worker thread loads it on its first chart).
-const echarts = require('echarts') as typeof import('echarts');
-// Shipped through npm so the image is the same on a machine without system fonts.
-const FONT_FILES = [
-  require.resolve('@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf'),
-  require.resolve('@expo-google-fonts/inter/600SemiBold/Inter_600SemiBold.ttf'),
-];
-const FONT = 'Inter';
 
 export const CHART_WIDTH = 1000;
 const COLORS = {
@@ -28,7 +17,7 @@ const COLORS = {
   heat: ['#313338', '#3b3f8f', '#5865f2', '#a3abff', '#f0f1ff'],
 };
 
-type Option = import('echarts').EChartsOption;
+type Option = EChartsOption;
 
 function renderSvg(option: Option, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });

@@ -1,14 +1,10 @@
 // One small PNG per survey question: bars for choices, the scale's distribution with NPS/CSAT marked (ECharts SVG -> resvg).
-import { createRequire } from 'node:module';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
+import { echarts, FONT, FONT_FILES, type EChartsOption } from '../echarts.js';
 import { t, type Language } from '../i18n/index.js';
 import { formatNps, formatNumber, formatPercent, type QuestionResult } from './scoring.js';
 
-const require = createRequire(import.meta.url);
-const FONT_FILES = [require.resolve('@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf'), require.resolve('@expo-google-fonts/inter/600SemiBold/Inter_600SemiBold.ttf')];
-const FONT = 'Inter';
 const WIDTH = 640;
 const COLORS = { background: '#2b2d31', text: '#dbdee1', muted: '#949ba4', grid: '#3f4147', bar: '#5865f2', bad: '#da373c', mid: '#949ba4', good: '#23a55a' };
 const RESVG: ResvgRenderOptions = { font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT }, background: COLORS.background };
@@ -34,7 +30,7 @@ export function chartSubtitle(q: QuestionResult, lang: Language = 'en'): string 
   return parts.join(' · ');
 }
 
-export function chartOption(q: QuestionResult, lang: Language = 'en'): echarts.EChartsOption {
+export function chartOption(q: QuestionResult, lang: Language = 'en'): EChartsOption {
   const horizontal = q.type === 'single' || q.type === 'multiple';
   const labels = q.counts.map((c) => (c.label.length > 28 ? `${c.label.slice(0, 27)}…` : c.label));
   const data = q.counts.map((c) => ({ value: c.count, itemStyle: { color: barColor(q, c.value) } }));

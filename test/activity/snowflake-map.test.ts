@@ -48,6 +48,24 @@ describe('SnowflakeMap', () => {
     expect(map.get('0123')).toBeUndefined();
   });
 
+  it('adds a list of ids as set() would, numbered in order, after what it holds', () => {
+    const map = new SnowflakeMap();
+    const reference = new Map<string, number>();
+    // Some ids set one by one first (the list continues their numbering), then a list of
+    // snowflakes of every length, placeholders and one-character ids, first and last included.
+    for (let i = 0; i < 100; i++) {
+      map.set(`7000000000000${i}`, i);
+      reference.set(`7000000000000${i}`, i);
+    }
+    const listed = ['5', '~3', ...Array.from({ length: 30_000 }, () => digits(1 + rand(20))), '0123', '123', '~17', '9'.repeat(20), '12'];
+    expect(map.addList(listed.join(' '), 100, listed.length)).toBe(listed.length);
+    for (const [i, key] of listed.entries()) reference.set(key, 100 + i);
+    expect(map.size).toBe(reference.size);
+    for (const key of [...reference.keys(), '7000000000000100', '1234']) expect(map.get(key), key).toBe(reference.get(key));
+    expect(map.addList('', 0, 0)).toBe(0);
+    expect(map.size).toBe(reference.size);
+  });
+
   it('stays right through churn in a small table (runs that wrap past its end)', () => {
     const wrong: string[] = [];
     for (let round = 0; round < 300; round++) {

@@ -208,7 +208,7 @@ class GuildSum {
 }
 
 /** A totals row's counts (CHUNK int32 triples), a copy the caller may change. */
-function chunkCounts(blob: Buffer | undefined): Int32Array {
+export function chunkCounts(blob: Buffer | undefined): Int32Array {
   const out = new Int32Array(CHUNK * 3);
   if (blob) out.set(new Int32Array(new Uint8Array(blob).buffer, 0, Math.min(out.length, blob.byteLength >> 2)));
   return out;

@@ -14,6 +14,14 @@ import type { ActivityStore } from './store.js';
  */
 export const UPKEPT_MERGE_AT = 64;
 
+/**
+ * Members of a write batch folded into the totals per step of the background turn (the rest of
+ * the batch's row waits for the next step): a step writes ~100 totals rows at most. Folding a
+ * whole live batch (~400 members) made the turn the gateway thread's longest (10-38 ms in the
+ * bench's bot day).
+ */
+const FOLD_MEMBERS = 128;
+
 export interface WriterUpkeep {
   turn(now: number): void;
   /** Waits for the hour being merged; no turn after. */
@@ -27,7 +35,7 @@ export function writerUpkeep(store: ActivityStore, pool: WorkerPool, logger?: Lo
       store.gate.whenFree(() => {
         try {
           // (With the lock held elsewhere, it fails soon and the next turn folds.)
-          withLockWait(store.sqlite, GATEWAY_LOCK_WAIT_MS, () => store.totals.foldSome());
+          withLockWait(store.sqlite, GATEWAY_LOCK_WAIT_MS, () => store.totals.foldSome(undefined, undefined, FOLD_MEMBERS));
         } catch (err) {
           logger?.warn({ err }, 'activity.totals-fold-failed');
         }

@@ -155,6 +155,29 @@ describe('member counts', () => {
     expect(folded(database)).toEqual(others);
   });
 
+  it("the bot's fold takes a big batch a part per step (whole totals rows), the rest kept in the batch row, to the same totals", async () => {
+    database = await testDatabase();
+    const store = new ActivityStore(database.sqlite);
+    // 300 members (numbers over five totals rows) and reactions to ten of them, then a second batch.
+    store.applyBatch([...Array.from({ length: 300 }, (_, i) => msg(i, i + 10)), ...Array.from({ length: 20 }, (_, i) => react(i, 100 + i, 10 + (i % 10)))]);
+    store.applyBatch([msg(900, 11), msg(901, 400)]);
+    const batchMembers = () => database.sqlite.prepare(`SELECT length(counts) / 16 FROM activity_count_batches ORDER BY id`).pluck().all();
+    expect(batchMembers()).toEqual([300, 2]);
+    // One step at a time (a budget spent at once): each folds the members of the first totals rows.
+    const sizes: unknown[][] = [];
+    while (logRows(database) > 0) {
+      store.totals.foldSome(0, 1, 100);
+      sizes.push(batchMembers());
+    }
+    // 100 and more (the members of a totals row stay together), then the rest, then the next batch.
+    expect(sizes[0]![0]).toBeLessThanOrEqual(300 - 100);
+    expect(sizes[0]![0]).toBeGreaterThan(300 - 100 - CHUNK);
+    expect(sizes.length).toBeGreaterThanOrEqual(3);
+    expect(sizes.at(-2)).toEqual([2]);
+    expect(folded(database)).toEqual(scanned(database));
+    expect(kept(database)[u(11)]).toEqual([2, 0, 2]);
+  });
+
   it('a replay-sized fold (its sums kept in an array by member number) gives each their own counts', async () => {
     database = await testDatabase();
     const store = new ActivityStore(database.sqlite);

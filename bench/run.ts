@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     const parts = database.sqlite.prepare('SELECT count(*) FROM activity_hours').pluck().get() as number;
     // What the bot's background compaction does between flushes.
     while (store.compactSome(Number.MAX_SAFE_INTEGER, 1000) > 0);
-    store.totals.foldSome(Number.POSITIVE_INFINITY);
+    store.totals.foldSome({ budgetMs: Number.POSITIVE_INFINITY });
     info(`rollup parts written by the live batch size: ${parts.toLocaleString('en-US')}, compacted to ${(database.sqlite.prepare('SELECT count(*) FROM activity_hours').pluck().get() as number).toLocaleString('en-US')} hours`);
     database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     await database.close();
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   // The bot's background turn folds the per-member totals' log every 2 s; these untimed runs
   // have none, so their ~400 batch rows are folded here, as the bot would have by now (left
   // in the log, the replay measured next folded them, 64 rows a step: ~25% of its time).
-  new ActivityStore(reopened.sqlite).totals.foldSome(Number.POSITIVE_INFINITY, 1000);
+  new ActivityStore(reopened.sqlite).totals.foldSome({ budgetMs: Number.POSITIVE_INFINITY, rows: 1000 });
 
   print('ingest_events_per_s', Math.round(warm.rate), 'events/s');
   print('ingest_cold_events_per_s', Math.round(fresh.rate), 'events/s');

@@ -109,7 +109,7 @@ async function storeParsed(database: Database, parser: Worker, path: string, { o
   let flushes = 0;
   // The per-member totals' log is folded every FOLD_EVERY flushes (a member active across them is
   // added once) and at the end.
-  const fold = () => store.totals.foldSome(Number.POSITIVE_INFINITY, FOLD_EVERY);
+  const fold = () => store.totals.foldSome({ budgetMs: Number.POSITIVE_INFINITY, rows: FOLD_EVERY });
   // Due after every restartWalEvery batches, and after each batch until one finds no other
   // checkpointer at work (the thread, or the bot's next to the replay) and no reader holding
   // frames back.

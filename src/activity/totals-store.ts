@@ -419,15 +419,16 @@ export class MemberTotals {
   }
 
   /**
-   * Background folding: a row of each log per transaction, or part of a write batch's row of
-   * more than `membersPerStep` members (foldPart), until `budgetMs` is spent or the logs are empty.
+   * Background folding, a transaction a step, until `budgetMs` (default 8) is spent or the logs
+   * are empty: a step folds `rows` (default 1) of each log, or part of a write batch's row of
+   * more than `members` members (foldPart; default: whole rows).
    */
-  foldSome(budgetMs = 8, rowsPerStep = 1, membersPerStep = Number.POSITIVE_INFINITY): number {
+  foldSome({ budgetMs = 8, rows = 1, members = Number.POSITIVE_INFINITY }: { budgetMs?: number; rows?: number; members?: number } = {}): number {
     const started = performance.now();
     let folded = 0;
     for (;;) {
       // IMMEDIATE: takes the write lock before reading the log (a replay may fold next to the bot).
-      const step = this.sqlite.transaction(() => this.fold(rowsPerStep, membersPerStep)).immediate();
+      const step = this.sqlite.transaction(() => this.fold(rows, members)).immediate();
       folded += step.folded;
       if (!step.more || performance.now() - started >= budgetMs) return folded;
     }

@@ -35,7 +35,7 @@ export function writerUpkeep(store: ActivityStore, pool: WorkerPool, logger?: Lo
       store.gate.whenFree(() => {
         try {
           // (With the lock held elsewhere, it fails soon and the next turn folds.)
-          withLockWait(store.sqlite, GATEWAY_LOCK_WAIT_MS, () => store.totals.foldSome(undefined, undefined, FOLD_MEMBERS));
+          withLockWait(store.sqlite, GATEWAY_LOCK_WAIT_MS, () => store.totals.foldSome({ members: FOLD_MEMBERS }));
         } catch (err) {
           logger?.warn({ err }, 'activity.totals-fold-failed');
         }

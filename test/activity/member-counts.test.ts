@@ -111,7 +111,7 @@ describe('member counts', () => {
     expect(batchMembers(database)).not.toContain(idxOf(database, u(2)));
     expect(batchMembers(database)).toContain(idxOf(database, u(1))); // the others' rows stay
     expect(kept(database)[u(1)]).toEqual([2, 2, 1]);
-    folder.foldSome(Number.POSITIVE_INFINITY);
+    folder.foldSome({ budgetMs: Number.POSITIVE_INFINITY });
     expect(logRows(database)).toBe(0);
     expect(kept(database)[u(1)]).toEqual([2, 2, 1]);
     expect(kept(database)).toEqual(scanned(database));
@@ -134,7 +134,7 @@ describe('member counts', () => {
     // 1,500 members, the later ones twice, over two batches; reactions to the first ten's messages.
     store.applyBatch(Array.from({ length: 1500 }, (_, i) => msg(i, i + 10)));
     store.applyBatch([...Array.from({ length: 700 }, (_, i) => msg(2000 + i, 800 + i)), ...Array.from({ length: 30 }, (_, i) => react(i, 900 + i, 10 + (i % 10)))]);
-    expect(store.totals.foldSome(Number.POSITIVE_INFINITY, 10)).toBe(2);
+    expect(store.totals.foldSome({ budgetMs: Number.POSITIVE_INFINITY, rows: 10 })).toBe(2);
     expect(logRows(database)).toBe(0);
     expect(Object.keys(folded(database))).toHaveLength(1500);
     expect(folded(database)).toEqual(scanned(database));
@@ -149,7 +149,7 @@ describe('member counts', () => {
     store.applyBatch(Array.from({ length: 1500 }, (_, i) => msg(i, i + 10)));
     database.sqlite.prepare(`UPDATE activity_ids SET id = '~' || idx WHERE guild_id = ? AND id = ?`).run(G, u(20));
     database.sqlite.prepare(`INSERT INTO activity_opt_outs (guild_id, user_id, at) VALUES (?, ?, ?)`).run(G, u(30), T);
-    expect(store.totals.foldSome(Number.POSITIVE_INFINITY, 10)).toBe(1);
+    expect(store.totals.foldSome({ budgetMs: Number.POSITIVE_INFINITY, rows: 10 })).toBe(1);
     const { [u(20)]: _forgotten, [u(30)]: _optedOut, ...others } = scanned(database);
     expect(Object.keys(others)).toHaveLength(1498);
     expect(folded(database)).toEqual(others);
@@ -166,7 +166,7 @@ describe('member counts', () => {
     // One step at a time (a budget spent at once): each folds the members of the first totals rows.
     const sizes: unknown[][] = [];
     while (logRows(database) > 0) {
-      store.totals.foldSome(0, 1, 100);
+      store.totals.foldSome({ budgetMs: 0, members: 100 });
       sizes.push(batchMembers());
     }
     // 100 and more (the members of a totals row stay together), then the rest, then the next batch.
@@ -184,7 +184,7 @@ describe('member counts', () => {
     // 22,000 members, then 8,500 of whom 2,490 new: over 20,000 entries in one fold.
     store.applyBatch(Array.from({ length: 22_000 }, (_, i) => msg(i, i + 10)));
     store.applyBatch([...Array.from({ length: 8_500 }, (_, i) => msg(30_000 + i, 16_000 + i)), ...Array.from({ length: 40 }, (_, i) => react(i, 20_000 + i, 10 + (i % 10)))]);
-    expect(store.totals.foldSome(Number.POSITIVE_INFINITY, 10)).toBe(2);
+    expect(store.totals.foldSome({ budgetMs: Number.POSITIVE_INFINITY, rows: 10 })).toBe(2);
     expect(logRows(database)).toBe(0);
     // (The log is empty: the table is all there is.)
     const totals = folded(database);

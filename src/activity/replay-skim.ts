@@ -193,9 +193,7 @@ class Skim {
     if (c === QUOTE && keep instanceof Names) {
       const start = this.pos;
       this.string();
-      const name = this.flags === 0 ? keep.find(this.buf, start + 1, this.pos - 1) : undefined;
-      if (name !== undefined) return name;
-      this.pos = start;
+      return (this.flags === 0 ? keep.find(this.buf, start + 1, this.pos - 1) : undefined) ?? this.scanned(start);
     }
     return this.primitive();
   }
@@ -268,14 +266,20 @@ class Skim {
     const start = this.pos;
     if (b[start] === QUOTE) {
       this.string();
-      // (Each string its own: a slice of a string of the whole line would keep the line alive.)
-      if (this.flags === 0) return latin1(b, start + 1, this.pos - 1);
-      if (this.flags === 2) return b.toString('utf8', start + 1, this.pos - 1);
-      return JSON.parse(b.toString('utf8', start, this.pos)) as string; // escapes
+      return this.scanned(start);
     }
     const kind = this.scalar();
     if (kind === 0) return this.pos - start < 16 && isDigits(b, start, this.pos) ? digitsValue(b, start, this.pos) : Number(latin1(b, start, this.pos));
     return kind === 1 ? true : kind === 2 ? false : null;
+  }
+
+  /** The string string() just stepped over from `start` (its opening quote), as JSON.parse gives it. */
+  private scanned(start: number): string {
+    const b = this.buf;
+    // (Each string its own: a slice of a string of the whole line would keep the line alive.)
+    if (this.flags === 0) return latin1(b, start + 1, this.pos - 1);
+    if (this.flags === 2) return b.toString('utf8', start + 1, this.pos - 1);
+    return JSON.parse(b.toString('utf8', start, this.pos)) as string; // escapes
   }
 
   /** Steps over the string at pos ('"'), checking its escapes; sets `flags`. */

@@ -12,7 +12,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { Ingestor } from '../src/activity/ingest.js';
 import { ActivityStore } from '../src/activity/store.js';
-import { CHUNK, chunkCounts } from '../src/activity/totals-store.js';
+import { numberedTotals } from '../src/activity/totals-store.js';
 import { UPKEPT_MERGE_AT, writerUpkeep } from '../src/activity/upkeep.js';
 import { ActivityWriter } from '../src/activity/writer.js';
 import { followCheckpoints } from '../src/db/checkpoints.js';
@@ -81,13 +81,7 @@ const heavy = await (async () => {
   const read = openReadOnly(path);
   try {
     let top = { number: -1, events: -1 };
-    for (const [chunk, blob] of read.sqlite.prepare(`SELECT chunk, counts FROM activity_member_totals WHERE guild_id = ?`).raw().iterate(BENCH_GUILD) as Iterable<[number, Buffer]>) {
-      const counts = chunkCounts(blob);
-      for (let slot = 0; slot < CHUNK; slot++) {
-        const events = counts[slot * 3]! + counts[slot * 3 + 1]!;
-        if (events > top.events) top = { number: chunk * CHUNK + slot, events };
-      }
-    }
+    for (const [number, [messages, reactions]] of numberedTotals(read.sqlite, BENCH_GUILD)) if (messages + reactions > top.events) top = { number, events: messages + reactions };
     const user_id = read.sqlite.prepare(`SELECT id FROM activity_ids WHERE guild_id = ? AND idx = ?`).pluck().get(BENCH_GUILD, top.number) as string;
     return { user_id };
   } finally {

@@ -208,7 +208,7 @@ class GuildSum {
 }
 
 /** A totals row's counts (CHUNK int32 triples), a copy the caller may change. */
-export function chunkCounts(blob: Buffer | undefined): Int32Array {
+function chunkCounts(blob: Buffer | undefined): Int32Array {
   const out = new Int32Array(CHUNK * 3);
   if (blob) out.set(new Int32Array(new Uint8Array(blob).buffer, 0, Math.min(out.length, blob.byteLength >> 2)));
   return out;
@@ -499,19 +499,25 @@ function readTotals(read: Raw, guildId: string, userId: string): [number, number
 }
 
 /**
- * Every member's folded totals in a guild by snowflake (members counting nothing left out; the
- * logs not read): a read of the whole table and of the guild's numbers, for tests and the bench.
+ * Every member's folded totals in a guild, by member number (members counting nothing left out;
+ * the logs not read): one pass over the table, a row at a time (the bench finds its heaviest
+ * member so, building nothing per member).
  */
-export function foldedTotals(read: Raw, guildId: string): Map<string, [number, number, number]> {
-  const names = new Map(read.prepare(`SELECT idx, id FROM activity_ids WHERE guild_id = ?`).raw().all(guildId) as Array<[number, string]>);
-  const out = new Map<string, [number, number, number]>();
-  for (const [chunk, blob] of read.prepare(`SELECT chunk, counts FROM activity_member_totals WHERE guild_id = ?`).raw().all(guildId) as Array<[number, Buffer]>) {
+export function* numberedTotals(read: Raw, guildId: string): Iterable<[number, [number, number, number]]> {
+  for (const [chunk, blob] of read.prepare(`SELECT chunk, counts FROM activity_member_totals WHERE guild_id = ?`).raw().iterate(guildId) as Iterable<[number, Buffer]>) {
     const c = chunkCounts(blob);
     for (let slot = 0; slot < CHUNK; slot++) {
       const t: [number, number, number] = [c[slot * 3]!, c[slot * 3 + 1]!, c[slot * 3 + 2]!];
-      if (t.some((n) => n !== 0)) out.set(names.get(chunk * CHUNK + slot) ?? `#${chunk * CHUNK + slot}`, t);
+      if (t.some((n) => n !== 0)) yield [chunk * CHUNK + slot, t];
     }
   }
+}
+
+/** numberedTotals by snowflake (`#n` for a number without one), for tests. */
+export function foldedTotals(read: Raw, guildId: string): Map<string, [number, number, number]> {
+  const names = new Map(read.prepare(`SELECT idx, id FROM activity_ids WHERE guild_id = ?`).raw().all(guildId) as Array<[number, string]>);
+  const out = new Map<string, [number, number, number]>();
+  for (const [n, t] of numberedTotals(read, guildId)) out.set(names.get(n) ?? `#${n}`, t);
   return out;
 }
 

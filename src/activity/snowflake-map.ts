@@ -76,8 +76,7 @@ export class SnowflakeMap {
       this.others.set(id, value);
       return this;
     }
-    if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
-    this.put(keyHigh, keyLow, value);
+    this.add(keyHigh, keyLow, value);
     return this;
   }
 
@@ -93,18 +92,22 @@ export class SnowflakeMap {
     for (let at = 0; at <= list.length; n++) {
       let end = list.indexOf(' ', at);
       if (end < 0) end = list.length;
-      if (splitAt(list, at, end)) {
-        if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
-        this.put(keyHigh, keyLow, first + n);
-      } else this.others.set(list.slice(at, end), first + n);
+      if (splitAt(list, at, end)) this.add(keyHigh, keyLow, first + n);
+      else this.others.set(list.slice(at, end), first + n);
       at = end + 1;
     }
     return n;
   }
 
-  /** Room for `count` ids without growing. */
+  /** Room for `count` ids without growing (past 3/4 full it grows). */
   private reserve(count: number): void {
     while (count * 4 > (this.mask + 1) * 3) this.grow();
+  }
+
+  /** Puts a snowflake's two numbers, with room for one more first. */
+  private add(high: number, low: number, value: number): void {
+    this.reserve(this.count + 1);
+    this.put(high, low, value);
   }
 
   delete(id: string): boolean {

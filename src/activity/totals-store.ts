@@ -106,19 +106,24 @@ export class BatchCounts {
   /** Each guild's increments as [guild, quadruples], the counts back to zero. */
   take(): Array<[string, Uint32Array]> {
     const out: Array<[string, Uint32Array]> = [];
-    for (const [guildId, g] of this.guilds) if (g.touched.length) out.push([guildId, BatchCounts.rowOf(g)]);
+    for (const [guildId, g] of this.guilds) {
+      if (!g.touched.length) continue;
+      out.push([guildId, BatchCounts.rowOf(g.counts, g.touched)]);
+      g.touched.length = 0;
+    }
     return out;
   }
 
   /**
-   * A guild's quadruples, its counts back to zero. (A method, not a callback made per call: V8
-   * compiles its loop once.)
+   * The touched members' quadruples, their counts back to zero. (A method, not a callback made per
+   * call: V8 compiles its loop once. And its loop is all it does: with a statement after it that
+   * only the loop's compiled code ever reached, that code was dropped at the statement, and
+   * entered again at the next batch, to be dropped again: ~54 times in a 300,000-line replay.)
    */
-  private static rowOf(g: { counts: Uint32Array; touched: number[] }): Uint32Array {
-    const row = new Uint32Array(g.touched.length * QUAD);
-    const c = g.counts;
+  private static rowOf(c: Uint32Array, touched: readonly number[]): Uint32Array {
+    const row = new Uint32Array(touched.length * QUAD);
     let o = 0;
-    for (const idx of g.touched) {
+    for (const idx of touched) {
       const at = idx * 3;
       row[o++] = idx;
       row[o++] = c[at]!;
@@ -126,7 +131,6 @@ export class BatchCounts {
       row[o++] = c[at + 2]!;
       c[at] = c[at + 1] = c[at + 2] = 0;
     }
-    g.touched.length = 0;
     return row;
   }
 

@@ -20,6 +20,7 @@ import {
   GatewayDispatchEvents,
   GatewayIntentBits,
   MessageReferenceType,
+  type MessageType,
   type APIApplicationCommand,
   type APIAttachment,
   type APIChannel,
@@ -118,6 +119,8 @@ export interface PostInput {
   tts?: boolean;
   /** Back-date the message (its id and timestamp). */
   at?: Date;
+  /** A system message in the member's name (a pin, a thread rename, a member added: 6, 4, 7…); default 0 (or 19, a reply). */
+  type?: MessageType;
 }
 
 export interface ReactInput {
@@ -473,6 +476,7 @@ export class FakeDiscord {
       ...(reference ? { reference } : {}),
       ...(input.tts ? { tts: true } : {}),
       ...(input.at ? { at: input.at.getTime() } : {}),
+      ...(input.type !== undefined ? { type: input.type } : {}),
     });
     return this.state.renderMessage(record);
   }

@@ -5,6 +5,7 @@ import {
   MessageReferenceType,
   MessageType,
   PermissionFlagsBits,
+  RESTJSONErrorCodes,
   ThreadAutoArchiveDuration,
   type APIMessageReference,
   type APIGuildForumTag,
@@ -29,12 +30,14 @@ const TEXT_TYPES = new Set<ChannelType>([
 ]);
 
 /**
- * A forum's tags as PATCH sends them: at most 20, names 1-20 characters; tags without an id are
- * new and get one, tags left out are deleted.
+ * A forum's tags as PATCH sends them: at most 20, names 1-20 characters and unique; tags without
+ * an id are new and get one, tags left out are deleted.
  */
 function checkAvailableTags(channel: FakeChannel, raw: unknown, next = (): string => ''): APIGuildForumTag[] {
   if (!Array.isArray(raw)) throw Errors.invalidForm('available_tags', 'Must be an array.', 'BASE_TYPE_ARRAY');
   if (raw.length > 20) throw Errors.invalidForm('available_tags', 'Must be 20 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+  const names = raw.map((tag) => (isRecord(tag) ? optString(tag['name'])?.toLowerCase() : undefined)).filter((n) => n !== undefined);
+  if (new Set(names).size < names.length) throw new DiscordHttpError(400, RESTJSONErrorCodes.TagNamesMustBeUnique, 'Tag names must be unique');
   return raw.map((tag, i) => {
     if (!isRecord(tag)) throw Errors.invalidForm(`available_tags.${i}`, 'Must be an object.');
     const name = optString(tag['name']);
@@ -247,6 +250,8 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
     const channel = channelOr404(ctx.params['channelId']);
     need(channel);
     const record = messageOr404(channel, ctx.params['messageId']);
+    // Discord refuses changes to a message in an archived thread (unarchive it first).
+    if (channel.thread?.archived) throw Errors.threadArchived();
     const body = ctx.body;
     const own = record.message.author.id === bot.id;
     if (!own) {
@@ -272,6 +277,7 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
     const channel = channelOr404(ctx.params['channelId']);
     need(channel);
     const record = messageOr404(channel, ctx.params['messageId']);
+    if (channel.thread?.archived) throw Errors.threadArchived();
     if (record.message.author.id !== bot.id) need(channel, PermissionFlagsBits.ManageMessages);
     actions.deleteMessage(record);
     return noContent;

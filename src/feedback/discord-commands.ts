@@ -9,7 +9,7 @@ import { UserError } from '../discord/errors.js';
 import { focusOf, subcommandRoutes, type ArgsOf, type SubcommandOf } from '../discord/options.js';
 import { componentRoute, modalRoute, type Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
-import { languageOf, msg, render, t, type Language } from '../i18n/index.js';
+import { languageOf, msg, render, t, type Language, type MessageKey } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { captureTitle, categoryName, isClosed, isStatus, LIMITS } from './feedback.js';
@@ -60,6 +60,8 @@ async function itemOf(deps: FeedbackRouteDeps, interaction: ChatInputCommandInte
 }
 
 async function submitModal(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
+  // Before the form, not after it: what the member typed would be lost (the submit checks again).
+  if (!(await getSettings(deps.db, interaction.guildId!)).feedbackChannelId) throw new UserError(msg('feedback.error.noChannel'));
   const categories = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
   const lang = languageOf(interaction.locale);
   await interaction.showModal({
@@ -115,6 +117,15 @@ async function onShow(deps: FeedbackRouteDeps, interaction: ChatInputCommandInte
   await interaction.reply({ embeds: [showEmbed(item, votes, history, thread, first, languageOf(interaction.locale))], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
+/** What the staff member is told of the author's notice, by how it went (store.ts markNotified); none when the author made the change or is anonymous. */
+const AUTHOR_TOLD: Record<string, MessageKey | undefined> = {
+  dm: 'feedback.reply.authorTold',
+  thread: 'feedback.reply.authorTold',
+  failed: 'feedback.reply.authorNotTold',
+  sending: 'feedback.reply.authorPending',
+  pending: 'feedback.reply.authorPending',
+};
+
 async function onStatus(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, args: Args<'status'>): Promise<void> {
   const item = await itemOf(deps, interaction, args.item);
   const to = args.status;
@@ -127,7 +138,8 @@ async function onStatus(deps: FeedbackRouteDeps, interaction: ChatInputCommandIn
   const status = statusName(lang, to);
   if (!result.change) return reply(interaction, t(lang, 'feedback.reply.statusSame', { id: item.id, status }));
   const moved = result.change.duplicateOf !== null ? ` ${t(lang, 'feedback.reply.votesMoved', { count: result.movedVotes, original: result.change.duplicateOf })}` : '';
-  await reply(interaction, `${t(lang, 'feedback.reply.statusSet', { id: item.id, status })}${moved} ${t(lang, 'feedback.reply.authorTold')}`);
+  const told = AUTHOR_TOLD[result.change.notified ?? 'pending'];
+  await reply(interaction, `${t(lang, 'feedback.reply.statusSet', { id: item.id, status })}${moved}${told ? ` ${t(lang, told)}` : ''}`);
 }
 
 async function onExport(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {

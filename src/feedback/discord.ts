@@ -10,6 +10,7 @@ import {
   type Guild,
 } from 'discord.js';
 import type { APIChannel, APIGuildForumTag, APIMessage, APIThreadChannel, RESTGetAPIGuildThreadsResult } from 'discord-api-types/v10';
+import { MEMBER_MESSAGE_TYPES } from '../activity/events.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import type { Timers } from '../polls/live.js';
 import { getSettings } from '../settings/store.js';
@@ -43,15 +44,17 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
   private async tagIds(forumId: string, names: string[]): Promise<string[]> {
     const forum = (await this.client.rest.get(Api.channel(forumId))) as APIChannel & { available_tags?: APIGuildForumTag[] };
     let tags = forum.available_tags ?? [];
-    const missing = names.filter((n) => !tags.some((t) => t.name.toLowerCase() === n.toLowerCase()));
+    // Discord's tag names are at most 20 characters: longer names are looked up by their first 20.
+    const tagName = (name: string) => name.slice(0, 20).toLowerCase();
+    const missing = [...new Set(names.map(tagName))].filter((n) => !tags.some((t) => t.name.toLowerCase() === n));
     if (missing.length > 0 && tags.length < MAX_TAGS) {
-      const added = missing.slice(0, MAX_TAGS - tags.length).map((name) => ({ name: name.slice(0, 20), moderated: true }));
+      const added = missing.slice(0, MAX_TAGS - tags.length).map((n) => ({ name: names.find((name) => tagName(name) === n)!.slice(0, 20), moderated: true }));
       const updated = (await this.client.rest.patch(Api.channel(forumId), { body: { available_tags: [...tags, ...added] } }).catch(() => null)) as
         | (APIChannel & { available_tags?: APIGuildForumTag[] })
         | null;
       if (updated?.available_tags) tags = updated.available_tags;
     }
-    return names.map((n) => tags.find((t) => t.name.toLowerCase() === n.slice(0, 20).toLowerCase())?.id).filter((id): id is string => id !== undefined).slice(0, 5);
+    return names.map((n) => tags.find((t) => t.name.toLowerCase() === tagName(n))?.id).filter((id): id is string => id !== undefined).slice(0, 5);
   }
 
   async publish(item: Item, content: PostContent): Promise<Published> {
@@ -102,9 +105,20 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
 
   async editPost(item: Item, content: PostContent): Promise<'ok' | 'gone'> {
     if (!item.messageId) return 'gone';
-    const channelId = item.channelKind === 'forum' ? (item.threadId ?? item.channelId) : item.channelId;
+    const forum = item.channelKind === 'forum' && item.threadId !== null;
+    const channelId = forum ? item.threadId! : item.channelId;
+    const edit = () => this.client.rest.patch(Api.channelMessage(channelId, item.messageId!), { body: { embeds: [content.embed], components: content.components, allowed_mentions: { parse: [] } } });
     try {
-      await this.client.rest.patch(Api.channelMessage(channelId, item.messageId), { body: { embeds: [content.embed], components: content.components, allowed_mentions: { parse: [] } } });
+      try {
+        await edit();
+      } catch (err) {
+        // A forum post's message is in its thread, and Discord refuses edits in an archived
+        // thread (one Pulse closed, or one idle for a week): unarchive it, then edit. A closed
+        // item's thread is archived again by the change being applied.
+        if (!forum || code(err) !== RESTJSONErrorCodes.InvalidActionOnArchivedThread) throw err;
+        await this.client.rest.patch(Api.channel(channelId), { body: { archived: false } });
+        await edit();
+      }
       return 'ok';
     } catch (err) {
       if (isGone(err)) return 'gone';
@@ -175,6 +189,7 @@ interface RawMessage {
   guild_id?: string;
   author?: { id?: string; bot?: boolean };
   webhook_id?: string;
+  type?: number;
   member?: { roles?: string[] };
   timestamp?: string;
   ids?: string[];
@@ -196,6 +211,8 @@ export function feedbackFeature(ctx: FeatureContext, options: FeedbackOptions = 
     let work: Promise<unknown> | null = null;
     if (packet.t === 'MESSAGE_CREATE' && d.channel_id && service.isItemThread(d.channel_id)) {
       if (!d.id || !d.author?.id || d.author.bot || d.webhook_id || !d.guild_id) return;
+      // System messages (a pin, a rename, a member added) carry the staff member who did it: not an answer.
+      if (d.type != null && !MEMBER_MESSAGE_TYPES.has(d.type)) return;
       const { id, channel_id: channelId, guild_id: guildId } = d;
       const userId = d.author.id;
       const roles = d.member?.roles ?? [];

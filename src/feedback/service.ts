@@ -267,12 +267,15 @@ export class FeedbackService {
     }
     const result = await changeStatus(this.db, { itemId: item.id, to: input.to, by: input.by, byStaff: true, reason: input.reason, duplicateOf }, this.deps.clock.now());
     if (!result) throw new FeedbackError(msg('feedback.error.missing', { id: input.itemId }));
-    if (result.change) {
-      this.deps.logger.info({ guild: item.guildId, item: item.id, from: result.change.from, to: result.change.to, by: input.by }, 'feedback.status');
-      await this.applyChange(result.change.id);
+    let change = result.change;
+    if (change) {
+      this.deps.logger.info({ guild: item.guildId, item: item.id, from: change.from, to: change.to, by: input.by }, 'feedback.status');
+      await this.applyChange(change.id);
       if (duplicateOf !== null) this.live.mark(duplicateOf);
+      // As applied: whether the author was told.
+      change = (await getChange(this.db, change.id)) ?? change;
     }
-    return { item: (await getItem(this.db, item.id)) ?? item, change: result.change, movedVotes: result.movedVotes };
+    return { item: (await getItem(this.db, item.id)) ?? item, change, movedVotes: result.movedVotes };
   }
 
   /**
@@ -292,13 +295,22 @@ export class FeedbackService {
       const history = await statusHistory(this.db, item.id);
       const latest = history.at(-1)?.id === change.id;
       const usable = item.postState === 'posted' && !item.gone;
+      // The post and thread first; should Discord refuse them, the author is told all the same
+      // and the change is retried (RETRY_MS) before it is marked applied.
+      let refused: unknown;
       if (usable && change.appliedAt === null && latest) {
-        const content = await this.content(item);
-        if ((await this.deps.ports.editPost(item, content)) === 'gone') await this.gone(item, 'message');
-        if (isClosed(change.from)) await this.deps.ports.updateThread(item, content, { archived: false, locked: false });
-        await this.deps.ports.postInThread(item, renderText.threadStatus(await this.language(item.guildId), change.to, change.by, change.reason, change.duplicateOf), null);
+        try {
+          const content = await this.content(item);
+          // Reopened: the thread first (Discord refuses edits in an archived thread).
+          if (isClosed(change.from)) await this.deps.ports.updateThread(item, content, { archived: false, locked: false });
+          if ((await this.deps.ports.editPost(item, content)) === 'gone') await this.gone(item, 'message');
+          await this.deps.ports.postInThread(item, renderText.threadStatus(await this.language(item.guildId), change.to, change.by, change.reason, change.duplicateOf), null);
+        } catch (err) {
+          refused = err;
+        }
       }
       if (change.notified === null && (await claimNotice(this.db, change.id))) await this.notify(item, change);
+      if (refused !== undefined) throw refused;
       if (usable && change.appliedAt === null && latest) {
         const closed = isClosed(item.status);
         const result = await this.deps.ports.updateThread(item, await this.content(item), { archived: closed, locked: closed && settings.feedbackLockOnClose });

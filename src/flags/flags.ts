@@ -1,5 +1,5 @@
 // The pure rules of flagging and review: who counts, thresholds, case transitions, outcomes, medians.
-import { msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
+import { languageCodes, msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
 
 export type FlagSource = 'reaction' | 'command';
 
@@ -117,25 +117,37 @@ export function minutesBetween(from: number, to: number): number {
 /**
  * Reads the reason typed in the flag modal. Known words (and a few spellings) map to a reason;
  * anything else becomes "other" and keeps the typed text, so the member's words are not lost.
+ * The modal names the reasons in the member's language: each language's names are known words.
  */
 export function parseReason(typed: string): { reason: FlagReason; extra: string | null } {
   const text = typed.trim();
-  const key = text.toLowerCase().replace(/[\s_]+/g, '-');
-  const aliases: Record<string, FlagReason> = {
-    spam: 'spam',
-    scam: 'spam',
-    ads: 'spam',
-    harassment: 'harassment',
-    harass: 'harassment',
-    abuse: 'harassment',
-    'off-topic': 'off-topic',
-    offtopic: 'off-topic',
-    ot: 'off-topic',
-    other: 'other',
-  };
-  const known = aliases[key];
+  const known = reasonAliases().get(aliasKey(text));
   if (known) return { reason: known, extra: null };
   return { reason: 'other', extra: text.length ? text.slice(0, DETAILS_MAX) : null };
+}
+
+const aliasKey = (text: string) => text.toLowerCase().replace(/[\s_]+/g, '-');
+let aliases: Map<string, FlagReason> | undefined;
+function reasonAliases(): Map<string, FlagReason> {
+  if (aliases) return aliases;
+  aliases = new Map<string, FlagReason>(
+    Object.entries({
+      scam: 'spam',
+      ads: 'spam',
+      harass: 'harassment',
+      abuse: 'harassment',
+      offtopic: 'off-topic',
+      ot: 'off-topic',
+      publicidad: 'spam',
+      estafa: 'spam',
+      реклама: 'spam',
+      оффтоп: 'off-topic',
+      офтоп: 'off-topic',
+      оскорбления: 'harassment',
+    } satisfies Record<string, FlagReason>),
+  );
+  for (const lang of languageCodes) for (const reason of flagReasons) aliases.set(aliasKey(t(lang, reasonKey[reason])), reason);
+  return aliases;
 }
 
 /** At most EXCERPT_MAX characters of one line-ish text, or null when there is none. */

@@ -80,8 +80,9 @@ async function deliverWarning(service: FlagService, serverLang: Language, c: Fla
     await service.ports.postPinging(c.channelId, c.authorId, `<@${c.authorId}> ${text}`);
     return msg('flags.warn.postedInChannel', { channel: c.channelId });
   } catch (err) {
+    // Nobody was warned: the case stays open (review() reopens it), and the moderator hears why.
     service.logger.warn({ err, guild: c.guildId, case: c.id }, 'flags.warn-post-failed');
-    return msg('flags.warn.failed');
+    throw new UserError(msg('flags.warn.failed'));
   }
 }
 

@@ -1,5 +1,5 @@
 // Feedback when things go wrong: crashes mid-post, deleted posts and threads, reopened threads, restarts.
-import { ChannelType, Locale } from 'discord.js';
+import { ChannelType, Locale, MessageType } from 'discord.js';
 import type { APIThreadChannel } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FeatureFactory } from '../../src/feature.js';
@@ -100,12 +100,23 @@ describe.each(['forum', 'text'] as const)('feedback robustness (%s channel)', (k
     await vi.waitFor(async () => expect(await b.db.selectFrom('feedback_thread_messages').selectAll().where('item_id', '=', 1).execute()).toHaveLength(1));
     expect((b.fake.channel(one.thread_id!) as APIThreadChannel).thread_metadata?.archived).toBe(false);
     expect((await row(b, 1)).status).toBe('done');
+    // A moderator pins a message in item 2's thread: Discord's system message names them, but it
+    // is no answer (the item still waits for its first staff reply).
+    b.fake.post({ channelId: two.thread_id!, userId: b.ids.moderator, type: MessageType.ChannelPinnedMessage });
+    b.fake.post({ channelId: two.thread_id!, userId: b.ids.carol, content: 'Same here' });
+    await vi.waitFor(async () => expect(await b.db.selectFrom('feedback_thread_messages').selectAll().where('item_id', '=', 2).execute()).toHaveLength(1));
+    expect(await b.db.selectFrom('feedback_thread_messages').select(['user_id', 'staff']).where('item_id', '=', 2).execute()).toEqual([{ user_id: b.ids.carol, staff: 0 }]);
 
     // A moderator deletes item 2's thread: the item is marked, nothing crashes.
     b.fake.deleteChannel(two.thread_id!);
     await vi.waitFor(async () => expect((await row(b, 2)).gone).toBe('thread'));
     const changed = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.moderator, name: 'feedback', subcommand: 'status', options: { item: 2, status: 'planned' } }).reply();
     expect(changed.content).toBe('Item #2 is now **Planned**. The author has been told.');
+    // With their DMs closed too, nobody can tell them, and staff hear so.
+    b.fake.setDmsClosed(b.ids.bob);
+    b.clock.advance(MIN);
+    const unreachable = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.moderator, name: 'feedback', subcommand: 'status', options: { item: 2, status: 'declined' } }).reply();
+    expect(unreachable.content).toBe("Item #2 is now **Declined**. The author could not be told: their DMs are closed and the item's thread is unavailable.");
     const shown = await b.fake.slash({ channelId: b.ids.general, userId: b.ids.bob, name: 'feedback', subcommand: 'show', options: { item: 2 } }).reply();
     expect(shown.embeds[0]?.fields?.find((f) => f.name === 'Note')?.value).toBe("This item's post is gone: its thread was deleted.");
 
@@ -114,6 +125,39 @@ describe.each(['forum', 'text'] as const)('feedback robustness (%s channel)', (k
       b.fake.deleteMessage(FEEDBACK, one.message_id!);
       await vi.waitFor(async () => expect((await row(b, 1)).gone).toBe('message'));
     }
+    expect(b.errors).toEqual([]);
+  });
+  it('an archived thread (closed by Pulse, or idle for a week) takes a change: reopened, post edited, author told', async () => {
+    const b = await setup(kind);
+    await submit(b, b.ids.alice, 'Dark mode');
+    await submit(b, b.ids.bob, 'Calendar');
+    const one = await row(b, 1);
+    const two = await row(b, 2);
+    const status = (item: number, to: string) =>
+      b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.moderator, name: 'feedback', subcommand: 'status', options: { item, status: to } }).reply();
+    const post = (r: typeof one) => b.fake.message(kind === 'forum' ? r.thread_id! : FEEDBACK, r.message_id!)!;
+    const embedStatus = (r: typeof one) => post(r).embeds[0]?.fields?.find((f) => f.name === 'Status')?.value;
+    const dms = (userId: string) => b.fake.channelMessages(b.fake.dmChannelId(userId)!).map((m) => m.content);
+
+    // Closed by Pulse (its thread archived), then reopened.
+    b.clock.advance(MIN);
+    await status(1, 'done');
+    expect((b.fake.channel(one.thread_id!) as APIThreadChannel).thread_metadata?.archived).toBe(true);
+    b.clock.advance(MIN);
+    expect((await status(1, 'planned')).content).toBe('Item #1 is now **Planned**. The author has been told.');
+    expect(dms(b.ids.alice)).toEqual([expect.stringMatching(/is now \*\*Done\*\*/), expect.stringMatching(/is now \*\*Planned\*\*/)]);
+    expect(embedStatus(one)).toBe('Planned');
+    expect((b.fake.channel(one.thread_id!) as APIThreadChannel).thread_metadata?.archived).toBe(false);
+
+    // Archived by Discord after a quiet week (a moderator's archive is the same): the change goes through.
+    b.fake.setThreadArchived(two.thread_id!, true);
+    await vi.waitFor(() => expect(b.app.client.channels.cache.get(two.thread_id!)?.isThread() && (b.app.client.channels.cache.get(two.thread_id!) as { archived: boolean }).archived).toBe(true));
+    b.clock.advance(MIN);
+    expect((await status(2, 'planned')).content).toBe('Item #2 is now **Planned**. The author has been told.');
+    expect(dms(b.ids.bob)).toEqual([expect.stringMatching(/is now \*\*Planned\*\*/)]);
+    expect(embedStatus(two)).toBe('Planned');
+    expect(b.fake.channelMessages(two.thread_id!).filter((m) => m.author.id === b.fake.appId && m.content.startsWith('Status:'))).toHaveLength(1);
+    expect(b.logs.filter((l) => l.msg === 'feedback.apply-failed')).toEqual([]);
     expect(b.errors).toEqual([]);
   });
 });
@@ -155,6 +199,42 @@ describe('feedback settings and categories', () => {
     expect((await again.submitModal({ title: 'x', details: 'y', category: ['Other'] }).reply()).content).toMatch(/^Thanks! Your feedback is \*\*#2\*\*/);
     const choices = await fake.autocomplete({ channelId: ids.general, userId: ids.alice, name: 'feedback', subcommand: 'show', focused: 'item', value: '' }).reply();
     expect(choices.choices?.map((c) => c.value)).toEqual([2, 1]);
+    expect(b.errors).toEqual([]);
+  });
+});
+
+describe('feedback not set up', () => {
+  it('/feedback submit says so before the form, so nothing typed is lost', async () => {
+    bot = await TestBot.start({ features: features() });
+    const b = bot;
+    const opened = await b.fake.slash({ channelId: b.ids.general, userId: b.ids.alice, name: 'feedback', subcommand: 'submit' }).reply();
+    expect(opened.modal).toBeUndefined();
+    expect(opened.ephemeral).toBe(true);
+    expect(opened.content).toBe('Feedback is not set up here yet: staff can choose a channel with `/settings set feedback_channel`.');
+    expect(b.errors).toEqual([]);
+  });
+});
+
+describe('forum tags', () => {
+  it('a category longer than a tag name (20 characters) still gets its tag, and the status tags keep coming', async () => {
+    const b = await setup('forum');
+    const { ids, fake } = b;
+    const long = 'Accessibility and screen readers';
+    await fake.slash({ channelId: ids.staffChannel, userId: ids.moderator, name: 'feedback', group: 'categories', subcommand: 'add', options: { name: long } }).reply();
+    const opened = fake.slash({ channelId: ids.general, userId: ids.alice, name: 'feedback', subcommand: 'submit' });
+    await opened.reply();
+    await opened.submitModal({ title: 'Alt text', details: 'Please.', category: [long] }).reply();
+    const tagsOf = async () => {
+      const thread = fake.channel((await row(b, 1)).thread_id!) as APIThreadChannel;
+      const forum = fake.channel(FEEDBACK) as unknown as { available_tags: Array<{ id: string; name: string }> };
+      return thread.applied_tags?.map((id) => forum.available_tags.find((t) => t.id === id)?.name).sort();
+    };
+    expect(await tagsOf()).toEqual(['Accessibility and sc', 'Open']);
+    // A status whose tag the forum does not have yet: created, next to the category's.
+    await fake.slash({ channelId: ids.staffChannel, userId: ids.moderator, name: 'feedback', subcommand: 'status', options: { item: 1, status: 'planned' } }).reply();
+    expect(await tagsOf()).toEqual(['Accessibility and sc', 'Planned']);
+    const forum = fake.channel(FEEDBACK) as unknown as { available_tags: Array<{ name: string }> };
+    expect(forum.available_tags.map((t) => t.name).filter((n) => n.startsWith('Accessibility'))).toHaveLength(1);
     expect(b.errors).toEqual([]);
   });
 });

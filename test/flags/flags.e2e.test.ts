@@ -188,6 +188,15 @@ describe('flags through Discord', () => {
     expect(posted.embeds[0]?.description).toContain('you are all idiots');
 
     bot.fake.setDmsClosed(ids.alice);
+    // Neither the DM nor the post in the channel goes through: nobody was warned, the case stays open.
+    bot.fake.failNext({ method: 'POST', path: `/channels/${ids.general}/messages` }, { status: 403, code: 50013, message: 'Missing Permissions' });
+    const lost = click(ids.moderator, 'Warn author');
+    await lost.reply();
+    const unwarned = await lost.submitModal({ warning: 'Keep it civil, please.' }).reply();
+    expect(unwarned.ephemeral).toBe(true);
+    expect(unwarned.content).toBe('The DM failed and the warning could not be posted either, so the case stays open: tell the member yourself, or try again.');
+    expect(caseMessage()!.content).not.toContain('author warned');
+    expect(bot.fake.channelMessages(ids.general).filter((m) => m.author.id === bot.fake.appId)).toEqual([]);
     const warnClick = click(ids.moderator, 'Warn author');
     await warnClick.reply();
     expect(warnClick.modal).toBeDefined();

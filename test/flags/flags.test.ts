@@ -135,6 +135,15 @@ describe('parseReason', () => {
     ['other', 'other', null],
     ['scam link', 'other', 'scam link'],
     ['', 'other', null],
+    // The reasons as the Spanish and Russian forms name them.
+    ['acoso', 'harassment', null],
+    ['Fuera de tema', 'off-topic', null],
+    ['otro', 'other', null],
+    ['травля', 'harassment', null],
+    ['Не по теме', 'off-topic', null],
+    ['спам', 'spam', null],
+    ['другое', 'other', null],
+    ['грубость', 'other', 'грубость'],
   ] as const)('%j -> %s', (typed, reason, extra) => expect(parseReason(typed)).toEqual({ reason, extra }));
 });
 

@@ -12,3 +12,24 @@ export function plainText(text: string): string {
     .replace(/^(\s*)(#{1,3}\s|-#\s|>|-\s|\+\s)/gm, '$1\\$2')
     .replace(/^(\s*\d+)\.(\s)/gm, '$1\\.$2');
 }
+
+/** Discord's limit on a message's content. */
+export const MAX_CONTENT = 2000;
+
+/**
+ * A list for a message: the header, then as many whole lines as fit in `max` characters, then
+ * `more(n)` for the n lines left out (never a line cut in the middle, a link half gone, or the
+ * count of what is missing lost to the cut).
+ */
+export function fitLines(header: string, lines: readonly string[], more: (left: number) => string, max = MAX_CONTENT): string {
+  const all = [header, ...lines].join('\n');
+  if (all.length <= max) return all;
+  let out = header;
+  for (let i = 0; i < lines.length; i++) {
+    const next = `${out}\n${lines[i]}`;
+    // Room for this line and the note that says how many are left.
+    if (next.length + 1 + more(lines.length - i - 1).length > max) return `${out}\n${more(lines.length - i)}`;
+    out = next;
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
-// Member-provided text shown as typed: no masked link, heading or spoiler can be made of it.
+// Member-provided text shown as typed: no masked link, heading or spoiler can be made of it; lists that fit a message.
 import { describe, expect, it } from 'vitest';
-import { plainText } from '../src/text.js';
+import { fitLines, plainText } from '../src/text.js';
 
 describe('plainText', () => {
   it.each([
@@ -16,5 +16,26 @@ describe('plainText', () => {
     ['Pizza 🍕 at 12:30 https://example.com', 'Pizza 🍕 at 12:30 https://example.com'],
   ])('%j -> %j', (input, output) => {
     expect(plainText(input)).toBe(output);
+  });
+});
+
+describe('fitLines', () => {
+  const more = (n: number) => `…and ${n} more.`;
+  it('keeps every line when all fit', () => {
+    expect(fitLines('**List**', ['a', 'b'], more, 20)).toBe('**List**\na\nb');
+  });
+  it('never cuts a line: whole lines, then the true count of the rest, within the limit', () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${String(i).padStart(2, '0')} ${'x'.repeat(80)}`);
+    const out = fitLines('**List**', lines, more);
+    expect(out.length).toBeLessThanOrEqual(2000);
+    const shown = out.split('\n').slice(1, -1);
+    expect(shown).toEqual(lines.slice(0, shown.length));
+    expect(out.endsWith(`…and ${30 - shown.length} more.`)).toBe(true);
+    expect(shown.length).toBeGreaterThan(20);
+  });
+  it('makes room for the note when the last line that fits would leave none', () => {
+    // Header (4) + 2 lines of 5: 16 characters; the third line fits alone (22) but not with the note.
+    const out = fitLines('head', ['11111', '22222', '33333', '44444'], (n) => `+${n}`, 23);
+    expect(out).toBe('head\n11111\n22222\n+2');
   });
 });

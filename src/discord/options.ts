@@ -99,7 +99,7 @@ type LeafOptions<C extends CommandDefinition> = Inner<Inner<TopOptions<C>>>;
 /** The names of the options a command autocompletes. */
 export type AutocompletedOf<C extends CommandDefinition> = LeafOptions<C> extends infer D ? (D extends { autocomplete: true; name: infer N extends string } ? N : never) : never;
 
-const STALE = 'This command has changed since it was registered. Try again in a minute; if it keeps happening, ask an admin to run `deploy-commands`.';
+const STALE = msg('router.staleCommand');
 
 function valueOf(def: OptionDefinition, option: CommandInteractionOption): unknown {
   switch (def.type) {

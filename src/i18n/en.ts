@@ -8,6 +8,7 @@ export const en = {
   'router.guildOnly': 'Pulse works inside servers only.',
   'router.unavailable': 'This command is not available any more.',
   'router.stale': 'This control is no longer valid. Run the command again to get a fresh one.',
+  'router.staleCommand': 'This command has changed since it was registered. Try again in a minute; if it keeps happening, ask an admin to run `deploy-commands`.',
   'router.failed': 'Sorry, something went wrong on my side. If it keeps happening, give the server admins this error id: `{id}`.',
   'router.restarting': 'Pulse is restarting. Try again in a minute.',
   'staff.only': 'Only staff can do this: members with Manage Server or the staff role set in `/settings`.',

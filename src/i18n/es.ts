@@ -8,6 +8,7 @@ export const es: Catalogue = {
   'router.guildOnly': 'Pulse solo funciona dentro de servidores.',
   'router.unavailable': 'Este comando ya no está disponible.',
   'router.stale': 'Este control ya no es válido. Vuelve a usar el comando para obtener uno nuevo.',
+  'router.staleCommand': 'Este comando ha cambiado desde que se registró. Inténtalo de nuevo en un minuto; si sigue pasando, pide a un administrador que ejecute `deploy-commands`.',
   'router.failed': 'Lo siento, algo ha fallado por mi parte. Si vuelve a pasar, da a los administradores del servidor este identificador de error: `{id}`.',
   'router.restarting': 'Pulse se está reiniciando. Inténtalo de nuevo en un minuto.',
   'staff.only': 'Solo el equipo puede hacer esto: miembros con Gestionar servidor o el rol de equipo definido en `/settings`.',

@@ -112,6 +112,12 @@ export function pluralCategory(locale: string, n: number): Intl.LDMLPluralRule {
   return r.select(n);
 }
 
+/**
+ * Ids are labels, not quantities: written as their digits, so that `#1234` and `survey:1234` can
+ * be typed back (grouped, they were `#1,234`, `#1 234`, `n.º 1.234`). The catalogues name them so.
+ */
+const isIdParam = (name: string): boolean => name === 'id' || name === 'original' || name === 'source' || name.endsWith('Id');
+
 /** Formats a parsed message; a missing parameter stays visible as {name} rather than throwing. */
 export function formatMessage(locale: string, source: string, params: Params = {}): string {
   return render(locale, parseMessage(source), params, undefined);
@@ -131,7 +137,7 @@ function render(locale: string, parts: Part[], params: Params, pound: number | u
         const body = p.plural.get(`=${n}`) ?? p.plural.get(pluralCategory(locale, n)) ?? p.plural.get('other')!;
         out += render(locale, body, params, n);
       } else {
-        out += typeof value === 'number' ? numberFormat(locale).format(value) : value;
+        out += typeof value === 'number' ? (isIdParam(p.arg) ? String(value) : numberFormat(locale).format(value)) : value;
       }
     }
   }

@@ -24,7 +24,7 @@ import { pollMessage, resultsEmbed } from './discord-render.js';
 import { formatDuration, nativePlan, parseCreateOptions, pollLink, toCsv, type Poll } from './poll.js';
 import type { PollService } from './service.js';
 import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots, setPollMessage, setShownTally } from './store.js';
-import { plainText } from '../text.js';
+import { fitLines, plainText } from '../text.js';
 
 type Command = ChatInputCommandInteraction;
 type Args<S extends 'create' | 'close' | 'results' | 'list' | 'export' | 'delete'> = ArgsOf<typeof pollCommand, S>;
@@ -163,13 +163,13 @@ async function list(service: PollService, interaction: Command): Promise<void> {
     await interaction.reply({ content: tr(lang, 'polls.noneOpen'), flags: MessageFlags.Ephemeral });
     return;
   }
-  const lines = polls.slice(0, 25).map((p) => {
+  const lines = polls.map((p) => {
     const closes = p.closesAt ? tr(lang, 'polls.list.closes', { when: `<t:${Math.floor(p.closesAt / 1000)}:R>` }) : tr(lang, 'polls.list.noDeadline');
     const link = pollLink(p);
     return `**#${p.id}** ${plainText(p.question.slice(0, 100))} · <#${p.channelId}> · ${closes}${link ? ` · [${tr(lang, 'polls.list.open')}](${link})` : ''}`;
   });
-  const more = polls.length > 25 ? `\n${tr(lang, 'polls.list.more', { count: polls.length - 25 })}` : '';
-  await interaction.reply({ content: `**${tr(lang, 'polls.list.title')}**\n${lines.join('\n')}${more}`.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  const content = fitLines(`**${tr(lang, 'polls.list.title')}**`, lines, (count) => tr(lang, 'polls.list.more', { count }));
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
 async function exportPoll(service: PollService, interaction: Command, args: Args<'export'>): Promise<void> {

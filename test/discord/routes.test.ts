@@ -10,7 +10,8 @@ import { surveyCommand } from '../../commands/survey.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/open.js';
-import type { ArgsOf, AutocompletedOf, SubcommandHandler, SubcommandOf } from '../../src/discord/options.js';
+import { readOptions, type ArgsOf, type AutocompletedOf, type SubcommandHandler, type SubcommandOf } from '../../src/discord/options.js';
+import { UserError } from '../../src/discord/errors.js';
 import type { Routes } from '../../src/discord/router.js';
 import type { FeatureContext } from '../../src/feature.js';
 import { WorkerPool } from '../../src/workers/pool.js';
@@ -159,5 +160,23 @@ describe('option reads', () => {
     // The options a command autocompletes, at any depth.
     expectTypeOf<AutocompletedOf<typeof feedbackCommand>>().toEqualTypeOf<'category' | 'item' | 'duplicate_of' | 'name'>();
     expectTypeOf<AutocompletedOf<typeof surveyCommand>>().toEqualTypeOf<'survey'>();
+  });
+});
+
+describe('options registered before a change of the command', () => {
+  it('are refused in the member\'s language, not with a crash', () => {
+    // As Discord sends it: an option of another type than the definition (an old registration).
+    const interaction = { options: { get: (name: string) => (name === 'poll' ? { name, type: ApplicationCommandOptionType.String, value: 'x' } : null) } };
+    const definitions = [{ name: 'poll', description: 'Poll', type: ApplicationCommandOptionType.Integer, required: true }] as const;
+    let error: unknown;
+    try {
+      readOptions(interaction as never, definitions as never);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).in('en')).toBe('This command has changed since it was registered. Try again in a minute; if it keeps happening, ask an admin to run `deploy-commands`.');
+    expect((error as UserError).in('es')).toMatch(/^Este comando ha cambiado/);
+    expect((error as UserError).in('ru')).toMatch(/^Эта команда изменилась/);
   });
 });

@@ -41,6 +41,20 @@ describe('catalogues', () => {
     expect(t('ru', 'digest.voters', { count: 12345 }).replace(/\s/g, ' ')).toBe('12 345 проголосовали');
   });
 
+  it('writes ids as their digits, in every language (they are typed back: #1234, survey:1234)', () => {
+    expect(t('en', 'feedback.reply.statusSet', { id: 12345, status: 'Done' })).toBe('Item #12345 is now **Done**.');
+    expect(t('es', 'feedback.reply.statusSet', { id: 12345, status: 'Hecha' })).toBe('La sugerencia #12345 ahora está **Hecha**.');
+    expect(t('ru', 'feedback.reply.statusSet', { id: 12345, status: 'Готово' })).toBe('У отзыва #12345 теперь статус **Готово**.');
+    expect(t('en', 'feedback.thread.see', { original: 1234 })).toBe('See #1234.');
+  });
+
+  it('counts characters in Russian with its plural forms', () => {
+    expect(t('ru', 'polls.create.longChoice', { n: 2, length: 81, max: 80 })).toBe('Вариант 2: 81 символ, а предел — 80.');
+    expect(t('ru', 'polls.create.longChoice', { n: 2, length: 82, max: 80 })).toBe('Вариант 2: 82 символа, а предел — 80.');
+    expect(t('ru', 'polls.create.longChoice', { n: 2, length: 85, max: 80 })).toBe('Вариант 2: 85 символов, а предел — 80.');
+    expect(t('ru', 'feedback.reply.votesMoved', { count: 1234, original: 1234 }).replace(/\s/g, ' ')).toMatch(/^1 234 .* #1234\.$/);
+  });
+
   it('falls back to English for a key a language lacks', () => {
     const lacking = { ...languages.es.catalogue } as Partial<Record<MessageKey, string>>;
     delete lacking['settings.saved'];

@@ -253,6 +253,23 @@ describe('polls e2e', () => {
     expect(bot.errors).toEqual([]);
   });
 
+  it('lists as many whole polls as fit in one message, then how many more', async () => {
+    bot = await TestBot.start({ features: pollFeatures() });
+    const { ids, fake } = bot;
+    for (let i = 1; i <= 16; i++) await create(bot, ids.alice, { question: `Poll ${String(i).padStart(2, '0')}: ${'which option would you pick for the next community event? '.repeat(2)}`.slice(0, 100), choices: 'Yes|No', duration: '1d' });
+    const list = await fake.slash({ channelId: ids.general, userId: ids.carol, name: 'poll', subcommand: 'list' }).reply();
+    const content = list.content ?? '';
+    expect(content.length).toBeLessThanOrEqual(2000);
+    const lines = content.split('\n');
+    expect(lines[0]).toBe('**Open polls**');
+    const shown = lines.slice(1, -1);
+    // Newest first, each line whole (its link included).
+    expect(shown.map((l) => /^\*\*#(\d+)\*\*/.exec(l)?.[1])).toEqual(Array.from({ length: shown.length }, (_, i) => String(16 - i)));
+    for (const line of shown) expect(line).toMatch(/\[open\]\(https:\/\/discord\.com\/channels\/\d+\/\d+\/\d+\)$/);
+    expect(lines.at(-1)).toBe(`…and ${16 - shown.length} more.`);
+    expect(bot.errors).toEqual([]);
+  });
+
   it('lists, autocompletes, exports and deletes; records native poll votes', async () => {
     bot = await TestBot.start({ features: pollFeatures() });
     const { ids, fake } = bot;

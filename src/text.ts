@@ -18,18 +18,22 @@ export const MAX_CONTENT = 2000;
 
 /**
  * A list for a message: the header, then as many whole lines as fit in `max` characters, then
- * `more(n)` for the n lines left out (never a line cut in the middle, a link half gone, or the
- * count of what is missing lost to the cut).
+ * `more(n)` for the n items left out: the lines that did not fit and `beyond`, the items not
+ * given as lines at all (never a line cut in the middle, a link half gone, or the count of what
+ * is missing lost to the cut).
  */
-export function fitLines(header: string, lines: readonly string[], more: (left: number) => string, max = MAX_CONTENT): string {
-  const all = [header, ...lines].join('\n');
+export function fitLines(header: string, lines: readonly string[], more: (left: number) => string, beyond = 0, max = MAX_CONTENT): string {
+  const note = (left: number) => (left > 0 ? `\n${more(left)}` : '');
+  const all = [header, ...lines].join('\n') + note(beyond);
   if (all.length <= max) return all;
   let out = header;
-  for (let i = 0; i < lines.length; i++) {
-    const next = `${out}\n${lines[i]}`;
+  let shown = 0;
+  for (const line of lines) {
     // Room for this line and the note that says how many are left.
-    if (next.length + 1 + more(lines.length - i - 1).length > max) return `${out}\n${more(lines.length - i)}`;
+    const next = `${out}\n${line}`;
+    if (next.length + note(lines.length - shown - 1 + beyond).length > max) break;
     out = next;
+    shown++;
   }
-  return out;
+  return out + note(lines.length - shown + beyond);
 }

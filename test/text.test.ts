@@ -22,7 +22,7 @@ describe('plainText', () => {
 describe('fitLines', () => {
   const more = (n: number) => `…and ${n} more.`;
   it('keeps every line when all fit', () => {
-    expect(fitLines('**List**', ['a', 'b'], more, 20)).toBe('**List**\na\nb');
+    expect(fitLines('**List**', ['a', 'b'], more, 0, 20)).toBe('**List**\na\nb');
   });
   it('never cuts a line: whole lines, then the true count of the rest, within the limit', () => {
     const lines = Array.from({ length: 30 }, (_, i) => `line ${String(i).padStart(2, '0')} ${'x'.repeat(80)}`);
@@ -35,7 +35,11 @@ describe('fitLines', () => {
   });
   it('makes room for the note when the last line that fits would leave none', () => {
     // Header (4) + 2 lines of 5: 16 characters; the third line fits alone (22) but not with the note.
-    const out = fitLines('head', ['11111', '22222', '33333', '44444'], (n) => `+${n}`, 23);
+    const out = fitLines('head', ['11111', '22222', '33333', '44444'], (n) => `+${n}`, 0, 23);
     expect(out).toBe('head\n11111\n22222\n+2');
+  });
+  it('counts the items that were never lines, whether all lines fit or not', () => {
+    expect(fitLines('head', ['a', 'b'], (n) => `+${n}`, 5)).toBe('head\na\nb\n+5');
+    expect(fitLines('head', ['11111', '22222', '33333', '44444'], (n) => `+${n}`, 5, 23)).toBe('head\n11111\n22222\n+7');
   });
 });

@@ -509,7 +509,24 @@ export class InteractionManager {
   }
 }
 
-/** Discord's checks on a message body: non-empty (when creating) and content length. */
+/**
+ * Discord's embed total: the characters (code points, as Discord counts them) of every title,
+ * description, field name and value, footer text and author name, across all of a message's embeds.
+ */
+function embedsSize(embeds: unknown[]): number {
+  const len = (v: unknown) => (typeof v === 'string' ? [...v].length : 0);
+  let total = 0;
+  for (const e of embeds) {
+    if (!isRecord(e)) continue;
+    total += len(e['title']) + len(e['description']);
+    if (isRecord(e['footer'])) total += len(e['footer']['text']);
+    if (isRecord(e['author'])) total += len(e['author']['name']);
+    if (Array.isArray(e['fields'])) for (const f of e['fields']) if (isRecord(f)) total += len(f['name']) + len(f['value']);
+  }
+  return total;
+}
+
+/** Discord's checks on a message body: non-empty (when creating), content length and the embeds' total size. */
 export function validateMessageData(data: Record<string, unknown>, creating: boolean, fileCount = 0): void {
   const content = data['content'];
   if (typeof content === 'string' && content.length > 2000) {
@@ -517,6 +534,7 @@ export function validateMessageData(data: Record<string, unknown>, creating: boo
   }
   const embeds = data['embeds'];
   if (Array.isArray(embeds) && embeds.length > 10) throw Errors.invalidForm('embeds', 'Must be 10 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+  if (Array.isArray(embeds) && embedsSize(embeds) > 6000) throw Errors.invalidForm('embeds', 'Embed size exceeds maximum size of 6000', 'MAX_EMBED_SIZE_EXCEEDED');
   const components = data['components'];
   if (Array.isArray(components) && components.length > 40) throw Errors.invalidForm('components', 'Must be 40 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
   if (!creating) return;

@@ -4,7 +4,7 @@ import { surveyCommand } from '../../commands/survey.js';
 import type { FeatureContext } from '../feature.js';
 import { normalizeTime, nextRuns, type Timing } from '../digests/schedule.js';
 import { UserError } from '../discord/errors.js';
-import { languageOf, msg, render, type Text } from '../i18n/index.js';
+import { languageOf, msg, render, t, type Text } from '../i18n/index.js';
 import { botPermission, requireBotCan } from '../discord/permissions.js';
 import { focusOf, subcommandRoutes, type ArgsOf, type SubcommandOf } from '../discord/options.js';
 import type { Routes } from '../discord/router.js';
@@ -12,10 +12,11 @@ import { isStaff, requireStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
 import { resultsEmbed, surveyLine } from './discord-render.js';
 import { SurveyRefusal, type SurveyService } from './service.js';
-import { listSurveys, submittedCount, type Survey } from './store.js';
+import { countSurveys, listSurveys, submittedCount, type Survey } from './store.js';
 import { parseDefinition, parseDuration, type DefinitionInput } from './survey.js';
 import { template, TEMPLATE_NAMES, type TemplateName } from './templates.js';
 import { JobError } from '../workers/pool.js';
+import { fitLines } from '../text.js';
 
 type Command = ChatInputCommandInteraction;
 type Args<S extends SubcommandOf<typeof surveyCommand>> = ArgsOf<typeof surveyCommand, S>;
@@ -45,7 +46,12 @@ export const CMD_TEXT = {
   notOpen: (id: number) => msg('surveys.cmd.notOpen', { id }),
   none: msg('surveys.cmd.none'),
   exported: (s: Survey, rows: number) => msg('surveys.cmd.exported', { id: s.id, count: rows }),
-  deleted: (id: number) => msg('surveys.cmd.deleted', { id }),
+  // Says exactly what went: the survey and its responses, and the schedules made from it if any.
+  // A deleted run's schedule goes on (it belongs to the survey it copies): the reply says how to stop it.
+  deleted: (id: number, gone: { stopped: number; runOf: number | null }) =>
+    gone.runOf !== null
+      ? msg('surveys.cmd.deletedRun', { id, source: gone.runOf })
+      : msg(gone.stopped ? 'surveys.cmd.deleted' : 'surveys.cmd.deletedPlain', { id }),
   reminded: (sent: number, failed: number) => (failed ? msg('surveys.cmd.remindedFailed', { count: sent, failed }) : msg('surveys.cmd.reminded', { count: sent })),
   recurStopped: (id: number, n: number) => msg(n ? 'surveys.cmd.recurStopped' : 'surveys.cmd.recurNone', { id }),
   badTime: msg('surveys.cmd.badTime'),
@@ -95,6 +101,9 @@ async function readDefinition(interaction: Command, args: Args<'create'>): Promi
 }
 
 async function create(service: SurveyService, interaction: Command, args: Args<'create'>): Promise<void> {
+  // Downloading the file may outlast Discord's 3 seconds: acknowledge first, privately, so the
+  // answer (the survey, or what is wrong with the file) always reaches the staff member.
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const input = (await readDefinition(interaction, args)) as Record<string, unknown>;
   const { title, anonymous } = args;
   if (title !== null && typeof input === 'object' && input) input['title'] = title;
@@ -102,7 +111,7 @@ async function create(service: SurveyService, interaction: Command, args: Args<'
   const parsed = parseDefinition(input);
   if (!parsed.ok) throw new UserError(CMD_TEXT.invalid(parsed.errors));
   const survey = await service.create(interaction.guildId!, interaction.user.id, parsed.value);
-  await interaction.reply({ content: say(interaction, CMD_TEXT.created(survey, parsed.value.questions.length)), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  await interaction.editReply({ content: say(interaction, CMD_TEXT.created(survey, parsed.value.questions.length)), allowedMentions: { parse: [] } });
 }
 
 function targetChannel(interaction: Command, args: Args<'start' | 'recur'>): string {
@@ -149,9 +158,13 @@ async function list(service: SurveyService, interaction: Command, ctx: FeatureCo
     await interaction.reply({ content: say(interaction, CMD_TEXT.none), flags: MessageFlags.Ephemeral });
     return;
   }
+  const lang = languageOf(interaction.locale);
   const lines: string[] = [];
-  for (const s of surveys) lines.push(surveyLine(languageOf(interaction.locale), s, await submittedCount(ctx.db, s.id)));
-  await interaction.reply({ content: `**Surveys**\n${lines.join('\n')}`.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  for (const s of surveys) lines.push(surveyLine(lang, s, await submittedCount(ctx.db, s.id)));
+  // The true remainder: the surveys past the latest 25 too.
+  const beyond = (await countSurveys(ctx.db, interaction.guildId!)) - surveys.length;
+  const content = fitLines(t(lang, 'surveys.list.header'), lines, (count) => t(lang, 'surveys.list.more', { count }), beyond);
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
 async function results(service: SurveyService, interaction: Command, args: Args<'results'>, ctx: FeatureContext): Promise<void> {
@@ -181,13 +194,13 @@ async function exportCsv(service: SurveyService, interaction: Command, args: Arg
 async function remove(service: SurveyService, interaction: Command, args: Args<'delete'>, ctx: FeatureContext): Promise<void> {
   const survey = await surveyFor(service, interaction, args);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  await service.remove(survey);
+  const gone = await service.remove(survey);
   if (survey.channelId && survey.messageId) {
     await ctx.client.rest.delete(Api.channelMessage(survey.channelId, survey.messageId)).catch((err: unknown) => {
       if (!(err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage)) ctx.logger.warn({ err, survey: survey.id }, 'surveys.card-delete-failed');
     });
   }
-  await interaction.editReply(say(interaction, CMD_TEXT.deleted(survey.id)));
+  await interaction.editReply(say(interaction, CMD_TEXT.deleted(survey.id, gone)));
 }
 
 async function remind(service: SurveyService, interaction: Command, args: Args<'remind'>): Promise<void> {
@@ -236,9 +249,11 @@ async function autocomplete(ctx: FeatureContext, interaction: AutocompleteIntera
   const sub = focus.subcommand;
   const status = sub === 'start' ? 'draft' : sub === 'close' || sub === 'remind' ? 'open' : undefined;
   const surveys = await listSurveys(ctx.db, interaction.guildId!, { ...(status ? { status } : {}), search: typed, limit: 25 });
+  const lang = languageOf(interaction.locale);
+  const mark = { open: '', closed: `${t(lang, 'surveys.autocomplete.closed')} `, draft: `${t(lang, 'surveys.autocomplete.draft')} ` } as const;
   await interaction.respond(
     surveys.map((s) => {
-      const label = `#${s.id} · ${s.status === 'open' ? '' : s.status === 'closed' ? '(closed) ' : '(not started) '}${s.title}`;
+      const label = `#${s.id} · ${mark[s.status]}${s.title}`;
       return { name: label.length > 100 ? `${label.slice(0, 99)}…` : label, value: s.id };
     }),
   );

@@ -16,7 +16,7 @@ import {
 } from 'discord.js';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { t, type Language } from '../i18n/index.js';
-import { formatNps, formatNumber, formatPercent, MIN_GROUP } from './scoring.js';
+import { formatNps, formatNumber, formatPercent, MIN_GROUP, type QuestionResult } from './scoring.js';
 import type { CardState, Results, Step } from './service.js';
 import type { Survey } from './store.js';
 import { choicesOf, LIMITS, visibleQuestions, widgetOf, type Answer, type Question } from './survey.js';
@@ -112,7 +112,10 @@ export function pagingMessage(lang: Language, step: Step, resumed: boolean) {
   const position = step.position;
   const header = t(lang, resumed ? 'surveys.page.resume' : 'surveys.page.saved', { position, total: step.total });
   const status = step.missing.length ? t(lang, 'surveys.page.stillMissing', { count: step.missing.length }) : t(lang, 'surveys.page.ready');
-  const buttons = [new ButtonBuilder().setCustomId(encodeCustomId(KIND.open, survey.id, page)).setLabel(t(lang, 'surveys.page.backTo', { n: position })).setStyle(ButtonStyle.Secondary)];
+  // Every earlier page stays within reach: the page before this one, and this one again (each
+  // reopened page's message leads one further back). At most four buttons: one row of five.
+  const back = (to: number, n: number) => new ButtonBuilder().setCustomId(encodeCustomId(KIND.open, survey.id, to)).setLabel(t(lang, 'surveys.page.backTo', { n })).setStyle(ButtonStyle.Secondary);
+  const buttons = step.previous !== null ? [back(step.previous, position - 1), back(page, position)] : [back(page, position)];
   if (step.next !== null) {
     buttons.push(new ButtonBuilder().setCustomId(encodeCustomId(KIND.open, survey.id, step.next)).setLabel(t(lang, 'surveys.page.continueTo', { n: position + 1 })).setStyle(ButtonStyle.Primary));
   }
@@ -124,7 +127,26 @@ export function pagingMessage(lang: Language, step: Step, resumed: boolean) {
   };
 }
 
-/** The staff results: one embed with the headline figures and a field per question. */
+/** Discord's embed limits: characters across the title, description, fields and footer; fields. */
+const EMBED_LIMITS = { total: 6000, fields: 25 } as const;
+
+/** A question's field in the results: how many answered, its scores, the count of each choice. */
+function questionValue(lang: Language, q: QuestionResult): string {
+  if (q.counts.length === 0) return t(lang, 'surveys.results.textAnswers', { count: q.answered });
+  const pct = (x: number | null) => formatPercent(x, lang);
+  const lines = q.counts.map((c) => `${clip(c.label, 40)}: **${c.count}**`);
+  const stats = [
+    q.mean !== null ? t(lang, 'surveys.results.meanMedian', { mean: formatNumber(q.mean, 2, lang), median: formatNumber(q.median, 2, lang) }) : null,
+    q.nps !== null ? `NPS ${formatNps(q.nps)}` : null,
+    q.csat !== null ? `CSAT ${pct(q.csat)}` : null,
+  ].filter(Boolean);
+  return `${t(lang, 'surveys.results.answered', { count: q.answered })}${stats.length ? ` · ${stats.join(' · ')}` : ''}\n${lines.join(' · ')}`;
+}
+
+/**
+ * The staff results: one embed with the headline figures and a field per question. Questions that
+ * do not fit are counted in a note; every answer is in the CSV export.
+ */
 export function resultsEmbed(lang: Language, r: Results): APIEmbed {
   const s = r.survey;
   const pct = (x: number | null) => formatPercent(x, lang);
@@ -136,25 +158,11 @@ export function resultsEmbed(lang: Language, r: Results): APIEmbed {
     s.anonymous ? t(lang, 'surveys.results.anonymous') : null,
   ].filter(Boolean);
   const status = t(lang, s.status === 'closed' ? 'surveys.results.statusClosed' : s.status === 'open' ? 'surveys.results.statusOpen' : 'surveys.results.statusDraft');
-  const embed = new EmbedBuilder()
-    .setColor(COLOR)
-    .setTitle(clip(`#${s.id} · ${s.definition.title}`, 256))
-    .setDescription(head.join('\n'))
-    .setFooter({ text: t(lang, 'surveys.results.footer', { status }) });
-  for (const q of r.questions.slice(0, 20)) {
-    let value: string;
-    if (q.counts.length === 0) value = t(lang, 'surveys.results.textAnswers', { count: q.answered });
-    else {
-      const lines = q.counts.map((c) => `${clip(c.label, 40)}: **${c.count}**`);
-      const stats = [
-        q.mean !== null ? t(lang, 'surveys.results.meanMedian', { mean: num(q.mean), median: num(q.median) }) : null,
-        q.nps !== null ? `NPS ${formatNps(q.nps)}` : null,
-        q.csat !== null ? `CSAT ${pct(q.csat)}` : null,
-      ].filter(Boolean);
-      value = `${t(lang, 'surveys.results.answered', { count: q.answered })}${stats.length ? ` · ${stats.join(' · ')}` : ''}\n${lines.join(' · ')}`;
-    }
-    embed.addFields({ name: clip(q.label, 256), value: clip(value, 1024) });
-  }
+  const title = clip(`#${s.id} · ${s.definition.title}`, 256);
+  const description = head.join('\n');
+  const footer = t(lang, 'surveys.results.footer', { status });
+  const questionFields = r.questions.map((q) => ({ name: clip(q.label, 256), value: clip(questionValue(lang, q), 1024) }));
+  let roleField: { name: string; value: string } | null = null;
   if (r.roles && r.roles.length) {
     const lines = r.roles.slice(0, 10).map((g) => {
       if (!g.scores) return t(lang, 'surveys.results.roleFew', { role: g.roleId, count: g.responses, min: MIN_GROUP });
@@ -167,8 +175,31 @@ export function resultsEmbed(lang: Language, r: Results): APIEmbed {
       );
       return t(lang, 'surveys.results.roleLine', { role: g.roleId, count: g.responses, scores: scores.join(' · ') });
     });
-    embed.addFields({ name: t(lang, 'surveys.results.byRole'), value: clip(lines.join('\n'), 1024) });
+    roleField = { name: t(lang, 'surveys.results.byRole'), value: clip(lines.join('\n'), 1024) };
   }
+  // Discord refuses the whole reply (50035) past 6,000 characters or 25 fields in all, so the
+  // questions fill what the headline figures and the by-role field leave, in order; the rest
+  // are counted in a note that points to the CSV, which has every answer.
+  const size = (f: { name: string; value: string }) => f.name.length + f.value.length;
+  const fixed = title.length + description.length + footer.length + (roleField ? size(roleField) : 0);
+  const more = (count: number) => (count ? `\n${t(lang, 'surveys.results.more', { count })}` : '');
+  const room = EMBED_LIMITS.fields - (roleField ? 1 : 0);
+  const shown: Array<{ name: string; value: string }> = [];
+  let used = fixed;
+  for (const field of questionFields) {
+    if (shown.length === room || used + size(field) > EMBED_LIMITS.total) break;
+    shown.push(field);
+    used += size(field);
+  }
+  // Then make room for the note itself.
+  while (shown.length && used + more(questionFields.length - shown.length).length > EMBED_LIMITS.total) used -= size(shown.pop()!);
+  const embed = new EmbedBuilder()
+    .setColor(COLOR)
+    .setTitle(title)
+    .setDescription(description + more(questionFields.length - shown.length))
+    .setFooter({ text: footer });
+  if (shown.length) embed.addFields(shown);
+  if (roleField) embed.addFields(roleField);
   return embed.toJSON();
 }
 

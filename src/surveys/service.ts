@@ -106,6 +106,13 @@ export interface Results {
 export class SurveyService {
   /** Cards whose count changed, waiting for their coalesced edit. */
   private readonly pendingCards = new Map<number, ReturnType<typeof setTimeout>>();
+  /**
+   * Surveys whose card this process is posting right now: `/survey start` marks a survey open
+   * before its card's POST returns, and the tick's catch-up (open, never posted) must not post
+   * it a second time meanwhile. In memory on purpose: after a crash nothing is being posted, so
+   * the catch-up posts a card the crash left unposted, once.
+   */
+  private readonly posting = new Set<number>();
 
   constructor(readonly deps: SurveyDeps) {}
 
@@ -137,14 +144,21 @@ export class SurveyService {
   async start(survey: Survey, input: { channelId: string; roleId: string | null; closesAt: number | null }): Promise<Survey> {
     if (survey.status === 'open') throw new SurveyRefusal(MSG.alreadyOpen(survey.id));
     if (survey.status === 'closed') throw new SurveyRefusal(MSG.alreadyClosed(survey.id));
-    if (!(await store.openSurvey(this.db, survey.id, { ...input, now: this.now() }))) throw new SurveyRefusal(MSG.alreadyOpen(survey.id));
-    const opened = (await store.getSurvey(this.db, survey.id))!;
+    // Claimed before it opens: from then until its card is stored, the tick leaves it alone.
+    if (this.posting.has(survey.id)) throw new SurveyRefusal(MSG.alreadyOpen(survey.id));
+    this.posting.add(survey.id);
     try {
-      await this.postCard(opened);
-    } catch (err) {
-      // Back to a draft: nothing was posted, so nobody can answer it.
-      await store.reopenAsDraft(this.db, survey.id);
-      throw err;
+      if (!(await store.openSurvey(this.db, survey.id, { ...input, now: this.now() }))) throw new SurveyRefusal(MSG.alreadyOpen(survey.id));
+      const opened = (await store.getSurvey(this.db, survey.id))!;
+      try {
+        await this.postCard(opened);
+      } catch (err) {
+        // Back to a draft: nothing was posted, so nobody can answer it.
+        await store.reopenAsDraft(this.db, survey.id);
+        throw err;
+      }
+    } finally {
+      this.posting.delete(survey.id);
     }
     this.deps.logger.info({ guild: survey.guildId, survey: survey.id, channel: input.channelId }, 'surveys.started');
     return (await store.getSurvey(this.db, survey.id))!;
@@ -346,10 +360,18 @@ export class SurveyService {
     return count;
   }
 
-  async remove(survey: Survey): Promise<void> {
-    await store.stopSchedules(this.db, survey.guildId, survey.id);
+  /**
+   * Deletes a survey and stops the schedules made from it. A deleted run of a recurring survey
+   * is never opened again, but its schedule goes on: it belongs to the survey it copies.
+   * Returns how many schedules stopped, and the survey whose schedule made this run, if that
+   * schedule still runs (so the reply can say how to stop it).
+   */
+  async remove(survey: Survey): Promise<{ stopped: number; runOf: number | null }> {
+    const stopped = await store.stopSchedules(this.db, survey.guildId, survey.id);
+    const schedule = survey.scheduleId === null ? undefined : await store.activeSchedule(this.db, survey.scheduleId);
     await store.deleteSurvey(this.db, survey.id);
     this.deps.logger.info({ guild: survey.guildId, survey: survey.id }, 'surveys.deleted');
+    return { stopped, runOf: schedule?.sourceSurveyId ?? null };
   }
 
   // ---------------------------------------------------------------- results
@@ -416,12 +438,18 @@ export class SurveyService {
   async runSchedules(): Promise<Survey[]> {
     const opened = await openDueRuns(this.deps);
     // Cards of open surveys that were never posted (this tick's runs, or a run cut short by a stop).
-    for (const survey of await store.unpostedSurveys(this.db)) {
-      if (!survey.channelId) continue;
+    for (const { id, guildId } of await store.unpostedSurveys(this.db)) {
+      // Not one that /survey start is posting; and read again once claimed, since a post that
+      // was under way when the list was read may have landed since.
+      if (this.posting.has(id)) continue;
+      this.posting.add(id);
       try {
-        await this.postCard(survey);
+        const survey = await store.getSurvey(this.db, id);
+        if (survey?.status === 'open' && survey.messageId === null && survey.channelId) await this.postCard(survey);
       } catch (err) {
-        this.deps.logger.warn({ err, guild: survey.guildId, survey: survey.id }, 'surveys.card-post-failed');
+        this.deps.logger.warn({ err, guild: guildId, survey: id }, 'surveys.card-post-failed');
+      } finally {
+        this.posting.delete(id);
       }
     }
     return opened;

@@ -102,6 +102,12 @@ export async function listSurveys(db: Executor, guildId: string, options: { stat
   return rows.map(toSurvey);
 }
 
+/** How many surveys a server has (the list shows the latest few and says how many more). */
+export async function countSurveys(db: Executor, guildId: string): Promise<number> {
+  const row = await db.selectFrom('surveys').select((eb) => eb.fn.countAll<number>().as('n')).where('guild_id', '=', guildId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Opens a draft survey (once). */
 export async function openSurvey(db: Executor, id: number, input: { channelId: string; roleId: string | null; closesAt: number | null; now: number }): Promise<boolean> {
   const r = await db
@@ -138,8 +144,18 @@ export async function closeSurvey(db: Executor, id: number, now: number, closedB
   });
 }
 
+/**
+ * Deletes a survey with its responses. A recurring run is claimed by its row (schedule, run key),
+ * so before the row goes its schedule is told to make no run due at or before that one: without
+ * it the next tick would open the deleted run again under a new number.
+ */
 export async function deleteSurvey(db: Executor, id: number): Promise<void> {
   await inTransaction(db, async (trx) => {
+    const run = await trx.selectFrom('surveys').select(['schedule_id', 'run_key']).where('id', '=', id).executeTakeFirst();
+    const dueAt = run?.run_key ? Date.parse(run.run_key) : NaN;
+    if (run?.schedule_id != null && Number.isFinite(dueAt)) {
+      await trx.updateTable('survey_schedules').set({ active_since: sql<number>`max(active_since, ${dueAt + 1})` }).where('id', '=', run.schedule_id).execute();
+    }
     await sql`pragma secure_delete = on`.execute(trx);
     try {
       await trx.deleteFrom('survey_responses').where('survey_id', '=', id).execute();
@@ -342,6 +358,12 @@ export async function activeSchedules(db: Executor, guildId?: string): Promise<S
   let q = db.selectFrom('survey_schedules').selectAll().where('active', '=', 1);
   if (guildId) q = q.where('guild_id', '=', guildId);
   return (await q.orderBy('id').execute()).map(toSchedule);
+}
+
+/** A schedule, if it still runs. */
+export async function activeSchedule(db: Executor, id: number): Promise<SurveySchedule | undefined> {
+  const row = await db.selectFrom('survey_schedules').selectAll().where('id', '=', id).where('active', '=', 1).executeTakeFirst();
+  return row ? toSchedule(row) : undefined;
 }
 
 /** Stops the schedules made from a survey; returns how many. */

@@ -105,6 +105,11 @@ interface Slot {
   handedCheckpoints?: boolean;
   /** Its running jobs, by id: one, and at most one urgent job beside it (see assign). */
   readonly tasks: Map<number, Task>;
+  /**
+   * Its thread has exited: stop() must not wait for an 'exit' that already fired (a worker that
+   * died while starting keeps its slot until the retry replaces it).
+   */
+  exited?: boolean;
 }
 
 const ENTRY = threadEntry(import.meta.url, './bootstrap.mjs', './worker.mjs');
@@ -122,6 +127,8 @@ export class WorkerPool extends EventEmitter<{
   private readonly queue: Task[] = [];
   private nextId = 1;
   private stopping = false;
+  /** Retries of workers that died while starting (see lost), cleared by stop(). */
+  private readonly respawns = new Set<NodeJS.Timeout>();
   private readonly timeoutMs: number;
   /** Jobs finished, failed, workers replaced (lost) and recycled (see RECYCLE_AFTER), for logs and tests. */
   readonly stats = { done: 0, failed: 0, restarts: 0, recycled: 0 };
@@ -223,7 +230,10 @@ export class WorkerPool extends EventEmitter<{
       this.dispatch();
     });
     worker.on('error', (err) => this.options.logger.error({ err }, 'pool.worker-error'));
-    worker.on('exit', (code) => this.lost(slot, code));
+    worker.on('exit', (code) => {
+      slot.exited = true;
+      this.lost(slot, code);
+    });
     worker.unref();
     return slot;
   }
@@ -266,9 +276,11 @@ export class WorkerPool extends EventEmitter<{
     else {
       // It died while starting: do not spin; try again in a second.
       const retry = setTimeout(() => {
+        this.respawns.delete(retry);
         if (!this.stopping && this.slots[at] === slot) this.slots[at] = this.spawn(at === 0);
       }, 1000);
       retry.unref();
+      this.respawns.add(retry);
     }
   }
 
@@ -316,6 +328,8 @@ export class WorkerPool extends EventEmitter<{
   /** Refuses new jobs, waits up to `graceMs` for running ones, then closes every worker. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
+    for (const retry of this.respawns) clearTimeout(retry);
+    this.respawns.clear();
     for (const task of this.queue.splice(0)) task.reject(new JobError(msg('router.restarting'), newErrorId()));
     const until = Date.now() + graceMs;
     while (this.slots.some((s) => s.tasks.size) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
@@ -323,6 +337,7 @@ export class WorkerPool extends EventEmitter<{
       this.slots.map(
         (slot) =>
           new Promise<void>((resolve) => {
+            if (slot.exited) return resolve(); // died while starting: nothing left to close
             slot.worker.once('exit', () => resolve());
             slot.worker.ref();
             if (slot.tasks.size || !slot.ready) void slot.worker.terminate();

@@ -123,6 +123,23 @@ describe('worker pool', () => {
     await expect(pool.run('report', query)).rejects.toThrow(/restarting/);
   });
 
+  it('stop() returns when a worker died while starting, and no replacement starts after it', { timeout: 10_000 }, async () => {
+    // A database file that is not there: each worker fails to open it and exits before it is
+    // ready, and the pool would try again a second later.
+    pool = new WorkerPool({ databasePath: joinPath(dir, 'missing', 'pulse.db'), size: 1, logger, inline: database });
+    pool.warm();
+    const first = pool.threads[0]!;
+    await new Promise<void>((resolve) => first.once('exit', () => resolve()));
+    await new Promise((r) => setTimeout(r, 50)); // the dead slot now waits for its retry
+    const stopped = pool.stop(1000).then(() => 'stopped');
+    const late = new Promise((r) => setTimeout(() => r('still waiting'), 3000));
+    expect(await Promise.race([stopped, late])).toBe('stopped');
+    // The retry the dead slot was waiting for never comes: no worker starts after stop().
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(pool.threads).toEqual([]);
+    expect(logs.filter((l) => l.msg === 'pool.worker-restarted')).toHaveLength(1);
+  });
+
   it('runs the most urgent waiting job next: a member\'s privacy counts before queued scans, exports and reports', async () => {
     pool = newPool();
     await pool.run('report', query); // started and ready

@@ -12,6 +12,7 @@ import { buildDigest, IMAGE_NAME, type ReportMaker } from './content.js';
 import { feedbackSummary } from './feedback.js';
 import { closedPolls } from './polls.js';
 import { insightsReports } from './reports.js';
+import { periodSurveys } from './surveys.js';
 import { lastCompletePeriod, type PeriodKind } from './schedule.js';
 import { hasActivity, noActivityMessage } from '../insights/store.js';
 import { localDate } from '../zone.js';
@@ -51,7 +52,12 @@ export function digestCli(reports: (database: Database) => ReportMaker = insight
         const language = values.lang !== undefined && isLanguage(values.lang) ? values.lang : (settings.language ?? 'en');
         const now = clock.now();
         const period = lastCompletePeriod(kind, localDate(now, timezone));
-        const digest = await buildDigest(reports(database), { guildId, timezone, period, asOf: now, language }, { polls: closedPolls(database.db), feedback: feedbackSummary(database.db) });
+        // Every section the bot posts (features.ts gives the digests slice the same sources).
+        const digest = await buildDigest(
+          reports(database),
+          { guildId, timezone, period, asOf: now, language },
+          { polls: closedPolls(database.db), surveys: periodSurveys(database.db), feedback: feedbackSummary(database.db) },
+        );
         // Under data/ (gitignored) unless told otherwise, never loose in the working folder.
         const out = resolve(values.out ?? join('data', 'digests', `digest-${guildId}-${period.kind}-${period.from}`));
         mkdirSync(out, { recursive: true });

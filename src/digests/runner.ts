@@ -4,7 +4,8 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import { t, type Language } from '../i18n/index.js';
+import { render, t, type Language } from '../i18n/index.js';
+import { JobError } from '../workers/pool.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { buildDigest, IMAGE_NAME, type FeedbackSource, type FiguresSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
@@ -149,13 +150,23 @@ export class DigestRunner {
       logger.info({ guild: run.guildId, run: run.id, period: run.periodKey, late: run.late, channel: channelId, message: messageId }, 'digest.posted');
       outcome.posted.push(run.id);
     } catch (err) {
-      const reason = err instanceof DigestError ? err.message : (this.deps.describeError?.(err, language) ?? (err instanceof Error ? err.message : String(err)));
+      const reason = failureReason(err, language, this.deps.describeError);
       const next = nextAttemptAt(attempts, now);
       await markFailed(db, run.id, { error: reason, attempts, nextAttemptAt: next, channelId });
       logger.warn({ guild: run.guildId, run: run.id, period: run.periodKey, attempts, retryAt: next, reason, err }, next === null ? 'digest.post-given-up' : 'digest.post-failed');
       outcome.failed.push(run.id);
     }
   }
+}
+
+/**
+ * Why a run failed, as /digest show tells staff: in the server's language, as the digest itself
+ * (a worker's failure carries its text in every language, with the id it was logged under).
+ */
+function failureReason(err: unknown, language: Language, describe: DescribeError | undefined): string {
+  if (err instanceof DigestError) return err.message;
+  if (err instanceof JobError) return render(language, err.text);
+  return describe?.(err, language) ?? (err instanceof Error ? err.message : String(err));
 }
 
 /** A failure whose message is already written for staff. */

@@ -75,6 +75,16 @@ export function cronTimesPerHour(spec: CronSpec): number | null {
   return spec.minutes.length <= 1 ? null : spec.minutes.length;
 }
 
+/**
+ * Whether a day field limits the days, for the either-day rule. As in Vixie cron, a field
+ * starting with `*` does not (a step over `*` included). node-cron also accepts Quartz's `?`
+ * ("no specific value", e.g. `0 9 ? * FRI`): it must not count either, or that digest would
+ * post every day.
+ */
+function dayFieldRestricted(field: string): boolean {
+  return !field.startsWith('*') && field !== '?';
+}
+
 /** Parses a 5-field cron expression, or returns the reason it is not one. */
 export function parseCronExpression(expression: string): CronSpec | { error: string } {
   const fields = expression.trim().split(/\s+/);
@@ -98,8 +108,8 @@ export function parseCronExpression(expression: string): CronSpec | { error: str
     if (typeof d !== 'number') return { error: `unsupported day-of-week ${String(d)}` };
     weekdays.push(d % 7);
   }
-  const domRestricted = !fields[2]!.startsWith('*');
-  const dowRestricted = !fields[4]!.startsWith('*');
+  const domRestricted = dayFieldRestricted(fields[2]!);
+  const dowRestricted = dayFieldRestricted(fields[4]!);
   return {
     minutes: [...new Set(parsed.minute)].sort((a, b) => a - b),
     hours: [...new Set(parsed.hour)].sort((a, b) => a - b),

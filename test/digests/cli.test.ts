@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { migrate, openDatabase } from '../../src/db/open.js';
 import type { ReportQuery } from '../../src/digests/content.js';
 import { digestCli } from '../../src/digests/cli.js';
+import { closeSurvey, createSurvey, openSurvey } from '../../src/surveys/store.js';
 import { busyReport } from './fixtures.js';
 
 describe('pulse digest', () => {
@@ -76,6 +77,26 @@ describe('pulse digest', () => {
     expect(embed.title).toBe('Monthly digest: October 2026');
     expect(readFileSync(join(out, 'digest.png')).subarray(1, 4).toString()).toBe('PNG');
     expect(existsSync(join(out, 'report.json'))).toBe(true);
+  });
+
+  it("embed.json is the embed the bot posts: with the period's surveys", async () => {
+    await seedActivity();
+    // A survey staff ran in October, as the surveys slice stores it.
+    const database = openDatabase(join(dir, 'pulse.db'));
+    const at = (iso: string) => Date.parse(iso);
+    const definition = { title: 'Team pulse', anonymous: false, responses: 'one' as const, editable: false, questions: [{ id: 'ok', type: 'yesno' as const, label: 'All good?', required: true }] };
+    const survey = (await createSurvey(database.db, { guildId: '200000000000000001', authorId: '200000000000000101', definition, now: at('2026-10-05T10:00:00Z') }))!;
+    await openSurvey(database.db, survey.id, { channelId: '200000000000000201', roleId: null, closesAt: null, now: at('2026-10-06T10:00:00Z') });
+    await closeSurvey(database.db, survey.id, at('2026-10-20T10:00:00Z'), null, 10);
+    await database.close();
+
+    const command = digestCli(() => (q) => busyReport(q.from, q.to, { timezone: q.timezone }), new ManualClock(Date.parse('2026-11-23T14:00:00Z')));
+    const out = join(dir, 'out');
+    await command.run(['--guild', '200000000000000001', '--period', 'month', '--out', out], config());
+    const embed = JSON.parse(readFileSync(join(out, 'embed.json'), 'utf8')) as { fields: Array<{ name: string; value: string }> };
+    const surveys = embed.fields.find((f) => f.name === '📋 Surveys');
+    expect(surveys?.value).toMatch(/Team pulse/);
+    expect(surveys?.value).toMatch(/closed/);
   });
 
   it.each([

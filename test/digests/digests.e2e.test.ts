@@ -1,6 +1,6 @@
 // End to end through the fake Discord: a week of activity, a weekly schedule, the clock passes
 // the scheduled time -> exactly one digest with its PNG in the staff channel; restarts never repost.
-import type { APIMessage } from 'discord-api-types/v10';
+import { Locale, type APIMessage } from 'discord-api-types/v10';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DigestsFeature } from '../../src/digests/discord.js';
@@ -144,6 +144,47 @@ describe('digests through Discord', () => {
     expect(reply.embeds[0]?.title).toBe('Weekly digest: Nov 2 – 8, 2026');
     expect(reply.message?.attachments.map((a) => a.filename)).toEqual(['digest.png']);
     expect(digests()).toHaveLength(0);
+  });
+
+  /** The worker computing the next digest's figures dies under it (as a crash or a kill would). */
+  function killNextDigestWorker(): void {
+    const onStarted = (kind: string, worker: { terminate(): unknown }) => {
+      if (kind !== 'digest-figures') return;
+      bot.app.pool.off('started', onStarted);
+      void worker.terminate();
+    };
+    bot.app.pool.on('started', onStarted);
+  }
+
+  it("/digest preview whose worker fails tells the caller why, in their language, with the error's id", async () => {
+    await weekOfActivity();
+    bot.clock.set(at('2026-11-10T12:00:00Z'));
+    killNextDigestWorker();
+    const reply = await bot.fake.slash({ channelId: bot.ids.staffChannel, userId: bot.ids.moderator, name: 'digest', subcommand: 'preview', locale: Locale.SpanishES }).reply(15_000);
+    expect(reply.ephemeral).toBe(true);
+    const id = /^Lo siento, no se pudo calcular \(id de error `([0-9a-f]{8})`\)/.exec(reply.content ?? '')?.[1];
+    expect(id, reply.content).toBeDefined();
+    expect(bot.logs.some((l) => l.msg === 'pool.job-lost-its-worker' && l['errorId'] === id)).toBe(true);
+    // The next preview is computed by the worker's replacement.
+    const again = await bot.fake.slash({ channelId: bot.ids.staffChannel, userId: bot.ids.moderator, name: 'digest', subcommand: 'preview' }).reply(15_000);
+    expect(again.embeds[0]?.title).toBe('Weekly digest: Nov 2 – 8, 2026');
+  });
+
+  it("a scheduled digest whose worker fails is shown in /digest show in the server's language", async () => {
+    await updateSettings(bot.db, bot.ids.guildId, { language: 'ru' }, bot.clock.now());
+    await schedule();
+    killNextDigestWorker();
+    bot.clock.set(at('2026-11-09T09:00:00Z'));
+    await feature().tick();
+    expect(digests()).toHaveLength(0);
+    const [run] = await recentRuns(bot.db, bot.ids.guildId);
+    expect(run?.status).toBe('failed');
+    const id = /^Не удалось это вычислить \(id ошибки `([0-9a-f]{8})`\)/.exec(run?.lastError ?? '')?.[1];
+    expect(id, run?.lastError ?? '').toBeDefined();
+    expect(bot.logs.some((l) => l.msg === 'pool.job-lost-its-worker' && l['errorId'] === id)).toBe(true);
+    const shown = await bot.fake.slash({ channelId: bot.ids.staffChannel, userId: bot.ids.moderator, name: 'digest', subcommand: 'show', locale: Locale.Russian }).reply();
+    expect(JSON.stringify(shown.embeds)).toContain(`Не удалось это вычислить (id ошибки \`${id}\`)`);
+    expect(JSON.stringify(shown.embeds)).not.toContain('could not be computed');
   });
 
   it('cron schedules are validated and show their next three runs; pause and resume', async () => {

@@ -75,6 +75,20 @@ describe('next and last run', () => {
     expect(runs.map(iso)).toEqual(['2026-10-26T13:00:00.000Z', '2026-11-02T14:00:00.000Z', '2026-11-09T14:00:00.000Z']);
   });
 
+  // node-cron accepts Quartz's `?` in a day field: it means "any", not a restriction, so the
+  // other day field alone decides (not "either field", which would run every day).
+  it('? in day-of-month runs only on the weekdays named', () => {
+    const runs = nextRuns({ kind: 'cron', expression: '0 9 ? * 5' }, 'UTC', at('2026-11-23T00:00:00Z'), 3);
+    expect(runs.map(iso)).toEqual(['2026-11-27T09:00:00.000Z', '2026-12-04T09:00:00.000Z', '2026-12-11T09:00:00.000Z']);
+    const named = nextRuns({ kind: 'cron', expression: '0 9 ? * FRI' }, 'UTC', at('2026-11-23T00:00:00Z'), 3);
+    expect(named).toEqual(runs);
+  });
+
+  it('? in day-of-week runs only on the month days named', () => {
+    const runs = nextRuns({ kind: 'cron', expression: '0 9 1 * ?' }, 'UTC', at('2026-11-23T00:00:00Z'), 3);
+    expect(runs.map(iso)).toEqual(['2026-12-01T09:00:00.000Z', '2027-01-01T09:00:00.000Z', '2027-02-01T09:00:00.000Z']);
+  });
+
   it('a day with 25 hours does not fire twice for hourly cron at the repeated hour', () => {
     const runs = nextRuns({ kind: 'cron', expression: '30 1 * * *' }, 'America/New_York', at('2026-10-31T12:00:00Z'), 2);
     expect(runs.map(iso)).toEqual(['2026-11-01T05:30:00.000Z', '2026-11-02T06:30:00.000Z']);

@@ -313,6 +313,15 @@ export class FakeDiscord {
     else this.state.dmsClosed.delete(userId);
   }
 
+  /**
+   * The most a request's files may weigh (default 10 MiB, Discord's for a bot on an unboosted
+   * server): new interactions carry it as attachment_size_limit, and a request above it answers
+   * 413 / 40005 Request entity too large.
+   */
+  setUploadLimit(bytes: number): void {
+    this.state.uploadLimitBytes = bytes;
+  }
+
   /** Sets the permissions of the bot's managed role. After login: GUILD_ROLE_UPDATE. */
   setBotPermissions(guildId: string, permissions: bigint | string): void {
     const guild = this.state.requireGuild(guildId);

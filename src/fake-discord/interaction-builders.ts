@@ -95,8 +95,6 @@ export interface ModalSubmitInput {
   locale?: string;
 }
 
-const ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
-
 export class InteractionBuilder {
   constructor(
     private readonly actions: FakeActions,
@@ -386,7 +384,7 @@ export class InteractionBuilder {
       version: 1,
       locale: where.locale ?? 'en-US',
       entitlements: [],
-      attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
+      attachment_size_limit: this.state.uploadLimitBytes,
     };
     if (guild) {
       const member = this.state.member(guild.id, userId);

@@ -172,6 +172,7 @@ export class FakeRest {
       record.multipart = parsed.multipart;
       record.body = parsed.multipart ? { ...(isRecord(parsed.json) ? parsed.json : {}), files: parsed.files } : parsed.json;
       if (!api) throw Errors.notFound();
+      if (parsed.files.reduce((n, f) => n + f.data.length, 0) > this.state.uploadLimitBytes) throw Errors.requestTooLarge();
       const { route, params, methodMismatch } = this.match(record.method, record.path);
       if (!route) {
         if (methodMismatch) {

@@ -184,6 +184,12 @@ export class FakeState {
   readonly dmsClosed = new Set<string>();
   /** attachment id -> bytes served by the fake CDN */
   readonly attachments = new Map<string, StoredAttachment>();
+  /**
+   * The most a request's files may weigh together: Discord's default for a bot, 10 MiB (a server
+   * at boost level 2 allows 50, level 3 100). Interactions report it as `attachment_size_limit`;
+   * a request above it is refused with 413 / 40005. Tests lower it (FakeDiscord.setUploadLimit).
+   */
+  uploadLimitBytes = 10 * 1024 * 1024;
 
   constructor(
     readonly snowflakes: SnowflakeGenerator,

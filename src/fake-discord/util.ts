@@ -112,6 +112,8 @@ export const Errors = {
   unauthorized: () => new DiscordHttpError(401, 0, '401: Unauthorized'),
   notFound: () => new DiscordHttpError(404, 0, '404: Not Found'),
   methodNotAllowed: () => new DiscordHttpError(405, 0, '405: Method Not Allowed'),
+  /** The files of a request above the upload limit (Discord answers before reading the rest). */
+  requestTooLarge: () => new DiscordHttpError(413, RESTJSONErrorCodes.RequestEntityTooLarge, 'Request entity too large'),
   /** 50035 with Discord's nested `errors` shape: `{ field: { _errors: [{ code, message }] } }`. */
   invalidForm: (field: string, message: string, code = 'BASE_TYPE_INVALID') =>
     new DiscordHttpError(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', nestError(field, code, message)),

@@ -1,9 +1,12 @@
 // /privacy: show and export answered from a worker after an immediate defer; opt-out drops the
 // member at the door at once and deletes in the background, then edits the answer to say so.
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { EmbedBuilder, MessageFlags, Routes as DiscordRoutes, type ChatInputCommandInteraction } from 'discord.js';
 import { privacyCommand } from '../../commands/privacy.js';
 import { isOptedOut, removeOptOut } from '../activity/privacy-store.js';
@@ -17,7 +20,7 @@ import { JobError } from '../workers/pool.js';
 import { privacyEntries, privacyEntry } from './entries.js';
 import { showLine } from './privacy.js';
 import { OptOutRunner } from './service.js';
-import { beginOptOut, finishOptOut, isOptOutPending, pendingOptOuts } from './store.js';
+import { beginOptOut, finishOptOut, isOptOutPending, pendingOptOuts, type OptOutJob } from './store.js';
 
 /** What the privacy slice needs from the activity writer's door. */
 export interface ActivityDoor {
@@ -28,6 +31,22 @@ export interface ActivityDoor {
 
 /** A job failure as the member reads it: a clear sentence with the error id. */
 const shown = (err: unknown) => (err instanceof JobError ? new UserError(err.text) : err);
+
+const MiB = 1024 * 1024;
+
+/**
+ * The most Discord takes in one attachment of this answer: the interaction says so
+ * (attachment_size_limit, newer API versions); else it follows the server's boost level.
+ */
+function uploadLimit(interaction: ChatInputCommandInteraction): number {
+  const given = interaction.attachmentSizeLimit as number | undefined; // absent from older payloads
+  if (typeof given === 'number' && given > 0) return given;
+  const tier = interaction.guild?.premiumTier ?? 0;
+  return (tier >= 3 ? 100 : tier === 2 ? 50 : 10) * MiB;
+}
+
+/** Bytes as MB with one decimal, for the member (Discord states its limits in MB). */
+const megabytes = (bytes: number) => Math.round((bytes / MiB) * 10) / 10;
 
 export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): Feature {
   const { database, pool, logger } = ctx;
@@ -49,12 +68,15 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
       door().forgetMember(job.guildId, job.userId);
       await finishOptOut(ctx.db, job.guildId, job.userId);
     },
-    async notify(job) {
-      if (!job.notifyToken || !appId) return;
-      const content = t(languageOf(job.notifyLocale), 'privacy.optedOut');
-      await ctx.client.rest.patch(DiscordRoutes.webhookMessage(appId, job.notifyToken, '@original'), { body: { content, allowed_mentions: { parse: [] } } });
-    },
+    notify: (job) => tell(job, t(languageOf(job.notifyLocale), 'privacy.optedOut')),
+    notifyFailed: (job, errorId) => tell(job, t(languageOf(job.notifyLocale), 'privacy.optOut.failed', { id: errorId })),
   });
+
+  /** Edits the member's answer to /privacy opt-out, in their language, while its token lives. */
+  async function tell(job: OptOutJob, content: string): Promise<void> {
+    if (!job.notifyToken || !appId) return;
+    await ctx.client.rest.patch(DiscordRoutes.webhookMessage(appId, job.notifyToken, '@original'), { body: { content, allowed_mentions: { parse: [] } } });
+  }
 
   /** Who asks, where, and in which language. */
   const asker = (interaction: ChatInputCommandInteraction) => ({ guildId: interaction.guildId!, userId: interaction.user.id, lang: languageOf(interaction.locale) });
@@ -90,14 +112,27 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const name = `pulse-data-${guildId}-${userId}.json`;
           const path = join(tmpdir(), `pulse-export-${randomBytes(6).toString('hex')}.json`);
+          const gzipped = `${path}.gz`;
           try {
             await pool.run('privacy-export', { guildId, userId, path, exportedAt: ctx.clock.now() }).catch((err: unknown) => Promise.reject(shown(err)));
-            await interaction.editReply({
-              content: t(lang, 'privacy.export'),
-              files: [{ attachment: path, name }],
-            });
+            const limit = uploadLimit(interaction);
+            const { size } = await stat(path);
+            if (size <= limit) {
+              await interaction.editReply({ content: t(lang, 'privacy.export'), files: [{ attachment: path, name }] });
+              return;
+            }
+            // Too big for Discord as it is: a very active member's ids and instants repeat a lot,
+            // so gzip shrinks the file several times (streamed: the file is never all in memory).
+            await pipeline(createReadStream(path), createGzip(), createWriteStream(gzipped));
+            const compressed = (await stat(gzipped)).size;
+            logger.info({ guild: guildId, size, compressed, limit }, 'privacy.export-compressed');
+            if (compressed > limit) {
+              throw new UserError(msg('privacy.export.tooLarge', { size: megabytes(size), compressed: megabytes(compressed), limit: megabytes(limit) }));
+            }
+            await interaction.editReply({ content: t(lang, 'privacy.export.gzipped'), files: [{ attachment: gzipped, name: `${name}.gz` }] });
           } finally {
             await rm(path, { force: true });
+            await rm(gzipped, { force: true });
           }
         },
         async 'opt-out'(interaction) {

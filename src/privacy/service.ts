@@ -1,6 +1,8 @@
 // The opt-out job: the member is dropped at the door at once; then, entry by entry, a worker
 // finds the keys of their rows and the main thread changes them in short steps. The job is in
-// the database until it is done, so a restart resumes it (every step is idempotent).
+// the database until it is done, so a restart resumes it (every step is idempotent), and a job
+// that fails is tried again after a while, the member told of the failure meanwhile.
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
 import { optOutOrder, type PrivacyEntryInfo } from './privacy.js';
 import type { OptOutJob } from './store.js';
@@ -19,7 +21,30 @@ export interface OptOutPorts {
   finish(job: OptOutJob): Promise<void>;
   /** Tells the member it is done (edits their /privacy answer while its token lives). */
   notify(job: OptOutJob): Promise<void>;
+  /**
+   * Tells the member it failed and will be tried again, with the error id that was logged
+   * (optional: a bench or tool that runs jobs has nobody to tell).
+   */
+  notifyFailed?(job: OptOutJob, errorId: string): Promise<void>;
   logger: Logger;
+}
+
+export interface OptOutOptions {
+  /**
+   * How long to wait before trying a failed job again: the n-th failure waits the n-th delay, and
+   * every failure past the list the last one. The job is never given up (the member asked for
+   * their data to be deleted): a failure that lasts is retried every hour, and on each start.
+   */
+  retryDelaysMs?: readonly number[];
+}
+
+/** A worker's crash heals at once, a busy disk in seconds, anything else may take a while. */
+const RETRY_DELAYS_MS = [2_000, 30_000, 2 * 60_000, 10 * 60_000, 60 * 60_000];
+
+/** The id a failure was logged with: a worker's JobError carries the one the pool logged. */
+function errorIdOf(err: unknown): string {
+  const id = (err as { errorId?: unknown } | null)?.errorId;
+  return typeof id === 'string' ? id : randomBytes(4).toString('hex');
 }
 
 
@@ -40,9 +65,17 @@ export interface OptOutOutcome {
 
 export class OptOutRunner {
   private readonly running = new Map<string, Promise<OptOutOutcome | undefined>>();
+  /** Failed jobs waiting for their next try, by member, with how many times they failed in a row. */
+  private readonly retries = new Map<string, { timer: NodeJS.Timeout; failures: number }>();
   private stopping = false;
+  private readonly retryDelaysMs: readonly number[];
 
-  constructor(private readonly ports: OptOutPorts) {}
+  constructor(
+    private readonly ports: OptOutPorts,
+    options: OptOutOptions = {},
+  ) {
+    this.retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+  }
 
   /** Opts the member out now, durably; start(job) then deletes in the background. */
   async optOut(job: OptOutJob): Promise<void> {
@@ -50,17 +83,27 @@ export class OptOutRunner {
     await this.ports.record(job);
   }
 
-  /** Runs a job (a resumed one on start); one at a time per member. */
+  /**
+   * Runs a job (a resumed one on start); one at a time per member. A job waiting to be tried
+   * again runs now instead (the member asked again: the new answer is the one to edit).
+   */
   start(job: OptOutJob): Promise<OptOutOutcome | undefined> {
     const key = `${job.guildId}|${job.userId}`;
     const current = this.running.get(key);
     if (current) return current;
-    const run = this.run(job).finally(() => this.running.delete(key));
+    const waiting = this.retries.get(key);
+    if (waiting) clearTimeout(waiting.timer);
+    this.retries.delete(key);
+    return this.launch(key, job, waiting?.failures ?? 0);
+  }
+
+  private launch(key: string, job: OptOutJob, failures: number): Promise<OptOutOutcome | undefined> {
+    const run = this.run(job, failures).finally(() => this.running.delete(key));
     this.running.set(key, run);
     return run;
   }
 
-  private async run(job: OptOutJob): Promise<OptOutOutcome | undefined> {
+  private async run(job: OptOutJob, failures: number): Promise<OptOutOutcome | undefined> {
     const { guildId, userId } = job;
     const out: OptOutOutcome = { keys: 0, steps: 0, maxStepMs: 0 };
     try {
@@ -108,7 +151,7 @@ export class OptOutRunner {
         this.ports.logger.info({ guild: guildId }, 'privacy.opt-out-paused');
         return undefined;
       }
-      this.ports.logger.error({ err, guild: guildId }, 'privacy.opt-out-failed');
+      this.failed(job, failures + 1, err);
       return undefined;
     }
     this.ports.logger.info({ guild: guildId, keys: out.keys, steps: out.steps, maxStepMs: Math.round(out.maxStepMs * 10) / 10 }, 'privacy.opted-out');
@@ -116,9 +159,33 @@ export class OptOutRunner {
     return out;
   }
 
+  /**
+   * A job failed (a scan's worker crashed or timed out, a write step threw): the member is told,
+   * with the id the error is logged under, and the job is tried again later. The member stays
+   * dropped at the door meanwhile, and opt-in waits until the job is done.
+   */
+  private failed(job: OptOutJob, failures: number, err: unknown): void {
+    const { guildId, userId } = job;
+    const errorId = errorIdOf(err);
+    const retryInMs = this.retryDelaysMs[Math.min(failures, this.retryDelaysMs.length) - 1] ?? RETRY_DELAYS_MS.at(-1)!;
+    this.ports.logger.error({ err, guild: guildId, errorId, failures, retryInMs }, 'privacy.opt-out-failed');
+    void this.ports.notifyFailed?.(job, errorId).catch((e: unknown) => this.ports.logger.warn({ err: e, guild: guildId }, 'privacy.notify-failed'));
+    const key = `${guildId}|${userId}`;
+    const timer = setTimeout(() => {
+      this.retries.delete(key);
+      if (this.stopping || this.running.has(key)) return;
+      this.ports.logger.info({ guild: guildId, failures }, 'privacy.opt-out-retried');
+      void this.launch(key, job, failures);
+    }, retryInMs);
+    timer.unref();
+    this.retries.set(key, { timer, failures });
+  }
+
   /** Lets running jobs stop after their current step; they resume on the next start. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const { timer } of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
     await Promise.allSettled([...this.running.values()]);
   }
 }

@@ -1,15 +1,16 @@
 // The opt-out job's write steps follow the time they take: they start at 1 key, quick ones
 // double up to the entry's step size, a slow one halves the next; every key is written once, in
-// order.
+// order. A job that fails tells the member and is tried again after a while, until it is done.
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OptOutRunner } from '../../src/privacy/service.js';
 
 const job = { guildId: '1', userId: '2', requestedAt: 0, notifyToken: null };
 
-function runner(keys: number, costMs: (slice: number) => number) {
+function runner(keys: number, costMs: (slice: number) => number, retryDelaysMs?: number[]) {
   const slices: number[] = [];
   const written: unknown[] = [];
+  const told: string[] = [];
   const r = new OptOutRunner({
     entries: [{ name: 'e', table: 'e', columns: ['user_id'], label: 'privacy.entry.messages', fate: 'deleted', stepSize: 64 }],
     logger: pino({ level: 'silent' }),
@@ -25,9 +26,10 @@ function runner(keys: number, costMs: (slice: number) => number) {
       return costMs(slice.length);
     },
     finish: async () => undefined,
-    notify: async () => undefined,
-  });
-  return { r, slices, written };
+    notify: async () => void told.push('done'),
+    notifyFailed: async (_job, errorId) => void told.push(`failed ${errorId}`),
+  }, retryDelaysMs ? { retryDelaysMs } : {});
+  return { r, slices, written, told };
 }
 
 describe('opt-out steps', () => {
@@ -53,5 +55,33 @@ describe('opt-out steps', () => {
     await r.start(job);
     // The sixth step (32 keys) is slow: the next is 16 keys, but only 1 is left of the chunk; then 32 and up.
     expect(slices.slice(0, 10)).toEqual([1, 2, 4, 8, 16, 32, 1, 32, 32, 64]);
+  });
+
+  it('a step that throws fails the job: the member is told with an id, and it is tried again until done', async () => {
+    let calls = 0;
+    const { r, written, told } = runner(100, () => {
+      if (++calls === 3 || calls === 5) throw new Error('disk I/O error');
+      return 1;
+    }, [20, 40]);
+    expect(await r.start(job)).toBeUndefined(); // failed: a retry is waiting
+    expect(told).toEqual([expect.stringMatching(/^failed [0-9a-f]{8}$/)]);
+    await vi.waitFor(() => expect(told).toHaveLength(3), { timeout: 2000 });
+    expect(told[1]).toMatch(/^failed [0-9a-f]{8}$/);
+    expect(told[1]).not.toBe(told[0]);
+    expect(told[2]).toBe('done');
+    // Every key written; those before a failure again (each step is idempotent).
+    expect(new Set(written).size).toBe(100);
+    await r.stop();
+  });
+
+  it('stop() cancels a waiting retry: the job resumes on the next start instead', async () => {
+    const { r, told, written } = runner(10, () => {
+      throw new Error('disk I/O error');
+    }, [50]);
+    await r.start(job);
+    await r.stop();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(told).toHaveLength(1);
+    expect(written).toHaveLength(1); // the one failed step, not tried again
   });
 });

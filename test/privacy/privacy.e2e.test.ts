@@ -2,6 +2,7 @@
 // opt-out that leaves no trace of the member but what docs/privacy.md says is kept, and one that
 // a restart interrupts and the next start finishes.
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelType, InteractionResponseType, Locale } from 'discord-api-types/v10';
@@ -218,6 +219,70 @@ describe('/privacy', () => {
     expect(mentions(b, ids.alice).sort()).toEqual(['activity_opt_outs.user_id', 'flag_cases.author_id', 'polls.author_id', 'polls.closed_by', 'survey_schedules.created_by', 'surveys.author_id', 'surveys.closed_by']);
     // The member is told, on the answer of their command.
     await fake.waitFor(() => out.original?.content?.startsWith('Done:'), 5000);
+  });
+
+  it('an opt-out whose scan fails tells the member with an error id, tries again by itself and finishes', async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    await aliceEverywhere(b);
+    // The first scan's worker dies under it (as a crash or a kill would): the job fails once.
+    const onStarted = (kind: string, worker: { terminate(): unknown }) => {
+      if (kind !== 'privacy-scan') return;
+      b.app.pool.off('started', onStarted);
+      void worker.terminate();
+    };
+    b.app.pool.on('started', onStarted);
+    const out = fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'opt-out' });
+    expect((await out.reply(15_000)).content).toMatch(/stopped recording you/);
+
+    // The member reads what went wrong, with the id the error was logged under…
+    const failed = await fake.waitFor(() => /ran into an error \(error id `([0-9a-f]{8})`\)/.exec(out.original?.content ?? ''), 15_000);
+    expect(out.original?.content).toMatch(/Pulse will try again by itself/);
+    const id = failed[1];
+    expect(b.logs.some((l) => l.msg === 'privacy.opt-out-failed' && l['errorId'] === id)).toBe(true);
+    expect(b.logs.some((l) => l.msg === 'pool.job-lost-its-worker' && l['errorId'] === id)).toBe(true);
+    // …opt-in still waits for the deletion, which is not given up: the retry finishes it.
+    const early = await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'opt-in' }).reply(15_000);
+    expect(early.content).toMatch(/still deleting/);
+    await fake.waitFor(() => out.original?.content?.startsWith('Done:'), 20_000);
+    expect(b.logs.filter((l) => l.msg === 'privacy.opt-out-retried')).toHaveLength(1);
+    expect(count(b, 'SELECT count(*) FROM privacy_opt_out_jobs')).toBe(0);
+    expect(mentions(b, ids.alice).sort()).toEqual(['activity_opt_outs.user_id', 'flag_cases.author_id', 'polls.author_id', 'polls.closed_by', 'survey_schedules.created_by', 'surveys.author_id', 'surveys.closed_by']);
+    // The answer said: started, failed (with the id), done.
+    const edits = fake.requests.filter((r) => r.method === 'PATCH' && r.path.includes(out.token)).map((r) => String((r.body as { content?: string }).content));
+    expect(edits.map((c) => c.slice(0, 20))).toEqual(['Pulse stopped record', 'Deleting what Pulse ', 'Done: Pulse deleted ']);
+    expect(b.errors.map((e) => e.msg).sort()).toEqual(['pool.job-lost-its-worker', 'privacy.opt-out-failed']);
+  });
+
+  it('an export above Discord\'s upload limit arrives gzipped; one too big even so gets a clear answer', async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    await aliceEverywhere(b);
+    const exportNow = () => fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'export' }).reply(15_000);
+    const plain = await exportNow();
+    expect(plain.files.map((f) => f.filename)).toEqual([`pulse-data-${ids.guildId}-${ids.alice}.json`]);
+    const json = plain.files[0]!.data;
+
+    // A server whose limit the file passes by a byte (as a very active member's would pass 10 MB).
+    fake.setUploadLimit(json.length - 1);
+    const packed = await exportNow();
+    expect(packed.ephemeral).toBe(true);
+    expect(packed.content).toMatch(/compressed with gzip/);
+    expect(packed.files.map((f) => f.filename)).toEqual([`pulse-data-${ids.guildId}-${ids.alice}.json.gz`]);
+    expect(packed.files[0]!.data.length).toBeLessThan(json.length);
+    expect(gunzipSync(packed.files[0]!.data).toString('utf8')).toBe(json.toString('utf8'));
+
+    // Smaller than even the compressed file: the member is told why, and what to do.
+    fake.setUploadLimit(200);
+    const refused = await exportNow();
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.files).toEqual([]);
+    expect(refused.content).toMatch(/^Your data is too big to send here: .* MB, still .* MB compressed, and Discord accepts at most .* MB in this server\. Ask the server's admins/);
+    // Nothing was sent over the limit (Discord would have refused it: 413).
+    expect(fake.requests.filter((r) => r.status === 413)).toEqual([]);
+    expect(b.errors).toEqual([]);
   });
 
   it('/privacy show on a large server acknowledges before the worker starts counting', async () => {

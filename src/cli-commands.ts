@@ -59,6 +59,21 @@ export const cliCommands: Record<string, CliCommand> = {
     { summary: 'Copy the database to FILE while the bot runs, and check the copy (see README, Backups)', usage: 'backup FILE [--force]\n\n  FILE      where to write the copy (its folder must exist)\n  --force   replace FILE if it exists (the old copy is kept until the new one is checked)', needsDiscord: false },
     async () => (await import('./db/backup.js')).backupCommand,
   ),
+  'privacy-export': lazy(
+    {
+      summary: "Write a member's data export (what /privacy export sends) to a file, e.g. when it is too big for Discord",
+      usage: [
+        'privacy-export --guild ID --user ID [--out FILE] [--force]',
+        '',
+        '  --guild ID   the server (its id: right-click the server icon > Copy Server ID)',
+        "  --user ID    the member (their id: right-click the member > Copy User ID)",
+        '  --out FILE   where to write the JSON (default: pulse-data-<guild>-<user>.json)',
+        '  --force      replace FILE if it exists',
+      ].join('\n'),
+      needsDiscord: false,
+    },
+    async () => (await import('./privacy/cli.js')).privacyExportCommand,
+  ),
   digest: lazy(
     { summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder', usage: [
         'digest --guild ID [--period day|week|month] [--tz ZONE] [--lang en|es|ru] [--out DIR]',

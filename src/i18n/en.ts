@@ -430,7 +430,7 @@ export const en = {
   'privacy.entry.feedbackStatusChanges': 'Status changes you made on feedback items (from, to, reason, time)',
   'privacy.export': 'Everything Pulse keeps about you in this server (metadata only, no message text).',
   'privacy.export.gzipped': "Everything Pulse keeps about you in this server (metadata only, no message text). It is too big for Discord as it is, so it is compressed with gzip: any unzip tool opens the `.gz` file and gives you the JSON.",
-  'privacy.export.tooLarge': "Your data is too big to send here: {size} MB, still {compressed} MB compressed, and Discord accepts at most {limit} MB in this server. Ask the server's admins for a copy of your data.",
+  'privacy.export.tooLarge': "Your data is too big to send here: {size} MB, still {compressed} MB compressed, and Discord accepts at most {limit} MB in this server. Ask the server's admins for a copy of your data: they can write it to a file with `pulse privacy-export`.",
   'privacy.optOut.started': 'Pulse stopped recording you in this server. It is deleting what it keeps about you now; this message will say when it is done.',
   'privacy.optOut.failed': 'Deleting what Pulse keeps about you ran into an error (error id `{id}`). You are still opted out, and Pulse will try again by itself; this message will say when it is done. If it keeps happening, give the server admins this id.',
   'privacy.optedOut': 'Done: Pulse deleted your activity in this server and no longer records it (see `/privacy show` for what a server keeps, and why). `/privacy opt-in` turns recording back on.',

@@ -422,7 +422,7 @@ export const es: Catalogue = {
   'privacy.entry.feedbackStatusChanges': 'Cambios de estado que hiciste en sugerencias (de, a, motivo, hora)',
   'privacy.export': 'Todo lo que Pulse guarda sobre ti en este servidor (solo metadatos, sin texto de mensajes).',
   'privacy.export.gzipped': 'Todo lo que Pulse guarda sobre ti en este servidor (solo metadatos, sin texto de mensajes). Es demasiado grande para Discord tal cual, así que va comprimido con gzip: cualquier herramienta de descompresión abre el archivo `.gz` y te da el JSON.',
-  'privacy.export.tooLarge': 'Tus datos son demasiado grandes para enviarlos aquí: {size} MB, todavía {compressed} MB comprimidos, y Discord acepta como máximo {limit} MB en este servidor. Pide una copia de tus datos a los administradores del servidor.',
+  'privacy.export.tooLarge': 'Tus datos son demasiado grandes para enviarlos aquí: {size} MB, todavía {compressed} MB comprimidos, y Discord acepta como máximo {limit} MB en este servidor. Pide una copia de tus datos a los administradores del servidor: pueden guardarla en un archivo con `pulse privacy-export`.',
   'privacy.optOut.started': 'Pulse dejó de registrarte en este servidor. Ahora está borrando lo que guarda sobre ti; este mensaje dirá cuándo termine.',
   'privacy.optOut.failed': 'Al borrar lo que Pulse guarda sobre ti hubo un error (id de error `{id}`). Sigues excluido del registro y Pulse lo volverá a intentar por sí solo; este mensaje dirá cuándo termine. Si se repite, da este id a los administradores del servidor.',
   'privacy.optedOut': 'Hecho: Pulse borró tu actividad en este servidor y ya no la registra (mira `/privacy show` para ver qué conserva un servidor y por qué). `/privacy opt-in` vuelve a activar el registro.',

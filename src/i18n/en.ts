@@ -519,7 +519,7 @@ export const en = {
   'polls.create.sameChoices': 'Choices {a} and {b} are the same (`{choice}`). Each choice must be different.',
   'polls.create.badDuration': '`{duration}` is not a duration I understand. Use minutes, hours or days, like `30m`, `2h`, `3d` or `1d12h`.',
   'polls.create.tooShort': 'A poll must last at least 1 minute.',
-  'polls.create.tooLong': 'A poll can last at most 30 days.',
+  'polls.create.tooLong': 'A poll can last at most {days} days.',
   'polls.create.emptyQuestion': 'The question is empty.',
   'polls.create.longQuestion': 'The question can be at most {max} characters.',
   'polls.create.invalid': 'Those options are not valid.',

@@ -507,7 +507,7 @@ export const es: Catalogue = {
   'polls.create.sameChoices': 'Las opciones {a} y {b} son iguales (`{choice}`). Cada opción debe ser distinta.',
   'polls.create.badDuration': 'No entiendo la duración `{duration}`. Usa minutos, horas o días, como `30m`, `2h`, `3d` o `1d12h`.',
   'polls.create.tooShort': 'Una encuesta debe durar al menos 1 minuto.',
-  'polls.create.tooLong': 'Una encuesta puede durar como máximo 30 días.',
+  'polls.create.tooLong': 'Una encuesta puede durar como máximo {days} días.',
   'polls.create.emptyQuestion': 'La pregunta está vacía.',
   'polls.create.longQuestion': 'La pregunta puede tener como máximo {max} caracteres.',
   'polls.create.invalid': 'Esas opciones no son válidas.',

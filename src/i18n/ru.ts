@@ -507,7 +507,7 @@ export const ru: Catalogue = {
   'polls.create.sameChoices': 'Варианты {a} и {b} одинаковые (`{choice}`). Все варианты должны различаться.',
   'polls.create.badDuration': 'Не понимаю длительность `{duration}`. Укажите минуты, часы или дни, например `30m`, `2h`, `3d` или `1d12h`.',
   'polls.create.tooShort': 'Опрос должен длиться не меньше 1 минуты.',
-  'polls.create.tooLong': 'Опрос может длиться не больше 30 дней.',
+  'polls.create.tooLong': 'Опрос может длиться не больше {days, plural, one {# дня} few {# дней} many {# дней} other {# дня}}.',
   'polls.create.emptyQuestion': 'Вопрос пустой.',
   'polls.create.longQuestion': 'Вопрос может быть не длиннее {max} символов.',
   'polls.create.invalid': 'Эти параметры недопустимы.',

@@ -66,14 +66,14 @@ export function parseChoices(raw: string): Parsed<string[]> {
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `30m`, `2h`, `3d`, `1d12h` -> milliseconds, 1 minute to 30 days. */
-export function parseDuration(raw: string): Parsed<number> {
+export function parseDuration(raw: string, maxMs: number = LIMITS.maxDurationMs): Parsed<number> {
   const text = raw.trim().toLowerCase().replace(/\s+/g, '');
   const bad: Parsed<number> = { ok: false, error: msg('polls.create.badDuration', { duration: raw.slice(0, 40) }) };
   if (!/^(\d{1,5}[mhd])+$/.test(text)) return bad;
   let ms = 0;
   for (const [, amount, unit] of text.matchAll(/(\d{1,5})([mhd])/g)) ms += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
   if (ms < LIMITS.minDurationMs) return { ok: false, error: msg('polls.create.tooShort') };
-  if (ms > LIMITS.maxDurationMs) return { ok: false, error: msg('polls.create.tooLong') };
+  if (ms > maxMs) return { ok: false, error: msg('polls.create.tooLong', { days: Math.floor(maxMs / 86_400_000) }) };
   return { ok: true, value: ms };
 }
 
@@ -125,7 +125,8 @@ export function parseCreateOptions(input: CreateOptionsInput): Parsed<PollSpec> 
   if (!choices.ok) return choices;
   let durationMs: number | null = null;
   if (o.duration !== null && o.duration.trim() !== '') {
-    const d = parseDuration(o.duration);
+    // A native poll may run longer than Pulse's own (Discord allows 32 days).
+    const d = parseDuration(o.duration, o.native ? LIMITS.native.maxHours * 3_600_000 : LIMITS.maxDurationMs);
     if (!d.ok) return d;
     durationMs = d.value;
   }

@@ -124,6 +124,17 @@ describe('parseCreateOptions', () => {
     native: null,
   };
 
+  it('lets a native poll run up to 32 days (Discord\'s limit), a Pulse poll up to 30', () => {
+    const days = (n: number, native: boolean) => parseCreateOptions({ ...base, duration: `${n}d`, native });
+    expect(days(32, true)).toMatchObject({ ok: true, value: { durationMs: 32 * 86_400_000 } });
+    expect(days(33, true)).toMatchObject({ ok: false });
+    expect(days(31, false)).toMatchObject({ ok: false });
+    const refused = days(33, true);
+    if (!refused.ok) expect(render('en', refused.error)).toBe('A poll can last at most 32 days.');
+    const pulse = days(31, false);
+    if (!pulse.ok) expect(render('ru', pulse.error)).toBe('Опрос может длиться не больше 30 дней.');
+  });
+
   it('fills defaults', () => {
     expect(parseCreateOptions(base)).toEqual({
       ok: true,

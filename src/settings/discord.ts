@@ -49,8 +49,9 @@ export function renderSettings(s: GuildSettings, lang: Language = 'en', guildLoc
 /** The bot must be able to post where staff point it: checked against its own permissions. */
 function requirePostable(interaction: ChatInputCommandInteraction, option: 'staff_channel' | 'mod_channel' | 'feedback_channel', chosen: ChannelArg | null): string | null {
   if (!chosen) return null;
-  const { view, send, embed, createThreads, sendInThreads, manageThreads, manageChannels, history } = botPermission;
-  let needed: readonly NamedPermission[] = [view, send, embed];
+  const { view, send, embed, attach, createThreads, sendInThreads, manageThreads, manageChannels, history } = botPermission;
+  // The staff channel gets the digests, whose chart is an attached image.
+  let needed: readonly NamedPermission[] = option === 'staff_channel' ? [view, send, embed, attach] : [view, send, embed];
   // Feedback posts: a thread per item (forum posts, or threads on the item's message), tags
   // created on the forum and changed on posts, threads archived and locked on decisions.
   if (option === 'feedback_channel') {

@@ -102,7 +102,22 @@ export const settingLimits = {
 export type SettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
 
 /** The settings a staff member may clear back to their default. */
-export const clearableSettings = ['staff_channel', 'mod_channel', 'feedback_channel', 'staff_role', 'timezone', 'flag_emoji', 'ignored_channels', 'feedback_waiting_hours', 'language'] as const;
+export const clearableSettings = [
+  'staff_channel',
+  'mod_channel',
+  'feedback_channel',
+  'staff_role',
+  'timezone',
+  'flag_emoji',
+  'flag_threshold',
+  'flag_daily_limit',
+  'flag_max_age_hours',
+  'ignored_channels',
+  'feedback_waiting_hours',
+  'feedback_capture_staff_only',
+  'feedback_lock_on_close',
+  'language',
+] as const;
 export type ClearableSetting = (typeof clearableSettings)[number];
 
 export function clearPatch(setting: ClearableSetting): SettingsPatch {
@@ -124,6 +139,16 @@ export function clearPatch(setting: ClearableSetting): SettingsPatch {
       return { ignoredChannelIds: [] };
     case 'feedback_waiting_hours':
       return { feedbackWaitingHours: d.feedbackWaitingHours };
+    case 'flag_threshold':
+      return { flagThreshold: d.flagThreshold };
+    case 'flag_daily_limit':
+      return { flagDailyLimit: d.flagDailyLimit };
+    case 'flag_max_age_hours':
+      return { flagMaxAgeHours: d.flagMaxAgeHours };
+    case 'feedback_capture_staff_only':
+      return { feedbackCaptureStaffOnly: d.feedbackCaptureStaffOnly };
+    case 'feedback_lock_on_close':
+      return { feedbackLockOnClose: d.feedbackLockOnClose };
     case 'language':
       return { language: null };
   }

@@ -178,6 +178,18 @@ describe('/settings', () => {
     expect((await getSettings(bot.db, ids.guildId)).staffChannelId).toBeNull();
   });
 
+  it('refuses a staff channel where the digest chart could not be attached', async () => {
+    bot = await TestBot.start();
+    const { ids, fake } = bot;
+    const { ViewChannel, SendMessages, EmbedLinks, AttachFiles } = PermissionFlagsBits;
+    fake.setBotPermissions(ids.guildId, ViewChannel | SendMessages | EmbedLinks | AttachFiles);
+    fake.setChannelOverwrites(ids.staffChannel, [{ id: fake.appId, type: 1, allow: '0', deny: String(AttachFiles) }]);
+    const set = (channel: string) => fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.ownerId, name: 'settings', subcommand: 'set', options: { staff_channel: channel } }).reply();
+    expect((await set(ids.staffChannel)).content).toBe(`I can't post in <#${ids.staffChannel}>: I need Attach Files there. Ask an admin, or pick another channel.`);
+    expect((await getSettings(bot.db, ids.guildId)).staffChannelId).toBeNull();
+    expect((await set(ids.modChannel)).content).toBe('Settings saved.');
+  });
+
   it('ignores and unignores channels, and offers time zones as you type', async () => {
     bot = await TestBot.start();
     const { ids, fake } = bot;

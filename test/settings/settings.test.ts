@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flagEmojiSchema } from '../../src/settings/schemas.js';
-import { clearPatch, emojiMatches, isValidTimeZone } from '../../src/settings/settings.js';
+import { settingsCommand } from '../../commands/settings.js';
+import { clearableSettings, clearPatch, emojiMatches, isValidTimeZone } from '../../src/settings/settings.js';
 import { getSettings, updateSettings } from '../../src/settings/store.js';
 import { testDatabase } from '../support/db.js';
 
@@ -41,6 +42,16 @@ describe('settings rules', () => {
   it('clears a setting back to its default', () => {
     expect(clearPatch('timezone')).toEqual({ timezone: 'UTC' });
     expect(clearPatch('staff_role')).toEqual({ staffRoleId: null });
+    expect(clearPatch('flag_threshold')).toEqual({ flagThreshold: 3 });
+    expect(clearPatch('feedback_lock_on_close')).toEqual({ feedbackLockOnClose: false });
+  });
+
+  it('can clear every setting /settings set changes, and offers each as a choice', () => {
+    const sub = (name: string) => settingsCommand.options.find((o) => o.name === name) as { options: ReadonlyArray<{ name: string; choices?: ReadonlyArray<{ value: string }> }> };
+    const settable = sub('set').options.map((o) => o.name);
+    expect(settable.filter((name) => !(clearableSettings as readonly string[]).includes(name))).toEqual([]);
+    expect(sub('clear').options[0]?.choices?.map((c) => c.value)).toEqual([...clearableSettings]);
+    for (const setting of clearableSettings) expect(Object.keys(clearPatch(setting))).toHaveLength(1);
   });
 });
 

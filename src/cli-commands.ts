@@ -1,6 +1,6 @@
 // The table of `pulse` commands. Each command's module loads only when it runs, so `--help`
 // and a configuration error answer at once instead of loading discord.js and the chart engine.
-import type { CliCommand } from './command-line.js';
+import { noArguments, type CliCommand } from './command-line.js';
 
 function lazy(info: Omit<CliCommand, 'run'>, load: () => Promise<Pick<CliCommand, 'run'>>): CliCommand {
   return { ...info, run: async (args, config) => (await load()).run(args, config) };
@@ -9,7 +9,12 @@ function lazy(info: Omit<CliCommand, 'run'>, load: () => Promise<Pick<CliCommand
 export const cliCommands: Record<string, CliCommand> = {
   start: lazy({ summary: 'Run the bot (also `npm start`)', usage: 'start\n\nNo options: settings come from the environment or .env (see .env.example).', needsDiscord: true }, async () => {
     const { runBot } = await import('./main.js');
-    return { run: (_args, config) => runBot(config) };
+    return {
+      run: (args, config) => {
+        noArguments(args);
+        return runBot(config);
+      },
+    };
   }),
   'deploy-commands': lazy(
     { summary: 'Register the slash commands with Discord (to DEV_GUILD_ID when set, else globally)', usage: 'deploy-commands\n\nNo options: set DEV_GUILD_ID to register to one server only (instant), else globally.', needsDiscord: true },
@@ -26,7 +31,8 @@ export const cliCommands: Record<string, CliCommand> = {
   migrate: lazy({ summary: 'Create or upgrade the database', usage: 'migrate\n\nNo options: the database is DATABASE_URL (default sqlite:data/pulse.db).', needsDiscord: false }, async () => {
     const { migrate, openDatabase } = await import('./db/open.js');
     return {
-      async run(_args, config) {
+      async run(args, config) {
+        noArguments(args);
         const database = openDatabase(config.databasePath);
         try {
           const { applied } = await migrate(database.db);
@@ -47,7 +53,8 @@ export const cliCommands: Record<string, CliCommand> = {
         '',
         '  --guild ID          the server (its id: right-click the server icon > Copy Server ID)',
         '  --from, --to DATE   first and last local day of the period, inclusive (at most 366 days);',
-        '                      default: the last 7 complete days; one of them alone makes 7 days',
+        '                      default: the last 7 complete days; --to alone: the 7 days ending on it;',
+        '                      --from alone: from that day to yesterday',
         "  --tz ZONE           IANA time zone for days and weeks (default: the server's /settings time zone)",
         '  --lang L            language of the text: en, es or ru (default: the server\'s language setting, else English)',
         '  --json              print the report as JSON (format: docs/metrics.md) instead of text',
@@ -75,7 +82,7 @@ export const cliCommands: Record<string, CliCommand> = {
     async () => (await import('./privacy/cli.js')).privacyExportCommand,
   ),
   digest: lazy(
-    { summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder', usage: [
+    { summary: 'Write the digest of the last complete day, week or month (embed JSON + chart PNG) to a folder', usage: [
         'digest --guild ID [--period day|week|month] [--tz ZONE] [--lang en|es|ru] [--out DIR]',
         '',
         '  --guild ID       the server (its id: right-click the server icon > Copy Server ID)',

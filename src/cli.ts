@@ -48,8 +48,22 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       console.error(`${error.message}\nUsage: pulse ${command.usage}`);
       return 1;
     }
-    throw error;
+    // Anything else (Discord refusing the token, no network, a file that cannot be read): one
+    // plain line saying what failed; the stack only for those who ask for it.
+    if (env['LOG_LEVEL'] === 'debug' || env['LOG_LEVEL'] === 'trace') console.error(error);
+    console.error(await failureLine(name, command.needsDiscord, error, env['DISCORD_API_URL']));
+    return 1;
   }
+}
+
+async function failureLine(name: string, needsDiscord: boolean, error: unknown, apiUrl: string | undefined): Promise<string> {
+  const lead = `pulse ${name} failed`;
+  const details = 'Run it with LOG_LEVEL=debug for the details.';
+  if (needsDiscord) {
+    const { explainStartFailure } = await import('./discord/start-failure.js');
+    return explainStartFailure(error, null, apiUrl, lead).replace('The log above has the details.', details);
+  }
+  return `${lead}: ${error instanceof Error ? error.message : String(error)}. ${details}`;
 }
 
 // Run when executed directly (npm run pulse / npm start), not when imported by tests.

@@ -11,3 +11,8 @@ export interface CliCommand {
 
 /** A mistake in the command line: printed as one line with the usage. */
 export class UsageError extends Error {}
+
+/** For the commands that take no options: a stray argument is a mistake, not something to ignore. */
+export function noArguments(args: readonly string[]): void {
+  if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}": this command takes no options.`);
+}

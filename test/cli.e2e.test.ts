@@ -122,6 +122,27 @@ describe('pulse --help and migrate', () => {
     expect(log.mock.calls.at(-1)?.[0]).toBe('The database is up to date.');
   });
 
+  it('refuses arguments a command does not take, in one line', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await runCli(['migrate', '--bogus'], { DATABASE_URL: `sqlite:${join(tempDir(), 'p.db')}` })).toBe(1);
+    expect(error.mock.calls[0]?.[0]).toMatch(/^unexpected argument "--bogus": this command takes no options\.\nUsage: pulse migrate/);
+  });
+
+  it('says in one line, without a stack, why a command failed', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    // Discord unreachable (nothing listens on the port).
+    const env = { DISCORD_TOKEN: 'fake-token-for-tests-0123456789', DISCORD_APP_ID: '100000000000000001', DISCORD_API_URL: 'http://127.0.0.1:9', DATABASE_URL: `sqlite:${join(tempDir(), 'p.db')}` };
+    expect(await runCli(['deploy-commands'], env)).toBe(1);
+    expect(error.mock.calls).toHaveLength(1);
+    expect(error.mock.calls[0]?.[0]).toBe('pulse deploy-commands failed: it cannot reach Discord at http://127.0.0.1:9 (ECONNREFUSED). Check the network connection and DISCORD_API_URL, then start Pulse again.');
+    // A file that cannot be read: a directory given to replay.
+    error.mockClear();
+    expect(await runCli(['replay', tempDir()], { DATABASE_URL: `sqlite:${join(tempDir(), 'p.db')}` })).toBe(1);
+    expect(error.mock.calls).toHaveLength(1);
+    expect(error.mock.calls[0]?.[0]).toMatch(/^pulse replay failed: .*EISDIR.*\. Run it with LOG_LEVEL=debug for the details\.$/);
+  });
+
   it('refuses an unknown command', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);

@@ -19,7 +19,7 @@ import { localDate } from '../zone.js';
 
 export function digestCli(reports: (database: Database) => ReportMaker = insightsReports, clock = systemClock): CliCommand {
   return {
-    summary: 'Write the digest of the last complete week or month (embed JSON + chart PNG) to a folder',
+    summary: 'Write the digest of the last complete day, week or month (embed JSON + chart PNG) to a folder',
     usage: 'digest --guild ID [--period day|week|month] [--tz ZONE] [--lang en|es|ru] [--out DIR]',
     needsDiscord: false,
     async run(args, config) {

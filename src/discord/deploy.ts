@@ -3,7 +3,7 @@ import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { RESTGetAPIApplicationCommandsResult, RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { commands } from '../../commands/index.js';
-import type { CliCommand } from '../command-line.js';
+import { noArguments, type CliCommand } from '../command-line.js';
 import type { Config } from '../config.js';
 import { localizeCommands } from '../i18n/commands.js';
 
@@ -50,7 +50,8 @@ export async function deployCommands(discord: NonNullable<Config['discord']>, co
 }
 
 export const deployCli: Pick<CliCommand, 'run'> = {
-  async run(_args, config) {
+  async run(args, config) {
+    noArguments(args);
     // Localized names, descriptions and choices for every language Pulse speaks.
     const outcome = await deployCommands(config.discord!, localizeCommands(commands));
     const list = (names: string[]) => (names.length ? names.join(', ') : 'none');

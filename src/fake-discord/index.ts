@@ -258,7 +258,19 @@ export class FakeDiscord {
   /** Adds a channel (text by default). After login: CHANNEL_CREATE. */
   addChannel(
     guildId: string,
-    input: { id?: string; name: string; type?: ChannelType; parentId?: string; topic?: string; position?: number; permissionOverwrites?: APIOverwrite[]; nsfw?: boolean; availableTags?: APIGuildForumTag[] },
+    input: {
+      id?: string;
+      name: string;
+      type?: ChannelType;
+      parentId?: string;
+      topic?: string;
+      position?: number;
+      permissionOverwrites?: APIOverwrite[];
+      nsfw?: boolean;
+      availableTags?: APIGuildForumTag[];
+      /** ChannelFlags, e.g. ChannelFlags.RequireTag (16) on a forum: posts must carry a tag. */
+      flags?: number;
+    },
   ): APIChannel {
     this.state.requireGuild(guildId);
     const channel = this.state.createChannel({
@@ -272,6 +284,7 @@ export class FakeDiscord {
       permissionOverwrites: input.permissionOverwrites ?? [],
       nsfw: input.nsfw ?? false,
       ...(input.availableTags ? { availableTags: input.availableTags } : {}),
+      ...(input.flags !== undefined ? { flags: input.flags } : {}),
     });
     this.actions.dispatch(GatewayDispatchEvents.ChannelCreate, this.state.renderChannel(channel));
     return this.state.renderChannel(channel);

@@ -3,6 +3,8 @@
 // which tests use to see how the bot answered.
 import {
   ApplicationCommandType,
+  ButtonStyle,
+  ComponentType,
   GatewayDispatchEvents,
   InteractionResponseType,
   InteractionType,
@@ -69,10 +71,15 @@ export interface ModalSubmitOptions {
   userId?: string;
 }
 
+/** How long Discord takes follow-ups and edits of an interaction's response. */
+const TOKEN_LIFETIME_MS = 15 * 60_000;
+
 /** Tracks one dispatched interaction and exposes how the bot answered it. */
 export class InteractionHandle {
-  /** ms timestamp of the INTERACTION_CREATE dispatch. */
+  /** ms timestamp of the INTERACTION_CREATE dispatch (wall clock: the 3 s deadline is real time). */
   dispatchedAt = 0;
+  /** The fake's clock at the dispatch: the token's 15 minutes run on it (tests advance it). */
+  issuedAt = 0;
   /** Accepted callbacks (Discord accepts exactly one). */
   readonly callbacks: InteractionCallbackRecord[] = [];
   /** Callbacks that were refused, with the error code the fake answered. */
@@ -216,6 +223,7 @@ export class InteractionManager {
       throw new Error('FakeDiscord: no gateway session to deliver the interaction to (log a client in first)');
     }
     handle.dispatchedAt = Date.now();
+    handle.issuedAt = this.actions.state.now();
     this.actions.dispatch(GatewayDispatchEvents.InteractionCreate, handle.payload);
     return handle;
   }
@@ -301,7 +309,7 @@ export class InteractionManager {
       case InteractionResponseType.DeferredMessageUpdate:
       case InteractionResponseType.UpdateMessage:
         if (!fromComponent) invalidType();
-        if (data) validateMessageData(data, false);
+        if (data) validateMessageData(data, false, 0, this.actions.state.message(handle.context.sourceMessageId ?? '')?.message.flags ?? 0);
         return;
       case InteractionResponseType.ApplicationCommandAutocompleteResult: {
         if (kind !== InteractionType.ApplicationCommandAutocomplete) invalidType();
@@ -426,6 +434,8 @@ export class InteractionManager {
   private webhookHandle(appId: string, token: string): InteractionHandle {
     const handle = this.byToken.get(token);
     if (!handle || appId !== this.actions.state.appId || !handle.acknowledged) throw Errors.unknownWebhook();
+    // An interaction's token takes follow-ups and edits for 15 minutes.
+    if (this.actions.state.now() - handle.issuedAt > TOKEN_LIFETIME_MS) throw Errors.invalidWebhookToken();
     return handle;
   }
 
@@ -447,7 +457,7 @@ export class InteractionManager {
     const record = this.webhookMessage(handle, messageId);
     const isOriginal = record.message.id === handle.originalId;
     const wasLoading = isOriginal && handle.loading;
-    validateMessageData(body, false, files.length);
+    validateMessageData(body, false, files.length, record.message.flags ?? 0);
     this.editFromBody(record, body, files, wasLoading);
     if (wasLoading) handle.loading = false;
     const firstAnswerPending = handle.answers.length === 0;
@@ -526,17 +536,152 @@ function embedsSize(embeds: unknown[]): number {
   return total;
 }
 
-/** Discord's checks on a message body: non-empty (when creating), content length and the embeds' total size. */
-export function validateMessageData(data: Record<string, unknown>, creating: boolean, fileCount = 0): void {
+const codePoints = (v: string): number => [...v].length;
+
+/** A string field of at most `max` code points (and at least `min` when given, which also makes it required). */
+function checkText(path: string, value: unknown, max: number, min = 0): void {
+  if (value === undefined || value === null) {
+    if (min > 0) throw Errors.invalidForm(path, 'This field is required', 'BASE_TYPE_REQUIRED');
+    return;
+  }
+  if (typeof value !== 'string') throw Errors.invalidForm(path, 'Could not interpret "' + String(value) + '" as string.', 'BASE_TYPE_STRING');
+  const n = codePoints(value);
+  if (min > 0 && (n < min || n > max)) throw Errors.invalidForm(path, `Must be between ${min} and ${max} in length.`, 'BASE_TYPE_BAD_LENGTH');
+  if (n > max) throw Errors.invalidForm(path, `Must be ${max} or fewer in length.`, 'BASE_TYPE_MAX_LENGTH');
+}
+
+/** Discord's per-embed limits: title 256, description 4096, 25 fields (name 1-256, value 1-1024), footer 2048, author 256. */
+function checkEmbeds(embeds: unknown[]): void {
+  embeds.forEach((e, i) => {
+    const at = `embeds.${i}`;
+    if (!isRecord(e)) throw Errors.invalidForm(at, 'Must be an object.', 'MODEL_TYPE_CONVERT');
+    checkText(`${at}.title`, e['title'], 256);
+    checkText(`${at}.description`, e['description'], 4096);
+    if (isRecord(e['footer'])) checkText(`${at}.footer.text`, e['footer']['text'], 2048, 1);
+    if (isRecord(e['author'])) checkText(`${at}.author.name`, e['author']['name'], 256, 1);
+    const fields = e['fields'];
+    if (fields === undefined || fields === null) return;
+    if (!Array.isArray(fields)) throw Errors.invalidForm(`${at}.fields`, 'Must be an array.', 'BASE_TYPE_ARRAY');
+    if (fields.length > 25) throw Errors.invalidForm(`${at}.fields`, 'Must be 25 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+    fields.forEach((f, j) => {
+      if (!isRecord(f)) throw Errors.invalidForm(`${at}.fields.${j}`, 'Must be an object.', 'MODEL_TYPE_CONVERT');
+      checkText(`${at}.fields.${j}.name`, f['name'], 256, 1);
+      checkText(`${at}.fields.${j}.value`, f['value'], 1024, 1);
+    });
+  });
+}
+
+const SELECT_TYPES = new Set<number>([ComponentType.StringSelect, ComponentType.UserSelect, ComponentType.RoleSelect, ComponentType.MentionableSelect, ComponentType.ChannelSelect]);
+
+/** A button: label ≤ 80; link buttons carry a url and no custom_id, premium buttons a sku_id, the others a custom_id of 1-100. */
+function checkButton(at: string, b: Record<string, unknown>): void {
+  const style = b['style'];
+  if (style === ButtonStyle.Premium) {
+    if (b['custom_id'] !== undefined || b['url'] !== undefined || b['label'] !== undefined) {
+      throw Errors.invalidForm(at, 'A premium button cannot have a custom id, url or label.', 'BUTTON_COMPONENT_INVALID');
+    }
+    if (typeof b['sku_id'] !== 'string') throw Errors.invalidForm(`${at}.sku_id`, 'This field is required', 'BASE_TYPE_REQUIRED');
+    return;
+  }
+  checkText(`${at}.label`, b['label'], 80);
+  if (style === ButtonStyle.Link) {
+    if (b['custom_id'] !== undefined) throw Errors.invalidForm(`${at}.custom_id`, 'A custom id and url cannot both be specified', 'BUTTON_COMPONENT_CUSTOM_ID_URL_CONFLICT');
+    checkText(`${at}.url`, b['url'], 512, 1);
+    return;
+  }
+  if (b['url'] !== undefined) throw Errors.invalidForm(`${at}.url`, 'A custom id and url cannot both be specified', 'BUTTON_COMPONENT_CUSTOM_ID_URL_CONFLICT');
+  checkText(`${at}.custom_id`, b['custom_id'], 100, 1);
+}
+
+/** A select menu in a message: custom_id 1-100, placeholder ≤ 150, min_values 0-25, max_values 1-25; a string select's 1-25 options bound them. */
+function checkSelect(at: string, s: Record<string, unknown>): void {
+  checkText(`${at}.custom_id`, s['custom_id'], 100, 1);
+  checkText(`${at}.placeholder`, s['placeholder'], 150);
+  const min = s['min_values'];
+  const max = s['max_values'];
+  if (min !== undefined && (typeof min !== 'number' || !Number.isInteger(min) || min < 0 || min > 25)) {
+    throw Errors.invalidForm(`${at}.min_values`, 'Must be between 0 and 25.', 'NUMBER_TYPE_MAX');
+  }
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 25)) {
+    throw Errors.invalidForm(`${at}.max_values`, 'Must be between 1 and 25.', 'NUMBER_TYPE_MAX');
+  }
+  const minValues = typeof min === 'number' ? min : 1;
+  const maxValues = typeof max === 'number' ? max : 1;
+  if (minValues > maxValues) throw Errors.invalidForm(`${at}.min_values`, 'min_values must be less than or equal to max_values.', 'SELECT_COMPONENT_MIN_VALUES_TOO_LARGE');
+  if (s['type'] !== ComponentType.StringSelect) return;
+  const options = s['options'];
+  if (!Array.isArray(options) || options.length < 1 || options.length > 25) throw Errors.invalidForm(`${at}.options`, 'Must be between 1 and 25 in length.', 'BASE_TYPE_BAD_LENGTH');
+  options.forEach((o, k) => {
+    const op = `${at}.options.${k}`;
+    if (!isRecord(o)) throw Errors.invalidForm(op, 'Must be an object.', 'MODEL_TYPE_CONVERT');
+    checkText(`${op}.label`, o['label'], 100, 1);
+    checkText(`${op}.value`, o['value'], 100, 1);
+    checkText(`${op}.description`, o['description'], 100);
+  });
+  if (maxValues > options.length) throw Errors.invalidForm(`${at}.max_values`, `Must be less than or equal to ${options.length}.`, 'NUMBER_TYPE_MAX');
+  if (minValues > options.length) throw Errors.invalidForm(`${at}.min_values`, `Must be less than or equal to ${options.length}.`, 'NUMBER_TYPE_MAX');
+}
+
+/** An action row in a message: 1-5 buttons, or exactly one select menu. */
+function checkActionRow(at: string, row: Record<string, unknown>): void {
+  const children = row['components'];
+  if (!Array.isArray(children) || children.length < 1 || children.length > 5) throw Errors.invalidForm(`${at}.components`, 'Must be between 1 and 5 in length.', 'BASE_TYPE_BAD_LENGTH');
+  const hasSelect = children.some((c) => isRecord(c) && SELECT_TYPES.has(Number(c['type'])));
+  if (hasSelect && children.length > 1) throw Errors.invalidForm(`${at}.components`, 'The specified component exceeds the maximum width', 'COMPONENT_LAYOUT_WIDTH_EXCEEDED');
+  children.forEach((c, j) => {
+    const cp = `${at}.components.${j}`;
+    if (!isRecord(c)) throw Errors.invalidForm(cp, 'Must be an object.', 'MODEL_TYPE_CONVERT');
+    if (c['type'] === ComponentType.Button) checkButton(cp, c);
+    else if (SELECT_TYPES.has(Number(c['type']))) checkSelect(cp, c);
+    else throw Errors.invalidForm(`${cp}.type`, 'Value of field "type" must be one of (2, 3, 5, 6, 7, 8).', 'BASE_TYPE_CHOICES');
+  });
+}
+
+/**
+ * A message's components: without the IS_COMPONENTS_V2 flag, at most 5 top-level action rows; with
+ * it, the rows found at the top level, in containers and the buttons as section accessories.
+ */
+function checkComponents(components: unknown[], componentsV2: boolean): void {
+  if (!componentsV2) {
+    if (components.length > 5) throw Errors.invalidForm('components', 'Must be 5 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+    components.forEach((row, i) => {
+      if (!isRecord(row)) throw Errors.invalidForm(`components.${i}`, 'Must be an object.', 'MODEL_TYPE_CONVERT');
+      if (row['type'] !== ComponentType.ActionRow) {
+        throw Errors.invalidForm(`components.${i}.type`, 'Value of field "type" must be one of (1,).', 'BASE_TYPE_CHOICES');
+      }
+      checkActionRow(`components.${i}`, row);
+    });
+    return;
+  }
+  const walk = (list: unknown[], path: string): void => {
+    list.forEach((c, i) => {
+      const at = `${path}.${i}`;
+      if (!isRecord(c)) return;
+      if (c['type'] === ComponentType.ActionRow) checkActionRow(at, c);
+      else if (c['type'] === ComponentType.Container && Array.isArray(c['components'])) walk(c['components'], `${at}.components`);
+      else if (c['type'] === ComponentType.Section && isRecord(c['accessory']) && c['accessory']['type'] === ComponentType.Button) checkButton(`${at}.accessory`, c['accessory']);
+    });
+  };
+  walk(components, 'components');
+}
+
+/**
+ * Discord's checks on a message body: non-empty (when creating), content length, the embeds' limits and
+ * the components' limits. `currentFlags` are the edited message's flags (a Components V2 message stays one).
+ */
+export function validateMessageData(data: Record<string, unknown>, creating: boolean, fileCount = 0, currentFlags = 0): void {
   const content = data['content'];
   if (typeof content === 'string' && content.length > 2000) {
     throw Errors.invalidForm('content', 'Must be 2000 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
   }
   const embeds = data['embeds'];
   if (Array.isArray(embeds) && embeds.length > 10) throw Errors.invalidForm('embeds', 'Must be 10 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+  if (Array.isArray(embeds)) checkEmbeds(embeds);
   if (Array.isArray(embeds) && embedsSize(embeds) > 6000) throw Errors.invalidForm('embeds', 'Embed size exceeds maximum size of 6000', 'MAX_EMBED_SIZE_EXCEEDED');
   const components = data['components'];
   if (Array.isArray(components) && components.length > 40) throw Errors.invalidForm('components', 'Must be 40 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+  const flags = (typeof data['flags'] === 'number' ? data['flags'] : 0) | currentFlags;
+  if (Array.isArray(components)) checkComponents(components, (flags & MessageFlags.IsComponentsV2) !== 0);
   if (!creating) return;
   const hasContent = typeof content === 'string' && content.length > 0;
   const hasEmbeds = Array.isArray(embeds) && embeds.length > 0;

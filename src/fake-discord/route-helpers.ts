@@ -19,6 +19,9 @@ export interface RouteDeps {
 
 export type RouteHelpers = ReturnType<typeof createRouteHelpers>;
 
+/** How long `enforce_nonce` remembers a nonce (Discord: "the past few minutes"). */
+export const NONCE_WINDOW_MS = 5 * 60_000;
+
 export function createRouteHelpers(deps: RouteDeps) {
   const { state, actions } = deps;
   const bot = state.botUser;
@@ -92,6 +95,31 @@ export function createRouteHelpers(deps: RouteDeps) {
     if (flags !== undefined) input.flags = flags & (MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2 | MessageFlags.IsVoiceMessage);
     return input;
   };
+  /**
+   * Discord's nonce rule on message create: a string of at most 25 characters or an integer (else 50035).
+   * Returns the nonce as the message will carry it, or undefined when there is none.
+   */
+  const checkNonce = (body: Record<string, unknown>): string | number | undefined => {
+    const nonce = body['nonce'];
+    if (nonce === undefined || nonce === null) return undefined;
+    if (typeof nonce === 'string') {
+      if (nonce.length > 25) throw Errors.invalidForm('nonce', 'Must be 25 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
+      return nonce;
+    }
+    if (typeof nonce === 'number' && Number.isInteger(nonce)) return nonce;
+    throw Errors.invalidForm('nonce', 'Nonce must be an integer or a string.', 'BASE_TYPE_INVALID');
+  };
+  /**
+   * With `enforce_nonce`, Discord checks the nonce for uniqueness over the past few minutes (the fake:
+   * 5, on its own clock): the same author's message in the same channel with that nonce is returned
+   * instead of creating a new one.
+   */
+  const nonceDuplicate = (channel: FakeChannel, authorId: string, nonce: string | number): MessageRecord | undefined => {
+    const since = state.now() - NONCE_WINDOW_MS;
+    return state
+      .liveMessages(channel.id)
+      .findLast((r) => r.message.author.id === authorId && r.message.nonce !== undefined && String(r.message.nonce) === String(nonce) && Date.parse(r.message.timestamp) >= since);
+  };
   const parseEmoji = (raw: string | undefined): APIPartialEmoji => {
     const text = raw ?? '';
     const custom = /^(a:)?([^:]+):(\d+)$/.exec(text);
@@ -104,5 +132,5 @@ export function createRouteHelpers(deps: RouteDeps) {
     if (limit < 1 || limit > max) throw Errors.invalidForm('limit', `Must be between 1 and ${max}.`, 'NUMBER_TYPE_MAX');
     return limit;
   };
-  return { channelOr404, guildOr404, guildOf, need, needGuild, needAbove, messageOr404, memberOr404, contentHidden, restMessage, messageInput, parseEmoji, limitParam };
+  return { channelOr404, guildOr404, guildOf, need, needGuild, needAbove, messageOr404, memberOr404, contentHidden, restMessage, messageInput, checkNonce, nonceDuplicate, parseEmoji, limitParam };
 }

@@ -1,5 +1,6 @@
 // REST routes for channels, messages, reactions, pins, polls and threads.
 import {
+  ChannelFlags,
   ChannelType,
   GatewayDispatchEvents,
   MessageReferenceType,
@@ -71,7 +72,7 @@ function checkAppliedTags(parent: FakeChannel | undefined, current: readonly str
 export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteHelpers): void {
   const { state, actions } = deps;
   const bot = state.botUser;
-  const { channelOr404, guildOf, need, messageOr404, restMessage, messageInput, parseEmoji, limitParam } = h;
+  const { channelOr404, guildOf, need, messageOr404, restMessage, messageInput, checkNonce, nonceDuplicate, parseEmoji, limitParam } = h;
 
   // ---------------------------------------------------------------- channels
 
@@ -100,6 +101,8 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
       }
       if (!manage && !owner && !(onlyUnarchive && perms & PermissionFlagsBits.SendMessagesInThreads)) throw Errors.missingPermissions();
       if (t.locked && !manage && body['archived'] === false) throw Errors.missingPermissions();
+      // An archived thread takes no edit unless the same request unarchives it.
+      if (t.archived && body['archived'] !== false) throw Errors.threadArchived();
       if (name !== undefined) channel.name = name;
       const archived = optBoolean(body['archived']);
       if (archived !== undefined && archived !== t.archived) {
@@ -226,6 +229,11 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
       if (channel.thread?.archived && channel.thread.locked) throw Errors.threadArchived();
     }
     validateMessageData(body, true, ctx.files.length);
+    const nonce = checkNonce(body);
+    if (nonce !== undefined && body['enforce_nonce'] === true) {
+      const existing = nonceDuplicate(channel, bot.id, nonce);
+      if (existing) return ok(state.renderMessage(existing));
+    }
     const input = messageInput(channel.id, ctx);
     let reference: APIMessageReference | undefined;
     if (isRecord(body['message_reference'])) {
@@ -259,7 +267,7 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
       if (!onlyFlags) throw Errors.cannotEditOthersMessage();
       need(channel, PermissionFlagsBits.ManageMessages);
     }
-    validateMessageData(body, false, ctx.files.length);
+    validateMessageData(body, false, ctx.files.length, record.message.flags ?? 0);
     const patch = messageInput(channel.id, ctx);
     if (body['content'] === null) patch.content = '';
     if (body['embeds'] === null) patch.embeds = [];
@@ -486,6 +494,9 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
       const guild = guildOf(channel);
       const manage = guild ? (state.channelPermissions(guild, bot.id, channel) & PermissionFlagsBits.ManageThreads) !== 0n : false;
       const tags = Array.isArray(body['applied_tags']) ? checkAppliedTags(channel, [], body['applied_tags'], manage) : [];
+      if (tags.length === 0 && (channel.flags & ChannelFlags.RequireTag) !== 0) {
+        throw new DiscordHttpError(400, RESTJSONErrorCodes.TagRequiredToCreateAForumPostInThisChannel, 'A tag is required to create a forum post in this channel');
+      }
       const thread = actions.createThread({ ...common, appliedTags: tags, starter });
       const starterRecord = state.message(thread.id);
       return ok({ ...state.renderChannel(thread), ...(starterRecord ? { message: state.renderMessage(starterRecord) } : {}) }, 201);

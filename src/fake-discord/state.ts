@@ -377,6 +377,8 @@ export class FakeState {
     availableTags?: APIGuildForumTag[];
     nsfw?: boolean;
     rateLimitPerUser?: number;
+    /** ChannelFlags (e.g. RequireTag on a forum). */
+    flags?: number;
   }): FakeChannel {
     const id = input.id ?? this.snowflakes.next();
     if (this.channels.has(id)) throw new Error(`FakeDiscord: channel ${id} already exists`);
@@ -394,7 +396,7 @@ export class FakeState {
       permissionOverwrites: clone(input.permissionOverwrites ?? []),
       lastMessageId: null,
       lastPinTimestamp: null,
-      flags: 0,
+      flags: input.flags ?? 0,
       thread: input.thread ?? null,
       recipientId: input.recipientId ?? null,
       availableTags: input.availableTags ?? [],

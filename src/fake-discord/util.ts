@@ -92,6 +92,7 @@ export const Errors = {
   unknownRole: () => new DiscordHttpError(404, RESTJSONErrorCodes.UnknownRole, 'Unknown Role'),
   unknownEmoji: () => new DiscordHttpError(400, RESTJSONErrorCodes.UnknownEmoji, 'Unknown Emoji'),
   unknownWebhook: () => new DiscordHttpError(404, RESTJSONErrorCodes.UnknownWebhook, 'Unknown Webhook'),
+  invalidWebhookToken: () => new DiscordHttpError(401, RESTJSONErrorCodes.InvalidWebhookToken, 'Invalid Webhook Token'),
   unknownInteraction: () => new DiscordHttpError(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction'),
   unknownApplication: () => new DiscordHttpError(404, RESTJSONErrorCodes.UnknownApplication, 'Unknown Application'),
   unknownCommand: () => new DiscordHttpError(404, RESTJSONErrorCodes.UnknownApplicationCommand, 'Unknown application command'),

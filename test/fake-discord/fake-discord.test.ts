@@ -20,6 +20,7 @@ import {
   StringSelectMenuBuilder,
   TextInputBuilder,
   TextInputStyle,
+  type ChatInputCommandInteraction,
   type Interaction,
   type Message,
   type MessageReaction,
@@ -47,7 +48,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(options: { interactionDeadlineMs?: number } = {}): Promise<World> {
+async function setup(options: { interactionDeadlineMs?: number; now?: () => number } = {}): Promise<World> {
   const fake = await FakeDiscord.start(options);
   cleanups.push(() => fake.close());
   const guild = fake.addGuild({ name: 'Fake Guild' });
@@ -197,6 +198,28 @@ describe('FakeDiscord with a real discord.js client', () => {
     expect((error as DiscordAPIError).code).toBe(10062);
     expect(h.acknowledged).toBe(false);
     expect(h.rejectedCallbacks[0]?.code).toBe(10062);
+  });
+
+  it("takes edits of an answer for 15 minutes of its clock, then refuses the token (401, 50027)", async () => {
+    let now = Date.parse('2026-11-02T12:00:00Z');
+    const w = await setup({ now: () => now });
+    const replied = new Promise<ChatInputCommandInteraction>((resolve) => {
+      w.client.on(Events.InteractionCreate, async (i: Interaction) => {
+        if (!i.isChatInputCommand()) return;
+        await i.reply({ content: 'first', flags: MessageFlags.Ephemeral });
+        resolve(i);
+      });
+    });
+    const h = w.fake.slash({ channelId: w.text, userId: w.alice, name: 'ping' });
+    const interaction = await replied;
+    now += 14 * 60_000;
+    await interaction.editReply('second');
+    expect(h.original?.content).toBe('second');
+    now += 2 * 60_000;
+    const error = await interaction.editReply('third').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(DiscordAPIError);
+    expect([(error as DiscordAPIError).status, (error as DiscordAPIError).code]).toEqual([401, 50027]);
+    expect(h.original?.content).toBe('second');
   });
 
   it('lets a button click update the bot message', async () => {

@@ -105,20 +105,11 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
 
   async editPost(item: Item, content: PostContent): Promise<'ok' | 'gone'> {
     if (!item.messageId) return 'gone';
-    const forum = item.channelKind === 'forum' && item.threadId !== null;
-    const channelId = forum ? item.threadId! : item.channelId;
-    const edit = () => this.client.rest.patch(Api.channelMessage(channelId, item.messageId!), { body: { embeds: [content.embed], components: content.components, allowed_mentions: { parse: [] } } });
+    // A forum post's message is in its thread.
+    const threadId = item.channelKind === 'forum' ? item.threadId : null;
+    const body = { embeds: [content.embed], components: content.components, allowed_mentions: { parse: [] } };
     try {
-      try {
-        await edit();
-      } catch (err) {
-        // A forum post's message is in its thread, and Discord refuses edits in an archived
-        // thread (one Pulse closed, or one idle for a week): unarchive it, then edit. A closed
-        // item's thread is archived again by the change being applied.
-        if (!forum || code(err) !== RESTJSONErrorCodes.InvalidActionOnArchivedThread) throw err;
-        await this.client.rest.patch(Api.channel(channelId), { body: { archived: false } });
-        await edit();
-      }
+      await this.inThread(threadId, () => this.client.rest.patch(Api.channelMessage(threadId ?? item.channelId, item.messageId!), { body }));
       return 'ok';
     } catch (err) {
       if (isGone(err)) return 'gone';
@@ -126,14 +117,31 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
     }
   }
 
+  /**
+   * A change in (or of) a thread, unarchiving it first when Discord refuses the change because it
+   * is archived (closed by Pulse, idle for a week, or archived and locked by a moderator): Discord
+   * takes no edit, message or message edit in an archived thread. Whoever wants it archived again
+   * says so (updateThread, as the item's status decides).
+   */
+  private async inThread<T>(threadId: string | null, change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } catch (err) {
+      if (threadId === null || code(err) !== RESTJSONErrorCodes.InvalidActionOnArchivedThread) throw err;
+      await this.client.rest.patch(Api.channel(threadId), { body: { archived: false } });
+      return change();
+    }
+  }
+
   async updateThread(item: Item, content: PostContent, state: { archived: boolean; locked: boolean }): Promise<'ok' | 'gone'> {
     if (!item.threadId) return 'gone';
     const body: Record<string, unknown> = { name: content.name, archived: state.archived, locked: state.locked };
     if (item.channelKind === 'forum') body['applied_tags'] = await this.tagIds(item.channelId, [content.tags.status, content.tags.category]).catch(() => undefined);
+    const threadId = item.threadId;
     try {
       // Unarchive before other edits: Discord refuses most edits of an archived thread.
-      if (!state.archived) await this.client.rest.patch(Api.channel(item.threadId), { body: { archived: false, locked: false } });
-      await this.client.rest.patch(Api.channel(item.threadId), { body });
+      if (!state.archived) await this.client.rest.patch(Api.channel(threadId), { body: { archived: false, locked: false } });
+      await this.inThread(threadId, () => this.client.rest.patch(Api.channel(threadId), { body }));
       return 'ok';
     } catch (err) {
       if (isGone(err)) return 'gone';
@@ -143,8 +151,9 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
 
   async postInThread(item: Item, content: string, mention: string | null): Promise<boolean> {
     if (!item.threadId) return false;
+    const threadId = item.threadId;
     try {
-      await this.client.rest.post(Api.channelMessages(item.threadId), { body: { content, allowed_mentions: { parse: [], users: mention ? [mention] : [] } } });
+      await this.inThread(threadId, () => this.client.rest.post(Api.channelMessages(threadId), { body: { content, allowed_mentions: { parse: [], users: mention ? [mention] : [] } } }));
       return true;
     } catch {
       return false;

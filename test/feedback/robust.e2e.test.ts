@@ -157,6 +157,17 @@ describe.each(['forum', 'text'] as const)('feedback robustness (%s channel)', (k
     expect(dms(b.ids.bob)).toEqual([expect.stringMatching(/is now \*\*Planned\*\*/)]);
     expect(embedStatus(two)).toBe('Planned');
     expect(b.fake.channelMessages(two.thread_id!).filter((m) => m.author.id === b.fake.appId && m.content.startsWith('Status:'))).toHaveLength(1);
+
+    // Archived and locked by a moderator, then declined: Pulse (Manage Threads) reopens it to post
+    // the status, and archives it again.
+    await submit(b, b.ids.carol, 'Emoji');
+    const three = await row(b, 3);
+    b.fake.setThreadArchived(three.thread_id!, true, true);
+    b.clock.advance(MIN);
+    expect((await status(3, 'declined')).content).toBe('Item #3 is now **Declined**. The author has been told.');
+    expect(b.fake.channelMessages(three.thread_id!).filter((m) => m.author.id === b.fake.appId && m.content.startsWith('Status:'))).toHaveLength(1);
+    expect((b.fake.channel(three.thread_id!) as APIThreadChannel).thread_metadata?.archived).toBe(true);
+    expect(embedStatus(three)).toBe('Declined');
     expect(b.logs.filter((l) => l.msg === 'feedback.apply-failed')).toEqual([]);
     expect(b.errors).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { EmbedBuilder, MessageFlags, Routes as DiscordRoutes, type ChatInputCommandInteraction } from 'discord.js';
+import { DiscordAPIError, EmbedBuilder, MessageFlags, RESTJSONErrorCodes, Routes as DiscordRoutes, type ChatInputCommandInteraction } from 'discord.js';
 import { privacyCommand } from '../../commands/privacy.js';
 import { isOptedOut, removeOptOut } from '../activity/privacy-store.js';
 import { writeStep } from '../db/exclusive.js';
@@ -16,6 +16,7 @@ import { subcommandRoutes } from '../discord/options.js';
 import type { Routes } from '../discord/router.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { languageOf, msg, t } from '../i18n/index.js';
+import { plainText } from '../text.js';
 import { JobError } from '../workers/pool.js';
 import { privacyEntries, privacyEntry } from './entries.js';
 import { showLine } from './privacy.js';
@@ -31,6 +32,10 @@ export interface ActivityDoor {
 
 /** A job failure as the member reads it: a clear sentence with the error id. */
 const shown = (err: unknown) => (err instanceof JobError ? new UserError(err.text) : err);
+
+/** Discord no longer takes edits of an interaction's answer (its token lasts 15 minutes). */
+const tokenExpired = (err: unknown) =>
+  err instanceof DiscordAPIError && (err.code === RESTJSONErrorCodes.InvalidWebhookToken || err.code === RESTJSONErrorCodes.UnknownWebhook || err.status === 401);
 
 const MiB = 1024 * 1024;
 
@@ -72,10 +77,25 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
     notifyFailed: (job, errorId) => tell(job, t(languageOf(job.notifyLocale), 'privacy.optOut.failed', { id: errorId })),
   });
 
-  /** Edits the member's answer to /privacy opt-out, in their language, while its token lives. */
+  /**
+   * Tells the member, in their language: on their answer to /privacy opt-out while Discord still
+   * takes edits of it (15 minutes), else (the job resumed after a restart, or retried later) by DM,
+   * naming the server.
+   */
   async function tell(job: OptOutJob, content: string): Promise<void> {
-    if (!job.notifyToken || !appId) return;
-    await ctx.client.rest.patch(DiscordRoutes.webhookMessage(appId, job.notifyToken, '@original'), { body: { content, allowed_mentions: { parse: [] } } });
+    if (job.notifyToken && appId) {
+      try {
+        // Without the bot's token (auth: false), as discord.js sends interaction webhooks: the
+        // interaction's token is the credential, and a 401 for an expired one on an authorised
+        // request would make @discordjs/rest drop the bot's token for every later request.
+        await ctx.client.rest.patch(DiscordRoutes.webhookMessage(appId, job.notifyToken, '@original'), { body: { content, allowed_mentions: { parse: [] } }, auth: false });
+        return;
+      } catch (err) {
+        if (!tokenExpired(err)) throw err;
+      }
+    }
+    const server = plainText(ctx.client.guilds.cache.get(job.guildId)?.name ?? job.guildId);
+    await ctx.client.users.send(job.userId, { content: `**${server}** · ${content}`, allowedMentions: { parse: [] } });
   }
 
   /** Who asks, where, and in which language. */

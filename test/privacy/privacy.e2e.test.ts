@@ -221,6 +221,31 @@ describe('/privacy', () => {
     await fake.waitFor(() => out.original?.content?.startsWith('Done:'), 5000);
   });
 
+  it('an opt-out that finishes after the answer can no longer be edited (15 minutes) tells the member by DM', async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    await aliceEverywhere(b);
+    const history = Array.from({ length: 2000 }, (_, i) => ({
+      kind: 'message' as const, guildId: ids.guildId, at: b.clock.now() - (i + 1) * 60_000, messageId: String(820000000000000000n + BigInt(i)),
+      channelId: ids.general, userId: ids.alice, replyToId: null, hasAttachment: false,
+    }));
+    new ActivityStore(b.app.database.sqlite).applyBatch(history);
+    const out = fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'opt-out' });
+    await out.reply(15_000);
+    // Down for 20 minutes: the job resumes on start, past the answer's token.
+    await b.restart(() => b.clock.advance(20 * 60_000));
+    await fake.waitFor(() => count(b, 'SELECT count(*) FROM privacy_opt_out_jobs') === 0, 20_000);
+    await fake.waitFor(() => (fake.channelMessages(fake.dmChannelId(ids.alice) ?? '').at(-1)?.content ?? '').includes('Done:'), 5000);
+    const dm = fake.channelMessages(fake.dmChannelId(ids.alice)!).at(-1)!.content;
+    expect(dm.startsWith(`**${fake.guild(ids.guildId)!.name}** · Done:`)).toBe(true);
+    expect(out.original?.content?.startsWith('Done:')).toBe(false);
+    // The bot's own token survived the refused edit: it still answers commands.
+    const shown = await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.bob, name: 'privacy', subcommand: 'show' }).reply(15_000);
+    expect(shown.embeds[0]?.title).toBeDefined();
+    expect(b.errors).toEqual([]);
+  });
+
   it('an opt-out whose scan fails tells the member with an error id, tries again by itself and finishes', async () => {
     bot = await TestBot.start();
     const b = bot;

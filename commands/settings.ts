@@ -3,6 +3,20 @@ import { ApplicationCommandOptionType as Opt, ChannelType, PermissionFlagsBits }
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 
 const textChannels: [ChannelType.GuildText, ChannelType.GuildAnnouncement] = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
+/**
+ * What activity happens in (an ignored channel covers its threads and forum posts too). Not
+ * categories: no event names one, so ignoring one would do nothing.
+ */
+const activityChannels = [
+  ...textChannels,
+  ChannelType.GuildForum,
+  ChannelType.GuildMedia,
+  ChannelType.GuildVoice,
+  ChannelType.GuildStageVoice,
+  ChannelType.PublicThread,
+  ChannelType.PrivateThread,
+  ChannelType.AnnouncementThread,
+] as const;
 
 export const settingsCommand = {
   name: 'settings',
@@ -44,7 +58,7 @@ export const settingsCommand = {
       type: Opt.Subcommand,
       name: 'ignore-channel',
       description: 'Stop recording activity in a channel',
-      options: [{ type: Opt.Channel, name: 'channel', description: 'The channel to ignore', required: true }],
+      options: [{ type: Opt.Channel, name: 'channel', description: 'The channel to ignore', required: true, channel_types: [...activityChannels] }],
     },
     {
       type: Opt.Subcommand,

@@ -14,7 +14,16 @@ const UPKEEP_MS = 2_000;
 
 /** The activity feature, and its store (the door the privacy slice closes on a member). */
 export function activityFeature(ctx: FeatureContext): Feature & { store: ActivityStore } {
-  const store = new ActivityStore(ctx.database.sqlite, { gate: ctx.database.gate, ignoredChannels: ignoredChannelsReader(ctx.database.sqlite), mergeAt: UPKEPT_MERGE_AT });
+  const store = new ActivityStore(ctx.database.sqlite, {
+    gate: ctx.database.gate,
+    ignoredChannels: ignoredChannelsReader(ctx.database.sqlite),
+    // A thread Pulse did not see created or listed (an old one unarchived): discord.js may know it.
+    threadParent: (id) => {
+      const channel = ctx.client.channels.cache.get(id);
+      return channel?.isThread() ? channel.parentId : null;
+    },
+    mergeAt: UPKEPT_MERGE_AT,
+  });
   const upkeep = writerUpkeep(store, ctx.pool, ctx.logger);
   // A flush on the gateway's thread waits briefly for a lock another process holds (a replay).
   const writer = new ActivityWriter(store, { logger: ctx.logger, lockWaitMs: GATEWAY_LOCK_WAIT_MS });
@@ -48,10 +57,11 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
       heartbeat.unref();
       upkeepTimer = setInterval(() => upkeep.turn(ctx.clock.now()), UPKEEP_MS);
       upkeepTimer.unref();
-      client.on('raw', (packet: { t?: string | null; d?: unknown; op?: number }) => {
+      client.on('raw', (packet: { t?: string | null; d?: unknown; op?: number }, shardId: number) => {
         if (packet.op !== 0 || !packet.t) return;
         try {
-          const result = ingestor.ingest({ t: packet.t, d: packet.d, at: ctx.clock.now() });
+          // (lostAt: a GUILD_CREATE before ShardReady after a reconnect that could not resume.)
+          const result = ingestor.ingest({ t: packet.t, d: packet.d, at: ctx.clock.now(), lostAt: disconnectedAt.get(shardId) });
           if (result.status === 'invalid') ctx.logger.debug({ t: packet.t, reason: result.reason }, 'activity.invalid-payload');
         } catch (err) {
           ctx.logger.error({ err, t: packet.t }, 'activity.ingest-failed');

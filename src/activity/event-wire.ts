@@ -87,6 +87,8 @@ const THREAD = 4;
 const VOICE = 5;
 const JOIN = 6;
 const LEAVE = 7;
+const VOICE_ROSTER = 8;
+const THREAD_PARENT = 9;
 
 /**
  * Appends the events to `w` (a new array by default). Guild, channel and emoji fields go through
@@ -122,6 +124,14 @@ export function flattenEvents(events: readonly ActivityEvent[], strings?: WireSt
       case 'join':
       case 'leave':
         w.push(e.kind === 'join' ? JOIN : LEAVE, g(e.guildId), e.at, e.userId);
+        break;
+      case 'voice-roster':
+        // (The ids' count, then the ids; pushed one by one: a spread of a big list overflows the stack.)
+        w.push(VOICE_ROSTER, g(e.guildId), e.at, e.endAt, e.userIds.length);
+        for (const id of e.userIds) w.push(id);
+        break;
+      case 'thread-parent':
+        w.push(THREAD_PARENT, g(e.guildId), e.at, e.threadId, c(e.parentId));
         break;
     }
   }
@@ -169,6 +179,16 @@ export function unflattenEvents(w: EventWire, table?: WireTable): ActivityEvent[
       case LEAVE:
         events.push({ kind: w[i] === JOIN ? 'join' : 'leave', guildId: t(i + 1), at: n(i + 2), userId: s(i + 3) });
         i += 4;
+        break;
+      case VOICE_ROSTER: {
+        const count = n(i + 4);
+        events.push({ kind: 'voice-roster', guildId: t(i + 1), at: n(i + 2), endAt: n(i + 3), userIds: w.slice(i + 5, i + 5 + count) as string[] });
+        i += 5 + count;
+        break;
+      }
+      case THREAD_PARENT:
+        events.push({ kind: 'thread-parent', guildId: t(i + 1), at: n(i + 2), threadId: s(i + 3), parentId: t(i + 4) });
+        i += 5;
         break;
       default:
         throw new Error(`unflattenEvents: no event kind ${String(w[i])} at ${i}`);

@@ -54,6 +54,7 @@ function buildSchemas({ z }: typeof Zod) {
       unavailable: z.boolean().nullish(),
       voice_states: z.array(z.object({ user_id: id, channel_id: optionalId, member: member.nullish() })).nullish(),
       members: z.array(member).nullish(),
+      threads: z.array(z.object({ id, parent_id: optionalId })).nullish(),
     }),
   } as const;
 }
@@ -79,9 +80,22 @@ export type ActivityEvent =
   | { kind: 'reaction-remove'; guildId: string; at: number; messageId: string; channelId: string; userId: string; emoji: string }
   | { kind: 'thread'; guildId: string; at: number; threadId: string; channelId: string; userId: string }
   | { kind: 'voice'; guildId: string; at: number; userId: string; channelId: string | null }
-  | { kind: 'join' | 'leave'; guildId: string; at: number; userId: string };
+  | { kind: 'join' | 'leave'; guildId: string; at: number; userId: string }
+  /**
+   * Who is in voice in the guild at `at` (a GUILD_CREATE lists everyone): the open sessions of
+   * all others, begun by then, end at `endAt` (when the connection was lost, if known, else `at`).
+   */
+  | { kind: 'voice-roster'; guildId: string; at: number; endAt: number; userIds: string[] }
+  /**
+   * A thread's parent, from a thread that is not counted (not newly created, a bot's, listed in a
+   * GUILD_CREATE): the events in a thread of an ignored channel are ignored too. Stores nothing.
+   */
+  | { kind: 'thread-parent'; guildId: string; at: number; threadId: string; parentId: string };
 
-/** The channel an event happened in, for the ignored-channels setting (null: not channel-bound). */
+/**
+ * The channel an event happened in, for the ignored-channels setting (null: not channel-bound). A
+ * thread's events carry the thread's id; the store also looks at its parent.
+ */
 export function channelOf(event: ActivityEvent): string | null {
   return 'channelId' in event ? event.channelId : null;
 }
@@ -171,7 +185,8 @@ const QUICK: Record<TrackedType, (d: Record<string, unknown>) => boolean> = {
     isId(d.id) &&
     isNullishOf(d.unavailable, 'boolean') &&
     isNullishArrayOf(d.voice_states, (v) => isObject(v) && isId(v.user_id) && isOptionalId(v.channel_id) && isOptionalMember(v.member)) &&
-    isNullishArrayOf(d.members, isMember),
+    isNullishArrayOf(d.members, isMember) &&
+    isNullishArrayOf(d.threads, (v) => isObject(v) && isId(v.id) && isOptionalId(v.parent_id)),
 };
 export const trackedTypes = Object.keys(QUICK) as TrackedType[];
 const TRACKED: ReadonlySet<string> = new Set(trackedTypes);
@@ -242,9 +257,13 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
     case 'THREAD_CREATE': {
       const th = parsed.data as Parsed<'THREAD_CREATE'>;
       if (!th.guild_id) return noGuild;
-      if (!th.newly_created || !th.owner_id) return { status: 'ignored', reason: 'not-new-thread' };
-      if (isKnownBot(knownBots, th.owner_id)) return bot;
-      return one({ kind: 'thread', guildId: th.guild_id, at, threadId: th.id, channelId: th.parent_id ?? th.id, userId: th.owner_id });
+      if (th.newly_created && th.owner_id && !isKnownBot(knownBots, th.owner_id)) {
+        return one({ kind: 'thread', guildId: th.guild_id, at, threadId: th.id, channelId: th.parent_id ?? th.id, userId: th.owner_id });
+      }
+      // Not counted, but its parent is worth knowing: a bot's ticket thread in an ignored
+      // channel, a thread the bot was just added to.
+      if (th.parent_id) return one({ kind: 'thread-parent', guildId: th.guild_id, at, threadId: th.id, parentId: th.parent_id });
+      return th.newly_created && th.owner_id ? bot : { status: 'ignored', reason: 'not-new-thread' };
     }
     case 'VOICE_STATE_UPDATE': {
       const v = parsed.data as Parsed<'VOICE_STATE_UPDATE'>;
@@ -263,15 +282,25 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
       return one({ kind: t === 'GUILD_MEMBER_ADD' ? 'join' : 'leave', guildId: g.guild_id, at, userId: g.user.id });
     }
     case 'GUILD_CREATE': {
-      // Who is in voice when the bot (re)connects: sessions open from now.
+      // Who is in voice when the bot (re)connects: sessions open from now, and, the list being
+      // complete, those of everyone else end (they left while the bot was not listening).
       const g = parsed.data as Parsed<'GUILD_CREATE'>;
       if (g.unavailable) return { status: 'ignored', reason: 'unavailable' };
       const bots = new Set((g.members ?? []).filter((m) => m.user?.bot).map((m) => m.user!.id));
       for (const b of bots) knownBots?.add(b);
       const events: ActivityEvent[] = [];
+      // (Only a payload that has the list: a hand-written replay line may leave it out.)
+      if (g.voice_states) {
+        const userIds = g.voice_states.filter((v) => v.channel_id).map((v) => v.user_id);
+        events.push({ kind: 'voice-roster', guildId: g.id, at, endAt: at, userIds });
+      }
       for (const v of g.voice_states ?? []) {
         if (!v.channel_id || v.member?.user?.bot || bots.has(v.user_id) || isKnownBot(knownBots, v.user_id)) continue;
         events.push({ kind: 'voice', guildId: g.id, at, userId: v.user_id, channelId: v.channel_id });
+      }
+      // The active threads and their parents (for the ignored channels).
+      for (const th of g.threads ?? []) {
+        if (th.parent_id) events.push({ kind: 'thread-parent', guildId: g.id, at, threadId: th.id, parentId: th.parent_id });
       }
       return { status: 'events', events };
     }

@@ -7,6 +7,11 @@ export interface Dispatch {
   d: unknown;
   /** When the event happened (epoch ms). */
   at: number;
+  /**
+   * For a GUILD_CREATE after a reconnect that could not resume: when the connection was lost.
+   * The members no longer in voice left at some point while it was down; their sessions end there.
+   */
+  lostAt?: number;
 }
 
 export class Ingestor {
@@ -20,7 +25,10 @@ export class Ingestor {
     const result = normalize(dispatch.t, dispatch.d, dispatch.at, this.knownBots);
     switch (result.status) {
       case 'events':
-        for (const event of result.events) this.writer.push(event);
+        for (const event of result.events) {
+          if (dispatch.lostAt !== undefined && event.kind === 'voice-roster') event.endAt = Math.min(event.endAt, dispatch.lostAt);
+          this.writer.push(event);
+        }
         this.counts.events += result.events.length;
         break;
       case 'untracked':

@@ -90,6 +90,7 @@ const D = new Shape({
   unavailable: VALUE,
   voice_states: VALUE,
   members: VALUE,
+  threads: VALUE,
   user: USER,
 });
 const LINE = new Shape({ at: VALUE, t: new Names(trackedTypes), d: D });

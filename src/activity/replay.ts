@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { startCheckpoints } from '../db/checkpoints.js';
 import type { Database } from '../db/open.js';
 import { silentLogger } from '../log.js';
+import { ignoredChannelsReader } from '../settings/store.js';
 import { threadEntry } from '../threads.js';
 import { unflattenEvents, WireTable, type EventWire } from './event-wire.js';
 import type { ActivityEvent } from './events.js';
@@ -98,7 +99,8 @@ function firstGuildId(path: string): string | undefined {
 }
 
 async function storeParsed(database: Database, parser: Worker, path: string, { onProgress, restartWalEvery = RESTART_WAL_EVERY, checkpointMs = CHECKPOINT_MS }: ReplayOptions): Promise<ReplayOutcome> {
-  const store = new ActivityStore(database.sqlite);
+  // The servers' ignored channels (and their threads) are left out, as the live bot leaves them out.
+  const store = new ActivityStore(database.sqlite, { ignoredChannels: ignoredChannelsReader(database.sqlite) });
   // Meanwhile: the integers of the server the file starts with (usually its only one), which the
   // first batch would read (~50,000 members: ~120 ms while the parsing thread starts, which takes
   // ~150 ms to its first chunk).

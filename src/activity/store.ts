@@ -30,11 +30,31 @@ const MERGE_AT = 16;
 
 const optKey = (guildId: string, userId: string) => `${guildId}|${userId}`;
 
+/**
+ * A guild's ignored channels, and what has been decided for each channel seen while they were
+ * (ignored itself, or a thread of an ignored channel): one map lookup per event, the thread's
+ * parent looked up once per channel. Kept while the setting does not change.
+ */
+interface IgnoreScope {
+  key: string;
+  ignored: ReadonlySet<string>;
+  verdicts: Map<string, boolean>;
+}
+const NOTHING_IGNORED: IgnoreScope = { key: '', ignored: new Set(), verdicts: new Map() };
+/** Verdicts kept per guild before they are forgotten (and decided again as channels come): a bound on memory. */
+const MAX_VERDICTS = 100_000;
+
 export interface ActivityStoreOptions {
   /** The connection's write gate (the app's Database.gate); a private one for a lone handle. */
   gate?: WriteGate;
   /** A guild's ignored channels, from the settings slice (read once per batch and guild). */
   ignoredChannels?: (guildId: string) => readonly string[];
+  /**
+   * A thread's parent channel from elsewhere (the live bot: discord.js's channel cache), for a
+   * thread Pulse neither saw created nor listed (an old thread unarchived). Asked once per channel
+   * while the guild ignores channels.
+   */
+  threadParent?: (threadId: string) => string | null | undefined;
   /** Parts beyond its pieces an hour may gain before a flush merges it on this thread (default MERGE_AT). */
   mergeAt?: number;
 }
@@ -71,6 +91,14 @@ export class ActivityStore {
   private readonly counts = new BatchCounts();
   readonly gate: WriteGate;
   private readonly ignoredOf: (guildId: string) => readonly string[];
+  private readonly threadParentOf: (threadId: string) => string | null | undefined;
+  /** Per guild that ignores channels: see IgnoreScope. */
+  private readonly scopes = new Map<string, IgnoreScope>();
+  /**
+   * Parents of threads not in activity_threads (not counted: a bot's, not new, or dropped at the
+   * door), learned from thread-parent and thread events. Threads counted are found in the table.
+   */
+  private readonly parents = new Map<string, string>();
   private readonly mergeAt: number;
   /** The rollup integer lookup a batch's rollup calls (made once). */
   private readonly idxOf = (guildId: string, id: string) => this.idx(guildId, id);
@@ -87,6 +115,7 @@ export class ActivityStore {
   ) {
     this.gate = options.gate ?? new WriteGate();
     this.ignoredOf = options.ignoredChannels ?? (() => []);
+    this.threadParentOf = options.threadParent ?? (() => undefined);
     this.mergeAt = options.mergeAt ?? MERGE_AT;
     this.totals = new MemberTotals(sqlite, (guildId, id) => this.knownIdx(guildId, id));
     const p = (source: string) => sqlite.prepare(source);
@@ -108,6 +137,11 @@ export class ActivityStore {
       coveringSession: p(`SELECT started_at FROM activity_voice_sessions WHERE guild_id = ? AND user_id = ? AND started_at <= ? AND ended_at > ?`).pluck(),
       startSession: p(`INSERT INTO activity_voice_sessions (guild_id, user_id, started_at, ended_at, channel_id) VALUES (?, ?, ?, NULL, ?) ON CONFLICT DO NOTHING`),
       endSession: p(`UPDATE activity_voice_sessions SET ended_at = ? WHERE guild_id = ? AND user_id = ? AND ended_at IS NULL AND started_at <= ?`),
+      // A GUILD_CREATE's voice list (JSON) is complete: every session open since before it, of a
+      // member not on it, ends (at the lost connection's instant, never before its start).
+      endAbsent: p(`UPDATE activity_voice_sessions SET ended_at = max(started_at, ?)
+                    WHERE guild_id = ? AND ended_at IS NULL AND started_at <= ? AND user_id NOT IN (SELECT value FROM json_each(?))`),
+      threadParent: p(`SELECT parent_id FROM activity_threads WHERE thread_id = ?`).pluck(),
       // An hour's last part number, number of parts, and their total and biggest lengths (length()
       // reads no blob).
       hourShape: p(`SELECT max(part), count(*), coalesce(sum(length(records)), 0), coalesce(max(length(records)), 0)
@@ -318,8 +352,35 @@ export class ActivityStore {
     return this.optOuts.has(optKey(guildId, userId));
   }
 
-  private ignoredChannels(guildId: string): Set<string> {
-    return new Set(this.ignoredOf(guildId));
+  /** A guild's ignored channels as the settings say now (once per batch), keeping what was decided while they do not change. */
+  private ignoreScope(guildId: string): IgnoreScope {
+    const list = this.ignoredOf(guildId);
+    if (list.length === 0) {
+      this.scopes.delete(guildId);
+      return NOTHING_IGNORED;
+    }
+    const key = list.join(',');
+    let scope = this.scopes.get(guildId);
+    if (scope?.key !== key) this.scopes.set(guildId, (scope = { key, ignored: new Set(list), verdicts: new Map() }));
+    return scope;
+  }
+
+  /** Whether events in `channel` are ignored: it is, or it is a thread of a channel that is (decided once per channel). */
+  private judge(scope: IgnoreScope, channel: string): boolean {
+    let ignored = scope.ignored.has(channel);
+    if (!ignored) {
+      const parent = this.parents.get(channel) ?? (this.s.threadParent.get(channel) as string | undefined) ?? this.threadParentOf(channel);
+      ignored = parent != null && scope.ignored.has(parent);
+    }
+    if (scope.verdicts.size >= MAX_VERDICTS) scope.verdicts.clear();
+    scope.verdicts.set(channel, ignored);
+    return ignored;
+  }
+
+  /** A thread's parent became known: remembered unless activity_threads has it, and judged anew. */
+  private learnParent(guildId: string, threadId: string, parentId: string, remember: boolean): void {
+    if (remember) this.parents.set(threadId, parentId);
+    this.scopes.get(guildId)?.verdicts.delete(threadId);
   }
 
   /**
@@ -356,14 +417,19 @@ export class ActivityStore {
    * lines after it: ~30 times in a 300,000-line replay.)
    */
   private storeEvents(events: readonly ActivityEvent[], out: BatchOutcome, delta: BatchRollup): void {
-    const ignoredByGuild = new Map<string, Set<string>>();
+    const scopes = new Map<string, IgnoreScope>();
     const counts = this.counts;
     const s = this.s;
     for (const e of events) {
-      let ignored = ignoredByGuild.get(e.guildId);
-      if (!ignored) ignoredByGuild.set(e.guildId, (ignored = this.ignoredChannels(e.guildId)));
+      let scope = scopes.get(e.guildId);
+      if (!scope) scopes.set(e.guildId, (scope = this.ignoreScope(e.guildId)));
       const channel = channelOf(e);
-      if ((channel && ignored.size && ignored.has(channel)) || (this.optOuts.size && 'userId' in e && this.optOuts.has(optKey(e.guildId, e.userId)))) {
+      if (
+        (channel !== null && scope.ignored.size !== 0 && (scope.verdicts.get(channel) ?? this.judge(scope, channel))) ||
+        (this.optOuts.size && 'userId' in e && this.optOuts.has(optKey(e.guildId, e.userId)))
+      ) {
+        // A thread not stored: its parent is still worth knowing (its messages are ignored too).
+        if (e.kind === 'thread') this.learnParent(e.guildId, e.threadId, e.channelId, true);
         out.ignored++;
         continue;
       }
@@ -393,6 +459,7 @@ export class ActivityStore {
         case 'thread':
           changed = s.thread.run(e.threadId, e.guildId, e.channelId, e.userId, e.at).changes;
           if (changed) delta.add('thread', e.guildId, e.userId, e.channelId, e.at);
+          this.learnParent(e.guildId, e.threadId, e.channelId, false);
           break;
         case 'join':
         case 'leave':
@@ -408,6 +475,13 @@ export class ActivityStore {
             changed = s.endSession.run(e.at, e.guildId, e.userId, e.at).changes;
           }
           break;
+        // Bookkeeping, not a member's event: counted neither stored nor duplicate.
+        case 'voice-roster':
+          s.endAbsent.run(e.endAt, e.guildId, e.at, JSON.stringify(e.userIds));
+          continue;
+        case 'thread-parent':
+          this.learnParent(e.guildId, e.threadId, e.parentId, true);
+          continue;
       }
       if (changed) out.stored++;
       else out.duplicates++;

@@ -20,6 +20,9 @@ const events: ActivityEvent[] = [
   { kind: 'join', guildId: G, at: 1_793_000_007_000, userId: '25' },
   { kind: 'leave', guildId: '100000000000000002', at: 1_793_000_008_000, userId: '25' },
   { kind: 'message', guildId: G, at: 1.5, messageId: '33', channelId: '42', userId: '\u0000\u001f"\\', replyToId: null, hasAttachment: false },
+  { kind: 'voice-roster', guildId: G, at: 1_793_000_009_000, endAt: 1_793_000_008_500, userIds: ['21', '22'] },
+  { kind: 'voice-roster', guildId: G, at: 1_793_000_009_001, endAt: 1_793_000_009_001, userIds: [] },
+  { kind: 'thread-parent', guildId: G, at: 1_793_000_010_000, threadId: '52', parentId: '41' },
 ];
 
 function cloned<T>(value: T): T {

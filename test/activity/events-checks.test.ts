@@ -37,6 +37,7 @@ const valid: Array<{ t: string; d: unknown }> = [
         { user_id: u(5), channel_id: VOICE },
       ],
       members: [{ user: { id: u(5), bot: true } }, { user: null }, {}],
+      threads: [{ id: '500000000000000011', parent_id: C, name: 'a thread' }, { id: '500000000000000012', parent_id: null }],
     },
   },
   { t: 'GUILD_CREATE', d: { id: G, unavailable: true } },

@@ -25,8 +25,8 @@ export const voice = (user: string, channel: string | null, at: string, guild = 
 });
 export const join = (user: string, at: string, guild = G) => ({ t: 'GUILD_MEMBER_ADD', at, d: { guild_id: guild, user: { id: user }, joined_at: at } });
 export const leave = (user: string, at: string, guild = G) => ({ t: 'GUILD_MEMBER_REMOVE', at, d: { guild_id: guild, user: { id: user } } });
-export const thread = (user: string, at: string, newly = true) => ({
+export const thread = (user: string, at: string, newly = true, extra: Record<string, unknown> = {}) => ({
   t: 'THREAD_CREATE',
   at,
-  d: { id: newId(), guild_id: G, parent_id: C, owner_id: user, newly_created: newly, type: 11 },
+  d: { id: newId(), guild_id: G, parent_id: C, owner_id: user, newly_created: newly, type: 11, ...extra },
 });

@@ -72,6 +72,7 @@ const valid: string[] = [
   line(thread(u(1), AT)),
   line(thread(u(1), AT, false)),
   line({ at: AT, t: 'GUILD_CREATE', d: { id: G, voice_states: [{ user_id: u(1), channel_id: '400000000000000009' }], members: [{ user: { id: u(9), bot: true } }] } }),
+  line({ at: AT, t: 'GUILD_CREATE', d: { id: G, voice_states: [], threads: [{ id: '500000000000000011', parent_id: '400000000000000001', name: 'x', thread_metadata: { archived: false } }] } }),
   line({ at: AT, t: 'TYPING_START', d: { user_id: u(1), timestamp: 1_793_000_000 } }),
   line({ at: 1_793_000_000_000, t: 'MESSAGE_DELETE', d: { id: '300000000000000002', guild_id: G, channel_id: '400000000000000001' } }),
   line({ at: -0, t: 'MESSAGE_DELETE', d: { id: '300000000000000002', guild_id: G, channel_id: '400000000000000001' } }),
@@ -97,6 +98,7 @@ const valid: string[] = [
   line({ ...reaction(u(1), '300000000000000001', u(2), AT), d: { ...reaction(u(1), '300000000000000001', u(2), AT).d, member: { user: 'x', joined_at: ['2025'] } } }),
   line({ ...reaction(u(1), '300000000000000001', u(2), AT), d: { ...reaction(u(1), '300000000000000001', u(2), AT).d, emoji: null } }),
   line({ at: AT, t: 'GUILD_CREATE', d: { id: G, voice_states: {}, members: 'x' } }),
+  line({ at: AT, t: 'GUILD_CREATE', d: { id: G, threads: [{ id: 'x', parent_id: 5 }] } }),
   // Bad line shapes that are still JSON objects.
   line({ t: 'MESSAGE_CREATE', d: {} }),
   line({ at: AT, d: {} }),

@@ -248,4 +248,104 @@ describe('restart truth', () => {
     });
     expect(database.sqlite.prepare('SELECT user_id FROM activity_voice_sessions WHERE ended_at IS NULL').pluck().all()).toEqual([u(1)]);
   });
+
+  const sessions = () => database.sqlite.prepare('SELECT user_id, started_at, ended_at FROM activity_voice_sessions ORDER BY user_id, started_at').raw().all();
+  const at = (iso: string) => Date.parse(iso);
+  const guildCreate = (when: string, inVoice: string[]) => ({
+    t: 'GUILD_CREATE',
+    at: when,
+    d: { id: G, voice_states: inVoice.map((user_id) => ({ user_id, channel_id: VOICE_ID })), members: [] },
+  });
+
+  it('a GUILD_CREATE after a reconnect that could not resume ends the sessions of members no longer in voice when the connection was lost', async () => {
+    feed(voice(u(1), VOICE_ID, '2026-11-02T10:00:00Z'), voice(u(2), VOICE_ID, '2026-11-02T10:05:00Z'), voice(u(4), VOICE_ID, '2026-11-02T10:25:00Z'));
+    // Lost at 10:20; u1 left meanwhile, u2 is still in voice. (u4's session began after the
+    // loss, which cannot happen live: it ends at its start, never before.)
+    const created = guildCreate('2026-11-02T11:00:00Z', [u(2)]);
+    ingestor.ingest({ t: created.t, d: created.d, at: at(created.at), lostAt: at('2026-11-02T10:20:00Z') });
+    writer.flush();
+    expect(sessions()).toEqual([
+      [u(1), at('2026-11-02T10:00:00Z'), at('2026-11-02T10:20:00Z')],
+      [u(2), at('2026-11-02T10:05:00Z'), null], // one session, still open
+      [u(4), at('2026-11-02T10:25:00Z'), at('2026-11-02T10:25:00Z')],
+    ]);
+    feed(voice(u(2), null, '2026-11-02T11:30:00Z'));
+    const r = await buildReport(database, { guildId: G, ...week });
+    expect(r.activity.voice_minutes).toBe(20 + 85);
+    expect(r.activity.dau.map((d) => d.count)).toEqual([2, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('without a lost instant (a guild back from an outage, a replayed file) they end at the GUILD_CREATE; sessions begun after it stay open', () => {
+    feed(voice(u(1), VOICE_ID, '2026-11-02T10:00:00Z'), voice(u(5), VOICE_ID, '2026-11-02T12:00:00Z'));
+    // (An older capture replayed next to the bot: its GUILD_CREATE says nothing of later sessions.)
+    expect(feed(guildCreate('2026-11-02T11:00:00Z', [u(3)]))).toEqual({ stored: 1, duplicates: 0, ignored: 0 });
+    expect(sessions()).toEqual([
+      [u(1), at('2026-11-02T10:00:00Z'), at('2026-11-02T11:00:00Z')],
+      [u(3), at('2026-11-02T11:00:00Z'), null],
+      [u(5), at('2026-11-02T12:00:00Z'), null],
+    ]);
+    // A hand-written GUILD_CREATE without its voice list ends nothing.
+    feed({ t: 'GUILD_CREATE', at: '2026-11-02T13:00:00Z', d: { id: G } });
+    expect(count('activity_voice_sessions', 'ended_at IS NULL')).toBe(2);
+  });
 });
+
+describe('ignored channels and their threads', () => {
+  const STAFF = '400000000000000077';
+  const threadIn = (parent: string, user = u(1), newly = true) => thread(user, '2026-11-02T10:00:00Z', newly, { parent_id: parent });
+  const inThread = (threadId: string, user = u(2), when = '2026-11-02T10:05:00Z') => message(user, when, { channel_id: threadId });
+  const ignore = (ids: string[]) => updateSettings(database.db, G, { ignoredChannelIds: ids }, 0);
+  const restart = () => {
+    store = new ActivityStore(database.sqlite, { gate: database.gate, ignoredChannels: ignoredChannelsReader(database.sqlite) });
+    writer = new ActivityWriter(store, { timer: false });
+    ingestor = new Ingestor(writer);
+  };
+
+  it('messages and reactions in a thread or forum post of an ignored channel are ignored, as its creation is', async () => {
+    await ignore([STAFF]);
+    const staffThread = threadIn(STAFF);
+    const post = inThread(staffThread.d.id);
+    const elsewhere = threadIn(C);
+    const r = reaction(u(3), post.d.id, u(2), '2026-11-02T10:06:00Z');
+    const reactionInThread = { ...r, d: { ...r.d, channel_id: staffThread.d.id } };
+    expect(feed(staffThread, post, reactionInThread, elsewhere, inThread(elsewhere.d.id))).toEqual({ stored: 2, duplicates: 0, ignored: 3 });
+    expect(database.sqlite.prepare('SELECT channel_id FROM activity_messages').pluck().all()).toEqual([elsewhere.d.id]);
+    expect(count('activity_reactions')).toBe(0);
+    const report = await buildReport(database, { guildId: G, ...week });
+    expect(report.activity).toMatchObject({ messages: 1, reactions: 0, threads_created: 1, active_members: 2 });
+  });
+
+  it('knows the parent of threads it did not count: a bot’s, one not new, those a GUILD_CREATE lists, across a restart', async () => {
+    await ignore([STAFF]);
+    const ticket = threadIn(STAFF, u(9));
+    feed(message(u(9), '2026-11-02T09:00:00Z', { author: { id: u(9), bot: true } }), ticket);
+    expect(feed(inThread(ticket.d.id))).toEqual({ stored: 0, duplicates: 0, ignored: 1 });
+    restart(); // what was learned in memory is gone: the GUILD_CREATE lists the active threads again
+    const listed = '500000000000000042';
+    feed({ t: 'GUILD_CREATE', at: '2026-11-02T10:01:00Z', d: { id: G, threads: [{ id: listed, parent_id: STAFF }, { id: ticket.d.id, parent_id: STAFF }] } });
+    expect(feed(inThread(listed), inThread(ticket.d.id, u(3)))).toEqual({ stored: 0, duplicates: 0, ignored: 2 });
+    // A thread the bot is added to (not new): its parent from its THREAD_CREATE.
+    const joined = threadIn(STAFF, u(1), false);
+    expect(feed(joined, inThread(joined.d.id))).toEqual({ stored: 0, duplicates: 0, ignored: 1 });
+  });
+
+  it('a channel ignored later covers the threads recorded before, and unignoring it records them again', async () => {
+    const earlier = threadIn(STAFF);
+    expect(feed(earlier, inThread(earlier.d.id))).toEqual({ stored: 2, duplicates: 0, ignored: 0 });
+    restart();
+    await ignore([STAFF]);
+    expect(feed(inThread(earlier.d.id, u(3)))).toEqual({ stored: 0, duplicates: 0, ignored: 1 });
+    await ignore([]);
+    expect(feed(inThread(earlier.d.id, u(4)))).toEqual({ stored: 1, duplicates: 0, ignored: 0 });
+  });
+
+  it('asks the live bot’s channel cache for a thread it never saw (an old one unarchived)', async () => {
+    await ignore([STAFF]);
+    const old = '500000000000000043';
+    store = new ActivityStore(database.sqlite, { gate: database.gate, ignoredChannels: ignoredChannelsReader(database.sqlite), threadParent: (id) => (id === old ? STAFF : null) });
+    writer = new ActivityWriter(store, { timer: false });
+    ingestor = new Ingestor(writer);
+    expect(feed(inThread(old), message(u(2), '2026-11-02T10:06:00Z'))).toEqual({ stored: 1, duplicates: 0, ignored: 1 });
+  });
+});
+

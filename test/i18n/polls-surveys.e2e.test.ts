@@ -63,7 +63,7 @@ describe('polls and surveys in the member’s and the server’s language', () =
     await polls.service.live.flush();
     const final = fake.message(ids.general, card.id)!.embeds[0]!;
     expect(final.author?.name).toBe('Опрос №1 · закрыт');
-    expect(final.fields?.find((f) => f.name === 'Итог')?.value).toBe('**Pizza** побеждает: 2 из 3 голосов.');
+    expect(final.fields?.find((f) => f.name === 'Итог')?.value).toBe('**Pizza** побеждает: 2 из 3 проголосовавших.');
     expect(bot.errors).toEqual([]);
   });
 

@@ -82,6 +82,8 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
       client.on(Events.ShardReady, reconnected);
     },
     async onReady() {
+      // Pulse itself is a bot whose messages members react to (its polls, its cards).
+      if (ctx.client.user) ingestor.knownBots.add(ctx.client.user.id);
       // Members already in voice (GUILD_CREATE voice states, usually handled from the raw
       // packets already): open their sessions now; an open session makes this a no-op.
       const now = ctx.clock.now();

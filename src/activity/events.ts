@@ -246,7 +246,8 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
         channelId: r.channel_id,
         userId: r.user_id,
         emoji: emojiKey(r.emoji),
-        messageAuthorId: r.message_author_id ?? null,
+        // A bot's message has no member author: a 🚩 on it is no flag of a member (METRICS.md).
+        messageAuthorId: r.message_author_id && !isKnownBot(knownBots, r.message_author_id) ? r.message_author_id : null,
       });
     }
     case 'MESSAGE_REACTION_REMOVE': {

@@ -159,7 +159,8 @@ export class Router {
     let text: string;
     if (error instanceof UserError) {
       text = error.in(lang);
-      this.logger.debug({ ...log, reason: text }, 'interaction.refused');
+      // (Not the text when redacted: a refusal may name the member's choices in an anonymous poll.)
+      this.logger.debug(redact ? log : { ...log, reason: text }, 'interaction.refused');
     } else {
       const known = friendlyDiscordError(error, lang);
       const id = randomBytes(4).toString('hex');

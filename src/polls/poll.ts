@@ -241,7 +241,7 @@ export function decideClick(poll: Poll, current: number[], choice: number, voter
     return {
       kind: 'refused',
       reason: 'limit',
-      message: msg('polls.vote.limitClick', { max: poll.maxChoices, mine: mine.map((c) => poll.choices[c]).join(', ') }),
+      message: msg('polls.vote.limitClick', { max: poll.maxChoices, mine: mine.map((c) => plainText(poll.choices[c] ?? '')).join(', ') }),
     };
   }
   return setDecision(mine, [...mine, choice]);

@@ -22,6 +22,7 @@ import {
   unannouncedPolls,
   type NativeVote,
 } from './store.js';
+import { isOptedOut } from '../activity/privacy-store.js';
 import { plainText } from '../text.js';
 
 export interface PollsOptions {
@@ -265,12 +266,23 @@ export class PollService {
     }
   }
 
+  /** The native-vote writes, chained (see nativeVote). */
+  private nativeVotes: Promise<unknown> = Promise.resolve();
+
   // ---------------------------------------------------------------- native polls
 
   /** A vote added to or removed from a native Discord poll (counted for digests). */
   nativeVote(vote: NativeVote, added: boolean): void {
-    const work = added ? recordNativeVote(this.db, vote, this.clock.now()) : removeNativeVote(this.db, vote);
-    this.track(work.catch((err: unknown) => this.logger.error({ err, guild: vote.guildId, added }, 'polls.native-vote-failed')));
+    const at = this.clock.now();
+    const apply = async () => {
+      if (!added) return removeNativeVote(this.db, vote);
+      // A member who opted out of Pulse is dropped at the door, here too.
+      if (!(await isOptedOut(this.db, vote.guildId, vote.userId))) await recordNativeVote(this.db, vote, at);
+    };
+    // One after another, in arrival order: a vote taken back at once must find its row.
+    const work = this.nativeVotes.then(apply).catch((err: unknown) => this.logger.error({ err, guild: vote.guildId, added }, 'polls.native-vote-failed'));
+    this.nativeVotes = work;
+    this.track(work);
   }
 
   // ---------------------------------------------------------------- lifecycle

@@ -185,6 +185,20 @@ describe('member integers', () => {
   });
 });
 
+describe('reactions on a bot\'s message', () => {
+  it('keep no message author: a 🚩 on a bot\'s (or Pulse\'s) message is no flag of a member', async () => {
+    const botMessage = message(u(9), '2026-11-02T10:00:00Z', { author: { id: u(9), bot: true } });
+    const m = message(u(1), '2026-11-02T10:00:00Z');
+    feed(botMessage, m, reaction(u(2), botMessage.d.id, u(9), '2026-11-02T10:01:00Z', '🚩'), reaction(u(3), m.d.id, u(1), '2026-11-02T10:02:00Z', '🚩'));
+    expect(database.sqlite.prepare('SELECT user_id, message_author_id FROM activity_reactions ORDER BY user_id').all()).toEqual([
+      { user_id: u(2), message_author_id: null },
+      { user_id: u(3), message_author_id: u(1) },
+    ]);
+    const r = await buildReport(database, { guildId: G, ...week });
+    expect(r.flags).toMatchObject({ reactions: 1, messages_flagged: 1, flaggers: 1 });
+  });
+});
+
 describe('opt-out at the door', () => {
   it('drops a member at once (queued events too), keeps them out after a restart, and opt-in lets them back', async () => {
     const m = message(u(1), '2026-11-02T10:00:00Z');

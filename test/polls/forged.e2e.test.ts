@@ -61,6 +61,20 @@ describe('forged votes', () => {
     expect(await votesOf(bot, 2)).toBe(1);
   });
 
+  it('an anonymous poll\'s refusals are not logged with their text (it names the member\'s choices)', async () => {
+    bot = await TestBot.start({ features });
+    const { ids, fake } = bot;
+    await fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'create', options: { question: 'Snacks?', choices: 'Pretzels | Olives | Figs', multiple: true, max_choices: 2, anonymous: true } }).reply();
+    const message = pollMessage(bot, ids.general, 1);
+    await fake.click({ userId: ids.bob, message, customId: 'v1:poll-vote:1:0' }).reply();
+    await fake.click({ userId: ids.bob, message, customId: 'v1:poll-vote:1:1' }).reply();
+    const refused = await fake.click({ userId: ids.bob, message, customId: 'v1:poll-vote:1:2' }).reply();
+    expect(refused.content).toContain('Pretzels, Olives');
+    const lines = bot.logs.filter((l) => l.msg === 'interaction.refused');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(JSON.stringify(line)).not.toMatch(/Pretzels|Olives|Figs/);
+  });
+
   it('a vote whose acknowledgement fails (429 past the deadline, or 10062) is not kept, so the retry votes instead of withdrawing', async () => {
     bot = await TestBot.start({ features, interactionDeadlineMs: 400 });
     const { ids, fake } = bot;

@@ -231,6 +231,13 @@ describe('decideClick', () => {
   it('a poll without a deadline stays open', () => {
     expect(decideClick(poll({ closesAt: null }), [], 0, { now: NOW + 1e12, hasRole: true })).toMatchObject({ kind: 'set' });
   });
+
+  it('names the member\'s choices in the over-the-limit refusal as typed, markdown escaped', () => {
+    const p = poll({ multiple: true, maxChoices: 2, choices: ['[Prize](https://example.com/x)', '**Bold**', 'C'] });
+    const d = decideClick(p, [0, 1], 2, voter);
+    if (d.kind !== 'refused') throw new Error('expected a refusal');
+    expect(render('en', d.message)).toContain('\\[Prize\\](https://example.com/x), \\*\\*Bold\\*\\*');
+  });
 });
 
 describe('decideSelection and withdrawAll', () => {

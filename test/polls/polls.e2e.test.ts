@@ -4,6 +4,7 @@ import { PermissionFlagsBits } from 'discord.js';
 import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeatureFactory } from '../../src/feature.js';
+import { recordOptOut } from '../../src/activity/privacy-store.js';
 import { pollsFeature, type PollsFeature, type PollsOptions } from '../../src/polls/discord.js';
 import { settingsRoutes } from '../../src/settings/discord.js';
 import { TestBot } from '../support/bot.js';
@@ -318,6 +319,12 @@ describe('polls e2e', () => {
       { user_id: ids.bob, answer_id: 1 },
       { user_id: ids.dave, answer_id: 1 },
     ]);
+    // A member who opted out of Pulse: their native vote is dropped at the door.
+    await recordOptOut(bot.db, ids.guildId, ids.carol, bot.clock.now());
+    fake.vote({ channelId: ids.general, messageId: posted.id, userId: ids.carol, answerId: 1 });
+    fake.vote({ channelId: ids.general, messageId: posted.id, userId: ids.moderator, answerId: 2 });
+    await expect.poll(async () => (await bot!.db.selectFrom('native_poll_votes').select('user_id').where('user_id', '=', ids.moderator).execute()).length).toBe(1);
+    expect(await bot.db.selectFrom('native_poll_votes').select('user_id').where('user_id', '=', ids.carol).execute()).toEqual([]);
     expect(bot.errors).toEqual([]);
   });
 

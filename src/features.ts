@@ -2,7 +2,7 @@
 import { activityFeature } from './activity/discord.js';
 import { digestsFeature } from './digests/discord.js';
 import { feedbackSummary } from './digests/feedback.js';
-import { closedPolls } from './digests/polls.js';
+import { closedPolls, nativePolls } from './digests/polls.js';
 import { digestFigures, insightsReports } from './digests/reports.js';
 import { periodSurveys } from './digests/surveys.js';
 import type { FeatureFactory } from './feature.js';
@@ -37,6 +37,7 @@ export const features: FeatureFactory[] = [
     digestsFeature(ctx, {
       reports: insightsReports(ctx.pool),
       polls: closedPolls(ctx.db),
+      nativePolls: nativePolls(ctx.db),
       surveys: periodSurveys(ctx.db),
       feedback: feedbackSummary(ctx.db),
       figures: digestFigures(ctx.pool),

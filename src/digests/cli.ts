@@ -10,7 +10,7 @@ import { getSettings } from '../settings/store.js';
 import { isValidTimeZone } from '../settings/settings.js';
 import { buildDigest, IMAGE_NAME, type ReportMaker } from './content.js';
 import { feedbackSummary } from './feedback.js';
-import { closedPolls } from './polls.js';
+import { closedPolls, nativePolls } from './polls.js';
 import { insightsReports } from './reports.js';
 import { periodSurveys } from './surveys.js';
 import { lastCompletePeriod, type PeriodKind } from './schedule.js';
@@ -56,7 +56,7 @@ export function digestCli(reports: (database: Database) => ReportMaker = insight
         const digest = await buildDigest(
           reports(database),
           { guildId, timezone, period, asOf: now, language },
-          { polls: closedPolls(database.db), surveys: periodSurveys(database.db), feedback: feedbackSummary(database.db) },
+          { polls: closedPolls(database.db), nativePolls: nativePolls(database.db), surveys: periodSurveys(database.db), feedback: feedbackSummary(database.db) },
         );
         // Under data/ (gitignored) unless told otherwise, never loose in the working folder.
         const out = resolve(values.out ?? join('data', 'digests', `digest-${guildId}-${period.kind}-${period.from}`));

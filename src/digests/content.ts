@@ -3,7 +3,7 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import type { Language } from '../i18n/index.js';
 import type { Report } from '../insights/report-types.js';
 import type { SurveySummary } from '../surveys/figures.js';
-import { renderDigest, type FeedbackSummary, type PollSummary } from './render.js';
+import { renderDigest, type FeedbackSummary, type NativePollSummary, type PollSummary } from './render.js';
 import { previousPeriod, periodKey, type Period } from './schedule.js';
 
 export interface ReportQuery {
@@ -19,6 +19,8 @@ export type ReportMaker = (query: ReportQuery) => Report | Promise<Report>;
 
 /** Closed polls of a period, when the polls slice offers them. */
 export type PollSource = (query: ReportQuery) => PollSummary[] | undefined | Promise<PollSummary[] | undefined>;
+/** Votes on native Discord polls cast in a period (counts only), when the polls slice offers them. */
+export type NativePollSource = (query: ReportQuery) => NativePollSummary | undefined | Promise<NativePollSummary | undefined>;
 
 /** Surveys open or closed in a period, when the surveys slice offers them. */
 export type SurveySource = (query: ReportQuery) => SurveySummary[] | undefined | Promise<SurveySummary[] | undefined>;
@@ -56,6 +58,7 @@ export interface DigestRequest {
 /** Where a digest's parts come from, besides the reports: each optional section's source, and the chart renderer. */
 export interface DigestSources {
   polls?: PollSource;
+  nativePolls?: NativePollSource;
   surveys?: SurveySource;
   feedback?: FeedbackSource;
   /** Reports and chart together (the worker pool in the app); else the reports from the caller's maker, the chart drawn in place. */
@@ -63,7 +66,7 @@ export interface DigestSources {
 }
 
 export async function buildDigest(reports: ReportMaker, request: DigestRequest, sources: DigestSources = {}): Promise<Digest> {
-  const { polls, surveys, feedback: feedbackSource, figures } = sources;
+  const { polls, nativePolls: nativeSource, surveys, feedback: feedbackSource, figures } = sources;
   const { guildId, timezone, period, asOf } = request;
   const prev = previousPeriod(period);
   const current: ReportQuery = { guildId, from: period.from, to: period.to, timezone, asOf };
@@ -78,6 +81,7 @@ export async function buildDigest(reports: ReportMaker, request: DigestRequest, 
   const closedPolls = polls
     ? (await polls({ guildId, from: period.from, to: period.to, timezone, asOf }))?.map((p) => ({ ...p, eligible: p.eligible ?? report.activity.active_members }))
     : undefined;
+  const nativePolls = nativeSource ? await nativeSource({ guildId, from: period.from, to: period.to, timezone, asOf }) : undefined;
   const periodSurveys = surveys ? await surveys({ guildId, from: period.from, to: period.to, timezone, asOf }) : undefined;
   const feedback = feedbackSource ? await feedbackSource({ guildId, from: period.from, to: period.to, timezone, asOf }) : undefined;
   const embed = renderDigest({
@@ -87,6 +91,7 @@ export async function buildDigest(reports: ReportMaker, request: DigestRequest, 
     imageName: IMAGE_NAME,
     lateDueAt: request.lateDueAt,
     polls: closedPolls,
+    nativePolls,
     surveys: periodSurveys,
     feedback,
     footerNote: periodKey(period),

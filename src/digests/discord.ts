@@ -15,7 +15,7 @@ import type { Feature, FeatureContext } from '../feature.js';
 import { languageOf, msg, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type FeedbackSource, type FiguresSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
+import { buildDigest, IMAGE_NAME, type FeedbackSource, type FiguresSource, type NativePollSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { DigestError, DigestRunner, type DescribeError, type FindPosted, type PostDigest } from './runner.js';
 import {
   defaultPeriodKind,
@@ -179,6 +179,7 @@ async function showEmbed(ctx: FeatureContext, lang: Language, guildId: string, n
 export interface DigestsOptions {
   reports: ReportMaker;
   polls?: PollSource;
+  nativePolls?: NativePollSource;
   surveys?: SurveySource;
   feedback?: FeedbackSource;
   /** Reports and chart as one job (the worker pool in the app). */
@@ -261,6 +262,7 @@ export function digestsFeature(ctx: FeatureContext, options: DigestsOptions): Di
     logger: ctx.logger,
     reports: options.reports,
     polls: options.polls,
+    nativePolls: options.nativePolls,
     surveys: options.surveys,
     feedback: options.feedback,
     ...(options.figures ? { figures: options.figures } : {}),

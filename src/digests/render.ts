@@ -20,6 +20,14 @@ export interface PollSummary {
   eligible: number | null;
 }
 
+/** Votes on native Discord polls cast in the period: counts only, never who voted or how. */
+export interface NativePollSummary {
+  votes: number;
+  voters: number;
+  /** Native polls with at least one of those votes. */
+  polls: number;
+}
+
 /** Feedback of the period: the answer-time figures and the top-voted open items. */
 export interface FeedbackSummary {
   figures: FeedbackFigures;
@@ -36,6 +44,8 @@ export interface DigestInput {
   imageName?: string;
   /** Closed polls of the period; undefined when the polls slice is not available. */
   polls?: PollSummary[];
+  /** Votes on native Discord polls cast in the period; a line in the polls section when there were any. */
+  nativePolls?: NativePollSummary;
   /** Surveys open or closed in the period; undefined when the surveys slice is not available. */
   surveys?: SurveySummary[];
   /** Feedback of the period; undefined when the feedback slice is not available. */
@@ -286,16 +296,21 @@ export function formatMinutes(minutes: number, lang: Language = 'en'): string {
   return t(lang, 'digest.duration.days', { days: dec(lang, minutes / 1440) });
 }
 
-function pollsField(lang: Language, polls: PollSummary[]): APIEmbedField {
-  if (polls.length === 0) return { name: t(lang, 'digest.polls'), value: t(lang, 'digest.pollsNone') };
-  const lines = polls.slice(0, 5).map((poll) => {
+function pollsField(lang: Language, polls: PollSummary[] | undefined, native: NativePollSummary | undefined): APIEmbedField {
+  // Native polls: one line of counts, kept whole however long the list above it.
+  const nativeLine = native && native.votes > 0 ? t(lang, 'digest.nativePolls', { votes: native.votes, voters: native.voters, polls: native.polls }) : null;
+  const lines: string[] = [];
+  if (polls && polls.length === 0) lines.push(t(lang, 'digest.pollsNone'));
+  for (const poll of (polls ?? []).slice(0, 5)) {
     // The question is the member's own text: shown as written, only shortened.
     const q = poll.question.length > 80 ? `${poll.question.slice(0, 79)}…` : poll.question;
     const turnout = poll.eligible && poll.eligible >= MIN_GROUP ? ` ${t(lang, 'digest.turnout', { percent: percent(poll.voters / poll.eligible, lang) })}` : '';
-    return `“${plainText(q)}”: ${t(lang, 'digest.voters', { count: poll.voters })}${turnout}`;
-  });
-  if (polls.length > 5) lines.push(t(lang, 'digest.andMore', { count: polls.length - 5 }));
-  return { name: t(lang, 'digest.polls'), value: lines.join('\n') };
+    lines.push(`“${plainText(q)}”: ${t(lang, 'digest.voters', { count: poll.voters })}${turnout}`);
+  }
+  if (polls && polls.length > 5) lines.push(t(lang, 'digest.andMore', { count: polls.length - 5 }));
+  if (!nativeLine) return { name: t(lang, 'digest.polls'), value: lines.join('\n') };
+  const list = lines.length ? `${clip(lines.join('\n'), EMBED_LIMITS.fieldValue - nativeLine.length - 1)}\n` : '';
+  return { name: t(lang, 'digest.polls'), value: `${list}${nativeLine}` };
 }
 
 function scoreChange(lang: Language, current: number | null, previous: number | null | undefined, asPercent: boolean): string {
@@ -367,7 +382,7 @@ export function renderDigest(input: DigestInput): APIEmbed {
   const cohorts = cohortTable(r, lang);
   if (cohorts) fields.push({ name: t(lang, 'digest.cohorts'), value: cohorts });
   fields.push(atRiskField(lang, r), ...topField(lang, r), bestHoursField(lang, r), flagsField(lang, r, p));
-  if (input.polls) fields.push(pollsField(lang, input.polls));
+  if (input.polls || (input.nativePolls && input.nativePolls.votes > 0)) fields.push(pollsField(lang, input.polls, input.nativePolls));
   const surveys = input.surveys ? surveysField(input.surveys, lang) : null;
   if (surveys) fields.push(surveys);
   // Only for servers that use feedback: nothing opened, decided or waiting is no news.

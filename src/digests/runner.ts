@@ -8,7 +8,7 @@ import { render, t, type Language } from '../i18n/index.js';
 import { JobError } from '../workers/pool.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { buildDigest, IMAGE_NAME, type FeedbackSource, type FiguresSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
+import { buildDigest, IMAGE_NAME, type FeedbackSource, type FiguresSource, type NativePollSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { LATE_AFTER_MS, lastRunAtOrBefore, nextAttemptAt, periodForRun, periodKey } from './schedule.js';
 import {
   claimRun,
@@ -58,6 +58,7 @@ export interface RunnerDeps {
   /** Checks, before a retry, whether an earlier attempt did reach the channel. */
   findPosted?: FindPosted;
   polls?: PollSource;
+  nativePolls?: NativePollSource;
   surveys?: SurveySource;
   feedback?: FeedbackSource;
   /** Reports and chart as one job (the worker pool in the app). */

@@ -233,6 +233,7 @@ export const en = {
   'digest.pollsNone': 'None in this period.',
   'digest.voters': '{count, plural, one {# voter} other {# voters}}',
   'digest.turnout': '({percent} turnout)',
+  'digest.nativePolls': 'Native polls: {votes, plural, one {# vote} other {# votes}} by {voters, plural, one {# member} other {# members}} in {polls, plural, one {# poll} other {# polls}}',
   'digest.feedback': '💡 Feedback',
   'digest.feedbackOpened': 'Items opened **{opened}** · answered **{answered}** · median first answer **{median}**',
   'digest.feedbackWithin': 'Answered within 30 min **{in30}** · within 24 h **{in24}** · median to decision **{decision}**',

@@ -227,6 +227,7 @@ export const es: Catalogue = {
   'digest.pollsNone': 'Ninguna en este periodo.',
   'digest.voters': '{count, plural, one {# votante} other {# votantes}}',
   'digest.turnout': '({percent} de participación)',
+  'digest.nativePolls': 'Encuestas nativas: {votes, plural, one {# voto} other {# votos}} de {voters, plural, one {# miembro} other {# miembros}} en {polls, plural, one {# encuesta} other {# encuestas}}',
   'digest.feedback': '💡 Sugerencias',
   'digest.feedbackOpened': 'Sugerencias abiertas **{opened}** · respondidas **{answered}** · mediana de la primera respuesta **{median}**',
   'digest.feedbackWithin': 'Respondidas en 30 min **{in30}** · en 24 h **{in24}** · mediana hasta la decisión **{decision}**',

@@ -227,6 +227,7 @@ export const ru: Catalogue = {
   'digest.pollsNone': 'За этот период — нет.',
   'digest.voters': '{count, plural, one {# проголосовал} few {# проголосовали} many {# проголосовали} other {# проголосовали}}',
   'digest.turnout': '(явка {percent})',
+  'digest.nativePolls': 'Встроенные опросы: {votes, plural, one {# голос} few {# голоса} many {# голосов} other {# голоса}} от {voters, plural, one {# участника} few {# участников} many {# участников} other {# участника}} в {polls, plural, one {# опросе} few {# опросах} many {# опросах} other {# опроса}}',
   'digest.feedback': '💡 Отзывы',
   'digest.feedbackOpened': 'Открыто отзывов **{opened}** · с ответом **{answered}** · медиана первого ответа **{median}**',
   'digest.feedbackWithin': 'Ответ за 30 мин **{in30}** · за 24 ч **{in24}** · медиана до решения **{decision}**',

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { migrate, openDatabase } from '../../src/db/open.js';
 import type { ReportQuery } from '../../src/digests/content.js';
 import { digestCli } from '../../src/digests/cli.js';
+import { recordNativeVote } from '../../src/polls/store.js';
 import { closeSurvey, createSurvey, openSurvey } from '../../src/surveys/store.js';
 import { busyReport } from './fixtures.js';
 
@@ -97,6 +98,24 @@ describe('pulse digest', () => {
     const surveys = embed.fields.find((f) => f.name === '📋 Surveys');
     expect(surveys?.value).toMatch(/Team pulse/);
     expect(surveys?.value).toMatch(/closed/);
+  });
+
+  it('embed.json counts the votes on native polls cast in the period', async () => {
+    await seedActivity();
+    const database = openDatabase(join(dir, 'pulse.db'));
+    const vote = (messageId: string, userId: string, iso: string) =>
+      recordNativeVote(database.db, { guildId: '200000000000000001', channelId: '200000000000000201', messageId, userId, answerId: 1 }, Date.parse(iso));
+    await vote('200000000000000301', '200000000000000101', '2026-10-05T10:00:00Z');
+    await vote('200000000000000301', '200000000000000102', '2026-10-06T10:00:00Z');
+    await vote('200000000000000302', '200000000000000102', '2026-10-20T10:00:00Z');
+    await vote('200000000000000303', '200000000000000103', '2026-11-02T10:00:00Z'); // November: not in October's digest
+    await database.close();
+
+    const command = digestCli(() => (q) => busyReport(q.from, q.to, { timezone: q.timezone }), new ManualClock(Date.parse('2026-11-23T14:00:00Z')));
+    const out = join(dir, 'out');
+    await command.run(['--guild', '200000000000000001', '--period', 'month', '--out', out], config());
+    const embed = JSON.parse(readFileSync(join(out, 'embed.json'), 'utf8')) as { fields: Array<{ name: string; value: string }> };
+    expect(embed.fields.find((f) => f.name === '🗳️ Polls closed')?.value).toBe('None in this period.\nNative polls: 3 votes by 2 members in 2 polls');
   });
 
   it.each([

@@ -188,6 +188,32 @@ describe('the digest embed', () => {
     expect(polls).not.toContain('Tiny poll”: 2 voters (');
   });
 
+  it('native polls: one line of counts under the polls, only when there were votes', () => {
+    const field = (input: Partial<Parameters<typeof renderDigest>[0]>) => renderDigest({ kind: 'week', report: current, previous, ...input }).fields!.find((f) => f.name === '🗳️ Polls closed');
+    const native = { votes: 12, voters: 9, polls: 2 };
+    expect(field({ polls: [{ question: 'Next game night?', voters: 42, eligible: 120 }], nativePolls: native })?.value).toBe(
+      '“Next game night?”: 42 voters (35% turnout)\nNative polls: 12 votes by 9 members in 2 polls',
+    );
+    expect(field({ polls: [], nativePolls: { votes: 1, voters: 1, polls: 1 } })?.value).toBe('None in this period.\nNative polls: 1 vote by 1 member in 1 poll');
+    // The section without the closed-polls list: the native line alone.
+    expect(field({ nativePolls: native })?.value).toBe('Native polls: 12 votes by 9 members in 2 polls');
+    expect(field({ polls: [], nativePolls: { votes: 0, voters: 0, polls: 0 } })?.value).toBe('None in this period.');
+    expect(field({ nativePolls: { votes: 0, voters: 0, polls: 0 } })).toBeUndefined();
+  });
+
+  it('keeps the native polls line whole when the list above it is cut', () => {
+    // Member text made of markdown characters: escaped, each one takes two.
+    const polls = Array.from({ length: 30 }, () => ({ question: '*'.repeat(300), voters: 123456, eligible: 999999 }));
+    const pollsValue = (nativePolls?: { votes: number; voters: number; polls: number }) =>
+      renderDigest({ kind: 'week', report: current, previous, polls, nativePolls }).fields!.find((f) => f.name === '🗳️ Polls closed')!.value;
+    const line = 'Native polls: 1,000,000,000 votes by 1,000,000,000 members in 1,000,000,000 polls';
+    // The list alone fits, the list and the line would not.
+    expect(pollsValue().length + line.length + 1).toBeGreaterThan(EMBED_LIMITS.fieldValue);
+    const value = pollsValue({ votes: 1e9, voters: 1e9, polls: 1e9 });
+    expect(value.length).toBeLessThanOrEqual(EMBED_LIMITS.fieldValue);
+    expect(value.endsWith(`…\n${line}`)).toBe(true);
+  });
+
   it('headline: steady when nothing moved', () => {
     expect(headline(current, structuredClone(current))).toMatch(/^Steady/);
   });
@@ -197,7 +223,13 @@ describe('the digest embed', () => {
     huge.gaps = Array.from({ length: 200 }, (_, i) => ({ from: new Date(Date.UTC(2026, 9, 1, i)).toISOString(), to: new Date(Date.UTC(2026, 9, 1, i, 30)).toISOString() }));
     huge.timezone = 'X'.repeat(3000);
     huge.cohorts = Array.from({ length: 60 }, (_, i) => ({ week_start: '2026-10-05', size: 10 + i, active_by_week: [5, 4, 3, 2, 1] }));
-    const embed = renderDigest({ kind: 'month', report: huge, previous: huge, polls: Array.from({ length: 30 }, () => ({ question: 'Q'.repeat(300), voters: 1, eligible: null })) });
+    const embed = renderDigest({
+      kind: 'month',
+      report: huge,
+      previous: huge,
+      polls: Array.from({ length: 30 }, () => ({ question: 'Q'.repeat(300), voters: 1, eligible: null })),
+      nativePolls: { votes: 1e9, voters: 1e9, polls: 1e9 },
+    });
     expect(embedLength(embed)).toBeLessThanOrEqual(EMBED_LIMITS.total);
     expect(embed.fields!.length).toBeLessThanOrEqual(EMBED_LIMITS.fields);
     for (const f of embed.fields!) {

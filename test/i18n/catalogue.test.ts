@@ -90,6 +90,20 @@ describe('Russian plurals (one / few / many)', () => {
     expect(t('ru', 'digest.msgs', { count: n })).toBe(expected);
   });
 
+  it.each([
+    [{ votes: 1, voters: 1, polls: 1 }, 'Встроенные опросы: 1 голос от 1 участника в 1 опросе'],
+    [{ votes: 3, voters: 2, polls: 2 }, 'Встроенные опросы: 3 голоса от 2 участников в 2 опросах'],
+    [{ votes: 12, voters: 9, polls: 5 }, 'Встроенные опросы: 12 голосов от 9 участников в 5 опросах'],
+    [{ votes: 21, voters: 21, polls: 21 }, 'Встроенные опросы: 21 голос от 21 участника в 21 опросе'],
+  ])('native polls in the digest: %j', (counts, expected) => {
+    expect(t('ru', 'digest.nativePolls', counts)).toBe(expected);
+  });
+
+  it('native polls in the digest, in Spanish: encuestas', () => {
+    expect(t('es', 'digest.nativePolls', { votes: 12, voters: 9, polls: 2 })).toBe('Encuestas nativas: 12 votos de 9 miembros en 2 encuestas');
+    expect(t('es', 'digest.nativePolls', { votes: 1, voters: 1, polls: 1 })).toBe('Encuestas nativas: 1 voto de 1 miembro en 1 encuesta');
+  });
+
   it('Spanish and English: one and other', () => {
     expect([1, 2, 0].map((n) => t('es', 'digest.voters', { count: n }))).toEqual(['1 votante', '2 votantes', '0 votantes']);
     expect([1, 2, 0].map((n) => t('en', 'digest.voters', { count: n }))).toEqual(['1 voter', '2 voters', '0 voters']);

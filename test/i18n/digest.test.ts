@@ -18,13 +18,14 @@ const expected: Record<Language, { title: string; fields: string[] }> = {
 
 describe('a digest in each language', () => {
   it.each(languageCodes)('%s: title, fields, numbers and member text', (lang) => {
-    const embed = renderDigest({ kind: 'week', report: current, previous, polls, language: lang, footerNote: 'week:2026-11-16' });
+    const embed = renderDigest({ kind: 'week', report: current, previous, polls, nativePolls: { votes: 12, voters: 9, polls: 2 }, language: lang, footerNote: 'week:2026-11-16' });
     expect(embed.title).toBe(expected[lang].title);
     expect(embed.fields!.slice(0, 4).map((f) => f.name)).toEqual(expected[lang].fields);
     expect(embed.description).toContain(t(lang, 'digest.whatChanged', { list: '' }).trim());
     const pollsField = embed.fields!.find((f) => f.name === t(lang, 'digest.polls'))!;
     expect(pollsField.value).toContain(`“${question}”`);
     expect(pollsField.value).toContain(t(lang, 'digest.voters', { count: 42 }));
+    expect(pollsField.value).toContain(`\n${t(lang, 'digest.nativePolls', { votes: 12, voters: 9, polls: 2 })}`);
     // The footer keeps the run marker the runner looks for after a restart.
     expect(embed.footer!.text.endsWith(' · week:2026-11-16')).toBe(true);
     expect(embedLength(embed)).toBeLessThanOrEqual(EMBED_LIMITS.total);
@@ -32,7 +33,7 @@ describe('a digest in each language', () => {
     const formatted = new Intl.NumberFormat(lang === 'en' ? 'en-US' : lang).format(current.activity.messages);
     expect(messages).toContain(`**${formatted}**`);
     if (lang !== 'en') {
-      for (const english of ['Members', 'Activity', 'Engagement', 'New members', 'Top contributors', 'Best hours', 'Self-moderation', 'Polls closed', 'Weekly digest']) {
+      for (const english of ['Members', 'Activity', 'Engagement', 'New members', 'Top contributors', 'Best hours', 'Self-moderation', 'Polls closed', 'Native polls', 'Weekly digest']) {
         expect(JSON.stringify(embed)).not.toContain(english);
       }
     }

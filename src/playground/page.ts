@@ -14,8 +14,8 @@ export function page(personas: Persona[]): string {
 <aside>
   <h1 id="guild">Pulse playground</h1>
   <label class="who">You are <select id="persona">${options}</select></label>
-  <nav id="channels"></nav>
-  <button id="digest" type="button">📊 Post the digest now</button>
+  <nav id="channels" aria-label="Channels"></nav>
+  <button id="digest" type="button">📊 Preview the digest</button>
   <p class="note">Everything here runs on this machine: the real Pulse bot talks to a stand-in for Discord. <span id="stats"></span></p>
 </aside>
 <main>
@@ -30,7 +30,7 @@ export function page(personas: Persona[]): string {
     </div>
     <div id="opts"></div>
   </form>
-  <form id="composer" autocomplete="off"><input id="text" placeholder="Message as you…" maxlength="2000"><button type="submit">Send</button></form>
+  <form id="composer" autocomplete="off"><input id="text" aria-label="Message" placeholder="Message as you…" maxlength="2000"><button type="submit">Send</button></form>
 </main>
 <dialog id="modal"><form method="dialog" id="modal-form"></form></dialog>
 <dialog id="digest-dialog"><div id="digest-body"></div><form method="dialog"><button>Close</button></form></dialog>
@@ -39,18 +39,20 @@ export function page(personas: Persona[]): string {
 }
 
 const css = `
-*{box-sizing:border-box}body{margin:0;display:flex;height:100vh;font:15px/1.4 system-ui,sans-serif;background:#313338;color:#dbdee1}
+*{box-sizing:border-box}[hidden]{display:none!important}body{margin:0;display:flex;height:100vh;font:15px/1.4 system-ui,sans-serif;background:#313338;color:#dbdee1}
 aside{width:250px;background:#2b2d31;padding:12px;display:flex;flex-direction:column;gap:10px;overflow:auto}
 aside h1{font-size:16px;margin:0 0 4px;color:#fff}.who select{width:100%;margin-top:4px}
-nav a{display:block;padding:4px 8px;border-radius:4px;color:#949ba4;text-decoration:none;cursor:pointer}nav a.on,nav a:hover{background:#404249;color:#fff}
+nav a{display:block;padding:4px 8px;border-radius:4px;color:#949ba4;text-decoration:none;cursor:pointer}nav a.thread{padding-left:20px}nav a.on,nav a:hover,nav a:focus-visible{background:#404249;color:#fff}
+a{color:#00a8fc}:focus-visible{outline:2px solid #00a8fc;outline-offset:1px}
 nav span{display:block;padding:4px 8px;color:#6d6f78}.note{font-size:12px;color:#949ba4;margin-top:auto}
 main{flex:1;display:flex;flex-direction:column;min-width:0}header{padding:10px 16px;border-bottom:1px solid #1f2023;display:flex;gap:12px;align-items:baseline}
 header h2{margin:0;font-size:16px;color:#fff}#topic{color:#949ba4;font-size:13px}
-#messages{flex:1;overflow-y:auto;padding:8px 16px}.msg{display:flex;gap:10px;padding:6px 0;position:relative}.msg:hover{background:#2e3035}
+#messages{flex:1;overflow-y:auto;padding:8px 16px}.msg{display:flex;gap:10px;padding:6px 0;position:relative}.msg:hover,.msg:focus-within{background:#2e3035}
 .avatar{width:36px;height:36px;border-radius:50%;background:#5865f2;color:#fff;display:flex;align-items:center;justify-content:center;flex:none;font-weight:600}
 .body{min-width:0;flex:1}.meta b{color:#fff;margin-right:6px}.meta small{color:#949ba4}.tag{background:#5865f2;color:#fff;font-size:10px;padding:1px 4px;border-radius:3px;margin-right:6px}
 .eph{background:#2b2f3a;border-left:3px solid #5865f2;padding-left:8px}.eph-note{font-size:12px;color:#949ba4}
 .content{white-space:pre-wrap;word-wrap:break-word}.mention{background:#3c4270;color:#c9cdfb;border-radius:3px;padding:0 2px}code{background:#1e1f22;padding:0 3px;border-radius:3px}pre{background:#1e1f22;padding:6px;border-radius:4px;overflow-x:auto;margin:4px 0}pre code{padding:0}
+blockquote{margin:2px 0;padding:0 0 0 10px;border-left:4px solid #4e5058}
 .embed{border-left:4px solid #1e1f22;background:#2b2d31;border-radius:4px;padding:8px 12px;margin:4px 0;max-width:560px}
 .embed .title{font-weight:600;color:#fff}.embed .author{font-size:13px;font-weight:600}.fields{display:flex;flex-wrap:wrap;gap:8px}.field{min-width:30%}.field.block{flex-basis:100%}.field>b{display:block;font-size:13px}
 .embed img,.attach img{max-width:100%;border-radius:4px;margin-top:6px;display:block}.footer{font-size:12px;color:#949ba4;margin-top:4px}
@@ -58,14 +60,15 @@ header h2{margin:0;font-size:16px;color:#fff}#topic{color:#949ba4;font-size:13px
 .btn{border:0;border-radius:3px;padding:5px 12px;color:#fff;background:#4e5058;cursor:pointer}.btn.s1{background:#5865f2}.btn.s3{background:#248046}.btn.s4{background:#da373c}.btn:disabled{opacity:.5;cursor:default}
 .container{border-left:4px solid #4e5058;background:#2b2d31;padding:8px;border-radius:4px}.unknown{border:1px dashed #6d6f78;padding:4px;font-size:12px}
 .poll{background:#2b2d31;padding:8px;border-radius:6px;max-width:420px}.poll button{display:block;width:100%;text-align:left;margin:3px 0}
-.tools{position:absolute;right:8px;top:2px;display:none;gap:4px}.msg:hover .tools{display:flex}.tools button{font-size:12px}
+.tools{position:absolute;right:8px;top:2px;display:none;gap:4px}.msg:hover .tools,.msg:focus-within .tools{display:flex}.tools button{font-size:12px}
 form#command,form#composer{padding:8px 16px;border-top:1px solid #1f2023}.row{display:flex;gap:6px;flex-wrap:wrap}
 #opts{display:flex;flex-wrap:wrap;gap:8px;margin-top:6px}#opts label{display:flex;flex-direction:column;font-size:12px;color:#b5bac1}
 input,select,textarea,button{font:inherit;background:#1e1f22;color:#dbdee1;border:1px solid #1e1f22;border-radius:4px;padding:4px 6px}button{background:#4e5058;cursor:pointer}
 #composer{display:flex;gap:6px}#composer input{flex:1}#digest{background:#5865f2;color:#fff}
 #error{background:#da373c;color:#fff;padding:6px 16px}dialog{background:#313338;color:#dbdee1;border:0;border-radius:8px;max-width:640px;width:90%}
-dialog label{display:block;margin:8px 0;font-weight:600}dialog label small{display:block;font-weight:400;color:#949ba4}dialog input[type=text],dialog textarea,dialog select{width:100%}
-.choice{font-weight:400!important;margin:2px 0!important}.loading{color:#949ba4;font-style:italic}
+dialog label{display:block;margin:8px 0;font-weight:600}dialog label small,dialog legend small{display:block;font-weight:400;color:#949ba4}dialog fieldset{border:0;margin:8px 0;padding:0}dialog legend{font-weight:600;padding:0;margin-bottom:2px}dialog fieldset .choice{display:block}dialog input[type=text],dialog textarea,dialog select{width:100%}
+.choice{font-weight:400!important;margin:2px 0!important}
+.posts{list-style:none;padding:0;margin:8px 0}.posts li{margin:4px 0}.hint{color:#949ba4}.loading{color:#949ba4;font-style:italic}
 `;
 
 // Plain browser JavaScript (no build step). Renders Discord message objects as the API gives them.
@@ -89,14 +92,22 @@ function inline(text) {
   let s = escapeHtml(text);
   s = s.replace(/&#60;@!?(\d+)&#62;/g, (_, id) => '<span class="mention">@' + escapeHtml(nameOf(id)) + '</span>');
   s = s.replace(/&#60;@&amp;(\d+)&#62;/g, (_, id) => '<span class="mention">@' + escapeHtml((world.roles.find((r) => r.id === id) || {}).name || 'role') + '</span>');
-  s = s.replace(/&#60;#(\d+)&#62;/g, (_, id) => '<span class="mention">#' + escapeHtml((world.channels.find((c) => c.id === id) || {}).name || 'channel') + '</span>');
+  s = s.replace(/&#60;#(\d+)&#62;/g, (_, id) => { const c = world.channels.find((x) => x.id === id); return c ? '<a href="#" class="mention" data-jump="' + id + '">#' + escapeHtml(c.name) + '</a>' : '<span class="mention">#channel</span>'; });
   s = s.replace(/&#60;t:(-?\d+)(?::([tTdDfFR]))?&#62;/g, (_, t, st) => '<span class="mention">' + escapeHtml(time(t, st)) + '</span>');
   s = s.replace(/\*\*(.+?)\*\*/g, '<b>$1</b>').replace(/(^|[^*])\*([^*\n]+)\*/g, '$1<i>$2</i>').replace(/\x60([^\x60]+)\x60/g, '<code>$1</code>');
   // Links into the server stay on the page (nothing leaves the machine); others open in a new tab.
   s = s.replace(/\[([^\]]+)\]\(https:\/\/discord\.com\/channels\/\d+\/(\d+)(?:\/\d+)?\)/g, '<a href="#" data-jump="$2">$1</a>');
   s = s.replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2" target="_blank" rel="noreferrer">$1</a>');
   s = s.replace(/^-# (.*)$/gm, '<small>$1</small>').replace(/^#{1,3} (.*)$/gm, '<b>$1</b>');
-  return s;
+  return quotes(s);
+}
+// Block quotes as Discord draws them, a bar and no marker: "> " quotes its line, ">>> " the rest of the text.
+function quotes(s) {
+  let rest = '';
+  const all = /(^|\n)&#62;&#62;&#62; /.exec(s);
+  if (all) { rest = '<blockquote>' + s.slice(all.index + all[0].length) + '</blockquote>'; s = s.slice(0, all.index); }
+  s = s.replace(/(?:^|\n)((?:&#62; [^\n]*(?:\n|$))+)/g, (_, block) => '<blockquote>' + block.replace(/(^|\n)&#62; /g, '$1').replace(/\n$/, '') + '</blockquote>');
+  return s + rest;
 }
 function attachmentUrl(msg, url) {
   if (url && url.startsWith('attachment://')) { const a = (msg.attachments || []).find((x) => x.filename === url.slice(13)); return a ? a.url : ''; }
@@ -145,7 +156,7 @@ function pollHtml(msg) {
 function messageHtml(msg, ephemeral) {
   const author = msg.author || {};
   const name = author.id === world.bot ? 'Pulse' : nameOf(author.id) || author.username;
-  let h = '<article class="msg' + (ephemeral ? ' eph' : '') + '" data-id="' + msg.id + '"><div class="avatar">' + escapeHtml(name[0].toUpperCase()) + '</div><div class="body">';
+  let h = '<article class="msg' + (ephemeral ? ' eph' : '') + '" data-id="' + msg.id + '" tabindex="0"><div class="avatar">' + escapeHtml(name[0].toUpperCase()) + '</div><div class="body">';
   h += '<div class="meta"><b>' + escapeHtml(name) + '</b>' + (author.bot ? '<span class="tag">APP</span>' : '') + '<small>' + new Date(msg.timestamp).toLocaleString() + '</small></div>';
   if (ephemeral) h += '<div class="eph-note">Only you can see this</div>';
   if ((msg.flags || 0) & 128) h += '<div class="loading">Pulse is thinking…</div>';
@@ -172,13 +183,38 @@ async function call(body) {
   refresh();
   return out;
 }
+const isThread = (c) => c.type === 10 || c.type === 11 || c.type === 12;
+function channelButton(c) {
+  if (c.type === 2) return '<span>🔊 ' + escapeHtml(c.name) + '</span>';
+  return '<a href="#" data-channel-id="' + c.id + '"' + (isThread(c) ? ' class="thread"' : '') + '>' + (isThread(c) ? '↳ ' : c.type === 15 ? '💬 ' : '# ') + escapeHtml(c.name) + '</a>';
+}
+// Threads and forum posts under their channel, as Discord lists them.
+function renderChannels() {
+  const top = world.channels.filter((c) => !isThread(c) || !world.channels.some((p) => p.id === c.parentId));
+  $('channels').innerHTML = top.map((c) => channelButton(c) + world.channels.filter((t) => isThread(t) && t.parentId === c.id).map(channelButton).join('')).join('');
+  markChannel();
+}
+function markChannel() {
+  document.querySelectorAll('nav a').forEach((x) => { const on = x.dataset.channelId === channel; x.classList.toggle('on', on); if (on) x.setAttribute('aria-current', 'page'); else x.removeAttribute('aria-current'); });
+}
+// A refresh redraws the messages: the keyboard focus stays on the same message and control.
+const focusables = 'button,select,a[href],input';
+function focusKey() {
+  const el = document.activeElement, art = el && $('messages').contains(el) && el.closest('article[data-id]');
+  return art ? { id: art.dataset.id, eph: art.classList.contains('eph'), at: el === art ? -1 : [...art.querySelectorAll(focusables)].indexOf(el) } : null;
+}
+function restoreFocus(k) {
+  const art = k && [...$('messages').querySelectorAll('article[data-id="' + k.id + '"]')].find((a) => a.classList.contains('eph') === k.eph);
+  if (art) (k.at < 0 ? art : art.querySelectorAll(focusables)[k.at] || art).focus({ preventScroll: true });
+}
+let drawn = '';
 async function loadWorld() {
   world = await (await fetch('/api/world?as=' + persona)).json();
   $('guild').textContent = world.guild.name;
   $('stats').textContent = world.events.toLocaleString() + ' events of history were replayed.';
-  const text = world.channels.filter((c) => c.type === 0 || c.type === 5 || c.type === 11 || c.type === 15);
+  const text = world.channels.filter((c) => c.type === 0 || c.type === 5 || c.type === 15 || isThread(c));
   if (!text.some((c) => c.id === channel)) channel = text[0] && text[0].id;
-  $('channels').innerHTML = world.channels.map((c) => c.type === 2 ? '<span>🔊 ' + escapeHtml(c.name) + '</span>' : '<a data-channel-id="' + c.id + '"' + (c.id === channel ? ' class="on"' : '') + '>' + (c.type === 11 ? '↳ ' : '# ') + escapeHtml(c.name) + '</a>').join('');
+  renderChannels();
   const cmd = $('cmd').value;
   $('cmd').innerHTML = '<option value="">/ command…</option>' + world.commands.map((c) => '<option value="' + c.name + '" title="' + escapeHtml(c.description) + '">/' + c.name + '</option>').join('');
   if (world.commands.some((c) => c.name === cmd)) $('cmd').value = cmd;
@@ -190,12 +226,27 @@ async function refresh() {
   pending = true;
   try {
     const view = await (await fetch('/api/channel?as=' + persona + '&channel=' + channel)).json();
+    // New threads and forum posts appear in the list as they are made.
+    if (view.channels && JSON.stringify(view.channels) !== JSON.stringify(world.channels)) { world.channels = view.channels; renderChannels(); }
     const c = world.channels.find((x) => x.id === channel) || {};
-    $('channel-name').textContent = '#' + (c.name || '');
+    $('channel-name').textContent = (c.type === 15 ? '💬 ' : '#') + (c.name || '');
     $('topic').textContent = c.topic || '';
+    // A forum has posts, no messages of its own: it lists them (Discord gives it no message box either).
+    const forum = c.type === 15;
+    $('command').hidden = forum;
+    $('composer').hidden = forum;
     const box = $('messages'), atEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 60;
     const all = view.messages.map((m) => [m, false]).concat(view.ephemeral.map((m) => [m, true])).sort((a, b) => (BigInt(a[0].id) < BigInt(b[0].id) ? -1 : 1));
-    box.innerHTML = all.map(([m, e]) => messageHtml(m, e)).join('');
+    let html = all.map(([m, e]) => messageHtml(m, e)).join('');
+    if (forum) {
+      const posts = world.channels.filter((t) => isThread(t) && t.parentId === c.id);
+      html = '<p class="hint">' + (posts.length ? 'Each post is a thread: open one.' : 'No posts yet.') + ' Start one with <code>/feedback submit</code> from a text channel.</p>' + (posts.length ? '<ul class="posts">' + posts.map((t) => '<li><button type="button" data-go="' + t.id + '">' + escapeHtml(t.name) + '</button></li>').join('') + '</ul>' : '') + html;
+    }
+    if (html !== drawn) {
+      const focus = focusKey();
+      box.innerHTML = drawn = html;
+      restoreFocus(focus);
+    }
     if (atEnd) box.scrollTop = box.scrollHeight;
   } finally { pending = false; if (again) { again = false; refresh(); } }
 }
@@ -230,7 +281,7 @@ function renderLeaf() {
 $('persona').onchange = async () => { persona = $('persona').value; localStorage.setItem('persona', persona); await loadWorld(); refresh(); };
 $('cmd').onchange = renderOptions;
 $('sub').onchange = renderLeaf;
-$('channels').onclick = (ev) => { const a = ev.target.closest('a[data-channel-id]'); if (a) go(a.dataset.channelId); };
+$('channels').onclick = (ev) => { const a = ev.target.closest('a[data-channel-id]'); if (a) { ev.preventDefault(); go(a.dataset.channelId); } };
 $('opts').oninput = async (ev) => {
   const el = ev.target; if (!el.dataset.auto) return;
   const out = await fetch('/api/action', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ as: persona, channel, kind: 'autocomplete', name: $('cmd').value, subcommand: $('sub').hidden ? '' : $('sub').value, focused: el.dataset.auto, value: el.value }) }).then((r) => r.json());
@@ -249,13 +300,14 @@ $('command').onsubmit = async (ev) => {
   if (out) for (const o of leafOptions()) $('opt-' + o.name).value = '';
 };
 $('composer').onsubmit = async (ev) => { ev.preventDefault(); const v = $('text').value.trim(); if (!v) return; $('text').value = ''; await call({ kind: 'post', content: v }); };
-function go(channelId) { channel = channelId; document.querySelectorAll('nav a').forEach((x) => x.classList.toggle('on', x.dataset.channelId === channelId)); refresh(); }
+function go(channelId) { channel = channelId; markChannel(); refresh(); }
 document.addEventListener('click', (ev) => {
   const jump = ev.target.closest('a[data-jump]');
   if (jump) { ev.preventDefault(); if (world.channels.some((c) => c.id === jump.dataset.jump)) { $('digest-dialog').close(); go(jump.dataset.jump); } return; }
   const b = ev.target.closest('button');
   if (!b || b.disabled) return;
-  if (b.dataset.click) call({ kind: 'click', channel: b.dataset.channel, message: b.dataset.msg, customId: b.dataset.click });
+  if (b.dataset.go) go(b.dataset.go);
+  else if (b.dataset.click) call({ kind: 'click', channel: b.dataset.channel, message: b.dataset.msg, customId: b.dataset.click });
   else if (b.dataset.selectSend) { const s = b.parentElement.querySelector('select'); call({ kind: 'select', channel: b.dataset.channel, message: b.dataset.msg, customId: b.dataset.selectSend, values: [...s.selectedOptions].map((o) => o.value) }); }
   else if (b.dataset.vote) call({ kind: 'vote', message: b.dataset.msg, answerId: Number(b.dataset.vote) });
   else if (b.dataset.react) call({ kind: 'react', message: b.dataset.msg, emoji: b.dataset.react });
@@ -269,14 +321,16 @@ document.addEventListener('change', (ev) => {
 function fieldHtml(c, label, description) {
   const cid = escapeHtml(c.custom_id || ''), req = c.required === false ? '' : ' required';
   const head = label ? '<label>' + escapeHtml(label) + (description ? '<small>' + escapeHtml(description) + '</small>' : '') : '<label>';
+  const legend = label ? '<legend>' + escapeHtml(label) + (description ? '<small>' + escapeHtml(description) + '</small>' : '') + '</legend>' : '';
   switch (c.type) {
     case 4: return head + (c.style === 2 ? '<textarea rows="4" data-field="' + cid + '" data-kind="text"' + req + (c.max_length ? ' maxlength="' + c.max_length + '"' : '') + ' placeholder="' + escapeHtml(c.placeholder || '') + '">' + escapeHtml(c.value || '') + '</textarea>' : '<input type="text" data-field="' + cid + '" data-kind="text"' + req + (c.max_length ? ' maxlength="' + c.max_length + '"' : '') + ' placeholder="' + escapeHtml(c.placeholder || '') + '" value="' + escapeHtml(c.value || '') + '">') + '</label>';
     case 3: case 5: case 6: case 7: case 8: {
       const opts = c.type === 3 ? (c.options || []).map((o) => [o.value, o.label, o.default]) : c.type === 6 ? world.roles.map((r) => [r.id, '@' + r.name]) : c.type === 8 ? world.channels.map((x) => [x.id, '#' + x.name]) : world.personas.map((p) => [p.id, '@' + p.name]);
       return head + '<select data-field="' + cid + '" data-kind="values"' + ((c.max_values || 1) > 1 ? ' multiple' : '') + req + '>' + ((c.max_values || 1) > 1 ? '' : '<option value=""></option>') + opts.map(([v, l, d]) => '<option value="' + escapeHtml(v) + '"' + (d ? ' selected' : '') + '>' + escapeHtml(l) + '</option>').join('') + '</select></label>';
     }
-    case 21: return head + '<span data-field="' + cid + '" data-kind="radio">' + (c.options || []).map((o) => '<label class="choice"><input type="radio" name="' + cid + '" value="' + escapeHtml(o.value) + '"' + (o.default ? ' checked' : '') + req + '> ' + escapeHtml(o.label) + (o.description ? ' <small>' + escapeHtml(o.description) + '</small>' : '') + '</label>').join('') + '</span></label>';
-    case 22: return head + '<span data-field="' + cid + '" data-kind="checks">' + (c.options || []).map((o) => '<label class="choice"><input type="checkbox" value="' + escapeHtml(o.value) + '"' + (o.default ? ' checked' : '') + '> ' + escapeHtml(o.label) + '</label>').join('') + '</span></label>';
+    // A group is a fieldset named by its legend: the question labels the group, not its first answer.
+    case 21: return '<fieldset data-field="' + cid + '" data-kind="radio">' + legend + (c.options || []).map((o) => '<label class="choice"><input type="radio" name="' + cid + '" value="' + escapeHtml(o.value) + '"' + (o.default ? ' checked' : '') + req + '> ' + escapeHtml(o.label) + (o.description ? ' <small>' + escapeHtml(o.description) + '</small>' : '') + '</label>').join('') + '</fieldset>';
+    case 22: return '<fieldset data-field="' + cid + '" data-kind="checks">' + legend + (c.options || []).map((o) => '<label class="choice"><input type="checkbox" value="' + escapeHtml(o.value) + '"' + (o.default ? ' checked' : '') + '> ' + escapeHtml(o.label) + '</label>').join('') + '</fieldset>';
     case 23: return '<label class="choice"><input type="checkbox" data-field="' + cid + '" data-kind="check"' + (c.default ? ' checked' : '') + '> ' + escapeHtml(label || '') + '</label>';
     case 19: return head + '<small>File uploads are not available in the playground.</small></label>';
     default: return head + '<small>(component type ' + escapeHtml(c.type) + ')</small>' + (c.custom_id ? '<input type="text" data-field="' + cid + '" data-kind="text">' : '') + '</label>';

@@ -12,7 +12,7 @@ import { FakeDiscord, type InteractionReply } from '../fake-discord/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { history } from './history.js';
 import { seeders, type SeedContext } from './seed.js';
-import { startServer, type PlaygroundServer } from './server.js';
+import { checkPort, startServer, type PlaygroundServer } from './server.js';
 import { buildWorld, type World } from './world.js';
 
 export interface PlaygroundOptions {
@@ -27,6 +27,8 @@ export interface PlaygroundOptions {
   /** Where the bot's logs go (default: warnings and errors to stderr). */
   logger?: Logger | undefined;
   onProgress?: (step: string) => void;
+  /** Aborting it stops the start-up at its next step: what was started is stopped, the throwaway data deleted. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface Playground {
@@ -41,9 +43,22 @@ export interface Playground {
 
 export async function startPlayground(options: PlaygroundOptions = {}): Promise<Playground> {
   const progress = options.onProgress ?? (() => {});
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  // Before any work: a busy --port is said at once, not after the history is replayed.
+  if (options.port) await checkPort(options.port);
   const dir = options.keep ? prepareKeptDir(options.keep) : mkdtempSync(join(tmpdir(), 'pulse-playground-'));
   const cleanup: Array<() => Promise<void> | void> = [];
-  if (!options.keep) cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  if (!options.keep) {
+    // Every way out deletes the throwaway data: a stop, a failed start, or the process ending
+    // without either (an uncaught error, process.exit); only SIGKILL can leave it behind.
+    const removeOnExit = () => rmSync(dir, { recursive: true, force: true });
+    process.on('exit', removeOnExit);
+    cleanup.push(() => {
+      process.off('exit', removeOnExit);
+      removeOnExit();
+    });
+  }
   const stopAll = async () => {
     for (const step of cleanup.reverse()) await step();
   };
@@ -53,19 +68,26 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     cleanup.push(() => fake.close());
     const world = buildWorld(fake, now, options.members ?? 300);
     fake.setCommands(commands);
+    signal?.throwIfAborted();
 
     progress('replaying history');
     const file = join(dir, 'history.jsonl');
     const out = createWriteStream(file);
+    cleanup.push(() => void out.destroy());
+    let lines = 0;
     for (const line of history(world, { end: now - 60 * 60_000, days: options.days ?? 90 })) {
       if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
+      if (++lines % 5000 === 0) signal?.throwIfAborted();
     }
     out.end();
     await once(out, 'finish');
+    signal?.throwIfAborted();
     const database = openDatabase(join(dir, 'pulse.db'));
+    cleanup.push(() => database.close()); // after the app's stop; closing twice is harmless
     await migrate(database.db);
     const replayed = await replayFile(database, file);
     rmSync(file);
+    signal?.throwIfAborted();
 
     progress('starting the bot');
     const config = loadConfig({
@@ -78,10 +100,14 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     const app = await createApp({ config, logger: options.logger ?? createLogger('warn', process.stderr as never), database });
     cleanup.push(() => app.stop());
     await app.start();
+    signal?.throwIfAborted();
 
-    progress('seeding polls and a flag case');
+    progress('seeding polls, a feedback post and a flag case');
     const ctx: SeedContext = { fake, world, now, slash: (userId, channelId, name, subcommand, opts) => answered(fake.slash({ userId, channelId, name, ...(subcommand ? { subcommand } : {}), ...(opts ? { options: opts } : {}) }).reply(15_000)) };
-    for (const seed of seeders) await seed(ctx);
+    for (const seed of seeders) {
+      await seed(ctx);
+      signal?.throwIfAborted();
+    }
 
     const server: PlaygroundServer = await startServer({ fake, world, port: options.port ?? 0, stats: { events: replayed.ingested } });
     cleanup.push(() => server.close());

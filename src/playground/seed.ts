@@ -17,7 +17,7 @@ const MINUTE = 60_000;
 
 /** The owner configures Pulse as the README tells them to. */
 export const configure: Seeder = async ({ slash }) => {
-  await slash(ids.owner, ids.staff, 'settings', 'set', { staff_role: ids.moderatorRole, staff_channel: ids.staff, mod_channel: ids.mod, flag_threshold: 3 });
+  await slash(ids.owner, ids.staff, 'settings', 'set', { staff_role: ids.moderatorRole, staff_channel: ids.staff, mod_channel: ids.mod, feedback_channel: ids.feedback, flag_threshold: 3 });
 };
 
 const chatter: Array<[number, string, string?]> = [
@@ -73,8 +73,22 @@ export const flagCase: Seeder = async ({ fake, world, now }) => {
   await fake.waitFor(() => fake.channelMessages(ids.mod).some((m) => m.author.id === fake.appId), 10_000);
 };
 
-/** In order; surveys and feedback add theirs here. */
-export const seeders: Seeder[] = [configure, chat, polls, flagCase];
+/** A member's idea in the #feedback forum, through the /feedback submit form, and a few upvotes. */
+export const feedback: Seeder = async ({ fake, world }) => {
+  const author = world.members[5]!;
+  const form = fake.slash({ userId: author.id, channelId: ids.general, name: 'feedback', subcommand: 'submit' });
+  await form.response(10_000);
+  if (!form.modal) throw new Error('seeding: /feedback submit showed no form');
+  const reply = await form.submitModal({ title: 'A channel for game jam team-ups', details: 'Finding a team in #general gets lost in the chat. A channel (or a forum) only for team-ups, with a tag per role (art, code, sound), would help newcomers join the jam.', category: 'Idea' }, { userId: author.id }).reply(15_000);
+  const post = fake.channels(world.guildId).find((c) => (c as { parent_id?: string | null }).parent_id === ids.feedback);
+  const starter = post && fake.channelMessages(post.id).find((m) => m.author.id === fake.appId);
+  const upvote = /"custom_id":"([^"]*fb-vote:[^"]*:up)"/.exec(JSON.stringify(starter?.components ?? []))?.[1];
+  if (!starter || !upvote) throw new Error(`seeding: no feedback post (${reply.content ?? ''})`);
+  for (const voter of world.members.slice(8, 13)) await fake.click({ userId: voter.id, message: starter, customId: upvote }).reply();
+};
+
+/** In order; surveys add theirs here. */
+export const seeders: Seeder[] = [configure, chat, polls, feedback, flagCase];
 
 function tileset(): string {
   const colors = ['#2d6a4f', '#40916c', '#74c69d', '#1d3557', '#457b9d', '#a8dadc', '#e9c46a', '#f4a261'];

@@ -1,7 +1,7 @@
 // The playground's web page and its small JSON API, on 127.0.0.1 only. Every action is a member
 // doing something in the stand-in Discord; the real bot answers through the fake.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 import { ApplicationCommandType, PermissionFlagsBits, type APIMessage } from 'discord-api-types/v10';
 import { FLAG_MESSAGE_COMMAND } from '../../commands/flag-message.js';
 import type { FakeDiscord, InteractionHandle, SlashOptionValue } from '../fake-discord/index.js';
@@ -28,6 +28,25 @@ const str = (v: unknown, name: string): string => {
   return v;
 };
 
+/** Listens on 127.0.0.1:port; a busy or forbidden port comes back as one readable sentence. */
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new Error(`Port ${port} is in use: pick another with --port N, or leave --port out.`));
+      else if (error.code === 'EACCES') reject(new Error(`Port ${port} is not allowed for this user: pick one above 1023 with --port N, or leave --port out.`));
+      else reject(error);
+    });
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+/** Checks that the page's port is free, before the slow part of the start-up. */
+export async function checkPort(port: number): Promise<void> {
+  const probe = createNetServer();
+  await listen(probe, port);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
 export async function startServer(o: ServerOptions): Promise<PlaygroundServer> {
   const { fake, world } = o;
   const guildId = world.guildId;
@@ -46,15 +65,19 @@ export async function startServer(o: ServerOptions): Promise<PlaygroundServer> {
 
   const canView = (userId: string, channelId: string) => (fake.permissions(guildId, userId, channelId) & PermissionFlagsBits.ViewChannel) !== 0n;
 
-  function worldView(as: string) {
-    const perms = fake.permissions(guildId, as);
-    const admin = (perms & PermissionFlagsBits.Administrator) !== 0n;
-    const channels = fake.channels(guildId)
+  /** What `as` sees in the channel list, threads and forum posts included. */
+  const channelsOf = (as: string) =>
+    fake.channels(guildId)
       .filter((c) => canView(as, c.id))
       .map((c) => {
         const f = c as { name?: string | null; topic?: string | null; parent_id?: string | null };
         return { id: c.id, name: f.name ?? c.id, type: c.type, topic: f.topic ?? null, parentId: f.parent_id ?? null };
       });
+
+  function worldView(as: string) {
+    const perms = fake.permissions(guildId, as);
+    const admin = (perms & PermissionFlagsBits.Administrator) !== 0n;
+    const channels = channelsOf(as);
     // Like Discord's client: a command with default_member_permissions is hidden from members without them.
     const commands = fake.commands()
       .filter((c) => Number(c.type ?? ApplicationCommandType.ChatInput) === Number(ApplicationCommandType.ChatInput))
@@ -74,14 +97,15 @@ export async function startServer(o: ServerOptions): Promise<PlaygroundServer> {
   }
 
   function channelView(as: string, channelId: string) {
-    if (!canView(as, channelId)) return { messages: [], ephemeral: [], hidden: true };
+    const channels = channelsOf(as);
+    if (!canView(as, channelId)) return { messages: [], ephemeral: [], hidden: true, channels };
     const messages = fake.channelMessages(channelId).slice(-80);
     const ephemeral: APIMessage[] = [];
     for (const h of fake.interactions) {
       if (h.context.userId !== as || h.context.channelId !== channelId) continue;
       for (const m of [h.original, ...h.followUps]) if (m && (m.flags ?? 0) & 64) ephemeral.push(m);
     }
-    return { messages, ephemeral, hidden: false };
+    return { messages, ephemeral, hidden: false, channels };
   }
 
   /** Waits for the bot's first callback; a modal goes back to the page as a form. */
@@ -129,7 +153,8 @@ export async function startServer(o: ServerOptions): Promise<PlaygroundServer> {
         return answer(handle.submitModal((body['fields'] ?? {}) as Record<string, string | string[]>, { userId: as }));
       }
       case 'digest': {
-        // The owner previews last week's staff digest in #staff: the same digest the schedule posts.
+        // "Preview the digest": the owner runs /digest preview in #staff (an answer only they see),
+        // the same digest the schedule posts there.
         const h = fake.slash({ userId: ids.owner, channelId: ids.staff, name: 'digest', subcommand: 'preview', options: { period: 'week' } });
         const reply = await h.reply(60_000);
         return { message: reply.message };
@@ -174,10 +199,12 @@ export async function startServer(o: ServerOptions): Promise<PlaygroundServer> {
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, '127.0.0.1', () => resolve());
-  });
+  try {
+    await listen(server, o.port);
+  } catch (error) {
+    clearInterval(ticker);
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/`,

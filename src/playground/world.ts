@@ -16,6 +16,7 @@ export const ids = {
   staff: '1100000000000000104',
   mod: '1100000000000000105',
   lounge: '1100000000000000106',
+  feedback: '1100000000000000107',
   moderator: '1100000000000000201',
 } as const;
 
@@ -72,6 +73,8 @@ export function buildWorld(fake: FakeDiscord, now: number, size = 300): World {
     { id: ids.random, name: 'random', topic: 'Anything goes' },
     { id: ids.showcase, name: 'showcase', topic: 'Show your work' },
     { id: ids.announcements, name: 'announcements', topic: 'News from the team' },
+    // A forum: /feedback submit opens a post here; Pulse creates its status and category tags.
+    { id: ids.feedback, name: 'feedback', type: ChannelType.GuildForum, topic: 'Ideas and bugs: /feedback submit opens a post' },
     { id: ids.staff, name: 'staff', topic: 'Staff only: digests land here', permissionOverwrites: staffOnly },
     { id: ids.mod, name: 'mod-review', topic: 'Staff only: flagged messages to review', permissionOverwrites: staffOnly },
     { id: ids.lounge, name: 'Lounge', type: ChannelType.GuildVoice },

@@ -1,8 +1,9 @@
 // The fake's forum channels, tags, threads and closed DMs, driven by a real discord.js client.
 import { once } from 'node:events';
-import { ChannelType, Client, DiscordAPIError, Events, GatewayIntentBits, type ForumChannel, type Message } from 'discord.js';
+import { ChannelType, Client, Events, GatewayIntentBits, type ForumChannel, type Message } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../src/fake-discord/index.js';
+import { code } from '../support/discord-code.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -22,15 +23,6 @@ async function setup() {
   await ready;
   const forum = (await client.channels.fetch(forumId)) as ForumChannel;
   return { fake, guild, forum, alice, client };
-}
-
-async function code(work: Promise<unknown>): Promise<number | string> {
-  try {
-    await work;
-    return 'ok';
-  } catch (err) {
-    return err instanceof DiscordAPIError ? Number(err.code) : String(err);
-  }
 }
 
 describe('forum channels in the fake', () => {

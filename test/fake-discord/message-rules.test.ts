@@ -1,10 +1,11 @@
 // Message bodies the fake refuses like Discord: nonces (and enforce_nonce), per-component and
 // per-embed limits, and forum posts without a tag where the forum requires one.
 import { once } from 'node:events';
-import { ChannelFlags, ChannelType, Client, DiscordAPIError, Events, GatewayIntentBits, type ForumChannel } from 'discord.js';
+import { ChannelFlags, ChannelType, Client, Events, GatewayIntentBits, type ForumChannel } from 'discord.js';
 import { Routes, type APIMessage } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../src/fake-discord/index.js';
+import { code } from '../support/discord-code.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -29,15 +30,6 @@ async function setup() {
     clock += ms;
   };
   return { fake, guild, text, other, forumId, client, send, advance };
-}
-
-async function code(work: Promise<unknown>): Promise<number | string> {
-  try {
-    await work;
-    return 'ok';
-  } catch (err) {
-    return err instanceof DiscordAPIError ? Number(err.code) : String(err);
-  }
 }
 
 const creates = (fake: FakeDiscord, channelId: string) => fake.gatewayLog.filter((e) => e.t === 'MESSAGE_CREATE' && (e.d as APIMessage).channel_id === channelId).length;

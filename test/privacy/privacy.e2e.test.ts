@@ -192,13 +192,13 @@ describe('/privacy', () => {
     expect(b.errors).toEqual([]);
   });
 
-  it('an opt-out interrupted by a restart finishes on start and leaves no rows of the member', async () => {
-    bot = await TestBot.start();
-    const b = bot;
+  /**
+   * Alice everywhere, with enough history that her opt-out is still deleting it when a restart
+   * comes (steps start at one row and grow), stored as the bot stores it; then her /privacy opt-out.
+   */
+  async function optOutWithHistory(b: TestBot) {
     const { ids, fake } = b;
     await aliceEverywhere(b);
-    // Enough history that the job is still deleting it when the restart comes (steps start at one
-    // row and grow), stored as the bot stores it.
     const history = Array.from({ length: 2000 }, (_, i) => ({
       kind: 'message' as const, guildId: ids.guildId, at: b.clock.now() - (i + 1) * 60_000, messageId: String(810000000000000000n + BigInt(i)),
       channelId: ids.general, userId: ids.alice, replyToId: null, hasAttachment: false,
@@ -206,6 +206,14 @@ describe('/privacy', () => {
     new ActivityStore(b.app.database.sqlite).applyBatch(history);
     const out = fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'opt-out' });
     await out.reply(15_000);
+    return out;
+  }
+
+  it('an opt-out interrupted by a restart finishes on start and leaves no rows of the member', async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    const out = await optOutWithHistory(b);
     await b.restart(() => {
       // Stopped part-way: the job is still pending, rows are left.
       const file = new Database(b.databasePath, { readonly: true });
@@ -225,14 +233,7 @@ describe('/privacy', () => {
     bot = await TestBot.start();
     const b = bot;
     const { ids, fake } = b;
-    await aliceEverywhere(b);
-    const history = Array.from({ length: 2000 }, (_, i) => ({
-      kind: 'message' as const, guildId: ids.guildId, at: b.clock.now() - (i + 1) * 60_000, messageId: String(820000000000000000n + BigInt(i)),
-      channelId: ids.general, userId: ids.alice, replyToId: null, hasAttachment: false,
-    }));
-    new ActivityStore(b.app.database.sqlite).applyBatch(history);
-    const out = fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'opt-out' });
-    await out.reply(15_000);
+    const out = await optOutWithHistory(b);
     // Down for 20 minutes: the job resumes on start, past the answer's token.
     await b.restart(() => b.clock.advance(20 * 60_000));
     await fake.waitFor(() => count(b, 'SELECT count(*) FROM privacy_opt_out_jobs') === 0, 20_000);

@@ -29,7 +29,6 @@ import {
 } from './schedule.js';
 import { getSchedule, recentRuns, saveSchedule, setPaused, type DigestRun, type DigestSchedule } from './store.js';
 import { localDate, localParts } from '../zone.js';
-import { JobError } from '../workers/pool.js';
 import { digestCommand } from '../../commands/digest.js';
 import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 
@@ -232,10 +231,7 @@ export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Rout
           const period = lastCompletePeriod(kind, localDate(now, settings.timezone));
           // The preview shows what the channel will get: the digest in the server's language.
           const language = serverLanguage(settings, interaction.guildLocale);
-          const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now, language }, options).catch((err: unknown) =>
-            // A worker that failed or took too long: the caller reads why, in their language, with the id it was logged under.
-            Promise.reject(err instanceof JobError ? new UserError(err.text) : err),
-          );
+          const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now, language }, options);
           await interaction.editReply({
             content: t(lang, 'digest.preview', { from: period.from, to: period.to, zone: settings.timezone }),
             embeds: [digest.embed],

@@ -15,7 +15,8 @@ import {
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
 import { decodeCustomId } from './custom-id.js';
-import { languageOf, msg, t } from '../i18n/index.js';
+import { languageOf, msg, render, t } from '../i18n/index.js';
+import { JobError } from '../workers/pool.js';
 import { friendlyDiscordError, UserError } from './errors.js';
 
 export type ComponentInteraction = ButtonInteraction | StringSelectMenuInteraction;
@@ -157,8 +158,10 @@ export class Router {
     // Replies to a member speak the member's client language.
     const lang = languageOf(interaction.locale);
     let text: string;
-    if (error instanceof UserError) {
-      text = error.in(lang);
+    // A worker job that failed or took too long was logged by the pool with its id; its text,
+    // which names that id, is the member's answer, as a UserError's is.
+    if (error instanceof UserError || error instanceof JobError) {
+      text = error instanceof UserError ? error.in(lang) : render(lang, error.text);
       // (Not the text when redacted: a refusal may name the member's choices in an anonymous poll.)
       this.logger.debug(redact ? log : { ...log, reason: text }, 'interaction.refused');
     } else {

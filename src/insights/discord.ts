@@ -9,8 +9,6 @@ import { requireStaff } from '../discord/staff.js';
 import { formatNumber, formatPercent, languageOf, t, type Language } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
 import { plainText } from '../text.js';
-import { UserError } from '../discord/errors.js';
-import { JobError } from '../workers/pool.js';
 import { lastCompleteDays } from './report.js';
 import type { Report } from './report-types.js';
 import { busiestHour } from './render.js';
@@ -85,9 +83,7 @@ export function insightsRoutes(ctx: FeatureContext): Routes {
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
         const asOf = ctx.clock.now();
         const period = lastCompleteDays(asOf, settings.timezone, days);
-        const report = await ctx.pool.run('report', { guildId, ...period, timezone: settings.timezone, asOf }).catch((err: unknown) => {
-          throw err instanceof JobError ? new UserError(err.text) : err;
-        });
+        const report = await ctx.pool.run('report', { guildId, ...period, timezone: settings.timezone, asOf });
         const topFeedback = await topOpenItems(ctx.db, guildId, 3);
         await interaction.editReply({ embeds: [renderInsights(report, languageOf(interaction.locale), topFeedback)], allowedMentions: { parse: [] } });
       },

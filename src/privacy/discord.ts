@@ -17,7 +17,6 @@ import type { Routes } from '../discord/router.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { languageOf, msg, t } from '../i18n/index.js';
 import { plainText } from '../text.js';
-import { JobError } from '../workers/pool.js';
 import { privacyEntries, privacyEntry } from './entries.js';
 import { showLine } from './privacy.js';
 import { OptOutRunner } from './service.js';
@@ -29,9 +28,6 @@ export interface ActivityDoor {
   unmarkOptedOut(guildId: string, userId: string): void;
   forgetMember(guildId: string, userId: string): void;
 }
-
-/** A job failure as the member reads it: a clear sentence with the error id. */
-const shown = (err: unknown) => (err instanceof JobError ? new UserError(err.text) : err);
 
 /** Discord no longer takes edits of an interaction's answer (its token lasts 15 minutes). */
 const tokenExpired = (err: unknown) =>
@@ -108,7 +104,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           const { guildId, userId, lang } = asker(interaction);
           // Acknowledge first: the counts come from a worker.
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          const counts = await pool.run('privacy-counts', { guildId, userId }).catch((err: unknown) => Promise.reject(shown(err)));
+          const counts = await pool.run('privacy-counts', { guildId, userId });
           const optedOut = await isOptedOut(ctx.db, guildId, userId);
           const pending = await isOptOutPending(ctx.db, guildId, userId);
           const lines = privacyEntries.filter((e) => (counts[e.name] ?? 0) > 0 || e.fate !== 'kept').map((e) => showLine(e, counts[e.name] ?? 0, lang));
@@ -134,7 +130,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           const path = join(tmpdir(), `pulse-export-${randomBytes(6).toString('hex')}.json`);
           const gzipped = `${path}.gz`;
           try {
-            await pool.run('privacy-export', { guildId, userId, path, exportedAt: ctx.clock.now() }).catch((err: unknown) => Promise.reject(shown(err)));
+            await pool.run('privacy-export', { guildId, userId, path, exportedAt: ctx.clock.now() });
             const limit = uploadLimit(interaction);
             const { size } = await stat(path);
             if (size <= limit) {

@@ -15,7 +15,6 @@ import { SurveyRefusal, type SurveyService } from './service.js';
 import { countSurveys, listSurveys, submittedCount, type Survey } from './store.js';
 import { parseDefinition, parseDuration, type DefinitionInput } from './survey.js';
 import { template, TEMPLATE_NAMES, type TemplateName } from './templates.js';
-import { JobError } from '../workers/pool.js';
 import { fitLines } from '../text.js';
 
 type Command = ChatInputCommandInteraction;
@@ -177,9 +176,7 @@ async function results(service: SurveyService, interaction: Command, args: Args<
   const r = await service.results(survey, lang);
   const forCharts = serverLang === lang ? r : await service.results(survey, serverLang);
   // Drawn in the worker pool (the renderer never loads on the gateway's thread).
-  const charts = await ctx.pool.run('survey-charts', { questions: forCharts.questions, language: serverLang }).catch((err: unknown) => {
-    throw err instanceof JobError ? new UserError(err.text) : err;
-  });
+  const charts = await ctx.pool.run('survey-charts', { questions: forCharts.questions, language: serverLang });
   const files = charts.slice(0, 10).map((c) => new AttachmentBuilder(Buffer.from(c.png.buffer, c.png.byteOffset, c.png.byteLength), { name: `survey-${survey.id}-${c.id}.png` }));
   await interaction.editReply({ content: charts.length > 10 ? say(interaction, CMD_TEXT.chartsCut(charts.length)) : '', embeds: [resultsEmbed(lang, r)], files, allowedMentions: { parse: [] } });
 }

@@ -300,10 +300,8 @@ export class FeedbackService {
       let refused: unknown;
       if (usable && change.appliedAt === null && latest) {
         try {
-          const content = await this.content(item);
-          // Reopened: the thread first (Discord refuses edits in an archived thread).
-          if (isClosed(change.from)) await this.deps.ports.updateThread(item, content, { archived: false, locked: false });
-          if ((await this.deps.ports.editPost(item, content)) === 'gone') await this.gone(item, 'message');
+          // (An archived thread is unarchived by the ports when Discord refuses a change in it.)
+          if ((await this.deps.ports.editPost(item, await this.content(item))) === 'gone') await this.gone(item, 'message');
           await this.deps.ports.postInThread(item, renderText.threadStatus(await this.language(item.guildId), change.to, change.by, change.reason, change.duplicateOf), null);
         } catch (err) {
           refused = err;

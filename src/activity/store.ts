@@ -41,8 +41,12 @@ interface IgnoreScope {
   verdicts: Map<string, boolean>;
 }
 const NOTHING_IGNORED: IgnoreScope = { key: '', ignored: new Set(), verdicts: new Map() };
-/** Verdicts kept per guild before they are forgotten (and decided again as channels come): a bound on memory. */
-const MAX_VERDICTS = 100_000;
+/**
+ * Verdicts kept per guild, and threads' parents kept in all, before they are forgotten: a bound on
+ * memory (a forgotten verdict is decided again as its channel comes; a forgotten parent is found
+ * again in activity_threads, or live in discord.js's cache).
+ */
+const MAX_REMEMBERED = 100_000;
 
 export interface ActivityStoreOptions {
   /** The connection's write gate (the app's Database.gate); a private one for a lone handle. */
@@ -372,14 +376,17 @@ export class ActivityStore {
       const parent = this.parents.get(channel) ?? (this.s.threadParent.get(channel) as string | undefined) ?? this.threadParentOf(channel);
       ignored = parent != null && scope.ignored.has(parent);
     }
-    if (scope.verdicts.size >= MAX_VERDICTS) scope.verdicts.clear();
+    if (scope.verdicts.size >= MAX_REMEMBERED) scope.verdicts.clear();
     scope.verdicts.set(channel, ignored);
     return ignored;
   }
 
   /** A thread's parent became known: remembered unless activity_threads has it, and judged anew. */
   private learnParent(guildId: string, threadId: string, parentId: string, remember: boolean): void {
-    if (remember) this.parents.set(threadId, parentId);
+    if (remember) {
+      if (this.parents.size >= MAX_REMEMBERED) this.parents.clear();
+      this.parents.set(threadId, parentId);
+    }
     this.scopes.get(guildId)?.verdicts.delete(threadId);
   }
 

@@ -20,7 +20,7 @@ import {
 } from 'discord-api-types/v10';
 import type { FakeActions, MessageInput } from './actions.js';
 import type { MessageRecord, UploadedFile } from './state.js';
-import { validateModalComponents, type ModalFieldInput } from './modals.js';
+import { checkOptions, validateModalComponents, type ModalFieldInput } from './modals.js';
 import { Errors, isRecord, optString, pollUntil } from './util.js';
 
 /** One accepted callback (POST /interactions/:id/:token/callback). */
@@ -609,15 +609,7 @@ function checkSelect(at: string, s: Record<string, unknown>): void {
   const maxValues = typeof max === 'number' ? max : 1;
   if (minValues > maxValues) throw Errors.invalidForm(`${at}.min_values`, 'min_values must be less than or equal to max_values.', 'SELECT_COMPONENT_MIN_VALUES_TOO_LARGE');
   if (s['type'] !== ComponentType.StringSelect) return;
-  const options = s['options'];
-  if (!Array.isArray(options) || options.length < 1 || options.length > 25) throw Errors.invalidForm(`${at}.options`, 'Must be between 1 and 25 in length.', 'BASE_TYPE_BAD_LENGTH');
-  options.forEach((o, k) => {
-    const op = `${at}.options.${k}`;
-    if (!isRecord(o)) throw Errors.invalidForm(op, 'Must be an object.', 'MODEL_TYPE_CONVERT');
-    checkText(`${op}.label`, o['label'], 100, 1);
-    checkText(`${op}.value`, o['value'], 100, 1);
-    checkText(`${op}.description`, o['description'], 100);
-  });
+  const options = checkOptions(at, s['options'], 1, 25);
   if (maxValues > options.length) throw Errors.invalidForm(`${at}.max_values`, `Must be less than or equal to ${options.length}.`, 'NUMBER_TYPE_MAX');
   if (minValues > options.length) throw Errors.invalidForm(`${at}.min_values`, `Must be less than or equal to ${options.length}.`, 'NUMBER_TYPE_MAX');
 }

@@ -12,9 +12,13 @@ function checkLength(path: string, value: unknown, min: number, max: number): vo
   if (text === undefined || text.length < min || text.length > max) throw fail(path, `Must be between ${min} and ${max} in length.`);
 }
 
-function checkOptions(path: string, options: unknown, min: number, max: number): Record<string, unknown>[] {
+/** A select's or group's options (in a modal or a message): min-max of them, label and value 1-100, description ≤ 100, values unique. */
+export function checkOptions(path: string, options: unknown, min: number, max: number): Record<string, unknown>[] {
   if (!Array.isArray(options) || options.length < min || options.length > max) throw fail(`${path}.options`, `Must be between ${min} and ${max} in length.`);
-  const list = options.filter(isRecord);
+  options.forEach((o, i) => {
+    if (!isRecord(o)) throw fail(`${path}.options.${i}`, 'Must be an object.', 'MODEL_TYPE_CONVERT');
+  });
+  const list = options as Record<string, unknown>[];
   const values = new Set<string>();
   list.forEach((o, i) => {
     checkLength(`${path}.options.${i}.label`, o['label'], 1, 100);

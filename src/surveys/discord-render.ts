@@ -14,6 +14,7 @@ import {
   escapeMarkdown,
   type APIEmbed,
 } from 'discord.js';
+import { EMBED_LIMITS, embedLength } from '../digests/render.js';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { t, type Language } from '../i18n/index.js';
 import { formatNps, formatNumber, formatPercent, MIN_GROUP, type QuestionResult } from './scoring.js';
@@ -127,9 +128,6 @@ export function pagingMessage(lang: Language, step: Step, resumed: boolean) {
   };
 }
 
-/** Discord's embed limits: characters across the title, description, fields and footer; fields. */
-const EMBED_LIMITS = { total: 6000, fields: 25 } as const;
-
 /** A question's field in the results: how many answered, its scores, the count of each choice. */
 function questionValue(lang: Language, q: QuestionResult): string {
   if (q.counts.length === 0) return t(lang, 'surveys.results.textAnswers', { count: q.answered });
@@ -181,7 +179,7 @@ export function resultsEmbed(lang: Language, r: Results): APIEmbed {
   // questions fill what the headline figures and the by-role field leave, in order; the rest
   // are counted in a note that points to the CSV, which has every answer.
   const size = (f: { name: string; value: string }) => f.name.length + f.value.length;
-  const fixed = title.length + description.length + footer.length + (roleField ? size(roleField) : 0);
+  const fixed = embedLength({ title, description, footer: { text: footer }, fields: roleField ? [roleField] : [] });
   const more = (count: number) => (count ? `\n${t(lang, 'surveys.results.more', { count })}` : '');
   const room = EMBED_LIMITS.fields - (roleField ? 1 : 0);
   const shown: Array<{ name: string; value: string }> = [];

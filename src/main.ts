@@ -1,8 +1,7 @@
 // The composition root of the running bot: builds the app, starts it, stops it on signals.
-import { commands } from '../commands/index.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
-import { deployCommands } from './discord/deploy.js';
+import { syncCommands } from './discord/deploy.js';
 import { explainStartFailure } from './discord/start-failure.js';
 import { createLogger } from './log.js';
 
@@ -60,7 +59,7 @@ export async function runBot(config: Config): Promise<number> {
   });
   // Keeps the registered commands in step with this version, so `npm start` is all a new
   // install needs (a GET, and a PUT only when something changed).
-  deployCommands(config.discord!, commands).then(
+  syncCommands(config.discord!).then(
     (outcome) => logger.info({ scope: outcome.scope, added: outcome.added, updated: outcome.updated, removed: outcome.removed }, 'commands.synced'),
     (err: unknown) => logger.error({ err }, 'commands.sync-failed'),
   );

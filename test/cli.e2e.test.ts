@@ -82,6 +82,12 @@ describe('pulse start', () => {
     expect(events).toContain('client.ready');
     expect(events).toContain('commands.synced');
     expect(events.at(-1)).toBe('app.stopped');
+
+    // The start registered what `pulse deploy-commands` does, translations included: nothing to change.
+    expect(fake.commands().find((c) => c.name === 'poll')?.name_localizations).toMatchObject({ 'es-ES': expect.any(String), ru: expect.any(String) });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await runCli(['deploy-commands'], { DISCORD_TOKEN: 'fake-token-for-tests-0123456789', DISCORD_APP_ID: fake.appId, DISCORD_API_URL: fake.apiUrl })).toBe(0);
+    expect(log.mock.calls.at(-1)?.[0]).toMatch(/added none; updated none; removed none; unchanged /);
   });
 });
 

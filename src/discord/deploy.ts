@@ -49,11 +49,18 @@ export async function deployCommands(discord: NonNullable<Config['discord']>, co
   return outcome;
 }
 
+/**
+ * Registers this version's commands, with their names, descriptions and choices in every
+ * language Pulse speaks: what `pulse deploy-commands` and every start do, so neither undoes the other.
+ */
+export function syncCommands(discord: NonNullable<Config['discord']>): Promise<DeployOutcome> {
+  return deployCommands(discord, localizeCommands(commands));
+}
+
 export const deployCli: Pick<CliCommand, 'run'> = {
   async run(args, config) {
     noArguments(args);
-    // Localized names, descriptions and choices for every language Pulse speaks.
-    const outcome = await deployCommands(config.discord!, localizeCommands(commands));
+    const outcome = await syncCommands(config.discord!);
     const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
     console.log(`Commands (${outcome.scope}): added ${list(outcome.added)}; updated ${list(outcome.updated)}; removed ${list(outcome.removed)}; unchanged ${list(outcome.unchanged)}.`);
   },

@@ -1,7 +1,8 @@
 // Loads and validates the bot's settings from the environment; does no work at import.
 import { z } from 'zod';
 
-const snowflake = z.string().regex(/^\d{17,20}$/, 'a Discord id (17 to 20 digits)');
+/** A Discord id; `what` says where to find it (shown when it is missing). */
+const snowflake = (what: string) => z.string({ message: what }).regex(/^\d{17,20}$/, 'a Discord id (17 to 20 digits)');
 
 const baseSchema = z.object({
   DATABASE_URL: z
@@ -23,11 +24,11 @@ const discordSchema = z.object({
   DISCORD_TOKEN: z
     .string({ message: 'the bot token from the Discord developer portal (Bot > Token)' })
     .min(20, 'the bot token from the Discord developer portal (Bot > Token)'),
-  DISCORD_APP_ID: snowflake,
+  DISCORD_APP_ID: snowflake('the Application ID from the Discord developer portal (General Information > Application ID)'),
   DISCORD_API_URL: z
     .url({ protocol: /^https?$/, message: 'an http(s) URL like http://127.0.0.1:8080/api' })
     .optional(),
-  DEV_GUILD_ID: snowflake.optional(),
+  DEV_GUILD_ID: snowflake('the id of your test server').optional(),
 });
 
 export interface Config {

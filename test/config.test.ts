@@ -55,7 +55,7 @@ describe('loadConfig', () => {
   it.each([
     [{ DISCORD_APP_ID: valid.DISCORD_APP_ID }, /^DISCORD_TOKEN is missing/],
     [{ ...valid, DISCORD_TOKEN: 'short' }, /^DISCORD_TOKEN is invalid/],
-    [{ DISCORD_TOKEN: valid.DISCORD_TOKEN }, /^DISCORD_APP_ID is missing/],
+    [{ DISCORD_TOKEN: valid.DISCORD_TOKEN }, /^DISCORD_APP_ID is missing: set it to the Application ID from the Discord developer portal \(General Information > Application ID\)$/],
     [{ ...valid, DISCORD_APP_ID: 'my-app' }, /^DISCORD_APP_ID is invalid: expected a Discord id/],
     [{ ...valid, DEV_GUILD_ID: '42' }, /^DEV_GUILD_ID is invalid/],
     [{ ...valid, DISCORD_API_URL: 'ftp://example' }, /^DISCORD_API_URL is invalid: expected an http\(s\) URL/],

@@ -27,6 +27,7 @@ import { beginOptOut, finishOptOut } from '../src/privacy/store.js';
 import { getSettings } from '../src/settings/store.js';
 import { WorkerPool } from '../src/workers/pool.js';
 import { GATEWAY_LOCK_WAIT_MS } from '../src/db/exclusive.js';
+import { t } from '../src/i18n/index.js';
 import { BENCH_GUILD, channelId, rng, snowflake, userId } from './generate.js';
 
 const path = process.argv[2];
@@ -199,7 +200,7 @@ const results = await Promise.all([
   timed(() => pool.run('report', { ...q, from: '2026-08-03', to: '2026-10-31' }), 'insights'),
   sleep(300).then(() => timed(() => buildDigest(insightsReports(pool), { ...q, period: { kind: 'month', from: '2026-10-01', to: '2026-10-31' } }, { figures: digestFigures(pool) }), 'digest')),
   sleep(600).then(() => timed(() => pool.run('privacy-counts', { guildId: BENCH_GUILD, userId: heavy.user_id }), 'show')),
-  sleep(900).then(() => timed(() => pool.run('privacy-export', { guildId: BENCH_GUILD, userId: heavy.user_id, path: exportPath, exportedAt: asOf }), 'export')),
+  sleep(900).then(() => timed(() => pool.run('privacy-export', { guildId: BENCH_GUILD, userId: heavy.user_id, path: exportPath, exportedAt: asOf, note: t('en', 'privacy.export.note') }), 'export')),
   sleep(1200).then(() =>
     timed(async () => {
       const job = { guildId: BENCH_GUILD, userId: heavy.user_id, requestedAt: asOf, notifyToken: null };

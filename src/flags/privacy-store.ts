@@ -45,10 +45,12 @@ const cases: PrivacyEntry = {
   count: countWith(`SELECT count(*) FROM flag_cases WHERE guild_id = @guild AND @user IN (author_id, opened_by, claimed_by, closed_by)`),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(
-      `SELECT id, message_id, status, outcome, opened_at, closed_at, author_id = @user AS about_you FROM flag_cases WHERE guild_id = @guild AND @user IN (author_id, opened_by, claimed_by, closed_by) ORDER BY id`,
+      `SELECT id, message_id, status, outcome, opened_at, closed_at, author_id = @user AS about_you, excerpt FROM flag_cases WHERE guild_id = @guild AND @user IN (author_id, opened_by, claimed_by, closed_by) ORDER BY id`,
     );
-    for (const c of s.iterate({ guild: guildId, user: userId }) as Iterable<{ id: number; message_id: string; status: string; outcome: string | null; opened_at: number; closed_at: number | null; about_you: number }>) {
-      yield { case_id: c.id, message_id: c.message_id, about_your_message: c.about_you === 1, status: c.status, outcome: c.outcome, opened_at: iso(c.opened_at), closed_at: iso(c.closed_at) };
+    for (const c of s.iterate({ guild: guildId, user: userId }) as Iterable<{ id: number; message_id: string; status: string; outcome: string | null; opened_at: number; closed_at: number | null; about_you: number; excerpt: string | null }>) {
+      // The excerpt kept of a flagged message is the member's own text: theirs to see, nobody else's.
+      const about = c.about_you === 1;
+      yield { case_id: c.id, message_id: c.message_id, about_your_message: about, ...(about && c.excerpt !== null ? { excerpt: c.excerpt } : {}), status: c.status, outcome: c.outcome, opened_at: iso(c.opened_at), closed_at: iso(c.closed_at) };
     }
   },
 };

@@ -8,6 +8,7 @@ import { systemClock } from '../clock.js';
 import { openReadOnly } from '../db/read-only.js';
 import { privacyEntries } from './entries.js';
 import { writeExport } from './export-file.js';
+import { t } from '../i18n/index.js';
 
 const SNOWFLAKE = /^\d{17,20}$/;
 
@@ -31,7 +32,7 @@ export const privacyExportCommand: Pick<CliCommand, 'run'> = {
     // Read-only, like the bot's own export: safe while the bot runs.
     const read = openReadOnly(config.databasePath);
     try {
-      const rows = writeExport(read.sqlite, privacyEntries, guild, user, systemClock.now(), out);
+      const rows = writeExport(read.sqlite, privacyEntries, guild, user, systemClock.now(), out, t('en', 'privacy.export.note'));
       console.log(`Wrote ${out}: ${rows} rows. Give it to the member privately: it is everything Pulse keeps about them in this server.`);
     } finally {
       await read.close();

@@ -130,7 +130,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           const path = join(tmpdir(), `pulse-export-${randomBytes(6).toString('hex')}.json`);
           const gzipped = `${path}.gz`;
           try {
-            await pool.run('privacy-export', { guildId, userId, path, exportedAt: ctx.clock.now() });
+            await pool.run('privacy-export', { guildId, userId, path, exportedAt: ctx.clock.now(), note: t(lang, 'privacy.export.note') });
             const limit = uploadLimit(interaction);
             const { size } = await stat(path);
             if (size <= limit) {
@@ -145,7 +145,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
             if (compressed > limit) {
               throw new UserError(msg('privacy.export.tooLarge', { size: megabytes(size), compressed: megabytes(compressed), limit: megabytes(limit) }));
             }
-            await interaction.editReply({ content: t(lang, 'privacy.export.gzipped'), files: [{ attachment: gzipped, name: `${name}.gz` }] });
+            await interaction.editReply({ content: `${t(lang, 'privacy.export')} ${t(lang, 'privacy.export.gzipped')}`, files: [{ attachment: gzipped, name: `${name}.gz` }] });
           } finally {
             await rm(path, { force: true });
             await rm(gzipped, { force: true });

@@ -20,7 +20,7 @@ export interface Jobs {
   'digest-figures': { input: { current: ReportOptions; previous: ReportOptions; language?: Language | undefined }; output: { report: Report; previous: Report; png: Uint8Array } };
   'survey-charts': { input: { questions: readonly QuestionResult[]; language: Language }; output: Array<{ id: string; png: Uint8Array }> };
   'privacy-counts': { input: PrivacyQuery; output: Record<string, number> };
-  'privacy-export': { input: PrivacyQuery & { path: string; exportedAt: number }; output: { rows: number } };
+  'privacy-export': { input: PrivacyQuery & { path: string; exportedAt: number; note: string }; output: { rows: number } };
   /** Streams the keys of one entry's rows in chunks of `size`. */
   'privacy-scan': { input: PrivacyQuery & { entry: string; size: number }; output: { keys: number } };
   /** Merges one guild-hour's rollup parts (the main thread stores the result). */
@@ -64,9 +64,9 @@ const handlers: { [K in JobName]: Handler<K> } = {
     const counts = () => Object.fromEntries(privacyEntries.filter((e) => !e.summary).map((e) => [e.name, e.count(read.sqlite, guildId, userId)]));
     return read.sqlite.transaction(() => sharingTotals(counts))();
   },
-  'privacy-export': async ({ guildId, userId, path, exportedAt }, read) => {
+  'privacy-export': async ({ guildId, userId, path, exportedAt, note }, read) => {
     const [{ privacyEntries }, { writeExport }] = await Promise.all([import('../privacy/entries.js'), import('../privacy/export-file.js')]);
-    return { rows: writeExport(read.sqlite, privacyEntries, guildId, userId, exportedAt, path) };
+    return { rows: writeExport(read.sqlite, privacyEntries, guildId, userId, exportedAt, path, note) };
   },
   'privacy-scan': async ({ guildId, userId, entry, size }, read, emit) => {
     const scan = (await import('../privacy/entries.js')).privacyEntry(entry).scan;

@@ -89,7 +89,7 @@ describe('languages', () => {
     const { ids, fake } = bot;
     await updateSettings(bot.db, ids.guildId, { staffChannelId: ids.staffChannel }, bot.clock.now());
 
-    const preview = await fake.slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'digest', subcommand: 'preview', locale: Locale.EnglishUS }).reply();
+    const preview = await fake.slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'digest', subcommand: 'preview', locale: Locale.EnglishUS }).reply(20_000);
     expect(preview.content).toBe('Preview of the digest for 2026-11-02 – 2026-11-08 (UTC). Only you can see it.');
     expect(preview.embeds[0]?.title).toBe('Resumen semanal: 2–8 nov 2026');
     expect(preview.embeds[0]?.fields?.[0]?.name).toBe('👥 Miembros');
@@ -106,7 +106,7 @@ describe('languages', () => {
     expect(posted.map((m) => m.embeds[0]?.title)).toEqual(['Resumen semanal: 9–15 nov 2026']);
 
     await updateSettings(bot.db, ids.guildId, { language: 'ru' }, bot.clock.now());
-    const ru = await fake.slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'resumen', subcommand: 'vista_previa', locale: Locale.SpanishES }).reply();
+    const ru = await fake.slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'resumen', subcommand: 'vista_previa', locale: Locale.SpanishES }).reply(20_000);
     expect(ru.content).toBe('Vista previa del resumen del 2026-11-09 al 2026-11-15 (UTC). Solo tú puedes verla.');
     expect(ru.embeds[0]?.title).toBe('Сводка за неделю: 9–15 нояб. 2026 г.');
     expect(bot.errors).toEqual([]);

@@ -118,6 +118,7 @@ describe('/privacy', () => {
     const shown = await ask('show').reply(15_000);
     expect(shown.ephemeral).toBe(true);
     const text = shown.embeds[0]?.description ?? '';
+    expect(text).toMatch(/^Pulse records when you are active here, not what you write. The only text it keeps is what you give it \(survey answers/);
     expect(text).toContain('Messages you sent (id, channel, time, reply-to, has attachment; never the text): **2** records (opt-out: deleted)'); // one in a feedback thread
     expect(text).toContain('Your votes in Pulse polls');
     expect(text).toContain('Moderation cases about your messages, or that you opened, claimed or closed (status, outcome, times): **1** record (opt-out: kept)');
@@ -137,7 +138,10 @@ describe('/privacy', () => {
     expect(data['native_poll_votes']).toHaveLength(1);
     expect(data['flags']).toHaveLength(1);
     expect(data['flags.author_id']).toHaveLength(1);
-    expect(data['flag_cases']).toHaveLength(1);
+    // Her flagged message's excerpt is her own text: in her export, as the note says.
+    expect(data['flag_cases']).toEqual([expect.objectContaining({ about_your_message: true, excerpt: 'hello' })]);
+    expect((data as unknown as { note: string }).note).toMatch(/^Pulse keeps ids and instants .* The only text below is what you gave Pulse .* excerpt kept of a message of yours/);
+    expect(exported.content).toMatch(/^Everything Pulse keeps about you in this server: ids and instants, and the text you gave it \(survey answers/);
     expect(data['polls']).toHaveLength(1);
     expect(data['survey_responses']).toHaveLength(2);
     expect(data['survey_submitters']).toHaveLength(1);
@@ -295,7 +299,7 @@ describe('/privacy', () => {
     fake.setUploadLimit(json.length - 1);
     const packed = await exportNow();
     expect(packed.ephemeral).toBe(true);
-    expect(packed.content).toMatch(/compressed with gzip/);
+    expect(packed.content).toMatch(/^Everything Pulse keeps about you in this server: .* It is too big for Discord as it is, so it is compressed with gzip/);
     expect(packed.files.map((f) => f.filename)).toEqual([`pulse-data-${ids.guildId}-${ids.alice}.json.gz`]);
     expect(packed.files[0]!.data.length).toBeLessThan(json.length);
     expect(gunzipSync(packed.files[0]!.data).toString('utf8')).toBe(json.toString('utf8'));

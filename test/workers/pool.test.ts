@@ -149,7 +149,7 @@ describe('worker pool', () => {
     const jobs = [
       pool.run('report', query), // takes the worker at once
       pool.run('privacy-scan', { ...who, entry: 'activity_messages', size: 100 }),
-      pool.run('privacy-export', { ...who, path: joinPath(dir, 'export.json'), exportedAt: 0 }),
+      pool.run('privacy-export', { ...who, path: joinPath(dir, 'export.json'), exportedAt: 0, note: '' }),
       pool.run('report', query),
       pool.run('privacy-counts', who),
     ];

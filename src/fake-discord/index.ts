@@ -25,6 +25,7 @@ import {
   type APIAttachment,
   type APIChannel,
   type APIEmbed,
+  type APIEmoji,
   type APIGuild,
   type APIGuildMember,
   type APIMessage,
@@ -288,6 +289,17 @@ export class FakeDiscord {
     });
     this.actions.dispatch(GatewayDispatchEvents.ChannelCreate, this.state.renderChannel(channel));
     return this.state.renderChannel(channel);
+  }
+
+  /**
+   * Adds a custom emoji to a guild (in its GUILD_CREATE and the emoji routes). No
+   * GUILD_EMOJIS_UPDATE: it needs the GuildExpressions intent.
+   */
+  addEmoji(guildId: string, input: { id?: string; name: string; animated?: boolean; available?: boolean }): APIEmoji {
+    const guild = this.state.requireGuild(guildId);
+    const emoji: APIEmoji = { id: input.id ?? this.state.snowflakes.next(), name: input.name, roles: [], require_colons: true, managed: false, animated: input.animated ?? false, available: input.available ?? true };
+    guild.emojis.set(emoji.id!, emoji);
+    return clone(emoji);
   }
 
   /** Adds a role just above @everyone (below the bot's role). After login: GUILD_ROLE_CREATE. */

@@ -1,5 +1,5 @@
 // REST routes for guilds, members, roles and bans.
-import { ChannelType, GatewayDispatchEvents, GatewayIntentBits, PermissionFlagsBits, type APIOverwrite } from 'discord-api-types/v10';
+import { ChannelType, GatewayDispatchEvents, GatewayIntentBits, PermissionFlagsBits, RESTJSONErrorCodes, type APIOverwrite } from 'discord-api-types/v10';
 import { noContent, ok, type FakeRest, type RouteContext } from './rest.js';
 import type { RouteDeps, RouteHelpers } from './route-helpers.js';
 import { DiscordHttpError, Errors, clone, compareSnowflakes, optBoolean, optNumber, optString } from './util.js';
@@ -52,9 +52,11 @@ export function registerGuildRoutes(rest: FakeRest, deps: RouteDeps, h: RouteHel
     actions.dispatch(GatewayDispatchEvents.GuildRoleCreate, { guild_id: guild.id, role: clone(role) });
     return ok(clone(role));
   });
-  rest.route('GET', '/guilds/:guildId/emojis', (ctx) => {
-    guildOr404(ctx.params['guildId']);
-    return ok([]);
+  rest.route('GET', '/guilds/:guildId/emojis', (ctx) => ok([...guildOr404(ctx.params['guildId']).emojis.values()].map((e) => clone(e))));
+  rest.route('GET', '/guilds/:guildId/emojis/:emojiId', (ctx) => {
+    const emoji = guildOr404(ctx.params['guildId']).emojis.get(ctx.params['emojiId'] ?? '');
+    if (!emoji) throw new DiscordHttpError(404, RESTJSONErrorCodes.UnknownEmoji, 'Unknown Emoji');
+    return ok(clone(emoji));
   });
 
   rest.route('GET', '/guilds/:guildId/members/:userId', (ctx) => {

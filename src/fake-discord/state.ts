@@ -21,6 +21,7 @@ import {
   type APIApplicationCommand,
   type APIBaseVoiceState,
   type APIChannel,
+  type APIEmoji,
   type APIGuild,
   type APIGuildForumTag,
   type APIGuildMember,
@@ -87,6 +88,8 @@ export interface FakeGuild {
   members: Map<string, FakeMember>;
   voiceStates: Map<string, FakeVoiceState>;
   bans: Map<string, { reason: string | null }>;
+  /** The server's custom emojis, by id. */
+  emojis: Map<string, APIEmoji>;
   /** The managed role Discord gives the bot when it joins. */
   botRoleId: string;
   systemChannelId: string | null;
@@ -310,6 +313,7 @@ export class FakeState {
       members: new Map(),
       voiceStates: new Map(),
       bans: new Map(),
+      emojis: new Map(),
       botRoleId,
       systemChannelId: null,
     };
@@ -671,7 +675,7 @@ export class FakeState {
       default_message_notifications: GuildDefaultMessageNotifications.OnlyMentions,
       explicit_content_filter: GuildExplicitContentFilter.Disabled,
       roles: [...guild.roles.values()].map((r) => clone(r)),
-      emojis: [],
+      emojis: [...guild.emojis.values()].map((e) => clone(e)),
       features: [...guild.features],
       mfa_level: GuildMFALevel.None,
       application_id: null,

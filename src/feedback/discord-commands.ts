@@ -1,5 +1,5 @@
 // /feedback handlers, the submit modal, vote buttons and "Capture as feedback": options in, service, reply.
-import { AttachmentBuilder, ComponentType, MessageFlags, TextInputStyle, type ChatInputCommandInteraction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
+import { AttachmentBuilder, ComponentType, MessageFlags, TextInputStyle, type AutocompleteInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
 import { z } from 'zod';
 import { CAPTURE_COMMAND, feedbackCommand } from '../../commands/feedback.js';
 import type { Clock } from '../clock.js';
@@ -12,7 +12,7 @@ import { isStaff, requireStaff } from '../discord/staff.js';
 import { languageOf, msg, render, t, type Language, type MessageKey } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { captureTitle, categoryName, isClosed, isStatus, LIMITS } from './feedback.js';
+import { canSeeItem, captureTitle, categoryName, isClosed, isStatus, LIMITS } from './feedback.js';
 import { firstDecisionAt, firstResponseAt } from './figures.js';
 import { exportCsv, listLine, showEmbed, statusName, VOTE_KIND, type ExportRow } from './render.js';
 import { FeedbackError, type FeedbackService } from './service.js';
@@ -59,6 +59,11 @@ async function itemOf(deps: FeedbackRouteDeps, interaction: ChatInputCommandInte
   return item;
 }
 
+/** Who is asking, for canSeeItem. */
+async function viewerOf(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction | AutocompleteInteraction): Promise<{ userId: string; staff: boolean }> {
+  return { userId: interaction.user.id, staff: isStaff(interaction, (await getSettings(deps.db, interaction.guildId!)).staffRoleId) };
+}
+
 async function submitModal(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
   // Before the form, not after it: what the member typed would be lost (the submit checks again).
   if (!(await getSettings(deps.db, interaction.guildId!)).feedbackChannelId) throw new UserError(msg('feedback.error.noChannel'));
@@ -98,7 +103,8 @@ async function onList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInte
   if (status !== null && !isStatus(status)) throw new UserError(msg('feedback.error.unknownStatus'));
   const category = args.category;
   const sort = args.sort ?? 'top';
-  let items = (await listItems(deps.db, interaction.guildId!)).filter((i) => i.postState === 'posted' || i.postState === 'pending');
+  const viewer = await viewerOf(deps, interaction);
+  let items = (await listItems(deps.db, interaction.guildId!)).filter((i) => (i.postState === 'posted' || i.postState === 'pending') && canSeeItem(i, viewer));
   if (status) items = items.filter((i) => i.status === status);
   if (category) items = items.filter((i) => i.category.toLowerCase() === category.trim().toLowerCase());
   if (sort === 'waiting') items = items.filter((i) => i.firstResponseAt === null && !isClosed(i.status)).sort((a, b) => (a.openedAt ?? a.createdAt) - (b.openedAt ?? b.createdAt) || a.id - b.id);
@@ -112,9 +118,12 @@ async function onList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInte
 
 async function onShow(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, args: Args<'show'>): Promise<void> {
   const item = await itemOf(deps, interaction, args.item);
+  // Another member's unposted item answers as a missing one: never public, it stays unseen.
+  const viewer = await viewerOf(deps, interaction);
+  if (!canSeeItem(item, viewer)) throw new UserError(msg('feedback.error.missing', { id: item.id }));
   const [votes, history, thread] = await Promise.all([votesOf(deps.db, item.id), statusHistory(deps.db, item.id), threadFigures(deps.db, item)]);
   const first = firstResponseAt({ changes: history.filter((c) => c.byStaff).map((c) => ({ at: c.at, to: c.to, byStaff: true })), staffReplies: thread.firstStaffReplyAt === null ? [] : [thread.firstStaffReplyAt] });
-  await interaction.reply({ embeds: [showEmbed(item, votes, history, thread, first, languageOf(interaction.locale))], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  await interaction.reply({ embeds: [showEmbed(item, votes, history, thread, first, languageOf(interaction.locale), viewer.staff)], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
 /** What the staff member is told of the author's notice, by how it went (store.ts markNotified); none when the author made the change or is anonymous. */
@@ -251,7 +260,8 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
           await interaction.respond(names.filter((n) => n.toLowerCase().includes(typed)).slice(0, 25).map((n) => ({ name: n, value: n })));
           return;
         }
-        const items = await listItems(deps.db, interaction.guildId!, 500);
+        const viewer = await viewerOf(deps, interaction);
+        const items = (await listItems(deps.db, interaction.guildId!, 500)).filter((i) => canSeeItem(i, viewer));
         const lang = languageOf(interaction.locale);
         const matches = items.filter((i) => typed === '' || String(i.id).startsWith(typed) || i.title.toLowerCase().includes(typed)).slice(0, 25);
         await interaction.respond(matches.map((i) => ({ name: `#${i.id} ${i.title} (${statusName(lang, i.status)})`.slice(0, 100), value: i.id })));

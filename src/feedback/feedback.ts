@@ -18,6 +18,15 @@ export function isClosed(status: Status): boolean {
   return CLOSED.includes(status);
 }
 
+/**
+ * Whether a member may see an item in /feedback show, list and autocomplete: staff see every
+ * item; others see posted items and their own (submitted or captured by them) while Discord has
+ * not taken it, but never another member's item that was not posted.
+ */
+export function canSeeItem(item: { postState: string; authorId: string; capturedBy: string | null }, viewer: { userId: string; staff: boolean }): boolean {
+  return viewer.staff || item.postState === 'posted' || item.authorId === viewer.userId || item.capturedBy === viewer.userId;
+}
+
 /** Forum tag names (stable across languages, so a tag is found again); members read statuses from the catalogue. */
 export const STATUS_LABEL: Record<Status, string> = {
   open: 'Open',

@@ -116,8 +116,11 @@ export function listLine(item: ListedItem, lang: Language = 'en'): string {
   return `**#${item.id}** ${plainText(item.title.slice(0, 80))} · ${item.category} · ${statusName(lang, item.status)} · ${item.votes.score >= 0 ? '+' : ''}${item.votes.score}${waiting}${where}`;
 }
 
-/** /feedback show, in the reader's language. */
-export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thread: ThreadFigures, firstResponseAt: number | null, lang: Language = 'en'): APIEmbed {
+/**
+ * /feedback show, in the reader's language. Why a post failed is Discord's raw error: for staff
+ * only (it is in the logs too); others read that staff can see why.
+ */
+export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thread: ThreadFigures, firstResponseAt: number | null, lang: Language = 'en', staff = false): APIEmbed {
   const historyLines = history.map(
     (c) =>
       `${when(c.at)} ${t(lang, 'feedback.show.change', { from: statusName(lang, c.from), to: statusName(lang, c.to), by: c.by })}${c.duplicateOf !== null ? ` (${t(lang, 'feedback.duplicateOf', { id: c.duplicateOf })})` : ''}${c.reason ? `: ${c.reason.slice(0, 120)}` : ''}`,
@@ -133,7 +136,8 @@ export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thr
   ];
   if (item.gone) fields.push({ name: t(lang, 'feedback.field.note'), value: t(lang, GONE_KEY[item.gone]) });
   if (item.postState !== 'posted') {
-    fields.push({ name: t(lang, 'feedback.field.note'), value: item.postState === 'pending' ? t(lang, 'feedback.show.pending') : t(lang, 'feedback.show.failed', { error: item.postError ?? t(lang, 'feedback.show.unknownError') }) });
+    const failed = staff ? t(lang, 'feedback.show.failed', { error: item.postError ?? t(lang, 'feedback.show.unknownError') }) : t(lang, 'feedback.show.failedMember');
+    fields.push({ name: t(lang, 'feedback.field.note'), value: item.postState === 'pending' ? t(lang, 'feedback.show.pending') : failed });
   }
   return { title: `#${item.id} ${item.title}`.slice(0, 256), description: item.details.slice(0, 2000), color: COLORS[item.status], fields };
 }

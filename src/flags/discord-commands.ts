@@ -1,12 +1,16 @@
 // "Flag for moderators" (context menu and its modal) and /flags queue, stats, block, unblock.
 import {
   ActionRowBuilder,
+  ChannelType,
   EmbedBuilder,
+  GuildMember,
   MessageFlags,
   ModalBuilder,
+  PermissionFlagsBits,
   TextInputBuilder,
   TextInputStyle,
   type ChatInputCommandInteraction,
+  type GuildBasedChannel,
   type ModalActionRowComponentBuilder,
   type ModalSubmitInteraction,
 } from 'discord.js';
@@ -44,16 +48,35 @@ function refusalFor(reason: IgnoreReason, s: GuildSettings): Text {
 }
 
 /**
+ * Whether the reporter may read the channel's messages: View Channel and Read Message History
+ * there (and, in a private thread, membership of it unless they manage threads). Computed from
+ * a full member and the channel's overwrites; false when it cannot be determined.
+ */
+async function reporterCanRead(interaction: ModalSubmitInteraction, channel: GuildBasedChannel): Promise<boolean> {
+  const member =
+    interaction.member instanceof GuildMember ? interaction.member : await (interaction.guild ?? channel.guild).members.fetch(interaction.user.id).catch(() => null);
+  if (!member) return false;
+  const permissions = channel.permissionsFor(member);
+  if (!permissions?.has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.ReadMessageHistory])) return false;
+  if (channel.type === ChannelType.PrivateThread && !permissions.has(PermissionFlagsBits.ManageThreads)) {
+    return (await channel.members.fetch({ member: member.id }).catch(() => null)) !== null;
+  }
+  return true;
+}
+
+/**
  * The author of the message a report modal is about: remembered when the member opened the
  * modal, else (after a restart, or a submit without the context menu) read from Discord. The
- * message must be in a channel of this server.
+ * message must be in a channel of this server that the reporter can read: a forged submit about
+ * a hidden channel gets the same answer as a missing message, so it reveals nothing.
  */
 async function flagTargetAuthor(service: FlagService, interaction: ModalSubmitInteraction, channelId: string, messageId: string): Promise<string> {
-  const remembered = service.rememberedTarget(interaction.user.id, messageId);
-  if (remembered && remembered.guildId === interaction.guildId && remembered.channelId === channelId) return remembered.authorId;
   const gone = msg('flags.refuse.messageGone');
   const channel = interaction.guild?.channels.cache.get(channelId) ?? (await interaction.client.channels.fetch(channelId).catch(() => null));
   if (!channel || !('guildId' in channel) || channel.guildId !== interaction.guildId || !channel.isTextBased()) throw new UserError(gone);
+  if (!(await reporterCanRead(interaction, channel))) throw new UserError(gone);
+  const remembered = service.rememberedTarget(interaction.user.id, messageId);
+  if (remembered && remembered.guildId === interaction.guildId && remembered.channelId === channelId) return remembered.authorId;
   const message = await channel.messages.fetch(messageId).catch(() => null);
   if (!message) throw new UserError(gone);
   return message.author.id;

@@ -364,6 +364,7 @@ export const en = {
   'feedback.show.goneThread': "This item's post is gone: its thread was deleted.",
   'feedback.show.pending': 'Not posted yet; Pulse retries.',
   'feedback.show.failed': 'Could not be posted: {error}',
+  'feedback.show.failedMember': 'Could not be posted; staff can see why.',
   'feedback.show.unknownError': 'unknown error',
   'feedback.categories.list': 'Categories: {names}',
   'feedback.categories.added': 'Category **{name}** added.',

@@ -355,6 +355,7 @@ export const es: Catalogue = {
   'feedback.show.goneThread': 'El hilo de esta sugerencia ya no existe: se borró.',
   'feedback.show.pending': 'Aún no publicada; Pulse lo reintenta.',
   'feedback.show.failed': 'No se pudo publicar: {error}',
+  'feedback.show.failedMember': 'No se pudo publicar; el equipo puede ver por qué.',
   'feedback.show.unknownError': 'error desconocido',
   'feedback.categories.list': 'Categorías: {names}',
   'feedback.categories.added': 'Categoría **{name}** añadida.',

@@ -355,6 +355,7 @@ export const ru: Catalogue = {
   'feedback.show.goneThread': 'Ветки этого отзыва больше нет: её удалили.',
   'feedback.show.pending': 'Ещё не опубликован; Pulse повторит попытку.',
   'feedback.show.failed': 'Не удалось опубликовать: {error}',
+  'feedback.show.failedMember': 'Не удалось опубликовать; модераторы видят причину.',
   'feedback.show.unknownError': 'неизвестная ошибка',
   'feedback.categories.list': 'Категории: {names}',
   'feedback.categories.added': 'Категория **{name}** добавлена.',

@@ -1,18 +1,18 @@
 // /settings and /pulse about.
-import { ChannelType, EmbedBuilder, MessageFlags, type ChatInputCommandInteraction, type Client } from 'discord.js';
+import { ChannelType, EmbedBuilder, MessageFlags, RESTJSONErrorCodes, Routes as Api, type APIEmoji, type ChatInputCommandInteraction, type Client } from 'discord.js';
 import { pulseCommand } from '../../commands/pulse.js';
 import { settingsCommand } from '../../commands/settings.js';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
-import { UserError } from '../discord/errors.js';
+import { isCode, UserError } from '../discord/errors.js';
 import { isLanguage, languageOf, languages, msg, t, type Language } from '../i18n/index.js';
 import { focusOf, subcommandRoutes, type ArgsOf, type ChannelArg } from '../discord/options.js';
 import { botPermission, missingPermissions, requireBotCan, type NamedPermission } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import { flagEmojiSchema, timeZoneSchema } from './schemas.js';
-import { clearPatch, clearableSettings, serverLanguage, settingLimits, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
+import { clearPatch, clearableSettings, customEmoji, serverLanguage, settingLimits, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
 import { getSettings, updateSettings } from './store.js';
 
 export interface SettingsDeps {
@@ -76,11 +76,7 @@ async function handleSet(interaction: ChatInputCommandInteraction, deps: Setting
     patch.timezone = parsed.data;
   }
   const emoji = args.flag_emoji;
-  if (emoji !== null) {
-    const parsed = flagEmojiSchema.safeParse(emoji);
-    if (!parsed.success) throw new UserError(msg('settings.error.flagEmoji'));
-    patch.flagEmoji = parsed.data;
-  }
+  if (emoji !== null) patch.flagEmoji = await flagEmojiSetting(interaction, emoji);
   const threshold = args.flag_threshold;
   if (threshold !== null) patch.flagThreshold = boundedInt(threshold, 1, 50, 'flag_threshold');
   const daily = args.flag_daily_limit;
@@ -105,6 +101,25 @@ async function handleSet(interaction: ChatInputCommandInteraction, deps: Setting
   }
   if (Object.keys(patch).length === 0) throw new UserError(msg('settings.error.nothing'));
   return updateSettings(deps.db, interaction.guildId!, patch, deps.clock.now());
+}
+
+/**
+ * The flag emoji to store: one emoji, or a custom emoji of this server, looked up on Discord
+ * (Pulse caches no emojis) and written with the server's own name for it. An emoji of another
+ * server, a deleted one or one the server can no longer use could never match a reaction.
+ */
+async function flagEmojiSetting(interaction: ChatInputCommandInteraction, typed: string): Promise<string> {
+  const refused = () => new UserError(msg('settings.error.flagEmoji'));
+  const parsed = flagEmojiSchema.safeParse(typed);
+  if (!parsed.success) throw refused();
+  const custom = customEmoji(parsed.data);
+  if (!custom) return parsed.data;
+  const found = (await interaction.client.rest.get(Api.guildEmoji(interaction.guildId!, custom.id)).catch((err: unknown) => {
+    if (isCode(err, RESTJSONErrorCodes.UnknownEmoji)) return null;
+    throw err;
+  })) as APIEmoji | null;
+  if (!found?.id || !found.name || found.id !== custom.id || found.available === false) throw refused();
+  return `<${found.animated ? 'a' : ''}:${found.name}:${found.id}>`;
 }
 
 /** Discord enforces option ranges in its client, but a crafted request can skip them. */

@@ -67,9 +67,18 @@ export function isValidTimeZone(name: string): boolean {
 }
 
 const CUSTOM_EMOJI = /^<a?:([A-Za-z0-9_]{2,32}):(\d{17,20})>$/;
-const UNICODE_EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator})[\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\u{FE0F}\u{200D}]*$/u;
+/**
+ * Exactly one emoji as Discord sends it on reactions: one fully-qualified RGI emoji (keycaps,
+ * flags, skin tones and ZWJ sequences included). Two emoji, or a character with only a text
+ * presentation (™, a bare ❤ without U+FE0F), can never match a reaction. (A RegExp object: the
+ * `v` flag is newer than the compile target, but every supported Node has it.)
+ */
+const UNICODE_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
 
-/** A flag emoji is one Unicode emoji or a custom emoji written as <:name:id>. */
+/**
+ * A flag emoji is one Unicode emoji or a custom emoji written as <:name:id>. This checks the
+ * form only: /settings also checks that a custom emoji is one of the server's.
+ */
 export function isFlagEmoji(s: string): boolean {
   return CUSTOM_EMOJI.test(s) || UNICODE_EMOJI.test(s);
 }

@@ -1,6 +1,7 @@
 // Pure rules of feedback: every status transition, votes, names, CSV cells.
 import { describe, expect, it } from 'vitest';
 import {
+  canSeeItem,
   captureTitle,
   categoryName,
   checkDuplicate,
@@ -40,6 +41,18 @@ describe('status transitions', () => {
     expect(checkDuplicate(3, 'g', { id: 3, guildId: 'g', status: 'open' })).toEqual({ ok: false, reason: 'self' });
     expect(checkDuplicate(3, 'g', { id: 1, guildId: 'h', status: 'open' })).toEqual({ ok: false, reason: 'other-guild' });
     expect(checkDuplicate(3, 'g', { id: 1, guildId: 'g', status: 'duplicate' })).toEqual({ ok: false, reason: 'chain' });
+  });
+});
+
+describe('who sees an item', () => {
+  const item = (postState: string, capturedBy: string | null = null) => ({ postState, authorId: 'author', capturedBy });
+  it('staff see every item; members posted ones and their own, never another member\'s unposted one', () => {
+    for (const state of ['posted', 'pending', 'failed']) expect(canSeeItem(item(state), { userId: 'mod', staff: true })).toBe(true);
+    expect(canSeeItem(item('posted'), { userId: 'other', staff: false })).toBe(true);
+    expect(canSeeItem(item('pending'), { userId: 'other', staff: false })).toBe(false);
+    expect(canSeeItem(item('failed'), { userId: 'other', staff: false })).toBe(false);
+    expect(canSeeItem(item('failed'), { userId: 'author', staff: false })).toBe(true);
+    expect(canSeeItem(item('pending', 'capturer'), { userId: 'capturer', staff: false })).toBe(true);
   });
 });
 

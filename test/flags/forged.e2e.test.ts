@@ -1,5 +1,6 @@
 // Forged report modals through the fake Discord: the author of a flagged message comes from the message, never from a custom_id.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PermissionFlagsBits } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getCaseByMessage } from '../../src/flags/store.js';
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
@@ -66,6 +67,42 @@ describe('forged flag reports', () => {
     const foreign = await forge(ids.bob, `v1:flag-report:${elsewhere.id}:${theirs.id}`);
     expect(foreign.content).toContain('could not find that message');
     expect(await getCaseByMessage(bot.db, theirs.id)).toBeUndefined();
+  });
+
+  it('a message in a channel the reporters cannot read is refused as a missing one, and opens no case', async () => {
+    const { ids, fake } = bot;
+    const { ViewChannel, ReadMessageHistory } = PermissionFlagsBits;
+    const hiddenFrom = (deny: bigint, extra: Array<{ id: string; type: 0 | 1; allow: string; deny: string }> = []) => [
+      { id: ids.guildId, type: 0 as const, allow: '0', deny: String(deny) },
+      { id: ids.staffRoleId, type: 0 as const, allow: String(ViewChannel | ReadMessageHistory), deny: '0' },
+      ...extra,
+    ];
+    const overwritesSeen = (count: number) =>
+      vi.waitFor(() => {
+        const channel = bot.app.client.channels.cache.get(ids.staffChannel);
+        expect(channel && 'permissionOverwrites' in channel ? channel.permissionOverwrites.cache.size : -1).toBe(count);
+      });
+    fake.setChannelOverwrites(ids.staffChannel, hiddenFrom(ViewChannel));
+    await overwritesSeen(2);
+    const hidden = fake.post({ channelId: ids.staffChannel, userId: ids.moderator, content: 'staff talk' });
+    const nothing = await forge(ids.bob, `v1:flag-report:${ids.staffChannel}:900000000000009999`);
+    expect(nothing.content).toContain('could not find that message');
+    // Three members: enough to open a case, had they been heard. Each hears what a missing message gets.
+    for (const userId of [ids.alice, ids.bob, ids.dave]) {
+      const reply = await forge(userId, `v1:flag-report:${ids.staffChannel}:${hidden.id}`);
+      expect(reply.ephemeral).toBe(true);
+      expect(reply.content).toBe(nothing.content);
+    }
+    expect(await getCaseByMessage(bot.db, hidden.id)).toBeUndefined();
+    expect(await bot.db.selectFrom('flags').selectAll().where('message_id', '=', hidden.id).execute()).toEqual([]);
+
+    // Seeing the channel without its history is not enough either; reading it is.
+    fake.setChannelOverwrites(ids.staffChannel, hiddenFrom(ReadMessageHistory, [{ id: ids.carol, type: 1, allow: String(ReadMessageHistory), deny: '0' }]));
+    await overwritesSeen(3);
+    expect((await forge(ids.alice, `v1:flag-report:${ids.staffChannel}:${hidden.id}`)).content).toBe(nothing.content);
+    expect((await forge(ids.carol, `v1:flag-report:${ids.staffChannel}:${hidden.id}`)).content).toContain('the moderators will take a look');
+    expect((await bot.db.selectFrom('flags').select('user_id').where('message_id', '=', hidden.id).execute()).map((f) => f.user_id)).toEqual([ids.carol]);
+    expect(await getCaseByMessage(bot.db, hidden.id)).toBeUndefined();
   });
 
   it('/flags block refuses the caller and the bot; a flagged excerpt cannot make a masked link', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flagEmojiSchema } from '../../src/settings/schemas.js';
 import { settingsCommand } from '../../commands/settings.js';
-import { clearableSettings, clearPatch, emojiMatches, isValidTimeZone } from '../../src/settings/settings.js';
+import { clearableSettings, clearPatch, defaultSettings, emojiMatches, isFlagEmoji, isValidTimeZone } from '../../src/settings/settings.js';
 import { getSettings, updateSettings } from '../../src/settings/store.js';
 import { testDatabase } from '../support/db.js';
 
@@ -27,8 +27,29 @@ describe('settings rules', () => {
     ['flag', false],
     ['🚩🚩 x', false],
     ['<:x:12>', false],
+    // One emoji exactly, as a reaction carries it: keycaps, flags, skin tones and ZWJ sequences are one.
+    ['⚠️', true],
+    ['🏳️‍🌈', true],
+    ['1️⃣', true],
+    ['#️⃣', true],
+    ['🧑🏽‍💻', true],
+    ['™️', true],
+    ['  🚩  ', true],
+    ['🚩🚩', false],
+    ['🚩👍🔥', false],
+    ['🇺🇸🇺🇸', false],
+    ['™', false],
+    ['❤', false],
+    ['1', false],
+    ['🇺', false],
+    ['🚩<:redflag:123456789012345678>', false],
   ])('flag emoji %j valid: %s', (emoji, valid) => {
     expect(flagEmojiSchema.safeParse(emoji).success).toBe(valid);
+  });
+
+  it('the default flag emoji passes the same rule', () => {
+    expect(isFlagEmoji(defaultSettings('1').flagEmoji)).toBe(true);
+    expect(isFlagEmoji(clearPatch('flag_emoji').flagEmoji!)).toBe(true);
   });
 
   it('matches reactions against the configured emoji', () => {

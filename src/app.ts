@@ -67,16 +67,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   const ready = new Promise<void>((resolve, reject) => {
     client.once(Events.ClientReady, () => {
       logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'client.ready');
-      void (async () => {
-        for (const feature of features) {
+      // Every slice catches up at once: one slice's slow catch-up (flags asking Discord for the
+      // reactions of many cases, at Discord's pace) must not hold up another's (an overdue poll,
+      // a digest, a survey's schedule), nor its failure keep the others from starting.
+      void Promise.all(
+        features.map(async (feature) => {
           try {
             await feature.onReady?.();
           } catch (err) {
-            // One slice's catch-up failing must not keep the others from starting.
             logger.error({ err, feature: feature.name }, 'feature.ready-failed');
           }
-        }
-      })().then(resolve, reject);
+        }),
+      ).then(() => resolve(), reject);
     });
   });
 

@@ -70,15 +70,17 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
       await finishOptOut(ctx.db, job.guildId, job.userId);
     },
     notify: (job) => tell(job, t(languageOf(job.notifyLocale), 'privacy.optedOut')),
-    notifyFailed: (job, errorId) => tell(job, t(languageOf(job.notifyLocale), 'privacy.optOut.failed', { id: errorId })),
+    // On the answer only: a job failing again and again (each retry, each start) must not DM the
+    // member each time. They were told when they asked that Pulse retries; the DM says when it is done.
+    notifyFailed: (job, errorId) => tell(job, t(languageOf(job.notifyLocale), 'privacy.optOut.failed', { id: errorId }), false),
   });
 
   /**
    * Tells the member, in their language: on their answer to /privacy opt-out while Discord still
-   * takes edits of it (15 minutes), else (the job resumed after a restart, or retried later) by DM,
-   * naming the server.
+   * takes edits of it (15 minutes), else (the job resumed after a restart, or retried later) by DM
+   * naming the server, unless `dm` is false.
    */
-  async function tell(job: OptOutJob, content: string): Promise<void> {
+  async function tell(job: OptOutJob, content: string, dm = true): Promise<void> {
     if (job.notifyToken && appId) {
       try {
         // Without the bot's token (auth: false), as discord.js sends interaction webhooks: the
@@ -90,6 +92,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
         if (!tokenExpired(err)) throw err;
       }
     }
+    if (!dm) return;
     const server = plainText(ctx.client.guilds.cache.get(job.guildId)?.name ?? job.guildId);
     await ctx.client.users.send(job.userId, { content: `**${server}** · ${content}`, allowedMentions: { parse: [] } });
   }

@@ -251,6 +251,32 @@ describe('/privacy', () => {
     expect(b.errors).toEqual([]);
   });
 
+  it('an opt-out that fails once its answer can no longer be edited sends no DM about the failure, only the one saying it is done', async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    await optOutWithHistory(b);
+    // Down for 20 minutes; on start the resumed job's first scan loses its worker: it fails once.
+    await b.restart(
+      () => b.clock.advance(20 * 60_000),
+      (app) => {
+        const onStarted = (kind: string, worker: { terminate(): unknown }) => {
+          if (kind !== 'privacy-scan') return;
+          app.pool.off('started', onStarted);
+          void worker.terminate();
+        };
+        app.pool.on('started', onStarted);
+      },
+    );
+    await fake.waitFor(() => count(b, 'SELECT count(*) FROM privacy_opt_out_jobs') === 0, 30_000);
+    await fake.waitFor(() => (fake.channelMessages(fake.dmChannelId(ids.alice) ?? '').at(-1)?.content ?? '').includes('Done:'), 5000);
+    expect(b.logs.filter((l) => l.msg === 'privacy.opt-out-failed')).toHaveLength(1);
+    expect(b.logs.filter((l) => l.msg === 'privacy.opt-out-retried')).toHaveLength(1);
+    // The member got one DM about it: the one saying it is done, not one about the failure.
+    const dms = fake.channelMessages(fake.dmChannelId(ids.alice)!).map((m) => m.content).filter((c) => c.startsWith('**Pulse Test** · '));
+    expect(dms).toEqual([expect.stringMatching(/^\*\*Pulse Test\*\* · Done:/)]);
+  });
+
   it('an opt-out whose scan fails tells the member with an error id, tries again by itself and finishes', async () => {
     bot = await TestBot.start();
     const b = bot;

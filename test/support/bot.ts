@@ -106,7 +106,8 @@ export class TestBot {
     return this.logs.filter((l) => l.level >= 50);
   }
 
-  private async startApp(): Promise<void> {
+  /** `created` sees the new app before it starts (e.g. to watch its worker pool from the first job). */
+  private async startApp(created?: (app: App) => void): Promise<void> {
     const config = loadConfig({
       DISCORD_TOKEN: 'fake-token-for-tests-0123456789',
       DISCORD_APP_ID: this.fake.appId,
@@ -117,14 +118,15 @@ export class TestBot {
     const generation = ++this.generation;
     const logger = pino({ level: 'debug', base: undefined }, { write: (line: string) => void (generation === this.generation && this.logs.push(JSON.parse(line) as LogLine)) });
     this.app = await createApp({ config, logger, clock: this.clock, ...(this.options.features ? { features: this.options.features } : {}) });
+    created?.(this.app);
     await this.app.start();
   }
 
   /** Stops the app (as on SIGTERM) and starts a new one on the same database. */
-  async restart(between?: () => void | Promise<void>): Promise<void> {
+  async restart(between?: () => void | Promise<void>, created?: (app: App) => void): Promise<void> {
     await this.app.stop();
     await between?.();
-    await this.startApp();
+    await this.startApp(created);
   }
 
   /**

@@ -44,6 +44,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       console.error(`Pulse cannot start: ${error.message}. See .env.example.`);
       return 1;
     }
+    const { DatabaseOpenError } = await import('./db/open.js');
+    if (error instanceof DatabaseOpenError) {
+      console.error(`pulse ${name} failed: ${error.message}.`);
+      return 1;
+    }
     if (error instanceof UsageError) {
       console.error(`${error.message}\nUsage: pulse ${command.usage}`);
       return 1;

@@ -1,6 +1,6 @@
 // The `pulse` command line as a user runs it: a real child process against the fake Discord.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -88,6 +88,20 @@ describe('pulse start', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     expect(await runCli(['deploy-commands'], { DISCORD_TOKEN: 'fake-token-for-tests-0123456789', DISCORD_APP_ID: fake.appId, DISCORD_API_URL: fake.apiUrl })).toBe(0);
     expect(log.mock.calls.at(-1)?.[0]).toMatch(/added none; updated none; removed none; unchanged /);
+  });
+});
+
+describe('a database Pulse cannot open', () => {
+  it('is named in one line, with the setting and the reason', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const dir = tempDir();
+    const notDb = join(dir, 'notes.txt');
+    writeFileSync(notDb, 'not a database, just text\n'.repeat(100));
+    expect(await runCli(['migrate'], { DATABASE_URL: `sqlite:${notDb}` })).toBe(1);
+    expect(error.mock.calls.at(-1)?.[0]).toBe(`pulse migrate failed: Cannot open the database ${notDb} (DATABASE_URL): the file is not a SQLite database.`);
+    // A path under a file, as if it were a folder.
+    expect(await runCli(['report', '--guild', '123456789012345678'], { DATABASE_URL: `sqlite:${join(notDb, 'pulse.db')}` })).toBe(1);
+    expect(error.mock.calls.at(-1)?.[0]).toBe(`pulse report failed: Cannot open the database ${join(notDb, 'pulse.db')} (DATABASE_URL): ${notDb} is not a folder.`);
   });
 });
 

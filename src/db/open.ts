@@ -1,5 +1,5 @@
 // Opens the SQLite database with the pragmas the bot relies on, and migrates it.
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator } from 'kysely';
@@ -16,10 +16,40 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The database file cannot be opened as Pulse needs it; the message says why, naming the file. */
+export class DatabaseOpenError extends Error {}
+
+/** What a failure to open `path` means to whoever runs Pulse (the folder, the file, the setting). */
+function openFailure(path: string, err: unknown): DatabaseOpenError {
+  const code = (err as { code?: string }).code;
+  const dir = dirname(path);
+  let why: string;
+  if (code === 'SQLITE_NOTADB') why = 'the file is not a SQLite database';
+  else if (code === 'SQLITE_READONLY' || (code === 'SQLITE_CANTOPEN' && existsSync(path) && !writable(path))) why = 'this user cannot write the file';
+  else if (code === 'EACCES' || code === 'EROFS' || (code === 'SQLITE_CANTOPEN' && existsSync(dir) && !writable(dir))) why = `this user cannot write in the folder ${dir}`;
+  else if (code === 'ENOTDIR' || (existsSync(dir) && !statSync(dir).isDirectory())) why = `${dir} is not a folder`;
+  else why = err instanceof Error ? err.message : String(err);
+  return new DatabaseOpenError(`Cannot open the database ${path} (DATABASE_URL): ${why}`, { cause: err });
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function openDatabase(path: string): Database {
-  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SQLite(path);
-  sqlite.pragma('journal_mode = WAL');
+  let sqlite: SQLite.Database;
+  try {
+    if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+    sqlite = new SQLite(path);
+    sqlite.pragma('journal_mode = WAL');
+  } catch (err) {
+    throw openFailure(path, err);
+  }
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

@@ -43,15 +43,16 @@ describe('the rooms', () => {
 });
 
 describe('each rule fails when broken (fixture)', () => {
-  let dir = '';
+  // Every folder a test made (some check twice), removed after it.
+  const dirs: string[] = [];
   afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = '';
+    for (const made of dirs.splice(0)) rmSync(made, { recursive: true, force: true });
   });
 
   /** Writes a small fake src/ and returns what the checker says about it. */
   function check(files: Record<string, string>): Violation[] {
-    dir = mkdtempSync(join(tmpdir(), 'pulse-arch-'));
+    const dir = mkdtempSync(join(tmpdir(), 'pulse-arch-'));
+    dirs.push(dir);
     const base: Record<string, string> = {
       'features.ts': "import { pollsFeature } from './polls/discord.js';\nexport const features = [pollsFeature];\n",
       'db/open.ts': "import Database from 'better-sqlite3';\nimport { Kysely, sql } from 'kysely';\nexport const x = sql`select 1`;\n",

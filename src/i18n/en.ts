@@ -479,6 +479,7 @@ export const en = {
   'polls.error.notAuthor': 'Only the poll’s author and staff (Manage Server or the staff role) can do that.',
   'polls.error.cantSee': "I can't see <#{channel}>. Give me access to it, or pick another channel.",
   'polls.error.channelType': 'I can only post polls in text or announcement channels, and <#{channel}> is not one.',
+  'polls.error.youCantPost': "You can't post in <#{channel}> yourself (you need {missing} there), so I won't post your poll there. Pick a channel you can post in.",
   'polls.error.roleUnknown': "I can't see the role <@&{role}>, so I couldn't check who has it. Pick another role.",
   'polls.error.nativeCannot': "A native Discord poll can't do everything you asked:\n{problems}\nChange those options, or leave out `native` to post a Pulse poll, which can.",
   'polls.error.alreadyClosed': 'Poll #{id} is already closed.',

@@ -467,6 +467,7 @@ export const es: Catalogue = {
   'polls.error.notAuthor': 'Solo el autor de la encuesta y el equipo (Gestionar servidor o el rol de equipo) pueden hacer eso.',
   'polls.error.cantSee': 'No puedo ver <#{channel}>. Dame acceso al canal o elige otro.',
   'polls.error.channelType': 'Solo puedo publicar encuestas en canales de texto o de anuncios, y <#{channel}> no lo es.',
+  'polls.error.youCantPost': 'Tú no puedes publicar en <#{channel}> (necesitas {missing} ahí), así que no publicaré tu encuesta allí. Elige un canal en el que puedas publicar.',
   'polls.error.roleUnknown': 'No puedo ver el rol <@&{role}>, así que no pude comprobar quién lo tiene. Elige otro rol.',
   'polls.error.nativeCannot': 'Una encuesta nativa de Discord no puede hacer todo lo que pediste:\n{problems}\nCambia esas opciones, o quita `native` para publicar una encuesta de Pulse, que sí puede.',
   'polls.error.alreadyClosed': 'La encuesta n.º {id} ya está cerrada.',

@@ -2,28 +2,29 @@
 import {
   AttachmentBuilder,
   ChannelType,
+  GuildMember,
   MessageFlags,
   PermissionFlagsBits,
+  PermissionsBitField,
   RESTJSONErrorCodes,
   Routes as Api,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type GuildBasedChannel,
-  type GuildMember,
   type SendableChannels,
 } from 'discord.js';
 import { pollCommand } from '../../commands/poll.js';
 import { isCode, UserError } from '../discord/errors.js';
 import { languageOf, msg, render, t as tr } from '../i18n/index.js';
-import { botPermission, requireBotCan } from '../discord/permissions.js';
+import { botPermission, requireBotCan, type NamedPermission } from '../discord/permissions.js';
 import { focusOf, subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import type { ComponentInteraction, Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
-import { pollMessage, resultsEmbed } from './discord-render.js';
+import { resultsEmbed } from './discord-render.js';
 import { formatDuration, nativePlan, parseCreateOptions, pollLink, toCsv, type Poll } from './poll.js';
 import type { PollService } from './service.js';
-import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots, setPollMessage, setShownTally } from './store.js';
+import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots } from './store.js';
 import { fitLines, plainText } from '../text.js';
 
 type Command = ChatInputCommandInteraction;
@@ -59,17 +60,44 @@ function requireManager(interaction: Command, poll: Poll, staff: boolean): void 
   if (!staff && poll.authorId !== interaction.user.id) throw new UserError(msg('polls.error.notAuthor'));
 }
 
-/** The channel to post in, checked against the bot's own permissions there. */
-function targetChannel(interaction: Command, chosen: { id: string } | null, native: boolean): GuildBasedChannel & SendableChannels {
+/**
+ * The acting member's permissions in a channel, as Discord computes them: the interaction's own for
+ * its channel, else from the channel's overwrites and the member's roles (null when unknown).
+ */
+async function memberPermissionsIn(interaction: Command, channel: GuildBasedChannel): Promise<Readonly<PermissionsBitField> | null> {
+  if (channel.id === interaction.channelId && interaction.memberPermissions) return interaction.memberPermissions;
+  const member = interaction.member instanceof GuildMember ? interaction.member : await interaction.guild?.members.fetch(interaction.user.id).catch(() => null);
+  if (!member) return null;
+  const perms = channel.permissionsFor(member);
+  // A timed-out member keeps only View Channel and Read Message History (Administrators are exempt).
+  if (perms && member.isCommunicationDisabled() && !perms.has(PermissionFlagsBits.Administrator)) {
+    return new PermissionsBitField(perms.bitfield & (PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory)).freeze();
+  }
+  return perms;
+}
+
+/** Refuses unless the acting member could post there themselves: Pulse posts a poll only where its author may. */
+async function requireMemberCan(interaction: Command, channel: GuildBasedChannel, native: boolean): Promise<void> {
+  const { view, send, sendInThreads, polls } = botPermission;
+  const needed: NamedPermission[] = [view, channel.isThread() ? sendInThreads : send, ...(native ? [polls] : [])];
+  const perms = await memberPermissionsIn(interaction, channel);
+  // Unknown permissions refuse: every needed one counts as missing.
+  const missing = perms ? needed.filter(([flag]) => !perms.has(flag)) : needed;
+  if (missing.length) throw new UserError(msg('polls.error.youCantPost', { channel: channel.id, missing: missing.map(([, name]) => msg(name)) }));
+}
+
+/** The channel to post in, checked against the acting member's permissions there, then the bot's own. */
+async function targetChannel(interaction: Command, chosen: { id: string } | null, native: boolean): Promise<GuildBasedChannel & SendableChannels> {
   const id = chosen?.id ?? interaction.channelId;
   const channel = interaction.guild?.channels.cache.get(id);
   const me = interaction.guild?.members.me;
   if (!channel || !me) throw new UserError(msg('polls.error.cantSee', { channel: id }));
+  await requireMemberCan(interaction, channel, native);
   if (!channel.isTextBased() || !channel.isSendable() || channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice) {
     throw new UserError(msg('polls.error.channelType', { channel: id }));
   }
-  const { view, send, embed, polls } = botPermission;
-  requireBotCan(interaction.guild, id, [view, send, native ? polls : embed]);
+  const { view, send, sendInThreads, embed, polls } = botPermission;
+  requireBotCan(interaction.guild, id, [view, channel.isThread() ? sendInThreads : send, native ? polls : embed]);
   return channel;
 }
 
@@ -94,7 +122,7 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
     else if (!interaction.guild?.roles.cache.has(role.id)) throw new UserError(msg('polls.error.roleUnknown', { role: role.id }));
   }
   const native = o.native ?? false;
-  const channel = targetChannel(interaction, o.channel, native);
+  const channel = await targetChannel(interaction, o.channel, native);
 
   if (native) {
     const { plan, problems } = nativePlan(spec);
@@ -104,6 +132,9 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const message = await channel.send({
       poll: { question: { text: plan.question }, answers: plan.answers.map((text) => ({ text })), duration: plan.durationHours, allowMultiselect: plan.allowMultiselect },
+      // One per command: a repeat of this post (discord.js retrying a request whose answer was lost) is dropped.
+      nonce: `npoll-${interaction.id}`.slice(0, 25),
+      enforceNonce: true,
       allowedMentions: { parse: [] },
     });
     service.logger.info({ guild: interaction.guildId, channel: channel.id, message: message.id }, 'polls.native-posted');
@@ -113,18 +144,8 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
 
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const poll = await createPoll(service.db, { ...spec, guildId: interaction.guildId!, channelId: channel.id, authorId: interaction.user.id, now: service.clock.now() });
-  let messageId: string;
-  const t = (await currentTally(service.db, poll.id)) ?? { counts: [], voters: 0, leaders: [] };
-  try {
-    const body = pollMessage(await service.language(interaction.guildId!), poll, t);
-    const message = await channel.send({ embeds: body.embeds, components: body.components, allowedMentions: { parse: [] } });
-    messageId = message.id;
-  } catch (err) {
-    await deletePoll(service.db, poll.id);
-    throw err;
-  }
-  await setPollMessage(service.db, poll.id, messageId);
-  await setShownTally(service.db, poll.id, t);
+  // Posted with the poll's nonce; a refusal deletes the poll and lands here as the error.
+  const messageId = await service.post(poll);
   await service.arm();
   service.logger.info({ guild: interaction.guildId, poll: poll.id, anonymous: spec.anonymous }, 'polls.created');
   const closes = spec.durationMs ? tr(lang, 'polls.postedClosesIn', { duration: formatDuration(spec.durationMs) }) : tr(lang, 'polls.postedOpen');

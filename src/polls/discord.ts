@@ -3,14 +3,15 @@ import {
   MessageFlags,
   RESTJSONErrorCodes,
   Routes as Api,
+  SnowflakeUtil,
   type Client,
   type GatewayDispatchPayload,
   type GuildMember,
 } from 'discord.js';
-import type { APIInteractionGuildMember } from 'discord-api-types/v10';
+import type { APIInteractionGuildMember, APIMessage } from 'discord-api-types/v10';
 import { z } from 'zod';
 import type { Feature, FeatureContext } from '../feature.js';
-import { idArg } from '../discord/custom-id.js';
+import { encodeCustomId, idArg } from '../discord/custom-id.js';
 import { isCode, UserError } from '../discord/errors.js';
 import { languageOf, msg, type Language } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
@@ -55,8 +56,34 @@ export function pollPorts(client: Client, db: Kysely<DB>): PollPorts {
       } catch (err) {
         if (isCode(err, RESTJSONErrorCodes.UnknownMessage) || isCode(err, RESTJSONErrorCodes.UnknownChannel)) return 'gone';
         if (isCode(err, RESTJSONErrorCodes.MaximumNumberOfEditsToMessagesOlderThanOneHourReached)) return 'capped';
+        if (isCode(err, RESTJSONErrorCodes.MissingAccess) || isCode(err, RESTJSONErrorCodes.MissingPermissions)) return 'refused';
         throw err;
       }
+    },
+    async post(lang, poll, tally, nonce) {
+      // As the digests and feedback posts: with enforce_nonce, a repeat within minutes is dropped.
+      const message = (await client.rest.post(Api.channelMessages(poll.channelId), { body: { ...pollMessage(lang, poll, tally), nonce, enforce_nonce: true } })) as APIMessage;
+      return message.id;
+    },
+    async findPosted(poll) {
+      // The first messages after the poll was created (a minute of leeway for clocks), as a retried
+      // feedback or digest post looks in the channel: the bot's one with this poll's controls.
+      const after = SnowflakeUtil.generate({ timestamp: Math.max(poll.createdAt - 60_000, Number(SnowflakeUtil.epoch)) }).toString();
+      let recent: APIMessage[];
+      try {
+        recent = (await client.rest.get(Api.channelMessages(poll.channelId), { query: new URLSearchParams({ after, limit: '100' }) })) as APIMessage[];
+      } catch (err) {
+        // A channel deleted since holds no poll message.
+        if (isCode(err, RESTJSONErrorCodes.UnknownChannel)) return null;
+        throw err;
+      }
+      const controls = new Set([encodeCustomId(KIND.vote, poll.id, 0), encodeCustomId(KIND.select, poll.id)]);
+      const found = recent.find(
+        (m) =>
+          m.author.id === client.user?.id &&
+          (m.components ?? []).some((row) => 'components' in row && row.components.some((c) => 'custom_id' in c && controls.has(c.custom_id))),
+      );
+      return found?.id ?? null;
     },
     async dm(userId, content) {
       try {

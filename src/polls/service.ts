@@ -6,20 +6,26 @@ import { UserError } from '../discord/errors.js';
 import { msg, t as tr, type Language } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { Coalescer, realTimers, type Timers } from './live.js';
-import { describeOutcome, pollLink, voteReceipt, type Poll, type Tally, type VoteDecision, type VoterContext } from './poll.js';
+import { describeOutcome, pollLink, postNonce, voteReceipt, type Poll, type Tally, type VoteDecision, type VoterContext } from './poll.js';
 import {
   castVote,
   closePoll,
+  countFinalEditFailure,
   currentTally,
+  deletePoll,
   duePollIds,
   getPoll,
   markAnnounced,
+  markFinalShown,
   nextDueAt,
   recordNativeVote,
   removeNativeVote,
+  setPollMessage,
   setShownTally,
   stalePollIds,
   unannouncedPolls,
+  unpostedPolls,
+  unshownClosedPollIds,
   type NativeVote,
 } from './store.js';
 import { isOptedOut } from '../activity/privacy-store.js';
@@ -31,15 +37,25 @@ export interface PollsOptions {
   timers?: Timers;
 }
 
-/** What became of an edit of a poll's message. */
-export type ShowResult = 'shown' | 'gone' | 'capped';
+/**
+ * What became of an edit of a poll's message: shown; gone (message or channel deleted); capped
+ * (too many edits of an old message, for now); refused (the bot lost access or permission there).
+ */
+export type ShowResult = 'shown' | 'gone' | 'capped' | 'refused';
 
 /** The service's way out to Discord; the adapter implements it. */
 export interface PollPorts {
   /** The server's language (the poll card and the author's DM are about a public event). */
   language(guildId: string): Promise<Language>;
-  /** Edits the poll's message to show this state, in the server's language. */
+  /** Edits the poll's message to show this state, in the server's language; throws on other failures. */
   show(lang: Language, poll: Poll, tally: Tally): Promise<ShowResult>;
+  /**
+   * Posts the poll's message carrying `nonce` (Discord then hands back the message an earlier
+   * attempt with the same nonce made in the last few minutes); returns its id.
+   */
+  post(lang: Language, poll: Poll, tally: Tally, nonce: string): Promise<string>;
+  /** A message the bot already posted for this poll (after its creation), or null; throws when it cannot tell. */
+  findPosted(poll: Poll): Promise<string | null>;
   /** Sends a direct message; false when the member does not accept them. */
   dm(userId: string, content: string): Promise<boolean>;
 }
@@ -71,6 +87,11 @@ const SLOW_INTERVAL_MS = 60_000;
 /** The longest the scheduler sleeps before looking again (timers past ~24.8 days overflow). */
 const MAX_SLEEP_MS = 6 * 3_600_000;
 
+/** After a final edit fails, the wait before the next try, by failed tries so far (the last repeats). */
+const FINAL_RETRY_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
+/** Failed final edits (retries and start-ups together) after which a closed poll's message is left as it is. */
+export const MAX_FINAL_ATTEMPTS = 6;
+
 export class PollService {
   readonly live: Coalescer<number>;
   private readonly timers: Timers;
@@ -80,6 +101,10 @@ export class PollService {
   /** When each recently voted poll was created, to pace edits of old messages. */
   private readonly createdAt = new Map<number, number>();
   private readonly slowUntil = new Map<number, number>();
+  /** Closed polls whose final edit failed, waiting for their next try. */
+  private readonly finalRetries = new Map<number, unknown>();
+  /** Polls whose message is being posted right now (their message id is not saved yet). */
+  private readonly posting = new Set<number>();
 
   readonly db: Kysely<DB>;
   readonly clock: Clock;
@@ -163,20 +188,139 @@ export class PollService {
     }
   }
 
-  /** Edits the poll's message to its current state (open or final) from the database. */
+  /**
+   * Edits the poll's message to its current state (open or final) from the database. For a closed
+   * poll, records whether the final state landed; if it did not, retries later (a few times).
+   */
   async refreshMessage(pollId: number): Promise<void> {
     const poll = await getPoll(this.db, pollId);
-    if (!poll?.messageId) return;
+    if (!poll) return;
+    const closed = poll.status === 'closed';
+    if (!poll.messageId) {
+      // Nothing to show the final state on (unless the post is still under way: it shows it then).
+      if (closed && !this.posting.has(poll.id)) await markFinalShown(this.db, poll.id, this.clock.now());
+      return;
+    }
     const t = await currentTally(this.db, pollId);
     if (!t) return;
-    const result = await this.ports.show(await this.ports.language(poll.guildId), poll, t);
+    let result: ShowResult;
+    try {
+      result = await this.ports.show(await this.ports.language(poll.guildId), poll, t);
+    } catch (err) {
+      if (!closed) throw err; // a later vote or the next start-up shows the votes
+      await this.finalEditFailed(poll, false, err);
+      return;
+    }
     if (result === 'shown') await setShownTally(this.db, poll.id, t);
     if (result === 'gone') this.logger.info({ guild: poll.guildId, poll: poll.id }, 'polls.message-gone');
+    if (closed && (result === 'shown' || result === 'gone')) {
+      await markFinalShown(this.db, poll.id, this.clock.now());
+      this.cancelFinalRetry(poll.id);
+      return;
+    }
+    if (result === 'refused') {
+      if (closed) await this.finalEditFailed(poll, true);
+      else this.logger.warn({ guild: poll.guildId, poll: poll.id }, 'polls.edit-refused');
+    }
     if (result === 'capped') {
+      if (closed) {
+        await this.finalEditFailed(poll, false);
+        return;
+      }
       // Try again later; the votes are safe in the database and the next edit shows them all.
       this.slowUntil.set(poll.id, this.clock.now() + 10 * 60_000);
       this.live.mark(poll.id);
       this.logger.warn({ guild: poll.guildId, poll: poll.id }, 'polls.edit-capped');
+    }
+  }
+
+  /**
+   * A closed poll's final edit did not land: counted, then tried again after a while, unless
+   * Discord refused for good (no access or permission: the next start-up tries once more) or
+   * it has failed too often.
+   */
+  private async finalEditFailed(poll: Poll, refused: boolean, err?: unknown): Promise<void> {
+    const attempts = await countFinalEditFailure(this.db, poll.id);
+    const fields = { guild: poll.guildId, poll: poll.id, attempts, ...(err === undefined ? {} : { err }) };
+    this.cancelFinalRetry(poll.id);
+    if (attempts >= MAX_FINAL_ATTEMPTS) {
+      this.logger.warn(fields, 'polls.final-edit-given-up');
+      return;
+    }
+    if (refused) {
+      this.logger.warn(fields, 'polls.final-edit-refused');
+      return;
+    }
+    if (this.stopped) return; // the next start-up tries again
+    const delay = FINAL_RETRY_MS[Math.min(attempts, FINAL_RETRY_MS.length) - 1] ?? 60_000;
+    this.logger.warn({ ...fields, retryInMs: delay }, 'polls.final-edit-failed');
+    this.finalRetries.set(
+      poll.id,
+      this.timers.set(() => {
+        this.finalRetries.delete(poll.id);
+        if (!this.stopped) this.track(this.live.now(poll.id));
+      }, delay),
+    );
+  }
+
+  private cancelFinalRetry(pollId: number): void {
+    const timer = this.finalRetries.get(pollId);
+    if (timer !== undefined) this.timers.clear(timer);
+    this.finalRetries.delete(pollId);
+  }
+
+  // ---------------------------------------------------------------- posting
+
+  /**
+   * Posts a new poll's message and saves its id. The post carries the poll's nonce, so a repeat
+   * of it (discord.js retrying a request whose answer was lost) gives back the same message. When
+   * Discord refuses, the poll is deleted and the error thrown.
+   */
+  async post(poll: Poll): Promise<string> {
+    this.posting.add(poll.id);
+    try {
+      const t = (await currentTally(this.db, poll.id)) ?? { counts: [], voters: 0, leaders: [] };
+      let messageId: string;
+      try {
+        messageId = await this.ports.post(await this.ports.language(poll.guildId), poll, t, postNonce(poll));
+      } catch (err) {
+        await deletePoll(this.db, poll.id);
+        throw err;
+      }
+      await setPollMessage(this.db, poll.id, messageId);
+      await setShownTally(this.db, poll.id, t);
+      return messageId;
+    } finally {
+      this.posting.delete(poll.id);
+      // Closed while it was being posted: its final edit waited for the message.
+      if ((await getPoll(this.db, poll.id))?.status === 'closed') await this.live.now(poll.id);
+    }
+  }
+
+  /**
+   * Start-up: polls whose message id was never saved (the process died around the post). A message
+   * posted for one is adopted (the stale refresh then brings it up to date); a poll with none was
+   * never seen by anyone, its author never got an answer, so it is dropped rather than posted late.
+   */
+  private async finishPosts(): Promise<void> {
+    const startedAt = this.clock.now();
+    for (const poll of await unpostedPolls(this.db)) {
+      // A poll created by this process is its own command's to post.
+      if (this.posting.has(poll.id) || poll.createdAt > startedAt) continue;
+      const log = { guild: poll.guildId, poll: poll.id };
+      try {
+        const found = await this.ports.findPosted(poll);
+        if (found) {
+          await setPollMessage(this.db, poll.id, found);
+          this.logger.info({ ...log, message: found }, 'polls.post-found');
+        } else {
+          await deletePoll(this.db, poll.id);
+          this.logger.warn(log, 'polls.post-dropped');
+        }
+      } catch (err) {
+        // Whether it was posted is unknown: the next start looks again.
+        this.logger.warn({ ...log, err }, 'polls.post-check-failed');
+      }
     }
   }
 
@@ -207,7 +351,8 @@ export class PollService {
 
   /**
    * Shows the final results on the message, then tells the author. The message edit may repeat
-   * (harmless); the DM is claimed atomically first, so it is sent at most once.
+   * (harmless) and is retried until it lands (see refreshMessage); the DM is claimed atomically
+   * first, so it is sent at most once, whatever became of the edit.
    */
   async announce(pollId: number): Promise<void> {
     // Through the coalescer, so a live edit already under way cannot land after the final one.
@@ -247,15 +392,22 @@ export class PollService {
     }, delay);
   }
 
-  /** Start-up catch-up: close what fell due while the bot was down, finish interrupted announcements. */
+  /**
+   * Start-up catch-up: finish interrupted posts, close what fell due while the bot was down, finish
+   * interrupted announcements, and bring messages left behind up to date.
+   */
   async onReady(): Promise<void> {
+    await this.finishPosts();
+    // Closed polls already announced whose message may still show them open (a final edit that
+    // failed or never ran); those announced below get their final edit there.
+    const unshown = await unshownClosedPollIds(this.db, MAX_FINAL_ATTEMPTS);
     const closed = await this.closeDue();
     for (const poll of await unannouncedPolls(this.db)) await this.announce(poll.id);
     if (closed) this.logger.info({ closed }, 'polls.caught-up');
     await this.arm();
-    // Messages left behind their votes (a crash inside the coalescing window): refresh those
-    // only, one after another, without holding up the start.
-    const stale = await stalePollIds(this.db);
+    // Messages left behind their votes (a crash inside the coalescing window) or still open after
+    // the poll closed: refresh those only, one after another, without holding up the start.
+    const stale = [...(await stalePollIds(this.db)), ...unshown];
     if (stale.length) {
       this.logger.info({ polls: stale.length }, 'polls.refreshing-stale');
       this.track(
@@ -296,6 +448,7 @@ export class PollService {
     this.stopped = true;
     if (this.dueTimer !== undefined) this.timers.clear(this.dueTimer);
     this.dueTimer = undefined;
+    for (const id of [...this.finalRetries.keys()]) this.cancelFinalRetry(id);
     await Promise.allSettled([...this.inFlight]);
     await this.live.stop();
   }

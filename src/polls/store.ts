@@ -196,12 +196,13 @@ export async function nextDueAt(db: Executor): Promise<number | null> {
   return row?.next ?? null;
 }
 
-/** Closed polls whose message and author were not yet told (e.g. the bot stopped in between). */
+/** Closed polls whose author was not yet told (e.g. the bot stopped in between). */
 export async function unannouncedPolls(db: Executor): Promise<Poll[]> {
   const rows = await db.selectFrom('polls').selectAll().where('status', '=', 'closed').where('announced_at', 'is', null).orderBy('id').limit(100).execute();
   return rows.map(toPoll);
 }
 
+/** Claims telling the author that the poll closed: true for the one caller that gets to send the DM. */
 export async function markAnnounced(db: Executor, pollId: number, now: number): Promise<boolean> {
   const r = await db.updateTable('polls').set({ announced_at: now }).where('id', '=', pollId).where('announced_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
@@ -281,4 +282,45 @@ export async function stalePollIds(db: Executor): Promise<number[]> {
     if (t && shownKey(t) !== row.shown_tally) stale.push(row.id);
   }
   return stale;
+}
+
+/** Records that the closed poll's message shows its final results (or is gone: nothing left to show). */
+export async function markFinalShown(db: Executor, pollId: number, now: number): Promise<void> {
+  await db.updateTable('polls').set({ final_shown_at: now }).where('id', '=', pollId).where('status', '=', 'closed').where('final_shown_at', 'is', null).execute();
+}
+
+/** Counts a final edit that did not land; returns the attempts so far. */
+export async function countFinalEditFailure(db: Executor, pollId: number): Promise<number> {
+  const row = await db
+    .updateTable('polls')
+    .set((eb) => ({ final_edit_attempts: eb('final_edit_attempts', '+', 1) }))
+    .where('id', '=', pollId)
+    .returning('final_edit_attempts')
+    .executeTakeFirst();
+  return row?.final_edit_attempts ?? 0;
+}
+
+/**
+ * Closed polls whose author was told but whose message may still show the open poll (its final
+ * edit failed, or the process died before it), with fewer than `maxAttempts` failed edits.
+ */
+export async function unshownClosedPollIds(db: Executor, maxAttempts: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('polls')
+    .select('id')
+    .where('status', '=', 'closed')
+    .where('final_shown_at', 'is', null)
+    .where('announced_at', 'is not', null)
+    .where('final_edit_attempts', '<', maxAttempts)
+    .orderBy('id')
+    .limit(100)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Polls whose message id was never saved: the process died around their post (or while posting). */
+export async function unpostedPolls(db: Executor): Promise<Poll[]> {
+  // Open ones only: a closed poll is a result (digests count it), whatever became of its message.
+  const rows = await db.selectFrom('polls').selectAll().where('message_id', 'is', null).where('status', '=', 'open').orderBy('id').limit(100).execute();
+  return rows.map(toPoll);
 }

@@ -27,12 +27,16 @@ export interface PollTable {
   /** Final counts (JSON array) and distinct voters, fixed when the poll closes. */
   final_counts: string | null;
   final_voters: number | null;
-  /** When the closed poll's message was updated and its author told; null until done. */
+  /** When the closed poll's author was told (claimed before the DM, so it goes at most once); null until then. */
   announced_at: number | null;
   /** Anonymous polls only: the HMAC key of voter ids, deleted when the poll closes. */
   voter_key: Buffer | null;
   /** What the message last showed: JSON {counts, voters}; null until an edit is known to have landed. */
   shown_tally: Generated<string | null>;
+  /** When the closed poll's message was seen to show the final results (or found gone); null until then. */
+  final_shown_at: Generated<number | null>;
+  /** Final edits tried that did not land; start-up and the retries stop at a few. */
+  final_edit_attempts: Generated<number>;
 }
 
 /**

@@ -12,7 +12,7 @@ import { isStaff, requireStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
 import { resultsEmbed, surveyLine } from './discord-render.js';
 import { SurveyRefusal, type SurveyService } from './service.js';
-import { countSurveys, listSurveys, submittedCount, type Survey } from './store.js';
+import { countSurveys, listSurveys, pausedSchedules, submittedCount, type Survey } from './store.js';
 import { parseDefinition, parseDuration, type DefinitionInput } from './survey.js';
 import { template, TEMPLATE_NAMES, type TemplateName } from './templates.js';
 import { fitLines } from '../text.js';
@@ -159,7 +159,8 @@ async function list(service: SurveyService, interaction: Command, ctx: FeatureCo
   }
   const lang = languageOf(interaction.locale);
   const lines: string[] = [];
-  for (const s of surveys) lines.push(surveyLine(lang, s, await submittedCount(ctx.db, s.id)));
+  const paused = await pausedSchedules(ctx.db, interaction.guildId!);
+  for (const s of surveys) lines.push(surveyLine(lang, s, await submittedCount(ctx.db, s.id), paused.get(s.id) ?? null));
   // The true remainder: the surveys past the latest 25 too.
   const beyond = (await countSurveys(ctx.db, interaction.guildId!)) - surveys.length;
   const content = fitLines(t(lang, 'surveys.list.header'), lines, (count) => t(lang, 'surveys.list.more', { count }), beyond);

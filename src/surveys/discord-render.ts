@@ -33,6 +33,15 @@ function clip(text: string, max: number): string {
 const stamp = (ms: number, style: 'R' | 'f') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 /** The card everyone sees, in the server's language (the author's title and intro as written). */
+/**
+ * The nonce of a card's post (Discord takes at most 25 characters): the same for every attempt of
+ * one opening, so with enforce_nonce Discord hands back the card an earlier attempt posted in the
+ * last few minutes instead of posting a second one (as polls' and feedback's posts do).
+ */
+export function cardNonce(survey: Pick<Survey, 'id' | 'openedAt' | 'createdAt'>): string {
+  return `survey-${survey.id}-${(survey.openedAt ?? survey.createdAt).toString(36)}`.slice(0, 25);
+}
+
 export function cardMessage({ survey, responses, lang }: CardState) {
   const def = survey.definition;
   const closed = survey.status === 'closed';
@@ -201,7 +210,11 @@ export function resultsEmbed(lang: Language, r: Results): APIEmbed {
   return embed.toJSON();
 }
 
-export function surveyLine(lang: Language, s: Survey, responses: number): string {
+/**
+ * A survey's line in /survey list, with what staff must act on: a card the bot could not post (and
+ * whether it still tries), and a recurring schedule it paused (`pausedReason`).
+ */
+export function surveyLine(lang: Language, s: Survey, responses: number, pausedReason: string | null = null): string {
   const status =
     s.status === 'open'
       ? s.closesAt
@@ -209,5 +222,11 @@ export function surveyLine(lang: Language, s: Survey, responses: number): string
         : t(lang, 'surveys.list.open')
       : t(lang, s.status === 'closed' ? 'surveys.list.closed' : 'surveys.list.draft');
   const tags = `${s.anonymous ? t(lang, 'surveys.list.anonymous') : ''}${s.scheduleId ? t(lang, 'surveys.list.recurring') : ''}`;
-  return `**#${s.id}** ${escapeMarkdown(clip(s.title, 80))} · ${status} · ${t(lang, 'surveys.card.responses', { count: responses })}${tags}`;
+  const reason = (text: string) => escapeMarkdown(clip(text, 200));
+  const problems = [
+    s.postError !== null && s.status === 'draft' && s.postFailedAt !== null ? t(lang, 'surveys.list.postFailed', { reason: reason(s.postError) }) : '',
+    s.postError !== null && s.status === 'open' && s.messageId === null ? t(lang, 'surveys.list.postRetrying', { reason: reason(s.postError) }) : '',
+    pausedReason !== null ? t(lang, 'surveys.list.recurPaused', { reason: reason(pausedReason) }) : '',
+  ].join('');
+  return `**#${s.id}** ${escapeMarkdown(clip(s.title, 80))} · ${status} · ${t(lang, 'surveys.card.responses', { count: responses })}${tags}${problems}`;
 }

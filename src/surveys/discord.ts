@@ -4,6 +4,7 @@ import {
   ComponentType,
   DiscordAPIError,
   MessageFlags,
+  PermissionFlagsBits,
   RESTJSONErrorCodes,
   Routes as Api,
   type Client,
@@ -12,18 +13,19 @@ import {
   type ModalSubmitInteraction,
   type RepliableInteraction,
 } from 'discord.js';
-import type { APIInteractionGuildMember } from 'discord-api-types/v10';
+import type { APIInteractionGuildMember, APIMessage } from 'discord-api-types/v10';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Feature, FeatureContext } from '../feature.js';
-import { idArg } from '../discord/custom-id.js';
-import { UserError } from '../discord/errors.js';
+import { encodeCustomId, idArg } from '../discord/custom-id.js';
+import { friendlyDiscordError, UserError } from '../discord/errors.js';
 import { componentRoute, modalRoute, replyEphemeral, type Routes } from '../discord/router.js';
+import { isStaff } from '../discord/staff.js';
 import { commandRoutes } from './discord-commands.js';
-import { cardMessage, KIND, pageModal, pagingMessage } from './discord-render.js';
+import { cardMessage, cardNonce, KIND, pageModal, pagingMessage } from './discord-render.js';
 import { languageOf, t } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { SurveyRefusal, SurveyService, type Member, type SurveyPorts } from './service.js';
+import { SurveyRefusal, SurveyService, type ClickedOn, type Member, type SurveyPorts } from './service.js';
 import type { Survey } from './store.js';
 import type { FieldValue } from './survey.js';
 
@@ -31,15 +33,42 @@ type MemberLike = GuildMember | APIInteractionGuildMember | null;
 
 const MEMBER_FETCH_INTERVAL_MS = 60_000;
 
-export function memberOf(interaction: Interaction): Member {
+/** Whether the member who clicked may view a channel, by the guild's cached permission overwrites. */
+function seesChannel(interaction: Interaction, channelId: string): boolean {
+  const channel = interaction.guild?.channels.cache.get(channelId);
+  const member = interaction.member as MemberLike;
+  if (channel && member && !Array.isArray(member.roles)) return channel.permissionsFor(member as GuildMember)?.has(PermissionFlagsBits.ViewChannel) ?? false;
+  // Without a cached channel and member, only Discord's own reckoning for the channel clicked in is known.
+  return channelId === interaction.channelId && (interaction.memberPermissions?.has(PermissionFlagsBits.ViewChannel) ?? false);
+}
+
+/**
+ * The member answering, with what they may see: staff (like for polls) and the survey's author
+ * always, others only a survey whose channel they can view.
+ */
+export async function memberOf(interaction: Interaction, ctx: FeatureContext): Promise<Member> {
   const member = interaction.member as MemberLike;
   const roles = !member ? [] : Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
-  return { id: interaction.user.id, roles };
+  const staff = isStaff(interaction, (await getSettings(ctx.db, interaction.guildId!)).staffRoleId);
+  return {
+    id: interaction.user.id,
+    roles,
+    sees: (survey) => staff || survey.authorId === interaction.user.id || (survey.channelId !== null && seesChannel(interaction, survey.channelId)),
+  };
+}
+
+/** The message a component was clicked on (or a modal opened from), and whether it is the member's ephemeral one. */
+function clickedOn(interaction: Interaction): ClickedOn {
+  const message = interaction.isMessageComponent() || interaction.isModalSubmit() ? interaction.message : null;
+  return { messageId: message?.id ?? null, ephemeral: message?.flags.has(MessageFlags.Ephemeral) ?? false };
 }
 
 export function surveyLink(survey: Survey): string {
   return survey.channelId && survey.messageId ? `https://discord.com/channels/${survey.guildId}/${survey.channelId}/${survey.messageId}` : `survey #${survey.id}`;
 }
+
+/** Post errors no retry will get past: the channel is gone, hidden from the bot, or closed to its posts. */
+const GIVE_UP_CODES: ReadonlySet<number> = new Set([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
 
 function isCode(err: unknown, code: number): boolean {
   return err instanceof DiscordAPIError && err.code === code;
@@ -56,8 +85,16 @@ export function discordPorts(ctx: FeatureContext): SurveyPorts {
     async postCard(state) {
       const channelId = state.survey.channelId;
       if (!channelId) throw new Error('survey has no channel');
-      const message = (await client.rest.post(Api.channelMessages(channelId), { body: cardMessage(state) })) as { id: string };
+      const body = { ...cardMessage(state), nonce: cardNonce(state.survey), enforce_nonce: true };
+      const message = (await client.rest.post(Api.channelMessages(channelId), { body })) as { id: string };
       return message.id;
+    },
+    async findCard(survey) {
+      if (!survey.channelId) return null;
+      const recent = (await client.rest.get(Api.channelMessages(survey.channelId), { query: new URLSearchParams({ limit: '100' }) }).catch(() => null)) as APIMessage[] | null;
+      const take = encodeCustomId(KIND.take, survey.id);
+      const hasTake = (m: APIMessage) => (m.components ?? []).some((row) => 'components' in row && row.components.some((c) => 'custom_id' in c && c.custom_id === take));
+      return recent?.find((m) => m.author.id === client.user?.id && hasTake(m))?.id ?? null;
     },
     async editCard(state) {
       const { channelId, messageId } = state.survey;
@@ -67,6 +104,30 @@ export function discordPorts(ctx: FeatureContext): SurveyPorts {
       } catch (err) {
         if (isCode(err, RESTJSONErrorCodes.UnknownMessage) || isCode(err, RESTJSONErrorCodes.UnknownChannel)) return;
         throw err;
+      }
+    },
+    failure(err, lang) {
+      const permanent = err instanceof DiscordAPIError && typeof err.code === 'number' && GIVE_UP_CODES.has(err.code);
+      return { permanent, reason: (friendlyDiscordError(err, lang) ?? (err instanceof Error ? err.message : String(err))).slice(0, 300) };
+    },
+    async tellStaff(survey, text) {
+      // Where the bot tells staff things (digests): the staff channel, unless it is the channel that refuses.
+      const { staffChannelId } = await getSettings(ctx.db, survey.guildId).catch(() => ({ staffChannelId: null }));
+      if (staffChannelId && staffChannelId !== survey.channelId) {
+        try {
+          await client.rest.post(Api.channelMessages(staffChannelId), { body: { content: text, allowed_mentions: { parse: [] } } });
+          return true;
+        } catch (err) {
+          ctx.logger.warn({ err, guild: survey.guildId, channel: staffChannelId }, 'surveys.staff-notice-failed');
+        }
+      }
+      // Else whoever started it (or set up its schedule).
+      try {
+        await client.users.send(survey.authorId, { content: text, allowedMentions: { parse: [] } });
+        return true;
+      } catch (err) {
+        ctx.logger.info({ code: err instanceof DiscordAPIError ? err.code : undefined, guild: survey.guildId }, 'surveys.staff-notice-dm-failed');
+        return false;
       }
     },
     async dm(memberId, text) {
@@ -148,7 +209,7 @@ function answerRoutes(service: SurveyService, ctx: FeatureContext): Routes {
             interaction,
             async () => {
               const lang = languageOf(interaction.locale);
-              const { show, step } = await service.begin(id, interaction.guildId!, memberOf(interaction));
+              const { show, step } = await service.begin(id, interaction.guildId!, await memberOf(interaction, ctx), clickedOn(interaction));
               if (show === 'modal') await interaction.showModal(pageModal(lang, step));
               else await interaction.reply({ ...pagingMessage(lang, step, true), flags: MessageFlags.Ephemeral });
             },
@@ -160,7 +221,10 @@ function answerRoutes(service: SurveyService, ctx: FeatureContext): Routes {
         handle: (interaction, { id, page }) =>
           guarded(
             interaction,
-            async () => void (await interaction.showModal(pageModal(languageOf(interaction.locale), await service.openPage(id, interaction.guildId!, memberOf(interaction), page)))),
+            async () => {
+              const step = await service.openPage(id, interaction.guildId!, await memberOf(interaction, ctx), page, clickedOn(interaction));
+              await interaction.showModal(pageModal(languageOf(interaction.locale), step));
+            },
             ctx.logger,
           ),
       }),
@@ -170,12 +234,16 @@ function answerRoutes(service: SurveyService, ctx: FeatureContext): Routes {
           guarded(
             interaction,
             async () => {
-              const { survey, edited } = await service.submit(id, interaction.guildId!, memberOf(interaction));
+              const on = clickedOn(interaction);
+              const { survey, edited } = await service.submit(id, interaction.guildId!, await memberOf(interaction, ctx), on);
               const def = survey.definition;
               const lang = languageOf(interaction.locale);
               const after = survey.anonymous ? t(lang, 'surveys.anonymousDone') : def.editable && def.responses === 'one' ? t(lang, 'surveys.canEdit') : '';
               const text = t(lang, edited ? 'surveys.thanksEdited' : 'surveys.thanks', { title: def.title }) + after;
-              await interaction.update({ content: text, components: [], allowedMentions: { parse: [] } });
+              // Only the member's own paging message is replaced; any other message (the public
+              // card above all) is left as it is, and the thanks go to the member alone.
+              if (on.ephemeral) await interaction.update({ content: text, components: [], allowedMentions: { parse: [] } });
+              else await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
             },
             ctx.logger,
           ),
@@ -188,7 +256,7 @@ function answerRoutes(service: SurveyService, ctx: FeatureContext): Routes {
           guarded(
             interaction,
             async () => {
-              const step = await service.savePage(id, interaction.guildId!, memberOf(interaction), page, modalFields(interaction));
+              const step = await service.savePage(id, interaction.guildId!, await memberOf(interaction, ctx), page, modalFields(interaction));
               await interaction.reply({ ...pagingMessage(languageOf(interaction.locale), step, false), flags: MessageFlags.Ephemeral });
             },
             ctx.logger,

@@ -13,7 +13,11 @@ export const MSG = {
   noDraft: msg('surveys.error.noDraft'),
   missing: (labels: string[]) => msg('surveys.error.missing', { labels: labels.map((l) => `“${l}”`).join(', ') }),
   badPage: msg('surveys.error.badPage'),
+  cantSee: msg('surveys.error.cantSee'),
+  wrongMessage: msg('surveys.error.wrongMessage'),
   alreadyOpen: (id: number) => msg('surveys.error.alreadyOpen', { id }),
   alreadyClosed: (id: number) => msg('surveys.error.alreadyClosed', { id }),
   reminder: (title: string, link: string) => msg('surveys.reminder', { title, link }),
+  cardFailed: (id: number, title: string, channel: string, reason: string) => msg('surveys.notice.cardFailed', { id, title, channel, reason }),
+  schedulePaused: (source: number) => msg('surveys.notice.schedulePaused', { source }),
 } as const;

@@ -45,6 +45,26 @@ export class SurveyRefusal extends Error {
 export interface Member {
   id: string;
   roles: readonly string[];
+  /**
+   * Whether the member may see the survey's channel (staff and the survey's author always may),
+   * reckoned by the adapters on the server's side: never taken from the click.
+   */
+  sees(survey: Survey): boolean;
+}
+
+/** The message a button was clicked on (or a modal opened from), as Discord says. */
+export interface ClickedOn {
+  messageId: string | null;
+  /** The member's own ephemeral message: the paging message between pages. */
+  ephemeral: boolean;
+}
+
+/** What a failed card post or edit means: given up at once (`permanent`), and why, for staff. */
+export interface CardFailure {
+  /** Discord refuses for good (the channel is gone or closed to the bot): no retry will land. */
+  permanent: boolean;
+  /** Why, in the language asked for, for staff. */
+  reason: string;
 }
 
 export interface CardState {
@@ -56,11 +76,21 @@ export interface CardState {
 
 /** What the surveys slice needs from Discord, injected by the adapters (and by tests). */
 export interface SurveyPorts {
-  /** Posts the survey's card; returns its message id. */
   /** The server's language. */
   language(guildId: string): Promise<Language>;
+  /**
+   * Posts the survey's card; returns its message id. Every attempt of one opening carries the
+   * same nonce, so Discord hands back a card an attempt of the last few minutes posted.
+   */
   postCard(state: CardState): Promise<string>;
+  /** The id of this survey's card among its channel's recent messages, posted by an earlier attempt; null if none. Never throws. */
+  findCard(survey: Survey): Promise<string | null>;
+  /** Edits the card; a card (or channel) that is gone counts as done. */
   editCard(state: CardState): Promise<void>;
+  /** What a failed post or edit means, with its reason in `lang`. */
+  failure(err: unknown, lang: Language): CardFailure;
+  /** Tells the server's staff (their staff channel, else the survey's author by DM); false if it reached nobody. Never throws. */
+  tellStaff(survey: Survey, text: string): Promise<boolean>;
   /** Sends a DM; false when it could not be delivered (closed DMs). Never throws. */
   dm(memberId: string, text: string): Promise<boolean>;
   /** Members who could answer (not bots; with the role if one is set), or null when unknown. */
@@ -101,6 +131,17 @@ export interface Results {
   csat: number | null;
   /** Non-anonymous surveys only. */
   roles: RoleGroup[] | null;
+}
+
+/** Minutes between tries of a card post or closing edit that failed; one more try than waits, then it is given up. */
+const CARD_BACKOFF_MINUTES = [1, 5, 15, 60];
+/** Tries of a card post (or of a closed card's closing edit) before the bot gives up on it. */
+export const MAX_CARD_ATTEMPTS = CARD_BACKOFF_MINUTES.length + 1;
+
+/** When to try a card again after `attempts` failed tries, or null when it is given up. */
+function cardRetryAt(attempts: number, now: number): number | null {
+  if (attempts >= MAX_CARD_ATTEMPTS) return null;
+  return now + (CARD_BACKOFF_MINUTES[Math.max(0, attempts - 1)] ?? CARD_BACKOFF_MINUTES.at(-1)!) * 60_000;
 }
 
 export class SurveyService {
@@ -164,7 +205,21 @@ export class SurveyService {
     return (await store.getSurvey(this.db, survey.id))!;
   }
 
+  /**
+   * Posts a survey's card, counted first: a try after one that may have reached Discord (a crash
+   * between the POST and saving its id, or an error after it landed) looks for that card in the
+   * channel before posting, and the post's nonce drops a duplicate of a recent one.
+   */
   private async postCard(survey: Survey): Promise<void> {
+    const before = await store.beginPostAttempt(this.db, survey.id);
+    const found = before > 0 ? await this.deps.ports.findCard(survey) : null;
+    if (found) {
+      await store.setSurveyMessage(this.db, survey.id, found);
+      this.deps.logger.info({ guild: survey.guildId, survey: survey.id, message: found }, 'surveys.card-found');
+      // What it shows is not known: brought up to date like any card whose count changed.
+      this.markCard(survey.id);
+      return;
+    }
     const responses = await store.submittedCount(this.db, survey.id);
     const messageId = await this.deps.ports.postCard({ survey, responses, lang: await this.deps.ports.language(survey.guildId) });
     await store.setSurveyMessage(this.db, survey.id, messageId);
@@ -195,24 +250,49 @@ export class SurveyService {
     for (const id of ids) await this.refreshCard(id);
   }
 
+  /**
+   * Edits a card to the survey's current state. A closed survey's card is recorded as showing it
+   * closed only once that edit landed (or the card is gone); a failed one is tried again later
+   * (see retryClosedCards), a few times at most.
+   */
   async refreshCard(surveyId: number): Promise<void> {
     const survey = await store.getSurvey(this.db, surveyId);
     if (!survey?.messageId) return;
+    const lang = await this.deps.ports.language(survey.guildId).catch((): Language => 'en');
     try {
       const responses = await store.submittedCount(this.db, survey.id);
-      await this.deps.ports.editCard({ survey, responses, lang: await this.deps.ports.language(survey.guildId) });
+      await this.deps.ports.editCard({ survey, responses, lang });
       await store.setShownCount(this.db, survey.id, responses);
+      // Only what this edit showed: a survey read open and closed since is left for its closing edit.
+      if (survey.status === 'closed') await store.markClosedShown(this.db, survey.id, this.now());
     } catch (err) {
-      this.deps.logger.warn({ err, guild: survey.guildId, survey: survey.id }, 'surveys.card-edit-failed');
+      if (survey.status !== 'closed') {
+        this.deps.logger.warn({ err, guild: survey.guildId, survey: survey.id }, 'surveys.card-edit-failed');
+        return;
+      }
+      const { permanent } = this.deps.ports.failure(err, lang);
+      const now = this.now();
+      const attempts = await store.countClosedEditFailure(this.db, survey.id, { retryAt: (n) => cardRetryAt(n, now), ...(permanent ? { giveUpAt: MAX_CARD_ATTEMPTS } : {}) });
+      const gaveUp = attempts >= MAX_CARD_ATTEMPTS;
+      this.deps.logger.warn({ err, guild: survey.guildId, survey: survey.id, attempts }, gaveUp ? 'surveys.closed-card-given-up' : 'surveys.closed-card-edit-failed');
     }
+  }
+
+  /** Closed surveys whose card may still show them open (a failed closing edit): tried again, with back-off and a limit. */
+  async retryClosedCards(stopped: () => boolean = () => false): Promise<number> {
+    const ids = await store.unshownClosedIds(this.db, this.now(), MAX_CARD_ATTEMPTS);
+    for (const id of ids) if (!stopped()) await this.refreshCard(id);
+    return ids.length;
   }
 
   /**
    * Start-up: edits the cards of open surveys left behind their stored responses (a crash inside
-   * the coalescing window), one after another; `stopped` ends it early. Returns how many.
+   * the coalescing window) and of closed surveys whose card may still show them open (a crash
+   * right after closing, or a failed closing edit), one after another; `stopped` ends it early.
+   * Returns how many.
    */
   async refreshStaleCards(stopped: () => boolean = () => false): Promise<number> {
-    const stale = await store.staleCardIds(this.db);
+    const stale = await store.staleCardIds(this.db, this.now(), MAX_CARD_ATTEMPTS);
     if (stale.length) this.deps.logger.info({ surveys: stale.length }, 'surveys.refreshing-stale');
     for (const id of stale) if (!stopped()) await this.refreshCard(id);
     return stale.length;
@@ -222,6 +302,8 @@ export class SurveyService {
 
   /** Refuses members who may not answer now. */
   private check(survey: Survey, member: Member): void {
+    // First: a member who cannot see the survey's channel learns nothing more about it.
+    if (!member.sees(survey)) throw new SurveyRefusal(MSG.cantSee);
     const now = this.now();
     if (survey.status === 'draft') throw new SurveyRefusal(MSG.notOpen);
     const opens = survey.definition.opens ? Date.parse(survey.definition.opens) : null;
@@ -240,9 +322,11 @@ export class SurveyService {
    * "Take the survey": resumes a response in progress (the paging message), or opens the
    * first page. Creates the draft row, so a member who closes the modal can resume.
    */
-  async begin(surveyId: number, guildId: string, member: Member): Promise<{ show: 'modal' | 'menu'; step: Step }> {
+  async begin(surveyId: number, guildId: string, member: Member, on: ClickedOn): Promise<{ show: 'modal' | 'menu'; step: Step }> {
     const survey = await this.get(guildId, surveyId);
     this.check(survey, member);
+    // "Take the survey" is only ever on the survey's card: a take with another survey's id is forged.
+    if (on.messageId === null || on.messageId !== survey.messageId) throw new SurveyRefusal(MSG.wrongMessage);
     const def = survey.definition;
     let { inProgress, submitted } = await this.working(survey, member);
     if (!inProgress) {
@@ -260,9 +344,11 @@ export class SurveyService {
   }
 
   /** Opens a page (Continue / Back) of the member's response in progress. */
-  async openPage(surveyId: number, guildId: string, member: Member, page: number): Promise<Step> {
+  async openPage(surveyId: number, guildId: string, member: Member, page: number, on: ClickedOn): Promise<Step> {
     const survey = await this.get(guildId, surveyId);
     this.check(survey, member);
+    // Page buttons are only ever on the member's ephemeral paging message, never on the public card.
+    if (!on.ephemeral) throw new SurveyRefusal(MSG.wrongMessage);
     const { inProgress } = await this.working(survey, member);
     if (!inProgress) throw new SurveyRefusal(MSG.noDraft);
     const answers = inProgress.draft ?? {};
@@ -292,9 +378,11 @@ export class SurveyService {
   }
 
   /** Submits the member's response in progress. */
-  async submit(surveyId: number, guildId: string, member: Member): Promise<{ survey: Survey; edited: boolean }> {
+  async submit(surveyId: number, guildId: string, member: Member, on: ClickedOn): Promise<{ survey: Survey; edited: boolean }> {
     const survey = await this.get(guildId, surveyId);
     this.check(survey, member);
+    // Submit is only ever on the member's ephemeral paging message, never on the public card.
+    if (!on.ephemeral) throw new SurveyRefusal(MSG.wrongMessage);
     const { inProgress } = await this.working(survey, member);
     if (!inProgress) throw new SurveyRefusal(MSG.noDraft);
     const def = survey.definition;
@@ -434,30 +522,79 @@ export class SurveyService {
     return store.stopSchedules(this.db, survey.guildId, survey.id);
   }
 
-  /** Opens due recurring runs (see recurring.ts) and posts cards that were never posted. */
+  /**
+   * Opens due recurring runs (see recurring.ts) and posts cards that were never posted, with
+   * back-off; a card Discord refuses for good, or still fails after a few tries, is given up.
+   */
   async runSchedules(): Promise<Survey[]> {
     const opened = await openDueRuns(this.deps);
-    // Cards of open surveys that were never posted (this tick's runs, or a run cut short by a stop).
-    for (const { id, guildId } of await store.unpostedSurveys(this.db)) {
+    // Cards of open surveys that were never posted (this tick's runs, a run cut short by a stop, a failed post due again).
+    for (const { id } of await store.unpostedSurveys(this.db, this.now())) {
       // Not one that /survey start is posting; and read again once claimed, since a post that
       // was under way when the list was read may have landed since.
       if (this.posting.has(id)) continue;
       this.posting.add(id);
       try {
         const survey = await store.getSurvey(this.db, id);
-        if (survey?.status === 'open' && survey.messageId === null && survey.channelId) await this.postCard(survey);
+        if (survey?.status === 'open' && survey.messageId === null && survey.channelId) {
+          try {
+            await this.postCard(survey);
+          } catch (err) {
+            await this.postFailed(survey, err);
+          }
+        }
       } catch (err) {
-        this.deps.logger.warn({ err, guild: guildId, survey: id }, 'surveys.card-post-failed');
+        this.deps.logger.error({ err, survey: id }, 'surveys.card-post-failed');
       } finally {
         this.posting.delete(id);
       }
     }
+    await this.tellPostFailures();
     return opened;
   }
 
-  /** One pass of the scheduler: close what is due, open recurring runs. */
+  /**
+   * A card post failed: tried again later, or given up when Discord refuses for good (the
+   * channel is gone or closed to the bot) or after the last try. Given up, the survey goes back
+   * to a draft (nobody could answer it: staff start it again where the bot can post), a recurring
+   * schedule whose channel refuses is paused (every run would fail the same way), and staff are told.
+   */
+  private async postFailed(survey: Survey, err: unknown): Promise<void> {
+    const lang = await this.deps.ports.language(survey.guildId).catch((): Language => 'en');
+    const { permanent, reason } = this.deps.ports.failure(err, lang);
+    const attempts = (await store.getSurvey(this.db, survey.id))?.postAttempts ?? survey.postAttempts;
+    const now = this.now();
+    const retryAt = permanent ? null : cardRetryAt(attempts, now);
+    const log = { err, guild: survey.guildId, survey: survey.id, channel: survey.channelId, attempts, permanent };
+    if (retryAt !== null) {
+      await store.deferPost(this.db, survey.id, reason, retryAt);
+      this.deps.logger.warn({ ...log, retryAt }, 'surveys.card-post-failed');
+      return;
+    }
+    const given = await store.givePostUp(this.db, survey.id, { error: reason, now, pauseSchedule: permanent });
+    this.deps.logger.warn({ ...log, schedulePaused: given?.schedulePaused ?? false }, 'surveys.card-post-given-up');
+  }
+
+  /** Tells staff, once each, about the cards the bot gave up posting (also those a crash kept it from telling). */
+  async tellPostFailures(): Promise<number> {
+    let told = 0;
+    for (const survey of await store.untoldPostFailures(this.db)) {
+      if (!(await store.markPostFailureTold(this.db, survey.id, this.now()))) continue;
+      const lang = await this.deps.ports.language(survey.guildId);
+      const paused = survey.scheduleId === null ? null : await store.schedulePause(this.db, survey.scheduleId);
+      const texts = [MSG.cardFailed(survey.id, survey.title, survey.channelId ?? '', survey.postError ?? '')];
+      if (paused) texts.push(MSG.schedulePaused(paused.sourceSurveyId));
+      const reached = await this.deps.ports.tellStaff(survey, texts.map((t) => render(lang, t)).join(' '));
+      this.deps.logger.info({ guild: survey.guildId, survey: survey.id, reached }, 'surveys.card-failure-told');
+      if (reached) told++;
+    }
+    return told;
+  }
+
+  /** One pass of the scheduler: close what is due, open recurring runs, retry failed closing edits. */
   async tick(): Promise<void> {
     await this.closeDue();
     await this.runSchedules();
+    await this.retryClosedCards();
   }
 }

@@ -25,6 +25,12 @@ export interface Survey {
   eligible: number | null;
   scheduleId: number | null;
   runKey: string | null;
+  /** Card posts tried in this opening (a retry first looks for a post that landed). */
+  postAttempts: number;
+  /** Why the card's last post failed (server's language), for staff; null once posted. */
+  postError: string | null;
+  /** When the bot gave up posting the card and put the survey back to a draft. */
+  postFailedAt: number | null;
 }
 
 function toSurvey(row: Selectable<SurveyTable>): Survey {
@@ -46,6 +52,9 @@ function toSurvey(row: Selectable<SurveyTable>): Survey {
     eligible: row.eligible,
     scheduleId: row.schedule_id,
     runKey: row.run_key,
+    postAttempts: row.post_attempts,
+    postError: row.post_error,
+    postFailedAt: row.post_failed_at,
   };
 }
 
@@ -108,11 +117,22 @@ export async function countSurveys(db: Executor, guildId: string): Promise<numbe
   return Number(row.n);
 }
 
-/** Opens a draft survey (once). */
+/** Opens a draft survey (once); a new opening starts its card's posting afresh. */
 export async function openSurvey(db: Executor, id: number, input: { channelId: string; roleId: string | null; closesAt: number | null; now: number }): Promise<boolean> {
   const r = await db
     .updateTable('surveys')
-    .set({ status: 'open', channel_id: input.channelId, role_id: input.roleId, closes_at: input.closesAt, opened_at: input.now })
+    .set({
+      status: 'open',
+      channel_id: input.channelId,
+      role_id: input.roleId,
+      closes_at: input.closesAt,
+      opened_at: input.now,
+      post_attempts: 0,
+      post_retry_at: null,
+      post_error: null,
+      post_failed_at: null,
+      post_failure_told_at: null,
+    })
     .where('id', '=', id)
     .where('status', '=', 'draft')
     .executeTakeFirst();
@@ -125,7 +145,92 @@ export async function reopenAsDraft(db: Executor, id: number): Promise<void> {
 }
 
 export async function setSurveyMessage(db: Executor, id: number, messageId: string | null): Promise<void> {
-  await db.updateTable('surveys').set({ message_id: messageId }).where('id', '=', id).execute();
+  await db
+    .updateTable('surveys')
+    .set(messageId === null ? { message_id: null } : { message_id: messageId, post_error: null, post_retry_at: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Counts a card post about to be tried; returns how many were tried before it (one of them may have landed). */
+export async function beginPostAttempt(db: Executor, id: number): Promise<number> {
+  const row = await db
+    .updateTable('surveys')
+    .set((eb) => ({ post_attempts: eb('post_attempts', '+', 1) }))
+    .where('id', '=', id)
+    .returning('post_attempts')
+    .executeTakeFirst();
+  return (row?.post_attempts ?? 1) - 1;
+}
+
+/** A card post failed and will be tried again at `retryAt`; the reason is kept for staff. */
+export async function deferPost(db: Executor, id: number, error: string, retryAt: number): Promise<void> {
+  await db.updateTable('surveys').set({ post_error: error.slice(0, 300), post_retry_at: retryAt }).where('id', '=', id).where('message_id', 'is', null).execute();
+}
+
+/**
+ * Gives up posting an open survey's card: the survey goes back to a draft (nobody could answer it;
+ * staff can start it again in a channel the bot can post in), keeping the channel and the reason
+ * for staff. With `pauseSchedule`, the recurring schedule that opened it is paused too: its
+ * channel would refuse every run. Null when the survey was not open without a card any more.
+ */
+export async function givePostUp(db: Executor, id: number, input: { error: string; now: number; pauseSchedule: boolean }): Promise<{ schedulePaused: boolean } | null> {
+  return inTransaction(db, async (trx) => {
+    const error = input.error.slice(0, 300);
+    const r = await trx
+      .updateTable('surveys')
+      .set({ status: 'draft', opened_at: null, closes_at: null, post_error: error, post_retry_at: null, post_failed_at: input.now, post_failure_told_at: null })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .where('message_id', 'is', null)
+      .returning('schedule_id')
+      .executeTakeFirst();
+    if (!r) return null;
+    if (!input.pauseSchedule || r.schedule_id === null) return { schedulePaused: false };
+    const paused = await trx
+      .updateTable('survey_schedules')
+      .set({ active: 0, paused_reason: error, paused_at: input.now })
+      .where('id', '=', r.schedule_id)
+      .where('active', '=', 1)
+      .executeTakeFirst();
+    return { schedulePaused: Number(paused.numUpdatedRows) > 0 };
+  });
+}
+
+/** Surveys whose card the bot gave up posting, with staff not told yet. */
+export async function untoldPostFailures(db: Executor): Promise<Survey[]> {
+  const rows = await db.selectFrom('surveys').selectAll().where('post_failed_at', 'is not', null).where('post_failure_told_at', 'is', null).orderBy('id').limit(100).execute();
+  return rows.map(toSurvey);
+}
+
+/** Claims telling staff that a card could not be posted: true for the one caller that tells. */
+export async function markPostFailureTold(db: Executor, id: number, now: number): Promise<boolean> {
+  const r = await db.updateTable('surveys').set({ post_failure_told_at: now }).where('id', '=', id).where('post_failed_at', 'is not', null).where('post_failure_told_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Records that the closed survey's card shows it closed (or is gone: nothing left to show). */
+export async function markClosedShown(db: Executor, id: number, now: number): Promise<void> {
+  await db.updateTable('surveys').set({ closed_shown_at: now, closed_retry_at: null }).where('id', '=', id).where('status', '=', 'closed').where('closed_shown_at', 'is', null).execute();
+}
+
+/**
+ * Counts a closing edit that did not land; returns the attempts so far. `retryAt` says when to
+ * try again after that many (null: never); `giveUpAt` sets the attempts to the retry limit at
+ * once, for an edit Discord refused for good.
+ */
+export async function countClosedEditFailure(db: Executor, id: number, input: { retryAt: (attempts: number) => number | null; giveUpAt?: number }): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const row = await trx
+      .updateTable('surveys')
+      .set((eb) => ({ closed_edit_attempts: input.giveUpAt !== undefined ? eb.val(input.giveUpAt) : eb('closed_edit_attempts', '+', 1) }))
+      .where('id', '=', id)
+      .returning('closed_edit_attempts')
+      .executeTakeFirst();
+    const attempts = row?.closed_edit_attempts ?? 0;
+    await trx.updateTable('surveys').set({ closed_retry_at: input.retryAt(attempts) }).where('id', '=', id).execute();
+    return attempts;
+  });
 }
 
 /** Closes an open survey exactly once; in-progress drafts are deleted (they never count). */
@@ -172,9 +277,17 @@ export async function dueSurveyIds(db: Executor, now: number): Promise<number[]>
   return rows.map((r) => r.id);
 }
 
-/** Open surveys whose card was never posted (the bot stopped in between). */
-export async function unpostedSurveys(db: Executor): Promise<Survey[]> {
-  const rows = await db.selectFrom('surveys').selectAll().where('status', '=', 'open').where('message_id', 'is', null).orderBy('id').limit(100).execute();
+/** Open surveys whose card was never posted (the bot stopped in between, or a post failed), due for a try at `now`. */
+export async function unpostedSurveys(db: Executor, now: number): Promise<Survey[]> {
+  const rows = await db
+    .selectFrom('surveys')
+    .selectAll()
+    .where('status', '=', 'open')
+    .where('message_id', 'is', null)
+    .where((eb) => eb.or([eb('post_retry_at', 'is', null), eb('post_retry_at', '<=', now)]))
+    .orderBy('id')
+    .limit(100)
+    .execute();
   return rows.map(toSurvey);
 }
 
@@ -366,16 +479,49 @@ export async function activeSchedule(db: Executor, id: number): Promise<SurveySc
   return row ? toSchedule(row) : undefined;
 }
 
-/** Stops the schedules made from a survey; returns how many. */
+/** Stops the schedules made from a survey, paused ones included (staff have seen why); returns how many. */
 export async function stopSchedules(db: Executor, guildId: string, sourceSurveyId: number): Promise<number> {
-  const r = await db.updateTable('survey_schedules').set({ active: 0 }).where('guild_id', '=', guildId).where('source_survey_id', '=', sourceSurveyId).where('active', '=', 1).executeTakeFirst();
+  const r = await db
+    .updateTable('survey_schedules')
+    .set({ active: 0, paused_reason: null })
+    .where('guild_id', '=', guildId)
+    .where('source_survey_id', '=', sourceSurveyId)
+    .where((eb) => eb.or([eb('active', '=', 1), eb('paused_reason', 'is not', null)]))
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+/** Why the bot paused a schedule, with the survey it copies; null when it is not paused. */
+export async function schedulePause(db: Executor, scheduleId: number): Promise<{ sourceSurveyId: number; reason: string } | null> {
+  const row = await db.selectFrom('survey_schedules').select(['source_survey_id', 'paused_reason']).where('id', '=', scheduleId).where('active', '=', 0).executeTakeFirst();
+  return row?.paused_reason ? { sourceSurveyId: row.source_survey_id, reason: row.paused_reason } : null;
+}
+
+/** A server's paused schedules: the reason by the survey each copies (for /survey list). */
+export async function pausedSchedules(db: Executor, guildId: string): Promise<Map<number, string>> {
+  const rows = await db
+    .selectFrom('survey_schedules')
+    .select(['source_survey_id', 'paused_reason'])
+    .where('guild_id', '=', guildId)
+    .where('active', '=', 0)
+    .where('paused_reason', 'is not', null)
+    .orderBy('id')
+    .execute();
+  return new Map(rows.map((r) => [r.source_survey_id, r.paused_reason!]));
 }
 
 /** The run of the same schedule just before this one, for the digest's change. */
 export async function previousRun(db: Executor, survey: Pick<Survey, 'id' | 'scheduleId'>): Promise<Survey | undefined> {
   if (survey.scheduleId === null) return undefined;
-  const row = await db.selectFrom('surveys').selectAll().where('schedule_id', '=', survey.scheduleId).where('id', '<', survey.id).orderBy('id', 'desc').executeTakeFirst();
+  // A run whose card could not be posted went back to a draft: nobody answered it, so it is no comparison.
+  const row = await db
+    .selectFrom('surveys')
+    .selectAll()
+    .where('schedule_id', '=', survey.scheduleId)
+    .where('id', '<', survey.id)
+    .where('status', '!=', 'draft')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
   return row ? toSurvey(row) : undefined;
 }
 
@@ -403,8 +549,14 @@ export async function setShownCount(db: Executor, id: number, count: number): Pr
   await db.updateTable('surveys').set({ shown_count: count }).where('id', '=', id).execute();
 }
 
-/** Open surveys whose card shows fewer (or more) responses than are stored: a crash cut their edit. */
-export async function staleCardIds(db: Executor): Promise<number[]> {
+/**
+ * Cards to edit on start: open surveys whose card shows fewer (or more) responses than are stored
+ * (a crash cut their edit), and closed surveys whose card may still show them open (the closing
+ * edit failed or a crash cut it), with fewer than `maxClosedAttempts` failed closing edits and
+ * due for a try at `now`.
+ */
+export async function staleCardIds(db: Executor, now: number, maxClosedAttempts: number): Promise<number[]> {
+  const closed = await unshownClosedIds(db, now, maxClosedAttempts);
   const rows = await db
     .selectFrom('surveys as s')
     .select((eb) => [
@@ -416,5 +568,22 @@ export async function staleCardIds(db: Executor): Promise<number[]> {
     .where('s.message_id', 'is not', null)
     .orderBy('s.id')
     .execute();
-  return rows.filter((r) => r.shown_count === null || r.shown_count !== Number(r.n)).map((r) => r.id);
+  const open = rows.filter((r) => r.shown_count === null || r.shown_count !== Number(r.n)).map((r) => r.id);
+  return [...open, ...closed].sort((a, b) => a - b);
+}
+
+/** Closed surveys whose card may still show them open, due for a closing edit at `now`. */
+export async function unshownClosedIds(db: Executor, now: number, maxAttempts: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('surveys')
+    .select('id')
+    .where('status', '=', 'closed')
+    .where('message_id', 'is not', null)
+    .where('closed_shown_at', 'is', null)
+    .where('closed_edit_attempts', '<', maxAttempts)
+    .where((eb) => eb.or([eb('closed_retry_at', 'is', null), eb('closed_retry_at', '<=', now)]))
+    .orderBy('id')
+    .limit(100)
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -1,5 +1,6 @@
 // A survey's card is posted once: not twice when the minute tick runs while /survey start is
-// posting it, and once after a crash between opening a survey and posting its card.
+// posting it, once after a crash between opening a survey and posting its card, and once after a
+// crash between its POST and saving its id.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeatureFactory } from '../../src/feature.js';
 import { settingsRoutes } from '../../src/settings/discord.js';
@@ -47,6 +48,29 @@ describe('survey cards are posted once', () => {
     expect(await openSurvey(bot.db, 1, { channelId: ids.general, roleId: null, closesAt: null, now: bot.clock.now() })).toBe(true);
     await bot.crash();
     await expect.poll(() => cards(bot!, 1).length, { timeout: 5000 }).toBe(1);
+    await bot.restart();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(cards(bot, 1)).toHaveLength(1);
+    expect(bot.errors).toEqual([]);
+  });
+
+  it('a kill -9 between the card\'s POST and saving its id: after the restart there is still one card, and it is the stored one', async () => {
+    bot = await TestBot.start({ features });
+    const { ids, fake } = bot;
+    await fake.slash({ channelId: ids.general, userId: ids.ownerId, name: 'survey', subcommand: 'create', options: { template: 'csat' } }).reply(10_000);
+    expect((await fake.slash({ channelId: ids.general, userId: ids.ownerId, name: 'survey', subcommand: 'start', options: { survey: 1 } }).reply(10_000)).content).toMatch(/^Survey #1 is open/);
+    const posted = cards(bot, 1)[0]!;
+    // What a kill -9 after Discord took the card's POST but before its id was stored leaves: the
+    // card in the channel, the survey open without it. The bot stays down past Discord's nonce window.
+    await bot.db.updateTable('surveys').set({ message_id: null }).where('id', '=', 1).execute();
+    bot.clock.advance(10 * 60_000);
+    await bot.crash();
+    await expect.poll(async () => (await bot!.db.selectFrom('surveys').select('message_id').executeTakeFirstOrThrow()).message_id, { timeout: 5000 }).toBe(posted.id);
+    expect(cards(bot, 1).map((m) => m.id)).toEqual([posted.id]);
+    // Every post of a card carries the nonce of its opening, so Discord itself drops a quick second one.
+    const bodies = fake.requestsMatching('POST', `/channels/${ids.general}/messages`).map((r) => r.body as { nonce?: string; enforce_nonce?: boolean });
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const body of bodies) expect(body).toMatchObject({ nonce: expect.stringMatching(/^survey-1-/), enforce_nonce: true });
     await bot.restart();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(cards(bot, 1)).toHaveLength(1);

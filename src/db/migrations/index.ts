@@ -16,6 +16,7 @@ import * as m0014 from './0014-count-batches.js';
 import * as m0015 from './0015-member-totals-by-number.js';
 import * as m0016 from './0016-hours-by-rowid.js';
 import * as m0018 from './0018-poll-final-shown.js';
+import * as m0019 from './0019-survey-cards.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0015-member-totals-by-number': m0015,
   '0016-hours-by-rowid': m0016,
   '0018-poll-final-shown': m0018,
+  '0019-survey-cards': m0019,
 };

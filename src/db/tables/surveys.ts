@@ -29,6 +29,22 @@ export interface SurveyTable {
   /** The recurring schedule that opened it, and the run's key: unique together. */
   schedule_id: number | null;
   run_key: string | null;
+  /** Card posts tried in the current opening, counted before each POST (a retry looks for a post that landed). */
+  post_attempts: Generated<number>;
+  /** When the next card post may be tried after a failure; null: at once. */
+  post_retry_at: Generated<number | null>;
+  /** Why the card's last post failed (server's language), shown to staff; null once posted. */
+  post_error: Generated<string | null>;
+  /** When the bot gave up posting the card and put the survey back to a draft. */
+  post_failed_at: Generated<number | null>;
+  /** When staff were told that it gave up (claimed before telling). */
+  post_failure_told_at: Generated<number | null>;
+  /** When the closed survey's card was seen to show it closed (or found gone); null until then. */
+  closed_shown_at: Generated<number | null>;
+  /** Closing edits of the card that did not land. */
+  closed_edit_attempts: Generated<number>;
+  /** When the next closing edit may be tried; null: at once. */
+  closed_retry_at: Generated<number | null>;
 }
 
 /**
@@ -81,6 +97,9 @@ export interface SurveyScheduleTable {
   active_since: number;
   /** 0 | 1 */
   active: number;
+  /** Why the bot paused it (its channel is gone or closed to it); null unless paused. */
+  paused_reason: Generated<string | null>;
+  paused_at: Generated<number | null>;
 }
 
 export interface SurveysTables {

@@ -20,7 +20,7 @@ import { requireStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
 import { review } from './review-service.js';
 import type { FlagService } from './service.js';
-import { caseActions, formatDuration, jumpLink, outcomeKey, reasonKey, refusal, transition } from './flags.js';
+import { caseActions, formatDuration, isSettled, jumpLink, outcomeKey, reasonKey, refusal, transition } from './flags.js';
 import { getCase, type FlagCase, type Flagger } from './store.js';
 import { plainText } from '../text.js';
 
@@ -29,7 +29,8 @@ const WARNING_MAX = 1000;
 
 /** One line saying where the case stands: "Open", "Claimed by X", "Resolved by Y after 12 min: deleted". */
 export function statusLine(lang: Language, c: FlagCase, now: number): string {
-  if (c.status === 'closed' && c.outcome) {
+  // A close being carried out shows as decided: buttons are off until it is done or undone.
+  if (isSettled(c.status) && c.outcome) {
     const after = formatDuration((c.closedAt ?? now) - c.openedAt, lang);
     return t(lang, 'flags.case.resolvedBy', { user: c.closedBy ?? '', after, outcome: t(lang, outcomeKey[c.outcome]) });
   }
@@ -45,7 +46,7 @@ function flaggerLine(lang: Language, f: Flagger): string {
 
 /** The case message, in the server's language: excerpt (or jump link), author, channel, flaggers and reasons, state, buttons. */
 export function renderCase(lang: Language, c: FlagCase, flaggers: readonly Flagger[], now: number) {
-  const closed = c.status === 'closed';
+  const closed = isSettled(c.status);
   const color = closed ? 0x95a5a6 : c.status === 'claimed' ? 0x3498db : 0xe67e22;
   const shown = flaggers.slice(0, FLAGGERS_SHOWN).map((f) => flaggerLine(lang, f));
   if (flaggers.length > FLAGGERS_SHOWN) shown.push(t(lang, 'flags.case.andMore', { count: flaggers.length - FLAGGERS_SHOWN }));

@@ -136,6 +136,10 @@ export function commandRoutes(service: FlagService): Routes {
         // which is ignored): who wrote the message is never taken from a custom_id.
         args: z.union([z.tuple([idArg.snowflake, idArg.snowflake]), z.tuple([idArg.snowflake, idArg.snowflake, idArg.snowflake])]),
         async handle(interaction, [channelId, messageId]) {
+          // Acknowledged before anything else: reading the channel, the member or the message from
+          // Discord may wait on a rate limit past the 3 s Discord gives. Every answer below (a
+          // refusal included) replaces this ephemeral "thinking…".
+          await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const guildId = interaction.guildId!;
           const settings = await getSettings(db, guildId);
           const authorId = await flagTargetAuthor(service, interaction, channelId, messageId);
@@ -145,7 +149,6 @@ export function commandRoutes(service: FlagService): Routes {
           const { reason, extra } = parseReason(optionalField(interaction, 'reason'));
           const details = [extra, optionalField(interaction, 'details')].filter(Boolean).join(' — ').slice(0, DETAILS_MAX) || null;
           const staff = isStaff(interaction, settings.staffRoleId);
-          await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const out = await service.addFlag(
             { guildId, channelId, messageId, userId: interaction.user.id, source: 'command', authorId, flaggerIsBot: interaction.user.bot, reason, details },
             { staffFlag: staff, settings },
@@ -156,7 +159,9 @@ export function commandRoutes(service: FlagService): Routes {
           let text = t(lang, out.result.kind === 'unchanged' ? 'flags.flaggedAgain' : 'flags.flagged');
           if (staff && out.case) {
             const where = settings.modChannelId ? `<#${settings.modChannelId}>` : t(lang, 'flags.queueNoChannel');
-            text += t(lang, out.opened ? 'flags.staffCaseOpen' : 'flags.staffCaseAlreadyOpen', { id: out.case.id, where });
+            // Said as it is: a case whose post failed is not in the channel yet (it is retried).
+            const key = settings.modChannelId && !out.case.reviewMessageId ? 'flags.staffCaseNotPosted' : out.opened ? 'flags.staffCaseOpen' : 'flags.staffCaseAlreadyOpen';
+            text += t(lang, key, { id: out.case.id, where });
           }
           await interaction.editReply(text);
         },

@@ -1,11 +1,13 @@
 // The flags adapter: raw reaction events in, the service's ports out to Discord, and the slice's routes.
-import { RESTJSONErrorCodes, Routes as Api, type APIUser, type Client, type GatewayDispatchPayload } from 'discord.js';
+import { RESTJSONErrorCodes, Routes as Api, type APIMessage, type APIUser, type Client, type GatewayDispatchPayload } from 'discord.js';
+import { encodeCustomId } from '../discord/custom-id.js';
 import { isCode } from '../discord/errors.js';
 import type { Routes } from '../discord/router.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { customEmoji } from '../settings/settings.js';
 import { renderCase, reviewRoutes } from './discord-case.js';
 import { commandRoutes } from './discord-commands.js';
+import { resumePending } from './review-service.js';
 import { FlagService, type FlagPorts, type ReactionEvent } from './service.js';
 
 /** Pages of 100 reaction users read per case on start. */
@@ -30,11 +32,18 @@ export function encodeEmoji(setting: string): string {
 export function flagPorts(client: Client): FlagPorts {
   return {
     botUserId: () => client.user?.id ?? null,
-    async postCase(channelId, view) {
+    async postCase(channelId, view, nonce) {
       const channel = await client.channels.fetch(channelId);
       if (!channel?.isSendable()) throw new Error('moderation channel is not a text channel');
-      const sent = await channel.send(renderCase(view.lang, view.case, view.flaggers, view.now));
+      // As the digests, feedback and polls posts: with enforceNonce, a repeat within minutes is dropped.
+      const sent = await channel.send({ ...renderCase(view.lang, view.case, view.flaggers, view.now), nonce, enforceNonce: true });
       return sent.id;
+    },
+    async findCase(channelId, caseId) {
+      const recent = (await client.rest.get(Api.channelMessages(channelId), { query: new URLSearchParams({ limit: '100' }) }).catch(() => null)) as APIMessage[] | null;
+      const claim = encodeCustomId('flag-case', caseId, 'claim');
+      const isCase = (m: APIMessage) => (m.components ?? []).some((row) => 'components' in row && row.components.some((c) => 'custom_id' in c && c.custom_id === claim));
+      return recent?.find((m) => m.author.id === client.user?.id && isCase(m))?.id ?? null;
     },
     async editCase(channelId, messageId, view) {
       const channel = await client.channels.fetch(channelId);
@@ -99,10 +108,15 @@ function reactionEvent(client: Client, packet: GatewayDispatchPayload): Reaction
   }
 }
 
-export function flagsFeature(ctx: FeatureContext): Feature {
+export interface FlagsFeature extends Feature {
+  readonly service: FlagService;
+}
+
+export function flagsFeature(ctx: FeatureContext): FlagsFeature {
   const service = new FlagService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, ports: flagPorts(ctx.client) });
   return {
     name: 'flags',
+    service,
     routes: mergeRoutes(reviewRoutes(service), commandRoutes(service)),
     attach(client) {
       client.on('raw', (packet: GatewayDispatchPayload) => {
@@ -110,7 +124,12 @@ export function flagsFeature(ctx: FeatureContext): Feature {
         if (event) service.onReaction(event);
       });
     },
-    onReady: () => service.reconcile(),
+    async onReady() {
+      // Closes a killed process left half done first, then flags changed while down, unposted cases.
+      await resumePending(service);
+      await service.reconcile();
+      service.startRetries();
+    },
     stop: () => service.drain(),
   };
 }

@@ -6,7 +6,8 @@ export type FlagSource = 'reaction' | 'command';
 export const flagReasons = ['spam', 'harassment', 'off-topic', 'other'] as const;
 export type FlagReason = (typeof flagReasons)[number];
 
-export type CaseStatus = 'open' | 'claimed' | 'closed';
+/** 'closing': a moderator decided, and the Discord side (delete, warn, timeout) is being carried out. */
+export type CaseStatus = 'open' | 'claimed' | 'closing' | 'closed';
 export const caseOutcomes = ['dismissed', 'deleted', 'timed_out', 'warned', 'resolved'] as const;
 export type CaseOutcome = (typeof caseOutcomes)[number];
 
@@ -16,6 +17,39 @@ export type CaseAction = (typeof caseActions)[number];
 
 export const timeoutMs = { t10m: 10 * 60_000, t1h: 60 * 60_000, t1d: 24 * 60 * 60_000 } as const;
 export type TimeoutAction = keyof typeof timeoutMs;
+
+/**
+ * Actions with a Discord side: the case is 'closing' (the action recorded as pending) until it
+ * ran, so a process killed in between redoes it on start. Claim, resolve and dismiss close at once.
+ */
+export function hasDiscordSide(action: CaseAction): boolean {
+  return action === 'delete' || action === 'warn' || action in timeoutMs;
+}
+
+/** Whether a case takes no more review steps (closed, or its close being carried out). */
+export function isSettled(status: CaseStatus): boolean {
+  return status === 'closed' || status === 'closing';
+}
+
+/** The end of a timeout decided at `decidedAt`: a redo after a restart keeps the moderator's end. */
+export function timeoutUntil(action: TimeoutAction, decidedAt: number): number {
+  return decidedAt + timeoutMs[action];
+}
+
+/** Failed case posts are tried again after these waits (then every hour), at most POST_ATTEMPTS_MAX posts in all. */
+const POST_BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000] as const;
+export const POST_ATTEMPTS_MAX = 10;
+
+/** When to try a case post again after `attempts` tries; null once the bound is reached. */
+export function nextPostRetry(attempts: number, now: number): number | null {
+  if (attempts >= POST_ATTEMPTS_MAX) return null;
+  return now + POST_BACKOFF_MS[Math.min(Math.max(attempts, 1), POST_BACKOFF_MS.length) - 1]!;
+}
+
+/** The nonce of a case message's post (≤ 25 characters, the same for every attempt): Discord drops a repeat made shortly after. */
+export function caseNonce(c: { id: number; openedAt: number }): string {
+  return `fcase-${c.id}-${c.openedAt.toString(36)}`.slice(0, 25);
+}
 
 export const EXCERPT_MAX = 200;
 export const DETAILS_MAX = 300;
@@ -91,7 +125,7 @@ export type Transition = { ok: true; next: CaseStatus } | { ok: false; why: 'cla
 
 /** Claim only an open case; any close from open or claimed; nothing after close. */
 export function transition(status: CaseStatus, action: CaseAction): Transition {
-  if (status === 'closed') return { ok: false, why: 'closed' };
+  if (isSettled(status)) return { ok: false, why: 'closed' };
   if (action === 'claim') return status === 'open' ? { ok: true, next: 'claimed' } : { ok: false, why: 'claimed' };
   return { ok: true, next: 'closed' };
 }
@@ -219,6 +253,6 @@ export function jumpLink(c: { guildId: string; channelId: string; messageId: str
 
 /** What the loser of a race (or a late click) is told. */
 export function refusal(c: { id: number; status: string; closedBy: string | null; claimedBy: string | null; outcome: CaseOutcome | null }): Text {
-  if (c.status === 'closed') return msg('flags.case.alreadyResolved', { id: c.id, user: c.closedBy ?? '', outcome: msg(c.outcome ? outcomeKey[c.outcome] : 'flags.outcome.resolved') });
+  if (c.status === 'closed' || c.status === 'closing') return msg('flags.case.alreadyResolved', { id: c.id, user: c.closedBy ?? '', outcome: msg(c.outcome ? outcomeKey[c.outcome] : 'flags.outcome.resolved') });
   return msg('flags.case.alreadyClaimed', { id: c.id, user: c.claimedBy ?? '' });
 }

@@ -1,13 +1,19 @@
-// Review use-cases: a moderator's step on a case (claim, resolve, dismiss, delete, warn, time out), atomic and raced safely.
-import { UserError } from '../discord/errors.js';
+// Review use-cases: a moderator's step on a case (claim, resolve, dismiss, delete, warn, time out), atomic and raced safely,
+// and on start the steps a killed process left half done.
+import { friendlyDiscordError, UserError } from '../discord/errors.js';
 import { msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
-import { jumpLink, outcomeOf, refusal, timeoutMs, transition, type CaseAction, type TimeoutAction } from './flags.js';
+import { jumpLink, outcomeKey, outcomeOf, refusal, timeoutUntil, transition, type CaseAction, type TimeoutAction } from './flags.js';
 import type { FlagService } from './service.js';
-import { addCaseEvent, applyCaseAction, getCase, reopenCase, setCaseNote, type FlagCase } from './store.js';
+import { addCaseEvent, applyCaseAction, closingCases, finishCaseAction, getCase, reopenCase, type FlagCase } from './store.js';
+
+/** Half-done closes redone per start, oldest first. */
+const RESUME_CASES = 200;
 
 /**
  * One review step by a moderator. The per-case lock serialises clicks in this process; the
  * conditional UPDATE makes the step atomic in the database. Throws UserError for the loser.
+ * A step with a Discord side is recorded as pending ('closing') before it runs and closed after,
+ * so a process killed in between redoes it on start (resumePending).
  * The confirmation is in `lang` (the moderator's); the note kept on the case and the warning
  * sent to the author are in the server's language.
  */
@@ -32,11 +38,10 @@ export async function review(service: FlagService, caseId: number, action: CaseA
       await service.refresh(c.id);
       throw err;
     }
-    if (note) {
-      const kept = render(serverLang, note);
-      await setCaseNote(service.db, c.id, kept);
-      await addCaseEvent(service.db, c.id, service.clock.now(), actorId, 'note', kept);
-    }
+    const kept = note ? render(serverLang, note) : null;
+    // Done on Discord: now the case is closed (resolve and dismiss already are).
+    await finishCaseAction(service.db, c.id, kept);
+    if (kept) await addCaseEvent(service.db, c.id, service.clock.now(), actorId, 'note', kept);
     if (warning) await addCaseEvent(service.db, c.id, service.clock.now(), actorId, 'warning_text', warning.slice(0, 500));
     service.logger.info({ guild: c.guildId, case: c.id, action, actor: actorId }, 'flags.reviewed');
     await service.refresh(c.id);
@@ -54,7 +59,7 @@ async function perform(service: FlagService, serverLang: Language, c: FlagCase, 
     case 't1h':
     case 't1d': {
       if (!c.authorId) throw new UserError(msg('flags.error.authorUnknownTimeout'));
-      const until = new Date(service.clock.now() + timeoutMs[action as TimeoutAction]).toISOString();
+      const until = new Date(timeoutUntil(action as TimeoutAction, service.clock.now())).toISOString();
       await service.ports.timeout(c.guildId, c.authorId, until, reason);
       return null;
     }
@@ -100,4 +105,73 @@ const done: Record<CaseAction, MessageKey> = {
 function confirmation(lang: Language, c: FlagCase, action: CaseAction, note: Text | null): string {
   const base = render(lang, msg(done[action], { id: c.id }));
   return note ? `${base} ${render(lang, note)}` : base;
+}
+
+/**
+ * Start-up: closes a killed process decided and did not see through (the case is 'closing').
+ * Each is redone once, as far as that is safe: a delete again (a message already gone counts as
+ * deleted), a timeout to the end the moderator chose (skipped when that end has passed). A
+ * warning may or may not have reached the author, and one that can't be redone is not guessed
+ * at: the case opens again, with a note saying why. Then the case message is brought up to date.
+ */
+export async function resumePending(service: FlagService): Promise<void> {
+  const cases = await closingCases(service.db, RESUME_CASES);
+  for (const c of cases) {
+    try {
+      await service.lock.run(c.messageId, () => resumeCase(service, c.id));
+    } catch (err) {
+      service.logger.warn({ err, guild: c.guildId, case: c.id }, 'flags.resume-failed');
+    }
+  }
+}
+
+async function resumeCase(service: FlagService, caseId: number): Promise<void> {
+  const c = await getCase(service.db, caseId);
+  // Seen through meanwhile (or never pending): nothing to redo.
+  if (!c || c.status !== 'closing' || !c.pendingAction) return;
+  const action = c.pendingAction;
+  const actorId = c.closedBy ?? '';
+  const serverLang = await service.language(c.guildId);
+  const log = { guild: c.guildId, case: c.id, action, actor: actorId };
+  let detail: string;
+  try {
+    detail = await redo(service, c, action);
+  } catch (err) {
+    const reason = err instanceof UserError ? err.in(serverLang) : (friendlyDiscordError(err, serverLang) ?? (err instanceof Error ? err.message : String(err)));
+    const outcome = render(serverLang, msg(outcomeKey[outcomeOf(action as Exclude<CaseAction, 'claim'>)]));
+    const note = render(serverLang, action === 'warn' ? msg('flags.note.warnInterrupted') : msg('flags.note.resumeFailed', { outcome, reason }));
+    await reopenCase(service.db, c.id, actorId, { status: c.claimedBy ? 'claimed' : 'open' }, service.clock.now(), reason, note);
+    await addCaseEvent(service.db, c.id, service.clock.now(), null, 'note', note);
+    service.logger.warn({ ...log, err }, 'flags.resume-reopened');
+    await service.refresh(c.id);
+    return;
+  }
+  await finishCaseAction(service.db, c.id, null);
+  await addCaseEvent(service.db, c.id, service.clock.now(), null, 'action_resumed', detail);
+  service.logger.info({ ...log, detail }, 'flags.resumed');
+  await service.refresh(c.id);
+}
+
+/** Redoes a pending action, where doing it twice is safe; returns what was done. Throws when it can't be. */
+async function redo(service: FlagService, c: FlagCase, action: CaseAction): Promise<string> {
+  const reason = `Pulse flag case #${c.id}, by moderator ${c.closedBy ?? 'unknown'}`;
+  switch (action) {
+    case 'delete':
+      // Gone already (10008): most likely the first try's doing; either way it is deleted.
+      return (await service.ports.deleteMessage(c.channelId, c.messageId, reason)) ? 'deleted' : 'already gone';
+    case 't10m':
+    case 't1h':
+    case 't1d': {
+      if (!c.authorId) throw new UserError(msg('flags.error.authorUnknownTimeout'));
+      const until = timeoutUntil(action, c.closedAt ?? service.clock.now());
+      if (until <= service.clock.now()) return 'timeout already over';
+      await service.ports.timeout(c.guildId, c.authorId, new Date(until).toISOString(), reason);
+      return `timed out until ${new Date(until).toISOString()}`;
+    }
+    case 'warn':
+      // Not known whether the DM (or the post) went out, and sending it twice is worse: staff decide.
+      throw new UserError(msg('flags.note.warnInterrupted'));
+    default:
+      return 'closed';
+  }
 }

@@ -6,18 +6,21 @@ import type { Logger } from '../log.js';
 import type { Language } from '../i18n/index.js';
 import { emojiMatches, serverLanguage, type GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { reachesThreshold } from './flags.js';
+import { caseNonce, nextPostRetry, reachesThreshold } from './flags.js';
 import { KeyedLock } from './lock.js';
 import {
   activeReactionFlaggers,
   addCaseEvent,
+  beginPostAttempt,
   countedFlaggers,
+  duePostRetries,
   getCase,
   getCaseByMessage,
   listOpenCases,
   openCase,
   recordFlag,
   setExcerptIfMissing,
+  setPostRetry,
   setReviewMessage,
   withdrawReactionFlags,
   type FlagCase,
@@ -39,8 +42,13 @@ export interface CaseView {
 export interface FlagPorts {
   /** Pulse's own user id, once logged in. */
   botUserId(): string | null;
-  /** Posts a case message in the moderation channel; returns its id. */
-  postCase(channelId: string, view: CaseView): Promise<string>;
+  /**
+   * Posts a case message in the moderation channel carrying `nonce` (Discord hands back the
+   * message an earlier attempt with the same nonce made in the last few minutes); returns its id.
+   */
+  postCase(channelId: string, view: CaseView, nonce: string): Promise<string>;
+  /** The id of this case's message among the channel's recent messages, posted by an earlier attempt; null if none. Never throws. */
+  findCase(channelId: string, caseId: number): Promise<string | null>;
   editCase(channelId: string, messageId: string, view: CaseView): Promise<void>;
   /** Who reacted with the emoji (a setting: a character or `<:name:id>`), up to the adapter's bound. */
   reactionUsers(channelId: string, messageId: string, emoji: string): Promise<{ users: Array<{ id: string; bot: boolean }>; complete: boolean }>;
@@ -77,6 +85,9 @@ const EXCERPTS_KEPT = 500;
 /** Messages members opened the report modal on, kept until they submit (or for 15 minutes). */
 const TARGETS_KEPT = 1000;
 const TARGET_TTL_MS = 15 * 60_000;
+/** How often unposted cases are looked at for a due retry, and how many per look. */
+const RETRY_TICK_MS = 60_000;
+const RETRY_CASES = 20;
 
 /** The message a member opened the report modal on, as Discord gave it to the context menu. */
 export interface FlagTarget {
@@ -98,6 +109,8 @@ export class FlagService {
   private readonly excerpts = new Map<string, string>();
   private readonly targets = new Map<string, FlagTarget & { at: number }>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
 
   readonly db: Kysely<DB>;
   readonly clock: Clock;
@@ -236,7 +249,8 @@ export class FlagService {
       if (excerpt && (await setExcerptIfMissing(this.db, existing.id, excerpt))) changed = true;
       if (input.source === 'command') changed = true; // the reason may have changed
       if (changed) await this.refresh(existing.id, settings);
-      return { result, case: existing, opened: false };
+      // As it is now: the refresh may have posted it at last.
+      return { result, case: (await getCase(this.db, existing.id)) ?? existing, opened: false };
     }
   }
 
@@ -245,19 +259,77 @@ export class FlagService {
     return serverLanguage(settings ?? (await getSettings(this.db, guildId)), this.ports.guildLocale(guildId));
   }
 
-  /** Posts a new case to the moderation channel; without one, the case waits in `/flags queue`. */
+  /**
+   * Posts a new case to the moderation channel; without one, the case waits in `/flags queue`.
+   * Each post is counted before it is sent and carries the case's nonce: after a try that may
+   * have landed (a kill -9 before its id was saved), the next one looks for it in the channel
+   * first, and Discord drops a repeat of a recent one. A failed post is tried again later, with a
+   * growing wait, a bounded number of times (and on start, and when the case changes).
+   */
   private async publish(c: FlagCase, settings: GuildSettings): Promise<void> {
+    const log = { guild: c.guildId, case: c.id };
     if (!settings.modChannelId) {
-      this.logger.warn({ guild: c.guildId, case: c.id }, 'flags.no-mod-channel');
+      this.logger.warn(log, 'flags.no-mod-channel');
+      if (c.postRetryAt !== null) await setPostRetry(this.db, c.id, null);
       return;
     }
+    const channelId = settings.modChannelId;
+    let before = 0;
     try {
-      const flaggers = await countedFlaggers(this.db, c.guildId, c.messageId);
-      const sent = await this.ports.postCase(settings.modChannelId, { case: c, flaggers, now: this.clock.now(), lang: serverLanguage(settings, this.ports.guildLocale(c.guildId)) });
-      await setReviewMessage(this.db, c.id, settings.modChannelId, sent);
+      before = await beginPostAttempt(this.db, c.id);
+      const view = async (): Promise<CaseView> => ({
+        case: (await getCase(this.db, c.id)) ?? c,
+        flaggers: await countedFlaggers(this.db, c.guildId, c.messageId),
+        now: this.clock.now(),
+        lang: serverLanguage(settings, this.ports.guildLocale(c.guildId)),
+      });
+      const found = before > 0 ? await this.ports.findCase(channelId, c.id) : null;
+      if (found) {
+        await setReviewMessage(this.db, c.id, channelId, found);
+        this.logger.info({ ...log, message: found }, 'flags.post-found');
+        // What it shows is not known: bring it up to date (a failed edit waits for the next change).
+        await this.ports.editCase(channelId, found, await view()).catch((err: unknown) => this.logger.warn({ ...log, err }, 'flags.case-edit-failed'));
+        return;
+      }
+      const sent = await this.ports.postCase(channelId, await view(), caseNonce(c));
+      await setReviewMessage(this.db, c.id, channelId, sent);
     } catch (err) {
-      this.logger.error({ err, guild: c.guildId, case: c.id }, 'flags.post-failed');
+      const attempts = before + 1;
+      const retryAt = nextPostRetry(attempts, this.clock.now());
+      await setPostRetry(this.db, c.id, retryAt).catch(() => undefined);
+      // Staff still find the case in /flags queue; the post is tried again.
+      this.logger.warn({ ...log, err, attempts, retryAt }, retryAt === null ? 'flags.post-given-up' : 'flags.post-failed');
     }
+  }
+
+  /** Tries again the posts that failed and are due (see publish). Never throws. */
+  async retryPosts(): Promise<void> {
+    try {
+      for (const c of await duePostRetries(this.db, this.clock.now(), RETRY_CASES)) {
+        if (this.stopped) return;
+        // refresh posts a case never posted, and reads it again under the lock first.
+        await this.lock.run(c.messageId, () => this.refresh(c.id));
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'flags.post-retry-failed');
+    }
+  }
+
+  /** Starts looking for due post retries every minute (until drain). */
+  startRetries(): void {
+    if (this.stopped || this.retryTimer) return;
+    const tick = () => {
+      this.retryTimer = setTimeout(() => {
+        const work = this.retryPosts();
+        this.inFlight.add(work);
+        void work.finally(() => {
+          this.inFlight.delete(work);
+          if (!this.stopped) tick();
+        });
+      }, RETRY_TICK_MS);
+      this.retryTimer.unref?.();
+    };
+    tick();
   }
 
   /** Re-renders the case message (or posts it, if it never was). Never throws. */
@@ -295,8 +367,22 @@ export class FlagService {
 
   private async reconcileCase(c: FlagCase): Promise<void> {
     const settings = await getSettings(this.db, c.guildId);
-    const { users, complete } = await this.ports.reactionUsers(c.channelId, c.messageId, settings.flagEmoji);
+    let reactions: Awaited<ReturnType<FlagPorts['reactionUsers']>> | null = null;
+    try {
+      reactions = await this.ports.reactionUsers(c.channelId, c.messageId, settings.flagEmoji);
+    } catch (err) {
+      // The message may be gone (10008) or out of reach: the flags stay as recorded, and a case
+      // never posted is posted all the same (it keeps its excerpt).
+      this.logger.warn({ err, guild: c.guildId, case: c.id }, 'flags.reconcile-reactions-failed');
+    }
     await this.lock.run(c.messageId, async () => {
+      const fresh = await getCase(this.db, c.id);
+      if (!fresh) return;
+      if (!reactions) {
+        if (!fresh.reviewMessageId) await this.refresh(c.id, settings);
+        return;
+      }
+      const { users, complete } = reactions;
       const now = this.clock.now();
       let changed = false;
       const present = new Set(users.map((u) => u.id));
@@ -327,12 +413,15 @@ export class FlagService {
           changed = true;
         }
       }
-      if (changed || !c.reviewMessageId) await this.refresh(c.id, settings);
+      if (changed || !fresh.reviewMessageId) await this.refresh(c.id, settings);
     });
   }
 
-  /** Waits for gateway work in flight (bounded by the caller's shutdown). */
+  /** Stops the retries and waits for gateway work in flight (bounded by the caller's shutdown). */
   async drain(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     await Promise.allSettled([...this.inFlight]);
     await this.lock.idle();
   }

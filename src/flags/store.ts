@@ -4,8 +4,10 @@ import type { Executor } from '../db/schema.js';
 import type { FlagCaseTable } from '../db/tables/flags.js';
 import {
   allowedFrom,
+  caseActions,
   dailyWindowStart,
   flagVerdict,
+  hasDiscordSide,
   type CaseAction,
   type CaseOutcome,
   type CaseStatus,
@@ -196,6 +198,12 @@ export interface FlagCase {
   reviewChannelId: string | null;
   reviewMessageId: string | null;
   note: string | null;
+  /** While 'closing': the action being carried out. */
+  pendingAction: CaseAction | null;
+  /** Posts of the case message tried so far. */
+  postAttempts: number;
+  /** When a failed post is tried again; null when none is waiting. */
+  postRetryAt: number | null;
 }
 
 function toCase(r: Selectable<FlagCaseTable>): FlagCase {
@@ -217,6 +225,9 @@ function toCase(r: Selectable<FlagCaseTable>): FlagCase {
     reviewChannelId: r.review_channel_id,
     reviewMessageId: r.review_message_id,
     note: r.note,
+    pendingAction: (caseActions as readonly string[]).includes(r.pending_action ?? '') ? (r.pending_action as CaseAction) : null,
+    postAttempts: r.post_attempts,
+    postRetryAt: r.post_retry_at,
   };
 }
 
@@ -250,6 +261,8 @@ export async function openCase(db: Executor, input: OpenCaseInput, now: number):
       review_channel_id: null,
       review_message_id: null,
       note: null,
+      pending_action: null,
+      post_retry_at: null,
     })
     .onConflict((oc) => oc.column('message_id').doNothing())
     .returningAll()
@@ -288,7 +301,45 @@ export async function countOpenCases(db: Executor, guildId: string): Promise<num
 }
 
 export async function setReviewMessage(db: Executor, id: number, channelId: string, messageId: string): Promise<void> {
-  await db.updateTable('flag_cases').set({ review_channel_id: channelId, review_message_id: messageId }).where('id', '=', id).execute();
+  await db.updateTable('flag_cases').set({ review_channel_id: channelId, review_message_id: messageId, post_retry_at: null }).where('id', '=', id).execute();
+}
+
+/** Counts a post of the case message before it is sent; returns how many were tried before this one. */
+export async function beginPostAttempt(db: Executor, id: number): Promise<number> {
+  const row = await db
+    .updateTable('flag_cases')
+    .set((eb) => ({ post_attempts: eb('post_attempts', '+', 1) }))
+    .where('id', '=', id)
+    .returning('post_attempts')
+    .executeTakeFirst();
+  return row ? row.post_attempts - 1 : 0;
+}
+
+/** When a failed post is tried again (null: no retry waits). */
+export async function setPostRetry(db: Executor, id: number, at: number | null): Promise<void> {
+  await db.updateTable('flag_cases').set({ post_retry_at: at }).where('id', '=', id).execute();
+}
+
+/** Open cases never posted whose retry is due, soonest first. */
+export async function duePostRetries(db: Executor, now: number, limit: number): Promise<FlagCase[]> {
+  const rows = await db
+    .selectFrom('flag_cases')
+    .selectAll()
+    .where('status', 'in', ['open', 'claimed'])
+    .where('review_message_id', 'is', null)
+    .where('post_retry_at', 'is not', null)
+    .where('post_retry_at', '<=', now)
+    .orderBy('post_retry_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toCase);
+}
+
+/** Cases whose moderator action was decided and not seen through (the process died), oldest first. */
+export async function closingCases(db: Executor, limit: number): Promise<FlagCase[]> {
+  const rows = await db.selectFrom('flag_cases').selectAll().where('status', '=', 'closing').orderBy('closed_at').orderBy('id').limit(limit).execute();
+  return rows.map(toCase);
 }
 
 /** Keeps the first excerpt a case gets; never overwrites one. */
@@ -303,7 +354,9 @@ export async function setCaseNote(db: Executor, id: number, note: string | null)
 
 /**
  * The atomic step of a review: applies the action only if the case is still in a status it may
- * come from (UPDATE … WHERE status IN …). Exactly one of two concurrent callers gets true.
+ * come from (UPDATE … WHERE status IN …). Exactly one of two concurrent callers gets true. An
+ * action with a Discord side leaves the case 'closing' with the action pending (see
+ * finishCaseAction); resolve and dismiss close it at once.
  */
 export async function applyCaseAction(
   db: Executor,
@@ -317,20 +370,36 @@ export async function applyCaseAction(
   const q =
     action === 'claim'
       ? db.updateTable('flag_cases').set({ status: 'claimed', claimed_by: actorId, claimed_at: now })
-      : db.updateTable('flag_cases').set({ status: 'closed', outcome, closed_by: actorId, closed_at: now });
+      : hasDiscordSide(action)
+        ? db.updateTable('flag_cases').set({ status: 'closing', pending_action: action, outcome, closed_by: actorId, closed_at: now })
+        : db.updateTable('flag_cases').set({ status: 'closed', outcome, closed_by: actorId, closed_at: now, note: null });
   const r = await q.where('id', '=', id).where('status', 'in', from).executeTakeFirst();
   const applied = Number(r.numUpdatedRows) > 0;
   if (applied) await addCaseEvent(db, id, now, actorId, action === 'claim' ? 'claimed' : (outcome ?? 'closed'), null);
   return applied;
 }
 
-/** Undoes a close whose Discord action failed, back to the status it came from. */
-export async function reopenCase(db: Executor, id: number, actorId: string, previous: FlagCase, now: number, why: string): Promise<void> {
+/** The pending action ran: the case is closed, with the note it left (none clears an older one). True if it was still closing. */
+export async function finishCaseAction(db: Executor, id: number, note: string | null): Promise<boolean> {
+  const r = await db
+    .updateTable('flag_cases')
+    .set({ status: 'closed', pending_action: null, note })
+    .where('id', '=', id)
+    .where('status', '=', 'closing')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Undoes a close whose Discord action failed, back to the status it came from (claimed if it was
+ * claimed, else open), optionally with a note shown on the case.
+ */
+export async function reopenCase(db: Executor, id: number, actorId: string, previous: Pick<FlagCase, 'status'>, now: number, why: string, note?: string): Promise<void> {
   await db
     .updateTable('flag_cases')
-    .set({ status: previous.status, outcome: null, closed_by: null, closed_at: null })
+    .set({ status: previous.status === 'claimed' ? 'claimed' : 'open', pending_action: null, outcome: null, closed_by: null, closed_at: null, ...(note !== undefined ? { note } : {}) })
     .where('id', '=', id)
-    .where('status', '=', 'closed')
+    .where('status', '=', 'closing')
     .where('closed_by', '=', actorId)
     .execute();
   await addCaseEvent(db, id, now, actorId, 'action_failed', why.slice(0, 200));

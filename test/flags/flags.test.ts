@@ -2,13 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import {
   allowedFrom,
+  caseNonce,
   excerpt,
   flagVerdict,
   formatDuration,
   isActioned,
   median,
   mostlyDismissed,
+  nextPostRetry,
   outcomeOf,
+  POST_ATTEMPTS_MAX,
+  refusal,
+  timeoutUntil,
   parseReason,
   reachesThreshold,
   snowflakeTime,
@@ -186,4 +191,28 @@ describe('mostlyDismissed', () => {
     ]);
   });
   it('empty in, empty out', () => expect(mostlyDismissed([])).toEqual([]));
+});
+
+describe('crash-safe steps', () => {
+  it('a close being carried out takes no other step, and the loser hears who decided', () => {
+    expect(transition('closing', 'resolve')).toEqual({ ok: false, why: 'closed' });
+    expect(transition('closing', 'claim')).toEqual({ ok: false, why: 'closed' });
+    expect(refusal({ id: 4, status: 'closing', closedBy: 'm1', claimedBy: null, outcome: 'deleted' })).toEqual(refusal({ id: 4, status: 'closed', closedBy: 'm1', claimedBy: null, outcome: 'deleted' }));
+  });
+
+  it('a timeout redone after a restart keeps the end chosen when it was decided', () => {
+    expect(timeoutUntil('t1h', NOW)).toBe(NOW + HOUR);
+    expect(timeoutUntil('t1d', NOW)).toBe(NOW + 24 * HOUR);
+  });
+
+  it('failed case posts wait longer each time, up to an hour, and stop after POST_ATTEMPTS_MAX', () => {
+    expect([1, 2, 3, 4, 5, 9].map((n) => nextPostRetry(n, NOW)! - NOW)).toEqual([60_000, 300_000, 900_000, HOUR, HOUR, HOUR]);
+    expect(nextPostRetry(POST_ATTEMPTS_MAX, NOW)).toBeNull();
+  });
+
+  it('the case nonce is stable per case and fits Discord (25 characters)', () => {
+    expect(caseNonce({ id: 12, openedAt: NOW })).toBe(caseNonce({ id: 12, openedAt: NOW }));
+    expect(caseNonce({ id: 9_999_999, openedAt: NOW }).length).toBeLessThanOrEqual(25);
+    expect(caseNonce({ id: 1, openedAt: NOW })).not.toBe(caseNonce({ id: 2, openedAt: NOW }));
+  });
 });

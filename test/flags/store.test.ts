@@ -5,14 +5,20 @@ import { flagStats } from '../../src/flags/figures-store.js';
 import { closedReviewFigures } from '../../src/flags/figures-store.js';
 import {
   applyCaseAction,
+  beginPostAttempt,
   blockFlagger,
   caseEvents,
+  closingCases,
   countedFlaggers,
+  duePostRetries,
+  finishCaseAction,
   getCase,
   listOpenCases,
   openCase,
   recordFlag,
   reopenCase,
+  setPostRetry,
+  setReviewMessage,
   unblockFlagger,
   withdrawReactionFlags,
   type FlagInput,
@@ -21,6 +27,7 @@ import { testDatabase } from '../support/db.js';
 
 const NOW = Date.parse('2026-11-02T12:00:00Z');
 const MIN = 60_000;
+const HOUR = 60 * MIN;
 const snowflakeAt = (ms: number) => String(BigInt(ms - 1_420_070_400_000) << 22n);
 const G = '900000000000000001';
 const MSG = snowflakeAt(NOW - 10 * MIN);
@@ -124,7 +131,38 @@ describe('cases', () => {
     const claimed = (await getCase(db, c.id))!;
     await applyCaseAction(db, c.id, 't1h', 'timed_out', 'm1', NOW + 1);
     await reopenCase(db, c.id, 'm1', claimed, NOW + 2, 'Missing Permissions');
-    expect(await getCase(db, c.id)).toMatchObject({ status: 'claimed', outcome: null, closedAt: null });
+    expect(await getCase(db, c.id)).toMatchObject({ status: 'claimed', outcome: null, closedAt: null, pendingAction: null });
+  });
+
+  it('an action with a Discord side stays pending (closing) until it is finished; nothing else applies meanwhile', async () => {
+    const db = database.db;
+    const c = (await openCase(db, opener, NOW))!;
+    expect(await applyCaseAction(db, c.id, 't1d', 'timed_out', 'm1', NOW + MIN)).toBe(true);
+    expect(await getCase(db, c.id)).toMatchObject({ status: 'closing', pendingAction: 't1d', outcome: 'timed_out', closedBy: 'm1', closedAt: NOW + MIN });
+    expect((await closingCases(db, 10)).map((x) => x.id)).toEqual([c.id]);
+    expect(await applyCaseAction(db, c.id, 'resolve', 'resolved', 'm2', NOW + 2 * MIN)).toBe(false);
+    expect(await listOpenCases(db, G, 10)).toEqual([]);
+    // Not counted as closed until it is.
+    expect((await closedReviewFigures(db, G, NOW, NOW + HOUR)).resolved).toBe(0);
+    expect(await finishCaseAction(db, c.id, 'done')).toBe(true);
+    expect(await finishCaseAction(db, c.id, null)).toBe(false);
+    expect(await getCase(db, c.id)).toMatchObject({ status: 'closed', pendingAction: null, outcome: 'timed_out', note: 'done' });
+    expect(await closingCases(db, 10)).toEqual([]);
+    expect((await closedReviewFigures(db, G, NOW, NOW + HOUR)).resolved).toBe(1);
+  });
+
+  it('counts case posts before they are sent, and lists the retries that are due', async () => {
+    const db = database.db;
+    const c = (await openCase(db, opener, NOW))!;
+    expect(c).toMatchObject({ postAttempts: 0, postRetryAt: null });
+    expect(await beginPostAttempt(db, c.id)).toBe(0);
+    expect(await beginPostAttempt(db, c.id)).toBe(1);
+    await setPostRetry(db, c.id, NOW + MIN);
+    expect(await duePostRetries(db, NOW, 10)).toEqual([]);
+    expect((await duePostRetries(db, NOW + MIN, 10)).map((x) => x.id)).toEqual([c.id]);
+    await setReviewMessage(db, c.id, 'mod', 'm');
+    expect(await getCase(db, c.id)).toMatchObject({ postAttempts: 2, postRetryAt: null, reviewMessageId: 'm' });
+    expect(await duePostRetries(db, NOW + HOUR, 10)).toEqual([]);
   });
 });
 

@@ -26,7 +26,7 @@ export interface FlagCaseTable {
   author_id: string | null;
   /** At most a short excerpt, and only for messages that reached a case. */
   excerpt: string | null;
-  /** 'open' | 'claimed' | 'closed' */
+  /** 'open' | 'claimed' | 'closing' (a moderator's action is being carried out) | 'closed' */
   status: string;
   /** 'dismissed' | 'deleted' | 'timed_out' | 'warned' | 'resolved' once closed. */
   outcome: string | null;
@@ -41,6 +41,12 @@ export interface FlagCaseTable {
   review_message_id: string | null;
   /** A short note shown on the case, e.g. how a warning was delivered. */
   note: string | null;
+  /** While 'closing': the action decided ('delete', 'warn', 't10m', 't1h', 't1d'), redone on start if the process died. */
+  pending_action: string | null;
+  /** Posts of the case message tried, counted before each POST: after one, the next looks back first. */
+  post_attempts: Generated<number>;
+  /** When a failed post is tried again; null when no retry is waiting. */
+  post_retry_at: number | null;
 }
 
 export interface FlagCaseEventTable {

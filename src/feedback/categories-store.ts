@@ -1,21 +1,25 @@
 // Feedback categories: the list members choose from, per guild.
 import type { Executor } from '../db/schema.js';
-import { DEFAULT_CATEGORIES } from './feedback.js';
 
-/** The guild's categories in order; a guild that never set any gets the defaults (staff keep at least one). */
-export async function listCategories(db: Executor, guildId: string, now: number): Promise<string[]> {
-  const rows = await db.selectFrom('feedback_categories').select('name').where('guild_id', '=', guildId).orderBy('position').orderBy('name').execute();
-  if (rows.length > 0) return rows.map((r) => r.name);
+/**
+ * The guild's categories in order; a guild that never set any gets `defaults` (the starting ones
+ * in its language), stored then: later changes of language leave them as they are, and staff
+ * keep at least one.
+ */
+export async function listCategories(db: Executor, guildId: string, now: number, defaults: readonly string[]): Promise<string[]> {
+  const read = async () => (await db.selectFrom('feedback_categories').select('name').where('guild_id', '=', guildId).orderBy('position').orderBy('name').execute()).map((r) => r.name);
+  const rows = await read();
+  if (rows.length > 0) return rows;
   await db
     .insertInto('feedback_categories')
-    .values(DEFAULT_CATEGORIES.map((name, position) => ({ guild_id: guildId, name, position, created_at: now })))
+    .values(defaults.map((name, position) => ({ guild_id: guildId, name, position, created_at: now })))
     .onConflict((oc) => oc.doNothing())
     .execute();
-  return [...DEFAULT_CATEGORIES];
+  return read();
 }
 
-export async function addCategory(db: Executor, guildId: string, name: string, now: number): Promise<boolean> {
-  const existing = await listCategories(db, guildId, now);
+export async function addCategory(db: Executor, guildId: string, name: string, now: number, defaults: readonly string[]): Promise<boolean> {
+  const existing = await listCategories(db, guildId, now, defaults);
   if (existing.some((c) => c.toLowerCase() === name.toLowerCase())) return false;
   await db.insertInto('feedback_categories').values({ guild_id: guildId, name, position: existing.length, created_at: now }).execute();
   return true;

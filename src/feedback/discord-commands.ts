@@ -14,7 +14,7 @@ import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { canSeeItem, captureTitle, categoryName, isClosed, isStatus, LIMITS } from './feedback.js';
 import { firstDecisionAt, firstResponseAt } from './figures.js';
-import { exportCsv, listLine, showEmbed, statusName, VOTE_KIND, type ExportRow } from './render.js';
+import { defaultCategories, exportCsv, listLine, showEmbed, statusName, VOTE_KIND, type ExportRow } from './render.js';
 import { FeedbackError, type FeedbackService } from './service.js';
 import { addCategory, listCategories, removeCategory } from './categories-store.js';
 import { listItems } from './figures-store.js';
@@ -36,6 +36,11 @@ type Args<S extends SubcommandOf<typeof feedbackCommand>> = ArgsOf<typeof feedba
 
 const SUBMIT_KIND = 'fb-submit';
 const LIST_LIMIT = 20;
+
+/** The server's categories: on first use, the starting ones in the server's language. */
+async function categoriesOf(deps: FeedbackRouteDeps, guildId: string): Promise<string[]> {
+  return listCategories(deps.db, guildId, deps.clock.now(), defaultCategories(await deps.service.language(guildId)));
+}
 
 /** Runs a service call, turning its readable failures into UserError for the router. */
 async function attempt<T>(work: Promise<T>): Promise<T> {
@@ -67,7 +72,7 @@ async function viewerOf(deps: FeedbackRouteDeps, interaction: ChatInputCommandIn
 async function submitModal(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
   // Before the form, not after it: what the member typed would be lost (the submit checks again).
   if (!(await getSettings(deps.db, interaction.guildId!)).feedbackChannelId) throw new UserError(msg('feedback.error.noChannel'));
-  const categories = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
+  const categories = await categoriesOf(deps, interaction.guildId!);
   const lang = languageOf(interaction.locale);
   await interaction.showModal({
     custom_id: encodeCustomId(SUBMIT_KIND),
@@ -90,7 +95,7 @@ async function onSubmit(deps: FeedbackRouteDeps, interaction: ModalSubmitInterac
   const [category] = interaction.fields.getStringSelectValues('category');
   if (title.length < 1 || title.length > LIMITS.title) throw new UserError(msg('feedback.error.badTitle', { max: LIMITS.title }));
   if (details.length > LIMITS.details) throw new UserError(msg('feedback.error.badDetails', { max: LIMITS.details }));
-  const categories = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
+  const categories = await categoriesOf(deps, interaction.guildId!);
   if (!category || !categories.includes(category)) throw new UserError(msg('feedback.error.badCategory'));
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const { item } = await attempt(deps.service.submit({ guildId: interaction.guildId!, authorId: interaction.user.id, title, details: details || title, category }));
@@ -148,7 +153,8 @@ async function onStatus(deps: FeedbackRouteDeps, interaction: ChatInputCommandIn
   if (!result.change) return reply(interaction, t(lang, 'feedback.reply.statusSame', { id: item.id, status }));
   const moved = result.change.duplicateOf !== null ? ` ${t(lang, 'feedback.reply.votesMoved', { count: result.movedVotes, original: result.change.duplicateOf })}` : '';
   const told = AUTHOR_TOLD[result.change.notified ?? 'pending'];
-  await reply(interaction, `${t(lang, 'feedback.reply.statusSet', { id: item.id, status })}${moved}${told ? ` ${t(lang, told)}` : ''}`);
+  const refused = result.change.applyError ? ` ${t(lang, 'feedback.reply.applyFailed', { error: result.change.applyError })}` : '';
+  await reply(interaction, `${t(lang, 'feedback.reply.statusSet', { id: item.id, status })}${moved}${told ? ` ${t(lang, told)}` : ''}${refused}`);
 }
 
 async function onExport(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
@@ -164,7 +170,7 @@ async function onExport(deps: FeedbackRouteDeps, interaction: ChatInputCommandIn
 }
 
 async function onCategoriesList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
-  const names = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
+  const names = await categoriesOf(deps, interaction.guildId!);
   return reply(interaction, t(languageOf(interaction.locale), 'feedback.categories.list', { names: names.map((n) => `**${n}**`).join(', ') }));
 }
 
@@ -172,14 +178,14 @@ async function onCategoriesList(deps: FeedbackRouteDeps, interaction: ChatInputC
 async function categoryArg(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, typed: string): Promise<{ name: string; current: string[] }> {
   const name = categoryName(typed);
   if (!name) throw new UserError(msg('feedback.categories.bad', { max: LIMITS.category }));
-  return { name, current: await listCategories(deps.db, interaction.guildId!, deps.clock.now()) };
+  return { name, current: await categoriesOf(deps, interaction.guildId!) };
 }
 
 async function onCategoriesAdd(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, args: Args<'categories add'>): Promise<void> {
   const { name, current } = await categoryArg(deps, interaction, args.name);
   if (current.length >= LIMITS.categories) throw new UserError(msg('feedback.categories.max', { max: LIMITS.categories }));
   const lang = languageOf(interaction.locale);
-  return reply(interaction, (await addCategory(deps.db, interaction.guildId!, name, deps.clock.now())) ? t(lang, 'feedback.categories.added', { name }) : t(lang, 'feedback.categories.exists', { name }));
+  return reply(interaction, (await addCategory(deps.db, interaction.guildId!, name, deps.clock.now(), defaultCategories(await deps.service.language(interaction.guildId!)))) ? t(lang, 'feedback.categories.added', { name }) : t(lang, 'feedback.categories.exists', { name }));
 }
 
 async function onCategoriesRemove(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, args: Args<'categories remove'>): Promise<void> {
@@ -221,7 +227,7 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
         const message = interaction.targetMessage;
         if (message.author.bot || message.webhookId) throw new UserError(msg('feedback.error.captureBot'));
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-        const categories = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
+        const categories = await categoriesOf(deps, interaction.guildId!);
         const content = message.content.trim();
         // The item is public: its fallback title and placeholder text are in the server's language.
         const serverLang = serverLanguage(settings, interaction.guildLocale);
@@ -231,7 +237,7 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
             authorId: message.author.id,
             title: captureTitle(content, t(serverLang, 'feedback.capture.fallbackTitle', { name: message.author.username })),
             details: content ? content.slice(0, LIMITS.details) : t(serverLang, 'feedback.capture.noText'),
-            category: categories[0] ?? 'Other',
+            category: categories[0] ?? defaultCategories(serverLang)[0]!,
             capture: { by: interaction.user.id, channelId: message.channelId, messageId: message.id },
           }),
         );
@@ -256,7 +262,7 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
         const focused = focusOf(interaction, feedbackCommand);
         const typed = focused.value.replace(/^#/, '').trim().toLowerCase();
         if (focused.name === 'category' || focused.name === 'name') {
-          const names = await listCategories(deps.db, interaction.guildId!, deps.clock.now());
+          const names = await categoriesOf(deps, interaction.guildId!);
           await interaction.respond(names.filter((n) => n.toLowerCase().includes(typed)).slice(0, 25).map((n) => ({ name: n, value: n })));
           return;
         }

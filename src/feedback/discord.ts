@@ -5,6 +5,7 @@ import {
   PermissionFlagsBits,
   RESTJSONErrorCodes,
   Routes as Api,
+  SnowflakeUtil,
   type Client,
   type GatewayDispatchPayload,
   type Guild,
@@ -15,8 +16,8 @@ import type { Feature, FeatureContext } from '../feature.js';
 import type { Timers } from '../polls/live.js';
 import { getSettings } from '../settings/store.js';
 import { feedbackRoutes } from './discord-commands.js';
-import { postMarker } from './feedback.js';
-import { FeedbackService, type FeedbackPorts, type PostContent, type Published } from './service.js';
+import { isPostMarker } from './render.js';
+import { FeedbackService, RefusedError, type FeedbackPorts, type PostContent, type Published } from './service.js';
 import type { Item } from './store.js';
 
 const MAX_TAGS = 20;
@@ -27,6 +28,19 @@ function code(err: unknown): number | null {
   return err instanceof DiscordAPIError && typeof err.code === 'number' ? err.code : null;
 }
 const isGone = (err: unknown) => code(err) === RESTJSONErrorCodes.UnknownMessage || code(err) === RESTJSONErrorCodes.UnknownChannel;
+/** Discord's final no: the bot cannot see the channel, or lacks a permission (Manage Threads to lock). */
+const isRefused = (err: unknown) => code(err) === RESTJSONErrorCodes.MissingAccess || code(err) === RESTJSONErrorCodes.MissingPermissions;
+/** A final refusal as the service knows it; other errors as they are. */
+const refusal = (err: unknown) => (isRefused(err) ? new RefusedError(`${(err as Error).message} (${code(err)})`, { cause: err }) : err);
+
+/** The smallest snowflake Discord could give a message made at `ms` or later, less one (for `after`). */
+function snowflakeBefore(ms: number): string {
+  const id = (BigInt(Math.max(0, Math.floor(ms))) - SnowflakeUtil.epoch) << 22n;
+  return (id > 0n ? id - 1n : 0n).toString();
+}
+
+/** Messages of a thread read on start: at most this many pages of 100 per thread. */
+const READ_ON_PAGES = 5;
 
 /** Discord, as the feedback service needs it: raw REST calls with Discord's own payloads. */
 export class DiscordFeedbackPorts implements FeedbackPorts {
@@ -86,7 +100,6 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
   }
 
   async findPublished(item: Item): Promise<Published | null> {
-    const marker = postMarker(item.id);
     const suffix = ` · #${item.id}`;
     const bot = this.client.user?.id;
     if (item.channelKind === 'forum') {
@@ -97,7 +110,8 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
       return found ? { threadId: found.id, messageId: found.id } : null;
     }
     const recent = (await this.client.rest.get(Api.channelMessages(item.channelId), { query: new URLSearchParams({ limit: '100' }) }).catch(() => [])) as APIMessage[];
-    const message = recent.find((m) => m.author.id === bot && m.embeds[0]?.footer?.text === marker);
+    // Its footer, in any of Pulse's languages (posts made before footers were translated say "Feedback #N").
+    const message = recent.find((m) => m.author.id === bot && isPostMarker(m.embeds[0]?.footer?.text, item.id));
     if (!message) return null;
     const threadId = message.thread?.id ?? (await this.threadOn(item, message.id, item.title.slice(0, 90) + suffix));
     return { threadId, messageId: message.id };
@@ -113,7 +127,7 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
       return 'ok';
     } catch (err) {
       if (isGone(err)) return 'gone';
-      throw err;
+      throw refusal(err);
     }
   }
 
@@ -145,18 +159,42 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
       return 'ok';
     } catch (err) {
       if (isGone(err)) return 'gone';
-      throw err;
+      throw refusal(err);
     }
   }
 
-  async postInThread(item: Item, content: string, mention: string | null): Promise<boolean> {
+  async postInThread(item: Item, content: string, mention: string | null, once?: { nonce: string; since: number | null }): Promise<boolean> {
     if (!item.threadId) return false;
     const threadId = item.threadId;
+    if (once?.since != null && (await this.postedSince(threadId, content, once.since))) return true;
+    const body = { content, allowed_mentions: { parse: [], users: mention ? [mention] : [] }, ...(once ? { nonce: once.nonce, enforce_nonce: true } : {}) };
     try {
-      await this.inThread(threadId, () => this.client.rest.post(Api.channelMessages(threadId), { body: { content, allowed_mentions: { parse: [], users: mention ? [mention] : [] } } }));
+      await this.inThread(threadId, () => this.client.rest.post(Api.channelMessages(threadId), { body }));
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /** Whether Pulse posted exactly this text in the thread since `since` (the first 100 messages from then). */
+  private async postedSince(threadId: string, content: string, since: number): Promise<boolean> {
+    const bot = this.client.user?.id;
+    const query = new URLSearchParams({ after: snowflakeBefore(since), limit: '100' });
+    const recent = (await this.client.rest.get(Api.channelMessages(threadId), { query }).catch(() => [])) as APIMessage[];
+    return recent.some((m) => m.author.id === bot && m.content === content);
+  }
+
+  /**
+   * A page of a thread's messages after `after`, oldest first (up to 100); null when the thread
+   * cannot be read (deleted, or no access).
+   */
+  async threadMessagesAfter(threadId: string, after: string): Promise<APIMessage[] | null> {
+    try {
+      const page = (await this.client.rest.get(Api.channelMessages(threadId), { query: new URLSearchParams({ after, limit: '100' }) })) as APIMessage[];
+      return [...page].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0));
+    } catch (err) {
+      if (isGone(err) || isRefused(err)) return null;
+      throw err;
     }
   }
 
@@ -204,31 +242,80 @@ interface RawMessage {
   ids?: string[];
 }
 
+/** A member's message as the thread handler takes it: none for bots, webhooks and system messages. */
+function memberMessage(d: RawMessage, now: number): { id: string; channelId: string; guildId: string; userId: string; at: number } | null {
+  if (!d.id || !d.channel_id || !d.author?.id || d.author.bot || d.webhook_id || !d.guild_id) return null;
+  // System messages (a pin, a rename, a member added) carry the staff member who did it: not an answer.
+  if (d.type != null && !MEMBER_MESSAGE_TYPES.has(d.type)) return null;
+  const at = d.timestamp ? Date.parse(d.timestamp) : now;
+  return { id: d.id, channelId: d.channel_id, guildId: d.guild_id, userId: d.author.id, at: Number.isFinite(at) ? at : now };
+}
+
 export function feedbackFeature(ctx: FeatureContext, options: FeedbackOptions = {}): FeedbackFeature {
+  const ports = new DiscordFeedbackPorts(ctx.client);
   const service = new FeedbackService({
     db: ctx.db,
     clock: ctx.clock,
     logger: ctx.logger,
-    ports: new DiscordFeedbackPorts(ctx.client),
+    ports,
     guildLocale: (guildId) => ctx.client.guilds.cache.get(guildId)?.preferredLocale ?? null,
     ...(options.liveIntervalMs !== undefined ? { liveIntervalMs: options.liveIntervalMs } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
   });
   let retry: ReturnType<typeof setInterval> | undefined;
+  /** The one handler of thread messages, live (roles from the event) and read on start (roles looked up). */
+  const onThreadMessage = async (m: NonNullable<ReturnType<typeof memberMessage>>, roles: readonly string[]): Promise<void> => {
+    const settings = await getSettings(ctx.db, m.guildId);
+    await service.onThreadMessage({ channelId: m.channelId, messageId: m.id, userId: m.userId, at: m.at, staff: isStaffMember(ctx.client.guilds.cache.get(m.guildId), m.userId, roles, settings.staffRoleId) });
+  };
+  /**
+   * Start-up: replies posted in open items' threads while Pulse was down, read from the newest
+   * message it saw there (at most READ_ON_PAGES pages of 100 per thread), one thread after
+   * another in the background, through the same handler as live messages (by message id: once).
+   * REST messages carry no member: their author's current roles decide whether they are staff.
+   */
+  const readOn = async (): Promise<void> => {
+    const roles = new Map<string, Promise<string[]>>();
+    const rolesOf = (guildId: string, userId: string) => {
+      const key = `${guildId}:${userId}`;
+      let found = roles.get(key);
+      if (!found) {
+        const guild = ctx.client.guilds.cache.get(guildId);
+        found = guild ? guild.members.fetch(userId).then((m) => [...m.roles.cache.keys()], () => []) : Promise.resolve([]);
+        roles.set(key, found);
+      }
+      return found;
+    };
+    let total = 0;
+    for (const thread of await service.threadsToReadOn()) {
+      let after = thread.after;
+      try {
+        for (let page = 0; page < READ_ON_PAGES && !service.stopped; page++) {
+          const messages = await ports.threadMessagesAfter(thread.threadId, after);
+          if (!messages) break;
+          for (const message of messages) {
+            const m = memberMessage({ ...(message as RawMessage), channel_id: thread.threadId, guild_id: thread.guildId }, ctx.clock.now());
+            if (!m) continue;
+            await onThreadMessage(m, await rolesOf(m.guildId, m.userId));
+            total++;
+          }
+          if (messages.length < 100) break;
+          after = messages.at(-1)!.id;
+        }
+      } catch (err) {
+        ctx.logger.warn({ err, item: thread.itemId, thread: thread.threadId }, 'feedback.read-on-failed');
+      }
+      if (service.stopped) return;
+    }
+    if (total > 0) ctx.logger.info({ messages: total }, 'feedback.read-on');
+  };
   const onRaw = (packet: GatewayDispatchPayload) => {
     const d = packet.d as RawMessage;
     let work: Promise<unknown> | null = null;
     if (packet.t === 'MESSAGE_CREATE' && d.channel_id && service.isItemThread(d.channel_id)) {
-      if (!d.id || !d.author?.id || d.author.bot || d.webhook_id || !d.guild_id) return;
-      // System messages (a pin, a rename, a member added) carry the staff member who did it: not an answer.
-      if (d.type != null && !MEMBER_MESSAGE_TYPES.has(d.type)) return;
-      const { id, channel_id: channelId, guild_id: guildId } = d;
-      const userId = d.author.id;
-      const roles = d.member?.roles ?? [];
-      const at = d.timestamp ? Date.parse(d.timestamp) : ctx.clock.now();
-      work = getSettings(ctx.db, guildId).then((s) =>
-        service.onThreadMessage({ channelId, messageId: id, userId, at: Number.isFinite(at) ? at : ctx.clock.now(), staff: isStaffMember(ctx.client.guilds.cache.get(guildId), userId, roles, s.staffRoleId) }),
-      );
+      const m = memberMessage(d, ctx.clock.now());
+      if (!m) return;
+      work = onThreadMessage(m, d.member?.roles ?? []);
     } else if (packet.t === 'MESSAGE_DELETE' && d.id && d.channel_id && d.guild_id) {
       work = service.onMessageDeleted(d.channel_id, d.id);
     } else if (packet.t === 'MESSAGE_DELETE_BULK' && d.ids && d.channel_id) {
@@ -248,6 +335,7 @@ export function feedbackFeature(ctx: FeatureContext, options: FeedbackOptions = 
     },
     async onReady() {
       await service.catchUp();
+      service.track(readOn().catch((err: unknown) => ctx.logger.error({ err }, 'feedback.read-on-failed')));
       retry = setInterval(() => service.track(service.catchUp(false).catch((err: unknown) => ctx.logger.error({ err }, 'feedback.retry-failed'))), RETRY_MS);
       retry.unref();
     },

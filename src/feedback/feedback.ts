@@ -120,7 +120,6 @@ export function mergeVotes(original: ReadonlyMap<string, VoteValue>, duplicate: 
 
 export const LIMITS = { title: 100, details: 4000, category: 40, categories: 10, reason: 500 } as const;
 
-export const DEFAULT_CATEGORIES = ['Idea', 'Bug', 'Other'] as const;
 
 /** Normalises a category name: trimmed, single spaces; null when empty or too long. */
 export function categoryName(raw: string): string | null {
@@ -145,7 +144,10 @@ export function postName(id: number, status: Status, title: string, label: strin
   return `${prefix}${t}${suffix}`;
 }
 
-/** The marker that identifies an item's post (embed footer), used to find a post after a crash. */
+/**
+ * The marker of an item's post (its embed footer) as posts said it before footers were translated;
+ * still recognised when looking for a post after a crash (render.ts isPostMarker).
+ */
 export function postMarker(id: number): string {
   return `Feedback #${id}`;
 }

@@ -1,7 +1,7 @@
 // What feedback looks like on Discord (pure): the post's embed and buttons, notices, lists, CSV.
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
 import { encodeCustomId } from '../discord/custom-id.js';
-import { t, type Language, type MessageKey } from '../i18n/index.js';
+import { languageCodes, t, type Language, type MessageKey } from '../i18n/index.js';
 import { plainText } from '../text.js';
 import { ANONYMOUS_AUTHOR, csvCell, isClosed, messageLink, postMarker, type Status, type Tally } from './feedback.js';
 import type { ListedItem } from './figures-store.js';
@@ -49,6 +49,21 @@ export const text = {
     ]),
 } as const;
 
+/** The categories a server starts with, in its language (created on first use, then the server's own). */
+export const defaultCategories = (lang: Language): string[] => (['feedback.category.idea', 'feedback.category.bug', 'feedback.category.other'] as const).map((key) => t(lang, key));
+
+/** The footer that marks an item's post, in the server's language: found by it after a crash. */
+export const postFooter = (lang: Language, id: number) => t(lang, 'feedback.post.footer', { id });
+
+/**
+ * Whether a post's footer marks item `id`: in any of Pulse's languages (the server's may have
+ * changed since), or as posts said before footers were translated ("Feedback #N").
+ */
+export function isPostMarker(footer: string | undefined, id: number): boolean {
+  if (footer === undefined) return false;
+  return footer === postMarker(id) || languageCodes.some((lang) => footer === postFooter(lang, id));
+}
+
 const GONE_KEY: Record<'message' | 'thread', MessageKey> = { message: 'feedback.show.gonePost', thread: 'feedback.show.goneThread' };
 
 const COLORS: Record<Status, number> = {
@@ -88,7 +103,7 @@ export function postEmbed(view: PostView, lang: Language = 'en'): APIEmbed {
     description: description.join('\n').slice(0, 4096),
     color: COLORS[item.status],
     fields,
-    footer: { text: postMarker(item.id) },
+    footer: { text: postFooter(lang, item.id) },
   };
 }
 
@@ -135,6 +150,9 @@ export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thr
     { name: t(lang, 'feedback.field.history'), value: (historyLines.join('\n') || t(lang, 'feedback.show.noChange')).slice(0, 1024) },
   ];
   if (item.gone) fields.push({ name: t(lang, 'feedback.field.note'), value: t(lang, GONE_KEY[item.gone]) });
+  // Why the latest change did not reach the thread (Discord's refusal, or the retries ran out): for staff.
+  const last = history.at(-1);
+  if (staff && last?.applyError) fields.push({ name: t(lang, 'feedback.field.note'), value: t(lang, 'feedback.show.applyFailed', { status: statusName(lang, last.to), error: last.applyError }).slice(0, 1024) });
   if (item.postState !== 'posted') {
     const failed = staff ? t(lang, 'feedback.show.failed', { error: item.postError ?? t(lang, 'feedback.show.unknownError') }) : t(lang, 'feedback.show.failedMember');
     fields.push({ name: t(lang, 'feedback.field.note'), value: item.postState === 'pending' ? t(lang, 'feedback.show.pending') : failed });

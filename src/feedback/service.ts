@@ -11,6 +11,7 @@ import { isOptedOut } from '../activity/privacy-store.js';
 import { ANONYMOUS_AUTHOR, CLOSED, channelLink, checkDuplicate, decideVote, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
 import { postEmbed, statusName, text as renderText, voteButtons } from './render.js';
 import {
+  beginApply,
   beginAttempt,
   changeStatus,
   claimItem,
@@ -21,8 +22,10 @@ import {
   itemBySource,
   itemByThread,
   liveThreads,
+  noteThreadSeen,
   markApplied,
   markGone,
+  markThreadStatusPosted,
   markNotified,
   markPosted,
   markPostFailed,
@@ -32,6 +35,7 @@ import {
   staleItemIds,
   setVote,
   statusHistory,
+  threadsToReadOn,
   unfinishedChanges,
   userVote,
   votesOf,
@@ -56,6 +60,14 @@ export class FeedbackError extends Error {
   }
 }
 
+/**
+ * Discord's final no to a change of a post or thread (no access, missing permissions): trying
+ * again cannot help, so the change stops there and staff see why in /feedback show.
+ */
+export class RefusedError extends Error {
+  override readonly name = 'RefusedError';
+}
+
 export interface PostContent {
   name: string;
   embed: APIEmbed;
@@ -77,12 +89,20 @@ export interface FeedbackPorts {
   publish(item: Item, content: PostContent): Promise<Published>;
   /** Looks for an item's post made before a crash (by its footer marker). */
   findPublished(item: Item): Promise<Published | null>;
-  /** Edits the post's message; 'gone' when it was deleted. */
+  /** Edits the post's message; 'gone' when it was deleted; throws RefusedError on a final refusal. */
   editPost(item: Item, content: PostContent): Promise<'ok' | 'gone'>;
-  /** Renames, re-tags, archives/unarchives and locks/unlocks the item's thread; 'gone' when deleted. */
+  /**
+   * Renames, re-tags, archives/unarchives and locks/unlocks the item's thread; 'gone' when deleted;
+   * throws RefusedError on a final refusal (no access, no Manage Threads).
+   */
   updateThread(item: Item, content: PostContent, state: { archived: boolean; locked: boolean }): Promise<'ok' | 'gone'>;
-  /** Posts in the item's thread (mentioning `mention` when given); false when it cannot. */
-  postInThread(item: Item, content: string, mention: string | null): Promise<boolean>;
+  /**
+   * Posts in the item's thread (mentioning `mention` when given); false when it cannot. With
+   * `once`, the post carries its nonce (Discord hands back a repeat made within minutes), and with
+   * `once.since` it first looks among the thread's messages since then for the same text by Pulse
+   * (an earlier try that landed before a crash): true without posting when it is there.
+   */
+  postInThread(item: Item, content: string, mention: string | null, once?: { nonce: string; since: number | null }): Promise<boolean>;
   /** Sends a DM; 'closed' when the member does not accept DMs from the bot. */
   sendDm(userId: string, content: string): Promise<'sent' | 'closed'>;
 }
@@ -100,6 +120,11 @@ export interface FeedbackServiceDeps {
 }
 
 const MAX_POST_ATTEMPTS = 5;
+/** Tries at a status change's post and thread update before Pulse gives up (one per start or retry pass). */
+export const MAX_APPLY_ATTEMPTS = 5;
+
+/** The nonce of a change's "Status:" line (Discord takes at most 25 characters): the same on every try. */
+export const statusNonce = (change: Pick<StatusChange, 'id' | 'at'>) => `fs-${change.id}-${change.at}`.slice(0, 25);
 
 export class FeedbackService {
   readonly live: Coalescer<number>;
@@ -280,7 +305,11 @@ export class FeedbackService {
 
   /**
    * Brings the post and thread in line with a recorded change and tells the author, once.
-   * Order matters: posts in the thread come before it is archived (and locked).
+   * Order matters: posts in the thread come before it is archived (and locked). Each step is
+   * recorded as it lands, so a retry (every few minutes, or on start after a crash) redoes only
+   * what is left: the "Status:" line goes up once. Discord's final refusal (no access, no Manage
+   * Threads) ends the change at once, other failures after MAX_APPLY_ATTEMPTS tries; either way
+   * the change is marked applied with the reason, which staff see in /feedback show.
    */
   async applyChange(changeId: number): Promise<void> {
     if (this.applying.has(changeId)) return;
@@ -288,38 +317,65 @@ export class FeedbackService {
     try {
       const change = await getChange(this.db, changeId);
       if (!change) return;
-      const item = await getItem(this.db, change.itemId);
-      if (!item) return;
-      const settings = await getSettings(this.db, item.guildId);
-      // Only the latest change of an item decides the thread's state; older ones just notify.
-      const history = await statusHistory(this.db, item.id);
-      const latest = history.at(-1)?.id === change.id;
-      const usable = item.postState === 'posted' && !item.gone;
-      // The post and thread first; should Discord refuse them, the author is told all the same
-      // and the change is retried (RETRY_MS) before it is marked applied.
-      let refused: unknown;
-      if (usable && change.appliedAt === null && latest) {
-        try {
-          // (An archived thread is unarchived by the ports when Discord refuses a change in it.)
-          if ((await this.deps.ports.editPost(item, await this.content(item))) === 'gone') await this.gone(item, 'message');
-          await this.deps.ports.postInThread(item, renderText.threadStatus(await this.language(item.guildId), change.to, change.by, change.reason, change.duplicateOf), null);
-        } catch (err) {
-          refused = err;
-        }
+      try {
+        await this.applySteps(change);
+      } catch (err) {
+        await this.applyFailed(change.id, err).catch((failed: unknown) => this.deps.logger.warn({ err: failed, change: changeId }, 'feedback.apply-failed'));
       }
-      if (change.notified === null && (await claimNotice(this.db, change.id))) await this.notify(item, change);
-      if (refused !== undefined) throw refused;
-      if (usable && change.appliedAt === null && latest) {
-        const closed = isClosed(item.status);
-        const result = await this.deps.ports.updateThread(item, await this.content(item), { archived: closed, locked: closed && settings.feedbackLockOnClose });
-        if (result === 'gone') await this.gone(item, 'thread');
-      }
-      await markApplied(this.db, change.id, this.deps.clock.now());
-    } catch (err) {
-      this.deps.logger.warn({ err, change: changeId }, 'feedback.apply-failed');
     } finally {
       this.applying.delete(changeId);
     }
+  }
+
+  private async applySteps(change: StatusChange): Promise<void> {
+    const item = await getItem(this.db, change.itemId);
+    if (!item) return;
+    const settings = await getSettings(this.db, item.guildId);
+    // Only the latest change of an item decides the thread's state; older ones just notify.
+    const history = await statusHistory(this.db, item.id);
+    const latest = history.at(-1)?.id === change.id;
+    const usable = item.postState === 'posted' && !item.gone;
+    const onDiscord = usable && change.appliedAt === null && latest;
+    // The post and thread first; should Discord refuse them, the author is told all the same
+    // and the change is retried (RETRY_MS) before it is marked applied.
+    let refused: unknown;
+    if (onDiscord) {
+      const before = await beginApply(this.db, change.id);
+      try {
+        // (An archived thread is unarchived by the ports when Discord refuses a change in it.)
+        if ((await this.deps.ports.editPost(item, await this.content(item))) === 'gone') await this.gone(item, 'message');
+        if (change.threadStatusPostedAt === null) {
+          const line = renderText.threadStatus(await this.language(item.guildId), change.to, change.by, change.reason, change.duplicateOf);
+          // A try before this one may have posted the line and died before recording it.
+          if (await this.deps.ports.postInThread(item, line, null, { nonce: statusNonce(change), since: before > 0 ? change.at : null })) {
+            await markThreadStatusPosted(this.db, change.id, this.deps.clock.now());
+          }
+        }
+      } catch (err) {
+        refused = err;
+      }
+    }
+    if (change.notified === null && (await claimNotice(this.db, change.id))) await this.notify(item, change);
+    if (refused !== undefined) throw refused;
+    if (onDiscord) {
+      const closed = isClosed(item.status);
+      const result = await this.deps.ports.updateThread(item, await this.content(item), { archived: closed, locked: closed && settings.feedbackLockOnClose });
+      if (result === 'gone') await this.gone(item, 'thread');
+    }
+    await markApplied(this.db, change.id, this.deps.clock.now());
+  }
+
+  /** A try that failed: retried later, unless Discord said no for good or the tries ran out. */
+  private async applyFailed(changeId: number, err: unknown): Promise<void> {
+    const change = await getChange(this.db, changeId).catch(() => undefined);
+    const final = err instanceof RefusedError;
+    if (!change || (!final && change.applyAttempts < MAX_APPLY_ATTEMPTS)) {
+      this.deps.logger.warn({ err, change: changeId, attempts: change?.applyAttempts }, 'feedback.apply-failed');
+      return;
+    }
+    const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300);
+    await markApplied(this.db, change.id, this.deps.clock.now(), reason);
+    this.deps.logger.warn({ err, change: change.id, item: change.itemId, attempts: change.applyAttempts, final }, final ? 'feedback.apply-refused' : 'feedback.apply-gave-up');
   }
 
   /** Tells the author by DM; when their DMs are closed, with a mention in the item's thread. */
@@ -350,15 +406,30 @@ export class FeedbackService {
     return this.threads.has(channelId);
   }
 
-  /** A message in an item's thread: who and when (never the text); the starter post is not a reply. */
+  /**
+   * A message in an item's thread, live or read on start: who and when (never the text); the
+   * starter post is not a reply. The same message twice counts once.
+   */
   async onThreadMessage(m: { channelId: string; messageId: string; userId: string; at: number; staff: boolean }): Promise<void> {
     const itemId = this.threads.get(m.channelId);
     if (itemId === undefined) return;
     const item = await getItem(this.db, itemId);
     if (!item || m.messageId === item.messageId) return;
     // A member who opted out of Pulse is not recorded, here either.
-    if (await isOptedOut(this.db, item.guildId, m.userId)) return;
-    await recordThreadMessage(this.db, { messageId: m.messageId, itemId, userId: m.userId, at: m.at, staff: m.staff && m.userId !== item.authorId });
+    if (!(await isOptedOut(this.db, item.guildId, m.userId))) {
+      await recordThreadMessage(this.db, { messageId: m.messageId, itemId, userId: m.userId, at: m.at, staff: m.staff && m.userId !== item.authorId });
+    }
+    // Seen, recorded or not: start-up reads on from here (and never brings back what an opt-out deleted).
+    await noteThreadSeen(this.db, itemId, m.messageId);
+  }
+
+  /** Open items' threads and the message to read on from after a downtime (start-up). */
+  threadsToReadOn(): Promise<Array<{ itemId: number; guildId: string; threadId: string; after: string }>> {
+    return threadsToReadOn(this.db, CLOSED);
+  }
+
+  get stopped(): boolean {
+    return this.stopping;
   }
 
   async onMessageDeleted(channelId: string, messageId: string): Promise<void> {

@@ -1,5 +1,5 @@
 // Feedback queries: items, votes, status history, thread message metadata and categories.
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import type { FeedbackItemTable, FeedbackStatusChangeTable } from '../db/tables/feedback.js';
 import { isStatus, mergeVotes, tally, transition, type Status, type Tally, type TransitionKind, type VoteValue } from './feedback.js';
@@ -220,6 +220,11 @@ export interface StatusChange {
   duplicateOf: number | null;
   notified: string | null;
   appliedAt: number | null;
+  /** When its "Status:" line went up in the thread (posted once, across retries and restarts). */
+  threadStatusPostedAt: number | null;
+  applyAttempts: number;
+  /** Why Pulse stopped trying to finish it on Discord; null when it went through (or is still tried). */
+  applyError: string | null;
 }
 
 function toChange(row: Selectable<FeedbackStatusChangeTable>): StatusChange {
@@ -235,6 +240,9 @@ function toChange(row: Selectable<FeedbackStatusChangeTable>): StatusChange {
     duplicateOf: row.duplicate_of,
     notified: row.notified,
     appliedAt: row.applied_at,
+    threadStatusPostedAt: row.thread_status_posted_at,
+    applyAttempts: row.apply_attempts,
+    applyError: row.apply_error,
   };
 }
 
@@ -303,8 +311,23 @@ export async function unfinishedChanges(db: Executor): Promise<StatusChange[]> {
   return rows.map(toChange);
 }
 
-export async function markApplied(db: Executor, changeId: number, now: number): Promise<void> {
-  await db.updateTable('feedback_status_changes').set({ applied_at: now }).where('id', '=', changeId).execute();
+/** Marks a change done: applied, or given up with `error` (shown to staff in /feedback show). */
+export async function markApplied(db: Executor, changeId: number, now: number, error: string | null = null): Promise<void> {
+  await db.updateTable('feedback_status_changes').set({ applied_at: now, apply_error: error }).where('id', '=', changeId).execute();
+}
+
+/**
+ * Counts a try at a change's post and thread update before it is made: after a crash mid-try the
+ * row shows it, so the next try looks for the "Status:" line first. Returns the tries made before.
+ */
+export async function beginApply(db: Executor, changeId: number): Promise<number> {
+  const row = await db.updateTable('feedback_status_changes').set((eb) => ({ apply_attempts: eb('apply_attempts', '+', 1) })).where('id', '=', changeId).returning('apply_attempts').executeTakeFirstOrThrow();
+  return row.apply_attempts - 1;
+}
+
+/** Records that the change's "Status:" line is in the thread: later tries skip it. */
+export async function markThreadStatusPosted(db: Executor, changeId: number, now: number): Promise<void> {
+  await db.updateTable('feedback_status_changes').set({ thread_status_posted_at: now }).where('id', '=', changeId).where('thread_status_posted_at', 'is', null).execute();
 }
 
 /** Claims the notice of a change (so it is sent at most once); false if already claimed. */
@@ -327,6 +350,39 @@ export async function recordThreadMessage(db: Executor, row: { messageId: string
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Snowflake order: a longer id is newer; equal lengths compare as text. */
+const newerId = (a: string, b: string) => a.length > b.length || (a.length === b.length && a > b);
+
+/** Moves an item's thread mark on to a message seen there (recorded or not); never back. */
+export async function noteThreadSeen(db: Executor, itemId: number, messageId: string): Promise<void> {
+  await db
+    .updateTable('feedback_items')
+    .set({ thread_seen_id: messageId })
+    .where('id', '=', itemId)
+    .where(sql<boolean>`(thread_seen_id IS NULL OR length(thread_seen_id) < length(${messageId}) OR (length(thread_seen_id) = length(${messageId}) AND thread_seen_id < ${messageId}))`)
+    .execute();
+}
+
+/**
+ * The threads of open posted items still there, with where to read on from after a downtime: the
+ * newest message seen there, else the post itself (a thread's messages come after it).
+ */
+export async function threadsToReadOn(db: Executor, closed: readonly string[]): Promise<Array<{ itemId: number; guildId: string; threadId: string; after: string }>> {
+  const rows = await db
+    .selectFrom('feedback_items')
+    .select(['id', 'guild_id', 'thread_id', 'message_id', 'thread_seen_id'])
+    .where('post_state', '=', 'posted')
+    .where('thread_id', 'is not', null)
+    .where('gone', 'is', null)
+    .where('status', 'not in', [...closed])
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => {
+    const start = r.message_id !== null && newerId(r.message_id, r.thread_id!) ? r.message_id : r.thread_id!;
+    return { itemId: r.id, guildId: r.guild_id, threadId: r.thread_id!, after: r.thread_seen_id !== null && newerId(r.thread_seen_id, start) ? r.thread_seen_id : start };
+  });
 }
 
 export interface ThreadFigures {

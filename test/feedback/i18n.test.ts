@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderDigest } from '../../src/digests/render.js';
 import { postName } from '../../src/feedback/feedback.js';
 import type { FeedbackFigures } from '../../src/feedback/figures.js';
-import { listLine, postEmbed, showEmbed, statusName, text, voteButtons } from '../../src/feedback/render.js';
+import { defaultCategories, isPostMarker, listLine, postEmbed, showEmbed, statusName, text, voteButtons } from '../../src/feedback/render.js';
 import type { Item } from '../../src/feedback/store.js';
 import { emptyReport } from '../digests/fixtures.js';
 
@@ -44,6 +44,16 @@ describe('feedback in Spanish and Russian', () => {
     const ru = voteButtons(item, votes, 'ru')[0]!.components.map((b) => ('label' in b ? b.label : ''));
     expect(ru).toEqual(['За (3)', 'Против (1)']);
     expect(postName(7, 'planned', 'Dark mode', statusName('ru', 'planned'))).toBe('[Запланирован] Dark mode · #7');
+  });
+
+  it('the footer and the starting categories in the server language; a footer in any language (or the old English one) marks the post', () => {
+    expect(postEmbed({ item, votes, lastReason: null }, 'es').footer?.text).toBe('Sugerencia #7');
+    expect(postEmbed({ item, votes, lastReason: null }, 'ru').footer?.text).toBe('Отзыв #7');
+    expect(postEmbed({ item, votes, lastReason: null }, 'en').footer?.text).toBe('Feedback #7');
+    expect(defaultCategories('es')).toEqual(['Idea', 'Error', 'Otro']);
+    expect(defaultCategories('ru')).toEqual(['Идея', 'Ошибка', 'Другое']);
+    expect(['Feedback #7', 'Sugerencia #7', 'Отзыв #7'].map((f) => isPostMarker(f, 7))).toEqual([true, true, true]);
+    expect(['Feedback #71', 'Sugerencia #8', undefined].map((f) => isPostMarker(f, 7))).toEqual([false, false, false]);
   });
 
   it('the DM and the thread fallback in the server language, the title escaped, not translated', () => {

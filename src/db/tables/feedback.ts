@@ -34,6 +34,8 @@ export interface FeedbackItemTable {
   gone_at: number | null;
   /** The votes the post last showed ("up:down"); null until an edit is known to have landed. */
   shown_score: Generated<string | null>;
+  /** The newest thread message Pulse has seen (recorded or not); start-up reads the thread on from it. */
+  thread_seen_id: Generated<string | null>;
 }
 
 export interface FeedbackVoteTable {
@@ -57,8 +59,14 @@ export interface FeedbackStatusChangeTable {
   duplicate_of: number | null;
   /** How the author was told: 'dm' | 'thread' | 'failed' | 'skipped'; null until done. */
   notified: string | null;
-  /** When the post and thread were brought in line with this change; null until done. */
+  /** When the post and thread were brought in line with this change (or Pulse gave up: apply_error); null until done. */
   applied_at: number | null;
+  /** When the change's "Status:" line was posted in the thread; null until then. */
+  thread_status_posted_at: Generated<number | null>;
+  /** Tries at the post and thread update, counted before each. */
+  apply_attempts: Generated<number>;
+  /** Why Pulse stopped trying (Discord's refusal, or the retries ran out); null when it went through. */
+  apply_error: Generated<string | null>;
 }
 
 /** One row per message in an item's thread: who and when, never the text. */

@@ -4,7 +4,7 @@ import { GATEWAY_LOCK_WAIT_MS } from '../db/exclusive.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { ignoredChannelsReader } from '../settings/store.js';
 import { Ingestor } from './ingest.js';
-import { ActivityStore } from './store.js';
+import { ActivityStore, knownNonMembers } from './store.js';
 import { UPKEPT_MERGE_AT, writerUpkeep } from './upkeep.js';
 import { ActivityWriter } from './writer.js';
 
@@ -27,7 +27,8 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
   const upkeep = writerUpkeep(store, ctx.pool, ctx.logger);
   // A flush on the gateway's thread waits briefly for a lock another process holds (a replay).
   const writer = new ActivityWriter(store, { logger: ctx.logger, lockWaitMs: GATEWAY_LOCK_WAIT_MS });
-  const ingestor = new Ingestor(writer);
+  // It starts knowing the bots and webhooks seen before this process (activity_non_members).
+  const ingestor = new Ingestor(writer, knownNonMembers(ctx.database.sqlite));
   let listening: { id: number } | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let upkeepTimer: NodeJS.Timeout | undefined;

@@ -89,6 +89,7 @@ const JOIN = 6;
 const LEAVE = 7;
 const VOICE_ROSTER = 8;
 const THREAD_PARENT = 9;
+const NON_MEMBER = 10;
 
 /**
  * Appends the events to `w` (a new array by default). Guild, channel and emoji fields go through
@@ -132,6 +133,9 @@ export function flattenEvents(events: readonly ActivityEvent[], strings?: WireSt
         break;
       case 'thread-parent':
         w.push(THREAD_PARENT, g(e.guildId), e.at, e.threadId, c(e.parentId));
+        break;
+      case 'non-member':
+        w.push(NON_MEMBER, g(e.guildId), e.at, e.id);
         break;
     }
   }
@@ -189,6 +193,10 @@ export function unflattenEvents(w: EventWire, table?: WireTable): ActivityEvent[
       case THREAD_PARENT:
         events.push({ kind: 'thread-parent', guildId: t(i + 1), at: n(i + 2), threadId: s(i + 3), parentId: t(i + 4) });
         i += 5;
+        break;
+      case NON_MEMBER:
+        events.push({ kind: 'non-member', guildId: t(i + 1), at: n(i + 2), id: s(i + 3) });
+        i += 4;
         break;
       default:
         throw new Error(`unflattenEvents: no event kind ${String(w[i])} at ${i}`);

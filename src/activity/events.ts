@@ -90,7 +90,14 @@ export type ActivityEvent =
    * A thread's parent, from a thread that is not counted (not newly created, a bot's, listed in a
    * GUILD_CREATE): the events in a thread of an ignored channel are ignored too. Stores nothing.
    */
-  | { kind: 'thread-parent'; guildId: string; at: number; threadId: string; parentId: string };
+  | { kind: 'thread-parent'; guildId: string; at: number; threadId: string; parentId: string }
+  /**
+   * A bot or a webhook (`id`: its user or webhook id, global) seen for the first time by this
+   * process: stored in activity_non_members, so that the next process knows it too (a reaction
+   * to its message names it only as the message's author, a thread's creation does not say who
+   * is a bot). Counted neither stored nor duplicate.
+   */
+  | { kind: 'non-member'; guildId: string; at: number; id: string };
 
 /**
  * The channel an event happened in, for the ignored-channels setting (null: not channel-bound). A
@@ -102,7 +109,8 @@ export function channelOf(event: ActivityEvent): string | null {
 
 export type Normalized =
   | { status: 'events'; events: ActivityEvent[] }
-  | { status: 'ignored'; reason: 'bot' | 'webhook' | 'system' | 'no-guild' | 'not-new-thread' | 'unavailable' }
+  /** `learned`: the bot or webhook the dispatch came from, first seen (store it: see 'non-member'). */
+  | { status: 'ignored'; reason: 'bot' | 'webhook' | 'system' | 'no-guild' | 'not-new-thread' | 'unavailable'; learned?: ActivityEvent }
   | { status: 'untracked' }
   | { status: 'invalid'; reason: string };
 
@@ -121,6 +129,22 @@ export function emojiKey(e: { id?: string | null; name?: string | null }): strin
 
 /** (No lookup while none is known: a lookup hashes the id, new for each line of a replay.) */
 const isKnownBot = (knownBots: Set<string> | undefined, id: string) => knownBots !== undefined && knownBots.size > 0 && knownBots.has(id);
+
+/**
+ * Remembers a bot or webhook: true the first time (knownBots did not have it), when the caller
+ * hands on a 'non-member' event. Runs only for a bot's or a webhook's dispatch.
+ */
+function learn(knownBots: Set<string> | undefined, id: string): boolean {
+  if (knownBots === undefined || knownBots.has(id)) return false;
+  knownBots.add(id);
+  return true;
+}
+
+/** A bot's or webhook's dispatch, ignored; with the 'non-member' event to store when it is new. */
+function ignoredNonMember(reason: 'bot' | 'webhook', knownBots: Set<string> | undefined, guildId: string, at: number, id: string): Normalized {
+  if (!learn(knownBots, id)) return reason === 'bot' ? bot : webhook;
+  return { status: 'ignored', reason, learned: { kind: 'non-member', guildId, at, id } };
+}
 
 function isTracked(t: string): t is TrackedType {
   return TRACKED.has(t);
@@ -196,14 +220,19 @@ function one(event: ActivityEvent): Normalized {
 }
 const noGuild = { status: 'ignored', reason: 'no-guild' } as const;
 const bot = { status: 'ignored', reason: 'bot' } as const;
+const webhook = { status: 'ignored', reason: 'webhook' } as const;
 
 /**
  * Turns one dispatch into the events Pulse records. `at` is when the event happened (the clock
- * for live events, the line's `at` in a replay); a message's own timestamp is preferred.
- * `knownBots` lets events that carry no user object (thread owners) skip bots seen elsewhere.
- * `quick` false skips the hand-written checks: zod decides (tests compare the two).
+ * for live events, the line's `at` in a replay: METRICS.md, "The replay file"). `stamped` (the
+ * live bot) prefers a message's own `timestamp` instead: a message delivered late, after a
+ * resumed connection, keeps the instant it was sent. `knownBots` holds the bots and webhooks
+ * seen (this process's, and those stored before: activity_non_members), so that events that do
+ * not say who is a bot (a thread's owner, a reaction's message author) skip them; one first seen
+ * comes back as a 'non-member' event to store. `quick` false skips the hand-written checks: zod
+ * decides (tests compare the two).
  */
-export function normalize(t: string, d: unknown, at: number, knownBots?: Set<string>, quick = true): Normalized {
+export function normalize(t: string, d: unknown, at: number, knownBots?: Set<string>, quick = true, stamped = false): Normalized {
   if (!isTracked(t)) return { status: 'untracked' };
   const parsed = quick && isObject(d) && QUICK[t](d) ? { success: true as const, data: d } : strictSchemas()[t].safeParse(d);
   if (!parsed.success) return { status: 'invalid', reason: firstIssue(parsed.error) };
@@ -211,13 +240,12 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
     case 'MESSAGE_CREATE': {
       const m = parsed.data as Parsed<'MESSAGE_CREATE'>;
       if (!m.guild_id) return noGuild;
-      if (m.webhook_id) return { status: 'ignored', reason: 'webhook' };
-      if (m.author.bot) {
-        knownBots?.add(m.author.id);
-        return bot;
-      }
+      // A webhook's message names the webhook as its author (and a reaction to it as the
+      // message's author): remembered as a bot is.
+      if (m.webhook_id) return ignoredNonMember('webhook', knownBots, m.guild_id, at, m.author.id);
+      if (m.author.bot) return ignoredNonMember('bot', knownBots, m.guild_id, at, m.author.id);
       if (m.type != null && !MEMBER_MESSAGE_TYPES.has(m.type)) return { status: 'ignored', reason: 'system' };
-      const stamp = m.timestamp ? instantMillis(m.timestamp) : Number.NaN;
+      const stamp = stamped && m.timestamp ? instantMillis(m.timestamp) : Number.NaN;
       return one({
         kind: 'message',
         guildId: m.guild_id,
@@ -237,7 +265,8 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
     case 'MESSAGE_REACTION_ADD': {
       const r = parsed.data as Parsed<'MESSAGE_REACTION_ADD'>;
       if (!r.guild_id) return noGuild;
-      if (r.member?.user?.bot || isKnownBot(knownBots, r.user_id)) return bot;
+      if (r.member?.user?.bot) return ignoredNonMember('bot', knownBots, r.guild_id, at, r.user_id);
+      if (isKnownBot(knownBots, r.user_id)) return bot;
       return one({
         kind: 'reaction',
         guildId: r.guild_id,
@@ -246,7 +275,8 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
         channelId: r.channel_id,
         userId: r.user_id,
         emoji: emojiKey(r.emoji),
-        // A bot's message has no member author: a 🚩 on it is no flag of a member (METRICS.md).
+        // A bot's or a webhook's message has no member author: a 🚩 on it is no flag of a member
+        // (METRICS.md). (One never seen, by this process or one before it, is not known here.)
         messageAuthorId: r.message_author_id && !isKnownBot(knownBots, r.message_author_id) ? r.message_author_id : null,
       });
     }
@@ -269,17 +299,15 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
     case 'VOICE_STATE_UPDATE': {
       const v = parsed.data as Parsed<'VOICE_STATE_UPDATE'>;
       if (!v.guild_id) return noGuild;
-      if (v.member?.user?.bot || isKnownBot(knownBots, v.user_id)) return bot;
+      if (v.member?.user?.bot) return ignoredNonMember('bot', knownBots, v.guild_id, at, v.user_id);
+      if (isKnownBot(knownBots, v.user_id)) return bot;
       return one({ kind: 'voice', guildId: v.guild_id, at, userId: v.user_id, channelId: v.channel_id ?? null });
     }
     case 'GUILD_MEMBER_ADD':
     case 'GUILD_MEMBER_REMOVE': {
       const g = parsed.data as Parsed<'GUILD_MEMBER_ADD'>;
       if (!g.guild_id) return noGuild;
-      if (g.user.bot) {
-        knownBots?.add(g.user.id);
-        return bot;
-      }
+      if (g.user.bot) return ignoredNonMember('bot', knownBots, g.guild_id, at, g.user.id);
       return one({ kind: t === 'GUILD_MEMBER_ADD' ? 'join' : 'leave', guildId: g.guild_id, at, userId: g.user.id });
     }
     case 'GUILD_CREATE': {
@@ -288,15 +316,16 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
       const g = parsed.data as Parsed<'GUILD_CREATE'>;
       if (g.unavailable) return { status: 'ignored', reason: 'unavailable' };
       const bots = new Set((g.members ?? []).filter((m) => m.user?.bot).map((m) => m.user!.id));
-      for (const b of bots) knownBots?.add(b);
+      for (const v of g.voice_states ?? []) if (v.member?.user?.bot) bots.add(v.user_id);
       const events: ActivityEvent[] = [];
+      for (const b of bots) if (learn(knownBots, b)) events.push({ kind: 'non-member', guildId: g.id, at, id: b });
       // (Only a payload that has the list: a hand-written replay line may leave it out.)
       if (g.voice_states) {
         const userIds = g.voice_states.filter((v) => v.channel_id).map((v) => v.user_id);
         events.push({ kind: 'voice-roster', guildId: g.id, at, endAt: at, userIds });
       }
       for (const v of g.voice_states ?? []) {
-        if (!v.channel_id || v.member?.user?.bot || bots.has(v.user_id) || isKnownBot(knownBots, v.user_id)) continue;
+        if (!v.channel_id || bots.has(v.user_id) || isKnownBot(knownBots, v.user_id)) continue;
         events.push({ kind: 'voice', guildId: g.id, at, userId: v.user_id, channelId: v.channel_id });
       }
       // The active threads and their parents (for the ignored channels).

@@ -15,14 +15,24 @@ export interface Dispatch {
 }
 
 export class Ingestor {
-  /** Bots seen in payloads that say so, to skip their events that do not (thread owners). */
-  readonly knownBots = new Set<string>();
+  /**
+   * Bots and webhooks seen in payloads that say so, to skip their events that do not (thread
+   * owners, a reaction's message author): those stored by earlier processes
+   * (activity_non_members, `known`), then each one first seen, which is stored too.
+   */
+  readonly knownBots: Set<string>;
   readonly counts = { events: 0, untracked: 0, ignored: 0, invalid: 0 };
 
-  constructor(private readonly writer: ActivityWriter) {}
+  constructor(
+    private readonly writer: ActivityWriter,
+    known: Iterable<string> = [],
+  ) {
+    this.knownBots = new Set(known);
+  }
 
+  /** Live: a message's own timestamp is its instant (see normalize). */
   ingest(dispatch: Dispatch): Normalized {
-    const result = normalize(dispatch.t, dispatch.d, dispatch.at, this.knownBots);
+    const result = normalize(dispatch.t, dispatch.d, dispatch.at, this.knownBots, true, true);
     switch (result.status) {
       case 'events':
         for (const event of result.events) {
@@ -36,6 +46,7 @@ export class Ingestor {
         break;
       case 'ignored':
         this.counts.ignored++;
+        if (result.learned) this.writer.push(result.learned);
         break;
       case 'invalid':
         this.counts.invalid++;

@@ -2,6 +2,7 @@
 // and what opt-out does (see src/privacy/registry.ts). Raw statements: these run on a worker's
 // read-only handle (scans, export) and in short write steps (apply).
 import type { Executor } from '../db/schema.js';
+import { ANONYMOUS_AUTHOR } from '../feedback/feedback.js';
 import { countWith, iso, type PrivacyEntry, type Raw } from '../privacy/registry.js';
 import { decode, encode, release, without } from './hour-records.js';
 import { QUARTER } from './rollup.js';
@@ -83,7 +84,8 @@ const reactions: PrivacyEntry = {
         if (author === undefined) continue;
         uncount(at as number);
         down(userId, 'reactions');
-        if (author !== null) down(author, 'reactions_received');
+        // (An opted-out author's placeholder received nothing.)
+        if (author !== null && author !== ANONYMOUS_AUTHOR) down(author, 'reactions_received');
       }
     });
   },
@@ -95,7 +97,7 @@ const reactionsReceived: PrivacyEntry = {
   columns: ['message_author_id'],
   label: 'privacy.entry.reactionsToYou',
   fate: 'anonymised',
-  why: "the reaction is the other member's; the author column is cleared",
+  why: "the reaction is the other member's (a flag still counts); the author column is replaced by a placeholder (`~`), which no figure counts as a member",
   count: counted('reactions_received'),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(`SELECT message_id, emoji, at FROM activity_reactions WHERE guild_id = ? AND message_author_id = ? ORDER BY at`);
@@ -103,9 +105,12 @@ const reactionsReceived: PrivacyEntry = {
   },
   scan: (read, guildId, userId) => rows(read, `SELECT emoji, message_id, user_id, at FROM activity_reactions WHERE guild_id = ? AND message_author_id = ?`, guildId, userId),
   apply(write, guildId, userId, keys) {
-    const clear = write.prepare(`UPDATE activity_reactions SET message_author_id = NULL WHERE guild_id = ? AND emoji = ? AND message_id = ? AND user_id = ? AND at = ? AND message_author_id = ?`);
+    // The placeholder, not NULL ("author unknown", which the reports then look up and drop): the
+    // flags other members raised on the message keep counting (the store writes the same for a
+    // reaction that comes after the opt-out).
+    const clear = write.prepare(`UPDATE activity_reactions SET message_author_id = ? WHERE guild_id = ? AND emoji = ? AND message_id = ? AND user_id = ? AND at = ? AND message_author_id = ?`);
     countingDown(write, guildId, (down) => {
-      for (const [emoji, messageId, reactor, at] of keys) if (clear.run(guildId, emoji, messageId, reactor, at, userId).changes) down(userId, 'reactions_received');
+      for (const [emoji, messageId, reactor, at] of keys) if (clear.run(ANONYMOUS_AUTHOR, guildId, emoji, messageId, reactor, at, userId).changes) down(userId, 'reactions_received');
     });
   },
 };

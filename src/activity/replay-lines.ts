@@ -38,10 +38,18 @@ function parseAt(value: unknown): number {
   return Number.NaN;
 }
 
-/** Parses lines in file order; keeps the bots it has seen across chunks, as the live path does. */
+/**
+ * Parses lines in file order; keeps the bots and webhooks it has seen across chunks, as the live
+ * path does: those stored before (`known`: activity_non_members), then each one the file shows
+ * first, handed on as a 'non-member' event for the storing thread to store.
+ */
 export class LineParser {
-  private readonly knownBots = new Set<string>();
+  private readonly knownBots: Set<string>;
   private lineNo = 0;
+
+  constructor(known: Iterable<string> = []) {
+    this.knownBots = new Set(known);
+  }
 
   /**
    * `onEvents`, when given, takes each line's events as they come (and `events` stays empty): the
@@ -83,13 +91,21 @@ export class LineParser {
         bad(n, typeof t !== 'string' ? '"t" is not a string' : '"at" is not an ISO instant');
         continue;
       }
+      // Every event at the line's `at` (METRICS.md: `at` is when the event happened).
       const result = normalize(t, d, instant, this.knownBots);
       if (result.status === 'events') {
         if (onEvents) onEvents(result.events);
         else for (const e of result.events) out.events.push(e);
       } else if (result.status === 'untracked') out.skippedTypes[t] = (out.skippedTypes[t] ?? 0) + 1;
       else if (result.status === 'invalid') bad(n, `${t}: ${result.reason}`);
-      else out.ignored++;
+      else {
+        out.ignored++;
+        // A bot or webhook first seen: the storing thread stores it (once per id and replay).
+        if (result.learned) {
+          if (onEvents) onEvents([result.learned]);
+          else out.events.push(result.learned);
+        }
+      }
     }
     return out;
   }

@@ -14,10 +14,10 @@ import { trackedTypes } from './events.js';
 /**
  * What to keep of a value. VALUE: the whole value (a container is handed to JSON.parse, rare).
  * COUNT: an array's length only, as an array of that many nulls (`attachments`: normalize reads
- * its length, and its schema accepts any elements). TYPE: a string as '' (`joined_at`: only its
- * type is checked). A Shape: an object's listed fields. Names: a string, as one of the listed
- * constants when it is one. A value of another type than the one named is kept whole, so its
- * error message is the same.
+ * its length, and its schema accepts any elements). TYPE: a string as '' (`joined_at`, and a
+ * message's `timestamp`, which a replay does not read: only their type is checked). A Shape: an
+ * object's listed fields. Names: a string, as one of the listed constants when it is one. A value
+ * of another type than the one named is kept whole, so its error message is the same.
  */
 const VALUE = 0;
 const COUNT = 1;
@@ -76,7 +76,8 @@ const D = new Shape({
   type: VALUE,
   author: USER,
   webhook_id: VALUE,
-  timestamp: VALUE,
+  // (A replay's events are at their line's `at`: a message's timestamp is only checked to be a string.)
+  timestamp: TYPE,
   message_reference: new Shape({ message_id: VALUE }),
   attachments: COUNT,
   user_id: VALUE,

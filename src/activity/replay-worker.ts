@@ -10,7 +10,8 @@ import { LineParser, type WireChunk } from './replay-lines.js';
 
 const AHEAD = 8;
 const port = parentPort!;
-const { path } = workerData as { path: string };
+/** `nonMembers`: the bots and webhooks earlier processes stored (activity_non_members). */
+const { path, nonMembers } = workerData as { path: string; nonMembers?: string[] };
 let credits = AHEAD;
 let wake: (() => void) | undefined;
 port.on('message', () => {
@@ -19,7 +20,7 @@ port.on('message', () => {
 });
 
 try {
-  const parser = new LineParser();
+  const parser = new LineParser(nonMembers);
   const strings = new WireStrings();
   for await (const lines of chunkedLines(path)) {
     // (Parsed before the next chunk is read: the lines are ranges of a reused buffer.)

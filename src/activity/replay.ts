@@ -11,7 +11,7 @@ import { threadEntry } from '../threads.js';
 import { unflattenEvents, WireTable, type EventWire } from './event-wire.js';
 import type { ActivityEvent } from './events.js';
 import { MAX_LISTED, type WireChunk } from './replay-lines.js';
-import { ActivityStore } from './store.js';
+import { ActivityStore, knownNonMembers } from './store.js';
 import { ActivityWriter } from './writer.js';
 
 export interface ReplayOutcome {
@@ -69,7 +69,10 @@ export interface ReplayOptions {
 
 export async function replayFile(database: Database, path: string, options: ReplayOptions = {}): Promise<ReplayOutcome> {
   // The parsing thread first: it takes ~0.2 s to start, which this thread spends getting ready.
-  const parser = new Worker(PARSER, { workerData: { path }, resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_MB } });
+  // It knows the bots and webhooks stored before (a few rows: a reaction to a bot's message, or a
+  // bot's thread, in this file is then no member's), and hands on those it sees first.
+  const nonMembers = knownNonMembers(database.sqlite);
+  const parser = new Worker(PARSER, { workerData: { path, nonMembers }, resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_MB } });
   // (storeParsed listens for its failures; should storeParsed fail first, one while the thread is
   // being terminated is not the replay's error.)
   parser.on('error', () => undefined);

@@ -3,6 +3,7 @@
 // everything else is kysely, executor first.
 import type BetterSqlite3 from 'better-sqlite3';
 import { withLockWait, WriteGate } from '../db/exclusive.js';
+import { ANONYMOUS_AUTHOR } from '../feedback/feedback.js';
 import { channelOf, type ActivityEvent } from './events.js';
 import type { MergedHour } from './hour-merge-store.js';
 import { BatchRollup, decode, encode, excessParts, mergeParts, splitByMember } from './hour-records.js';
@@ -29,6 +30,18 @@ export interface BatchOutcome {
 const MERGE_AT = 16;
 
 const optKey = (guildId: string, userId: string) => `${guildId}|${userId}`;
+
+/**
+ * The message author stored in a reaction to an opted-out member's message: the reaction is the
+ * reactor's (a flag still counts), the author is nobody's id. The placeholder feedback items use
+ * (`~`, which sorts after every snowflake); no figure or list counts it as a member.
+ */
+export const OPTED_OUT_AUTHOR = ANONYMOUS_AUTHOR;
+
+/** The bots and webhooks stored so far (activity_non_members: a few rows), for the ingestion paths to start from. */
+export function knownNonMembers(sqlite: BetterSqlite3.Database): string[] {
+  return sqlite.prepare(`SELECT user_id FROM activity_non_members`).pluck().all() as string[];
+}
 
 /**
  * A guild's ignored channels, and what has been decided for each channel seen while they were
@@ -166,6 +179,7 @@ export class ActivityStore {
                   ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, reactions = reactions + excluded.reactions,
                     threads = threads + excluded.threads`),
       optOuts: p(`SELECT guild_id, user_id FROM activity_opt_outs`),
+      nonMember: p(`INSERT INTO activity_non_members (user_id) VALUES (?) ON CONFLICT DO NOTHING`),
     };
     for (const row of this.s.optOuts.all() as Array<{ guild_id: string; user_id: string }>) this.optOuts.add(optKey(row.guild_id, row.user_id));
     this.batchTransaction = sqlite.transaction((events: readonly ActivityEvent[], out: BatchOutcome) => {
@@ -450,13 +464,16 @@ export class ActivityStore {
           changed = s.messageDelete.run(e.at, e.messageId, e.guildId).changes;
           break;
         case 'reaction': {
-          // An opted-out author is not named in other members' reactions either.
-          const author = e.messageAuthorId !== null && this.optOuts.size && this.optOuts.has(optKey(e.guildId, e.messageAuthorId)) ? null : e.messageAuthorId;
+          // An opted-out author is not named in other members' reactions either: a placeholder
+          // stands for them (not NULL, "author unknown": the reaction is still on a member's
+          // message, and a flag still counts), and they receive nothing.
+          const optedOut = e.messageAuthorId !== null && this.optOuts.size !== 0 && this.optOuts.has(optKey(e.guildId, e.messageAuthorId));
+          const author = optedOut ? OPTED_OUT_AUTHOR : e.messageAuthorId;
           changed = s.reaction.run(e.guildId, e.emoji, e.messageId, e.userId, e.at, e.channelId, author).changes;
           if (changed) {
             counts.add(e.guildId, delta.add('reaction', e.guildId, e.userId, e.channelId, e.at), 1);
             // (An author gets an integer here if they were never active themselves.)
-            if (author !== null) counts.add(e.guildId, this.idx(e.guildId, author), 2);
+            if (author !== null && !optedOut) counts.add(e.guildId, this.idx(e.guildId, author), 2);
           }
           break;
         }
@@ -488,6 +505,10 @@ export class ActivityStore {
           continue;
         case 'thread-parent':
           this.learnParent(e.guildId, e.threadId, e.parentId, true);
+          continue;
+        // A bot or webhook first seen by the process that parsed it (global: bot ids are).
+        case 'non-member':
+          s.nonMember.run(e.id);
           continue;
       }
       if (changed) out.stored++;

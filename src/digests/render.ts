@@ -282,7 +282,9 @@ function flagsField(lang: Language, r: Report, p: Report | null): APIEmbedField 
     name: t(lang, 'digest.flags'),
     value: [
       t(lang, 'digest.flagsLine', { flags: int(lang, f.reactions), change: change(f.reactions, q?.reactions, lang), messages: f.messages_flagged, flaggers: f.flaggers }),
-      t(lang, 'digest.casesLine', { opened: int(lang, f.reached_threshold), resolved: int(lang, f.resolved), actioned: f.actioned, dismissed: f.dismissed }),
+      // Messages whose distinct 🚩 flaggers reached the threshold (raw reactions): not the review
+      // cases, which follow the flags slice's own rules (docs/metrics.md).
+      t(lang, 'digest.thresholdLine', { reached: int(lang, f.reached_threshold), resolved: int(lang, f.resolved), actioned: f.actioned, dismissed: f.dismissed }),
       t(lang, 'digest.medianLine', { value: median }),
     ].join('\n'),
   };
@@ -376,7 +378,8 @@ export function renderDigest(input: DigestInput): APIEmbed {
     description.push(t(lang, 'digest.late', { at: `<t:${Math.floor(input.lateDueAt / 1000)}:f>` }));
   }
   description.push(headline(r, p, lang));
-  if (p) description.push(t(lang, 'digest.compare', { period: periodLabel(kind, p.period.from, p.period.to, lang) }));
+  // (A label that ends with an abbreviation's period, as Russian dates do in "г.", takes no second one.)
+  if (p) description.push(t(lang, 'digest.compare', { period: periodLabel(kind, p.period.from, p.period.to, lang) }).replace(/\.\.$/, '.'));
 
   const fields: APIEmbedField[] = [membersField(lang, r, p), activityField(lang, r, p), engagementField(lang, r, p), newMembersField(lang, r, p)];
   const cohorts = cohortTable(r, lang);

@@ -214,7 +214,7 @@ export const en = {
   'digest.msgs': '{count, plural, one {# msg} other {# msgs}}',
   'digest.flags': '🚩 Self-moderation',
   'digest.flagsLine': 'Flags **{flags}**{change} on {messages, plural, one {# message} other {# messages}} by {flaggers, plural, one {# member} other {# members}}',
-  'digest.casesLine': 'Cases opened **{opened}** · resolved **{resolved}** ({actioned} actioned, {dismissed} dismissed)',
+  'digest.thresholdLine': 'Messages that reached the flag threshold **{reached}** · reviews closed **{resolved}** ({actioned} actioned, {dismissed} dismissed)',
   'digest.medianLine': 'Median time to resolution **{value}**',
   'digest.duration.minutes': '{m} min',
   'digest.duration.hours': '{h} h',

@@ -208,7 +208,7 @@ export const es: Catalogue = {
   'digest.msgs': '{count, plural, one {# mensaje} other {# mensajes}}',
   'digest.flags': '🚩 Automoderación',
   'digest.flagsLine': 'Reportes **{flags}**{change} en {messages, plural, one {# mensaje} other {# mensajes}} de {flaggers, plural, one {# miembro} other {# miembros}}',
-  'digest.casesLine': 'Casos abiertos **{opened}** · resueltos **{resolved}** ({actioned} con medidas, {dismissed} descartados)',
+  'digest.thresholdLine': 'Mensajes que alcanzaron el umbral de reportes **{reached}** · revisiones cerradas **{resolved}** ({actioned} con medidas, {dismissed} descartadas)',
   'digest.medianLine': 'Tiempo mediano de resolución **{value}**',
   'digest.duration.minutes': '{m} min',
   'digest.duration.hours': '{h} h',

@@ -208,7 +208,7 @@ export const ru: Catalogue = {
   'digest.msgs': '{count, plural, one {# сообщение} few {# сообщения} many {# сообщений} other {# сообщения}}',
   'digest.flags': '🚩 Самомодерация',
   'digest.flagsLine': 'Жалобы **{flags}**{change} на {messages, plural, one {# сообщение} few {# сообщения} many {# сообщений} other {# сообщения}} от {flaggers, plural, one {# участника} few {# участников} many {# участников} other {# участника}}',
-  'digest.casesLine': 'Открыто случаев **{opened}** · закрыто **{resolved}** (меры приняты: {actioned}, отклонено: {dismissed})',
+  'digest.thresholdLine': 'Сообщения, достигшие порога жалоб: **{reached}** · проверок закрыто: **{resolved}** (меры приняты: {actioned}, отклонено: {dismissed})',
   'digest.medianLine': 'Медианное время решения **{value}**',
   'digest.duration.minutes': '{m} мин',
   'digest.duration.hours': '{h} ч',

@@ -9,7 +9,7 @@ import { isLanguage, languageCodes } from '../i18n/index.js';
 import { isValidTimeZone } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { buildReport, lastCompleteDays } from './report.js';
-import { hasActivity, noActivityMessage } from './store.js';
+import { hasActivity, noActivityMessage, noActivityWarning } from './store.js';
 import { renderReportText } from './render.js';
 
 const MAX_DAYS = 366;
@@ -64,8 +64,13 @@ export const reportCommand: CliCommand = {
       if (dayNumber(from) > dayNumber(to)) throw new UsageError(`--from (${from}) must not be after --to (${to}).`);
       if (dayNumber(to) - dayNumber(from) + 1 > MAX_DAYS) throw new UsageError(`The period may be at most ${MAX_DAYS} days.`);
       if (!(await hasActivity(database.db, flags.guild))) {
-        console.error(noActivityMessage(flags.guild, config.databasePath));
-        return 1;
+        // The JSON is for programs: the spec's report of zeros (and nulls), a warning beside it.
+        // The text is for people: one line saying so.
+        if (!flags.json) {
+          console.error(noActivityMessage(flags.guild, config.databasePath));
+          return 1;
+        }
+        console.error(noActivityWarning(flags.guild, config.databasePath));
       }
       const report = await buildReport(database, { guildId: flags.guild, from, to, timezone, asOf });
       console.log(flags.json ? JSON.stringify(report, null, 2) : renderReportText(report, lang));

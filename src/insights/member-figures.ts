@@ -130,7 +130,11 @@ export function churnRisk(events: readonly MemberEventRow[], members: Int32Array
   return { count: found.length, user_ids: found.map((x) => x.id) };
 }
 
-/** Flag counts of the period: flags on another member's message, bots already excluded. */
+/**
+ * Flag counts of the period: flags on another member's message (an unknown author is no
+ * member's: a bot's or a webhook's), bots already excluded. An opted-out author's placeholder
+ * (`~`) is a member's, and never a flagger's id: their messages' flags count.
+ */
 export function flagFigures(reactions: readonly FlagReactionRow[], threshold: number, w: ReportWindow) {
   const flags = reactions.filter((r) => r.authorId !== null && r.authorId !== r.userId).sort((a, b) => a.at - b.at);
   let count = 0;

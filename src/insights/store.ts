@@ -17,9 +17,13 @@ export function executorOf(source: ReportSource): Executor {
   return source.db;
 }
 
-/** Whether anything at all is recorded for a guild (a member seen, a join or leave, a voice session, a feedback item). */
+/**
+ * Whether anything a report shows is recorded for a guild: a member seen (a message, reaction or
+ * thread gives them a number), a join or leave, a voice session, a feedback item, a survey, a
+ * flag case.
+ */
 export async function hasActivity(db: Executor, guildId: string): Promise<boolean> {
-  for (const table of ['activity_ids', 'activity_member_events', 'activity_voice_sessions', 'feedback_items'] as const) {
+  for (const table of ['activity_ids', 'activity_member_events', 'activity_voice_sessions', 'feedback_items', 'surveys', 'flag_cases'] as const) {
     const row = await db.selectFrom(table).select('guild_id').where('guild_id', '=', guildId).limit(1).executeTakeFirst();
     if (row) return true;
   }
@@ -29,6 +33,11 @@ export async function hasActivity(db: Executor, guildId: string): Promise<boolea
 /** What the CLI says instead of printing a report of zeros. */
 export function noActivityMessage(guildId: string, databasePath: string): string {
   return `No activity is recorded for server ${guildId} in ${databasePath}. Check --guild and DATABASE_URL; the bot records from the moment it joins (or load history with \`pulse replay FILE\`).`;
+}
+
+/** The one line on stderr beside `report --json`'s report of zeros, so a mistyped id is noticed. */
+export function noActivityWarning(guildId: string, databasePath: string): string {
+  return `Warning: nothing is recorded for server ${guildId} in ${databasePath}: the report is all zeros. Check --guild and DATABASE_URL.`;
 }
 
 /**
@@ -96,11 +105,19 @@ export function flagReactions(source: ReportSource, guildId: string, emoji: stri
   const rows = raw
     .prepare(`SELECT message_id AS messageId, user_id AS userId, message_author_id AS authorId, at FROM activity_reactions WHERE guild_id = ? AND emoji = ? AND at < ?`)
     .all(guildId, emoji, beforeMs) as FlagReactionRow[];
-  // The gateway sends the author; look it up only where a payload lacked it.
+  // The gateway sends the author; look it up only where a payload lacked it, or it was a bot's or
+  // a webhook's (the writer stores none then; their messages are not stored either, so the flag
+  // is dropped). An opted-out author is `~` (OPTED_OUT_AUTHOR): a member, named by nobody's id.
   const lookup = raw.prepare(`SELECT user_id FROM activity_messages WHERE message_id = ?`).pluck();
+  // A bot or webhook Pulse learned of only after these reactions were stored (its first message
+  // came later): no member's message either (a few rows, read whole).
+  const nonMembers = new Set(raw.prepare(`SELECT user_id FROM activity_non_members`).pluck().all() as string[]);
   const authors = new Map<string, string | null>();
   for (const row of rows) {
-    if (row.authorId !== null) continue;
+    if (row.authorId !== null) {
+      if (nonMembers.size !== 0 && nonMembers.has(row.authorId)) row.authorId = null;
+      continue;
+    }
     let author = authors.get(row.messageId);
     if (author === undefined) authors.set(row.messageId, (author = (lookup.get(row.messageId) as string | undefined) ?? null));
     row.authorId = author;

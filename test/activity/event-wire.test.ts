@@ -23,6 +23,7 @@ const events: ActivityEvent[] = [
   { kind: 'voice-roster', guildId: G, at: 1_793_000_009_000, endAt: 1_793_000_008_500, userIds: ['21', '22'] },
   { kind: 'voice-roster', guildId: G, at: 1_793_000_009_001, endAt: 1_793_000_009_001, userIds: [] },
   { kind: 'thread-parent', guildId: G, at: 1_793_000_010_000, threadId: '52', parentId: '41' },
+  { kind: 'non-member', guildId: G, at: 1_793_000_011_000, id: '71' },
 ];
 
 function cloned<T>(value: T): T {

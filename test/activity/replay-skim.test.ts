@@ -41,7 +41,10 @@ function reference(texts: readonly string[]): ParsedChunk {
     if (result.status === 'events') out.events.push(...result.events);
     else if (result.status === 'untracked') out.skippedTypes[t] = (out.skippedTypes[t] ?? 0) + 1;
     else if (result.status === 'invalid') bad(n, `${t}: ${result.reason}`);
-    else out.ignored++;
+    else {
+      out.ignored++;
+      if (result.learned) out.events.push(result.learned); // a bot or webhook first seen
+    }
   });
   return out;
 }

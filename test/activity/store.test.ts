@@ -209,8 +209,8 @@ describe('opt-out at the door', () => {
     store.markOptedOut(G, u(1));
     database.sqlite.prepare('INSERT INTO activity_opt_outs (guild_id, user_id, at) VALUES (?, ?, ?)').run(G, u(1), asOf);
     expect(writer.flush()).toEqual({ stored: 1, duplicates: 0, ignored: 1 });
-    // Another member's reaction is kept, without naming the opted-out author.
-    expect(database.sqlite.prepare('SELECT user_id, message_author_id FROM activity_reactions').get()).toEqual({ user_id: u(2), message_author_id: null });
+    // Another member's reaction is kept, without naming the opted-out author: a placeholder stands for them.
+    expect(database.sqlite.prepare('SELECT user_id, message_author_id FROM activity_reactions').get()).toEqual({ user_id: u(2), message_author_id: '~' });
     expect(count('activity_messages', `user_id = '${u(1)}'`)).toBe(1); // deleting is the privacy job's part
 
     const restarted = new ActivityWriter(new ActivityStore(database.sqlite, { gate: database.gate }), { timer: false });

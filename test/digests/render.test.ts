@@ -116,6 +116,19 @@ describe('the digest embed', () => {
     expect(embedLength(embed)).toBeLessThanOrEqual(EMBED_LIMITS.total);
   });
 
+  it('names flags.reached_threshold for what it is (messages at the flag threshold, not review cases), in every language', () => {
+    const self = (language: 'en' | 'es' | 'ru') => renderDigest({ kind: 'week', report: current, previous, language }).fields!.find((f) => f.name.startsWith('🚩'))!.value;
+    expect(self('en')).toContain('Messages that reached the flag threshold **4** · reviews closed **3** (2 actioned, 1 dismissed)');
+    expect(self('es')).toContain('Mensajes que alcanzaron el umbral de reportes **4** · revisiones cerradas **3** (2 con medidas, 1 descartadas)');
+    expect(self('ru')).toContain('Сообщения, достигшие порога жалоб: **4** · проверок закрыто: **3** (меры приняты: 2, отклонено: 1)');
+    for (const language of ['en', 'es', 'ru'] as const) expect(self(language)).not.toMatch(/Cases opened|Casos abiertos|Открыто случаев/);
+    // The comparison line ends with one period, also after a Russian date's "г.".
+    for (const kind of ['week', 'month'] as const) {
+      const line = renderDigest({ kind, report: current, previous, language: 'ru' }).description!.split('\n').find((l) => l.startsWith('Изменения'))!;
+      expect(line).toMatch(/г\.$/);
+    }
+  });
+
   it('is a pure function of its input', () => {
     const a = renderDigest({ kind: 'week', report: current, previous });
     const b = renderDigest({ kind: 'week', report: structuredClone(current), previous: structuredClone(previous) });

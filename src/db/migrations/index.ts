@@ -15,6 +15,7 @@ import * as m0013 from './0013-member-totals.js';
 import * as m0014 from './0014-count-batches.js';
 import * as m0015 from './0015-member-totals-by-number.js';
 import * as m0016 from './0016-hours-by-rowid.js';
+import * as m0017 from './0017-non-members.js';
 import * as m0018 from './0018-poll-final-shown.js';
 import * as m0019 from './0019-survey-cards.js';
 import * as m0020 from './0020-flag-case-steps.js';
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0014-count-batches': m0014,
   '0015-member-totals-by-number': m0015,
   '0016-hours-by-rowid': m0016,
+  '0017-non-members': m0017,
   '0018-poll-final-shown': m0018,
   '0019-survey-cards': m0019,
   '0020-flag-case-steps': m0020,

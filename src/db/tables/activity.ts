@@ -104,6 +104,11 @@ export interface ActivityOptOutsTable {
   at: number;
 }
 
+/** Bots and webhooks seen (user or webhook ids, global): never members. See migrations/0017-non-members.ts. */
+export interface ActivityNonMembersTable {
+  user_id: string;
+}
+
 export interface ActivityListeningTable {
   id: number;
   started_at: number;
@@ -129,6 +134,7 @@ export interface ActivityTables {
   activity_count_log: ActivityCountLogTable;
   activity_count_batches: ActivityCountBatchesTable;
   activity_opt_outs: ActivityOptOutsTable;
+  activity_non_members: ActivityNonMembersTable;
   activity_listening: ActivityListeningTable;
   activity_gaps: ActivityGapsTable;
 }

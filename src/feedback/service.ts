@@ -3,16 +3,18 @@ import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discor
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
+import { KeyedLock } from '../keyed-lock.js';
 import { Coalescer, realTimers, type Timers } from '../polls/live.js';
 import { msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { isOptedOut } from '../activity/privacy-store.js';
-import { ANONYMOUS_AUTHOR, CLOSED, channelLink, checkDuplicate, decideVote, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
+import { ANONYMOUS_AUTHOR, CLOSED, channelLink, checkDuplicate, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
 import { postEmbed, statusName, text as renderText, voteButtons } from './render.js';
 import {
   beginApply,
   beginAttempt,
+  castVote,
   changeStatus,
   claimItem,
   claimNotice,
@@ -33,11 +35,9 @@ import {
   recordThreadMessage,
   setShownScore,
   staleItemIds,
-  setVote,
   statusHistory,
   threadsToReadOn,
   unfinishedChanges,
-  userVote,
   votesOf,
   type ChannelKind,
   type Item,
@@ -131,6 +131,8 @@ export class FeedbackService {
   private readonly threads = new Map<string, number>();
   private readonly publishing = new Set<number>();
   private readonly applying = new Set<number>();
+  /** Status changes being applied, per item (see applyChange). */
+  private readonly itemLock = new KeyedLock();
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping = false;
 
@@ -265,12 +267,12 @@ export class FeedbackService {
 
   /** A click on Upvote/Downvote; returns the receipt shown to the member (in their language). */
   async vote(guildId: string, itemId: number, userId: string, clicked: VoteValue): Promise<Text> {
-    const item = await getItem(this.db, itemId);
-    if (!item || item.guildId !== guildId) throw new FeedbackError(msg('feedback.error.missing', { id: itemId }));
-    if (isClosed(item.status)) throw new FeedbackError(msg('feedback.error.voteClosed'));
-    const current = await userVote(this.db, itemId, userId);
-    const { next } = decideVote(current, clicked);
-    await setVote(this.db, itemId, userId, next, this.deps.clock.now());
+    // The status check and the write in one transaction: a vote racing a close (a duplicate's
+    // votes moving to the original) is refused, or lands first and moves with the others.
+    const outcome = await castVote(this.db, { guildId, itemId, userId, clicked }, this.deps.clock.now());
+    if (outcome.kind === 'missing') throw new FeedbackError(msg('feedback.error.missing', { id: itemId }));
+    if (outcome.kind === 'closed') throw new FeedbackError(msg('feedback.error.voteClosed'));
+    const { next } = outcome;
     this.live.mark(itemId);
     return msg(next === null ? 'feedback.vote.withdrawn' : next === 1 ? 'feedback.vote.up' : 'feedback.vote.down');
   }
@@ -315,13 +317,20 @@ export class FeedbackService {
     if (this.applying.has(changeId)) return;
     this.applying.add(changeId);
     try {
-      const change = await getChange(this.db, changeId);
-      if (!change) return;
-      try {
-        await this.applySteps(change);
-      } catch (err) {
-        await this.applyFailed(change.id, err).catch((failed: unknown) => this.deps.logger.warn({ err: failed, change: changeId }, 'feedback.apply-failed'));
-      }
+      const queued = await getChange(this.db, changeId);
+      if (!queued) return;
+      // One change of an item at a time: a newer change waits for an older one still talking to
+      // Discord, so the older one's thread update can never land after the newer one's.
+      await this.itemLock.run(String(queued.itemId), async () => {
+        // As it is now: the wait may have been long.
+        const change = await getChange(this.db, changeId);
+        if (!change) return;
+        try {
+          await this.applySteps(change);
+        } catch (err) {
+          await this.applyFailed(change.id, err).catch((failed: unknown) => this.deps.logger.warn({ err: failed, change: changeId }, 'feedback.apply-failed'));
+        }
+      });
     } finally {
       this.applying.delete(changeId);
     }
@@ -330,7 +339,6 @@ export class FeedbackService {
   private async applySteps(change: StatusChange): Promise<void> {
     const item = await getItem(this.db, change.itemId);
     if (!item) return;
-    const settings = await getSettings(this.db, item.guildId);
     // Only the latest change of an item decides the thread's state; older ones just notify.
     const history = await statusHistory(this.db, item.id);
     const latest = history.at(-1)?.id === change.id;
@@ -358,9 +366,16 @@ export class FeedbackService {
     if (change.notified === null && (await claimNotice(this.db, change.id))) await this.notify(item, change);
     if (refused !== undefined) throw refused;
     if (onDiscord) {
-      const closed = isClosed(item.status);
-      const result = await this.deps.ports.updateThread(item, await this.content(item), { archived: closed, locked: closed && settings.feedbackLockOnClose });
-      if (result === 'gone') await this.gone(item, 'thread');
+      // Read again after Discord's answers and the notice: a newer change recorded meanwhile
+      // (waiting for this one) decides the thread instead, and the thread shows the item as it is.
+      const current = await getItem(this.db, item.id);
+      const stillLatest = (await statusHistory(this.db, item.id)).at(-1)?.id === change.id;
+      if (current && stillLatest && current.gone !== 'thread') {
+        const closed = isClosed(current.status);
+        const lockOnClose = (await getSettings(this.db, current.guildId)).feedbackLockOnClose;
+        const result = await this.deps.ports.updateThread(current, await this.content(current), { archived: closed, locked: closed && lockOnClose });
+        if (result === 'gone') await this.gone(current, 'thread');
+      }
     }
     await markApplied(this.db, change.id, this.deps.clock.now());
   }

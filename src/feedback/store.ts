@@ -2,7 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import type { FeedbackItemTable, FeedbackStatusChangeTable } from '../db/tables/feedback.js';
-import { isStatus, mergeVotes, tally, transition, type Status, type Tally, type TransitionKind, type VoteValue } from './feedback.js';
+import { decideVote, isClosed, isStatus, mergeVotes, tally, transition, type Status, type Tally, type TransitionKind, type VoteValue } from './feedback.js';
 
 export type ChannelKind = 'forum' | 'text';
 
@@ -183,6 +183,32 @@ export async function userVote(db: Executor, itemId: number, userId: string): Pr
   return row ? (row.value > 0 ? 1 : -1) : null;
 }
 
+/** Runs `fn` in one transaction (in the caller's, when `db` already is one). */
+function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
+/** What became of a click on Upvote/Downvote. */
+export type VoteOutcome = { kind: 'missing' } | { kind: 'closed'; status: Status } | { kind: 'voted'; next: VoteValue | null };
+
+/**
+ * A member's click on Upvote/Downvote, decided and stored in one transaction with the check of
+ * the item's status: a status change (changeStatus, which moves a duplicate's votes to the
+ * original) lands wholly before it, and the vote is refused, or wholly after, and the vote moves
+ * with the others. A vote never lands on a closed item.
+ */
+export function castVote(db: Executor, input: { guildId: string; itemId: number; userId: string; clicked: VoteValue }, now: number): Promise<VoteOutcome> {
+  return inTransaction(db, async (trx): Promise<VoteOutcome> => {
+    const row = await trx.selectFrom('feedback_items').select(['guild_id', 'status']).where('id', '=', input.itemId).executeTakeFirst();
+    if (!row || row.guild_id !== input.guildId) return { kind: 'missing' };
+    const status = isStatus(row.status) ? row.status : 'open';
+    if (isClosed(status)) return { kind: 'closed', status };
+    const { next } = decideVote(await userVote(trx, input.itemId, input.userId), input.clicked);
+    await setVote(trx, input.itemId, input.userId, next, now);
+    return { kind: 'voted', next };
+  });
+}
+
 /** Sets (or with null removes) a member's vote: one row per item and member, so repeats are harmless. */
 export async function setVote(db: Executor, itemId: number, userId: string, value: VoteValue | null, now: number): Promise<void> {
   if (value === null) {
@@ -292,7 +318,7 @@ export async function changeStatus(
     }
     return { kind, change: toChange(inserted), movedVotes };
   };
-  return 'transaction' in db && typeof db.transaction === 'function' ? db.transaction().execute(run) : run(db);
+  return inTransaction(db, run);
 }
 
 export async function getChange(db: Executor, id: number): Promise<StatusChange | undefined> {

@@ -7,7 +7,7 @@ import type { Language } from '../i18n/index.js';
 import { emojiMatches, serverLanguage, type GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { caseNonce, nextPostRetry, reachesThreshold } from './flags.js';
-import { KeyedLock } from './lock.js';
+import { KeyedLock } from '../keyed-lock.js';
 import {
   activeReactionFlaggers,
   addCaseEvent,
@@ -365,17 +365,23 @@ export class FlagService {
     if (cases.length) this.logger.info({ cases: cases.length }, 'flags.reconciled');
   }
 
+  /**
+   * Reads the reactions and applies them under the message's lock: a reaction added or removed
+   * while Discord answers waits in that lock (onReaction queues, it never blocks the gateway) and
+   * is applied after the list, so the list, which may not show it yet, cannot undo it. The lock
+   * is held for the read's few requests (RECONCILE_PAGES at most), as refresh holds it for an edit.
+   */
   private async reconcileCase(c: FlagCase): Promise<void> {
     const settings = await getSettings(this.db, c.guildId);
-    let reactions: Awaited<ReturnType<FlagPorts['reactionUsers']>> | null = null;
-    try {
-      reactions = await this.ports.reactionUsers(c.channelId, c.messageId, settings.flagEmoji);
-    } catch (err) {
-      // The message may be gone (10008) or out of reach: the flags stay as recorded, and a case
-      // never posted is posted all the same (it keeps its excerpt).
-      this.logger.warn({ err, guild: c.guildId, case: c.id }, 'flags.reconcile-reactions-failed');
-    }
     await this.lock.run(c.messageId, async () => {
+      let reactions: Awaited<ReturnType<FlagPorts['reactionUsers']>> | null = null;
+      try {
+        reactions = await this.ports.reactionUsers(c.channelId, c.messageId, settings.flagEmoji);
+      } catch (err) {
+        // The message may be gone (10008) or out of reach: the flags stay as recorded, and a case
+        // never posted is posted all the same (it keeps its excerpt).
+        this.logger.warn({ err, guild: c.guildId, case: c.id }, 'flags.reconcile-reactions-failed');
+      }
       const fresh = await getCase(this.db, c.id);
       if (!fresh) return;
       if (!reactions) {

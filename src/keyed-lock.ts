@@ -1,4 +1,4 @@
-// A per-key in-process lock: work on one case (or one message's flags) runs one at a time.
+// A per-key in-process lock: work on one key (a flag case's message, a feedback item) runs one at a time.
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<void>>();
 

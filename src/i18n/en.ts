@@ -551,6 +551,7 @@ export const en = {
   'surveys.error.closed': 'This survey is closed, so it no longer takes answers.',
   'surveys.error.wrongRole': 'This survey is only for members with the <@&{role}> role.',
   'surveys.error.answeredLocked': 'You have already answered this survey, and its answers cannot be changed.',
+  'surveys.error.alreadySubmitted': 'Your answers are already submitted.',
   'surveys.error.noDraft': 'You have no answers in progress for this survey. Click “Take the survey” on its message to start.',
   'surveys.error.missing': 'Some required questions have no answer yet: {labels}. Continue to answer them, then submit.',
   'surveys.error.badPage': 'That page is not part of the survey any more. Click “Take the survey” again.',

@@ -539,6 +539,7 @@ export const es: Catalogue = {
   'surveys.error.closed': 'Este cuestionario está cerrado y ya no acepta respuestas.',
   'surveys.error.wrongRole': 'Este cuestionario es solo para miembros con el rol <@&{role}>.',
   'surveys.error.answeredLocked': 'Ya respondiste este cuestionario y sus respuestas no se pueden cambiar.',
+  'surveys.error.alreadySubmitted': 'Tus respuestas ya están enviadas.',
   'surveys.error.noDraft': 'No tienes respuestas en curso para este cuestionario. Pulsa «Responder el cuestionario» en su mensaje para empezar.',
   'surveys.error.missing': 'Algunas preguntas obligatorias aún no tienen respuesta: {labels}. Continúa para responderlas y después envía.',
   'surveys.error.badPage': 'Esa página ya no forma parte del cuestionario. Vuelve a pulsar «Responder el cuestionario».',

@@ -13,7 +13,7 @@ import type { Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import { flagEmojiSchema, timeZoneSchema } from './schemas.js';
 import { clearPatch, clearableSettings, customEmoji, serverLanguage, settingLimits, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
-import { getSettings, updateSettings } from './store.js';
+import { changeIgnoredChannel, getSettings, updateSettings } from './store.js';
 
 export interface SettingsDeps {
   db: Kysely<DB>;
@@ -140,13 +140,11 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
       await interaction.reply({ content: note || undefined, embeds: [renderSettings(next, lang, interaction.guildLocale)], flags: MessageFlags.Ephemeral });
     };
   const ignoring = (ignore: boolean) =>
-    answer<ArgsOf<typeof settingsCommand, 'ignore-channel' | 'unignore-channel'>>(async (interaction, args, current, lang) => {
+    answer<ArgsOf<typeof settingsCommand, 'ignore-channel' | 'unignore-channel'>>(async (interaction, args, _current, lang) => {
       const target = args.channel.id;
-      const ids = new Set(current.ignoredChannelIds);
-      if (ignore) ids.add(target);
-      else ids.delete(target);
-      if (ids.size > 100) throw new UserError(msg('settings.error.tooManyIgnored', { max: 100 }));
-      const next = await updateSettings(deps.db, interaction.guildId!, { ignoredChannelIds: [...ids] }, deps.clock.now());
+      // Read and written in one transaction: `current` may be stale by now (another change at once).
+      const { settings: next, tooMany } = await changeIgnoredChannel(deps.db, interaction.guildId!, { channelId: target, ignore, max: 100, now: deps.clock.now() });
+      if (tooMany) throw new UserError(msg('settings.error.tooManyIgnored', { max: 100 }));
       return { next, note: t(lang, ignore ? 'settings.ignored' : 'settings.unignored', { channel: target }) };
     });
   return {

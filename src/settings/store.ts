@@ -1,6 +1,6 @@
 // Reads and writes guild settings.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import type { GuildSettingsTable } from '../db/tables/core.js';
 import { defaultSettings, parseLanguage, type GuildSettings, type SettingsPatch } from './settings.js';
@@ -31,32 +31,61 @@ export async function getSettings(db: Executor, guildId: string): Promise<GuildS
   return row ? toSettings(row) : defaultSettings(guildId);
 }
 
+/** The columns of the settings a patch names (and only those). */
+function columnsOf(patch: SettingsPatch): Partial<Insertable<GuildSettingsTable>> {
+  const columns: Partial<Insertable<GuildSettingsTable>> = {};
+  if (patch.staffChannelId !== undefined) columns.staff_channel_id = patch.staffChannelId;
+  if (patch.modChannelId !== undefined) columns.mod_channel_id = patch.modChannelId;
+  if (patch.feedbackChannelId !== undefined) columns.feedback_channel_id = patch.feedbackChannelId;
+  if (patch.timezone !== undefined) columns.timezone = patch.timezone;
+  if (patch.flagEmoji !== undefined) columns.flag_emoji = patch.flagEmoji;
+  if (patch.flagThreshold !== undefined) columns.flag_threshold = patch.flagThreshold;
+  if (patch.flagDailyLimit !== undefined) columns.flag_daily_limit = patch.flagDailyLimit;
+  if (patch.flagMaxAgeHours !== undefined) columns.flag_max_age_hours = patch.flagMaxAgeHours;
+  if (patch.staffRoleId !== undefined) columns.staff_role_id = patch.staffRoleId;
+  if (patch.ignoredChannelIds !== undefined) columns.ignored_channel_ids = JSON.stringify(patch.ignoredChannelIds);
+  if (patch.feedbackCaptureStaffOnly !== undefined) columns.feedback_capture_staff_only = patch.feedbackCaptureStaffOnly ? 1 : 0;
+  if (patch.feedbackLockOnClose !== undefined) columns.feedback_lock_on_close = patch.feedbackLockOnClose ? 1 : 0;
+  if (patch.feedbackWaitingHours !== undefined) columns.feedback_waiting_hours = patch.feedbackWaitingHours;
+  if (patch.language !== undefined) columns.language = patch.language;
+  return columns;
+}
+
+/**
+ * Changes the settings a patch names, in one statement that writes only their columns: two
+ * staff changing different settings at once both keep their change. Returns the settings as
+ * they now are.
+ */
 export async function updateSettings(db: Executor, guildId: string, patch: SettingsPatch, now: number): Promise<GuildSettings> {
-  const next = { ...(await getSettings(db, guildId)), ...patch, guildId };
-  const row = {
-    guild_id: guildId,
-    staff_channel_id: next.staffChannelId,
-    mod_channel_id: next.modChannelId,
-    feedback_channel_id: next.feedbackChannelId,
-    timezone: next.timezone,
-    flag_emoji: next.flagEmoji,
-    flag_threshold: next.flagThreshold,
-    flag_daily_limit: next.flagDailyLimit,
-    flag_max_age_hours: next.flagMaxAgeHours,
-    staff_role_id: next.staffRoleId,
-    ignored_channel_ids: JSON.stringify(next.ignoredChannelIds),
-    feedback_capture_staff_only: next.feedbackCaptureStaffOnly ? 1 : 0,
-    feedback_lock_on_close: next.feedbackLockOnClose ? 1 : 0,
-    feedback_waiting_hours: next.feedbackWaitingHours,
-    language: next.language,
-    updated_at: now,
-  };
-  await db
+  const { guildId: _guild, ...defaults } = defaultSettings(guildId);
+  const row = await db
     .insertInto('guild_settings')
-    .values(row)
-    .onConflict((oc) => oc.column('guild_id').doUpdateSet(row))
-    .execute();
-  return next;
+    .values({ ...columnsOf({ ...defaults, ...patch }), guild_id: guildId, updated_at: now })
+    .onConflict((oc) => oc.column('guild_id').doUpdateSet({ ...columnsOf(patch), updated_at: now }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toSettings(row);
+}
+
+/**
+ * Adds a channel to the ignored ones (or takes it out), reading and writing the list in one
+ * transaction: two channels ignored at once are both kept. `tooMany` (nothing written) when the
+ * list would grow past `max`.
+ */
+export async function changeIgnoredChannel(
+  db: Executor,
+  guildId: string,
+  input: { channelId: string; ignore: boolean; max: number; now: number },
+): Promise<{ settings: GuildSettings; tooMany: boolean }> {
+  const change = async (trx: Executor) => {
+    const current = await getSettings(trx, guildId);
+    const ids = new Set(current.ignoredChannelIds);
+    if (input.ignore) ids.add(input.channelId);
+    else ids.delete(input.channelId);
+    if (ids.size > input.max && ids.size > current.ignoredChannelIds.length) return { settings: current, tooMany: true };
+    return { settings: await updateSettings(trx, guildId, { ignoredChannelIds: [...ids] }, input.now), tooMany: false };
+  };
+  return db.isTransaction ? change(db) : db.transaction().execute(change);
 }
 
 /**

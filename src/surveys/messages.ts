@@ -10,6 +10,7 @@ export const MSG = {
   closed: msg('surveys.error.closed'),
   wrongRole: (roleId: string) => msg('surveys.error.wrongRole', { role: roleId }),
   answeredLocked: msg('surveys.error.answeredLocked'),
+  alreadySubmitted: msg('surveys.error.alreadySubmitted'),
   noDraft: msg('surveys.error.noDraft'),
   missing: (labels: string[]) => msg('surveys.error.missing', { labels: labels.map((l) => `“${l}”`).join(', ') }),
   badPage: msg('surveys.error.badPage'),

@@ -390,7 +390,9 @@ export class SurveyService {
     const missing = missingRequired(def, answers);
     if (missing.length) throw new SurveyRefusal(MSG.missing(missing.map((q) => q.label)));
     const edited = inProgress.status === 'submitted';
-    await store.submitResponse(this.db, {
+    // Checked again as it is stored: the survey may have closed, or another click submitted this
+    // draft (or another response of a one-response survey), since the checks above.
+    const outcome = await store.submitResponse(this.db, {
       responseId: inProgress.id,
       surveyId: survey.id,
       anonymous: survey.anonymous,
@@ -400,6 +402,9 @@ export class SurveyService {
       roles: [...member.roles],
       now: this.now(),
     });
+    if (outcome === 'closed') throw new SurveyRefusal(MSG.closed);
+    if (outcome === 'submitted') throw new SurveyRefusal(MSG.alreadySubmitted);
+    if (outcome === 'answered') throw new SurveyRefusal(MSG.answeredLocked);
     // Anonymous: the log says that a response came in, never whose.
     this.deps.logger.info({ guild: guildId, survey: survey.id, ...(survey.anonymous ? {} : { user: member.id }), edited }, 'surveys.submitted');
     this.markCard(survey.id);

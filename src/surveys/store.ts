@@ -332,18 +332,34 @@ export async function hasAnonymousSubmission(db: Executor, surveyId: number, mem
   return row !== undefined;
 }
 
-/** Starts a draft for a member (a new response, or an edit of their submitted one). */
+/**
+ * Starts a draft for a member (a new response, or an edit of their submitted one), or hands back
+ * the one already in progress: a member has at most one response in progress per survey (a
+ * unique index), so "Take the survey" clicked twice at once, or delivered twice, makes one draft.
+ */
 export async function startDraft(db: Executor, surveyId: number, memberId: string, now: number, from?: ResponseRow): Promise<ResponseRow> {
   if (from) {
-    await db.updateTable('survey_responses').set({ draft: JSON.stringify(from.answers), page: 0, updated_at: now }).where('id', '=', from.id).execute();
-    return { ...from, draft: from.answers, page: 0 };
+    const edited = await db
+      .updateTable('survey_responses')
+      .set({ draft: JSON.stringify(from.answers), page: 0, updated_at: now })
+      .where('id', '=', from.id)
+      .where('draft', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (edited) return toResponse(edited);
+  } else {
+    const row = await db
+      .insertInto('survey_responses')
+      .values({ survey_id: surveyId, respondent: memberId, status: 'draft', answers: '{}', draft: '{}', page: 0, started_at: now, updated_at: now })
+      .onConflict((oc) => oc.doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return toResponse(row);
   }
-  const row = await db
-    .insertInto('survey_responses')
-    .values({ survey_id: surveyId, respondent: memberId, status: 'draft', answers: '{}', draft: '{}', page: 0, started_at: now, updated_at: now })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toResponse(row);
+  // Another click started it first: that draft is the member's response in progress.
+  const current = (await memberResponses(db, surveyId, memberId)).find((r) => r.draft !== null);
+  if (!current) throw new Error(`survey ${surveyId}: no draft in progress after starting one`);
+  return current;
 }
 
 export async function saveDraft(db: Executor, responseId: number, draft: Answers, page: number, now: number): Promise<void> {
@@ -351,31 +367,85 @@ export async function saveDraft(db: Executor, responseId: number, draft: Answers
 }
 
 /**
- * Submits a draft. A named response keeps its row (answers, roles, time). An anonymous one is
- * replaced by a row without member, roles or times, and only "this member has submitted" is
- * kept apart from it (for one-response surveys); the old row is overwritten on disk.
+ * What became of a submit: stored; refused because the survey is no longer open (it closed
+ * since the member's checks); `submitted` when the draft is gone (a second click or a
+ * redelivered interaction already submitted it); `answered` when a one-response survey already
+ * has this member's response (a draft begun before it was submitted).
  */
-export async function submitResponse(db: Executor, input: { responseId: number; surveyId: number; anonymous: boolean; once: boolean; memberId: string; answers: Answers; roles: string[]; now: number }): Promise<void> {
-  await inTransaction(db, async (trx) => {
+export type SubmitOutcome = 'stored' | 'closed' | 'submitted' | 'answered';
+
+/**
+ * Submits a draft, in one transaction that first checks again that the survey is open and the
+ * draft still there (and, for one-response surveys, that the member has no other response), so
+ * a close, a second click or a second draft committed since the caller's checks is refused.
+ * A named response keeps its row (answers, roles, time). An anonymous one is replaced by a row
+ * without member, roles or times, and only "this member has submitted" is kept apart from it
+ * (for one-response surveys); the old row is overwritten on disk.
+ */
+export async function submitResponse(
+  db: Executor,
+  input: { responseId: number; surveyId: number; anonymous: boolean; once: boolean; memberId: string; answers: Answers; roles: string[]; now: number },
+): Promise<SubmitOutcome> {
+  const outcome = await inTransaction(db, async (trx): Promise<SubmitOutcome> => {
+    const open = await trx
+      .selectFrom('surveys')
+      .select('id')
+      .where('id', '=', input.surveyId)
+      .where('status', '=', 'open')
+      .where((eb) => eb.or([eb('closes_at', 'is', null), eb('closes_at', '>', input.now)]))
+      .executeTakeFirst();
+    if (!open) return 'closed';
     if (!input.anonymous) {
-      await trx
+      if (input.once) {
+        const other = await trx
+          .selectFrom('survey_responses')
+          .select('id')
+          .where('survey_id', '=', input.surveyId)
+          .where('respondent', '=', input.memberId)
+          .where('status', '=', 'submitted')
+          .where('id', '!=', input.responseId)
+          .executeTakeFirst();
+        if (other) {
+          // A second draft of a one-response survey can never be sent: it goes.
+          await trx.deleteFrom('survey_responses').where('id', '=', input.responseId).where('status', '=', 'draft').execute();
+          return 'answered';
+        }
+      }
+      const r = await trx
         .updateTable('survey_responses')
         .set({ status: 'submitted', answers: JSON.stringify(input.answers), draft: null, roles: JSON.stringify(input.roles), submitted_at: input.now, updated_at: input.now })
         .where('id', '=', input.responseId)
-        .execute();
-      return;
+        .where('survey_id', '=', input.surveyId)
+        .where('respondent', '=', input.memberId)
+        .where('draft', 'is not', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1 ? 'stored' : 'submitted';
     }
     await sql`pragma secure_delete = on`.execute(trx);
     try {
-      await trx.deleteFrom('survey_responses').where('id', '=', input.responseId).execute();
+      // Only the call that deletes the draft stores its answers: a second one finds it gone.
+      const gone = await trx
+        .deleteFrom('survey_responses')
+        .where('id', '=', input.responseId)
+        .where('survey_id', '=', input.surveyId)
+        .where('respondent', '=', input.memberId)
+        .where('status', '=', 'draft')
+        .executeTakeFirst();
+      if (Number(gone.numDeletedRows) !== 1) return 'submitted';
+      if (input.once) {
+        const claimed = await trx.insertInto('survey_submitters').values({ survey_id: input.surveyId, member_id: input.memberId }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        // Already answered (a draft begun before that answer was submitted): the draft stays deleted.
+        if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) !== 1) return 'answered';
+      }
       await trx.insertInto('survey_responses').values({ survey_id: input.surveyId, respondent: null, status: 'submitted', answers: JSON.stringify(input.answers), draft: null, page: 0 }).execute();
-      if (input.once) await trx.insertInto('survey_submitters').values({ survey_id: input.surveyId, member_id: input.memberId }).onConflict((oc) => oc.doNothing()).execute();
+      return 'stored';
     } finally {
       await sql`pragma secure_delete = off`.execute(trx);
     }
   });
   // Older page images of the draft (member id next to answers) also leave the WAL. Best effort.
-  if (input.anonymous && !db.isTransaction) await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db).catch(() => undefined);
+  if (input.anonymous && outcome !== 'closed' && !db.isTransaction) await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db).catch(() => undefined);
+  return outcome;
 }
 
 /** Throws away a member's unsubmitted work on a response (a fresh draft row goes entirely). */

@@ -20,6 +20,7 @@ import * as m0018 from './0018-poll-final-shown.js';
 import * as m0019 from './0019-survey-cards.js';
 import * as m0020 from './0020-flag-case-steps.js';
 import * as m0021 from './0021-feedback-steps.js';
+import * as m0022 from './0022-survey-one-draft.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0019-survey-cards': m0019,
   '0020-flag-case-steps': m0020,
   '0021-feedback-steps': m0021,
+  '0022-survey-one-draft': m0022,
 };

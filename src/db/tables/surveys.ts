@@ -50,7 +50,8 @@ export interface SurveyTable {
 /**
  * One member's response. `respondent` is the member id while a response is a draft; after an
  * anonymous response is submitted the row is replaced by one with no respondent, no roles and
- * no times.
+ * no times. A member has at most one response in progress (`draft` set) per survey: a unique
+ * partial index (migration 0022).
  */
 export interface SurveyResponseTable {
   id: Generated<number>;

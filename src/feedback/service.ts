@@ -1,6 +1,7 @@
 // Feedback use-cases: submit and capture, votes, triage with notices, thread activity, deletions, catch-up.
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord-api-types/v10';
 import type { Clock } from '../clock.js';
+import { postNonce } from '../discord/nonce.js';
 import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { KeyedLock } from '../keyed-lock.js';
@@ -122,9 +123,6 @@ export interface FeedbackServiceDeps {
 const MAX_POST_ATTEMPTS = 5;
 /** Tries at a status change's post and thread update before Pulse gives up (one per start or retry pass). */
 export const MAX_APPLY_ATTEMPTS = 5;
-
-/** The nonce of a change's "Status:" line (Discord takes at most 25 characters): the same on every try. */
-export const statusNonce = (change: Pick<StatusChange, 'id' | 'at'>) => `fs-${change.id}-${change.at}`.slice(0, 25);
 
 export class FeedbackService {
   readonly live: Coalescer<number>;
@@ -355,7 +353,7 @@ export class FeedbackService {
         if (change.threadStatusPostedAt === null) {
           const line = renderText.threadStatus(await this.language(item.guildId), change.to, change.by, change.reason, change.duplicateOf);
           // A try before this one may have posted the line and died before recording it.
-          if (await this.deps.ports.postInThread(item, line, null, { nonce: statusNonce(change), since: before > 0 ? change.at : null })) {
+          if (await this.deps.ports.postInThread(item, line, null, { nonce: postNonce('fs', change.id, change.at), since: before > 0 ? change.at : null })) {
             await markThreadStatusPosted(this.db, change.id, this.deps.clock.now());
           }
         }

@@ -46,11 +46,6 @@ export function nextPostRetry(attempts: number, now: number): number | null {
   return now + POST_BACKOFF_MS[Math.min(Math.max(attempts, 1), POST_BACKOFF_MS.length) - 1]!;
 }
 
-/** The nonce of a case message's post (≤ 25 characters, the same for every attempt): Discord drops a repeat made shortly after. */
-export function caseNonce(c: { id: number; openedAt: number }): string {
-  return `fcase-${c.id}-${c.openedAt.toString(36)}`.slice(0, 25);
-}
-
 export const EXCERPT_MAX = 200;
 export const DETAILS_MAX = 300;
 const DISCORD_EPOCH = 1_420_070_400_000n;

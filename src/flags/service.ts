@@ -6,7 +6,8 @@ import type { Logger } from '../log.js';
 import type { Language } from '../i18n/index.js';
 import { emojiMatches, serverLanguage, type GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { caseNonce, nextPostRetry, reachesThreshold } from './flags.js';
+import { postNonce } from '../discord/nonce.js';
+import { nextPostRetry, reachesThreshold } from './flags.js';
 import { KeyedLock } from '../keyed-lock.js';
 import {
   activeReactionFlaggers,
@@ -291,7 +292,7 @@ export class FlagService {
         await this.ports.editCase(channelId, found, await view()).catch((err: unknown) => this.logger.warn({ ...log, err }, 'flags.case-edit-failed'));
         return;
       }
-      const sent = await this.ports.postCase(channelId, await view(), caseNonce(c));
+      const sent = await this.ports.postCase(channelId, await view(), postNonce('fcase', c.id, c.openedAt));
       await setReviewMessage(this.db, c.id, channelId, sent);
     } catch (err) {
       const attempts = before + 1;

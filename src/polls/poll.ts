@@ -367,11 +367,3 @@ export function pollLink(poll: Pick<Poll, 'guildId' | 'channelId' | 'messageId'>
   return poll.messageId ? `https://discord.com/channels/${poll.guildId}/${poll.channelId}/${poll.messageId}` : null;
 }
 
-/**
- * The nonce of a poll's message post (Discord takes at most 25 characters): the same for every
- * attempt, so with enforce_nonce Discord hands back the message an earlier attempt made in the
- * last few minutes instead of posting a second one.
- */
-export function postNonce(poll: Pick<Poll, 'id' | 'createdAt'>): string {
-  return `poll-${poll.id}-${poll.createdAt.toString(36)}`.slice(0, 25);
-}

@@ -6,7 +6,8 @@ import { UserError } from '../discord/errors.js';
 import { msg, t as tr, type Language } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { Coalescer, realTimers, type Timers } from './live.js';
-import { describeOutcome, pollLink, postNonce, voteReceipt, type Poll, type Tally, type VoteDecision, type VoterContext } from './poll.js';
+import { postNonce } from '../discord/nonce.js';
+import { describeOutcome, pollLink, voteReceipt, type Poll, type Tally, type VoteDecision, type VoterContext } from './poll.js';
 import {
   castVote,
   closePoll,
@@ -282,7 +283,7 @@ export class PollService {
       const t = (await currentTally(this.db, poll.id)) ?? { counts: [], voters: 0, leaders: [] };
       let messageId: string;
       try {
-        messageId = await this.ports.post(await this.ports.language(poll.guildId), poll, t, postNonce(poll));
+        messageId = await this.ports.post(await this.ports.language(poll.guildId), poll, t, postNonce('poll', poll.id, poll.createdAt));
       } catch (err) {
         await deletePoll(this.db, poll.id);
         throw err;

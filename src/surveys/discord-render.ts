@@ -33,15 +33,6 @@ function clip(text: string, max: number): string {
 const stamp = (ms: number, style: 'R' | 'f') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 /** The card everyone sees, in the server's language (the author's title and intro as written). */
-/**
- * The nonce of a card's post (Discord takes at most 25 characters): the same for every attempt of
- * one opening, so with enforce_nonce Discord hands back the card an earlier attempt posted in the
- * last few minutes instead of posting a second one (as polls' and feedback's posts do).
- */
-export function cardNonce(survey: Pick<Survey, 'id' | 'openedAt' | 'createdAt'>): string {
-  return `survey-${survey.id}-${(survey.openedAt ?? survey.createdAt).toString(36)}`.slice(0, 25);
-}
-
 export function cardMessage({ survey, responses, lang }: CardState) {
   const def = survey.definition;
   const closed = survey.status === 'closed';

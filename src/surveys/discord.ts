@@ -20,8 +20,9 @@ import { encodeCustomId, idArg } from '../discord/custom-id.js';
 import { friendlyDiscordError, UserError } from '../discord/errors.js';
 import { componentRoute, modalRoute, replyEphemeral, type Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
+import { postNonce } from '../discord/nonce.js';
 import { commandRoutes } from './discord-commands.js';
-import { cardMessage, cardNonce, KIND, pageModal, pagingMessage } from './discord-render.js';
+import { cardMessage, KIND, pageModal, pagingMessage } from './discord-render.js';
 import { languageOf, t } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
@@ -85,7 +86,7 @@ export function discordPorts(ctx: FeatureContext): SurveyPorts {
     async postCard(state) {
       const channelId = state.survey.channelId;
       if (!channelId) throw new Error('survey has no channel');
-      const body = { ...cardMessage(state), nonce: cardNonce(state.survey), enforce_nonce: true };
+      const body = { ...cardMessage(state), nonce: postNonce('survey', state.survey.id, state.survey.openedAt ?? state.survey.createdAt), enforce_nonce: true };
       const message = (await client.rest.post(Api.channelMessages(channelId), { body })) as { id: string };
       return message.id;
     },

@@ -1,8 +1,8 @@
 // The pure rules of flags: who counts, thresholds, transitions, outcomes, medians, reasons.
 import { describe, expect, it } from 'vitest';
+import { postNonce } from '../../src/discord/nonce.js';
 import {
   allowedFrom,
-  caseNonce,
   excerpt,
   flagVerdict,
   formatDuration,
@@ -211,8 +211,8 @@ describe('crash-safe steps', () => {
   });
 
   it('the case nonce is stable per case and fits Discord (25 characters)', () => {
-    expect(caseNonce({ id: 12, openedAt: NOW })).toBe(caseNonce({ id: 12, openedAt: NOW }));
-    expect(caseNonce({ id: 9_999_999, openedAt: NOW }).length).toBeLessThanOrEqual(25);
-    expect(caseNonce({ id: 1, openedAt: NOW })).not.toBe(caseNonce({ id: 2, openedAt: NOW }));
+    expect(postNonce('fcase', 12, NOW)).toBe(postNonce('fcase', 12, NOW));
+    expect(postNonce('fcase', 9_999_999, NOW).length).toBeLessThanOrEqual(25);
+    expect(postNonce('fcase', 1, NOW)).not.toBe(postNonce('fcase', 2, NOW));
   });
 });

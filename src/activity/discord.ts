@@ -32,16 +32,61 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
   let listening: { id: number } | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let upkeepTimer: NodeJS.Timeout | undefined;
+  /**
+   * Per shard, when its connection was lost, until it is back (resumed, or ready in a new
+   * session): that span is a gap, and no heartbeat is written meanwhile, so that a stop or a
+   * kill -9 then leaves the loss as the last instant Pulse was listening.
+   */
   const disconnectedAt = new Map<number, number>();
+  /**
+   * Per shard, the same instant until the dispatches Discord replays after a resume are through
+   * (RESUMED), or a new session's READY says none will be: what they tell happened after it.
+   */
+  const replayingFrom = new Map<number, number>();
 
-  const beat = () => {
-    if (!listening) return;
-    try {
-      store.heartbeat(listening.id, ctx.clock.now());
-    } catch (err) {
-      ctx.logger.warn({ err }, 'activity.heartbeat-failed');
-    }
+  /** A write of the feature's own on the bot's thread, in its turn at the gate; a failure is logged. */
+  const write = (what: string, step: () => void, context: object = {}) => {
+    ctx.database.gate.whenFree(() => {
+      try {
+        step();
+      } catch (err) {
+        ctx.logger.warn({ err, ...context }, what);
+      }
+    });
   };
+  /** Pulse is listening up to `at` (never past a lost connection: see disconnectedAt). */
+  const beat = (at = ctx.clock.now()) => {
+    const run = listening;
+    if (!run || disconnectedAt.size !== 0) return;
+    write('activity.heartbeat-failed', () => store.heartbeat(run.id, at));
+  };
+  const lost = (shardId: number) => {
+    if (disconnectedAt.has(shardId)) return;
+    const at = ctx.clock.now();
+    // The last instant Pulse listened, written now: heartbeats stop until the shard is back.
+    beat(at);
+    disconnectedAt.set(shardId, at);
+    replayingFrom.set(shardId, at);
+  };
+  const reconnected = (shardId: number) => {
+    replayingFrom.delete(shardId);
+    const since = disconnectedAt.get(shardId);
+    if (since === undefined) return;
+    disconnectedAt.delete(shardId);
+    const now = ctx.clock.now();
+    const gap = { shardId, from: since, to: now };
+    write(
+      'activity.gap-failed',
+      () => {
+        store.recordGap(since, now, 'disconnected');
+        ctx.logger.info(gap, 'activity.gap-recorded');
+      },
+      gap,
+    );
+  };
+  const onDisconnect = (_event: unknown, shardId: number) => lost(shardId);
+  /** The guilds of one shard (all of them, the usual single shard: undefined). */
+  const guildsOf = (shardId: number) => (ctx.client.ws.shards.size > 1 ? ctx.client.guilds.cache.filter((g) => g.shardId === shardId).map((g) => g.id) : undefined);
 
   return {
     name: 'activity',
@@ -58,27 +103,26 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
       heartbeat.unref();
       upkeepTimer = setInterval(() => upkeep.turn(ctx.clock.now()), UPKEEP_MS);
       upkeepTimer.unref();
+      // (Kept after stop(): events still come while later slices stop, until the client is
+      // destroyed, and the stopped writer writes them at once.)
       client.on('raw', (packet: { t?: string | null; d?: unknown; op?: number }, shardId: number) => {
         if (packet.op !== 0 || !packet.t) return;
+        let replayedFrom: number | undefined;
+        if (replayingFrom.size !== 0) {
+          // A new session (the old one could not be resumed): nothing is replayed.
+          if (packet.t === 'READY' || packet.t === 'RESUMED') replayingFrom.delete(shardId);
+          replayedFrom = replayingFrom.get(shardId);
+        }
         try {
           // (lostAt: a GUILD_CREATE before ShardReady after a reconnect that could not resume.)
-          const result = ingestor.ingest({ t: packet.t, d: packet.d, at: ctx.clock.now(), lostAt: disconnectedAt.get(shardId) });
+          const result = ingestor.ingest({ t: packet.t, d: packet.d, at: ctx.clock.now(), lostAt: disconnectedAt.get(shardId), replayedFrom });
           if (result.status === 'invalid') ctx.logger.debug({ t: packet.t, reason: result.reason }, 'activity.invalid-payload');
         } catch (err) {
           ctx.logger.error({ err, t: packet.t }, 'activity.ingest-failed');
         }
       });
-      client.on(Events.ShardDisconnect, (_event, shardId) => disconnectedAt.set(shardId, ctx.clock.now()));
-      client.on(Events.ShardReconnecting, (shardId) => {
-        if (!disconnectedAt.has(shardId)) disconnectedAt.set(shardId, ctx.clock.now());
-      });
-      const reconnected = (shardId: number) => {
-        const since = disconnectedAt.get(shardId);
-        if (since === undefined) return;
-        disconnectedAt.delete(shardId);
-        store.recordGap(since, ctx.clock.now(), 'disconnected');
-        ctx.logger.info({ shardId, from: since }, 'activity.gap-recorded');
-      };
+      client.on(Events.ShardDisconnect, onDisconnect);
+      client.on(Events.ShardReconnecting, lost);
       client.on(Events.ShardResume, reconnected);
       client.on(Events.ShardReady, reconnected);
     },
@@ -100,9 +144,31 @@ export function activityFeature(ctx: FeatureContext): Feature & { store: Activit
     async stop() {
       if (heartbeat) clearInterval(heartbeat);
       if (upkeepTimer) clearInterval(upkeepTimer);
+      const client = ctx.client;
+      client.off(Events.ShardDisconnect, onDisconnect);
+      client.off(Events.ShardReconnecting, lost);
+      client.off(Events.ShardResume, reconnected);
+      client.off(Events.ShardReady, reconnected);
       await upkeep.stop();
       await writer.stop();
-      beat();
+      // A connection still lost: the time since is a gap, and the voice sessions it left open end
+      // at the loss (the last Pulse knows of them), not at this stop.
+      const now = ctx.clock.now();
+      const lostShards = [...disconnectedAt];
+      disconnectedAt.clear();
+      replayingFrom.clear();
+      await ctx.database.gate.exclusive(() => {
+        try {
+          for (const [shardId, since] of lostShards) {
+            store.recordGap(since, now, 'disconnected');
+            store.endVoiceSessions(since, guildsOf(shardId));
+          }
+          if (listening) store.heartbeat(listening.id, now);
+        } catch (err) {
+          ctx.logger.warn({ err }, 'activity.stop-record-failed');
+        }
+      });
+      listening = undefined;
     },
   };
 }

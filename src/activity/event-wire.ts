@@ -90,6 +90,9 @@ const LEAVE = 7;
 const VOICE_ROSTER = 8;
 const THREAD_PARENT = 9;
 const NON_MEMBER = 10;
+const REACTIONS_CLEAR = 11;
+const GUILD_GONE = 12;
+const GUILD_BACK = 13;
 
 /**
  * Appends the events to `w` (a new array by default). Guild, channel and emoji fields go through
@@ -136,6 +139,15 @@ export function flattenEvents(events: readonly ActivityEvent[], strings?: WireSt
         break;
       case 'non-member':
         w.push(NON_MEMBER, g(e.guildId), e.at, e.id);
+        break;
+      case 'reactions-clear':
+        w.push(REACTIONS_CLEAR, g(e.guildId), e.at, e.messageId, c(e.channelId), e.emoji === null ? null : em(e.emoji));
+        break;
+      case 'guild-gone':
+        w.push(GUILD_GONE, g(e.guildId), e.at, e.unavailable);
+        break;
+      case 'guild-back':
+        w.push(GUILD_BACK, g(e.guildId), e.at);
         break;
     }
   }
@@ -197,6 +209,18 @@ export function unflattenEvents(w: EventWire, table?: WireTable): ActivityEvent[
       case NON_MEMBER:
         events.push({ kind: 'non-member', guildId: t(i + 1), at: n(i + 2), id: s(i + 3) });
         i += 4;
+        break;
+      case REACTIONS_CLEAR:
+        events.push({ kind: 'reactions-clear', guildId: t(i + 1), at: n(i + 2), messageId: s(i + 3), channelId: t(i + 4), emoji: tn(i + 5) });
+        i += 6;
+        break;
+      case GUILD_GONE:
+        events.push({ kind: 'guild-gone', guildId: t(i + 1), at: n(i + 2), unavailable: w[i + 3] as boolean });
+        i += 4;
+        break;
+      case GUILD_BACK:
+        events.push({ kind: 'guild-back', guildId: t(i + 1), at: n(i + 2) });
+        i += 3;
         break;
       default:
         throw new Error(`unflattenEvents: no event kind ${String(w[i])} at ${i}`);

@@ -29,6 +29,7 @@ function buildSchemas({ z }: typeof Zod) {
       attachments: z.array(z.unknown()).nullish(),
     }),
     MESSAGE_DELETE: z.object({ id, guild_id: optionalId, channel_id: id }),
+    MESSAGE_DELETE_BULK: z.object({ ids: z.array(id), guild_id: optionalId, channel_id: id }),
     MESSAGE_REACTION_ADD: z.object({
       user_id: id,
       guild_id: optionalId,
@@ -39,6 +40,8 @@ function buildSchemas({ z }: typeof Zod) {
       emoji,
     }),
     MESSAGE_REACTION_REMOVE: z.object({ user_id: id, guild_id: optionalId, channel_id: id, message_id: id, emoji }),
+    MESSAGE_REACTION_REMOVE_ALL: z.object({ guild_id: optionalId, channel_id: id, message_id: id }),
+    MESSAGE_REACTION_REMOVE_EMOJI: z.object({ guild_id: optionalId, channel_id: id, message_id: id, emoji }),
     THREAD_CREATE: z.object({
       id,
       guild_id: optionalId,
@@ -56,6 +59,7 @@ function buildSchemas({ z }: typeof Zod) {
       members: z.array(member).nullish(),
       threads: z.array(z.object({ id, parent_id: optionalId })).nullish(),
     }),
+    GUILD_DELETE: z.object({ id, unavailable: z.boolean().nullish() }),
   } as const;
 }
 
@@ -78,6 +82,11 @@ export type ActivityEvent =
   | { kind: 'message-delete'; guildId: string; at: number; messageId: string; channelId: string }
   | { kind: 'reaction'; guildId: string; at: number; messageId: string; channelId: string; userId: string; emoji: string; messageAuthorId: string | null }
   | { kind: 'reaction-remove'; guildId: string; at: number; messageId: string; channelId: string; userId: string; emoji: string }
+  /**
+   * Every reaction still on a message removed at once (MESSAGE_REACTION_REMOVE_ALL), or every one
+   * with that emoji (MESSAGE_REACTION_REMOVE_EMOJI: `emoji` set).
+   */
+  | { kind: 'reactions-clear'; guildId: string; at: number; messageId: string; channelId: string; emoji: string | null }
   | { kind: 'thread'; guildId: string; at: number; threadId: string; channelId: string; userId: string }
   | { kind: 'voice'; guildId: string; at: number; userId: string; channelId: string | null }
   | { kind: 'join' | 'leave'; guildId: string; at: number; userId: string }
@@ -86,6 +95,15 @@ export type ActivityEvent =
    * all others, begun by then, end at `endAt` (when the connection was lost, if known, else `at`).
    */
   | { kind: 'voice-roster'; guildId: string; at: number; endAt: number; userIds: string[] }
+  /**
+   * The bot no longer sees the guild (GUILD_DELETE): removed from it, or (`unavailable`) the guild
+   * is down in an outage of Discord's. Its open voice sessions end at `at` (no member left:
+   * nothing is known of them until it is back); an outage is a gap of that guild's until its
+   * next GUILD_CREATE ('guild-back').
+   */
+  | { kind: 'guild-gone'; guildId: string; at: number; unavailable: boolean }
+  /** A GUILD_CREATE: the guild is seen again (an outage it was in ends here). */
+  | { kind: 'guild-back'; guildId: string; at: number }
   /**
    * A thread's parent, from a thread that is not counted (not newly created, a bot's, listed in a
    * GUILD_CREATE): the events in a thread of an ignored channel are ignored too. Stores nothing.
@@ -192,6 +210,7 @@ const QUICK: Record<TrackedType, (d: Record<string, unknown>) => boolean> = {
     (isNullish(d.message_reference) || (isObject(d.message_reference) && isOptionalId(d.message_reference.message_id))) &&
     (isNullish(d.attachments) || Array.isArray(d.attachments)),
   MESSAGE_DELETE: (d) => isId(d.id) && isOptionalId(d.guild_id) && isId(d.channel_id),
+  MESSAGE_DELETE_BULK: (d) => Array.isArray(d.ids) && d.ids.every(isId) && isOptionalId(d.guild_id) && isId(d.channel_id),
   MESSAGE_REACTION_ADD: (d) =>
     isId(d.user_id) &&
     isOptionalId(d.guild_id) &&
@@ -201,6 +220,8 @@ const QUICK: Record<TrackedType, (d: Record<string, unknown>) => boolean> = {
     isOptionalMember(d.member) &&
     isEmoji(d.emoji),
   MESSAGE_REACTION_REMOVE: (d) => isId(d.user_id) && isOptionalId(d.guild_id) && isId(d.channel_id) && isId(d.message_id) && isEmoji(d.emoji),
+  MESSAGE_REACTION_REMOVE_ALL: (d) => isOptionalId(d.guild_id) && isId(d.channel_id) && isId(d.message_id),
+  MESSAGE_REACTION_REMOVE_EMOJI: (d) => isOptionalId(d.guild_id) && isId(d.channel_id) && isId(d.message_id) && isEmoji(d.emoji),
   THREAD_CREATE: (d) => isId(d.id) && isOptionalId(d.guild_id) && isOptionalId(d.parent_id) && isOptionalId(d.owner_id) && isNullishOf(d.newly_created, 'boolean'),
   VOICE_STATE_UPDATE: (d) => isOptionalId(d.guild_id) && isOptionalId(d.channel_id) && isId(d.user_id) && isOptionalMember(d.member),
   GUILD_MEMBER_ADD: isMemberChange,
@@ -211,6 +232,7 @@ const QUICK: Record<TrackedType, (d: Record<string, unknown>) => boolean> = {
     isNullishArrayOf(d.voice_states, (v) => isObject(v) && isId(v.user_id) && isOptionalId(v.channel_id) && isOptionalMember(v.member)) &&
     isNullishArrayOf(d.members, isMember) &&
     isNullishArrayOf(d.threads, (v) => isObject(v) && isId(v.id) && isOptionalId(v.parent_id)),
+  GUILD_DELETE: (d) => isId(d.id) && isNullishOf(d.unavailable, 'boolean'),
 };
 export const trackedTypes = Object.keys(QUICK) as TrackedType[];
 const TRACKED: ReadonlySet<string> = new Set(trackedTypes);
@@ -262,6 +284,13 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
       if (!m.guild_id) return noGuild;
       return one({ kind: 'message-delete', guildId: m.guild_id, at, messageId: m.id, channelId: m.channel_id });
     }
+    case 'MESSAGE_DELETE_BULK': {
+      // (A moderator's purge: each message as if deleted on its own.)
+      const m = parsed.data as Parsed<'MESSAGE_DELETE_BULK'>;
+      if (!m.guild_id) return noGuild;
+      const guildId = m.guild_id;
+      return { status: 'events', events: m.ids.map((id): ActivityEvent => ({ kind: 'message-delete', guildId, at, messageId: id, channelId: m.channel_id })) };
+    }
     case 'MESSAGE_REACTION_ADD': {
       const r = parsed.data as Parsed<'MESSAGE_REACTION_ADD'>;
       if (!r.guild_id) return noGuild;
@@ -284,6 +313,13 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
       const r = parsed.data as Parsed<'MESSAGE_REACTION_REMOVE'>;
       if (!r.guild_id) return noGuild;
       return one({ kind: 'reaction-remove', guildId: r.guild_id, at, messageId: r.message_id, channelId: r.channel_id, userId: r.user_id, emoji: emojiKey(r.emoji) });
+    }
+    case 'MESSAGE_REACTION_REMOVE_ALL':
+    case 'MESSAGE_REACTION_REMOVE_EMOJI': {
+      const r = parsed.data as Parsed<'MESSAGE_REACTION_REMOVE_EMOJI'>;
+      if (!r.guild_id) return noGuild;
+      const emoji = t === 'MESSAGE_REACTION_REMOVE_EMOJI' ? emojiKey(r.emoji) : null;
+      return one({ kind: 'reactions-clear', guildId: r.guild_id, at, messageId: r.message_id, channelId: r.channel_id, emoji });
     }
     case 'THREAD_CREATE': {
       const th = parsed.data as Parsed<'THREAD_CREATE'>;
@@ -332,7 +368,13 @@ export function normalize(t: string, d: unknown, at: number, knownBots?: Set<str
       for (const th of g.threads ?? []) {
         if (th.parent_id) events.push({ kind: 'thread-parent', guildId: g.id, at, threadId: th.id, parentId: th.parent_id });
       }
+      // Last: an outage the guild was in ends (its start bounds the sessions the roster ends).
+      events.push({ kind: 'guild-back', guildId: g.id, at });
       return { status: 'events', events };
+    }
+    case 'GUILD_DELETE': {
+      const g = parsed.data as Parsed<'GUILD_DELETE'>;
+      return one({ kind: 'guild-gone', guildId: g.id, at, unavailable: g.unavailable === true });
     }
   }
 }

@@ -1,5 +1,6 @@
 // The one ingestion path for the live gateway and `pulse replay`: raw dispatch -> events -> writer.
 import { normalize, type Normalized } from './events.js';
+import { instantMillis } from './instants.js';
 import type { ActivityWriter } from './writer.js';
 
 export interface Dispatch {
@@ -12,6 +13,15 @@ export interface Dispatch {
    * The members no longer in voice left at some point while it was down; their sessions end there.
    */
   lostAt?: number;
+  /**
+   * For a dispatch Discord replays after a resumed connection (one that reached Discord while the
+   * bot's connection was down): when the connection was lost. An event that carries no instant of
+   * its own (a voice change, a reaction, a leave, …) happened between then and `at`; it is
+   * stamped with this instant, the closest bound known (a voice session then ends at the loss,
+   * not at the resume). A message keeps its own `timestamp` and a join its `joined_at` (when it
+   * falls between the two).
+   */
+  replayedFrom?: number;
 }
 
 export class Ingestor {
@@ -32,11 +42,13 @@ export class Ingestor {
 
   /** Live: a message's own timestamp is its instant (see normalize). */
   ingest(dispatch: Dispatch): Normalized {
-    const result = normalize(dispatch.t, dispatch.d, dispatch.at, this.knownBots, true, true);
+    const from = dispatch.replayedFrom;
+    const result = normalize(dispatch.t, dispatch.d, from ?? dispatch.at, this.knownBots, true, true);
     switch (result.status) {
       case 'events':
         for (const event of result.events) {
           if (dispatch.lostAt !== undefined && event.kind === 'voice-roster') event.endAt = Math.min(event.endAt, dispatch.lostAt);
+          if (from !== undefined && event.kind === 'join') event.at = joinedAt(dispatch.d, from, dispatch.at) ?? event.at;
           this.writer.push(event);
         }
         this.counts.events += result.events.length;
@@ -54,4 +66,12 @@ export class Ingestor {
     }
     return result;
   }
+}
+
+/** A GUILD_MEMBER_ADD's own `joined_at`, if it is an instant between `from` and `to` (else not to be trusted). */
+function joinedAt(d: unknown, from: number, to: number): number | undefined {
+  const text = (d as { joined_at?: unknown }).joined_at;
+  if (typeof text !== 'string') return undefined;
+  const at = instantMillis(text);
+  return Number.isFinite(at) && at >= from && at <= to ? at : undefined;
 }

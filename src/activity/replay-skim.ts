@@ -71,6 +71,8 @@ const MEMBER = new Shape({ user: USER, joined_at: TYPE });
 /** Every field a tracked dispatch's schema (events.ts) reads, for all of them at once. */
 const D = new Shape({
   id: VALUE,
+  // (MESSAGE_DELETE_BULK's message ids.)
+  ids: VALUE,
   guild_id: VALUE,
   channel_id: VALUE,
   type: VALUE,

@@ -147,6 +147,18 @@ export class ActivityStore {
                          WHERE guild_id = @guild AND emoji = @emoji AND message_id = @message AND user_id = @user AND at = (
                            SELECT max(at) FROM activity_reactions WHERE guild_id = @guild AND emoji = @emoji AND message_id = @message
                              AND user_id = @user AND removed_at IS NULL AND at <= @at)`),
+      // Every reaction still on a message with that emoji, or (reactionsClearAll) with any emoji: the
+      // key leads with (guild, emoji, message), and there is no index by message alone, so the
+      // guild's emoji are walked one index seek each (a few hundred), never its reactions.
+      reactionsClear: p(`UPDATE activity_reactions SET removed_at = @at
+                         WHERE guild_id = @guild AND emoji = @emoji AND message_id = @message AND removed_at IS NULL AND at <= @at`),
+      reactionsClearAll: p(`WITH RECURSIVE e(emoji) AS (
+                              SELECT min(emoji) FROM activity_reactions WHERE guild_id = @guild
+                              UNION ALL
+                              SELECT (SELECT min(emoji) FROM activity_reactions WHERE guild_id = @guild AND emoji > e.emoji) FROM e WHERE e.emoji IS NOT NULL)
+                            UPDATE activity_reactions SET removed_at = @at
+                            WHERE guild_id = @guild AND emoji IN (SELECT emoji FROM e WHERE emoji IS NOT NULL) AND message_id = @message
+                              AND removed_at IS NULL AND at <= @at`),
       thread: p(`INSERT INTO activity_threads (thread_id, guild_id, parent_id, user_id, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
       memberEvent: p(`INSERT INTO activity_member_events (guild_id, user_id, at, kind) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
       openSession: p(`SELECT started_at FROM activity_voice_sessions WHERE guild_id = ? AND user_id = ? AND ended_at IS NULL`).pluck(),
@@ -158,6 +170,13 @@ export class ActivityStore {
       // member not on it, ends (at the lost connection's instant, never before its start).
       endAbsent: p(`UPDATE activity_voice_sessions SET ended_at = max(started_at, ?)
                     WHERE guild_id = ? AND ended_at IS NULL AND started_at <= ? AND user_id NOT IN (SELECT value FROM json_each(?))`),
+      // The bot no longer sees the guild (GUILD_DELETE): its open sessions end there.
+      endGuild: p(`UPDATE activity_voice_sessions SET ended_at = max(started_at, ?) WHERE guild_id = ? AND ended_at IS NULL`),
+      // A guild in an outage (GUILD_DELETE unavailable) since when, until its next GUILD_CREATE.
+      outageStart: p(`INSERT INTO activity_guild_outages (guild_id, started_at) VALUES (?, ?) ON CONFLICT DO NOTHING`),
+      outageSince: p(`SELECT started_at FROM activity_guild_outages WHERE guild_id = ?`).pluck(),
+      outageEnd: p(`DELETE FROM activity_guild_outages WHERE guild_id = ?`),
+      gap: p(`INSERT INTO activity_gaps (started_at, ended_at, reason, guild_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
       threadParent: p(`SELECT parent_id FROM activity_threads WHERE thread_id = ?`).pluck(),
       // An hour's last part number, number of parts, and their total and biggest lengths (length()
       // reads no blob).
@@ -445,11 +464,18 @@ export class ActivityStore {
       let scope = scopes.get(e.guildId);
       if (!scope) scopes.set(e.guildId, (scope = this.ignoreScope(e.guildId)));
       const channel = channelOf(e);
-      if (
-        (channel !== null && scope.ignored.size !== 0 && (scope.verdicts.get(channel) ?? this.judge(scope, channel))) ||
-        (this.optOuts.size && 'userId' in e && this.optOuts.has(optKey(e.guildId, e.userId)))
-      ) {
+      if (channel !== null && scope.ignored.size !== 0 && (scope.verdicts.get(channel) ?? this.judge(scope, channel))) {
         // A thread not stored: its parent is still worth knowing (its messages are ignored too).
+        if (e.kind === 'thread') this.learnParent(e.guildId, e.threadId, e.channelId, true);
+        // A member who moves into an ignored voice channel leaves counted voice there.
+        else if (e.kind === 'voice' && s.endSession.run(e.at, e.guildId, e.userId, e.at).changes) {
+          out.stored++;
+          continue;
+        }
+        out.ignored++;
+        continue;
+      }
+      if (this.optOuts.size && 'userId' in e && this.optOuts.has(optKey(e.guildId, e.userId))) {
         if (e.kind === 'thread') this.learnParent(e.guildId, e.threadId, e.channelId, true);
         out.ignored++;
         continue;
@@ -480,14 +506,23 @@ export class ActivityStore {
         case 'reaction-remove':
           changed = s.reactionRemove.run({ at: e.at, guild: e.guildId, emoji: e.emoji, message: e.messageId, user: e.userId }).changes;
           break;
+        case 'reactions-clear': {
+          const args = { at: e.at, guild: e.guildId, message: e.messageId };
+          changed = (e.emoji === null ? s.reactionsClearAll.run(args) : s.reactionsClear.run({ ...args, emoji: e.emoji })).changes;
+          break;
+        }
         case 'thread':
           changed = s.thread.run(e.threadId, e.guildId, e.channelId, e.userId, e.at).changes;
           if (changed) delta.add('thread', e.guildId, e.userId, e.channelId, e.at);
           this.learnParent(e.guildId, e.threadId, e.channelId, false);
           break;
         case 'join':
+          changed = s.memberEvent.run(e.guildId, e.userId, e.at, e.kind).changes;
+          break;
         case 'leave':
           changed = s.memberEvent.run(e.guildId, e.userId, e.at, e.kind).changes;
+          // A member who leaves the server leaves its voice (Discord may not say so).
+          changed += s.endSession.run(e.at, e.guildId, e.userId, e.at).changes;
           break;
         case 'voice':
           if (e.channelId) {
@@ -500,8 +535,19 @@ export class ActivityStore {
           }
           break;
         // Bookkeeping, not a member's event: counted neither stored nor duplicate.
-        case 'voice-roster':
-          s.endAbsent.run(e.endAt, e.guildId, e.at, JSON.stringify(e.userIds));
+        case 'voice-roster': {
+          // Those who left while the guild was down in an outage left, at the latest, when it began.
+          const outage = s.outageSince.get(e.guildId) as number | undefined;
+          s.endAbsent.run(outage === undefined ? e.endAt : Math.min(e.endAt, outage), e.guildId, e.at, JSON.stringify(e.userIds));
+          continue;
+        }
+        case 'guild-gone':
+          s.endGuild.run(e.at, e.guildId);
+          if (e.unavailable) s.outageStart.run(e.guildId, e.at);
+          else this.endOutage(e.guildId, e.at); // removed (maybe while down): nothing more to record
+          continue;
+        case 'guild-back':
+          this.endOutage(e.guildId, e.at);
           continue;
         case 'thread-parent':
           this.learnParent(e.guildId, e.threadId, e.parentId, true);
@@ -514,6 +560,14 @@ export class ActivityStore {
       if (changed) out.stored++;
       else out.duplicates++;
     }
+  }
+
+  /** A guild's outage, if it was in one, ends at `at`: the time since it began is a gap of that guild's. */
+  private endOutage(guildId: string, at: number): void {
+    const since = this.s.outageSince.get(guildId) as number | undefined;
+    if (since === undefined) return;
+    if (at > since) this.s.gap.run(since, at, 'unavailable', guildId);
+    this.s.outageEnd.run(guildId);
   }
 
   /**
@@ -568,8 +622,18 @@ export class ActivityStore {
     this.sqlite.prepare(`UPDATE activity_listening SET heartbeat_at = max(heartbeat_at, ?) WHERE id = ?`).run(now, id);
   }
 
-  recordGap(from: number, to: number, reason: string): void {
+  /** A span when the bot was not listening, to every guild (`guildId` '') or to one. */
+  recordGap(from: number, to: number, reason: string, guildId = ''): void {
     if (to <= from) return;
-    this.sqlite.prepare(`INSERT INTO activity_gaps (started_at, ended_at, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`).run(from, to, reason);
+    this.s.gap.run(from, to, reason, guildId);
+  }
+
+  /**
+   * Ends the open voice sessions (of the listed guilds, else all) at `at`, the last instant Pulse
+   * knows of them: a stop while the gateway's connection is down, whose loss is their last news.
+   */
+  endVoiceSessions(at: number, guildIds?: readonly string[]): void {
+    if (guildIds === undefined) this.sqlite.prepare(`UPDATE activity_voice_sessions SET ended_at = max(started_at, ?) WHERE ended_at IS NULL`).run(at);
+    else for (const guildId of guildIds) this.s.endGuild.run(at, guildId);
   }
 }

@@ -61,8 +61,28 @@ export class ActivityWriter {
       return false;
     }
     this.queue.push(event);
-    if (this.useTimer && !this.stopped) this.schedule(this.queue.length >= this.batchSize ? 0 : this.flushMs);
+    if (this.stopped) this.writeLate();
+    else if (this.useTimer) this.schedule(this.queue.length >= this.batchSize ? 0 : this.flushMs);
     return true;
+  }
+
+  /**
+   * An event pushed after stop(): the bot's other slices are still stopping, and the gateway
+   * delivers until the client is destroyed after them. No timer flushes any more: it is written at
+   * once, in its turn at the gate (waiting the connection's whole busy timeout for the lock); a
+   * failure is logged with the events it loses.
+   */
+  private writeLate(): void {
+    this.store.gate.whenFree(() => {
+      if (!this.queue.length) return;
+      try {
+        this.flush();
+      } catch (err) {
+        this.options.logger?.error({ err, events: this.queue.length }, 'activity.late-write-failed');
+        this.totals.failed += this.queue.length;
+        this.queue = [];
+      }
+    });
   }
 
   private schedule(delay: number): void {
@@ -143,7 +163,7 @@ export class ActivityWriter {
     this.flushSome();
   }
 
-  /** Stops the timer and writes what is left, in its turn at the gate. */
+  /** Stops the timer and writes what is left, in its turn at the gate; what is pushed after is written at once. */
   async stop(): Promise<BatchOutcome> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);

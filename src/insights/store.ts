@@ -125,10 +125,12 @@ export function flagReactions(source: ReportSource, guildId: string, emoji: stri
   return rows;
 }
 
-export async function gapsOverlapping(db: Executor, startMs: number, endMs: number): Promise<Array<{ from: number; to: number }>> {
+/** Gaps in the recording of a server: the bot's own ('' : every server) and the server's outages. */
+export async function gapsOverlapping(db: Executor, guildId: string, startMs: number, endMs: number): Promise<Array<{ from: number; to: number }>> {
   const rows = await db
     .selectFrom('activity_gaps')
     .select(['started_at', 'ended_at'])
+    .where('guild_id', 'in', ['', guildId])
     .where('started_at', '<', endMs)
     .where('ended_at', '>', startMs)
     .orderBy('started_at')

@@ -24,6 +24,11 @@ const events: ActivityEvent[] = [
   { kind: 'voice-roster', guildId: G, at: 1_793_000_009_001, endAt: 1_793_000_009_001, userIds: [] },
   { kind: 'thread-parent', guildId: G, at: 1_793_000_010_000, threadId: '52', parentId: '41' },
   { kind: 'non-member', guildId: G, at: 1_793_000_011_000, id: '71' },
+  { kind: 'reactions-clear', guildId: G, at: 1_793_000_012_000, messageId: '32', channelId: '41', emoji: null },
+  { kind: 'reactions-clear', guildId: G, at: 1_793_000_012_001, messageId: '32', channelId: '41', emoji: '👍' },
+  { kind: 'guild-gone', guildId: G, at: 1_793_000_013_000, unavailable: true },
+  { kind: 'guild-gone', guildId: '100000000000000002', at: 1_793_000_013_001, unavailable: false },
+  { kind: 'guild-back', guildId: G, at: 1_793_000_014_000 },
 ];
 
 function cloned<T>(value: T): T {

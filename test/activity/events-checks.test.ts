@@ -41,6 +41,11 @@ const valid: Array<{ t: string; d: unknown }> = [
     },
   },
   { t: 'GUILD_CREATE', d: { id: G, unavailable: true } },
+  { t: 'GUILD_DELETE', d: { id: G, unavailable: true } },
+  { t: 'GUILD_DELETE', d: { id: G } },
+  { t: 'MESSAGE_DELETE_BULK', d: { ids: [M, '300000000000099998'], guild_id: G, channel_id: C } },
+  { t: 'MESSAGE_REACTION_REMOVE_ALL', d: { guild_id: G, channel_id: C, message_id: M } },
+  { t: 'MESSAGE_REACTION_REMOVE_EMOJI', d: { guild_id: G, channel_id: C, message_id: M, emoji: { id: null, name: '👍' } } },
 ];
 
 /** Broken (or unusual) copies of a payload: every field the schema reads, wrong in a few ways. */

@@ -93,3 +93,20 @@ describe('pulse report --json for a server with nothing recorded', () => {
     expect(err).toEqual([]);
   });
 });
+
+describe("a report's gaps", () => {
+  it("are the bot's own and the server's outages, not another server's", async () => {
+    const at = (iso: string) => Date.parse(iso);
+    await seed(
+      `INSERT INTO activity_gaps (started_at, ended_at, reason, guild_id) VALUES (?, ?, 'offline', ''), (?, ?, 'unavailable', ?), (?, ?, 'unavailable', ?)`,
+      at('2026-11-03T10:00:00Z'), at('2026-11-03T11:00:00Z'),
+      at('2026-11-04T10:00:00Z'), at('2026-11-04T12:00:00Z'), G,
+      at('2026-11-05T10:00:00Z'), at('2026-11-05T12:00:00Z'), '100000000000000002',
+    );
+    expect(await runCli(['report', '--guild', G, '--json', ...week], env)).toBe(0);
+    expect((JSON.parse(out.join('\n')) as { gaps: unknown }).gaps).toEqual([
+      { from: '2026-11-03T10:00:00.000Z', to: '2026-11-03T11:00:00.000Z' },
+      { from: '2026-11-04T10:00:00.000Z', to: '2026-11-04T12:00:00.000Z' },
+    ]);
+  });
+});

@@ -21,6 +21,7 @@ import * as m0019 from './0019-survey-cards.js';
 import * as m0020 from './0020-flag-case-steps.js';
 import * as m0021 from './0021-feedback-steps.js';
 import * as m0022 from './0022-survey-one-draft.js';
+import * as m0023 from './0023-guild-gaps.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0020-flag-case-steps': m0020,
   '0021-feedback-steps': m0021,
   '0022-survey-one-draft': m0022,
+  '0023-guild-gaps': m0023,
 };

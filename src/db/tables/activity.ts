@@ -118,7 +118,16 @@ export interface ActivityListeningTable {
 export interface ActivityGapsTable {
   started_at: number;
   ended_at: number;
+  /** 'offline' (the bot down), 'disconnected' (its gateway connection lost), 'unavailable' (the guild in an outage). */
   reason: string;
+  /** The server the gap concerns; '' for every server. See migrations/0023-guild-gaps.ts. */
+  guild_id: Generated<string>;
+}
+
+/** A guild in an outage (GUILD_DELETE unavailable) since `started_at`, until its next GUILD_CREATE. */
+export interface ActivityGuildOutagesTable {
+  guild_id: string;
+  started_at: number;
 }
 
 export interface ActivityTables {
@@ -137,4 +146,5 @@ export interface ActivityTables {
   activity_non_members: ActivityNonMembersTable;
   activity_listening: ActivityListeningTable;
   activity_gaps: ActivityGapsTable;
+  activity_guild_outages: ActivityGuildOutagesTable;
 }

@@ -33,7 +33,7 @@ describe('the built bundle', () => {
     const dbPath = join(dir, 'replay.db');
     const replay = spawnSync(process.execPath, [cli, 'replay', 'examples/replay.jsonl'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: `sqlite:${dbPath}` } });
     expect(replay.stderr).toBe('');
-    expect(replay.stdout).toContain('Replayed 16 lines: 14 ingested');
+    expect(replay.stdout).toContain('Replayed 20 lines: 17 ingested, 1 duplicates, 1 ignored');
     const sqlite = new Database(dbPath, { readonly: true });
     expect(sqlite.prepare('SELECT count(*) FROM activity_messages').pluck().get()).toBeGreaterThan(0);
     sqlite.close();

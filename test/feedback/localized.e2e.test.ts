@@ -1,13 +1,11 @@
 // Feedback on Spanish and Russian servers: the post's footer and the starting categories in the
 // server's language; posts are found again after a crash by their footer in any language,
 // including the English one posts carried before footers were translated.
-import { ChannelType, Locale } from 'discord.js';
+import { Locale } from 'discord.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FeatureFactory } from '../../src/feature.js';
 import { openDatabase } from '../../src/db/open.js';
-import { feedbackFeature } from '../../src/feedback/discord.js';
-import { settingsRoutes } from '../../src/settings/discord.js';
 import { TestBot } from '../support/bot.js';
+import { FEEDBACK, startWithFeedbackChannel } from './setup.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -15,16 +13,9 @@ afterEach(async () => {
   bot = undefined;
 });
 
-const FEEDBACK = '900000000000000150';
-const features: FeatureFactory[] = [(ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }), (ctx) => feedbackFeature(ctx, { liveIntervalMs: 50 })];
 
 async function setup(guildLocale: Locale, kind: 'forum' | 'text' = 'text'): Promise<TestBot> {
-  bot = await TestBot.start({ features, guildLocale });
-  const b = bot;
-  b.fake.addChannel(b.ids.guildId, { id: FEEDBACK, name: 'feedback', type: kind === 'forum' ? ChannelType.GuildForum : ChannelType.GuildText });
-  await vi.waitFor(() => expect(b.app.client.channels.cache.has(FEEDBACK)).toBe(true));
-  await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.ownerId, name: 'settings', subcommand: 'set', options: { staff_role: b.ids.staffRoleId, feedback_channel: FEEDBACK } }).reply();
-  return b;
+  return (bot = await startWithFeedbackChannel(kind, { guildLocale }));
 }
 
 type Modal = { components: Array<{ component: { custom_id: string; options?: Array<{ value: string; label: string }> } }> };

@@ -1,13 +1,10 @@
 // Feedback work racing itself: a vote against a status change to duplicate, and two status
 // changes of one item applied at once (the older one slowed down by Discord).
-import { ChannelType } from 'discord.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FeatureFactory } from '../../src/feature.js';
-import { feedbackFeature, type FeedbackFeature } from '../../src/feedback/discord.js';
 import { FeedbackError } from '../../src/feedback/service.js';
 import { render } from '../../src/i18n/index.js';
-import { settingsRoutes } from '../../src/settings/discord.js';
 import { TestBot } from '../support/bot.js';
+import { feedbackService, startWithFeedbackChannel } from './setup.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -15,17 +12,10 @@ afterEach(async () => {
   bot = undefined;
 });
 
-const FEEDBACK = '900000000000000150';
-const features: FeatureFactory[] = [(ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }), (ctx) => feedbackFeature(ctx, { liveIntervalMs: 50 })];
-const service = (b: TestBot) => (b.app.features.find((f) => f.name === 'feedback') as FeedbackFeature).service;
+const service = feedbackService;
 
 async function setup(kind: 'forum' | 'text', items: Array<[author: keyof TestBot['ids'], title: string]>): Promise<TestBot> {
-  bot = await TestBot.start({ features });
-  const b = bot;
-  b.fake.addChannel(b.ids.guildId, { id: FEEDBACK, name: 'feedback', type: kind === 'forum' ? ChannelType.GuildForum : ChannelType.GuildText });
-  await vi.waitFor(() => expect(b.app.client.channels.cache.has(FEEDBACK)).toBe(true));
-  const set = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.ownerId, name: 'settings', subcommand: 'set', options: { staff_role: b.ids.staffRoleId, feedback_channel: FEEDBACK } }).reply();
-  expect(set.content).toBe('Settings saved.');
+  const b = (bot = await startWithFeedbackChannel(kind));
   for (const [author, title] of items) await service(b).submit({ guildId: b.ids.guildId, authorId: b.ids[author], title, details: 'Please', category: 'Idea' });
   return b;
 }

@@ -1,12 +1,10 @@
 // Feedback when things go wrong: crashes mid-post, deleted posts and threads, reopened threads, restarts.
-import { ChannelType, Locale, MessageType } from 'discord.js';
+import { Locale, MessageType } from 'discord.js';
 import type { APIThreadChannel } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FeatureFactory } from '../../src/feature.js';
 import { openDatabase } from '../../src/db/open.js';
-import { feedbackFeature } from '../../src/feedback/discord.js';
-import { settingsRoutes } from '../../src/settings/discord.js';
 import { TestBot } from '../support/bot.js';
+import { FEEDBACK, feedbackFeatures, startWithFeedbackChannel } from './setup.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -14,22 +12,9 @@ afterEach(async () => {
   bot = undefined;
 });
 
-const FEEDBACK = '900000000000000150';
 const MIN = 60_000;
 
-function features(): FeatureFactory[] {
-  return [(ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }), (ctx) => feedbackFeature(ctx, { liveIntervalMs: 50 })];
-}
-
-async function setup(kind: 'forum' | 'text'): Promise<TestBot> {
-  bot = await TestBot.start({ features: features() });
-  const b = bot;
-  b.fake.addChannel(b.ids.guildId, { id: FEEDBACK, name: 'feedback', type: kind === 'forum' ? ChannelType.GuildForum : ChannelType.GuildText });
-  await vi.waitFor(() => expect(b.app.client.channels.cache.has(FEEDBACK)).toBe(true));
-  const set = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.ownerId, name: 'settings', subcommand: 'set', options: { staff_role: b.ids.staffRoleId, feedback_channel: FEEDBACK } }).reply();
-  expect(set.content).toBe('Settings saved.');
-  return b;
-}
+const setup = async (kind: 'forum' | 'text'): Promise<TestBot> => (bot = await startWithFeedbackChannel(kind));
 
 async function submit(b: TestBot, userId: string, title: string) {
   const opened = b.fake.slash({ channelId: b.ids.general, userId, name: 'feedback', subcommand: 'submit' });
@@ -216,7 +201,7 @@ describe('feedback settings and categories', () => {
 
 describe('feedback not set up', () => {
   it('/feedback submit says so before the form, so nothing typed is lost', async () => {
-    bot = await TestBot.start({ features: features() });
+    bot = await TestBot.start({ features: feedbackFeatures() });
     const b = bot;
     const opened = await b.fake.slash({ channelId: b.ids.general, userId: b.ids.alice, name: 'feedback', subcommand: 'submit' }).reply();
     expect(opened.modal).toBeUndefined();

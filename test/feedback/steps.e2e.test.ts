@@ -1,15 +1,13 @@
 // Feedback work that must happen once across retries, refusals and restarts: a status change's
 // "Status:" line in the thread, the thread update Discord keeps refusing, and the replies staff
 // posted in a thread while Pulse was down.
-import { ChannelType, PermissionFlagsBits } from 'discord.js';
+import { PermissionFlagsBits } from 'discord.js';
 import type { APIThreadChannel } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FeatureFactory } from '../../src/feature.js';
 import { openDatabase } from '../../src/db/open.js';
-import { feedbackFeature, type FeedbackFeature } from '../../src/feedback/discord.js';
 import { MAX_APPLY_ATTEMPTS } from '../../src/feedback/service.js';
-import { settingsRoutes } from '../../src/settings/discord.js';
 import { TestBot } from '../support/bot.js';
+import { feedbackService, startWithFeedbackChannel } from './setup.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -17,20 +15,10 @@ afterEach(async () => {
   bot = undefined;
 });
 
-const FEEDBACK = '900000000000000150';
 const MIN = 60_000;
 
-function features(): FeatureFactory[] {
-  return [(ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }), (ctx) => feedbackFeature(ctx, { liveIntervalMs: 50 })];
-}
-
 async function setup(kind: 'forum' | 'text'): Promise<TestBot> {
-  bot = await TestBot.start({ features: features() });
-  const b = bot;
-  b.fake.addChannel(b.ids.guildId, { id: FEEDBACK, name: 'feedback', type: kind === 'forum' ? ChannelType.GuildForum : ChannelType.GuildText });
-  await vi.waitFor(() => expect(b.app.client.channels.cache.has(FEEDBACK)).toBe(true));
-  const set = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.ownerId, name: 'settings', subcommand: 'set', options: { staff_role: b.ids.staffRoleId, feedback_channel: FEEDBACK } }).reply();
-  expect(set.content).toBe('Settings saved.');
+  const b = (bot = await startWithFeedbackChannel(kind));
   const opened = b.fake.slash({ channelId: b.ids.general, userId: b.ids.alice, name: 'feedback', subcommand: 'submit' });
   await opened.reply();
   await opened.submitModal({ title: 'Dark mode', details: 'Dark mode, please.', category: ['Idea'] }).reply();
@@ -39,7 +27,7 @@ async function setup(kind: 'forum' | 'text'): Promise<TestBot> {
 
 const item = (b: TestBot) => b.db.selectFrom('feedback_items').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
 const change = (b: TestBot) => b.db.selectFrom('feedback_status_changes').selectAll().where('item_id', '=', 1).orderBy('id', 'desc').executeTakeFirstOrThrow();
-const service = (b: TestBot) => (b.app.features.find((f) => f.name === 'feedback') as FeedbackFeature).service;
+const service = feedbackService;
 const statusLines = (b: TestBot, threadId: string) => b.fake.channelMessages(threadId).filter((m) => m.author.id === b.fake.appId && m.content.startsWith('Status:'));
 const threadPatches = (b: TestBot, threadId: string) => b.fake.requestsMatching('PATCH', `/channels/${threadId}`);
 const setStatus = (b: TestBot, status: string) =>

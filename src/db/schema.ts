@@ -13,3 +13,8 @@ export interface DB extends CoreTables, ActivityTables, PollsTables, FlagsTables
 
 /** What every store function takes first: the database or a transaction. */
 export type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Runs `fn` in one transaction, or in the caller's when `db` already is one. */
+export function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}

@@ -1,6 +1,6 @@
 // Feedback queries: items, votes, status history, thread message metadata and categories.
 import { sql, type Selectable } from 'kysely';
-import type { Executor } from '../db/schema.js';
+import { type Executor, inTransaction } from '../db/schema.js';
 import type { FeedbackItemTable, FeedbackStatusChangeTable } from '../db/tables/feedback.js';
 import { decideVote, isClosed, isStatus, mergeVotes, tally, transition, type Status, type Tally, type TransitionKind, type VoteValue } from './feedback.js';
 
@@ -181,11 +181,6 @@ export async function markGone(db: Executor, id: number, what: 'message' | 'thre
 export async function userVote(db: Executor, itemId: number, userId: string): Promise<VoteValue | null> {
   const row = await db.selectFrom('feedback_votes').select('value').where('item_id', '=', itemId).where('user_id', '=', userId).executeTakeFirst();
   return row ? (row.value > 0 ? 1 : -1) : null;
-}
-
-/** Runs `fn` in one transaction (in the caller's, when `db` already is one). */
-function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
 
 /** What became of a click on Upvote/Downvote. */

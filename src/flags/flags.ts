@@ -247,7 +247,7 @@ export function jumpLink(c: { guildId: string; channelId: string; messageId: str
 }
 
 /** What the loser of a race (or a late click) is told. */
-export function refusal(c: { id: number; status: string; closedBy: string | null; claimedBy: string | null; outcome: CaseOutcome | null }): Text {
-  if (c.status === 'closed' || c.status === 'closing') return msg('flags.case.alreadyResolved', { id: c.id, user: c.closedBy ?? '', outcome: msg(c.outcome ? outcomeKey[c.outcome] : 'flags.outcome.resolved') });
+export function refusal(c: { id: number; status: CaseStatus; closedBy: string | null; claimedBy: string | null; outcome: CaseOutcome | null }): Text {
+  if (isSettled(c.status)) return msg('flags.case.alreadyResolved', { id: c.id, user: c.closedBy ?? '', outcome: msg(c.outcome ? outcomeKey[c.outcome] : 'flags.outcome.resolved') });
   return msg('flags.case.alreadyClaimed', { id: c.id, user: c.claimedBy ?? '' });
 }

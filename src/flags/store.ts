@@ -348,10 +348,6 @@ export async function setExcerptIfMissing(db: Executor, id: number, text: string
   return Number(r.numUpdatedRows) > 0;
 }
 
-export async function setCaseNote(db: Executor, id: number, note: string | null): Promise<void> {
-  await db.updateTable('flag_cases').set({ note }).where('id', '=', id).execute();
-}
-
 /**
  * The atomic step of a review: applies the action only if the case is still in a status it may
  * come from (UPDATE … WHERE status IN …). Exactly one of two concurrent callers gets true. An

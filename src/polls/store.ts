@@ -1,7 +1,7 @@
 // Polls' queries: polls, votes (one row per poll, voter and choice), closing, native poll votes.
 import { createHmac, randomBytes } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
-import type { Executor } from '../db/schema.js';
+import { type Executor, inTransaction } from '../db/schema.js';
 import type { PollTable } from '../db/tables/polls.js';
 import { fromCounts, tally, type Poll, type PollSpec, type Tally, type VoteDecision } from './poll.js';
 
@@ -114,11 +114,6 @@ export async function castVote(
     return { poll, ...decision };
   };
   return inTransaction(db, run);
-}
-
-/** Runs `fn` in a transaction, or in the caller's when it already holds one. */
-function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
 
 export async function currentTally(db: Executor, pollId: number): Promise<Tally | undefined> {

@@ -1,7 +1,7 @@
 // Pending opt-out jobs (kysely, executor first): recorded with the opt-out itself, deleted
 // when the job is done, resumed on start.
 import { recordOptOut } from '../activity/privacy-store.js';
-import type { Executor } from '../db/schema.js';
+import { type Executor, inTransaction } from '../db/schema.js';
 
 export interface OptOutJob {
   guildId: string;
@@ -22,7 +22,7 @@ export async function beginOptOut(db: Executor, job: OptOutJob): Promise<void> {
       .onConflict((oc) => oc.columns(['guild_id', 'user_id']).doUpdateSet({ notify_token: job.notifyToken, notify_locale: job.notifyLocale ?? null }))
       .execute();
   };
-  await (db.isTransaction ? run(db) : db.transaction().execute(run));
+  await inTransaction(db, run);
 }
 
 export async function pendingOptOuts(db: Executor): Promise<OptOutJob[]> {

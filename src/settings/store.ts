@@ -1,7 +1,7 @@
 // Reads and writes guild settings.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Insertable, Selectable } from 'kysely';
-import type { Executor } from '../db/schema.js';
+import { type Executor, inTransaction } from '../db/schema.js';
 import type { GuildSettingsTable } from '../db/tables/core.js';
 import { defaultSettings, parseLanguage, type GuildSettings, type SettingsPatch } from './settings.js';
 
@@ -85,7 +85,7 @@ export async function changeIgnoredChannel(
     if (ids.size > input.max && ids.size > current.ignoredChannelIds.length) return { settings: current, tooMany: true };
     return { settings: await updateSettings(trx, guildId, { ignoredChannelIds: [...ids] }, input.now), tooMany: false };
   };
-  return db.isTransaction ? change(db) : db.transaction().execute(change);
+  return inTransaction(db, change);
 }
 
 /**

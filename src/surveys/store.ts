@@ -1,6 +1,6 @@
 // Surveys' queries: surveys, draft and submitted responses, anonymous submitters, recurring schedules.
 import { sql, type Selectable } from 'kysely';
-import type { Executor } from '../db/schema.js';
+import { type Executor, inTransaction } from '../db/schema.js';
 import type { SurveyResponseTable, SurveyScheduleTable, SurveyTable } from '../db/tables/surveys.js';
 import type { Timing } from '../digests/schedule.js';
 import type { Answers, Definition } from './survey.js';
@@ -608,10 +608,6 @@ export async function surveysActiveIn(db: Executor, guildId: string, from: numbe
     .limit(200)
     .execute();
   return rows.map(toSurvey);
-}
-
-function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
 
 /** Records the response count a card's last landed edit showed. */

@@ -1,4 +1,5 @@
 // The versioned custom_id codec for buttons, selects and modals: "v1:kind:arg:arg".
+import type { APIMessage } from 'discord-api-types/v10';
 import { z } from 'zod';
 
 const VERSION = 'v1';
@@ -45,3 +46,12 @@ export const idArg = {
     .refine((n) => Number.isSafeInteger(n)),
   word: z.string().regex(/^[a-z0-9_-]{1,40}$/),
 };
+
+/**
+ * Among a channel's messages, the bot's own that carries one of `customIds` among its components
+ * (a post of Pulse's found again by its controls after a crash): its id, or null.
+ */
+export function ownMessageWithControl(messages: readonly APIMessage[] | null, botId: string | undefined, customIds: readonly string[]): string | null {
+  const hasControl = (m: APIMessage) => (m.components ?? []).some((row) => 'components' in row && row.components.some((c) => 'custom_id' in c && customIds.includes(c.custom_id)));
+  return messages?.find((m) => m.author.id === botId && hasControl(m))?.id ?? null;
+}

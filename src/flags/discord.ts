@@ -1,6 +1,6 @@
 // The flags adapter: raw reaction events in, the service's ports out to Discord, and the slice's routes.
 import { RESTJSONErrorCodes, Routes as Api, type APIMessage, type APIUser, type Client, type GatewayDispatchPayload } from 'discord.js';
-import { encodeCustomId } from '../discord/custom-id.js';
+import { encodeCustomId, ownMessageWithControl } from '../discord/custom-id.js';
 import { isCode } from '../discord/errors.js';
 import type { Routes } from '../discord/router.js';
 import type { Feature, FeatureContext } from '../feature.js';
@@ -41,9 +41,7 @@ export function flagPorts(client: Client): FlagPorts {
     },
     async findCase(channelId, caseId) {
       const recent = (await client.rest.get(Api.channelMessages(channelId), { query: new URLSearchParams({ limit: '100' }) }).catch(() => null)) as APIMessage[] | null;
-      const claim = encodeCustomId('flag-case', caseId, 'claim');
-      const isCase = (m: APIMessage) => (m.components ?? []).some((row) => 'components' in row && row.components.some((c) => 'custom_id' in c && c.custom_id === claim));
-      return recent?.find((m) => m.author.id === client.user?.id && isCase(m))?.id ?? null;
+      return ownMessageWithControl(recent, client.user?.id, [encodeCustomId('flag-case', caseId, 'claim')]);
     },
     async editCase(channelId, messageId, view) {
       const channel = await client.channels.fetch(channelId);

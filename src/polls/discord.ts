@@ -11,7 +11,7 @@ import {
 import type { APIInteractionGuildMember, APIMessage } from 'discord-api-types/v10';
 import { z } from 'zod';
 import type { Feature, FeatureContext } from '../feature.js';
-import { encodeCustomId, idArg } from '../discord/custom-id.js';
+import { encodeCustomId, idArg, ownMessageWithControl } from '../discord/custom-id.js';
 import { isCode, UserError } from '../discord/errors.js';
 import { languageOf, msg, type Language } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
@@ -77,13 +77,7 @@ export function pollPorts(client: Client, db: Kysely<DB>): PollPorts {
         if (isCode(err, RESTJSONErrorCodes.UnknownChannel)) return null;
         throw err;
       }
-      const controls = new Set([encodeCustomId(KIND.vote, poll.id, 0), encodeCustomId(KIND.select, poll.id)]);
-      const found = recent.find(
-        (m) =>
-          m.author.id === client.user?.id &&
-          (m.components ?? []).some((row) => 'components' in row && row.components.some((c) => 'custom_id' in c && controls.has(c.custom_id))),
-      );
-      return found?.id ?? null;
+      return ownMessageWithControl(recent, client.user?.id, [encodeCustomId(KIND.vote, poll.id, 0), encodeCustomId(KIND.select, poll.id)]);
     },
     async dm(userId, content) {
       try {

@@ -16,7 +16,7 @@ import {
 import type { APIInteractionGuildMember, APIMessage } from 'discord-api-types/v10';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Feature, FeatureContext } from '../feature.js';
-import { encodeCustomId, idArg } from '../discord/custom-id.js';
+import { encodeCustomId, idArg, ownMessageWithControl } from '../discord/custom-id.js';
 import { friendlyDiscordError, UserError } from '../discord/errors.js';
 import { componentRoute, modalRoute, replyEphemeral, type Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
@@ -93,9 +93,7 @@ export function discordPorts(ctx: FeatureContext): SurveyPorts {
     async findCard(survey) {
       if (!survey.channelId) return null;
       const recent = (await client.rest.get(Api.channelMessages(survey.channelId), { query: new URLSearchParams({ limit: '100' }) }).catch(() => null)) as APIMessage[] | null;
-      const take = encodeCustomId(KIND.take, survey.id);
-      const hasTake = (m: APIMessage) => (m.components ?? []).some((row) => 'components' in row && row.components.some((c) => 'custom_id' in c && c.custom_id === take));
-      return recent?.find((m) => m.author.id === client.user?.id && hasTake(m))?.id ?? null;
+      return ownMessageWithControl(recent, client.user?.id, [encodeCustomId(KIND.take, survey.id)]);
     },
     async editCard(state) {
       const { channelId, messageId } = state.survey;

@@ -11,6 +11,7 @@ import {
   parseDate,
   type LocalDate,
 } from '../zone.js';
+import { retrySchedule } from '../retry.js';
 
 export type PeriodKind = 'day' | 'week' | 'month';
 
@@ -252,16 +253,12 @@ export function describeTiming(timing: Timing): string {
 
 // ---- retries ----
 
-const BACKOFF_MINUTES = [1, 5, 15, 60, 180, 360, 720];
+const BACKOFF_MS = [1, 5, 15, 60, 180, 360, 720].map((minutes) => minutes * 60_000);
 /** A failed post is tried this many times in all before it is given up (and shown as such). */
-export const MAX_ATTEMPTS = BACKOFF_MINUTES.length + 1;
+export const MAX_ATTEMPTS = BACKOFF_MS.length + 1;
 
 /** When to try again after `attempts` failed tries, or null when it is given up. */
-export function nextAttemptAt(attempts: number, failedAt: number): number | null {
-  if (attempts >= MAX_ATTEMPTS) return null;
-  const minutes = BACKOFF_MINUTES[Math.max(0, attempts - 1)] ?? BACKOFF_MINUTES.at(-1)!;
-  return failedAt + minutes * 60_000;
-}
+export const nextAttemptAt = retrySchedule(BACKOFF_MS, MAX_ATTEMPTS);
 
 /** A run posted this long after it fell due is marked late in its embed. */
 export const LATE_AFTER_MS = 10 * 60_000;

@@ -1,5 +1,6 @@
 // The pure rules of flagging and review: who counts, thresholds, case transitions, outcomes, medians.
 import { languageCodes, msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
+import { retrySchedule } from '../retry.js';
 
 export type FlagSource = 'reaction' | 'command';
 
@@ -41,10 +42,7 @@ const POST_BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000] as const;
 export const POST_ATTEMPTS_MAX = 10;
 
 /** When to try a case post again after `attempts` tries; null once the bound is reached. */
-export function nextPostRetry(attempts: number, now: number): number | null {
-  if (attempts >= POST_ATTEMPTS_MAX) return null;
-  return now + POST_BACKOFF_MS[Math.min(Math.max(attempts, 1), POST_BACKOFF_MS.length) - 1]!;
-}
+export const nextPostRetry = retrySchedule(POST_BACKOFF_MS, POST_ATTEMPTS_MAX);
 
 export const EXCERPT_MAX = 200;
 export const DETAILS_MAX = 300;

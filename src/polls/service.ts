@@ -5,6 +5,7 @@ import type { DB } from '../db/schema.js';
 import { UserError } from '../discord/errors.js';
 import { msg, t as tr, type Language } from '../i18n/index.js';
 import type { Logger } from '../log.js';
+import { retryWait } from '../retry.js';
 import { Coalescer, realTimers, type Timers } from './live.js';
 import { postNonce } from '../discord/nonce.js';
 import { describeOutcome, pollLink, voteReceipt, type Poll, type Tally, type VoteDecision, type VoterContext } from './poll.js';
@@ -253,7 +254,7 @@ export class PollService {
       return;
     }
     if (this.stopped) return; // the next start-up tries again
-    const delay = FINAL_RETRY_MS[Math.min(attempts, FINAL_RETRY_MS.length) - 1] ?? 60_000;
+    const delay = retryWait(FINAL_RETRY_MS, attempts);
     this.logger.warn({ ...fields, retryInMs: delay }, 'polls.final-edit-failed');
     this.finalRetries.set(
       poll.id,

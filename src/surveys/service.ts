@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import { render, type Language, type Text } from '../i18n/index.js';
 import type { Logger } from '../log.js';
+import { retrySchedule } from '../retry.js';
 import { headlineScores, responseRate, responsesCsv, roleBreakdown, scoreSurvey, type QuestionResult, type RoleGroup } from './scoring.js';
 import {
   missingRequired,
@@ -133,16 +134,13 @@ export interface Results {
   roles: RoleGroup[] | null;
 }
 
-/** Minutes between tries of a card post or closing edit that failed; one more try than waits, then it is given up. */
-const CARD_BACKOFF_MINUTES = [1, 5, 15, 60];
+/** Waits between tries of a card post or closing edit that failed; one more try than waits, then it is given up. */
+const CARD_BACKOFF_MS = [1, 5, 15, 60].map((minutes) => minutes * 60_000);
 /** Tries of a card post (or of a closed card's closing edit) before the bot gives up on it. */
-export const MAX_CARD_ATTEMPTS = CARD_BACKOFF_MINUTES.length + 1;
+export const MAX_CARD_ATTEMPTS = CARD_BACKOFF_MS.length + 1;
 
 /** When to try a card again after `attempts` failed tries, or null when it is given up. */
-function cardRetryAt(attempts: number, now: number): number | null {
-  if (attempts >= MAX_CARD_ATTEMPTS) return null;
-  return now + (CARD_BACKOFF_MINUTES[Math.max(0, attempts - 1)] ?? CARD_BACKOFF_MINUTES.at(-1)!) * 60_000;
-}
+const cardRetryAt = retrySchedule(CARD_BACKOFF_MS, MAX_CARD_ATTEMPTS);
 
 export class SurveyService {
   /** Cards whose count changed, waiting for their coalesced edit. */

@@ -5,13 +5,13 @@ import {
   PermissionFlagsBits,
   RESTJSONErrorCodes,
   Routes as Api,
-  SnowflakeUtil,
   type Client,
   type GatewayDispatchPayload,
   type Guild,
 } from 'discord.js';
 import type { APIChannel, APIGuildForumTag, APIMessage, APIThreadChannel, RESTGetAPIGuildThreadsResult } from 'discord-api-types/v10';
 import { MEMBER_MESSAGE_TYPES } from '../activity/events.js';
+import { snowflakeBefore } from '../discord/snowflake.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import type { Timers } from '../polls/live.js';
 import { getSettings } from '../settings/store.js';
@@ -33,11 +33,6 @@ const isRefused = (err: unknown) => code(err) === RESTJSONErrorCodes.MissingAcce
 /** A final refusal as the service knows it; other errors as they are. */
 const refusal = (err: unknown) => (isRefused(err) ? new RefusedError(`${(err as Error).message} (${code(err)})`, { cause: err }) : err);
 
-/** The smallest snowflake Discord could give a message made at `ms` or later, less one (for `after`). */
-function snowflakeBefore(ms: number): string {
-  const id = (BigInt(Math.max(0, Math.floor(ms))) - SnowflakeUtil.epoch) << 22n;
-  return (id > 0n ? id - 1n : 0n).toString();
-}
 
 /** Messages of a thread read on start: at most this many pages of 100 per thread. */
 const READ_ON_PAGES = 5;

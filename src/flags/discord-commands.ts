@@ -22,11 +22,12 @@ import { UserError } from '../discord/errors.js';
 import { languageOf, msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import { modalRoute, type Routes } from '../discord/router.js';
+import { snowflakeTime } from '../discord/snowflake.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import type { GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import type { FlagService } from './service.js';
-import { DETAILS_MAX, excerpt, jumpLink, formatDuration, mostlyDismissed, parseReason, reasonKey, snowflakeTime, statsPeriods, type FlagReason, type IgnoreReason, type StatsPeriod } from './flags.js';
+import { DETAILS_MAX, excerpt, jumpLink, formatDuration, mostlyDismissed, parseReason, reasonKey, statsPeriods, type FlagReason, type IgnoreReason, type StatsPeriod } from './flags.js';
 import { flagStats } from './figures-store.js';
 import { blockFlagger, countedFlaggers, countOpenCases, isBlocked, listOpenCases, unblockFlagger } from './store.js';
 

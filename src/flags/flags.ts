@@ -1,5 +1,6 @@
 // The pure rules of flagging and review: who counts, thresholds, case transitions, outcomes, medians.
 import { languageCodes, msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
+import { snowflakeTime } from '../discord/snowflake.js';
 import { retrySchedule } from '../retry.js';
 
 export type FlagSource = 'reaction' | 'command';
@@ -46,14 +47,8 @@ export const nextPostRetry = retrySchedule(POST_BACKOFF_MS, POST_ATTEMPTS_MAX);
 
 export const EXCERPT_MAX = 200;
 export const DETAILS_MAX = 300;
-const DISCORD_EPOCH = 1_420_070_400_000n;
 const DAY_MS = 24 * 60 * 60_000;
 
-/** The instant a snowflake was made (epoch ms); NaN for anything that is not one. */
-export function snowflakeTime(id: string): number {
-  if (!/^\d{1,20}$/.test(id)) return Number.NaN;
-  return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
-}
 
 export type IgnoreReason = 'self' | 'bot' | 'blocked' | 'daily_limit' | 'too_old';
 

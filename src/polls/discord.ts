@@ -3,7 +3,6 @@ import {
   MessageFlags,
   RESTJSONErrorCodes,
   Routes as Api,
-  SnowflakeUtil,
   type Client,
   type GatewayDispatchPayload,
   type GuildMember,
@@ -12,6 +11,7 @@ import type { APIInteractionGuildMember, APIMessage } from 'discord-api-types/v1
 import { z } from 'zod';
 import type { Feature, FeatureContext } from '../feature.js';
 import { encodeCustomId, idArg, ownMessageWithControl } from '../discord/custom-id.js';
+import { snowflakeBefore } from '../discord/snowflake.js';
 import { isCode, UserError } from '../discord/errors.js';
 import { languageOf, msg, type Language } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
@@ -68,7 +68,7 @@ export function pollPorts(client: Client, db: Kysely<DB>): PollPorts {
     async findPosted(poll) {
       // The first messages after the poll was created (a minute of leeway for clocks), as a retried
       // feedback or digest post looks in the channel: the bot's one with this poll's controls.
-      const after = SnowflakeUtil.generate({ timestamp: Math.max(poll.createdAt - 60_000, Number(SnowflakeUtil.epoch)) }).toString();
+      const after = snowflakeBefore(poll.createdAt - 60_000);
       let recent: APIMessage[];
       try {
         recent = (await client.rest.get(Api.channelMessages(poll.channelId), { query: new URLSearchParams({ after, limit: '100' }) })) as APIMessage[];

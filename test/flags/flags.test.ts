@@ -1,6 +1,7 @@
 // The pure rules of flags: who counts, thresholds, transitions, outcomes, medians, reasons.
 import { describe, expect, it } from 'vitest';
 import { postNonce } from '../../src/discord/nonce.js';
+import { snowflakeTime } from '../../src/discord/snowflake.js';
 import {
   allowedFrom,
   excerpt,
@@ -16,7 +17,6 @@ import {
   timeoutUntil,
   parseReason,
   reachesThreshold,
-  snowflakeTime,
   transition,
   type CaseOutcome,
   type FlagCandidate,

@@ -123,9 +123,11 @@ export function flagsFeature(ctx: FeatureContext): FlagsFeature {
       });
     },
     async onReady() {
-      // Closes a killed process left half done first, then flags changed while down, unposted cases.
+      // Closes a killed process left half done first, then flags changed while down, unposted
+      // cases, then case messages a crash left behind their case (the steps before refresh theirs).
       await resumePending(service);
       await service.reconcile();
+      await service.refreshUnshown();
       service.startRetries();
     },
     stop: () => service.drain(),

@@ -7,6 +7,8 @@ import type { Language } from '../i18n/index.js';
 import { emojiMatches, serverLanguage, type GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { postNonce } from '../discord/nonce.js';
+import { isCode } from '../discord/errors.js';
+import { RESTJSONErrorCodes } from 'discord.js';
 import { nextPostRetry, reachesThreshold } from './flags.js';
 import { KeyedLock } from '../keyed-lock.js';
 import {
@@ -23,6 +25,8 @@ import {
   setExcerptIfMissing,
   setPostRetry,
   setReviewMessage,
+  markCaseShown,
+  unshownCases,
   withdrawReactionFlags,
   type FlagCase,
   type FlagInput,
@@ -288,12 +292,18 @@ export class FlagService {
       if (found) {
         await setReviewMessage(this.db, c.id, channelId, found);
         this.logger.info({ ...log, message: found }, 'flags.post-found');
-        // What it shows is not known: bring it up to date (a failed edit waits for the next change).
-        await this.ports.editCase(channelId, found, await view()).catch((err: unknown) => this.logger.warn({ ...log, err }, 'flags.case-edit-failed'));
+        // What it shows is not known: bring it up to date (a failed edit waits for the next change, or the next start).
+        const shown = await view();
+        await this.ports.editCase(channelId, found, shown).then(
+          () => markCaseShown(this.db, c.id, shown.case.changes),
+          (err: unknown) => this.logger.warn({ ...log, err }, 'flags.case-edit-failed'),
+        );
         return;
       }
-      const sent = await this.ports.postCase(channelId, await view(), postNonce('fcase', c.id, c.openedAt));
+      const shown = await view();
+      const sent = await this.ports.postCase(channelId, shown, postNonce('fcase', c.id, c.openedAt));
       await setReviewMessage(this.db, c.id, channelId, sent);
+      await markCaseShown(this.db, c.id, shown.case.changes);
     } catch (err) {
       const attempts = before + 1;
       const retryAt = nextPostRetry(attempts, this.clock.now());
@@ -344,8 +354,26 @@ export class FlagService {
     try {
       const flaggers = await countedFlaggers(this.db, c.guildId, c.messageId);
       await this.ports.editCase(c.reviewChannelId, c.reviewMessageId, { case: c, flaggers, now: this.clock.now(), lang: await this.language(c.guildId, settings) });
+      await markCaseShown(this.db, c.id, c.changes);
     } catch (err) {
+      // A case message staff deleted has nothing to bring up to date (/flags queue has the case).
+      if (isCode(err, RESTJSONErrorCodes.UnknownMessage) || isCode(err, RESTJSONErrorCodes.UnknownChannel)) {
+        await markCaseShown(this.db, c.id, c.changes);
+        this.logger.info({ guild: c.guildId, case: c.id }, 'flags.case-message-gone');
+        return;
+      }
       this.logger.error({ err, guild: c.guildId, case: c.id }, 'flags.case-edit-failed');
+    }
+  }
+
+  /**
+   * Start-up: brings up to date the case messages a killed process left behind what their case
+   * shows (closed, claimed or reopened, or flaggers changed, with the edit not made). Bounded.
+   */
+  async refreshUnshown(): Promise<void> {
+    for (const c of await unshownCases(this.db, RECONCILE_CASES)) {
+      if (this.stopped) return;
+      await this.lock.run(c.messageId, () => this.refresh(c.id));
     }
   }
 

@@ -61,6 +61,7 @@ export async function recordFlag(db: Executor, flag: FlagInput, limits: FlagLimi
         .where('user_id', '=', flag.userId)
         .where('source', '=', flag.source)
         .execute();
+      await caseChanged(db, flag.messageId);
     }
     return { kind: 'unchanged' };
   }
@@ -115,6 +116,7 @@ export async function recordFlag(db: Executor, flag: FlagInput, limits: FlagLimi
       .onConflict((oc) => oc.columns(['message_id', 'user_id', 'source']).doNothing())
       .execute();
   }
+  await caseChanged(db, flag.messageId);
   return { kind: 'new' };
 }
 
@@ -128,7 +130,14 @@ export async function withdrawReactionFlags(db: Executor, messageId: string, use
     .where('withdrawn_at', 'is', null);
   if (userId !== null) q = q.where('user_id', '=', userId);
   const result = await q.executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  const changed = Number(result.numUpdatedRows) > 0;
+  if (changed) await caseChanged(db, messageId);
+  return changed;
+}
+
+/** The message's case (if any) shows something new: its flaggers changed. */
+async function caseChanged(db: Executor, messageId: string): Promise<void> {
+  await db.updateTable('flag_cases').set((eb) => ({ changes: eb('changes', '+', 1) })).where('message_id', '=', messageId).execute();
 }
 
 export interface Flagger {
@@ -204,6 +213,9 @@ export interface FlagCase {
   postAttempts: number;
   /** When a failed post is tried again; null when none is waiting. */
   postRetryAt: number | null;
+  /** Changes to what the case message shows, counted; `shownChanges` is the count it last showed. */
+  changes: number;
+  shownChanges: number;
 }
 
 function toCase(r: Selectable<FlagCaseTable>): FlagCase {
@@ -228,6 +240,8 @@ function toCase(r: Selectable<FlagCaseTable>): FlagCase {
     pendingAction: (caseActions as readonly string[]).includes(r.pending_action ?? '') ? (r.pending_action as CaseAction) : null,
     postAttempts: r.post_attempts,
     postRetryAt: r.post_retry_at,
+    changes: r.changes,
+    shownChanges: r.shown_changes,
   };
 }
 
@@ -336,6 +350,28 @@ export async function duePostRetries(db: Executor, now: number, limit: number): 
   return rows.map(toCase);
 }
 
+/** The case message landed showing the case as it was at `changes` (a later edit may have shown more). */
+export async function markCaseShown(db: Executor, id: number, changes: number): Promise<void> {
+  await db
+    .updateTable('flag_cases')
+    .set((eb) => ({ shown_changes: eb.fn('max', [eb.ref('shown_changes'), eb.val(changes)]) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Posted cases whose message is behind what they show now (a crash between a change and its edit), oldest first. */
+export async function unshownCases(db: Executor, limit: number): Promise<FlagCase[]> {
+  const rows = await db
+    .selectFrom('flag_cases')
+    .selectAll()
+    .where((eb) => eb('shown_changes', '<', eb.ref('changes')))
+    .where('review_message_id', 'is not', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toCase);
+}
+
 /** Cases whose moderator action was decided and not seen through (the process died), oldest first. */
 export async function closingCases(db: Executor, limit: number): Promise<FlagCase[]> {
   const rows = await db.selectFrom('flag_cases').selectAll().where('status', '=', 'closing').orderBy('closed_at').orderBy('id').limit(limit).execute();
@@ -344,7 +380,12 @@ export async function closingCases(db: Executor, limit: number): Promise<FlagCas
 
 /** Keeps the first excerpt a case gets; never overwrites one. */
 export async function setExcerptIfMissing(db: Executor, id: number, text: string): Promise<boolean> {
-  const r = await db.updateTable('flag_cases').set({ excerpt: text }).where('id', '=', id).where('excerpt', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('flag_cases')
+    .set((eb) => ({ excerpt: text, changes: eb('changes', '+', 1) }))
+    .where('id', '=', id)
+    .where('excerpt', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
@@ -363,13 +404,18 @@ export async function applyCaseAction(
   now: number,
 ): Promise<boolean> {
   const from = allowedFrom(action);
-  const q =
+  const step =
     action === 'claim'
-      ? db.updateTable('flag_cases').set({ status: 'claimed', claimed_by: actorId, claimed_at: now })
+      ? ({ status: 'claimed', claimed_by: actorId, claimed_at: now } as const)
       : hasDiscordSide(action)
-        ? db.updateTable('flag_cases').set({ status: 'closing', pending_action: action, outcome, closed_by: actorId, closed_at: now })
-        : db.updateTable('flag_cases').set({ status: 'closed', outcome, closed_by: actorId, closed_at: now, note: null });
-  const r = await q.where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+        ? ({ status: 'closing', pending_action: action, outcome, closed_by: actorId, closed_at: now } as const)
+        : ({ status: 'closed', outcome, closed_by: actorId, closed_at: now, note: null } as const);
+  const r = await db
+    .updateTable('flag_cases')
+    .set((eb) => ({ ...step, changes: eb('changes', '+', 1) }))
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
   const applied = Number(r.numUpdatedRows) > 0;
   if (applied) await addCaseEvent(db, id, now, actorId, action === 'claim' ? 'claimed' : (outcome ?? 'closed'), null);
   return applied;
@@ -379,7 +425,7 @@ export async function applyCaseAction(
 export async function finishCaseAction(db: Executor, id: number, note: string | null): Promise<boolean> {
   const r = await db
     .updateTable('flag_cases')
-    .set({ status: 'closed', pending_action: null, note })
+    .set((eb) => ({ status: 'closed', pending_action: null, note, changes: eb('changes', '+', 1) }))
     .where('id', '=', id)
     .where('status', '=', 'closing')
     .executeTakeFirst();
@@ -393,7 +439,15 @@ export async function finishCaseAction(db: Executor, id: number, note: string | 
 export async function reopenCase(db: Executor, id: number, actorId: string, previous: Pick<FlagCase, 'status'>, now: number, why: string, note?: string): Promise<void> {
   await db
     .updateTable('flag_cases')
-    .set({ status: previous.status === 'claimed' ? 'claimed' : 'open', pending_action: null, outcome: null, closed_by: null, closed_at: null, ...(note !== undefined ? { note } : {}) })
+    .set((eb) => ({
+      status: previous.status === 'claimed' ? 'claimed' : 'open',
+      pending_action: null,
+      outcome: null,
+      closed_by: null,
+      closed_at: null,
+      ...(note !== undefined ? { note } : {}),
+      changes: eb('changes', '+', 1),
+    }))
     .where('id', '=', id)
     .where('status', '=', 'closing')
     .where('closed_by', '=', actorId)

@@ -5,7 +5,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIMessage } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FlagsFeature } from '../../src/flags/discord.js';
-import { applyCaseAction, caseEvents, getCaseByMessage, type FlagCase } from '../../src/flags/store.js';
+import { applyCaseAction, caseEvents, getCaseByMessage, recordFlag, type FlagCase } from '../../src/flags/store.js';
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
 
@@ -223,5 +223,48 @@ describe('flag cases across crashes, refusals and rate limits', () => {
     const click = await fake.click({ userId: ids.moderator, message: fake.message(ids.modChannel, posted!.id)!, customId: `v1:flag-case:${c.id}:claim` }).reply();
     expect(click.content).toContain('You claimed case');
     expect(fake.message(ids.modChannel, posted!.id)?.content).toContain(`Claimed by <@${ids.moderator}>`);
+  });
+
+  it('a dismiss or a new flagger recorded just before a kill -9 shows on the case message after start; messages already up to date are not edited', async () => {
+    const { ids, fake } = bot;
+    const dismissed = await flaggedCase('first');
+    const flagged = await flaggedCase('second');
+    const untouched = await flaggedCase('third');
+    // The dismiss commits, and a report by carol is recorded; the process dies before either edit.
+    expect(await applyCaseAction(bot.db, dismissed.c.id, 'dismiss', 'dismissed', ids.moderator, bot.clock.now())).toBe(true);
+    const report = { guildId: ids.guildId, channelId: ids.general, messageId: flagged.message.id, userId: ids.carol, source: 'command', authorId: ids.alice, flaggerIsBot: false, reason: 'spam', details: null } as const;
+    expect(await bot.db.transaction().execute((trx) => recordFlag(trx, report, { dailyLimit: 10, maxAgeHours: 24 }, bot.clock.now()))).toEqual({ kind: 'new' });
+    expect(buttons(shown(dismissed.c)).some((b) => !b.disabled)).toBe(true);
+    const edits = () => fake.requests.filter((r) => r.method === 'PATCH' && r.path.startsWith(`/channels/${ids.modChannel}/messages/`)).length;
+    const before = edits();
+    await bot.crash();
+
+    await until(() => buttons(shown(dismissed.c)).every((b) => b.disabled), 'the dismissed case shown closed');
+    expect(shown(dismissed.c)?.content).toContain(`Resolved by <@${ids.moderator}>`);
+    await until(() => field(shown(flagged.c)?.embeds[0], 'Flaggers (2)')?.includes(`<@${ids.carol}>`), 'the new flagger shown');
+    await settle();
+    expect(edits() - before).toBe(2);
+    expect(shown(untouched.c)?.edited_timestamp ?? null).toBeNull();
+    expect(caseMessages()).toHaveLength(3);
+
+    // Shown now: the next start edits nothing.
+    await bot.restart();
+    await settle();
+    expect(edits() - before).toBe(2);
+  });
+
+  it('a case message staff deleted is not edited again at every start', async () => {
+    const { ids, fake } = bot;
+    const { c } = await flaggedCase('gone');
+    fake.deleteMessage(ids.modChannel, c.reviewMessageId!);
+    expect(await applyCaseAction(bot.db, c.id, 'dismiss', 'dismissed', ids.moderator, bot.clock.now())).toBe(true);
+    await bot.crash();
+    const edit = `/channels/${ids.modChannel}/messages/${c.reviewMessageId}`;
+    await until(() => fake.requestsMatching('PATCH', edit).length === 1, 'the edit tried');
+    await until(async () => (await caseOf(c.messageId)).shownChanges === (await caseOf(c.messageId)).changes, 'the case taken as shown');
+    await bot.restart();
+    await settle();
+    expect(fake.requestsMatching('PATCH', edit)).toHaveLength(1);
+    expect(bot.logs.filter((l) => l.msg === 'flags.case-message-gone')).toHaveLength(1);
   });
 });

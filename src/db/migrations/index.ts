@@ -22,6 +22,7 @@ import * as m0020 from './0020-flag-case-steps.js';
 import * as m0021 from './0021-feedback-steps.js';
 import * as m0022 from './0022-survey-one-draft.js';
 import * as m0023 from './0023-guild-gaps.js';
+import * as m0024 from './0024-flag-case-shown.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0021-feedback-steps': m0021,
   '0022-survey-one-draft': m0022,
   '0023-guild-gaps': m0023,
+  '0024-flag-case-shown': m0024,
 };

@@ -47,6 +47,10 @@ export interface FlagCaseTable {
   post_attempts: Generated<number>;
   /** When a failed post is tried again; null when no retry is waiting. */
   post_retry_at: number | null;
+  /** Changes to what the case message shows (status, note, excerpt, flaggers), counted. */
+  changes: Generated<number>;
+  /** `changes` as the case message last showed it (an edit or post that landed). */
+  shown_changes: Generated<number>;
 }
 
 export interface FlagCaseEventTable {

@@ -98,11 +98,11 @@ export type ActivityEvent =
   /**
    * The bot no longer sees the guild (GUILD_DELETE): removed from it, or (`unavailable`) the guild
    * is down in an outage of Discord's. Its open voice sessions end at `at` (no member left:
-   * nothing is known of them until it is back); an outage is a gap of that guild's until its
-   * next GUILD_CREATE ('guild-back').
+   * nothing is known of them until it is back); an outage or a removal is a gap of that guild's
+   * until its next GUILD_CREATE ('guild-back': back from the outage, or the bot added again).
    */
   | { kind: 'guild-gone'; guildId: string; at: number; unavailable: boolean }
-  /** A GUILD_CREATE: the guild is seen again (an outage it was in ends here). */
+  /** A GUILD_CREATE: the guild is seen again (an outage it was in, or its removal, ends here). */
   | { kind: 'guild-back'; guildId: string; at: number }
   /**
    * A thread's parent, from a thread that is not counted (not newly created, a bot's, listed in a

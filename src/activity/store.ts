@@ -172,9 +172,11 @@ export class ActivityStore {
                     WHERE guild_id = ? AND ended_at IS NULL AND started_at <= ? AND user_id NOT IN (SELECT value FROM json_each(?))`),
       // The bot no longer sees the guild (GUILD_DELETE): its open sessions end there.
       endGuild: p(`UPDATE activity_voice_sessions SET ended_at = max(started_at, ?) WHERE guild_id = ? AND ended_at IS NULL`),
-      // A guild in an outage (GUILD_DELETE unavailable) since when, until its next GUILD_CREATE.
-      outageStart: p(`INSERT INTO activity_guild_outages (guild_id, started_at) VALUES (?, ?) ON CONFLICT DO NOTHING`),
+      // A guild not listened to (GUILD_DELETE: in an outage, or the bot removed from it) since
+      // when, and why, until its next GUILD_CREATE.
+      outageStart: p(`INSERT INTO activity_guild_outages (guild_id, started_at, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
       outageSince: p(`SELECT started_at FROM activity_guild_outages WHERE guild_id = ?`).pluck(),
+      outageOf: p(`SELECT started_at, reason FROM activity_guild_outages WHERE guild_id = ?`).raw(),
       outageEnd: p(`DELETE FROM activity_guild_outages WHERE guild_id = ?`),
       gap: p(`INSERT INTO activity_gaps (started_at, ended_at, reason, guild_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
       threadParent: p(`SELECT parent_id FROM activity_threads WHERE thread_id = ?`).pluck(),
@@ -543,8 +545,9 @@ export class ActivityStore {
         }
         case 'guild-gone':
           s.endGuild.run(e.at, e.guildId);
-          if (e.unavailable) s.outageStart.run(e.guildId, e.at);
-          else this.endOutage(e.guildId, e.at); // removed (maybe while down): nothing more to record
+          // (An outage of a guild already removed changes nothing: the removal's start stays.)
+          if (e.unavailable) s.outageStart.run(e.guildId, e.at, 'unavailable');
+          else this.removed(e.guildId, e.at);
           continue;
         case 'guild-back':
           this.endOutage(e.guildId, e.at);
@@ -562,12 +565,29 @@ export class ActivityStore {
     }
   }
 
-  /** A guild's outage, if it was in one, ends at `at`: the time since it began is a gap of that guild's. */
+  /**
+   * A guild's outage or removal, if it was in one, ends at `at` (its next GUILD_CREATE): the time
+   * since it began is a gap of that guild's, under its reason ('unavailable' or 'removed').
+   */
   private endOutage(guildId: string, at: number): void {
-    const since = this.s.outageSince.get(guildId) as number | undefined;
-    if (since === undefined) return;
-    if (at > since) this.s.gap.run(since, at, 'unavailable', guildId);
+    const row = this.s.outageOf.get(guildId) as [number, string] | undefined;
+    if (row === undefined) return;
+    const [since, reason] = row;
+    if (at > since) this.s.gap.run(since, at, reason, guildId);
     this.s.outageEnd.run(guildId);
+  }
+
+  /**
+   * The bot removed from a guild at `at` (GUILD_DELETE without `unavailable`): nothing is heard of
+   * it until it is added again (its next GUILD_CREATE), so that time is its gap too, not days of
+   * a quiet server. An outage it was in ends here; a removal already recorded (the same
+   * GUILD_DELETE again: a re-delivery, a replayed file) keeps its start.
+   */
+  private removed(guildId: string, at: number): void {
+    const row = this.s.outageOf.get(guildId) as [number, string] | undefined;
+    if (row?.[1] === 'removed') return;
+    this.endOutage(guildId, at);
+    this.s.outageStart.run(guildId, at, 'removed');
   }
 
   /**

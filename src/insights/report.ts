@@ -38,7 +38,7 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
   const w = reportWindow(options.from, options.to, timezone);
   const [review, gaps, surveys] = await Promise.all([
     closedReviewFigures(db, options.guildId, w.periodStart, w.periodEnd),
-    gapsOverlapping(db, options.guildId, w.periodStart, w.periodEnd),
+    gapsOverlapping(db, options.guildId, w.periodStart, w.periodEnd, options.asOf),
     surveyFigures(db, options.guildId, w.periodStart, w.periodEnd),
   ]);
   const quarters = quarterRows(source, options.guildId, w.scanStart, w.periodEnd);

@@ -125,15 +125,28 @@ export function flagReactions(source: ReportSource, guildId: string, emoji: stri
   return rows;
 }
 
-/** Gaps in the recording of a server: the bot's own ('' : every server) and the server's outages. */
-export async function gapsOverlapping(db: Executor, guildId: string, startMs: number, endMs: number): Promise<Array<{ from: number; to: number }>> {
-  const rows = await db
-    .selectFrom('activity_gaps')
-    .select(['started_at', 'ended_at'])
-    .where('guild_id', 'in', ['', guildId])
-    .where('started_at', '<', endMs)
-    .where('ended_at', '>', startMs)
-    .orderBy('started_at')
-    .execute();
-  return rows.map((r) => ({ from: r.started_at, to: r.ended_at }));
+/**
+ * Gaps in the recording of a server: the bot's own ('' : every server), and the server's own (an
+ * outage of Discord's, the bot removed from it until it was added again). One of the server's
+ * still going on at `asOf` (activity_guild_outages: its next GUILD_CREATE has not come) runs up
+ * to `asOf`.
+ */
+export async function gapsOverlapping(db: Executor, guildId: string, startMs: number, endMs: number, asOf: number): Promise<Array<{ from: number; to: number }>> {
+  const [rows, open] = await Promise.all([
+    db
+      .selectFrom('activity_gaps')
+      .select(['started_at', 'ended_at'])
+      .where('guild_id', 'in', ['', guildId])
+      .where('started_at', '<', endMs)
+      .where('ended_at', '>', startMs)
+      .orderBy('started_at')
+      .execute(),
+    db.selectFrom('activity_guild_outages').select('started_at').where('guild_id', '=', guildId).executeTakeFirst(),
+  ]);
+  const gaps = rows.map((r) => ({ from: r.started_at, to: r.ended_at }));
+  if (open && open.started_at < Math.min(endMs, asOf) && asOf > startMs) {
+    gaps.push({ from: open.started_at, to: asOf });
+    gaps.sort((a, b) => a.from - b.from);
+  }
+  return gaps;
 }

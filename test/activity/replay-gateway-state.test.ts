@@ -109,6 +109,44 @@ describe('pulse replay, as the live bot', () => {
     expect(gaps()).toEqual([[at('10:30'), at('11:00'), 'unavailable', G]]);
   });
 
+  it('a removal (GUILD_DELETE without unavailable) is the guild’s gap until it is added again, as live; once only, replayed twice', async () => {
+    const at = (iso: string) => Date.parse(iso);
+    const lines = file([
+      message(u(1), '2026-11-02T10:00:00Z'),
+      voice(u(2), VOICE, '2026-11-02T10:00:00Z'),
+      { at: '2026-11-03T10:00:00Z', t: 'GUILD_DELETE', d: { id: G, unavailable: true } }, // an outage, then removed while down
+      { at: '2026-11-03T11:00:00Z', t: 'GUILD_DELETE', d: { id: G } },
+      { at: '2026-11-04T11:00:00Z', t: 'GUILD_DELETE', d: { id: G } }, // the same again: the removal keeps its start
+      { at: '2026-11-06T11:00:00Z', t: 'GUILD_CREATE', d: { id: G, voice_states: [], members: [] } }, // added again
+      message(u(1), '2026-11-06T12:00:00Z'),
+    ]);
+    const gaps = () => database.sqlite.prepare('SELECT started_at, ended_at, reason, guild_id FROM activity_gaps ORDER BY started_at').raw().all();
+    const expected = [
+      [at('2026-11-03T10:00:00Z'), at('2026-11-03T11:00:00Z'), 'unavailable', G],
+      [at('2026-11-03T11:00:00Z'), at('2026-11-06T11:00:00Z'), 'removed', G],
+    ];
+    for (let run = 0; run < 2; run++) {
+      await replayFile(database, lines);
+      expect(gaps()).toEqual(expected);
+      expect(database.sqlite.prepare('SELECT count(*) FROM activity_guild_outages').pluck().get()).toBe(0);
+      expect(sessions()).toEqual([[u(2), at('2026-11-02T10:00:00Z'), at('2026-11-03T10:00:00Z')]]);
+    }
+    const r = await buildReport(database, week);
+    expect(r.activity.dau.map((d) => d.count)).toEqual([2, 1, 0, 0, 1, 0, 0]); // u(2) in voice into Tuesday
+    expect(r.gaps).toEqual([
+      { from: '2026-11-03T10:00:00.000Z', to: '2026-11-03T11:00:00.000Z' },
+      { from: '2026-11-03T11:00:00.000Z', to: '2026-11-06T11:00:00.000Z' },
+    ]);
+  });
+
+  it('a removal not followed by a GUILD_CREATE is listed as a gap up to as-of', async () => {
+    await replayFile(database, file([message(u(1), '2026-11-02T10:00:00Z'), { at: '2026-11-05T10:00:00Z', t: 'GUILD_DELETE', d: { id: G } }]));
+    expect(database.sqlite.prepare('SELECT guild_id, started_at, reason FROM activity_guild_outages').raw().all()).toEqual([[G, Date.parse('2026-11-05T10:00:00Z'), 'removed']]);
+    expect((await buildReport(database, { ...week, asOf: Date.parse('2026-11-07T00:00:00Z') })).gaps).toEqual([{ from: '2026-11-05T10:00:00.000Z', to: '2026-11-07T00:00:00.000Z' }]);
+    // A report of the days before it began lists nothing.
+    expect((await buildReport(database, { ...week, to: '2026-11-04', asOf: Date.parse('2026-11-07T00:00:00Z') })).gaps).toEqual([]);
+  });
+
   it('a leave ends the member’s voice session; a move into an ignored voice channel ends it too', async () => {
     const QUIET = '400000000000000088';
     await updateSettings(database.db, G, { ignoredChannelIds: [QUIET] }, 0);

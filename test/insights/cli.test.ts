@@ -110,3 +110,19 @@ describe("a report's gaps", () => {
     ]);
   });
 });
+
+describe("a report's gaps, still going on", () => {
+  it('list the server’s removal or outage not yet ended up to as-of, not another server’s', async () => {
+    await seed(
+      `INSERT INTO activity_guild_outages (guild_id, started_at, reason) VALUES (?, ?, 'removed'), (?, ?, 'unavailable')`,
+      G, Date.parse('2026-11-06T10:00:00Z'),
+      '100000000000000002', Date.parse('2026-11-05T10:00:00Z'),
+    );
+    expect(await runCli(['report', '--guild', G, '--json', ...week], env)).toBe(0);
+    expect((JSON.parse(out.join('\n')) as { gaps: unknown }).gaps).toEqual([{ from: '2026-11-06T10:00:00.000Z', to: '2026-11-23T12:00:00.000Z' }]);
+    // One that began after the period: not this period's.
+    out = [];
+    expect(await runCli(['report', '--guild', G, '--json', '--from', '2026-10-26', '--to', '2026-11-01', '--as-of', '2026-11-23T12:00:00Z'], env)).toBe(0);
+    expect((JSON.parse(out.join('\n')) as { gaps: unknown }).gaps).toEqual([]);
+  });
+});

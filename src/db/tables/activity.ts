@@ -118,16 +118,24 @@ export interface ActivityListeningTable {
 export interface ActivityGapsTable {
   started_at: number;
   ended_at: number;
-  /** 'offline' (the bot down), 'disconnected' (its gateway connection lost), 'unavailable' (the guild in an outage). */
+  /**
+   * 'offline' (the bot down), 'disconnected' (its gateway connection lost), 'unavailable' (the guild
+   * in an outage), 'removed' (the bot removed from the guild, until it was added again).
+   */
   reason: string;
   /** The server the gap concerns; '' for every server. See migrations/0023-guild-gaps.ts. */
   guild_id: Generated<string>;
 }
 
-/** A guild in an outage (GUILD_DELETE unavailable) since `started_at`, until its next GUILD_CREATE. */
+/**
+ * A guild not listened to since `started_at`, until its next GUILD_CREATE: in an outage
+ * (GUILD_DELETE unavailable) or the bot removed from it (GUILD_DELETE). See migrations/0028-guild-removed.ts.
+ */
 export interface ActivityGuildOutagesTable {
   guild_id: string;
   started_at: number;
+  /** The gap's reason once it ends: 'unavailable' or 'removed'. */
+  reason: Generated<string>;
 }
 
 export interface ActivityTables {

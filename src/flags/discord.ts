@@ -44,9 +44,15 @@ export function flagPorts(client: Client): FlagPorts {
       return ownMessageWithControl(recent, client.user?.id, [encodeCustomId('flag-case', caseId, 'claim')]);
     },
     async editCase(channelId, messageId, view) {
-      const channel = await client.channels.fetch(channelId);
-      if (!channel?.isTextBased()) return;
-      await channel.messages.edit(messageId, renderCase(view.lang, view.case, view.flaggers, view.now));
+      try {
+        const channel = await client.channels.fetch(channelId);
+        if (!channel?.isTextBased()) return 'gone';
+        await channel.messages.edit(messageId, renderCase(view.lang, view.case, view.flaggers, view.now));
+        return 'edited';
+      } catch (err) {
+        if (isCode(err, RESTJSONErrorCodes.UnknownMessage) || isCode(err, RESTJSONErrorCodes.UnknownChannel)) return 'gone';
+        throw err;
+      }
     },
     async reactionUsers(channelId, messageId, emoji) {
       const users: APIUser[] = [];

@@ -7,8 +7,6 @@ import type { Language } from '../i18n/index.js';
 import { emojiMatches, serverLanguage, type GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { postNonce } from '../discord/nonce.js';
-import { isCode } from '../discord/errors.js';
-import { RESTJSONErrorCodes } from 'discord.js';
 import { nextPostRetry, reachesThreshold } from './flags.js';
 import { KeyedLock } from '../keyed-lock.js';
 import {
@@ -54,7 +52,8 @@ export interface FlagPorts {
   postCase(channelId: string, view: CaseView, nonce: string): Promise<string>;
   /** The id of this case's message among the channel's recent messages, posted by an earlier attempt; null if none. Never throws. */
   findCase(channelId: string, caseId: number): Promise<string | null>;
-  editCase(channelId: string, messageId: string, view: CaseView): Promise<void>;
+  /** Edits the case message; 'gone' when it (or its channel) no longer exists. */
+  editCase(channelId: string, messageId: string, view: CaseView): Promise<'edited' | 'gone'>;
   /** Who reacted with the emoji (a setting: a character or `<:name:id>`), up to the adapter's bound. */
   reactionUsers(channelId: string, messageId: string, emoji: string): Promise<{ users: Array<{ id: string; bot: boolean }>; complete: boolean }>;
   /** False when the message was already gone. */
@@ -353,15 +352,11 @@ export class FlagService {
     }
     try {
       const flaggers = await countedFlaggers(this.db, c.guildId, c.messageId);
-      await this.ports.editCase(c.reviewChannelId, c.reviewMessageId, { case: c, flaggers, now: this.clock.now(), lang: await this.language(c.guildId, settings) });
-      await markCaseShown(this.db, c.id, c.changes);
-    } catch (err) {
+      const edit = await this.ports.editCase(c.reviewChannelId, c.reviewMessageId, { case: c, flaggers, now: this.clock.now(), lang: await this.language(c.guildId, settings) });
       // A case message staff deleted has nothing to bring up to date (/flags queue has the case).
-      if (isCode(err, RESTJSONErrorCodes.UnknownMessage) || isCode(err, RESTJSONErrorCodes.UnknownChannel)) {
-        await markCaseShown(this.db, c.id, c.changes);
-        this.logger.info({ guild: c.guildId, case: c.id }, 'flags.case-message-gone');
-        return;
-      }
+      await markCaseShown(this.db, c.id, c.changes);
+      if (edit === 'gone') this.logger.info({ guild: c.guildId, case: c.id }, 'flags.case-message-gone');
+    } catch (err) {
       this.logger.error({ err, guild: c.guildId, case: c.id }, 'flags.case-edit-failed');
     }
   }

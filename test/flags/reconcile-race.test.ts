@@ -34,7 +34,7 @@ async function setup(listed: string[], during: (messageId: string) => ReactionEv
     botUserId: () => '900000000000000999',
     postCase: async () => '900000000000000777',
     findCase: async () => null,
-    editCase: async () => undefined,
+    editCase: async () => 'edited' as const,
     async reactionUsers() {
       const users = listed.map((id) => ({ id, bot: false }));
       if (reads++ === 0) {

@@ -23,6 +23,93 @@ export function isIsoDate(value: string): boolean {
   return dateOf(dayNumber(value)) === value;
 }
 
+// ---- zone names ----
+
+/**
+ * Zones Node's ICU (22 and 24) still lists and resolves under an old IANA name: the current name
+ * of each. Intl accepts both names everywhere; Pulse writes and shows the current one.
+ */
+const CURRENT_ZONE_NAMES: Readonly<Record<string, string>> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+/** The old names, by current name: what someone may still type for it ('Kiev' for Europe/Kyiv). */
+export const OLD_ZONE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(CURRENT_ZONE_NAMES).map(([old, current]) => [current, old]));
+
+let zoneNames: readonly string[] | undefined;
+
+/** Every zone Intl knows, by its current IANA name, UTC first. */
+export function timeZoneNames(): readonly string[] {
+  zoneNames ??= [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone').map((z) => CURRENT_ZONE_NAMES[z] ?? z)])];
+  return zoneNames;
+}
+
+/** How a zone name is matched: any case, spaces for underscores ('new york' -> 'new_york'). */
+export function zoneSearchText(text: string): string {
+  return text.trim().toLowerCase().replace(/\s+/g, '_');
+}
+
+/**
+ * The zones whose name (or old name) contains what someone typed, matched as zoneSearchText does:
+ * those whose city starts with it first ('york' -> America/New_York), at most `limit`.
+ */
+export function searchTimeZones(typed: string, limit = 25): string[] {
+  const text = zoneSearchText(typed);
+  const names = (zone: string) => [zone, OLD_ZONE_NAMES[zone]].filter((n) => n !== undefined).map(zoneSearchText);
+  const matching = timeZoneNames().filter((z) => names(z).some((n) => n.includes(text)));
+  const cityFirst = (zone: string) => (names(zone).some((n) => n.slice(n.lastIndexOf('/') + 1).startsWith(text)) ? 0 : 1);
+  return matching
+    .map((zone, i) => ({ zone, rank: cityFirst(zone), i }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .slice(0, limit)
+    .map((m) => m.zone);
+}
+
+const canonicalNames = new Map<string, string | null>();
+
+/**
+ * The current IANA name of a time zone as someone typed it, or null when it names none: any case,
+ * spaces for underscores, an old name or a link Intl knows ('Asia/Calcutta', 'Etc/UTC',
+ * 'US/Eastern'), or a city alone when exactly one zone has it ('Kolkata', 'Mexico City').
+ */
+export function canonicalTimeZone(typed: string): string | null {
+  const text = typed.trim().replace(/\s+/g, '_');
+  if (text.length === 0 || text.length > 64) return null;
+  let found = canonicalNames.get(text);
+  if (found !== undefined) return found;
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: text }).resolvedOptions().timeZone;
+    found = CURRENT_ZONE_NAMES[resolved] ?? resolved;
+  } catch {
+    const city = zoneSearchText(text);
+    const cityOf = (zone: string) => zoneSearchText(zone.slice(zone.lastIndexOf('/') + 1));
+    const matches = timeZoneNames().filter((z) => cityOf(z) === city || (OLD_ZONE_NAMES[z] !== undefined && cityOf(OLD_ZONE_NAMES[z]) === city));
+    found = matches.length === 1 ? matches[0]! : null;
+  }
+  // Bounded: what staff type is kept only until the map grows large.
+  if (canonicalNames.size >= 1000) canonicalNames.clear();
+  canonicalNames.set(text, found);
+  return found;
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(zone: string): Intl.DateTimeFormat {

@@ -1,6 +1,24 @@
 // The one time module against hand-computed instants: DST edges, days of 23 and 25 hours, :30 and :45 zones, year ends.
 import { describe, expect, it } from 'vitest';
-import { addDays, dateOf, dayNumber, isIsoDate, LocalGrid, localDate, localDay, localParts, localToInstant, offsetAt, startOfDay, weekdayOf, weekStart } from '../src/zone.js';
+import {
+  addDays,
+  canonicalTimeZone,
+  dateOf,
+  dayNumber,
+  isIsoDate,
+  LocalGrid,
+  localDate,
+  localDay,
+  localParts,
+  localToInstant,
+  offsetAt,
+  OLD_ZONE_NAMES,
+  searchTimeZones,
+  startOfDay,
+  timeZoneNames,
+  weekdayOf,
+  weekStart,
+} from '../src/zone.js';
 
 const H = 3_600_000;
 const ms = (iso: string) => Date.parse(iso);
@@ -122,5 +140,64 @@ describe('one function each, at the edges', () => {
     expect(localToInstant('2026-03-08', 2, 30, 'America/New_York')).toBe(ms('2026-03-08T07:30:00Z')); // 03:30 EDT
     expect(localToInstant('2026-11-01', 1, 30, 'America/New_York')).toBe(ms('2026-11-01T05:30:00Z')); // the EDT one
     expect(localToInstant('2026-10-04', 2, 15, 'Australia/Adelaide')).toBe(ms('2026-10-03T16:45:00Z')); // 03:15 ACDT
+  });
+});
+
+describe('zone names', () => {
+  it.each([
+    ['Europe/Madrid', 'Europe/Madrid'],
+    ['europe/madrid', 'Europe/Madrid'],
+    ['  America/New York ', 'America/New_York'],
+    ['utc', 'UTC'],
+    ['Etc/UTC', 'UTC'],
+    // Node's ICU resolves these to their old names: Pulse keeps the current one.
+    ['Asia/Kolkata', 'Asia/Kolkata'],
+    ['Asia/Calcutta', 'Asia/Kolkata'],
+    ['asia/katmandu', 'Asia/Kathmandu'],
+    ['Europe/Kiev', 'Europe/Kyiv'],
+    ['Asia/Ho Chi Minh', 'Asia/Ho_Chi_Minh'],
+    ['US/Eastern', 'America/New_York'],
+    // A city alone, when one zone has it (old names too).
+    ['Kolkata', 'Asia/Kolkata'],
+    ['new york', 'America/New_York'],
+    ['Mexico City', 'America/Mexico_City'],
+    ['Saigon', 'Asia/Ho_Chi_Minh'],
+    ['kyiv', 'Europe/Kyiv'],
+  ])('%j is %s', (typed, zone) => {
+    expect(canonicalTimeZone(typed)).toBe(zone);
+  });
+
+  it.each(['', 'Mars/Olympus', 'Europe', 'Berlin/Europe', 'x'.repeat(65)])('%j is no zone', (typed) => {
+    expect(canonicalTimeZone(typed)).toBeNull();
+  });
+
+  it('every zone offered is a name Intl takes, its own canonical name, and the current one', () => {
+    const names = timeZoneNames();
+    expect(names[0]).toBe('UTC');
+    expect(new Set(names).size).toBe(names.length);
+    for (const zone of names) {
+      expect(() => new Intl.DateTimeFormat('en-US', { timeZone: zone })).not.toThrow();
+      expect(canonicalTimeZone(zone)).toBe(zone);
+    }
+    for (const [current, old] of Object.entries(OLD_ZONE_NAMES)) {
+      expect(names).toContain(current);
+      expect(names).not.toContain(old);
+      // The same zone under both names.
+      expect(offsetAt(ms('2026-07-01T00:00:00Z'), current)).toBe(offsetAt(ms('2026-07-01T00:00:00Z'), old));
+    }
+  });
+
+  it('finds zones by current and old names, in any case, with spaces, cities first', () => {
+    expect(searchTimeZones('Kolkata')).toEqual(['Asia/Kolkata']);
+    expect(searchTimeZones('calcutta')).toEqual(['Asia/Kolkata']);
+    expect(searchTimeZones('kathmandu')).toEqual(['Asia/Kathmandu']);
+    expect(searchTimeZones('Kyiv')).toEqual(['Europe/Kyiv']);
+    expect(searchTimeZones('ho chi minh')).toEqual(['Asia/Ho_Chi_Minh']);
+    expect(searchTimeZones('New York')).toEqual(['America/New_York']);
+    expect(searchTimeZones('mexico city')).toEqual(['America/Mexico_City']);
+    expect(searchTimeZones('york')[0]).toBe('America/New_York');
+    expect(searchTimeZones('')).toHaveLength(25);
+    expect(searchTimeZones('')[0]).toBe('UTC');
+    expect(searchTimeZones('america', 100).every((z) => z.startsWith('America/'))).toBe(true);
   });
 });

@@ -7,7 +7,6 @@ import { systemClock } from '../clock.js';
 import { migrate, openDatabase, type Database } from '../db/open.js';
 import { isLanguage, languageCodes } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
-import { isValidTimeZone } from '../settings/settings.js';
 import { buildDigest, IMAGE_NAME, type ReportMaker } from './content.js';
 import { feedbackSummary } from './feedback.js';
 import { closedPolls, nativePolls } from './polls.js';
@@ -15,7 +14,7 @@ import { insightsReports } from './reports.js';
 import { periodSurveys } from './surveys.js';
 import { lastCompletePeriod, type PeriodKind } from './schedule.js';
 import { hasActivity, noActivityMessage } from '../insights/store.js';
-import { localDate } from '../zone.js';
+import { canonicalTimeZone, localDate } from '../zone.js';
 
 export function digestCli(reports: (database: Database) => ReportMaker = insightsReports, clock = systemClock): CliCommand {
   return {
@@ -37,7 +36,9 @@ export function digestCli(reports: (database: Database) => ReportMaker = insight
       if (!guildId || !/^\d{17,20}$/.test(guildId)) throw new UsageError('--guild must be a server id (17 to 20 digits).');
       const kind = values.period as PeriodKind;
       if (!['day', 'week', 'month'].includes(kind)) throw new UsageError('--period must be day, week or month.');
-      if (values.tz !== undefined && !isValidTimeZone(values.tz)) throw new UsageError(`--tz: "${values.tz}" is not an IANA time zone such as Europe/Berlin.`);
+      // As /settings set timezone takes it: any case, 'New York', an old name; used by its current name.
+      const tz = values.tz === undefined ? undefined : canonicalTimeZone(values.tz);
+      if (tz === null) throw new UsageError(`--tz: "${values.tz}" is not an IANA time zone such as Europe/Berlin.`);
       if (values.lang !== undefined && !isLanguage(values.lang)) throw new UsageError(`--lang must be one of ${languageCodes.join(', ')}.`);
       const database = openDatabase(config.databasePath);
       try {
@@ -47,7 +48,7 @@ export function digestCli(reports: (database: Database) => ReportMaker = insight
           return 1;
         }
         const settings = await getSettings(database.db, guildId);
-        const timezone = values.tz ?? settings.timezone;
+        const timezone = tz ?? settings.timezone;
         // Without --lang: the server's language setting (the CLI cannot see its Discord locale).
         const language = values.lang !== undefined && isLanguage(values.lang) ? values.lang : (settings.language ?? 'en');
         const now = clock.now();

@@ -6,8 +6,9 @@ import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { render, t, type Language } from '../i18n/index.js';
 import { JobError } from '../workers/pool.js';
+import { canonicalTimeZone } from '../zone.js';
 import { serverLanguage } from '../settings/settings.js';
-import { getSettings } from '../settings/store.js';
+import { getSettings, settingsChangedAt } from '../settings/store.js';
 import { buildDigest, IMAGE_NAME, type FeedbackSource, type FiguresSource, type NativePollSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { LATE_AFTER_MS, lastRunAtOrBefore, nextAttemptAt, periodForRun, periodKey } from './schedule.js';
 import {
@@ -20,7 +21,9 @@ import {
   markPosted,
   reclaimRun,
   releaseStaleClaims,
+  restartInZone,
   type DigestRun,
+  type DigestSchedule,
 } from './store.js';
 
 export interface DigestPost {
@@ -79,7 +82,15 @@ export function runNonce(run: Pick<DigestRun, 'guildId' | 'scheduleId' | 'period
 }
 
 export class DigestRunner {
-  constructor(private readonly deps: RunnerDeps) {}
+  /**
+   * Since when this process has been running (and, once catchUp ran, connected): a run that
+   * fell due before it was missed while Pulse was offline, one after it was not.
+   */
+  private onlineSince: number;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.onlineSince = deps.clock.now();
+  }
 
   /**
    * At start: runs left 'posting' by the previous process are retried, then whatever fell
@@ -87,6 +98,7 @@ export class DigestRunner {
    */
   async catchUp(): Promise<TickOutcome> {
     const now = this.deps.clock.now();
+    this.onlineSince = now;
     const released = await releaseStaleClaims(this.deps.db, now + 1, now);
     if (released) this.deps.logger.warn({ released }, 'digest.stale-claims-released');
     return this.tick(now);
@@ -98,14 +110,13 @@ export class DigestRunner {
     for (const schedule of await listActiveSchedules(this.deps.db)) {
       try {
         const settings = await getSettings(this.deps.db, schedule.guildId);
+        const activeSince = await this.activeSinceIn(schedule, settings.timezone, now);
         const dueAt = lastRunAtOrBefore(schedule.timing, settings.timezone, now);
-        if (dueAt === null || dueAt < schedule.activeSince) continue;
+        if (dueAt === null || dueAt < activeSince) continue;
         const period = periodForRun(schedule.period, settings.timezone, dueAt);
-        const id = await claimRun(
-          this.deps.db,
-          { guildId: schedule.guildId, scheduleId: schedule.id, period, periodKey: periodKey(period), dueAt, late: now - dueAt > LATE_AFTER_MS },
-          now,
-        );
+        // Late only when it fell due while Pulse was offline, as the digest says.
+        const late = dueAt < this.onlineSince && now - dueAt > LATE_AFTER_MS;
+        const id = await claimRun(this.deps.db, { guildId: schedule.guildId, scheduleId: schedule.id, period, periodKey: periodKey(period), dueAt, late }, now);
         if (id !== null) await this.attempt(id, now, outcome);
       } catch (err) {
         this.deps.logger.error({ err, guild: schedule.guildId }, 'digest.tick-failed');
@@ -115,6 +126,21 @@ export class DigestRunner {
       if (await reclaimRun(this.deps.db, run.id, now)) await this.attempt(run.id, now, outcome);
     }
     return outcome;
+  }
+
+  /**
+   * The schedule's activeSince in the server's zone `zone`. When the zone changed since it was
+   * set, the schedule starts again from the change (at the latest now): a run the new zone puts
+   * before it is not posted (it would be a past period, and called late for no reason); the
+   * next run in the new zone is, unless its period was already posted.
+   */
+  private async activeSinceIn(schedule: DigestSchedule, zone: string, now: number): Promise<number> {
+    // The same zone however it was written (a schedule from before migration 0027 has the setting as typed).
+    if (schedule.zone !== null && (canonicalTimeZone(schedule.zone) ?? schedule.zone) === zone) return schedule.activeSince;
+    const changedAt = (await settingsChangedAt(this.deps.db, schedule.guildId)) ?? now;
+    const restarted = await restartInZone(this.deps.db, schedule, zone, Math.min(now, changedAt));
+    this.deps.logger.info({ guild: schedule.guildId, from: schedule.zone, to: zone, activeSince: restarted?.activeSince }, 'digest.zone-changed');
+    return restarted?.activeSince ?? now;
   }
 
   /** Builds and posts a claimed run, then records the outcome. Never throws. */

@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import type { DigestRunsTable, DigestSchedulesTable } from '../db/tables/digests.js';
+import { getSettings } from '../settings/store.js';
 import type { Period, PeriodKind, Timing } from './schedule.js';
 
 export interface DigestSchedule {
@@ -12,6 +13,8 @@ export interface DigestSchedule {
   channelId: string | null;
   paused: boolean;
   activeSince: number;
+  /** The server's time zone when activeSince was set: a change of zone starts the schedule again. */
+  zone: string | null;
   updatedBy: string | null;
   updatedAt: number;
 }
@@ -45,6 +48,7 @@ function toSchedule(row: Selectable<DigestSchedulesTable>): DigestSchedule {
     channelId: row.channel_id,
     paused: row.paused === 1,
     activeSince: row.active_since,
+    zone: row.zone,
     updatedBy: row.updated_by,
     updatedAt: row.updated_at,
   };
@@ -88,6 +92,7 @@ export interface ScheduleInput {
  * not posted again after a change; runs that fell due before `now` are not posted.
  */
 export async function saveSchedule(db: Executor, input: ScheduleInput, now: number): Promise<DigestSchedule> {
+  const { timezone } = await getSettings(db, input.guildId);
   const values = {
     guild_id: input.guildId,
     timing: JSON.stringify(input.timing),
@@ -95,6 +100,7 @@ export async function saveSchedule(db: Executor, input: ScheduleInput, now: numb
     channel_id: input.channelId,
     paused: 0,
     active_since: now,
+    zone: timezone,
     updated_by: input.updatedBy,
     updated_at: now,
   };
@@ -114,6 +120,22 @@ export async function setPaused(db: Executor, guildId: string, paused: boolean, 
     .where('guild_id', '=', guildId)
     .execute();
   return getSchedule(db, guildId);
+}
+
+/**
+ * The server's time zone changed (from the schedule's `zone` to `zone`): the schedule starts
+ * again in the new zone from `since`, so no run the new zone puts before it is posted. Written
+ * only while the schedule still has the old zone (a tick running at the same time changes
+ * nothing more). Returns the schedule as it now is.
+ */
+export async function restartInZone(db: Executor, schedule: DigestSchedule, zone: string, since: number): Promise<DigestSchedule | undefined> {
+  await db
+    .updateTable('digest_schedules')
+    .set((eb) => ({ zone, active_since: eb.fn<number>('max', [eb.ref('active_since'), eb.val(since)]) }))
+    .where('id', '=', schedule.id)
+    .where((eb) => (schedule.zone === null ? eb('zone', 'is', null) : eb('zone', '=', schedule.zone)))
+    .execute();
+  return getSchedule(db, schedule.guildId);
 }
 
 export async function deleteSchedule(db: Executor, guildId: string): Promise<boolean> {

@@ -128,6 +128,8 @@ export async function currentTally(db: Executor, pollId: number): Promise<Tally 
  * Closes an open poll exactly once (UPDATE ... WHERE status = 'open'), fixing its final
  * counts. For anonymous polls the key is deleted and the per-voter rows are collapsed into
  * those counts, so nothing links a member to a choice afterwards. False if already closed.
+ * A poll past its deadline is recorded closed at the deadline, when voting on it stopped, not
+ * at `now` (a poll that fell due while the bot was down is closed on start, hours later).
  */
 export async function closePoll(db: Executor, pollId: number, now: number, closedBy: string | null): Promise<boolean> {
   const anonymous = await isAnonymous(db, pollId);
@@ -135,7 +137,7 @@ export async function closePoll(db: Executor, pollId: number, now: number, close
     scrubbing(trx, anonymous, async () => {
       const updated = await trx
         .updateTable('polls')
-        .set({ status: 'closed', closed_at: now, closed_by: closedBy })
+        .set({ status: 'closed', closed_at: sql<number>`min(${now}, coalesce(closes_at, ${now}))`, closed_by: closedBy })
         .where('id', '=', pollId)
         .where('status', '=', 'open')
         .executeTakeFirst();

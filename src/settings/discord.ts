@@ -14,6 +14,7 @@ import { isStaff, requireStaff } from '../discord/staff.js';
 import { flagEmojiSchema, timeZoneSchema } from './schemas.js';
 import { clearPatch, clearableSettings, customEmoji, serverLanguage, settingLimits, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
 import { changeIgnoredChannel, getSettings, updateSettings } from './store.js';
+import { searchTimeZones } from '../zone.js';
 
 export interface SettingsDeps {
   db: Kysely<DB>;
@@ -164,9 +165,8 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
     },
     autocomplete: {
       async settings(interaction) {
-        const typed = focusOf(interaction, settingsCommand).value.toLowerCase();
-        const zones = ['UTC', ...Intl.supportedValuesOf('timeZone')];
-        const matches = zones.filter((z) => z.toLowerCase().includes(typed)).slice(0, 25);
+        // Current IANA names ('Asia/Kolkata', not ICU's 'Asia/Calcutta'), found in any case, with spaces.
+        const matches = searchTimeZones(focusOf(interaction, settingsCommand).value, 25);
         await interaction.respond(matches.map((z) => ({ name: z, value: z })));
       },
     },

@@ -3,6 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Insertable, Selectable } from 'kysely';
 import { type Executor, inTransaction } from '../db/schema.js';
 import type { GuildSettingsTable } from '../db/tables/core.js';
+import { canonicalTimeZone } from '../zone.js';
 import { defaultSettings, parseLanguage, type GuildSettings, type SettingsPatch } from './settings.js';
 
 function toSettings(row: Selectable<GuildSettingsTable>): GuildSettings {
@@ -11,7 +12,8 @@ function toSettings(row: Selectable<GuildSettingsTable>): GuildSettings {
     staffChannelId: row.staff_channel_id,
     modChannelId: row.mod_channel_id,
     feedbackChannelId: row.feedback_channel_id,
-    timezone: row.timezone,
+    // Written before names were made canonical on /settings set: read as the current IANA name.
+    timezone: canonicalTimeZone(row.timezone) ?? row.timezone,
     flagEmoji: row.flag_emoji,
     flagThreshold: row.flag_threshold,
     flagDailyLimit: row.flag_daily_limit,
@@ -29,6 +31,15 @@ function toSettings(row: Selectable<GuildSettingsTable>): GuildSettings {
 export async function getSettings(db: Executor, guildId: string): Promise<GuildSettings> {
   const row = await db.selectFrom('guild_settings').selectAll().where('guild_id', '=', guildId).executeTakeFirst();
   return row ? toSettings(row) : defaultSettings(guildId);
+}
+
+/**
+ * When the guild's settings last changed (any of them), or null when staff never set any. A
+ * change of time zone happened at or before this instant.
+ */
+export async function settingsChangedAt(db: Executor, guildId: string): Promise<number | null> {
+  const row = await db.selectFrom('guild_settings').select('updated_at').where('guild_id', '=', guildId).executeTakeFirst();
+  return row?.updated_at ?? null;
 }
 
 /** The columns of the settings a patch names (and only those). */

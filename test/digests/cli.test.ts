@@ -80,6 +80,22 @@ describe('pulse digest', () => {
     expect(existsSync(join(out, 'report.json'))).toBe(true);
   });
 
+  it('--tz is taken as /settings takes a zone (any case, spaces, a city, an old name) and used by its current name', async () => {
+    await seedActivity();
+    const queries: ReportQuery[] = [];
+    const command = digestCli(() => (q) => {
+      queries.push(q);
+      return busyReport(q.from, q.to, { timezone: q.timezone });
+    }, new ManualClock(Date.parse('2026-11-23T14:00:00Z')));
+    for (const [typed, zone] of [['america/new york', 'America/New_York'], ['Calcutta', 'Asia/Kolkata']] as const) {
+      const out = join(dir, `out-${zone.replace('/', '-')}`);
+      await command.run(['--guild', '200000000000000001', '--period', 'day', '--tz', typed, '--out', out], config());
+      const embed = JSON.parse(readFileSync(join(out, 'embed.json'), 'utf8')) as { footer: { text: string } };
+      expect(embed.footer.text).toContain(zone);
+      expect(queries.at(-1)?.timezone).toBe(zone);
+    }
+  });
+
   it("embed.json is the embed the bot posts: with the period's surveys", async () => {
     await seedActivity();
     // A survey staff ran in October, as the surveys slice stores it.

@@ -157,6 +157,17 @@ describe('digest runs: exactly once', () => {
     expect(run).toMatchObject({ late: true, periodKey: 'week:2026-11-23', dueAt: at('2026-11-30T08:00:00Z') });
   });
 
+  it('a run posted late by a process that was running all along is not called missed while offline', async () => {
+    await weeklyMonday9();
+    const runner = t.runner();
+    // The process started on Nov 20; its ticks were held up past the 09:00 run (a machine asleep, a slow database).
+    t.clock.set(at('2026-11-23T08:30:00Z'));
+    expect((await runner.tick()).posted).toHaveLength(1);
+    expect(t.posted[0]!.post.embed.description).not.toContain('Late');
+    const [run] = await recentRuns(t.db, GUILD);
+    expect(run).toMatchObject({ late: false, periodKey: 'week:2026-11-16' });
+  });
+
   it('a failed post is retried with backoff, then posted once', async () => {
     await weeklyMonday9();
     const runner = t.runner();

@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FeatureFactory } from '../../src/feature.js';
 import { recordOptOut } from '../../src/activity/privacy-store.js';
 import { pollsFeature, type PollsFeature, type PollsOptions } from '../../src/polls/discord.js';
+import { closedPolls } from '../../src/digests/polls.js';
 import { settingsRoutes } from '../../src/settings/discord.js';
+import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
 import { ManualTimers } from './manual-timers.js';
 
@@ -122,6 +124,34 @@ describe('polls e2e', () => {
     expect(again).toEqual({ closed_at: row.closed_at, announced_at: row.announced_at });
     expect(fake.channelMessages(dm!)).toHaveLength(1);
     expect(bot.logs.filter((l) => l.msg === 'polls.closed')).toHaveLength(1);
+    expect(bot.errors).toEqual([]);
+  });
+
+  it('a poll that falls due while the bot is down is closed at its deadline: on its card and in the digest of its week', async () => {
+    bot = await TestBot.start({ now: Date.parse('2026-11-08T23:30:00Z'), features: pollFeatures() }); // Sunday night
+    const { ids, fake } = bot;
+    await updateSettings(bot.db, ids.guildId, { timezone: 'UTC' }, bot.clock.now());
+    await create(bot, ids.alice, { question: 'Lunch?', choices: 'Pizza | Tacos', duration: '20m' });
+    const [message] = pollMessages(bot, ids.general);
+    // Down from before 23:50 until Monday 02:00: the start-up closes it.
+    await bot.restart(() => bot!.clock.set(Date.parse('2026-11-09T02:00:00Z')));
+    const deadline = Date.parse('2026-11-08T23:50:00Z');
+    expect(await bot.db.selectFrom('polls').select(['status', 'closes_at', 'closed_at', 'closed_by']).where('id', '=', 1).executeTakeFirstOrThrow()).toEqual({
+      status: 'closed',
+      closes_at: deadline,
+      closed_at: deadline,
+      closed_by: null,
+    });
+    expect(embedOf(bot, ids.general, message!.id).fields?.find((f) => f.name === 'Closed')?.value).toBe(`<t:${deadline / 1000}:f>`);
+    // The weekly digest of Nov 2 – 8 counts it; the next week's does not.
+    const week = (from: string, to: string) => closedPolls(bot!.db)({ guildId: ids.guildId, from, to, timezone: 'UTC', asOf: bot!.clock.now() });
+    expect((await week('2026-11-02', '2026-11-08'))?.map((p) => p.question)).toEqual(['Lunch?']);
+    expect(await week('2026-11-09', '2026-11-15')).toEqual([]);
+    // A poll closed by a person before its deadline keeps the moment they closed it.
+    await create(bot, ids.alice, { question: 'Dinner?', choices: 'Soup | Salad', duration: '1h' });
+    bot.clock.advance(10 * 60_000);
+    await fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'close', options: { poll: 2 } }).reply();
+    expect(await bot.db.selectFrom('polls').select(['closed_at', 'closed_by']).where('id', '=', 2).executeTakeFirstOrThrow()).toEqual({ closed_at: bot.clock.now(), closed_by: ids.alice });
     expect(bot.errors).toEqual([]);
   });
 

@@ -10,6 +10,8 @@ export interface DigestSchedulesTable {
   channel_id: string | null;
   paused: Generated<number>;
   active_since: number;
+  /** The server's time zone when active_since was set (see migration 0027). */
+  zone: string | null;
   updated_by: string | null;
   created_at: number;
   updated_at: number;

@@ -1,0 +1,53 @@
+// /settings set timezone: zones are offered and taken as people write them (any case, spaces, a
+// city, an old name) and stored by their current IANA name, which is what every message shows.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getSettings } from '../../src/settings/store.js';
+import { TestBot } from '../support/bot.js';
+
+describe('/settings set timezone', () => {
+  let bot: TestBot;
+  beforeEach(async () => {
+    bot = await TestBot.start();
+  });
+  afterEach(() => bot.close());
+
+  const offered = async (value: string) =>
+    (await bot.fake.autocomplete({ guildId: bot.ids.guildId, channelId: bot.ids.general, userId: bot.ids.ownerId, name: 'settings', subcommand: 'set', focused: 'timezone', value }).reply()).choices;
+  const set = (timezone: string) => bot.fake.slash({ channelId: bot.ids.general, userId: bot.ids.ownerId, name: 'settings', subcommand: 'set', options: { timezone } }).reply();
+  const stored = async () => (await bot.db.selectFrom('guild_settings').select('timezone').where('guild_id', '=', bot.ids.guildId).executeTakeFirst())?.timezone;
+
+  it('offers current names, found as people write them', async () => {
+    expect(await offered('Kolkata')).toEqual([{ name: 'Asia/Kolkata', value: 'Asia/Kolkata' }]);
+    expect(await offered('kathmandu')).toEqual([{ name: 'Asia/Kathmandu', value: 'Asia/Kathmandu' }]);
+    expect(await offered('Kiev')).toEqual([{ name: 'Europe/Kyiv', value: 'Europe/Kyiv' }]);
+    expect(await offered('Ho Chi Minh')).toEqual([{ name: 'Asia/Ho_Chi_Minh', value: 'Asia/Ho_Chi_Minh' }]);
+    expect(await offered('new york')).toEqual([{ name: 'America/New_York', value: 'America/New_York' }]);
+    expect(await offered('Mexico City')).toEqual([{ name: 'America/Mexico_City', value: 'America/Mexico_City' }]);
+  });
+
+  it.each([
+    ['europe/madrid', 'Europe/Madrid'],
+    ['Asia/Calcutta', 'Asia/Kolkata'],
+    ['New York', 'America/New_York'],
+    ['Kyiv', 'Europe/Kyiv'],
+  ])('stores %j as %s and shows that', async (typed, zone) => {
+    const reply = await set(typed);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe('Settings saved.');
+    expect(reply.embeds[0]?.fields?.find((f) => f.name === 'Time zone')?.value).toBe(zone);
+    expect(await stored()).toBe(zone);
+  });
+
+  it('refuses a name that is no zone, with the reason, and keeps the setting', async () => {
+    await set('Europe/Berlin');
+    const reply = await set('Mars/Olympus');
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toContain('`Mars/Olympus` is not a time zone I know');
+    expect(await stored()).toBe('Europe/Berlin');
+  });
+
+  it('a zone stored as typed before is read by its current name', async () => {
+    await bot.db.insertInto('guild_settings').values({ guild_id: bot.ids.guildId, timezone: 'asia/calcutta', updated_at: 1 }).execute();
+    expect((await getSettings(bot.db, bot.ids.guildId)).timezone).toBe('Asia/Kolkata');
+  });
+});

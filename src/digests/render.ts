@@ -3,6 +3,7 @@ import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { FeedbackFigures } from '../feedback/figures.js';
 import type { Report } from '../insights/report-types.js';
 import type { SurveySummary } from '../surveys/figures.js';
+import { formatNps } from '../surveys/scoring.js';
 import type { PeriodKind } from './schedule.js';
 import { parseDate } from '../zone.js';
 import { formatDate, formatDateRange, formatNumber, formatPercent, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
@@ -317,7 +318,8 @@ function pollsField(lang: Language, polls: PollSummary[] | undefined, native: Na
 
 function scoreChange(lang: Language, current: number | null, previous: number | null | undefined, asPercent: boolean): string {
   if (current === null) return '–';
-  const shown = asPercent ? percent(current, lang) : `${current > 0 ? '+' : ''}${Math.round(current)}`;
+  // NPS as /survey results shows it: halves away from zero, no sign on 0.
+  const shown = asPercent ? percent(current, lang) : formatNps(current);
   if (previous === null || previous === undefined) return shown;
   const delta = asPercent ? (current - previous) * 100 : current - previous;
   if (Math.abs(delta) < 0.5) return `${shown} ${t(lang, 'digest.surveys.same')}`;

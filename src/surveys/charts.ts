@@ -30,33 +30,69 @@ export function chartSubtitle(q: QuestionResult, lang: Language = 'en'): string 
   return parts.join(' · ');
 }
 
+/**
+ * Whether a question's bars run across, labels on the left: choices, and the scales whose points
+ * carry words (Likert, CSAT). Side by side under upright bars those words overlap in every language.
+ */
+export function isHorizontal(q: Pick<QuestionResult, 'type'>): boolean {
+  return q.type === 'single' || q.type === 'multiple' || q.type === 'likert5' || q.type === 'likert7' || q.type === 'csat';
+}
+
+/** Room left of the bars for the labels; a label wider than that wraps onto a second line (and no more). */
+const LABEL_WIDTH = 156;
+/** The subtitle's line: about this many characters fit across the chart before it wraps. */
+const SUBTITLE_CHARS = 95;
+
 export function chartOption(q: QuestionResult, lang: Language = 'en'): EChartsOption {
-  const horizontal = q.type === 'single' || q.type === 'multiple';
-  const labels = q.counts.map((c) => (c.label.length > 28 ? `${c.label.slice(0, 27)}…` : c.label));
+  const horizontal = isHorizontal(q);
+  const nps = q.type === 'nps';
+  // NPS shows its points as bare numbers; what 0 and 10 mean is written under the axis's two ends.
+  // The author's options are cut to what two lines hold; the built-in scale words are short enough.
+  const choice = q.type === 'single' || q.type === 'multiple';
+  const labels = q.counts.map((c) => (nps ? c.value : choice && c.label.length > 44 ? `${c.label.slice(0, 43)}…` : c.label));
   const data = q.counts.map((c) => ({ value: c.count, itemStyle: { color: barColor(q, c.value) } }));
-  const category = { type: 'category' as const, data: labels, axisLabel: { fontFamily: FONT, color: COLORS.muted, fontSize: 11 }, axisLine: { lineStyle: { color: COLORS.grid } } };
-  const value = { type: 'value' as const, minInterval: 1, axisLabel: { fontFamily: FONT, color: COLORS.muted, fontSize: 11 }, splitLine: { lineStyle: { color: COLORS.grid } } };
+  const text = { fontFamily: FONT, color: COLORS.muted, fontSize: 11 };
+  const category = {
+    type: 'category' as const,
+    data: labels,
+    // Every label shown (by default ECharts drops labels it thinks overlap, one in two).
+    axisLabel: horizontal ? { ...text, interval: 0, width: LABEL_WIDTH, overflow: 'break' as const, lineHeight: 13, height: 26, lineOverflow: 'truncate' as const } : { ...text, interval: 0 },
+    axisLine: { lineStyle: { color: COLORS.grid } },
+  };
+  const value = { type: 'value' as const, minInterval: 1, axisLabel: text, splitLine: { lineStyle: { color: COLORS.grid } } };
+  const subtitle = chartSubtitle(q, lang);
+  // A long subtitle (Russian, Spanish) wraps rather than running off the edge; the bars start below it.
+  const top = 64 + 14 * (Math.ceil(subtitle.length / SUBTITLE_CHARS) - 1);
+  const ends = nps && q.counts.length > 1 ? [q.counts[0]!.label, q.counts[q.counts.length - 1]!.label] : null;
   return {
     animation: false,
     backgroundColor: 'transparent',
     textStyle: { fontFamily: FONT, color: COLORS.text },
     title: {
       text: q.label,
-      subtext: chartSubtitle(q, lang),
+      subtext: subtitle,
       left: 12,
       top: 8,
       textStyle: { fontFamily: FONT, fontSize: 15, fontWeight: 600, color: COLORS.text },
-      subtextStyle: { fontFamily: FONT, fontSize: 11, color: COLORS.muted },
+      subtextStyle: { fontFamily: FONT, fontSize: 11, color: COLORS.muted, width: WIDTH - 24, overflow: 'break' },
     },
-    grid: horizontal ? { left: 170, right: 40, top: 64, bottom: 24 } : { left: 40, right: 20, top: 64, bottom: 56 },
-    xAxis: horizontal ? value : { ...category, axisLabel: { ...category.axisLabel, interval: 0, rotate: q.counts.length > 7 ? 30 : 0 } },
+    grid: horizontal ? { left: LABEL_WIDTH + 14, right: 40, top, bottom: 24 } : { left: 40, right: 20, top, bottom: ends ? 48 : 32 },
+    xAxis: horizontal ? value : category,
     yAxis: horizontal ? { ...category, inverse: true } : value,
     series: [{ type: 'bar', data, label: { show: true, position: horizontal ? 'right' : 'top', color: COLORS.text, fontFamily: FONT, fontSize: 11 }, barMaxWidth: 36 }],
+    ...(ends
+      ? {
+          graphic: [
+            { type: 'text', left: 40, bottom: 10, style: { text: ends[0], fill: COLORS.muted, fontFamily: FONT, fontSize: 11 } },
+            { type: 'text', right: 20, bottom: 10, style: { text: ends[1], fill: COLORS.muted, fontFamily: FONT, fontSize: 11 } },
+          ],
+        }
+      : {}),
   };
 }
 
 export function chartHeight(q: QuestionResult): number {
-  return q.type === 'single' || q.type === 'multiple' ? Math.max(180, 90 + q.counts.length * 26) : 280;
+  return isHorizontal(q) ? Math.max(180, 90 + q.counts.length * 30) : 280;
 }
 
 function renderSvg(q: QuestionResult, lang: Language): string {

@@ -31,10 +31,13 @@ export const CMD_TEXT = {
   badFile: msg('surveys.cmd.badFile'),
   fileUnreadable: msg('surveys.cmd.fileUnreadable'),
   notJson: (why: string) => msg('surveys.cmd.notJson', { why }),
+  notUtf8: msg('surveys.cmd.notUtf8'),
   // The definition's problems name JSON fields, so they stay as the checker words them.
   invalid: (errors: string[]) => msg('surveys.cmd.invalid', { errors: errors.map((e) => `• ${e}`).join('\n').slice(0, 1700) }),
   created: (s: Survey, count: number) => msg('surveys.cmd.created', { id: s.id, title: s.title, count, anonymous: s.anonymous ? msg('surveys.cmd.createdAnonymous') : '' }),
   closesInPast: msg('surveys.cmd.closesInPast'),
+  closesBeforeOpens: (opens: number) => msg('surveys.cmd.closesBeforeOpens', { when: at(opens, 'F') }),
+  runBeforeOpens: (opens: number) => msg('surveys.cmd.runBeforeOpens', { when: at(opens, 'F') }),
   badDuration: msg('surveys.cmd.badDuration'),
   badOpenFor: msg('surveys.cmd.badOpenFor'),
   channelType: (id: string) => msg('surveys.cmd.channelType', { channel: id }),
@@ -74,6 +77,20 @@ async function surveyFor(service: SurveyService, interaction: Command, args: { s
   return refusing(service.get(interaction.guildId!, args.survey));
 }
 
+/**
+ * A file's text if it is UTF-8 (a leading byte order mark is dropped), else null: UTF-16 (its
+ * byte order mark, or the NUL bytes it puts beside ASCII) and bytes UTF-8 cannot hold (a file
+ * saved as Windows-1251 or Latin-1). Decoding those anyway would store "�" in the survey's text.
+ */
+function utf8Text(bytes: Uint8Array): string | null {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0)) return null;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 async function readDefinition(interaction: Command, args: Args<'create'>): Promise<DefinitionInput> {
   const name = args.template as TemplateName | null;
   const file = args.file;
@@ -83,15 +100,17 @@ async function readDefinition(interaction: Command, args: Args<'create'>): Promi
     return template(name, languageOf(interaction.locale));
   }
   if (!file!.name.toLowerCase().endsWith('.json') || file!.size > MAX_FILE_BYTES) throw new UserError(CMD_TEXT.badFile);
-  let text: string;
+  let bytes: Uint8Array;
   try {
     const response = await fetch(file!.url, { signal: AbortSignal.timeout(5_000) });
     if (!response.ok) throw new Error(String(response.status));
-    text = await response.text();
+    bytes = new Uint8Array(await response.arrayBuffer());
   } catch {
     throw new UserError(CMD_TEXT.fileUnreadable);
   }
-  if (text.length > MAX_FILE_BYTES) throw new UserError(CMD_TEXT.badFile);
+  if (bytes.byteLength > MAX_FILE_BYTES) throw new UserError(CMD_TEXT.badFile);
+  const text = utf8Text(bytes);
+  if (text === null) throw new UserError(CMD_TEXT.notUtf8);
   try {
     return JSON.parse(text) as DefinitionInput;
   } catch (err) {
@@ -129,6 +148,11 @@ function roleOption(interaction: Command, args: Args<'start' | 'recur'>): string
   return role.id;
 }
 
+/** The definition's `opens` time, if it has one. */
+function opensOf(survey: Survey): number | null {
+  return survey.definition.opens ? Date.parse(survey.definition.opens) : null;
+}
+
 async function start(service: SurveyService, interaction: Command, args: Args<'start'>, ctx: FeatureContext): Promise<void> {
   const survey = await surveyFor(service, interaction, args);
   const closesIn = args.closes_in;
@@ -138,6 +162,9 @@ async function start(service: SurveyService, interaction: Command, args: Args<'s
   const roleId = roleOption(interaction, args);
   const closes = ms !== null ? ctx.clock.now() + ms : survey.definition.closes ? Date.parse(survey.definition.closes) : null;
   if (closes !== null && closes <= ctx.clock.now()) throw new UserError(CMD_TEXT.closesInPast);
+  // A survey that closes at or before its definition's `opens` could never take an answer.
+  const opens = opensOf(survey);
+  if (closes !== null && opens !== null && closes <= opens) throw new UserError(CMD_TEXT.closesBeforeOpens(opens));
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const started = await refusing(service.start(survey, { channelId, roleId, closesAt: closes }));
   await interaction.editReply(say(interaction, CMD_TEXT.started(started)));
@@ -232,6 +259,9 @@ async function recur(service: SurveyService, interaction: Command, args: Args<'r
   const { timezone } = await getSettings(ctx.db, interaction.guildId!);
   const next = nextRuns(timing, timezone, ctx.clock.now(), 1)[0];
   if (next === undefined) throw new UserError(CMD_TEXT.badTime);
+  // Each run copies the definition, its `opens` too: a first run that closes by then takes no answers (later runs close later).
+  const opens = opensOf(survey);
+  if (opens !== null && next + openFor <= opens) throw new UserError(CMD_TEXT.runBeforeOpens(opens));
   await service.schedule(survey, { timing, channelId, roleId, openForMs: openFor, createdBy: interaction.user.id });
   await interaction.reply({ content: say(interaction, CMD_TEXT.recurring(survey.id, next)), flags: MessageFlags.Ephemeral });
 }

@@ -20,7 +20,7 @@ import { t, type Language } from '../i18n/index.js';
 import { formatNps, formatNumber, formatPercent, MIN_GROUP, type QuestionResult } from './scoring.js';
 import type { CardState, Results, Step } from './service.js';
 import type { Survey } from './store.js';
-import { choicesOf, LIMITS, visibleQuestions, widgetOf, type Answer, type Question } from './survey.js';
+import { answerOf, choicesOf, LIMITS, visibleQuestions, widgetOf, type Answer, type Question } from './survey.js';
 
 export const KIND = { take: 'survey-take', page: 'survey-page', open: 'survey-open', submit: 'survey-submit' } as const;
 export const COLOR = 0x5865f2;
@@ -68,7 +68,7 @@ export function pageModal(lang: Language, step: Step): ModalBuilder {
   const modal = new ModalBuilder().setCustomId(encodeCustomId(KIND.page, survey.id, page)).setTitle(clip(title, 45));
   for (const q of visibleQuestions(survey.definition, page, answers)) {
     const label = labelFor(lang, q);
-    const current = answers[q.id];
+    const current = answerOf(answers, q.id);
     const options = choicesOf(q, lang).map((c) => ({ label: clip(c.label, 100), value: c.value, default: isPicked(current, c.value) }));
     switch (widgetOf(q)) {
       case 'radio':

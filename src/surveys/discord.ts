@@ -68,6 +68,28 @@ export function surveyLink(survey: Survey): string {
   return survey.channelId && survey.messageId ? `https://discord.com/channels/${survey.guildId}/${survey.channelId}/${survey.messageId}` : `survey #${survey.id}`;
 }
 
+interface MemberCounts {
+  /** Members who are not bots. */
+  humans: number;
+  /** Of those, how many have each role. */
+  byRole: Map<string, number>;
+}
+
+/** Counts members who could answer, for every role at once: one fetch answers a survey with any role. */
+function countMembers(members: Iterable<GuildMember>): MemberCounts {
+  const counts: MemberCounts = { humans: 0, byRole: new Map() };
+  for (const m of members) {
+    if (m.user.bot) continue;
+    counts.humans++;
+    for (const roleId of m.roles.cache.keys()) counts.byRole.set(roleId, (counts.byRole.get(roleId) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function pick(counts: MemberCounts, roleId: string | null): number {
+  return roleId === null ? counts.humans : (counts.byRole.get(roleId) ?? 0);
+}
+
 /** Post errors no retry will get past: the channel is gone, hidden from the bot, or closed to its posts. */
 const GIVE_UP_CODES: ReadonlySet<number> = new Set([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions]);
 
@@ -78,7 +100,10 @@ function isCode(err: unknown, code: number): boolean {
 /** The service's ports over discord.js. */
 export function discordPorts(ctx: FeatureContext): SurveyPorts {
   const client: Client = ctx.client;
-  const fetchedAt = new Map<string, number>();
+  /** Per guild: when its member list was last asked for, and that fetch (done when counted or failed). */
+  const fetches = new Map<string, { at: number; done: Promise<void> }>();
+  /** Per guild: what the last fetch that came back counted. */
+  const counts = new Map<string, MemberCounts>();
   return {
     async language(guildId) {
       return serverLanguage(await getSettings(ctx.db, guildId), client.guilds.cache.get(guildId)?.preferredLocale);
@@ -142,13 +167,23 @@ export function discordPorts(ctx: FeatureContext): SurveyPorts {
     async eligible(guildId, roleId) {
       const guild = client.guilds.cache.get(guildId);
       if (!guild) return null;
-      // The whole member list may be requested once per 30 s per guild: reuse a recent fetch.
-      const last = fetchedAt.get(guildId);
-      if (last === undefined || ctx.clock.now() - last > MEMBER_FETCH_INTERVAL_MS) {
-        fetchedAt.set(guildId, ctx.clock.now());
-        await guild.members.fetch({ time: 10_000 }).catch((err: unknown) => ctx.logger.warn({ err, guild: guildId }, 'surveys.member-fetch-failed'));
-      }
-      return guild.members.cache.filter((m) => !m.user.bot && (roleId === null || m.roles.cache.has(roleId))).size;
+      // The whole member list may be requested once per 30 s per guild: reuse a recent fetch's
+      // counts (a call while one is under way waits for it).
+      const last = fetches.get(guildId);
+      if (last === undefined || ctx.clock.now() - last.at > MEMBER_FETCH_INTERVAL_MS) {
+        // Counted from what the fetch returns: the member cache keeps only a few hundred (client.ts).
+        const done = guild.members.fetch({ time: 10_000 }).then(
+          (members) => void counts.set(guildId, countMembers(members.values())),
+          (err: unknown) => ctx.logger.warn({ err, guild: guildId }, 'surveys.member-fetch-failed'),
+        );
+        fetches.set(guildId, { at: ctx.clock.now(), done });
+        await done;
+      } else await last.done;
+      // After a failed fetch the last counts stand, if there are any.
+      const known = counts.get(guildId);
+      if (known) return pick(known, roleId);
+      // Never counted: the cache is exact only when it holds the whole server.
+      return guild.members.cache.size >= guild.memberCount ? pick(countMembers(guild.members.cache.values()), roleId) : null;
     },
     link: surveyLink,
   };

@@ -56,6 +56,20 @@ export interface Definition {
 export type Answer = number | number[] | string;
 export type Answers = Record<string, Answer>;
 
+/**
+ * The answer to a question, if there is one. Own properties only: answers are kept by question
+ * id, and a plain object would hand back its prototype's `constructor` (or `__proto__`) for an
+ * unanswered question with that id (such ids are refused now, but older definitions may have them).
+ */
+export function answerOf(answers: Answers, id: string): Answer | undefined {
+  return Object.hasOwn(answers, id) ? answers[id] : undefined;
+}
+
+/** Answers without a prototype (a copy of `from`, if given), so that any question id is stored as an answer. */
+export function newAnswers(from?: Answers): Answers {
+  return Object.assign(Object.create(null) as Answers, from);
+}
+
 const SCALES: Partial<Record<QuestionType, { min: number; max: number }>> = {
   rating: { min: 1, max: 5 },
   likert5: { min: 1, max: 5 },
@@ -147,7 +161,7 @@ export function isVisible(def: Definition, q: Question, answers: Answers): boole
   if (!q.showIf) return true;
   const target = def.questions.find((t) => t.id === q.showIf!.question);
   if (!target || !isVisible(def, target, answers)) return false;
-  const answer = answers[target.id];
+  const answer = answerOf(answers, target.id);
   if (answer === undefined) return false;
   const said = answerTokens(target, answer);
   return q.showIf.in.some((v) => said.includes(v));

@@ -1,6 +1,6 @@
 // Survey results: distributions, mean/median, NPS, CSAT, per-role groups and the CSV export (pure).
 import { languages, type Language } from '../i18n/index.js';
-import { answerText, choicesOf, isVisible, scaleOf, type Answers, type Definition, type Question } from './questions.js';
+import { answerOf, answerText, choicesOf, isVisible, scaleOf, type Answers, type Definition, type Question } from './questions.js';
 
 /** Groups smaller than this show counts only, never percentages or scores. */
 export const MIN_GROUP = 5;
@@ -49,7 +49,7 @@ export function csat(scores: readonly number[]): number | null {
 }
 
 export function scoreQuestion(def: Definition, q: Question, responses: readonly Answers[], lang: Language = 'en'): QuestionResult {
-  const given = responses.filter((r) => r[q.id] !== undefined && isVisible(def, q, r)).map((r) => r[q.id]!);
+  const given = responses.map((r) => ({ r, a: answerOf(r, q.id) })).flatMap(({ r, a }) => (a !== undefined && isVisible(def, q, r) ? [a] : []));
   const choices = choicesOf(q, lang);
   const counts = choices.map((c) => ({ label: c.label, value: c.value, count: 0 }));
   const numbers: number[] = [];
@@ -144,22 +144,42 @@ export interface ExportRow {
   answers: Answers;
 }
 
-/** One row per response; anonymous surveys have no member or time column. */
+/** Starts the file so that Excel reads it as UTF-8 (without it, Cyrillic and accented answers come out garbled). */
+export const UTF8_BOM = '\uFEFF';
+
+/** One row per response; anonymous surveys have no member or time column. The text starts with a UTF-8 byte order mark. */
 export function responsesCsv(def: Definition, rows: readonly ExportRow[]): string {
   const header = ['response', ...(def.anonymous ? [] : ['member_id', 'submitted_at_utc']), ...def.questions.map((q) => q.id)];
   const lines = [header.map((h) => csvCell(h, true)).join(',')];
   for (const r of rows) {
     const cells = [csvCell(r.number)];
     if (!def.anonymous) cells.push(csvCell(r.memberId), csvCell(r.submittedAt === null ? null : new Date(r.submittedAt).toISOString()));
-    for (const q of def.questions) cells.push(csvCell(answerText(q, r.answers[q.id]), true));
+    for (const q of def.questions) cells.push(csvCell(answerText(q, answerOf(r.answers, q.id)), true));
     lines.push(cells.join(','));
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return `${UTF8_BOM}${lines.join('\r\n')}\r\n`;
 }
 
-/** A score for people: NPS as a signed whole number, CSAT and rates as percentages. */
+/**
+ * An anonymous survey's rows in an order that carries no time: by their answers, as exported.
+ * Stored order would be submit order, and let staff match row 1 with the first member who clicked.
+ */
+export function byAnswers<T extends { answers: Answers }>(def: Definition, rows: readonly T[]): T[] {
+  const key = (r: T) => def.questions.map((q) => answerText(q, answerOf(r.answers, q.id))).join('\u0000');
+  return rows
+    .map((r) => ({ r, k: key(r) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.r);
+}
+
+/**
+ * A score for people: NPS as a signed whole number, CSAT and rates as percentages. Halves round
+ * away from zero (Math.round takes 2.5 to 3 but -2.5 to -2), and what rounds to 0 has no sign.
+ */
 export function formatNps(value: number | null): string {
-  return value === null ? '–' : `${value > 0 ? '+' : ''}${Math.round(value)}`;
+  if (value === null) return '–';
+  const whole = Math.round(Math.abs(value));
+  return whole === 0 ? '0' : `${value > 0 ? '+' : '-'}${whole}`;
 }
 
 export function formatPercent(fraction: number | null, lang: Language = 'en'): string {

@@ -4,9 +4,10 @@ import type { Executor } from '../db/schema.js';
 import { render, type Language, type Text } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { retrySchedule } from '../retry.js';
-import { headlineScores, responseRate, responsesCsv, roleBreakdown, scoreSurvey, type QuestionResult, type RoleGroup } from './scoring.js';
+import { byAnswers, headlineScores, responseRate, responsesCsv, roleBreakdown, scoreSurvey, type QuestionResult, type RoleGroup } from './scoring.js';
 import {
   missingRequired,
+  newAnswers,
   nextPage,
   pagesOf,
   previousPage,
@@ -334,7 +335,7 @@ export class SurveyService {
       } else submitted = undefined;
       inProgress = await store.startDraft(this.db, survey.id, member.id, this.now(), def.responses === 'one' ? submitted : undefined);
     }
-    const answers = inProgress.draft ?? {};
+    const answers = inProgress.draft ?? newAnswers();
     const saved = inProgress.page > 0 || Object.keys(answers).length > 0;
     if (saved) return { show: 'menu', step: this.step(survey, Math.min(inProgress.page, pagesOf(def).length - 1), answers) };
     const first = visiblePages(def, answers)[0] ?? 0;
@@ -349,7 +350,7 @@ export class SurveyService {
     if (!on.ephemeral) throw new SurveyRefusal(MSG.wrongMessage);
     const { inProgress } = await this.working(survey, member);
     if (!inProgress) throw new SurveyRefusal(MSG.noDraft);
-    const answers = inProgress.draft ?? {};
+    const answers = inProgress.draft ?? newAnswers();
     if (!visiblePages(survey.definition, answers).includes(page)) throw new SurveyRefusal(MSG.badPage);
     return this.step(survey, page, answers);
   }
@@ -361,12 +362,12 @@ export class SurveyService {
     const { inProgress } = await this.working(survey, member);
     if (!inProgress) throw new SurveyRefusal(MSG.noDraft);
     const def = survey.definition;
-    const before = inProgress.draft ?? {};
+    const before = inProgress.draft ?? newAnswers();
     const questions = visibleQuestions(def, page, before);
     if (questions.length === 0) throw new SurveyRefusal(MSG.badPage);
     const read = readPage(questions, fields);
     if (!read.ok) throw new SurveyRefusal(read.errors);
-    const merged: Answers = { ...before };
+    const merged = newAnswers(before);
     for (const q of questions) delete merged[q.id];
     Object.assign(merged, read.value);
     const answers = pruneHidden(def, merged);
@@ -384,7 +385,7 @@ export class SurveyService {
     const { inProgress } = await this.working(survey, member);
     if (!inProgress) throw new SurveyRefusal(MSG.noDraft);
     const def = survey.definition;
-    const answers = pruneHidden(def, inProgress.draft ?? {});
+    const answers = pruneHidden(def, inProgress.draft ?? newAnswers());
     const missing = missingRequired(def, answers);
     if (missing.length) throw new SurveyRefusal(MSG.missing(missing.map((q) => q.label)));
     const edited = inProgress.status === 'submitted';
@@ -486,7 +487,9 @@ export class SurveyService {
   }
 
   async exportCsv(survey: Survey): Promise<{ csv: string; rows: number }> {
-    const rows = await store.submittedResponses(this.db, survey.id);
+    const stored = await store.submittedResponses(this.db, survey.id);
+    // Anonymous rows are sorted by their answers: no row number may follow the order they came in.
+    const rows = survey.anonymous ? byAnswers(survey.definition, stored) : stored;
     const csv = responsesCsv(
       survey.definition,
       rows.map((r, i) => ({ number: i + 1, memberId: survey.anonymous ? null : r.respondent, submittedAt: survey.anonymous ? null : r.submittedAt, answers: r.answers })),

@@ -3,7 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import { type Executor, inTransaction } from '../db/schema.js';
 import type { SurveyResponseTable, SurveyScheduleTable, SurveyTable } from '../db/tables/surveys.js';
 import type { Timing } from '../digests/schedule.js';
-import type { Answers, Definition } from './survey.js';
+import { newAnswers, type Answers, type Definition } from './questions.js';
 
 export type SurveyStatus = 'draft' | 'open' | 'closed';
 
@@ -312,8 +312,9 @@ function toResponse(row: Selectable<SurveyResponseTable>): ResponseRow {
     surveyId: row.survey_id,
     respondent: row.respondent,
     status: row.status === 'submitted' ? 'submitted' : 'draft',
-    answers: JSON.parse(row.answers) as Answers,
-    draft: row.draft === null ? null : (JSON.parse(row.draft) as Answers),
+    // Read back without a prototype, like readPage makes them (see questions.ts's answerOf).
+    answers: newAnswers(JSON.parse(row.answers) as Answers),
+    draft: row.draft === null ? null : newAnswers(JSON.parse(row.draft) as Answers),
     page: row.page,
     roles: row.roles === null ? null : (JSON.parse(row.roles) as string[]),
     submittedAt: row.submitted_at,
@@ -459,7 +460,7 @@ export async function submittedCount(db: Executor, surveyId: number): Promise<nu
   return Number(row.n);
 }
 
-/** Submitted responses in a stable order (by row, which for anonymous rows is submit order only). */
+/** Submitted responses in a stable order (by row, which for anonymous rows is submit order only: the export sorts those by their answers). */
 export async function submittedResponses(db: Executor, surveyId: number): Promise<ResponseRow[]> {
   const rows = await db.selectFrom('survey_responses').selectAll().where('survey_id', '=', surveyId).where('status', '=', 'submitted').orderBy('id').execute();
   return rows.map(toResponse);

@@ -2,11 +2,16 @@
 // pure rules (choices, paging, conditions, answers) are in questions.ts, re-exported here.
 import { z } from 'zod';
 import { msg, type Text } from '../i18n/index.js';
-import { LIMITS, QUESTION_TYPES, choicesOf, conditionValues, isVisible, pagesOf, visibleQuestions, widgetOf, type Answers, type Definition, type Question } from './questions.js';
+import { LIMITS, QUESTION_TYPES, answerOf, choicesOf, conditionValues, isVisible, newAnswers, pagesOf, visibleQuestions, widgetOf, type Answers, type Definition, type Question } from './questions.js';
 
 export * from './questions.js';
 
 const ID = /^[a-z0-9_-]{1,20}$/;
+/**
+ * Names a plain JavaScript object already has: answers are kept by question id, and these two
+ * would read or set the object's prototype instead of an answer.
+ */
+const NOT_RESERVED = /^(?!(?:constructor|__proto__)$)/;
 
 const conditionSchema = z.strictObject({
   question: z.string().describe('The id of a question on an earlier page'),
@@ -14,7 +19,11 @@ const conditionSchema = z.strictObject({
 });
 
 const questionSchema = z.strictObject({
-  id: z.string().regex(ID, 'an id is 1–20 characters: lower-case letters, digits, - or _'),
+  id: z
+    .string()
+    .regex(ID, 'an id is 1–20 characters: lower-case letters, digits, - or _')
+    .regex(NOT_RESERVED, '"constructor" and "__proto__" are reserved; choose another id')
+    .describe('1–20 characters: lower-case letters, digits, - or _; not "constructor" or "__proto__"'),
   type: z.enum(QUESTION_TYPES).describe('single, multiple, rating (1–5), likert5, likert7, nps (0–10), csat (1–5), yesno, short or long text'),
   label: z.string().trim().min(1).max(LIMITS.label).describe('The question, as Discord shows it above the input (45 characters at most)'),
   description: z.string().trim().max(LIMITS.description).optional().describe('Smaller text under the label'),
@@ -174,9 +183,9 @@ export function previousPage(def: Definition, page: number, answers: Answers): n
 
 /** Drops answers to questions that are hidden now (a changed earlier answer can hide them). */
 export function pruneHidden(def: Definition, answers: Answers): Answers {
-  const out: Answers = {};
+  const out = newAnswers();
   for (const q of def.questions) {
-    const a = answers[q.id];
+    const a = answerOf(answers, q.id);
     if (a !== undefined && isVisible(def, q, answers)) out[q.id] = a;
   }
   // A second pass: hiding one answer can hide a question that depended on it.
@@ -185,7 +194,7 @@ export function pruneHidden(def: Definition, answers: Answers): Answers {
 
 /** Required visible questions still unanswered: submit waits for them. */
 export function missingRequired(def: Definition, answers: Answers): Question[] {
-  return def.questions.filter((q) => q.required && isVisible(def, q, answers) && answers[q.id] === undefined);
+  return def.questions.filter((q) => q.required && isVisible(def, q, answers) && answerOf(answers, q.id) === undefined);
 }
 
 /** A field as the modal submit carries it: text or radio `value`, select or checkbox-group `values`, checkbox boolean. */
@@ -196,7 +205,7 @@ export type FieldValue = string | null | boolean | readonly string[];
  * or stale modal must not store a value the survey does not offer).
  */
 export function readPage(questions: readonly Question[], fields: ReadonlyMap<string, FieldValue>): { ok: true; value: Answers } | { ok: false; errors: Text[] } {
-  const answers: Answers = {};
+  const answers = newAnswers();
   const errors: Text[] = [];
   for (const q of questions) {
     const raw = fields.get(q.id);

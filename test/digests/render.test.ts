@@ -12,7 +12,9 @@ import {
   periodLabel,
   rate,
   renderDigest,
+  surveysField,
 } from '../../src/digests/render.js';
+import type { SurveySummary } from '../../src/surveys/figures.js';
 import { busyReport, emptyReport } from './fixtures.js';
 
 describe('figures and their changes', () => {
@@ -257,5 +259,30 @@ describe('the digest embed', () => {
     expect(fitted.fields!.length).toBeLessThanOrEqual(25);
     expect(fitted.fields!.every((f) => f.value.length <= 1024)).toBe(true);
     expect(embedLength(fitted)).toBeLessThanOrEqual(6000);
+  });
+});
+
+describe('survey scores in the digest', () => {
+  const survey = (nps: number, previous: number | null): SurveySummary => ({
+    id: '7',
+    title: 'Pulse',
+    responses: 10,
+    nps,
+    csat: null,
+    status: 'closed',
+    openedInPeriod: false,
+    closedInPeriod: true,
+    rate: null,
+    previous: previous === null ? null : { nps: previous, csat: null },
+  });
+  // NPS is shown as /survey results shows it: halves away from zero, no sign on 0.
+  it.each([
+    [2.5, null, 'NPS +3'],
+    [-2.5, null, 'NPS -3'],
+    [0.4, null, 'NPS 0'],
+    [-0.4, null, 'NPS 0'],
+    [-12.5, -2.5, 'NPS -13 (▼ 10 vs last run)'],
+  ] as const)('NPS %s (previous %s) -> %s', (nps, previous, shown) => {
+    expect(surveysField([survey(nps, previous)])?.value).toContain(shown);
   });
 });

@@ -1,6 +1,6 @@
 // Survey scores (docs/metrics.md "Surveys (scores)"), per-role groups and the CSV export: table tests.
 import { describe, expect, it } from 'vitest';
-import { csat, csvCell, headlineScores, mean, median, nps, responsesCsv, roleBreakdown, scoreQuestion, scoreSurvey } from '../../src/surveys/scoring.js';
+import { csat, csvCell, formatNps, headlineScores, mean, median, nps, responsesCsv, roleBreakdown, scoreQuestion, scoreSurvey } from '../../src/surveys/scoring.js';
 import { parseDefinition, type Answers, type Definition } from '../../src/surveys/survey.js';
 
 function valid(input: unknown): Definition {
@@ -38,6 +38,22 @@ describe('NPS, CSAT, mean and median', () => {
     expect([mean([5]), median([5])]).toEqual([5, 5]);
     expect(median([1, 7, 7])).toBe(7);
   });
+});
+
+describe('NPS as people read it', () => {
+  // Halves away from zero on both sides; what rounds to 0 has no sign.
+  it.each([
+    [2.5, '+3'],
+    [-2.5, '-3'],
+    [0.4, '0'],
+    [-0.4, '0'],
+    [0.5, '+1'],
+    [-0.5, '-1'],
+    [0, '0'],
+    [100 / 3, '+33'],
+    [-100, '-100'],
+    [null, '–'],
+  ] as const)('%s → %s', (value, shown) => expect(formatNps(value)).toBe(shown));
 });
 
 describe('scoring a survey', () => {
@@ -120,8 +136,15 @@ describe('CSV', () => {
   it('one row per response; anonymous surveys have no member or time columns', () => {
     const d = valid({ title: 'T', questions: [{ id: 'team', type: 'multiple', label: 'Team', options: ['Red', 'Blue'] }] });
     const rows = [{ number: 1, memberId: '1234', submittedAt: Date.UTC(2026, 0, 2), answers: { team: [0, 1] } }];
-    expect(responsesCsv(d, rows)).toBe('response,member_id,submitted_at_utc,team\r\n1,1234,2026-01-02T00:00:00.000Z,Red; Blue\r\n');
+    expect(responsesCsv(d, rows)).toBe('\uFEFFresponse,member_id,submitted_at_utc,team\r\n1,1234,2026-01-02T00:00:00.000Z,Red; Blue\r\n');
     const anon = { ...d, anonymous: true };
-    expect(responsesCsv(anon, [{ ...rows[0]!, memberId: null, submittedAt: null }])).toBe('response,team\r\n1,Red; Blue\r\n');
+    expect(responsesCsv(anon, [{ ...rows[0]!, memberId: null, submittedAt: null }])).toBe('\uFEFFresponse,team\r\n1,Red; Blue\r\n');
+  });
+
+  it('starts with a UTF-8 byte order mark, so Excel does not garble Cyrillic or accented answers', () => {
+    const d = valid({ title: 'T', questions: [{ id: 'why', type: 'short', label: 'Why' }] });
+    const bytes = Buffer.from(responsesCsv(d, [{ number: 1, memberId: null, submittedAt: null, answers: { why: 'Ещё café' } }]), 'utf8');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8')).toContain('Ещё café');
   });
 });

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '../../src/i18n/index.js';
 import {
+  answerOf,
   missingRequired,
+  newAnswers,
   nextPage,
   pagesOf,
   parseDefinition,
@@ -13,10 +15,12 @@ import {
   visiblePages,
   visibleQuestions,
   widgetOf,
+  type Answers,
   type Definition,
   type FieldValue,
 } from '../../src/surveys/survey.js';
 import { TEMPLATE_NAMES, template } from '../../src/surveys/templates.js';
+import { responsesCsv, scoreQuestion } from '../../src/surveys/scoring.js';
 
 function valid(input: unknown): Definition {
   const r = parseDefinition(input);
@@ -55,6 +59,8 @@ describe('definition validation', () => {
     ['closes before opens', { title: 'T', questions: [q('a')], opens: '2026-12-02T00:00:00Z', closes: '2026-12-01T00:00:00Z' }, '"closes": it is not after "opens"'],
     ['opens without a zone', { title: 'T', questions: [q('a')], opens: '2026-12-02 10:00' }, '"opens": '],
     ['condition on a text answer', { title: 'T', questions: [q('t'), q('a', { showIf: { question: 't', in: ['x'] } })], pages: [['t'], ['a']] }, 'question "a": "showIf" cannot depend on the text question "t"'],
+    ['the id "constructor"', { title: 'T', questions: [q('constructor')] }, 'question "constructor" (id): "constructor" and "__proto__" are reserved'],
+    ['the id "__proto__"', { title: 'T', questions: [q('__proto__')] }, 'question "__proto__" (id): "constructor" and "__proto__" are reserved'],
   ];
   it.each(cases)('%s', (_name, input, message) => {
     const r = parseDefinition(input);
@@ -161,6 +167,42 @@ describe('reading a page', () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.errors.map((e) => render('en', e)).join(' ')).toContain(expected.error);
     }
+  });
+
+  // Definitions stored before such ids were refused: answers are kept by question id, and a plain
+  // object would read an unanswered "constructor" from its prototype and set its prototype for "__proto__".
+  it('question ids that a plain object already has are answers like any other', () => {
+    const old: Definition = {
+      title: 'T',
+      anonymous: false,
+      responses: 'one',
+      editable: true,
+      questions: [
+        { id: 'constructor', type: 'rating', label: 'Optional', required: false },
+        { id: '__proto__', type: 'short', label: 'Required', required: true },
+        { id: 'later', type: 'yesno', label: 'Later', required: false, showIf: { question: 'constructor', in: ['5'] } },
+      ],
+    };
+    const skipped = readPage(old.questions.slice(0, 2), new Map<string, FieldValue>([['constructor', null], ['__proto__', 'hello']]));
+    expect(skipped.ok).toBe(true);
+    if (!skipped.ok) return;
+    expect(Object.keys(skipped.value)).toEqual(['__proto__']);
+    expect(skipped.value['__proto__']).toBe('hello');
+    expect(missingRequired(old, skipped.value)).toEqual([]);
+    expect(missingRequired(old, {}).map((x) => x.id)).toEqual(['__proto__']);
+    // Stored as JSON and read back (as the store does), the answers say the same.
+    const stored = newAnswers(JSON.parse(JSON.stringify(skipped.value)) as Answers);
+    expect(stored['__proto__']).toBe('hello');
+    expect(answerOf(stored, 'constructor')).toBeUndefined();
+    expect(pruneHidden(old, stored)).toEqual(stored);
+    expect(visibleQuestions(old, 0, stored).map((x) => x.id)).toEqual(['constructor', '__proto__']);
+    // Scores and the export count only what was answered.
+    const given = [stored, newAnswers({ constructor: 5, later: 'yes' })];
+    expect(scoreQuestion(old, old.questions[0]!, given)).toMatchObject({ answered: 1, mean: 5 });
+    expect(scoreQuestion(old, old.questions[1]!, given).answered).toBe(1);
+    expect(scoreQuestion(old, old.questions[2]!, given).answered).toBe(1);
+    const csv = responsesCsv(old, given.map((answers, i) => ({ number: i + 1, memberId: null, submittedAt: null, answers })));
+    expect(csv.split('\r\n').slice(1, 3)).toEqual(['1,,,,hello,', '2,,,5,,Yes']);
   });
 
   it('durations', () => {

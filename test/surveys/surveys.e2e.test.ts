@@ -140,7 +140,8 @@ describe('surveys e2e', () => {
     const exported = await slash(bot, 'export', { survey: 1 });
     const csv = exported.files[0]?.data.toString('utf8') ?? '';
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('response,member_id,submitted_at_utc,score,team,why,topics');
+    // A UTF-8 byte order mark first, so that Excel reads the file as UTF-8.
+    expect(lines[0]).toBe('\uFEFFresponse,member_id,submitted_at_utc,score,team,why,topics');
     expect(lines).toHaveLength(6);
     expect(lines[1]).toMatch(new RegExp(`^1,${ids.alice},2026-11-02T12:00:00.000Z,10,Red,Great people,Events; News$`));
     expect(lines[2]).toContain(`,${ids.bob},`);
@@ -185,7 +186,7 @@ describe('surveys e2e', () => {
     // A second take is refused; the answers are where nobody can link them.
     expect((await fake.click({ userId: erin, message: anonCard, customId: 'v1:survey-take:2' }).reply()).content).toMatch(/already answered/);
     const anonCsv = (await slash(bot, 'export', { survey: 2 })).files[0]?.data.toString('utf8') ?? '';
-    expect(anonCsv.split('\r\n')[0]).toBe('response,satisfaction,improve');
+    expect(anonCsv.split('\r\n')[0]).toBe('\uFEFFresponse,satisfaction,improve');
     expect(anonCsv.includes(erin) || anonCsv.includes(frank)).toBe(false);
     const anonLogs = JSON.stringify(bot.logs.filter((l) => l.survey === 2));
     expect(anonLogs.includes(erin) || anonLogs.includes(frank)).toBe(false);

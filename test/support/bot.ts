@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PermissionFlagsBits, type Locale } from 'discord.js';
-import { pino } from 'pino';
 import { commands } from '../../commands/index.js';
 import { createApp, type App } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
 import type { FeatureFactory } from '../../src/feature.js';
 import { FakeDiscord } from '../../src/fake-discord/index.js';
 import { localizeCommands } from '../../src/i18n/commands.js';
@@ -116,7 +116,8 @@ export class TestBot {
       LOG_LEVEL: 'debug',
     });
     const generation = ++this.generation;
-    const logger = pino({ level: 'debug', base: undefined }, { write: (line: string) => void (generation === this.generation && this.logs.push(JSON.parse(line) as LogLine)) });
+    // The app's own logger (its serializers decide what a logged error carries).
+    const logger = createLogger('debug', { write: (line: string) => void (generation === this.generation && this.logs.push(JSON.parse(line) as LogLine)) });
     this.app = await createApp({ config, logger, clock: this.clock, ...(this.options.features ? { features: this.options.features } : {}) });
     created?.(this.app);
     await this.app.start();

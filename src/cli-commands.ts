@@ -70,16 +70,35 @@ export const cliCommands: Record<string, CliCommand> = {
     {
       summary: "Write a member's data export (what /privacy export sends) to a file, e.g. when it is too big for Discord",
       usage: [
-        'privacy-export --guild ID --user ID [--out FILE] [--force]',
+        'privacy-export --guild ID --user ID [--out FILE] [--lang en|es|ru] [--force]',
         '',
         '  --guild ID   the server (its id: right-click the server icon > Copy Server ID)',
         "  --user ID    the member (their id: right-click the member > Copy User ID)",
         '  --out FILE   where to write the JSON (default: pulse-data-<guild>-<user>.json)',
+        "  --lang L     language of the file's note: en, es or ru (default: the server's language setting, else English)",
         '  --force      replace FILE if it exists',
       ].join('\n'),
       needsDiscord: false,
     },
     async () => (await import('./privacy/cli.js')).privacyExportCommand,
+  ),
+  'privacy-opt-out': lazy(
+    {
+      summary: "Opt a member out and delete their data (what /privacy opt-out does), e.g. for a member who left the server",
+      usage: [
+        'privacy-opt-out --guild ID --user ID [--lang en|es|ru] [--wait SECONDS]',
+        '',
+        '  --guild ID     the server (its id: right-click the server icon > Copy Server ID)',
+        "  --user ID      the member (their id: right-click the member > Copy User ID)",
+        "  --lang L       language of the DM telling the member it is done: en, es or ru (default: the server's language setting)",
+        '  --wait S       how long to wait for the running bot to finish (default 60; 0: do not wait)',
+        '',
+        'Records the opt-out and its deletion job; the bot carries the job out (a running bot within',
+        'seconds, a stopped one on its next start), so it is safe while the bot runs. See docs/privacy.md.',
+      ].join('\n'),
+      needsDiscord: false,
+    },
+    async () => (await import('./privacy/cli.js')).privacyOptOutCommand,
   ),
   digest: lazy(
     { summary: 'Write the digest of the last complete day, week or month (embed JSON + chart PNG) to a folder', usage: [

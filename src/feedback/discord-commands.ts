@@ -12,7 +12,8 @@ import { isStaff, requireStaff } from '../discord/staff.js';
 import { languageOf, msg, render, t, type Language, type MessageKey } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
-import { canSeeItem, captureTitle, categoryName, isClosed, isStatus, LIMITS } from './feedback.js';
+import { isOptedOut } from '../activity/privacy-store.js';
+import { ANONYMOUS_AUTHOR, canSeeItem, captureTitle, categoryName, isClosed, isStatus, LIMITS } from './feedback.js';
 import { firstDecisionAt, firstResponseAt } from './figures.js';
 import { defaultCategories, exportCsv, listLine, showEmbed, statusName, VOTE_KIND, type ExportRow } from './render.js';
 import { FeedbackError, type FeedbackService } from './service.js';
@@ -22,6 +23,11 @@ import { getItem, statusHistory, threadFigures, votesOf, type Item } from './sto
 
 /** The reply after a submit or a capture: the thread when the post is up, else a promise. */
 function postedText(lang: Language, item: Item, captured: boolean): string {
+  if (captured && item.authorId === ANONYMOUS_AUTHOR) {
+    // A capture of an opted-out member's message: the capturer is told why it names nobody.
+    const posted = item.postState === 'posted' ? t(lang, 'feedback.reply.capturedAnonymous', { id: item.id, thread: item.threadId ?? '' }) : t(lang, 'feedback.reply.capturedPending', { id: item.id });
+    return `${posted} ${t(lang, 'feedback.reply.capturedAnonymousNote')}`;
+  }
   if (captured) return item.postState === 'posted' ? t(lang, 'feedback.reply.captured', { id: item.id, author: item.authorId, thread: item.threadId ?? '' }) : t(lang, 'feedback.reply.capturedPending', { id: item.id });
   return item.postState === 'posted' ? t(lang, 'feedback.reply.posted', { id: item.id, thread: item.threadId ?? '' }) : t(lang, 'feedback.reply.postedPending', { id: item.id });
 }
@@ -231,11 +237,14 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
         const content = message.content.trim();
         // The item is public: its fallback title and placeholder text are in the server's language.
         const serverLang = serverLanguage(settings, interaction.guildLocale);
+        // A member who opted out of Pulse is not recorded: the text the capturer chose to keep
+        // becomes an item credited to the anonymous author (named nowhere, told of nothing).
+        const optedOut = await isOptedOut(deps.db, interaction.guildId!, message.author.id);
         const { item, existing } = await attempt(
           deps.service.submit({
             guildId: interaction.guildId!,
-            authorId: message.author.id,
-            title: captureTitle(content, t(serverLang, 'feedback.capture.fallbackTitle', { name: message.author.username })),
+            authorId: optedOut ? ANONYMOUS_AUTHOR : message.author.id,
+            title: captureTitle(content, optedOut ? t(serverLang, 'feedback.capture.fallbackTitleAnonymous') : t(serverLang, 'feedback.capture.fallbackTitle', { name: message.author.username })),
             details: content ? content.slice(0, LIMITS.details) : t(serverLang, 'feedback.capture.noText'),
             category: categories[0] ?? defaultCategories(serverLang)[0]!,
             capture: { by: interaction.user.id, channelId: message.channelId, messageId: message.id },

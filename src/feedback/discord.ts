@@ -18,7 +18,7 @@ import { getSettings } from '../settings/store.js';
 import { feedbackRoutes } from './discord-commands.js';
 import { isPostMarker } from './render.js';
 import { FeedbackService, RefusedError, type FeedbackPorts, type PostContent, type Published } from './service.js';
-import type { Item } from './store.js';
+import { onItemsAnonymised, type Item } from './store.js';
 
 const MAX_TAGS = 20;
 const RETRY_MS = 5 * 60_000;
@@ -321,6 +321,8 @@ export function feedbackFeature(ctx: FeatureContext, options: FeedbackOptions = 
     }
     if (work) service.track(work.catch((err: unknown) => ctx.logger.error({ err, event: packet.t }, 'feedback.event-failed')));
   };
+  // Opt-out steps (on this thread, on this database) hand over the items whose author they replaced.
+  onItemsAnonymised(ctx.database.sqlite, (itemIds) => service.authorsAnonymised(itemIds));
   return {
     name: 'feedback',
     service,
@@ -336,6 +338,7 @@ export function feedbackFeature(ctx: FeatureContext, options: FeedbackOptions = 
     },
     async stop() {
       if (retry) clearInterval(retry);
+      onItemsAnonymised(ctx.database.sqlite, null);
       await service.stop();
     },
   };

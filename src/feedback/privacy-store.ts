@@ -3,6 +3,7 @@
 // staff status changes stay whole, as the history other members' items depend on.
 import { countWith, eachKey, iso, type PrivacyEntry, scanWith } from '../privacy/registry.js';
 import { ANONYMOUS_AUTHOR } from './feedback.js';
+import { itemsAnonymised } from './store.js';
 
 const votes: PrivacyEntry = {
   name: 'feedback_votes',
@@ -31,16 +32,20 @@ const items: PrivacyEntry = {
   why: "the item stays (other members voted and replied on it) with its author replaced by a placeholder; its title and details stay in the server's feedback channel; staff can delete it",
   count: countWith(`SELECT count(*) FROM feedback_items WHERE guild_id = ? AND author_id = ?`),
   *exportRows(read, guildId, userId) {
-    const s = read.prepare(`SELECT id, title, details, category, status, created_at, opened_at, captured_by IS NOT NULL AS captured FROM feedback_items WHERE guild_id = ? AND author_id = ? ORDER BY id`);
-    type Row = { id: number; title: string; details: string; category: string; status: string; created_at: number; opened_at: number | null; captured: number };
+    const s = read.prepare(`SELECT id, title, details, category, status, created_at, opened_at, captured_by IS NOT NULL AS captured, source_channel_id, source_message_id FROM feedback_items WHERE guild_id = ? AND author_id = ? ORDER BY id`);
+    type Row = { id: number; title: string; details: string; category: string; status: string; created_at: number; opened_at: number | null; captured: number; source_channel_id: string | null; source_message_id: string | null };
     for (const r of s.iterate(guildId, userId) as Iterable<Row>) {
-      yield { item_id: r.id, title: r.title, details: r.details, category: r.category, status: r.status, created_at: iso(r.created_at), opened_at: iso(r.opened_at), source: r.captured ? 'captured' : 'submitted' };
+      // A captured item names the member's message it came from.
+      const from = r.source_message_id === null ? {} : { source_channel_id: r.source_channel_id, source_message_id: r.source_message_id };
+      yield { item_id: r.id, title: r.title, details: r.details, category: r.category, status: r.status, created_at: iso(r.created_at), opened_at: iso(r.opened_at), source: r.captured ? 'captured' : 'submitted', ...from };
     }
   },
   scan: scanWith(`SELECT id FROM feedback_items WHERE guild_id = ? AND author_id = ?`),
   apply(write, _guildId, userId, keys) {
     const rename = write.prepare(`UPDATE feedback_items SET author_id = ? WHERE id = ? AND author_id = ?`);
-    for (const [id] of keys) rename.run(ANONYMOUS_AUTHOR, id, userId);
+    const renamed = keys.filter(([id]) => rename.run(ANONYMOUS_AUTHOR, id, userId).changes > 0).map(([id]) => Number(id));
+    // Their posts still show the member as the author: re-rendered now (or, should that be cut short, on the next start).
+    itemsAnonymised(write, renamed);
   },
 };
 
@@ -71,8 +76,9 @@ const threadMessages: PrivacyEntry = {
   why: "the item's reply and participant counts lose your messages",
   count: countWith(`SELECT count(*) FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ?`),
   *exportRows(read, guildId, userId) {
-    const s = read.prepare(`SELECT m.item_id, m.message_id, m.at FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ? ORDER BY m.at`);
-    for (const r of s.iterate(guildId, userId) as Iterable<{ item_id: number; message_id: string; at: number }>) yield { item_id: r.item_id, message_id: r.message_id, at: iso(r.at) };
+    const s = read.prepare(`SELECT m.item_id, m.message_id, m.at, m.staff FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ? ORDER BY m.at`);
+    // `staff`: whether the member counted as staff when they wrote it (for the staff reply figures).
+    for (const r of s.iterate(guildId, userId) as Iterable<{ item_id: number; message_id: string; at: number; staff: number }>) yield { item_id: r.item_id, message_id: r.message_id, at: iso(r.at), staff: r.staff === 1 };
   },
   scan: scanWith(`SELECT m.message_id FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ?`),
   apply: eachKey(`DELETE FROM feedback_thread_messages WHERE message_id = ? AND user_id = ?`),

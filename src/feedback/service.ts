@@ -218,7 +218,7 @@ export class FeedbackService {
         const votes = await votesOf(this.db, item.id);
         const post = earlier ?? (await this.deps.ports.publish(item, await this.content(item)));
         await markPosted(this.db, item.id, post, this.deps.clock.now());
-        if (!earlier) await setShownScore(this.db, item.id, votes);
+        if (!earlier) await setShownScore(this.db, item.id, votes, item.authorId);
         this.threads.set(post.threadId, item.id);
         this.deps.logger.info({ guild: item.guildId, item: item.id, thread: post.threadId, found: earlier !== null }, 'feedback.posted');
       } catch (err) {
@@ -240,13 +240,36 @@ export class FeedbackService {
     // then leaves it recorded as behind (one extra edit on start), never as up to date.
     const votes = await votesOf(this.db, item.id);
     const result = await this.deps.ports.editPost(item, await this.content(item));
-    if (result === 'gone') await this.gone(item, 'message');
-    else await setShownScore(this.db, item.id, votes);
+    if (result === 'gone') return this.gone(item, 'message');
+    await setShownScore(this.db, item.id, votes, item.authorId);
+    // A closed item's thread is unarchived for the edit (Discord takes none in an archived
+    // thread): it goes back as the item's status wants.
+    if (isClosed(item.status)) await this.closeThreadAgain(item.id);
+  }
+
+  /** Archives (and locks, per the setting) a closed item's thread again; one change of the item at a time. */
+  private async closeThreadAgain(itemId: number): Promise<void> {
+    await this.itemLock.run(String(itemId), async () => {
+      // As it is now: a status change may have reopened it meanwhile.
+      const item = await getItem(this.db, itemId);
+      if (!item || !isClosed(item.status) || item.gone === 'thread' || !item.threadId) return;
+      const lockOnClose = (await getSettings(this.db, item.guildId)).feedbackLockOnClose;
+      if ((await this.deps.ports.updateThread(item, await this.content(item), { archived: true, locked: lockOnClose })) === 'gone') await this.gone(item, 'thread');
+    });
   }
 
   /**
-   * Start-up: edits the posts of open items left behind their stored votes (a crash inside the
-   * coalescing window), one after another in the background, through the coalescer.
+   * An opt-out step replaced these items' author with the placeholder: their posts, which still
+   * name the member, are edited through the coalescer, as after a vote (open or closed items alike).
+   */
+  authorsAnonymised(itemIds: readonly number[]): void {
+    for (const id of itemIds) this.live.mark(id);
+  }
+
+  /**
+   * Start-up: edits the posts left behind their rows (a crash inside the coalescing window): open
+   * items' votes, and any item's author an opt-out replaced; one after another in the
+   * background, through the coalescer.
    */
   async refreshStale(): Promise<number> {
     const stale = await staleItemIds(this.db, CLOSED);

@@ -2,7 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import { type Executor, inTransaction } from '../db/schema.js';
 import type { FeedbackItemTable, FeedbackStatusChangeTable } from '../db/tables/feedback.js';
-import { decideVote, isClosed, isStatus, mergeVotes, tally, transition, type Status, type Tally, type TransitionKind, type VoteValue } from './feedback.js';
+import { ANONYMOUS_AUTHOR, decideVote, isClosed, isStatus, mergeVotes, tally, transition, type Status, type Tally, type TransitionKind, type VoteValue } from './feedback.js';
 
 export type ChannelKind = 'forum' | 'text';
 
@@ -430,15 +430,22 @@ export async function threadFigures(db: Executor, item: Pick<Item, 'id' | 'autho
 }
 
 
-/** The votes a post shows, as stored in feedback_items.shown_score. */
-export const shownScoreKey = (t: Tally) => `${t.up}:${t.down}`;
+/**
+ * What a post shows that can fall behind its row, as stored in feedback_items.shown_score: the
+ * votes ("up:down"), then ":~" once it shows its author as anonymous (an opt-out replaced them).
+ */
+export const shownScoreKey = (t: Pick<Tally, 'up' | 'down'>, authorId: string) => `${t.up}:${t.down}${authorId === ANONYMOUS_AUTHOR ? ':~' : ''}`;
 
-/** Records the votes a post's last landed edit showed. */
-export async function setShownScore(db: Executor, itemId: number, t: Tally): Promise<void> {
-  await db.updateTable('feedback_items').set({ shown_score: shownScoreKey(t) }).where('id', '=', itemId).execute();
+/** Records what a post's last landed edit showed: its votes, and the author of the item it rendered. */
+export async function setShownScore(db: Executor, itemId: number, t: Tally, authorId: string): Promise<void> {
+  await db.updateTable('feedback_items').set({ shown_score: shownScoreKey(t, authorId) }).where('id', '=', itemId).execute();
 }
 
-/** Open posted items whose post shows other votes than are stored: a crash cut their edit. */
+/**
+ * Posted items whose post shows other than their row: an open item's other votes (a crash cut
+ * its edit), or an item of any status whose author an opt-out made anonymous since its post was
+ * last edited (the opt-out changes only the row; its live re-render may have been cut short).
+ */
 export async function staleItemIds(db: Executor, closed: readonly string[]): Promise<number[]> {
   const rows = await db
     .selectFrom('feedback_items as i')
@@ -446,14 +453,40 @@ export async function staleItemIds(db: Executor, closed: readonly string[]): Pro
     .select((eb) => [
       'i.id',
       'i.shown_score',
+      'i.author_id',
+      'i.status',
       eb.fn.sum<number | null>(eb.case().when('v.value', '>', 0).then(1).else(0).end()).as('up'),
       eb.fn.sum<number | null>(eb.case().when('v.value', '<', 0).then(1).else(0).end()).as('down'),
     ])
     .where('i.post_state', '=', 'posted')
     .where('i.gone', 'is', null)
-    .where('i.status', 'not in', [...closed])
+    .where((eb) => eb.or([eb('i.status', 'not in', [...closed]), eb('i.author_id', '=', ANONYMOUS_AUTHOR)]))
     .groupBy('i.id')
     .orderBy('i.id')
     .execute();
-  return rows.filter((r) => r.shown_score !== `${Number(r.up ?? 0)}:${Number(r.down ?? 0)}`).map((r) => r.id);
+  return rows
+    .filter((r) => {
+      if (r.author_id === ANONYMOUS_AUTHOR && !(r.shown_score ?? '').endsWith(':~')) return true;
+      // A closed item's votes may have moved (to the original of a duplicate): its post keeps them.
+      return !closed.includes(r.status) && r.shown_score !== shownScoreKey({ up: Number(r.up ?? 0), down: Number(r.down ?? 0) }, r.author_id);
+    })
+    .map((r) => r.id);
+}
+
+/**
+ * Who re-renders the posts of items whose author an opt-out step has just replaced, per database
+ * handle: the app's feedback service (opt-out steps run on its thread). Without one (no feedback
+ * feature running on that handle) the posts wait for the next start (see staleItemIds).
+ */
+const anonymisedListeners = new WeakMap<object, (itemIds: readonly number[]) => void>();
+
+/** Sets (or, with null, removes) the listener of a database handle. */
+export function onItemsAnonymised(handle: object, listener: ((itemIds: readonly number[]) => void) | null): void {
+  if (listener) anonymisedListeners.set(handle, listener);
+  else anonymisedListeners.delete(handle);
+}
+
+/** An opt-out step replaced these items' author (called inside its transaction: the listener only schedules). */
+export function itemsAnonymised(handle: object, itemIds: readonly number[]): void {
+  if (itemIds.length) anonymisedListeners.get(handle)?.(itemIds);
 }

@@ -1,6 +1,14 @@
-// The flags slice's privacy entries (see src/privacy/registry.ts): flags a member made go, flags
-// on their messages lose their name, and moderation cases stay whole for the server's record.
+// The flags slice's privacy entries (see src/privacy/registry.ts): flags a member made go (with
+// the steps they left on cases), flags on their messages lose their name, and moderation cases
+// stay whole for the server's record.
 import { countWith, eachKey, iso, type PrivacyEntry, scanWith } from '../privacy/registry.js';
+import { OPTED_OUT_AUTHOR } from './store.js';
+
+/**
+ * The case events a flagger's flag leaves (it joined the case, it was withdrawn; live or found on
+ * start), as SQL: the flagger's, not a moderation step. Every other kind is a staff step.
+ */
+const FLAGGER_KINDS = `('flag_joined', 'flag_withdrawn')`;
 
 const made: PrivacyEntry = {
   name: 'flags',
@@ -25,14 +33,14 @@ const received: PrivacyEntry = {
   columns: ['author_id'],
   label: 'privacy.entry.flagsOnYou',
   fate: 'anonymised',
-  why: "the flag is the other member's; the author column is cleared (the case keeps the author)",
+  why: "the flag is the other member's; the author column is replaced by a placeholder (`~`, nobody's id), as a flag raised after your opt-out gets at once (the case keeps the author)",
   count: countWith(`SELECT count(*) FROM flags WHERE guild_id = ? AND author_id = ?`),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(`SELECT message_id, flagged_at FROM flags WHERE guild_id = ? AND author_id = ? ORDER BY flagged_at`);
     for (const f of s.iterate(guildId, userId) as Iterable<{ message_id: string; flagged_at: number }>) yield { message_id: f.message_id, flagged_at: iso(f.flagged_at) };
   },
   scan: scanWith(`SELECT rowid FROM flags WHERE guild_id = ? AND author_id = ?`),
-  apply: eachKey(`UPDATE flags SET author_id = NULL WHERE rowid = ? AND author_id = ?`),
+  apply: eachKey(`UPDATE flags SET author_id = '${OPTED_OUT_AUTHOR}' WHERE rowid = ? AND author_id = ?`),
 };
 
 const cases: PrivacyEntry = {
@@ -55,16 +63,36 @@ const cases: PrivacyEntry = {
   },
 };
 
+const flagSteps: PrivacyEntry = {
+  name: 'flag_case_events.flags',
+  table: 'flag_case_events',
+  columns: ['actor_id'],
+  label: 'privacy.entry.caseFlagSteps',
+  fate: 'deleted',
+  why: 'they go with the flags you raised; the moderators\' steps on the case stay',
+  count: countWith(`SELECT count(*) FROM flag_case_events e JOIN flag_cases c ON c.id = e.case_id WHERE c.guild_id = ? AND e.actor_id = ? AND e.kind IN ${FLAGGER_KINDS}`),
+  *exportRows(read, guildId, userId) {
+    const s = read.prepare(`SELECT e.case_id, e.kind, e.detail, e.at FROM flag_case_events e JOIN flag_cases c ON c.id = e.case_id WHERE c.guild_id = ? AND e.actor_id = ? AND e.kind IN ${FLAGGER_KINDS} ORDER BY e.at, e.id`);
+    for (const e of s.iterate(guildId, userId) as Iterable<{ case_id: number; kind: string; detail: string | null; at: number }>) {
+      // Their detail is where the flag came from: a reaction, the menu, or start-up's catch-up
+      // ('reconciled'); a withdrawal seen live has none (it is a reaction removed).
+      yield { case_id: e.case_id, kind: e.kind, source: e.detail ?? 'reaction', at: iso(e.at) };
+    }
+  },
+  scan: scanWith(`SELECT e.id FROM flag_case_events e JOIN flag_cases c ON c.id = e.case_id WHERE c.guild_id = ? AND e.actor_id = ? AND e.kind IN ${FLAGGER_KINDS}`),
+  apply: eachKey(`DELETE FROM flag_case_events WHERE id = ? AND actor_id = ? AND kind IN ${FLAGGER_KINDS}`),
+};
+
 const caseEvents: PrivacyEntry = {
   name: 'flag_case_events',
   table: 'flag_case_events',
   columns: ['actor_id'],
   label: 'privacy.entry.caseSteps',
   fate: 'kept',
-  why: "part of a moderation case's history",
-  count: countWith(`SELECT count(*) FROM flag_case_events e JOIN flag_cases c ON c.id = e.case_id WHERE c.guild_id = ? AND e.actor_id = ?`),
+  why: "part of a moderation case's history (opening, claiming, closing, notes, a failed action)",
+  count: countWith(`SELECT count(*) FROM flag_case_events e JOIN flag_cases c ON c.id = e.case_id WHERE c.guild_id = ? AND e.actor_id = ? AND e.kind NOT IN ${FLAGGER_KINDS}`),
   *exportRows(read, guildId, userId) {
-    const s = read.prepare(`SELECT e.case_id, e.kind, e.at FROM flag_case_events e JOIN flag_cases c ON c.id = e.case_id WHERE c.guild_id = ? AND e.actor_id = ? ORDER BY e.at`);
+    const s = read.prepare(`SELECT e.case_id, e.kind, e.at FROM flag_case_events e JOIN flag_cases c ON c.id = e.case_id WHERE c.guild_id = ? AND e.actor_id = ? AND e.kind NOT IN ${FLAGGER_KINDS} ORDER BY e.at`);
     for (const e of s.iterate(guildId, userId) as Iterable<{ case_id: number; kind: string; at: number }>) yield { case_id: e.case_id, kind: e.kind, at: iso(e.at) };
   },
 };
@@ -83,4 +111,4 @@ const blocks: PrivacyEntry = {
   },
 };
 
-export const flagsPrivacy: readonly PrivacyEntry[] = [made, received, cases, caseEvents, blocks];
+export const flagsPrivacy: readonly PrivacyEntry[] = [made, flagSteps, received, cases, caseEvents, blocks];

@@ -1,6 +1,8 @@
 // Flags, review cases, their events and flag blocks in SQLite.
 import type { Selectable } from 'kysely';
+import { isOptedOut } from '../activity/privacy-store.js';
 import type { Executor } from '../db/schema.js';
+import { ANONYMOUS_AUTHOR } from '../feedback/feedback.js';
 import type { FlagCaseTable } from '../db/tables/flags.js';
 import {
   allowedFrom,
@@ -15,6 +17,13 @@ import {
   type FlagSource,
   type IgnoreReason,
 } from './flags.js';
+
+/**
+ * flags.author_id of a message whose author opted out of Pulse: nobody's id (as activity and
+ * feedback keep it), so a flag on their message keeps no record that it was theirs. The case
+ * opened on it still names the author (a moderation record, kept: see docs/privacy.md).
+ */
+export const OPTED_OUT_AUTHOR = ANONYMOUS_AUTHOR;
 
 export interface FlagInput {
   guildId: string;
@@ -99,6 +108,8 @@ export async function recordFlag(db: Executor, flag: FlagInput, limits: FlagLimi
       .where('source', '=', flag.source)
       .execute();
   } else {
+    // The verdict above saw the real author (a member's own message is still theirs to not flag).
+    const authorId = flag.authorId !== null && (await isOptedOut(db, flag.guildId, flag.authorId)) ? OPTED_OUT_AUTHOR : flag.authorId;
     await db
       .insertInto('flags')
       .values({
@@ -107,7 +118,7 @@ export async function recordFlag(db: Executor, flag: FlagInput, limits: FlagLimi
         message_id: flag.messageId,
         user_id: flag.userId,
         source: flag.source,
-        author_id: flag.authorId,
+        author_id: authorId,
         reason: flag.reason,
         details: flag.details,
         flagged_at: now,

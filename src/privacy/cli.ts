@@ -1,28 +1,56 @@
 // `pulse privacy-export`: a member's data export written to a file by the server's admins, for a
-// member whose export is too big for Discord's upload limit (the same JSON /privacy export sends).
+// member whose export is too big for Discord's upload limit (the same JSON /privacy export sends),
+// or who left the server (/privacy works only in the server).
+// `pulse privacy-opt-out`: the opt-out of a member who left, asked of the server's admins.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
+import { migrate, openDatabase } from '../db/open.js';
 import { openReadOnly } from '../db/read-only.js';
+import type { Executor } from '../db/schema.js';
+import { getSettings } from '../settings/store.js';
 import { privacyEntries } from './entries.js';
 import { writeExport } from './export-file.js';
-import { t } from '../i18n/index.js';
+import { optOutOrder } from './privacy.js';
+import { isLanguage, languageCodes, t, type Language } from '../i18n/index.js';
+import { beginOptOut, isOptOutPending } from './store.js';
 
 const SNOWFLAKE = /^\d{17,20}$/;
 
+/** Runs `read` (a node:util parseArgs call): a bad command line is a UsageError. */
+function parse<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The server and the member, checked. */
+function ids(values: { guild?: unknown; user?: unknown }): { guild: string; user: string } {
+  const { guild, user } = values;
+  if (typeof guild !== 'string' || !SNOWFLAKE.test(guild)) throw new UsageError('--guild must be a server id (17 to 20 digits).');
+  if (typeof user !== 'string' || !SNOWFLAKE.test(user)) throw new UsageError("--user must be the member's id (17 to 20 digits).");
+  return { guild, user };
+}
+
+function checkLang(lang: unknown): void {
+  if (lang !== undefined && !(typeof lang === 'string' && isLanguage(lang))) throw new UsageError(`--lang must be one of ${languageCodes.join(', ')}.`);
+}
+
+/** --lang, else the server's language setting (the CLI cannot see the member's Discord locale), else English. */
+async function languageFor(db: Executor, guild: string, lang: unknown): Promise<Language> {
+  if (typeof lang === 'string' && isLanguage(lang)) return lang;
+  return (await getSettings(db, guild)).language ?? 'en';
+}
+
 export const privacyExportCommand: Pick<CliCommand, 'run'> = {
   async run(args, config) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { guild: { type: 'string' }, user: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean', default: false } }, strict: true }));
-    } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
-    }
-    const { guild, user } = values;
-    if (!guild || !SNOWFLAKE.test(guild)) throw new UsageError('--guild must be a server id (17 to 20 digits).');
-    if (!user || !SNOWFLAKE.test(user)) throw new UsageError("--user must be the member's id (17 to 20 digits).");
+    const { values } = parse(() => parseArgs({ args, options: { guild: { type: 'string' }, user: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' }, force: { type: 'boolean', default: false } }, strict: true }));
+    const { guild, user } = ids(values);
+    checkLang(values.lang);
     const out = resolve(values.out ?? `pulse-data-${guild}-${user}.json`);
     if (existsSync(out) && !values.force) throw new UsageError(`${out} exists: pick another --out, or add --force to replace it.`);
     if (!existsSync(config.databasePath)) {
@@ -32,10 +60,61 @@ export const privacyExportCommand: Pick<CliCommand, 'run'> = {
     // Read-only, like the bot's own export: safe while the bot runs.
     const read = openReadOnly(config.databasePath);
     try {
-      const rows = writeExport(read.sqlite, privacyEntries, guild, user, systemClock.now(), out, t('en', 'privacy.export.note'));
+      // The note at the top of the file, in the member's language.
+      const lang = await languageFor(read.db, guild, values.lang);
+      const rows = writeExport(read.sqlite, privacyEntries, guild, user, systemClock.now(), out, t(lang, 'privacy.export.note'));
       console.log(`Wrote ${out}: ${rows} rows. Give it to the member privately: it is everything Pulse keeps about them in this server.`);
     } finally {
       await read.close();
+    }
+  },
+};
+
+/** A heartbeat this recent says the bot is running (it beats every 5 s while connected). */
+const ALIVE_MS = 30_000;
+const DEFAULT_WAIT_S = 60;
+
+export const privacyOptOutCommand: Pick<CliCommand, 'run'> = {
+  async run(args, config) {
+    const { values } = parse(() => parseArgs({ args, options: { guild: { type: 'string' }, user: { type: 'string' }, lang: { type: 'string' }, wait: { type: 'string' } }, strict: true }));
+    const { guild, user } = ids(values);
+    checkLang(values.lang);
+    const wait = values.wait === undefined ? DEFAULT_WAIT_S : Number(values.wait);
+    if (!Number.isInteger(wait) || wait < 0 || wait > 3600) throw new UsageError('--wait must be a whole number of seconds, 0 to 3600.');
+    if (!existsSync(config.databasePath)) {
+      console.error(`No database at ${config.databasePath} (DATABASE_URL).`);
+      return 1;
+    }
+    const database = openDatabase(config.databasePath);
+    try {
+      await migrate(database.db);
+      const raw = database.sqlite;
+      // What the job will delete or anonymise (kept rows, as docs/privacy.md lists them, stay).
+      const found = optOutOrder(privacyEntries).filter((e) => !e.summary).reduce((sum, e) => sum + e.count(raw, guild, user), 0);
+      // The job only is written here, with the opt-out, in one short transaction (safe while the
+      // bot runs). The bot carries it out, as it does /privacy opt-out's: it owns the door that
+      // drops the member's events and the caches the deletion changes, so a deletion run from
+      // here could race its writes. A running bot picks the job up within seconds; a stopped one
+      // on its next start. The member is told by DM, in this language, when it is done, if
+      // Discord lets the bot message them.
+      const lang = await languageFor(database.db, guild, values.lang);
+      await beginOptOut(database.db, { guildId: guild, userId: user, requestedAt: systemClock.now(), notifyToken: null, notifyLocale: lang });
+      const who = `member ${user} in server ${guild}`;
+      const beat = raw.prepare(`SELECT max(heartbeat_at) FROM activity_listening`).pluck().get() as number | null;
+      const running = beat !== null && systemClock.now() - beat < ALIVE_MS;
+      if (!running) {
+        console.log(`Opted out ${who} (${found} records to delete or anonymise). The bot is not running: it does so when it next starts (npm start), and records nothing about the member meanwhile.`);
+        return;
+      }
+      const until = Date.now() + wait * 1000;
+      while ((await isOptOutPending(database.db, guild, user)) && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+      if (await isOptOutPending(database.db, guild, user)) {
+        console.log(`Opted out ${who} (${found} records to delete or anonymise). The running bot is at it (privacy.opt-out-* in its log); run this again later to check it is done.`);
+      } else {
+        console.log(`Opted out ${who}: the running bot deleted or anonymised the ${found} records Pulse kept about them, and no longer records them.`);
+      }
+    } finally {
+      await database.close();
     }
   },
 };

@@ -36,6 +36,13 @@ const tokenExpired = (err: unknown) =>
 const MiB = 1024 * 1024;
 
 /**
+ * How often the running bot looks for opt-out jobs it did not record itself: `pulse
+ * privacy-opt-out` only records the job, and this process, which owns the door and the
+ * caches, carries it out.
+ */
+const PICK_UP_MS = 5_000;
+
+/**
  * The most Discord takes in one attachment of this answer: the interaction says so
  * (attachment_size_limit, newer API versions); else it follows the server's boost level.
  */
@@ -180,6 +187,30 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
     },
   };
 
+  let pickUp: NodeJS.Timeout | undefined;
+  let looking = false;
+  /**
+   * Jobs in the table that this process is not running nor waiting to retry: written by `pulse
+   * privacy-opt-out` (an admin's opt-out for a member who left) while the bot runs. The member
+   * is dropped at the door first, as /privacy opt-out does, then the job runs here like any.
+   */
+  async function pickUpJobs(): Promise<void> {
+    if (looking) return;
+    looking = true;
+    try {
+      for (const job of await pendingOptOuts(ctx.db)) {
+        if (runner.has(job.guildId, job.userId)) continue;
+        logger.info({ guild: job.guildId }, 'privacy.opt-out-picked-up');
+        door().markOptedOut(job.guildId, job.userId);
+        void runner.start(job);
+      }
+    } catch (err) {
+      logger.warn({ err }, 'privacy.pick-up-failed');
+    } finally {
+      looking = false;
+    }
+  }
+
   return {
     name: 'privacy',
     routes,
@@ -190,8 +221,11 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
         logger.info({ guild: job.guildId }, 'privacy.opt-out-resumed');
         void runner.start(job);
       }
+      pickUp = setInterval(() => void pickUpJobs(), PICK_UP_MS);
+      pickUp.unref();
     },
     async stop() {
+      clearInterval(pickUp);
       await Promise.race([runner.stop(), new Promise((r) => setTimeout(r, 5000).unref())]);
     },
   };

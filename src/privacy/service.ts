@@ -97,6 +97,12 @@ export class OptOutRunner {
     return this.launch(key, job, waiting?.failures ?? 0);
   }
 
+  /** Whether the member's job is running here, or waiting here to be tried again. */
+  has(guildId: string, userId: string): boolean {
+    const key = `${guildId}|${userId}`;
+    return this.running.has(key) || this.retries.has(key);
+  }
+
   private launch(key: string, job: OptOutJob, failures: number): Promise<OptOutOutcome | undefined> {
     const run = this.run(job, failures).finally(() => this.running.delete(key));
     this.running.set(key, run);

@@ -13,10 +13,10 @@ const responses: PrivacyEntry = {
   count: countWith(`SELECT count(*) FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.guild_id = ? AND r.respondent = ?`),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(
-      `SELECT r.survey_id, s.title, r.status, r.answers, r.draft, r.started_at, r.updated_at, r.submitted_at
+      `SELECT r.survey_id, s.title, r.status, r.answers, r.draft, r.page, r.roles, r.started_at, r.updated_at, r.submitted_at, r.reminded_at
        FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.guild_id = ? AND r.respondent = ? ORDER BY r.id`,
     );
-    type Row = { survey_id: number; title: string; status: string; answers: string; draft: string | null; started_at: number | null; updated_at: number | null; submitted_at: number | null };
+    type Row = { survey_id: number; title: string; status: string; answers: string; draft: string | null; page: number; roles: string | null; started_at: number | null; updated_at: number | null; submitted_at: number | null; reminded_at: number | null };
     for (const r of s.iterate(guildId, userId) as Iterable<Row>) {
       yield {
         survey_id: r.survey_id,
@@ -24,9 +24,15 @@ const responses: PrivacyEntry = {
         status: r.status,
         answers: JSON.parse(r.answers) as unknown,
         draft: r.draft === null ? null : (JSON.parse(r.draft) as unknown),
+        // The page a draft continues from.
+        page: r.page,
+        // The member's role ids when they submitted (for the per-role breakdown of a named survey).
+        roles: r.roles === null ? null : (JSON.parse(r.roles) as unknown),
         started_at: iso(r.started_at),
         updated_at: iso(r.updated_at),
         submitted_at: iso(r.submitted_at),
+        // When Pulse sent (or tried) the one reminder DM about a draft.
+        reminded_at: iso(r.reminded_at),
       };
     }
   },

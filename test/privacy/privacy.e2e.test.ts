@@ -4,9 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChannelType, InteractionResponseType, Locale } from 'discord-api-types/v10';
 import { ActivityStore } from '../../src/activity/store.js';
+import { runCli } from '../../src/cli.js';
 import { privacyEntries } from '../../src/privacy/entries.js';
 import { keptColumns } from '../../src/privacy/privacy.js';
 import { TestBot } from '../support/bot.js';
@@ -65,6 +66,9 @@ async function aliceEverywhere(b: TestBot): Promise<void> {
   response.run(named, ids.bob, 'submitted', '{"q1":"no"}', t);
   response.run(anonymous, null, 'submitted', '{"q1":"maybe"}', null);
   response.run(anonymous, ids.alice, 'draft', '{}', null);
+  // Her named answer keeps her roles at submit (for the per-role breakdown); her draft was reminded.
+  sqlite.prepare(`UPDATE survey_responses SET roles = ? WHERE survey_id = ? AND respondent = ?`).run(JSON.stringify([ids.staffRoleId]), named, ids.alice);
+  sqlite.prepare(`UPDATE survey_responses SET reminded_at = ? WHERE survey_id = ? AND respondent = ?`).run(t, anonymous, ids.alice);
   sqlite.prepare(`INSERT INTO survey_submitters (survey_id, member_id) VALUES (?, ?)`).run(anonymous, ids.alice);
   sqlite.prepare(`INSERT INTO survey_schedules (guild_id, source_survey_id, definition, timing, channel_id, open_for_ms, created_by, created_at, active_since, active)
     VALUES (?, ?, '{}', '{"kind":"daily","time":"09:00"}', ?, 3600000, ?, ?, ?, 0)`).run(ids.guildId, anonymous, ids.general, ids.alice, t, t);
@@ -123,8 +127,8 @@ describe('/privacy', () => {
     expect(text).toContain('Your votes in Pulse polls');
     expect(text).toContain('Moderation cases about your messages, or that you opened, claimed or closed (status, outcome, times): **1** record (opt-out: kept)');
     expect(text).toContain('Your votes on feedback items (item, up or down, time): **1** record (opt-out: deleted)');
-    expect(text).toContain('Your messages in feedback threads (item, message id, time; never the text): **1** record (opt-out: deleted)');
-    expect(text).toContain('Your survey answers and drafts (survey, answers, times; a submitted anonymous answer holds no id and is not counted here): **2** records (opt-out: deleted)');
+    expect(text).toContain('Your messages in feedback threads (item, message id, time, whether you were staff; never the text): **1** record (opt-out: deleted)');
+    expect(text).toContain('Your survey answers and drafts (survey, answers, your roles when you submitted, times, when a reminder was sent; a submitted anonymous answer holds no id and is not counted here): **2** records (opt-out: deleted)');
 
     const exported = await ask('export').reply(15_000);
     expect(exported.files).toHaveLength(1);
@@ -143,14 +147,21 @@ describe('/privacy', () => {
     expect((data as unknown as { note: string }).note).toMatch(/^Pulse keeps ids and instants .* The only text below is what you gave Pulse .* excerpt kept of a message of yours/);
     expect(exported.content).toMatch(/^Everything Pulse keeps about you in this server: ids and instants, and the text you gave it \(survey answers/);
     expect(data['polls']).toHaveLength(1);
-    expect(data['survey_responses']).toHaveLength(2);
+    expect(data['survey_responses']).toEqual([
+      expect.objectContaining({ survey: 'Named', status: 'submitted', roles: [ids.staffRoleId], reminded_at: null }),
+      expect.objectContaining({ survey: 'Anonymous', status: 'draft', roles: null, reminded_at: new Date(b.clock.now()).toISOString() }),
+    ]);
     expect(data['survey_submitters']).toHaveLength(1);
     expect(data['surveys']).toHaveLength(1);
     expect(data['survey_schedules']).toHaveLength(1);
     expect(data['feedback_items']).toEqual([expect.objectContaining({ item_id: 1, title: 'Dark mode', source: 'submitted' })]);
     expect(data['feedback_items.captured_by']).toEqual([expect.objectContaining({ item_id: 3, title: 'We need a calendar integration' })]);
     expect(data['feedback_votes']).toEqual([expect.objectContaining({ item_id: 2, vote: 'down' })]);
-    expect(data['feedback_thread_messages']).toHaveLength(1);
+    expect(data['feedback_thread_messages']).toEqual([expect.objectContaining({ item_id: 2, staff: false })]);
+    // The item captured from Carol's message is hers: her export names the message it came from.
+    const carols = await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.carol, name: 'privacy', subcommand: 'export' }).reply(15_000);
+    const source = b.app.database.sqlite.prepare(`SELECT source_channel_id, source_message_id FROM feedback_items WHERE id = 3`).get() as { source_channel_id: string; source_message_id: string };
+    expect((JSON.parse(String(carols.files[0]!.data)) as Record<string, unknown[]>)['feedback_items']).toEqual([expect.objectContaining({ item_id: 3, source: 'captured', ...source })]);
     // Other members' ids are not part of someone's export.
     expect(JSON.stringify(data)).not.toContain(ids.bob);
     expect(JSON.stringify(data)).not.toContain(ids.carol);
@@ -231,6 +242,35 @@ describe('/privacy', () => {
     expect(mentions(b, ids.alice).sort()).toEqual(['activity_opt_outs.user_id', 'flag_cases.author_id', 'polls.author_id', 'polls.closed_by', 'survey_schedules.created_by', 'surveys.author_id', 'surveys.closed_by']);
     // The member is told, on the answer of their command.
     await fake.waitFor(() => out.original?.content?.startsWith('Done:'), 5000);
+  });
+
+  it("an admin's `pulse privacy-opt-out` for a member who left is carried out by the running bot", async () => {
+    // The command tells a running bot by its heartbeat, on the real clock.
+    bot = await TestBot.start({ now: Date.now() });
+    const b = bot;
+    const { ids, fake } = b;
+    await aliceEverywhere(b);
+    fake.leave(ids.guildId, ids.alice);
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    try {
+      expect(await runCli(['privacy-opt-out', '--guild', ids.guildId, '--user', ids.alice, '--wait', '15'], { DATABASE_URL: `sqlite:${b.databasePath}` })).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(printed).toEqual([expect.stringMatching(new RegExp(`^Opted out member ${ids.alice} in server ${ids.guildId}: the running bot deleted or anonymised the \\d+ records Pulse kept about them, and no longer records them\\.$`))]);
+    // The bot ran the job (the command only recorded it): the same deletion as /privacy opt-out.
+    expect(b.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['privacy.opt-out-picked-up', 'privacy.opted-out']));
+    expect(count(b, 'SELECT count(*) FROM privacy_opt_out_jobs')).toBe(0);
+    const kept = keptColumns(privacyEntries);
+    for (const column of mentions(b, ids.alice)) expect(kept.has(column), column).toBe(true);
+    // And drops her at the door from then on (were she to come back).
+    fake.join(ids.guildId, { id: ids.alice, username: 'alice' });
+    fake.post({ channelId: ids.general, userId: ids.alice, content: 'back' });
+    const bobs = fake.post({ channelId: ids.general, userId: ids.bob, content: 'later' });
+    await fake.waitFor(() => count(b, 'SELECT count(*) FROM activity_messages WHERE message_id = ?', bobs.id) === 1);
+    expect(count(b, 'SELECT count(*) FROM activity_messages WHERE user_id = ?', ids.alice)).toBe(0);
+    expect(b.errors).toEqual([]);
   });
 
   it('an opt-out that finishes after the answer can no longer be edited (15 minutes) tells the member by DM', async () => {
@@ -339,6 +379,24 @@ describe('/privacy', () => {
     // Nothing was sent over the limit (Discord would have refused it: 413).
     expect(fake.requests.filter((r) => r.status === 413)).toEqual([]);
     expect(b.errors).toEqual([]);
+  });
+
+  it('an export Discord refuses is logged without the file', async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    await aliceEverywhere(b);
+    // The answer carrying the file is refused (as an expired token or a 5xx would be).
+    fake.failNext({ method: 'PATCH', path: /\/webhooks\/.*\/messages\// }, { status: 400, code: 40005, message: 'Request entity too large' });
+    await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'export' }).reply(15_000);
+    await fake.waitFor(() => b.errors.some((e) => e.msg === 'interaction.failed'));
+    const failed = b.errors.find((e) => e.msg === 'interaction.failed')!;
+    expect(failed['err']).toMatchObject({ type: 'DiscordAPIError', code: 40005, status: 400, method: 'PATCH' });
+    const logs = JSON.stringify(b.logs);
+    expect(logs).not.toContain('requestBody');
+    // Nothing of the export: not its note, not the member's message ids, not the bytes.
+    expect(logs).not.toContain('Everything Pulse keeps about you');
+    expect(logs).not.toContain('activity_messages');
   });
 
   it('/privacy show on a large server acknowledges before the worker starts counting', async () => {

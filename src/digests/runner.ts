@@ -135,7 +135,7 @@ export class DigestRunner {
    * next run in the new zone is, unless its period was already posted.
    */
   private async activeSinceIn(schedule: DigestSchedule, zone: string, now: number): Promise<number> {
-    // The same zone however it was written (a schedule from before migration 0027 has the setting as typed).
+    // The same zone however it was written (a schedule from before migration 0025 has the setting as typed).
     if (schedule.zone !== null && (canonicalTimeZone(schedule.zone) ?? schedule.zone) === zone) return schedule.activeSince;
     const changedAt = (await settingsChangedAt(this.deps.db, schedule.guildId)) ?? now;
     const restarted = await restartInZone(this.deps.db, schedule, zone, Math.min(now, changedAt));

@@ -1,4 +1,4 @@
-// Migration 0027: digest and survey schedules remember the zone their active_since was set in;
+// Migration 0025: digest and survey schedules remember the zone their active_since was set in;
 // existing ones get the server's zone as it is (UTC for a server that never set one), and back.
 import { Migrator } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ afterEach(async () => {
   database = undefined;
 });
 
-it("0027 gives every existing schedule its server's current zone, both ways", async () => {
+it("0025 gives every existing schedule its server's current zone, both ways", async () => {
   database = openDatabase(':memory:');
   const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   expect((await migrator.migrateTo('0024-flag-case-shown')).error).toBeUndefined();
@@ -26,7 +26,7 @@ it("0027 gives every existing schedule its server's current zone, both ways", as
     )
     .run();
 
-  expect((await migrator.migrateTo('0027-schedule-zone')).error).toBeUndefined();
+  expect((await migrator.migrateTo('0025-schedule-zone')).error).toBeUndefined();
   expect(sqlite.prepare(`SELECT guild_id, zone, active_since FROM digest_schedules ORDER BY guild_id`).raw().all()).toEqual([
     ['g-berlin', 'Europe/Berlin', 5],
     ['g-default', 'UTC', 5],

@@ -23,8 +23,8 @@ import * as m0021 from './0021-feedback-steps.js';
 import * as m0022 from './0022-survey-one-draft.js';
 import * as m0023 from './0023-guild-gaps.js';
 import * as m0024 from './0024-flag-case-shown.js';
-import * as m0027 from './0027-schedule-zone.js';
-import * as m0028 from './0028-guild-removed.js';
+import * as m0025 from './0025-schedule-zone.js';
+import * as m0026 from './0026-guild-removed.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -50,6 +50,6 @@ export const migrations: Record<string, Migration> = {
   '0022-survey-one-draft': m0022,
   '0023-guild-gaps': m0023,
   '0024-flag-case-shown': m0024,
-  '0027-schedule-zone': m0027,
-  '0028-guild-removed': m0028,
+  '0025-schedule-zone': m0025,
+  '0026-guild-removed': m0026,
 };

@@ -129,7 +129,7 @@ export interface ActivityGapsTable {
 
 /**
  * A guild not listened to since `started_at`, until its next GUILD_CREATE: in an outage
- * (GUILD_DELETE unavailable) or the bot removed from it (GUILD_DELETE). See migrations/0028-guild-removed.ts.
+ * (GUILD_DELETE unavailable) or the bot removed from it (GUILD_DELETE). See migrations/0026-guild-removed.ts.
  */
 export interface ActivityGuildOutagesTable {
   guild_id: string;

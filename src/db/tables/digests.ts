@@ -10,7 +10,7 @@ export interface DigestSchedulesTable {
   channel_id: string | null;
   paused: Generated<number>;
   active_since: number;
-  /** The server's time zone when active_since was set (see migration 0027). */
+  /** The server's time zone when active_since was set (see migration 0025). */
   zone: string | null;
   updated_by: string | null;
   created_at: number;

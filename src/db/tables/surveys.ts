@@ -96,7 +96,7 @@ export interface SurveyScheduleTable {
   created_at: number;
   /** Runs due before this instant are not made (a new schedule does not back-fill). */
   active_since: number;
-  /** The server's time zone when active_since was set (see migration 0027); null: not recorded. */
+  /** The server's time zone when active_since was set (see migration 0025); null: not recorded. */
   zone: string | null;
   /** 0 | 1 */
   active: number;

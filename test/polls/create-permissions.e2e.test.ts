@@ -72,8 +72,12 @@ describe('/poll create checks the acting member', () => {
   it('refuses the default channel (the one the command runs in) when the member cannot send there', async () => {
     bot = await TestBot.start({ features });
     const { ids } = bot;
-    // An announcements-style channel: read-only for everyone but the staff role.
-    await overwrite(bot, ids.general, [deny(ids.guildId, OverwriteType.Role, SendMessages), allow(ids.staffRoleId, OverwriteType.Role, SendMessages)]);
+    // An announcements-style channel: read-only for everyone but the staff role (and Pulse, allowed there as a server would).
+    await overwrite(bot, ids.general, [
+      deny(ids.guildId, OverwriteType.Role, SendMessages),
+      allow(ids.staffRoleId, OverwriteType.Role, SendMessages),
+      allow(bot.fake.appId, OverwriteType.Member, SendMessages),
+    ]);
 
     const refused = await create(bot, ids.alice, { question: 'Here?', choices: 'A | B' });
     expect(refused.ephemeral).toBe(true);

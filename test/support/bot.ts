@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { FeatureFactory } from '../../src/feature.js';
 import { FakeDiscord } from '../../src/fake-discord/index.js';
+import { requiredPermissionBits } from '../../src/discord/permissions.js';
 import { localizeCommands } from '../../src/i18n/commands.js';
 
 export interface LogLine {
@@ -25,6 +26,8 @@ export interface TestBotOptions {
   interactionDeadlineMs?: number;
   /** The guild's Discord locale (its `preferred_locale`, sent as `guild_locale`); default en-US. */
   guildLocale?: Locale;
+  /** The bot's permissions in the guild (default: exactly what the invite asks for, as a server owner who keeps its boxes ticked gives). */
+  botPermissions?: bigint;
 }
 
 const seeded = {
@@ -67,6 +70,7 @@ export class TestBot {
     const fake = await FakeDiscord.start({ interactionDeadlineMs: options.interactionDeadlineMs, now: () => clock.now() });
     const ids = seeded;
     fake.addGuild({ id: ids.guildId, name: 'Pulse Test', ownerId: ids.ownerId, preferredLocale: options.guildLocale });
+    fake.setBotPermissions(ids.guildId, options.botPermissions ?? requiredPermissionBits);
     fake.addRole(ids.guildId, { id: ids.staffRoleId, name: 'Staff', permissions: 0n });
     for (const [id, name] of [
       [ids.general, 'general'],

@@ -1,12 +1,11 @@
 // `pulse report --guild ID [--from DATE] [--to DATE] [--tz ZONE] [--lang en|es|ru] [--json]`.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { isIsoDate, dayNumber } from '../zone.js';
+import { canonicalTimeZone, isIsoDate, dayNumber } from '../zone.js';
 import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
 import { migrate, openDatabase } from '../db/open.js';
 import { isLanguage, languageCodes } from '../i18n/index.js';
-import { isValidTimeZone } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { buildReport, lastCompleteDays } from './report.js';
 import { hasActivity, noActivityMessage, noActivityWarning } from './store.js';
@@ -19,7 +18,15 @@ const flagsSchema = z.object({
   guild: z.string({ message: '--guild is required: the server id (17 to 20 digits)' }).regex(/^\d{17,20}$/, '--guild must be a server id (17 to 20 digits)'),
   from: date('from').optional(),
   to: date('to').optional(),
-  tz: z.string().refine(isValidTimeZone, { message: '--tz must be an IANA time zone such as Europe/Berlin or America/New_York' }).optional(),
+  // As /settings set timezone takes it: any case, 'New York', an old name; used by its current name.
+  tz: z
+    .string()
+    .transform((typed, ctx) => {
+      const zone = canonicalTimeZone(typed);
+      if (zone === null) ctx.addIssue({ code: 'custom', message: `--tz: "${typed}" is not an IANA time zone such as Europe/Berlin.` });
+      return zone ?? typed;
+    })
+    .optional(),
   lang: z.string().refine(isLanguage, { message: `--lang must be one of ${languageCodes.join(', ')}` }).optional(),
   json: z.boolean().optional(),
   'as-of': z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), { message: '--as-of must be an ISO instant like 2026-11-23T12:00:00Z' }).optional(),

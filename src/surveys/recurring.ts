@@ -1,24 +1,32 @@
 // Recurring surveys: opens the latest due run of each schedule, exactly once (claimed by a unique key).
-import { lastRunAtOrBefore } from '../digests/schedule.js';
-import { getSettings } from '../settings/store.js';
+import { lastRunAtOrBefore, nextRuns } from '../digests/schedule.js';
+import { getSettings, settingsChangedAt } from '../settings/store.js';
+import { canonicalTimeZone } from '../zone.js';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import { activeSchedules, createSurvey, type Survey } from './store.js';
+import { activeSchedules, createSurvey, hasOpenRun, latestRunKey, restartInZone, type Survey, type SurveySchedule } from './store.js';
+
+type Deps = { db: Executor; clock: Clock; logger: Logger };
 
 /**
  * Opens the latest due run of each recurring schedule, once: the (schedule, run) unique key
  * claims it, so a restart or a second tick cannot open it again. Runs missed while the bot
- * was down are caught up only if they would still be open now; older ones are skipped.
+ * was down are caught up only if they would still be open now; older ones are skipped. A run
+ * never opens while the schedule's previous run is still open (a run open almost a whole
+ * period, a day shortened by a clock change): it waits for that one to close, and then opens
+ * if it would still be open.
  */
-export async function openDueRuns(deps: { db: Executor; clock: Clock; logger: Logger }): Promise<Survey[]> {
+export async function openDueRuns(deps: Deps): Promise<Survey[]> {
   const now = deps.clock.now();
   const opened: Survey[] = [];
   for (const schedule of await activeSchedules(deps.db)) {
     try {
       const { timezone } = await getSettings(deps.db, schedule.guildId);
+      const activeSince = await activeSinceIn(deps, schedule, timezone, now);
       const dueAt = lastRunAtOrBefore(schedule.timing, timezone, now);
-      if (dueAt === null || dueAt < schedule.activeSince || dueAt + schedule.openForMs <= now) continue;
+      if (dueAt === null || dueAt < activeSince || dueAt + schedule.openForMs <= now) continue;
+      if (await hasOpenRun(deps.db, schedule.id)) continue;
       const survey = await createSurvey(deps.db, {
         guildId: schedule.guildId,
         authorId: schedule.createdBy,
@@ -34,4 +42,29 @@ export async function openDueRuns(deps: { db: Executor; clock: Clock; logger: Lo
     }
   }
   return opened;
+}
+
+/**
+ * The schedule's activeSince in the server's zone `zone`, as for digests (digests/runner.ts).
+ * A run's key is the instant it fell due, so the same "09:00 run" is another key in another
+ * zone: when the zone changed since the schedule was set, it starts again from the change (at
+ * the latest now), so a run the new zone puts before the change is not opened. Nor is the run
+ * of the new zone nearest the last run opened: that is the same run, in the other zone (today's
+ * 09:00, opened at 09:00 UTC, is not opened again at 09:00 in New York).
+ */
+async function activeSinceIn(deps: Deps, schedule: SurveySchedule, zone: string, now: number): Promise<number> {
+  // The same zone however it was written (a schedule from before migration 0025 has the setting as typed).
+  if (schedule.zone !== null && (canonicalTimeZone(schedule.zone) ?? schedule.zone) === zone) return schedule.activeSince;
+  const changedAt = (await settingsChangedAt(deps.db, schedule.guildId)) ?? now;
+  let since = Math.min(now, changedAt);
+  const last = await latestRunKey(deps.db, schedule.id);
+  if (last !== null) {
+    const before = lastRunAtOrBefore(schedule.timing, zone, last);
+    const after = nextRuns(schedule.timing, zone, last, 1)[0];
+    const same = after === undefined || (before !== null && last - before <= after - last) ? before : after;
+    if (same !== null) since = Math.max(since, same + 1);
+  }
+  const restarted = await restartInZone(deps.db, schedule, zone, since);
+  deps.logger.info({ guild: schedule.guildId, schedule: schedule.id, from: schedule.zone, to: zone, activeSince: restarted?.activeSince }, 'surveys.zone-changed');
+  return restarted?.activeSince ?? now;
 }

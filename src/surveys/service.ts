@@ -518,7 +518,7 @@ export class SurveyService {
 
   // ---------------------------------------------------------------- recurring
 
-  async schedule(survey: Survey, input: Omit<SurveySchedule, 'id' | 'guildId' | 'sourceSurveyId' | 'definition' | 'activeSince'>): Promise<SurveySchedule> {
+  async schedule(survey: Survey, input: Omit<SurveySchedule, 'id' | 'guildId' | 'sourceSurveyId' | 'definition' | 'activeSince' | 'zone'>): Promise<SurveySchedule> {
     await store.stopSchedules(this.db, survey.guildId, survey.id);
     const now = this.now();
     return store.createSchedule(this.db, { ...input, guildId: survey.guildId, sourceSurveyId: survey.id, definition: survey.definition, activeSince: now, now });

@@ -3,6 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import { type Executor, inTransaction } from '../db/schema.js';
 import type { SurveyResponseTable, SurveyScheduleTable, SurveyTable } from '../db/tables/surveys.js';
 import type { Timing } from '../digests/schedule.js';
+import { getSettings } from '../settings/store.js';
 import { newAnswers, type Answers, type Definition } from './questions.js';
 
 export type SurveyStatus = 'draft' | 'open' | 'closed';
@@ -233,12 +234,16 @@ export async function countClosedEditFailure(db: Executor, id: number, input: { 
   });
 }
 
-/** Closes an open survey exactly once; in-progress drafts are deleted (they never count). */
+/**
+ * Closes an open survey exactly once; in-progress drafts are deleted (they never count). It
+ * closed at its deadline when that passed before `now` (it fell due while the bot was down, or
+ * before this tick): figures by period count it where it closed, not where the bot noticed.
+ */
 export async function closeSurvey(db: Executor, id: number, now: number, closedBy: string | null, eligible: number | null): Promise<boolean> {
   return inTransaction(db, async (trx) => {
     const r = await trx
       .updateTable('surveys')
-      .set({ status: 'closed', closed_at: now, closed_by: closedBy, eligible })
+      .set({ status: 'closed', closed_at: sql<number>`min(${now}, coalesce(closes_at, ${now}))`, closed_by: closedBy, eligible })
       .where('id', '=', id)
       .where('status', '=', 'open')
       .executeTakeFirst();
@@ -500,6 +505,8 @@ export interface SurveySchedule {
   openForMs: number;
   createdBy: string;
   activeSince: number;
+  /** The server's time zone when activeSince was set: a change of zone starts the schedule again. */
+  zone: string | null;
 }
 
 function toSchedule(row: Selectable<SurveyScheduleTable>): SurveySchedule {
@@ -514,10 +521,13 @@ function toSchedule(row: Selectable<SurveyScheduleTable>): SurveySchedule {
     openForMs: row.open_for_ms,
     createdBy: row.created_by,
     activeSince: row.active_since,
+    zone: row.zone,
   };
 }
 
-export async function createSchedule(db: Executor, input: Omit<SurveySchedule, 'id'> & { now: number }): Promise<SurveySchedule> {
+/** Creates a schedule; it remembers the server's time zone, in which its runs fall due. */
+export async function createSchedule(db: Executor, input: Omit<SurveySchedule, 'id' | 'zone'> & { now: number }): Promise<SurveySchedule> {
+  const { timezone } = await getSettings(db, input.guildId);
   const row = await db
     .insertInto('survey_schedules')
     .values({
@@ -531,6 +541,7 @@ export async function createSchedule(db: Executor, input: Omit<SurveySchedule, '
       created_by: input.createdBy,
       created_at: input.now,
       active_since: input.activeSince,
+      zone: timezone,
       active: 1,
     })
     .returningAll()
@@ -542,6 +553,35 @@ export async function activeSchedules(db: Executor, guildId?: string): Promise<S
   let q = db.selectFrom('survey_schedules').selectAll().where('active', '=', 1);
   if (guildId) q = q.where('guild_id', '=', guildId);
   return (await q.orderBy('id').execute()).map(toSchedule);
+}
+
+/**
+ * The server's time zone changed (from the schedule's `zone` to `zone`): the schedule starts
+ * again in the new zone from `since`, so no run the new zone puts before it is opened. Written
+ * only while the schedule still has the old zone (a tick running at the same time changes
+ * nothing more). Returns the schedule as it now is, if it still runs.
+ */
+export async function restartInZone(db: Executor, schedule: SurveySchedule, zone: string, since: number): Promise<SurveySchedule | undefined> {
+  await db
+    .updateTable('survey_schedules')
+    .set((eb) => ({ zone, active_since: eb.fn<number>('max', [eb.ref('active_since'), eb.val(since)]) }))
+    .where('id', '=', schedule.id)
+    .where((eb) => (schedule.zone === null ? eb('zone', 'is', null) : eb('zone', '=', schedule.zone)))
+    .execute();
+  return activeSchedule(db, schedule.id);
+}
+
+/** Whether a run of the schedule is open (a new run waits until it closed). */
+export async function hasOpenRun(db: Executor, scheduleId: number): Promise<boolean> {
+  const row = await db.selectFrom('surveys').select('id').where('schedule_id', '=', scheduleId).where('status', '=', 'open').executeTakeFirst();
+  return row !== undefined;
+}
+
+/** When the schedule's latest run fell due (its key), or null before its first run. */
+export async function latestRunKey(db: Executor, scheduleId: number): Promise<number | null> {
+  const row = await db.selectFrom('surveys').select('run_key').where('schedule_id', '=', scheduleId).where('run_key', 'is not', null).orderBy('run_key', 'desc').executeTakeFirst();
+  const at = row?.run_key ? Date.parse(row.run_key) : NaN;
+  return Number.isFinite(at) ? at : null;
 }
 
 /** A schedule, if it still runs. */

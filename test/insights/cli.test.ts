@@ -126,3 +126,20 @@ describe("a report's gaps, still going on", () => {
     expect((JSON.parse(out.join('\n')) as { gaps: unknown }).gaps).toEqual([]);
   });
 });
+
+describe('pulse report --tz', () => {
+  it('is taken as /settings takes a zone (any case, spaces, a city, an old name) and used by its current name', async () => {
+    for (const [typed, zone] of [['america/new york', 'America/New_York'], ['Calcutta', 'Asia/Kolkata'], ['Kolkata', 'Asia/Kolkata']] as const) {
+      out = [];
+      expect(await runCli(['report', '--guild', G, '--json', '--tz', typed, ...week], env)).toBe(0);
+      expect((JSON.parse(out.join('\n')) as { timezone: string }).timezone).toBe(zone);
+    }
+  });
+
+  it('refuses a name that is no zone, saying so in one line with the usage', async () => {
+    expect(await runCli(['report', '--guild', G, '--tz', 'Mars/Base', ...week], env)).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/^--tz: "Mars\/Base" is not an IANA time zone such as Europe\/Berlin\.\nUsage: pulse report /);
+  });
+});

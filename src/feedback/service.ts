@@ -46,12 +46,19 @@ import {
 } from './store.js';
 
 /** The service's failures, as catalogue texts the router shows in the member's language. */
-const DUPLICATE_ERROR: Record<'self' | 'missing' | 'other-guild' | 'chain', MessageKey> = {
+const DUPLICATE_ERROR: Record<'self' | 'chain', MessageKey> = {
   self: 'feedback.error.duplicateSelf',
-  missing: 'feedback.error.duplicateMissing',
-  'other-guild': 'feedback.error.duplicateOtherGuild',
   chain: 'feedback.error.duplicateChain',
 };
+
+/**
+ * Why `duplicate_of` is refused. An original of another server is refused as one that does not
+ * exist is ("no item #N in this server"): nothing tells staff that another server's id exists.
+ */
+function duplicateError(reason: 'self' | 'missing' | 'other-guild' | 'chain', duplicateOf: number | null): Text {
+  if (reason === 'self' || reason === 'chain') return msg(DUPLICATE_ERROR[reason]);
+  return duplicateOf === null ? msg('feedback.error.duplicateMissing') : msg('feedback.error.missing', { id: duplicateOf });
+}
 
 /** A failure whose message is safe to show the member. */
 export class FeedbackError extends Error {
@@ -310,7 +317,7 @@ export class FeedbackService {
     if (input.to === 'duplicate') {
       const original = input.duplicateOf === null ? undefined : await getItem(this.db, input.duplicateOf);
       const check = checkDuplicate(item.id, item.guildId, original);
-      if (!check.ok) throw new FeedbackError(msg(DUPLICATE_ERROR[check.reason]));
+      if (!check.ok) throw new FeedbackError(duplicateError(check.reason, input.duplicateOf));
       duplicateOf = check.originalId;
     }
     const result = await changeStatus(this.db, { itemId: item.id, to: input.to, by: input.by, byStaff: true, reason: input.reason, duplicateOf }, this.deps.clock.now());

@@ -17,7 +17,7 @@ import {
   duePostRetries,
   getCase,
   getCaseByMessage,
-  listOpenCases,
+  openCasesPerServer,
   openCase,
   recordFlag,
   setExcerptIfMissing,
@@ -63,6 +63,7 @@ export interface FlagPorts {
   dm(userId: string, text: string): Promise<void>;
   /** Posts in a channel, pinging only this member. */
   postPinging(channelId: string, userId: string, text: string): Promise<void>;
+  /** The server's name; null when Pulse is not in it (it left, or was removed) or Discord has not made it available since the start. */
   guildName(guildId: string): string | null;
   /** The server's Discord language (guild_locale), when known. */
   guildLocale(guildId: string): string | null;
@@ -82,14 +83,17 @@ export type ReactionEvent =
   | { kind: 'remove-emoji'; guildId: string; messageId: string; emoji: { id: string | null; name: string | null } }
   | { kind: 'remove-all'; guildId: string; messageId: string };
 
-/** Cases reconciled on start, oldest first; the rest catch up as their flags change. */
+/**
+ * Cases reconciled (and case messages brought up to date) on start, per server, oldest first;
+ * the rest catch up as their flags change.
+ */
 const RECONCILE_CASES = 200;
 /** Excerpts of context-menu flags kept in memory until their message reaches a case. */
 const EXCERPTS_KEPT = 500;
 /** Messages members opened the report modal on, kept until they submit (or for 15 minutes). */
 const TARGETS_KEPT = 1000;
 const TARGET_TTL_MS = 15 * 60_000;
-/** How often unposted cases are looked at for a due retry, and how many per look. */
+/** How often unposted cases are looked at for a due retry, and how many per server per look. */
 const RETRY_TICK_MS = 60_000;
 const RETRY_CASES = 20;
 
@@ -312,11 +316,21 @@ export class FlagService {
     }
   }
 
-  /** Tries again the posts that failed and are due (see publish). Never throws. */
+  /**
+   * Whether Pulse is in the case's server now. Start-up work and retries skip the others (a server
+   * Pulse left, or one Discord has down): Discord would refuse every request, and their cases would
+   * only use up their tries. Their cases wait in the database.
+   */
+  private present(c: FlagCase): boolean {
+    return this.ports.guildName(c.guildId) !== null;
+  }
+
+  /** Tries again the posts that failed and are due (see publish), in the servers Pulse is in. Never throws. */
   async retryPosts(): Promise<void> {
     try {
       for (const c of await duePostRetries(this.db, this.clock.now(), RETRY_CASES)) {
         if (this.stopped) return;
+        if (!this.present(c)) continue;
         // refresh posts a case never posted, and reads it again under the lock first.
         await this.lock.run(c.messageId, () => this.refresh(c.id));
       }
@@ -363,23 +377,28 @@ export class FlagService {
 
   /**
    * Start-up: brings up to date the case messages a killed process left behind what their case
-   * shows (closed, claimed or reopened, or flaggers changed, with the edit not made). Bounded.
+   * shows (closed, claimed or reopened, or flaggers changed, with the edit not made). Bounded per
+   * server, in the servers Pulse is in.
    */
   async refreshUnshown(): Promise<void> {
     for (const c of await unshownCases(this.db, RECONCILE_CASES)) {
       if (this.stopped) return;
+      if (!this.present(c)) continue;
       await this.lock.run(c.messageId, () => this.refresh(c.id));
     }
   }
 
   /**
    * Start-up catch-up: for each open case, read the flag emoji's reactions once and bring the
-   * stored reaction flags in line (added or removed while the bot was down). Bounded: at most
-   * RECONCILE_CASES cases and RECONCILE_PAGES pages each; @discordjs/rest paces the requests.
+   * stored reaction flags in line (added or removed while the bot was down). Bounded per server:
+   * at most RECONCILE_CASES cases of each and RECONCILE_PAGES pages each; every server's oldest
+   * case comes before any server's second, so one server's backlog holds up no other's. Servers
+   * Pulse is not in are skipped. @discordjs/rest paces the requests.
    */
   async reconcile(): Promise<void> {
-    const cases = await listOpenCases(this.db, null, RECONCILE_CASES);
+    const cases = (await openCasesPerServer(this.db, RECONCILE_CASES)).filter((c) => this.present(c));
     for (const c of cases) {
+      if (this.stopped) return;
       try {
         await this.reconcileCase(c);
       } catch (err) {

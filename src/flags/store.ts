@@ -1,7 +1,7 @@
 // Flags, review cases, their events and flag blocks in SQLite.
-import type { Selectable } from 'kysely';
+import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { isOptedOut } from '../activity/privacy-store.js';
-import type { Executor } from '../db/schema.js';
+import type { DB, Executor } from '../db/schema.js';
 import { ANONYMOUS_AUTHOR } from '../feedback/feedback.js';
 import type { FlagCaseTable } from '../db/tables/flags.js';
 import {
@@ -315,6 +315,36 @@ export async function listOpenCases(db: Executor, guildId: string | null, limit:
   return rows.map(toCase);
 }
 
+/**
+ * Start-up work over every server, bounded per server: at most `perServer` cases of each (its
+ * first by `order`, then id), every server's first case before any server's second, and so on.
+ * One server's backlog (a server nobody triages, or one Pulse left) never holds up another's.
+ */
+async function perServer(
+  db: Executor,
+  perServerLimit: number,
+  order: 'opened_at' | 'id' | 'closed_at' | 'post_retry_at',
+  where: (qb: SelectQueryBuilder<DB, 'flag_cases', object>) => SelectQueryBuilder<DB, 'flag_cases', object>,
+): Promise<FlagCase[]> {
+  const ranked = where(db.selectFrom('flag_cases'))
+    .selectAll()
+    .select(sql<number>`row_number() over (partition by guild_id order by ${sql.ref(order)}, id)`.as('server_rank'));
+  const rows = await db
+    .selectFrom(ranked.as('c'))
+    .selectAll()
+    .where('server_rank', '<=', perServerLimit)
+    .orderBy('server_rank')
+    .orderBy(order)
+    .orderBy('id')
+    .execute();
+  return rows.map(toCase);
+}
+
+/** Open and claimed cases of every server, at most `perServerLimit` of each (its oldest), for start-up reconciliation. */
+export async function openCasesPerServer(db: Executor, perServerLimit: number): Promise<FlagCase[]> {
+  return perServer(db, perServerLimit, 'opened_at', (q) => q.where('status', 'in', ['open', 'claimed']));
+}
+
 export async function countOpenCases(db: Executor, guildId: string): Promise<number> {
   const row = await db
     .selectFrom('flag_cases')
@@ -345,20 +375,11 @@ export async function setPostRetry(db: Executor, id: number, at: number | null):
   await db.updateTable('flag_cases').set({ post_retry_at: at }).where('id', '=', id).execute();
 }
 
-/** Open cases never posted whose retry is due, soonest first. */
-export async function duePostRetries(db: Executor, now: number, limit: number): Promise<FlagCase[]> {
-  const rows = await db
-    .selectFrom('flag_cases')
-    .selectAll()
-    .where('status', 'in', ['open', 'claimed'])
-    .where('review_message_id', 'is', null)
-    .where('post_retry_at', 'is not', null)
-    .where('post_retry_at', '<=', now)
-    .orderBy('post_retry_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map(toCase);
+/** Open cases never posted whose retry is due, at most `perServerLimit` of each server (its soonest). */
+export async function duePostRetries(db: Executor, now: number, perServerLimit: number): Promise<FlagCase[]> {
+  return perServer(db, perServerLimit, 'post_retry_at', (q) =>
+    q.where('status', 'in', ['open', 'claimed']).where('review_message_id', 'is', null).where('post_retry_at', 'is not', null).where('post_retry_at', '<=', now),
+  );
 }
 
 /** The case message landed showing the case as it was at `changes` (a later edit may have shown more). */
@@ -370,23 +391,20 @@ export async function markCaseShown(db: Executor, id: number, changes: number): 
     .execute();
 }
 
-/** Posted cases whose message is behind what they show now (a crash between a change and its edit), oldest first. */
-export async function unshownCases(db: Executor, limit: number): Promise<FlagCase[]> {
-  const rows = await db
-    .selectFrom('flag_cases')
-    .selectAll()
-    .where((eb) => eb('shown_changes', '<', eb.ref('changes')))
-    .where('review_message_id', 'is not', null)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map(toCase);
+/**
+ * Posted cases whose message is behind what they show now (a crash between a change and its
+ * edit), at most `perServerLimit` of each server (its oldest).
+ */
+export async function unshownCases(db: Executor, perServerLimit: number): Promise<FlagCase[]> {
+  return perServer(db, perServerLimit, 'id', (q) => q.where((eb) => eb('shown_changes', '<', eb.ref('changes'))).where('review_message_id', 'is not', null));
 }
 
-/** Cases whose moderator action was decided and not seen through (the process died), oldest first. */
-export async function closingCases(db: Executor, limit: number): Promise<FlagCase[]> {
-  const rows = await db.selectFrom('flag_cases').selectAll().where('status', '=', 'closing').orderBy('closed_at').orderBy('id').limit(limit).execute();
-  return rows.map(toCase);
+/**
+ * Cases whose moderator action was decided and not seen through (the process died), at most
+ * `perServerLimit` of each server (its oldest decisions).
+ */
+export async function closingCases(db: Executor, perServerLimit: number): Promise<FlagCase[]> {
+  return perServer(db, perServerLimit, 'closed_at', (q) => q.where('status', '=', 'closing'));
 }
 
 /** Keeps the first excerpt a case gets; never overwrites one. */

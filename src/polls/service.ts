@@ -148,9 +148,10 @@ export class PollService {
   async vote(ballot: Ballot, decide: (poll: Poll, current: number[], voter: VoterContext) => VoteDecision, acknowledge: (receipt: string) => Promise<void>): Promise<void> {
     const { pollId } = ballot;
     const now = this.clock.now();
+    // Another server's poll is refused as a missing one is: nothing tells a member its id exists.
     const outcome = await castVote(this.db, pollId, ballot.userId, now, (poll, current) =>
       poll.guildId !== ballot.guildId
-        ? { kind: 'refused', reason: 'bad-choice', message: msg('polls.error.otherServer') }
+        ? { kind: 'refused', reason: 'bad-choice', message: msg('polls.error.gone') }
         : poll.messageId !== ballot.messageId || !ballot.canSee(poll)
           ? { kind: 'refused', reason: 'bad-choice', message: msg('polls.error.staleControl') }
           : decide(poll, current, { now, hasRole: poll.roleId === null || ballot.roleIds.includes(poll.roleId) }),

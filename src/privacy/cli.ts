@@ -10,9 +10,11 @@ import { systemClock } from '../clock.js';
 import { migrate, openDatabase } from '../db/open.js';
 import { openReadOnly } from '../db/read-only.js';
 import type { Executor } from '../db/schema.js';
+import { hasActivity, noActivityMessage } from '../insights/store.js';
 import { getSettings } from '../settings/store.js';
 import { privacyEntries } from './entries.js';
 import { writeExport } from './export-file.js';
+import type { Raw } from './registry.js';
 import { optOutOrder } from './privacy.js';
 import { isLanguage, languageCodes, t, type Language } from '../i18n/index.js';
 import { beginOptOut, isOptOutPending } from './store.js';
@@ -40,6 +42,19 @@ function checkLang(lang: unknown): void {
   if (lang !== undefined && !(typeof lang === 'string' && isLanguage(lang))) throw new UsageError(`--lang must be one of ${languageCodes.join(', ')}.`);
 }
 
+/** How many rows of every table name the member in the server (what /privacy show counts). */
+function memberRows(raw: Raw, guild: string, user: string): number {
+  return privacyEntries.reduce((sum, e) => sum + e.count(raw, guild, user), 0);
+}
+
+/**
+ * Whether the server is one Pulse has records of (what `report` checks), or the member has rows
+ * in it: a mistyped or swapped --guild is refused rather than answered with an empty export.
+ */
+async function knownServer(db: Executor, raw: Raw, guild: string, user: string): Promise<boolean> {
+  return (await hasActivity(db, guild)) || memberRows(raw, guild, user) > 0;
+}
+
 /** --lang, else the server's language setting (the CLI cannot see the member's Discord locale), else English. */
 async function languageFor(db: Executor, guild: string, lang: unknown): Promise<Language> {
   if (typeof lang === 'string' && isLanguage(lang)) return lang;
@@ -60,9 +75,20 @@ export const privacyExportCommand: Pick<CliCommand, 'run'> = {
     // Read-only, like the bot's own export: safe while the bot runs.
     const read = openReadOnly(config.databasePath);
     try {
+      if (!(await knownServer(read.db, read.sqlite, guild, user))) {
+        console.error(`${noActivityMessage(guild, config.databasePath)} No file was written.`);
+        return 1;
+      }
       // The note at the top of the file, in the member's language.
       const lang = await languageFor(read.db, guild, values.lang);
       const rows = writeExport(read.sqlite, privacyEntries, guild, user, systemClock.now(), out, t(lang, 'privacy.export.note'));
+      if (rows === 0) {
+        // Said plainly: a mistyped --user is the likelier cause than a member Pulse never saw.
+        console.log(
+          `Wrote ${out}: 0 rows. Pulse keeps nothing about member ${user} in server ${guild}: check --user (the member's id) if you expected data; otherwise the file is the answer to give them.`,
+        );
+        return;
+      }
       console.log(`Wrote ${out}: ${rows} rows. Give it to the member privately: it is everything Pulse keeps about them in this server.`);
     } finally {
       await read.close();
@@ -89,6 +115,12 @@ export const privacyOptOutCommand: Pick<CliCommand, 'run'> = {
     try {
       await migrate(database.db);
       const raw = database.sqlite;
+      if (!(await knownServer(database.db, raw, guild, user))) {
+        console.error(`${noActivityMessage(guild, config.databasePath)} Nobody was opted out.`);
+        return 1;
+      }
+      // A member with no rows at all is opted out all the same (they may come back), and told so.
+      const none = memberRows(raw, guild, user) === 0;
       // What the job will delete or anonymise (kept rows, as docs/privacy.md lists them, stay).
       const found = optOutOrder(privacyEntries).filter((e) => !e.summary).reduce((sum, e) => sum + e.count(raw, guild, user), 0);
       // The job only is written here, with the opt-out, in one short transaction (safe while the
@@ -100,6 +132,12 @@ export const privacyOptOutCommand: Pick<CliCommand, 'run'> = {
       const lang = await languageFor(database.db, guild, values.lang);
       await beginOptOut(database.db, { guildId: guild, userId: user, requestedAt: systemClock.now(), notifyToken: null, notifyLocale: lang });
       const who = `member ${user} in server ${guild}`;
+      if (none) {
+        console.log(
+          `Opted out ${who}, who has no records in Pulse (check --user, the member's id, if you expected some): nothing to delete, and Pulse records nothing about them if they come back.`,
+        );
+        return;
+      }
       const beat = raw.prepare(`SELECT max(heartbeat_at) FROM activity_listening`).pluck().get() as number | null;
       const running = beat !== null && systemClock.now() - beat < ALIVE_MS;
       if (!running) {

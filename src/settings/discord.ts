@@ -187,14 +187,13 @@ export function aboutRoutes(client: () => Client, db?: Kysely<DB>): Routes {
       pulse: subcommandRoutes(pulseCommand, {
         async about(interaction) {
           const lang = languageOf(interaction.locale);
-          const embed = new EmbedBuilder()
-            .setTitle(t(lang, 'about.title'))
-            .setDescription(t(lang, 'about.description'))
-            .setFooter({ text: t(lang, 'about.footer', { count: client().guilds.cache.size }) });
-          // Staff only: what to grant so every feature works.
+          const embed = new EmbedBuilder().setTitle(t(lang, 'about.title')).setDescription(t(lang, 'about.description'));
+          // Staff only: what to grant so every feature works, and how many servers this
+          // installation serves (the operator's business, not every member's).
           if (db && interaction.guildId && isStaff(interaction, (await getSettings(db, interaction.guildId)).staffRoleId)) {
             const me = interaction.guild?.members.me;
             embed.addFields({ name: t(lang, 'about.permissions.title'), value: permissionsNote(lang, me ? me.permissions.bitfield : null).slice(0, 1024) });
+            embed.setFooter({ text: t(lang, 'about.footer', { count: client().guilds.cache.size }) });
           }
           await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
         },

@@ -424,7 +424,7 @@ export const en = {
   'privacy.entry.flagsRaised': 'Flags you raised (message, source, reason, time)',
   'privacy.entry.flagsOnYou': 'Flags other members raised on your messages (message, time; who flagged is not exported)',
   'privacy.entry.cases': 'Moderation cases about your messages, or that you opened, claimed or closed (status, outcome, times)',
-  'privacy.entry.caseFlagSteps': 'Your flags joining or leaving moderation cases (case, joined or withdrawn, source, time)',
+  'privacy.entry.caseFlagSteps': 'Your flags added to or withdrawn from moderation cases (case, added or withdrawn, source, time)',
   'privacy.entry.caseSteps': 'Moderation steps you took on cases (kind, time)',
   'privacy.entry.blocks': 'A block from flagging, on you or set by you (time)',
   'privacy.entry.pollVotes': 'Your votes in Pulse polls (poll, choice, time; anonymous polls store a keyed hash, not your id)',

@@ -18,7 +18,7 @@ import type { Feature, FeatureContext } from '../feature.js';
 import { languageOf, msg, t } from '../i18n/index.js';
 import { plainText } from '../text.js';
 import { privacyEntries, privacyEntry } from './entries.js';
-import { showLine } from './privacy.js';
+import { showDescriptions, showLine } from './privacy.js';
 import { OptOutRunner } from './service.js';
 import { beginOptOut, finishOptOut, isOptOutPending, pendingOptOuts, type OptOutJob } from './store.js';
 
@@ -118,20 +118,15 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           const optedOut = await isOptedOut(ctx.db, guildId, userId);
           const pending = await isOptOutPending(ctx.db, guildId, userId);
           const lines = privacyEntries.filter((e) => (counts[e.name] ?? 0) > 0 || e.fate !== 'kept').map((e) => showLine(e, counts[e.name] ?? 0, lang));
-          const embed = new EmbedBuilder()
-            .setTitle(t(lang, 'privacy.show.title'))
-            .setDescription(
-              [
-                optedOut
-                  ? t(lang, 'privacy.show.optedOut') + (pending ? ` ${t(lang, 'privacy.show.pending')}` : '')
-                  : t(lang, 'privacy.show.recording'),
-                '',
-                ...lines,
-                '',
-                t(lang, 'privacy.show.choices'),
-              ].join('\n'),
-            );
-          await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
+          const descriptions = showDescriptions([
+            optedOut ? t(lang, 'privacy.show.optedOut') + (pending ? ` ${t(lang, 'privacy.show.pending')}` : '') : t(lang, 'privacy.show.recording'),
+            '',
+            ...lines,
+            '',
+            t(lang, 'privacy.show.choices'),
+          ]);
+          const embeds = descriptions.map((text, i) => (i === 0 ? new EmbedBuilder().setTitle(t(lang, 'privacy.show.title')) : new EmbedBuilder()).setDescription(text));
+          await interaction.editReply({ embeds, allowedMentions: { parse: [] } });
         },
         async export(interaction) {
           const { guildId, userId, lang } = asker(interaction);

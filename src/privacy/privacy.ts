@@ -31,6 +31,33 @@ export function showLine(entry: PrivacyEntryInfo, count: number, lang: Language)
   return t(lang, 'privacy.show.line', { what: t(lang, entry.label), count, fate: t(lang, FATE_WORDS[entry.fate]) });
 }
 
+/** Discord's limits for one embed's description and for all embeds of a message together. */
+export const DESCRIPTION_MAX = 4096;
+export const EMBEDS_TOTAL_MAX = 6000;
+
+/**
+ * The lines of `/privacy show` as embed descriptions of at most `max` characters each, whole
+ * lines, in order: one member's list can pass one description in a long language (every entry,
+ * large counts, Spanish), and then continues in the next embed of the same answer.
+ */
+export function showDescriptions(lines: readonly string[], max = DESCRIPTION_MAX): string[] {
+  const out: string[] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const line of lines) {
+    const added = (current.length ? 1 : 0) + line.length;
+    if (current.length && length + added > max) {
+      out.push(current.join('\n'));
+      current = [];
+      length = 0;
+    }
+    current.push(line.slice(0, max));
+    length += (current.length > 1 ? 1 : 0) + Math.min(line.length, max);
+  }
+  if (current.length) out.push(current.join('\n'));
+  return out;
+}
+
 /** Entries whose opt-out changes rows, in the order the opt-out job runs them. */
 export function optOutOrder<T extends PrivacyEntryInfo>(entries: readonly T[]): T[] {
   return entries.filter((e) => e.fate !== 'kept');

@@ -88,7 +88,7 @@ describe('flags and /privacy opt-out', () => {
     // What Alice reads before: her flags' steps, to be deleted, not "moderation steps you took".
     const shown = await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'show' }).reply(15_000);
     const text = shown.embeds[0]?.description ?? '';
-    expect(text).toContain('Your flags joining or leaving moderation cases (case, joined or withdrawn, source, time): **3** records (opt-out: deleted)');
+    expect(text).toContain('Your flags added to or withdrawn from moderation cases (case, added or withdrawn, source, time): **3** records (opt-out: deleted)');
     expect(text).not.toContain('Moderation steps you took');
     const exported = await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand: 'export' }).reply(15_000);
     const data = JSON.parse(String(exported.files[0]!.data)) as Record<string, unknown[]>;

@@ -7,7 +7,7 @@ import { formatNps } from '../surveys/scoring.js';
 import type { PeriodKind } from './schedule.js';
 import { parseDate } from '../zone.js';
 import { formatDate, formatDateRange, formatNumber, formatPercent, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
-import { plainText } from '../text.js';
+import { ellipsize, plainText, truncate } from '../text.js';
 
 /** Groups smaller than this show counts, not percentages. */
 export const MIN_GROUP = 5;
@@ -306,7 +306,7 @@ function pollsField(lang: Language, polls: PollSummary[] | undefined, native: Na
   if (polls && polls.length === 0) lines.push(t(lang, 'digest.pollsNone'));
   for (const poll of (polls ?? []).slice(0, 5)) {
     // The question is the member's own text: shown as written, only shortened.
-    const q = poll.question.length > 80 ? `${poll.question.slice(0, 79)}…` : poll.question;
+    const q = ellipsize(poll.question, 80);
     const turnout = poll.eligible && poll.eligible >= MIN_GROUP ? ` ${t(lang, 'digest.turnout', { percent: percent(poll.voters / poll.eligible, lang) })}` : '';
     lines.push(`“${plainText(q)}”: ${t(lang, 'digest.voters', { count: poll.voters })}${turnout}`);
   }
@@ -334,7 +334,7 @@ export function surveysField(surveys: SurveySummary[], lang: Language = 'en'): A
   const shown = surveys.filter((s) => s.openedInPeriod || s.closedInPeriod || s.status === 'open');
   if (shown.length === 0) return null;
   const lines = shown.slice(0, 5).map((s) => {
-    const title = plainText(s.title.length > 60 ? `${s.title.slice(0, 59)}…` : s.title);
+    const title = plainText(ellipsize(s.title, 60));
     const what = t(lang, SURVEY_STATE[s.closedInPeriod ? 'closed' : s.openedInPeriod ? 'opened' : 'open']);
     const rate = s.rate !== null ? ` ${t(lang, 'digest.surveys.rate', { percent: percent(s.rate, lang) })}` : '';
     const scores = [s.nps !== null ? `NPS ${scoreChange(lang, s.nps, s.previous?.nps, false)}` : null, s.csat !== null ? `CSAT ${scoreChange(lang, s.csat, s.previous?.csat, true)}` : null].filter(Boolean);
@@ -355,7 +355,7 @@ function feedbackField(lang: Language, s: FeedbackSummary): APIEmbedField {
     t(lang, 'digest.feedbackWaiting', { count: int(lang, f.waiting.count), list: waitingList }),
   ];
   // Titles are the members' own text: shown as written (escaped), only shortened.
-  if (s.topOpen.length) lines.push(t(lang, 'digest.feedbackTop', { items: s.topOpen.map((i) => `#${i.id} ${plainText(i.title.length > 40 ? `${i.title.slice(0, 39)}…` : i.title)} (+${i.score})`).join(' · ') }));
+  if (s.topOpen.length) lines.push(t(lang, 'digest.feedbackTop', { items: s.topOpen.map((i) => `#${i.id} ${plainText(ellipsize(i.title, 40))} (+${i.score})`).join(' · ') }));
   return { name: t(lang, 'digest.feedback'), value: lines.join('\n') };
 }
 
@@ -417,8 +417,8 @@ export function embedLength(embed: APIEmbed): number {
 
 function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  // Cut at a line or space so a mention is never split; close a code block left open.
-  let cut = text.slice(0, max - 5);
+  // Cut at a line or space so a mention is never split (and never through an emoji); close a code block left open.
+  let cut = truncate(text, max - 5);
   const at = Math.max(cut.lastIndexOf('\n'), cut.lastIndexOf(' '));
   if (at > max / 2) cut = cut.slice(0, at);
   if ((cut.match(/```/g)?.length ?? 0) % 2 === 1) return `${cut}\n\`\`\``;

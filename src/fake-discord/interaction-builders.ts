@@ -21,7 +21,7 @@ import { localizedName } from './commands.js';
 import { InteractionHandle, type InteractionContext, type InteractionManager } from './interactions.js';
 import type { FakeChannel, FakeGuild, MessageRecord } from './state.js';
 import { submittedComponent, type ModalFieldInput } from './modals.js';
-import { clone, isRecord, optNumber, optString, randomToken } from './util.js';
+import { clone, codePoints, isRecord, optNumber, optString, randomToken } from './util.js';
 
 export type SlashOptionValue = string | number | boolean;
 
@@ -262,7 +262,9 @@ export class InteractionBuilder {
       if (required && value === '') throw new Error(`FakeDiscord: modal input "${customId}" is required`);
       const min = optNumber(c['min_length']);
       const max = optNumber(c['max_length']) ?? 4000;
-      if ((min !== undefined && value.length < min && value !== '') || value.length > max) {
+      // Discord's client counts what is typed in code points (an emoji is one character).
+      const typed = codePoints(value);
+      if ((min !== undefined && typed < min && value !== '') || typed > max) {
         throw new Error(`FakeDiscord: modal input "${customId}" must be ${min ?? 0}..${max} characters`);
       }
       return { type: ComponentType.TextInput, id: optNumber(c['id']) ?? nextId++, custom_id: customId, value };

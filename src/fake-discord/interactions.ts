@@ -2,6 +2,7 @@
 // "already acknowledged" rule), the interaction webhook (@original, follow-ups), and InteractionHandle,
 // which tests use to see how the bot answered.
 import {
+  ApplicationCommandOptionType,
   ApplicationCommandType,
   ButtonStyle,
   ComponentType,
@@ -21,7 +22,7 @@ import {
 import type { FakeActions, MessageInput } from './actions.js';
 import type { MessageRecord, UploadedFile } from './state.js';
 import { checkOptions, validateModalComponents, type ModalFieldInput } from './modals.js';
-import { Errors, isRecord, optString, pollUntil } from './util.js';
+import { Errors, checkWellFormed, codePoints, isRecord, optString, pollUntil } from './util.js';
 
 /** One accepted callback (POST /interactions/:id/:token/callback). */
 export interface InteractionCallbackRecord {
@@ -294,6 +295,8 @@ export class InteractionManager {
     const invalidType = (): never => {
       throw Errors.invalidForm('type', 'Interaction response type is invalid for this interaction.', 'INTERACTION_RESPONSE_TYPE_INVALID');
     };
+    // Every string of the answer, whatever its type, must be valid Unicode.
+    if (data !== undefined) checkWellFormed(data, 'data');
     switch (type) {
       case InteractionResponseType.Pong:
         if (kind !== InteractionType.Ping) invalidType();
@@ -317,6 +320,7 @@ export class InteractionManager {
         if (choices !== undefined && (!Array.isArray(choices) || choices.length > 25)) {
           throw Errors.invalidForm('data.choices', 'Must be 25 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
         }
+        if (Array.isArray(choices)) checkChoices(choices, focusedOptionType(handle.payload));
         return;
       }
       case InteractionResponseType.Modal: {
@@ -324,8 +328,8 @@ export class InteractionManager {
         const customId = optString(data?.['custom_id']);
         const title = optString(data?.['title']);
         const components = data?.['components'];
-        if (!customId || customId.length > 100) throw Errors.invalidForm('data.custom_id', 'Must be between 1 and 100 in length.', 'BASE_TYPE_BAD_LENGTH');
-        if (!title || title.length > 45) throw Errors.invalidForm('data.title', 'Must be between 1 and 45 in length.', 'BASE_TYPE_BAD_LENGTH');
+        if (!customId || codePoints(customId) > 100) throw Errors.invalidForm('data.custom_id', 'Must be between 1 and 100 in length.', 'BASE_TYPE_BAD_LENGTH');
+        if (!title || codePoints(title) > 45) throw Errors.invalidForm('data.title', 'Must be between 1 and 45 in length.', 'BASE_TYPE_BAD_LENGTH');
         if (!Array.isArray(components) || components.length < 1 || components.length > 5) {
           throw Errors.invalidForm('data.components', 'Must be between 1 and 5 in length.', 'BASE_TYPE_BAD_LENGTH');
         }
@@ -524,7 +528,7 @@ export class InteractionManager {
  * description, field name and value, footer text and author name, across all of a message's embeds.
  */
 function embedsSize(embeds: unknown[]): number {
-  const len = (v: unknown) => (typeof v === 'string' ? [...v].length : 0);
+  const len = (v: unknown) => (typeof v === 'string' ? codePoints(v) : 0);
   let total = 0;
   for (const e of embeds) {
     if (!isRecord(e)) continue;
@@ -535,8 +539,6 @@ function embedsSize(embeds: unknown[]): number {
   }
   return total;
 }
-
-const codePoints = (v: string): number => [...v].length;
 
 /** A string field of at most `max` code points (and at least `min` when given, which also makes it required). */
 function checkText(path: string, value: unknown, max: number, min = 0): void {
@@ -568,6 +570,41 @@ function checkEmbeds(embeds: unknown[]): void {
       checkText(`${at}.fields.${j}.name`, f['name'], 256, 1);
       checkText(`${at}.fields.${j}.value`, f['value'], 1024, 1);
     });
+  });
+}
+
+/** The type of the option a member is typing into (the focused one, however deep in subcommands). */
+function focusedOptionType(payload: APIInteraction): ApplicationCommandOptionType | undefined {
+  const walk = (options: unknown): ApplicationCommandOptionType | undefined => {
+    if (!Array.isArray(options)) return undefined;
+    for (const o of options) {
+      if (!isRecord(o)) continue;
+      if (o['focused'] === true) return o['type'] as ApplicationCommandOptionType;
+      const inner = walk(o['options']);
+      if (inner !== undefined) return inner;
+    }
+    return undefined;
+  };
+  return isRecord(payload.data) ? walk((payload.data as Record<string, unknown>)['options']) : undefined;
+}
+
+/**
+ * Autocomplete choices as Discord checks them: a name of 1-100 characters, and a value of the
+ * option's type (a string of at most 100 characters, an integer, or a number).
+ */
+function checkChoices(choices: unknown[], type: ApplicationCommandOptionType | undefined): void {
+  choices.forEach((c, i) => {
+    const at = `data.choices.${i}`;
+    if (!isRecord(c)) throw Errors.invalidForm(at, 'Must be an object.', 'MODEL_TYPE_CONVERT');
+    checkText(`${at}.name`, c['name'], 100, 1);
+    const value = c['value'];
+    if (type === ApplicationCommandOptionType.Integer || type === ApplicationCommandOptionType.Number) {
+      const ok = typeof value === 'number' && Number.isFinite(value) && (type === ApplicationCommandOptionType.Number || Number.isInteger(value));
+      if (!ok) throw Errors.invalidForm(`${at}.value`, `Value "${String(value)}" is not ${type === ApplicationCommandOptionType.Integer ? 'int' : 'a number'}.`, 'NUMBER_TYPE_COERCE');
+    } else if (type !== undefined || typeof value !== 'number') {
+      if (typeof value !== 'string') throw Errors.invalidForm(`${at}.value`, 'Could not interpret "' + String(value) + '" as string.', 'BASE_TYPE_STRING');
+      checkText(`${at}.value`, value, 100);
+    }
   });
 }
 
@@ -663,7 +700,8 @@ function checkComponents(components: unknown[], componentsV2: boolean): void {
  */
 export function validateMessageData(data: Record<string, unknown>, creating: boolean, fileCount = 0, currentFlags = 0): void {
   const content = data['content'];
-  if (typeof content === 'string' && content.length > 2000) {
+  checkWellFormed(data);
+  if (typeof content === 'string' && codePoints(content) > 2000) {
     throw Errors.invalidForm('content', 'Must be 2000 or fewer in length.', 'BASE_TYPE_MAX_LENGTH');
   }
   const embeds = data['embeds'];

@@ -1,6 +1,6 @@
 // Modals as Discord checks them (labels, text inputs, selects, radio/checkbox groups, checkboxes) and the values a submit carries.
 import { ComponentType } from 'discord-api-types/v10';
-import { Errors, isRecord, optNumber, optString } from './util.js';
+import { Errors, codePoints, isRecord, optNumber, optString } from './util.js';
 
 /** What a test member types or picks, by the input's custom_id. */
 export type ModalFieldInput = string | string[] | boolean | null;
@@ -9,7 +9,8 @@ const fail = (path: string, message: string, code = 'BASE_TYPE_BAD_LENGTH') => E
 
 function checkLength(path: string, value: unknown, min: number, max: number): void {
   const text = optString(value);
-  if (text === undefined || text.length < min || text.length > max) throw fail(path, `Must be between ${min} and ${max} in length.`);
+  // Discord counts code points: an emoji is one character.
+  if (text === undefined || codePoints(text) < min || codePoints(text) > max) throw fail(path, `Must be between ${min} and ${max} in length.`);
 }
 
 /** A select's or group's options (in a modal or a message): min-max of them, label and value 1-100, description ≤ 100, values unique. */
@@ -81,6 +82,7 @@ export function validateModalComponents(components: unknown[]): void {
             return;
           case ComponentType.StringSelect: {
             checkId(cp, c);
+            if (c['placeholder'] !== undefined) checkLength(`${cp}.placeholder`, c['placeholder'], 0, 150);
             const options = checkOptions(cp, c['options'], 1, 25);
             const min = optNumber(c['min_values']) ?? 1;
             const max = optNumber(c['max_values']) ?? 1;
@@ -109,6 +111,9 @@ export function validateModalComponents(components: unknown[]): void {
           case ComponentType.RoleSelect:
           case ComponentType.MentionableSelect:
           case ComponentType.ChannelSelect:
+            checkId(cp, c);
+            if (c['placeholder'] !== undefined) checkLength(`${cp}.placeholder`, c['placeholder'], 0, 150);
+            return;
           case ComponentType.FileUpload:
             checkId(cp, c);
             return;

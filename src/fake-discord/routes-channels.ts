@@ -16,7 +16,7 @@ import { validateMessageData } from './interactions.js';
 import { noContent, ok, type FakeRest, type RouteContext, type RouteResult } from './rest.js';
 import type { RouteDeps, RouteHelpers } from './route-helpers.js';
 import type { FakeChannel, MessageRecord } from './state.js';
-import { DiscordHttpError, Errors, clone, compareSnowflakes, isRecord, optBoolean, optNumber, optString } from './util.js';
+import { DiscordHttpError, Errors, checkWellFormed, clone, codePoints, compareSnowflakes, isRecord, optBoolean, optNumber, optString } from './util.js';
 
 const TEXT_TYPES = new Set<ChannelType>([
   ChannelType.GuildText,
@@ -42,7 +42,7 @@ function checkAvailableTags(channel: FakeChannel, raw: unknown, next = (): strin
   return raw.map((tag, i) => {
     if (!isRecord(tag)) throw Errors.invalidForm(`available_tags.${i}`, 'Must be an object.');
     const name = optString(tag['name']);
-    if (!name || name.length > 20) throw Errors.invalidForm(`available_tags.${i}.name`, 'Must be between 1 and 20 in length.', 'BASE_TYPE_BAD_LENGTH');
+    if (!name || codePoints(name) > 20) throw Errors.invalidForm(`available_tags.${i}.name`, 'Must be between 1 and 20 in length.', 'BASE_TYPE_BAD_LENGTH');
     const id = optString(tag['id']);
     const known = id ? channel.availableTags.find((t) => t.id === id) : undefined;
     return {
@@ -89,8 +89,9 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
     if (!guild) throw Errors.missingAccess();
     const perms = state.channelPermissions(guild, bot.id, channel);
     if (!(perms & PermissionFlagsBits.ViewChannel)) throw Errors.missingAccess();
+    checkWellFormed(body);
     const name = optString(body['name']);
-    if (name !== undefined && (name.length < 1 || name.length > 100)) throw Errors.invalidForm('name', 'Must be between 1 and 100 in length.', 'BASE_TYPE_BAD_LENGTH');
+    if (name !== undefined && (name.length < 1 || codePoints(name) > 100)) throw Errors.invalidForm('name', 'Must be between 1 and 100 in length.', 'BASE_TYPE_BAD_LENGTH');
     if (channel.thread) {
       const t = channel.thread;
       const manage = (perms & PermissionFlagsBits.ManageThreads) !== 0n;
@@ -438,9 +439,11 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
 
   // ---------------------------------------------------------------- threads
 
+  /** The new thread's name, 1-100 characters (code points); every string of the request valid Unicode. */
   const threadName = (body: Record<string, unknown>): string => {
+    checkWellFormed(body);
     const name = optString(body['name']);
-    if (!name || name.length > 100) throw Errors.invalidForm('name', 'Must be between 1 and 100 in length.', 'BASE_TYPE_BAD_LENGTH');
+    if (!name || codePoints(name) > 100) throw Errors.invalidForm('name', 'Must be between 1 and 100 in length.', 'BASE_TYPE_BAD_LENGTH');
     return name;
   };
   const archiveDuration = (body: Record<string, unknown>): ThreadAutoArchiveDuration | undefined => {

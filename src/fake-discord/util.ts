@@ -127,6 +127,36 @@ function nestError(path: string, code: string, message: string): Record<string, 
   return node;
 }
 
+/** A string's length as Discord counts it: code points (an emoji made of a surrogate pair is one). */
+export function codePoints(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Discord keeps text as UTF-8, where half a surrogate pair cannot exist: a request whose body holds
+ * such a string anywhere (content, embeds, component labels or ids, modal titles, thread names,
+ * autocomplete choices) is refused whole. Real Discord answers some of these with a 500
+ * (discord-api-docs#6561); the fake answers 50035 at the string's path so tests see which one.
+ */
+export function checkWellFormed(value: unknown, path = ''): void {
+  const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) throw Errors.invalidForm(path || 'body', 'Must be valid Unicode (no lone surrogate).', 'STRING_TYPE_INVALID_UNICODE');
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => checkWellFormed(v, at(i)));
+  } else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (LONE_SURROGATE.test(k)) throw Errors.invalidForm(path || 'body', 'Keys must be valid Unicode.', 'STRING_TYPE_INVALID_UNICODE');
+      checkWellFormed(v, at(k));
+    }
+  }
+}
+
 /** Narrowing helpers for request bodies (which arrive as `unknown` JSON). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

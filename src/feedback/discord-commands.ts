@@ -13,6 +13,7 @@ import { languageOf, msg, render, t, type Language, type MessageKey } from '../i
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { isOptedOut } from '../activity/privacy-store.js';
+import { charCount, ellipsize, fitLines, truncateChars } from '../text.js';
 import { ANONYMOUS_AUTHOR, canSeeItem, captureTitle, categoryName, isClosed, isStatus, LIMITS } from './feedback.js';
 import { firstDecisionAt, firstResponseAt } from './figures.js';
 import { defaultCategories, exportCsv, listLine, showEmbed, statusName, VOTE_KIND, type ExportRow } from './render.js';
@@ -99,8 +100,9 @@ async function onSubmit(deps: FeedbackRouteDeps, interaction: ModalSubmitInterac
   const title = interaction.fields.getTextInputValue('title').trim();
   const details = interaction.fields.getTextInputValue('details').trim();
   const [category] = interaction.fields.getStringSelectValues('category');
-  if (title.length < 1 || title.length > LIMITS.title) throw new UserError(msg('feedback.error.badTitle', { max: LIMITS.title }));
-  if (details.length > LIMITS.details) throw new UserError(msg('feedback.error.badDetails', { max: LIMITS.details }));
+  // Counted as Discord counts the modal's max_length (an emoji is one character), so what the form took is never refused here.
+  if (title.length < 1 || charCount(title) > LIMITS.title) throw new UserError(msg('feedback.error.badTitle', { max: LIMITS.title }));
+  if (charCount(details) > LIMITS.details) throw new UserError(msg('feedback.error.badDetails', { max: LIMITS.details }));
   const categories = await categoriesOf(deps, interaction.guildId!);
   if (!category || !categories.includes(category)) throw new UserError(msg('feedback.error.badCategory'));
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -122,9 +124,10 @@ async function onList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInte
   else if (sort === 'new') items.sort((a, b) => b.id - a.id);
   else items.sort((a, b) => b.votes.score - a.votes.score || b.votes.up - a.votes.up || a.id - b.id);
   if (items.length === 0) return reply(interaction, t(lang, 'feedback.list.empty'));
+  // Whole lines within the description's 4,096 characters, then how many items are not listed.
   const lines = items.slice(0, LIST_LIMIT).map((i) => listLine(i, lang));
-  if (items.length > LIST_LIMIT) lines.push(t(lang, 'feedback.list.more', { count: items.length - LIST_LIMIT }));
-  await interaction.reply({ embeds: [{ title: t(lang, 'feedback.list.title', { count: items.length }), description: lines.join('\n').slice(0, 4096) }], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  const description = fitLines('', lines, (count) => t(lang, 'feedback.list.more', { count }), Math.max(0, items.length - LIST_LIMIT), 4096);
+  await interaction.reply({ embeds: [{ title: t(lang, 'feedback.list.title', { count: items.length }), description }], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
 async function onShow(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, args: Args<'show'>): Promise<void> {
@@ -150,7 +153,7 @@ async function onStatus(deps: FeedbackRouteDeps, interaction: ChatInputCommandIn
   const item = await itemOf(deps, interaction, args.item);
   const to = args.status;
   if (!isStatus(to)) throw new UserError(msg('feedback.error.unknownStatus'));
-  const reason = args.reason?.trim().slice(0, LIMITS.reason) || null;
+  const reason = truncateChars(args.reason?.trim() ?? '', LIMITS.reason) || null;
   const duplicateOf = args.duplicate_of;
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const result = await attempt(deps.service.setStatus({ guildId: interaction.guildId!, itemId: item.id, to, by: interaction.user.id, reason, duplicateOf }));
@@ -245,7 +248,7 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
             guildId: interaction.guildId!,
             authorId: optedOut ? ANONYMOUS_AUTHOR : message.author.id,
             title: captureTitle(content, optedOut ? t(serverLang, 'feedback.capture.fallbackTitleAnonymous') : t(serverLang, 'feedback.capture.fallbackTitle', { name: message.author.username })),
-            details: content ? content.slice(0, LIMITS.details) : t(serverLang, 'feedback.capture.noText'),
+            details: content ? truncateChars(content, LIMITS.details) : t(serverLang, 'feedback.capture.noText'),
             category: categories[0] ?? defaultCategories(serverLang)[0]!,
             capture: { by: interaction.user.id, channelId: message.channelId, messageId: message.id },
           }),
@@ -279,7 +282,12 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
         const items = (await listItems(deps.db, interaction.guildId!, 500)).filter((i) => canSeeItem(i, viewer));
         const lang = languageOf(interaction.locale);
         const matches = items.filter((i) => typed === '' || String(i.id).startsWith(typed) || i.title.toLowerCase().includes(typed)).slice(0, 25);
-        await interaction.respond(matches.map((i) => ({ name: `#${i.id} ${i.title} (${statusName(lang, i.status)})`.slice(0, 100), value: i.id })));
+        // The title is shortened, never the number or the status (a choice's name holds 100 characters).
+        const choice = (i: (typeof matches)[number]) => {
+          const status = ` (${statusName(lang, i.status)})`;
+          return `#${i.id} ${ellipsize(i.title, 100 - `#${i.id} `.length - status.length)}${status}`;
+        };
+        await interaction.respond(matches.map((i) => ({ name: choice(i), value: i.id })));
       },
     },
   };

@@ -15,7 +15,9 @@ import { snowflakeBefore } from '../discord/snowflake.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import type { Timers } from '../polls/live.js';
 import { getSettings } from '../settings/store.js';
+import { truncate } from '../text.js';
 import { feedbackRoutes } from './discord-commands.js';
+import { postName } from './feedback.js';
 import { isPostMarker } from './render.js';
 import { FeedbackService, RefusedError, type FeedbackPorts, type PostContent, type Published } from './service.js';
 import { onItemsAnonymised, type Item } from './store.js';
@@ -54,10 +56,10 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
     const forum = (await this.client.rest.get(Api.channel(forumId))) as APIChannel & { available_tags?: APIGuildForumTag[] };
     let tags = forum.available_tags ?? [];
     // Discord's tag names are at most 20 characters: longer names are looked up by their first 20.
-    const tagName = (name: string) => name.slice(0, 20).toLowerCase();
+    const tagName = (name: string) => truncate(name, 20).toLowerCase();
     const missing = [...new Set(names.map(tagName))].filter((n) => !tags.some((t) => t.name.toLowerCase() === n));
     if (missing.length > 0 && tags.length < MAX_TAGS) {
-      const added = missing.slice(0, MAX_TAGS - tags.length).map((n) => ({ name: names.find((name) => tagName(name) === n)!.slice(0, 20), moderated: true }));
+      const added = missing.slice(0, MAX_TAGS - tags.length).map((n) => ({ name: truncate(names.find((name) => tagName(name) === n)!, 20), moderated: true }));
       const updated = (await this.client.rest.patch(Api.channel(forumId), { body: { available_tags: [...tags, ...added] } }).catch(() => null)) as
         | (APIChannel & { available_tags?: APIGuildForumTag[] })
         | null;
@@ -108,7 +110,8 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
     // Its footer, in any of Pulse's languages (posts made before footers were translated say "Feedback #N").
     const message = recent.find((m) => m.author.id === bot && isPostMarker(m.embeds[0]?.footer?.text, item.id));
     if (!message) return null;
-    const threadId = message.thread?.id ?? (await this.threadOn(item, message.id, item.title.slice(0, 90) + suffix));
+    // Named as publish names it (postName), so a later look finds it by the same " · #N" ending.
+    const threadId = message.thread?.id ?? (await this.threadOn(item, message.id, postName(item.id, item.status, item.title)));
     return { threadId, messageId: message.id };
   }
 

@@ -1,4 +1,5 @@
 // Feedback items' pure rules: statuses and their transitions, the vote tally, ids and limits.
+import { charCount, ellipsize } from '../text.js';
 
 export const STATUSES = ['open', 'under_review', 'planned', 'in_progress', 'done', 'declined', 'duplicate'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -124,7 +125,7 @@ export const LIMITS = { title: 100, details: 4000, category: 40, categories: 10,
 /** Normalises a category name: trimmed, single spaces; null when empty or too long. */
 export function categoryName(raw: string): string | null {
   const name = raw.trim().replace(/\s+/g, ' ');
-  if (name.length === 0 || name.length > LIMITS.category) return null;
+  if (name.length === 0 || charCount(name) > LIMITS.category) return null;
   return name;
 }
 
@@ -132,7 +133,7 @@ export function categoryName(raw: string): string | null {
 export function captureTitle(content: string, fallback: string): string {
   const line = content.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
   const text = line.length > 0 ? line : fallback;
-  return text.length > LIMITS.title ? `${text.slice(0, LIMITS.title - 1)}…` : text;
+  return ellipsize(text, LIMITS.title);
 }
 
 /** The thread/post name: "[Planned] Title · #12", within Discord's 100 characters. */
@@ -140,7 +141,7 @@ export function postName(id: number, status: Status, title: string, label: strin
   const prefix = status === 'open' ? '' : `[${label}] `;
   const suffix = ` · #${id}`;
   const room = 100 - prefix.length - suffix.length;
-  const t = title.length > room ? `${title.slice(0, room - 1)}…` : title;
+  const t = ellipsize(title, room);
   return `${prefix}${t}${suffix}`;
 }
 

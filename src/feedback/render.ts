@@ -2,7 +2,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { languageCodes, t, type Language, type MessageKey } from '../i18n/index.js';
-import { plainText } from '../text.js';
+import { ellipsize, plainText, plainTextWithin, truncate } from '../text.js';
 import { ANONYMOUS_AUTHOR, csvCell, isClosed, messageLink, postMarker, type Status, type Tally } from './feedback.js';
 import type { ListedItem } from './figures-store.js';
 import type { Item, StatusChange, ThreadFigures } from './store.js';
@@ -84,23 +84,27 @@ export interface PostView {
   lastReason: string | null;
 }
 
-/** The item's post, in the server's language; the title and details are the member's own text. */
+/**
+ * The item's post, in the server's language. The title and details are the member's own text,
+ * posted under Pulse's name: shown as typed, markdown escaped (as polls and flags do), so no
+ * masked link hides where it goes and no heading or small print is made of them; line breaks stay.
+ */
 export function postEmbed(view: PostView, lang: Language = 'en'): APIEmbed {
   const { item, votes } = view;
-  const description = [item.details];
-  if (item.capturedBy && item.sourceChannelId && item.sourceMessageId) {
-    description.push('', t(lang, 'feedback.post.captured', { link: messageLink(item.guildId, item.sourceChannelId, item.sourceMessageId), by: item.capturedBy }));
-  }
+  const captured =
+    item.capturedBy && item.sourceChannelId && item.sourceMessageId
+      ? `\n\n${t(lang, 'feedback.post.captured', { link: messageLink(item.guildId, item.sourceChannelId, item.sourceMessageId), by: item.capturedBy })}`
+      : '';
   const fields: APIEmbedField[] = [
     { name: t(lang, 'feedback.field.from'), value: authorOf(lang, item.authorId), inline: true },
     { name: t(lang, 'feedback.field.category'), value: item.category, inline: true },
     { name: t(lang, 'feedback.field.status'), value: item.duplicateOf !== null && item.status === 'duplicate' ? t(lang, 'feedback.duplicateOf', { id: item.duplicateOf }) : statusName(lang, item.status), inline: true },
     { name: t(lang, 'feedback.field.votes'), value: text.score(lang, votes), inline: false },
   ];
-  if (view.lastReason) fields.push({ name: t(lang, 'feedback.field.why'), value: view.lastReason.slice(0, 1024), inline: false });
+  if (view.lastReason) fields.push({ name: t(lang, 'feedback.field.why'), value: truncate(view.lastReason, 1024), inline: false });
   return {
-    title: item.title.slice(0, 256),
-    description: description.join('\n').slice(0, 4096),
+    title: plainTextWithin(item.title, 256),
+    description: plainTextWithin(item.details, 4096 - captured.length) + captured,
     color: COLORS[item.status],
     fields,
     footer: { text: postFooter(lang, item.id) },
@@ -128,7 +132,7 @@ const when = (ms: number | null) => (ms === null ? '–' : `<t:${Math.floor(ms /
 export function listLine(item: ListedItem, lang: Language = 'en'): string {
   const where = item.threadId ? ` <#${item.threadId}>` : '';
   const waiting = item.firstResponseAt === null && !isClosed(item.status) ? ` · ${t(lang, 'feedback.list.waitingSince', { since: when(item.openedAt ?? item.createdAt) })}` : '';
-  return `**#${item.id}** ${plainText(item.title.slice(0, 80))} · ${item.category} · ${statusName(lang, item.status)} · ${item.votes.score >= 0 ? '+' : ''}${item.votes.score}${waiting}${where}`;
+  return `**#${item.id}** ${plainText(ellipsize(item.title, 80))} · ${item.category} · ${statusName(lang, item.status)} · ${item.votes.score >= 0 ? '+' : ''}${item.votes.score}${waiting}${where}`;
 }
 
 /**
@@ -138,7 +142,7 @@ export function listLine(item: ListedItem, lang: Language = 'en'): string {
 export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thread: ThreadFigures, firstResponseAt: number | null, lang: Language = 'en', staff = false): APIEmbed {
   const historyLines = history.map(
     (c) =>
-      `${when(c.at)} ${t(lang, 'feedback.show.change', { from: statusName(lang, c.from), to: statusName(lang, c.to), by: c.by })}${c.duplicateOf !== null ? ` (${t(lang, 'feedback.duplicateOf', { id: c.duplicateOf })})` : ''}${c.reason ? `: ${c.reason.slice(0, 120)}` : ''}`,
+      `${when(c.at)} ${t(lang, 'feedback.show.change', { from: statusName(lang, c.from), to: statusName(lang, c.to), by: c.by })}${c.duplicateOf !== null ? ` (${t(lang, 'feedback.duplicateOf', { id: c.duplicateOf })})` : ''}${c.reason ? `: ${ellipsize(c.reason, 120)}` : ''}`,
   );
   const fields: APIEmbedField[] = [
     { name: t(lang, 'feedback.field.from'), value: `${authorOf(lang, item.authorId)}${item.capturedBy ? ` ${t(lang, 'feedback.show.capturedBy', { by: item.capturedBy })}` : ''}`, inline: true },
@@ -147,17 +151,19 @@ export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thr
     { name: t(lang, 'feedback.field.votes'), value: text.score(lang, votes), inline: true },
     { name: t(lang, 'feedback.field.thread'), value: t(lang, 'feedback.show.threadValue', { messages: thread.messages, participants: thread.participants }) + (item.threadId ? ` · <#${item.threadId}>` : ''), inline: true },
     { name: t(lang, 'feedback.field.firstAnswer'), value: firstResponseAt === null ? t(lang, 'feedback.show.notYet') : when(firstResponseAt), inline: true },
-    { name: t(lang, 'feedback.field.history'), value: (historyLines.join('\n') || t(lang, 'feedback.show.noChange')).slice(0, 1024) },
+    { name: t(lang, 'feedback.field.history'), value: truncate(historyLines.join('\n') || t(lang, 'feedback.show.noChange'), 1024) },
   ];
   if (item.gone) fields.push({ name: t(lang, 'feedback.field.note'), value: t(lang, GONE_KEY[item.gone]) });
   // Why the latest change did not reach the thread (Discord's refusal, or the retries ran out): for staff.
   const last = history.at(-1);
-  if (staff && last?.applyError) fields.push({ name: t(lang, 'feedback.field.note'), value: t(lang, 'feedback.show.applyFailed', { status: statusName(lang, last.to), error: last.applyError }).slice(0, 1024) });
+  if (staff && last?.applyError) fields.push({ name: t(lang, 'feedback.field.note'), value: truncate(t(lang, 'feedback.show.applyFailed', { status: statusName(lang, last.to), error: last.applyError }), 1024) });
   if (item.postState !== 'posted') {
     const failed = staff ? t(lang, 'feedback.show.failed', { error: item.postError ?? t(lang, 'feedback.show.unknownError') }) : t(lang, 'feedback.show.failedMember');
     fields.push({ name: t(lang, 'feedback.field.note'), value: item.postState === 'pending' ? t(lang, 'feedback.show.pending') : failed });
   }
-  return { title: `#${item.id} ${item.title}`.slice(0, 256), description: item.details.slice(0, 2000), color: COLORS[item.status], fields };
+  // The member's title and details as on the post: markdown escaped.
+  const title = `#${item.id} `;
+  return { title: title + plainTextWithin(item.title, 256 - title.length), description: plainTextWithin(item.details, 2000), color: COLORS[item.status], fields };
 }
 
 export interface ExportRow {

@@ -22,7 +22,7 @@ import { review } from './review-service.js';
 import type { FlagService } from './service.js';
 import { caseActions, formatDuration, isSettled, jumpLink, outcomeKey, reasonKey, refusal, transition } from './flags.js';
 import { getCase, type FlagCase, type Flagger } from './store.js';
-import { plainText } from '../text.js';
+import { ellipsize, fitLines, plainText, truncate, truncateChars } from '../text.js';
 
 const FLAGGERS_SHOWN = 15;
 const WARNING_MAX = 1000;
@@ -40,7 +40,7 @@ export function statusLine(lang: Language, c: FlagCase, now: number): string {
 
 function flaggerLine(lang: Language, f: Flagger): string {
   const how = f.sources.includes('command') ? t(lang, reasonKey[f.reason ?? 'other']) : t(lang, 'flags.case.viaReaction');
-  const details = f.details ? `: ${plainText(f.details.replace(/\s+/g, ' ').slice(0, 120))}` : '';
+  const details = f.details ? `: ${plainText(ellipsize(f.details.replace(/\s+/g, ' '), 120))}` : '';
   return `<@${f.userId}> — ${how}${details}`;
 }
 
@@ -48,8 +48,14 @@ function flaggerLine(lang: Language, f: Flagger): string {
 export function renderCase(lang: Language, c: FlagCase, flaggers: readonly Flagger[], now: number) {
   const closed = isSettled(c.status);
   const color = closed ? 0x95a5a6 : c.status === 'claimed' ? 0x3498db : 0xe67e22;
-  const shown = flaggers.slice(0, FLAGGERS_SHOWN).map((f) => flaggerLine(lang, f));
-  if (flaggers.length > FLAGGERS_SHOWN) shown.push(t(lang, 'flags.case.andMore', { count: flaggers.length - FLAGGERS_SHOWN }));
+  // Whole lines within the field's 1,024 characters, then how many flaggers are not listed.
+  const shown = fitLines(
+    '',
+    flaggers.slice(0, FLAGGERS_SHOWN).map((f) => flaggerLine(lang, f)),
+    (count) => t(lang, 'flags.case.andMore', { count }),
+    Math.max(0, flaggers.length - FLAGGERS_SHOWN),
+    1024,
+  );
   const description = c.excerpt
     ? `>>> ${plainText(c.excerpt)}\n\n${t(lang, 'flags.case.jump', { url: jumpLink(c) })}`
     : `${t(lang, 'flags.case.jump', { url: jumpLink(c) })} ${t(lang, 'flags.case.noText')}`;
@@ -61,10 +67,10 @@ export function renderCase(lang: Language, c: FlagCase, flaggers: readonly Flagg
       { name: t(lang, 'flags.case.author'), value: c.authorId ? `<@${c.authorId}>` : t(lang, 'flags.case.unknown'), inline: true },
       { name: t(lang, 'flags.case.channel'), value: `<#${c.channelId}>`, inline: true },
       { name: t(lang, 'flags.case.opened'), value: `<t:${Math.floor(c.openedAt / 1000)}:R>${c.openedBy ? t(lang, 'flags.case.openedByStaff', { user: c.openedBy }) : ''}`, inline: true },
-      { name: t(lang, 'flags.case.flaggers', { count: flaggers.length }), value: shown.join('\n').slice(0, 1024) || t(lang, 'flags.case.flaggersNone') },
+      { name: t(lang, 'flags.case.flaggers', { count: flaggers.length }), value: shown || t(lang, 'flags.case.flaggersNone') },
       { name: t(lang, 'flags.case.status'), value: statusLine(lang, c, now) },
     );
-  if (c.note) embed.addFields({ name: t(lang, 'flags.case.note'), value: c.note.slice(0, 1024) });
+  if (c.note) embed.addFields({ name: t(lang, 'flags.case.note'), value: truncate(c.note, 1024) });
   const id = (action: string) => encodeCustomId('flag-case', c.id, action);
   const noAuthor = !c.authorId;
   const rows = [
@@ -135,7 +141,7 @@ export function reviewRoutes(service: FlagService): Routes {
         async handle(interaction, [caseId]) {
           const c = await staffCase(service, interaction, caseId);
           requireStaff(interaction, (await getSettings(service.db, c.guildId)).staffRoleId);
-          const warning = interaction.fields.getTextInputValue('warning').trim().slice(0, WARNING_MAX);
+          const warning = truncateChars(interaction.fields.getTextInputValue('warning').trim(), WARNING_MAX);
           if (!warning) throw new UserError(msg('flags.warn.empty'));
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           await interaction.editReply(await review(service, c.id, 'warn', interaction.user.id, languageOf(interaction.locale), warning));

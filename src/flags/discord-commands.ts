@@ -26,6 +26,7 @@ import { snowflakeTime } from '../discord/snowflake.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import type { GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
+import { fitLines, truncateChars } from '../text.js';
 import type { FlagService } from './service.js';
 import { DETAILS_MAX, excerpt, jumpLink, formatDuration, mostlyDismissed, parseReason, reasonKey, statsPeriods, type FlagReason, type IgnoreReason, type StatsPeriod } from './flags.js';
 import { flagStats } from './figures-store.js';
@@ -148,7 +149,7 @@ export function commandRoutes(service: FlagService): Routes {
           if (authorId === interaction.user.id) throw new UserError(refusalFor('self', settings));
           if (authorId === interaction.client.user.id) throw new UserError(msg('flags.refuse.pulseMessage'));
           const { reason, extra } = parseReason(optionalField(interaction, 'reason'));
-          const details = [extra, optionalField(interaction, 'details')].filter(Boolean).join(' — ').slice(0, DETAILS_MAX) || null;
+          const details = truncateChars([extra, optionalField(interaction, 'details')].filter(Boolean).join(' — '), DETAILS_MAX) || null;
           const staff = isStaff(interaction, settings.staffRoleId);
           const out = await service.addFlag(
             { guildId, channelId, messageId, userId: interaction.user.id, source: 'command', authorId, flaggerIsBot: interaction.user.bot, reason, details },
@@ -216,8 +217,9 @@ async function queue(interaction: ChatInputCommandInteraction, service: FlagServ
     const author = c.authorId ? `<@${c.authorId}>` : t(lang, 'flags.queue.unknownAuthor');
     lines.push(t(lang, 'flags.queue.line', { id: c.id, age: formatDuration(now - c.openedAt, lang), channel: c.channelId, author, flaggers, state, where }));
   }
-  if (total > cases.length) lines.push(t(lang, 'flags.queue.more', { count: total - cases.length }));
-  const embed = new EmbedBuilder().setTitle(t(lang, 'flags.queue.title', { count: total })).setDescription(lines.join('\n').slice(0, 4096));
+  // Whole lines within the description's 4,096 characters (never a link cut in two), then how many cases are not listed.
+  const description = fitLines('', lines, (count) => t(lang, 'flags.queue.more', { count }), total - cases.length, 4096);
+  const embed = new EmbedBuilder().setTitle(t(lang, 'flags.queue.title', { count: total })).setDescription(description);
   await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 

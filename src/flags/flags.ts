@@ -2,6 +2,7 @@
 import { languageCodes, msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { snowflakeTime } from '../discord/snowflake.js';
 import { retrySchedule } from '../retry.js';
+import { truncateChars } from '../text.js';
 
 export type FlagSource = 'reaction' | 'command';
 
@@ -145,7 +146,7 @@ export function parseReason(typed: string): { reason: FlagReason; extra: string 
   const text = typed.trim();
   const known = reasonAliases().get(aliasKey(text));
   if (known) return { reason: known, extra: null };
-  return { reason: 'other', extra: text.length ? text.slice(0, DETAILS_MAX) : null };
+  return { reason: 'other', extra: text.length ? truncateChars(text, DETAILS_MAX) : null };
 }
 
 const aliasKey = (text: string) => text.toLowerCase().replace(/[\s_]+/g, '-');

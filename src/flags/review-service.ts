@@ -4,6 +4,7 @@ import { friendlyDiscordError, UserError } from '../discord/errors.js';
 import { msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { jumpLink, outcomeKey, outcomeOf, refusal, timeoutUntil, transition, type CaseAction, type TimeoutAction } from './flags.js';
 import type { FlagService } from './service.js';
+import { plainText, truncateChars } from '../text.js';
 import { addCaseEvent, applyCaseAction, closingCases, finishCaseAction, getCase, reopenCase, type FlagCase } from './store.js';
 
 /** Half-done closes redone per start, oldest first. */
@@ -42,7 +43,7 @@ export async function review(service: FlagService, caseId: number, action: CaseA
     // Done on Discord: now the case is closed (resolve and dismiss already are).
     await finishCaseAction(service.db, c.id, kept);
     if (kept) await addCaseEvent(service.db, c.id, service.clock.now(), actorId, 'note', kept);
-    if (warning) await addCaseEvent(service.db, c.id, service.clock.now(), actorId, 'warning_text', warning.slice(0, 500));
+    if (warning) await addCaseEvent(service.db, c.id, service.clock.now(), actorId, 'warning_text', truncateChars(warning, 500));
     service.logger.info({ guild: c.guildId, case: c.id, action, actor: actorId }, 'flags.reviewed');
     await service.refresh(c.id);
     return confirmation(lang, c, action, note);
@@ -73,7 +74,9 @@ async function perform(service: FlagService, serverLang: Language, c: FlagCase, 
 /** DM first; when DMs are closed, reply to the author in the message's channel, and say so. */
 async function deliverWarning(service: FlagService, serverLang: Language, c: FlagCase, warning: string): Promise<Text> {
   if (!c.authorId) throw new UserError(msg('flags.error.authorUnknownWarn'));
-  const guildName = service.ports.guildName(c.guildId) ?? render(serverLang, msg('flags.warn.thisServer'));
+  // The server's name is set by its owner: shown as written inside the bold, no markdown of its own.
+  const name = service.ports.guildName(c.guildId);
+  const guildName = name !== null ? plainText(name) : render(serverLang, msg('flags.warn.thisServer'));
   const text = render(serverLang, msg('flags.warn.dm', { server: guildName, url: jumpLink(c), warning }));
   try {
     await service.ports.dm(c.authorId, text);

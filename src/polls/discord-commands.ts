@@ -25,7 +25,7 @@ import { resultsEmbed } from './discord-render.js';
 import { formatDuration, nativePlan, parseCreateOptions, pollLink, toCsv, type Poll } from './poll.js';
 import type { PollService } from './service.js';
 import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots } from './store.js';
-import { fitLines, plainText } from '../text.js';
+import { ellipsize, fitLines, plainText } from '../text.js';
 
 type Command = ChatInputCommandInteraction;
 type Args<S extends 'create' | 'close' | 'results' | 'list' | 'export' | 'delete'> = ArgsOf<typeof pollCommand, S>;
@@ -187,7 +187,7 @@ async function list(service: PollService, interaction: Command): Promise<void> {
   const lines = polls.map((p) => {
     const closes = p.closesAt ? tr(lang, 'polls.list.closes', { when: `<t:${Math.floor(p.closesAt / 1000)}:R>` }) : tr(lang, 'polls.list.noDeadline');
     const link = pollLink(p);
-    return `**#${p.id}** ${plainText(p.question.slice(0, 100))} · <#${p.channelId}> · ${closes}${link ? ` · [${tr(lang, 'polls.list.open')}](${link})` : ''}`;
+    return `**#${p.id}** ${plainText(ellipsize(p.question, 100))} · <#${p.channelId}> · ${closes}${link ? ` · [${tr(lang, 'polls.list.open')}](${link})` : ''}`;
   });
   const content = fitLines(`**${tr(lang, 'polls.list.title')}**`, lines, (count) => tr(lang, 'polls.list.more', { count }));
   await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
@@ -247,7 +247,7 @@ async function autocomplete(service: PollService, interaction: AutocompleteInter
   await interaction.respond(
     visible.map((p) => {
       const label = `#${p.id} · ${p.status === 'closed' ? `${tr(lang, 'polls.autocomplete.closed')} ` : ''}${p.question}`;
-      return { name: label.length > 100 ? `${label.slice(0, 99)}…` : label, value: p.id };
+      return { name: ellipsize(label, 100), value: p.id };
     }),
   );
 }

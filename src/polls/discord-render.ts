@@ -12,7 +12,7 @@ import {
 import { encodeCustomId } from '../discord/custom-id.js';
 import { LIMITS, describeOutcome, resultLines, type Poll, type Tally } from './poll.js';
 import { t as tr, type Language } from '../i18n/index.js';
-import { plainText } from '../text.js';
+import { ellipsize, plainText } from '../text.js';
 
 export const KIND = { vote: 'poll-vote', select: 'poll-select', withdraw: 'poll-withdraw' } as const;
 
@@ -25,9 +25,8 @@ const FIELD_MAX = 1024;
 
 const ts = (ms: number, style: 'R' | 'f') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+/** Text cut to a Discord limit with "…", never through an emoji. */
+const clip = ellipsize;
 
 /** The result block: bars, or a notice while results are hidden. */
 export function resultsText(lang: Language, poll: Poll, t: Tally, options: { reveal: boolean }): string {

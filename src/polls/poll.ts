@@ -1,7 +1,7 @@
 // Polls' pure rules: option parsing, vote decisions, tallies, bars, CSV and native-poll limits.
 import { z } from 'zod';
 import { formatPercent, msg, t as translate, type Language, type Text } from '../i18n/index.js';
-import { plainText } from '../text.js';
+import { charCount, MAX_CONTENT, plainText, plainTextWithin, truncate } from '../text.js';
 
 export const LIMITS = {
   minChoices: 2,
@@ -52,8 +52,9 @@ export function parseChoices(raw: string): Parsed<string[]> {
   const seen = new Map<string, number>();
   for (const [i, choice] of parts.entries()) {
     if (choice.length === 0) return { ok: false, error: msg('polls.create.emptyChoice', { n: i + 1 }) };
-    if (choice.length > LIMITS.choiceLength) {
-      return { ok: false, error: msg('polls.create.longChoice', { n: i + 1, length: choice.length, max: LIMITS.choiceLength }) };
+    // Counted as Discord counts a button's label (an emoji is one character).
+    if (charCount(choice) > LIMITS.choiceLength) {
+      return { ok: false, error: msg('polls.create.longChoice', { n: i + 1, length: charCount(choice), max: LIMITS.choiceLength }) };
     }
     const key = choice.toLocaleLowerCase('en-US');
     const first = seen.get(key);
@@ -68,7 +69,7 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
 /** `30m`, `2h`, `3d`, `1d12h` -> milliseconds, 1 minute to 30 days. */
 export function parseDuration(raw: string, maxMs: number = LIMITS.maxDurationMs): Parsed<number> {
   const text = raw.trim().toLowerCase().replace(/\s+/g, '');
-  const bad: Parsed<number> = { ok: false, error: msg('polls.create.badDuration', { duration: raw.slice(0, 40) }) };
+  const bad: Parsed<number> = { ok: false, error: msg('polls.create.badDuration', { duration: truncate(raw, 40) }) };
   if (!/^(\d{1,5}[mhd])+$/.test(text)) return bad;
   let ms = 0;
   for (const [, amount, unit] of text.matchAll(/(\d{1,5})([mhd])/g)) ms += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
@@ -87,7 +88,8 @@ export function formatDuration(ms: number): string {
 
 /** The raw options of `/poll create`, as Discord delivers them (null when not given). */
 export const createOptionsSchema = z.object({
-  question: z.string().trim().min(1).max(LIMITS.questionLength),
+  // The option's max_length counts as Discord does (an emoji is one character): so does this check.
+  question: z.string().trim().min(1).refine((q) => charCount(q) <= LIMITS.questionLength),
   choices: z.string(),
   multiple: z.boolean().nullable(),
   maxChoices: z.number().int().nullable(),
@@ -174,9 +176,9 @@ export function nativePlan(spec: PollSpec): { plan: NativePlan; problems: Text[]
   if (spec.hideResults) problems.push(msg('polls.native.hideResults'));
   if (spec.roleId) problems.push(msg('polls.native.role'));
   if (spec.choices.length > n.answers) problems.push(msg('polls.native.tooManyChoices', { count: spec.choices.length, max: n.answers }));
-  const long = spec.choices.findIndex((c) => c.length > n.answerLength);
+  const long = spec.choices.findIndex((c) => charCount(c) > n.answerLength);
   if (long >= 0) problems.push(msg('polls.native.longChoice', { n: long + 1, max: n.answerLength }));
-  if (spec.question.length > n.questionLength) problems.push(msg('polls.native.longQuestion', { max: n.questionLength }));
+  if (charCount(spec.question) > n.questionLength) problems.push(msg('polls.native.longQuestion', { max: n.questionLength }));
   if (spec.multiple && spec.maxChoices < spec.choices.length) problems.push(msg('polls.native.maxChoices'));
   const hours = spec.durationMs === null ? 24 : spec.durationMs / 3_600_000;
   if (hours < n.minHours) problems.push(msg('polls.native.tooShort'));
@@ -268,14 +270,22 @@ export function withdrawAll(poll: Poll, current: number[], voter: VoterContext):
   return closed ?? setDecision(sorted(current), []);
 }
 
-/** What the voter is told after a vote was recorded. */
+/**
+ * What the voter is told after a vote was recorded, within a message's 2,000 characters: when
+ * every pick in full (escaped) would not fit, each pick is shortened alike, so all are still named.
+ */
 export function voteReceipt(lang: Language, poll: Poll, next: number[]): string {
   if (next.length === 0) return translate(lang, 'polls.vote.withdrawn');
-  const names = next.map((c) => `**${plainText(poll.choices[c] ?? '?')}**`).join(', ');
   const again = translate(lang, poll.choices.length > LIMITS.maxButtons ? 'polls.vote.againMenu' : 'polls.vote.againButton');
   const more = poll.maxChoices > 1 && next.length < poll.maxChoices ? translate(lang, 'polls.vote.more', { count: poll.maxChoices - next.length }) : '';
   const secret = poll.anonymous ? translate(lang, 'polls.vote.secret') : '';
-  return translate(lang, 'polls.vote.recorded', { names, again }) + more + secret;
+  const receipt = (names: string) => translate(lang, 'polls.vote.recorded', { names, again }) + more + secret;
+  const picks = next.map((c) => poll.choices[c] ?? '?');
+  const full = receipt(picks.map((p) => `**${plainText(p)}**`).join(', '));
+  if (full.length <= MAX_CONTENT) return full;
+  // The room left by the sentence around the names, shared by the picks (each in ** ** and ", ").
+  const each = Math.floor((MAX_CONTENT - receipt('').length - 2 * (picks.length - 1)) / picks.length) - 4;
+  return receipt(picks.map((p) => `**${plainTextWithin(p, Math.max(1, each))}**`).join(', '));
 }
 
 // ------------------------------------------------------------------ tallies

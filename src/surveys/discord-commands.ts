@@ -15,7 +15,7 @@ import { SurveyRefusal, type SurveyService } from './service.js';
 import { countSurveys, listSurveys, pausedSchedules, submittedCount, type Survey } from './store.js';
 import { parseDefinition, parseDuration, type DefinitionInput } from './survey.js';
 import { template, TEMPLATE_NAMES, type TemplateName } from './templates.js';
-import { fitLines } from '../text.js';
+import { ellipsize, fitLines, plainText, truncate } from '../text.js';
 
 type Command = ChatInputCommandInteraction;
 type Args<S extends SubcommandOf<typeof surveyCommand>> = ArgsOf<typeof surveyCommand, S>;
@@ -33,8 +33,8 @@ export const CMD_TEXT = {
   notJson: (why: string) => msg('surveys.cmd.notJson', { why }),
   notUtf8: msg('surveys.cmd.notUtf8'),
   // The definition's problems name JSON fields, so they stay as the checker words them.
-  invalid: (errors: string[]) => msg('surveys.cmd.invalid', { errors: errors.map((e) => `• ${e}`).join('\n').slice(0, 1700) }),
-  created: (s: Survey, count: number) => msg('surveys.cmd.created', { id: s.id, title: s.title, count, anonymous: s.anonymous ? msg('surveys.cmd.createdAnonymous') : '' }),
+  invalid: (errors: string[]) => msg('surveys.cmd.invalid', { errors: truncate(errors.map((e) => `• ${e}`).join('\n'), 1700) }),
+  created: (s: Survey, count: number) => msg('surveys.cmd.created', { id: s.id, title: plainText(s.title), count, anonymous: s.anonymous ? msg('surveys.cmd.createdAnonymous') : '' }),
   closesInPast: msg('surveys.cmd.closesInPast'),
   closesBeforeOpens: (opens: number) => msg('surveys.cmd.closesBeforeOpens', { when: at(opens, 'F') }),
   runBeforeOpens: (opens: number) => msg('surveys.cmd.runBeforeOpens', { when: at(opens, 'F') }),
@@ -114,7 +114,7 @@ async function readDefinition(interaction: Command, args: Args<'create'>): Promi
   try {
     return JSON.parse(text) as DefinitionInput;
   } catch (err) {
-    throw new UserError(CMD_TEXT.notJson(err instanceof Error ? err.message.slice(0, 200) : 'parse error'));
+    throw new UserError(CMD_TEXT.notJson(err instanceof Error ? truncate(err.message, 200) : 'parse error'));
   }
 }
 
@@ -282,7 +282,7 @@ async function autocomplete(ctx: FeatureContext, interaction: AutocompleteIntera
   await interaction.respond(
     surveys.map((s) => {
       const label = `#${s.id} · ${mark[s.status]}${s.title}`;
-      return { name: label.length > 100 ? `${label.slice(0, 99)}…` : label, value: s.id };
+      return { name: ellipsize(label, 100), value: s.id };
     }),
   );
 }

@@ -17,6 +17,7 @@ import {
 import { EMBED_LIMITS, embedLength } from '../digests/render.js';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { t, type Language } from '../i18n/index.js';
+import { ellipsize } from '../text.js';
 import { formatNps, formatNumber, formatPercent, MIN_GROUP, type QuestionResult } from './scoring.js';
 import type { CardState, Results, Step } from './service.js';
 import type { Survey } from './store.js';
@@ -25,10 +26,8 @@ import { answerOf, choicesOf, LIMITS, visibleQuestions, widgetOf, type Answer, t
 export const KIND = { take: 'survey-take', page: 'survey-page', open: 'survey-open', submit: 'survey-submit' } as const;
 export const COLOR = 0x5865f2;
 
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
+/** A member's or author's text cut to a Discord limit with "…", never through an emoji. */
+const clip = ellipsize;
 
 const stamp = (ms: number, style: 'R' | 'f') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
@@ -64,7 +63,9 @@ function labelFor(lang: Language, q: Question): LabelBuilder {
 /** A page as a modal, prefilled with the member's saved answers; built-in labels in the member's language. */
 export function pageModal(lang: Language, step: Step): ModalBuilder {
   const { survey, page, answers } = step;
-  const title = clip(`${survey.definition.title}`, 45 - ` (${step.position}/${step.total})`.length) + (step.total > 1 ? ` (${step.position}/${step.total})` : '');
+  // Discord's 45 characters hold the title and, for a survey of several pages, " (2/3)" after it.
+  const pageNote = step.total > 1 ? ` (${step.position}/${step.total})` : '';
+  const title = clip(survey.definition.title, 45 - pageNote.length) + pageNote;
   const modal = new ModalBuilder().setCustomId(encodeCustomId(KIND.page, survey.id, page)).setTitle(clip(title, 45));
   for (const q of visibleQuestions(survey.definition, page, answers)) {
     const label = labelFor(lang, q);

@@ -4,6 +4,7 @@ import type { Executor } from '../db/schema.js';
 import { render, type Language, type Text } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { retrySchedule } from '../retry.js';
+import { plainText } from '../text.js';
 import { byAnswers, headlineScores, responseRate, responsesCsv, roleBreakdown, scoreSurvey, type QuestionResult, type RoleGroup } from './scoring.js';
 import {
   missingRequired,
@@ -508,7 +509,7 @@ export class SurveyService {
     const lang = await this.deps.ports.language(survey.guildId);
     for (const draft of await store.draftsToRemind(this.db, survey.id, this.now() - idleForMs)) {
       if (!(await store.markReminded(this.db, draft.id, this.now()))) continue;
-      const ok = await this.deps.ports.dm(draft.memberId, render(lang, MSG.reminder(survey.title, this.deps.ports.link(survey))));
+      const ok = await this.deps.ports.dm(draft.memberId, render(lang, MSG.reminder(plainText(survey.title), this.deps.ports.link(survey))));
       if (ok) sent++;
       else failed++;
     }
@@ -588,7 +589,8 @@ export class SurveyService {
       if (!(await store.markPostFailureTold(this.db, survey.id, this.now()))) continue;
       const lang = await this.deps.ports.language(survey.guildId);
       const paused = survey.scheduleId === null ? null : await store.schedulePause(this.db, survey.scheduleId);
-      const texts = [MSG.cardFailed(survey.id, survey.title, survey.channelId ?? '', survey.postError ?? '')];
+      // The title is the author's text, shown as written inside the bold.
+      const texts = [MSG.cardFailed(survey.id, plainText(survey.title), survey.channelId ?? '', survey.postError ?? '')];
       if (paused) texts.push(MSG.schedulePaused(paused.sourceSurveyId));
       const reached = await this.deps.ports.tellStaff(survey, texts.map((t) => render(lang, t)).join(' '));
       this.deps.logger.info({ guild: survey.guildId, survey: survey.id, reached }, 'surveys.card-failure-told');

@@ -2,6 +2,7 @@
 // pure rules (choices, paging, conditions, answers) are in questions.ts, re-exported here.
 import { z } from 'zod';
 import { msg, type Text } from '../i18n/index.js';
+import { charCount } from '../text.js';
 import { LIMITS, QUESTION_TYPES, answerOf, choicesOf, conditionValues, isVisible, newAnswers, pagesOf, visibleQuestions, widgetOf, type Answers, type Definition, type Question } from './questions.js';
 
 export * from './questions.js';
@@ -217,7 +218,8 @@ export function readPage(questions: readonly Question[], fields: ReadonlyMap<str
     if (q.type === 'short' || q.type === 'long') {
       const text = values[0]!.trim();
       const max = q.type === 'short' ? LIMITS.shortText : LIMITS.longText;
-      if (text.length > max) errors.push(msg('surveys.answer.tooLong', { label: q.label, max }));
+      // The modal's max_length counts as Discord does (an emoji is one character): so does this check.
+      if (charCount(text) > max) errors.push(msg('surveys.answer.tooLong', { label: q.label, max }));
       else answers[q.id] = text;
       continue;
     }

@@ -219,7 +219,8 @@ export function registerChannelRoutes(rest: FakeRest, deps: RouteDeps, h: RouteH
     const body = ctx.body;
     if (channel.type === ChannelType.DM) {
       const recipient = channel.recipientId ? state.user(channel.recipientId) : undefined;
-      if (!recipient || recipient.bot || state.dmsClosed.has(recipient.id)) throw Errors.cannotSendToUser();
+      // A bot may DM only users it shares a server with (50007 otherwise, as with DMs closed).
+      if (!recipient || recipient.bot || state.dmsClosed.has(recipient.id) || !state.sharesGuildWithBot(recipient.id)) throw Errors.cannotSendToUser();
     } else {
       need(channel);
       if (!TEXT_TYPES.has(channel.type)) throw new DiscordHttpError(400, 50008, 'Cannot send messages in a non-text channel');

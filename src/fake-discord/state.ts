@@ -221,6 +221,12 @@ export class FakeState {
     return this.channels.get(id);
   }
 
+  /** Whether the bot and the user are both members of some guild (Discord lets a bot DM only such users). */
+  sharesGuildWithBot(userId: string): boolean {
+    for (const guild of this.guilds.values()) if (guild.members.has(this.botUser.id) && guild.members.has(userId)) return true;
+    return false;
+  }
+
   member(guildId: string, userId: string): FakeMember | undefined {
     return this.guilds.get(guildId)?.members.get(userId);
   }

@@ -416,6 +416,12 @@ describe('FakeDiscord with a real discord.js client', () => {
     w.fake.setDmsClosed(w.bob);
     const bob = await w.client.users.fetch(w.bob);
     await expect(bob.send('hi')).rejects.toMatchObject({ code: 50007, status: 403 });
+    // A user who shares no server with the bot (alice, once she left) cannot be DMed either.
+    const alice0 = await w.client.users.fetch(w.alice);
+    await alice0.send('before');
+    w.fake.leave(w.guild.id, w.alice);
+    await expect(alice0.send('after')).rejects.toMatchObject({ code: 50007, status: 403 });
+    w.fake.addMember(w.guild.id, { id: w.alice, username: 'alice' });
     // Timeouts are recorded; without Moderate Members they fail with 50013.
     const guild = w.client.guilds.cache.get(w.guild.id);
     const alice = await guild?.members.fetch(w.alice);

@@ -15,6 +15,7 @@ import {
   claimRun,
   getRun,
   getSchedule,
+  latestPeriodFrom,
   listActiveSchedules,
   listRetryDue,
   markFailed,
@@ -110,12 +111,14 @@ export class DigestRunner {
     for (const schedule of await listActiveSchedules(this.deps.db)) {
       try {
         const settings = await getSettings(this.deps.db, schedule.guildId);
-        const activeSince = await this.activeSinceIn(schedule, settings.timezone, now);
+        const { activeSince, carriedAt } = await this.activeSinceIn(schedule, settings.timezone, now);
         const dueAt = lastRunAtOrBefore(schedule.timing, settings.timezone, now);
         if (dueAt === null || dueAt < activeSince) continue;
         const period = periodForRun(schedule.period, settings.timezone, dueAt);
-        // Late only when it fell due while Pulse was offline, as the digest says.
-        const late = dueAt < this.onlineSince && now - dueAt > LATE_AFTER_MS;
+        // Late only when it fell due while Pulse was offline, as the digest says. A run the
+        // change of zone carried over falls due at the change, not at its time in the new zone.
+        const missedAt = carriedAt ?? dueAt;
+        const late = missedAt < this.onlineSince && now - missedAt > LATE_AFTER_MS;
         const id = await claimRun(this.deps.db, { guildId: schedule.guildId, scheduleId: schedule.id, period, periodKey: periodKey(period), dueAt, late }, now);
         if (id !== null) await this.attempt(id, now, outcome);
       } catch (err) {
@@ -133,14 +136,32 @@ export class DigestRunner {
    * set, the schedule starts again from the change (at the latest now): a run the new zone puts
    * before it is not posted (it would be a past period, and called late for no reason); the
    * next run in the new zone is, unless its period was already posted.
+   *
+   * Except the latest run of the new zone, when it fell due before the change and its period
+   * is neither posted nor older than the last one posted: the old zone had not posted that
+   * period yet (a change east on the due day, before the run, to a zone where its time has
+   * passed; or back to a zone just after its time), and no other run would. It is posted at
+   * the change, on time (`carriedAt`: when it counts as due, for "late").
    */
-  private async activeSinceIn(schedule: DigestSchedule, zone: string, now: number): Promise<number> {
+  private async activeSinceIn(schedule: DigestSchedule, zone: string, now: number): Promise<{ activeSince: number; carriedAt: number | null }> {
     // The same zone however it was written (a schedule from before migration 0025 has the setting as typed).
-    if (schedule.zone !== null && (canonicalTimeZone(schedule.zone) ?? schedule.zone) === zone) return schedule.activeSince;
-    const changedAt = (await settingsChangedAt(this.deps.db, schedule.guildId)) ?? now;
-    const restarted = await restartInZone(this.deps.db, schedule, zone, Math.min(now, changedAt));
+    if (schedule.zone !== null && (canonicalTimeZone(schedule.zone) ?? schedule.zone) === zone) return { activeSince: schedule.activeSince, carriedAt: null };
+    const changedAt = Math.min(now, (await settingsChangedAt(this.deps.db, schedule.guildId)) ?? now);
+    let since = changedAt;
+    let carriedAt: number | null = null;
+    const dueAt = lastRunAtOrBefore(schedule.timing, zone, now);
+    if (dueAt !== null && dueAt < since) {
+      // An equal period is claimed already: claimRun posts nothing then.
+      const last = await latestPeriodFrom(this.deps.db, schedule.id);
+      if (last === null || periodForRun(schedule.period, zone, dueAt).from >= last) {
+        since = dueAt;
+        carriedAt = changedAt;
+      }
+    }
+    // Never before the schedule's own activeSince (saved or resumed after that run fell due).
+    const restarted = await restartInZone(this.deps.db, schedule, zone, since);
     this.deps.logger.info({ guild: schedule.guildId, from: schedule.zone, to: zone, activeSince: restarted?.activeSince }, 'digest.zone-changed');
-    return restarted?.activeSince ?? now;
+    return { activeSince: restarted?.activeSince ?? now, carriedAt };
   }
 
   /** Builds and posts a claimed run, then records the outcome. Never throws. */

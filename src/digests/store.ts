@@ -138,6 +138,19 @@ export async function restartInZone(db: Executor, schedule: DigestSchedule, zone
   return getSchedule(db, schedule.guildId);
 }
 
+/**
+ * The first day of the latest period the schedule has a run for (posted, being posted or
+ * failed), or null before its first run. Periods' days are YYYY-MM-DD: they compare as text.
+ */
+export async function latestPeriodFrom(db: Executor, scheduleId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('digest_runs')
+    .select((eb) => eb.fn.max('period_from').as('from'))
+    .where('schedule_id', '=', scheduleId)
+    .executeTakeFirst();
+  return row?.from ?? null;
+}
+
 export async function deleteSchedule(db: Executor, guildId: string): Promise<boolean> {
   const r = await db.deleteFrom('digest_schedules').where('guild_id', '=', guildId).executeTakeFirst();
   return r.numDeletedRows > 0n;

@@ -51,19 +51,29 @@ export async function openDueRuns(deps: Deps): Promise<Survey[]> {
  * the latest now), so a run the new zone puts before the change is not opened. Nor is the run
  * of the new zone nearest the last run opened: that is the same run, in the other zone (today's
  * 09:00, opened at 09:00 UTC, is not opened again at 09:00 in New York).
+ *
+ * Except the latest run of the new zone, when it fell due before the change, is later than that
+ * same run and would still be open: the old zone had not opened it yet (a change east on the
+ * due day, before the run, to a zone where its time has passed; or back to a zone just after its
+ * time), and no other run would. It opens at the change (once the previous run has closed)
+ * and closes when it would have in the new zone.
  */
 async function activeSinceIn(deps: Deps, schedule: SurveySchedule, zone: string, now: number): Promise<number> {
   // The same zone however it was written (a schedule from before migration 0025 has the setting as typed).
   if (schedule.zone !== null && (canonicalTimeZone(schedule.zone) ?? schedule.zone) === zone) return schedule.activeSince;
   const changedAt = (await settingsChangedAt(deps.db, schedule.guildId)) ?? now;
   let since = Math.min(now, changedAt);
+  let same: number | null = null;
   const last = await latestRunKey(deps.db, schedule.id);
   if (last !== null) {
     const before = lastRunAtOrBefore(schedule.timing, zone, last);
     const after = nextRuns(schedule.timing, zone, last, 1)[0];
-    const same = after === undefined || (before !== null && last - before <= after - last) ? before : after;
+    same = after === undefined || (before !== null && last - before <= after - last) ? before : after;
     if (same !== null) since = Math.max(since, same + 1);
   }
+  const dueAt = lastRunAtOrBefore(schedule.timing, zone, now);
+  if (dueAt !== null && dueAt < since && (same === null || dueAt > same) && dueAt + schedule.openForMs > now) since = dueAt;
+  // Never before the schedule's own activeSince (set up after that run fell due).
   const restarted = await restartInZone(deps.db, schedule, zone, since);
   deps.logger.info({ guild: schedule.guildId, schedule: schedule.id, from: schedule.zone, to: zone, activeSince: restarted?.activeSince }, 'surveys.zone-changed');
   return restarted?.activeSince ?? now;

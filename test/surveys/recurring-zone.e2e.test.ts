@@ -136,3 +136,66 @@ describe('a run of a recurring survey', () => {
     expect(bot!.errors).toEqual([]);
   });
 });
+
+describe('a zone change before the day’s run, toward a zone where it is past', () => {
+  it('monthly, UTC -> Tokyo on the 1st at 05:00 UTC (14:00 in Tokyo): the month’s run opens at the change, until its time in Tokyo', async () => {
+    const s = await setup('2026-10-20T12:00:00Z');
+    await s.survey('create', { template: 'nps' });
+    await s.survey('recur', { survey: 1, every: 'month', time: '09:00' }); // open 3 days
+    await s.tick('2026-11-01T09:00:30Z');
+    await s.tick('2026-11-04T09:00:30Z');
+    expect(await s.runs()).toEqual([{ id: 2, status: 'closed', key: '2026-11-01T09:00:00.000Z', closes: '2026-11-04T09:00:00.000Z' }]);
+
+    // 14:00 in Tokyo: its 09:00 run of Dec 1 (00:00 UTC) has passed; UTC's (09:00 UTC) has not come.
+    s.clock('2026-12-01T05:00:00Z');
+    expect(await s.settings({ timezone: 'Asia/Tokyo' })).toBe('Settings saved.');
+    await s.tick('2026-12-01T05:00:30Z');
+    await s.tick('2026-12-01T09:00:30Z');
+    await s.tick('2026-12-02T09:00:30Z');
+    expect(await s.runs()).toEqual([
+      { id: 2, status: 'closed', key: '2026-11-01T09:00:00.000Z', closes: '2026-11-04T09:00:00.000Z' },
+      { id: 3, status: 'open', key: '2026-12-01T00:00:00.000Z', closes: '2026-12-04T00:00:00.000Z' },
+    ]);
+    expect(s.cards()).toEqual(['Survey #2', 'Survey #3']);
+    expect(bot!.errors).toEqual([]);
+  });
+
+  it('a run of the new zone that would be closed by now is not opened', async () => {
+    const s = await setup('2026-10-20T12:00:00Z');
+    await s.survey('create', { template: 'nps' });
+    await s.survey('recur', { survey: 1, every: 'month', time: '09:00', open_for: '4h' });
+    await s.tick('2026-11-01T09:00:30Z');
+    s.clock('2026-12-01T05:00:00Z'); // Tokyo's run of Dec 1 would have closed at 04:00 UTC
+    await s.settings({ timezone: 'Asia/Tokyo' });
+    await s.tick('2026-12-01T05:00:30Z');
+    await s.tick('2026-12-01T09:00:30Z');
+    expect((await s.runs()).map((r) => r.key)).toEqual(['2026-11-01T09:00:00.000Z']);
+    // January's opens at its time in Tokyo.
+    await s.tick('2027-01-01T00:00:30Z');
+    expect((await s.runs()).map((r) => r.key)).toEqual(['2026-11-01T09:00:00.000Z', '2027-01-01T00:00:00.000Z']);
+  });
+
+  it('there and back (UTC -> New York -> UTC just after 09:00 UTC): the day’s run opens once, at the change back', async () => {
+    const s = await setup('2026-10-20T12:00:00Z');
+    await s.survey('create', { template: 'nps' });
+    await s.survey('recur', { survey: 1, every: 'day', time: '09:00' }); // open 23 hours
+    await s.tick('2026-11-02T09:00:30Z');
+    // 03:30 in New York: its last 09:00 (Nov 2, 14:00 UTC) is the run opened at 09:00 UTC.
+    s.clock('2026-11-03T08:30:00Z');
+    await s.settings({ timezone: 'America/New_York' });
+    await s.tick('2026-11-03T08:30:30Z');
+    expect((await s.runs()).map((r) => [r.id, r.status])).toEqual([[2, 'closed']]);
+
+    // Back to UTC at 09:30: today's 09:00 UTC run fell due while New York was set.
+    s.clock('2026-11-03T09:30:00Z');
+    await s.settings({ timezone: 'UTC' });
+    await s.tick('2026-11-03T09:30:30Z');
+    await s.tick('2026-11-03T14:00:30Z');
+    expect(await s.runs()).toEqual([
+      { id: 2, status: 'closed', key: '2026-11-02T09:00:00.000Z', closes: '2026-11-03T08:00:00.000Z' },
+      { id: 3, status: 'open', key: '2026-11-03T09:00:00.000Z', closes: '2026-11-04T08:00:00.000Z' },
+    ]);
+    expect(s.cards()).toEqual(['Survey #2', 'Survey #3']);
+    expect(bot!.errors).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@ import { renderCase, reviewRoutes } from './discord-case.js';
 import { commandRoutes } from './discord-commands.js';
 import { resumePending } from './review-service.js';
 import { FlagService, type FlagPorts, type ReactionEvent } from './service.js';
+import { onCaseFlaggersRemoved } from './store.js';
 
 /** Pages of 100 reaction users read per case on start. */
 const RECONCILE_PAGES = 5;
@@ -118,6 +119,8 @@ export interface FlagsFeature extends Feature {
 
 export function flagsFeature(ctx: FeatureContext): FlagsFeature {
   const service = new FlagService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, ports: flagPorts(ctx.client) });
+  // Opt-out steps (on this thread, on this database) hand over the cases whose flaggers they removed.
+  onCaseFlaggersRemoved(ctx.database.sqlite, (caseIds) => service.flaggersRemoved(caseIds));
   return {
     name: 'flags',
     service,
@@ -136,7 +139,10 @@ export function flagsFeature(ctx: FeatureContext): FlagsFeature {
       await service.refreshUnshown();
       service.startRetries();
     },
-    stop: () => service.drain(),
+    async stop() {
+      onCaseFlaggersRemoved(ctx.database.sqlite, null);
+      await service.drain();
+    },
   };
 }
 

@@ -2,7 +2,7 @@
 // the steps they left on cases), flags on their messages lose their name, and moderation cases
 // stay whole for the server's record.
 import { countWith, eachKey, iso, type PrivacyEntry, scanWith } from '../privacy/registry.js';
-import { OPTED_OUT_AUTHOR } from './store.js';
+import { caseFlaggersRemoved, OPTED_OUT_AUTHOR } from './store.js';
 
 /**
  * The case events a flagger's flag leaves (it joined the case, it was withdrawn; live or found on
@@ -16,6 +16,7 @@ const made: PrivacyEntry = {
   columns: ['user_id'],
   label: 'privacy.entry.flagsRaised',
   fate: 'deleted',
+  why: 'the case messages they were on are edited: you, and the details you typed, leave their list of flaggers',
   count: countWith(`SELECT count(*) FROM flags WHERE guild_id = ? AND user_id = ?`),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(`SELECT channel_id, message_id, source, reason, details, flagged_at, withdrawn_at FROM flags WHERE guild_id = ? AND user_id = ? ORDER BY flagged_at`);
@@ -24,7 +25,24 @@ const made: PrivacyEntry = {
     }
   },
   scan: scanWith(`SELECT rowid FROM flags WHERE guild_id = ? AND user_id = ?`),
-  apply: eachKey(`DELETE FROM flags WHERE rowid = ? AND user_id = ?`),
+  apply(write, _guildId, userId, keys) {
+    const remove = write.prepare(`DELETE FROM flags WHERE rowid = ? AND user_id = ? RETURNING message_id`).pluck();
+    const messages = new Set<string>();
+    for (const [rowid] of keys) {
+      const messageId = remove.get(rowid, userId) as string | undefined;
+      if (messageId !== undefined) messages.add(messageId);
+    }
+    // The cases on those messages list the member among their flaggers (with the details they
+    // typed): each counts a change in this same step, so a crash before the edit is caught on the
+    // next start (unshownCases), and their messages are edited now.
+    const bump = write.prepare(`UPDATE flag_cases SET changes = changes + 1 WHERE message_id = ? RETURNING id`).pluck();
+    const cases: number[] = [];
+    for (const messageId of messages) {
+      const id = bump.get(messageId) as number | undefined;
+      if (id !== undefined) cases.push(id);
+    }
+    caseFlaggersRemoved(write, cases);
+  },
 };
 
 const received: PrivacyEntry = {

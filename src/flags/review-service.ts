@@ -120,6 +120,10 @@ function confirmation(lang: Language, c: FlagCase, action: CaseAction, note: Tex
 export async function resumePending(service: FlagService): Promise<void> {
   const cases = await closingCases(service.db, RESUME_CASES);
   for (const c of cases) {
+    // A server Pulse is not in (it left, or Discord has it down) would refuse the redo, and the
+    // case would reopen with the moderator's decision lost: it waits, still closing, for a start
+    // that finds the server.
+    if (!service.present(c)) continue;
     try {
       await service.lock.run(c.messageId, () => resumeCase(service, c.id));
     } catch (err) {

@@ -321,7 +321,7 @@ export class FlagService {
    * Pulse left, or one Discord has down): Discord would refuse every request, and their cases would
    * only use up their tries. Their cases wait in the database.
    */
-  private present(c: FlagCase): boolean {
+  present(c: Pick<FlagCase, 'guildId'>): boolean {
     return this.ports.guildName(c.guildId) !== null;
   }
 
@@ -373,6 +373,25 @@ export class FlagService {
     } catch (err) {
       this.logger.error({ err, guild: c.guildId, case: c.id }, 'flags.case-edit-failed');
     }
+  }
+
+  /**
+   * An opt-out step deleted a member's flags on these cases (see src/flags/privacy-store.ts):
+   * their messages, which still list the member with the details they typed, are edited now,
+   * each under its message's lock, in the background. A case of a server Pulse is not in waits
+   * (the step counted the change: the next start's refreshUnshown edits it).
+   */
+  flaggersRemoved(caseIds: readonly number[]): void {
+    if (this.stopped) return;
+    const work = (async () => {
+      for (const id of caseIds) {
+        const c = await getCase(this.db, id);
+        if (!c || !c.reviewMessageId || !this.present(c)) continue;
+        await this.lock.run(c.messageId, () => this.refresh(c.id));
+      }
+    })().catch((err: unknown) => this.logger.warn({ err }, 'flags.opt-out-refresh-failed'));
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
   }
 
   /**

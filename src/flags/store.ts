@@ -400,6 +400,25 @@ export async function unshownCases(db: Executor, perServerLimit: number): Promis
 }
 
 /**
+ * Who re-renders the case messages whose flaggers an opt-out step has just removed, per database
+ * handle: the app's flag service (opt-out steps run on its thread). Without one (no flags feature
+ * running on that handle) the messages wait for the next start: the step counted the change (see
+ * unshownCases).
+ */
+const flaggersRemovedListeners = new WeakMap<object, (caseIds: readonly number[]) => void>();
+
+/** Sets (or, with null, removes) the listener of a database handle. */
+export function onCaseFlaggersRemoved(handle: object, listener: ((caseIds: readonly number[]) => void) | null): void {
+  if (listener) flaggersRemovedListeners.set(handle, listener);
+  else flaggersRemovedListeners.delete(handle);
+}
+
+/** An opt-out step removed flags from these cases (called inside its transaction: the listener only schedules). */
+export function caseFlaggersRemoved(handle: object, caseIds: readonly number[]): void {
+  if (caseIds.length) flaggersRemovedListeners.get(handle)?.(caseIds);
+}
+
+/**
  * Cases whose moderator action was decided and not seen through (the process died), at most
  * `perServerLimit` of each server (its oldest decisions).
  */

@@ -59,6 +59,13 @@ const megabytes = (bytes: number) => Math.round((bytes / MiB) * 10) / 10;
 export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): Feature {
   const { database, pool, logger } = ctx;
   const appId = ctx.config.discord?.appId;
+  /**
+   * The members whose /privacy opt-out is still answering (recording the job, starting it, editing
+   * the answer), by jobKey: resolved once the answer is sent.
+   */
+  const answering = new Map<string, Promise<void>>();
+  const jobKey = (job: Pick<OptOutJob, 'guildId' | 'userId'>) => `${job.guildId}|${job.userId}`;
+
   const runner = new OptOutRunner({
     entries: privacyEntries,
     logger,
@@ -88,6 +95,8 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
    * naming the server, unless `dm` is false.
    */
   async function tell(job: OptOutJob, content: string, dm = true): Promise<void> {
+    // After the route's own answer ("stopped recording you"), never under it.
+    await answering.get(jobKey(job));
     if (job.notifyToken && appId) {
       try {
         // Without the bot's token (auth: false), as discord.js sends interaction webhooks: the
@@ -160,11 +169,22 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           const { guildId, userId, lang } = asker(interaction);
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const job = { guildId, userId, requestedAt: ctx.clock.now(), notifyToken: interaction.token, notifyLocale: interaction.locale };
-          await runner.optOut(job);
-          logger.info({ guild: guildId }, 'privacy.opt-out-started');
-          await interaction.editReply({ content: t(lang, 'privacy.optOut.started') });
-          // The job edits this answer again when it is done.
-          void runner.start(job);
+          // Ours from here: the pick-up (below) leaves the job alone while this answer is on its way.
+          const key = jobKey(job);
+          let answered = () => {};
+          const mine = new Promise<void>((resolve) => (answered = resolve));
+          answering.set(key, mine);
+          try {
+            await runner.optOut(job);
+            // Running here before anything else is awaited (runner.has): a pick-up tick during the
+            // answer below cannot run the job a second time. Its "Done" waits for that answer (tell).
+            void runner.start(job);
+            logger.info({ guild: guildId }, 'privacy.opt-out-started');
+            await interaction.editReply({ content: t(lang, 'privacy.optOut.started') });
+          } finally {
+            if (answering.get(key) === mine) answering.delete(key);
+            answered();
+          }
         },
         async 'opt-in'(interaction) {
           const { guildId, userId, lang } = asker(interaction);
@@ -194,7 +214,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
     looking = true;
     try {
       for (const job of await pendingOptOuts(ctx.db)) {
-        if (runner.has(job.guildId, job.userId)) continue;
+        if (runner.has(job.guildId, job.userId) || answering.has(jobKey(job))) continue;
         logger.info({ guild: job.guildId }, 'privacy.opt-out-picked-up');
         door().markOptedOut(job.guildId, job.userId);
         void runner.start(job);

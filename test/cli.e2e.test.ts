@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commands } from '../commands/index.js';
 import { runCli } from '../src/cli.js';
 import { FakeDiscord } from '../src/fake-discord/index.js';
+import Database from 'better-sqlite3';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -102,6 +103,27 @@ describe('a database Pulse cannot open', () => {
     // A path under a file, as if it were a folder.
     expect(await runCli(['report', '--guild', '123456789012345678'], { DATABASE_URL: `sqlite:${join(notDb, 'pulse.db')}` })).toBe(1);
     expect(error.mock.calls.at(-1)?.[0]).toBe(`pulse report failed: Cannot open the database ${join(notDb, 'pulse.db')} (DATABASE_URL): ${notDb} is not a folder.`);
+  });
+
+  it('says a database a newer Pulse upgraded is from a newer Pulse (not corrupted), and leaves it as it is', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const path = join(tempDir(), 'pulse.db');
+    expect(await runCli(['migrate'], { DATABASE_URL: `sqlite:${path}` })).toBe(0);
+    // What a newer Pulse leaves: a migration this one does not know.
+    const sqlite = new Database(path);
+    sqlite.prepare(`INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)`).run('9999-from-the-future', new Date().toISOString());
+    const tables = () => sqlite.prepare(`SELECT name FROM sqlite_master ORDER BY name`).pluck().all();
+    const before = tables();
+    for (const command of [['migrate'], ['report', '--guild', '123456789012345678'], ['privacy-opt-out', '--guild', '123456789012345678', '--user', '123456789012345679']]) {
+      expect(await runCli(command, { DATABASE_URL: `sqlite:${path}` })).toBe(1);
+      expect(error.mock.calls.at(-1)?.[0]).toBe(
+        `pulse ${command[0]} failed: The database ${path} was upgraded by a newer Pulse (migrations 9999-from-the-future); run that version, or restore the backup taken before the upgrade (README, Upgrading).`,
+      );
+    }
+    expect(tables()).toEqual(before);
+    expect(sqlite.prepare(`SELECT count(*) FROM activity_opt_outs`).pluck().get()).toBe(0);
+    sqlite.close();
   });
 });
 

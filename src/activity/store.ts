@@ -3,6 +3,7 @@
 // everything else is kysely, executor first.
 import type BetterSqlite3 from 'better-sqlite3';
 import { withLockWait, WriteGate } from '../db/exclusive.js';
+import { KNOWN_MIGRATION } from '../db/open.js';
 import { ANONYMOUS_AUTHOR } from '../feedback/feedback.js';
 import { channelOf, type ActivityEvent } from './events.js';
 import type { MergedHour } from './hour-merge-store.js';
@@ -634,6 +635,8 @@ export class ActivityStore {
         }
       }
       const id = Number(db.prepare(`INSERT INTO activity_listening (started_at, heartbeat_at) VALUES (?, ?)`).run(now, now).lastInsertRowid);
+      // Which Pulse beats from now on: the latest migration it knows (see botMigration).
+      db.pragma(`user_version = ${KNOWN_MIGRATION}`);
       return { id, gap };
     })();
   }

@@ -2,7 +2,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import { GatedSqliteDialect, WriteGate } from './exclusive.js';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
@@ -82,7 +82,30 @@ export interface MigrationOutcome {
   applied: string[];
 }
 
+/**
+ * The number of the latest migration this Pulse knows (26 for 0026-…). The running bot writes it
+ * in the database's header (user_version) when it starts listening: a command run while it runs
+ * can tell whether the bot is an older Pulse that lacks what a newer one migrated in.
+ */
+export const KNOWN_MIGRATION = Math.max(...Object.keys(migrations).map((name) => Number.parseInt(name, 10)));
+
+/** The KNOWN_MIGRATION of the last bot that started on this database (0: one from before it was written). */
+export function botMigration(sqlite: SQLite.Database): number {
+  return sqlite.pragma('user_version', { simple: true }) as number;
+}
+
 export async function migrate(db: Kysely<DB>): Promise<MigrationOutcome> {
+  // A database a newer Pulse migrated (a downgrade, a newer backup restored): said plainly, not
+  // as kysely's "corrupted migrations", and before anything is changed.
+  const table = await sql`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`.execute(db);
+  const done = table.rows.length ? (await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db)).rows.map((r) => r.name) : [];
+  const unknown = done.filter((name) => !Object.hasOwn(migrations, name)).sort();
+  if (unknown.length) {
+    const file = (await sql<{ name: string; file: string }>`PRAGMA database_list`.execute(db)).rows.find((d) => d.name === 'main')?.file || 'in DATABASE_URL';
+    throw new DatabaseOpenError(
+      `The database ${file} was upgraded by a newer Pulse (migrations ${unknown.join(', ')}); run that version, or restore the backup taken before the upgrade (README, Upgrading)`,
+    );
+  }
   // Numbers are assigned per feature and branches land in any order: a database that already
   // has a later number still gets an earlier one that arrived afterwards.
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });

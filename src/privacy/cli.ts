@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
-import { migrate, openDatabase } from '../db/open.js';
+import { botMigration, KNOWN_MIGRATION, migrate, openDatabase } from '../db/open.js';
 import { openReadOnly } from '../db/read-only.js';
 import type { Executor } from '../db/schema.js';
 import { hasActivity, noActivityMessage } from '../insights/store.js';
@@ -42,9 +42,13 @@ function checkLang(lang: unknown): void {
   if (lang !== undefined && !(typeof lang === 'string' && isLanguage(lang))) throw new UsageError(`--lang must be one of ${languageCodes.join(', ')}.`);
 }
 
-/** How many rows of every table name the member in the server (what /privacy show counts). */
+/**
+ * How many rows of every table name the member in the server (what /privacy show counts): not the
+ * summaries (the hourly rollups), whose count decodes every hour of the server, a long read while
+ * the bot runs; a member in them has rows in the entries they summarise.
+ */
 function memberRows(raw: Raw, guild: string, user: string): number {
-  return privacyEntries.reduce((sum, e) => sum + e.count(raw, guild, user), 0);
+  return privacyEntries.filter((e) => !e.summary).reduce((sum, e) => sum + e.count(raw, guild, user), 0);
 }
 
 /**
@@ -142,6 +146,14 @@ export const privacyOptOutCommand: Pick<CliCommand, 'run'> = {
       const running = beat !== null && systemClock.now() - beat < ALIVE_MS;
       if (!running) {
         console.log(`Opted out ${who} (${found} records to delete or anonymise). The bot is not running: it does so when it next starts (npm start), and records nothing about the member meanwhile.`);
+        return;
+      }
+      // A bot started from an older Pulse (it wrote an older mark, or none) may not know the job
+      // at all, nor the tables this command migrated in under it: only its restart carries it out.
+      if (botMigration(raw) < KNOWN_MIGRATION) {
+        console.log(
+          `Opted out ${who} (${found} records to delete or anonymise). The running bot is an older Pulse: restart it to carry out the job (it may record the member until then); see README, Upgrading.`,
+        );
         return;
       }
       const until = Date.now() + wait * 1000;

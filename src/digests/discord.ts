@@ -31,6 +31,7 @@ import { getSchedule, recentRuns, saveSchedule, setPaused, type DigestRun, type 
 import { localDate, localParts } from '../zone.js';
 import { digestCommand } from '../../commands/digest.js';
 import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
+import { truncate } from '../text.js';
 
 /** Sends a digest with its chart; mentions are shown as text and never ping. */
 export function channelPoster(client: Client): PostDigest {
@@ -74,9 +75,9 @@ function timingFrom(o: ScheduleArgs): Timing {
     const expression = o.cron?.trim();
     if (!expression) throw new UserError(msg('digest.error.cronMissing'));
     const spec = parseCronExpression(expression);
-    if ('error' in spec) throw new UserError(msg('digest.error.cronInvalid', { expression: expression.slice(0, 100), reason: spec.error }));
+    if ('error' in spec) throw new UserError(msg('digest.error.cronInvalid', { expression: truncate(expression, 100), reason: spec.error }));
     const perHour = cronTimesPerHour(spec);
-    if (perHour) throw new UserError(msg('digest.error.cronTooOften', { expression: expression.slice(0, 100), count: perHour }));
+    if (perHour) throw new UserError(msg('digest.error.cronTooOften', { expression: truncate(expression, 100), count: perHour }));
     return { kind: 'cron', expression: expression.split(/\s+/).join(' ') };
   }
   const rawTime = o.time ?? '09:00';

@@ -8,7 +8,7 @@ import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import { formatNumber, formatPercent, languageOf, t, type Language } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
-import { plainText } from '../text.js';
+import { plainText, truncate } from '../text.js';
 import { lastCompleteDays } from './report.js';
 import type { Report } from './report-types.js';
 import { busiestHour } from './render.js';
@@ -61,7 +61,7 @@ export function renderInsights(r: Report, lang: Language = 'en', topFeedback: Re
       ids: fb.waiting.count ? ` (${fb.waiting.item_ids.slice(0, 10).map((id) => `#${id}`).join(' ')})` : '',
     });
     // Titles are the members' own text: shown as written (escaped), only shortened.
-    const top = topFeedback.length ? `\n${t(lang, 'insights.feedbackTop', { items: topFeedback.map((i) => `#${i.id} ${plainText(i.title.slice(0, 40))} (+${i.score})`).join(' · ') })}` : '';
+    const top = topFeedback.length ? `\n${t(lang, 'insights.feedbackTop', { items: topFeedback.map((i) => `#${i.id} ${plainText(truncate(i.title, 40))} (+${i.score})`).join(' · ') })}` : '';
     embed.addFields({ name: t(lang, 'insights.feedback'), value: value + top });
   }
   const busiest = busiestHour(r, lang);

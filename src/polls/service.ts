@@ -31,7 +31,7 @@ import {
   type NativeVote,
 } from './store.js';
 import { isOptedOut } from '../activity/privacy-store.js';
-import { plainText } from '../text.js';
+import { ellipsize, plainText, truncate } from '../text.js';
 
 export interface PollsOptions {
   /** Least time between two edits of one poll message (default 3 s). */
@@ -367,7 +367,7 @@ export class PollService {
     const link = pollLink(poll);
     const lang = await this.ports.language(poll.guildId);
     const outcome = describeOutcome(lang, poll.choices.map(plainText), t);
-    const closed = tr(lang, 'polls.closedDm', { question: plainText(poll.question.slice(0, 200)), id: poll.id, outcome: outcome.length > 1500 ? `${outcome.slice(0, 1499)}…` : outcome });
+    const closed = tr(lang, 'polls.closedDm', { question: plainText(truncate(poll.question, 200)), id: poll.id, outcome: ellipsize(outcome, 1500) });
     const content = `${closed}${link ? `\n${link}` : ''}`;
     try {
       // Members may close their DMs; the results are on the poll message anyway.

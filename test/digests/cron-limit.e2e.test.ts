@@ -29,6 +29,15 @@ describe('/digest schedule with a cron expression', () => {
     expect(await bot.db.selectFrom('digest_schedules').selectAll().execute()).toEqual([]);
   });
 
+  it('refuses an invalid expression of emoji with its text cut between whole emoji (a reply Discord takes)', async () => {
+    // 101 UTF-16 units: a cut at 100 would leave half of the last emoji, and Discord refuse the answer.
+    const reply = await scheduleCron(`a${'🍕'.repeat(50)}`);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/a(🍕)+/);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(reply.content ?? '')).toBe(false);
+    expect(await bot.db.selectFrom('digest_schedules').selectAll().execute()).toEqual([]);
+  });
+
   it('accepts an hourly schedule', async () => {
     const reply = await scheduleCron('0 * * * *');
     expect(reply.embeds[0]?.description).toContain('Schedule saved.');

@@ -127,6 +127,22 @@ describe('polls e2e', () => {
     expect(bot.errors).toEqual([]);
   });
 
+  it("the author's closing DM carries a long question of emoji cut between whole emoji (not refused by Discord)", async () => {
+    bot = await TestBot.start({ features: pollFeatures() });
+    const { ids, fake } = bot;
+    // 201 UTF-16 units: a cut at 200 would leave half of the last emoji.
+    const question = `a${'🍕'.repeat(100)}`;
+    await create(bot, ids.alice, { question, choices: 'Yes | No', duration: '20m' });
+    await bot.restart(() => bot!.clock.advance(HOUR));
+    const dm = await fake.waitFor(() => {
+      const channel = fake.dmChannelId(ids.alice);
+      return channel ? fake.channelMessages(channel)[0] : undefined;
+    });
+    expect(dm.content).toMatch(/^Your poll \*\*a(🍕)+…?\*\* \(#1\) has closed\./);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(dm.content)).toBe(false);
+    expect(bot.errors).toEqual([]);
+  });
+
   it('a poll that falls due while the bot is down is closed at its deadline: on its card and in the digest of its week', async () => {
     bot = await TestBot.start({ now: Date.parse('2026-11-08T23:30:00Z'), features: pollFeatures() }); // Sunday night
     const { ids, fake } = bot;

@@ -1,4 +1,5 @@
 // Feedback queries: items, votes, status history, thread message metadata and categories.
+import { handleListeners } from '../handle-listeners.js';
 import { sql, type Selectable } from 'kysely';
 import { type Executor, inTransaction } from '../db/schema.js';
 import type { FeedbackItemTable, FeedbackStatusChangeTable } from '../db/tables/feedback.js';
@@ -478,15 +479,10 @@ export async function staleItemIds(db: Executor, closed: readonly string[]): Pro
  * handle: the app's feedback service (opt-out steps run on its thread). Without one (no feedback
  * feature running on that handle) the posts wait for the next start (see staleItemIds).
  */
-const anonymisedListeners = new WeakMap<object, (itemIds: readonly number[]) => void>();
+const anonymised = handleListeners<number>();
 
 /** Sets (or, with null, removes) the listener of a database handle. */
-export function onItemsAnonymised(handle: object, listener: ((itemIds: readonly number[]) => void) | null): void {
-  if (listener) anonymisedListeners.set(handle, listener);
-  else anonymisedListeners.delete(handle);
-}
+export const onItemsAnonymised = anonymised.on;
 
 /** An opt-out step replaced these items' author (called inside its transaction: the listener only schedules). */
-export function itemsAnonymised(handle: object, itemIds: readonly number[]): void {
-  if (itemIds.length) anonymisedListeners.get(handle)?.(itemIds);
-}
+export const itemsAnonymised = anonymised.emit;

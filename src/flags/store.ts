@@ -1,4 +1,5 @@
 // Flags, review cases, their events and flag blocks in SQLite.
+import { handleListeners } from '../handle-listeners.js';
 import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { isOptedOut } from '../activity/privacy-store.js';
 import type { DB, Executor } from '../db/schema.js';
@@ -405,18 +406,13 @@ export async function unshownCases(db: Executor, perServerLimit: number): Promis
  * running on that handle) the messages wait for the next start: the step counted the change (see
  * unshownCases).
  */
-const flaggersRemovedListeners = new WeakMap<object, (caseIds: readonly number[]) => void>();
+const flaggersRemoved = handleListeners<number>();
 
 /** Sets (or, with null, removes) the listener of a database handle. */
-export function onCaseFlaggersRemoved(handle: object, listener: ((caseIds: readonly number[]) => void) | null): void {
-  if (listener) flaggersRemovedListeners.set(handle, listener);
-  else flaggersRemovedListeners.delete(handle);
-}
+export const onCaseFlaggersRemoved = flaggersRemoved.on;
 
 /** An opt-out step removed flags from these cases (called inside its transaction: the listener only schedules). */
-export function caseFlaggersRemoved(handle: object, caseIds: readonly number[]): void {
-  if (caseIds.length) flaggersRemovedListeners.get(handle)?.(caseIds);
-}
+export const caseFlaggersRemoved = flaggersRemoved.emit;
 
 /**
  * Cases whose moderator action was decided and not seen through (the process died), at most

@@ -362,6 +362,12 @@ function feedbackField(lang: Language, s: FeedbackSummary): APIEmbedField {
 /** Gaps shorter than this (a quick restart) are not worth a manager's attention. */
 export const MIN_GAP_MS = 60_000;
 
+/** Whole minutes of a report's gaps that count (MIN_GAP_MS or longer); 0 for none. */
+function gapMinutes(r: Report): number {
+  const ms = (r.gaps ?? []).map((g) => Date.parse(g.to) - Date.parse(g.from)).filter((d) => d >= MIN_GAP_MS);
+  return Math.floor(ms.reduce((a, b) => a + b, 0) / 60_000);
+}
+
 function gapsField(lang: Language, r: Report): APIEmbedField | null {
   const gaps = (r.gaps ?? []).filter((g) => Date.parse(g.to) - Date.parse(g.from) >= MIN_GAP_MS);
   if (gaps.length === 0) return null;
@@ -382,6 +388,13 @@ export function renderDigest(input: DigestInput): APIEmbed {
   description.push(headline(r, p, lang));
   // (A label that ends with an abbreviation's period, as Russian dates do in "г.", takes no second one.)
   if (p) description.push(t(lang, 'digest.compare', { period: periodLabel(kind, p.period.from, p.period.to, lang) }).replace(/\.\.$/, '.'));
+  // Figures of a span Pulse did not listen to are low: a change against it, or within it, is partly that.
+  if (p) {
+    const before = gapMinutes(p);
+    const now = gapMinutes(r);
+    if (before > 0) description.push(t(lang, 'digest.compareGapsPrevious', { duration: formatMinutes(before, lang), period: periodLabel(kind, p.period.from, p.period.to, lang) }));
+    if (now > 0) description.push(t(lang, 'digest.compareGapsCurrent', { duration: formatMinutes(now, lang) }));
+  }
 
   const fields: APIEmbedField[] = [membersField(lang, r, p), activityField(lang, r, p), engagementField(lang, r, p), newMembersField(lang, r, p)];
   const cohorts = cohortTable(r, lang);

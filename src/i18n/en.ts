@@ -158,6 +158,8 @@ export const en = {
   'digest.footer': 'Pulse · {from} to {to} · {zone}',
   'digest.late': '⏰ **Late**: this digest was due {at} while Pulse was offline.',
   'digest.compare': 'Changes compare with {period}.',
+  'digest.compareGapsPrevious': '⚠️ Pulse was not listening for {duration} of {period}: the changes partly reflect that, not the server.',
+  'digest.compareGapsCurrent': '⚠️ Pulse was not listening for {duration} of this period (see the gaps below): the changes partly reflect that, not the server.',
   'digest.first': 'First digest: there is no earlier period to compare with yet.',
   'digest.steady': 'Steady: no figure moved noticeably against the previous period.',
   'digest.whatChanged': '**What changed:** {list}',

@@ -152,6 +152,8 @@ export const es: Catalogue = {
   'digest.footer': 'Pulse · del {from} al {to} · {zone}',
   'digest.late': '⏰ **Con retraso**: este resumen tocaba {at} mientras Pulse estaba desconectado.',
   'digest.compare': 'Los cambios se comparan con {period}.',
+  'digest.compareGapsPrevious': '⚠️ Pulse no estuvo escuchando durante {duration} de {period}: los cambios se deben en parte a eso, no al servidor.',
+  'digest.compareGapsCurrent': '⚠️ Pulse no estuvo escuchando durante {duration} de este periodo (mira los huecos más abajo): los cambios se deben en parte a eso, no al servidor.',
   'digest.first': 'Primer resumen: todavía no hay un periodo anterior con el que comparar.',
   'digest.steady': 'Estable: ninguna cifra se movió de forma notable respecto al periodo anterior.',
   'digest.whatChanged': '**Qué cambió:** {list}',

@@ -152,6 +152,8 @@ export const ru: Catalogue = {
   'digest.footer': 'Pulse · с {from} по {to} · {zone}',
   'digest.late': '⏰ **С опозданием**: эта сводка должна была выйти {at}, когда Pulse был не в сети.',
   'digest.compare': 'Изменения — по сравнению с периодом {period}.',
+  'digest.compareGapsPrevious': '⚠️ Pulse не слушал сервер {duration} за период {period}: изменения отчасти вызваны этим, а не сервером.',
+  'digest.compareGapsCurrent': '⚠️ Pulse не слушал сервер {duration} за этот период (см. пропуски ниже): изменения отчасти вызваны этим, а не сервером.',
   'digest.first': 'Первая сводка: пока не с чем сравнивать.',
   'digest.steady': 'Стабильно: ни одна цифра заметно не изменилась по сравнению с прошлым периодом.',
   'digest.whatChanged': '**Что изменилось:** {list}',

@@ -154,6 +154,26 @@ describe('the digest embed', () => {
     expect(renderDigest({ kind: 'week', report: { ...current, gaps: [withGaps.gaps[1]!] }, previous }).fields!.some((f) => f.name.includes('Gaps'))).toBe(false);
   });
 
+  it('says when the changes compare with a period Pulse did not fully listen to, or come from one', () => {
+    const gap = { from: '2026-11-11T02:00:00.000Z', to: '2026-11-11T05:30:00.000Z' };
+    const quick = { from: '2026-11-19T02:00:00.000Z', to: '2026-11-19T02:00:20.000Z' }; // a quick restart: not a gap that counts
+    const lines = (report: typeof current, prev: typeof previous, language?: 'es' | 'ru') => renderDigest({ kind: 'week', report, previous: prev, ...(language ? { language } : {}) }).description!.split('\n');
+    expect(lines(current, previous).some((l) => l.startsWith('⚠️'))).toBe(false);
+    expect(lines({ ...current, gaps: [quick] }, { ...previous, gaps: [quick] }).some((l) => l.startsWith('⚠️'))).toBe(false);
+
+    const before = lines(current, { ...previous, gaps: [gap] });
+    expect(before.filter((l) => l.startsWith('⚠️'))).toEqual([expect.stringMatching(/^⚠️ Pulse was not listening for 3 h 30 min of .+: the changes partly reflect that, not the server\.$/)]);
+    const now = lines({ ...current, gaps: [{ from: '2026-11-18T02:00:00.000Z', to: '2026-11-18T03:00:00.000Z' }, quick] }, previous);
+    expect(now.filter((l) => l.startsWith('⚠️'))).toEqual(['⚠️ Pulse was not listening for 1 h of this period (see the gaps below): the changes partly reflect that, not the server.']);
+    // No comparison, no caveat.
+    expect(renderDigest({ kind: 'week', report: { ...current, gaps: [gap] }, previous: null }).description).not.toContain('⚠️');
+    for (const language of ['es', 'ru'] as const) {
+      const caveat = lines(current, { ...previous, gaps: [gap] }, language).find((l) => l.startsWith('⚠️'))!;
+      expect(caveat).not.toMatch(/[{}]/);
+      expect(caveat).toContain('Pulse');
+    }
+  });
+
   it('a first digest and an empty guild read sensibly', () => {
     const empty = emptyReport('2026-11-16', '2026-11-22');
     const embed = renderDigest({ kind: 'week', report: empty, previous: null });

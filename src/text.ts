@@ -99,6 +99,14 @@ export function plainTextWithin(text: string, max: number): string {
   return plainText(`${truncate(text, lo)}…`);
 }
 
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether text holds no half of a surrogate pair (what UTF-8, and so Discord, can carry). */
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
 /** Discord's limit on a message's content. */
 export const MAX_CONTENT = 2000;
 

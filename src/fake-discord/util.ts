@@ -1,5 +1,6 @@
 // Small shared pieces of the fake Discord: snowflakes, Discord-shaped HTTP errors, permission
 // constants and JSON helpers. No state lives here.
+import { isWellFormed } from '../text.js';
 import { randomBytes } from 'node:crypto';
 import { PermissionFlagsBits, RESTJSONErrorCodes } from 'discord-api-types/v10';
 
@@ -134,9 +135,6 @@ export function codePoints(value: string): number {
   return n;
 }
 
-/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /**
  * Discord keeps text as UTF-8, where half a surrogate pair cannot exist: a request whose body holds
  * such a string anywhere (content, embeds, component labels or ids, modal titles, thread names,
@@ -146,12 +144,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function checkWellFormed(value: unknown, path = ''): void {
   const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
   if (typeof value === 'string') {
-    if (LONE_SURROGATE.test(value)) throw Errors.invalidForm(path || 'body', 'Must be valid Unicode (no lone surrogate).', 'STRING_TYPE_INVALID_UNICODE');
+    if (!isWellFormed(value)) throw Errors.invalidForm(path || 'body', 'Must be valid Unicode (no lone surrogate).', 'STRING_TYPE_INVALID_UNICODE');
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => checkWellFormed(v, at(i)));
   } else if (isRecord(value)) {
     for (const [k, v] of Object.entries(value)) {
-      if (LONE_SURROGATE.test(k)) throw Errors.invalidForm(path || 'body', 'Keys must be valid Unicode.', 'STRING_TYPE_INVALID_UNICODE');
+      if (!isWellFormed(k)) throw Errors.invalidForm(path || 'body', 'Keys must be valid Unicode.', 'STRING_TYPE_INVALID_UNICODE');
       checkWellFormed(v, at(k));
     }
   }

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { fitEmbed, renderDigest, surveysField } from '../../src/digests/render.js';
 import type { SurveySummary } from '../../src/surveys/figures.js';
 import { emptyReport } from './fixtures.js';
+import { isWellFormed } from '../../src/text.js';
 
-const wellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 
 describe('members’ titles in the digest', () => {
   it('cuts a poll question, a survey title and a feedback title full of emoji with an ellipsis, whole emoji only', () => {
@@ -22,7 +22,7 @@ describe('members’ titles in the digest', () => {
       },
     });
     const values = embed.fields!.map((f) => f.value);
-    for (const v of values) expect(wellFormed(v)).toBe(true);
+    for (const v of values) expect(isWellFormed(v)).toBe(true);
     expect(values.join('\n')).toMatch(/“(🍕)+…”/);
     expect(values.join('\n')).toMatch(/“(🎉)+…”/);
     expect(values.join('\n')).toMatch(/#1 (🌮)+… \(\+2\)/);
@@ -31,7 +31,7 @@ describe('members’ titles in the digest', () => {
 
   it('clips a long field without splitting an emoji', () => {
     const fitted = fitEmbed({ title: 't', fields: [{ name: 'n', value: '🍕'.repeat(1000) }] });
-    expect(wellFormed(fitted.fields![0]!.value)).toBe(true);
+    expect(isWellFormed(fitted.fields![0]!.value)).toBe(true);
     expect(fitted.fields![0]!.value.length).toBeLessThanOrEqual(1024);
   });
 });

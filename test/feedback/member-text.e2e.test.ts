@@ -6,6 +6,7 @@ import type { APIThreadChannel } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestBot } from '../support/bot.js';
 import { FEEDBACK, feedbackService, startWithFeedbackChannel } from './setup.js';
+import { isWellFormed } from '../../src/text.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -13,7 +14,6 @@ afterEach(async () => {
   bot = undefined;
 });
 
-const wellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 const row = (b: TestBot, id: number) => b.db.selectFrom('feedback_items').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 async function submit(b: TestBot, title: string, details: string) {
@@ -32,7 +32,7 @@ describe('feedback: members’ text', () => {
     const item = await row(b, 1);
     expect(item).toMatchObject({ title, post_state: 'posted' });
     const thread = b.fake.channel(item.thread_id!) as APIThreadChannel;
-    expect(wellFormed(thread.name)).toBe(true);
+    expect(isWellFormed(thread.name)).toBe(true);
     expect(thread.name).toMatch(/^a(🍕)+… · #1$/);
     expect(b.errors).toEqual([]);
   });
@@ -61,10 +61,10 @@ describe('feedback: members’ text', () => {
     expect(item.details).toBe(content);
     expect(item.post_state).toBe('posted');
     // The title is the first line, cut with an ellipsis and whole emoji.
-    expect(wellFormed(item.title)).toBe(true);
+    expect(isWellFormed(item.title)).toBe(true);
     expect(item.title).toMatch(/^Idea: (🍕)+…$/);
     const post = b.fake.message(FEEDBACK, item.message_id!)!;
-    expect(wellFormed(post.embeds[0]!.description!)).toBe(true);
+    expect(isWellFormed(post.embeds[0]!.description!)).toBe(true);
   });
 
   it('keeps a status reason of 500 characters with emoji whole, and shows it', async () => {
@@ -101,7 +101,7 @@ describe('feedback: members’ text', () => {
     const choices = (await b.fake.autocomplete({ channelId: b.ids.general, userId: b.ids.alice, name: 'feedback', subcommand: 'show', focused: 'item', value: '' }).reply()).choices!;
     expect(choices).toHaveLength(1);
     expect(choices[0]!.value).toBe(1);
-    expect(wellFormed(choices[0]!.name)).toBe(true);
+    expect(isWellFormed(choices[0]!.name)).toBe(true);
     expect(choices[0]!.name).toMatch(/^#1 (🍕)+… \(Open\)$/);
     expect(choices[0]!.name.length).toBeLessThanOrEqual(100);
   });

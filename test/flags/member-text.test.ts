@@ -12,6 +12,7 @@ import { openCase, setReviewMessage, type FlagCase, type Flagger } from '../../s
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
 import { testDatabase } from '../support/db.js';
+import { isWellFormed } from '../../src/text.js';
 
 const NOW = Date.parse('2026-11-02T12:00:00Z');
 const GUILD = '900000000000000001';
@@ -19,7 +20,6 @@ const CHANNEL = '900000000000000100';
 const MOD = '900000000000000102';
 const AUTHOR = '900000000000000201';
 
-const wellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 
 const aCase = (over: Partial<FlagCase> = {}): FlagCase =>
   ({ id: 4, guildId: GUILD, channelId: CHANNEL, messageId: '900000000000000500', authorId: AUTHOR, excerpt: 'hello', status: 'open', openedAt: NOW - 60_000, ...over }) as FlagCase;
@@ -48,14 +48,14 @@ describe('the case message', () => {
     const details = `a${'🍕'.repeat(200)}`;
     const { embeds } = renderCase('en', aCase(), [flagger(1, details)], NOW);
     const value = flaggersField(embeds[0]!.toJSON()).value;
-    expect(wellFormed(value)).toBe(true);
+    expect(isWellFormed(value)).toBe(true);
     expect(value).toMatch(/: a(🍕)+…$/);
   });
 
   it('keeps details typed up to the modal’s limit, counted as Discord counts (300 emoji are 300 characters)', () => {
     expect(parseReason('🍕'.repeat(300)).extra).toBe('🍕'.repeat(300));
     const cut = parseReason(`a${'🍕'.repeat(400)}`).extra!;
-    expect(wellFormed(cut)).toBe(true);
+    expect(isWellFormed(cut)).toBe(true);
     expect([...cut]).toHaveLength(300);
   });
 });

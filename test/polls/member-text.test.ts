@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { pollComponents, pollEmbed } from '../../src/polls/discord-render.js';
 import { parseChoices, parseCreateOptions, tally, voteReceipt, type Poll } from '../../src/polls/poll.js';
+import { isWellFormed } from '../../src/text.js';
 
 const NOW = Date.parse('2026-11-02T12:00:00Z');
-const wellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 
 function poll(over: Partial<Poll> = {}): Poll {
   return {
@@ -43,18 +43,18 @@ describe('poll limits, counted as Discord counts', () => {
   it('cuts button and menu labels to Discord’s limits without splitting an emoji', () => {
     const buttons = pollComponents('en', poll({ choices: ['🍕'.repeat(80), 'B'] }));
     const label = (buttons[0]!.components[0] as { label: string }).label;
-    expect(wellFormed(label)).toBe(true);
+    expect(isWellFormed(label)).toBe(true);
     expect(label).toMatch(/^(🍕)+…$/);
     expect(label.length).toBeLessThanOrEqual(80);
     const menu = pollComponents('en', poll({ choices: Array.from({ length: 6 }, (_, i) => `${'🍕'.repeat(80)}${i}`), multiple: true, maxChoices: 6 }));
     const options = (menu[0]!.components[0] as { options: Array<{ label: string }> }).options;
-    for (const o of options) expect(wellFormed(o.label)).toBe(true);
+    for (const o of options) expect(isWellFormed(o.label)).toBe(true);
   });
 
   it('cuts an emoji-heavy question in the card without splitting an emoji', () => {
     const p = poll({ question: '🍕'.repeat(2100), choices: ['A', 'B'] });
     const embed = pollEmbed('en', p, tally(p.choices.length, p.maxChoices, []));
-    expect(wellFormed(embed.description!)).toBe(true);
+    expect(isWellFormed(embed.description!)).toBe(true);
     expect(embed.description!.length).toBeLessThanOrEqual(4096);
   });
 });

@@ -6,6 +6,7 @@ import type { FeatureFactory } from '../../src/feature.js';
 import { settingsRoutes } from '../../src/settings/discord.js';
 import { surveysFeature } from '../../src/surveys/discord.js';
 import { TestBot } from '../support/bot.js';
+import { isWellFormed } from '../../src/text.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -14,7 +15,6 @@ afterEach(async () => {
 });
 
 const features: FeatureFactory[] = [(ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }), (ctx) => surveysFeature(ctx)];
-const wellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 
 async function start(definition: unknown) {
   const b = (bot = await TestBot.start({ features }));
@@ -47,11 +47,11 @@ describe('survey text', () => {
     });
     expect(created.content).toMatch(/^Survey #1 /);
     expect(modal).toBeDefined();
-    expect(wellFormed(modal!.title)).toBe(true);
+    expect(isWellFormed(modal!.title)).toBe(true);
     expect(modal!.title).toMatch(/^a(🎉)+… \(1\/2\)$/);
     expect(modal!.title.length).toBeLessThanOrEqual(45);
-    expect(wellFormed(modal!.components[0]!.label)).toBe(true);
-    expect(wellFormed(modal!.components[0]!.description!)).toBe(true);
+    expect(isWellFormed(modal!.components[0]!.label)).toBe(true);
+    expect(isWellFormed(modal!.components[0]!.description!)).toBe(true);
     expect(b.errors).toEqual([]);
   });
 

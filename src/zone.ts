@@ -86,6 +86,15 @@ export function searchTimeZones(typed: string, limit = 25): string[] {
 const canonicalNames = new Map<string, string | null>();
 
 /**
+ * Whether a zone stored with a schedule (null: none recorded) is the server's zone `zone` (a
+ * canonical name), however it was written: a schedule from before migration 0025 has the setting
+ * as typed.
+ */
+export function sameZone(stored: string | null, zone: string): boolean {
+  return stored !== null && (canonicalTimeZone(stored) ?? stored) === zone;
+}
+
+/**
  * The current IANA name of a time zone as someone typed it, or null when it names none: any case,
  * spaces for underscores, an old name or a link Intl knows ('Asia/Calcutta', 'Etc/UTC',
  * 'US/Eastern'), or a city alone when exactly one zone has it ('Kolkata', 'Mexico City').

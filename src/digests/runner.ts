@@ -6,7 +6,7 @@ import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { render, t, type Language } from '../i18n/index.js';
 import { JobError } from '../workers/pool.js';
-import { canonicalTimeZone } from '../zone.js';
+import { sameZone } from '../zone.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings, settingsChangedAt } from '../settings/store.js';
 import { buildDigest, IMAGE_NAME, type FeedbackSource, type FiguresSource, type NativePollSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
@@ -144,8 +144,7 @@ export class DigestRunner {
    * the change, on time (`carriedAt`: when it counts as due, for "late").
    */
   private async activeSinceIn(schedule: DigestSchedule, zone: string, now: number): Promise<{ activeSince: number; carriedAt: number | null }> {
-    // The same zone however it was written (a schedule from before migration 0025 has the setting as typed).
-    if (schedule.zone !== null && (canonicalTimeZone(schedule.zone) ?? schedule.zone) === zone) return { activeSince: schedule.activeSince, carriedAt: null };
+    if (sameZone(schedule.zone, zone)) return { activeSince: schedule.activeSince, carriedAt: null };
     const changedAt = Math.min(now, (await settingsChangedAt(this.deps.db, schedule.guildId)) ?? now);
     let since = changedAt;
     let carriedAt: number | null = null;

@@ -1,7 +1,7 @@
 // Recurring surveys: opens the latest due run of each schedule, exactly once (claimed by a unique key).
 import { lastRunAtOrBefore, nextRuns } from '../digests/schedule.js';
 import { getSettings, settingsChangedAt } from '../settings/store.js';
-import { canonicalTimeZone } from '../zone.js';
+import { sameZone } from '../zone.js';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
@@ -59,8 +59,7 @@ export async function openDueRuns(deps: Deps): Promise<Survey[]> {
  * and closes when it would have in the new zone.
  */
 async function activeSinceIn(deps: Deps, schedule: SurveySchedule, zone: string, now: number): Promise<number> {
-  // The same zone however it was written (a schedule from before migration 0025 has the setting as typed).
-  if (schedule.zone !== null && (canonicalTimeZone(schedule.zone) ?? schedule.zone) === zone) return schedule.activeSince;
+  if (sameZone(schedule.zone, zone)) return schedule.activeSince;
   const changedAt = (await settingsChangedAt(deps.db, schedule.guildId)) ?? now;
   let since = Math.min(now, changedAt);
   let same: number | null = null;

@@ -18,3 +18,17 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 export function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
+
+/**
+ * A schedule (digest or recurring survey) starts again in the server's new zone `zone` from
+ * `since` (never before its own active_since). Written only while the schedule still has its old
+ * zone `from`, so a tick running at the same time changes nothing more.
+ */
+export async function restartScheduleInZone(db: Executor, table: 'digest_schedules' | 'survey_schedules', id: number, from: string | null, zone: string, since: number): Promise<void> {
+  await db
+    .updateTable(table as 'digest_schedules')
+    .set((eb) => ({ zone, active_since: eb.fn<number>('max', [eb.ref('active_since'), eb.val(since)]) }))
+    .where('id', '=', id)
+    .where((eb) => (from === null ? eb('zone', 'is', null) : eb('zone', '=', from)))
+    .execute();
+}

@@ -1,6 +1,6 @@
 // Digest schedules and runs in SQLite: the runs table's unique key makes each post happen once.
 import type { Selectable } from 'kysely';
-import type { Executor } from '../db/schema.js';
+import { restartScheduleInZone, type Executor } from '../db/schema.js';
 import type { DigestRunsTable, DigestSchedulesTable } from '../db/tables/digests.js';
 import { getSettings } from '../settings/store.js';
 import type { Period, PeriodKind, Timing } from './schedule.js';
@@ -129,12 +129,7 @@ export async function setPaused(db: Executor, guildId: string, paused: boolean, 
  * nothing more). Returns the schedule as it now is.
  */
 export async function restartInZone(db: Executor, schedule: DigestSchedule, zone: string, since: number): Promise<DigestSchedule | undefined> {
-  await db
-    .updateTable('digest_schedules')
-    .set((eb) => ({ zone, active_since: eb.fn<number>('max', [eb.ref('active_since'), eb.val(since)]) }))
-    .where('id', '=', schedule.id)
-    .where((eb) => (schedule.zone === null ? eb('zone', 'is', null) : eb('zone', '=', schedule.zone)))
-    .execute();
+  await restartScheduleInZone(db, 'digest_schedules', schedule.id, schedule.zone, zone, since);
   return getSchedule(db, schedule.guildId);
 }
 

@@ -1,6 +1,6 @@
 // Surveys' queries: surveys, draft and submitted responses, anonymous submitters, recurring schedules.
 import { sql, type Selectable } from 'kysely';
-import { type Executor, inTransaction } from '../db/schema.js';
+import { type Executor, inTransaction, restartScheduleInZone } from '../db/schema.js';
 import type { SurveyResponseTable, SurveyScheduleTable, SurveyTable } from '../db/tables/surveys.js';
 import type { Timing } from '../digests/schedule.js';
 import { getSettings } from '../settings/store.js';
@@ -562,12 +562,7 @@ export async function activeSchedules(db: Executor, guildId?: string): Promise<S
  * nothing more). Returns the schedule as it now is, if it still runs.
  */
 export async function restartInZone(db: Executor, schedule: SurveySchedule, zone: string, since: number): Promise<SurveySchedule | undefined> {
-  await db
-    .updateTable('survey_schedules')
-    .set((eb) => ({ zone, active_since: eb.fn<number>('max', [eb.ref('active_since'), eb.val(since)]) }))
-    .where('id', '=', schedule.id)
-    .where((eb) => (schedule.zone === null ? eb('zone', 'is', null) : eb('zone', '=', schedule.zone)))
-    .execute();
+  await restartScheduleInZone(db, 'survey_schedules', schedule.id, schedule.zone, zone, since);
   return activeSchedule(db, schedule.id);
 }
 

@@ -127,6 +127,23 @@ const gcWithin = (from: number, to: number) => gcSpans.reduce((ms, [a, b]) => ms
 gcs.observe({ entryTypes: ['gc'] });
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
+// Where the longest stalls were, and whether this thread was on a CPU through them: a tick every
+// 5 ms compares the wall time since the last tick with the main thread's own CPU time. A stall
+// the thread spent running is Pulse's work; one it spent off the CPU is the host's (or the
+// kernel's) scheduling, which no code change here can shorten.
+const TICK_MS = 5;
+const stalls: Array<{ ms: number; at: number; cpuMs: number }> = [];
+let lastTick = { wall: performance.now(), cpu: process.threadCpuUsage() };
+const tickTimer = setInterval(() => {
+  const now = { wall: performance.now(), cpu: process.threadCpuUsage() };
+  const ms = now.wall - lastTick.wall - TICK_MS;
+  if (measuring && ms > 15) {
+    const cpuMs = (now.cpu.user + now.cpu.system - lastTick.cpu.user - lastTick.cpu.system) / 1000;
+    stalls.push({ ms, at: (lastTick.wall - windowStart) / 1000, cpuMs });
+    if (stalls.length > 3) stalls.sort((x, y) => y.ms - x.ms).pop();
+  }
+  lastTick = now;
+}, TICK_MS);
 let peakRss = process.memoryUsage().rss;
 let peakAt = 0;
 let windowStart = performance.now();
@@ -215,6 +232,7 @@ clearInterval(ingestTimer);
 clearInterval(maintenance);
 clearInterval(interactionTimer);
 clearInterval(rssTimer);
+clearInterval(tickTimer);
 loop.disable();
 gcs.disconnect();
 const mem = process.memoryUsage();
@@ -260,6 +278,7 @@ console.error(`# opt-out: ${optOut.keys} keys in ${optOut.steps} steps; longest 
 console.error(`# peak RSS at ${(peakAt / 1000).toFixed(1)} s into the window; jobs: ${spans.join(', ')}`);
 console.error(`# longest main-thread turns: ${[...longest].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
 console.error(`# longest writer flushes: ${slowFlushes.map((f) => `${f.ms.toFixed(1)} ms at ${f.at.toFixed(1)} s (${f.events} events, GC ${gcWithin(f.from, f.to).toFixed(1)} ms)`).join(', ')}`);
+console.error(`# longest stalls: ${stalls.sort((x, y) => y.ms - x.ms).map((x) => `${x.ms.toFixed(1)} ms at ${x.at.toFixed(1)} s (main thread on a CPU ${x.cpuMs.toFixed(1)} ms of it)`).join(', ') || 'none over 15 ms'}`);
 console.error(`# longest main-thread GC pause in the window: ${gcMax.ms.toFixed(1)} ms (kind ${gcMax.kind})`);
 print('botday_ingested', ingested, 'events');
 print('botday_peak_rss', peakRss / 1024 / 1024, 'MB');

@@ -1,9 +1,10 @@
 // What feedback looks like on Discord (pure): the post's embed and buttons, notices, lists, CSV.
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
+import { toCsv } from '../csv.js';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { languageCodes, t, type Language, type MessageKey } from '../i18n/index.js';
 import { ellipsize, plainText, plainTextWithin, truncate } from '../text.js';
-import { ANONYMOUS_AUTHOR, csvCell, isClosed, messageLink, postMarker, type Status, type Tally } from './feedback.js';
+import { ANONYMOUS_AUTHOR, isClosed, messageLink, postMarker, type Status, type Tally } from './feedback.js';
 import type { ListedItem } from './figures-store.js';
 import type { Item, StatusChange, ThreadFigures } from './store.js';
 
@@ -180,13 +181,13 @@ const minutes = (from: number | null, to: number | null) => (from === null || to
 
 export const CSV_HEADER = ['item', 'title', 'author_id', 'captured_by', 'category', 'status', 'duplicate_of', 'opened_at', 'upvotes', 'downvotes', 'score', 'thread_messages', 'thread_participants', 'minutes_to_first_staff_response', 'minutes_to_decision', 'status_history'];
 
-/** The export: one line per item, cells neutralised against spreadsheet formulas. */
+/** The export: one line per item (src/csv.ts's format). */
 export function exportCsv(rows: readonly ExportRow[]): string {
-  const lines = [CSV_HEADER.join(',')];
-  for (const r of rows) {
-    const history = r.history.map((c) => `${iso(c.at)} ${c.from}->${c.to} by ${c.by}${c.duplicateOf !== null ? ` dup #${c.duplicateOf}` : ''}${c.reason ? `: ${c.reason}` : ''}`).join(' | ');
-    lines.push(
-      [
+  return toCsv(
+    CSV_HEADER,
+    rows.map((r) => {
+      const history = r.history.map((c) => `${iso(c.at)} ${c.from}->${c.to} by ${c.by}${c.duplicateOf !== null ? ` dup #${c.duplicateOf}` : ''}${c.reason ? `: ${c.reason}` : ''}`).join(' | ');
+      return [
         r.item.id,
         r.item.title,
         r.item.authorId,
@@ -203,10 +204,7 @@ export function exportCsv(rows: readonly ExportRow[]): string {
         minutes(r.item.openedAt, r.firstResponseAt),
         minutes(r.item.openedAt, r.firstDecisionAt),
         history,
-      ]
-        .map((v) => csvCell(v))
-        .join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
+      ];
+    }),
+  );
 }

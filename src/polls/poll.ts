@@ -360,18 +360,6 @@ export function describeOutcome(lang: Language, choices: string[], t: Tally): st
 
 // ------------------------------------------------------------------ export
 
-/** RFC 4180 field: quoted when needed; a leading = + - @ is defused against spreadsheet formulas. */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(header: string[], rows: Array<Array<string | number | null>>): string {
-  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
-}
-
 /** The link to the poll's message, once it is posted. */
 export function pollLink(poll: Pick<Poll, 'guildId' | 'channelId' | 'messageId'>): string | null {
   return poll.messageId ? `https://discord.com/channels/${poll.guildId}/${poll.channelId}/${poll.messageId}` : null;

@@ -1,4 +1,5 @@
 // Survey results: distributions, mean/median, NPS, CSAT, per-role groups and the CSV export (pure).
+import { toCsv } from '../csv.js';
 import { languages, type Language } from '../i18n/index.js';
 import { answerOf, answerText, choicesOf, isVisible, scaleOf, type Answers, type Definition, type Question } from './questions.js';
 
@@ -129,14 +130,6 @@ export function roleBreakdown(def: Definition, responses: ReadonlyArray<{ answer
 
 // ------------------------------------------------------------------ CSV
 
-/** RFC 4180 quoting, and member text that a spreadsheet would run as a formula gets a leading quote. */
-export function csvCell(value: string | number | null | undefined, memberText = false): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (memberText && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export interface ExportRow {
   number: number;
   memberId: string | null;
@@ -144,20 +137,17 @@ export interface ExportRow {
   answers: Answers;
 }
 
-/** Starts the file so that Excel reads it as UTF-8 (without it, Cyrillic and accented answers come out garbled). */
-export const UTF8_BOM = '\uFEFF';
-
-/** One row per response; anonymous surveys have no member or time column. The text starts with a UTF-8 byte order mark. */
+/** One row per response; anonymous surveys have no member or time column (src/csv.ts's format). */
 export function responsesCsv(def: Definition, rows: readonly ExportRow[]): string {
   const header = ['response', ...(def.anonymous ? [] : ['member_id', 'submitted_at_utc']), ...def.questions.map((q) => q.id)];
-  const lines = [header.map((h) => csvCell(h, true)).join(',')];
-  for (const r of rows) {
-    const cells = [csvCell(r.number)];
-    if (!def.anonymous) cells.push(csvCell(r.memberId), csvCell(r.submittedAt === null ? null : new Date(r.submittedAt).toISOString()));
-    for (const q of def.questions) cells.push(csvCell(answerText(q, answerOf(r.answers, q.id)), true));
-    lines.push(cells.join(','));
-  }
-  return `${UTF8_BOM}${lines.join('\r\n')}\r\n`;
+  return toCsv(
+    header,
+    rows.map((r) => [
+      r.number,
+      ...(def.anonymous ? [] : [r.memberId, r.submittedAt === null ? null : new Date(r.submittedAt).toISOString()]),
+      ...def.questions.map((q) => answerText(q, answerOf(r.answers, q.id))),
+    ]),
+  );
 }
 
 /**

@@ -201,7 +201,9 @@ async function scenario(kind: 'forum' | 'text') {
   const exported = await fake.slash({ channelId: ids.staffChannel, userId: ids.moderator, name: 'feedback', subcommand: 'export' }).reply();
   const file = exported.files[0];
   expect(file?.filename).toBe('feedback.csv');
-  const csv = file!.data.toString('utf8').trim().split('\n');
+  // UTF-8 with a byte order mark (Excel), CRLF lines.
+  expect([...file!.data.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const csv = file!.data.toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
   expect(csv[0]).toBe('item,title,author_id,captured_by,category,status,duplicate_of,opened_at,upvotes,downvotes,score,thread_messages,thread_participants,minutes_to_first_staff_response,minutes_to_decision,status_history');
   expect(csv).toHaveLength(5);
   expect(csv[1]).toBe(`1,Dark mode,${ids.alice},,Idea,done,,2026-11-02T12:00:00.000Z,2,1,1,3,3,30,300,2026-11-02T14:00:00.000Z open->planned by ${ids.moderator}: Next sprint | 2026-11-02T17:00:00.000Z planned->done by ${ids.moderator}: Shipped in 2.0`);

@@ -5,7 +5,6 @@ import {
   captureTitle,
   categoryName,
   checkDuplicate,
-  csvCell,
   decideVote,
   mergeVotes,
   postName,
@@ -101,21 +100,5 @@ describe('names and cells', () => {
     expect(categoryName('  Big   idea ')).toBe('Big idea');
     expect(categoryName('   ')).toBeNull();
     expect(categoryName('z'.repeat(41))).toBeNull();
-  });
-
-  it.each([
-    ['plain', 'plain'],
-    ['=SUM(A1)', `"'=SUM(A1)"`],
-    ['+1', `"'+1"`],
-    ['-2', `"'-2"`],
-    ['@cmd', `"'@cmd"`],
-    ['a,b', '"a,b"'],
-    ['say "hi"', '"say ""hi"""'],
-    ['two\nlines', '"two\nlines"'],
-  ])('csv cell %j → %s', (input, want) => expect(csvCell(input)).toBe(want));
-
-  it('numbers are written as numbers, null as empty', () => {
-    expect(csvCell(-3)).toBe('-3');
-    expect(csvCell(null)).toBe('');
   });
 });

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '../../src/i18n/index.js';
 import {
-  csvField,
   decideClick,
   decideSelection,
   describeOutcome,
@@ -13,7 +12,6 @@ import {
   parseDuration,
   renderBar,
   tally,
-  toCsv,
   voteReceipt,
   withdrawAll,
   type CreateOptionsInput,
@@ -307,21 +305,3 @@ describe('renderBar', () => {
   it('takes a width', () => expect(renderBar(0.5, 4)).toBe('▓▓░░'));
 });
 
-describe('CSV', () => {
-  it.each([
-    ['plain', 'plain'],
-    [42, '42'],
-    [null, ''],
-    ['a,b', '"a,b"'],
-    ['say "hi"', '"say ""hi"""'],
-    ['two\nlines', '"two\nlines"'],
-    ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
-    ['+1', "'+1"],
-    ['@cmd', "'@cmd"],
-    [' padded ', '" padded "'],
-  ] as const)('%j -> %s', (value, out) => expect(csvField(value)).toBe(out));
-
-  it('joins rows with CRLF', () => {
-    expect(toCsv(['a', 'b'], [[1, 'x,y']])).toBe('a,b\r\n1,"x,y"\r\n');
-  });
-});

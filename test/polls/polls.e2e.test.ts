@@ -212,14 +212,14 @@ describe('polls e2e', () => {
 
     const exportOpen = await fake.slash({ channelId: ids.general, userId: ids.moderator, name: 'poll', subcommand: 'export', options: { poll: 1 } }).reply();
     const csvOpen = exportOpen.files[0]?.data.toString('utf8') ?? '';
-    expect(csvOpen.split('\r\n')[0]).toBe('poll_id,choice_number,choice,votes');
+    expect(csvOpen.split('\r\n')[0]).toBe('\uFEFFpoll_id,choice_number,choice,votes');
     expect(mentionsVoter(csvOpen)).toBe(false);
 
     const closed = await fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'close', options: { poll: 1 } }).reply();
     expect(closed.content).toBe('Poll #1 is closed.');
     const exportClosed = await fake.slash({ channelId: ids.general, userId: ids.moderator, name: 'poll', subcommand: 'export', options: { poll: 1 } }).reply();
     const csv = exportClosed.files[0]?.data.toString('utf8') ?? '';
-    expect(csv).toBe('poll_id,choice_number,choice,votes\r\n1,1,Red,0\r\n1,2,Green,2\r\n1,3,Blue,0\r\n1,4,Cyan,0\r\n1,5,Magenta,0\r\n1,6,Yellow,1\r\n');
+    expect(csv).toBe('\uFEFFpoll_id,choice_number,choice,votes\r\n1,1,Red,0\r\n1,2,Green,2\r\n1,3,Blue,0\r\n1,4,Cyan,0\r\n1,5,Magenta,0\r\n1,6,Yellow,1\r\n');
 
     // After close: no key, no per-voter rows; no table anywhere mentions a voter.
     expect(await bot.db.selectFrom('poll_votes').selectAll().execute()).toEqual([]);
@@ -339,7 +339,7 @@ describe('polls e2e', () => {
     const exported = await fake.slash({ channelId: ids.general, userId: ids.moderator, name: 'poll', subcommand: 'export', options: { poll: 1 } }).reply();
     expect(exported.files[0]?.filename).toBe('poll-1.csv');
     expect(exported.files[0]?.data.toString('utf8')).toBe(
-      'poll_id,user_id,choice_number,choice,voted_at_utc\r\n' +
+      '\uFEFFpoll_id,user_id,choice_number,choice,voted_at_utc\r\n' +
         `1,${ids.carol},1,"Deluxe, extra",2026-11-02T12:00:00.000Z\r\n` +
         `1,${ids.dave},2,'=plain,2026-11-02T12:01:00.000Z\r\n`,
     );

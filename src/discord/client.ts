@@ -1,6 +1,9 @@
 // Builds the discord.js client: the intents and partials Pulse needs, bounded caches.
-import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials, type VoiceState } from 'discord.js';
 import type { Config } from '../config.js';
+
+/** The voice states swept every hour: members no longer in a voice channel (a cache that only grew). */
+export const VOICE_STATES_SWEEP = { interval: 3600, filter: () => (state: VoiceState) => state.channelId === null };
 
 export function createClient(discord: NonNullable<Config['discord']>): Client {
   return new Client({
@@ -16,8 +19,8 @@ export function createClient(discord: NonNullable<Config['discord']>): Client {
     partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel, Partials.GuildMember, Partials.Poll, Partials.PollAnswer],
     allowedMentions: { parse: [] },
     // Pulse counts metadata from events; it needs almost nothing cached. VoiceStateManager
-    // stays unbounded (the old state of a voice update comes from it) and the bot's own
-    // member is always kept (permission checks).
+    // stays unbounded (start-up reads who is in voice from it) but is swept (below), and the
+    // bot's own member is always kept (permission checks).
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 25,
@@ -38,6 +41,9 @@ export function createClient(discord: NonNullable<Config['discord']>): Client {
       ...Options.DefaultSweeperSettings,
       messages: { interval: 600, lifetime: 1800 },
       threads: { interval: 3600, lifetime: 3600 },
+      // discord.js keeps a voice state for every member who ever used voice (one who left voice
+      // stays, with no channel) until they leave the server: an hourly sweep drops those.
+      voiceStates: VOICE_STATES_SWEEP,
     },
     rest: discord.apiUrl ? { api: discord.apiUrl } : {},
   });

@@ -10,6 +10,7 @@ import { commandRoutes } from './discord-commands.js';
 import { resumePending } from './review-service.js';
 import { FlagService, type FlagPorts, type ReactionEvent } from './service.js';
 import { onCaseFlaggersRemoved } from './store.js';
+import { sendDm } from '../discord/dm.js';
 
 /** Pages of 100 reaction users read per case on start. */
 const RECONCILE_PAGES = 5;
@@ -80,8 +81,7 @@ export function flagPorts(client: Client): FlagPorts {
       await client.rest.patch(Api.guildMember(guildId, userId), { body: { communication_disabled_until: until }, reason });
     },
     async dm(userId, text) {
-      const dm = await client.users.createDM(userId);
-      await dm.send({ content: text, allowedMentions: { parse: [] } });
+      await sendDm(client, userId, text);
     },
     async postPinging(channelId, userId, text) {
       const channel = await client.channels.fetch(channelId);

@@ -23,6 +23,7 @@ import { canSee, commandRoutes, staffOf } from './discord-commands.js';
 import { KIND, pollMessage } from './discord-render.js';
 import { decideClick, decideSelection, withdrawAll, type Poll, type VoteDecision, type VoterContext } from './poll.js';
 import { PollService, type PollPorts, type PollsOptions } from './service.js';
+import { sendDm } from '../discord/dm.js';
 
 export type { PollsOptions } from './service.js';
 
@@ -81,7 +82,7 @@ export function pollPorts(client: Client, db: Kysely<DB>): PollPorts {
     },
     async dm(userId, content) {
       try {
-        await client.users.send(userId, { content, allowedMentions: { parse: [] } });
+        await sendDm(client, userId, content);
         return true;
       } catch (err) {
         if (isCode(err, RESTJSONErrorCodes.CannotSendMessagesToThisUser)) return false;

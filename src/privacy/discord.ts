@@ -21,6 +21,7 @@ import { privacyEntries, privacyEntry } from './entries.js';
 import { showDescriptions, showLine } from './privacy.js';
 import { OptOutRunner } from './service.js';
 import { beginOptOut, finishOptOut, isOptOutPending, pendingOptOuts, type OptOutJob } from './store.js';
+import { sendDm } from '../discord/dm.js';
 
 /** What the privacy slice needs from the activity writer's door. */
 export interface ActivityDoor {
@@ -110,7 +111,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
     }
     if (!dm) return;
     const server = plainText(ctx.client.guilds.cache.get(job.guildId)?.name ?? job.guildId);
-    await ctx.client.users.send(job.userId, { content: `**${server}** · ${content}`, allowedMentions: { parse: [] } });
+    await sendDm(ctx.client, job.userId, `**${server}** · ${content}`);
   }
 
   /** Who asks, where, and in which language. */

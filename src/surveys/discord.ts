@@ -29,6 +29,7 @@ import { getSettings } from '../settings/store.js';
 import { SurveyRefusal, SurveyService, type ClickedOn, type Member, type SurveyPorts } from './service.js';
 import type { Survey } from './store.js';
 import type { FieldValue } from './survey.js';
+import { sendDm } from '../discord/dm.js';
 
 type MemberLike = GuildMember | APIInteractionGuildMember | null;
 
@@ -147,7 +148,7 @@ export function discordPorts(ctx: FeatureContext): SurveyPorts {
       }
       // Else whoever started it (or set up its schedule).
       try {
-        await client.users.send(survey.authorId, { content: text, allowedMentions: { parse: [] } });
+        await sendDm(client, survey.authorId, text);
         return true;
       } catch (err) {
         ctx.logger.info({ code: err instanceof DiscordAPIError ? err.code : undefined, guild: survey.guildId }, 'surveys.staff-notice-dm-failed');
@@ -156,7 +157,7 @@ export function discordPorts(ctx: FeatureContext): SurveyPorts {
     },
     async dm(memberId, text) {
       try {
-        await client.users.send(memberId, { content: text, allowedMentions: { parse: [] } });
+        await sendDm(client, memberId, text);
         return true;
       } catch (err) {
         // Closed DMs are the member's choice: swallowed, logged without more detail.

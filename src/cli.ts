@@ -1,7 +1,8 @@
 // `pulse <command>`: start, deploy-commands, migrate, and the data commands of the slices.
 // First import: refuse an unsupported Node.js before better-sqlite3 can load (and crash) on it.
 import './node-version.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { relaunchAsBot } from './bot-process.js';
 import { cliCommands } from './cli-commands.js';
 import { UsageError } from './command-line.js';
@@ -22,7 +23,9 @@ function help(): string {
 export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(help());
+    // Asked for: the help is the output. No command given: it is the error's explanation.
+    if (name) console.log(help());
+    else console.error(`Give a command.\n\n${help()}`);
     return name ? 0 : 1;
   }
   const command = cliCommands[name];
@@ -61,6 +64,31 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   }
 }
 
+/** The environment variables Pulse reads (config.ts), for the .env check below. */
+export const SETTINGS = ['DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_API_URL', 'DEV_GUILD_ID', 'DATABASE_URL', 'LOG_LEVEL', 'PULSE_WORKERS'];
+
+/**
+ * Loads `.env` into the environment (its values do not override variables already set). Returns
+ * a line to print and stop on when it cannot be read; warns on stderr of each variable it sets that
+ * looks like one of Pulse's but is not (`DATABSE_URL`, `PULSE_WORKER`), which would be ignored.
+ */
+export function loadDotEnv(path: string): string | null {
+  if (!existsSync(path)) return null;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+    process.loadEnvFile(path);
+  } catch (err) {
+    return `Pulse cannot start: cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  for (const name of Object.keys(parseEnv(text))) {
+    if (!SETTINGS.includes(name) && /^(DISCORD|PULSE|DATABASE|DATABSE|LOG|DEV)/i.test(name)) {
+      console.error(`Pulse: ${path} sets ${name}, which Pulse does not read (its settings: ${SETTINGS.join(', ')}; see .env.example).`);
+    }
+  }
+  return null;
+}
+
 async function failureLine(name: string, needsDiscord: boolean, error: unknown, apiUrl: string | undefined): Promise<string> {
   const lead = `pulse ${name} failed`;
   const details = 'Run it with LOG_LEVEL=debug for the details.';
@@ -75,8 +103,8 @@ async function failureLine(name: string, needsDiscord: boolean, error: unknown, 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
   // The bot's process settings, before anything heavy loads (see bot-process.ts).
   if (process.argv[2] === 'start') relaunchAsBot();
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  runCli(process.argv.slice(2), process.env).then(
+  const envProblem = loadDotEnv('.env');
+  (envProblem ? Promise.resolve((console.error(envProblem), 1)) : runCli(process.argv.slice(2), process.env)).then(
     (code) => {
       process.exitCode = code;
     },

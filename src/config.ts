@@ -31,6 +31,9 @@ const discordSchema = z.object({
   DEV_GUILD_ID: snowflake('the id of your test server').optional(),
 });
 
+/** Every environment variable Pulse reads. */
+export const settingNames: readonly string[] = [...Object.keys(baseSchema.shape), ...Object.keys(discordSchema.shape)];
+
 export interface Config {
   readonly databasePath: string;
   readonly logLevel: z.infer<typeof baseSchema>['LOG_LEVEL'];

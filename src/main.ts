@@ -1,6 +1,7 @@
 // The composition root of the running bot: builds the app, starts it, stops it on signals.
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { lockInstance, lockPath } from './db/instance-lock.js';
 import { syncCommands } from './discord/deploy.js';
 import { explainStartFailure } from './discord/start-failure.js';
 import { createLogger } from './log.js';
@@ -11,6 +12,19 @@ import { createLogger } from './log.js';
 const EXIT_GRACE_MS = 1_000;
 
 export async function runBot(config: Config): Promise<number> {
+  const lock = lockInstance(config.databasePath);
+  if (!lock) {
+    console.error(`Pulse cannot start: another Pulse is running on ${config.databasePath} (it holds ${lockPath(config.databasePath)}). Stop it first, or set DATABASE_URL to another database.`);
+    return 1;
+  }
+  try {
+    return await runLocked(config);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(config: Config): Promise<number> {
   const logger = createLogger(config.logLevel);
   const app = await createApp({ config, logger });
   // Nothing a user does may take the process down: log stray rejections and carry on.

@@ -1,4 +1,5 @@
 // `pulse invite`: the OAuth2 URL that adds Pulse to a server with exactly the permissions it uses.
+import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command-line.js';
 import { t } from '../i18n/index.js';
 import { inviteUrl, requiredPermissionBits, requiredPermissions } from './permissions.js';
@@ -7,11 +8,14 @@ const SNOWFLAKE = /^\d{17,20}$/;
 
 export const inviteCommand: Pick<CliCommand, 'run'> = {
   async run(args) {
-    let appId = process.env['DISCORD_APP_ID'];
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] === '--app-id') appId = args[++i];
-      else throw new UsageError(`Unknown option "${args[i]}".`);
+    let values;
+    try {
+      // (--app-id ID and --app-id=ID, as every pulse command takes its options.)
+      ({ values } = parseArgs({ args, options: { 'app-id': { type: 'string' } }, strict: true }));
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
     }
+    const appId = values['app-id'] ?? process.env['DISCORD_APP_ID'];
     if (!appId) throw new UsageError('Give the Application ID: --app-id ID, or DISCORD_APP_ID in .env (developer portal > General Information).');
     if (!SNOWFLAKE.test(appId)) throw new UsageError(`"${appId.slice(0, 30)}" is not an Application ID (17 to 20 digits).`);
     console.log(inviteUrl(appId));

@@ -35,4 +35,14 @@ describe('pulse invite', () => {
     expect(await runCli(['invite', '--app-id', 'abc'], {})).toBe(1);
     expect(out.join('\n')).toMatch(/"abc" is not an Application ID[\s\S]*Usage: pulse invite/);
   });
+
+  it('takes --app-id=ID as every command takes its options, and refuses an unknown one', async () => {
+    let out = capture();
+    expect(await runCli(['invite', '--app-id=323456789012345678'], {})).toBe(0);
+    expect(out[0]).toContain('client_id=323456789012345678');
+    vi.restoreAllMocks();
+    out = capture();
+    expect(await runCli(['invite', '--appid', '323456789012345678'], {})).toBe(1);
+    expect(out.join('\n')).toMatch(/Unknown option '--appid'[\s\S]*Usage: pulse invite/);
+  });
 });

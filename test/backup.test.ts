@@ -137,5 +137,12 @@ describe('pulse backup', () => {
     const none = await backup(join(dir, 'b.db'));
     expect(none).toMatchObject({ code: 1, err: `Pulse backup: There is no database at ${join(dir, 'none.db')} (DATABASE_URL): nothing to back up.` });
     expect(existsSync(join(dir, 'none.db'))).toBe(false);
+
+    // A DATABASE_URL that is no database is named as such (not blamed on the target).
+    const notDb = join(dir, 'notes.txt');
+    writeFileSync(notDb, 'not a database, just text\n'.repeat(100));
+    env = { DATABASE_URL: `sqlite:${notDb}` };
+    expect(await backup(join(dir, 'c.db'))).toMatchObject({ code: 1, err: `Pulse backup: Cannot read the database at ${notDb} (DATABASE_URL): the file is not a SQLite database.` });
+    expect(existsSync(join(dir, 'c.db'))).toBe(false);
   });
 });

@@ -56,6 +56,15 @@ export async function backupDatabase(source: string, targetPath: string, options
     throw new BackupError(`Cannot open the database at ${source}: ${err instanceof Error ? err.message : String(err)}.`);
   }
   try {
+    // The source's header, read now: a DATABASE_URL that is no database is named as such, not
+    // blamed on the target when the copy fails.
+    db.pragma('schema_version');
+  } catch (err) {
+    db.close();
+    const why = (err as { code?: string }).code === 'SQLITE_NOTADB' ? 'the file is not a SQLite database' : err instanceof Error ? err.message : String(err);
+    throw new BackupError(`Cannot read the database at ${source} (DATABASE_URL): ${why}.`);
+  }
+  try {
     db.pragma('busy_timeout = 5000');
     // All pages in one step: a backup step restarts whenever another connection writes between
     // steps, so small steps against a busy bot might never finish. This process is not the bot,

@@ -20,11 +20,12 @@ export interface Database {
 export class DatabaseOpenError extends Error {}
 
 /** What a failure to open `path` means to whoever runs Pulse (the folder, the file, the setting). */
-function openFailure(path: string, err: unknown): DatabaseOpenError {
+export function openFailure(path: string, err: unknown): DatabaseOpenError {
   const code = (err as { code?: string }).code;
   const dir = dirname(path);
   let why: string;
-  if (code === 'SQLITE_NOTADB') why = 'the file is not a SQLite database';
+  if (existsSync(path) && statSync(path).isDirectory()) why = `${path} is a folder: give the path of the database file in it, like sqlite:${path.replace(/\/+$/, '')}/pulse.db`;
+  else if (code === 'SQLITE_NOTADB') why = 'the file is not a SQLite database';
   else if (code === 'SQLITE_READONLY' || (code === 'SQLITE_CANTOPEN' && existsSync(path) && !writable(path))) why = 'this user cannot write the file';
   else if (code === 'EACCES' || code === 'EROFS' || (code === 'SQLITE_CANTOPEN' && existsSync(dir) && !writable(dir))) why = `this user cannot write in the folder ${dir}`;
   else if (code === 'ENOTDIR' || (existsSync(dir) && !statSync(dir).isDirectory())) why = `${dir} is not a folder`;

@@ -2,6 +2,7 @@
 // the bot writes, and read-only it can never take the write lock.
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { openFailure } from './open.js';
 import type { DB } from './schema.js';
 
 /** What a read runs on: the raw handle for the big scans, kysely for the small ones. */
@@ -12,7 +13,14 @@ export interface ReadHandle {
 
 /** Opens the file read-only (it must exist); close() releases it. */
 export function openReadOnly(path: string): ReadHandle & { close(): Promise<void> } {
-  const sqlite = new SQLite(path, { readonly: true, fileMustExist: true });
+  let sqlite: SQLite.Database;
+  try {
+    sqlite = new SQLite(path, { readonly: true, fileMustExist: true });
+    // (Reads the header: a file that is not a database fails here, not at the first query.)
+    sqlite.pragma('schema_version');
+  } catch (err) {
+    throw openFailure(path, err);
+  }
   sqlite.pragma('busy_timeout = 5000');
   // 2 MB (SQLite's default): a report streams its rollup blobs once and a privacy scan reads its
   // table once, so a bigger cache holds nothing they read again (2, 8, 32 and 64 MB gave the same

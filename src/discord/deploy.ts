@@ -1,7 +1,7 @@
 // Registers the command definitions with Discord and says what changed.
 import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
-import type { RESTGetAPIApplicationCommandsResult, RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { RESTGetAPIApplicationCommandsQuery, RESTGetAPIApplicationCommandsResult, RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { commands } from '../../commands/index.js';
 import { noArguments, type CliCommand } from '../command-line.js';
 import type { Config } from '../config.js';
@@ -28,7 +28,11 @@ function differs(existing: Record<string, unknown>, wanted: Record<string, unkno
 export async function deployCommands(discord: NonNullable<Config['discord']>, commands: RESTPutAPIApplicationCommandsJSONBody): Promise<DeployOutcome> {
   const rest = new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
   const route = discord.devGuildId ? Routes.applicationGuildCommands(discord.appId, discord.devGuildId) : Routes.applicationCommands(discord.appId);
-  const existing = (await rest.get(route)) as RESTGetAPIApplicationCommandsResult;
+  // Without with_localizations Discord answers with each name and description in the requester's
+  // language (name_localized, description_localized) instead of the dictionaries we send, and
+  // every command would look changed: every deploy would upload them all again.
+  const query = new URLSearchParams({ with_localizations: 'true' } satisfies Record<keyof RESTGetAPIApplicationCommandsQuery, string>);
+  const existing = (await rest.get(route, { query })) as RESTGetAPIApplicationCommandsResult;
   const byName = new Map(existing.map((c) => [c.name, c as unknown as Record<string, unknown>]));
   const outcome: DeployOutcome = {
     scope: discord.devGuildId ? `guild ${discord.devGuildId}` : 'global',

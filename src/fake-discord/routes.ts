@@ -106,7 +106,14 @@ export function registerRoutes(rest: FakeRest, deps: RouteDeps): void {
     if (!Array.isArray(ctx.json)) throw Errors.invalidForm('_root', 'Must be an array.', 'BASE_TYPE_ARRAY');
     return ok(overwriteCommands(state, ctx.json, guildId));
   };
-  const list = (ctx: RouteContext) => ok([...commandScope(ctx).commands.values()].map((c) => clone(c)));
+  // As Discord lists commands: the localization dictionaries only with ?with_localizations=true;
+  // otherwise each name and description in the requester's language (X-Discord-Locale) instead.
+  const list = (ctx: RouteContext) => {
+    const all = [...commandScope(ctx).commands.values()].map((c) => clone(c));
+    if (/^(true|1)$/i.test(ctx.query.get('with_localizations') ?? '')) return ok(all);
+    const locale = ctx.headers['x-discord-locale'] ?? null;
+    return ok(all.map((c) => withoutLocalizations(c, locale)));
+  };
   const create = (ctx: RouteContext) => {
     const { guildId, commands } = commandScope(ctx);
     const existing = [...commands.values()].find((c) => sameCommand(ctx.body, c));
@@ -176,3 +183,22 @@ export function registerRoutes(rest: FakeRest, deps: RouteDeps): void {
   rest.route('POST', '/webhooks/:webhookId/:token', (ctx) => ok(interactions.followUp(ctx.params['webhookId'] ?? '', ctx.params['token'] ?? '', ctx.body, ctx.files)), { auth: false });
 }
 
+/**
+ * A listed command as Discord returns it without with_localizations: on the command, its options
+ * and their choices, name_localizations / description_localizations give way to name_localized /
+ * description_localized, the text in `locale` (the default text when it has none), where localized.
+ */
+function withoutLocalizations<T>(value: T, locale: string | null): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutLocalizations(v, locale)) as T;
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const field = /^(name|description)_localizations$/.exec(key)?.[1];
+    if (!field) out[key] = withoutLocalizations(v, locale);
+    else if (v && typeof v === 'object') {
+      const text = locale ? (v as Record<string, string>)[locale] : undefined;
+      out[`${field}_localized`] = text ?? (value as Record<string, unknown>)[field];
+    }
+  }
+  return out as T;
+}

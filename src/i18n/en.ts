@@ -77,6 +77,7 @@ export const en = {
   'settings.error.timezone': '`{zone}` is not a time zone I know. Use an IANA name such as `Europe/Berlin` or `America/New_York`.',
   'settings.error.flagEmoji': 'The flag emoji must be a single emoji, like 🚩, or a custom emoji of this server.',
   'settings.error.everyoneRole': '@everyone cannot be the staff role.',
+  'settings.error.staffRoleManageServer': 'Only members with Manage Server can change the staff role: it decides who counts as staff.',
   'settings.error.language': 'Choose a language from the list.',
   'settings.error.nothing': 'Choose at least one setting to change.',
   'settings.error.range': '`{name}` must be a whole number from {min} to {max}.',
@@ -86,6 +87,11 @@ export const en = {
   'settings.ignored': 'Activity in <#{channel}> is no longer recorded.',
   'settings.unignored': 'Activity in <#{channel}> is recorded again.',
   'settings.cleared': 'Setting reset to its default.',
+  // Settings that stopped working since they were set (in /settings answers and /pulse about).
+  'settings.fix.title': 'Settings to fix',
+  'settings.fix.channelGone': '**{setting}**: that channel no longer exists. Pick another with `/settings set`, or `/settings clear` it.',
+  'settings.fix.channelMissing': '**{setting}**: I need {missing} in <#{channel}>. Ask an admin, or pick another channel.',
+  'settings.fix.roleGone': '**{setting}**: that role no longer exists, so only members with Manage Server count as staff. Pick another with `/settings set`, or `/settings clear` it.',
 
   // /pulse about
   'about.title': 'Pulse',
@@ -96,7 +102,7 @@ export const en = {
     '**Who sees what**: per-member figures are shown to staff only; anonymous polls never link you to your answer.',
   'about.permissions.title': 'Permissions (shown to staff)',
   'about.permissions.unknown': 'I cannot see my own permissions in this server yet; try again in a minute.',
-  'about.permissions.none': 'I have every permission I use.',
+  'about.permissions.none': 'Server-wide, I have every permission I use.',
   'about.permissions.missing': '{count, plural, one {I am missing a permission} other {I am missing # permissions}} (Server Settings > Roles > Pulse):',
   'about.footer': '{count, plural, one {Serving # server} other {Serving # servers}}',
 

@@ -75,6 +75,7 @@ export const es: Catalogue = {
   'settings.error.timezone': 'No conozco la zona horaria `{zone}`. Usa un nombre IANA como `Europe/Madrid` o `America/Mexico_City`.',
   'settings.error.flagEmoji': 'El emoji de reporte debe ser un solo emoji, como 🚩, o un emoji personalizado de este servidor.',
   'settings.error.everyoneRole': '@everyone no puede ser el rol del equipo.',
+  'settings.error.staffRoleManageServer': 'Solo los miembros con Gestionar servidor pueden cambiar el rol del equipo: decide quién cuenta como equipo.',
   'settings.error.language': 'Elige un idioma de la lista.',
   'settings.error.nothing': 'Elige al menos un ajuste para cambiar.',
   'settings.error.range': '`{name}` debe ser un número entero de {min} a {max}.',
@@ -84,6 +85,10 @@ export const es: Catalogue = {
   'settings.ignored': 'La actividad en <#{channel}> ya no se registra.',
   'settings.unignored': 'La actividad en <#{channel}> vuelve a registrarse.',
   'settings.cleared': 'Ajuste restablecido a su valor por defecto.',
+  'settings.fix.title': 'Ajustes que corregir',
+  'settings.fix.channelGone': '**{setting}**: ese canal ya no existe. Elige otro con `/settings set` o restablécelo con `/settings clear`.',
+  'settings.fix.channelMissing': '**{setting}**: necesito {missing} en <#{channel}>. Pídeselo a un administrador o elige otro canal.',
+  'settings.fix.roleGone': '**{setting}**: ese rol ya no existe, así que solo los miembros con Gestionar servidor cuentan como equipo. Elige otro con `/settings set` o restablécelo con `/settings clear`.',
 
   'about.title': 'Pulse',
   'about.description':
@@ -93,7 +98,7 @@ export const es: Catalogue = {
     '**Quién ve qué**: las cifras por miembro solo las ve el equipo; las encuestas anónimas nunca te vinculan con tu respuesta.',
   'about.permissions.title': 'Permisos (solo para el equipo)',
   'about.permissions.unknown': 'Todavía no veo mis propios permisos en este servidor; inténtalo de nuevo en un minuto.',
-  'about.permissions.none': 'Tengo todos los permisos que uso.',
+  'about.permissions.none': 'En todo el servidor tengo todos los permisos que uso.',
   'about.permissions.missing': '{count, plural, one {Me falta un permiso} other {Me faltan # permisos}} (Ajustes del servidor > Roles > Pulse):',
   'about.footer': '{count, plural, one {En # servidor} other {En # servidores}}',
 

@@ -75,6 +75,7 @@ export const ru: Catalogue = {
   'settings.error.timezone': 'Я не знаю часовой пояс `{zone}`. Укажите имя IANA, например `Europe/Moscow` или `Asia/Yekaterinburg`.',
   'settings.error.flagEmoji': 'Эмодзи жалобы должен быть одним эмодзи, например 🚩, или собственным эмодзи этого сервера.',
   'settings.error.everyoneRole': '@everyone не может быть ролью команды.',
+  'settings.error.staffRoleManageServer': 'Менять роль команды могут только участники с правом «Управлять сервером»: она решает, кто считается командой.',
   'settings.error.language': 'Выберите язык из списка.',
   'settings.error.nothing': 'Выберите хотя бы одну настройку для изменения.',
   'settings.error.range': '`{name}` должно быть целым числом от {min} до {max}.',
@@ -84,6 +85,10 @@ export const ru: Catalogue = {
   'settings.ignored': 'Активность в <#{channel}> больше не записывается.',
   'settings.unignored': 'Активность в <#{channel}> снова записывается.',
   'settings.cleared': 'Настройка сброшена к значению по умолчанию.',
+  'settings.fix.title': 'Настройки, которые нужно исправить',
+  'settings.fix.channelGone': '**{setting}**: этого канала больше нет. Выберите другой через `/settings set` или сбросьте настройку через `/settings clear`.',
+  'settings.fix.channelMissing': '**{setting}**: мне нужны права {missing} в <#{channel}>. Попросите администратора или выберите другой канал.',
+  'settings.fix.roleGone': '**{setting}**: этой роли больше нет, поэтому командой считаются только участники с правом «Управлять сервером». Выберите другую через `/settings set` или сбросьте настройку через `/settings clear`.',
 
   'about.title': 'Pulse',
   'about.description':
@@ -93,7 +98,7 @@ export const ru: Catalogue = {
     '**Кто что видит**: цифры по участникам видит только команда; анонимные опросы никогда не связывают вас с вашим ответом.',
   'about.permissions.title': 'Права (видны только команде)',
   'about.permissions.unknown': 'Я пока не вижу своих прав на этом сервере; попробуйте через минуту.',
-  'about.permissions.none': 'У меня есть все нужные права.',
+  'about.permissions.none': 'На уровне сервера у меня есть все нужные права.',
   'about.permissions.missing': '{count, plural, one {Мне не хватает # права} few {Мне не хватает # прав} many {Мне не хватает # прав} other {Мне не хватает # права}} (Настройки сервера > Роли > Pulse):',
   'about.footer': '{count, plural, one {Работает на # сервере} few {Работает на # серверах} many {Работает на # серверах} other {Работает на # сервера}}',
 

@@ -1,14 +1,14 @@
 // /settings and /pulse about.
-import { ChannelType, EmbedBuilder, MessageFlags, RESTJSONErrorCodes, Routes as Api, type APIEmoji, type ChatInputCommandInteraction, type Client } from 'discord.js';
+import { ChannelType, EmbedBuilder, MessageFlags, PermissionFlagsBits, RESTJSONErrorCodes, Routes as Api, type APIEmoji, type ChatInputCommandInteraction, type Client, type Guild } from 'discord.js';
 import { pulseCommand } from '../../commands/pulse.js';
 import { settingsCommand } from '../../commands/settings.js';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { isCode, UserError } from '../discord/errors.js';
-import { isLanguage, languageOf, languages, msg, t, type Language } from '../i18n/index.js';
+import { formatList, isLanguage, languageOf, languages, msg, t, type Language } from '../i18n/index.js';
 import { focusOf, subcommandRoutes, type ArgsOf, type ChannelArg } from '../discord/options.js';
-import { botPermission, missingPermissions, requireBotCan, type NamedPermission } from '../discord/permissions.js';
+import { botMissing, botPermission, missingPermissions, requireBotCan, type NamedPermission } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
 import { flagEmojiSchema, timeZoneSchema } from './schemas.js';
@@ -21,11 +21,14 @@ export interface SettingsDeps {
   clock: Clock;
 }
 
-/** The settings as an embed, in the reader's language; `guildLocale` explains the default language. */
-export function renderSettings(s: GuildSettings, lang: Language = 'en', guildLocale: string | null = null): EmbedBuilder {
+/**
+ * The settings as an embed, in the reader's language; `guildLocale` explains the default language,
+ * `toFix` lists the settings that stopped working (settingsToFix).
+ */
+export function renderSettings(s: GuildSettings, lang: Language = 'en', guildLocale: string | null = null, toFix: readonly string[] = []): EmbedBuilder {
   const channel = (id: string | null) => (id ? `<#${id}>` : t(lang, 'settings.value.notSet'));
   const language = serverLanguage(s, guildLocale);
-  return new EmbedBuilder().setTitle(t(lang, 'settings.title')).addFields(
+  const embed = new EmbedBuilder().setTitle(t(lang, 'settings.title')).addFields(
     { name: t(lang, 'settings.field.staffChannel'), value: channel(s.staffChannelId), inline: true },
     { name: t(lang, 'settings.field.modChannel'), value: channel(s.modChannelId), inline: true },
     { name: t(lang, 'settings.field.feedbackChannel'), value: channel(s.feedbackChannelId), inline: true },
@@ -45,24 +48,74 @@ export function renderSettings(s: GuildSettings, lang: Language = 'en', guildLoc
     { name: t(lang, 'settings.field.feedbackWaiting'), value: t(lang, 'settings.value.waitingHours', { count: s.feedbackWaitingHours }), inline: true },
     { name: t(lang, 'settings.field.ignoredChannels'), value: s.ignoredChannelIds.length ? s.ignoredChannelIds.map((id) => `<#${id}>`).join(' ') : t(lang, 'settings.value.none') },
   );
+  if (toFix.length) embed.addFields({ name: t(lang, 'settings.fix.title'), value: toFix.join('\n').slice(0, 1024) });
+  return embed;
 }
 
-/** The bot must be able to post where staff point it: checked against its own permissions. */
-function requirePostable(interaction: ChatInputCommandInteraction, option: 'staff_channel' | 'mod_channel' | 'feedback_channel', chosen: ChannelArg | null): string | null {
-  if (!chosen) return null;
+type ChannelSetting = 'staff_channel' | 'mod_channel' | 'feedback_channel';
+
+/** What the bot needs in the channel a setting points to, by the channel's type. */
+function channelNeeds(option: ChannelSetting, type: ChannelType): readonly NamedPermission[] {
   const { view, send, embed, attach, createThreads, sendInThreads, manageThreads, manageChannels, history } = botPermission;
-  // The staff channel gets the digests, whose chart is an attached image.
-  let needed: readonly NamedPermission[] = option === 'staff_channel' ? [view, send, embed, attach] : [view, send, embed];
   // Feedback posts: a thread per item (forum posts, or threads on the item's message), tags
   // created on the forum and changed on posts, threads archived and locked on decisions.
   if (option === 'feedback_channel') {
-    needed = chosen.type === ChannelType.GuildForum ? [view, send, embed, sendInThreads, manageThreads, manageChannels] : [view, send, embed, history, createThreads, sendInThreads, manageThreads];
-  } else if (chosen.type === ChannelType.GuildForum) needed = [view, send, createThreads];
-  requireBotCan(interaction.guild, chosen.id, needed);
+    return type === ChannelType.GuildForum ? [view, send, embed, sendInThreads, manageThreads, manageChannels] : [view, send, embed, history, createThreads, sendInThreads, manageThreads];
+  }
+  if (type === ChannelType.GuildForum) return [view, send, createThreads];
+  // The staff channel gets the digests, whose chart is an attached image.
+  return option === 'staff_channel' ? [view, send, embed, attach] : [view, send, embed];
+}
+
+/** The bot must be able to post where staff point it: checked against its own permissions. */
+function requirePostable(interaction: ChatInputCommandInteraction, option: ChannelSetting, chosen: ChannelArg | null): string | null {
+  if (!chosen) return null;
+  requireBotCan(interaction.guild, chosen.id, channelNeeds(option, chosen.type));
   return chosen.id;
 }
 
+/**
+ * The settings that stopped working since they were set, one line each in the reader's language:
+ * a channel or the staff role deleted, or a channel where the bot lost a permission it needs
+ * there. Nothing when the server is not cached (nothing known to report).
+ */
+export function settingsToFix(guild: Guild | null, s: GuildSettings, lang: Language): string[] {
+  if (!guild) return [];
+  const lines: string[] = [];
+  const channels: Array<[ChannelSetting, string | null, 'settings.field.staffChannel' | 'settings.field.modChannel' | 'settings.field.feedbackChannel']> = [
+    ['staff_channel', s.staffChannelId, 'settings.field.staffChannel'],
+    ['mod_channel', s.modChannelId, 'settings.field.modChannel'],
+    ['feedback_channel', s.feedbackChannelId, 'settings.field.feedbackChannel'],
+  ];
+  for (const [option, id, label] of channels) {
+    if (!id) continue;
+    const setting = t(lang, label);
+    const channel = guild.channels.cache.get(id);
+    if (!channel) {
+      lines.push(t(lang, 'settings.fix.channelGone', { setting }));
+      continue;
+    }
+    // Null: the bot's own member is not cached yet; Discord tells at send time.
+    const missing = botMissing(guild, id, channelNeeds(option, channel.type));
+    if (missing?.length) lines.push(t(lang, 'settings.fix.channelMissing', { setting, channel: id, missing: formatList(lang, missing.map((key) => t(lang, key))) }));
+  }
+  // Roles all come with the server, so one missing from the cache was deleted.
+  if (s.staffRoleId && !guild.roles.cache.has(s.staffRoleId)) lines.push(t(lang, 'settings.fix.roleGone', { setting: t(lang, 'settings.field.staffRole') }));
+  return lines;
+}
+
+/**
+ * The staff role decides who is staff, so only Manage Server (or Administrator, which includes
+ * it) may change or clear it: a member who is staff through the role alone could otherwise hand
+ * staff powers to any role, or take them from the other moderators.
+ */
+function requireManageServerForStaffRole(interaction: ChatInputCommandInteraction): void {
+  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) throw new UserError(msg('settings.error.staffRoleManageServer'));
+}
+
 async function handleSet(interaction: ChatInputCommandInteraction, deps: SettingsDeps, args: ArgsOf<typeof settingsCommand, 'set'>): Promise<GuildSettings> {
+  // Refused before anything else: the whole change is refused, none of it saved.
+  if (args.staff_role) requireManageServerForStaffRole(interaction);
   const patch: SettingsPatch = {};
   const staffChannel = requirePostable(interaction, 'staff_channel', args.staff_channel);
   if (staffChannel) patch.staffChannelId = staffChannel;
@@ -138,7 +191,8 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
       requireStaff(interaction, current.staffRoleId);
       const lang = languageOf(interaction.locale);
       const { next, note } = await change(interaction, args, current, lang);
-      await interaction.reply({ content: note || undefined, embeds: [renderSettings(next, lang, interaction.guildLocale)], flags: MessageFlags.Ephemeral });
+      const toFix = settingsToFix(interaction.guild, next, lang);
+      await interaction.reply({ content: note || undefined, embeds: [renderSettings(next, lang, interaction.guildLocale, toFix)], flags: MessageFlags.Ephemeral });
     };
   const ignoring = (ignore: boolean) =>
     answer<ArgsOf<typeof settingsCommand, 'ignore-channel' | 'unignore-channel'>>(async (interaction, args, _current, lang) => {
@@ -158,6 +212,7 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
         clear: answer(async (interaction, args: ArgsOf<typeof settingsCommand, 'clear'>, _current, lang) => {
           const setting = args.setting;
           if (!(clearableSettings as readonly string[]).includes(setting)) throw new UserError(msg('settings.error.unknownSetting'));
+          if (setting === 'staff_role') requireManageServerForStaffRole(interaction);
           const next = await updateSettings(deps.db, interaction.guildId!, clearPatch(setting as ClearableSetting), deps.clock.now());
           return { next, note: t(lang, 'settings.cleared') };
         }),
@@ -190,9 +245,13 @@ export function aboutRoutes(client: () => Client, db?: Kysely<DB>): Routes {
           const embed = new EmbedBuilder().setTitle(t(lang, 'about.title')).setDescription(t(lang, 'about.description'));
           // Staff only: what to grant so every feature works, and how many servers this
           // installation serves (the operator's business, not every member's).
-          if (db && interaction.guildId && isStaff(interaction, (await getSettings(db, interaction.guildId)).staffRoleId)) {
+          const settings = db && interaction.guildId ? await getSettings(db, interaction.guildId) : null;
+          if (settings && isStaff(interaction, settings.staffRoleId)) {
             const me = interaction.guild?.members.me;
             embed.addFields({ name: t(lang, 'about.permissions.title'), value: permissionsNote(lang, me ? me.permissions.bitfield : null).slice(0, 1024) });
+            // Server-wide permissions are not all: a channel or role set may be gone, or the bot shut out of a channel.
+            const toFix = settingsToFix(interaction.guild, settings, lang);
+            if (toFix.length) embed.addFields({ name: t(lang, 'settings.fix.title'), value: toFix.join('\n').slice(0, 1024) });
             embed.setFooter({ text: t(lang, 'about.footer', { count: client().guilds.cache.size }) });
           }
           await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });

@@ -91,7 +91,7 @@ describe('/pulse about', () => {
     bot = await TestBot.start();
     const { ids, fake } = bot;
     const about = async (userId: string) => (await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId, name: 'pulse', subcommand: 'about' }).reply()).embeds[0]?.fields ?? [];
-    expect(await about(ids.ownerId)).toEqual([{ name: 'Permissions (shown to staff)', value: 'I have every permission I use.' }]);
+    expect(await about(ids.ownerId)).toEqual([{ name: 'Permissions (shown to staff)', value: 'Server-wide, I have every permission I use.' }]);
     // @everyone keeps Discord's defaults (Create Polls among them); the bot's own role loses two.
     fake.setBotPermissions(ids.guildId, requiredPermissionBits & ~PermissionFlagsBits.ModerateMembers & ~PermissionFlagsBits.ManageThreads);
     await fake.waitFor(() => bot!.app.client.guilds.cache.get(ids.guildId)?.members.me?.permissions.has(PermissionFlagsBits.ManageThreads) === false);

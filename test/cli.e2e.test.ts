@@ -52,6 +52,26 @@ describe('pulse start', () => {
     expect(run.output().trim().split('\n')).toHaveLength(1);
   });
 
+  it('refuses a second start on the database a running bot uses, and starts once that one was killed', { timeout: 120_000 }, async () => {
+    const fake = await FakeDiscord.start();
+    cleanups.push(() => fake.close());
+    fake.addGuild({ name: 'CLI test' });
+    const env = { DISCORD_TOKEN: 'fake-token-for-tests-0123456789', DISCORD_APP_ID: fake.appId, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: `sqlite:${join(tempDir(), 'pulse.db')}`, LOG_LEVEL: 'warn' };
+    const first = pulse(['start'], env);
+    await fake.waitForReady(60_000);
+    const second = pulse(['start'], env);
+    expect(await second.code).toBe(1);
+    expect(second.output().trim()).toMatch(/^Pulse cannot start: another Pulse is running on .*pulse\.db \(it holds .*pulse\.db-lock\)\. Stop it first/);
+    expect(fake.identifyCount).toBe(1);
+    // A bot killed outright leaves no lock behind: the next start goes ahead.
+    first.kill('SIGKILL');
+    await first.code;
+    const third = pulse(['start'], env);
+    await fake.waitFor(() => fake.identifyCount === 2, 60_000);
+    third.kill('SIGTERM');
+    expect(await third.code).toBe(0);
+  });
+
   it('connects through DISCORD_API_URL, answers /pulse about, and stops cleanly on SIGTERM', { timeout: 90_000 }, async () => {
     const fake = await FakeDiscord.start();
     cleanups.push(() => fake.close());
@@ -100,9 +120,18 @@ describe('a database Pulse cannot open', () => {
     writeFileSync(notDb, 'not a database, just text\n'.repeat(100));
     expect(await runCli(['migrate'], { DATABASE_URL: `sqlite:${notDb}` })).toBe(1);
     expect(error.mock.calls.at(-1)?.[0]).toBe(`pulse migrate failed: Cannot open the database ${notDb} (DATABASE_URL): the file is not a SQLite database.`);
-    // A path under a file, as if it were a folder.
+    // A path under a file, as if it were a folder: migrate would create it, and cannot; report reads
+    // only a database that exists.
+    expect(await runCli(['migrate'], { DATABASE_URL: `sqlite:${join(notDb, 'pulse.db')}` })).toBe(1);
+    expect(error.mock.calls.at(-1)?.[0]).toBe(`pulse migrate failed: Cannot open the database ${join(notDb, 'pulse.db')} (DATABASE_URL): ${notDb} is not a folder.`);
     expect(await runCli(['report', '--guild', '123456789012345678'], { DATABASE_URL: `sqlite:${join(notDb, 'pulse.db')}` })).toBe(1);
-    expect(error.mock.calls.at(-1)?.[0]).toBe(`pulse report failed: Cannot open the database ${join(notDb, 'pulse.db')} (DATABASE_URL): ${notDb} is not a folder.`);
+    expect(error.mock.calls.at(-1)?.[0]).toBe(`No database at ${join(notDb, 'pulse.db')} (DATABASE_URL).`);
+    // A folder where the file should be.
+    expect(await runCli(['migrate'], { DATABASE_URL: `sqlite:${dir}` })).toBe(1);
+    expect(error.mock.calls.at(-1)?.[0]).toBe(`pulse migrate failed: Cannot open the database ${dir} (DATABASE_URL): ${dir} is a folder: give the path of the database file in it, like sqlite:${dir}/pulse.db.`);
+    // The commands that read through a read-only connection say the same.
+    expect(await runCli(['privacy-export', '--guild', '123456789012345678', '--user', '223456789012345678', '--out', join(dir, 'x.json')], { DATABASE_URL: `sqlite:${notDb}` })).toBe(1);
+    expect(error.mock.calls.at(-1)?.[0]).toMatch(`Cannot open the database ${notDb} (DATABASE_URL): the file is not a SQLite database.`);
   });
 
   it('says a database a newer Pulse upgraded is from a newer Pulse (not corrupted), and leaves it as it is', async () => {
@@ -190,5 +219,13 @@ describe('pulse --help and migrate', () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     expect(await runCli(['frobnicate'], {})).toBe(1);
     expect(error.mock.calls[0]?.[0]).toMatch(/^Unknown command "frobnicate"/);
+  });
+
+  it('without a command, explains on stderr (stdout stays empty) and fails', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await runCli([], {})).toBe(1);
+    expect(error.mock.calls[0]?.[0]).toMatch(/^Give a command\.\n\nUsage: pulse <command>/);
+    expect(log).not.toHaveBeenCalled();
   });
 });

@@ -33,6 +33,12 @@ export const replayCommand: CliCommand = {
       } else {
         console.log('Bad lines: none.');
       }
+      // Every line bad (a CSV, a compressed file, another format): a failure, not a replay of nothing.
+      const skippedLines = Object.values(out.skippedTypes).reduce((sum, n) => sum + n, 0);
+      if (out.badLines > 0 && out.ingested + out.duplicates + out.ignored + skippedLines === 0) {
+        console.error(`No line of ${file} could be read: it should be JSON Lines of gateway events, one {"at", "t", "d"} object a line (docs/activity.md).`);
+        return 1;
+      }
     } finally {
       await database.close();
     }

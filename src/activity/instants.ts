@@ -6,8 +6,8 @@
  * `YYYY-MM-DDTHH:MM:SS`, then an optional fraction of 1-9 digits, then `Z` or `±HH:MM`: what
  * JSON.stringify of a Date writes (`…:SS.sssZ`) and what Discord writes (`…:SS.ssssss+00:00`).
  * Date.parse's value (the fraction cut to milliseconds, as it does). Undefined for anything
- * else, and for dates it might not read the same way (years before 100, days past the 28th): the
- * caller then asks Date.parse.
+ * else, for a day the month does not have (February 30: Date.parse would read March 2), and for
+ * years before 100 (left to Date.parse): the caller then asks Date.parse or refuses it.
  */
 export function isoMillis(s: string): number | undefined {
   const length = s.length;
@@ -20,7 +20,9 @@ export function isoMillis(s: string): number | undefined {
   const hour = digits(s, 11, 13);
   const minute = digits(s, 14, 16);
   const second = digits(s, 17, 19);
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  // Past the 28th: only a day the month has (the table, February's 29th in a leap year).
+  if (day > 28 && day > (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : MONTH_DAYS[month]!)) return undefined;
   let i = 19;
   let ms = 0;
   if (s.charCodeAt(i) === 46 /* . */) {
@@ -42,6 +44,9 @@ export function isoMillis(s: string): number | undefined {
   } else return undefined;
   return ((daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms - offset;
 }
+
+/** Days in each month (1-12) of a common year. */
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * Days from 1970-01-01 to a date of the proleptic Gregorian calendar (month 1-12), as Date.UTC
@@ -68,6 +73,29 @@ function digits(s: string, from: number, to: number): number {
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * An instant as a replay line's `at` and `report --as-of` take it: `YYYY-MM-DDTHH:MM`, optional
+ * seconds and fraction, then `Z` or `±HH:MM`, of a date and time that exist (NaN for anything
+ * else). isoMillis reads the usual forms; the rest (no seconds, a fraction of 10 digits or more,
+ * a year before 100, a day the month does not have) goes to Date.parse, which would read an instant without a zone in the machine's own
+ * zone and roll February 30 over to March 2: the zone is required here, and the date and time
+ * read back at the written offset must be the ones written.
+ */
+export function zonedInstantMillis(s: string): number {
+  const fast = isoMillis(s);
+  if (fast !== undefined) return fast;
+  const m = ZONED.exec(s);
+  if (!m) return Number.NaN;
+  const at = Date.parse(s);
+  if (Number.isNaN(at)) return Number.NaN;
+  const offset = m[6] === 'Z' ? 0 : (m[7] === '+' ? 1 : -1) * (Number(m[8]) * 60 + Number(m[9])) * 60_000;
+  const local = new Date(at + offset);
+  const same = local.getUTCFullYear() === Number(m[1]) && local.getUTCMonth() + 1 === Number(m[2]) && local.getUTCDate() === Number(m[3]) && local.getUTCHours() === Number(m[4]) && local.getUTCMinutes() === Number(m[5]);
+  return same ? at : Number.NaN;
+}
+
+const ZONED = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::[0-5]\d(?:\.\d+)?)?(Z|([+-])(\d{2}):(\d{2}))$/;
 
 /** An ISO instant's milliseconds (NaN when it is none), as Date.parse reads it. */
 export function instantMillis(s: string): number {

@@ -1,5 +1,6 @@
 // A JSON Lines file's lines, a chunk (~1 MB, the first 64 KB) at a time, the next one read meanwhile: split at newline
-// bytes (a multi-byte character is never cut), a trailing CR dropped (CRLF files). Each line is
+// bytes (a multi-byte character is never cut), a trailing CR dropped (CRLF files), a UTF-8 byte order mark at the
+// file's start dropped (what Windows editors write). Each line is
 // handed over as its bytes' range in the chunk's buffer (the replay skims most lines without
 // making a string of them); lineText decodes one (an ASCII line stays a one-byte string, which
 // JSON.parse reads fastest).
@@ -35,6 +36,7 @@ export function linesOf(text: string): LineChunk {
     pos = newline + 1;
   }
   if (pos < buffer.length) add(chunk, pos, buffer.length);
+  skipBom(chunk);
   return chunk;
 }
 
@@ -53,6 +55,7 @@ export async function* chunkedLines(path: string): AsyncGenerator<LineChunk> {
   let spare = Buffer.allocUnsafe(CHUNK);
   let held = 0; // bytes of an unfinished line at the start of the buffer
   let reading: Promise<number> | undefined = read(buffer, 0, FIRST_READ);
+  let first = true; // the chunk about to be yielded starts the file (its BOM, if any, is dropped)
   try {
     for (;;) {
       const bytesRead = await reading;
@@ -62,6 +65,7 @@ export async function* chunkedLines(path: string): AsyncGenerator<LineChunk> {
         if (end > 0) {
           const last: LineChunk = { buffer, starts: [], ends: [] };
           add(last, 0, end);
+          if (first) skipBom(last);
           yield last;
         }
         return;
@@ -90,6 +94,8 @@ export async function* chunkedLines(path: string): AsyncGenerator<LineChunk> {
         add(chunk, pos, newline);
         pos = newline + 1;
       }
+      if (first) skipBom(chunk);
+      first = false;
       yield chunk;
       // The caller is done with this chunk's lines: its buffer takes the next read.
       [buffer, spare] = [spare, buffer];
@@ -99,6 +105,12 @@ export async function* chunkedLines(path: string): AsyncGenerator<LineChunk> {
     await reading?.catch(() => undefined); // (a caller that stopped early: the read in flight ends first)
     await file.close();
   }
+}
+
+/** A UTF-8 byte order mark (EF BB BF) starting the first line: not part of it (JSON.parse would refuse it). */
+function skipBom(chunk: LineChunk): void {
+  const { buffer, starts, ends } = chunk;
+  if (starts[0] === 0 && ends[0]! >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) starts[0] = 3;
 }
 
 function add(chunk: LineChunk, start: number, end: number): void {

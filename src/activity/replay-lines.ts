@@ -4,7 +4,7 @@
 // checks follow either way. Pure.
 import { normalize, type ActivityEvent } from './events.js';
 import type { EventWire } from './event-wire.js';
-import { isoMillis } from './instants.js';
+import { zonedInstantMillis } from './instants.js';
 import { lineText, type LineChunk } from './lines.js';
 import { skimLine } from './replay-skim.js';
 
@@ -28,13 +28,10 @@ export interface ParsedChunk {
  */
 export type WireChunk = Omit<ParsedChunk, 'events'> & { events: EventWire; eventCount: number; strings: string[] };
 
+/** `at`: epoch milliseconds, or an ISO instant with its zone (`Z` or `±HH:MM`) of a real date. */
 function parseAt(value: unknown): number {
   if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
-  if (typeof value === 'string') {
-    const fast = isoMillis(value);
-    if (fast !== undefined) return fast;
-    if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return Date.parse(value);
-  }
+  if (typeof value === 'string') return zonedInstantMillis(value);
   return Number.NaN;
 }
 

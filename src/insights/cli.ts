@@ -1,7 +1,9 @@
 // `pulse report --guild ID [--from DATE] [--to DATE] [--tz ZONE] [--lang en|es|ru] [--json]`.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { canonicalTimeZone, isIsoDate, dayNumber } from '../zone.js';
+import { canonicalTimeZone, isIsoDate, dayNumber, localDate } from '../zone.js';
+import { zonedInstantMillis } from '../activity/instants.js';
 import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
 import { migrate, openDatabase } from '../db/open.js';
@@ -29,7 +31,8 @@ const flagsSchema = z.object({
     .optional(),
   lang: z.string().refine(isLanguage, { message: `--lang must be one of ${languageCodes.join(', ')}` }).optional(),
   json: z.boolean().optional(),
-  'as-of': z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), { message: '--as-of must be an ISO instant like 2026-11-23T12:00:00Z' }).optional(),
+  // With its zone (else it would be read in the machine's zone) and of a real date (not February 30).
+  'as-of': z.string().refine((s) => !Number.isNaN(zonedInstantMillis(s)), { message: '--as-of must be an ISO instant of a real date with its zone (Z or ±HH:MM), like 2026-11-23T12:00:00Z' }).optional(),
 });
 
 export type ReportFlags = z.infer<typeof flagsSchema>;
@@ -57,10 +60,15 @@ export const reportCommand: CliCommand = {
   needsDiscord: false,
   async run(args, config) {
     const flags = parseReportArgs(args);
+    // A mistyped DATABASE_URL: said so, rather than a new empty database and a report of zeros.
+    if (!existsSync(config.databasePath)) {
+      console.error(`No database at ${config.databasePath} (DATABASE_URL).`);
+      return 1;
+    }
     const database = openDatabase(config.databasePath);
     try {
       await migrate(database.db);
-      const asOf = flags['as-of'] ? Date.parse(flags['as-of']) : systemClock.now();
+      const asOf = flags['as-of'] ? zonedInstantMillis(flags['as-of']) : systemClock.now();
       const settings = await getSettings(database.db, flags.guild);
       const timezone = flags.tz ?? settings.timezone;
       // Without --lang: the server's language setting (the CLI cannot see its Discord locale).
@@ -70,6 +78,9 @@ export const reportCommand: CliCommand = {
       const from = flags.from ?? (flags.to ? isoMinus(flags.to, 6) : fallback.from);
       if (dayNumber(from) > dayNumber(to)) throw new UsageError(`--from (${from}) must not be after --to (${to}).`);
       if (dayNumber(to) - dayNumber(from) + 1 > MAX_DAYS) throw new UsageError(`The period may be at most ${MAX_DAYS} days.`);
+      // A period not begun at as-of has nothing to count yet: refused, not a report of zeros.
+      const asOfDay = localDate(asOf, timezone);
+      if (dayNumber(from) > dayNumber(asOfDay)) throw new UsageError(`The period starts on ${from}, after the as-of day ${asOfDay} (${timezone}).`);
       if (!(await hasActivity(database.db, flags.guild))) {
         // The JSON is for programs: the spec's report of zeros (and nulls), a warning beside it.
         // The text is for people: one line saying so.

@@ -33,6 +33,15 @@ describe('chunkedLines', () => {
     expect((await read('a\rb\n')).lines).toEqual(['a\rb']); // a CR inside a line stays
   });
 
+  it("drops a UTF-8 byte order mark at the file's start, only there", async () => {
+    const bom = '\uFEFF';
+    expect((await read(`${bom}{"a":1}\n${bom}{"b":2}\n`)).lines).toEqual(['{"a":1}', `${bom}{"b":2}`]);
+    expect((await read(`${bom}{"a":1}`)).lines).toEqual(['{"a":1}']); // no newline: the last-line path
+    expect((await read(`${bom}\r\n{"a":1}\n`)).lines).toEqual(['', '{"a":1}']);
+    const long = `{"x":"${'y'.repeat(1_500_000)}"}`; // a first line longer than a chunk
+    expect((await read(`${bom}${long}\nnext\n`)).lines).toEqual([long, 'next']);
+  });
+
   it('reads a file of many chunks, and a line longer than a chunk, whole and in order', async () => {
     const long = `{"x":"${'ü'.repeat(700_000)}"}`; // ~1.4 MB: longer than a chunk
     const many = Array.from({ length: 30_000 }, (_, i) => `{"n":${i},"s":"${'abc🎉'.repeat(i % 17)}"}`);

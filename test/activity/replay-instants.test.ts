@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { zonedInstantMillis } from '../../src/activity/instants.js';
 import { replayFile } from '../../src/activity/replay.js';
 import type { Database } from '../../src/db/open.js';
 import { buildReport } from '../../src/insights/report.js';
@@ -52,5 +53,48 @@ describe("pulse replay: a message's instant", () => {
       { line: 1, reason: expect.stringMatching(/^MESSAGE_CREATE: timestamp: /) },
       { line: 2, reason: outcome.bad[0]!.reason },
     ]);
+  });
+});
+
+describe("pulse replay: a line's `at`", () => {
+  const stored = () => database.sqlite.prepare('SELECT at FROM activity_messages ORDER BY at').pluck().all();
+
+  it('must name its zone: without one it is a bad line, not an instant in the machine’s zone', async () => {
+    const zoneless = message(u(1), '2026-10-05T09:00:00');
+    const outcome = await replayFile(database, file([zoneless, { ...message(u(2), '2026-10-05T09:00'), at: '2026-10-05T09:00' }]));
+    expect(outcome).toMatchObject({ ingested: 0, badLines: 2 });
+    expect(outcome.bad).toEqual([
+      { line: 1, reason: '"at" is not an ISO instant' },
+      { line: 2, reason: '"at" is not an ISO instant' },
+    ]);
+    expect(stored()).toEqual([]);
+  });
+
+  it('must be a real date and time: February 30, April 31, February 29 of a common year, 24:00 are bad lines', async () => {
+    const impossible = ['2026-02-30T09:00:00.000Z', '2026-04-31T09:00:00Z', '2025-02-29T12:00:00.000+00:00', '2026-10-05T24:00:00Z', '2026-10-05T09:00:00+24:00'];
+    const outcome = await replayFile(database, file(impossible.map((at) => message(u(1), at))));
+    expect(outcome).toMatchObject({ ingested: 0, badLines: impossible.length });
+    expect(outcome.bad.map((b) => b.reason)).toEqual(impossible.map(() => '"at" is not an ISO instant'));
+    expect(stored()).toEqual([]);
+  });
+
+  it('past the 28th, without seconds, with an offset or a long fraction: read as the instant it names', async () => {
+    const ats = ['2024-02-29T12:00:00.000Z', '2026-10-31T23:30:00+02:00', '2026-12-31T23:59:59.9999999999Z', '2026-01-31T08:15-05:00', '2026-03-30T10:00Z'];
+    const outcome = await replayFile(database, file(ats.map((at, i) => message(u(i + 1), at))));
+    expect(outcome).toMatchObject({ ingested: ats.length, badLines: 0 });
+    expect(stored()).toEqual(
+      [Date.UTC(2024, 1, 29, 12), Date.UTC(2026, 9, 31, 21, 30), Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2026, 0, 31, 13, 15), Date.UTC(2026, 2, 30, 10)].sort((a, b) => a - b),
+    );
+  });
+});
+
+describe('zonedInstantMillis', () => {
+  it('is isoMillis where it reads, Date.parse for the rest of the zoned forms, NaN without a zone or for a date that does not exist', () => {
+    expect(zonedInstantMillis('2026-11-11T17:27:07.299000+00:00')).toBe(Date.UTC(2026, 10, 11, 17, 27, 7, 299));
+    expect(zonedInstantMillis('2026-11-29T17:27:07.299000+00:00')).toBe(Date.UTC(2026, 10, 29, 17, 27, 7, 299));
+    expect(zonedInstantMillis('0050-01-31T00:00:00Z')).toBe(Date.parse('0050-01-31T00:00:00Z'));
+    for (const s of ['2026-10-05T09:00:00', '2026-10-05', '2026-10-05T09:00:00z', '2026-02-30T09:00:00Z', '2026-02-29T00:00:00Z', '2026-10-05T09:60:00Z', '2026-10-05T09:00:60Z', 'Mon, 05 Oct 2026 09:00:00 GMT', '+002026-10-05T09:00:00Z', '2026-10-05T09:00:00+0200']) {
+      expect(zonedInstantMillis(s), s).toBeNaN();
+    }
   });
 });

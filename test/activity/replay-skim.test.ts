@@ -246,8 +246,8 @@ describe('the replay reads "at" instants', () => {
     const samples = [
       iso(2026, 11, 11, 0, 0, 0, 40),
       iso(2024, 2, 28, 23, 59, 59, 999),
-      iso(2024, 2, 29, 12, 0, 0, 0), // a leap day: left to Date.parse
-      iso(2025, 2, 29, 12, 0, 0, 0), // no such day
+      iso(2024, 2, 29, 12, 0, 0, 0), // a leap day
+      iso(2025, 2, 29, 12, 0, 0, 0), // no such day: left out (Date.parse would read March 1)
       iso(2026, 13, 1, 0, 0, 0, 0),
       iso(2026, 0, 1, 0, 0, 0, 0),
       iso(2026, 1, 0, 0, 0, 0, 0),
@@ -267,8 +267,14 @@ describe('the replay reads "at" instants', () => {
     for (let i = 0; i < 3000; i++) samples.push(iso(rand(3000), rand(15), rand(33), rand(26), rand(62), rand(62), rand(1000)));
     expect(readAsDateParse(samples)).toBeGreaterThan(500);
     expect(isoMillis(iso(2026, 11, 11, 0, 0, 0, 40))).toBe(Date.parse('2026-11-11T00:00:00.040Z'));
-    expect(isoMillis(iso(2024, 2, 29, 12, 0, 0, 0))).toBeUndefined();
     expect(isoMillis(iso(50, 1, 1, 0, 0, 0, 0))).toBeUndefined();
+  });
+
+  it('past the 28th: the days the month has (February 29 in a leap year), none it does not', () => {
+    for (const s of ['2024-02-29T12:00:00.000Z', '2000-02-29T00:00:00Z', '2026-01-31T23:59:59.999Z', '2026-04-30T00:00:00+02:00', '2026-12-31T12:00:00.123456+00:00']) expect(isoMillis(s), s).toBe(Date.parse(s));
+    for (const s of ['2025-02-29T12:00:00.000Z', '1900-02-29T00:00:00Z', '2026-02-30T09:00:00.000Z', '2026-04-31T00:00:00Z', '2026-06-31T00:00:00Z', '2026-09-31T00:00:00Z', '2026-11-31T00:00:00Z', '2026-01-32T00:00:00Z']) {
+      expect(isoMillis(s), s).toBeUndefined();
+    }
   });
 
   it("in Discord's form (microseconds, an offset) and other fractions and offsets, as Date.parse does", () => {
@@ -290,7 +296,8 @@ describe('the replay reads "at" instants', () => {
       '2026-11-11T17:27:07.299000 00:00',
       '2026-11-11T17:27:07.299000+0000',
       '2026-11-11T17:27:07.299000+00:00Z',
-      '2026-11-29T17:27:07.299000+00:00', // past the 28th: left to Date.parse
+      '2026-11-29T17:27:07.299000+00:00', // past the 28th
+      '2026-11-31T17:27:07.299000+00:00', // no such day: left out
     ];
     for (let i = 0; i < 3000; i++) {
       const date = `${String(rand(2200)).padStart(4, '0')}-${pad(1 + rand(13))}-${pad(rand(30))}T${pad(rand(25))}:${pad(rand(61))}:${pad(rand(61))}`;

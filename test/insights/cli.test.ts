@@ -24,6 +24,12 @@ beforeEach(() => {
   vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
 });
+// The database exists, with nothing in it (one that does not exist is refused: test/activity/cli.test.ts).
+beforeEach(async () => {
+  const database = openDatabase(join(dir, 'pulse.db'));
+  await migrate(database.db);
+  await database.close();
+});
 afterEach(() => {
   vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });

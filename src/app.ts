@@ -64,6 +64,33 @@ export async function createApp(options: AppOptions): Promise<App> {
   client.on(Events.Error, (err) => logger.error({ err }, 'client.error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'client.warn'));
 
+  let stopping: Promise<void> | undefined;
+  /** Per slice: its catch-up running (onReady, then each onReconnect in turn), and whether another one waits behind it. */
+  const catchUps = new Map<Feature, { running: Promise<void>; queued: boolean }>();
+  /**
+   * A new session after the first (ShardReady comes for each READY; the first one's before
+   * ClientReady): the events of the gap were never delivered, so every slice that can catches up
+   * again, after its start-up catch-up and any earlier one (one more at most waits).
+   */
+  const onNewSession = () => {
+    if (stopping) return;
+    logger.info('client.new-session');
+    for (const feature of features) {
+      if (!feature.onReconnect) continue;
+      const state = catchUps.get(feature);
+      if (!state || state.queued) continue;
+      state.queued = true;
+      state.running = state.running.then(async () => {
+        state.queued = false;
+        if (stopping) return;
+        try {
+          await feature.onReconnect?.();
+        } catch (err) {
+          logger.error({ err, feature: feature.name }, 'feature.reconnect-failed');
+        }
+      });
+    }
+  };
   const ready = new Promise<void>((resolve, reject) => {
     client.once(Events.ClientReady, () => {
       logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'client.ready');
@@ -72,17 +99,21 @@ export async function createApp(options: AppOptions): Promise<App> {
       // a digest, a survey's schedule), nor its failure keep the others from starting.
       void Promise.all(
         features.map(async (feature) => {
-          try {
-            await feature.onReady?.();
-          } catch (err) {
-            logger.error({ err, feature: feature.name }, 'feature.ready-failed');
-          }
+          const running = (async () => {
+            try {
+              await feature.onReady?.();
+            } catch (err) {
+              logger.error({ err, feature: feature.name }, 'feature.ready-failed');
+            }
+          })();
+          catchUps.set(feature, { running, queued: false });
+          await running;
         }),
       ).then(() => resolve(), reject);
+      client.on(Events.ShardReady, onNewSession);
     });
   });
 
-  let stopping: Promise<void> | undefined;
   let stopCalled!: () => void;
   const stopRequested = new Promise<void>((resolve) => (stopCalled = resolve));
   return {
@@ -106,6 +137,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       stopCalled();
       gateway.stopping();
       stopping ??= (async () => {
+        client.off(Events.ShardReady, onNewSession);
         await router.drain();
         for (const feature of [...features].reverse()) {
           try {

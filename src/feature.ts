@@ -27,6 +27,12 @@ export interface Feature {
   attach?(client: Client): void;
   /** Runs once the client is ready: catch up on what fell due while the bot was down. */
   onReady?(): Promise<void>;
+  /**
+   * Runs after a new gateway session that is not the first (Discord would not resume the old one:
+   * an op 9 not resumable, or a fresh READY), once onReady has run: the events of the gap were
+   * never delivered, so catch up on them as on start. Not after a resume (Discord replays those).
+   */
+  onReconnect?(): Promise<void>;
   /** Runs on shutdown, in reverse order of the features: stop timers, flush writes. */
   stop?(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 // Start-up: each slice catches up on its own; one slow slice does not hold up the others.
+import { Events } from 'discord.js';
 import { afterEach, expect, it } from 'vitest';
+import type { FeatureFactory } from '../src/feature.js';
 import { updateSettings } from '../src/settings/store.js';
 import { TestBot } from './support/bot.js';
 
@@ -36,5 +38,36 @@ it("an overdue poll closes at start while the flags' reconciliation waits on Dis
   // The poll was shown closed before the reactions were asked for again, 4 s later.
   expect(retried).toBeGreaterThan(closedEdit);
   expect(fake.message(ids.general, poll.id)?.embeds[0]?.author?.name).toBe('Poll #1 · closed');
+  expect(b.errors).toEqual([]);
+});
+
+it('a new gateway session after the first runs each slice\'s onReconnect, once; a resume does not', { timeout: 60_000 }, async () => {
+  const calls: string[] = [];
+  const probe: FeatureFactory = () => ({
+    name: 'probe',
+    async onReady() {
+      calls.push('ready');
+    },
+    async onReconnect() {
+      calls.push('reconnect');
+    },
+  });
+  bot = await TestBot.start({ features: [probe] });
+  const b = bot;
+  const client = b.app.client;
+  expect(calls).toEqual(['ready']);
+
+  // A resume: Discord replays what was missed; nothing to catch up on.
+  const resumed = new Promise<void>((resolve) => client.once(Events.ShardResume, () => resolve()));
+  b.fake.dropConnection();
+  await resumed;
+  expect(b.fake.resumeCount).toBe(1);
+  // A new session (op 9, not resumable): the gap's events are lost.
+  const identified = new Promise<void>((resolve) => client.once(Events.ShardReady, () => resolve()));
+  b.fake.invalidateSession(false);
+  await identified;
+  await b.fake.waitFor(() => calls.length === 2);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(calls).toEqual(['ready', 'reconnect']);
   expect(b.errors).toEqual([]);
 });

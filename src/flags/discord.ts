@@ -11,6 +11,7 @@ import { resumePending } from './review-service.js';
 import { FlagService, type FlagPorts, type ReactionEvent } from './service.js';
 import { onCaseFlaggersRemoved } from './store.js';
 import { sendDm } from '../discord/dm.js';
+import type { Timers } from '../polls/live.js';
 
 /** Pages of 100 reaction users read per case on start. */
 const RECONCILE_PAGES = 5;
@@ -53,6 +54,7 @@ export function flagPorts(client: Client): FlagPorts {
         return 'edited';
       } catch (err) {
         if (isCode(err, RESTJSONErrorCodes.UnknownMessage) || isCode(err, RESTJSONErrorCodes.UnknownChannel)) return 'gone';
+        if (isCode(err, RESTJSONErrorCodes.MaximumNumberOfEditsToMessagesOlderThanOneHourReached)) return 'capped';
         throw err;
       }
     },
@@ -81,7 +83,13 @@ export function flagPorts(client: Client): FlagPorts {
       await client.rest.patch(Api.guildMember(guildId, userId), { body: { communication_disabled_until: until }, reason });
     },
     async dm(userId, text) {
-      await sendDm(client, userId, text);
+      try {
+        await sendDm(client, userId, text);
+        return 'sent';
+      } catch (err) {
+        if (isCode(err, RESTJSONErrorCodes.CannotSendMessagesToThisUser)) return 'closed';
+        throw err;
+      }
     },
     async postPinging(channelId, userId, text) {
       const channel = await client.channels.fetch(channelId);
@@ -117,8 +125,14 @@ export interface FlagsFeature extends Feature {
   readonly service: FlagService;
 }
 
-export function flagsFeature(ctx: FeatureContext): FlagsFeature {
-  const service = new FlagService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, ports: flagPorts(ctx.client) });
+export interface FlagsOptions {
+  /** Least time between two edits of a case message as its flags change (default 3 s). */
+  liveIntervalMs?: number;
+  timers?: Timers;
+}
+
+export function flagsFeature(ctx: FeatureContext, options: FlagsOptions = {}): FlagsFeature {
+  const service = new FlagService({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, ports: flagPorts(ctx.client), ...options });
   // Opt-out steps (on this thread, on this database) hand over the cases whose flaggers they removed.
   onCaseFlaggersRemoved(ctx.database.sqlite, (caseIds) => service.flaggersRemoved(caseIds));
   return {
@@ -138,6 +152,10 @@ export function flagsFeature(ctx: FeatureContext): FlagsFeature {
       await service.reconcile();
       await service.refreshUnshown();
       service.startRetries();
+    },
+    async onReconnect() {
+      // A new session: the reactions added or removed in the gap never came; read them again.
+      await service.reconnected();
     },
     async stop() {
       onCaseFlaggersRemoved(ctx.database.sqlite, null);

@@ -71,19 +71,25 @@ async function perform(service: FlagService, serverLang: Language, c: FlagCase, 
   }
 }
 
-/** DM first; when DMs are closed, reply to the author in the message's channel, and say so. */
+/** DM first; when DMs are closed (and only then), reply to the author in the message's channel, and say so. */
 async function deliverWarning(service: FlagService, serverLang: Language, c: FlagCase, warning: string): Promise<Text> {
   if (!c.authorId) throw new UserError(msg('flags.error.authorUnknownWarn'));
   // The server's name is set by its owner: shown as written inside the bold, no markdown of its own.
   const name = service.ports.guildName(c.guildId);
   const guildName = name !== null ? plainText(name) : render(serverLang, msg('flags.warn.thisServer'));
   const text = render(serverLang, msg('flags.warn.dm', { server: guildName, url: jumpLink(c), warning }));
+  let dm: 'sent' | 'closed';
   try {
-    await service.ports.dm(c.authorId, text);
-    return msg('flags.warn.sentDm');
+    dm = await service.ports.dm(c.authorId, text);
   } catch (dmErr) {
+    // Only closed DMs make the warning public. Any other failure (Discord down, a 5xx, a timeout)
+    // says nothing about the member: nobody was warned, the case stays open (review() reopens
+    // it), and the moderator can try again.
     service.logger.info({ err: dmErr, guild: c.guildId, case: c.id }, 'flags.warn-dm-failed');
+    throw new UserError(msg('flags.warn.dmNotTaken'));
   }
+  if (dm === 'sent') return msg('flags.warn.sentDm');
+  service.logger.info({ guild: c.guildId, case: c.id }, 'flags.warn-dm-closed');
   try {
     await service.ports.postPinging(c.channelId, c.authorId, `<@${c.authorId}> ${text}`);
     return msg('flags.warn.postedInChannel', { channel: c.channelId });

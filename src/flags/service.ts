@@ -9,10 +9,13 @@ import { getSettings } from '../settings/store.js';
 import { postNonce } from '../discord/nonce.js';
 import { nextPostRetry, reachesThreshold } from './flags.js';
 import { KeyedLock } from '../keyed-lock.js';
+import { Coalescer, realTimers, type Timers } from '../polls/live.js';
 import {
   activeReactionFlaggers,
   addCaseEvent,
   beginPostAttempt,
+  caseMessageLost,
+  countCaseEvents,
   countedFlaggers,
   duePostRetries,
   getCase,
@@ -52,15 +55,18 @@ export interface FlagPorts {
   postCase(channelId: string, view: CaseView, nonce: string): Promise<string>;
   /** The id of this case's message among the channel's recent messages, posted by an earlier attempt; null if none. Never throws. */
   findCase(channelId: string, caseId: number): Promise<string | null>;
-  /** Edits the case message; 'gone' when it (or its channel) no longer exists. */
-  editCase(channelId: string, messageId: string, view: CaseView): Promise<'edited' | 'gone'>;
+  /**
+   * Edits the case message; 'gone' when it (or its channel) no longer exists, 'capped' when Discord
+   * refuses more edits of this message for now (30046: messages older than an hour have a cap).
+   */
+  editCase(channelId: string, messageId: string, view: CaseView): Promise<'edited' | 'gone' | 'capped'>;
   /** Who reacted with the emoji (a setting: a character or `<:name:id>`), up to the adapter's bound. */
   reactionUsers(channelId: string, messageId: string, emoji: string): Promise<{ users: Array<{ id: string; bot: boolean }>; complete: boolean }>;
   /** False when the message was already gone. */
   deleteMessage(channelId: string, messageId: string, reason: string): Promise<boolean>;
   timeout(guildId: string, userId: string, untilIso: string, reason: string): Promise<void>;
-  /** Throws when the member does not accept DMs. */
-  dm(userId: string, text: string): Promise<void>;
+  /** 'closed' when the member does not accept DMs from the bot (50007); throws on any other failure. */
+  dm(userId: string, text: string): Promise<'sent' | 'closed'>;
   /** Posts in a channel, pinging only this member. */
   postPinging(channelId: string, userId: string, text: string): Promise<void>;
   /** The server's name; null when Pulse is not in it (it left, or was removed) or Discord has not made it available since the start. */
@@ -74,6 +80,9 @@ export interface FlagDeps {
   clock: Clock;
   logger: Logger;
   ports: FlagPorts;
+  /** Least time between two edits of a case message as its flags change (default 3 s; tests shorten it). */
+  liveIntervalMs?: number;
+  timers?: Timers;
 }
 
 /** A reaction event, already read from the gateway. */
@@ -96,6 +105,20 @@ const TARGET_TTL_MS = 15 * 60_000;
 /** How often unposted cases are looked at for a due retry, and how many per server per look. */
 const RETRY_TICK_MS = 60_000;
 const RETRY_CASES = 20;
+/**
+ * Edits of a case message as flags come and go are coalesced (see live): at most one per 3 s, one
+ * per 10 s once the case is over an hour old (Discord caps edits of older messages: 30046), and
+ * one per minute for 10 minutes after Discord said so.
+ */
+const LIVE_INTERVAL_MS = 3_000;
+const OLD_CASE_INTERVAL_MS = 10_000;
+const CAPPED_INTERVAL_MS = 60_000;
+const CAPPED_FOR_MS = 10 * 60_000;
+
+/** Open or claimed: staff may still act on it. */
+function isOpen(c: FlagCase): boolean {
+  return c.status === 'open' || c.status === 'claimed';
+}
 
 /** The message a member opened the report modal on, as Discord gave it to the context menu. */
 export interface FlagTarget {
@@ -114,6 +137,16 @@ export interface AddFlagOutcome {
 
 export class FlagService {
   readonly lock = new KeyedLock();
+  /**
+   * Edits of case messages after flags joined or were withdrawn, per case id: a burst of 🚩 makes
+   * one edit, not one per reaction. What a run shows is read then, so no flag is lost; one a crash
+   * kept from its message is counted (changes) and shown by the next start (refreshUnshown).
+   * Review steps edit at once (refresh).
+   */
+  readonly live: Coalescer<number>;
+  /** Per case: when it was opened (its message is at least as old), and until when Discord capped its edits. */
+  private readonly liveOpenedAt = new Map<number, number>();
+  private readonly cappedUntil = new Map<number, number>();
   private readonly excerpts = new Map<string, string>();
   private readonly targets = new Map<string, FlagTarget & { at: number }>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -130,6 +163,18 @@ export class FlagService {
     this.clock = deps.clock;
     this.logger = deps.logger;
     this.ports = deps.ports;
+    const base = deps.liveIntervalMs ?? LIVE_INTERVAL_MS;
+    const interval = (id: number) => {
+      const now = this.clock.now();
+      const capped = this.cappedUntil.get(id);
+      if (capped !== undefined && capped > now) return Math.max(base, CAPPED_INTERVAL_MS);
+      this.cappedUntil.delete(id);
+      const openedAt = this.liveOpenedAt.get(id);
+      return openedAt !== undefined && now - openedAt > 3_600_000 ? Math.max(base, OLD_CASE_INTERVAL_MS) : base;
+    };
+    this.live = new Coalescer<number>((id) => this.liveRefresh(id), interval, deps.timers ?? realTimers, (err, id) =>
+      this.logger.warn({ err, case: id }, 'flags.live-edit-failed'),
+    );
   }
 
   /** Keeps a context-menu excerpt in memory only; it reaches the database only with a case. */
@@ -216,8 +261,28 @@ export class FlagService {
     const c = await getCaseByMessage(this.db, messageId);
     if (c && c.guildId === guildId) {
       await addCaseEvent(this.db, c.id, this.clock.now(), userId, 'flag_withdrawn', null);
-      await this.refresh(c.id);
+      await this.flagsChanged(c);
     }
+  }
+
+  /**
+   * A case's flags changed: its message is edited through the coalescer. A case not posted yet is
+   * posted now (once: a post is not an edit, and a staff flag's answer says whether it landed).
+   */
+  private async flagsChanged(c: FlagCase, settings?: GuildSettings): Promise<void> {
+    if (!c.reviewMessageId) {
+      await this.refresh(c.id, settings);
+      return;
+    }
+    this.liveOpenedAt.set(c.id, c.openedAt);
+    this.live.mark(c.id);
+  }
+
+  /** A coalesced edit: in the message's turn, as every change of the case. */
+  private async liveRefresh(caseId: number): Promise<void> {
+    const c = await getCase(this.db, caseId);
+    if (!c) return;
+    await this.lock.run(c.messageId, () => this.refresh(c.id));
   }
 
   /**
@@ -256,8 +321,8 @@ export class FlagService {
       if (changed) await addCaseEvent(this.db, existing.id, now, input.userId, 'flag_joined', input.source);
       if (excerpt && (await setExcerptIfMissing(this.db, existing.id, excerpt))) changed = true;
       if (input.source === 'command') changed = true; // the reason may have changed
-      if (changed) await this.refresh(existing.id, settings);
-      // As it is now: the refresh may have posted it at last.
+      if (changed) await this.flagsChanged(existing, settings);
+      // As it is now: a case never posted may have been posted at last.
       return { result, case: (await getCase(this.db, existing.id)) ?? existing, opened: false };
     }
   }
@@ -304,7 +369,10 @@ export class FlagService {
         return;
       }
       const shown = await view();
-      const sent = await this.ports.postCase(channelId, shown, postNonce('fcase', c.id, c.openedAt));
+      // A case posted again (its message was lost: see refresh) gets a nonce of its own, the same
+      // for every try of that post: Discord must not hand back the lost message.
+      const reposts = await countCaseEvents(this.db, c.id, 'message_lost');
+      const sent = await this.ports.postCase(channelId, shown, postNonce('fcase', c.id, c.openedAt + reposts));
       await setReviewMessage(this.db, c.id, channelId, sent);
       await markCaseShown(this.db, c.id, shown.case.changes);
     } catch (err) {
@@ -356,23 +424,63 @@ export class FlagService {
     tick();
   }
 
-  /** Re-renders the case message (or posts it, if it never was). Never throws. */
+  /**
+   * Re-renders the case message (or posts it, if it never was). Call it in the message's turn.
+   * An open case whose message is lost (deleted, its channel gone, or the moderation channel set
+   * to another one since) is posted again in the moderation channel: staff must be able to act on
+   * it. Never throws.
+   */
   async refresh(caseId: number, settings?: GuildSettings): Promise<void> {
+    // What is read below covers every change marked for a coalesced edit so far.
+    this.live.forget(caseId);
+    this.liveOpenedAt.delete(caseId);
     const c = await getCase(this.db, caseId);
     if (!c) return;
+    const current = settings ?? (await getSettings(this.db, c.guildId));
     if (!c.reviewChannelId || !c.reviewMessageId) {
-      await this.publish(c, settings ?? (await getSettings(this.db, c.guildId)));
+      await this.publish(c, current);
+      return;
+    }
+    const log = { guild: c.guildId, case: c.id };
+    if (isOpen(c) && current.modChannelId && current.modChannelId !== c.reviewChannelId) {
+      this.logger.info({ ...log, from: c.reviewChannelId, to: current.modChannelId }, 'flags.case-moved');
+      await this.repost(c, 'moved', current);
       return;
     }
     try {
       const flaggers = await countedFlaggers(this.db, c.guildId, c.messageId);
-      const edit = await this.ports.editCase(c.reviewChannelId, c.reviewMessageId, { case: c, flaggers, now: this.clock.now(), lang: await this.language(c.guildId, settings) });
-      // A case message staff deleted has nothing to bring up to date (/flags queue has the case).
+      const edit = await this.ports.editCase(c.reviewChannelId, c.reviewMessageId, { case: c, flaggers, now: this.clock.now(), lang: await this.language(c.guildId, current) });
+      if (edit === 'capped') {
+        // Shown later: the change stays counted (and a start shows it, should this process end first).
+        this.cappedUntil.set(c.id, this.clock.now() + CAPPED_FOR_MS);
+        if (!this.stopped) this.live.mark(c.id);
+        this.logger.warn(log, 'flags.case-edit-capped');
+        return;
+      }
+      if (edit === 'gone') {
+        this.logger.info(log, 'flags.case-message-gone');
+        if (isOpen(c)) {
+          await this.repost(c, 'deleted', current);
+          return;
+        }
+      }
+      // A closed case's message staff deleted has nothing to bring up to date.
       await markCaseShown(this.db, c.id, c.changes);
-      if (edit === 'gone') this.logger.info({ guild: c.guildId, case: c.id }, 'flags.case-message-gone');
     } catch (err) {
-      this.logger.error({ err, guild: c.guildId, case: c.id }, 'flags.case-edit-failed');
+      this.logger.error({ err, ...log }, 'flags.case-edit-failed');
     }
+  }
+
+  /**
+   * Forgets an open case's lost message (kept on the case's history) and posts the case again in
+   * the moderation channel; until that lands, /flags queue links to the flagged message, and a
+   * failed post is retried as any first post is.
+   */
+  private async repost(c: FlagCase, why: 'deleted' | 'moved', settings: GuildSettings): Promise<void> {
+    const now = this.clock.now();
+    const forgotten = await this.db.transaction().execute((trx) => caseMessageLost(trx, c.id, c.reviewMessageId!, now, why));
+    const fresh = forgotten ? await getCase(this.db, c.id) : undefined;
+    if (fresh) await this.publish(fresh, settings);
   }
 
   /**
@@ -481,8 +589,29 @@ export class FlagService {
           changed = true;
         }
       }
-      if (changed || !fresh.reviewMessageId) await this.refresh(c.id, settings);
+      // Also a case whose message is in a channel that is no longer the moderation channel (refresh posts it there).
+      const moved = fresh.reviewChannelId !== null && settings.modChannelId !== null && fresh.reviewChannelId !== settings.modChannelId;
+      if (changed || !fresh.reviewMessageId || moved) await this.refresh(c.id, settings);
     });
+  }
+
+  /**
+   * After a new gateway session (Discord did not resume the old one): the reaction events of the
+   * gap were never delivered, so the open cases are read again as on start, and case messages an
+   * outage left behind are brought up to date. Tracked: drain waits for it.
+   */
+  async reconnected(): Promise<void> {
+    if (this.stopped) return;
+    const work = (async () => {
+      await this.reconcile();
+      await this.refreshUnshown();
+    })();
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
   }
 
   /** Stops the retries and waits for gateway work in flight (bounded by the caller's shutdown). */
@@ -491,6 +620,8 @@ export class FlagService {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     await Promise.allSettled([...this.inFlight]);
+    // The edits waiting in the coalescer are made now (an edit lost here would wait for the next start).
+    await this.live.stop();
     await this.lock.idle();
   }
 }

@@ -360,6 +360,35 @@ export async function setReviewMessage(db: Executor, id: number, channelId: stri
   await db.updateTable('flag_cases').set({ review_channel_id: channelId, review_message_id: messageId, post_retry_at: null }).where('id', '=', id).execute();
 }
 
+/**
+ * The case's message is lost (`why`: deleted, or the moderation channel is another one now): the
+ * case forgets it, so the next post goes to the moderation channel with a full set of tries, and
+ * its history keeps the step (its count tells the reposts' nonces apart). Only if the case still
+ * has that message (a concurrent post may have replaced it); true when it did. Run it in a transaction.
+ */
+export async function caseMessageLost(db: Executor, id: number, messageId: string, now: number, why: 'deleted' | 'moved'): Promise<boolean> {
+  const r = await db
+    .updateTable('flag_cases')
+    .set({ review_channel_id: null, review_message_id: null, post_attempts: 0, post_retry_at: null })
+    .where('id', '=', id)
+    .where('review_message_id', '=', messageId)
+    .executeTakeFirst();
+  const lost = Number(r.numUpdatedRows) > 0;
+  if (lost) await addCaseEvent(db, id, now, null, 'message_lost', why);
+  return lost;
+}
+
+/** How many events of this kind the case has. */
+export async function countCaseEvents(db: Executor, caseId: number, kind: string): Promise<number> {
+  const row = await db
+    .selectFrom('flag_case_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('case_id', '=', caseId)
+    .where('kind', '=', kind)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Counts a post of the case message before it is sent; returns how many were tried before this one. */
 export async function beginPostAttempt(db: Executor, id: number): Promise<number> {
   const row = await db

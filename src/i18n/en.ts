@@ -777,6 +777,7 @@ export const en = {
   'flags.warn.sentDm': 'Warning sent by DM.',
   'flags.warn.postedInChannel': 'DM failed (closed DMs); warning posted in <#{channel}>.',
   'flags.warn.failed': 'The DM failed and the warning could not be posted either, so the case stays open: tell the member yourself, or try again.',
+  'flags.warn.dmNotTaken': 'Discord did not take the DM (it may be having trouble), so the warning was not posted in the channel either and the case stays open: try again in a moment.',
   'flags.error.caseGone': 'This case no longer exists.',
   'flags.error.authorUnknownWarn': 'The author of this message is unknown, so I cannot warn them.',
   'flags.error.authorUnknownTimeout': 'The author of this message is unknown, so I cannot time them out.',

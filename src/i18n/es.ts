@@ -764,6 +764,7 @@ export const es: Catalogue = {
   'flags.warn.sentDm': 'Advertencia enviada por MD.',
   'flags.warn.postedInChannel': 'El MD falló (MD cerrados); advertencia publicada en <#{channel}>.',
   'flags.warn.failed': 'El MD falló y tampoco se pudo publicar la advertencia, así que el caso sigue abierto: avisa tú al miembro o inténtalo de nuevo.',
+  'flags.warn.dmNotTaken': 'Discord no aceptó el MD (quizá tenga problemas), así que la advertencia tampoco se publicó en el canal y el caso sigue abierto: inténtalo de nuevo en un momento.',
   'flags.error.caseGone': 'Este caso ya no existe.',
   'flags.error.authorUnknownWarn': 'No se sabe quién es el autor de este mensaje, así que no puedo advertirle.',
   'flags.error.authorUnknownTimeout': 'No se sabe quién es el autor de este mensaje, así que no puedo aislarle.',

@@ -211,6 +211,35 @@ describe('flags through Discord', () => {
     expect(field(caseMessage()!.embeds[0], 'Note')).toContain('DM failed');
   });
 
+  it('a DM Discord did not take (a 5xx, DMs open) is not posted in the channel: the case stays open and the moderator hears why', async () => {
+    const { ids } = bot;
+    const msg = bot.fake.post({ channelId: ids.general, userId: ids.alice, content: 'you are all idiots' });
+    const menu = bot.fake.messageCommand({ channelId: ids.general, userId: ids.moderator, name: 'Flag for moderators', message: msg });
+    await menu.reply();
+    await menu.submitModal({ reason: 'harassment', details: '' }).reply();
+    await until(() => caseMessage(), 'the case message');
+
+    // Discord is down for the DM channel: the first try and discord.js's 3 retries all get a 503.
+    for (let i = 0; i < 4; i++) bot.fake.failNext({ method: 'POST', path: '/users/@me/channels' }, { status: 503, message: 'Service Unavailable' });
+    const warnClick = click(ids.moderator, 'Warn author');
+    await warnClick.reply();
+    const reply = await warnClick.submitModal({ warning: 'Keep it civil, please.' }).reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe('Discord did not take the DM (it may be having trouble), so the warning was not posted in the channel either and the case stays open: try again in a moment.');
+    // Nothing public: no post pinging the author in the flagged channel.
+    expect(bot.fake.channelMessages(ids.general).filter((m) => m.author.id === bot.fake.appId)).toEqual([]);
+    const c = (await getCaseByMessage(bot.db, msg.id))!;
+    expect(c.status).toBe('open');
+    expect(caseMessage()!.content).not.toContain('author warned');
+
+    // Discord is back: the same warning reaches the author by DM.
+    const again = click(ids.moderator, 'Warn author');
+    await again.reply();
+    const warned = await again.submitModal({ warning: 'Keep it civil, please.' }).reply();
+    expect(warned.content).toContain('Warning sent by DM');
+    expect(bot.fake.channelMessages(ids.general).filter((m) => m.author.id === bot.fake.appId)).toEqual([]);
+  });
+
   it('times the author out only when a moderator presses the button', async () => {
     const { ids } = bot;
     await updateSettings(bot.db, ids.guildId, { flagThreshold: 1 }, bot.clock.now());

@@ -82,6 +82,7 @@ describe('the warning', () => {
       timeout: async () => undefined,
       async dm(_userId, text) {
         dms.push(text);
+        return 'sent';
       },
       postPinging: async () => undefined,
       guildName: () => '**Free** [nitro](http://evil.example) ~~here~~',

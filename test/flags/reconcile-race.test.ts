@@ -46,7 +46,7 @@ async function setup(listed: string[], during: (messageId: string) => ReactionEv
     },
     deleteMessage: async () => true,
     timeout: async () => undefined,
-    dm: async () => undefined,
+    dm: async () => 'sent',
     postPinging: async () => undefined,
     guildName: () => 'G',
     guildLocale: () => null,

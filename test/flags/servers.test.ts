@@ -66,7 +66,7 @@ function recordingService(): { service: FlagService; calls: Array<{ port: string
     },
     deleteMessage: async () => true,
     timeout: async () => undefined,
-    dm: async () => undefined,
+    dm: async () => 'sent',
     postPinging: async () => undefined,
     // Pulse is in A and B only.
     guildName: (guildId) => (guildId === LEFT ? null : 'Server'),

@@ -740,6 +740,14 @@ export class FakeDiscord {
     return this.rest.failNext(matcher, error.status, body);
   }
 
+  /**
+   * The next matching request is carried out, then answered with a Discord error: Discord did it,
+   * but the bot never heard (a 502 from a proxy, a timeout).
+   */
+  failAfterNext(matcher: RequestMatcher, error: { status: number; code?: number; message?: string }): ScriptedRule {
+    return this.rest.failAfterNext(matcher, error.status, { message: error.message ?? `${error.status}: error`, code: error.code ?? 0 });
+  }
+
   /** Current (non-ephemeral) messages of a channel, oldest first. */
   channelMessages(channelId: string): APIMessage[] {
     return this.state.liveMessages(channelId).map((r) => this.state.renderMessage(r));

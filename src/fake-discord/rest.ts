@@ -60,6 +60,8 @@ interface FailureRule extends ScriptedRule {
   kind: 'failure';
   status: number;
   body: unknown;
+  /** The request is carried out first, then answered with the error (Discord did it; the answer was lost). */
+  after?: boolean;
 }
 
 export interface RouteContext {
@@ -140,6 +142,13 @@ export class FakeRest {
     return rule;
   }
 
+  /** Like failNext, but the request is carried out before the error answers it. */
+  failAfterNext(matcher: RequestMatcher, status: number, body: unknown): ScriptedRule {
+    const rule: FailureRule = { kind: 'failure', matcher, status, body, served: false, request: undefined, after: true };
+    this.rules.push(rule);
+    return rule;
+  }
+
   /** node:http request listener. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -187,7 +196,7 @@ export class FakeRest {
       record.route = route.template;
       bucket = this.bucketHeaders(`${route.method} ${route.template}`, params['channelId'] ?? params['guildId'] ?? params['webhookId'] ?? params['interactionId'] ?? 'global');
       const scripted = this.takeRule(record);
-      if (scripted) {
+      if (scripted && !(scripted.kind === 'failure' && scripted.after)) {
         this.sendScripted(res, record, scripted, bucket);
         return;
       }
@@ -203,6 +212,10 @@ export class FakeRest {
         headers,
         request: record,
       });
+      if (scripted) {
+        this.sendScripted(res, record, scripted, bucket);
+        return;
+      }
       this.send(res, record, result?.status ?? 204, result?.body, bucket);
     } catch (error) {
       if (error instanceof DiscordHttpError) {

@@ -19,7 +19,7 @@ import { firstDecisionAt, firstResponseAt } from './figures.js';
 import { defaultCategories, exportCsv, listLine, showEmbed, statusName, VOTE_KIND, type ExportRow } from './render.js';
 import { FeedbackError, type FeedbackService } from './service.js';
 import { addCategory, listCategories, removeCategory } from './categories-store.js';
-import { listItems } from './figures-store.js';
+import { exportItems, itemChoices, listItems } from './figures-store.js';
 import { getItem, statusHistory, threadFigures, votesOf, type Item } from './store.js';
 
 /** The reply after a submit or a capture: the thread when the post is up, else a promise. */
@@ -117,7 +117,8 @@ async function onList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInte
   const category = args.category;
   const sort = args.sort ?? 'top';
   const viewer = await viewerOf(deps, interaction);
-  let items = (await listItems(deps.db, interaction.guildId!)).filter((i) => (i.postState === 'posted' || i.postState === 'pending') && canSeeItem(i, viewer));
+  // Items not on Discord (still being posted, or refused) are listed to whoever may see them, marked so.
+  let items = (await listItems(deps.db, interaction.guildId!)).filter((i) => canSeeItem(i, viewer));
   if (status) items = items.filter((i) => i.status === status);
   if (category) items = items.filter((i) => i.category.toLowerCase() === category.trim().toLowerCase());
   if (sort === 'waiting') items = items.filter((i) => i.firstResponseAt === null && !isClosed(i.status)).sort((a, b) => (a.openedAt ?? a.createdAt) - (b.openedAt ?? b.createdAt) || a.id - b.id);
@@ -125,7 +126,7 @@ async function onList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInte
   else items.sort((a, b) => b.votes.score - a.votes.score || b.votes.up - a.votes.up || a.id - b.id);
   if (items.length === 0) return reply(interaction, t(lang, 'feedback.list.empty'));
   // Whole lines within the description's 4,096 characters, then how many items are not listed.
-  const lines = items.slice(0, LIST_LIMIT).map((i) => listLine(i, lang));
+  const lines = items.slice(0, LIST_LIMIT).map((i) => listLine(i, lang, viewer.staff));
   const description = fitLines('', lines, (count) => t(lang, 'feedback.list.more', { count }), Math.max(0, items.length - LIST_LIMIT), 4096);
   await interaction.reply({ embeds: [{ title: t(lang, 'feedback.list.title', { count: items.length }), description }], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
@@ -168,13 +169,15 @@ async function onStatus(deps: FeedbackRouteDeps, interaction: ChatInputCommandIn
 
 async function onExport(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const items = (await listItems(deps.db, interaction.guildId!, 10_000)).sort((a, b) => a.id - b.id);
-  const rows: ExportRow[] = [];
-  for (const item of items) {
-    const history = await statusHistory(deps.db, item.id);
-    const thread = await threadFigures(deps.db, item);
-    rows.push({ item, votes: item.votes, history, thread, firstResponseAt: item.firstResponseAt, firstDecisionAt: firstDecisionAt({ changes: history.map((c) => ({ at: c.at, to: c.to, byStaff: c.byStaff })) }) });
-  }
+  // Read in a few grouped queries, not a few per item: an export holds up to 10,000 items.
+  const rows: ExportRow[] = (await exportItems(deps.db, interaction.guildId!, 10_000)).map((item) => ({
+    item,
+    votes: item.votes,
+    history: item.history,
+    thread: item.thread,
+    firstResponseAt: item.firstResponseAt,
+    firstDecisionAt: firstDecisionAt({ changes: item.history }),
+  }));
   await interaction.editReply({ content: t(languageOf(interaction.locale), 'feedback.reply.exported', { count: rows.length }), files: [new AttachmentBuilder(Buffer.from(exportCsv(rows), 'utf8'), { name: 'feedback.csv' })], allowedMentions: { parse: [] } });
 }
 
@@ -264,7 +267,9 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
       [VOTE_KIND]: componentRoute({
         args: z.tuple([idArg.int, z.enum(['up', 'down'])]),
         async handle(interaction, [itemId, dir]) {
-          const receipt = await attempt(deps.service.vote(interaction.guildId!, itemId, interaction.user.id, dir === 'up' ? 1 : -1));
+          // (The click's message: a vote counts only from the item's own post, never from a
+          // custom_id crafted to name another item.)
+          const receipt = await attempt(deps.service.vote(interaction.guildId!, itemId, interaction.user.id, dir === 'up' ? 1 : -1, interaction.message.id));
           await interaction.reply({ content: render(languageOf(interaction.locale), receipt), flags: MessageFlags.Ephemeral });
         },
       }),
@@ -279,7 +284,8 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
           return;
         }
         const viewer = await viewerOf(deps, interaction);
-        const items = (await listItems(deps.db, interaction.guildId!, 500)).filter((i) => canSeeItem(i, viewer));
+        // Numbers, titles and statuses only: no votes or answers are read for a suggestion.
+        const items = (await itemChoices(deps.db, interaction.guildId!, 500)).filter((i) => canSeeItem(i, viewer));
         const lang = languageOf(interaction.locale);
         const matches = items.filter((i) => typed === '' || String(i.id).startsWith(typed) || i.title.toLowerCase().includes(typed)).slice(0, 25);
         // The title is shortened, never the number or the status (a choice's name holds 100 characters).

@@ -1,8 +1,10 @@
 // The feedback slice's adapters: Discord as the service's ports, gateway listeners, the Feature.
 import {
+  ChannelFlags,
   ChannelType,
   DiscordAPIError,
   PermissionFlagsBits,
+  REST,
   RESTJSONErrorCodes,
   Routes as Api,
   type Client,
@@ -11,6 +13,7 @@ import {
 } from 'discord.js';
 import type { APIChannel, APIGuildForumTag, APIMessage, APIThreadChannel, RESTGetAPIGuildThreadsResult } from 'discord-api-types/v10';
 import { MEMBER_MESSAGE_TYPES } from '../activity/events.js';
+import { botMissing, botPermission, type NamedPermission } from '../discord/permissions.js';
 import { snowflakeBefore } from '../discord/snowflake.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import type { Timers } from '../polls/live.js';
@@ -19,7 +22,7 @@ import { truncate } from '../text.js';
 import { feedbackRoutes } from './discord-commands.js';
 import { postName } from './feedback.js';
 import { isPostMarker } from './render.js';
-import { FeedbackService, RefusedError, type FeedbackPorts, type PostContent, type Published } from './service.js';
+import { FeedbackService, RefusedError, type ChannelCheck, type FeedbackPorts, type PostContent, type Published } from './service.js';
 import { onItemsAnonymised, type Item } from './store.js';
 
 const MAX_TAGS = 20;
@@ -32,6 +35,8 @@ function code(err: unknown): number | null {
 const isGone = (err: unknown) => code(err) === RESTJSONErrorCodes.UnknownMessage || code(err) === RESTJSONErrorCodes.UnknownChannel;
 /** Discord's final no: the bot cannot see the channel, or lacks a permission (Manage Threads to lock). */
 const isRefused = (err: unknown) => code(err) === RESTJSONErrorCodes.MissingAccess || code(err) === RESTJSONErrorCodes.MissingPermissions;
+/** Discord's answer that a channel is not there for the bot: deleted, or hidden from it. */
+const isMissingChannel = (err: unknown) => code(err) === RESTJSONErrorCodes.UnknownChannel || code(err) === RESTJSONErrorCodes.MissingAccess || (err instanceof DiscordAPIError && err.status === 404);
 /** A final refusal as the service knows it; other errors as they are. */
 const refusal = (err: unknown) => (isRefused(err) ? new RefusedError(`${(err as Error).message} (${code(err)})`, { cause: err }) : err);
 
@@ -39,16 +44,53 @@ const refusal = (err: unknown) => (isRefused(err) ? new RefusedError(`${(err as 
 /** Messages of a thread read on start: at most this many pages of 100 per thread. */
 const READ_ON_PAGES = 5;
 
+/** What posting an item needs of the bot in the feedback channel (status lines and locks are checked when they happen). */
+const { view, send, embed, history, createThreads, manageThreads, manageChannels } = botPermission;
+const POST_NEEDS: Record<'forum' | 'text', readonly NamedPermission[]> = { forum: [view, send, embed], text: [view, send, embed, history, createThreads] };
+/** A forum that requires a tag: Pulse creates its tags (Manage Channels) and applies them, moderated (Manage Threads). */
+const TAGGED_FORUM_NEEDS: readonly NamedPermission[] = [manageThreads, manageChannels];
+
 /** Discord, as the feedback service needs it: raw REST calls with Discord's own payloads. */
 export class DiscordFeedbackPorts implements FeedbackPorts {
+  /** REST without discord.js's automatic retries (see publish); made on first use. */
+  private once: REST | undefined;
+
   constructor(private readonly client: Client) {}
 
-  async channelKind(guildId: string, channelId: string): Promise<'forum' | 'text' | null> {
-    const channel = (await this.client.rest.get(Api.channel(channelId)).catch(() => null)) as APIChannel | null;
-    if (!channel || !('guild_id' in channel) || channel.guild_id !== guildId) return null;
-    if (channel.type === ChannelType.GuildForum) return 'forum';
-    if (channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement) return 'text';
-    return null;
+  /**
+   * The channel from the cache (Pulse gets every channel of its servers), else from Discord. Only
+   * Discord's "no such channel" or "no access" makes it 'bad'; any other failure is 'unknown'.
+   */
+  async checkChannel(guildId: string, channelId: string): Promise<ChannelCheck> {
+    const cached = this.client.channels.cache.get(channelId);
+    let found: { guildId: string | null; type: ChannelType; flags: number } | null = null;
+    if (cached) found = { guildId: 'guildId' in cached ? cached.guildId : null, type: cached.type, flags: cached.flags?.bitfield ?? 0 };
+    else {
+      try {
+        const channel = (await this.client.rest.get(Api.channel(channelId))) as APIChannel;
+        found = { guildId: 'guild_id' in channel ? (channel.guild_id ?? null) : null, type: channel.type, flags: channel.flags ?? 0 };
+      } catch (err) {
+        if (isMissingChannel(err)) return 'bad';
+        return 'unknown';
+      }
+    }
+    if (found.guildId !== guildId) return 'bad';
+    const kind = found.type === ChannelType.GuildForum ? 'forum' : found.type === ChannelType.GuildText || found.type === ChannelType.GuildAnnouncement ? 'text' : null;
+    if (!kind) return 'bad';
+    const needed = kind === 'forum' && (found.flags & ChannelFlags.RequireTag) !== 0 ? [...POST_NEEDS.forum, ...TAGGED_FORUM_NEEDS] : POST_NEEDS[kind];
+    // Not known without the cached member: Discord says so when Pulse posts.
+    return { kind, missing: botMissing(this.client.guilds.cache.get(guildId) ?? null, channelId, needed) ?? [] };
+  }
+
+  /**
+   * A forum post in one request that Discord takes without a nonce: discord.js, which sends a
+   * request again after a 5xx or a timeout, could make the post twice when Discord made it and the
+   * answer was lost. This request is sent once; FeedbackService.publish tries again later, looking
+   * for the post first.
+   */
+  private get onceRest(): REST {
+    this.once ??= new REST({ ...this.client.rest.options, retries: 0, hashSweepInterval: 0, handlerSweepInterval: 0 }).setToken(this.client.token ?? '');
+    return this.once;
   }
 
   /** The forum's tag ids for these names, creating missing ones while there is room (20 at most). */
@@ -69,10 +111,20 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
   }
 
   async publish(item: Item, content: PostContent): Promise<Published> {
+    try {
+      return await this.post(item, content);
+    } catch (err) {
+      // A forum that requires a tag Pulse could not apply refuses as finally as a missing permission.
+      if (code(err) === RESTJSONErrorCodes.TagRequiredToCreateAForumPostInThisChannel) throw new RefusedError(`${(err as Error).message} (${code(err)})`, { cause: err });
+      throw refusal(err);
+    }
+  }
+
+  private async post(item: Item, content: PostContent): Promise<Published> {
     const message = { embeds: [content.embed], components: content.components, allowed_mentions: { parse: [] } };
     if (item.channelKind === 'forum') {
       const appliedTags = await this.tagIds(item.channelId, [content.tags.status, content.tags.category]);
-      const thread = (await this.client.rest.post(Api.threads(item.channelId), {
+      const thread = (await this.onceRest.post(Api.threads(item.channelId), {
         body: { name: content.name, auto_archive_duration: WEEK_MINUTES, applied_tags: appliedTags, message },
       })) as APIThreadChannel & { message?: APIMessage };
       return { threadId: thread.id, messageId: thread.message?.id ?? thread.id };
@@ -99,14 +151,20 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
   async findPublished(item: Item): Promise<Published | null> {
     const suffix = ` · #${item.id}`;
     const bot = this.client.user?.id;
+    // A failed look is no answer (posting then could make a second post): it throws, and the
+    // attempt is retried later. Only a channel the bot cannot read holds nothing to find.
+    const orNone = <T>(err: unknown, none: T): T => {
+      if (isRefused(err) || isGone(err)) return none;
+      throw err;
+    };
     if (item.channelKind === 'forum') {
-      const active = (await this.client.rest.get(Api.guildActiveThreads(item.guildId)).catch(() => null)) as RESTGetAPIGuildThreadsResult | null;
-      const archived = (await this.client.rest.get(Api.channelThreads(item.channelId, 'public')).catch(() => null)) as { threads: APIChannel[] } | null;
+      const active = (await this.client.rest.get(Api.guildActiveThreads(item.guildId)).catch((err: unknown) => orNone(err, null))) as RESTGetAPIGuildThreadsResult | null;
+      const archived = (await this.client.rest.get(Api.channelThreads(item.channelId, 'public')).catch((err: unknown) => orNone(err, null))) as { threads: APIChannel[] } | null;
       const threads = [...(active?.threads ?? []), ...(archived?.threads ?? [])] as APIThreadChannel[];
       const found = threads.find((t) => t.parent_id === item.channelId && t.owner_id === bot && (t.name ?? '').endsWith(suffix));
       return found ? { threadId: found.id, messageId: found.id } : null;
     }
-    const recent = (await this.client.rest.get(Api.channelMessages(item.channelId), { query: new URLSearchParams({ limit: '100' }) }).catch(() => [])) as APIMessage[];
+    const recent = (await this.client.rest.get(Api.channelMessages(item.channelId), { query: new URLSearchParams({ limit: '100' }) }).catch((err: unknown) => orNone(err, []))) as APIMessage[];
     // Its footer, in any of Pulse's languages (posts made before footers were translated say "Feedback #N").
     const message = recent.find((m) => m.author.id === bot && isPostMarker(m.embeds[0]?.footer?.text, item.id));
     if (!message) return null;
@@ -121,7 +179,7 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
     const threadId = item.channelKind === 'forum' ? item.threadId : null;
     const body = { embeds: [content.embed], components: content.components, allowed_mentions: { parse: [] } };
     try {
-      await this.inThread(threadId, () => this.client.rest.patch(Api.channelMessage(threadId ?? item.channelId, item.messageId!), { body }));
+      await this.inThread(threadId, () => this.client.rest.patch(Api.channelMessage(threadId ?? item.channelId, item.messageId!), { body }), true);
       return 'ok';
     } catch (err) {
       if (isGone(err)) return 'gone';
@@ -132,28 +190,34 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
   /**
    * A change in (or of) a thread, unarchiving it first when Discord refuses the change because it
    * is archived (closed by Pulse, idle for a week, or archived and locked by a moderator): Discord
-   * takes no edit, message or message edit in an archived thread. Whoever wants it archived again
-   * says so (updateThread, as the item's status decides).
+   * takes no edit, message or message edit in an archived thread. With `restore`, the thread is
+   * archived again afterwards (a lock stays as it was: unarchiving does not unlock), so a vote's
+   * edit never reopens a thread a moderator closed; without it, the change itself says.
    */
-  private async inThread<T>(threadId: string | null, change: () => Promise<T>): Promise<T> {
+  private async inThread<T>(threadId: string | null, change: () => Promise<T>, restore: boolean): Promise<T> {
     try {
       return await change();
     } catch (err) {
       if (threadId === null || code(err) !== RESTJSONErrorCodes.InvalidActionOnArchivedThread) throw err;
       await this.client.rest.patch(Api.channel(threadId), { body: { archived: false } });
-      return change();
+      try {
+        return await change();
+      } finally {
+        if (restore) await this.client.rest.patch(Api.channel(threadId), { body: { archived: true } });
+      }
     }
   }
 
-  async updateThread(item: Item, content: PostContent, state: { archived: boolean; locked: boolean }): Promise<'ok' | 'gone'> {
+  async updateThread(item: Item, content: PostContent, state: { archived?: boolean; locked?: boolean }): Promise<'ok' | 'gone'> {
     if (!item.threadId) return 'gone';
-    const body: Record<string, unknown> = { name: content.name, archived: state.archived, locked: state.locked };
+    // Only what the status decides: an archive or a lock it says nothing of stays as it is.
+    const body: Record<string, unknown> = { name: content.name, ...(state.archived !== undefined ? { archived: state.archived } : {}), ...(state.locked !== undefined ? { locked: state.locked } : {}) };
     if (item.channelKind === 'forum') body['applied_tags'] = await this.tagIds(item.channelId, [content.tags.status, content.tags.category]).catch(() => undefined);
     const threadId = item.threadId;
     try {
       // Unarchive before other edits: Discord refuses most edits of an archived thread.
-      if (!state.archived) await this.client.rest.patch(Api.channel(threadId), { body: { archived: false, locked: false } });
-      await this.inThread(threadId, () => this.client.rest.patch(Api.channel(threadId), { body }));
+      if (state.archived === false) await this.client.rest.patch(Api.channel(threadId), { body: { archived: false, ...(state.locked === false ? { locked: false } : {}) } });
+      await this.inThread(threadId, () => this.client.rest.patch(Api.channel(threadId), { body }), state.archived === undefined);
       return 'ok';
     } catch (err) {
       if (isGone(err)) return 'gone';
@@ -161,24 +225,28 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
     }
   }
 
-  async postInThread(item: Item, content: string, mention: string | null, once?: { nonce: string; since: number | null }): Promise<boolean> {
-    if (!item.threadId) return false;
+  async postInThread(item: Item, content: string, mention: string | null, once?: { nonce: string; since: number | null }): Promise<'ok' | 'gone'> {
+    if (!item.threadId) return 'gone';
     const threadId = item.threadId;
-    if (once?.since != null && (await this.postedSince(threadId, content, once.since))) return true;
     const body = { content, allowed_mentions: { parse: [], users: mention ? [mention] : [] }, ...(once ? { nonce: once.nonce, enforce_nonce: true } : {}) };
     try {
-      await this.inThread(threadId, () => this.client.rest.post(Api.channelMessages(threadId), { body }));
-      return true;
-    } catch {
-      return false;
+      if (once?.since != null && (await this.postedSince(threadId, content, once.since))) return 'ok';
+      await this.inThread(threadId, () => this.client.rest.post(Api.channelMessages(threadId), { body }), true);
+      return 'ok';
+    } catch (err) {
+      if (isGone(err)) return 'gone';
+      throw refusal(err);
     }
   }
 
-  /** Whether Pulse posted exactly this text in the thread since `since` (the first 100 messages from then). */
-  private async postedSince(threadId: string, content: string, since: number): Promise<boolean> {
+  /**
+   * Whether Pulse posted exactly this text in the channel since `since` (the first 100 messages
+   * from then). A failed look throws: posting without knowing could post twice.
+   */
+  private async postedSince(channelId: string, content: string, since: number): Promise<boolean> {
     const bot = this.client.user?.id;
     const query = new URLSearchParams({ after: snowflakeBefore(since), limit: '100' });
-    const recent = (await this.client.rest.get(Api.channelMessages(threadId), { query }).catch(() => [])) as APIMessage[];
+    const recent = (await this.client.rest.get(Api.channelMessages(channelId), { query })) as APIMessage[];
     return recent.some((m) => m.author.id === bot && m.content === content);
   }
 
@@ -196,9 +264,12 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
     }
   }
 
-  async sendDm(userId: string, content: string): Promise<'sent' | 'closed'> {
+  async sendDm(userId: string, content: string, once: { nonce: string; since: number | null }): Promise<'sent' | 'closed'> {
     try {
-      await this.client.users.send(userId, { content, allowedMentions: { parse: [] } });
+      // Not cached (see src/discord/dm.ts); with its nonce, discord.js's own retries send it once.
+      const channel = await this.client.users.createDM(userId, { cache: false });
+      if (once.since !== null && (await this.postedSince(channel.id, content, once.since))) return 'sent';
+      await channel.send({ content, allowedMentions: { parse: [] }, nonce: once.nonce, enforceNonce: true });
       return 'sent';
     } catch (err) {
       if (code(err) === RESTJSONErrorCodes.CannotSendMessagesToThisUser) return 'closed';
@@ -338,6 +409,11 @@ export function feedbackFeature(ctx: FeatureContext, options: FeedbackOptions = 
       service.track(readOn().catch((err: unknown) => ctx.logger.error({ err }, 'feedback.read-on-failed')));
       retry = setInterval(() => service.track(service.catchUp(false).catch((err: unknown) => ctx.logger.error({ err }, 'feedback.retry-failed'))), RETRY_MS);
       retry.unref();
+    },
+    // A new session after a connection Discord would not resume: the thread replies of the gap
+    // (first staff answers) are read, as at start.
+    async onReconnect() {
+      service.track(readOn().catch((err: unknown) => ctx.logger.error({ err }, 'feedback.read-on-failed')));
     },
     async stop() {
       if (retry) clearInterval(retry);

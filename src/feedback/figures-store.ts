@@ -1,8 +1,9 @@
 // Feedback reads across items: lists with votes and first answers, and the rows of the answer-time figures.
+import { sql } from 'kysely';
 import type { Executor } from '../db/schema.js';
-import { isClosed, isStatus, tally, type Tally } from './feedback.js';
+import { isClosed, isStatus, type Status, type Tally } from './feedback.js';
 import { feedbackFigures, type FeedbackFigures, type FigureItem } from './figures.js';
-import { toItem, type Item } from './store.js';
+import { toItem, type Item, type StatusChange, type ThreadFigures } from './store.js';
 
 export interface ListedItem extends Item {
   votes: Tally;
@@ -10,36 +11,145 @@ export interface ListedItem extends Item {
   firstResponseAt: number | null;
 }
 
-/** A guild's items with votes and first responses (newest first, at most `limit`). */
-export async function listItems(db: Executor, guildId: string, limit = 1000): Promise<ListedItem[]> {
+/**
+ * A guild's newest `limit` item rows, newest first. The other reads of a list take the guild's
+ * items from the smallest of their ids on (exactly these items, and any newer one, which is
+ * ignored): no list of ids is bound, however many items.
+ */
+async function newestRows(db: Executor, guildId: string, limit: number) {
   const rows = await db.selectFrom('feedback_items').selectAll().where('guild_id', '=', guildId).orderBy('id', 'desc').limit(limit).execute();
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const votes = await db.selectFrom('feedback_votes').select(['item_id', 'value']).where('item_id', 'in', ids).execute();
+  return { rows, fromId: rows.at(-1)?.id ?? 0 };
+}
+
+/**
+ * The votes, first staff reply and first staff status change of a guild's items from `fromId`
+ * on, counted and grouped in SQL: one row per item, however many votes or messages it has.
+ */
+async function itemFigures(db: Executor, guildId: string, fromId: number) {
+  const votes = await db
+    .selectFrom('feedback_votes as v')
+    .innerJoin('feedback_items as i', 'i.id', 'v.item_id')
+    .select(['v.item_id', sql<number>`sum(case when v.value > 0 then 1 else 0 end)`.as('up'), sql<number>`sum(case when v.value < 0 then 1 else 0 end)`.as('down')])
+    .where('i.guild_id', '=', guildId)
+    .where('i.id', '>=', fromId)
+    .groupBy('v.item_id')
+    .execute();
   const replies = await db
     .selectFrom('feedback_thread_messages as m')
     .innerJoin('feedback_items as i', 'i.id', 'm.item_id')
     .select((eb) => ['m.item_id', eb.fn.min<number>('m.at').as('at')])
-    .where('m.item_id', 'in', ids)
+    .where('i.guild_id', '=', guildId)
+    .where('i.id', '>=', fromId)
     .where('m.staff', '=', 1)
     .whereRef('m.user_id', '!=', 'i.author_id')
     .groupBy('m.item_id')
     .execute();
   const changes = await db
-    .selectFrom('feedback_status_changes')
-    .select((eb) => ['item_id', eb.fn.min<number>('at').as('at')])
-    .where('item_id', 'in', ids)
-    .where('by_staff', '=', 1)
-    .groupBy('item_id')
+    .selectFrom('feedback_status_changes as c')
+    .innerJoin('feedback_items as i', 'i.id', 'c.item_id')
+    .select((eb) => ['c.item_id', eb.fn.min<number>('c.at').as('at')])
+    .where('i.guild_id', '=', guildId)
+    .where('i.id', '>=', fromId)
+    .where('c.by_staff', '=', 1)
+    .groupBy('c.item_id')
     .execute();
-  const byItem = new Map<number, number[]>();
-  for (const v of votes) byItem.set(v.item_id, [...(byItem.get(v.item_id) ?? []), v.value]);
-  const first = new Map<number, number>();
-  for (const r of [...replies, ...changes]) {
-    const prev = first.get(r.item_id);
-    if (prev === undefined || r.at < prev) first.set(r.item_id, r.at);
+  const tallies = new Map<number, Tally>(votes.map((v) => [v.item_id, { up: Number(v.up), down: Number(v.down), score: Number(v.up) - Number(v.down) }]));
+  const firstReply = new Map<number, number>(replies.map((r) => [r.item_id, r.at]));
+  const first = new Map<number, number>(firstReply);
+  for (const c of changes) {
+    const prev = first.get(c.item_id);
+    if (prev === undefined || c.at < prev) first.set(c.item_id, c.at);
   }
-  return rows.map((r) => ({ ...toItem(r), votes: tally(byItem.get(r.id) ?? []), firstResponseAt: first.get(r.id) ?? null }));
+  return { tallies, firstReply, first };
+}
+
+const NO_VOTES: Tally = { up: 0, down: 0, score: 0 };
+
+/** A guild's items with votes and first responses (newest first, at most `limit`). */
+export async function listItems(db: Executor, guildId: string, limit = 1000): Promise<ListedItem[]> {
+  const { rows, fromId } = await newestRows(db, guildId, limit);
+  if (rows.length === 0) return [];
+  const { tallies, first } = await itemFigures(db, guildId, fromId);
+  return rows.map((r) => ({ ...toItem(r), votes: tallies.get(r.id) ?? NO_VOTES, firstResponseAt: first.get(r.id) ?? null }));
+}
+
+/** What item autocomplete needs of an item: who may see it, its number, title and status. */
+export interface ItemChoice {
+  id: number;
+  title: string;
+  status: Status;
+  postState: string;
+  authorId: string;
+  capturedBy: string | null;
+}
+
+/** A guild's newest `limit` items for autocomplete, newest first: no votes, no answers. */
+export async function itemChoices(db: Executor, guildId: string, limit = 500): Promise<ItemChoice[]> {
+  const rows = await db
+    .selectFrom('feedback_items')
+    .select(['id', 'title', 'status', 'post_state', 'author_id', 'captured_by'])
+    .where('guild_id', '=', guildId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, title: r.title, status: isStatus(r.status) ? r.status : 'open', postState: r.post_state, authorId: r.author_id, capturedBy: r.captured_by }));
+}
+
+/** A status change as the export writes it. */
+export type HistoryEntry = Pick<StatusChange, 'at' | 'from' | 'to' | 'by' | 'byStaff' | 'reason' | 'duplicateOf'>;
+
+export interface ExportedItem extends ListedItem {
+  history: HistoryEntry[];
+  thread: ThreadFigures;
+}
+
+/**
+ * Everything /feedback export writes of a guild's items (the newest `limit`, oldest first), in
+ * a fixed number of queries however many items: the figures grouped in SQL, the histories in
+ * one read.
+ */
+export async function exportItems(db: Executor, guildId: string, limit = 10_000): Promise<ExportedItem[]> {
+  const { rows, fromId } = await newestRows(db, guildId, limit);
+  if (rows.length === 0) return [];
+  const { tallies, firstReply, first } = await itemFigures(db, guildId, fromId);
+  const threads = await db
+    .selectFrom('feedback_thread_messages as m')
+    .innerJoin('feedback_items as i', 'i.id', 'm.item_id')
+    .select((eb) => ['m.item_id', eb.fn.countAll<number>().as('messages'), eb.fn.count<number>('m.user_id').distinct().as('participants')])
+    .where('i.guild_id', '=', guildId)
+    .where('i.id', '>=', fromId)
+    .groupBy('m.item_id')
+    .execute();
+  const changes = await db
+    .selectFrom('feedback_status_changes as c')
+    .innerJoin('feedback_items as i', 'i.id', 'c.item_id')
+    .select(['c.item_id', 'c.at', 'c.from_status', 'c.to_status', 'c.by_user', 'c.by_staff', 'c.reason', 'c.duplicate_of'])
+    .where('i.guild_id', '=', guildId)
+    .where('i.id', '>=', fromId)
+    .orderBy('c.id')
+    .execute();
+  const counts = new Map(threads.map((t) => [t.item_id, t]));
+  const histories = new Map<number, HistoryEntry[]>(rows.map((r) => [r.id, []]));
+  for (const c of changes) {
+    histories.get(c.item_id)?.push({
+      at: c.at,
+      from: isStatus(c.from_status) ? c.from_status : 'open',
+      to: isStatus(c.to_status) ? c.to_status : 'open',
+      by: c.by_user,
+      byStaff: c.by_staff === 1,
+      reason: c.reason,
+      duplicateOf: c.duplicate_of,
+    });
+  }
+  return rows
+    .map((r) => ({
+      ...toItem(r),
+      votes: tallies.get(r.id) ?? NO_VOTES,
+      firstResponseAt: first.get(r.id) ?? null,
+      history: histories.get(r.id)!,
+      thread: { messages: Number(counts.get(r.id)?.messages ?? 0), participants: Number(counts.get(r.id)?.participants ?? 0), firstStaffReplyAt: firstReply.get(r.id) ?? null },
+    }))
+    .reverse();
 }
 
 /** The rows the answer-time figures need: posted items opened before `asOf`. */

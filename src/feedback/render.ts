@@ -5,7 +5,7 @@ import { encodeCustomId } from '../discord/custom-id.js';
 import { languageCodes, t, type Language, type MessageKey } from '../i18n/index.js';
 import { ellipsize, plainText, plainTextWithin, truncate } from '../text.js';
 import { ANONYMOUS_AUTHOR, isClosed, messageLink, postMarker, type Status, type Tally } from './feedback.js';
-import type { ListedItem } from './figures-store.js';
+import type { HistoryEntry, ListedItem } from './figures-store.js';
 import type { Item, StatusChange, ThreadFigures } from './store.js';
 
 /** The item's author as shown: a mention, or "anonymous" after their opt-out. */
@@ -129,11 +129,22 @@ export function voteButtons(item: Pick<Item, 'id' | 'status'>, votes: Tally, lan
 
 const when = (ms: number | null) => (ms === null ? '–' : `<t:${Math.floor(ms / 1000)}:R>`);
 
-/** One line of /feedback list, in the reader's language. */
-export function listLine(item: ListedItem, lang: Language = 'en'): string {
+/**
+ * Why an item is not on Discord, for its line in /feedback list: still being posted, or refused.
+ * Discord's refusal is for staff only (as in /feedback show); its author reads that staff can see why.
+ */
+function notPosted(item: ListedItem, lang: Language, staff: boolean): string {
+  if (item.postState === 'posted') return '';
+  if (item.postState === 'pending') return ` · ${t(lang, 'feedback.list.pending')}`;
+  if (!staff) return ` · ${t(lang, 'feedback.list.failedMember')}`;
+  return ` · ${t(lang, 'feedback.list.failed', { error: plainText(ellipsize(item.postError ?? t(lang, 'feedback.show.unknownError'), 100)) })}`;
+}
+
+/** One line of /feedback list, in the reader's language; `staff` when the reader is staff. */
+export function listLine(item: ListedItem, lang: Language = 'en', staff = false): string {
   const where = item.threadId ? ` <#${item.threadId}>` : '';
   const waiting = item.firstResponseAt === null && !isClosed(item.status) ? ` · ${t(lang, 'feedback.list.waitingSince', { since: when(item.openedAt ?? item.createdAt) })}` : '';
-  return `**#${item.id}** ${plainText(ellipsize(item.title, 80))} · ${item.category} · ${statusName(lang, item.status)} · ${item.votes.score >= 0 ? '+' : ''}${item.votes.score}${waiting}${where}`;
+  return `**#${item.id}** ${plainText(ellipsize(item.title, 80))} · ${item.category} · ${statusName(lang, item.status)} · ${item.votes.score >= 0 ? '+' : ''}${item.votes.score}${notPosted(item, lang, staff)}${waiting}${where}`;
 }
 
 /**
@@ -170,7 +181,7 @@ export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thr
 export interface ExportRow {
   item: Item;
   votes: Tally;
-  history: StatusChange[];
+  history: readonly HistoryEntry[];
   thread: ThreadFigures;
   firstResponseAt: number | null;
   firstDecisionAt: number | null;

@@ -8,7 +8,7 @@ import { KeyedLock } from '../keyed-lock.js';
 import { Coalescer, realTimers, type Timers } from '../polls/live.js';
 import { msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
-import { getSettings } from '../settings/store.js';
+import { getSettings, settingsChangedAt } from '../settings/store.js';
 import { isOptedOut } from '../activity/privacy-store.js';
 import { ANONYMOUS_AUTHOR, CLOSED, channelLink, checkDuplicate, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
 import { postEmbed, statusName, text as renderText, voteButtons } from './render.js';
@@ -19,11 +19,13 @@ import {
   changeStatus,
   claimItem,
   claimNotice,
+  failedItems,
   getChange,
   getItem,
   itemByMessage,
   itemBySource,
   itemByThread,
+  lastChannelKind,
   liveThreads,
   noteThreadSeen,
   markApplied,
@@ -34,6 +36,9 @@ import {
   markPostFailed,
   pendingItems,
   recordThreadMessage,
+  releaseNotice,
+  reviveItem,
+  setChannelKind,
   setShownScore,
   staleItemIds,
   statusHistory,
@@ -76,6 +81,15 @@ export class RefusedError extends Error {
   override readonly name = 'RefusedError';
 }
 
+/** The feedback channel as Pulse finds it, before an item is claimed and before it is posted. */
+export type ChannelCheck =
+  /** Its kind, and the bot's permissions it lacks there to post an item (catalogue keys; none: fine). */
+  | { kind: ChannelKind; missing: MessageKey[] }
+  /** Gone, of another server or type, or hidden from the bot: the setting needs fixing. */
+  | 'bad'
+  /** Discord did not say (an outage): the item is claimed and posted later. */
+  | 'unknown';
+
 export interface PostContent {
   name: string;
   embed: APIEmbed;
@@ -91,8 +105,8 @@ export interface Published {
 
 /** What the service asks of Discord. The adapter maps Discord's answers to these results. */
 export interface FeedbackPorts {
-  /** The kind of a feedback channel, or null when it is gone or of another type. */
-  channelKind(guildId: string, channelId: string): Promise<ChannelKind | null>;
+  /** The feedback channel: its kind and what the bot lacks there, 'bad', or 'unknown' when Discord did not answer. */
+  checkChannel(guildId: string, channelId: string): Promise<ChannelCheck>;
   /** Posts an item: a forum post, or an embed message with a public thread on it. */
   publish(item: Item, content: PostContent): Promise<Published>;
   /** Looks for an item's post made before a crash (by its footer marker). */
@@ -100,19 +114,25 @@ export interface FeedbackPorts {
   /** Edits the post's message; 'gone' when it was deleted; throws RefusedError on a final refusal. */
   editPost(item: Item, content: PostContent): Promise<'ok' | 'gone'>;
   /**
-   * Renames, re-tags, archives/unarchives and locks/unlocks the item's thread; 'gone' when deleted;
-   * throws RefusedError on a final refusal (no access, no Manage Threads).
+   * Renames and re-tags the item's thread, and archives/unarchives and locks/unlocks it where
+   * `state` says (left as it is where it says nothing); 'gone' when deleted; throws RefusedError
+   * on a final refusal (no access, no Manage Threads).
    */
-  updateThread(item: Item, content: PostContent, state: { archived: boolean; locked: boolean }): Promise<'ok' | 'gone'>;
+  updateThread(item: Item, content: PostContent, state: { archived?: boolean; locked?: boolean }): Promise<'ok' | 'gone'>;
   /**
-   * Posts in the item's thread (mentioning `mention` when given); false when it cannot. With
-   * `once`, the post carries its nonce (Discord hands back a repeat made within minutes), and with
-   * `once.since` it first looks among the thread's messages since then for the same text by Pulse
-   * (an earlier try that landed before a crash): true without posting when it is there.
+   * Posts in the item's thread (mentioning `mention` when given); 'gone' when the item has no
+   * thread or it was deleted. Throws RefusedError on a final refusal and other errors as they come.
+   * With `once`, the post carries its nonce (Discord hands back a repeat made within minutes), and
+   * with `once.since` it first looks among the thread's messages since then for the same text by
+   * Pulse (an earlier try that landed before a crash): 'ok' without posting when it is there.
    */
-  postInThread(item: Item, content: string, mention: string | null, once?: { nonce: string; since: number | null }): Promise<boolean>;
-  /** Sends a DM; 'closed' when the member does not accept DMs from the bot. */
-  sendDm(userId: string, content: string): Promise<'sent' | 'closed'>;
+  postInThread(item: Item, content: string, mention: string | null, once?: { nonce: string; since: number | null }): Promise<'ok' | 'gone'>;
+  /**
+   * Sends a DM with its nonce; with `once.since`, first looks in the DM channel for the same text
+   * since then (an earlier try that landed but was not answered). 'closed' when the member does
+   * not accept DMs from the bot; other errors as they come.
+   */
+  sendDm(userId: string, content: string, once: { nonce: string; since: number | null }): Promise<'sent' | 'closed'>;
 }
 
 export interface FeedbackServiceDeps {
@@ -127,9 +147,26 @@ export interface FeedbackServiceDeps {
   timers?: Timers;
 }
 
-const MAX_POST_ATTEMPTS = 5;
+export const MAX_POST_ATTEMPTS = 5;
+/** How long a notice Discord failed to take (not a closed DM) is tried again, at each retry pass. */
+export const NOTICE_RETRY_MS = 60 * 60_000;
 /** Tries at a status change's post and thread update before Pulse gives up (one per start or retry pass). */
 export const MAX_APPLY_ATTEMPTS = 5;
+
+/** Discord's codes, named in the reasons staff read (as Discord's own errors are). */
+const UNKNOWN_CHANNEL = 10003;
+const MISSING_PERMISSIONS = 50013;
+
+/**
+ * What a status change asks of the item's thread: a decision archives it (and locks it, with
+ * the setting); a reopening unarchives it (and unlocks what Pulse locked); a move between open
+ * statuses leaves it as it is. Never more: a moderator's archive or lock Pulse did not decide stays.
+ */
+function threadState(from: Status, to: Status, lockOnClose: boolean): { archived?: boolean; locked?: boolean } {
+  if (isClosed(to)) return { archived: true, ...(lockOnClose ? { locked: true } : {}) };
+  if (isClosed(from)) return { archived: false, ...(lockOnClose ? { locked: false } : {}) };
+  return {};
+}
 
 export class FeedbackService {
   readonly live: Coalescer<number>;
@@ -139,6 +176,8 @@ export class FeedbackService {
   /** Status changes being applied, per item (see applyChange). */
   private readonly itemLock = new KeyedLock();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Per server with failed items: its settings' last change when they were last tried (see retryFailed). */
+  private failedTried = new Map<string, number | null>();
   private stopping = false;
 
   constructor(private readonly deps: FeedbackServiceDeps) {
@@ -191,8 +230,14 @@ export class FeedbackService {
     }
     const channelId = settings.feedbackChannelId;
     if (!channelId) throw new FeedbackError(msg('feedback.error.noChannel'));
-    const kind = await this.deps.ports.channelKind(input.guildId, channelId);
-    if (!kind) throw new FeedbackError(msg('feedback.error.badChannel'));
+    // Checked before the item is claimed: a channel Pulse cannot post in is refused now, with what
+    // to fix, rather than taken and never posted.
+    const check = await this.deps.ports.checkChannel(input.guildId, channelId);
+    if (check === 'bad') throw new FeedbackError(msg('feedback.error.badChannel'));
+    if (check !== 'unknown' && check.missing.length > 0) throw new FeedbackError(msg('perm.cantPost', { channel: channelId, missing: check.missing.map((key) => msg(key)) }));
+    // Discord not answering (an outage) loses nothing: the item is claimed with the kind of the
+    // channel's last item (publish checks it again before posting) and posted when Discord is back.
+    const kind = check === 'unknown' ? ((await lastChannelKind(this.db, input.guildId, channelId)) ?? 'text') : check.kind;
     const claimed = await claimItem(
       this.db,
       {
@@ -209,7 +254,25 @@ export class FeedbackService {
     );
     if (claimed.existing) return claimed;
     await this.publish(claimed.item.id);
-    return { item: (await getItem(this.db, claimed.item.id)) ?? claimed.item, existing: false };
+    const item = (await getItem(this.db, claimed.item.id)) ?? claimed.item;
+    // Discord refused it for good (a permission taken since the check, a tag the forum requires):
+    // the member hears so now, not "in a moment"; the item is kept and tried again (retryFailed).
+    if (item.postState === 'failed') throw new FeedbackError(msg('feedback.error.refusedSaved', { id: item.id, channel: item.channelId }));
+    return { item, existing: false };
+  }
+
+  /**
+   * The item as it can be posted now, or a RefusedError when its channel is gone or the bot lacks
+   * a permission there; an item claimed while Discord did not answer gets its channel's kind.
+   */
+  private async postable(item: Item): Promise<Item> {
+    const check = await this.deps.ports.checkChannel(item.guildId, item.channelId);
+    if (check === 'unknown') throw new Error('Discord did not answer about the feedback channel');
+    if (check === 'bad') throw new RefusedError(`Unknown Channel (${UNKNOWN_CHANNEL}): the feedback channel is gone or hidden from Pulse`);
+    if (check.missing.length > 0) throw new RefusedError(`Missing Permissions (${MISSING_PERMISSIONS}): ${check.missing.map((key) => render('en', msg(key))).join(', ')}`);
+    if (check.kind === item.channelKind) return item;
+    await setChannelKind(this.db, item.id, check.kind);
+    return { ...item, channelKind: check.kind };
   }
 
   /** Posts a claimed item once: a retry first looks for a post an earlier attempt made. Never throws. */
@@ -223,13 +286,15 @@ export class FeedbackService {
         const before = await beginAttempt(this.db, item.id);
         const earlier = before > 0 ? await this.deps.ports.findPublished(item) : null;
         const votes = await votesOf(this.db, item.id);
-        const post = earlier ?? (await this.deps.ports.publish(item, await this.content(item)));
+        const target = earlier ? item : await this.postable(item);
+        const post = earlier ?? (await this.deps.ports.publish(target, await this.content(target)));
         await markPosted(this.db, item.id, post, this.deps.clock.now());
         if (!earlier) await setShownScore(this.db, item.id, votes, item.authorId);
         this.threads.set(post.threadId, item.id);
         this.deps.logger.info({ guild: item.guildId, item: item.id, thread: post.threadId, found: earlier !== null }, 'feedback.posted');
       } catch (err) {
-        const giveUp = (await getItem(this.db, item.id))!.postAttempts >= MAX_POST_ATTEMPTS;
+        // Discord's final no waits for the channel to be fixed (retryFailed), not for five tries.
+        const giveUp = err instanceof RefusedError || (await getItem(this.db, item.id))!.postAttempts >= MAX_POST_ATTEMPTS;
         const reason = err instanceof Error ? err.message : String(err);
         await markPostFailed(this.db, item.id, reason.slice(0, 300), giveUp);
         this.deps.logger.warn({ err, guild: item.guildId, item: item.id, giveUp }, 'feedback.post-failed');
@@ -261,7 +326,7 @@ export class FeedbackService {
       const item = await getItem(this.db, itemId);
       if (!item || !isClosed(item.status) || item.gone === 'thread' || !item.threadId) return;
       const lockOnClose = (await getSettings(this.db, item.guildId)).feedbackLockOnClose;
-      if ((await this.deps.ports.updateThread(item, await this.content(item), { archived: true, locked: lockOnClose })) === 'gone') await this.gone(item, 'thread');
+      if ((await this.deps.ports.updateThread(item, await this.content(item), threadState(item.status, item.status, lockOnClose))) === 'gone') await this.gone(item, 'thread');
     });
   }
 
@@ -293,11 +358,15 @@ export class FeedbackService {
 
   // ---------------------------------------------------------------- votes
 
-  /** A click on Upvote/Downvote; returns the receipt shown to the member (in their language). */
-  async vote(guildId: string, itemId: number, userId: string, clicked: VoteValue): Promise<Text> {
+  /**
+   * A click on Upvote/Downvote; returns the receipt shown to the member (in their language).
+   * `messageId` is the message the button was clicked on: a vote counts only on the item's own
+   * post (a custom_id can be crafted to name any item).
+   */
+  async vote(guildId: string, itemId: number, userId: string, clicked: VoteValue, messageId?: string): Promise<Text> {
     // The status check and the write in one transaction: a vote racing a close (a duplicate's
     // votes moving to the original) is refused, or lands first and moves with the others.
-    const outcome = await castVote(this.db, { guildId, itemId, userId, clicked }, this.deps.clock.now());
+    const outcome = await castVote(this.db, { guildId, itemId, userId, clicked, ...(messageId !== undefined ? { messageId } : {}) }, this.deps.clock.now());
     if (outcome.kind === 'missing') throw new FeedbackError(msg('feedback.error.missing', { id: itemId }));
     if (outcome.kind === 'closed') throw new FeedbackError(msg('feedback.error.voteClosed'));
     const { next } = outcome;
@@ -383,9 +452,10 @@ export class FeedbackService {
         if (change.threadStatusPostedAt === null) {
           const line = renderText.threadStatus(await this.language(item.guildId), change.to, change.by, change.reason, change.duplicateOf);
           // A try before this one may have posted the line and died before recording it.
-          if (await this.deps.ports.postInThread(item, line, null, { nonce: postNonce('fs', change.id, change.at), since: before > 0 ? change.at : null })) {
+          // Discord's failures throw (retried, or recorded when final); only a deleted thread skips it.
+          if ((await this.deps.ports.postInThread(item, line, null, { nonce: postNonce('fs', change.id, change.at), since: before > 0 ? change.at : null })) === 'ok') {
             await markThreadStatusPosted(this.db, change.id, this.deps.clock.now());
-          }
+          } else await this.gone(item, 'thread');
         }
       } catch (err) {
         refused = err;
@@ -399,9 +469,8 @@ export class FeedbackService {
       const current = await getItem(this.db, item.id);
       const stillLatest = (await statusHistory(this.db, item.id)).at(-1)?.id === change.id;
       if (current && stillLatest && current.gone !== 'thread') {
-        const closed = isClosed(current.status);
         const lockOnClose = (await getSettings(this.db, current.guildId)).feedbackLockOnClose;
-        const result = await this.deps.ports.updateThread(current, await this.content(current), { archived: closed, locked: closed && lockOnClose });
+        const result = await this.deps.ports.updateThread(current, await this.content(current), threadState(change.from, current.status, lockOnClose));
         if (result === 'gone') await this.gone(current, 'thread');
       }
     }
@@ -421,7 +490,11 @@ export class FeedbackService {
     this.deps.logger.warn({ err, change: change.id, item: change.itemId, attempts: change.applyAttempts, final }, final ? 'feedback.apply-refused' : 'feedback.apply-gave-up');
   }
 
-  /** Tells the author by DM; when their DMs are closed, with a mention in the item's thread. */
+  /**
+   * Tells the author by DM; when their DMs are closed (and only then), with a mention in the item's
+   * thread. A DM Discord failed to take otherwise is tried again at the next retry passes for
+   * NOTICE_RETRY_MS (looking first for one that landed unanswered), then recorded as failed.
+   */
   private async notify(item: Item, change: StatusChange): Promise<void> {
     if (change.by === item.authorId || item.authorId === ANONYMOUS_AUTHOR) {
       await markNotified(this.db, change.id, 'skipped');
@@ -429,15 +502,28 @@ export class FeedbackService {
     }
     const link = item.threadId && !item.gone ? channelLink(item.guildId, item.threadId) : null;
     const lang = await this.language(item.guildId);
-    const dm = await this.deps.ports.sendDm(item.authorId, renderText.notice(lang, item, change.to, change.reason, link, change.duplicateOf)).catch((err: unknown) => {
-      this.deps.logger.warn({ err, item: item.id }, 'feedback.dm-failed');
-      return 'closed' as const;
-    });
+    let dm: 'sent' | 'closed';
+    try {
+      dm = await this.deps.ports.sendDm(item.authorId, renderText.notice(lang, item, change.to, change.reason, link, change.duplicateOf), { nonce: postNonce('fn', change.id, change.at), since: change.at });
+    } catch (err) {
+      const retry = this.deps.clock.now() - change.at < NOTICE_RETRY_MS;
+      this.deps.logger.warn({ err, guild: item.guildId, item: item.id, change: change.id, retry }, 'feedback.dm-failed');
+      if (retry) await releaseNotice(this.db, change.id);
+      else await markNotified(this.db, change.id, 'failed');
+      return;
+    }
     if (dm === 'sent') {
       await markNotified(this.db, change.id, 'dm');
       return;
     }
-    const posted = item.postState === 'posted' && !item.gone && (await this.deps.ports.postInThread(item, renderText.threadNotice(lang, item.authorId, change.to, change.reason, change.duplicateOf), item.authorId));
+    let posted = false;
+    if (item.postState === 'posted' && !item.gone) {
+      try {
+        posted = (await this.deps.ports.postInThread(item, renderText.threadNotice(lang, item.authorId, change.to, change.reason, change.duplicateOf), item.authorId)) === 'ok';
+      } catch (err) {
+        this.deps.logger.warn({ err, guild: item.guildId, item: item.id, change: change.id }, 'feedback.thread-notice-failed');
+      }
+    }
     await markNotified(this.db, change.id, posted ? 'thread' : 'failed');
     this.deps.logger.info({ guild: item.guildId, item: item.id, via: posted ? 'thread' : 'failed' }, 'feedback.author-told');
   }
@@ -501,6 +587,7 @@ export class FeedbackService {
   async catchUp(startup = true): Promise<void> {
     if (startup) for (const t of await liveThreads(this.db)) this.threads.set(t.threadId, t.itemId);
     for (const item of await pendingItems(this.db)) await this.publish(item.id);
+    await this.retryFailed(startup);
     for (const change of await unfinishedChanges(this.db)) {
       // A notice claimed but cut short by a crash is not sent again (at most once). Later
       // passes leave 'sending' alone: that notice may be on its way right now.
@@ -508,6 +595,43 @@ export class FeedbackService {
       await this.applyChange(change.id);
     }
     if (startup) await this.refreshStale();
+  }
+
+  /**
+   * Items Pulse gave up posting get one more try each on start, and after their server's settings
+   * change (staff saving the feedback channel, fixed or another one): at most one try per start or
+   * change, and none while the channel still cannot take them. An item goes to the channel set now.
+   */
+  private async retryFailed(startup: boolean): Promise<void> {
+    const byGuild = new Map<string, Item[]>();
+    for (const item of await failedItems(this.db)) byGuild.set(item.guildId, [...(byGuild.get(item.guildId) ?? []), item]);
+    const tried = new Map<string, number | null>();
+    for (const [guildId, items] of byGuild) {
+      const changedAt = await settingsChangedAt(this.db, guildId);
+      tried.set(guildId, changedAt);
+      const last = this.failedTried.get(guildId);
+      // A server first seen here (its items failed since the last change) waits for the next change.
+      if (!startup && (last === undefined || last === changedAt)) continue;
+      const channelId = (await getSettings(this.db, guildId)).feedbackChannelId;
+      if (!channelId || this.stopping) continue;
+      const check = await this.deps.ports.checkChannel(guildId, channelId).catch(() => 'unknown' as const);
+      if (check === 'bad' || check === 'unknown' || check.missing.length > 0) continue;
+      for (const item of items) {
+        if (this.stopping) break;
+        // Moving to another channel: a post the last try made where it was is looked for first.
+        const earlier = item.channelId !== channelId ? await this.deps.ports.findPublished(item).catch(() => null) : null;
+        if (earlier) {
+          await markPosted(this.db, item.id, earlier, this.deps.clock.now());
+          this.threads.set(earlier.threadId, item.id);
+          this.deps.logger.info({ guild: guildId, item: item.id, thread: earlier.threadId, found: true }, 'feedback.posted');
+          continue;
+        }
+        // One try left: publish looks for an earlier post, then posts, or gives up again.
+        await reviveItem(this.db, item.id, { channelId, channelKind: check.kind }, MAX_POST_ATTEMPTS - 1);
+        await this.publish(item.id);
+      }
+    }
+    this.failedTried = tried;
   }
 
   track(work: Promise<unknown>): void {

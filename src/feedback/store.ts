@@ -171,6 +171,36 @@ export async function pendingItems(db: Executor): Promise<Item[]> {
   return rows.map(toItem);
 }
 
+/** Items Pulse gave up posting (post_error says why). */
+export async function failedItems(db: Executor): Promise<Item[]> {
+  const rows = await db.selectFrom('feedback_items').selectAll().where('post_state', '=', 'failed').orderBy('id').execute();
+  return rows.map(toItem);
+}
+
+/**
+ * A failed item made pending again, for the channel set now, with `attempts` counted (one short
+ * of the limit: one more try, which looks for an earlier post first).
+ */
+export async function reviveItem(db: Executor, id: number, channel: { channelId: string; channelKind: ChannelKind }, attempts: number): Promise<void> {
+  await db
+    .updateTable('feedback_items')
+    .set({ post_state: 'pending', channel_id: channel.channelId, channel_kind: channel.channelKind, post_attempts: attempts })
+    .where('id', '=', id)
+    .where('post_state', '=', 'failed')
+    .execute();
+}
+
+/** The kind of an unposted item's channel, as Discord now says it is. */
+export async function setChannelKind(db: Executor, id: number, kind: ChannelKind): Promise<void> {
+  await db.updateTable('feedback_items').set({ channel_kind: kind }).where('id', '=', id).where('post_state', '!=', 'posted').execute();
+}
+
+/** The kind of a channel as its latest posted item found it; null when none was posted there. */
+export async function lastChannelKind(db: Executor, guildId: string, channelId: string): Promise<ChannelKind | null> {
+  const row = await db.selectFrom('feedback_items').select('channel_kind').where('guild_id', '=', guildId).where('channel_id', '=', channelId).where('post_state', '=', 'posted').orderBy('id', 'desc').executeTakeFirst();
+  return row ? (row.channel_kind === 'forum' ? 'forum' : 'text') : null;
+}
+
 /** Marks the item's post as deleted by someone; the first deletion seen wins. */
 export async function markGone(db: Executor, id: number, what: 'message' | 'thread', now: number): Promise<boolean> {
   const r = await db.updateTable('feedback_items').set({ gone: what, gone_at: now }).where('id', '=', id).where('gone', 'is', null).executeTakeFirst();
@@ -191,12 +221,15 @@ export type VoteOutcome = { kind: 'missing' } | { kind: 'closed'; status: Status
  * A member's click on Upvote/Downvote, decided and stored in one transaction with the check of
  * the item's status: a status change (changeStatus, which moves a duplicate's votes to the
  * original) lands wholly before it, and the vote is refused, or wholly after, and the vote moves
- * with the others. A vote never lands on a closed item.
+ * with the others. A vote never lands on a closed item. Only a posted item takes votes, and with
+ * `messageId` (the message clicked on) only from its own post: a crafted click naming another
+ * item answers as a missing item does, and tells nothing of an unposted one.
  */
-export function castVote(db: Executor, input: { guildId: string; itemId: number; userId: string; clicked: VoteValue }, now: number): Promise<VoteOutcome> {
+export function castVote(db: Executor, input: { guildId: string; itemId: number; userId: string; clicked: VoteValue; messageId?: string }, now: number): Promise<VoteOutcome> {
   return inTransaction(db, async (trx): Promise<VoteOutcome> => {
-    const row = await trx.selectFrom('feedback_items').select(['guild_id', 'status']).where('id', '=', input.itemId).executeTakeFirst();
-    if (!row || row.guild_id !== input.guildId) return { kind: 'missing' };
+    const row = await trx.selectFrom('feedback_items').select(['guild_id', 'status', 'post_state', 'message_id']).where('id', '=', input.itemId).executeTakeFirst();
+    if (!row || row.guild_id !== input.guildId || row.post_state !== 'posted') return { kind: 'missing' };
+    if (input.messageId !== undefined && row.message_id !== input.messageId) return { kind: 'missing' };
     const status = isStatus(row.status) ? row.status : 'open';
     if (isClosed(status)) return { kind: 'closed', status };
     const { next } = decideVote(await userVote(trx, input.itemId, input.userId), input.clicked);
@@ -356,6 +389,11 @@ export async function markThreadStatusPosted(db: Executor, changeId: number, now
 export async function claimNotice(db: Executor, changeId: number): Promise<boolean> {
   const r = await db.updateTable('feedback_status_changes').set({ notified: 'sending' }).where('id', '=', changeId).where('notified', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/** Gives back the claim of a notice Discord failed to take: the next retry pass claims it again. */
+export async function releaseNotice(db: Executor, changeId: number): Promise<void> {
+  await db.updateTable('feedback_status_changes').set({ notified: null }).where('id', '=', changeId).where('notified', '=', 'sending').execute();
 }
 
 export async function markNotified(db: Executor, changeId: number, how: 'dm' | 'thread' | 'failed' | 'skipped'): Promise<void> {

@@ -76,6 +76,18 @@ describe('feedback in Spanish and Russian', () => {
     expect(listLine({ ...item, votes, firstResponseAt: 1 } as never, 'es')).toBe(`**#7** Dark \\*mode\\* · Idea · Planificada · +2 <#${item.threadId}>`);
   });
 
+  it('a list line of an item not on Discord says so in the reader language; Discord\'s reason for staff only', () => {
+    const unposted = (postState: string, postError: string | null) => ({ ...item, threadId: null, postState, postError, votes, firstResponseAt: 1 }) as never;
+    const failed = unposted('failed', 'Missing Permissions (50013)');
+    expect(listLine(failed, 'en', true)).toBe('**#7** Dark \\*mode\\* · Idea · Planned · +2 · not posted: Missing Permissions (50013)');
+    expect(listLine(failed, 'es', true)).toBe('**#7** Dark \\*mode\\* · Idea · Planificada · +2 · no publicada: Missing Permissions (50013)');
+    expect(listLine(failed, 'ru', true)).toBe('**#7** Dark \\*mode\\* · Idea · Запланирован · +2 · не опубликован: Missing Permissions (50013)');
+    expect(listLine(failed, 'es')).toBe('**#7** Dark \\*mode\\* · Idea · Planificada · +2 · no publicada; el equipo puede ver por qué');
+    expect(listLine(failed, 'ru')).toBe('**#7** Dark \\*mode\\* · Idea · Запланирован · +2 · не опубликован; модераторы видят причину');
+    expect(listLine(unposted('failed', null), 'en', true)).toBe('**#7** Dark \\*mode\\* · Idea · Planned · +2 · not posted: unknown error');
+    expect(listLine(unposted('pending', null), 'ru')).toBe('**#7** Dark \\*mode\\* · Idea · Запланирован · +2 · ещё не опубликован');
+  });
+
   it('the digest field in the server language', () => {
     const figures = {
       opened: 2,

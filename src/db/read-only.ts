@@ -11,6 +11,17 @@ export interface ReadHandle {
   readonly db: Kysely<DB>;
 }
 
+/**
+ * One more read-only connection to `read`'s file, as openReadOnly sets them up (for a job that
+ * keeps a statement open across its pauses while other jobs read on `read`).
+ */
+export function openReadOnlySibling(read: ReadHandle): SQLite.Database {
+  const own = new SQLite(read.sqlite.name, { readonly: true, fileMustExist: true });
+  own.pragma('busy_timeout = 5000');
+  own.pragma('cache_size = -2048');
+  return own;
+}
+
 /** Opens the file read-only (it must exist); close() releases it. */
 export function openReadOnly(path: string): ReadHandle & { close(): Promise<void> } {
   let sqlite: SQLite.Database;

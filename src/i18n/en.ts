@@ -455,6 +455,8 @@ export const en = {
   'privacy.export.note': 'Pulse keeps ids and instants of what you do in this server, not what you write. The only text below is what you gave Pulse (survey answers, feedback, the details of a report), feedback captured from your messages, and the excerpt kept of a message of yours that was flagged to moderators.',
   'privacy.export.gzipped': "It is too big for Discord as it is, so it is compressed with gzip: any unzip tool opens the `.gz` file and gives you the JSON.",
   'privacy.export.tooLarge': "Your data is too big to send here: {size} MB, still {compressed} MB compressed, and Discord accepts at most {limit} MB in this server. Ask the server's admins for a copy of your data: they can write it to a file with `pulse privacy-export`.",
+  'privacy.export.running': 'Your export is already being prepared: it arrives in the answer to your first request. No need to ask again.',
+  'privacy.export.cooldown': 'You just got your export. You can ask for a new one in {seconds} seconds.',
   'privacy.optOut.started': 'Pulse stopped recording you in this server. It is deleting what it keeps about you now; this message will say when it is done.',
   'privacy.optOut.failed': 'Deleting what Pulse keeps about you ran into an error (error id `{id}`). You are still opted out, and Pulse will try again by itself; this message will say when it is done. If it keeps happening, give the server admins this id.',
   'privacy.optedOut': 'Done: Pulse deleted your activity in this server and no longer records it (see `/privacy show` for what a server keeps, and why). `/privacy opt-in` turns recording back on.',
@@ -464,6 +466,7 @@ export const en = {
   // Heavy reads in the worker pool (src/workers/): shown to whoever asked.
   'worker.timedOut': 'That took too long and was stopped. Try a shorter period or try again later (error id `{id}`).',
   'worker.failed': 'Sorry, that could not be computed (error id `{id}`). Try again; if it keeps happening, give the server admins this id.',
+  'worker.busy': 'Pulse is busy with other requests and could not get to yours in time. Try again in a few minutes (error id `{id}`).',
 
   // ---- Written ahead for phase two (copied from the slices' current English; unused until then).
 

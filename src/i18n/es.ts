@@ -446,6 +446,8 @@ export const es: Catalogue = {
   'privacy.export.note': 'Pulse guarda identificadores e instantes de lo que haces en este servidor, no lo que escribes. El único texto de este archivo es el que le diste a Pulse (respuestas a encuestas, feedback, los detalles de un reporte), el feedback tomado de tus mensajes y el extracto guardado de un mensaje tuyo reportado a la moderación.',
   'privacy.export.gzipped': 'Es demasiado grande para Discord tal cual, así que va comprimido con gzip: cualquier herramienta de descompresión abre el archivo `.gz` y te da el JSON.',
   'privacy.export.tooLarge': 'Tus datos son demasiado grandes para enviarlos aquí: {size} MB, todavía {compressed} MB comprimidos, y Discord acepta como máximo {limit} MB en este servidor. Pide una copia de tus datos a los administradores del servidor: pueden guardarla en un archivo con `pulse privacy-export`.',
+  'privacy.export.running': 'Tu exportación ya se está preparando: llegará en la respuesta a tu primera petición. No hace falta pedirla otra vez.',
+  'privacy.export.cooldown': 'Acabas de recibir tu exportación. Podrás pedir una nueva dentro de {seconds} segundos.',
   'privacy.optOut.started': 'Pulse dejó de registrarte en este servidor. Ahora está borrando lo que guarda sobre ti; este mensaje se actualizará cuando termine.',
   'privacy.optOut.failed': 'Al borrar lo que Pulse guarda sobre ti hubo un error (id de error `{id}`). Pulse sigue sin registrar tu actividad y volverá a intentar el borrado por sí solo; este mensaje se actualizará cuando termine. Si se repite, da este id a los administradores del servidor.',
   'privacy.optedOut': 'Hecho: Pulse borró tu actividad en este servidor y ya no la registra (mira `/privacy show` para ver qué conserva un servidor y por qué). `/privacy opt-in` vuelve a activar el registro.',
@@ -454,6 +456,7 @@ export const es: Catalogue = {
   'privacy.notOptedOut': 'No habías dejado de participar: Pulse registra tu actividad aquí.',
   'worker.timedOut': 'Eso tardó demasiado y se detuvo. Prueba con un periodo más corto o vuelve a intentarlo más tarde (id de error `{id}`).',
   'worker.failed': 'Lo siento, no se pudo calcular (id de error `{id}`). Vuelve a intentarlo; si sigue pasando, da este id a los administradores del servidor.',
+  'worker.busy': 'Pulse está ocupado con otras peticiones y no pudo atender la tuya a tiempo. Vuelve a intentarlo en unos minutos (id de error `{id}`).',
 
   'polls.card.title': 'Encuesta n.º {id}',
   'polls.card.titleClosed': 'Encuesta n.º {id} · cerrada',

@@ -2,8 +2,8 @@
 // member whose export is too big for Discord's upload limit (the same JSON /privacy export sends),
 // or who left the server (/privacy works only in the server).
 // `pulse privacy-opt-out`: the opt-out of a member who left, asked of the server's admins.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command-line.js';
 import { systemClock } from '../clock.js';
@@ -65,13 +65,62 @@ async function languageFor(db: Executor, guild: string, lang: unknown): Promise<
   return (await getSettings(db, guild)).language ?? 'en';
 }
 
+/** The file itself, links and `..` resolved, when it or its folder exists (else `path` as given). */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return path;
+    }
+  }
+}
+
+/**
+ * Why the export cannot or must not be written to --out (checked before anything is read): the
+ * database itself or one of its companion files (writing there would destroy it, --force or
+ * not), a folder, an existing file without --force, a missing or read-only folder.
+ */
+function checkOut(out: string, force: boolean, databasePath: string): string | undefined {
+  const target = realPath(out);
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    const file = databasePath + suffix;
+    let same = realPath(file) === target;
+    // Another name for the same file (a hard link) is the same file too.
+    if (!same && existsSync(file) && existsSync(out)) {
+      const [a, b] = [statSync(file), statSync(out)];
+      same = a.dev === b.dev && a.ino === b.ino;
+    }
+    if (same) return `${out} is Pulse's database${suffix ? ` (its ${suffix.slice(1)} file)` : ''}: writing the export there would destroy it. Pick another --out.`;
+  }
+  if (existsSync(out)) {
+    if (statSync(out).isDirectory()) return `${out} is a folder: give a file name, e.g. --out ${join(out, 'pulse-data.json')}.`;
+    if (!force) return `${out} exists: pick another --out, or add --force to replace it.`;
+  }
+  const dir = dirname(out);
+  if (!existsSync(dir)) return `Cannot write ${out}: the folder ${dir} does not exist.`;
+  if (!statSync(dir).isDirectory()) return `Cannot write ${out}: ${dir} is not a folder.`;
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    return `Cannot write ${out}: no permission to write in ${dir}.`;
+  }
+  return undefined;
+}
+
 export const privacyExportCommand: Pick<CliCommand, 'run'> = {
   async run(args, config) {
     const { values } = parse(() => parseArgs({ args, options: { guild: { type: 'string' }, user: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' }, force: { type: 'boolean', default: false } }, strict: true }));
     const { guild, user } = ids(values);
     checkLang(values.lang);
     const out = resolve(values.out ?? `pulse-data-${guild}-${user}.json`);
-    if (existsSync(out) && !values.force) throw new UsageError(`${out} exists: pick another --out, or add --force to replace it.`);
+    const refused = checkOut(out, values.force, config.databasePath);
+    if (refused) {
+      console.error(refused);
+      return 1;
+    }
     if (!existsSync(config.databasePath)) {
       console.error(`No database at ${config.databasePath} (DATABASE_URL).`);
       return 1;
@@ -85,7 +134,15 @@ export const privacyExportCommand: Pick<CliCommand, 'run'> = {
       }
       // The note at the top of the file, in the member's language.
       const lang = await languageFor(read.db, guild, values.lang);
-      const rows = writeExport(read.sqlite, privacyEntries, guild, user, systemClock.now(), out, t(lang, 'privacy.export.note'));
+      let rows: number;
+      try {
+        rows = writeExport(read.sqlite, privacyEntries, guild, user, systemClock.now(), out, t(lang, 'privacy.export.note'));
+      } catch (err) {
+        // A full disk, a file size limit: nothing half-written is left (see writeExport).
+        if (!(err as NodeJS.ErrnoException).syscall) throw err; // not the file system's: a real failure
+        console.error(`Cannot write ${out}: ${err instanceof Error ? err.message : String(err)}. No file was written${existsSync(out) ? ` (the file already there is unchanged)` : ''}.`);
+        return 1;
+      }
       if (rows === 0) {
         // Said plainly: a mistyped --user is the likelier cause than a member Pulse never saw.
         console.log(
@@ -109,7 +166,8 @@ export const privacyOptOutCommand: Pick<CliCommand, 'run'> = {
     const { values } = parse(() => parseArgs({ args, options: { guild: { type: 'string' }, user: { type: 'string' }, lang: { type: 'string' }, wait: { type: 'string' } }, strict: true }));
     const { guild, user } = ids(values);
     checkLang(values.lang);
-    const wait = values.wait === undefined ? DEFAULT_WAIT_S : Number(values.wait);
+    // Plain decimal digits only: Number() would take '' as 0 and 0x10 as 16.
+    const wait = values.wait === undefined ? DEFAULT_WAIT_S : /^\d{1,4}$/.test(values.wait) ? Number(values.wait) : NaN;
     if (!Number.isInteger(wait) || wait < 0 || wait > 3600) throw new UsageError('--wait must be a whole number of seconds, 0 to 3600.');
     if (!existsSync(config.databasePath)) {
       console.error(`No database at ${config.databasePath} (DATABASE_URL).`);

@@ -15,7 +15,7 @@ import { UserError } from '../discord/errors.js';
 import { subcommandRoutes } from '../discord/options.js';
 import type { Routes } from '../discord/router.js';
 import type { Feature, FeatureContext } from '../feature.js';
-import { languageOf, msg, t } from '../i18n/index.js';
+import { languageOf, msg, t, type Language } from '../i18n/index.js';
 import { plainText } from '../text.js';
 import { privacyEntries, privacyEntry } from './entries.js';
 import { showDescriptions, showLine } from './privacy.js';
@@ -35,6 +35,19 @@ const tokenExpired = (err: unknown) =>
   err instanceof DiscordAPIError && (err.code === RESTJSONErrorCodes.InvalidWebhookToken || err.code === RESTJSONErrorCodes.UnknownWebhook || err.status === 401);
 
 const MiB = 1024 * 1024;
+
+/**
+ * How long after an answer a worker job may still start: Discord takes edits of a deferred
+ * answer for 15 minutes, so a job still queued later would answer nobody (see RunOptions.waitUntil).
+ */
+const ANSWER_WAIT_MS = 14 * 60_000;
+
+/**
+ * After a member's export was answered, how long before the same member may ask again in the
+ * same server: an export is the heaviest read a member can start, and each one queued holds back
+ * the other members' opt-out deletions (the pool's lowest rank).
+ */
+const EXPORT_COOLDOWN_MS = 60_000;
 
 /**
  * How often the running bot looks for opt-out jobs it did not record itself: `pulse
@@ -66,6 +79,10 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
    */
   const answering = new Map<string, Promise<void>>();
   const jobKey = (job: Pick<OptOutJob, 'guildId' | 'userId'>) => `${job.guildId}|${job.userId}`;
+  /** The members whose /privacy export is being prepared, by jobKey: one at a time each. */
+  const exporting = new Set<string>();
+  /** When each member's last export was answered (ctx.clock), by jobKey; pruned as they expire. */
+  const exported = new Map<string, number>();
 
   const runner = new OptOutRunner({
     entries: privacyEntries,
@@ -114,6 +131,41 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
     await sendDm(ctx.client, job.userId, `**${server}** · ${content}`);
   }
 
+  /**
+   * Writes the member's export in a worker and attaches it to their (deferred) answer; calls
+   * `answering` just before it answers.
+   */
+  async function exportTo(interaction: ChatInputCommandInteraction, guildId: string, userId: string, lang: Language, answering: () => void): Promise<void> {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const name = `pulse-data-${guildId}-${userId}.json`;
+    const path = join(tmpdir(), `pulse-export-${randomBytes(6).toString('hex')}.json`);
+    const gzipped = `${path}.gz`;
+    try {
+      await pool.run('privacy-export', { guildId, userId, path, exportedAt: ctx.clock.now(), note: t(lang, 'privacy.export.note') }, { waitUntil: Date.now() + ANSWER_WAIT_MS });
+      const limit = uploadLimit(interaction);
+      const { size } = await stat(path);
+      if (size <= limit) {
+        answering();
+        await interaction.editReply({ content: t(lang, 'privacy.export'), files: [{ attachment: path, name }] });
+        return;
+      }
+      // Too big for Discord as it is: a very active member's ids and instants repeat a lot,
+      // so gzip shrinks the file several times (streamed: the file is never all in memory).
+      await pipeline(createReadStream(path), createGzip(), createWriteStream(gzipped));
+      const compressed = (await stat(gzipped)).size;
+      logger.info({ guild: guildId, size, compressed, limit }, 'privacy.export-compressed');
+      if (compressed > limit) {
+        answering();
+        throw new UserError(msg('privacy.export.tooLarge', { size: megabytes(size), compressed: megabytes(compressed), limit: megabytes(limit) }));
+      }
+      answering();
+      await interaction.editReply({ content: `${t(lang, 'privacy.export')} ${t(lang, 'privacy.export.gzipped')}`, files: [{ attachment: gzipped, name: `${name}.gz` }] });
+    } finally {
+      await rm(path, { force: true });
+      await rm(gzipped, { force: true });
+    }
+  }
+
   /** Who asks, where, and in which language. */
   const asker = (interaction: ChatInputCommandInteraction) => ({ guildId: interaction.guildId!, userId: interaction.user.id, lang: languageOf(interaction.locale) });
 
@@ -124,7 +176,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           const { guildId, userId, lang } = asker(interaction);
           // Acknowledge first: the counts come from a worker.
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          const counts = await pool.run('privacy-counts', { guildId, userId });
+          const counts = await pool.run('privacy-counts', { guildId, userId }, { waitUntil: Date.now() + ANSWER_WAIT_MS });
           const optedOut = await isOptedOut(ctx.db, guildId, userId);
           const pending = await isOptOutPending(ctx.db, guildId, userId);
           const lines = privacyEntries.filter((e) => (counts[e.name] ?? 0) > 0 || e.fate !== 'kept').map((e) => showLine(e, counts[e.name] ?? 0, lang));
@@ -140,30 +192,22 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
         },
         async export(interaction) {
           const { guildId, userId, lang } = asker(interaction);
-          await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          const name = `pulse-data-${guildId}-${userId}.json`;
-          const path = join(tmpdir(), `pulse-export-${randomBytes(6).toString('hex')}.json`);
-          const gzipped = `${path}.gz`;
+          // One export at a time per member, and not again right after one: each is a long job.
+          const key = jobKey({ guildId, userId });
+          if (exporting.has(key)) throw new UserError(msg('privacy.export.running'));
+          const now = ctx.clock.now();
+          for (const [k, at] of exported) if (now - at >= EXPORT_COOLDOWN_MS) exported.delete(k);
+          const last = exported.get(key);
+          if (last !== undefined) throw new UserError(msg('privacy.export.cooldown', { seconds: Math.ceil((last + EXPORT_COOLDOWN_MS - now) / 1000) }));
+          exporting.add(key);
+          // Once the answer is on its way (or failed), the cooldown starts.
+          const answered = () => {
+            if (exporting.delete(key)) exported.set(key, ctx.clock.now());
+          };
           try {
-            await pool.run('privacy-export', { guildId, userId, path, exportedAt: ctx.clock.now(), note: t(lang, 'privacy.export.note') });
-            const limit = uploadLimit(interaction);
-            const { size } = await stat(path);
-            if (size <= limit) {
-              await interaction.editReply({ content: t(lang, 'privacy.export'), files: [{ attachment: path, name }] });
-              return;
-            }
-            // Too big for Discord as it is: a very active member's ids and instants repeat a lot,
-            // so gzip shrinks the file several times (streamed: the file is never all in memory).
-            await pipeline(createReadStream(path), createGzip(), createWriteStream(gzipped));
-            const compressed = (await stat(gzipped)).size;
-            logger.info({ guild: guildId, size, compressed, limit }, 'privacy.export-compressed');
-            if (compressed > limit) {
-              throw new UserError(msg('privacy.export.tooLarge', { size: megabytes(size), compressed: megabytes(compressed), limit: megabytes(limit) }));
-            }
-            await interaction.editReply({ content: `${t(lang, 'privacy.export')} ${t(lang, 'privacy.export.gzipped')}`, files: [{ attachment: gzipped, name: `${name}.gz` }] });
+            await exportTo(interaction, guildId, userId, lang, answered);
           } finally {
-            await rm(path, { force: true });
-            await rm(gzipped, { force: true });
+            answered();
           }
         },
         async 'opt-out'(interaction) {

@@ -1,8 +1,9 @@
 // The jobs the worker pool runs, each a function of a read handle: reports, digest charts, the
 // privacy reads (counts, export, opt-out scans) and the merging of rollup hours. The same code
 // runs inline when there is no pool (an in-memory database, PULSE_WORKERS=0).
+import { isMainThread } from 'node:worker_threads';
 import type { MergedHour } from '../activity/hour-merge-store.js';
-import type { ReadHandle } from '../db/read-only.js';
+import { openReadOnlySibling, type ReadHandle } from '../db/read-only.js';
 import type { Language } from '../i18n/index.js';
 import type { ReportOptions } from '../insights/report.js';
 import type { Report } from '../insights/report-types.js';
@@ -43,6 +44,18 @@ type Handler<K extends JobName> = (input: Jobs[K]['input'], read: ReadHandle, em
  */
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * A read-only connection of a long streaming job's own (an export, an opt-out scan), in a worker
+ * thread: the job pauses while its statement is still open, and an urgent job the pool sends
+ * meanwhile (a member's privacy counts, which reads in a transaction) runs on the worker's own
+ * connection, which an open statement would keep busy. Inline (the main thread, no pool) there is
+ * nobody to let in: undefined, and the job runs through on the handle it was given.
+ */
+function ownConnection(read: ReadHandle): ReadHandle['sqlite'] | undefined {
+  if (isMainThread || !read.sqlite.readonly || read.sqlite.memory) return undefined;
+  return openReadOnlySibling(read);
+}
+
 // Modules load on a job's first use: a worker starts fast, and the chart renderer (echarts,
 // resvg, fonts) loads only where charts are drawn.
 const handlers: { [K in JobName]: Handler<K> } = {
@@ -65,23 +78,36 @@ const handlers: { [K in JobName]: Handler<K> } = {
     return read.sqlite.transaction(() => sharingTotals(counts))();
   },
   'privacy-export': async ({ guildId, userId, path, exportedAt, note }, read) => {
-    const [{ privacyEntries }, { writeExport }] = await Promise.all([import('../privacy/entries.js'), import('../privacy/export-file.js')]);
-    return { rows: writeExport(read.sqlite, privacyEntries, guildId, userId, exportedAt, path, note) };
+    const [{ privacyEntries }, { writeExport, writeExportPausing }] = await Promise.all([import('../privacy/entries.js'), import('../privacy/export-file.js')]);
+    const own = ownConnection(read);
+    if (!own) return { rows: writeExport(read.sqlite, privacyEntries, guildId, userId, exportedAt, path, note) };
+    try {
+      return { rows: await writeExportPausing(own, privacyEntries, guildId, userId, exportedAt, path, note, pause) };
+    } finally {
+      own.close();
+    }
   },
   'privacy-scan': async ({ guildId, userId, entry, size }, read, emit) => {
     const scan = (await import('../privacy/entries.js')).privacyEntry(entry).scan;
     let keys = 0;
     if (!scan) return { keys };
-    let chunk: unknown[][] = [];
-    for (const key of scan(read.sqlite, guildId, userId)) {
-      chunk.push(key);
-      keys++;
-      if (chunk.length >= size) {
-        emit(chunk);
-        chunk = [];
+    // In a worker, on a connection of its own with a pause after each chunk (see ownConnection).
+    const own = ownConnection(read);
+    try {
+      let chunk: unknown[][] = [];
+      for (const key of scan(own ?? read.sqlite, guildId, userId)) {
+        chunk.push(key);
+        keys++;
+        if (chunk.length >= size) {
+          emit(chunk);
+          chunk = [];
+          if (own) await pause();
+        }
       }
+      if (chunk.length) emit(chunk);
+    } finally {
+      own?.close();
     }
-    if (chunk.length) emit(chunk);
     return { keys };
   },
   'merge-hour': async ({ guildId, bucket, live }, read) => (await import('../activity/hour-merge-store.js')).mergeHourParts(read.sqlite, guildId, bucket, live),

@@ -20,6 +20,8 @@ export class JobError extends Error {
   constructor(
     readonly text: Text,
     readonly errorId: string,
+    /** Never started: the workers were busy until the job's waitUntil (see RunOptions). */
+    readonly busy = false,
   ) {
     super(render('en', text));
   }
@@ -46,11 +48,25 @@ export interface PoolOptions {
    * 'checkpoints' on/off and 'checkpointed'); off by default.
    */
   checkpointMs?: number;
+  /**
+   * A queued job moves up one rank for every this many ms it has waited (default 30 s), never to
+   * rank 0 (see RANK): a steady stream of urgent jobs cannot hold back the rest for ever.
+   */
+  promoteAfterMs?: number;
+  /** The time (ms) jobs' waits are measured by; Date.now unless a test steps it. */
+  now?: () => number;
 }
 
 export interface RunOptions {
   onChunk?: (chunk: unknown) => void;
+  /** How long the job may run once started (default: the pool's timeoutMs). */
   timeoutMs?: number;
+  /**
+   * The instant (the pool's `now`, Date.now by default) past which nobody waits for the answer
+   * (an interaction's token lasts 15 minutes): a job still queued then is dropped, rejected
+   * with a JobError whose `busy` is true (the text asks to try again), and never started.
+   */
+  waitUntil?: number;
 }
 
 /**
@@ -58,7 +74,10 @@ export interface RunOptions {
  * waiting on a report or chart (and the short merges of rollup hours, which keep reports fast),
  * a member's export file, then the background opt-out scans. The
  * queue runs the most urgent waiting job next (first come, first served within a rank); a job
- * that has started is never interrupted, but a rank-0 job may run beside it (see assign).
+ * that has started is never interrupted, but a rank-0 job may run beside it (see assign). A job
+ * that waits moves up a rank every promoteAfterMs (to rank 1 at most: a member's privacy counts
+ * still go first), so an opt-out's scan waits behind a stream of exports and reports for a few
+ * minutes at most, not for as long as they keep coming.
  */
 const RANK: Record<JobName, number> = {
   'privacy-counts': 0,
@@ -78,7 +97,11 @@ interface Task {
   options: RunOptions;
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
+  /** When it was queued (the pool's now). */
+  queuedAt: number;
   timer?: NodeJS.Timeout;
+  /** Drops it from the queue at its waitUntil (cleared once it starts). */
+  expiry?: NodeJS.Timeout;
 }
 
 /**
@@ -130,12 +153,16 @@ export class WorkerPool extends EventEmitter<{
   /** Retries of workers that died while starting (see lost), cleared by stop(). */
   private readonly respawns = new Set<NodeJS.Timeout>();
   private readonly timeoutMs: number;
+  private readonly promoteAfterMs: number;
+  private readonly now: () => number;
   /** Jobs finished, failed, workers replaced (lost) and recycled (see RECYCLE_AFTER), for logs and tests. */
   readonly stats = { done: 0, failed: 0, restarts: 0, recycled: 0 };
 
   constructor(private readonly options: PoolOptions) {
     super();
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.promoteAfterMs = options.promoteAfterMs ?? 30_000;
+    this.now = options.now ?? Date.now;
   }
 
   /** Jobs run on the main thread: no database file to share, or no threads wanted. */
@@ -164,12 +191,43 @@ export class WorkerPool extends EventEmitter<{
     if (this.inline) return this.runInline(kind, input, options);
     this.warm();
     return new Promise((resolve, reject) => {
-      const task = { id: this.nextId++, kind, input, options, resolve: resolve as (v: unknown) => void, reject };
-      // Behind every queued job of its rank or a more urgent one.
-      const at = this.queue.findIndex((queued) => RANK[queued.kind] > RANK[kind]);
-      this.queue.splice(at < 0 ? this.queue.length : at, 0, task);
+      const task: Task = { id: this.nextId++, kind, input, options, resolve: resolve as (v: unknown) => void, reject, queuedAt: this.now() };
+      this.queue.push(task);
+      if (options.waitUntil !== undefined) {
+        task.expiry = setTimeout(() => this.expire(task), Math.max(0, options.waitUntil - this.now()));
+        task.expiry.unref();
+      }
       this.dispatch();
     });
+  }
+
+  /** A job still queued at its waitUntil: nobody waits for it any more, so it never runs. */
+  private expire(task: Task): void {
+    const at = this.queue.indexOf(task);
+    if (at < 0) return; // started meanwhile
+    this.queue.splice(at, 1);
+    const errorId = newErrorId();
+    this.stats.failed++;
+    this.options.logger.warn({ job: task.kind, errorId, waitedMs: this.now() - task.queuedAt, queued: this.queue.length }, 'pool.job-expired-in-queue');
+    task.reject(new JobError(msg('worker.busy', { id: errorId }), errorId, true));
+    this.dispatch();
+  }
+
+  /** A queued job's rank now: its kind's, one better for every promoteAfterMs it waited, never 0. */
+  private rankOf(task: Task, now: number): number {
+    const rank = RANK[task.kind];
+    if (rank === 0) return 0;
+    return Math.max(1, rank - Math.floor((now - task.queuedAt) / this.promoteAfterMs));
+  }
+
+  /** Takes the queued job to run next: the most urgent now (see rankOf), the oldest among equals. */
+  private next(): Task | undefined {
+    const now = this.now();
+    let best = -1;
+    for (let i = 0; i < this.queue.length; i++) {
+      if (best < 0 || this.rankOf(this.queue[i]!, now) < this.rankOf(this.queue[best]!, now)) best = i;
+    }
+    return best < 0 ? undefined : this.queue.splice(best, 1)[0];
   }
 
   private async runInline<K extends JobName>(kind: K, input: Jobs[K]['input'], options: RunOptions): Promise<Jobs[K]['output']> {
@@ -296,19 +354,21 @@ export class WorkerPool extends EventEmitter<{
   private assign(): void {
     for (const slot of this.slots) {
       if (!this.queue.length) return;
-      if (slot.ready && !slot.tasks.size) this.start(slot, this.queue.shift()!);
+      if (slot.ready && !slot.tasks.size) this.start(slot, this.next()!);
     }
     // An urgent job (a member's small question) does not wait for a long one to end: a busy
     // worker takes it at its long job's next pause (a report awaits its queries between its
-    // stretches of work), so it waits a stretch, not the whole job.
-    while (this.queue.length && RANK[this.queue[0]!.kind] === 0) {
+    // stretches of work, an export or a scan pauses every few ms), so it waits a stretch, not
+    // the whole job.
+    while (this.queue.some((t) => RANK[t.kind] === 0)) {
       const slot = this.slots.find((s) => s.ready && s.tasks.size === 1 && [...s.tasks.values()].every((t) => RANK[t.kind] > 0));
       if (!slot) return;
-      this.start(slot, this.queue.shift()!);
+      this.start(slot, this.next()!);
     }
   }
 
   private start(slot: Slot, task: Task): void {
+    if (task.expiry) clearTimeout(task.expiry);
     slot.tasks.set(task.id, task);
     if (RECYCLE_AFTER.has(task.kind)) slot.recycle = true;
     task.timer = setTimeout(() => {
@@ -330,7 +390,10 @@ export class WorkerPool extends EventEmitter<{
     this.stopping = true;
     for (const retry of this.respawns) clearTimeout(retry);
     this.respawns.clear();
-    for (const task of this.queue.splice(0)) task.reject(new JobError(msg('router.restarting'), newErrorId()));
+    for (const task of this.queue.splice(0)) {
+      if (task.expiry) clearTimeout(task.expiry);
+      task.reject(new JobError(msg('router.restarting'), newErrorId()));
+    }
     const until = Date.now() + graceMs;
     while (this.slots.some((s) => s.tasks.size) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     await Promise.all(

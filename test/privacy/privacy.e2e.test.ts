@@ -10,6 +10,8 @@ import { ActivityStore } from '../../src/activity/store.js';
 import { runCli } from '../../src/cli.js';
 import { privacyEntries } from '../../src/privacy/entries.js';
 import { keptColumns } from '../../src/privacy/privacy.js';
+import { msg } from '../../src/i18n/index.js';
+import { JobError } from '../../src/workers/pool.js';
 import { TestBot } from '../support/bot.js';
 
 let bot: TestBot | undefined;
@@ -362,22 +364,85 @@ describe('/privacy', () => {
     const json = plain.files[0]!.data;
 
     // A server whose limit the file passes by a byte (as a very active member's would pass 10 MB).
+    // (A minute later each time: a member's exports are a minute apart at least.)
     fake.setUploadLimit(json.length - 1);
+    b.clock.advance(60_000);
     const packed = await exportNow();
     expect(packed.ephemeral).toBe(true);
     expect(packed.content).toMatch(/^Everything Pulse keeps about you in this server: .* It is too big for Discord as it is, so it is compressed with gzip/);
     expect(packed.files.map((f) => f.filename)).toEqual([`pulse-data-${ids.guildId}-${ids.alice}.json.gz`]);
     expect(packed.files[0]!.data.length).toBeLessThan(json.length);
-    expect(gunzipSync(packed.files[0]!.data).toString('utf8')).toBe(json.toString('utf8'));
+    // The same file (but for its instant, a minute later).
+    const instantless = (text: string) => text.replace(/"exported_at": "[^"]*"/, '"exported_at": ""');
+    expect(instantless(gunzipSync(packed.files[0]!.data).toString('utf8'))).toBe(instantless(json.toString('utf8')));
 
     // Smaller than even the compressed file: the member is told why, and what to do.
     fake.setUploadLimit(200);
+    b.clock.advance(60_000);
     const refused = await exportNow();
     expect(refused.ephemeral).toBe(true);
     expect(refused.files).toEqual([]);
     expect(refused.content).toMatch(/^Your data is too big to send here: .* MB, still .* MB compressed, and Discord accepts at most .* MB in this server\. Ask the server's admins/);
     // Nothing was sent over the limit (Discord would have refused it: 413).
     expect(fake.requests.filter((r) => r.status === 413)).toEqual([]);
+    expect(b.errors).toEqual([]);
+  });
+
+  it("one member's exports run one at a time and a minute apart, refused plainly meanwhile; other members are not held back", async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    await aliceEverywhere(b);
+    const exportFor = (userId: string, locale?: Locale) => fake.slash({ guildId: ids.guildId, channelId: ids.general, userId, name: 'privacy', subcommand: 'export', ...(locale ? { locale } : {}) });
+    const file = (userId: string) => [`pulse-data-${ids.guildId}-${userId}.json`];
+    const started: string[] = [];
+    b.app.pool.on('started', (kind) => started.push(kind));
+
+    // Asked twice in a row: the second is refused at once (no job), the first answered.
+    const first = exportFor(ids.alice);
+    const again = exportFor(ids.alice);
+    const refused = await again.reply(15_000);
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.content).toBe('Your export is already being prepared: it arrives in the answer to your first request. No need to ask again.');
+    expect(again.callbacks[0]?.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect((await first.reply(15_000)).files.map((f) => f.filename)).toEqual(file(ids.alice));
+
+    // Right after it, and 59 s later: refused, in the member's language, saying how long to wait.
+    const soon = await exportFor(ids.alice, Locale.SpanishES).reply(15_000);
+    expect(soon.ephemeral).toBe(true);
+    expect(soon.content).toBe('Acabas de recibir tu exportación. Podrás pedir una nueva dentro de 60 segundos.');
+    b.clock.advance(59_000);
+    expect((await exportFor(ids.alice, Locale.Russian).reply(15_000)).content).toBe('Вы только что получили свой экспорт. Новый можно запросить через 1 с.');
+    // Another member meanwhile is answered as usual.
+    expect((await exportFor(ids.bob).reply(15_000)).files.map((f) => f.filename)).toEqual(file(ids.bob));
+    // A minute after her export: answered again.
+    b.clock.advance(1_000);
+    expect((await exportFor(ids.alice).reply(15_000)).files.map((f) => f.filename)).toEqual(file(ids.alice));
+    expect(started).toEqual(['privacy-export', 'privacy-export', 'privacy-export']);
+    expect(b.errors).toEqual([]);
+  });
+
+  it('show and export wait for a worker 14 minutes at most (the answer lasts 15), then say Pulse is busy', async () => {
+    bot = await TestBot.start();
+    const b = bot;
+    const { ids, fake } = b;
+    await aliceEverywhere(b);
+    const run = vi.spyOn(b.app.pool, 'run');
+    const ask = (subcommand: string) => fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.alice, name: 'privacy', subcommand, locale: Locale.SpanishES });
+    for (const subcommand of ['show', 'export']) {
+      run.mockClear();
+      const before = Date.now();
+      await ask(subcommand).reply(15_000);
+      const waitUntil = (run.mock.calls[0]?.[2] as { waitUntil?: number } | undefined)?.waitUntil ?? 0;
+      expect(waitUntil).toBeGreaterThanOrEqual(before + 14 * 60_000);
+      expect(waitUntil).toBeLessThanOrEqual(Date.now() + 14 * 60_000);
+    }
+    // The pool dropped the job, still queued at that instant: the member is told, in their language.
+    run.mockRejectedValueOnce(new JobError(msg('worker.busy', { id: 'abcd1234' }), 'abcd1234', true));
+    b.clock.advance(60_000);
+    const busy = await ask('export').reply(15_000);
+    expect(busy.ephemeral).toBe(true);
+    expect(busy.content).toBe('Pulse está ocupado con otras peticiones y no pudo atender la tuya a tiempo. Vuelve a intentarlo en unos minutos (id de error `abcd1234`).');
     expect(b.errors).toEqual([]);
   });
 

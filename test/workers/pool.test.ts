@@ -1,6 +1,7 @@
 // The worker pool on a real database file: a worker's report equals the main thread's, a job
 // that takes too long or loses its worker fails with an id and the worker is replaced, and
 // stop() lets a running job finish.
+import { existsSync, readFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -167,6 +168,84 @@ describe('worker pool', () => {
     expect(pool.pending).toBe(2); // both running, none queued
     await Promise.all([digest, counts]);
     expect(done).toEqual(['counts 9', 'digest']);
+  });
+
+  it('a job that waits long moves up, so a stream of more urgent jobs cannot hold back an opt-out scan for ever', async () => {
+    let now = 1_000_000;
+    pool = new WorkerPool({ databasePath: database.sqlite.name, size: 1, logger, inline: database, promoteAfterMs: 30_000, now: () => now });
+    await pool.run('report', query); // started and ready
+    const order: string[] = [];
+    pool.on('started', (kind) => order.push(kind));
+    const who = { guildId: G, userId: u(1) };
+    const first = pool.run('report', query); // takes the worker at once
+    const scan = pool.run('privacy-scan', { ...who, entry: 'activity_messages', size: 100 });
+    now += 10 * 60_000; // the scan has waited ten minutes: it now goes before newer reports and exports
+    const later = [
+      pool.run('privacy-export', { ...who, path: joinPath(dir, 'export.json'), exportedAt: 0, note: '' }),
+      pool.run('report', query),
+      pool.run('privacy-counts', who),
+    ];
+    await Promise.all([first, scan, ...later]);
+    // A member's privacy counts still run first; then the old scan, before the newer report.
+    expect(order).toEqual(['report', 'privacy-counts', 'privacy-scan', 'report', 'privacy-export']);
+  });
+
+  it('a job still queued at its waitUntil is dropped with a "busy" error and never runs; a started one is left to finish', async () => {
+    pool = newPool();
+    await pool.run('report', query); // started and ready
+    const started: string[] = [];
+    pool.on('started', (kind) => started.push(kind));
+    // Takes the worker at once, for a while (its first chart loads the chart engine: ~0.3 s and more).
+    const running = pool.run('digest-figures', { current: query, previous: query }, { waitUntil: Date.now() + 60_000 });
+    const [late, queued] = await Promise.all([
+      pool.run('privacy-export', { guildId: G, userId: u(1), path: joinPath(dir, 'export.json'), exportedAt: 0, note: '' }, { waitUntil: Date.now() }).catch((err: unknown) => err),
+      pool.run('report', query, { waitUntil: Date.now() + 5 }).catch((err: unknown) => err),
+    ]);
+    for (const dropped of [late, queued]) {
+      expect(dropped).toBeInstanceOf(JobError);
+      expect((dropped as JobError).busy).toBe(true);
+      expect((dropped as JobError).message).toMatch(/^Pulse is busy with other requests and could not get to yours in time\. Try again in a few minutes \(error id `[0-9a-f]{8}`\)\.$/);
+    }
+    expect((await running).report.activity.messages).toBe(42);
+    expect(started).toEqual(['digest-figures']);
+    expect(existsSync(joinPath(dir, 'export.json'))).toBe(false);
+    expect(pool.pending).toBe(0);
+    // A warning (the bot was busy), not an error; and the next job runs.
+    expect(logs.filter((l) => l.msg === 'pool.job-expired-in-queue').map((l) => l.errorId)).toEqual([(late as JobError).errorId, (queued as JobError).errorId]);
+    expect((await pool.run('report', query)).activity.messages).toBe(42);
+  });
+
+  it("a member's privacy counts run at a long export's or opt-out scan's next pause, not after it", { timeout: 60_000 }, async () => {
+    // u(1), a very active member: 150,000 more messages (an export of ~25 MB, a scan of as many keys).
+    const store = new ActivityStore(database.sqlite, { gate: database.gate });
+    for (let start = 0; start < 150_000; start += 5000) {
+      store.applyBatch(
+        Array.from({ length: 5000 }, (_, k) => start + k).map((i) => ({
+          kind: 'message' as const, guildId: G, at: Date.parse('2026-10-01T00:00:00Z') + i * 1000, messageId: String(800000000000000000n + BigInt(i)),
+          channelId: '300000000000000001', userId: u(1), replyToId: null, hasAttachment: false,
+        })),
+      );
+    }
+    pool = newPool(60_000);
+    await pool.run('privacy-counts', { guildId: G, userId: u(2) }); // started, its modules loaded
+    const who = { guildId: G, userId: u(1) };
+    for (const long of [
+      () => pool!.run('privacy-export', { ...who, path: joinPath(dir, 'export.json'), exportedAt: 0, note: '' }),
+      () => pool!.run('privacy-scan', { ...who, entry: 'activity_messages', size: 500 }, { onChunk: () => undefined }),
+    ]) {
+      const done: string[] = [];
+      const started = new Promise<void>((resolve) => pool!.once('started', () => resolve()));
+      const job = long().then(() => done.push('long job'));
+      await started;
+      await new Promise((r) => setTimeout(r, 20)); // well into it
+      const counts = await pool.run('privacy-counts', who);
+      done.push('counts');
+      await job;
+      expect(done).toEqual(['counts', 'long job']);
+      expect(counts['activity_messages']).toBe(150_009);
+    }
+    const exported = JSON.parse(readFileSync(joinPath(dir, 'export.json'), 'utf8')) as { activity_messages: unknown[] };
+    expect(exported.activity_messages).toHaveLength(150_009);
   });
 
   it('runs inline on an in-memory database', async () => {

@@ -536,6 +536,7 @@ export const en = {
   'polls.vote.secret': ' This poll is anonymous: nobody else can see your vote.',
   'polls.vote.closed': 'This poll is closed; votes are no longer taken.',
   'polls.vote.role': 'Only members with the <@&{role}> role can vote in this poll.',
+  'polls.vote.roleDeleted': 'The role this poll was limited to has been deleted, so nobody can vote in it any more. Its author or staff can close poll #{id} with `/poll close`.',
   'polls.vote.badChoice': 'That choice does not exist in this poll.',
   'polls.vote.limitClick': 'You can pick at most {max, plural, one {# choice} other {# choices}} in this poll. Click one of yours ({mine}) to withdraw it first.',
   'polls.vote.limitSelect': 'You can pick at most {max, plural, one {# choice} other {# choices}} in this poll.',

@@ -523,6 +523,7 @@ export const es: Catalogue = {
   'polls.vote.secret': ' Esta encuesta es anónima: nadie más puede ver tu voto.',
   'polls.vote.closed': 'Esta encuesta está cerrada; ya no se aceptan votos.',
   'polls.vote.role': 'Solo los miembros con el rol <@&{role}> pueden votar en esta encuesta.',
+  'polls.vote.roleDeleted': 'El rol al que estaba limitada esta encuesta se ha eliminado, así que ya nadie puede votar en ella. Su autor o el equipo pueden cerrar la encuesta n.º {id} con `/poll close`.',
   'polls.vote.badChoice': 'Esa opción no existe en esta encuesta.',
   'polls.vote.limitClick': 'En esta encuesta puedes elegir como máximo {max, plural, one {# opción} other {# opciones}}. Pulsa una de las tuyas ({mine}) para retirarla primero.',
   'polls.vote.limitSelect': 'En esta encuesta puedes elegir como máximo {max, plural, one {# opción} other {# opciones}}.',

@@ -22,7 +22,9 @@ import type { ComponentInteraction, Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
 import { resultsEmbed } from './discord-render.js';
-import { formatDuration, nativePlan, parseCreateOptions, pollLink, type Poll } from './poll.js';
+import { nativePlan, parseCreateOptions, pollLink, type Poll } from './poll.js';
+// The one localized duration ("1 h 30 min", "1 ч 30 мин"), shared with the moderation queue.
+import { formatDuration } from '../flags/flags.js';
 import { toCsv } from '../csv.js';
 import type { PollService } from './service.js';
 import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots } from './store.js';
@@ -149,7 +151,7 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
   const messageId = await service.post(poll);
   await service.arm();
   service.logger.info({ guild: interaction.guildId, poll: poll.id, anonymous: spec.anonymous }, 'polls.created');
-  const closes = spec.durationMs ? tr(lang, 'polls.postedClosesIn', { duration: formatDuration(spec.durationMs) }) : tr(lang, 'polls.postedOpen');
+  const closes = spec.durationMs ? tr(lang, 'polls.postedClosesIn', { duration: formatDuration(spec.durationMs, lang) }) : tr(lang, 'polls.postedOpen');
   const url = `https://discord.com/channels/${interaction.guildId}/${channel.id}/${messageId}`;
   await interaction.editReply(tr(lang, 'polls.posted', { id: poll.id, channel: channel.id, url }) + closes);
 }

@@ -104,6 +104,8 @@ async function vote(service: PollService, interaction: ComponentInteraction, pol
     lang: languageOf(interaction.locale),
     messageId: interaction.message.id,
     canSee: (poll: Poll) => canSee(interaction, poll, staff),
+    // The server's roles are cached from the gateway (GUILD_ROLE_DELETE removes one); no cached server, no claim.
+    roleGone: (roleId: string) => (interaction.guild ? !interaction.guild.roles.cache.has(roleId) : false),
   };
   await service.vote(ballot, decide, async (receipt) => {
     await interaction.reply({ content: receipt, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });

@@ -17,11 +17,15 @@ export const realTimers: Timers = {
 /**
  * `mark(key)` asks for `run(key)` to happen; the first mark arms a timer of `intervalMs`, later
  * marks before it fires ride along. A run reads the latest state, so nothing is lost by
- * skipping the intermediate ones. Runs of one key never overlap.
+ * skipping the intermediate ones. Runs of one key never overlap, and at most one more waits
+ * behind the one going: while an edit is stuck (a 429, a slow Discord), every later ask joins
+ * that one waiting run instead of queueing its own.
  */
 export class Coalescer<K> {
   private readonly timers = new Map<K, unknown>();
   private readonly running = new Map<K, Promise<void>>();
+  /** The run waiting behind the one going, per key (not started yet, so it will read the latest state). */
+  private readonly waiting = new Map<K, Promise<void>>();
   private stopped = false;
 
   constructor(
@@ -50,7 +54,7 @@ export class Coalescer<K> {
     this.timers.delete(key);
   }
 
-  /** Runs a key now (after any run of it already going), dropping its pending timer. */
+  /** Runs a key now (after any run of it already going: the one waiting run), dropping its pending timer. */
   now(key: K): Promise<void> {
     this.forget(key);
     return this.start(key);
@@ -74,13 +78,20 @@ export class Coalescer<K> {
   }
 
   private start(key: K): Promise<void> {
-    const previous = this.running.get(key) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.run(key))
+    // A run already waits behind the one going: it has not read anything yet, so it serves this ask too.
+    const waiting = this.waiting.get(key);
+    if (waiting) return waiting;
+    const previous = this.running.get(key);
+    const next: Promise<void> = (previous ?? Promise.resolve())
+      .then(() => {
+        if (this.waiting.get(key) === next) this.waiting.delete(key);
+        return this.run(key);
+      })
       .catch((err: unknown) => this.onError(err, key))
       .finally(() => {
         if (this.running.get(key) === next) this.running.delete(key);
       });
+    if (previous) this.waiting.set(key, next);
     this.running.set(key, next);
     return next;
   }

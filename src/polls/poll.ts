@@ -78,14 +78,6 @@ export function parseDuration(raw: string, maxMs: number = LIMITS.maxDurationMs)
   return { ok: true, value: ms };
 }
 
-/** Short human form of a duration, for messages: 90 min -> "1h30m". */
-export function formatDuration(ms: number): string {
-  const d = Math.floor(ms / 86_400_000);
-  const h = Math.floor((ms % 86_400_000) / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  return [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : ''].join('') || '0m';
-}
-
 /** The raw options of `/poll create`, as Discord delivers them (null when not given). */
 export const createOptionsSchema = z.object({
   // The option's max_length counts as Discord does (an emoji is one character): so does this check.
@@ -202,6 +194,8 @@ export interface VoterContext {
   now: number;
   /** Whether the member has the poll's role now (true when the poll has none). */
   hasRole: boolean;
+  /** The poll's role was deleted from the server: nobody has it now, so nobody can vote. */
+  roleGone?: boolean;
 }
 
 function refusalFor(poll: Poll, voter: VoterContext): VoteDecision | null {
@@ -209,6 +203,8 @@ function refusalFor(poll: Poll, voter: VoterContext): VoteDecision | null {
     return { kind: 'refused', reason: 'closed', message: msg('polls.vote.closed') };
   }
   if (poll.roleId && !voter.hasRole) {
+    // A deleted role would show as "@deleted-role": say what happened, and who can still close the poll.
+    if (voter.roleGone) return { kind: 'refused', reason: 'role', message: msg('polls.vote.roleDeleted', { id: poll.id }) };
     return { kind: 'refused', reason: 'role', message: msg('polls.vote.role', { role: poll.roleId }) };
   }
   return null;

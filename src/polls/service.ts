@@ -81,6 +81,14 @@ export interface Ballot {
   messageId: string;
   /** Whether the voter may see this poll (the rules of `/poll results`). */
   canSee(poll: Poll): boolean;
+  /** Whether the server no longer has this role (deleted); false when that cannot be told. */
+  roleGone(roleId: string): boolean;
+}
+
+/** What a vote's decision needs to know about the voter. */
+function voterContext(poll: Poll, ballot: Ballot, now: number): VoterContext {
+  const hasRole = poll.roleId === null || ballot.roleIds.includes(poll.roleId);
+  return { now, hasRole, roleGone: poll.roleId !== null && !hasRole && ballot.roleGone(poll.roleId) };
 }
 
 const OLD_MESSAGE_INTERVAL_MS = 10_000;
@@ -154,7 +162,7 @@ export class PollService {
         ? { kind: 'refused', reason: 'bad-choice', message: msg('polls.error.gone') }
         : poll.messageId !== ballot.messageId || !ballot.canSee(poll)
           ? { kind: 'refused', reason: 'bad-choice', message: msg('polls.error.staleControl') }
-          : decide(poll, current, { now, hasRole: poll.roleId === null || ballot.roleIds.includes(poll.roleId) }),
+          : decide(poll, current, voterContext(poll, ballot, now)),
     );
     if (!outcome) throw new UserError(msg('polls.error.gone'));
     if (outcome.kind === 'refused') {

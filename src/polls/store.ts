@@ -210,7 +210,8 @@ export async function listPolls(db: Executor, guildId: string, options: { status
   if (options.status) q = q.where('status', '=', options.status);
   const search = options.search?.trim();
   if (search) {
-    q = q.where((eb) => eb.or([sql<boolean>`instr(lower(question), lower(${search})) > 0`, eb(eb.cast('id', 'text'), '=', search)]));
+    // fold() (src/db/open.ts) ignores case and accents in any script: "опрос" finds "Опрос о пицце".
+    q = q.where((eb) => eb.or([sql<boolean>`instr(fold(question), fold(${search})) > 0`, eb(eb.cast('id', 'text'), '=', search)]));
   }
   const rows = await q.orderBy('status', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
   return rows.map(toPoll);

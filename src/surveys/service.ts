@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import { render, type Language, type Text } from '../i18n/index.js';
 import type { Logger } from '../log.js';
+import { Coalescer, realTimers } from '../polls/live.js';
 import { retrySchedule } from '../retry.js';
 import { plainText } from '../text.js';
 import { byAnswers, headlineScores, responseRate, responsesCsv, roleBreakdown, scoreSurvey, type QuestionResult, type RoleGroup } from './scoring.js';
@@ -145,8 +146,12 @@ export const MAX_CARD_ATTEMPTS = CARD_BACKOFF_MS.length + 1;
 const cardRetryAt = retrySchedule(CARD_BACKOFF_MS, MAX_CARD_ATTEMPTS);
 
 export class SurveyService {
-  /** Cards whose count changed, waiting for their coalesced edit. */
-  private readonly pendingCards = new Map<number, ReturnType<typeof setTimeout>>();
+  /**
+   * Every card edit goes through here: a burst of submissions makes one edit per interval, and
+   * while one edit is stuck (a 429, a slow Discord) later asks wait as one edit behind it, never
+   * one each, nor two edits of a card at once.
+   */
+  private readonly cards: Coalescer<number>;
   /**
    * Surveys whose card this process is posting right now: `/survey start` marks a survey open
    * before its card's POST returns, and the tick's catch-up (open, never posted) must not post
@@ -155,7 +160,11 @@ export class SurveyService {
    */
   private readonly posting = new Set<number>();
 
-  constructor(readonly deps: SurveyDeps) {}
+  constructor(readonly deps: SurveyDeps) {
+    this.cards = new Coalescer<number>((id) => this.showCard(id), deps.cardIntervalMs ?? 5_000, realTimers, (err, id) =>
+      deps.logger.warn({ err, survey: id }, 'surveys.card-edit-failed'),
+    );
+  }
 
   /** The server's language (cards, charts, reminder DMs). */
   language(guildId: string): Promise<Language> {
@@ -231,31 +240,28 @@ export class SurveyService {
    * Discord caps edits of messages older than an hour. Each edit reads the current state.
    */
   markCard(surveyId: number): void {
-    if (this.pendingCards.has(surveyId)) return;
-    const timer = setTimeout(() => {
-      this.pendingCards.delete(surveyId);
-      void this.refreshCard(surveyId);
-    }, this.deps.cardIntervalMs ?? 5_000);
-    timer.unref?.();
-    this.pendingCards.set(surveyId, timer);
+    this.cards.mark(surveyId);
   }
 
-  /** Makes the pending card edits now (on stop, and in tests). */
+  /** Makes the pending card edits now and waits for those under way (on stop, and in tests). */
   async flushCards(): Promise<void> {
-    const ids = [...this.pendingCards.keys()];
-    for (const id of ids) {
-      clearTimeout(this.pendingCards.get(id));
-      this.pendingCards.delete(id);
-    }
-    for (const id of ids) await this.refreshCard(id);
+    await this.cards.flush();
   }
 
   /**
-   * Edits a card to the survey's current state. A closed survey's card is recorded as showing it
+   * Edits a card to the survey's current state now: after an edit of it already under way (so
+   * the last edit shows the latest state), joining one already waiting behind that.
+   */
+  refreshCard(surveyId: number): Promise<void> {
+    return this.cards.now(surveyId);
+  }
+
+  /**
+   * The edit itself, run by the coalescer only. A closed survey's card is recorded as showing it
    * closed only once that edit landed (or the card is gone); a failed one is tried again later
    * (see retryClosedCards), a few times at most.
    */
-  async refreshCard(surveyId: number): Promise<void> {
+  private async showCard(surveyId: number): Promise<void> {
     const survey = await store.getSurvey(this.db, surveyId);
     if (!survey?.messageId) return;
     const lang = await this.deps.ports.language(survey.guildId).catch((): Language => 'en');

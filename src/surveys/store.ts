@@ -107,7 +107,8 @@ export async function listSurveys(db: Executor, guildId: string, options: { stat
   let q = db.selectFrom('surveys').selectAll().where('guild_id', '=', guildId);
   if (options.status) q = q.where('status', '=', options.status);
   const search = options.search?.trim();
-  if (search) q = q.where((eb) => eb.or([sql<boolean>`instr(lower(title), lower(${search})) > 0`, eb(eb.cast('id', 'text'), '=', search)]));
+  // fold() (src/db/open.ts) ignores case and accents in any script: "élection" finds "Élection…".
+  if (search) q = q.where((eb) => eb.or([sql<boolean>`instr(fold(title), fold(${search})) > 0`, eb(eb.cast('id', 'text'), '=', search)]));
   const rows = await q.orderBy('id', 'desc').limit(options.limit).execute();
   return rows.map(toSurvey);
 }

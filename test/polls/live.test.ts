@@ -71,6 +71,37 @@ describe('Coalescer', () => {
     expect(timers.armed.size).toBe(0);
   });
 
+  it('while a run is stuck, a burst of marks and timers waits as one run, not one per timer', async () => {
+    const timers = new ManualTimers();
+    const runs: number[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const c = new Coalescer<number>(
+      async (k) => {
+        runs.push(k);
+        if (runs.length === 1) await gate; // the first edit is stuck (a 429, a slow Discord)
+      },
+      100,
+      timers,
+    );
+    c.mark(1);
+    timers.fire();
+    await tick();
+    expect(runs).toEqual([1]);
+    // Thirteen clicks, each one's timer firing while the first edit is still stuck.
+    for (let i = 0; i < 13; i++) {
+      c.mark(1);
+      timers.fire();
+      await tick();
+    }
+    const final = c.now(1);
+    release();
+    await final;
+    await c.flush();
+    expect(runs).toEqual([1, 1]);
+    expect(timers.armed.size).toBe(0);
+  });
+
   it('now() runs after a run already going, so the last word is the latest state', async () => {
     const timers = new ManualTimers();
     const order: string[] = [];

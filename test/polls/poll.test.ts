@@ -5,7 +5,6 @@ import {
   decideClick,
   decideSelection,
   describeOutcome,
-  formatDuration,
   nativePlan,
   parseChoices,
   parseCreateOptions,
@@ -101,12 +100,6 @@ describe('parseDuration', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(render('en', r.error)).toMatch(error);
   });
-
-  it.each([
-    [60_000, '1m'],
-    [90 * 60_000, '1h30m'],
-    [86_400_000 + 60_000, '1d1m'],
-  ])('formats %d as %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
 });
 
 describe('parseCreateOptions', () => {
@@ -224,6 +217,17 @@ describe('decideClick', () => {
     const p = poll({ roleId: '1' });
     expect(decideClick(p, [0], 0, { now: NOW, hasRole: false })).toMatchObject({ kind: 'set', next: [] });
     expect(decideClick(p, [0], 1, { now: NOW, hasRole: false })).toMatchObject({ kind: 'refused', reason: 'role' });
+  });
+
+  it('tells the voter when the poll\'s role was deleted, and still lets them withdraw', () => {
+    const p = poll({ roleId: '1' });
+    const d = decideClick(p, [], 0, { now: NOW, hasRole: false, roleGone: true });
+    if (d.kind !== 'refused') throw new Error('expected a refusal');
+    expect(d.reason).toBe('role');
+    expect(render('en', d.message)).toBe(`The role this poll was limited to has been deleted, so nobody can vote in it any more. Its author or staff can close poll #${p.id} with \`/poll close\`.`);
+    expect(render('ru', d.message)).toMatch(/^Роль, которой был ограничен этот опрос, удалена/);
+    expect(decideSelection(p, [], [1], { now: NOW, hasRole: false, roleGone: true })).toMatchObject({ kind: 'refused', message: { key: 'polls.vote.roleDeleted' } });
+    expect(decideClick(p, [0], 0, { now: NOW, hasRole: false, roleGone: true })).toMatchObject({ kind: 'set', next: [] });
   });
 
   it('a poll without a deadline stays open', () => {

@@ -69,7 +69,7 @@ describe('polls e2e', () => {
     const { ids, fake } = bot;
     const created = await create(bot, ids.alice, { question: 'Lunch?', choices: 'Pizza | Tacos | Sushi', duration: '2h' });
     expect(created.ephemeral).toBe(true);
-    expect(created.content).toMatch(/Poll #1 posted in <#\d+>.*closes in 2h/);
+    expect(created.content).toMatch(/Poll #1 posted in <#\d+>.*closes in 2 h\./);
     const [message] = pollMessages(bot, ids.general);
     if (!message) throw new Error('no poll message');
     expect(message.embeds[0]?.description).toContain('Lunch?');
@@ -301,6 +301,47 @@ describe('polls e2e', () => {
     expect(bot.errors).toEqual([]);
   });
 
+  it("the create confirmation gives the duration in the member's language", async () => {
+    bot = await TestBot.start({ features: pollFeatures() });
+    const { ids, fake } = bot;
+    const make = (locale: string, question: string) =>
+      fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'create', options: { question, choices: 'A|B', duration: '1d12h' }, locale }).reply();
+    expect((await make('ru', 'Пицца?')).content).toMatch(/ Он закроется через 1 дн\. 12 ч\.$/);
+    expect((await make('es-ES', '¿Pizza?')).content).toMatch(/ Se cierra en 1 d 12 h\.$/);
+    expect((await make('en-US', 'Pizza?')).content).toMatch(/ It closes in 1 d 12 h\.$/);
+  });
+
+  it("a poll whose role is deleted while it runs: voters are told so, a voter can still withdraw, the author can close it", async () => {
+    bot = await TestBot.start({ features: pollFeatures() });
+    const { ids, fake } = bot;
+    const role = fake.addRole(ids.guildId, { name: 'Raiders' });
+    const guild = () => bot!.app.client.guilds.cache.get(ids.guildId);
+    await fake.waitFor(() => guild()?.roles.cache.has(role.id));
+    fake.setMemberRoles(ids.guildId, ids.carol, [role.id]);
+    await create(bot, ids.alice, { question: 'Raid night?', choices: 'Friday|Saturday', role: role.id });
+    const [message] = pollMessages(bot, ids.general);
+    const click = (userId: string, choice: number) => fake.click({ userId, message: message!, customId: `v1:poll-vote:1:${choice}` }).reply();
+    expect((await click(ids.carol, 0)).content).toMatch(/You voted for \*\*Friday\*\*/);
+    expect((await click(ids.bob, 0)).content).toBe(`Only members with the <@&${role.id}> role can vote in this poll.`);
+
+    // An admin deletes the role: Discord takes it from its members and tells the bot.
+    fake.setMemberRoles(ids.guildId, ids.carol, []);
+    fake.dispatch('GUILD_ROLE_DELETE', { guild_id: ids.guildId, role_id: role.id });
+    await fake.waitFor(() => !guild()?.roles.cache.has(role.id));
+    const gone = await click(ids.bob, 1);
+    expect(gone.ephemeral).toBe(true);
+    expect(gone.content).toBe('The role this poll was limited to has been deleted, so nobody can vote in it any more. Its author or staff can close poll #1 with `/poll close`.');
+    const ru = await fake.click({ userId: ids.dave, message: message!, customId: 'v1:poll-vote:1:0', locale: 'ru' }).reply();
+    expect(ru.content).toMatch(/^Роль, которой был ограничен этот опрос, удалена.*закрыть опрос №1 командой `\/poll close`\.$/);
+    // A vote already cast can still be withdrawn; nothing else was counted.
+    expect((await click(ids.carol, 0)).content).toMatch(/withdrawn/);
+    expect(await bot.db.selectFrom('poll_votes').selectAll().where('poll_id', '=', 1).execute()).toEqual([]);
+    const closed = await fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'close', options: { poll: 1 } }).reply();
+    expect(closed.ephemeral).toBe(true);
+    expect((await bot.db.selectFrom('polls').select('status').where('id', '=', 1).executeTakeFirstOrThrow()).status).toBe('closed');
+    expect(bot.errors).toEqual([]);
+  });
+
   it('lists as many whole polls as fit in one message, then how many more', async () => {
     bot = await TestBot.start({ features: pollFeatures() });
     const { ids, fake } = bot;
@@ -408,6 +449,35 @@ describe('polls e2e', () => {
     // The author's closed DMs are not an error.
     expect(bot.errors).toEqual([]);
     expect(bot.logs.some((l) => l.msg === 'polls.dm-failed')).toBe(false);
+  });
+
+  it('a burst of votes while the card edit is rate-limited makes one more edit once it clears, not one per vote', async () => {
+    bot = await TestBot.start({ features: pollFeatures({ liveIntervalMs: 100 }) });
+    const { ids, fake } = bot;
+    await create(bot, ids.alice, { question: 'Burst?', choices: 'A|B' });
+    const [message] = pollMessages(bot, ids.general);
+    const path = `/channels/${ids.general}/messages/${message!.id}`;
+    // The first edit is held 3 s by a 429; clicks keep coming every 150 ms for 1.2 s of that.
+    const limited = fake.rateLimitNext({ method: 'PATCH', path }, { retryAfter: 3 });
+    const voters = [ids.bob, ids.carol, ids.dave];
+    const click = (i: number) => fake.click({ userId: voters[i % voters.length]!, message: message!, customId: `v1:poll-vote:1:${i % 2}` }).reply();
+    await click(0);
+    await fake.waitFor(() => limited.served || undefined);
+    const stuckAt = Date.now();
+    let clicks = 1;
+    while (Date.now() - stuckAt < 1200) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await click(clicks++);
+    }
+    expect(clicks).toBeGreaterThan(4);
+    await service(bot).live.flush();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The 429, its retry, and one edit for everything that came meanwhile.
+    expect(fake.requestsMatching('PATCH', path).length).toBeLessThanOrEqual(3);
+    const rows = await bot.db.selectFrom('poll_votes').select('choice').where('poll_id', '=', 1).execute();
+    const counts = [0, 1].map((c) => rows.filter((r) => r.choice === c).length);
+    expect(shownCounts(embedOf(bot, ids.general, message!.id))).toEqual(counts);
+    expect(bot.errors).toEqual([]);
   });
 
   it('backs off when Discord caps edits of an old message (30046), then shows every vote', async () => {

@@ -123,6 +123,17 @@ describe('polls store', () => {
     expect((await listPolls(database.db, 'g1', { search: 'GAME', limit: 25 })).map((p) => p.id)).toEqual([b.id]);
     expect((await listPolls(database.db, 'g1', { search: String(a.id), limit: 25 })).map((p) => p.id)).toEqual([a.id]);
     expect((await listPolls(database.db, 'g1', { search: '%', limit: 25 })).map((p) => p.id)).toEqual([]);
+    // Case and accents are ignored in every script, not only in ASCII.
+    const ru = await createPoll(database.db, { ...spec, ...where, question: 'Опрос о пицце: берём ёлку?' });
+    const fr = await createPoll(database.db, { ...spec, ...where, question: 'Élection du délégué' });
+    const search = async (text: string) => (await listPolls(database.db, 'g1', { search: text, limit: 25 })).map((p) => p.id);
+    expect(await search('опрос')).toEqual([ru.id]);
+    expect(await search('ОПРОС О ПИЦЦЕ')).toEqual([ru.id]);
+    expect(await search('елку')).toEqual([ru.id]);
+    expect(await search('ЁЛКУ')).toEqual([ru.id]);
+    expect(await search('élection')).toEqual([fr.id]);
+    expect(await search('ELECTION DU DELEGUE')).toEqual([fr.id]);
+    expect(await search('берем')).toEqual([ru.id]);
     await click(b.id, 'u1', 0);
     await deletePoll(database.db, b.id);
     expect(await getPoll(database.db, b.id)).toBeUndefined();

@@ -3,7 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { echarts, FONT, FONT_FILES, type EChartsOption } from '../echarts.js';
 import type { Report } from '../insights/report-types.js';
-import { t, weekdayNames, type Language } from '../i18n/index.js';
+import { formatNumber, formatPercent, t, weekdayNames, type Language } from '../i18n/index.js';
 import { MIN_GROUP, shortDate } from './render.js';
 
 export const CHART_WIDTH = 1000;
@@ -41,6 +41,9 @@ const title = (text: string, subtext?: string): Option['title'] => ({
 
 const axisLabel = { fontFamily: FONT, color: COLORS.muted, fontSize: 11 };
 
+/** A value axis's labels as the language writes numbers (ECharts' own formatter writes "1,000" in every language). */
+const numberLabels = (lang: Language) => ({ ...axisLabel, formatter: (value: number) => formatNumber(lang, value) });
+
 /** Daily active members over the period, the previous period faded behind it. */
 export function dauOption(report: Report, previous: Report | null, lang: Language = 'en'): Option {
   const days = report.activity.dau.map((d) => shortDate(d.date, lang));
@@ -49,7 +52,7 @@ export function dauOption(report: Report, previous: Report | null, lang: Languag
     title: title(t(lang, 'chart.dau'), previous ? t(lang, 'chart.dauPrevious', { from: shortDate(previous.period.from, lang), to: shortDate(previous.period.to, lang) }) : undefined),
     grid: { left: 56, right: 40, top: 70, bottom: 40 },
     xAxis: { type: 'category', data: days, boundaryGap: false, axisLabel, axisLine: { lineStyle: { color: COLORS.grid } } },
-    yAxis: { type: 'value', minInterval: 1, axisLabel, splitLine: { lineStyle: { color: COLORS.grid } } },
+    yAxis: { type: 'value', minInterval: 1, axisLabel: numberLabels(lang), splitLine: { lineStyle: { color: COLORS.grid } } },
     series: [
       {
         type: 'line',
@@ -99,7 +102,7 @@ export function heatmapOption(report: Report, lang: Language = 'en'): Option {
       bottom: 8,
       itemHeight: 180,
       itemWidth: 12,
-      text: [`${max}`, '0'],
+      text: [formatNumber(lang, max), formatNumber(lang, 0)],
       textStyle: { fontFamily: FONT, color: COLORS.muted, fontSize: 11 },
       inRange: { color: COLORS.heat },
     },
@@ -116,14 +119,14 @@ export function cohortOption(report: Report, lang: Language = 'en'): Option {
     c.active_by_week.slice(0, 5).forEach((active, week) => {
       if (active === null) return;
       const share = c.size === 0 ? 0 : active / c.size;
-      data.push({ value: [week, row, share], label: c.size < MIN_GROUP ? String(active) : `${Math.round(share * 100)}%` });
+      data.push({ value: [week, row, share], label: c.size < MIN_GROUP ? formatNumber(lang, active) : formatPercent(lang, share) });
     }),
   );
   return {
     title: title(t(lang, 'chart.cohorts'), t(lang, 'chart.cohortsSub', { min: MIN_GROUP })),
     grid: { left: 150, right: 24, top: 96, bottom: 16 },
     xAxis: { type: 'category', position: 'top', data: [0, 1, 2, 3, 4].map((k) => t(lang, 'chart.week', { k })), axisLabel, axisLine: { show: false }, axisTick: { show: false } },
-    yAxis: { type: 'category', inverse: true, data: cohorts.map((c) => `${shortDate(c.week_start, lang)}  (${c.size})`), axisLabel, axisLine: { show: false }, axisTick: { show: false } },
+    yAxis: { type: 'category', inverse: true, data: cohorts.map((c) => `${shortDate(c.week_start, lang)}  (${formatNumber(lang, c.size)})`), axisLabel, axisLine: { show: false }, axisTick: { show: false } },
     visualMap: { show: false, min: 0, max: 1, dimension: 2, inRange: { color: COLORS.heat } },
     series: [
       {

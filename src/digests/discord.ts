@@ -1,22 +1,26 @@
 // /digest handlers, the poster that sends digests to a channel, and the slice's Feature (cron tick).
 import {
   AttachmentBuilder,
+  DiscordAPIError,
   EmbedBuilder,
   MessageFlags,
+  RESTJSONErrorCodes,
   type ChatInputCommandInteraction,
   type Client,
+  type Guild,
 } from 'discord.js';
 import cron, { type ScheduledTask } from 'node-cron';
+import { sendDm } from '../discord/dm.js';
 import { friendlyDiscordError, UserError } from '../discord/errors.js';
-import { botPermission, requireBotCan } from '../discord/permissions.js';
+import { botMissing, botPermission, requireBotCan, type NamedPermission } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import type { Feature, FeatureContext } from '../feature.js';
-import { languageOf, msg, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
+import { languageOf, msg, render, t, weekdayNames, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { buildDigest, IMAGE_NAME, type FeedbackSource, type FiguresSource, type NativePollSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
-import { DigestError, DigestRunner, type DescribeError, type FindPosted, type PostDigest } from './runner.js';
+import { ChannelRefused, DigestError, DigestRunner, fixFor, type CheckChannel, type DescribeError, type FindPosted, type PostDigest, type TellStaff } from './runner.js';
 import {
   defaultPeriodKind,
   lastCompletePeriod,
@@ -33,21 +37,98 @@ import { digestCommand } from '../../commands/digest.js';
 import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import { truncate } from '../text.js';
 
+/** What posting a digest takes: seeing the channel, sending, the figures' embed and the chart's file. */
+const POST_PERMISSIONS: readonly NamedPermission[] = [botPermission.view, botPermission.send, botPermission.embed, botPermission.attach];
+
+/** "I can't post in #channel: I need …", naming the permissions the bot lacks there (all it needs when it cannot tell). */
+function cantPost(guild: Guild | null, channelId: string, fallback: readonly NamedPermission[]): Text {
+  const missing = botMissing(guild, channelId, POST_PERMISSIONS);
+  const names = missing?.length ? missing : fallback.map(([, name]) => name);
+  return msg('digest.error.cantPost', { channel: channelId, missing: names.map((key) => msg(key)) });
+}
+
+/** What a Discord error says about the channel when it refuses for good, or null for anything else (tried again later). */
+function refusal(err: unknown, guild: Guild | null, channelId: string): Text | null {
+  if (!(err instanceof DiscordAPIError)) return null;
+  if (err.code === RESTJSONErrorCodes.UnknownChannel) return msg('digest.error.channelGone', { channel: channelId });
+  if (err.code === RESTJSONErrorCodes.MissingAccess) return cantPost(guild, channelId, [botPermission.view]);
+  if (err.code === RESTJSONErrorCodes.MissingPermissions) return cantPost(guild, channelId, POST_PERMISSIONS);
+  return null;
+}
+
+/**
+ * Whether the bot can post a digest in the channel, from its caches (a channel it does not see
+ * among the server's is asked of Discord): checked before the digest is built.
+ */
+export function channelCheck(client: Client): CheckChannel {
+  return async (guildId, channelId) => {
+    const guild = client.guilds.cache.get(guildId);
+    // A server in an outage cannot tell: the post finds out.
+    if (!guild?.available) return null;
+    if (!guild.channels.cache.has(channelId)) {
+      try {
+        await client.channels.fetch(channelId);
+      } catch (err) {
+        return refusal(err, guild, channelId);
+      }
+    }
+    const missing = botMissing(guild, channelId, POST_PERMISSIONS);
+    return missing?.length ? cantPost(guild, channelId, POST_PERMISSIONS) : null;
+  };
+}
+
 /** Sends a digest with its chart; mentions are shown as text and never ping. */
 export function channelPoster(client: Client): PostDigest {
   return async (channelId, post) => {
     const channel = await client.channels.fetch(channelId).catch((err: unknown) => {
+      const refused = refusal(err, null, channelId);
+      if (refused) throw new ChannelRefused(refused);
       throw new DigestError(friendlyDiscordError(err, post.language) ?? t(post.language, 'digest.error.channelGone', { channel: channelId }));
     });
-    if (!channel || !channel.isSendable()) throw new DigestError(t(post.language, 'digest.error.notText', { channel: channelId }));
-    const message = await channel.send({
-      embeds: [post.embed],
-      files: post.files.map((f) => new AttachmentBuilder(f.data, { name: f.name })),
-      nonce: post.nonce,
-      enforceNonce: true,
-      allowedMentions: { parse: [] },
-    });
-    return message.id;
+    if (!channel || !channel.isSendable()) throw new ChannelRefused(msg('digest.error.notText', { channel: channelId }));
+    const guild = 'guild' in channel ? channel.guild : null;
+    try {
+      const message = await channel.send({
+        embeds: [post.embed],
+        files: post.files.map((f) => new AttachmentBuilder(f.data, { name: f.name })),
+        nonce: post.nonce,
+        enforceNonce: true,
+        allowedMentions: { parse: [] },
+      });
+      return message.id;
+    } catch (err) {
+      const refused = refusal(err, guild, channelId);
+      throw refused ? new ChannelRefused(refused) : err;
+    }
+  };
+}
+
+/**
+ * Tells staff that their digest schedule was paused: in the staff channel, unless that is the
+ * channel that refuses; else by DM to whoever set the schedule up.
+ */
+export function staffNotice(ctx: FeatureContext): TellStaff {
+  return async (schedule, refusedChannelId, text) => {
+    const { staffChannelId } = await getSettings(ctx.db, schedule.guildId);
+    if (staffChannelId && staffChannelId !== refusedChannelId) {
+      try {
+        const channel = await ctx.client.channels.fetch(staffChannelId);
+        if (channel?.isSendable()) {
+          await channel.send({ content: text, allowedMentions: { parse: [] } });
+          return true;
+        }
+      } catch (err) {
+        ctx.logger.warn({ err, guild: schedule.guildId, channel: staffChannelId }, 'digest.staff-notice-failed');
+      }
+    }
+    if (!schedule.updatedBy) return false;
+    try {
+      await sendDm(ctx.client, schedule.updatedBy, text);
+      return true;
+    } catch (err) {
+      ctx.logger.info({ code: err instanceof DiscordAPIError ? err.code : undefined, guild: schedule.guildId }, 'digest.staff-notice-dm-failed');
+      return false;
+    }
   };
 }
 
@@ -126,6 +207,14 @@ function nextRunsText(lang: Language, schedule: DigestSchedule, zone: string, no
   return runs.map((at) => `<t:${Math.floor(at / 1000)}:F> (${wallTime(lang, at, zone)} ${zone})`).join('\n');
 }
 
+/** The next runs; or why the schedule is paused, and what to fix when the bot paused it. */
+function statusText(lang: Language, schedule: DigestSchedule, zone: string, now: number): string {
+  const reason = schedule.paused ? schedule.pausedReason : null;
+  if (!reason) return nextRunsText(lang, schedule, zone, now);
+  const when = `<t:${Math.floor((schedule.pausedAt ?? now) / 1000)}:R>`;
+  return t(lang, 'digest.show.pausedBy', { when, problem: render(lang, reason), fix: t(lang, fixFor(reason)) });
+}
+
 function runLine(lang: Language, run: DigestRun, guildId: string): string {
   const what = `${run.period.from} – ${run.period.to}`;
   const late = run.late ? t(lang, 'digest.run.late') : '';
@@ -169,7 +258,7 @@ async function showEmbed(ctx: FeatureContext, lang: Language, guildId: string, n
     { name: t(lang, 'digest.show.when'), value: `${timingText(lang, schedule.timing)} (${settings.timezone})`, inline: true },
     { name: t(lang, 'digest.show.covers'), value: t(lang, PERIOD_WORDS[schedule.period]), inline: true },
     { name: t(lang, 'digest.show.channel'), value: channel ? `<#${channel}>${schedule.channelId ? '' : t(lang, 'digest.show.staffChannel')}` : t(lang, 'digest.show.noChannel'), inline: true },
-    { name: t(lang, schedule.paused ? 'digest.show.status' : 'digest.show.nextRuns'), value: nextRunsText(lang, schedule, settings.timezone, ctx.clock.now()) },
+    { name: t(lang, schedule.paused ? 'digest.show.status' : 'digest.show.nextRuns'), value: truncate(statusText(lang, schedule, settings.timezone, ctx.clock.now()), 1024) },
   );
   const runs = await recentRuns(ctx.db, guildId, 5);
   if (runs.length) embed.addFields({ name: t(lang, 'digest.show.last'), value: runs.map((r) => runLine(lang, r, guildId)).join('\n').slice(0, 1024) });
@@ -195,8 +284,15 @@ export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Rout
     // Replies go to one staff member: their client's language.
     return { guildId, settings, now: ctx.clock.now(), lang: languageOf(interaction.locale) };
   };
+  const check = channelCheck(ctx.client);
   const pauseOrResume = (pause: boolean) => async (interaction: ChatInputCommandInteraction) => {
-    const { guildId, now, lang } = await staffOnly(interaction);
+    const { guildId, settings, now, lang } = await staffOnly(interaction);
+    if (!pause) {
+      // Resumed where the bot still cannot post, the next run would only be paused again.
+      const channel = (await getSchedule(ctx.db, guildId))?.channelId ?? settings.staffChannelId;
+      const problem = channel ? await check(guildId, channel) : null;
+      if (problem) throw new UserError(problem);
+    }
     const updated = await setPaused(ctx.db, guildId, pause, now);
     if (!updated) throw new UserError(msg('digest.error.noSchedule'));
     ctx.logger.info({ guild: guildId }, pause ? 'digest.paused' : 'digest.resumed');
@@ -267,6 +363,9 @@ export function digestsFeature(ctx: FeatureContext, options: DigestsOptions): Di
     findPosted: channelHistory(ctx.client),
     describeError: describePostError,
     guildLocale: (guildId) => ctx.client.guilds.cache.get(guildId)?.preferredLocale ?? null,
+    inGuild: (guildId) => ctx.client.guilds.cache.has(guildId),
+    checkChannel: channelCheck(ctx.client),
+    tellStaff: staffNotice(ctx),
   });
   let task: ScheduledTask | undefined;
   let current: Promise<unknown> = Promise.resolve();

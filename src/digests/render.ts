@@ -205,15 +205,19 @@ export function cohortTable(r: Report, lang: Language = 'en'): string | null {
   const cohorts = r.cohorts.filter((c) => c.size > 0);
   if (cohorts.length === 0) return null;
   const weeks = [0, 1, 2, 3, 4].map((k) => t(lang, 'digest.cohort.week', { k }).padStart(4));
-  const header = `${t(lang, 'digest.cohort.weekOf').padEnd(8)}${t(lang, 'digest.cohort.size').padStart(5)} ${weeks.join(' ')}`;
-  const rows = cohorts.map((c) => {
+  // The first column is as wide as its longest entry: short dates run to 8 characters in Russian ("14 сент.").
+  const dates = cohorts.map((c) => shortDate(c.week_start, lang));
+  const weekOf = t(lang, 'digest.cohort.weekOf');
+  const width = Math.max(weekOf.length, ...dates.map((d) => d.length));
+  const header = `${weekOf.padEnd(width)} ${t(lang, 'digest.cohort.size').padStart(5)} ${weeks.join(' ')}`;
+  const rows = cohorts.map((c, i) => {
     const cells = c.active_by_week.slice(0, 5).map((v) => {
       if (v === null) return '   ·';
       if (c.size < MIN_GROUP) return String(v).padStart(4);
       return `${Math.round((v / c.size) * 100)}%`.padStart(4);
     });
     while (cells.length < 5) cells.push('   ·');
-    return `${shortDate(c.week_start, lang).padEnd(7)} ${String(c.size).padStart(5)} ${cells.join(' ')}`;
+    return `${dates[i]!.padEnd(width)} ${String(c.size).padStart(5)} ${cells.join(' ')}`;
   });
   const small = cohorts.some((c) => c.size < MIN_GROUP) ? `\n${t(lang, 'digest.cohort.small', { min: MIN_GROUP })}` : '';
   return `\`\`\`\n${header}\n${rows.join('\n')}\n\`\`\`${t(lang, 'digest.cohort.explain')}${small}`;
@@ -285,7 +289,7 @@ function flagsField(lang: Language, r: Report, p: Report | null): APIEmbedField 
       t(lang, 'digest.flagsLine', { flags: int(lang, f.reactions), change: change(f.reactions, q?.reactions, lang), messages: f.messages_flagged, flaggers: f.flaggers }),
       // Messages whose distinct 🚩 flaggers reached the threshold (raw reactions): not the review
       // cases, which follow the flags slice's own rules (docs/metrics.md).
-      t(lang, 'digest.thresholdLine', { reached: int(lang, f.reached_threshold), resolved: int(lang, f.resolved), actioned: f.actioned, dismissed: f.dismissed }),
+      t(lang, 'digest.thresholdLine', { reached: f.reached_threshold, resolved: f.resolved, actioned: f.actioned, dismissed: f.dismissed }),
       t(lang, 'digest.medianLine', { value: median }),
     ].join('\n'),
   };

@@ -4,7 +4,7 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import { render, t, type Language } from '../i18n/index.js';
+import { msg, render, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { JobError } from '../workers/pool.js';
 import { sameZone } from '../zone.js';
 import { serverLanguage } from '../settings/settings.js';
@@ -19,10 +19,13 @@ import {
   listActiveSchedules,
   listRetryDue,
   markFailed,
+  markPauseTold,
   markPosted,
+  pauseForProblem,
   reclaimRun,
   releaseStaleClaims,
   restartInZone,
+  untoldPauses,
   type DigestRun,
   type DigestSchedule,
 } from './store.js';
@@ -36,8 +39,24 @@ export interface DigestPost {
   language: Language;
 }
 
-/** Sends a digest to a channel and returns the message id; throws with a readable reason. */
+/**
+ * Sends a digest to a channel and returns the message id; throws with a readable reason, and a
+ * ChannelRefused when the channel refuses for good (gone, or closed to the bot).
+ */
 export type PostDigest = (channelId: string, post: DigestPost) => Promise<string>;
+
+/**
+ * Looks, before anything is built, whether the bot can post in a channel of a server: what
+ * refuses for good (the channel is gone, or the bot lacks permissions there), or null when it
+ * can, or cannot tell (the post then finds out).
+ */
+export type CheckChannel = (guildId: string, channelId: string) => Promise<Text | null>;
+
+/**
+ * Tells staff that a schedule was paused (in the staff channel, unless that is the channel
+ * that refuses, else by DM to whoever set it up); false when nobody could be reached.
+ */
+export type TellStaff = (schedule: DigestSchedule, refusedChannelId: string | null, text: string) => Promise<boolean>;
 
 /**
  * Looks in a channel's recent messages for a digest the bot already posted whose footer ends
@@ -70,6 +89,10 @@ export interface RunnerDeps {
   describeError?: DescribeError;
   /** The server's Discord locale (guild_locale), which sets the default language. */
   guildLocale?: (guildId: string) => string | null;
+  /** Whether the bot is in the server: nothing is built or tried for a server it was removed from. */
+  inGuild?: (guildId: string) => boolean;
+  checkChannel?: CheckChannel;
+  tellStaff?: TellStaff;
 }
 
 export interface TickOutcome {
@@ -109,6 +132,8 @@ export class DigestRunner {
   async tick(now = this.deps.clock.now()): Promise<TickOutcome> {
     const outcome: TickOutcome = { posted: [], failed: [] };
     for (const schedule of await listActiveSchedules(this.deps.db)) {
+      // Removed from the server: nothing to post to. Its schedule starts again if the bot is added back.
+      if (this.deps.inGuild && !this.deps.inGuild(schedule.guildId)) continue;
       try {
         const settings = await getSettings(this.deps.db, schedule.guildId);
         const { activeSince, carriedAt } = await this.activeSinceIn(schedule, settings.timezone, now);
@@ -126,9 +151,29 @@ export class DigestRunner {
       }
     }
     for (const run of await listRetryDue(this.deps.db, now)) {
+      if (this.deps.inGuild && !this.deps.inGuild(run.guildId)) continue;
       if (await reclaimRun(this.deps.db, run.id, now)) await this.attempt(run.id, now, outcome);
     }
+    await this.tellPauses().catch((err: unknown) => this.deps.logger.error({ err }, 'digest.pause-notice-failed'));
     return outcome;
+  }
+
+  /** Tells staff, once each, of the schedules the bot paused (also those a crash kept it from telling). */
+  async tellPauses(): Promise<number> {
+    const { db, logger } = this.deps;
+    let told = 0;
+    for (const schedule of await untoldPauses(db)) {
+      if (!schedule.pausedReason || !(await markPauseTold(db, schedule.id, this.deps.clock.now()))) continue;
+      // Read in the staff channel, or by whoever set it up: the server's language, as the digest.
+      const settings = await getSettings(db, schedule.guildId);
+      const language = serverLanguage(settings, this.deps.guildLocale?.(schedule.guildId));
+      const text = t(language, 'digest.pausedNotice', { problem: render(language, schedule.pausedReason), fix: t(language, fixFor(schedule.pausedReason)) });
+      // The channel that refused: the schedule's own, else the staff channel.
+      const reached = (await this.deps.tellStaff?.(schedule, schedule.channelId ?? settings.staffChannelId, text)) ?? false;
+      logger.info({ guild: schedule.guildId, schedule: schedule.id, reached }, 'digest.pause-told');
+      if (reached) told++;
+    }
+    return told;
   }
 
   /**
@@ -177,7 +222,10 @@ export class DigestRunner {
       language = serverLanguage(settings, this.deps.guildLocale?.(run.guildId));
       const schedule = await getSchedule(db, run.guildId);
       channelId = (schedule && schedule.id === run.scheduleId ? schedule.channelId : null) ?? settings.staffChannelId;
-      if (!channelId) throw new DigestError(t(language, 'digest.error.noChannel'));
+      if (!channelId) throw new ChannelRefused(msg('digest.error.noChannel'));
+      // Before anything is built: a channel that is gone or closed to the bot would refuse it.
+      const problem = await this.deps.checkChannel?.(run.guildId, channelId);
+      if (problem) throw new ChannelRefused(problem);
       // A retry (a failure, or a post cut short by a restart) may follow an attempt that did
       // reach Discord: the channel's history decides, so the digest is never posted twice.
       const earlier = run.lastError !== null && this.deps.findPosted ? await this.deps.findPosted(channelId, footerMarker(run)) : null;
@@ -198,12 +246,24 @@ export class DigestRunner {
       outcome.posted.push(run.id);
     } catch (err) {
       const reason = failureReason(err, language, this.deps.describeError);
-      const next = nextAttemptAt(attempts, now);
+      // Refused for good: no retry, and the schedule is paused, as every run would fail the same way.
+      const refused = err instanceof ChannelRefused;
+      const next = refused ? null : nextAttemptAt(attempts, now);
       await markFailed(db, run.id, { error: reason, attempts, nextAttemptAt: next, channelId });
-      logger.warn({ guild: run.guildId, run: run.id, period: run.periodKey, attempts, retryAt: next, reason, err }, next === null ? 'digest.post-given-up' : 'digest.post-failed');
+      const paused = refused ? await pauseForProblem(db, run.scheduleId, err.problem, this.deps.clock.now()) : false;
+      logger.warn(
+        { guild: run.guildId, run: run.id, period: run.periodKey, channel: channelId, attempts, retryAt: next, reason, permanent: refused, schedulePaused: paused, err },
+        next === null ? 'digest.post-given-up' : 'digest.post-failed',
+      );
       outcome.failed.push(run.id);
     }
   }
+}
+
+/** What staff do about a pause: set a channel, give the permissions a channel lacks, or choose another channel. */
+export function fixFor(problem: Text): MessageKey {
+  if (problem.key === 'digest.error.noChannel') return 'digest.fix.noChannel';
+  return problem.key === 'digest.error.cantPost' ? 'digest.fix.permissions' : 'digest.fix.channel';
 }
 
 /**
@@ -211,6 +271,7 @@ export class DigestRunner {
  * (a worker's failure carries its text in every language, with the id it was logged under).
  */
 function failureReason(err: unknown, language: Language, describe: DescribeError | undefined): string {
+  if (err instanceof ChannelRefused) return render(language, err.problem);
   if (err instanceof DigestError) return err.message;
   if (err instanceof JobError) return render(language, err.text);
   return describe?.(err, language) ?? (err instanceof Error ? err.message : String(err));
@@ -219,4 +280,12 @@ function failureReason(err: unknown, language: Language, describe: DescribeError
 /** A failure whose message is already written for staff. */
 export class DigestError extends Error {
   override readonly name = 'DigestError';
+}
+
+/** The channel refuses for good (gone, closed to the bot, or none set): `problem` says what, in any language. */
+export class ChannelRefused extends Error {
+  override readonly name = 'ChannelRefused';
+  constructor(readonly problem: Text) {
+    super(render('en', problem));
+  }
 }

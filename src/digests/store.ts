@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import { restartScheduleInZone, type Executor } from '../db/schema.js';
 import type { DigestRunsTable, DigestSchedulesTable } from '../db/tables/digests.js';
+import type { Text } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
 import type { Period, PeriodKind, Timing } from './schedule.js';
 
@@ -17,6 +18,9 @@ export interface DigestSchedule {
   zone: string | null;
   updatedBy: string | null;
   updatedAt: number;
+  /** Set when the bot paused the schedule itself: what refused (its channel), for staff. */
+  pausedReason: Text | null;
+  pausedAt: number | null;
 }
 
 export type RunStatus = 'posting' | 'posted' | 'failed';
@@ -51,6 +55,8 @@ function toSchedule(row: Selectable<DigestSchedulesTable>): DigestSchedule {
     zone: row.zone,
     updatedBy: row.updated_by,
     updatedAt: row.updated_at,
+    pausedReason: row.paused_reason === null ? null : (JSON.parse(row.paused_reason) as Text),
+    pausedAt: row.paused_at,
   };
 }
 
@@ -87,6 +93,9 @@ export interface ScheduleInput {
   updatedBy: string | null;
 }
 
+/** Staff saved, paused or resumed the schedule: a pause the bot made is over. */
+const NO_PAUSE_REASON = { paused_reason: null, paused_at: null, pause_told_at: null } as const;
+
 /**
  * Creates or replaces the guild's schedule. The id is kept, so a period already posted is
  * not posted again after a change; runs that fell due before `now` are not posted.
@@ -103,6 +112,7 @@ export async function saveSchedule(db: Executor, input: ScheduleInput, now: numb
     zone: timezone,
     updated_by: input.updatedBy,
     updated_at: now,
+    ...NO_PAUSE_REASON,
   };
   await db
     .insertInto('digest_schedules')
@@ -116,7 +126,7 @@ export async function saveSchedule(db: Executor, input: ScheduleInput, now: numb
 export async function setPaused(db: Executor, guildId: string, paused: boolean, now: number): Promise<DigestSchedule | undefined> {
   await db
     .updateTable('digest_schedules')
-    .set(paused ? { paused: 1, updated_at: now } : { paused: 0, active_since: now, updated_at: now })
+    .set(paused ? { paused: 1, updated_at: now, ...NO_PAUSE_REASON } : { paused: 0, active_since: now, updated_at: now, ...NO_PAUSE_REASON })
     .where('guild_id', '=', guildId)
     .execute();
   return getSchedule(db, guildId);
@@ -144,6 +154,46 @@ export async function latestPeriodFrom(db: Executor, scheduleId: number): Promis
     .where('schedule_id', '=', scheduleId)
     .executeTakeFirst();
   return row?.from ?? null;
+}
+
+/**
+ * The bot pauses a schedule whose channel refuses for good (gone, or closed to it): every run
+ * would fail the same way. Only a running schedule; false when it was paused already.
+ */
+export async function pauseForProblem(db: Executor, scheduleId: number, reason: Text, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('digest_schedules')
+    .set({ paused: 1, paused_reason: JSON.stringify(reason), paused_at: now, pause_told_at: null })
+    .where('id', '=', scheduleId)
+    .where('paused', '=', 0)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/** Schedules the bot paused with staff not told yet. */
+export async function untoldPauses(db: Executor): Promise<DigestSchedule[]> {
+  const rows = await db
+    .selectFrom('digest_schedules')
+    .selectAll()
+    .where('paused', '=', 1)
+    .where('paused_reason', 'is not', null)
+    .where('pause_told_at', 'is', null)
+    .orderBy('id')
+    .limit(100)
+    .execute();
+  return rows.map(toSchedule);
+}
+
+/** Claims telling staff of a pause: true for the one caller that tells. */
+export async function markPauseTold(db: Executor, scheduleId: number, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('digest_schedules')
+    .set({ pause_told_at: now })
+    .where('id', '=', scheduleId)
+    .where('paused_reason', 'is not', null)
+    .where('pause_told_at', 'is', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }
 
 export async function deleteSchedule(db: Executor, guildId: string): Promise<boolean> {

@@ -19,7 +19,7 @@ import { FLAG_MESSAGE_COMMAND } from '../../commands/flag-message.js';
 import { flagsCommand } from '../../commands/flags.js';
 import { encodeCustomId, idArg } from '../discord/custom-id.js';
 import { UserError } from '../discord/errors.js';
-import { languageOf, msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
+import { formatNumber, languageOf, msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import { modalRoute, type Routes } from '../discord/router.js';
 import { snowflakeTime } from '../discord/snowflake.js';
@@ -241,19 +241,21 @@ async function stats(interaction: ChatInputCommandInteraction, service: FlagServ
   // Up to and including this instant: a review closed just now counts.
   const end = service.clock.now() + 1;
   const s = await flagStats(service.db, guildId, end - span, end);
-  const reasons = s.topReasons.slice(0, 5).map((r) => `${reasonName(lang, r.reason)}: ${r.flags}`).join('\n') || '—';
+  // Counts as the member's language writes them (1,234 / 1234 / 1 234).
+  const n = (value: number) => formatNumber(lang, value);
+  const reasons = s.topReasons.slice(0, 5).map((r) => `${reasonName(lang, r.reason)}: ${n(r.flags)}`).join('\n') || '—';
   const doubtful = mostlyDismissed(s.closedCaseFlags).slice(0, 5);
   const embed = new EmbedBuilder()
     .setTitle(t(lang, 'flags.stats.title', { period: t(lang, periodNames[period] ?? periodNames.week) }))
     .addFields(
-      { name: t(lang, 'flags.stats.reactions'), value: String(s.reactions), inline: true },
-      { name: t(lang, 'flags.stats.commandFlags'), value: String(s.commandFlags), inline: true },
-      { name: t(lang, 'flags.stats.messagesFlagged'), value: String(s.messagesFlagged), inline: true },
-      { name: t(lang, 'flags.stats.flaggers'), value: String(s.flaggers), inline: true },
-      { name: t(lang, 'flags.stats.reached'), value: String(s.reachedThreshold), inline: true },
-      { name: t(lang, 'flags.stats.resolved'), value: String(s.resolved), inline: true },
-      { name: t(lang, 'flags.stats.actioned'), value: String(s.actioned), inline: true },
-      { name: t(lang, 'flags.stats.dismissed'), value: String(s.dismissed), inline: true },
+      { name: t(lang, 'flags.stats.reactions'), value: n(s.reactions), inline: true },
+      { name: t(lang, 'flags.stats.commandFlags'), value: n(s.commandFlags), inline: true },
+      { name: t(lang, 'flags.stats.messagesFlagged'), value: n(s.messagesFlagged), inline: true },
+      { name: t(lang, 'flags.stats.flaggers'), value: n(s.flaggers), inline: true },
+      { name: t(lang, 'flags.stats.reached'), value: n(s.reachedThreshold), inline: true },
+      { name: t(lang, 'flags.stats.resolved'), value: n(s.resolved), inline: true },
+      { name: t(lang, 'flags.stats.actioned'), value: n(s.actioned), inline: true },
+      { name: t(lang, 'flags.stats.dismissed'), value: n(s.dismissed), inline: true },
       { name: t(lang, 'flags.stats.medianClaim'), value: minutes(lang, s.medianMinutesToClaim), inline: true },
       { name: t(lang, 'flags.stats.medianResolution'), value: minutes(lang, s.median_minutes_to_resolution), inline: true },
       { name: t(lang, 'flags.stats.topReasons'), value: reasons },

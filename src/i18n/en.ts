@@ -152,7 +152,7 @@ export const en = {
   'report.cohorts': 'Cohorts      {list}',
   'report.atRisk': 'At risk      {count, plural, one {# regular went quiet} other {# regulars went quiet}}{ids}',
   'report.flags':
-    'Flags        {flags, plural, one {# flag} other {# flags}} on {messages, plural, one {# message} other {# messages}} by {flaggers, plural, one {# member} other {# members}}; {reached} reached the threshold; {resolved} reviews closed ({actioned} actioned, {dismissed} dismissed), median {median} min',
+    'Flags        {flags, plural, one {# flag} other {# flags}} on {messages, plural, one {# message} other {# messages}} by {flaggers, plural, one {# member} other {# members}}; {reached} reached the threshold; {resolved, plural, one {# review closed} other {# reviews closed}} ({actioned} actioned, {dismissed} dismissed), median {median} min',
   'report.feedback':
     'Feedback     {opened} opened, {answered} answered; first staff answer median {median} min, p90 {p90} min; within 30 min {in30}, within 24 h {in24}; median {decision} h to decision; {waiting} waiting{ids}',
   'report.gaps': 'Not listening {list} (figures may be low there)',
@@ -286,7 +286,7 @@ export const en = {
   'digest.run.posted': '[posted]({url})',
   'digest.run.afterTries': ' after {count} tries',
   'digest.run.posting': 'posting now',
-  'digest.run.gaveUp': 'gave up after {count} tries: {error}. Fix it, then use `/digest preview` to check.',
+  'digest.run.gaveUp': '{count, plural, one {gave up after # try} other {gave up after # tries}} ({error}). To post elsewhere, use `/digest schedule channel:` or `/settings set staff_channel`.',
   'digest.run.failed': 'failed {count}× ({error}); next try {next}',
   'digest.saved': 'Schedule saved.',
   'digest.noStaffChannel': '⚠️ There is no staff channel yet: set one with `/settings set staff_channel` or the digests cannot be posted.',
@@ -307,6 +307,12 @@ export const en = {
   'digest.error.noChannel': 'No channel to post in: set a staff channel with `/settings set staff_channel`, or choose a channel in `/digest schedule`.',
   'digest.error.channelGone': "I can't find the channel <#{channel}>: it may have been deleted.",
   'digest.error.notText': '<#{channel}> is not a text channel I can post in.',
+  'digest.error.cantPost': "I can't post in <#{channel}>: I need {missing} there.",
+  'digest.fix.channel': 'Choose another channel with `/digest schedule channel:` (which starts the schedule again), or set the staff channel with `/settings set staff_channel` and then use `/digest resume`.',
+  'digest.fix.permissions': 'Give me those permissions there, then use `/digest resume`; or choose another channel with `/digest schedule channel:`.',
+  'digest.fix.noChannel': 'Once a channel is set with `/settings set staff_channel`, use `/digest resume`; choosing one with `/digest schedule channel:` starts the schedule again by itself.',
+  'digest.show.pausedBy': '⚠️ Paused by Pulse {when}: the digest could not be posted. {problem} {fix}',
+  'digest.pausedNotice': '⚠️ I could not post the digest, so I paused its schedule: no more runs will fail the same way. {problem} {fix}',
   // Feedback (src/feedback/): the post, its thread and the author's DM use the server's language, replies the member's.
   'feedback.status.open': 'Open',
   'feedback.status.underReview': 'Under review',

@@ -107,8 +107,8 @@ export const ru: Catalogue = {
   'insights.members': 'Участники',
   'insights.membersValue': 'пришли **{joined}** · ушли **{left}** · итого **{net}**',
   'insights.newMembers': 'Новые участники',
-  'insights.newMembersValue': 'пришли {cohort} · {activation} написали в первую неделю · удержание за 1 неделю {retention}',
-  'insights.pending': ' ({count} ожидают)',
+  'insights.newMembersValue': '{cohort, plural, one {пришёл #} few {пришли #} many {пришли #} other {пришли #}} · {activation} написали в первую неделю · удержание за 1 неделю {retention}',
+  'insights.pending': ' ({count, plural, one {# ожидает} few {# ожидают} many {# ожидают} other {# ожидают}})',
   'insights.activity': 'Активность',
   'insights.activityValue':
     '{messages, plural, one {# сообщение} few {# сообщения} many {# сообщений} other {# сообщения}} · {reactions, plural, one {# реакция} few {# реакции} many {# реакций} other {# реакции}} · {threads, plural, one {# ветка} few {# ветки} many {# веток} other {# ветки}} · {voice} мин в голосе',
@@ -133,7 +133,7 @@ export const ru: Catalogue = {
 
   'report.header': 'Отчёт Pulse по серверу {guild}: с {from} по {to} ({zone}), на {asOf}',
   'report.members': 'Участники      пришли {joined}, ушли {left}, итого {net}',
-  'report.newMembers': 'Новые          пришли {cohort}; {activated} написали в первую неделю ({activation}); удержание за 1 неделю {retention} ({retained} из {settled}; ожидают {pending})',
+  'report.newMembers': 'Новые          {cohort, plural, one {пришёл #} few {пришли #} many {пришли #} other {пришли #}}; {activated, plural, one {# написал} few {# написали} many {# написали} other {# написали}} в первую неделю ({activation}); удержание за 1 неделю {retention} ({retained} из {settled}; {pending, plural, one {ожидает #} few {ожидают #} many {ожидают #} other {ожидают #}})',
   'report.activity':
     'Активность     {messages, plural, one {# сообщение} few {# сообщения} many {# сообщений} other {# сообщения}}, {reactions, plural, one {# реакция} few {# реакции} many {# реакций} other {# реакции}} ({perMessage} на сообщение), {threads, plural, one {# ветка} few {# ветки} many {# веток} other {# ветки}}, {voice} мин в голосе',
   'report.engagement': 'Вовлечённость  активных участников {active}; DAU в среднем {dau}; WAU {wau}, MAU {mau} на конец; липкость {stickiness}',
@@ -277,7 +277,7 @@ export const ru: Catalogue = {
   'digest.run.posted': '[опубликовано]({url})',
   'digest.run.afterTries': ', попыток: {count}',
   'digest.run.posting': 'публикуется',
-  'digest.run.gaveUp': 'публикация не удалась (попыток: {count}): {error}. Исправьте и проверьте через `/digest preview`.',
+  'digest.run.gaveUp': 'публикация не удалась после {count, plural, one {# попытки} few {# попыток} many {# попыток} other {# попытки}} ({error}). Чтобы публиковать в другом месте, используйте `/digest schedule channel:` или `/settings set staff_channel`.',
   'digest.run.failed': 'ошибка {count}× ({error}); следующая попытка {next}',
   'digest.saved': 'Расписание сохранено.',
   'digest.noStaffChannel': '⚠️ Канал команды ещё не задан: задайте его через `/settings set staff_channel`, иначе сводки не смогут выйти.',
@@ -297,6 +297,12 @@ export const ru: Catalogue = {
   'digest.error.noChannel': 'Некуда публиковать: задайте канал команды через `/settings set staff_channel` или выберите канал в `/digest schedule`.',
   'digest.error.channelGone': 'Не нахожу канал <#{channel}>: возможно, его удалили.',
   'digest.error.notText': '<#{channel}> — не текстовый канал, в который я могу писать.',
+  'digest.error.cantPost': 'Я не могу писать в <#{channel}>: мне там нужны права {missing}.',
+  'digest.fix.channel': 'Выберите другой канал через `/digest schedule channel:` (расписание при этом возобновится) или задайте канал команды через `/settings set staff_channel`, а затем используйте `/digest resume`.',
+  'digest.fix.permissions': 'Дайте мне эти права в канале, а затем используйте `/digest resume`; или выберите другой канал через `/digest schedule channel:`.',
+  'digest.fix.noChannel': 'Задав канал через `/settings set staff_channel`, используйте `/digest resume`; если выбрать канал через `/digest schedule channel:`, расписание возобновится само.',
+  'digest.show.pausedBy': '⚠️ Pulse поставил расписание на паузу {when}: сводку не удалось опубликовать. {problem} {fix}',
+  'digest.pausedNotice': '⚠️ Я не смог опубликовать сводку и поставил её расписание на паузу, чтобы следующие публикации не срывались так же. {problem} {fix}',
   // Отзывы (src/feedback/): публикация, её ветка и ЛС автору — на языке сервера, ответы — на языке участника.
   'feedback.status.open': 'Открыт',
   'feedback.status.underReview': 'На рассмотрении',

@@ -2,7 +2,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { echarts, FONT, FONT_FILES, type EChartsOption } from '../echarts.js';
-import { t, type Language } from '../i18n/index.js';
+import { formatNumber as formatCount, t, type Language } from '../i18n/index.js';
 import { formatNps, formatNumber, formatPercent, type QuestionResult } from './scoring.js';
 
 const WIDTH = 640;
@@ -59,7 +59,9 @@ export function chartOption(q: QuestionResult, lang: Language = 'en'): EChartsOp
     axisLabel: horizontal ? { ...text, interval: 0, width: LABEL_WIDTH, overflow: 'break' as const, lineHeight: 13, height: 26, lineOverflow: 'truncate' as const } : { ...text, interval: 0 },
     axisLine: { lineStyle: { color: COLORS.grid } },
   };
-  const value = { type: 'value' as const, minInterval: 1, axisLabel: text, splitLine: { lineStyle: { color: COLORS.grid } } };
+  // Counts as the language writes them (ECharts' own formatter writes "1,000" in every language).
+  const count = (n: number) => formatCount(lang, n);
+  const value = { type: 'value' as const, minInterval: 1, axisLabel: { ...text, formatter: count }, splitLine: { lineStyle: { color: COLORS.grid } } };
   const subtitle = chartSubtitle(q, lang);
   // A long subtitle (Russian, Spanish) wraps rather than running off the edge; the bars start below it.
   const top = 64 + 14 * (Math.ceil(subtitle.length / SUBTITLE_CHARS) - 1);
@@ -79,7 +81,7 @@ export function chartOption(q: QuestionResult, lang: Language = 'en'): EChartsOp
     grid: horizontal ? { left: LABEL_WIDTH + 14, right: 40, top, bottom: 24 } : { left: 40, right: 20, top, bottom: ends ? 48 : 32 },
     xAxis: horizontal ? value : category,
     yAxis: horizontal ? { ...category, inverse: true } : value,
-    series: [{ type: 'bar', data, label: { show: true, position: horizontal ? 'right' : 'top', color: COLORS.text, fontFamily: FONT, fontSize: 11 }, barMaxWidth: 36 }],
+    series: [{ type: 'bar', data, label: { show: true, position: horizontal ? 'right' : 'top', formatter: (p: { value: unknown }) => count(Number(p.value)), color: COLORS.text, fontFamily: FONT, fontSize: 11 }, barMaxWidth: 36 }],
     ...(ends
       ? {
           graphic: [

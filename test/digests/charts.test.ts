@@ -48,3 +48,31 @@ describe('digest charts', () => {
     expect(pngSize(await renderDigestPng(busyReport('2026-11-22', '2026-11-22'), busyReport('2026-11-21', '2026-11-21'))).width).toBe(CHART_WIDTH);
   });
 });
+
+describe('digest charts in the server language', () => {
+  /** The texts the SVG draws. */
+  const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!.replace(/&#160;|&nbsp;/g, '\u00a0'));
+
+  /** A big server: thousands active a day, a heatmap cell over ten thousand, a cohort of 12,345. */
+  function bigReport() {
+    const r = busyReport('2026-11-16', '2026-11-22', { timezone: 'UTC' });
+    r.activity.dau = r.activity.dau.map((d, i) => ({ ...d, count: 18_000 + i * 500 }));
+    r.hour_of_week[2]![14] = 12_345;
+    r.cohorts = [{ week_start: '2026-11-16', size: 12_345, active_by_week: [5_432, null, null, null, null] }];
+    return r;
+  }
+
+  it.each([
+    ['en', '20,000', '12,345', '44%'],
+    ['es', '20.000', '12.345', '44\u00a0%'],
+    ['ru', '20\u00a0000', '12\u00a0345', '44\u00a0%'],
+  ] as const)('%s: axis, legend, cohort sizes and shares are written as the language writes numbers', (lang, axisTick, legend, share) => {
+    const shown = texts(digestSvg(bigReport(), null, lang).svg);
+    // The daily-active axis, the heatmap legend's top, the cohort's size and its share.
+    expect(shown).toContain(axisTick);
+    expect(shown).toContain(legend);
+    expect(shown.some((s) => s.endsWith(`(${legend})`))).toBe(true);
+    expect(shown).toContain(share);
+    if (lang !== 'en') expect(shown.filter((s) => /\d,\d{3}/.test(s))).toEqual([]);
+  });
+});

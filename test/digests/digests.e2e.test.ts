@@ -125,7 +125,8 @@ describe('digests through Discord', () => {
 
   it('a failed post is retried and reported in /digest show', async () => {
     await schedule();
-    bot.fake.failNext({ method: 'POST', path: `/channels/${bot.ids.staffChannel}/messages` }, { status: 403, code: 50013, message: 'Missing Permissions' });
+    // Refused, but not for good (nothing says the channel is gone or closed to the bot).
+    bot.fake.failNext({ method: 'POST', path: `/channels/${bot.ids.staffChannel}/messages` }, { status: 400, code: 50035, message: 'Invalid Form Body' });
     bot.clock.set(at('2026-11-09T09:00:00Z'));
     await feature().tick();
     expect(digests()).toHaveLength(0);

@@ -121,7 +121,7 @@ describe('the digest embed', () => {
   it('names flags.reached_threshold for what it is (messages at the flag threshold, not review cases), in every language', () => {
     const self = (language: 'en' | 'es' | 'ru') => renderDigest({ kind: 'week', report: current, previous, language }).fields!.find((f) => f.name.startsWith('🚩'))!.value;
     expect(self('en')).toContain('Messages that reached the flag threshold **4** · reviews closed **3** (2 actioned, 1 dismissed)');
-    expect(self('es')).toContain('Mensajes que alcanzaron el umbral de reportes **4** · revisiones cerradas **3** (2 con medidas, 1 descartadas)');
+    expect(self('es')).toContain('Mensajes que alcanzaron el umbral de reportes **4** · revisiones cerradas **3** (2 con medidas, 1 descartada)');
     expect(self('ru')).toContain('Сообщения, достигшие порога жалоб: **4** · проверок закрыто: **3** (меры приняты: 2, отклонено: 1)');
     for (const language of ['en', 'es', 'ru'] as const) expect(self(language)).not.toMatch(/Cases opened|Casos abiertos|Открыто случаев/);
     // The comparison line ends with one period, also after a Russian date's "г.".
@@ -205,6 +205,23 @@ describe('the digest embed', () => {
     expect(table).toContain('week of  size   w0   w1   w2   w3   w4');
     expect(table).toMatch(/Nov 2 +3 +2 +1 +1 +· +·/);
     expect(table).toMatch(/Nov 16 +\d+ +7\d% +· +· +· +·/);
+  });
+
+  it('the cohort table keeps its columns when dates are longer (Russian "14 сент." is 8 characters)', () => {
+    const r = emptyReport('2026-09-28', '2026-10-04');
+    r.cohorts = [
+      { week_start: '2026-09-07', size: 12, active_by_week: [9, 6, 5, 4, 3] },
+      { week_start: '2026-09-14', size: 10, active_by_week: [8, 5, 4, 3, null] },
+      { week_start: '2026-09-21', size: 3, active_by_week: [2, 1, null, null, null] },
+    ];
+    for (const lang of ['en', 'es', 'ru'] as const) {
+      const lines = cohortTable(r, lang)!.split('\n').slice(1, 5);
+      // Header and rows: every column ends at the same place as the header's.
+      const ends = (line: string) => [...line.matchAll(/\S+(?= |$)/g)].map((m) => m.index + m[0].length).slice(-6);
+      const header = ends(lines[0]!);
+      for (const row of lines.slice(1)) expect(ends(row), `${lang}: ${row}`).toEqual(header);
+    }
+    expect(cohortTable(r, 'ru')).toContain('14 сент.');
   });
 
   it('polls closed in the period, with turnout when the group is big enough', () => {

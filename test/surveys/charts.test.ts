@@ -1,5 +1,6 @@
 // The results charts' layout: scale words have room in every language, NPS's end labels are not clipped.
 import { describe, expect, it } from 'vitest';
+import { echarts } from '../../src/echarts.js';
 import { chartHeight, chartOption, renderQuestionCharts } from '../../src/surveys/charts.js';
 import { scoreQuestion } from '../../src/surveys/scoring.js';
 import type { Definition, Question } from '../../src/surveys/questions.js';
@@ -47,5 +48,33 @@ describe('chart layout', () => {
   it('renders a PNG for each', async () => {
     const charts = await renderQuestionCharts([result(question('likert7'), 'ru'), result(question('nps'), 'ru')], 'ru');
     expect(charts.map((c) => c.png.subarray(1, 4).toString('latin1'))).toEqual(['PNG', 'PNG']);
+  });
+});
+
+describe('chart numbers', () => {
+  /** The texts the chart draws, as ECharts renders it to SVG. */
+  function texts(option: ReturnType<typeof chartOption>, height: number): string[] {
+    const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 640, height });
+    try {
+      chart.setOption(option);
+      return [...chart.renderToSVGString().matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!.replace(/&#160;|&nbsp;/g, '\u00a0'));
+    } finally {
+      chart.dispose();
+    }
+  }
+
+  it.each([
+    ['en', '12,345', '10,000'],
+    ['es', '12.345', '10.000'],
+    ['ru', '12\u00a0345', '10\u00a0000'],
+  ] as const)('%s: bar labels and the count axis are written as the language writes numbers', (lang, label, tick) => {
+    for (const type of ['single', 'nps'] as const) {
+      const r = result(question(type, type === 'single' ? { options: ['a', 'b'] } : {}), lang);
+      r.counts = r.counts.map((c, i) => ({ ...c, count: i === 0 ? 12_345 : 2_000 }));
+      const shown = texts(chartOption(r, lang), chartHeight(r));
+      expect(shown, type).toContain(label);
+      expect(shown, type).toContain(tick);
+      if (lang !== 'en') expect(shown.filter((s) => /\d,\d{3}/.test(s)), type).toEqual([]);
+    }
   });
 });

@@ -15,6 +15,11 @@ export interface DigestSchedulesTable {
   updated_by: string | null;
   created_at: number;
   updated_at: number;
+  /** Why the bot paused the schedule (JSON of a catalogue Text, see migration 0027); null otherwise. */
+  paused_reason: string | null;
+  paused_at: number | null;
+  /** When staff were told of that pause; null until then. */
+  pause_told_at: number | null;
 }
 
 export interface DigestRunsTable {

@@ -295,7 +295,8 @@ describe('live ingestion', () => {
     const listeners = () => shardEvents.map((e) => client.listenerCount(e));
     const before = listeners();
     await b.app.stop();
-    expect(listeners()).toEqual(before.map((n) => n - 1)); // activity's own, one each
+    // Activity's own, one each, and the app's own new-session listener (ShardReady).
+    expect(listeners()).toEqual([before[0]! - 1, before[1]! - 1, before[2]! - 1, before[3]! - 2]);
     expect(b.errors).toEqual([]);
   });
 });

@@ -1,26 +1,12 @@
 // End to end through the fake Discord: members flag, one case reaches the moderators, one click acts.
-import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIMessage } from 'discord-api-types/v10';
+import type { APIActionRowComponent, APIButtonComponent, APIMessage } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { caseEvents, getCaseByMessage } from '../../src/flags/store.js';
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
+import { field, until } from './helpers.js';
 
 const MIN = 60_000;
-
-/** Polls an async condition (the bot handles gateway events asynchronously); no timing is asserted. */
-async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function field(embed: APIEmbed | undefined, prefix: string): string | undefined {
-  return embed?.fields?.find((f) => f.name.startsWith(prefix))?.value;
-}
 
 function buttons(message: APIMessage): APIButtonComponent[] {
   return (message.components ?? []).flatMap((row) => (row as APIActionRowComponent<APIButtonComponent>).components);

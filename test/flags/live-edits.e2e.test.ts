@@ -1,6 +1,5 @@
 // A case message follows its flags through coalesced edits: a burst of 🚩 makes one edit, not one per
 // reaction; an edit still waiting when the process is killed is made by the next start.
-import type { APIEmbed } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { flagsFeature } from '../../src/flags/discord.js';
 import { countedFlaggers, getCaseByMessage } from '../../src/flags/store.js';
@@ -8,20 +7,7 @@ import type { FeatureFactory } from '../../src/feature.js';
 import { settingsRoutes } from '../../src/settings/discord.js';
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
-
-async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function field(embed: APIEmbed | undefined, prefix: string): string | undefined {
-  return embed?.fields?.find((f) => f.name.startsWith(prefix))?.value;
-}
+import { field, until } from './helpers.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {

@@ -1,25 +1,12 @@
 // An open case whose message is lost (staff deleted it, or the moderation channel is another one
 // now) is posted again in the moderation channel, so staff can still act on it; /flags queue links
 // to the flagged message until that post lands.
-import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIMessage } from 'discord-api-types/v10';
+import type { APIActionRowComponent, APIButtonComponent, APIMessage } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { caseEvents, getCaseByMessage, type FlagCase } from '../../src/flags/store.js';
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
-
-async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function field(embed: APIEmbed | undefined, prefix: string): string | undefined {
-  return embed?.fields?.find((f) => f.name.startsWith(prefix))?.value;
-}
+import { field, until } from './helpers.js';
 
 function button(message: APIMessage, label: string): string {
   const found = (message.components ?? [])

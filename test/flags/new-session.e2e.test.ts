@@ -1,25 +1,11 @@
 // A reconnect Discord would not resume (a new session): the reactions of the gap were never
 // delivered, so the open cases are read again, as on start; a resume (Discord replays the gap) is not.
-import type { APIEmbed } from 'discord-api-types/v10';
 import { Events } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countedFlaggers, getCaseByMessage } from '../../src/flags/store.js';
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
-
-async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function field(embed: APIEmbed | undefined, prefix: string): string | undefined {
-  return embed?.fields?.find((f) => f.name.startsWith(prefix))?.value;
-}
+import { field, until } from './helpers.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {

@@ -2,30 +2,17 @@
 // carried out on start (or the case reopens, saying why), a case whose post failed still reaches the
 // moderation channel once, a report modal is answered whatever Discord's pace, and a case post cut
 // short by a crash leaves one case message.
-import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIMessage } from 'discord-api-types/v10';
+import type { APIActionRowComponent, APIButtonComponent, APIMessage } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FlagsFeature } from '../../src/flags/discord.js';
 import { applyCaseAction, caseEvents, getCaseByMessage, recordFlag, type FlagCase } from '../../src/flags/store.js';
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
+import { field, until } from './helpers.js';
 
 const MIN = 60_000;
 
-async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what = 'condition', ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
-
-function field(embed: APIEmbed | undefined, prefix: string): string | undefined {
-  return embed?.fields?.find((f) => f.name.startsWith(prefix))?.value;
-}
 
 function buttons(message: APIMessage | undefined): APIButtonComponent[] {
   return (message?.components ?? []).flatMap((row) => (row as APIActionRowComponent<APIButtonComponent>).components);

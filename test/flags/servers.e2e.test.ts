@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getCaseByMessage, openCase, setReviewMessage } from '../../src/flags/store.js';
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
+import { until } from './helpers.js';
 
 const B = '910000000000000001';
 const bOwner = '910000000000000010';
@@ -21,16 +22,6 @@ afterEach(async () => {
   await bot?.close();
   bot = undefined;
 });
-
-async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const field = (embed: APIEmbed | undefined, prefix: string) => embed?.fields?.find((f) => f.name.startsWith(prefix))?.value;
 

@@ -1,5 +1,5 @@
 // `pulse digest`: writes the digest of the last complete period (embed JSON and chart PNG) to a folder.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command-line.js';
@@ -40,6 +40,14 @@ export function digestCli(reports: (database: Database) => ReportMaker = insight
       const tz = values.tz === undefined ? undefined : canonicalTimeZone(values.tz);
       if (tz === null) throw new UsageError(`--tz: "${values.tz}" is not an IANA time zone such as Europe/Berlin.`);
       if (values.lang !== undefined && !isLanguage(values.lang)) throw new UsageError(`--lang must be one of ${languageCodes.join(', ')}.`);
+      // It reads the database only: a DATABASE_URL naming no file is a mistake, not a new database.
+      if (!existsSync(config.databasePath)) {
+        console.error(`No database at ${config.databasePath} (DATABASE_URL).`);
+        return 1;
+      }
+      // Where the files go: a folder (made if missing), never a file that is there.
+      const outArg = values.out;
+      if (outArg !== undefined && existsSync(outArg) && !statSync(outArg).isDirectory()) throw new UsageError(`--out must be a folder: ${resolve(outArg)} is a file.`);
       const database = openDatabase(config.databasePath);
       try {
         await migrate(database.db);

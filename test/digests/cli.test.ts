@@ -38,6 +38,9 @@ describe('pulse digest', () => {
   }
 
   it('says so and writes nothing for a server with no recorded activity', async () => {
+    const database = openDatabase(join(dir, 'pulse.db'));
+    await migrate(database.db);
+    await database.close();
     const errors: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
     const command = digestCli(() => () => busyReport('2026-11-16', '2026-11-22'), new ManualClock(Date.parse('2026-11-23T14:00:00Z')));
@@ -45,6 +48,22 @@ describe('pulse digest', () => {
     expect(await command.run(['--guild', '200000000000000001', '--out', out], config())).toBe(1);
     expect(errors[0]).toMatch(/^No activity is recorded for server 200000000000000001 in /);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a DATABASE_URL naming no file (and creates none), and an --out that is a file', async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
+    const command = digestCli(() => () => busyReport('2026-11-16', '2026-11-22'), new ManualClock(Date.parse('2026-11-23T14:00:00Z')));
+    const missing = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'typo', 'pulse.db')}` }, { needsDiscord: false });
+    expect(await command.run(['--guild', '200000000000000001'], missing)).toBe(1);
+    expect(errors).toEqual([`No database at ${join(dir, 'typo', 'pulse.db')} (DATABASE_URL).`]);
+    expect(existsSync(join(dir, 'typo'))).toBe(false);
+
+    await seedActivity();
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'mine');
+    await expect(command.run(['--guild', '200000000000000001', '--out', file], config())).rejects.toThrow(new UsageError(`--out must be a folder: ${file} is a file.`));
+    expect(readFileSync(file, 'utf8')).toBe('mine');
   });
 
   it('writes under data/digests/ when no --out is given', async () => {

@@ -12,6 +12,7 @@ import { plainText, truncate } from '../text.js';
 import { lastCompleteDays } from './report.js';
 import type { Report } from './report-types.js';
 import { busiestHour } from './render.js';
+import { answerDeadline } from '../workers/pool.js';
 
 /** The /insights embed, in the reader's language. Mentions render as names and never ping. */
 export function renderInsights(r: Report, lang: Language = 'en', topFeedback: ReadonlyArray<{ id: number; title: string; score: number }> = []): EmbedBuilder {
@@ -83,7 +84,7 @@ export function insightsRoutes(ctx: FeatureContext): Routes {
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
         const asOf = ctx.clock.now();
         const period = lastCompleteDays(asOf, settings.timezone, days);
-        const report = await ctx.pool.run('report', { guildId, ...period, timezone: settings.timezone, asOf });
+        const report = await ctx.pool.run('report', { guildId, ...period, timezone: settings.timezone, asOf }, { waitUntil: answerDeadline() });
         const topFeedback = await topOpenItems(ctx.db, guildId, 3);
         await interaction.editReply({ embeds: [renderInsights(report, languageOf(interaction.locale), topFeedback)], allowedMentions: { parse: [] } });
       },

@@ -22,6 +22,7 @@ import { showDescriptions, showLine } from './privacy.js';
 import { OptOutRunner } from './service.js';
 import { beginOptOut, finishOptOut, isOptOutPending, pendingOptOuts, type OptOutJob } from './store.js';
 import { sendDm } from '../discord/dm.js';
+import { answerDeadline } from '../workers/pool.js';
 
 /** What the privacy slice needs from the activity writer's door. */
 export interface ActivityDoor {
@@ -35,12 +36,6 @@ const tokenExpired = (err: unknown) =>
   err instanceof DiscordAPIError && (err.code === RESTJSONErrorCodes.InvalidWebhookToken || err.code === RESTJSONErrorCodes.UnknownWebhook || err.status === 401);
 
 const MiB = 1024 * 1024;
-
-/**
- * How long after an answer a worker job may still start: Discord takes edits of a deferred
- * answer for 15 minutes, so a job still queued later would answer nobody (see RunOptions.waitUntil).
- */
-const ANSWER_WAIT_MS = 14 * 60_000;
 
 /**
  * After a member's export was answered, how long before the same member may ask again in the
@@ -141,7 +136,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
     const path = join(tmpdir(), `pulse-export-${randomBytes(6).toString('hex')}.json`);
     const gzipped = `${path}.gz`;
     try {
-      await pool.run('privacy-export', { guildId, userId, path, exportedAt: ctx.clock.now(), note: t(lang, 'privacy.export.note') }, { waitUntil: Date.now() + ANSWER_WAIT_MS });
+      await pool.run('privacy-export', { guildId, userId, path, exportedAt: ctx.clock.now(), note: t(lang, 'privacy.export.note') }, { waitUntil: answerDeadline() });
       const limit = uploadLimit(interaction);
       const { size } = await stat(path);
       if (size <= limit) {
@@ -176,7 +171,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           const { guildId, userId, lang } = asker(interaction);
           // Acknowledge first: the counts come from a worker.
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          const counts = await pool.run('privacy-counts', { guildId, userId }, { waitUntil: Date.now() + ANSWER_WAIT_MS });
+          const counts = await pool.run('privacy-counts', { guildId, userId }, { waitUntil: answerDeadline() });
           const optedOut = await isOptedOut(ctx.db, guildId, userId);
           const pending = await isOptOutPending(ctx.db, guildId, userId);
           const lines = privacyEntries.filter((e) => (counts[e.name] ?? 0) > 0 || e.fate !== 'kept').map((e) => showLine(e, counts[e.name] ?? 0, lang));

@@ -16,6 +16,7 @@ import { countSurveys, listSurveys, pausedSchedules, submittedCount, type Survey
 import { parseDefinition, parseDuration, type DefinitionInput } from './survey.js';
 import { template, TEMPLATE_NAMES, type TemplateName } from './templates.js';
 import { ellipsize, fitLines, plainText, truncate } from '../text.js';
+import { answerDeadline } from '../workers/pool.js';
 
 type Command = ChatInputCommandInteraction;
 type Args<S extends SubcommandOf<typeof surveyCommand>> = ArgsOf<typeof surveyCommand, S>;
@@ -204,7 +205,7 @@ async function results(service: SurveyService, interaction: Command, args: Args<
   const r = await service.results(survey, lang);
   const forCharts = serverLang === lang ? r : await service.results(survey, serverLang);
   // Drawn in the worker pool (the renderer never loads on the gateway's thread).
-  const charts = await ctx.pool.run('survey-charts', { questions: forCharts.questions, language: serverLang });
+  const charts = await ctx.pool.run('survey-charts', { questions: forCharts.questions, language: serverLang }, { waitUntil: answerDeadline() });
   const files = charts.slice(0, 10).map((c) => new AttachmentBuilder(Buffer.from(c.png.buffer, c.png.byteOffset, c.png.byteLength), { name: `survey-${survey.id}-${c.id}.png` }));
   await interaction.editReply({ content: charts.length > 10 ? say(interaction, CMD_TEXT.chartsCut(charts.length)) : '', embeds: [resultsEmbed(lang, r)], files, allowedMentions: { parse: [] } });
 }

@@ -57,6 +57,15 @@ export interface PoolOptions {
   now?: () => number;
 }
 
+/**
+ * The waitUntil of a job a member waits on in Discord (an interaction's deferred answer): Discord
+ * takes edits of it for 15 minutes, so a job not started 14 minutes after the defer would answer
+ * nobody.
+ */
+export function answerDeadline(now = Date.now()): number {
+  return now + 14 * 60_000;
+}
+
 export interface RunOptions {
   onChunk?: (chunk: unknown) => void;
   /** How long the job may run once started (default: the pool's timeoutMs). */

@@ -1,6 +1,8 @@
 // A worker that dies holding a member's /insights: the member gets an error with an id, not
 // silence, and the next /insights is answered by its replacement.
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
+import { msg } from '../../src/i18n/index.js';
+import { JobError } from '../../src/workers/pool.js';
 import { TestBot } from '../support/bot.js';
 
 let bot: TestBot | undefined;
@@ -22,4 +24,21 @@ it('a crashed worker is replaced and the member is told', async () => {
   const answered = await insights();
   expect(answered.embeds[0]?.title).toMatch(/^Insights: /);
   expect(bot.app.pool.stats.restarts).toBe(1);
+});
+
+it("a member's /insights waits for a worker 14 minutes at most (the answer lasts 15), then hears Pulse is busy", async () => {
+  bot = await TestBot.start();
+  const { ids, fake } = bot;
+  const insights = () => fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.ownerId, name: 'insights', options: { period: '7d' } }).reply(15_000);
+  const run = vi.spyOn(bot.app.pool, 'run');
+  const before = Date.now();
+  expect((await insights()).embeds[0]?.title).toMatch(/^Insights: /);
+  const waitUntil = (run.mock.calls[0]?.[2] as { waitUntil?: number } | undefined)?.waitUntil ?? 0;
+  expect(waitUntil).toBeGreaterThanOrEqual(before + 14 * 60_000);
+  expect(waitUntil).toBeLessThanOrEqual(Date.now() + 14 * 60_000);
+  // The pool dropped the job, still queued at that instant.
+  run.mockRejectedValueOnce(new JobError(msg('worker.busy', { id: 'abcd1234' }), 'abcd1234', true));
+  const busy = await insights();
+  expect(busy.ephemeral).toBe(true);
+  expect(busy.content).toBe('Pulse is busy with other requests and could not get to yours in time. Try again in a few minutes (error id `abcd1234`).');
 });

@@ -574,6 +574,7 @@ export const en = {
   'surveys.error.opensLater': 'This survey opens {when}. Come back then!',
   'surveys.error.closed': 'This survey is closed, so it no longer takes answers.',
   'surveys.error.wrongRole': 'This survey is only for members with the <@&{role}> role.',
+  'surveys.error.roleDeleted': 'The role this survey was limited to has been deleted, so nobody can answer it any more. Staff can close survey #{id} with `/survey close`.',
   'surveys.error.answeredLocked': 'You have already answered this survey, and its answers cannot be changed.',
   'surveys.error.alreadySubmitted': 'Your answers are already submitted.',
   'surveys.error.noDraft': 'You have no answers in progress for this survey. Click “Take the survey” on its message to start.',

@@ -561,6 +561,7 @@ export const es: Catalogue = {
   'surveys.error.opensLater': 'Este cuestionario se abre {when}. ¡Vuelve entonces!',
   'surveys.error.closed': 'Este cuestionario está cerrado y ya no acepta respuestas.',
   'surveys.error.wrongRole': 'Este cuestionario es solo para miembros con el rol <@&{role}>.',
+  'surveys.error.roleDeleted': 'El rol al que estaba limitado este cuestionario se ha eliminado, así que ya nadie puede responderlo. El equipo puede cerrar el cuestionario n.º {id} con `/survey close`.',
   'surveys.error.answeredLocked': 'Ya respondiste este cuestionario y sus respuestas no se pueden cambiar.',
   'surveys.error.alreadySubmitted': 'Tus respuestas ya están enviadas.',
   'surveys.error.noDraft': 'No tienes respuestas en curso para este cuestionario. Pulsa «Responder el cuestionario» en su mensaje para empezar.',

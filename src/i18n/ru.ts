@@ -561,6 +561,7 @@ export const ru: Catalogue = {
   'surveys.error.opensLater': 'Анкета откроется {when}. Возвращайтесь!',
   'surveys.error.closed': 'Эта анкета закрыта и больше не принимает ответы.',
   'surveys.error.wrongRole': 'Эта анкета только для участников с ролью <@&{role}>.',
+  'surveys.error.roleDeleted': 'Роль, для которой была эта анкета, удалена, поэтому отвечать на неё больше никто не может. Команда может закрыть анкету №{id} командой `/survey close`.',
   'surveys.error.answeredLocked': 'Вы уже ответили на эту анкету, и ответы изменить нельзя.',
   'surveys.error.alreadySubmitted': 'Ваши ответы уже отправлены.',
   'surveys.error.noDraft': 'У вас нет начатых ответов на эту анкету. Нажмите «Пройти анкету» в её сообщении, чтобы начать.',

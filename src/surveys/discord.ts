@@ -56,6 +56,7 @@ export async function memberOf(interaction: Interaction, ctx: FeatureContext): P
     id: interaction.user.id,
     roles,
     sees: (survey) => staff || survey.authorId === interaction.user.id || (survey.channelId !== null && seesChannel(interaction, survey.channelId)),
+    roleGone: (roleId) => (interaction.guild ? !interaction.guild.roles.cache.has(roleId) : false),
   };
 }
 

@@ -9,6 +9,7 @@ export const MSG = {
   opensLater: (at: number) => msg('surveys.error.opensLater', { when: when(at) }),
   closed: msg('surveys.error.closed'),
   wrongRole: (roleId: string) => msg('surveys.error.wrongRole', { role: roleId }),
+  roleDeleted: (id: number) => msg('surveys.error.roleDeleted', { id }),
   answeredLocked: msg('surveys.error.answeredLocked'),
   alreadySubmitted: msg('surveys.error.alreadySubmitted'),
   noDraft: msg('surveys.error.noDraft'),

@@ -54,6 +54,8 @@ export interface Member {
    * reckoned by the adapters on the server's side: never taken from the click.
    */
   sees(survey: Survey): boolean;
+  /** Whether the role no longer exists in the server (an admin deleted it); false when unknown. */
+  roleGone?(roleId: string): boolean;
 }
 
 /** The message a button was clicked on (or a modal opened from), as Discord says. */
@@ -315,7 +317,7 @@ export class SurveyService {
     const opens = survey.definition.opens ? Date.parse(survey.definition.opens) : null;
     if (opens !== null && opens > now) throw new SurveyRefusal(MSG.opensLater(opens));
     if (survey.status === 'closed' || (survey.closesAt !== null && survey.closesAt <= now)) throw new SurveyRefusal(MSG.closed);
-    if (survey.roleId && !member.roles.includes(survey.roleId)) throw new SurveyRefusal(MSG.wrongRole(survey.roleId));
+    if (survey.roleId && !member.roles.includes(survey.roleId)) throw new SurveyRefusal(member.roleGone?.(survey.roleId) ? MSG.roleDeleted(survey.id) : MSG.wrongRole(survey.roleId));
   }
 
   /** The member's response in progress, if any (a fresh draft, or an edit of a submitted one). */

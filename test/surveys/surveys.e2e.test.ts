@@ -312,4 +312,21 @@ describe('surveys e2e', () => {
     expect(await bot.db.selectFrom('survey_responses').select('id').where('status', '=', 'draft').execute()).toEqual([]);
     expect(bot.errors).toEqual([]);
   });
+
+  it("a survey whose role was deleted says so, rather than asking for a role nobody can have", async () => {
+    bot = await TestBot.start({ features });
+    const { ids, fake } = bot;
+    const players = fake.addRole(ids.guildId, { name: 'Players' }).id;
+    await slash(bot, 'create', { template: 'nps' });
+    await slash(bot, 'start', { survey: 1, role: players });
+    const message = card(bot, 1);
+    // An admin deletes the role: Discord takes it from its members and tells the bot.
+    fake.dispatch('GUILD_ROLE_DELETE', { guild_id: ids.guildId, role_id: players });
+    await fake.waitFor(() => !bot!.app.client.guilds.cache.get(ids.guildId)?.roles.cache.has(players));
+    const gone = await fake.click({ userId: ids.alice, message, customId: 'v1:survey-take:1' }).reply();
+    expect(gone).toMatchObject({ ephemeral: true, content: 'The role this survey was limited to has been deleted, so nobody can answer it any more. Staff can close survey #1 with `/survey close`.' });
+    const ru = await fake.click({ userId: ids.bob, message, customId: 'v1:survey-take:1', locale: 'ru' }).reply();
+    expect(ru.content).toMatch(/^Роль, для которой была эта анкета, удалена.*закрыть анкету №1 командой `\/survey close`\.$/);
+    expect(bot.errors).toEqual([]);
+  });
 });

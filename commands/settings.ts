@@ -52,6 +52,7 @@ export const settingsCommand = {
         { type: Opt.Boolean, name: 'feedback_capture_staff_only', description: 'Only staff may use "Capture as feedback" (default: everyone)' },
         { type: Opt.Boolean, name: 'feedback_lock_on_close', description: 'Lock feedback threads when done, declined or duplicate (default: archive only)' },
         { type: Opt.Integer, name: 'feedback_waiting_hours', description: 'Feedback unanswered this long counts as waiting (default 48)', min_value: 1, max_value: 2160 },
+        { type: Opt.Integer, name: 'feedback_daily_limit', description: 'Feedback items one member may add per day (default 10)', min_value: 1, max_value: 1000 },
       ],
     },
     {
@@ -88,6 +89,7 @@ export const settingsCommand = {
             { name: 'flag max age (hours)', value: 'flag_max_age_hours' },
             { name: 'ignored channels', value: 'ignored_channels' },
             { name: 'feedback waiting hours', value: 'feedback_waiting_hours' },
+            { name: 'feedback daily limit', value: 'feedback_daily_limit' },
             { name: 'feedback capture: staff only', value: 'feedback_capture_staff_only' },
             { name: 'feedback: lock threads on close', value: 'feedback_lock_on_close' },
             { name: 'language (back to the server’s Discord language)', value: 'language' },

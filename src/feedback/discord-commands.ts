@@ -78,7 +78,9 @@ async function viewerOf(deps: FeedbackRouteDeps, interaction: ChatInputCommandIn
 
 async function submitModal(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
   // Before the form, not after it: what the member typed would be lost (the submit checks again).
-  if (!(await getSettings(deps.db, interaction.guildId!)).feedbackChannelId) throw new UserError(msg('feedback.error.noChannel'));
+  const settings = await getSettings(deps.db, interaction.guildId!);
+  if (!settings.feedbackChannelId) throw new UserError(msg('feedback.error.noChannel'));
+  await attempt(deps.service.requireUnderLimit(interaction.guildId!, interaction.user.id, isStaff(interaction, settings.staffRoleId)));
   const categories = await categoriesOf(deps, interaction.guildId!);
   const lang = languageOf(interaction.locale);
   await interaction.showModal({
@@ -105,8 +107,9 @@ async function onSubmit(deps: FeedbackRouteDeps, interaction: ModalSubmitInterac
   if (charCount(details) > LIMITS.details) throw new UserError(msg('feedback.error.badDetails', { max: LIMITS.details }));
   const categories = await categoriesOf(deps, interaction.guildId!);
   if (!category || !categories.includes(category)) throw new UserError(msg('feedback.error.badCategory'));
+  const byStaff = isStaff(interaction, (await getSettings(deps.db, interaction.guildId!)).staffRoleId);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const { item } = await attempt(deps.service.submit({ guildId: interaction.guildId!, authorId: interaction.user.id, title, details: details || title, category }));
+  const { item } = await attempt(deps.service.submit({ guildId: interaction.guildId!, authorId: interaction.user.id, title, details: details || title, category, byStaff }));
   await reply(interaction, postedText(languageOf(interaction.locale), item, false));
 }
 
@@ -234,7 +237,8 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
     messageCommands: {
       async [CAPTURE_COMMAND](interaction) {
         const settings = await getSettings(deps.db, interaction.guildId!);
-        if (settings.feedbackCaptureStaffOnly && !isStaff(interaction, settings.staffRoleId)) throw new UserError(msg('feedback.error.captureStaffOnly'));
+        const byStaff = isStaff(interaction, settings.staffRoleId);
+        if (settings.feedbackCaptureStaffOnly && !byStaff) throw new UserError(msg('feedback.error.captureStaffOnly'));
         // The message comes whole in the interaction payload, text included: no privileged intent needed.
         const message = interaction.targetMessage;
         if (message.author.bot || message.webhookId) throw new UserError(msg('feedback.error.captureBot'));
@@ -254,6 +258,7 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
             details: content ? truncateChars(content, LIMITS.details) : t(serverLang, 'feedback.capture.noText'),
             category: categories[0] ?? defaultCategories(serverLang)[0]!,
             capture: { by: interaction.user.id, channelId: message.channelId, messageId: message.id },
+            byStaff,
           }),
         );
         const lang = languageOf(interaction.locale);

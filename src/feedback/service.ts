@@ -2,7 +2,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord-api-types/v10';
 import type { Clock } from '../clock.js';
 import { postNonce } from '../discord/nonce.js';
-import type { Executor } from '../db/schema.js';
+import { inTransaction, type Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { KeyedLock } from '../keyed-lock.js';
 import { Coalescer, realTimers, type Timers } from '../polls/live.js';
@@ -13,6 +13,7 @@ import { isOptedOut } from '../activity/privacy-store.js';
 import { ANONYMOUS_AUTHOR, CLOSED, channelLink, checkDuplicate, isClosed, postName, STATUS_LABEL, type Status, type VoteValue } from './feedback.js';
 import { postEmbed, statusName, text as renderText, voteButtons } from './render.js';
 import {
+  addedSince,
   beginApply,
   beginAttempt,
   castVote,
@@ -153,6 +154,21 @@ export const NOTICE_RETRY_MS = 60 * 60_000;
 /** Tries at a status change's post and thread update before Pulse gives up (one per start or retry pass). */
 export const MAX_APPLY_ATTEMPTS = 5;
 
+/** The window of feedback_daily_limit: items added in the last 24 hours (rolling). */
+export const DAILY_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
+ * The refusal of a member who added `limit` items or more in the 24 hours before `now` (null: they
+ * may add one), with when they may add the next one: when enough of the counted items have left
+ * the window (the oldest, unless staff lowered the limit since).
+ */
+async function dailyLimitRefusal(db: Executor, guildId: string, memberId: string, limit: number, now: number): Promise<Text | null> {
+  const added = await addedSince(db, guildId, memberId, now - DAILY_WINDOW_MS);
+  if (added.length < limit) return null;
+  const next = added[added.length - limit]! + DAILY_WINDOW_MS;
+  return msg('feedback.error.dailyLimit', { count: limit, next: `<t:${Math.ceil(next / 1000)}:R>` });
+}
+
 /** Discord's codes, named in the reasons staff read (as Discord's own errors are). */
 const UNKNOWN_CHANNEL = 10003;
 const MISSING_PERMISSIONS = 50013;
@@ -211,8 +227,22 @@ export class FeedbackService {
   }
 
   /**
+   * Refuses (FeedbackError) a member who may not add an item now: feedback_daily_limit reached in
+   * the last 24 hours. Staff are exempt. The adapter asks before the submit form opens; submit
+   * checks again as it claims the item.
+   */
+  async requireUnderLimit(guildId: string, memberId: string, staff: boolean): Promise<void> {
+    if (staff) return;
+    const { feedbackDailyLimit } = await getSettings(this.db, guildId);
+    const refusal = await dailyLimitRefusal(this.db, guildId, memberId, feedbackDailyLimit, this.deps.clock.now());
+    if (refusal) throw new FeedbackError(refusal);
+  }
+
+  /**
    * Submits or captures an item: claims its row first, then posts it. A capture of a message
-   * that already has an item returns that item (`existing`).
+   * that already has an item returns that item (`existing`). Who adds it (the author, or the
+   * capturer) may add feedback_daily_limit items per 24 hours, unless `byStaff`; pointing to an
+   * existing item costs nothing.
    */
   async submit(input: {
     guildId: string;
@@ -221,6 +251,8 @@ export class FeedbackService {
     details: string;
     category: string;
     capture?: { by: string; channelId: string; messageId: string };
+    /** Whether who adds it (the capturer for a capture) is staff, as the adapter found (isStaff). */
+    byStaff: boolean;
   }): Promise<{ item: Item; existing: boolean }> {
     const settings = await getSettings(this.db, input.guildId);
     if (input.capture) {
@@ -238,20 +270,29 @@ export class FeedbackService {
     // Discord not answering (an outage) loses nothing: the item is claimed with the kind of the
     // channel's last item (publish checks it again before posting) and posted when Discord is back.
     const kind = check === 'unknown' ? ((await lastChannelKind(this.db, input.guildId, channelId)) ?? 'text') : check.kind;
-    const claimed = await claimItem(
-      this.db,
-      {
-        guildId: input.guildId,
-        channelId,
-        channelKind: kind,
-        authorId: input.authorId,
-        title: input.title,
-        details: input.details,
-        category: input.category,
-        ...(input.capture ? { capturedBy: input.capture.by, sourceChannelId: input.capture.channelId, sourceMessageId: input.capture.messageId } : {}),
-      },
-      this.deps.clock.now(),
-    );
+    const now = this.deps.clock.now();
+    // The limit is counted and the item claimed in one transaction: two submits at once cannot
+    // both take the last place. A capture that lost a race to another one costs nothing either.
+    const claimed = await inTransaction(this.db, async (trx) => {
+      const member = input.capture?.by ?? input.authorId;
+      const counted = !input.byStaff && !(input.capture && (await itemBySource(trx, input.guildId, input.capture.messageId)));
+      const refusal = counted ? await dailyLimitRefusal(trx, input.guildId, member, settings.feedbackDailyLimit, now) : null;
+      if (refusal) throw new FeedbackError(refusal);
+      return claimItem(
+        trx,
+        {
+          guildId: input.guildId,
+          channelId,
+          channelKind: kind,
+          authorId: input.authorId,
+          title: input.title,
+          details: input.details,
+          category: input.category,
+          ...(input.capture ? { capturedBy: input.capture.by, sourceChannelId: input.capture.channelId, sourceMessageId: input.capture.messageId } : {}),
+        },
+        now,
+      );
+    });
     if (claimed.existing) return claimed;
     await this.publish(claimed.item.id);
     const item = (await getItem(this.db, claimed.item.id)) ?? claimed.item;

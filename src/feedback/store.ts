@@ -141,6 +141,23 @@ export async function claimItem(db: Executor, input: NewItem, now: number): Prom
 }
 
 /**
+ * When the items a member added in a server after `since` were created, oldest first: what they
+ * submitted themselves, and the messages they captured (a capture counts for the capturer, not
+ * for the message's author). Items in any post state count.
+ */
+export async function addedSince(db: Executor, guildId: string, memberId: string, since: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('feedback_items')
+    .select('created_at')
+    .where('guild_id', '=', guildId)
+    .where('created_at', '>', since)
+    .where((eb) => eb.or([eb.and([eb('author_id', '=', memberId), eb('captured_by', 'is', null)]), eb('captured_by', '=', memberId)]))
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => r.created_at);
+}
+
+/**
  * Counts an attempt before it is made: after a crash mid-post the row shows an attempt, so the
  * retry looks for the post first. Returns the attempts made before this one.
  */

@@ -61,6 +61,7 @@ export const en = {
   'settings.field.feedbackCapture': 'Feedback capture',
   'settings.field.feedbackLock': 'Lock feedback threads on close',
   'settings.field.feedbackWaiting': 'Feedback waiting after',
+  'settings.field.feedbackDailyLimit': 'Feedback items per member per day',
   'settings.field.ignoredChannels': 'Ignored channels',
   'settings.value.notSet': 'not set',
   'settings.value.staffRoleNotSet': 'not set (Manage Server only)',
@@ -416,6 +417,7 @@ export const en = {
   'feedback.error.unknownStatus': 'Choose a status from the list.',
   'feedback.error.captureStaffOnly': 'Only staff can capture messages as feedback here.',
   'feedback.error.captureBot': "Only members' messages can be captured as feedback.",
+  'feedback.error.dailyLimit': "You've reached the limit of {count, plural, one {# feedback item} other {# feedback items}} in 24 hours. You can add the next one {next}.",
 
   // /privacy (src/privacy/): replies to the member who asked, in their client's language.
   'privacy.show.title': 'What Pulse keeps about you in this server',

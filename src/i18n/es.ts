@@ -59,6 +59,7 @@ export const es: Catalogue = {
   'settings.field.feedbackCapture': 'Guardar como sugerencia',
   'settings.field.feedbackLock': 'Bloquear hilos de sugerencias al cerrarlas',
   'settings.field.feedbackWaiting': 'Sugerencia en espera tras',
+  'settings.field.feedbackDailyLimit': 'Sugerencias por miembro y día',
   'settings.field.ignoredChannels': 'Canales ignorados',
   'settings.value.notSet': 'sin definir',
   'settings.value.staffRoleNotSet': 'sin definir (solo Gestionar servidor)',
@@ -406,6 +407,7 @@ export const es: Catalogue = {
   'feedback.error.unknownStatus': 'Elige un estado de la lista.',
   'feedback.error.captureStaffOnly': 'Aquí solo el equipo puede guardar mensajes como sugerencia.',
   'feedback.error.captureBot': 'Solo los mensajes de miembros se pueden guardar como sugerencia.',
+  'feedback.error.dailyLimit': 'Has llegado al límite de {count, plural, one {# sugerencia} other {# sugerencias}} en 24 horas. Podrás añadir la siguiente {next}.',
 
   // ---- Escrito por adelantado para la fase dos (sin usar hasta entonces).
   // /privacy (src/privacy/)
@@ -868,6 +870,7 @@ export const esCommands: CommandLocalizations = {
   'settings set feedback_capture_staff_only': ['sugerencias_solo_equipo', 'Solo el equipo puede usar «Guardar como sugerencia» (por defecto: todos)'],
   'settings set feedback_lock_on_close': ['bloquear_sugerencias', 'Bloquear los hilos de las sugerencias hechas, rechazadas o duplicadas (por defecto: solo archivar)'],
   'settings set feedback_waiting_hours': ['horas_espera_sugerencias', 'Una sugerencia sin respuesta del equipo tanto tiempo está en espera (por defecto 48)'],
+  'settings set feedback_daily_limit': ['limite_diario_sugerencias', 'Sugerencias que un miembro puede añadir al día (por defecto 10)'],
   'settings ignore-channel': ['ignorar-canal', 'Dejar de registrar la actividad de un canal'],
   'settings ignore-channel channel': ['canal', 'El canal que ignorar'],
   'settings unignore-channel': ['dejar-de-ignorar', 'Volver a registrar la actividad de un canal ignorado'],
@@ -885,6 +888,7 @@ export const esCommands: CommandLocalizations = {
   'settings clear setting:flag_max_age_hours': 'antigüedad máxima de mensajes reportables (horas)',
   'settings clear setting:ignored_channels': 'canales ignorados',
   'settings clear setting:feedback_waiting_hours': 'horas de espera de sugerencias',
+  'settings clear setting:feedback_daily_limit': 'límite diario de sugerencias',
   'settings clear setting:feedback_capture_staff_only': 'guardar como sugerencia: solo equipo',
   'settings clear setting:feedback_lock_on_close': 'sugerencias: bloquear hilos al cerrar',
   'settings clear setting:language': 'idioma (vuelve al idioma de Discord del servidor)',

@@ -59,6 +59,7 @@ export const ru: Catalogue = {
   'settings.field.feedbackCapture': '«Сохранить как отзыв»',
   'settings.field.feedbackLock': 'Блокировать ветки отзывов при решении',
   'settings.field.feedbackWaiting': 'Отзыв ждёт ответа после',
+  'settings.field.feedbackDailyLimit': 'Отзывов от участника в день',
   'settings.field.ignoredChannels': 'Игнорируемые каналы',
   'settings.value.notSet': 'не задан',
   'settings.value.staffRoleNotSet': 'не задана (только «Управлять сервером»)',
@@ -406,6 +407,7 @@ export const ru: Catalogue = {
   'feedback.error.unknownStatus': 'Выберите статус из списка.',
   'feedback.error.captureStaffOnly': 'Здесь сохранять сообщения как отзывы может только команда.',
   'feedback.error.captureBot': 'Сохранить как отзыв можно только сообщения участников.',
+  'feedback.error.dailyLimit': 'Вы достигли лимита: {count, plural, one {# отзыв} few {# отзыва} many {# отзывов} other {# отзыва}} за 24 часа. Следующий можно будет добавить {next}.',
 
   // ---- Написано заранее для второго этапа (пока не используется).
   // /privacy (src/privacy/)
@@ -868,6 +870,7 @@ export const ruCommands: CommandLocalizations = {
   'settings set feedback_capture_staff_only': ['отзывы_только_команда', 'Только команда может «Сохранить как отзыв» (по умолчанию все)'],
   'settings set feedback_lock_on_close': ['блокировать_ветки_отзывов', 'Блокировать ветку, когда отзыв выполнен, отклонён или признан дубликатом (по умолчанию только архив)'],
   'settings set feedback_waiting_hours': ['часы_ожидания_отзыва', 'Отзыв без ответа команды дольше стольких часов считается ждущим (по умолчанию 48)'],
+  'settings set feedback_daily_limit': ['лимит_отзывов_в_день', 'Сколько отзывов участник может добавить в день (по умолчанию 10)'],
   'settings ignore-channel': ['игнорировать-канал', 'Перестать записывать активность в канале'],
   'settings ignore-channel channel': ['канал', 'Канал, который игнорировать'],
   'settings unignore-channel': ['вернуть-канал', 'Снова записывать активность в игнорируемом канале'],
@@ -885,6 +888,7 @@ export const ruCommands: CommandLocalizations = {
   'settings clear setting:flag_max_age_hours': 'предельный возраст сообщений для жалоб (часы)',
   'settings clear setting:ignored_channels': 'игнорируемые каналы',
   'settings clear setting:feedback_waiting_hours': 'часы ожидания отзыва',
+  'settings clear setting:feedback_daily_limit': 'дневной лимит отзывов',
   'settings clear setting:feedback_capture_staff_only': 'сохранение отзывов: только команда',
   'settings clear setting:feedback_lock_on_close': 'отзывы: блокировать ветки при решении',
   'settings clear setting:language': 'язык (вернуть язык сервера в Discord)',

@@ -46,6 +46,7 @@ export function renderSettings(s: GuildSettings, lang: Language = 'en', guildLoc
     { name: t(lang, 'settings.field.feedbackCapture'), value: t(lang, s.feedbackCaptureStaffOnly ? 'settings.value.captureStaff' : 'settings.value.captureEveryone'), inline: true },
     { name: t(lang, 'settings.field.feedbackLock'), value: t(lang, s.feedbackLockOnClose ? 'settings.value.lockYes' : 'settings.value.lockNo'), inline: true },
     { name: t(lang, 'settings.field.feedbackWaiting'), value: t(lang, 'settings.value.waitingHours', { count: s.feedbackWaitingHours }), inline: true },
+    { name: t(lang, 'settings.field.feedbackDailyLimit'), value: t(lang, 'settings.value.number', { count: s.feedbackDailyLimit }), inline: true },
     { name: t(lang, 'settings.field.ignoredChannels'), value: s.ignoredChannelIds.length ? s.ignoredChannelIds.map((id) => `<#${id}>`).join(' ') : t(lang, 'settings.value.none') },
   );
   if (toFix.length) embed.addFields({ name: t(lang, 'settings.fix.title'), value: toFix.join('\n').slice(0, 1024) });
@@ -143,6 +144,8 @@ async function handleSet(interaction: ChatInputCommandInteraction, deps: Setting
   if (lockOnClose !== null) patch.feedbackLockOnClose = lockOnClose;
   const waiting = args.feedback_waiting_hours;
   if (waiting !== null) patch.feedbackWaitingHours = boundedInt(waiting, settingLimits.feedbackWaitingHours.min, settingLimits.feedbackWaitingHours.max, 'feedback_waiting_hours');
+  const feedbackDaily = args.feedback_daily_limit;
+  if (feedbackDaily !== null) patch.feedbackDailyLimit = boundedInt(feedbackDaily, settingLimits.feedbackDailyLimit.min, settingLimits.feedbackDailyLimit.max, 'feedback_daily_limit');
   const role = args.staff_role;
   if (role) {
     if (role.id === interaction.guildId) throw new UserError(msg('settings.error.everyoneRole'));

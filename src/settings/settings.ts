@@ -19,6 +19,8 @@ export interface GuildSettings {
   feedbackLockOnClose: boolean;
   /** Feedback: items unanswered for longer than this many hours count as waiting. */
   feedbackWaitingHours: number;
+  /** Feedback: items one member may add (submit or capture) per 24 hours; staff are exempt. */
+  feedbackDailyLimit: number;
   /** Chosen by staff; null follows the server's Discord locale (see serverLanguage). */
   language: Language | null;
 }
@@ -39,6 +41,7 @@ export function defaultSettings(guildId: string): GuildSettings {
     feedbackCaptureStaffOnly: false,
     feedbackLockOnClose: false,
     feedbackWaitingHours: 48,
+    feedbackDailyLimit: 10,
     language: null,
   };
 }
@@ -106,6 +109,7 @@ export const settingLimits = {
   flagDailyLimit: { min: 1, max: 1000 },
   flagMaxAgeHours: { min: 1, max: 24 * 365 },
   feedbackWaitingHours: { min: 1, max: 24 * 90 },
+  feedbackDailyLimit: { min: 1, max: 1000 },
 } as const;
 
 export type SettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
@@ -123,6 +127,7 @@ export const clearableSettings = [
   'flag_max_age_hours',
   'ignored_channels',
   'feedback_waiting_hours',
+  'feedback_daily_limit',
   'feedback_capture_staff_only',
   'feedback_lock_on_close',
   'language',
@@ -148,6 +153,8 @@ export function clearPatch(setting: ClearableSetting): SettingsPatch {
       return { ignoredChannelIds: [] };
     case 'feedback_waiting_hours':
       return { feedbackWaitingHours: d.feedbackWaitingHours };
+    case 'feedback_daily_limit':
+      return { feedbackDailyLimit: d.feedbackDailyLimit };
     case 'flag_threshold':
       return { flagThreshold: d.flagThreshold };
     case 'flag_daily_limit':

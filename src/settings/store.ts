@@ -23,6 +23,7 @@ function toSettings(row: Selectable<GuildSettingsTable>): GuildSettings {
     feedbackCaptureStaffOnly: row.feedback_capture_staff_only === 1,
     feedbackLockOnClose: row.feedback_lock_on_close === 1,
     feedbackWaitingHours: row.feedback_waiting_hours,
+    feedbackDailyLimit: row.feedback_daily_limit,
     language: parseLanguage(row.language),
   };
 }
@@ -58,6 +59,7 @@ function columnsOf(patch: SettingsPatch): Partial<Insertable<GuildSettingsTable>
   if (patch.feedbackCaptureStaffOnly !== undefined) columns.feedback_capture_staff_only = patch.feedbackCaptureStaffOnly ? 1 : 0;
   if (patch.feedbackLockOnClose !== undefined) columns.feedback_lock_on_close = patch.feedbackLockOnClose ? 1 : 0;
   if (patch.feedbackWaitingHours !== undefined) columns.feedback_waiting_hours = patch.feedbackWaitingHours;
+  if (patch.feedbackDailyLimit !== undefined) columns.feedback_daily_limit = patch.feedbackDailyLimit;
   if (patch.language !== undefined) columns.language = patch.language;
   return columns;
 }

@@ -81,9 +81,11 @@ describe('feedback: members’ text', () => {
   it('/feedback list in Russian: whole lines within the embed, then “и ещё N” for the items left out', async () => {
     const b = (bot = await startWithFeedbackChannel('forum'));
     const service = feedbackService(b);
+    // 22 items by one member: past the default daily limit (10), raised by staff for the test.
+    await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.ownerId, name: 'settings', subcommand: 'set', options: { feedback_daily_limit: 50 } }).reply();
     for (let i = 1; i <= 22; i++) {
       // Long titles full of markdown: escaped, 20 lines are past the embed's 4,096 characters.
-      await service.submit({ guildId: b.ids.guildId, authorId: b.ids.alice, title: `Тёмная_тема_${i}_${'*_'.repeat(40)}`, details: 'Пожалуйста', category: 'Idea' });
+      await service.submit({ guildId: b.ids.guildId, authorId: b.ids.alice, title: `Тёмная_тема_${i}_${'*_'.repeat(40)}`, details: 'Пожалуйста', category: 'Idea', byStaff: false });
     }
     const reply = await b.fake.slash({ channelId: b.ids.general, userId: b.ids.alice, name: 'feedback', subcommand: 'list', options: { sort: 'new' }, locale: Locale.Russian }).reply();
     const description = reply.embeds[0]!.description!;

@@ -16,7 +16,7 @@ const service = feedbackService;
 
 async function setup(kind: 'forum' | 'text', items: Array<[author: keyof TestBot['ids'], title: string]>): Promise<TestBot> {
   const b = (bot = await startWithFeedbackChannel(kind));
-  for (const [author, title] of items) await service(b).submit({ guildId: b.ids.guildId, authorId: b.ids[author], title, details: 'Please', category: 'Idea' });
+  for (const [author, title] of items) await service(b).submit({ guildId: b.ids.guildId, authorId: b.ids[author], title, details: 'Please', category: 'Idea', byStaff: false });
   return b;
 }
 

@@ -18,6 +18,8 @@ export interface GuildSettingsTable {
   feedback_capture_staff_only: Generated<number>;
   feedback_lock_on_close: Generated<number>;
   feedback_waiting_hours: Generated<number>;
+  /** Migration 0028: feedback items one member may add per 24 hours (staff are exempt). */
+  feedback_daily_limit: Generated<number>;
   /** 'en' | 'es' | 'ru', or null: the server's Discord locale when Pulse speaks it, else English. */
   language: string | null;
   updated_at: number;

@@ -53,6 +53,15 @@ export function foldText(text: string): string {
     .replace(/(и\u0306)|\p{M}+/gu, (_mark, shortI: string | undefined) => (shortI ? 'й' : ''));
 }
 
+/**
+ * Pulse's migrations on `db` (tests step through them with migrateTo). Numbers are assigned per
+ * feature and branches land in any order: a database that already has a later number still gets
+ * an earlier one that arrived afterwards.
+ */
+export function migrator(db: Kysely<DB>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+}
+
 export function openDatabase(path: string): Database {
   let sqlite: SQLite.Database;
   try {
@@ -120,10 +129,7 @@ export async function migrate(db: Kysely<DB>): Promise<MigrationOutcome> {
       `The database ${file} was upgraded by a newer Pulse (migrations ${unknown.join(', ')}); run that version, or restore the backup taken before the upgrade (README, Upgrading)`,
     );
   }
-  // Numbers are assigned per feature and branches land in any order: a database that already
-  // has a later number still gets an earlier one that arrived afterwards.
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migrator(db).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

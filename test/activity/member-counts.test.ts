@@ -2,12 +2,10 @@
 // counting the raw rows, before and after the log is folded, through duplicates, reactions
 // without an author, an opted-out author, opt-out steps and the migration's backfill of rows
 // stored before the table existed.
-import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../src/activity/events.js';
 import { ActivityStore } from '../../src/activity/store.js';
-import { migrate, openDatabase, type Database } from '../../src/db/open.js';
-import { migrations } from '../../src/db/migrations/index.js';
+import { migrate, migrator, openDatabase, type Database } from '../../src/db/open.js';
 import { CHUNK, foldedTotals, memberTotal, memberTotals, MemberTotals, sharingTotals } from '../../src/activity/totals-store.js';
 import { privacyEntry } from '../../src/privacy/entries.js';
 import { testDatabase } from '../support/db.js';
@@ -221,8 +219,8 @@ describe('member counts', () => {
 
   it('the migration counts what was stored before the table existed', async () => {
     database = openDatabase(':memory:');
-    const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
-    expect((await migrator.migrateTo('0012-live-shown')).error).toBeUndefined();
+    const steps = migrator(database.db);
+    expect((await steps.migrateTo('0012-live-shown')).error).toBeUndefined();
     const m = database.sqlite.prepare(`INSERT INTO activity_messages (message_id, guild_id, channel_id, user_id, at, reply_to_id, has_attachment) VALUES (?, ?, ?, ?, ?, NULL, 0)`);
     const r = database.sqlite.prepare(`INSERT INTO activity_reactions (guild_id, emoji, message_id, user_id, at, channel_id, message_author_id) VALUES (?, '👍', ?, ?, ?, ?, ?)`);
     for (let i = 0; i < 30; i++) m.run(String(i), G, C, u(i % 3), T + i * 5 * 3_600_000);
@@ -237,8 +235,8 @@ describe('member counts', () => {
 
   it('0015 moves the totals from a row per member to rows by member number, and back', async () => {
     database = openDatabase(':memory:');
-    const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
-    expect((await migrator.migrateTo('0014-count-batches')).error).toBeUndefined();
+    const steps = migrator(database.db);
+    expect((await steps.migrateTo('0014-count-batches')).error).toBeUndefined();
     const ids = database.sqlite.prepare(`INSERT INTO activity_ids (guild_id, idx, id) VALUES (?, ?, ?)`);
     // Numbers 0-199 (a channel among them), and one member with totals but no number.
     for (let i = 0; i < 200; i++) ids.run(G, i, i === 7 ? C : u(i));
@@ -248,12 +246,12 @@ describe('member counts', () => {
       before[u(i)] = [i + 1, i % 7, i % 3];
       totals.run(G, u(i), ...before[u(i)]!);
     }
-    expect((await migrator.migrateTo('0015-member-totals-by-number')).error).toBeUndefined();
+    expect((await steps.migrateTo('0015-member-totals-by-number')).error).toBeUndefined();
     expect(folded(database)).toEqual(before);
     expect(idxOf(database, u(500))).toBe(200);
     expect(database.sqlite.prepare(`SELECT chunk FROM activity_member_totals ORDER BY chunk`).pluck().all()).toEqual([0, 1, 2, 3]);
     for (const [user, t] of Object.entries(before)) expect(['messages', 'reactions', 'reactions_received'].map((c) => memberTotal(database.sqlite, G, user, c as 'messages'))).toEqual(t);
-    expect((await migrator.migrateTo('0014-count-batches')).error).toBeUndefined();
+    expect((await steps.migrateTo('0014-count-batches')).error).toBeUndefined();
     const back = database.sqlite.prepare(`SELECT user_id, messages, reactions, reactions_received FROM activity_member_totals`).raw().all() as Array<[string, number, number, number]>;
     expect(Object.fromEntries(back.map(([user, ...t]) => [user, t]))).toEqual(before);
   });

@@ -1,9 +1,7 @@
 // Migration 0028: the per-member feedback limit (feedback_daily_limit) on guild settings; servers
 // that set anything before get the default, 10. And back.
-import { Migrator } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
-import { migrations } from '../../src/db/migrations/index.js';
-import { openDatabase, type Database } from '../../src/db/open.js';
+import { migrator, openDatabase, type Database } from '../../src/db/open.js';
 import { getSettings, updateSettings } from '../../src/settings/store.js';
 
 let database: Database | undefined;
@@ -14,17 +12,17 @@ afterEach(async () => {
 
 it('0028 adds feedback_daily_limit to guild settings with the default 10, both ways', async () => {
   database = openDatabase(':memory:');
-  const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
-  expect((await migrator.migrateTo('0027-digest-pause-reason')).error).toBeUndefined();
+  const steps = migrator(database.db);
+  expect((await steps.migrateTo('0027-digest-pause-reason')).error).toBeUndefined();
   const { sqlite } = database;
   sqlite.prepare(`INSERT INTO guild_settings (guild_id, flag_daily_limit, updated_at) VALUES ('g', 5, 5)`).run();
 
-  expect((await migrator.migrateTo('0028-feedback-daily-limit')).error).toBeUndefined();
+  expect((await steps.migrateTo('0028-feedback-daily-limit')).error).toBeUndefined();
   expect(await getSettings(database.db, 'g')).toMatchObject({ flagDailyLimit: 5, feedbackDailyLimit: 10 });
   expect(await getSettings(database.db, 'new')).toMatchObject({ feedbackDailyLimit: 10 });
   expect(await updateSettings(database.db, 'g', { feedbackDailyLimit: 3 }, 6)).toMatchObject({ flagDailyLimit: 5, feedbackDailyLimit: 3 });
 
-  expect((await migrator.migrateTo('0027-digest-pause-reason')).error).toBeUndefined();
+  expect((await steps.migrateTo('0027-digest-pause-reason')).error).toBeUndefined();
   expect(sqlite.prepare(`SELECT count(*) FROM pragma_table_info('guild_settings') WHERE name = 'feedback_daily_limit'`).pluck().get()).toBe(0);
   expect(sqlite.prepare(`SELECT flag_daily_limit FROM guild_settings WHERE guild_id = 'g'`).pluck().get()).toBe(5);
 });

@@ -1,9 +1,7 @@
 // Migration 0025: digest and survey schedules remember the zone their active_since was set in;
 // existing ones get the server's zone as it is (UTC for a server that never set one), and back.
-import { Migrator } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
-import { migrations } from '../../src/db/migrations/index.js';
-import { openDatabase, type Database } from '../../src/db/open.js';
+import { migrator, openDatabase, type Database } from '../../src/db/open.js';
 
 let database: Database | undefined;
 afterEach(async () => {
@@ -13,8 +11,8 @@ afterEach(async () => {
 
 it("0025 gives every existing schedule its server's current zone, both ways", async () => {
   database = openDatabase(':memory:');
-  const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
-  expect((await migrator.migrateTo('0024-flag-case-shown')).error).toBeUndefined();
+  const steps = migrator(database.db);
+  expect((await steps.migrateTo('0024-flag-case-shown')).error).toBeUndefined();
   const { sqlite } = database;
   sqlite.prepare(`INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES ('g-berlin', 'Europe/Berlin', 1)`).run();
   const digest = sqlite.prepare(`INSERT INTO digest_schedules (guild_id, timing, period, active_since, created_at, updated_at) VALUES (?, '{"kind":"daily","time":"09:00"}', 'day', 5, 5, 5)`);
@@ -26,14 +24,14 @@ it("0025 gives every existing schedule its server's current zone, both ways", as
     )
     .run();
 
-  expect((await migrator.migrateTo('0025-schedule-zone')).error).toBeUndefined();
+  expect((await steps.migrateTo('0025-schedule-zone')).error).toBeUndefined();
   expect(sqlite.prepare(`SELECT guild_id, zone, active_since FROM digest_schedules ORDER BY guild_id`).raw().all()).toEqual([
     ['g-berlin', 'Europe/Berlin', 5],
     ['g-default', 'UTC', 5],
   ]);
   expect(sqlite.prepare(`SELECT guild_id, zone FROM survey_schedules`).raw().all()).toEqual([['g-berlin', 'Europe/Berlin']]);
 
-  expect((await migrator.migrateTo('0024-flag-case-shown')).error).toBeUndefined();
+  expect((await steps.migrateTo('0024-flag-case-shown')).error).toBeUndefined();
   expect(sqlite.prepare(`SELECT count(*) FROM pragma_table_info('digest_schedules') WHERE name = 'zone'`).pluck().get()).toBe(0);
   expect(sqlite.prepare(`SELECT count(*) FROM pragma_table_info('survey_schedules') WHERE name = 'zone'`).pluck().get()).toBe(0);
   expect(sqlite.prepare(`SELECT count(*) FROM digest_schedules`).pluck().get()).toBe(2);

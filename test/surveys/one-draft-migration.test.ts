@@ -1,10 +1,8 @@
 // Migration 0022: one response in progress per member and survey. Duplicate drafts left by the
 // "Take the survey" race are dropped (the most recently saved is kept), and a second one can no
 // longer be made.
-import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrations } from '../../src/db/migrations/index.js';
-import { migrate, openDatabase, type Database } from '../../src/db/open.js';
+import { migrate, migrator, openDatabase, type Database } from '../../src/db/open.js';
 import { startDraft } from '../../src/surveys/store.js';
 
 let database: Database | undefined;
@@ -16,8 +14,8 @@ afterEach(async () => {
 describe('survey drafts: one in progress per member', () => {
   it('the migration keeps the latest of duplicate drafts, then refuses a second one', async () => {
     database = openDatabase(':memory:');
-    const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
-    expect((await migrator.migrateTo('0021-feedback-steps')).error).toBeUndefined();
+    const steps = migrator(database.db);
+    expect((await steps.migrateTo('0021-feedback-steps')).error).toBeUndefined();
     const { sqlite } = database;
     sqlite.prepare(`INSERT INTO surveys (id, guild_id, author_id, title, definition, anonymous, status, created_at) VALUES (1, 'g', 'a', 'T', '{}', 0, 'open', 0)`).run();
     const row = sqlite.prepare(`INSERT INTO survey_responses (id, survey_id, respondent, status, answers, draft, page, updated_at) VALUES (?, 1, ?, ?, ?, ?, 0, ?)`);

@@ -1,11 +1,14 @@
 // Opens the SQLite database with the pragmas the bot relies on, and migrates it.
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, sql } from 'kysely';
 import { GatedSqliteDialect, WriteGate } from './exclusive.js';
+import { DatabaseOpenError, openFailure } from './open-failure.js';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
+
+export { DatabaseOpenError };
 
 export interface Database {
   /** The raw handle, for the few hot paths that reuse prepared statements. */
@@ -14,32 +17,6 @@ export interface Database {
   /** The one exclusive-write turn that kysely and the raw writers share. */
   readonly gate: WriteGate;
   close(): Promise<void>;
-}
-
-/** The database file cannot be opened as Pulse needs it; the message says why, naming the file. */
-export class DatabaseOpenError extends Error {}
-
-/** What a failure to open `path` means to whoever runs Pulse (the folder, the file, the setting). */
-export function openFailure(path: string, err: unknown): DatabaseOpenError {
-  const code = (err as { code?: string }).code;
-  const dir = dirname(path);
-  let why: string;
-  if (existsSync(path) && statSync(path).isDirectory()) why = `${path} is a folder: give the path of the database file in it, like sqlite:${path.replace(/\/+$/, '')}/pulse.db`;
-  else if (code === 'SQLITE_NOTADB') why = 'the file is not a SQLite database';
-  else if (code === 'SQLITE_READONLY' || (code === 'SQLITE_CANTOPEN' && existsSync(path) && !writable(path))) why = 'this user cannot write the file';
-  else if (code === 'EACCES' || code === 'EROFS' || (code === 'SQLITE_CANTOPEN' && existsSync(dir) && !writable(dir))) why = `this user cannot write in the folder ${dir}`;
-  else if (code === 'ENOTDIR' || (existsSync(dir) && !statSync(dir).isDirectory())) why = `${dir} is not a folder`;
-  else why = err instanceof Error ? err.message : String(err);
-  return new DatabaseOpenError(`Cannot open the database ${path} (DATABASE_URL): ${why}`, { cause: err });
-}
-
-function writable(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

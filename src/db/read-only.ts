@@ -2,7 +2,7 @@
 // the bot writes, and read-only it can never take the write lock.
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { openFailure } from './open.js';
+import { openFailure } from './open-failure.js';
 import type { DB } from './schema.js';
 
 /** What a read runs on: the raw handle for the big scans, kysely for the small ones. */

@@ -194,6 +194,11 @@ export class FeedbackService {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Per server with failed items: its settings' last change when they were last tried (see retryFailed). */
   private failedTried = new Map<string, number | null>();
+  /**
+   * Per feedback channel: whether Pulse's last look (a post's check, a retry pass) found it able to
+   * take posts. A channel seen refusing, then able, was fixed in Discord: its failed items get a try.
+   */
+  private readonly channelOk = new Map<string, boolean>();
   private stopping = false;
 
   constructor(private readonly deps: FeedbackServiceDeps) {
@@ -309,6 +314,7 @@ export class FeedbackService {
   private async postable(item: Item): Promise<Item> {
     const check = await this.deps.ports.checkChannel(item.guildId, item.channelId);
     if (check === 'unknown') throw new Error('Discord did not answer about the feedback channel');
+    this.channelOk.set(item.channelId, check !== 'bad' && check.missing.length === 0);
     if (check === 'bad') throw new RefusedError(`Unknown Channel (${UNKNOWN_CHANNEL}): the feedback channel is gone or hidden from Pulse`);
     if (check.missing.length > 0) throw new RefusedError(`Missing Permissions (${MISSING_PERMISSIONS}): ${check.missing.map((key) => render('en', msg(key))).join(', ')}`);
     if (check.kind === item.channelKind) return item;
@@ -639,9 +645,12 @@ export class FeedbackService {
   }
 
   /**
-   * Items Pulse gave up posting get one more try each on start, and after their server's settings
-   * change (staff saving the feedback channel, fixed or another one): at most one try per start or
-   * change, and none while the channel still cannot take them. An item goes to the channel set now.
+   * Items Pulse gave up posting get one more try each on start, after their server's settings
+   * change (staff saving the feedback channel, fixed or another one), and once a channel Pulse saw
+   * lacking a permission has it again (fixed in Discord: seen at the next pass): at most one try per
+   * start or change, and none while the channel still cannot take them. (A refusal the permissions
+   * do not explain, such as a tag the forum requires, waits for a change of settings or a start: a
+   * try every pass would fail every pass.) An item goes to the channel set now.
    */
   private async retryFailed(startup: boolean): Promise<void> {
     const byGuild = new Map<string, Item[]>();
@@ -651,12 +660,16 @@ export class FeedbackService {
       const changedAt = await settingsChangedAt(this.db, guildId);
       tried.set(guildId, changedAt);
       const last = this.failedTried.get(guildId);
-      // A server first seen here (its items failed since the last change) waits for the next change.
-      if (!startup && (last === undefined || last === changedAt)) continue;
+      // (A server first seen here: its items failed since the last change of its settings.)
+      const changed = last !== undefined && last !== changedAt;
       const channelId = (await getSettings(this.db, guildId)).feedbackChannelId;
       if (!channelId || this.stopping) continue;
       const check = await this.deps.ports.checkChannel(guildId, channelId).catch(() => 'unknown' as const);
-      if (check === 'bad' || check === 'unknown' || check.missing.length > 0) continue;
+      if (check === 'unknown') continue;
+      const ok = check !== 'bad' && check.missing.length === 0;
+      const fixed = ok && this.channelOk.get(channelId) === false;
+      this.channelOk.set(channelId, ok);
+      if (check === 'bad' || !ok || !(startup || changed || fixed)) continue;
       for (const item of items) {
         if (this.stopping) break;
         // Moving to another channel: a post the last try made where it was is looked for first.

@@ -170,6 +170,31 @@ describe('a feedback channel Pulse cannot post in', () => {
     expect(await item(b, 2)).toMatchObject({ post_state: 'posted' });
     expect(forumPosts(b)).toHaveLength(2);
   });
+
+  it('a permission taken while an item waited fails it; given back in Discord, the next pass posts it, with no settings saved', async () => {
+    const b = (bot = await startWithFeedbackChannel('forum'));
+    // Discord does not take the post at first: the item waits for the next pass.
+    b.fake.failNext({ method: 'POST', path: `/channels/${FEEDBACK}/threads` }, { status: 503, message: 'Service Unavailable' });
+    await submit(b, b.ids.alice, 'Dark mode');
+    expect(await item(b)).toMatchObject({ post_state: 'pending' });
+    // Meanwhile someone takes Create Posts (Send Messages) from Pulse in the forum.
+    b.fake.setBotPermissions(b.ids.guildId, ALL & ~PermissionFlagsBits.Administrator);
+    b.fake.setChannelOverwrites(FEEDBACK, [{ id: b.fake.appId, type: OverwriteType.Member, allow: '0', deny: String(PermissionFlagsBits.SendMessages) }]);
+    const canPost = (can: boolean) =>
+      vi.waitFor(() => expect((b.app.client.channels.cache.get(FEEDBACK) as ForumChannel).permissionsFor(b.fake.appId)?.has(PermissionFlagsBits.SendMessages)).toBe(can));
+    await canPost(false);
+    await service(b).catchUp(false);
+    expect(await item(b)).toMatchObject({ post_state: 'failed', post_error: 'Missing Permissions (50013): Send Messages' });
+    // Passes while it still lacks the permission leave it.
+    await service(b).catchUp(false);
+    expect(await item(b)).toMatchObject({ post_state: 'failed' });
+    // An admin gives the permission back in Discord; nobody touches /settings.
+    b.fake.setChannelOverwrites(FEEDBACK, []);
+    await canPost(true);
+    await service(b).catchUp(false);
+    expect(await item(b)).toMatchObject({ post_state: 'posted', post_error: null });
+    expect(forumPosts(b)).toHaveLength(1);
+  });
 });
 
 describe("a moderator's archive and lock", () => {

@@ -310,6 +310,15 @@ export class FakeDiscord {
     return clone(role);
   }
 
+  /** Deletes a role (someone did, in the server's settings). After login: GUILD_ROLE_DELETE. */
+  deleteRole(guildId: string, roleId: string): void {
+    const guild = this.state.requireGuild(guildId);
+    if (roleId === guildId || guild.roles.get(roleId)?.managed) throw new Error(`FakeDiscord: role ${roleId} cannot be deleted`);
+    if (!guild.roles.has(roleId)) throw new Error(`FakeDiscord: unknown role ${roleId}`);
+    this.state.deleteRole(guild, roleId);
+    this.actions.dispatch(GatewayDispatchEvents.GuildRoleDelete, { guild_id: guildId, role_id: roleId });
+  }
+
   /** Sets (or clears) the guild's system channel, where joins post a type-7 message. After login: GUILD_UPDATE. */
   setSystemChannel(guildId: string, channelId: string | null): void {
     const guild = this.state.requireGuild(guildId);
@@ -789,6 +798,10 @@ export class FakeDiscord {
   member(guildId: string, userId: string): APIGuildMember | undefined {
     const member = this.state.member(guildId, userId);
     return member ? this.state.renderMember(member) : undefined;
+  }
+
+  roles(guildId: string): APIRole[] {
+    return [...this.state.requireGuild(guildId).roles.values()].map((r) => clone(r));
   }
 
   members(guildId: string): APIGuildMember[] {

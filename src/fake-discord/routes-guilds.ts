@@ -52,6 +52,17 @@ export function registerGuildRoutes(rest: FakeRest, deps: RouteDeps, h: RouteHel
     actions.dispatch(GatewayDispatchEvents.GuildRoleCreate, { guild_id: guild.id, role: clone(role) });
     return ok(clone(role));
   });
+  rest.route('DELETE', '/guilds/:guildId/roles/:roleId', (ctx) => {
+    const guild = guildOr404(ctx.params['guildId']);
+    needGuild(guild, PermissionFlagsBits.ManageRoles);
+    const role = guild.roles.get(ctx.params['roleId'] ?? '');
+    if (!role) throw Errors.unknownRole();
+    if (role.id === guild.id || role.managed) throw Errors.invalidRole();
+    if (role.position >= state.highestRolePosition(guild, bot.id)) throw Errors.missingPermissions();
+    state.deleteRole(guild, role.id);
+    actions.dispatch(GatewayDispatchEvents.GuildRoleDelete, { guild_id: guild.id, role_id: role.id });
+    return noContent;
+  });
   rest.route('GET', '/guilds/:guildId/emojis', (ctx) => ok([...guildOr404(ctx.params['guildId']).emojis.values()].map((e) => clone(e))));
   rest.route('GET', '/guilds/:guildId/emojis/:emojiId', (ctx) => {
     const emoji = guildOr404(ctx.params['guildId']).emojis.get(ctx.params['emojiId'] ?? '');

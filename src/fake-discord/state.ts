@@ -355,6 +355,18 @@ export class FakeState {
     return role;
   }
 
+  /**
+   * Deletes a role, as Discord does: the roles above it move down one, and it leaves every member
+   * who had it (Discord sends no GUILD_MEMBER_UPDATE for that: GUILD_ROLE_DELETE says it all).
+   */
+  deleteRole(guild: FakeGuild, roleId: string): void {
+    const role = guild.roles.get(roleId);
+    if (!role) return;
+    guild.roles.delete(roleId);
+    for (const other of guild.roles.values()) if (other.id !== guild.id && other.position > role.position) other.position -= 1;
+    for (const member of guild.members.values()) if (member.roles.includes(roleId)) member.roles = member.roles.filter((r) => r !== roleId);
+  }
+
   putMember(guild: FakeGuild, userId: string, input: { roles?: string[]; joinedAt?: Date; nick?: string | null }): FakeMember {
     const member: FakeMember = {
       guildId: guild.id,

@@ -91,6 +91,8 @@ export const Errors = {
   unknownMessage: () => new DiscordHttpError(404, RESTJSONErrorCodes.UnknownMessage, 'Unknown Message'),
   unknownUser: () => new DiscordHttpError(404, RESTJSONErrorCodes.UnknownUser, 'Unknown User'),
   unknownRole: () => new DiscordHttpError(404, RESTJSONErrorCodes.UnknownRole, 'Unknown Role'),
+  /** @everyone or a managed role (a bot's, a booster's): no one deletes those. */
+  invalidRole: () => new DiscordHttpError(400, RESTJSONErrorCodes.InvalidRole, 'Invalid Role'),
   unknownEmoji: () => new DiscordHttpError(400, RESTJSONErrorCodes.UnknownEmoji, 'Unknown Emoji'),
   unknownWebhook: () => new DiscordHttpError(404, RESTJSONErrorCodes.UnknownWebhook, 'Unknown Webhook'),
   invalidWebhookToken: () => new DiscordHttpError(401, RESTJSONErrorCodes.InvalidWebhookToken, 'Invalid Webhook Token'),

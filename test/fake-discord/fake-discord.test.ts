@@ -433,4 +433,35 @@ describe('FakeDiscord with a real discord.js client', () => {
     // Unknown routes answer Discord's 404.
     await expect(w.client.rest.get('/nope')).rejects.toMatchObject({ status: 404, code: 0 });
   });
+
+  it('deletes roles like Discord: GUILD_ROLE_DELETE, taken from its members; not @everyone, a managed role or one above the bot', async () => {
+    const w = await setup();
+    const guild = w.client.guilds.cache.get(w.guild.id)!;
+    const raiders = w.fake.addRole(w.guild.id, { name: 'Raiders' });
+    const crafters = w.fake.addRole(w.guild.id, { name: 'Crafters' });
+    w.fake.setMemberRoles(w.guild.id, w.alice, [raiders.id, crafters.id]);
+    await w.fake.waitFor(() => guild.roles.cache.has(crafters.id) || undefined);
+    const position = (id: string) => w.fake.roles(w.guild.id).find((r) => r.id === id)?.position;
+    expect(position(raiders.id)).toBe(2);
+
+    // The bot deletes one through REST: 204, and the gateway says so.
+    const deleted = nextEvent(w.client, Events.GuildRoleDelete);
+    await guild.roles.delete(crafters.id);
+    expect((await deleted)[0]).toMatchObject({ id: crafters.id });
+    expect(guild.roles.cache.has(crafters.id)).toBe(false);
+    expect(w.fake.member(w.guild.id, w.alice)?.roles).toEqual([raiders.id]);
+    expect(position(raiders.id)).toBe(1); // the roles above it moved down
+
+    // Someone deletes another in the server's settings.
+    w.fake.deleteRole(w.guild.id, raiders.id);
+    await w.fake.waitFor(() => !guild.roles.cache.has(raiders.id) || undefined);
+    expect(w.fake.member(w.guild.id, w.alice)?.roles).toEqual([]);
+
+    await expect(guild.roles.delete(raiders.id)).rejects.toMatchObject({ status: 404, code: 10011 });
+    await expect(w.client.rest.delete(`/guilds/${w.guild.id}/roles/${w.guild.id}`)).rejects.toMatchObject({ status: 400, code: 50028 });
+    const botRole = guild.members.me!.roles.botRole!;
+    await expect(guild.roles.delete(botRole.id)).rejects.toMatchObject({ status: 400, code: 50028 });
+    const admins = w.fake.addRole(w.guild.id, { name: 'Admins', position: (botRole.position ?? 1) + 1 });
+    await expect(w.client.rest.delete(`/guilds/${w.guild.id}/roles/${admins.id}`)).rejects.toMatchObject({ status: 403, code: 50013 });
+  });
 });

@@ -325,8 +325,7 @@ describe('polls e2e', () => {
     expect((await click(ids.bob, 0)).content).toBe(`Only members with the <@&${role.id}> role can vote in this poll.`);
 
     // An admin deletes the role: Discord takes it from its members and tells the bot.
-    fake.setMemberRoles(ids.guildId, ids.carol, []);
-    fake.dispatch('GUILD_ROLE_DELETE', { guild_id: ids.guildId, role_id: role.id });
+    fake.deleteRole(ids.guildId, role.id);
     await fake.waitFor(() => !guild()?.roles.cache.has(role.id));
     const gone = await click(ids.bob, 1);
     expect(gone.ephemeral).toBe(true);

@@ -321,7 +321,7 @@ describe('surveys e2e', () => {
     await slash(bot, 'start', { survey: 1, role: players });
     const message = card(bot, 1);
     // An admin deletes the role: Discord takes it from its members and tells the bot.
-    fake.dispatch('GUILD_ROLE_DELETE', { guild_id: ids.guildId, role_id: players });
+    fake.deleteRole(ids.guildId, players);
     await fake.waitFor(() => !bot!.app.client.guilds.cache.get(ids.guildId)?.roles.cache.has(players));
     const gone = await fake.click({ userId: ids.alice, message, customId: 'v1:survey-take:1' }).reply();
     expect(gone).toMatchObject({ ephemeral: true, content: 'The role this survey was limited to has been deleted, so nobody can answer it any more. Staff can close survey #1 with `/survey close`.' });

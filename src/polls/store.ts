@@ -1,6 +1,7 @@
 // Polls' queries: polls, votes (one row per poll, voter and choice), closing, native poll votes.
 import { createHmac, randomBytes } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
+import { emptyWal } from '../db/open.js';
 import { type Executor, inTransaction } from '../db/schema.js';
 import type { PollTable } from '../db/tables/polls.js';
 import { fromCounts, tally, type Poll, type PollSpec, type Tally, type VoteDecision } from './poll.js';
@@ -69,8 +70,8 @@ export async function getPoll(db: Executor, pollId: number): Promise<Poll | unde
 
 export async function deletePoll(db: Executor, pollId: number): Promise<void> {
   const anonymous = await isAnonymous(db, pollId);
-  await inTransaction(db, (trx) => scrubbing(trx, anonymous, () => trx.deleteFrom('polls').where('id', '=', pollId).execute()));
-  if (anonymous) await flushWal(db);
+  await db.deleteFrom('polls').where('id', '=', pollId).execute();
+  if (anonymous) await emptyWal(db);
 }
 
 /** How a member appears in poll_votes: their id, or for anonymous polls its HMAC under the poll's key. */
@@ -127,58 +128,38 @@ export async function currentTally(db: Executor, pollId: number): Promise<Tally 
 /**
  * Closes an open poll exactly once (UPDATE ... WHERE status = 'open'), fixing its final
  * counts. For anonymous polls the key is deleted and the per-voter rows are collapsed into
- * those counts, so nothing links a member to a choice afterwards. False if already closed.
+ * those counts, so nothing links a member to a choice afterwards: SQLite zeroes what was
+ * deleted (secure_delete, src/db/open.ts) and the WAL, with older page images, is emptied.
+ * False if already closed.
  * A poll past its deadline is recorded closed at the deadline, when voting on it stopped, not
  * at `now` (a poll that fell due while the bot was down is closed on start, hours later).
  */
 export async function closePoll(db: Executor, pollId: number, now: number, closedBy: string | null): Promise<boolean> {
   const anonymous = await isAnonymous(db, pollId);
-  const closed = await inTransaction(db, (trx) =>
-    scrubbing(trx, anonymous, async () => {
-      const updated = await trx
-        .updateTable('polls')
-        .set({ status: 'closed', closed_at: sql<number>`min(${now}, coalesce(closes_at, ${now}))`, closed_by: closedBy })
-        .where('id', '=', pollId)
-        .where('status', '=', 'open')
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) return false;
-      const t = await currentTally(trx, pollId);
-      await trx
-        .updateTable('polls')
-        .set({ final_counts: JSON.stringify(t?.counts ?? []), final_voters: t?.voters ?? 0, voter_key: null })
-        .where('id', '=', pollId)
-        .execute();
-      if (anonymous) await trx.deleteFrom('poll_votes').where('poll_id', '=', pollId).execute();
-      return true;
-    }),
-  );
-  if (closed && anonymous) await flushWal(db);
+  const closed = await inTransaction(db, async (trx) => {
+    const updated = await trx
+      .updateTable('polls')
+      .set({ status: 'closed', closed_at: sql<number>`min(${now}, coalesce(closes_at, ${now}))`, closed_by: closedBy })
+      .where('id', '=', pollId)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return false;
+    const t = await currentTally(trx, pollId);
+    await trx
+      .updateTable('polls')
+      .set({ final_counts: JSON.stringify(t?.counts ?? []), final_voters: t?.voters ?? 0, voter_key: null })
+      .where('id', '=', pollId)
+      .execute();
+    if (anonymous) await trx.deleteFrom('poll_votes').where('poll_id', '=', pollId).execute();
+    return true;
+  });
+  if (closed && anonymous) await emptyWal(db);
   return closed;
 }
 
 async function isAnonymous(db: Executor, pollId: number): Promise<boolean> {
   const row = await db.selectFrom('polls').select('anonymous').where('id', '=', pollId).executeTakeFirst();
   return row?.anonymous === 1;
-}
-
-/**
- * With `on`, SQLite overwrites what the work deletes (the key, the hashed rows) with zeros
- * instead of leaving it in free space of the database file.
- */
-async function scrubbing<T>(trx: Executor, on: boolean, work: () => Promise<T>): Promise<T> {
-  if (!on) return work();
-  await sql`pragma secure_delete = on`.execute(trx);
-  try {
-    return await work();
-  } finally {
-    await sql`pragma secure_delete = off`.execute(trx);
-  }
-}
-
-/** Moves the WAL into the database and empties it, so older page images of the key go too. Best effort. */
-async function flushWal(db: Executor): Promise<void> {
-  if (db.isTransaction) return;
-  await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db).catch(() => undefined);
 }
 
 /** Open polls whose due time has passed. */

@@ -241,7 +241,8 @@ export async function countClosedEditFailure(db: Executor, id: number, input: { 
  * before this tick): figures by period count it where it closed, not where the bot noticed.
  */
 export async function closeSurvey(db: Executor, id: number, now: number, closedBy: string | null, eligible: number | null): Promise<boolean> {
-  return inTransaction(db, async (trx) => {
+  const anonymous = await isAnonymous(db, id);
+  const closed = await inTransaction(db, async (trx) => {
     const r = await trx
       .updateTable('surveys')
       .set({ status: 'closed', closed_at: sql<number>`min(${now}, coalesce(closes_at, ${now}))`, closed_by: closedBy, eligible })
@@ -253,6 +254,23 @@ export async function closeSurvey(db: Executor, id: number, now: number, closedB
     await trx.updateTable('survey_responses').set({ draft: null }).where('survey_id', '=', id).execute();
     return true;
   });
+  // The deleted drafts of an anonymous survey (member id next to answers) leave the WAL too.
+  if (closed && anonymous) await emptyWal(db);
+  return closed;
+}
+
+async function isAnonymous(db: Executor, id: number): Promise<boolean> {
+  const row = await db.selectFrom('surveys').select('anonymous').where('id', '=', id).executeTakeFirst();
+  return row?.anonymous === 1;
+}
+
+/**
+ * Empties the WAL (src/db/open.ts, emptyWal), so the older page images it holds of what was just
+ * deleted leave the disk too. Imported when needed: worker threads load this module (privacy
+ * jobs), and open.ts would bring every migration into each of them.
+ */
+async function emptyWal(db: Executor): Promise<void> {
+  await (await import('../db/open.js')).emptyWal(db);
 }
 
 /**
@@ -261,21 +279,19 @@ export async function closeSurvey(db: Executor, id: number, now: number, closedB
  * it the next tick would open the deleted run again under a new number.
  */
 export async function deleteSurvey(db: Executor, id: number): Promise<void> {
+  const anonymous = await isAnonymous(db, id);
   await inTransaction(db, async (trx) => {
     const run = await trx.selectFrom('surveys').select(['schedule_id', 'run_key']).where('id', '=', id).executeTakeFirst();
     const dueAt = run?.run_key ? Date.parse(run.run_key) : NaN;
     if (run?.schedule_id != null && Number.isFinite(dueAt)) {
       await trx.updateTable('survey_schedules').set({ active_since: sql<number>`max(active_since, ${dueAt + 1})` }).where('id', '=', run.schedule_id).execute();
     }
-    await sql`pragma secure_delete = on`.execute(trx);
-    try {
-      await trx.deleteFrom('survey_responses').where('survey_id', '=', id).execute();
-      await trx.deleteFrom('survey_submitters').where('survey_id', '=', id).execute();
-      await trx.deleteFrom('surveys').where('id', '=', id).execute();
-    } finally {
-      await sql`pragma secure_delete = off`.execute(trx);
-    }
+    // Overwritten with zeros on disk (secure_delete, src/db/open.ts), like every delete.
+    await trx.deleteFrom('survey_responses').where('survey_id', '=', id).execute();
+    await trx.deleteFrom('survey_submitters').where('survey_id', '=', id).execute();
+    await trx.deleteFrom('surveys').where('id', '=', id).execute();
   });
+  if (anonymous) await emptyWal(db);
 }
 
 export async function dueSurveyIds(db: Executor, now: number): Promise<number[]> {
@@ -387,7 +403,8 @@ export type SubmitOutcome = 'stored' | 'closed' | 'submitted' | 'answered';
  * a close, a second click or a second draft committed since the caller's checks is refused.
  * A named response keeps its row (answers, roles, time). An anonymous one is replaced by a row
  * without member, roles or times, and only "this member has submitted" is kept apart from it
- * (for one-response surveys); the old row is overwritten on disk.
+ * (for one-response surveys); the old row, and every earlier version of it the saved pages
+ * left, is overwritten on disk (secure_delete, src/db/open.ts; the WAL is emptied after).
  */
 export async function submitResponse(
   db: Executor,
@@ -428,30 +445,25 @@ export async function submitResponse(
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1 ? 'stored' : 'submitted';
     }
-    await sql`pragma secure_delete = on`.execute(trx);
-    try {
-      // Only the call that deletes the draft stores its answers: a second one finds it gone.
-      const gone = await trx
-        .deleteFrom('survey_responses')
-        .where('id', '=', input.responseId)
-        .where('survey_id', '=', input.surveyId)
-        .where('respondent', '=', input.memberId)
-        .where('status', '=', 'draft')
-        .executeTakeFirst();
-      if (Number(gone.numDeletedRows) !== 1) return 'submitted';
-      if (input.once) {
-        const claimed = await trx.insertInto('survey_submitters').values({ survey_id: input.surveyId, member_id: input.memberId }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-        // Already answered (a draft begun before that answer was submitted): the draft stays deleted.
-        if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) !== 1) return 'answered';
-      }
-      await trx.insertInto('survey_responses').values({ survey_id: input.surveyId, respondent: null, status: 'submitted', answers: JSON.stringify(input.answers), draft: null, page: 0 }).execute();
-      return 'stored';
-    } finally {
-      await sql`pragma secure_delete = off`.execute(trx);
+    // Only the call that deletes the draft stores its answers: a second one finds it gone.
+    const gone = await trx
+      .deleteFrom('survey_responses')
+      .where('id', '=', input.responseId)
+      .where('survey_id', '=', input.surveyId)
+      .where('respondent', '=', input.memberId)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    if (Number(gone.numDeletedRows) !== 1) return 'submitted';
+    if (input.once) {
+      const claimed = await trx.insertInto('survey_submitters').values({ survey_id: input.surveyId, member_id: input.memberId }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      // Already answered (a draft begun before that answer was submitted): the draft stays deleted.
+      if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) !== 1) return 'answered';
     }
+    await trx.insertInto('survey_responses').values({ survey_id: input.surveyId, respondent: null, status: 'submitted', answers: JSON.stringify(input.answers), draft: null, page: 0 }).execute();
+    return 'stored';
   });
-  // Older page images of the draft (member id next to answers) also leave the WAL. Best effort.
-  if (input.anonymous && outcome !== 'closed' && !db.isTransaction) await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db).catch(() => undefined);
+  // Older page images of the draft (member id next to answers) also leave the WAL.
+  if (input.anonymous && outcome !== 'closed') await emptyWal(db);
   return outcome;
 }
 

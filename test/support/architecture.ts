@@ -67,7 +67,7 @@ export function readModules(root: string): Module[] {
       add(m[3]!, Boolean(m[2]) || allTyped);
     }
     for (const m of text.matchAll(DYNAMIC)) add(m[1]!, false);
-    return { path: relative(abs, file).split(sep).join('/'), imports, sqlTemplate: /\bsql(?:\.\w+)?\s*`|\bsql\.(raw|ref|id|lit|join|table|val)\(/.test(text) };
+    return { path: relative(abs, file).split(sep).join('/'), imports, sqlTemplate: /\bsql(?:<[^`]*?>)?(?:\.\w+)?\s*`|\bsql\.(raw|ref|id|lit|join|table|val)\(/.test(text) };
   });
 }
 

@@ -18,6 +18,7 @@ import { requireStaff } from '../discord/staff.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import { languageOf, msg, render, t, weekdayNames, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
+import { languageHint, setupHints, timeZoneHint } from '../settings/hints.js';
 import { getSettings } from '../settings/store.js';
 import { buildDigest, IMAGE_NAME, type FeedbackSource, type FiguresSource, type NativePollSource, type PollSource, type ReportMaker, type SurveySource } from './content.js';
 import { ChannelRefused, DigestError, DigestRunner, fixFor, type CheckChannel, type DescribeError, type FindPosted, type PostDigest, type TellStaff } from './runner.js';
@@ -311,11 +312,13 @@ export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Rout
           await saveSchedule(ctx.db, { guildId, timing, period, channelId, updatedBy: interaction.user.id }, now);
           ctx.logger.info({ guild: guildId, timing, period, channel: channelId }, 'digest.scheduled');
           const warn = channelId || settings.staffChannelId ? '' : `\n${t(lang, 'digest.noStaffChannel')}`;
-          await interaction.reply({ embeds: [await showEmbed(ctx, lang, guildId, `${t(lang, 'digest.saved')}${warn}`)], flags: MessageFlags.Ephemeral });
+          // The digest is in the server's language, at the server's zone's times: say which while either is still the default.
+          const hints = setupHints(languageHint(lang, settings, interaction.guildLocale), timeZoneHint(lang, settings)).map((h) => `\n${h}`).join('');
+          await interaction.reply({ embeds: [await showEmbed(ctx, lang, guildId, `${t(lang, 'digest.saved')}${warn}${hints}`)], flags: MessageFlags.Ephemeral });
         },
         async show(interaction) {
-          const { guildId, lang } = await staffOnly(interaction);
-          await interaction.reply({ embeds: [await showEmbed(ctx, lang, guildId)], flags: MessageFlags.Ephemeral });
+          const { guildId, settings, lang } = await staffOnly(interaction);
+          await interaction.reply({ embeds: [await showEmbed(ctx, lang, guildId, timeZoneHint(lang, settings) ?? undefined)], flags: MessageFlags.Ephemeral });
         },
         pause: pauseOrResume(true),
         resume: pauseOrResume(false),

@@ -93,21 +93,34 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
     return this.once;
   }
 
-  /** The forum's tag ids for these names, creating missing ones while there is room (20 at most). */
-  private async tagIds(forumId: string, names: string[]): Promise<string[]> {
+  /**
+   * The forum's tag ids for the post's status and category, creating missing ones while there is
+   * room (20 at most). The status tag is found by any of its names (its label in each of Pulse's
+   * languages), so a tag made before the language changed, or an English one, is used again; a
+   * missing one is created with the label in the server's language.
+   */
+  private async tagIds(forumId: string, content: PostContent): Promise<string[]> {
     const forum = (await this.client.rest.get(Api.channel(forumId))) as APIChannel & { available_tags?: APIGuildForumTag[] };
     let tags = forum.available_tags ?? [];
     // Discord's tag names are at most 20 characters: longer names are looked up by their first 20.
     const tagName = (name: string) => truncate(name, 20).toLowerCase();
-    const missing = [...new Set(names.map(tagName))].filter((n) => !tags.some((t) => t.name.toLowerCase() === n));
+    const category = tagName(content.tags.category);
+    // The category keeps its own tag even when it is named like the status in another language.
+    const statusNames = [content.tags.status, ...content.tags.statusNames.filter((n) => tagName(n) !== category)].map(tagName);
+    const wanted = [
+      { name: content.tags.status, names: statusNames },
+      { name: content.tags.category, names: [category] },
+    ];
+    const find = (names: string[]) => names.map((n) => tags.find((t) => t.name.toLowerCase() === n)).find((t) => t !== undefined);
+    const missing = wanted.filter((w) => !find(w.names)).filter((w, i, all) => all.findIndex((o) => tagName(o.name) === tagName(w.name)) === i);
     if (missing.length > 0 && tags.length < MAX_TAGS) {
-      const added = missing.slice(0, MAX_TAGS - tags.length).map((n) => ({ name: truncate(names.find((name) => tagName(name) === n)!, 20), moderated: true }));
+      const added = missing.slice(0, MAX_TAGS - tags.length).map((w) => ({ name: truncate(w.name, 20), moderated: true }));
       const updated = (await this.client.rest.patch(Api.channel(forumId), { body: { available_tags: [...tags, ...added] } }).catch(() => null)) as
         | (APIChannel & { available_tags?: APIGuildForumTag[] })
         | null;
       if (updated?.available_tags) tags = updated.available_tags;
     }
-    return names.map((n) => tags.find((t) => t.name.toLowerCase() === tagName(n))?.id).filter((id): id is string => id !== undefined).slice(0, 5);
+    return [...new Set(wanted.map((w) => find(w.names)?.id).filter((id): id is string => id !== undefined))].slice(0, 5);
   }
 
   async publish(item: Item, content: PostContent): Promise<Published> {
@@ -123,7 +136,7 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
   private async post(item: Item, content: PostContent): Promise<Published> {
     const message = { embeds: [content.embed], components: content.components, allowed_mentions: { parse: [] } };
     if (item.channelKind === 'forum') {
-      const appliedTags = await this.tagIds(item.channelId, [content.tags.status, content.tags.category]);
+      const appliedTags = await this.tagIds(item.channelId, content);
       const thread = (await this.onceRest.post(Api.threads(item.channelId), {
         body: { name: content.name, auto_archive_duration: WEEK_MINUTES, applied_tags: appliedTags, message },
       })) as APIThreadChannel & { message?: APIMessage };
@@ -212,7 +225,7 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
     if (!item.threadId) return 'gone';
     // Only what the status decides: an archive or a lock it says nothing of stays as it is.
     const body: Record<string, unknown> = { name: content.name, ...(state.archived !== undefined ? { archived: state.archived } : {}), ...(state.locked !== undefined ? { locked: state.locked } : {}) };
-    if (item.channelKind === 'forum') body['applied_tags'] = await this.tagIds(item.channelId, [content.tags.status, content.tags.category]).catch(() => undefined);
+    if (item.channelKind === 'forum') body['applied_tags'] = await this.tagIds(item.channelId, content).catch(() => undefined);
     const threadId = item.threadId;
     try {
       // Unarchive before other edits: Discord refuses most edits of an archived thread.

@@ -28,7 +28,7 @@ export function canSeeItem(item: { postState: string; authorId: string; captured
   return viewer.staff || item.postState === 'posted' || item.authorId === viewer.userId || item.capturedBy === viewer.userId;
 }
 
-/** Forum tag names (stable across languages, so a tag is found again); members read statuses from the catalogue. */
+/** English status names: a post's title prefix when no language is given, and the forum tag names of older versions (still found again); members read statuses from the catalogue. */
 export const STATUS_LABEL: Record<Status, string> = {
   open: 'Open',
   under_review: 'Under review',

@@ -6,7 +6,7 @@ import { inTransaction, type Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { KeyedLock } from '../keyed-lock.js';
 import { Coalescer, realTimers, type Timers } from '../polls/live.js';
-import { msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
+import { languageCodes, msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings, settingsChangedAt } from '../settings/store.js';
 import { isOptedOut } from '../activity/privacy-store.js';
@@ -95,8 +95,20 @@ export interface PostContent {
   name: string;
   embed: APIEmbed;
   components: Array<APIActionRowComponent<APIButtonComponent>>;
-  /** Tag names for forum posts: the status label and the category. */
-  tags: { status: string; category: string };
+  /**
+   * Tag names for forum posts: the status label in the server's language (a missing tag is created
+   * with it), every name the status's tag may already have (its label in each of Pulse's languages,
+   * so a language change or an older English tag finds the same tag), and the category.
+   */
+  tags: { status: string; statusNames: readonly string[]; category: string };
+}
+
+/**
+ * Every name a status's forum tag may have: its label in `lang` first, then in each of Pulse's
+ * languages, then the English name older versions gave it. Found case-insensitively by the adapter.
+ */
+export function statusTagNames(lang: Language, status: Status): string[] {
+  return [...new Set([statusName(lang, status), ...languageCodes.map((l) => statusName(l, status)), STATUS_LABEL[status]])];
 }
 
 export interface Published {
@@ -227,7 +239,7 @@ export class FeedbackService {
       name: postName(item.id, item.status, item.title, statusName(lang, item.status)),
       embed: postEmbed({ item, votes, lastReason: last?.reason ?? null }, lang),
       components: voteButtons(item, votes, lang),
-      tags: { status: STATUS_LABEL[item.status], category: item.category },
+      tags: { status: statusName(lang, item.status), statusNames: statusTagNames(lang, item.status), category: item.category },
     };
   }
 

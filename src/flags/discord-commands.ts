@@ -229,8 +229,9 @@ function minutes(lang: Language, value: number | null): string {
   return value === null ? '—' : formatDuration(value * 60_000, lang);
 }
 
-/** A stored reason code in the language (codes from older versions show as stored). */
+/** A stored reason code in the language (codes from older versions show as stored). Reaction flags have no reason: flagStats counts them as 'reaction'. */
 function reasonName(lang: Language, reason: string): string {
+  if (reason === 'reaction') return t(lang, 'flags.stats.reactionReason');
   return Object.hasOwn(reasonKey, reason) ? t(lang, reasonKey[reason as FlagReason]) : reason;
 }
 

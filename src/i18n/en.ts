@@ -93,6 +93,9 @@ export const en = {
   'settings.fix.channelGone': '**{setting}**: that channel no longer exists. Pick another with `/settings set`, or `/settings clear` it.',
   'settings.fix.channelMissing': '**{setting}**: I need {missing} in <#{channel}>. Ask an admin, or pick another channel.',
   'settings.fix.roleGone': '**{setting}**: that role no longer exists, so only members with Manage Server count as staff. Pick another with `/settings set`, or `/settings clear` it.',
+  'settings.hint.language': 'Posts everyone sees are in {language}, the server’s language for Pulse; change it with `{command}`.',
+  'settings.hint.noModChannel': '⚠️ No moderation channel is set: new flag cases wait unseen in `{queue}`. Set one with `{command}`.',
+  'settings.hint.timezone': 'Times are in {zone}; set your time zone with `{command}`.',
 
   // /pulse about
   'about.title': 'Pulse',
@@ -518,6 +521,7 @@ export const en = {
   'polls.error.gone': 'This poll no longer exists.',
   'polls.error.staleControl': 'This control is no longer valid. Vote on the poll’s own message.',
   'polls.error.badControl': 'This control is no longer valid.',
+  'polls.error.exportHidden': 'Poll #{id} is anonymous with hidden results: its counts can be exported once it closes.',
   'polls.error.exportStaffOnly': 'Only staff can export polls: members with Manage Server or the staff role set in `/settings`.',
   'polls.nativePosted': 'Native poll posted in <#{channel}> for {hours} h: {url}\nIts votes are public to members, as in every native poll; Pulse counts them for digests.',
   'polls.posted': 'Poll #{id} posted in <#{channel}>: {url}',
@@ -630,6 +634,7 @@ export const en = {
   'surveys.likert.stronglyAgree': 'Strongly agree',
   'surveys.csat.veryUnsatisfied': 'Very unsatisfied',
   'surveys.csat.unsatisfied': 'Unsatisfied',
+  'surveys.csat.neutral': 'Neither satisfied nor dissatisfied',
   'surveys.csat.satisfied': 'Satisfied',
   'surveys.csat.verySatisfied': 'Very satisfied',
   'surveys.results.responses': '{count, plural, one {**#** response} other {**#** responses}}',
@@ -856,6 +861,7 @@ export const en = {
   'flags.stats.medianClaim': 'Median time to claim',
   'flags.stats.medianResolution': 'Median time to resolution',
   'flags.stats.topReasons': 'Top reasons',
+  'flags.stats.reactionReason': 'reaction (no reason)',
   'flags.stats.doubtful': 'Flaggers mostly dismissed (3+ reviewed flags)',
   'flags.stats.doubtfulLine': '<@{user}>: {dismissed} of {total} dismissed',
 } as const;

@@ -20,6 +20,7 @@ import { botPermission, requireBotCan, type NamedPermission } from '../discord/p
 import { focusOf, subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import type { ComponentInteraction, Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
+import { languageHint } from '../settings/hints.js';
 import { getSettings } from '../settings/store.js';
 import { resultsEmbed } from './discord-render.js';
 import { nativePlan, parseCreateOptions, pollLink, type Poll } from './poll.js';
@@ -153,7 +154,10 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
   service.logger.info({ guild: interaction.guildId, poll: poll.id, anonymous: spec.anonymous }, 'polls.created');
   const closes = spec.durationMs ? tr(lang, 'polls.postedClosesIn', { duration: formatDuration(spec.durationMs, lang) }) : tr(lang, 'polls.postedOpen');
   const url = `https://discord.com/channels/${interaction.guildId}/${channel.id}/${messageId}`;
-  await interaction.editReply(tr(lang, 'polls.posted', { id: poll.id, channel: channel.id, url }) + closes);
+  // The card is in the server's language: tell staff which (they can change it), while none is chosen and it is not theirs.
+  const settings = await getSettings(service.db, interaction.guildId!);
+  const hint = isStaff(interaction, settings.staffRoleId) ? languageHint(lang, settings, interaction.guildLocale) : null;
+  await interaction.editReply(tr(lang, 'polls.posted', { id: poll.id, channel: channel.id, url }) + closes + (hint ? `\n${hint}` : ''));
 }
 
 async function close(service: PollService, interaction: Command, args: Args<'close'>): Promise<void> {
@@ -175,7 +179,8 @@ async function results(service: PollService, interaction: Command, args: Args<'r
   const { poll, staff } = await pollFor(service, interaction, args.poll);
   const t = await currentTally(service.db, poll.id);
   if (!t) throw new UserError(msg('polls.error.gone'));
-  const reveal = poll.status === 'closed' || !poll.hideResults || staff || poll.authorId === interaction.user.id;
+  // Hidden counts of an anonymous poll stay hidden from everyone: a peek between two clicks tells whose vote moved which count.
+  const reveal = poll.status === 'closed' || !poll.hideResults || (!poll.anonymous && (staff || poll.authorId === interaction.user.id));
   await interaction.reply({ embeds: [resultsEmbed(languageOf(interaction.locale), poll, t, reveal)], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
@@ -199,6 +204,8 @@ async function list(service: PollService, interaction: Command): Promise<void> {
 async function exportPoll(service: PollService, interaction: Command, args: Args<'export'>): Promise<void> {
   const { poll, staff } = await pollFor(service, interaction, args.poll);
   if (!staff) throw new UserError(msg('polls.error.exportStaffOnly'));
+  // Its counts are hidden from everyone until it closes (see results): an export is a look too.
+  if (poll.anonymous && poll.hideResults && poll.status !== 'closed') throw new UserError(msg('polls.error.exportHidden', { id: poll.id }));
   const lang = languageOf(interaction.locale);
   const t = await currentTally(service.db, poll.id);
   if (!t) throw new UserError(msg('polls.error.gone'));

@@ -14,6 +14,7 @@ import { isStaff, requireStaff } from '../discord/staff.js';
 import { flagEmojiSchema, timeZoneSchema } from './schemas.js';
 import { clearPatch, clearableSettings, customEmoji, serverLanguage, settingLimits, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
 import { changeIgnoredChannel, getSettings, updateSettings } from './store.js';
+import { languageHint, modChannelHint, setupHints } from './hints.js';
 import { searchTimeZones } from '../zone.js';
 
 export interface SettingsDeps {
@@ -185,17 +186,27 @@ function boundedInt(value: number, min: number, max: number, name: string): numb
   return value;
 }
 
+/** The flag settings: saving one while no moderation channel is set gets the warning that cases go unseen. */
+const FLAG_SETTINGS = ['flag_emoji', 'flag_threshold', 'flag_daily_limit', 'flag_max_age_hours'] as const;
+
 export function settingsRoutes(deps: SettingsDeps): Routes {
-  /** Staff only; answers with the settings as they now are, and a note on what changed. */
+  /**
+   * Staff only; answers with the settings as they now are, a note on what changed, and the setup
+   * hints that apply: the language everyone's posts are in (while staff have not chosen one and
+   * it is not the reader's), and, when `flags` (a flag setting changed, or /settings show), that
+   * no moderation channel is set.
+   */
   const answer =
-    <A>(change: (interaction: ChatInputCommandInteraction, args: A, current: GuildSettings, lang: Language) => Promise<{ next: GuildSettings; note: string }>) =>
+    <A>(change: (interaction: ChatInputCommandInteraction, args: A, current: GuildSettings, lang: Language) => Promise<{ next: GuildSettings; note: string; flags?: boolean }>) =>
     async (interaction: ChatInputCommandInteraction, args: A) => {
       const current = await getSettings(deps.db, interaction.guildId!);
       requireStaff(interaction, current.staffRoleId);
       const lang = languageOf(interaction.locale);
-      const { next, note } = await change(interaction, args, current, lang);
+      const { next, note, flags } = await change(interaction, args, current, lang);
       const toFix = settingsToFix(interaction.guild, next, lang);
-      await interaction.reply({ content: note || undefined, embeds: [renderSettings(next, lang, interaction.guildLocale, toFix)], flags: MessageFlags.Ephemeral });
+      const hints = setupHints(languageHint(lang, next, interaction.guildLocale), flags ? modChannelHint(lang, next) : null);
+      const content = [note, ...hints].filter(Boolean).join('\n');
+      await interaction.reply({ content: content || undefined, embeds: [renderSettings(next, lang, interaction.guildLocale, toFix)], flags: MessageFlags.Ephemeral });
     };
   const ignoring = (ignore: boolean) =>
     answer<ArgsOf<typeof settingsCommand, 'ignore-channel' | 'unignore-channel'>>(async (interaction, args, _current, lang) => {
@@ -208,8 +219,12 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
   return {
     commands: {
       settings: subcommandRoutes(settingsCommand, {
-        show: answer(async (_interaction, _args, current) => ({ next: current, note: '' })),
-        set: answer(async (interaction, args: ArgsOf<typeof settingsCommand, 'set'>, _current, lang) => ({ next: await handleSet(interaction, deps, args), note: t(lang, 'settings.saved') })),
+        show: answer(async (_interaction, _args, current) => ({ next: current, note: '', flags: true })),
+        set: answer(async (interaction, args: ArgsOf<typeof settingsCommand, 'set'>, _current, lang) => ({
+          next: await handleSet(interaction, deps, args),
+          note: t(lang, 'settings.saved'),
+          flags: FLAG_SETTINGS.some((name) => args[name] !== null),
+        })),
         'ignore-channel': ignoring(true),
         'unignore-channel': ignoring(false),
         clear: answer(async (interaction, args: ArgsOf<typeof settingsCommand, 'clear'>, _current, lang) => {
@@ -217,7 +232,8 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
           if (!(clearableSettings as readonly string[]).includes(setting)) throw new UserError(msg('settings.error.unknownSetting'));
           if (setting === 'staff_role') requireManageServerForStaffRole(interaction);
           const next = await updateSettings(deps.db, interaction.guildId!, clearPatch(setting as ClearableSetting), deps.clock.now());
-          return { next, note: t(lang, 'settings.cleared') };
+          // Clearing the moderation channel (or resetting a flag setting) leaves new cases unseen.
+          return { next, note: t(lang, 'settings.cleared'), flags: setting === 'mod_channel' || (FLAG_SETTINGS as readonly string[]).includes(setting) };
         }),
       }),
     },

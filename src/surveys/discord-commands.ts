@@ -9,6 +9,7 @@ import { botPermission, requireBotCan } from '../discord/permissions.js';
 import { focusOf, subcommandRoutes, type ArgsOf, type SubcommandOf } from '../discord/options.js';
 import type { Routes } from '../discord/router.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
+import { languageHint, timeZoneHint } from '../settings/hints.js';
 import { getSettings } from '../settings/store.js';
 import { resultsEmbed, surveyLine } from './discord-render.js';
 import { SurveyRefusal, type SurveyService } from './service.js';
@@ -168,7 +169,9 @@ async function start(service: SurveyService, interaction: Command, args: Args<'s
   if (closes !== null && opens !== null && closes <= opens) throw new UserError(CMD_TEXT.closesBeforeOpens(opens));
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const started = await refusing(service.start(survey, { channelId, roleId, closesAt: closes }));
-  await interaction.editReply(say(interaction, CMD_TEXT.started(started)));
+  // The card is in the server's language: say which, while staff have not chosen one and it is not the reader's.
+  const hint = languageHint(languageOf(interaction.locale), await getSettings(ctx.db, interaction.guildId!), interaction.guildLocale);
+  await interaction.editReply(say(interaction, CMD_TEXT.started(started)) + (hint ? `\n${hint}` : ''));
 }
 
 async function close(service: SurveyService, interaction: Command, args: Args<'close'>): Promise<void> {
@@ -264,7 +267,9 @@ async function recur(service: SurveyService, interaction: Command, args: Args<'r
   const opens = opensOf(survey);
   if (opens !== null && next + openFor <= opens) throw new UserError(CMD_TEXT.runBeforeOpens(opens));
   await service.schedule(survey, { timing, channelId, roleId, openForMs: openFor, createdBy: interaction.user.id });
-  await interaction.reply({ content: say(interaction, CMD_TEXT.recurring(survey.id, next)), flags: MessageFlags.Ephemeral });
+  // The time given is the server's zone's: say so while that is still the default (UTC).
+  const hint = timeZoneHint(languageOf(interaction.locale), { timezone });
+  await interaction.reply({ content: say(interaction, CMD_TEXT.recurring(survey.id, next)) + (hint ? `\n${hint}` : ''), flags: MessageFlags.Ephemeral });
 }
 
 async function autocomplete(ctx: FeatureContext, interaction: AutocompleteInteraction): Promise<void> {

@@ -92,7 +92,8 @@ export const LIKERT7: MessageKey[] = [
   'surveys.likert.agree',
   'surveys.likert.stronglyAgree',
 ];
-const CSAT: MessageKey[] = ['surveys.csat.veryUnsatisfied', 'surveys.csat.unsatisfied', 'surveys.likert.neutral', 'surveys.csat.satisfied', 'surveys.csat.verySatisfied'];
+/** CSAT has its own midpoint: the Likert one is about agreement, not satisfaction. */
+const CSAT: MessageKey[] = ['surveys.csat.veryUnsatisfied', 'surveys.csat.unsatisfied', 'surveys.csat.neutral', 'surveys.csat.satisfied', 'surveys.csat.verySatisfied'];
 
 /** The choices a question offers: [value as sent in the modal, label]. Text questions offer none. Built-in labels are in `lang`; the author's options stay as written. */
 export function choicesOf(q: Question, lang: Language = 'en'): Array<{ value: string; label: string }> {

@@ -141,11 +141,12 @@ describe('/settings feedback_daily_limit', () => {
 
     // Spanish: the localized command, option and choice; the field in Spanish.
     const es = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.ownerId, name: 'ajustes', subcommand: 'cambiar', options: { limite_diario_sugerencias: 25 }, locale: Locale.SpanishES }).reply();
-    expect(es.content).toBe('Ajustes guardados.');
+    // (The server's language for Pulse is English and was never set: the Spanish reader is told so.)
+    expect(es.content).toBe('Ajustes guardados.\nLo que ven todos se publica en inglés, el idioma del servidor para Pulse; cámbialo con `/ajustes cambiar idioma`.');
     expect(field(es, 'Sugerencias por miembro y día')).toBe('25');
     expect(await stored(b)).toEqual({ feedback_daily_limit: 25 });
     const cleared = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.ownerId, name: 'ajustes', subcommand: 'restablecer', options: { ajuste: 'feedback_daily_limit' }, locale: Locale.SpanishES }).reply();
-    expect(cleared.content).toBe('Ajuste restablecido a su valor por defecto.');
+    expect(cleared.content).toBe('Ajuste restablecido a su valor por defecto.\nLo que ven todos se publica en inglés, el idioma del servidor para Pulse; cámbialo con `/ajustes cambiar idioma`.');
     expect(field(cleared, 'Sugerencias por miembro y día')).toBe('10');
     expect(await stored(b)).toEqual({ feedback_daily_limit: 10 });
 

@@ -98,7 +98,8 @@ describe('languages', () => {
     const scheduled = await fake
       .slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'resumen', subcommand: 'programar', options: { frecuencia: 'weekly', dia_semana: 1, hora: '09:00' }, locale: Locale.SpanishES })
       .reply();
-    expect(scheduled.embeds[0]?.description).toBe('Programación guardada.');
+    // (The server never set its time zone: the answer says how.)
+    expect(scheduled.embeds[0]?.description).toBe('Programación guardada.\nLas horas están en UTC; indica tu zona horaria con `/ajustes cambiar zona_horaria`.');
     expect(scheduled.embeds[0]?.fields?.find((f) => f.name === 'Cuándo')?.value).toBe('cada lunes a las 09:00 (UTC)');
     bot.clock.set(at('2026-11-16T09:00:20Z'));
     await (bot.app.features.find((f) => f.name === 'digests') as DigestsFeature).tick();

@@ -82,8 +82,11 @@ describe('polls and surveys in the member’s and the server’s language', () =
     const staff = (subcommand: string, options: Record<string, string | number | boolean>, uploads?: Record<string, string>) =>
       fake.slash({ channelId: ids.general, userId: ids.ownerId, name: 'survey', subcommand, options, locale: Locale.Russian, ...(uploads ? { uploads } : {}) }).reply(10_000);
     const created = await staff('create', { file: 'pulse.json' }, { 'pulse.json': JSON.stringify(definition) });
-    expect(created.content).toBe('Анкета №1 **Team pulse** готова (3 вопроса). Опубликуйте её командой `/survey start survey:1`.');
-    expect((await staff('start', { survey: 1 })).content).toMatch(/^Анкета №1 открыта в <#\d+>, пока вы не выполните `\/survey close`\.$/);
+    expect(created.content).toBe('Анкета №1 **Team pulse** готова (3 вопроса). Опубликуйте её командой `/анкета запустить анкета:1`.');
+    // (The server's language for Pulse is Spanish, from Discord, and was never set: the Russian staff member hears that posts are in Spanish.)
+    expect((await staff('start', { survey: 1 })).content).toMatch(
+      /^Анкета №1 открыта в <#\d+>, пока вы не выполните `\/анкета закрыть`\.\nЯзык публикаций, которые видят все: испанский \(язык сервера для Pulse\)\. Сменить: `\/настройки изменить язык`\.$/,
+    );
 
     const card = fake.channelMessages(ids.general).find((m) => m.embeds[0]?.footer?.text === 'Cuestionario n.º 1');
     if (!card) throw new Error('no survey card in Spanish');
@@ -109,7 +112,7 @@ describe('polls and surveys in the member’s and the server’s language', () =
 
     // Closing: the Russian staff member hears Russian; the card, edited for everyone, stays Spanish.
     const closedRu = await staff('close', { survey: 1 });
-    expect(closedRu.content).toBe('Анкета №1 закрыта. Итоги: `/survey results survey:1`.');
+    expect(closedRu.content).toBe('Анкета №1 закрыта. Итоги: `/анкета итоги анкета:1`.');
     await expect.poll(() => fake.message(ids.general, card.id)?.embeds[0]?.description ?? '').toMatch(/1 respuesta · Cerrado/);
     expect(bot.errors).toEqual([]);
   });

@@ -4,6 +4,8 @@ import { getCaseByMessage } from '../../src/flags/store.js';
 import { getSettings, updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
 
+const NO_MOD_CHANNEL = '\n⚠️ No moderation channel is set: new flag cases wait unseen in `/flags queue`. Set one with `/settings set mod_channel`.';
+
 describe('/settings set flag_emoji', () => {
   let bot: TestBot;
 
@@ -35,7 +37,8 @@ describe('/settings set flag_emoji', () => {
 
   it.each(['🚩', '👍🏽', '🏳️‍🌈', '1️⃣', '🇺🇸'])('accepts %s', async (value) => {
     const reply = await setEmoji(value);
-    expect(reply.content).toBe('Settings saved.');
+    // (No moderation channel is set here: the answer says where cases wait meanwhile.)
+    expect(reply.content).toBe(`Settings saved.${NO_MOD_CHANNEL}`);
     expect(await stored()).toBe(value);
   });
 
@@ -43,7 +46,7 @@ describe('/settings set flag_emoji', () => {
     const { ids, fake } = bot;
     const own = fake.addEmoji(ids.guildId, { name: 'redflag' });
     // Typed with another name (an old one, say): stored as the server calls it.
-    expect((await setEmoji(`<:flag_old:${own.id}>`)).content).toBe('Settings saved.');
+    expect((await setEmoji(`<:flag_old:${own.id}>`)).content).toBe(`Settings saved.${NO_MOD_CHANNEL}`);
     expect(await stored()).toBe(`<:redflag:${own.id}>`);
     // A refused value afterwards leaves it as it was.
     expect((await setEmoji('🚩🚩')).content).toBe(REFUSED);

@@ -27,7 +27,7 @@ describe('/settings changed at the same time', () => {
     const { ids } = bot;
     await settings(bot, ids.ownerId, 'set', { staff_role: ids.staffRoleId });
     const [a, b] = await Promise.all([settings(bot, ids.ownerId, 'set', { timezone: 'Europe/Berlin' }), settings(bot, ids.moderator, 'set', { flag_threshold: 5 })]);
-    expect([a.content, b.content]).toEqual(['Settings saved.', 'Settings saved.']);
+    expect([a.content, b.content]).toEqual(['Settings saved.', 'Settings saved.\n⚠️ No moderation channel is set: new flag cases wait unseen in `/flags queue`. Set one with `/settings set mod_channel`.']);
     const s = await getSettings(bot.db, ids.guildId);
     expect([s.timezone, s.flagThreshold, s.staffRoleId]).toEqual(['Europe/Berlin', 5, ids.staffRoleId]);
   });

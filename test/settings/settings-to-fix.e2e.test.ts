@@ -54,9 +54,9 @@ describe('settings to fix', () => {
     // In the reader's language.
     expect(await toFix(ids.ownerId, 'pulse', 'about', 'es-ES')).toBe(
       [
-        '**Canal del equipo (resúmenes)**: ese canal ya no existe. Elige otro con `/settings set` o restablécelo con `/settings clear`.',
+        '**Canal del equipo (resúmenes)**: ese canal ya no existe. Elige otro con `/ajustes cambiar` o restablécelo con `/ajustes restablecer`.',
         `**Canal de moderación**: necesito Ver canal en <#${ids.modChannel}>. Pídeselo a un administrador o elige otro canal.`,
-        '**Rol del equipo**: ese rol ya no existe, así que solo los miembros con Gestionar servidor cuentan como equipo. Elige otro con `/settings set` o restablécelo con `/settings clear`.',
+        '**Rol del equipo**: ese rol ya no existe, así que solo los miembros con Gestionar servidor cuentan como equipo. Elige otro con `/ajustes cambiar` o restablécelo con `/ajustes restablecer`.',
       ].join('\n'),
     );
     expect(await toFix(ids.ownerId, 'settings', 'show', 'ru')).toContain('**Канал команды (сводки)**: этого канала больше нет.');

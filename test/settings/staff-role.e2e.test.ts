@@ -46,8 +46,9 @@ describe('/settings and the staff role', () => {
     expect((await stored()).staffRoleId).toBe(ids.staffRoleId);
 
     // The moderator still changes the other settings.
-    expect((await settings(ids.moderator, 'set', { flag_threshold: 7 })).content).toBe('Settings saved.');
-    expect((await settings(ids.moderator, 'clear', { setting: 'flag_threshold' })).content).toBe('Setting reset to its default.');
+    // (With no moderation channel set, a flag setting's answer says where cases wait.)
+    expect((await settings(ids.moderator, 'set', { flag_threshold: 7 })).content).toBe('Settings saved.\n⚠️ No moderation channel is set: new flag cases wait unseen in `/flags queue`. Set one with `/settings set mod_channel`.');
+    expect((await settings(ids.moderator, 'clear', { setting: 'flag_threshold' })).content).toBe('Setting reset to its default.\n⚠️ No moderation channel is set: new flag cases wait unseen in `/flags queue`. Set one with `/settings set mod_channel`.');
   });
 
   it('lets Manage Server and Administrator change and clear it', async () => {

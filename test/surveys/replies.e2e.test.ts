@@ -60,7 +60,7 @@ describe('/survey replies within Discord’s limits', () => {
     expect(shown.map((f) => f.name)).toEqual(questions.slice(0, shown.length).map((q) => q.label));
     expect(shown[0]?.value).toMatch(/^2 respondieron · media /);
     const left = 20 - shown.length;
-    expect(embed.description?.split('\n').at(-1)).toBe(`+${left} ${left === 1 ? 'pregunta' : 'preguntas'} más: consulta la exportación CSV (\`/survey export\`).`);
+    expect(embed.description?.split('\n').at(-1)).toBe(`+${left} ${left === 1 ? 'pregunta' : 'preguntas'} más: consulta la exportación CSV (\`/cuestionario exportar\`).`);
     expect(bot.errors).toEqual([]);
   }, 40_000);
 

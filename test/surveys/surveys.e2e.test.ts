@@ -326,7 +326,7 @@ describe('surveys e2e', () => {
     const gone = await fake.click({ userId: ids.alice, message, customId: 'v1:survey-take:1' }).reply();
     expect(gone).toMatchObject({ ephemeral: true, content: 'The role this survey was limited to has been deleted, so nobody can answer it any more. Staff can close survey #1 with `/survey close`.' });
     const ru = await fake.click({ userId: ids.bob, message, customId: 'v1:survey-take:1', locale: 'ru' }).reply();
-    expect(ru.content).toMatch(/^Роль, для которой была эта анкета, удалена.*закрыть анкету №1 командой `\/survey close`\.$/);
+    expect(ru.content).toMatch(/^Роль, для которой была эта анкета, удалена.*закрыть анкету №1 командой `\/анкета закрыть`\.$/);
     expect(bot.errors).toEqual([]);
   });
 });

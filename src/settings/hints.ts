@@ -1,0 +1,57 @@
+// Setup hints: one short line each, added to staff replies while a setting that changes what
+// they see (or what members see) is still at its default (pure).
+import { languages, t, type Language } from '../i18n/index.js';
+import { defaultSettings, serverLanguage, type GuildSettings } from './settings.js';
+
+/**
+ * A command as the reader's Discord client shows it, from the command localizations
+ * deploy-commands sends: `commandName('es', 'settings set language')` is `/ajustes cambiar idioma`.
+ * A part a language does not localize keeps its English name.
+ */
+export function commandName(lang: Language, path: string): string {
+  const table = languages[lang].commands;
+  const parts = path.split(' ');
+  const shown = parts.map((part, i) => {
+    const entry = table?.[parts.slice(0, i + 1).join(' ')];
+    return Array.isArray(entry) ? (entry[0] as string) : part;
+  });
+  return `/${shown.join(' ')}`;
+}
+
+/** A language's name in the reader's language, as a word in a sentence ("inglés", "английский"). */
+function languageName(reader: Language, language: Language): string {
+  return new Intl.DisplayNames([languages[reader].intl], { type: 'language' }).of(language) ?? languages[language].label;
+}
+
+/**
+ * While staff have not chosen a language and the reader's differs from the one Pulse uses for
+ * what everyone sees (the server's Discord language, which Discord gives only to Community
+ * servers, else English): what language those posts are in, and the command that changes it.
+ */
+export function languageHint(lang: Language, settings: Pick<GuildSettings, 'language'>, guildLocale: string | null | undefined): string | null {
+  if (settings.language !== null) return null;
+  const server = serverLanguage(settings, guildLocale);
+  if (server === lang) return null;
+  return t(lang, 'settings.hint.language', { language: languageName(lang, server), command: commandName(lang, 'settings set language') });
+}
+
+/** While no moderation channel is set: flag cases open unseen, in the review queue only. */
+export function modChannelHint(lang: Language, settings: Pick<GuildSettings, 'modChannelId'>): string | null {
+  if (settings.modChannelId) return null;
+  return t(lang, 'settings.hint.noModChannel', { queue: commandName(lang, 'flags queue'), command: commandName(lang, 'settings set mod_channel') });
+}
+
+/**
+ * While the time zone is the default (UTC): schedules' times are UTC's. (A zone staff set to UTC
+ * on purpose reads the same: the setting stores no difference.)
+ */
+export function timeZoneHint(lang: Language, settings: Pick<GuildSettings, 'timezone'>): string | null {
+  const zone = defaultSettings('').timezone;
+  if (settings.timezone !== zone) return null;
+  return t(lang, 'settings.hint.timezone', { zone, command: commandName(lang, 'settings set timezone') });
+}
+
+/** The hints that apply, one per line (an empty list when none does). */
+export function setupHints(...hints: Array<string | null>): string[] {
+  return hints.filter((h): h is string => h !== null);
+}

@@ -1,5 +1,5 @@
-// What the flags slice's e2e tests share: waiting for the bot, and reading a case's embed.
-import type { APIEmbed } from 'discord-api-types/v10';
+// What the flags slice's e2e tests share: waiting for the bot, and reading a case's message.
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIMessage } from 'discord-api-types/v10';
 
 /**
  * Polls a condition until it holds (the bot handles gateway events asynchronously): its value, or
@@ -18,4 +18,11 @@ export async function until<T>(probe: () => Promise<T | undefined | null | false
 /** The value of the case embed's field whose name starts with `prefix`. */
 export function field(embed: APIEmbed | undefined, prefix: string): string | undefined {
   return embed?.fields?.find((f) => f.name.startsWith(prefix))?.value;
+}
+
+/** The custom_id of the case message's button labelled `label`. */
+export function button(message: APIMessage, label: string): string {
+  const found = (message.components ?? []).flatMap((row) => (row as APIActionRowComponent<APIButtonComponent>).components).find((b) => 'label' in b && b.label === label);
+  if (!found || !('custom_id' in found)) throw new Error(`no button ${label}`);
+  return found.custom_id;
 }

@@ -1,20 +1,13 @@
 // An open case whose message is lost (staff deleted it, or the moderation channel is another one
 // now) is posted again in the moderation channel, so staff can still act on it; /flags queue links
 // to the flagged message until that post lands.
-import type { APIActionRowComponent, APIButtonComponent, APIMessage } from 'discord-api-types/v10';
+import type { APIMessage } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { caseEvents, getCaseByMessage, type FlagCase } from '../../src/flags/store.js';
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
-import { field, until } from './helpers.js';
+import { button, field, until } from './helpers.js';
 
-function button(message: APIMessage, label: string): string {
-  const found = (message.components ?? [])
-    .flatMap((row) => (row as APIActionRowComponent<APIButtonComponent>).components)
-    .find((b) => 'label' in b && b.label === label);
-  if (!found || !('custom_id' in found)) throw new Error(`no button ${label}`);
-  return found.custom_id;
-}
 
 describe('a lost case message', () => {
   let bot: TestBot;

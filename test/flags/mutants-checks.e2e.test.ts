@@ -1,19 +1,12 @@
 // Checks no other test pinned down, through the fake Discord: who may act on a case, what may be
 // flagged, and custom_ids that name another server's case or message.
-import type { APIActionRowComponent, APIButtonComponent, APIMessage } from 'discord-api-types/v10';
+import type { APIMessage } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blockFlagger, getCaseByMessage, openCase } from '../../src/flags/store.js';
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
-import { until } from './helpers.js';
+import { button, until } from './helpers.js';
 
-function button(message: APIMessage, label: string): string {
-  const found = (message.components ?? [])
-    .flatMap((row) => (row as APIActionRowComponent<APIButtonComponent>).components)
-    .find((b) => 'label' in b && b.label === label);
-  if (!found || !('custom_id' in found)) throw new Error(`no button ${label}`);
-  return found.custom_id;
-}
 
 describe('flag checks', () => {
   let bot: TestBot;

@@ -1,11 +1,12 @@
 // Flags and /privacy opt-out end to end: a member's flags leave no step naming them on a case,
 // and a flag on an opted-out member's message keeps no record that it was theirs, while the
 // case still lets the moderators act on the author.
-import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIMessage } from 'discord-api-types/v10';
+import type { APIEmbed } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getCaseByMessage } from '../../src/flags/store.js';
 import { updateSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
+import { button } from './helpers.js';
 
 const count = (b: TestBot, sql: string, ...params: unknown[]) => b.app.database.sqlite.prepare(sql).pluck().get(...params) as number;
 
@@ -27,11 +28,6 @@ function field(embed: APIEmbed | undefined, prefix: string): string | undefined 
   return embed?.fields?.find((f) => f.name.startsWith(prefix))?.value;
 }
 
-function button(message: APIMessage, label: string): string {
-  const found = (message.components ?? []).flatMap((row) => (row as APIActionRowComponent<APIButtonComponent>).components).find((b) => 'label' in b && b.label === label);
-  if (!found || !('custom_id' in found)) throw new Error(`no button ${label}`);
-  return found.custom_id;
-}
 
 describe('flags and /privacy opt-out', () => {
   let bot: TestBot;

@@ -1,7 +1,7 @@
 // Polls' queries: polls, votes (one row per poll, voter and choice), closing, native poll votes.
 import { createHmac, randomBytes } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
-import { emptyWal } from '../db/open.js';
+import { emptyWal } from '../db/wal.js';
 import { type Executor, inTransaction } from '../db/schema.js';
 import type { PollTable } from '../db/tables/polls.js';
 import { fromCounts, tally, type Poll, type PollSpec, type Tally, type VoteDecision } from './poll.js';

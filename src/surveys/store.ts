@@ -1,6 +1,7 @@
 // Surveys' queries: surveys, draft and submitted responses, anonymous submitters, recurring schedules.
 import { sql, type Selectable } from 'kysely';
 import { type Executor, inTransaction, restartScheduleInZone } from '../db/schema.js';
+import { emptyWal } from '../db/wal.js';
 import type { SurveyResponseTable, SurveyScheduleTable, SurveyTable } from '../db/tables/surveys.js';
 import type { Timing } from '../digests/schedule.js';
 import { getSettings } from '../settings/store.js';
@@ -262,15 +263,6 @@ export async function closeSurvey(db: Executor, id: number, now: number, closedB
 async function isAnonymous(db: Executor, id: number): Promise<boolean> {
   const row = await db.selectFrom('surveys').select('anonymous').where('id', '=', id).executeTakeFirst();
   return row?.anonymous === 1;
-}
-
-/**
- * Empties the WAL (src/db/open.ts, emptyWal), so the older page images it holds of what was just
- * deleted leave the disk too. Imported when needed: worker threads load this module (privacy
- * jobs), and open.ts would bring every migration into each of them.
- */
-async function emptyWal(db: Executor): Promise<void> {
-  await (await import('../db/open.js')).emptyWal(db);
 }
 
 /**

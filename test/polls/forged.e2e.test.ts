@@ -1,11 +1,12 @@
 // Forged and unlucky votes through the fake Discord: a vote counts only from its poll's own message, by members who may see it.
 import { PermissionFlagsBits } from 'discord.js';
-import { OverwriteType, type APIMessage } from 'discord-api-types/v10';
+import { OverwriteType } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeatureFactory } from '../../src/feature.js';
 import { pollsFeature } from '../../src/polls/discord.js';
 import { settingsRoutes } from '../../src/settings/discord.js';
 import { TestBot } from '../support/bot.js';
+import { pollMessage } from './fixtures.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -15,11 +16,6 @@ afterEach(async () => {
 
 const features: FeatureFactory[] = [(ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }), (ctx) => pollsFeature(ctx)];
 
-function pollMessage(b: TestBot, channelId: string, pollId: number): APIMessage {
-  const found = b.fake.channelMessages(channelId).find((m) => m.author.id === b.fake.appId && m.embeds.some((e) => e.author?.name?.startsWith(`Poll #${pollId}`)));
-  if (!found) throw new Error(`no message for poll #${pollId}`);
-  return found;
-}
 
 async function votesOf(b: TestBot, pollId: number): Promise<number> {
   const rows = await b.db.selectFrom('poll_votes').select('choice').where('poll_id', '=', pollId).execute();

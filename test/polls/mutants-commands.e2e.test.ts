@@ -1,11 +1,12 @@
 // Who may see and manage a poll through /poll: members, its author, staff; and polls open to @everyone.
 import { PermissionFlagsBits } from 'discord.js';
-import { OverwriteType, type APIEmbed, type APIMessage } from 'discord-api-types/v10';
+import { OverwriteType, type APIEmbed } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeatureFactory } from '../../src/feature.js';
 import { pollsFeature } from '../../src/polls/discord.js';
 import { settingsRoutes } from '../../src/settings/discord.js';
 import { TestBot } from '../support/bot.js';
+import { pollMessage } from './fixtures.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -15,11 +16,6 @@ afterEach(async () => {
 
 const features: FeatureFactory[] = [(ctx) => ({ name: 'settings', routes: settingsRoutes(ctx) }), (ctx) => pollsFeature(ctx)];
 
-function pollMessage(b: TestBot, channelId: string, pollId: number): APIMessage {
-  const found = b.fake.channelMessages(channelId).find((m) => m.author.id === b.fake.appId && m.embeds.some((e) => e.author?.name?.startsWith(`Poll #${pollId}`)));
-  if (!found) throw new Error(`no message for poll #${pollId}`);
-  return found;
-}
 
 /** The "N vote(s)" figure of each choice, as an embed shows it. */
 function shownCounts(embed: APIEmbed | undefined): number[] {

@@ -2,30 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '../../src/i18n/index.js';
 import { decideSelection, parseCreateOptions, voteReceipt, withdrawAll, type CreateOptionsInput, type Poll } from '../../src/polls/poll.js';
+import { NOW, poll as pollOf3 } from './fixtures.js';
 
-const NOW = Date.parse('2026-11-02T12:00:00Z');
-
-function poll(over: Partial<Poll> = {}): Poll {
-  return {
-    id: 1,
-    guildId: 'g',
-    channelId: 'c',
-    messageId: 'm',
-    authorId: 'a',
-    question: 'Q?',
-    choices: ['A', 'B', 'C', 'D', 'E', 'F'],
-    multiple: false,
-    maxChoices: 1,
-    anonymous: false,
-    hideResults: false,
-    roleId: null,
-    createdAt: NOW - 1000,
-    closesAt: NOW + 60_000,
-    status: 'open',
-    closedAt: null,
-    ...over,
-  };
-}
+/** Six choices: room for picks past the limit and one past the last choice. */
+const poll = (over: Partial<Poll> = {}): Poll => pollOf3({ choices: ['A', 'B', 'C', 'D', 'E', 'F'], ...over });
 
 describe('the select menu', () => {
   it('takes exactly max_choices picks (and one pick in a single-choice poll)', () => {

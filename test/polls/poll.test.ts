@@ -14,33 +14,10 @@ import {
   voteReceipt,
   withdrawAll,
   type CreateOptionsInput,
-  type Poll,
   type PollSpec,
 } from '../../src/polls/poll.js';
+import { NOW, poll } from './fixtures.js';
 
-const NOW = Date.parse('2026-11-02T12:00:00Z');
-
-function poll(over: Partial<Poll> = {}): Poll {
-  return {
-    id: 1,
-    guildId: 'g',
-    channelId: 'c',
-    messageId: 'm',
-    authorId: 'a',
-    question: 'Q?',
-    choices: ['A', 'B', 'C'],
-    multiple: false,
-    maxChoices: 1,
-    anonymous: false,
-    hideResults: false,
-    roleId: null,
-    createdAt: NOW - 1000,
-    closesAt: NOW + 60_000,
-    status: 'open',
-    closedAt: null,
-    ...over,
-  };
-}
 const voter = { now: NOW, hasRole: true };
 
 describe('parseChoices', () => {

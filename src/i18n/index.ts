@@ -56,8 +56,27 @@ export interface Text {
   readonly params?: TextParams;
 }
 
-/** Parameters of a Text may themselves be Texts (or lists of them), rendered in the same language. */
-export type TextParams = Readonly<Record<string, string | number | Text | readonly Text[]>>;
+/**
+ * An option of a command by its path (`settings set flag_threshold`), rendered as the name the
+ * reader's Discord client shows for it (`umbral_reportes`), since an error naming it in English
+ * would point at nothing a Spanish or Russian member can see.
+ */
+export interface OptionName {
+  readonly option: string;
+}
+
+/** Parameters of a Text may themselves be Texts (or lists of them) or option names, rendered in the same language. */
+export type TextParams = Readonly<Record<string, string | number | Text | OptionName | readonly Text[]>>;
+
+export function optionName(path: string): OptionName {
+  return { option: path };
+}
+
+/** The name the reader's client shows for a command option (its English name when not localized). */
+export function renderOptionName(lang: Language, path: string): string {
+  const entry = languages[lang].commands?.[path];
+  return Array.isArray(entry) ? entry[0] : path.slice(path.lastIndexOf(' ') + 1);
+}
 
 export function msg(key: MessageKey, params?: TextParams): Text {
   return params ? { key, params } : { key };
@@ -69,6 +88,7 @@ export function render(lang: Language, text: Text): string {
   for (const [name, value] of Object.entries(text.params)) {
     if (typeof value === 'string' || typeof value === 'number') params[name] = value;
     else if (Array.isArray(value)) params[name] = formatList(lang, (value as readonly Text[]).map((v) => render(lang, v)));
+    else if ('option' in value) params[name] = renderOptionName(lang, value.option);
     else params[name] = render(lang, value as Text);
   }
   return t(lang, text.key, params);

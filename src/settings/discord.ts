@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { isCode, UserError } from '../discord/errors.js';
-import { formatList, isLanguage, languageOf, languages, msg, t, type Language } from '../i18n/index.js';
+import { formatList, isLanguage, languageOf, languages, msg, optionName, t, type Language } from '../i18n/index.js';
 import { focusOf, subcommandRoutes, type ArgsOf, type ChannelArg } from '../discord/options.js';
 import { botMissing, botPermission, missingPermissions, requireBotCan, type NamedPermission } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
@@ -181,8 +181,8 @@ async function flagEmojiSetting(interaction: ChatInputCommandInteraction, typed:
 }
 
 /** Discord enforces option ranges in its client, but a crafted request can skip them. */
-function boundedInt(value: number, min: number, max: number, name: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new UserError(msg('settings.error.range', { name, min, max }));
+function boundedInt(value: number, min: number, max: number, option: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new UserError(msg('settings.error.range', { name: optionName(`settings set ${option}`), min, max }));
   return value;
 }
 

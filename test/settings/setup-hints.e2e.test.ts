@@ -3,6 +3,7 @@
 // command as their client shows it (/ajustes cambiar idioma, /настройки изменить язык).
 import { Locale } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { getSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
 
 let bot: TestBot | undefined;
@@ -131,5 +132,20 @@ describe('schedules while the time zone is the default (UTC)', () => {
     expect(again.embeds[0]?.description).toBe('Programación guardada.');
     expect((await run(bot, 'digest', 'show', {}, Locale.SpanishES)).embeds[0]?.description).toBeFalsy();
     expect(lines((await run(bot, 'survey', 'recur', { survey: 1, every: 'week' }, Locale.SpanishES)).content)).toHaveLength(1);
+  });
+});
+
+describe('a number out of range from a crafted request', () => {
+  it('names the option as the reader’s client shows it, and saves nothing', async () => {
+    bot = await TestBot.start();
+    // Discord's client enforces min/max, so only a crafted request gets here.
+    const es = await run(bot, 'settings', 'set', { flag_threshold: 99 }, Locale.SpanishES);
+    expect(es.ephemeral).toBe(true);
+    expect(es.content).toBe('`umbral_reportes` debe ser un número entero de 1 a 50.');
+    const ru = await run(bot, 'settings', 'set', { feedback_daily_limit: 0 }, Locale.Russian);
+    expect(ru.content).toMatch(/^`лимит_отзывов_в_день` должно быть целым числом от 1 до /);
+    const en = await run(bot, 'settings', 'set', { flag_max_age_hours: 9000 });
+    expect(en.content).toBe('`flag_max_age_hours` must be a whole number from 1 to 8,760.');
+    expect(await getSettings(bot.db, bot.ids.guildId)).toMatchObject({ flagThreshold: 3, feedbackDailyLimit: 10, flagMaxAgeHours: 168 });
   });
 });

@@ -20,7 +20,6 @@ import type { Timers } from '../polls/live.js';
 import { getSettings } from '../settings/store.js';
 import { truncate } from '../text.js';
 import { feedbackRoutes } from './discord-commands.js';
-import { postName } from './feedback.js';
 import { isPostMarker } from './render.js';
 import { FeedbackService, RefusedError, type ChannelCheck, type FeedbackPorts, type PostContent, type Published } from './service.js';
 import { onItemsAnonymised, type Item } from './store.js';
@@ -161,7 +160,7 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
     }
   }
 
-  async findPublished(item: Item): Promise<Published | null> {
+  async findPublished(item: Item, threadName: string): Promise<Published | null> {
     const suffix = ` · #${item.id}`;
     const bot = this.client.user?.id;
     // A failed look is no answer (posting then could make a second post): it throws, and the
@@ -181,8 +180,7 @@ export class DiscordFeedbackPorts implements FeedbackPorts {
     // Its footer, in any of Pulse's languages (posts made before footers were translated say "Feedback #N").
     const message = recent.find((m) => m.author.id === bot && isPostMarker(m.embeds[0]?.footer?.text, item.id));
     if (!message) return null;
-    // Named as publish names it (postName), so a later look finds it by the same " · #N" ending.
-    const threadId = message.thread?.id ?? (await this.threadOn(item, message.id, postName(item.id, item.status, item.title)));
+    const threadId = message.thread?.id ?? (await this.threadOn(item, message.id, threadName));
     return { threadId, messageId: message.id };
   }
 

@@ -111,6 +111,19 @@ export function statusTagNames(lang: Language, status: Status): string[] {
   return [...new Set([statusName(lang, status), ...languageCodes.map((l) => statusName(l, status)), STATUS_LABEL[status]])];
 }
 
+/** Whether a checked channel can take posts: it is there, and the bot lacks nothing it needs. */
+function takesPosts(check: Exclude<ChannelCheck, 'unknown'>): boolean {
+  return check !== 'bad' && check.missing.length === 0;
+}
+
+/**
+ * An item's thread or post name in the server's language: "[Planificada] Title · #12". Every
+ * thread Pulse makes for it is named so, and a later look finds it by the " · #N" ending.
+ */
+function threadName(item: Item, lang: Language): string {
+  return postName(item.id, item.status, item.title, statusName(lang, item.status));
+}
+
 export interface Published {
   threadId: string;
   messageId: string;
@@ -122,8 +135,11 @@ export interface FeedbackPorts {
   checkChannel(guildId: string, channelId: string): Promise<ChannelCheck>;
   /** Posts an item: a forum post, or an embed message with a public thread on it. */
   publish(item: Item, content: PostContent): Promise<Published>;
-  /** Looks for an item's post made before a crash (by its footer marker). */
-  findPublished(item: Item): Promise<Published | null>;
+  /**
+   * Looks for an item's post made before a crash (by its footer marker); a text channel's message
+   * found without its thread gets one, named `threadName`.
+   */
+  findPublished(item: Item, threadName: string): Promise<Published | null>;
   /** Edits the post's message; 'gone' when it was deleted; throws RefusedError on a final refusal. */
   editPost(item: Item, content: PostContent): Promise<'ok' | 'gone'>;
   /**
@@ -236,7 +252,7 @@ export class FeedbackService {
     const history = await statusHistory(this.db, item.id);
     const last = history.at(-1);
     return {
-      name: postName(item.id, item.status, item.title, statusName(lang, item.status)),
+      name: threadName(item, lang),
       embed: postEmbed({ item, votes, lastReason: last?.reason ?? null }, lang),
       components: voteButtons(item, votes, lang),
       tags: { status: statusName(lang, item.status), statusNames: statusTagNames(lang, item.status), category: item.category },
@@ -326,7 +342,7 @@ export class FeedbackService {
   private async postable(item: Item): Promise<Item> {
     const check = await this.deps.ports.checkChannel(item.guildId, item.channelId);
     if (check === 'unknown') throw new Error('Discord did not answer about the feedback channel');
-    this.channelOk.set(item.channelId, check !== 'bad' && check.missing.length === 0);
+    this.channelOk.set(item.channelId, takesPosts(check));
     if (check === 'bad') throw new RefusedError(`Unknown Channel (${UNKNOWN_CHANNEL}): the feedback channel is gone or hidden from Pulse`);
     if (check.missing.length > 0) throw new RefusedError(`Missing Permissions (${MISSING_PERMISSIONS}): ${check.missing.map((key) => render('en', msg(key))).join(', ')}`);
     if (check.kind === item.channelKind) return item;
@@ -343,7 +359,7 @@ export class FeedbackService {
       if (!item || item.postState !== 'pending') return;
       try {
         const before = await beginAttempt(this.db, item.id);
-        const earlier = before > 0 ? await this.deps.ports.findPublished(item) : null;
+        const earlier = before > 0 ? await this.deps.ports.findPublished(item, threadName(item, await this.language(item.guildId))) : null;
         const votes = await votesOf(this.db, item.id);
         const target = earlier ? item : await this.postable(item);
         const post = earlier ?? (await this.deps.ports.publish(target, await this.content(target)));
@@ -678,14 +694,14 @@ export class FeedbackService {
       if (!channelId || this.stopping) continue;
       const check = await this.deps.ports.checkChannel(guildId, channelId).catch(() => 'unknown' as const);
       if (check === 'unknown') continue;
-      const ok = check !== 'bad' && check.missing.length === 0;
+      const ok = takesPosts(check);
       const fixed = ok && this.channelOk.get(channelId) === false;
       this.channelOk.set(channelId, ok);
       if (check === 'bad' || !ok || !(startup || changed || fixed)) continue;
       for (const item of items) {
         if (this.stopping) break;
         // Moving to another channel: a post the last try made where it was is looked for first.
-        const earlier = item.channelId !== channelId ? await this.deps.ports.findPublished(item).catch(() => null) : null;
+        const earlier = item.channelId !== channelId ? await this.deps.ports.findPublished(item, threadName(item, await this.language(guildId))).catch(() => null) : null;
         if (earlier) {
           await markPosted(this.db, item.id, earlier, this.deps.clock.now());
           this.threads.set(earlier.threadId, item.id);

@@ -68,6 +68,26 @@ describe.each([
   });
 });
 
+describe('a crash between the text channel message and its thread', () => {
+  it('the message is found, and its thread is named in the server\'s language', async () => {
+    const b = await setup(Locale.SpanishES);
+    await submit(b, 'Modo oscuro');
+    const posted = await item(b);
+    // Staff had set its status; the process died after the message, before its thread.
+    await b.restart(async () => {
+      const database = openDatabase(b.databasePath);
+      await database.db.updateTable('feedback_items').set({ status: 'planned', post_state: 'pending', thread_id: null, message_id: null, opened_at: null, post_attempts: 1 }).where('id', '=', 1).execute();
+      await database.close();
+      b.fake.deleteChannel(posted.thread_id!);
+      b.clock.advance(10 * 60_000);
+    });
+    expect(await item(b)).toMatchObject({ post_state: 'posted', message_id: posted.message_id, thread_id: posted.message_id });
+    expect(b.fake.channel(posted.message_id!)?.name).toBe('[Planificada] Modo oscuro · #1');
+    expect(b.fake.channelMessages(FEEDBACK).filter((m) => m.author.id === b.fake.appId)).toHaveLength(1);
+    expect(b.errors).toEqual([]);
+  });
+});
+
 describe('posts made before footers were translated', () => {
   it('a Spanish server\'s post with the old English "Feedback #1" footer is still found after a crash', async () => {
     const b = await setup(Locale.SpanishES);

@@ -29,7 +29,7 @@ export function isIsoDate(value: string): boolean {
  * Zones Node's ICU (22 and 24) still lists and resolves under an old IANA name: the current name
  * of each. Intl accepts both names everywhere; Pulse writes and shows the current one.
  */
-const CURRENT_ZONE_NAMES: Readonly<Record<string, string>> = {
+export const CURRENT_ZONE_NAMES: Readonly<Record<string, string>> = {
   'Africa/Asmera': 'Africa/Asmara',
   'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
   'America/Catamarca': 'America/Argentina/Catamarca',
@@ -62,20 +62,22 @@ export function timeZoneNames(): readonly string[] {
   return zoneNames;
 }
 
-/** How a zone name is matched: any case, spaces for underscores ('new york' -> 'new_york'). */
+/** How a zone name is matched: any case and accents, spaces for underscores ('New York' -> 'new_york', 'Bogotá' -> 'bogota'). */
 export function zoneSearchText(text: string): string {
-  return text.trim().toLowerCase().replace(/\s+/g, '_');
+  return text.trim().toLowerCase().replace(/\s+/g, '_').normalize('NFD').replace(/\p{M}/gu, '');
 }
 
 /**
- * The zones whose name (or old name) contains what someone typed, matched as zoneSearchText does:
- * those whose city starts with it first ('york' -> America/New_York), at most `limit`.
+ * The zones whose name (or old name, or a name in `local`: zone-names.ts) contains what someone
+ * typed, matched as zoneSearchText does: those whose city or a local name starts with it first ('york' ->
+ * America/New_York), at most `limit`.
  */
-export function searchTimeZones(typed: string, limit = 25): string[] {
+export function searchTimeZones(typed: string, limit = 25, local?: ReadonlyMap<string, readonly string[]>): string[] {
   const text = zoneSearchText(typed);
   const names = (zone: string) => [zone, OLD_ZONE_NAMES[zone]].filter((n) => n !== undefined).map(zoneSearchText);
-  const matching = timeZoneNames().filter((z) => names(z).some((n) => n.includes(text)));
-  const cityFirst = (zone: string) => (names(zone).some((n) => n.slice(n.lastIndexOf('/') + 1).startsWith(text)) ? 0 : 1);
+  const localNames = (zone: string) => (local?.get(zone) ?? []).map(zoneSearchText);
+  const matching = timeZoneNames().filter((z) => names(z).some((n) => n.includes(text)) || localNames(z).some((n) => n.includes(text)));
+  const cityFirst = (zone: string) => (names(zone).some((n) => n.slice(n.lastIndexOf('/') + 1).startsWith(text)) || localNames(zone).some((n) => n.startsWith(text)) ? 0 : 1);
   return matching
     .map((zone, i) => ({ zone, rank: cityFirst(zone), i }))
     .sort((a, b) => a.rank - b.rank || a.i - b.i)

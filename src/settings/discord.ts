@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { isCode, UserError } from '../discord/errors.js';
-import { formatList, isLanguage, languageOf, languages, msg, optionName, t, type Language } from '../i18n/index.js';
+import { formatList, isLanguage, languageOf, languages, msg, optionName, SOURCE_LANGUAGE, t, type Language } from '../i18n/index.js';
 import { focusOf, subcommandRoutes, type ArgsOf, type ChannelArg } from '../discord/options.js';
 import { botMissing, botPermission, missingPermissions, requireBotCan, type NamedPermission } from '../discord/permissions.js';
 import type { Routes } from '../discord/router.js';
@@ -15,7 +15,8 @@ import { flagEmojiSchema, timeZoneSchema } from './schemas.js';
 import { clearPatch, clearableSettings, customEmoji, serverLanguage, settingLimits, type ClearableSetting, type GuildSettings, type SettingsPatch } from './settings.js';
 import { changeIgnoredChannel, getSettings, updateSettings } from './store.js';
 import { languageHint, modChannelHint, setupHints } from './hints.js';
-import { searchTimeZones } from '../zone.js';
+import { searchTimeZones, zoneSearchText } from '../zone.js';
+import { zoneByName, zoneNames, type ZoneNames } from '../zone-names.js';
 
 export interface SettingsDeps {
   db: Kysely<DB>;
@@ -127,7 +128,11 @@ async function handleSet(interaction: ChatInputCommandInteraction, deps: Setting
   if (feedbackChannel) patch.feedbackChannelId = feedbackChannel;
   const tz = args.timezone;
   if (tz !== null) {
-    const parsed = timeZoneSchema.safeParse(tz);
+    // An IANA name as timeZoneSchema takes it, else the one zone with that name in the member's
+    // language ('Москва'), typed without picking it from the list.
+    let parsed = timeZoneSchema.safeParse(tz);
+    const local = parsed.success ? null : zoneByName(tz, await zoneNames(languageOf(interaction.locale)));
+    if (local) parsed = timeZoneSchema.safeParse(local);
     if (!parsed.success) throw new UserError(msg('settings.error.timezone', { zone: tz.slice(0, 64) }));
     patch.timezone = parsed.data;
   }
@@ -178,6 +183,14 @@ async function flagEmojiSetting(interaction: ChatInputCommandInteraction, typed:
   })) as APIEmoji | null;
   if (!found?.id || !found.name || found.id !== custom.id || found.available === false) throw refused();
   return `<${found.animated ? 'a' : ''}:${found.name}:${found.id}>`;
+}
+
+/** A time zone as the autocomplete shows it: its IANA name, and in Spanish or Russian its name there. */
+function zoneChoiceName(zone: string, lang: Language, local: ZoneNames): string {
+  const name = lang === SOURCE_LANGUAGE ? undefined : local.get(zone)?.[0];
+  const city = zone.slice(zone.lastIndexOf('/') + 1);
+  // Discord's limit for a choice's name is 100 characters.
+  return name && zoneSearchText(name) !== zoneSearchText(city) ? `${zone} · ${name}`.slice(0, 100) : zone;
 }
 
 /** Discord enforces option ranges in its client, but a crafted request can skip them. */
@@ -239,9 +252,13 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
     },
     autocomplete: {
       async settings(interaction) {
-        // Current IANA names ('Asia/Kolkata', not ICU's 'Asia/Calcutta'), found in any case, with spaces.
-        const matches = searchTimeZones(focusOf(interaction, settingsCommand).value, 25);
-        await interaction.respond(matches.map((z) => ({ name: z, value: z })));
+        // Current IANA names ('Asia/Kolkata', not ICU's 'Asia/Calcutta'), found in any case, with
+        // spaces, or by their name in the member's language ('Москва', 'Германия'), which a Spanish
+        // or Russian member also sees next to each ('Europe/Moscow · Москва').
+        const lang = languageOf(interaction.locale);
+        const local = await zoneNames(lang);
+        const matches = searchTimeZones(focusOf(interaction, settingsCommand).value, 25, local);
+        await interaction.respond(matches.map((z) => ({ name: zoneChoiceName(z, lang, local), value: z })));
       },
     },
   };

@@ -1,5 +1,7 @@
 // /settings set timezone: zones are offered and taken as people write them (any case, spaces, a
-// city, an old name) and stored by their current IANA name, which is what every message shows.
+// city, an old name, a name in the member's language) and stored by their current IANA name,
+// which is what every message shows.
+import { Locale } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getSettings } from '../../src/settings/store.js';
 import { TestBot } from '../support/bot.js';
@@ -11,9 +13,9 @@ describe('/settings set timezone', () => {
   });
   afterEach(() => bot.close());
 
-  const offered = async (value: string) =>
-    (await bot.fake.autocomplete({ guildId: bot.ids.guildId, channelId: bot.ids.general, userId: bot.ids.ownerId, name: 'settings', subcommand: 'set', focused: 'timezone', value }).reply()).choices;
-  const set = (timezone: string) => bot.fake.slash({ channelId: bot.ids.general, userId: bot.ids.ownerId, name: 'settings', subcommand: 'set', options: { timezone } }).reply();
+  const offered = async (value: string, locale: Locale = Locale.EnglishUS) =>
+    (await bot.fake.autocomplete({ guildId: bot.ids.guildId, channelId: bot.ids.general, userId: bot.ids.ownerId, name: 'settings', subcommand: 'set', focused: 'timezone', value, locale }).reply()).choices;
+  const set = (timezone: string, locale: Locale = Locale.EnglishUS) => bot.fake.slash({ channelId: bot.ids.general, userId: bot.ids.ownerId, name: 'settings', subcommand: 'set', options: { timezone }, locale }).reply();
   const stored = async () => (await bot.db.selectFrom('guild_settings').select('timezone').where('guild_id', '=', bot.ids.guildId).executeTakeFirst())?.timezone;
 
   it('offers current names, found as people write them', async () => {
@@ -44,6 +46,30 @@ describe('/settings set timezone', () => {
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toContain('`Mars/Olympus` is not a time zone I know');
     expect(await stored()).toBe('Europe/Berlin');
+  });
+
+  it('offers zones by their names in the member\'s language, and shows those names next to them', async () => {
+    expect(await offered('моск', Locale.Russian)).toEqual([{ name: 'Europe/Moscow · Москва', value: 'Europe/Moscow' }]);
+    expect(await offered('Мехико', Locale.Russian)).toEqual([{ name: 'America/Mexico_City · Мехико', value: 'America/Mexico_City' }]);
+    // A country finds its zones; accents are optional.
+    expect((await offered('Германия', Locale.Russian))?.map((c) => c.value)).toEqual(['Europe/Berlin', 'Europe/Busingen']);
+    expect(await offered('ciudad de mexico', Locale.SpanishES)).toEqual([{ name: 'America/Mexico_City · Ciudad de México', value: 'America/Mexico_City' }]);
+    expect(await offered('Bogotá', Locale.SpanishES)).toEqual([{ name: 'America/Bogota · Colombia', value: 'America/Bogota' }]);
+    // English members see the IANA names alone, as before; a name in another language finds nothing for them.
+    expect(await offered('Moscow')).toEqual([{ name: 'Europe/Moscow', value: 'Europe/Moscow' }]);
+    expect(await offered('Москва')).toEqual([]);
+  });
+
+  it('takes a zone\'s name in the member\'s language when it names one zone, and refuses one that names several', async () => {
+    const moscow = await set('москва', Locale.Russian);
+    expect(moscow.content?.split('\n')[0]).toBe('Настройки сохранены.');
+    expect(await stored()).toBe('Europe/Moscow');
+    await set('Ciudad de México', Locale.SpanishES);
+    expect(await stored()).toBe('America/Mexico_City');
+    const germany = await set('Германия', Locale.Russian);
+    expect(germany.ephemeral).toBe(true);
+    expect(germany.content).toContain('`Германия`');
+    expect(await stored()).toBe('America/Mexico_City');
   });
 
   it('a zone stored as typed before is read by its current name', async () => {

@@ -17,7 +17,8 @@ const GENERIC_WORDS: Record<Language, RegExp> = { en: /\s+time$/i, es: /^hora de
 /** Intl calls per turn of the event loop while the names are built (each well under a millisecond). */
 const PER_TURN = 20;
 
-const built = new Map<Language, Promise<ZoneNames>>();
+const building = new Map<Language, Promise<ZoneNames>>();
+const built = new Map<Language, ZoneNames>();
 
 /**
  * The zones' names in `lang`. Built once per language, the first time someone searches in it,
@@ -25,8 +26,22 @@ const built = new Map<Language, Promise<ZoneNames>>();
  * otherwise hold up the gateway), then kept.
  */
 export function zoneNames(lang: Language): Promise<ZoneNames> {
-  let names = built.get(lang);
-  if (!names) built.set(lang, (names = build(lang)));
+  let names = building.get(lang);
+  if (!names) {
+    building.set(lang, (names = build(lang)));
+    void names.then((done) => built.set(lang, done));
+  }
+  return names;
+}
+
+/**
+ * The zones' names in `lang` when they are built; else undefined, and they start building. For an
+ * autocomplete, which must answer within Discord's 3 seconds: the first keystroke in a language
+ * gets IANA names alone, the next ones the local names too.
+ */
+export function zoneNamesIfBuilt(lang: Language): ZoneNames | undefined {
+  const names = built.get(lang);
+  if (!names) void zoneNames(lang);
   return names;
 }
 

@@ -16,7 +16,7 @@ import { clearPatch, clearableSettings, customEmoji, serverLanguage, settingLimi
 import { changeIgnoredChannel, getSettings, updateSettings } from './store.js';
 import { languageHint, modChannelHint, setupHints } from './hints.js';
 import { searchTimeZones, zoneSearchText } from '../zone.js';
-import { zoneByName, zoneNames, type ZoneNames } from '../zone-names.js';
+import { zoneByName, zoneNames, zoneNamesIfBuilt, type ZoneNames } from '../zone-names.js';
 
 export interface SettingsDeps {
   db: Kysely<DB>;
@@ -135,6 +135,7 @@ async function handleSet(interaction: ChatInputCommandInteraction, deps: Setting
     if (local) parsed = timeZoneSchema.safeParse(local);
     if (!parsed.success) throw new UserError(msg('settings.error.timezone', { zone: tz.slice(0, 64) }));
     patch.timezone = parsed.data;
+    patch.timezoneChosen = true;
   }
   const emoji = args.flag_emoji;
   if (emoji !== null) patch.flagEmoji = await flagEmojiSetting(interaction, emoji);
@@ -186,8 +187,8 @@ async function flagEmojiSetting(interaction: ChatInputCommandInteraction, typed:
 }
 
 /** A time zone as the autocomplete shows it: its IANA name, and in Spanish or Russian its name there. */
-function zoneChoiceName(zone: string, lang: Language, local: ZoneNames): string {
-  const name = lang === SOURCE_LANGUAGE ? undefined : local.get(zone)?.[0];
+function zoneChoiceName(zone: string, lang: Language, local: ZoneNames | undefined): string {
+  const name = lang === SOURCE_LANGUAGE ? undefined : local?.get(zone)?.[0];
   const city = zone.slice(zone.lastIndexOf('/') + 1);
   // Discord's limit for a choice's name is 100 characters.
   return name && zoneSearchText(name) !== zoneSearchText(city) ? `${zone} · ${name}`.slice(0, 100) : zone;
@@ -256,7 +257,7 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
         // spaces, or by their name in the member's language ('Москва', 'Германия'), which a Spanish
         // or Russian member also sees next to each ('Europe/Moscow · Москва').
         const lang = languageOf(interaction.locale);
-        const local = await zoneNames(lang);
+        const local = zoneNamesIfBuilt(lang);
         const matches = searchTimeZones(focusOf(interaction, settingsCommand).value, 25, local);
         await interaction.respond(matches.map((z) => ({ name: zoneChoiceName(z, lang, local), value: z })));
       },

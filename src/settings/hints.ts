@@ -42,12 +42,12 @@ export function modChannelHint(lang: Language, settings: Pick<GuildSettings, 'mo
 }
 
 /**
- * While the time zone is the default (UTC): schedules' times are UTC's. (A zone staff set to UTC
- * on purpose reads the same: the setting stores no difference.)
+ * While staff have not chosen a time zone (it is the default, UTC): schedules' times are UTC's.
+ * Not once they chose one, UTC too.
  */
-export function timeZoneHint(lang: Language, settings: Pick<GuildSettings, 'timezone'>): string | null {
+export function timeZoneHint(lang: Language, settings: Pick<GuildSettings, 'timezoneChosen'>): string | null {
+  if (settings.timezoneChosen) return null;
   const zone = defaultSettings('').timezone;
-  if (settings.timezone !== zone) return null;
   return t(lang, 'settings.hint.timezone', { zone, command: commandName(lang, 'settings set timezone') });
 }
 

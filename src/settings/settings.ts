@@ -7,6 +7,8 @@ export interface GuildSettings {
   modChannelId: string | null;
   feedbackChannelId: string | null;
   timezone: string;
+  /** Staff chose the time zone (UTC too); false while it is the default. */
+  timezoneChosen: boolean;
   flagEmoji: string;
   flagThreshold: number;
   flagDailyLimit: number;
@@ -32,6 +34,7 @@ export function defaultSettings(guildId: string): GuildSettings {
     modChannelId: null,
     feedbackChannelId: null,
     timezone: 'UTC',
+    timezoneChosen: false,
     flagEmoji: '🚩',
     flagThreshold: 3,
     flagDailyLimit: 20,
@@ -146,7 +149,7 @@ export function clearPatch(setting: ClearableSetting): SettingsPatch {
     case 'staff_role':
       return { staffRoleId: null };
     case 'timezone':
-      return { timezone: d.timezone };
+      return { timezone: d.timezone, timezoneChosen: false };
     case 'flag_emoji':
       return { flagEmoji: d.flagEmoji };
     case 'ignored_channels':

@@ -14,6 +14,7 @@ function toSettings(row: Selectable<GuildSettingsTable>): GuildSettings {
     feedbackChannelId: row.feedback_channel_id,
     // Written before names were made canonical on /settings set: read as the current IANA name.
     timezone: canonicalTimeZone(row.timezone) ?? row.timezone,
+    timezoneChosen: row.timezone_chosen === 1,
     flagEmoji: row.flag_emoji,
     flagThreshold: row.flag_threshold,
     flagDailyLimit: row.flag_daily_limit,
@@ -50,6 +51,7 @@ function columnsOf(patch: SettingsPatch): Partial<Insertable<GuildSettingsTable>
   if (patch.modChannelId !== undefined) columns.mod_channel_id = patch.modChannelId;
   if (patch.feedbackChannelId !== undefined) columns.feedback_channel_id = patch.feedbackChannelId;
   if (patch.timezone !== undefined) columns.timezone = patch.timezone;
+  if (patch.timezoneChosen !== undefined) columns.timezone_chosen = patch.timezoneChosen ? 1 : 0;
   if (patch.flagEmoji !== undefined) columns.flag_emoji = patch.flagEmoji;
   if (patch.flagThreshold !== undefined) columns.flag_threshold = patch.flagThreshold;
   if (patch.flagDailyLimit !== undefined) columns.flag_daily_limit = patch.flagDailyLimit;

@@ -260,7 +260,8 @@ async function recur(service: SurveyService, interaction: Command, args: Args<'r
     every === 'day' ? { kind: 'daily', time } : every === 'week' ? { kind: 'weekly', weekday: args.weekday ?? 1, time } : { kind: 'monthly', monthDay: args.day ?? 1, time };
   const channelId = targetChannel(interaction, args);
   const roleId = roleOption(interaction, args);
-  const { timezone } = await getSettings(ctx.db, interaction.guildId!);
+  const settings = await getSettings(ctx.db, interaction.guildId!);
+  const { timezone } = settings;
   const next = nextRuns(timing, timezone, ctx.clock.now(), 1)[0];
   if (next === undefined) throw new UserError(CMD_TEXT.badTime);
   // Each run copies the definition, its `opens` too: a first run that closes by then takes no answers (later runs close later).
@@ -268,7 +269,7 @@ async function recur(service: SurveyService, interaction: Command, args: Args<'r
   if (opens !== null && next + openFor <= opens) throw new UserError(CMD_TEXT.runBeforeOpens(opens));
   await service.schedule(survey, { timing, channelId, roleId, openForMs: openFor, createdBy: interaction.user.id });
   // The time given is the server's zone's: say so while that is still the default (UTC).
-  const hint = timeZoneHint(languageOf(interaction.locale), { timezone });
+  const hint = timeZoneHint(languageOf(interaction.locale), settings);
   await interaction.reply({ content: say(interaction, CMD_TEXT.recurring(survey.id, next)) + (hint ? `\n${hint}` : ''), flags: MessageFlags.Ephemeral });
 }
 

@@ -61,7 +61,7 @@ describe('settings rules', () => {
   });
 
   it('clears a setting back to its default', () => {
-    expect(clearPatch('timezone')).toEqual({ timezone: 'UTC' });
+    expect(clearPatch('timezone')).toEqual({ timezone: 'UTC', timezoneChosen: false });
     expect(clearPatch('staff_role')).toEqual({ staffRoleId: null });
     expect(clearPatch('flag_threshold')).toEqual({ flagThreshold: 3 });
     expect(clearPatch('feedback_lock_on_close')).toEqual({ feedbackLockOnClose: false });
@@ -72,7 +72,8 @@ describe('settings rules', () => {
     const settable = sub('set').options.map((o) => o.name);
     expect(settable.filter((name) => !(clearableSettings as readonly string[]).includes(name))).toEqual([]);
     expect(sub('clear').options[0]?.choices?.map((c) => c.value)).toEqual([...clearableSettings]);
-    for (const setting of clearableSettings) expect(Object.keys(clearPatch(setting))).toHaveLength(1);
+    // One setting each (clearing the zone also marks it not chosen).
+    for (const setting of clearableSettings) expect(Object.keys(clearPatch(setting)).filter((key) => key !== 'timezoneChosen')).toHaveLength(1);
   });
 });
 

@@ -112,7 +112,7 @@ describe('flag settings without a moderation channel', () => {
 });
 
 describe('schedules while the time zone is the default (UTC)', () => {
-  it('/digest schedule, /digest show and /survey recur say the times are UTC and how to set the zone; not once one is set', async () => {
+  it('/digest schedule, /digest show and /survey recur say the times are UTC and how to set the zone; not once one is set, UTC too', async () => {
     bot = await TestBot.start();
     await run(bot, 'settings', 'set', { staff_channel: bot.ids.staffChannel, language: 'en' });
 
@@ -132,6 +132,14 @@ describe('schedules while the time zone is the default (UTC)', () => {
     expect(again.embeds[0]?.description).toBe('Programación guardada.');
     expect((await run(bot, 'digest', 'show', {}, Locale.SpanishES)).embeds[0]?.description).toBeFalsy();
     expect(lines((await run(bot, 'survey', 'recur', { survey: 1, every: 'week' }, Locale.SpanishES)).content)).toHaveLength(1);
+
+    // UTC chosen on purpose: nothing to say either; cleared back to the default: said again.
+    await run(bot, 'settings', 'set', { timezone: 'Etc/UTC' });
+    expect((await getSettings(bot.db, bot.ids.guildId)).timezone).toBe('UTC');
+    expect((await run(bot, 'digest', 'show')).embeds[0]?.description).toBeFalsy();
+    expect(lines((await run(bot, 'survey', 'recur', { survey: 1, every: 'week' })).content)).toHaveLength(1);
+    await run(bot, 'settings', 'clear', { setting: 'timezone' });
+    expect(lines((await run(bot, 'digest', 'show')).embeds[0]?.description)).toEqual([ZONE_EN]);
   });
 });
 

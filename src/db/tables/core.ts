@@ -20,6 +20,8 @@ export interface GuildSettingsTable {
   feedback_waiting_hours: Generated<number>;
   /** Migration 0028: feedback items one member may add per 24 hours (staff are exempt). */
   feedback_daily_limit: Generated<number>;
+  /** Migration 0029: staff chose the time zone (0|1), UTC too; 0 while it is the default. */
+  timezone_chosen: Generated<number>;
   /** 'en' | 'es' | 'ru', or null: the server's Discord locale when Pulse speaks it, else English. */
   language: string | null;
   updated_at: number;

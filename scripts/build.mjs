@@ -11,7 +11,11 @@
 // same bytes is left alone (the same sources give the same build: nothing moves). Chunks are
 // named by their content, so the previous build's stay harmlessly beside the new ones for a
 // bot started from it; older ones are removed (.build.json lists the last two builds' files).
+// The thread entries a running bot starts later (worker.mjs, replay-worker.mjs, checkpointer.mjs)
+// get a copy named by their content too, and threads.json says which: a bot reads it at its first
+// thread (src/threads.ts), so a worker it starts after a rebuild still runs its own build's code.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +27,9 @@ export const ENTRIES = ['src/cli.ts', 'src/workers/worker.ts', 'src/activity/rep
 
 /** The files of the current and the previous build in OUTDIR (the rest is garbage). */
 const MANIFEST = '.build.json';
+
+/** Each thread entry's name by content ('./worker.mjs' -> './worker-1A2B3C4D.mjs'), read by src/threads.ts. */
+const THREADS = 'threads.json';
 
 export async function bundle(outdir = join(root, 'dist'), extra = []) {
   const entries = [...ENTRIES, ...extra];
@@ -45,11 +52,28 @@ export async function bundle(outdir = join(root, 'dist'), extra = []) {
       sourcemap: 'linked',
       logLevel: 'warning',
     });
-    swapIn(next, outdir, new Set(entries.map((e) => basename(e).replace(/\.[cm]?[jt]s$/, ''))));
+    const nameOf = (entry) => basename(entry).replace(/\.[cm]?[jt]s$/, '');
+    pinThreads(next, ENTRIES.map(nameOf).filter((name) => name !== 'cli'));
+    swapIn(next, outdir, new Set(entries.map(nameOf)));
   } finally {
     rmSync(next, { recursive: true, force: true });
   }
   return outdir;
+}
+
+/**
+ * Copies each thread entry under a name made from its content, beside it (so its imports of the
+ * content-named chunks still resolve), and writes threads.json. The same code gives the same name.
+ */
+function pinThreads(next, names) {
+  const pins = {};
+  for (const name of names) {
+    const code = readFileSync(join(next, `${name}.mjs`));
+    const pinned = `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 8).toUpperCase()}.mjs`;
+    writeFileSync(join(next, pinned), code);
+    pins[`./${name}.mjs`] = `./${pinned}`;
+  }
+  writeFileSync(join(next, THREADS), JSON.stringify(pins, null, 2) + '\n');
 }
 
 /** Moves the build in `next` into `outdir` without `outdir` ever missing a file a running bot may load. */
@@ -62,9 +86,11 @@ function swapIn(next, outdir, entryNames) {
     return;
   }
   const before = readManifest(outdir);
-  // Chunks (and source maps) first, then the entries: an entry never names a chunk not yet there.
+  // Chunks (and source maps, and the content-named thread entries) first, then the entries, then
+  // threads.json: an entry never names a chunk not yet there, nor threads.json a thread entry.
   const isEntry = (f) => entryNames.has(f.replace(/\.mjs(\.map)?$/, ''));
-  for (const file of [...files.filter((f) => !isEntry(f)), ...files.filter(isEntry)]) {
+  const rest = files.filter((f) => f !== THREADS);
+  for (const file of [...rest.filter((f) => !isEntry(f)), ...rest.filter(isEntry), ...files.filter((f) => f === THREADS)]) {
     const to = join(outdir, file);
     if (existsSync(to) && readFileSync(to).equals(readFileSync(join(next, file)))) continue;
     renameSync(join(next, file), to);

@@ -38,6 +38,15 @@ describe('rebuilding dist/ under a running bot', () => {
     const report = first.find((f) => /^report-[A-Z0-9]+\.mjs$/.test(f));
     expect(report).toBeTruthy();
     const cliTime = statSync(join(out, 'cli.mjs')).mtimeMs;
+    // Each thread entry has a copy named by its content, which threads.json names.
+    const threads = () => JSON.parse(readFileSync(join(out, 'threads.json'), 'utf8')) as Record<string, string>;
+    const firstThreads = threads();
+    expect(Object.keys(firstThreads)).toEqual(['./worker.mjs', './replay-worker.mjs', './checkpointer.mjs']);
+    for (const [entry, pinned] of Object.entries(firstThreads)) {
+      expect(pinned).toMatch(/^\.\/[a-z-]+-[0-9A-F]{8}\.mjs$/);
+      expect(readFileSync(join(out, pinned))).toEqual(readFileSync(join(out, entry)));
+    }
+    const firstWorker = readFileSync(join(out, 'worker.mjs'));
 
     // The same sources again: nothing is replaced (the running bot's files are the same files).
     const same = await rebuildWatched();
@@ -52,8 +61,12 @@ describe('rebuilding dist/ under a running bot', () => {
     const second = built();
     expect(second).toContain('report.mjs');
     expect(second).not.toContain(report);
-    // The first build's chunk is still there for a bot started from it.
+    // The first build's chunk is still there for a bot started from it, and so is its worker
+    // entry, under the name that bot read from threads.json: a worker it starts now runs its own code.
     expect(files()).toContain(report);
+    expect(threads()['./worker.mjs']).not.toBe(firstThreads['./worker.mjs']);
+    expect(readFileSync(join(out, firstThreads['./worker.mjs']!))).toEqual(firstWorker);
+    expect(readFileSync(join(out, 'worker.mjs'))).not.toEqual(firstWorker);
     expect(readFileSync(join(out, report!), 'utf8')).toContain('buildReport');
 
     // A third build: the second build's files stay, the first's that neither uses are gone.

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
+import { threadEntry } from '../threads.js';
 import type { CheckpointResult } from './checkpoint-loop.mjs';
 import type { Database } from './open.js';
 
@@ -12,7 +13,8 @@ export interface Checkpoints {
   stop(): Promise<void>;
 }
 
-const CHECKPOINTER = new URL('./checkpointer.mjs', import.meta.url);
+// Plain JavaScript in src/ too, so the same file runs under tsx and from the bundle.
+const CHECKPOINTER = threadEntry(import.meta.url, './checkpointer.mjs', './checkpointer.mjs');
 
 /** What runs the checkpoints: the worker pool's first worker (between jobs), or the thread below. */
 export interface CheckpointRunner {

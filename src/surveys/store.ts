@@ -253,11 +253,28 @@ export async function closeSurvey(db: Executor, id: number, now: number, closedB
     if (Number(r.numUpdatedRows) === 0) return false;
     await trx.deleteFrom('survey_responses').where('survey_id', '=', id).where('status', '=', 'draft').execute();
     await trx.updateTable('survey_responses').set({ draft: null }).where('survey_id', '=', id).execute();
+    if (anonymous) await renumberAnonymous(trx, id);
     return true;
   });
   // The deleted drafts of an anonymous survey (member id next to answers) leave the WAL too.
   if (closed && anonymous) await emptyWal(db);
   return closed;
+}
+
+/**
+ * Gives a closed anonymous survey's answer rows new numbers, in the order of their answers. Each
+ * got the next free row number when it was submitted, between those of other rows that carry
+ * times (drafts, named responses): from the file, when each came in, and so sometimes whose it
+ * was, could be worked out. Rewritten in one block sorted by answer, the numbers tell nothing of
+ * that; the old rows are overwritten on disk (secure_delete). Migration 0030 does the same for
+ * anonymous surveys closed before.
+ */
+export async function renumberAnonymous(db: Executor, surveyId: number): Promise<void> {
+  const last = await db.selectFrom('survey_responses').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  await sql`INSERT INTO survey_responses (survey_id, respondent, status, answers, draft, page)
+    SELECT survey_id, NULL, status, answers, NULL, 0 FROM survey_responses
+    WHERE survey_id = ${surveyId} AND status = 'submitted' ORDER BY answers`.execute(db);
+  await db.deleteFrom('survey_responses').where('survey_id', '=', surveyId).where('status', '=', 'submitted').where('id', '<=', last?.id ?? 0).execute();
 }
 
 async function isAnonymous(db: Executor, id: number): Promise<boolean> {
@@ -470,7 +487,7 @@ export async function submittedCount(db: Executor, surveyId: number): Promise<nu
   return Number(row.n);
 }
 
-/** Submitted responses in a stable order (by row, which for anonymous rows is submit order only: the export sorts those by their answers). */
+/** Submitted responses in a stable order (by row: for an anonymous survey, submit order while it is open, answer order once closed; the export sorts those by their answers). */
 export async function submittedResponses(db: Executor, surveyId: number): Promise<ResponseRow[]> {
   const rows = await db.selectFrom('survey_responses').selectAll().where('survey_id', '=', surveyId).where('status', '=', 'submitted').orderBy('id').execute();
   return rows.map(toResponse);

@@ -28,6 +28,7 @@ import * as m0026 from './0026-guild-removed.js';
 import * as m0027 from './0027-digest-pause-reason.js';
 import * as m0028 from './0028-feedback-daily-limit.js';
 import * as m0029 from './0029-timezone-chosen.js';
+import * as m0030 from './0030-anonymous-renumber.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '0027-digest-pause-reason': m0027,
   '0028-feedback-daily-limit': m0028,
   '0029-timezone-chosen': m0029,
+  '0030-anonymous-renumber': m0030,
 };

@@ -245,15 +245,18 @@ export async function getRun(db: Executor, id: number): Promise<DigestRun | unde
   return row ? toRun(row) : undefined;
 }
 
-/** Failed runs whose next attempt is due. */
+/** Failed runs whose next attempt is due, of schedules that are not paused. */
 export async function listRetryDue(db: Executor, now: number): Promise<DigestRun[]> {
   const rows = await db
     .selectFrom('digest_runs')
-    .selectAll()
-    .where('status', '=', 'failed')
-    .where('next_attempt_at', 'is not', null)
-    .where('next_attempt_at', '<=', now)
-    .orderBy('id')
+    .innerJoin('digest_schedules', 'digest_schedules.id', 'digest_runs.schedule_id')
+    .selectAll('digest_runs')
+    .where('digest_runs.status', '=', 'failed')
+    .where('digest_runs.next_attempt_at', 'is not', null)
+    .where('digest_runs.next_attempt_at', '<=', now)
+    // Pausing stops posting, retries too (a failed run's next attempt waits for /digest resume).
+    .where('digest_schedules.paused', '=', 0)
+    .orderBy('digest_runs.id')
     .execute();
   return rows.map(toRun);
 }

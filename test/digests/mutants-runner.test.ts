@@ -150,16 +150,36 @@ describe('a server the bot was removed from', () => {
 });
 
 describe('a schedule staff paused themselves', () => {
-  it('a retry that finds the channel refusing does not turn it into a pause by the bot, nor tell staff', async () => {
+  it('a failed run is not retried while paused; after /digest resume its retry goes out', async () => {
     await weeklyMonday9();
     failWith = new Error('Service Unavailable');
     clock.set(DUE);
     await runner().tick();
-    // Staff pause the schedule; the failed run's retry still comes due, and the channel now refuses.
     await setPaused(database.db, GUILD, true, clock.now());
-    refusal = msg('digest.error.channelGone', { channel: STAFF });
+    failWith = null;
     clock.set(DUE + 60 * 60_000);
     await runner().tick();
+    expect(attempts).toBe(1);
+    expect(posted).toEqual([]);
+    await setPaused(database.db, GUILD, false, clock.now());
+    await runner().tick();
+    expect(attempts).toBe(2);
+    expect(posted).toHaveLength(1);
+  });
+
+  it('a refusal found while staff pause it does not turn it into a pause by the bot, nor tell staff', async () => {
+    await weeklyMonday9();
+    failWith = new Error('Service Unavailable');
+    clock.set(DUE);
+    await runner().tick();
+    // The retry's channel check runs just as staff pause the schedule, and the channel refuses.
+    clock.set(DUE + 60 * 60_000);
+    await runner({
+      checkChannel: async () => {
+        await setPaused(database.db, GUILD, true, clock.now());
+        return msg('digest.error.channelGone', { channel: STAFF });
+      },
+    }).tick();
     const [run] = await recentRuns(database.db, GUILD);
     expect(run).toMatchObject({ status: 'failed', attempts: 2, nextAttemptAt: null });
     const schedule = await getSchedule(database.db, GUILD);

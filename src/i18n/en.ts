@@ -467,7 +467,7 @@ export const en = {
   'privacy.export.gzipped': "It is too big for Discord as it is, so it is compressed with gzip: any unzip tool opens the `.gz` file and gives you the JSON.",
   'privacy.export.tooLarge': "Your data is too big to send here: {size} MB, still {compressed} MB compressed, and Discord accepts at most {limit} MB in this server. Ask the server's admins for a copy of your data: they can write it to a file with `pulse privacy-export`.",
   'privacy.export.running': 'Your export is already being prepared: it arrives in the answer to your first request. No need to ask again.',
-  'privacy.export.cooldown': 'You just got your export. You can ask for a new one in {seconds} seconds.',
+  'privacy.export.cooldown': 'You just got your export. You can ask for a new one in {seconds, plural, one {# second} other {# seconds}}.',
   'privacy.optOut.started': 'Pulse stopped recording you in this server. It is deleting what it keeps about you now; this message will say when it is done.',
   'privacy.optOut.failed': 'Deleting what Pulse keeps about you ran into an error (error id `{id}`). You are still opted out, and Pulse will try again by itself; this message will say when it is done. If it keeps happening, give the server admins this id.',
   'privacy.optedOut': 'Done: Pulse deleted your activity in this server and no longer records it (see `/privacy show` for what a server keeps, and why). `/privacy opt-in` turns recording back on.',

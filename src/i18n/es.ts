@@ -458,7 +458,7 @@ export const es: Catalogue = {
   'privacy.export.gzipped': 'Es demasiado grande para Discord tal cual, así que va comprimido con gzip: cualquier herramienta de descompresión abre el archivo `.gz` y te da el JSON.',
   'privacy.export.tooLarge': 'Tus datos son demasiado grandes para enviarlos aquí: {size} MB, todavía {compressed} MB comprimidos, y Discord acepta como máximo {limit} MB en este servidor. Pide una copia de tus datos a los administradores del servidor: pueden guardarla en un archivo con `pulse privacy-export`.',
   'privacy.export.running': 'Tu exportación ya se está preparando: llegará en la respuesta a tu primera petición. No hace falta pedirla otra vez.',
-  'privacy.export.cooldown': 'Acabas de recibir tu exportación. Podrás pedir una nueva dentro de {seconds} segundos.',
+  'privacy.export.cooldown': 'Acabas de recibir tu exportación. Podrás pedir una nueva dentro de {seconds, plural, one {# segundo} other {# segundos}}.',
   'privacy.optOut.started': 'Pulse dejó de registrarte en este servidor. Ahora está borrando lo que guarda sobre ti; este mensaje se actualizará cuando termine.',
   'privacy.optOut.failed': 'Al borrar lo que Pulse guarda sobre ti hubo un error (id de error `{id}`). Pulse sigue sin registrar tu actividad y volverá a intentar el borrado por sí solo; este mensaje se actualizará cuando termine. Si se repite, da este id a los administradores del servidor.',
   'privacy.optedOut': 'Hecho: Pulse borró tu actividad en este servidor y ya no la registra (mira `/privacidad ver` para ver qué conserva un servidor y por qué). `/privacidad participar` vuelve a activar el registro.',

@@ -49,10 +49,24 @@ export function renderSettings(s: GuildSettings, lang: Language = 'en', guildLoc
     { name: t(lang, 'settings.field.feedbackLock'), value: t(lang, s.feedbackLockOnClose ? 'settings.value.lockYes' : 'settings.value.lockNo'), inline: true },
     { name: t(lang, 'settings.field.feedbackWaiting'), value: t(lang, 'settings.value.waitingHours', { count: s.feedbackWaitingHours }), inline: true },
     { name: t(lang, 'settings.field.feedbackDailyLimit'), value: t(lang, 'settings.value.number', { count: s.feedbackDailyLimit }), inline: true },
-    { name: t(lang, 'settings.field.ignoredChannels'), value: s.ignoredChannelIds.length ? s.ignoredChannelIds.map((id) => `<#${id}>`).join(' ') : t(lang, 'settings.value.none') },
   );
+  // Up to 100 ignored channels: as many fields as they take, each within Discord's 1,024 characters.
+  for (const value of s.ignoredChannelIds.length ? fieldValues(s.ignoredChannelIds.map((id) => `<#${id}>`)) : [t(lang, 'settings.value.none')]) {
+    embed.addFields({ name: t(lang, 'settings.field.ignoredChannels'), value });
+  }
   if (toFix.length) embed.addFields({ name: t(lang, 'settings.fix.title'), value: toFix.join('\n').slice(0, 1024) });
   return embed;
+}
+
+/** Items joined by spaces into as few embed field values as hold them (1,024 characters each). */
+function fieldValues(items: readonly string[]): string[] {
+  const values: string[] = [];
+  for (const item of items) {
+    const last = values.at(-1);
+    if (last !== undefined && last.length + 1 + item.length <= 1024) values[values.length - 1] = `${last} ${item}`;
+    else values.push(item);
+  }
+  return values;
 }
 
 type ChannelSetting = 'staff_channel' | 'mod_channel' | 'feedback_channel';

@@ -64,6 +64,6 @@ describe('/privacy export at the upload limit', () => {
     const last = await exportNow();
     expect(last.ephemeral).toBe(true);
     expect(last.files).toEqual([]);
-    expect(last.content).toMatch(/^You just got your export\. You can ask for a new one in 1 seconds?\.$/);
+    expect(last.content).toMatch(/^You just got your export\. You can ask for a new one in 1 second\.$/);
   });
 });

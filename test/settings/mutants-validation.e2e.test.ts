@@ -90,6 +90,13 @@ describe('/settings validation', () => {
     expect(refused.ephemeral).toBe(true);
     expect(refused.content).toBe('You can ignore at most 100 channels.');
     expect((await stored()).ignoredChannelIds).toEqual(hundred);
+    // /settings show still answers, listing all 100 over as many fields as they take.
+    const shown = await settings(ids.ownerId, 'show', {});
+    const fields = (shown.embeds[0]?.fields ?? []).filter((f) => f.name === 'Ignored channels');
+    expect(fields.length).toBeGreaterThan(1);
+    expect(fields.every((f) => f.value.length <= 1024)).toBe(true);
+    expect(fields.flatMap((f) => f.value.split(' '))).toEqual(hundred.map((id) => `<#${id}>`));
+    expect(bot.errors).toEqual([]);
   });
 });
 

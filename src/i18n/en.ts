@@ -93,6 +93,7 @@ export const en = {
   'settings.fix.channelGone': '**{setting}**: that channel no longer exists. Pick another with `/settings set`, or `/settings clear` it.',
   'settings.fix.channelMissing': '**{setting}**: I need {missing} in <#{channel}>. Ask an admin, or pick another channel.',
   'settings.fix.roleGone': '**{setting}**: that role no longer exists, so only members with Manage Server count as staff. Pick another with `/settings set`, or `/settings clear` it.',
+  'settings.fix.modChannelPublic': '**{setting}**: everyone can read <#{channel}>, and flag cases there name who flagged privately and what they wrote. Make the channel visible to moderators only, or pick another.',
   'settings.hint.language': 'Posts everyone sees are in {language}, the server’s language for Pulse; change it with `{command}`.',
   'settings.hint.noModChannel': '⚠️ No moderation channel is set: new flag cases wait unseen in `{queue}`. Set one with `{command}`.',
   'settings.hint.timezone': 'Times are in {zone}; set your time zone with `{command}`.',

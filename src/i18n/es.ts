@@ -90,6 +90,7 @@ export const es: Catalogue = {
   'settings.fix.channelGone': '**{setting}**: ese canal ya no existe. Elige otro con `/ajustes cambiar` o restablécelo con `/ajustes restablecer`.',
   'settings.fix.channelMissing': '**{setting}**: necesito {missing} en <#{channel}>. Pídeselo a un administrador o elige otro canal.',
   'settings.fix.roleGone': '**{setting}**: ese rol ya no existe, así que solo los miembros con Gestionar servidor cuentan como equipo. Elige otro con `/ajustes cambiar` o restablécelo con `/ajustes restablecer`.',
+  'settings.fix.modChannelPublic': '**{setting}**: todos pueden leer <#{channel}>, y los casos de reporte que se publican allí muestran quién reportó en privado y lo que escribió. Haz que solo los moderadores vean el canal, o elige otro.',
   'settings.hint.language': 'Lo que ven todos se publica en {language}, el idioma del servidor para Pulse; cámbialo con `{command}`.',
   'settings.hint.noModChannel': '⚠️ No hay canal de moderación: los casos de reporte nuevos esperan sin que nadie los vea en `{queue}`. Elige uno con `{command}`.',
   'settings.hint.timezone': 'Las horas están en {zone}; indica tu zona horaria con `{command}`.',

@@ -93,8 +93,9 @@ function requirePostable(interaction: ChatInputCommandInteraction, option: Chann
 
 /**
  * The settings that stopped working since they were set, one line each in the reader's language:
- * a channel or the staff role deleted, or a channel where the bot lost a permission it needs
- * there. Nothing when the server is not cached (nothing known to report).
+ * a channel or the staff role deleted, a channel where the bot lost a permission it needs there,
+ * or a moderation channel everyone can read. Nothing when the server is not cached (nothing
+ * known to report).
  */
 export function settingsToFix(guild: Guild | null, s: GuildSettings, lang: Language): string[] {
   if (!guild) return [];
@@ -115,6 +116,10 @@ export function settingsToFix(guild: Guild | null, s: GuildSettings, lang: Langu
     // Null: the bot's own member is not cached yet; Discord tells at send time.
     const missing = botMissing(guild, id, channelNeeds(option, channel.type));
     if (missing?.length) lines.push(t(lang, 'settings.fix.channelMissing', { setting, channel: id, missing: formatList(lang, missing.map((key) => t(lang, key))) }));
+    // Case messages name who flagged privately, and what they wrote: for moderators' eyes only.
+    if (option === 'mod_channel' && 'permissionsFor' in channel && channel.permissionsFor(guild.roles.everyone)?.has(PermissionFlagsBits.ViewChannel)) {
+      lines.push(t(lang, 'settings.fix.modChannelPublic', { setting, channel: id }));
+    }
   }
   // Roles all come with the server, so one missing from the cache was deleted.
   if (s.staffRoleId && !guild.roles.cache.has(s.staffRoleId)) lines.push(t(lang, 'settings.fix.roleGone', { setting: t(lang, 'settings.field.staffRole') }));

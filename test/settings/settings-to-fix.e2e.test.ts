@@ -25,12 +25,15 @@ describe('settings to fix', () => {
   it('names a deleted channel, a channel the bot cannot use and a deleted staff role, to staff only', async () => {
     const { ids, fake } = bot;
     await updateSettings(bot.db, ids.guildId, { staffChannelId: ids.staffChannel, modChannelId: ids.modChannel }, bot.clock.now());
-    // All is well: no note.
+    // The moderation channel for moderators only (and Pulse): all is well, no note.
+    const everyoneHidden = { id: ids.guildId, type: 0, allow: '0', deny: String(PermissionFlagsBits.ViewChannel) } as const;
+    fake.setChannelOverwrites(ids.modChannel, [everyoneHidden, { id: fake.appId, type: 1, allow: String(PermissionFlagsBits.ViewChannel), deny: '0' }]);
+    await fake.waitFor(() => bot.app.client.guilds.cache.get(ids.guildId)?.channels.cache.get(ids.modChannel)?.permissionsFor(ids.guildId)?.has(PermissionFlagsBits.ViewChannel) === false);
     expect(await toFix(ids.ownerId, 'pulse', 'about')).toBeUndefined();
     expect(await toFix(ids.ownerId, 'settings', 'show')).toBeUndefined();
 
     fake.deleteChannel(ids.staffChannel);
-    fake.setChannelOverwrites(ids.modChannel, [{ id: fake.appId, type: 1, allow: '0', deny: String(PermissionFlagsBits.ViewChannel) }]);
+    fake.setChannelOverwrites(ids.modChannel, [everyoneHidden, { id: fake.appId, type: 1, allow: '0', deny: String(PermissionFlagsBits.ViewChannel) }]);
     const client = bot.app.client;
     await fake.waitFor(() => !client.channels.cache.has(ids.staffChannel) && client.guilds.cache.get(ids.guildId)?.channels.cache.get(ids.modChannel)?.permissionsFor(fake.appId)?.has(PermissionFlagsBits.ViewChannel) === false);
 
@@ -77,5 +80,23 @@ describe('settings to fix', () => {
     const cleared = await bot.fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.ownerId, name: 'settings', subcommand: 'clear', options: { setting: 'feedback_channel' } }).reply();
     expect(cleared.content).toBe('Setting reset to its default.');
     expect(cleared.embeds[0]?.fields?.map((f) => f.name)).not.toContain('Settings to fix');
+  });
+
+
+  it('a moderation channel everyone can read is named in the settings to fix, in the reader\'s language: its cases name who flagged privately', async () => {
+    const { ids, fake } = bot;
+    await updateSettings(bot.db, ids.guildId, { modChannelId: ids.modChannel }, bot.clock.now());
+    // The fake's channels have no overwrites: everyone can read #mod.
+    expect(await toFix(ids.ownerId, 'settings', 'show')).toBe(
+      `**Moderation channel**: everyone can read <#${ids.modChannel}>, and flag cases there name who flagged privately and what they wrote. Make the channel visible to moderators only, or pick another.`,
+    );
+    expect(await toFix(ids.ownerId, 'settings', 'show', 'ru')).toContain(`видят все`);
+    // Hidden from @everyone, shown to Pulse: nothing to fix.
+    fake.setChannelOverwrites(ids.modChannel, [
+      { id: ids.guildId, type: 0, allow: '0', deny: String(PermissionFlagsBits.ViewChannel) },
+      { id: fake.appId, type: 1, allow: String(PermissionFlagsBits.ViewChannel), deny: '0' },
+    ]);
+    await fake.waitFor(() => bot.app.client.guilds.cache.get(ids.guildId)?.channels.cache.get(ids.modChannel)?.permissionsFor(ids.guildId)?.has(PermissionFlagsBits.ViewChannel) === false);
+    expect(await toFix(ids.ownerId, 'settings', 'show')).toBeUndefined();
   });
 });

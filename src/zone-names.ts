@@ -12,7 +12,7 @@ export type ZoneNames = ReadonlyMap<string, readonly string[]>;
  * The words ICU puts around a location in a generic zone name, per language ("hora de Moscú",
  * "Germany Time"): taken off, so what is left is the place as people say it.
  */
-const GENERIC_WORDS: Record<Language, RegExp> = { en: /\s+time$/i, es: /^hora de\s+/i, ru: /^$/ };
+const GENERIC_WORDS: Record<Language, RegExp | null> = { en: /\s+time$/i, es: /^hora de\s+/i, ru: null };
 
 /** Intl calls per turn of the event loop while the names are built (each well under a millisecond). */
 const PER_TURN = 20;
@@ -61,7 +61,8 @@ async function build(lang: Language): Promise<ZoneNames> {
   for (const zone of timeZoneNames()) {
     await pace();
     const generic = new Intl.DateTimeFormat(intl, { timeZone: zone, timeZoneName: 'shortGeneric' }).formatToParts(now).find((p) => p.type === 'timeZoneName')?.value;
-    const place = generic?.replace(GENERIC_WORDS[lang], '').trim();
+    const words = GENERIC_WORDS[lang];
+    const place = (words && generic ? generic.replace(words, '') : generic)?.trim();
     // Not "GMT+05:00" nor an abbreviation such as "CET": neither is a place.
     if (place && /\p{Ll}/u.test(place) && !/\d/.test(place)) add(zone, place);
   }

@@ -35,7 +35,7 @@ export const settingsCommand = {
         { type: Opt.Channel, name: 'feedback_channel', description: 'Where feedback threads are opened', channel_types: [...textChannels, ChannelType.GuildForum] },
         { type: Opt.String, name: 'timezone', description: 'IANA time zone for days and weeks, e.g. Europe/Berlin', autocomplete: true, max_length: 64 },
         { type: Opt.String, name: 'flag_emoji', description: 'The reaction that flags a message (default 🚩)', max_length: 80 },
-        { type: Opt.Integer, name: 'flag_threshold', description: 'Distinct flaggers that open a review case (default 3)', min_value: 1, max_value: 50 },
+        { type: Opt.Integer, name: 'flag_threshold', description: 'Members whose 🚩 reactions open a review case (default 3); a menu report opens one at once', min_value: 1, max_value: 50 },
         { type: Opt.Integer, name: 'flag_daily_limit', description: 'Flags one member may make per day (default 20)', min_value: 1, max_value: 1000 },
         { type: Opt.Integer, name: 'flag_max_age_hours', description: 'Ignore flags on messages older than this (default 168)', min_value: 1, max_value: 8760 },
         { type: Opt.Role, name: 'staff_role', description: 'Members with this role count as staff' },

@@ -8,19 +8,21 @@ import {
   ModalBuilder,
   TextInputBuilder,
   TextInputStyle,
+  RESTJSONErrorCodes,
+  type Interaction,
   type MessageActionRowComponentBuilder,
   type ModalActionRowComponentBuilder,
 } from 'discord.js';
 import { z } from 'zod';
 import { encodeCustomId, idArg } from '../discord/custom-id.js';
-import { UserError } from '../discord/errors.js';
+import { isCode, UserError } from '../discord/errors.js';
 import { languageOf, msg, t, type Language } from '../i18n/index.js';
 import { componentRoute, modalRoute, type Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import { getSettings } from '../settings/store.js';
-import { review } from './review-service.js';
+import { refuseOwnCase, review } from './review-service.js';
 import type { FlagService } from './service.js';
-import { caseActions, formatDuration, isSettled, jumpLink, outcomeKey, reasonKey, refusal, transition } from './flags.js';
+import { caseActions, type CaseAction, formatDuration, isSettled, jumpLink, outcomeKey, reasonKey, refusal, transition } from './flags.js';
 import { getCase, type FlagCase, type Flagger } from './store.js';
 import { ellipsize, fitLines, plainText, truncate, truncateChars } from '../text.js';
 
@@ -101,6 +103,51 @@ async function staffCase(service: FlagService, interaction: { guildId: string | 
   return c;
 }
 
+/** The steps that act on the author, which Discord only lets a moderator ranked above them take. */
+const onAuthor: ReadonlySet<CaseAction> = new Set(['delete', 'warn', 't10m', 't1h', 't1d']);
+
+/** Null when Discord says `fetch` found no such member (10007) or user (10013). */
+async function unlessUnknown<T>(fetch: Promise<T>): Promise<T | null> {
+  try {
+    return await fetch;
+  } catch (err) {
+    if (isCode(err, RESTJSONErrorCodes.UnknownMember) || isCode(err, RESTJSONErrorCodes.UnknownUser)) return null;
+    throw err;
+  }
+}
+
+/**
+ * Whether the case's author is a webhook (PluralKit, a bridge) or an app rather than a user: the
+ * flagged message says so (its webhook is its author); once it is gone, Discord knows no user by that id.
+ */
+async function authorIsWebhook(interaction: Interaction<'cached'>, c: FlagCase): Promise<boolean> {
+  const channel = await interaction.client.channels.fetch(c.channelId).catch(() => null);
+  const message = channel?.isTextBased() ? await channel.messages.fetch(c.messageId).catch(() => null) : null;
+  if (message) return message.webhookId !== null && message.author.id === c.authorId;
+  return (await unlessUnknown(interaction.client.users.fetch(c.authorId!))) === null;
+}
+
+/**
+ * Whether the clicker may take this step on this case, as Discord ranks members: never on their
+ * own message; to delete, warn or time out, the server owner or someone whose highest role is
+ * above the author's (an author who left is not ranked). A webhook's message can't be warned or
+ * timed out. Roles and members come from discord.js's cache (kept current by the gateway).
+ */
+async function checkStanding(interaction: Interaction, c: FlagCase, action: CaseAction): Promise<void> {
+  refuseOwnCase(c, interaction.user.id);
+  if (!c.authorId || !onAuthor.has(action) || !interaction.inCachedGuild()) return;
+  const guild = interaction.guild;
+  const author = await unlessUnknown(guild.members.fetch(c.authorId));
+  if (!author) {
+    if (action !== 'delete' && (await authorIsWebhook(interaction, c))) throw new UserError(msg('flags.error.authorIsWebhook'));
+    return;
+  }
+  if (interaction.user.id === guild.ownerId) return;
+  if (author.id === guild.ownerId || interaction.member.roles.highest.comparePositionTo(author.roles.highest) <= 0) {
+    throw new UserError(msg('flags.error.notAbove'));
+  }
+}
+
 export function reviewRoutes(service: FlagService): Routes {
   return {
     components: {
@@ -113,6 +160,8 @@ export function reviewRoutes(service: FlagService): Routes {
           if (action === 'warn') {
             if (!transition(c.status, 'warn').ok) throw new UserError(refusal(c));
             if (!c.authorId) throw new UserError(msg('flags.error.authorUnknownWarn'));
+            // Before the form: nobody writes a warning that can't be sent.
+            await checkStanding(interaction, c, 'warn');
             const input = new TextInputBuilder()
               .setCustomId('warning')
               .setLabel(t(lang, 'flags.warn.label'))
@@ -131,6 +180,7 @@ export function reviewRoutes(service: FlagService): Routes {
           // Ephemeral deferral: errors (and the race's loser) get an ephemeral answer, never a
           // change to the case message itself.
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+          await checkStanding(interaction, c, action);
           await interaction.editReply(await review(service, c.id, action, interaction.user.id, lang));
         },
       }),
@@ -144,6 +194,8 @@ export function reviewRoutes(service: FlagService): Routes {
           const warning = truncateChars(interaction.fields.getTextInputValue('warning').trim(), WARNING_MAX);
           if (!warning) throw new UserError(msg('flags.warn.empty'));
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+          // Again on sending: roles may have changed while the form was open.
+          await checkStanding(interaction, c, 'warn');
           await interaction.editReply(await review(service, c.id, 'warn', interaction.user.id, languageOf(interaction.locale), warning));
         },
       }),

@@ -28,9 +28,9 @@ import type { GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { fitLines, truncateChars } from '../text.js';
 import type { FlagService } from './service.js';
-import { DETAILS_MAX, excerpt, jumpLink, formatDuration, mostlyDismissed, parseReason, reasonKey, statsPeriods, type FlagReason, type IgnoreReason, type StatsPeriod } from './flags.js';
+import { DETAILS_MAX, excerpt, jumpLink, formatDuration, isSettled, mostlyDismissed, outcomeKey, parseReason, reasonKey, statsPeriods, type FlagReason, type IgnoreReason, type StatsPeriod } from './flags.js';
 import { flagStats } from './figures-store.js';
-import { blockFlagger, countedFlaggers, countOpenCases, isBlocked, listOpenCases, unblockFlagger } from './store.js';
+import { blockFlagger, countedFlaggers, countOpenCases, isBlocked, listOpenCases, overDailyLimit, unblockFlagger } from './store.js';
 
 const QUEUE_SHOWN = 20;
 
@@ -105,6 +105,10 @@ export function commandRoutes(service: FlagService): Routes {
         if (message.author.id === interaction.client.user.id) throw new UserError(msg('flags.refuse.pulseMessage'));
         if (await isBlocked(db, guildId, interaction.user.id)) throw new UserError(refusalFor('blocked', settings));
         if (clock.now() - snowflakeTime(message.id) > settings.flagMaxAgeHours * 3_600_000) throw new UserError(refusalFor('too_old', settings));
+        // Before the form, so nobody types a report only to have it refused (a message they already flagged this way is no new flag).
+        if (await overDailyLimit(db, guildId, message.id, interaction.user.id, 'command', settings.flagDailyLimit, clock.now())) {
+          throw new UserError(refusalFor('daily_limit', settings));
+        }
         service.rememberExcerpt(message.id, excerpt(message.content));
         service.rememberTarget(interaction.user.id, { guildId, channelId: message.channelId, messageId: message.id, authorId: message.author.id });
         const lang = languageOf(interaction.locale);
@@ -160,10 +164,16 @@ export function commandRoutes(service: FlagService): Routes {
           const lang = languageOf(interaction.locale);
           let text = t(lang, out.result.kind === 'unchanged' ? 'flags.flaggedAgain' : 'flags.flagged');
           if (staff && out.case) {
+            const c = out.case;
             const where = settings.modChannelId ? `<#${settings.modChannelId}>` : t(lang, 'flags.queueNoChannel');
-            // Said as it is: a case whose post failed is not in the channel yet (it is retried).
-            const key = settings.modChannelId && !out.case.reviewMessageId ? 'flags.staffCaseNotPosted' : out.opened ? 'flags.staffCaseOpen' : 'flags.staffCaseAlreadyOpen';
-            text += t(lang, key, { id: out.case.id, where });
+            if (isSettled(c.status)) {
+              // A case that stayed closed (its close deleted the message, or is being carried out): never "already open".
+              text += t(lang, 'flags.staffCaseClosed', { id: c.id, user: c.closedBy ?? '', outcome: t(lang, outcomeKey[c.outcome ?? 'resolved']) });
+            } else {
+              // Said as it is: a case whose post failed is not in the channel yet (it is retried).
+              const key = settings.modChannelId && !c.reviewMessageId ? 'flags.staffCaseNotPosted' : out.opened ? 'flags.staffCaseOpen' : out.reopened ? 'flags.staffCaseReopened' : 'flags.staffCaseAlreadyOpen';
+              text += t(lang, key, { id: c.id, where });
+            }
           }
           await interaction.editReply(text);
         },

@@ -1,5 +1,5 @@
 // The flags adapter: raw reaction events in, the service's ports out to Discord, and the slice's routes.
-import { RESTJSONErrorCodes, Routes as Api, type APIMessage, type APIUser, type Client, type GatewayDispatchPayload } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, Routes as Api, type APIGuildMember, type APIMessage, type APIUser, type Client, type GatewayDispatchPayload } from 'discord.js';
 import { encodeCustomId, ownMessageWithControl } from '../discord/custom-id.js';
 import { isCode } from '../discord/errors.js';
 import type { Routes } from '../discord/router.js';
@@ -82,12 +82,21 @@ export function flagPorts(client: Client): FlagPorts {
     async timeout(guildId, userId, until, reason) {
       await client.rest.patch(Api.guildMember(guildId, userId), { body: { communication_disabled_until: until }, reason });
     },
+    async timedOutUntil(guildId, userId) {
+      // From Discord itself: a timeout given a moment ago (by anyone) must be seen.
+      const member = (await client.rest.get(Api.guildMember(guildId, userId))) as APIGuildMember;
+      const until = member.communication_disabled_until ? Date.parse(member.communication_disabled_until) : Number.NaN;
+      return Number.isNaN(until) ? null : until;
+    },
     async dm(userId, text) {
       try {
         await sendDm(client, userId, text);
         return 'sent';
       } catch (err) {
         if (isCode(err, RESTJSONErrorCodes.CannotSendMessagesToThisUser)) return 'closed';
+        if (isCode(err, RESTJSONErrorCodes.UnknownUser)) return 'undeliverable';
+        // Refused when opening the DM channel: a recipient Discord does not take.
+        if (isCode(err, RESTJSONErrorCodes.InvalidFormBodyOrContentType) && err instanceof DiscordAPIError && err.url.endsWith(Api.userChannels())) return 'undeliverable';
         throw err;
       }
     },

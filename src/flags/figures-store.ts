@@ -36,7 +36,7 @@ export interface FlagStats extends ReviewFigures {
   reachedThreshold: number;
   medianMinutesToClaim: number | null;
   topReasons: Array<{ reason: string; flags: number }>;
-  /** Per flag on a case closed in the period: who flagged and how it ended. */
+  /** Per flagger on a case closed in the period, with a flag made at or before its close: who flagged and how it ended. */
   closedCaseFlags: Array<{ userId: string; outcome: CaseOutcome }>;
 }
 
@@ -82,6 +82,8 @@ export async function flagStats(db: Executor, guildId: string, startMs: number, 
     .where('c.closed_at', '>=', startMs)
     .where('c.closed_at', '<', endMs)
     .where('f.withdrawn_at', 'is', null)
+    // Only flags the close answered: a member who flagged after it (agreeing, or reopening it) was not dismissed.
+    .whereRef('f.flagged_at', '<=', 'c.closed_at')
     .execute();
   return {
     ...(await closedReviewFigures(db, guildId, startMs, endMs)),

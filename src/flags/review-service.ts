@@ -10,6 +10,27 @@ import { addCaseEvent, applyCaseAction, closingCases, finishCaseAction, getCase,
 /** Half-done closes redone per start, oldest first. */
 const RESUME_CASES = 200;
 
+/** What carrying out a close did: the note kept on the case, and what the moderator is told instead of the usual confirmation. */
+interface Performed {
+  note: Text | null;
+  instead?: Text;
+}
+
+/** A member never reviews the case about their own message, whatever their roles. */
+export function refuseOwnCase(c: FlagCase, actorId: string): void {
+  if (c.authorId !== null && c.authorId === actorId) throw new UserError(msg('flags.error.ownCase'));
+}
+
+/**
+ * A timeout longer than the one chosen, already on the member (another moderator's, Discord's own
+ * or another bot's), is never shortened: null when it is, else its end (ms).
+ */
+async function longerTimeout(service: FlagService, c: FlagCase, until: number): Promise<number | null> {
+  if (!c.authorId || !service.ports.timedOutUntil) return null;
+  const current = await service.ports.timedOutUntil(c.guildId, c.authorId);
+  return current !== null && current >= until ? current : null;
+}
+
 /**
  * One review step by a moderator. The per-case lock serialises clicks in this process; the
  * conditional UPDATE makes the step atomic in the database. Throws UserError for the loser.
@@ -23,6 +44,7 @@ export async function review(service: FlagService, caseId: number, action: CaseA
   if (!first) throw new UserError(msg('flags.error.caseGone'));
   return service.lock.run(first.messageId, async () => {
     const c = (await getCase(service.db, caseId))!;
+    refuseOwnCase(c, actorId);
     const step = transition(c.status, action);
     if (!step.ok) throw new UserError(refusal(c));
     const now = service.clock.now();
@@ -31,43 +53,50 @@ export async function review(service: FlagService, caseId: number, action: CaseA
       throw new UserError(refusal((await getCase(service.db, caseId)) ?? c));
     }
     const serverLang = await service.language(c.guildId);
-    let note: Text | null = null;
+    let done: Performed;
     try {
-      note = await perform(service, serverLang, c, action, actorId, warning);
+      done = await perform(service, serverLang, c, action, actorId, warning);
     } catch (err) {
       await reopenCase(service.db, c.id, actorId, c, service.clock.now(), err instanceof Error ? err.message : String(err));
       await service.refresh(c.id);
       throw err;
     }
-    const kept = note ? render(serverLang, note) : null;
+    const kept = done.note ? render(serverLang, done.note) : null;
     // Done on Discord: now the case is closed (resolve and dismiss already are).
     await finishCaseAction(service.db, c.id, kept);
     if (kept) await addCaseEvent(service.db, c.id, service.clock.now(), actorId, 'note', kept);
     if (warning) await addCaseEvent(service.db, c.id, service.clock.now(), actorId, 'warning_text', truncateChars(warning, 500));
     service.logger.info({ guild: c.guildId, case: c.id, action, actor: actorId }, 'flags.reviewed');
     await service.refresh(c.id);
-    return confirmation(lang, c, action, note);
+    return done.instead ? render(lang, done.instead) : confirmation(lang, c, action, done.note);
   });
 }
 
 /** The Discord side of a close. Only ever runs because a moderator pressed a button. */
-async function perform(service: FlagService, serverLang: Language, c: FlagCase, action: CaseAction, actorId: string, warning?: string): Promise<Text | null> {
+async function perform(service: FlagService, serverLang: Language, c: FlagCase, action: CaseAction, actorId: string, warning?: string): Promise<Performed> {
   const reason = `Pulse flag case #${c.id}, by moderator ${actorId}`;
   switch (action) {
     case 'delete':
-      return (await service.ports.deleteMessage(c.channelId, c.messageId, reason)) ? null : msg('flags.error.messageGone');
+      return { note: (await service.ports.deleteMessage(c.channelId, c.messageId, reason)) ? null : msg('flags.error.messageGone') };
     case 't10m':
     case 't1h':
     case 't1d': {
       if (!c.authorId) throw new UserError(msg('flags.error.authorUnknownTimeout'));
-      const until = new Date(timeoutUntil(action as TimeoutAction, service.clock.now())).toISOString();
-      await service.ports.timeout(c.guildId, c.authorId, until, reason);
-      return null;
+      const until = timeoutUntil(action as TimeoutAction, service.clock.now());
+      // Already timed out for longer: that timeout stays, the case closes as timed out, saying so.
+      const longer = await longerTimeout(service, c, until);
+      if (longer !== null) {
+        // A string: a number would be written with the language's digit grouping (<t:1,793,…>), which Discord does not read.
+        const at = String(Math.floor(longer / 1000));
+        return { note: msg('flags.note.alreadyTimedOut', { at }), instead: msg('flags.done.alreadyTimedOut', { id: c.id, at }) };
+      }
+      await service.ports.timeout(c.guildId, c.authorId, new Date(until).toISOString(), reason);
+      return { note: null };
     }
     case 'warn':
-      return deliverWarning(service, serverLang, c, warning ?? '');
+      return { note: await deliverWarning(service, serverLang, c, warning ?? '') };
     default:
-      return null;
+      return { note: null };
   }
 }
 
@@ -78,7 +107,7 @@ async function deliverWarning(service: FlagService, serverLang: Language, c: Fla
   const name = service.ports.guildName(c.guildId);
   const guildName = name !== null ? plainText(name) : render(serverLang, msg('flags.warn.thisServer'));
   const text = render(serverLang, msg('flags.warn.dm', { server: guildName, url: jumpLink(c), warning }));
-  let dm: 'sent' | 'closed';
+  let dm: 'sent' | 'closed' | 'undeliverable';
   try {
     dm = await service.ports.dm(c.authorId, text);
   } catch (dmErr) {
@@ -87,6 +116,11 @@ async function deliverWarning(service: FlagService, serverLang: Language, c: Fla
     // it), and the moderator can try again.
     service.logger.info({ err: dmErr, guild: c.guildId, case: c.id }, 'flags.warn-dm-failed');
     throw new UserError(msg('flags.warn.dmNotTaken'));
+  }
+  // No user to DM (the message came from a webhook or an app): trying again won't help.
+  if (dm === 'undeliverable') {
+    service.logger.info({ guild: c.guildId, case: c.id }, 'flags.warn-dm-undeliverable');
+    throw new UserError(msg('flags.warn.cannotDmUser'));
   }
   if (dm === 'sent') return msg('flags.warn.sentDm');
   service.logger.info({ guild: c.guildId, case: c.id }, 'flags.warn-dm-closed');
@@ -119,7 +153,8 @@ function confirmation(lang: Language, c: FlagCase, action: CaseAction, note: Tex
 /**
  * Start-up: closes a killed process decided and did not see through (the case is 'closing').
  * Each is redone once, as far as that is safe: a delete again (a message already gone counts as
- * deleted), a timeout to the end the moderator chose (skipped when that end has passed). A
+ * deleted), a timeout to the end the moderator chose (skipped when that end has passed, and
+ * never shortening a longer timeout the author already has). A
  * warning may or may not have reached the author, and one that can't be redone is not guessed
  * at: the case opens again, with a note saying why. Then the case message is brought up to date.
  */
@@ -146,9 +181,9 @@ async function resumeCase(service: FlagService, caseId: number): Promise<void> {
   const actorId = c.closedBy ?? '';
   const serverLang = await service.language(c.guildId);
   const log = { guild: c.guildId, case: c.id, action, actor: actorId };
-  let detail: string;
+  let redone: { detail: string; note?: Text };
   try {
-    detail = await redo(service, c, action);
+    redone = await redo(service, c, action);
   } catch (err) {
     const reason = err instanceof UserError ? err.in(serverLang) : (friendlyDiscordError(err, serverLang) ?? (err instanceof Error ? err.message : String(err)));
     const outcome = render(serverLang, msg(outcomeKey[outcomeOf(action as Exclude<CaseAction, 'claim'>)]));
@@ -159,32 +194,37 @@ async function resumeCase(service: FlagService, caseId: number): Promise<void> {
     await service.refresh(c.id);
     return;
   }
-  await finishCaseAction(service.db, c.id, null);
-  await addCaseEvent(service.db, c.id, service.clock.now(), null, 'action_resumed', detail);
-  service.logger.info({ ...log, detail }, 'flags.resumed');
+  const kept = redone.note ? render(serverLang, redone.note) : null;
+  await finishCaseAction(service.db, c.id, kept);
+  await addCaseEvent(service.db, c.id, service.clock.now(), null, 'action_resumed', redone.detail);
+  if (kept) await addCaseEvent(service.db, c.id, service.clock.now(), null, 'note', kept);
+  service.logger.info({ ...log, detail: redone.detail }, 'flags.resumed');
   await service.refresh(c.id);
 }
 
-/** Redoes a pending action, where doing it twice is safe; returns what was done. Throws when it can't be. */
-async function redo(service: FlagService, c: FlagCase, action: CaseAction): Promise<string> {
+/** Redoes a pending action, where doing it twice is safe; returns what was done (and a note for the case). Throws when it can't be. */
+async function redo(service: FlagService, c: FlagCase, action: CaseAction): Promise<{ detail: string; note?: Text }> {
   const reason = `Pulse flag case #${c.id}, by moderator ${c.closedBy ?? 'unknown'}`;
   switch (action) {
     case 'delete':
       // Gone already (10008): most likely the first try's doing; either way it is deleted.
-      return (await service.ports.deleteMessage(c.channelId, c.messageId, reason)) ? 'deleted' : 'already gone';
+      return { detail: (await service.ports.deleteMessage(c.channelId, c.messageId, reason)) ? 'deleted' : 'already gone' };
     case 't10m':
     case 't1h':
     case 't1d': {
       if (!c.authorId) throw new UserError(msg('flags.error.authorUnknownTimeout'));
       const until = timeoutUntil(action, c.closedAt ?? service.clock.now());
-      if (until <= service.clock.now()) return 'timeout already over';
+      if (until <= service.clock.now()) return { detail: 'timeout already over' };
+      // As on the click: a longer timeout given meanwhile (or before) is not shortened.
+      const longer = await longerTimeout(service, c, until);
+      if (longer !== null) return { detail: `already timed out until ${new Date(longer).toISOString()}`, note: msg('flags.note.alreadyTimedOut', { at: String(Math.floor(longer / 1000)) }) };
       await service.ports.timeout(c.guildId, c.authorId, new Date(until).toISOString(), reason);
-      return `timed out until ${new Date(until).toISOString()}`;
+      return { detail: `timed out until ${new Date(until).toISOString()}` };
     }
     case 'warn':
       // Not known whether the DM (or the post) went out, and sending it twice is worse: staff decide.
       throw new UserError(msg('flags.note.warnInterrupted'));
     default:
-      return 'closed';
+      return { detail: 'closed' };
   }
 }

@@ -3,11 +3,11 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import type { Language } from '../i18n/index.js';
+import { msg, render, type Language, type Text } from '../i18n/index.js';
 import { emojiMatches, serverLanguage, type GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { postNonce } from '../discord/nonce.js';
-import { nextPostRetry, reachesThreshold } from './flags.js';
+import { nextPostRetry, outcomeKey, reachesThreshold } from './flags.js';
 import { KeyedLock } from '../keyed-lock.js';
 import { Coalescer, realTimers, type Timers } from '../polls/live.js';
 import {
@@ -18,11 +18,13 @@ import {
   countCaseEvents,
   countedFlaggers,
   duePostRetries,
+  flaggersAfter,
   getCase,
   getCaseByMessage,
   openCasesPerServer,
   openCase,
   recordFlag,
+  reopenClosedCase,
   setExcerptIfMissing,
   setPostRetry,
   setReviewMessage,
@@ -65,8 +67,18 @@ export interface FlagPorts {
   /** False when the message was already gone. */
   deleteMessage(channelId: string, messageId: string, reason: string): Promise<boolean>;
   timeout(guildId: string, userId: string, untilIso: string, reason: string): Promise<void>;
-  /** 'closed' when the member does not accept DMs from the bot (50007); throws on any other failure. */
-  dm(userId: string, text: string): Promise<'sent' | 'closed'>;
+  /**
+   * When the member's current timeout ends (ms), null when they are not timed out; read from
+   * Discord, not a cache. Throws Discord's error (10007 when they are not a member). Optional:
+   * without it a timeout is given as asked.
+   */
+  timedOutUntil?(guildId: string, userId: string): Promise<number | null>;
+  /**
+   * 'closed' when the member does not accept DMs from the bot (50007); 'undeliverable' when there
+   * is no user to DM (a webhook's or an app's id: 10013, or Discord refuses the DM channel's
+   * recipient, 50035); throws on any other failure.
+   */
+  dm(userId: string, text: string): Promise<'sent' | 'closed' | 'undeliverable'>;
   /** Posts in a channel, pinging only this member. */
   postPinging(channelId: string, userId: string, text: string): Promise<void>;
   /** The server's name; null when Pulse is not in it (it left, or was removed) or Discord has not made it available since the start. */
@@ -133,6 +145,8 @@ export interface AddFlagOutcome {
   /** The message's case, when it has one (opened now or before). */
   case?: FlagCase;
   opened: boolean;
+  /** The flag opened the message's closed case again (see reopenAfterClose). */
+  reopened?: boolean;
 }
 
 export class FlagService {
@@ -287,7 +301,10 @@ export class FlagService {
 
   /**
    * Records a flag and opens or updates the message's case. Runs under the message's lock so
-   * the threshold is crossed once and the case message is posted once.
+   * the threshold is crossed once and the case message is posted once. A report from the message
+   * menu (a deliberate, private report with a reason) opens a case at once, as a staff flag does;
+   * 🚩 reactions need flag_threshold distinct members. A flag on a closed case may open it again
+   * (see reopenAfterClose).
    */
   async addFlag(input: FlagInput, opts: { staffFlag: boolean; settings?: GuildSettings }): Promise<AddFlagOutcome> {
     const settings = opts.settings ?? (await getSettings(this.db, input.guildId));
@@ -308,7 +325,8 @@ export class FlagService {
       const excerpt = this.excerpts.get(input.messageId) ?? null;
       if (!existing) {
         const flaggers = await countedFlaggers(this.db, input.guildId, input.messageId);
-        if (!reachesThreshold(flaggers.length, settings.flagThreshold, opts.staffFlag)) return { result, opened: false };
+        const atOnce = opts.staffFlag || input.source === 'command';
+        if (!reachesThreshold(flaggers.length, settings.flagThreshold, atOnce)) return { result, opened: false };
         const opener = { guildId: input.guildId, channelId: input.channelId, messageId: input.messageId, authorId: input.authorId, excerpt, openedBy: opts.staffFlag ? input.userId : null };
         const opened = (await openCase(this.db, opener, now)) ?? (await getCaseByMessage(this.db, input.messageId));
         if (!opened) return { result, opened: false };
@@ -321,10 +339,53 @@ export class FlagService {
       if (changed) await addCaseEvent(this.db, existing.id, now, input.userId, 'flag_joined', input.source);
       if (excerpt && (await setExcerptIfMissing(this.db, existing.id, excerpt))) changed = true;
       if (input.source === 'command') changed = true; // the reason may have changed
+      if (await this.reopenAfterClose(existing, input, opts.staffFlag, result, settings, now)) {
+        this.logger.info({ ...log, case: existing.id }, 'flags.case-reopened');
+        // At once, not coalesced: the case message (posted again if it was lost) shows it open,
+        // and a staff flag's answer says where it is.
+        await this.refresh(existing.id, settings);
+        return { result, case: (await getCase(this.db, existing.id)) ?? existing, opened: false, reopened: true };
+      }
       if (changed) await this.flagsChanged(existing, settings);
       // As it is now: a case never posted may have been posted at last.
       return { result, case: (await getCase(this.db, existing.id)) ?? existing, opened: false };
     }
+  }
+
+  /**
+   * Opens a closed case again when it is flagged after its close: by a staff member's menu flag,
+   * by a member's new menu report, or once flag_threshold members new to it (none of their flags
+   * made before the close) flag it. A case whose close deleted the message stays closed, and so
+   * does one whose close is still being carried out. The note on the case says why (in the
+   * server's language); its history keeps the step. True when it was reopened.
+   */
+  private async reopenAfterClose(c: FlagCase, input: FlagInput, staffFlag: boolean, result: RecordResult, settings: GuildSettings, now: number): Promise<boolean> {
+    if (c.status !== 'closed' || c.outcome === null || c.outcome === 'deleted' || c.closedAt === null) return false;
+    // A string: a number would be written with the language's digit grouping (<t:1,793,…>), which Discord does not read.
+    const at = String(Math.floor(now / 1000));
+    const outcome = msg(outcomeKey[c.outcome]);
+    let actorId: string | null = null;
+    let why: string;
+    let note: Text;
+    if (staffFlag && input.source === 'command') {
+      // A moderation step, kept as one (with who took it).
+      actorId = input.userId;
+      why = 'staff flag';
+      note = msg('flags.note.reopenedStaff', { at, user: input.userId, outcome });
+    } else if (input.source === 'command' && result.kind === 'new') {
+      // No member's id on the step: their report is theirs (an opt-out removes it, see privacy-store).
+      why = 'menu report';
+      note = msg('flags.note.reopenedReport', { at, outcome });
+    } else if (result.kind === 'new') {
+      const fresh = await flaggersAfter(this.db, c.guildId, c.messageId, c.closedAt);
+      if (!reachesThreshold(fresh, settings.flagThreshold)) return false;
+      why = `${fresh} new flaggers`;
+      note = msg('flags.note.reopenedFlags', { at, count: fresh, outcome });
+    } else {
+      return false;
+    }
+    const text = render(await this.language(c.guildId, settings), note);
+    return reopenClosedCase(this.db, c.id, actorId, now, why, text);
   }
 
   /** The server's language (the case, the warning DM and the note on the case use it). */

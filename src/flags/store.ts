@@ -77,17 +77,7 @@ export async function recordFlag(db: Executor, flag: FlagInput, limits: FlagLimi
   }
   const lastDay = existing
     ? 0 // reviving one's own withdrawn flag is not a new flag for the limit
-    : Number(
-        (
-          await db
-            .selectFrom('flags')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('guild_id', '=', flag.guildId)
-            .where('user_id', '=', flag.userId)
-            .where('flagged_at', '>', dailyWindowStart(now))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    : await flagsLastDay(db, flag.guildId, flag.userId, now);
   const verdict = flagVerdict({
     flaggerId: flag.userId,
     authorId: flag.authorId,
@@ -130,6 +120,35 @@ export async function recordFlag(db: Executor, flag: FlagInput, limits: FlagLimi
   }
   await caseChanged(db, flag.messageId);
   return { kind: 'new' };
+}
+
+/** Flags the member made in the server in the rolling day before `now` (withdrawn ones included): what the daily limit counts. */
+async function flagsLastDay(db: Executor, guildId: string, userId: string, now: number): Promise<number> {
+  const row = await db
+    .selectFrom('flags')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('guild_id', '=', guildId)
+    .where('user_id', '=', userId)
+    .where('flagged_at', '>', dailyWindowStart(now))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Whether a new flag of this source by the member on this message would be over their daily
+ * limit, as recordFlag counts it: a message they already flagged this way (withdrawn or not) is
+ * not a new flag for the limit. Lets the context menu refuse before the member types a report.
+ */
+export async function overDailyLimit(db: Executor, guildId: string, messageId: string, userId: string, source: FlagSource, dailyLimit: number, now: number): Promise<boolean> {
+  const existing = await db
+    .selectFrom('flags')
+    .select('user_id')
+    .where('message_id', '=', messageId)
+    .where('user_id', '=', userId)
+    .where('source', '=', source)
+    .executeTakeFirst();
+  if (existing) return false;
+  return (await flagsLastDay(db, guildId, userId, now)) >= dailyLimit;
 }
 
 /** Removing the reaction withdraws the reaction flag; true when something changed. */
@@ -185,6 +204,37 @@ export async function countedFlaggers(db: Executor, guildId: string, messageId: 
     by.set(r.user_id, f);
   }
   return [...by.values()];
+}
+
+/**
+ * How many members flagged the message only after `since` (a case's close): their flags count
+ * now (not withdrawn, not blocked), and none of theirs on it (withdrawn ones included) was made
+ * at or before `since`. Those flaggers are new to the case.
+ */
+export async function flaggersAfter(db: Executor, guildId: string, messageId: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('flags as f')
+    .select(sql<number>`count(distinct f.user_id)`.as('n'))
+    .where('f.message_id', '=', messageId)
+    .where('f.guild_id', '=', guildId)
+    .where('f.withdrawn_at', 'is', null)
+    .where('f.flagged_at', '>', since)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('flag_blocks as b').select('b.user_id').whereRef('b.guild_id', '=', 'f.guild_id').whereRef('b.user_id', '=', 'f.user_id'))),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('flags as e')
+            .select('e.user_id')
+            .whereRef('e.message_id', '=', 'f.message_id')
+            .whereRef('e.user_id', '=', 'f.user_id')
+            .where('e.flagged_at', '<=', since),
+        ),
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Reaction flaggers recorded for a message and not withdrawn (for start-up reconciliation). */
@@ -479,7 +529,8 @@ export async function applyCaseAction(
   const from = allowedFrom(action);
   const step =
     action === 'claim'
-      ? ({ status: 'claimed', claimed_by: actorId, claimed_at: now } as const)
+      ? // claimed_at is the case's first response: a case reopened after a close keeps it (see reopenClosedCase).
+        ({ status: 'claimed', claimed_by: actorId, claimed_at: sql<number>`coalesce(claimed_at, ${now})` } as const)
       : hasDiscordSide(action)
         ? ({ status: 'closing', pending_action: action, outcome, closed_by: actorId, closed_at: now } as const)
         : ({ status: 'closed', outcome, closed_by: actorId, closed_at: now, note: null } as const);
@@ -526,6 +577,35 @@ export async function reopenCase(db: Executor, id: number, actorId: string, prev
     .where('closed_by', '=', actorId)
     .execute();
   await addCaseEvent(db, id, now, actorId, 'action_failed', why.slice(0, 200));
+}
+
+/**
+ * Opens a closed case again (flags came after its close: see FlagService), unless its close
+ * deleted the message: open, unclaimed, no outcome, with a note saying why, and its history keeps
+ * the step ('reopened', with who or what did it). claimed_at keeps the first response (a claim,
+ * or the close), so the time to claim is still measured to it. True if it was closed.
+ */
+export async function reopenClosedCase(db: Executor, id: number, actorId: string | null, now: number, why: string, note: string): Promise<boolean> {
+  const r = await db
+    .updateTable('flag_cases')
+    .set((eb) => ({
+      status: 'open',
+      outcome: null,
+      claimed_by: null,
+      claimed_at: sql<number>`coalesce(claimed_at, closed_at)`,
+      closed_by: null,
+      closed_at: null,
+      pending_action: null,
+      note,
+      changes: eb('changes', '+', 1),
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'closed')
+    .where('outcome', 'is not', 'deleted')
+    .executeTakeFirst();
+  const reopened = Number(r.numUpdatedRows) > 0;
+  if (reopened) await addCaseEvent(db, id, now, actorId, 'reopened', why);
+  return reopened;
 }
 
 export async function addCaseEvent(db: Executor, caseId: number, at: number, actorId: string | null, kind: string, detail: string | null): Promise<void> {

@@ -57,6 +57,8 @@ export const CMD_TEXT = {
       ? msg('surveys.cmd.deletedRun', { id, source: gone.runOf })
       : msg(gone.stopped ? 'surveys.cmd.deleted' : 'surveys.cmd.deletedPlain', { id }),
   reminded: (sent: number, failed: number) => (failed ? msg('surveys.cmd.remindedFailed', { count: sent, failed }) : msg('surveys.cmd.reminded', { count: sent })),
+  // Members who saved answers within the last hour are still answering, most likely: not reminded yet.
+  remindWaiting: (count: number) => msg('surveys.cmd.remindWaiting', { count }),
   recurStopped: (id: number, n: number) => msg(n ? 'surveys.cmd.recurStopped' : 'surveys.cmd.recurNone', { id }),
   badTime: msg('surveys.cmd.badTime'),
   openTooLong: msg('surveys.cmd.openTooLong'),
@@ -235,8 +237,8 @@ async function remove(service: SurveyService, interaction: Command, args: Args<'
 async function remind(service: SurveyService, interaction: Command, args: Args<'remind'>): Promise<void> {
   const survey = await surveyFor(service, interaction, args);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const { sent, failed } = await refusing(service.remind(survey));
-  await interaction.editReply(say(interaction, CMD_TEXT.reminded(sent, failed)));
+  const { sent, failed, waiting } = await refusing(service.remind(survey));
+  await interaction.editReply(say(interaction, CMD_TEXT.reminded(sent, failed)) + (waiting ? ` ${say(interaction, CMD_TEXT.remindWaiting(waiting))}` : ''));
 }
 
 const PERIOD_MS = { day: DAY, week: 7 * DAY, month: 28 * DAY } as const;

@@ -32,11 +32,13 @@ const clip = ellipsize;
 const stamp = (ms: number, style: 'R' | 'f') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 /** The card everyone sees, in the server's language (the author's title and intro as written). */
-export function cardMessage({ survey, responses, lang }: CardState) {
+export function cardMessage({ survey, responses, lang, now }: CardState) {
   const def = survey.definition;
   const closed = survey.status === 'closed';
   const lines = [def.intro ? escapeMarkdown(def.intro) : null, survey.anonymous ? `🔒 ${t(lang, 'surveys.card.anonymous')}` : t(lang, 'surveys.card.named')].filter(Boolean);
-  const opens = def.opens && !closed ? t(lang, 'surveys.card.opens', { when: stamp(Date.parse(def.opens), 'f') }) : null;
+  // "Opens" only while that time is still ahead: once past, the survey is simply open.
+  const opensAt = def.opens ? Date.parse(def.opens) : null;
+  const opens = opensAt !== null && opensAt > now && !closed ? t(lang, 'surveys.card.opens', { when: stamp(opensAt, 'f') }) : null;
   const status = closed ? t(lang, 'surveys.card.closed') : [opens, survey.closesAt ? t(lang, 'surveys.card.closes', { when: stamp(survey.closesAt, 'R') }) : null].filter(Boolean).join(' · ') || null;
   const facts = [t(lang, 'surveys.card.responses', { count: responses }), status, survey.roleId ? t(lang, 'surveys.card.onlyRole', { role: survey.roleId }) : null].filter(Boolean).join(' · ');
   const embed = new EmbedBuilder()
@@ -112,8 +114,9 @@ export function pageModal(lang: Language, step: Step): ModalBuilder {
 export function pagingMessage(lang: Language, step: Step, resumed: boolean) {
   const { survey, page } = step;
   const position = step.position;
-  const header = t(lang, resumed ? 'surveys.page.resume' : 'surveys.page.saved', { position, total: step.total });
-  const status = step.missing.length ? t(lang, 'surveys.page.stillMissing', { count: step.missing.length }) : t(lang, 'surveys.page.ready');
+  // An edit of a submitted response: those answers count until this one is submitted, so never "nothing is sent".
+  const header = t(lang, resumed ? (step.editing ? 'surveys.page.resumeEdit' : 'surveys.page.resume') : 'surveys.page.saved', { position, total: step.total });
+  const status = step.missing.length ? t(lang, 'surveys.page.stillMissing', { count: step.missing.length }) : t(lang, step.editing ? 'surveys.page.readyEdit' : 'surveys.page.ready');
   // Every earlier page stays within reach: the page before this one, and this one again (each
   // reopened page's message leads one further back). At most four buttons: one row of five.
   const back = (to: number, n: number) => new ButtonBuilder().setCustomId(encodeCustomId(KIND.open, survey.id, to)).setLabel(t(lang, 'surveys.page.backTo', { n })).setStyle(ButtonStyle.Secondary);
@@ -151,7 +154,7 @@ export function resultsEmbed(lang: Language, r: Results): APIEmbed {
   const pct = (x: number | null) => formatPercent(x, lang);
   const num = (x: number | null) => formatNumber(x, 2, lang);
   const head = [
-    t(lang, 'surveys.results.responses', { count: r.responses }) + (r.eligible !== null ? t(lang, 'surveys.results.ofEligible', { eligible: r.eligible, rate: pct(r.rate) }) : ''),
+    t(lang, 'surveys.results.responses', { count: r.responses }) + (r.eligible !== null && r.rate !== null ? t(lang, 'surveys.results.ofEligible', { eligible: r.eligible, rate: pct(r.rate) }) : ''),
     r.nps !== null || s.definition.questions.some((q) => q.type === 'nps') ? `NPS **${formatNps(r.nps)}**` : null,
     r.csat !== null || s.definition.questions.some((q) => q.type === 'csat') ? `CSAT **${pct(r.csat)}**` : null,
     s.anonymous ? t(lang, 'surveys.results.anonymous') : null,

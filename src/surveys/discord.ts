@@ -30,6 +30,7 @@ import { SurveyRefusal, SurveyService, type ClickedOn, type Member, type SurveyP
 import type { Survey } from './store.js';
 import type { FieldValue } from './survey.js';
 import { sendDm } from '../discord/dm.js';
+import { plainText } from '../text.js';
 
 type MemberLike = GuildMember | APIInteractionGuildMember | null;
 
@@ -275,7 +276,8 @@ function answerRoutes(service: SurveyService, ctx: FeatureContext): Routes {
               const def = survey.definition;
               const lang = languageOf(interaction.locale);
               const after = survey.anonymous ? t(lang, 'surveys.anonymousDone') : def.editable && def.responses === 'one' ? t(lang, 'surveys.canEdit') : '';
-              const text = t(lang, edited ? 'surveys.thanksEdited' : 'surveys.thanks', { title: def.title }) + after;
+              // The title is the author's text, shown as written inside the bold (as the paging message and the reminder do).
+              const text = t(lang, edited ? 'surveys.thanksEdited' : 'surveys.thanks', { title: plainText(def.title) }) + after;
               // Only the member's own paging message is replaced; any other message (the public
               // card above all) is left as it is, and the thanks go to the member alone.
               if (on.ephemeral) await interaction.update({ content: text, components: [], allowedMentions: { parse: [] } });

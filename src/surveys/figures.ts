@@ -28,6 +28,11 @@ async function scores(db: Executor, survey: Survey): Promise<{ responses: number
   return { responses: rows.length, ...headlineScores(survey.definition, rows.map((r) => r.answers)) };
 }
 
+/** The digest's rate: the same as /survey results' (members, not responses, of those who could answer). */
+async function rate(db: Executor, survey: Survey): Promise<number | null> {
+  return responseRate(survey, await submittedResponses(db, survey.id), survey.eligible);
+}
+
 /** Surveys open at some time in [from, to), oldest first. */
 export async function surveyFigures(db: Executor, guildId: string, from: number, to: number): Promise<SurveyFigure[]> {
   const out: SurveyFigure[] = [];
@@ -47,7 +52,7 @@ export async function surveySummaries(db: Executor, guildId: string, from: numbe
       status: survey.status,
       openedInPeriod: survey.openedAt !== null && survey.openedAt >= from && survey.openedAt < to,
       closedInPeriod: survey.closedAt !== null && survey.closedAt >= from && survey.closedAt < to,
-      rate: responseRate(s.responses, survey.eligible),
+      rate: await rate(db, survey),
       previous: prev ? headlineScores(prev.definition, (await submittedResponses(db, prev.id)).map((r) => r.answers)) : null,
     });
   }

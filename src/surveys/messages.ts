@@ -5,6 +5,8 @@ const when = (at: number) => `<t:${Math.floor(at / 1000)}:f>`;
 
 export const MSG = {
   noSurvey: (id: number) => msg('surveys.error.noSurvey', { id }),
+  // A member's button or form on a survey deleted since: nothing of it is left to answer.
+  surveyDeleted: msg('surveys.error.surveyDeleted'),
   notOpen: msg('surveys.error.notOpen'),
   opensLater: (at: number) => msg('surveys.error.opensLater', { when: when(at) }),
   closed: msg('surveys.error.closed'),

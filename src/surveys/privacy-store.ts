@@ -37,7 +37,17 @@ const responses: PrivacyEntry = {
     }
   },
   scan: scanWith(`SELECT r.id FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.guild_id = ? AND r.respondent = ?`),
-  apply: eachKey(`DELETE FROM survey_responses WHERE id = ? AND respondent = ?`),
+  // A submitted response that goes changes its survey's count: its card is marked (no count
+  // shown) so the surveys tick edits it, as a submit does, rather than it showing the old count.
+  apply(write, _guildId, userId, keys) {
+    const submittedTo = write.prepare(`SELECT survey_id FROM survey_responses WHERE id = ? AND respondent = ? AND status = 'submitted'`).pluck();
+    const remove = write.prepare(`DELETE FROM survey_responses WHERE id = ? AND respondent = ?`);
+    const mark = write.prepare(`UPDATE surveys SET shown_count = NULL WHERE id = ?`);
+    for (const [key] of keys) {
+      const surveyId = submittedTo.get(key, userId) as number | undefined;
+      if (remove.run(key, userId).changes > 0 && surveyId !== undefined) mark.run(surveyId);
+    }
+  },
 };
 
 const submitters: PrivacyEntry = {

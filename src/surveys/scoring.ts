@@ -89,9 +89,24 @@ export function headlineScores(def: Definition, responses: readonly Answers[]): 
   return { nps: n ? scoreQuestion(def, n, responses).nps : null, csat: c ? scoreQuestion(def, c, responses).csat : null };
 }
 
-/** responses / members who could answer; null when nobody could. */
-export function responseRate(responses: number, eligible: number | null): number | null {
-  return eligible && eligible > 0 ? responses / eligible : null;
+/**
+ * The share of the members who could answer who did (docs/metrics.md): members who submitted /
+ * members who could answer, so never above 1. A member counts once however many responses a
+ * "many" survey took from them; an anonymous "many" survey cannot tell its members apart, so it
+ * has no rate, and neither has a draft (never started) or a survey nobody could answer.
+ */
+export function responseRate(
+  survey: { status: 'draft' | 'open' | 'closed'; anonymous: boolean; definition: Pick<Definition, 'responses'> },
+  rows: ReadonlyArray<{ respondent: string | null }>,
+  eligible: number | null,
+): number | null {
+  if (survey.status === 'draft' || !eligible || eligible <= 0) return null;
+  let members: number;
+  if (!survey.anonymous) members = new Set(rows.map((r) => r.respondent)).size;
+  else if (survey.definition.responses === 'one') members = rows.length;
+  else return null;
+  // Members who answered and then left the server are not among those counted at the close.
+  return Math.min(1, members / eligible);
 }
 
 export interface RoleGroup {
@@ -163,21 +178,31 @@ export function byAnswers<T extends { answers: Answers }>(def: Definition, rows:
 }
 
 /**
- * A score for people: NPS as a signed whole number, CSAT and rates as percentages. Halves round
- * away from zero (Math.round takes 2.5 to 3 but -2.5 to -2), and what rounds to 0 has no sign.
+ * `value` rounded to `digits` decimals, halves away from zero (Math.round takes 2.5 to 3 but -2.5
+ * to -2). The binary noise of a scaled fraction goes first: 23/40 × 100 is 57.49999999999999 in
+ * floating point, and must show 58% as 1/8 shows 13%. What rounds to 0 has no sign.
+ */
+export function roundHalfAway(value: number, digits = 0): number {
+  const scaled = Number((Math.abs(value) * 10 ** digits).toPrecision(12));
+  return (Math.sign(value) * Math.round(scaled)) / 10 ** digits || 0;
+}
+
+/**
+ * A score for people: NPS as a signed whole number, CSAT and rates as percentages, means with two
+ * decimals. Halves round away from zero (roundHalfAway), and what rounds to 0 has no sign.
  */
 export function formatNps(value: number | null): string {
   if (value === null) return '–';
-  const whole = Math.round(Math.abs(value));
+  const whole = roundHalfAway(Math.abs(value));
   return whole === 0 ? '0' : `${value > 0 ? '+' : '-'}${whole}`;
 }
 
 export function formatPercent(fraction: number | null, lang: Language = 'en'): string {
   if (fraction === null) return '–';
-  return new Intl.NumberFormat(languages[lang].intl, { style: 'percent', maximumFractionDigits: 0 }).format(Math.round(fraction * 100) / 100).replace(/\u00a0/g, ' ');
+  return new Intl.NumberFormat(languages[lang].intl, { style: 'percent', maximumFractionDigits: 0 }).format(roundHalfAway(fraction, 2)).replace(/\u00a0/g, ' ');
 }
 
 export function formatNumber(value: number | null, digits = 2, lang: Language = 'en'): string {
   if (value === null) return '–';
-  return new Intl.NumberFormat(languages[lang].intl, { maximumFractionDigits: digits, useGrouping: false }).format(Math.round(value * 10 ** digits) / 10 ** digits);
+  return new Intl.NumberFormat(languages[lang].intl, { maximumFractionDigits: digits, useGrouping: false }).format(roundHalfAway(value, digits));
 }

@@ -78,6 +78,8 @@ export interface CardState {
   responses: number;
   /** The server's language: everyone reads the card. */
   lang: Language;
+  /** When the card is drawn: an `opens` time already past is not shown. */
+  now: number;
 }
 
 /** What the surveys slice needs from Discord, injected by the adapters (and by tests). */
@@ -125,6 +127,8 @@ export interface Step {
   next: number | null;
   previous: number | null;
   missing: string[];
+  /** Whether this response in progress is an edit of a submitted one (whose answers count until it is submitted again). */
+  editing: boolean;
 }
 
 export interface Results {
@@ -146,6 +150,9 @@ export const MAX_CARD_ATTEMPTS = CARD_BACKOFF_MS.length + 1;
 
 /** When to try a card again after `attempts` failed tries, or null when it is given up. */
 const cardRetryAt = retrySchedule(CARD_BACKOFF_MS, MAX_CARD_ATTEMPTS);
+
+/** How long a member's saved answers must sit untouched before /survey remind DMs them: under that, they are most likely still answering. */
+export const REMIND_IDLE_MS = 60 * 60_000;
 
 export class SurveyService {
   /**
@@ -183,6 +190,16 @@ export class SurveyService {
   async get(guildId: string, id: number): Promise<Survey> {
     const survey = await store.getSurvey(this.db, id);
     if (!survey || survey.guildId !== guildId) throw new SurveyRefusal(MSG.noSurvey(id));
+    return survey;
+  }
+
+  /**
+   * The survey a member's button or form is about. Their message outlives the survey: one deleted
+   * since is told as such (not with the staff's "pick one in the `survey` option").
+   */
+  private async forMember(guildId: string, id: number): Promise<Survey> {
+    const survey = await store.getSurvey(this.db, id);
+    if (!survey || survey.guildId !== guildId) throw new SurveyRefusal(MSG.surveyDeleted);
     return survey;
   }
 
@@ -232,7 +249,7 @@ export class SurveyService {
       return;
     }
     const responses = await store.submittedCount(this.db, survey.id);
-    const messageId = await this.deps.ports.postCard({ survey, responses, lang: await this.deps.ports.language(survey.guildId) });
+    const messageId = await this.deps.ports.postCard({ survey, responses, lang: await this.deps.ports.language(survey.guildId), now: this.now() });
     await store.setSurveyMessage(this.db, survey.id, messageId);
     if (messageId) await store.setShownCount(this.db, survey.id, responses);
   }
@@ -269,7 +286,7 @@ export class SurveyService {
     const lang = await this.deps.ports.language(survey.guildId).catch((): Language => 'en');
     try {
       const responses = await store.submittedCount(this.db, survey.id);
-      await this.deps.ports.editCard({ survey, responses, lang });
+      await this.deps.ports.editCard({ survey, responses, lang, now: this.now() });
       await store.setShownCount(this.db, survey.id, responses);
       // Only what this edit showed: a survey read open and closed since is left for its closing edit.
       if (survey.status === 'closed') await store.markClosedShown(this.db, survey.id, this.now());
@@ -331,7 +348,7 @@ export class SurveyService {
    * first page. Creates the draft row, so a member who closes the modal can resume.
    */
   async begin(surveyId: number, guildId: string, member: Member, on: ClickedOn): Promise<{ show: 'modal' | 'menu'; step: Step }> {
-    const survey = await this.get(guildId, surveyId);
+    const survey = await this.forMember(guildId, surveyId);
     this.check(survey, member);
     // "Take the survey" is only ever on the survey's card: a take with another survey's id is forged.
     if (on.messageId === null || on.messageId !== survey.messageId) throw new SurveyRefusal(MSG.wrongMessage);
@@ -346,14 +363,15 @@ export class SurveyService {
     }
     const answers = inProgress.draft ?? newAnswers();
     const saved = inProgress.page > 0 || Object.keys(answers).length > 0;
-    if (saved) return { show: 'menu', step: this.step(survey, Math.min(inProgress.page, pagesOf(def).length - 1), answers) };
+    const editing = inProgress.status === 'submitted';
+    if (saved) return { show: 'menu', step: this.step(survey, Math.min(inProgress.page, pagesOf(def).length - 1), answers, editing) };
     const first = visiblePages(def, answers)[0] ?? 0;
-    return { show: 'modal', step: this.step(survey, first, answers) };
+    return { show: 'modal', step: this.step(survey, first, answers, editing) };
   }
 
   /** Opens a page (Continue / Back) of the member's response in progress. */
   async openPage(surveyId: number, guildId: string, member: Member, page: number, on: ClickedOn): Promise<Step> {
-    const survey = await this.get(guildId, surveyId);
+    const survey = await this.forMember(guildId, surveyId);
     this.check(survey, member);
     // Page buttons are only ever on the member's ephemeral paging message, never on the public card.
     if (!on.ephemeral) throw new SurveyRefusal(MSG.wrongMessage);
@@ -361,12 +379,12 @@ export class SurveyService {
     if (!inProgress) throw new SurveyRefusal(MSG.noDraft);
     const answers = inProgress.draft ?? newAnswers();
     if (!visiblePages(survey.definition, answers).includes(page)) throw new SurveyRefusal(MSG.badPage);
-    return this.step(survey, page, answers);
+    return this.step(survey, page, answers, inProgress.status === 'submitted');
   }
 
   /** Saves one page's answers to the draft; returns the step for the paging message. */
   async savePage(surveyId: number, guildId: string, member: Member, page: number, fields: ReadonlyMap<string, FieldValue>): Promise<Step> {
-    const survey = await this.get(guildId, surveyId);
+    const survey = await this.forMember(guildId, surveyId);
     this.check(survey, member);
     const { inProgress } = await this.working(survey, member);
     if (!inProgress) throw new SurveyRefusal(MSG.noDraft);
@@ -382,12 +400,12 @@ export class SurveyService {
     const answers = pruneHidden(def, merged);
     await store.saveDraft(this.db, inProgress.id, answers, page, this.now());
     if (!survey.anonymous) this.deps.logger.debug({ guild: guildId, survey: survey.id, user: member.id, page }, 'surveys.page-saved');
-    return this.step(survey, page, answers);
+    return this.step(survey, page, answers, inProgress.status === 'submitted');
   }
 
   /** Submits the member's response in progress. */
   async submit(surveyId: number, guildId: string, member: Member, on: ClickedOn): Promise<{ survey: Survey; edited: boolean }> {
-    const survey = await this.get(guildId, surveyId);
+    const survey = await this.forMember(guildId, surveyId);
     this.check(survey, member);
     // Submit is only ever on the member's ephemeral paging message, never on the public card.
     if (!on.ephemeral) throw new SurveyRefusal(MSG.wrongMessage);
@@ -419,7 +437,7 @@ export class SurveyService {
     return { survey, edited };
   }
 
-  private step(survey: Survey, page: number, answers: Answers): Step {
+  private step(survey: Survey, page: number, answers: Answers, editing: boolean): Step {
     const def = survey.definition;
     const visible = visiblePages(def, answers);
     const at = visible.indexOf(page);
@@ -432,6 +450,7 @@ export class SurveyService {
       next: nextPage(def, page, answers),
       previous: previousPage(def, page, answers),
       missing: missingRequired(def, answers).map((q) => q.label),
+      editing,
     };
   }
 
@@ -487,7 +506,7 @@ export class SurveyService {
       survey,
       responses: rows.length,
       eligible,
-      rate: responseRate(rows.length, eligible),
+      rate: responseRate(survey, rows, eligible),
       questions: scoreSurvey(survey.definition, answers, lang),
       nps: scores.nps,
       csat: scores.csat,
@@ -508,21 +527,26 @@ export class SurveyService {
 
   // ---------------------------------------------------------------- reminders
 
-  /** DMs each member who started but did not submit, once; returns how many were sent. */
-  async remind(survey: Survey, idleForMs = 0): Promise<{ sent: number; failed: number }> {
+  /**
+   * DMs each member who saved answers but did not submit, once, if they have left them for
+   * `idleForMs` (someone who saved a page a minute ago is still answering); returns how many
+   * were sent, how many could not be reached, and how many saved too recently to be reminded yet.
+   */
+  async remind(survey: Survey, idleForMs = REMIND_IDLE_MS): Promise<{ sent: number; failed: number; waiting: number }> {
     if (survey.status !== 'open') throw new SurveyRefusal(survey.status === 'closed' ? MSG.closed : MSG.notOpen);
     let sent = 0;
     let failed = 0;
     // A DM about a survey everyone sees: the server's language.
     const lang = await this.deps.ports.language(survey.guildId);
-    for (const draft of await store.draftsToRemind(this.db, survey.id, this.now() - idleForMs)) {
+    const { idle, waiting } = await store.draftsToRemind(this.db, survey.id, this.now() - idleForMs);
+    for (const draft of idle) {
       if (!(await store.markReminded(this.db, draft.id, this.now()))) continue;
       const ok = await this.deps.ports.dm(draft.memberId, render(lang, MSG.reminder(plainText(survey.title), this.deps.ports.link(survey))));
       if (ok) sent++;
       else failed++;
     }
-    this.deps.logger.info({ guild: survey.guildId, survey: survey.id, sent, failed }, 'surveys.reminded');
-    return { sent, failed };
+    this.deps.logger.info({ guild: survey.guildId, survey: survey.id, sent, failed, waiting }, 'surveys.reminded');
+    return { sent, failed, waiting };
   }
 
   // ---------------------------------------------------------------- recurring
@@ -530,7 +554,12 @@ export class SurveyService {
   async schedule(survey: Survey, input: Omit<SurveySchedule, 'id' | 'guildId' | 'sourceSurveyId' | 'definition' | 'activeSince' | 'zone'>): Promise<SurveySchedule> {
     await store.stopSchedules(this.db, survey.guildId, survey.id);
     const now = this.now();
-    return store.createSchedule(this.db, { ...input, guildId: survey.guildId, sourceSurveyId: survey.id, definition: survey.definition, activeSince: now, now });
+    // Every run copies this definition: an `opens` or `closes` already past means nothing to a
+    // run (each closes `openForMs` after it opens), and would only show on its card as a stale date.
+    const { opens, closes, ...rest } = survey.definition;
+    const past = (at: string | undefined) => at === undefined || Date.parse(at) <= now;
+    const definition = { ...rest, ...(past(opens) ? {} : { opens }), ...(past(closes) ? {} : { closes }) };
+    return store.createSchedule(this.db, { ...input, guildId: survey.guildId, sourceSurveyId: survey.id, definition, activeSince: now, now });
   }
 
   async stopRecurring(survey: Survey): Promise<number> {
@@ -607,10 +636,14 @@ export class SurveyService {
     return told;
   }
 
-  /** One pass of the scheduler: close what is due, open recurring runs, retry failed closing edits. */
+  /**
+   * One pass of the scheduler: close what is due, open recurring runs, retry failed closing
+   * edits, and edit open cards marked as showing an unknown count (an opt-out deleted responses).
+   */
   async tick(): Promise<void> {
     await this.closeDue();
     await this.runSchedules();
     await this.retryClosedCards();
+    for (const id of await store.unshownOpenIds(this.db)) this.markCard(id);
   }
 }

@@ -493,19 +493,25 @@ export async function submittedResponses(db: Executor, surveyId: number): Promis
   return rows.map(toResponse);
 }
 
-/** Drafts of open surveys whose member was not reminded yet and has been idle since `idleBefore`. */
-export async function draftsToRemind(db: Executor, surveyId: number, idleBefore: number): Promise<Array<{ id: number; memberId: string }>> {
+/**
+ * Unsubmitted drafts with saved answers (a page saved, not just "Take the survey" clicked) whose
+ * member was not reminded yet: `idle`, those left alone since `idleBefore`; `waiting`, how many
+ * others saved more recently (still answering, most likely). An edit of a submitted response is
+ * not a draft to remind of: its submitted answers count already.
+ */
+export async function draftsToRemind(db: Executor, surveyId: number, idleBefore: number): Promise<{ idle: Array<{ id: number; memberId: string }>; waiting: number }> {
   const rows = await db
     .selectFrom('survey_responses')
-    .select(['id', 'respondent'])
+    .select(['id', 'respondent', 'updated_at'])
     .where('survey_id', '=', surveyId)
-    .where('draft', 'is not', null)
+    .where('status', '=', 'draft')
     .where('respondent', 'is not', null)
     .where('reminded_at', 'is', null)
-    .where('updated_at', '<=', idleBefore)
+    .where((eb) => eb.or([eb('draft', '!=', '{}'), eb('page', '>', 0)]))
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ id: r.id, memberId: r.respondent! }));
+  const idle = rows.filter((r) => (r.updated_at ?? 0) <= idleBefore);
+  return { idle: idle.map((r) => ({ id: r.id, memberId: r.respondent! })), waiting: rows.length - idle.length };
 }
 
 /** Claims a draft's one reminder; false if it was claimed already. */
@@ -694,6 +700,12 @@ export async function staleCardIds(db: Executor, now: number, maxClosedAttempts:
     .execute();
   const open = rows.filter((r) => r.shown_count === null || r.shown_count !== Number(r.n)).map((r) => r.id);
   return [...open, ...closed].sort((a, b) => a - b);
+}
+
+/** Open surveys whose posted card was marked as showing no known count (an opt-out deleted responses): due for an edit. */
+export async function unshownOpenIds(db: Executor): Promise<number[]> {
+  const rows = await db.selectFrom('surveys').select('id').where('status', '=', 'open').where('message_id', 'is not', null).where('shown_count', 'is', null).orderBy('id').execute();
+  return rows.map((r) => r.id);
 }
 
 /** Closed surveys whose card may still show them open, due for a closing edit at `now`. */

@@ -65,42 +65,118 @@ void schemaGivesDefinition;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
-/** Parses and checks a definition; every problem names the question (or field) and what is wrong. */
+/** At most this many problems are listed; the rest are counted ("…and 3 more"). */
+const MAX_ERRORS = 10;
+
+/**
+ * Parses and checks a definition; every problem names the question (or field) and what is wrong.
+ * When the schema refuses some fields, the rules of checkDefinition still run on the fields that
+ * parsed, so one pass lists every problem (not the schema's first, then the rest on the next try).
+ */
 export function parseDefinition(input: unknown): Result<Definition> {
   const parsed = definitionSchema.safeParse(input);
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.slice(0, 10).map((issue) => `${where(input, issue.path)}: ${issue.message}`) };
+  if (parsed.success) {
+    const errors = checkDefinition(parsed.data);
+    return errors.length ? { ok: false, errors: capped(errors) } : { ok: true, value: parsed.data };
   }
-  const errors = checkDefinition(parsed.data);
-  return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
+  const errors = parsed.error.issues.map((issue) => `${where(input, issue.path)}: ${issue.message}`);
+  const partial = partialDefinition(input);
+  if (partial) errors.push(...checkDefinition(partial.def, partial.unknown));
+  return { ok: false, errors: capped(errors) };
 }
 
+function capped(errors: string[]): string[] {
+  return errors.length > MAX_ERRORS ? [...errors.slice(0, MAX_ERRORS), `…and ${errors.length - MAX_ERRORS} more`] : errors;
+}
+
+/** Where a schema problem is; positions (pages, options, questions) count from 1, as people count. */
 function where(input: unknown, path: ReadonlyArray<PropertyKey>): string {
+  const segments = (from: number) => path.slice(from).map((p) => (typeof p === 'number' ? String(p + 1) : String(p))).join('.');
   if (path[0] === 'questions' && typeof path[1] === 'number') {
     const raw = (input as { questions?: unknown[] } | null)?.questions?.[path[1]] as { id?: unknown } | undefined;
     const name = typeof raw?.id === 'string' ? `question "${raw.id}"` : `question ${path[1] + 1}`;
-    const rest = path.slice(2).map(String).join('.');
+    const rest = segments(2);
     return rest ? `${name} (${rest})` : name;
   }
   if (path.length === 0) return 'the definition';
-  return `"${path.map(String).join('.')}"`;
+  return `"${segments(0)}"`;
 }
 
-/** The rules zod alone cannot say: options per type, min/max, unique ids, pages and conditions. */
-export function checkDefinition(def: Definition): string[] {
+/** Fields of each question the schema refused: checkDefinition skips the rules that need them. */
+type Unknown = Map<Question, Set<keyof Question>>;
+
+/**
+ * What of a refused definition did parse, field by field, for checkDefinition. A question keeps its
+ * place (automatic pages stay right); a field the schema refused is left out and listed in `unknown`.
+ * A question whose id is not text gets an id nothing can name. Null when there is nothing to check.
+ */
+function partialDefinition(input: unknown): { def: Definition; unknown: Unknown } | null {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+  const raw = input as Record<string, unknown>;
+  if (!Array.isArray(raw['questions'])) return null;
+  const unknown: Unknown = new Map();
+  const fields = questionSchema.shape;
+  const questions = raw['questions'].map((item: unknown, i) => {
+    const rawQ = typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as Record<string, unknown>) : {};
+    const q: Record<string, unknown> = {};
+    const bad = new Set<keyof Question>();
+    for (const key of Object.keys(fields) as Array<keyof typeof fields>) {
+      const r = fields[key].safeParse(rawQ[key]);
+      if (r.success) {
+        if (r.data !== undefined) q[key] = r.data;
+      } else bad.add(key);
+    }
+    // An id that breaks the id rule is still what pages and conditions name it by.
+    if (typeof rawQ['id'] === 'string') {
+      q['id'] = rawQ['id'];
+      bad.delete('id');
+    } else q['id'] = `\u0000${i + 1}`;
+    if (bad.has('type')) q['type'] = 'short';
+    if (bad.has('label')) q['label'] = '';
+    const question = q as unknown as Question;
+    if (bad.size) unknown.set(question, bad);
+    return question;
+  });
+  const field = <K extends keyof typeof definitionSchema.shape>(key: K) => {
+    const r = definitionSchema.shape[key].safeParse(raw[key]);
+    return r.success ? r.data : undefined;
+  };
+  const pages = field('pages');
+  // Pages the schema refused are unknown: no page rule runs (automatic pages would be wrong).
+  if (raw['pages'] !== undefined && pages === undefined) unknown.set(PAGES_UNKNOWN, new Set());
+  const def = { title: '', anonymous: false, responses: 'one', editable: true, questions, opens: field('opens'), closes: field('closes'), pages } as Definition;
+  return { def, unknown };
+}
+
+/** A marker in `unknown`: the definition's "pages" did not parse. */
+const PAGES_UNKNOWN = {} as Question;
+
+/**
+ * The rules zod alone cannot say: options per type, min/max, unique ids, pages and conditions.
+ * `unknown` (from a refused definition) names fields that did not parse: rules that need them are skipped.
+ */
+export function checkDefinition(def: Definition, unknown: Unknown = new Map()): string[] {
   const errors: string[] = [];
   const seen = new Set<string>();
+  const known = (q: Question, ...keys: Array<keyof Question>) => !keys.some((k) => unknown.get(q)?.has(k));
+  const nameOf = (q: Question) => (q.id.startsWith('\u0000') ? `question ${q.id.slice(1)}` : `question "${q.id}"`);
   for (const q of def.questions) {
-    const name = `question "${q.id}"`;
+    const name = nameOf(q);
     if (seen.has(q.id)) errors.push(`${name}: the id is used twice`);
     seen.add(q.id);
+    if (!known(q, 'type')) continue;
     const n = q.options?.length ?? 0;
+    const countsKnown = known(q, 'options');
     if (q.type === 'single' || q.type === 'multiple') {
-      if (n < 2) errors.push(`${name}: a ${q.type} choice question needs at least 2 options`);
-      if (new Set(q.options).size !== n) errors.push(`${name}: two options have the same text`);
+      if (countsKnown) {
+        if (n < 2) errors.push(`${name}: a ${q.type} choice question needs at least 2 options`);
+        if (new Set(q.options).size !== n) errors.push(`${name}: two options have the same text`);
+      }
       const w = widgetOf(q);
-      if ((w === 'radio' || w === 'checkbox-group') && n > LIMITS.radioOptions) errors.push(`${name}: a ${w === 'radio' ? 'radio group' : 'checkbox group'} holds at most ${LIMITS.radioOptions} options (use "display": "select" for up to 25)`);
-      if (n > LIMITS.selectOptions) errors.push(`${name}: at most ${LIMITS.selectOptions} options`);
+      if (countsKnown && known(q, 'display')) {
+        if ((w === 'radio' || w === 'checkbox-group') && n > LIMITS.radioOptions) errors.push(`${name}: a ${w === 'radio' ? 'radio group' : 'checkbox group'} holds at most ${LIMITS.radioOptions} options (use "display": "select" for up to 25)`);
+      }
+      if (countsKnown && n > LIMITS.selectOptions) errors.push(`${name}: at most ${LIMITS.selectOptions} options`);
       if (q.type === 'single' && q.display === 'checkbox') errors.push(`${name}: "display": "checkbox" is for multiple choice; use "radio" or "select"`);
       if (q.type === 'multiple' && q.display === 'radio') errors.push(`${name}: "display": "radio" is for single choice; use "checkbox" or "select"`);
     } else {
@@ -108,29 +184,34 @@ export function checkDefinition(def: Definition): string[] {
       if (q.display !== undefined) errors.push(`${name}: only single and multiple choice questions take "display"`);
     }
     if (q.type === 'multiple') {
-      const min = q.min ?? (q.required ? 1 : 0);
-      const max = q.max ?? n;
-      if (q.min !== undefined && q.min > n) errors.push(`${name}: "min" (${q.min}) is more than its ${n} options`);
-      if (q.max !== undefined && q.max > n) errors.push(`${name}: "max" (${q.max}) is more than its ${n} options`);
-      if (min > max) errors.push(`${name}: "min" (${min}) is more than "max" (${max})`);
-      if (q.required && q.min === 0) errors.push(`${name}: a required question needs "min" of at least 1`);
+      if (countsKnown && known(q, 'min', 'max', 'required')) {
+        const min = q.min ?? (q.required ? 1 : 0);
+        const max = q.max ?? n;
+        if (q.min !== undefined && q.min > n) errors.push(`${name}: "min" (${q.min}) is more than its ${n} options`);
+        if (q.max !== undefined && q.max > n) errors.push(`${name}: "max" (${q.max}) is more than its ${n} options`);
+        if (min > max) errors.push(`${name}: "min" (${min}) is more than "max" (${max})`);
+        if (q.required && q.min === 0) errors.push(`${name}: a required question needs "min" of at least 1`);
+      }
     } else if (q.min !== undefined || q.max !== undefined) {
       errors.push(`${name}: only multiple choice questions take "min" and "max"`);
     }
-    if (q.placeholder !== undefined && q.type !== 'short' && q.type !== 'long' && widgetOf(q) !== 'select' && widgetOf(q) !== 'multi-select') {
+    if (q.placeholder !== undefined && known(q, 'options', 'display') && q.type !== 'short' && q.type !== 'long' && widgetOf(q) !== 'select' && widgetOf(q) !== 'multi-select') {
       errors.push(`${name}: only text questions and select menus take a "placeholder"`);
     }
   }
   if (def.opens && def.closes && Date.parse(def.opens) >= Date.parse(def.closes)) errors.push(`"closes": it is not after "opens"`);
   // Pages: each question once, in order of appearance.
+  const pagesKnown = !unknown.has(PAGES_UNKNOWN);
   const pages = pagesOf(def);
-  if (def.pages) {
+  if (!pagesKnown) {
+    // The schema's problem with "pages" is listed already.
+  } else if (def.pages) {
     const listed = def.pages.flat();
     for (const id of listed) if (!seen.has(id)) errors.push(`"pages": there is no question "${id}"`);
     const counts = new Map<string, number>();
     for (const id of listed) counts.set(id, (counts.get(id) ?? 0) + 1);
     for (const [id, c] of counts) if (c > 1) errors.push(`question "${id}": it is on ${c} pages`);
-    for (const q of def.questions) if (!counts.has(q.id)) errors.push(`question "${q.id}": it is on no page (add it to "pages")`);
+    for (const q of def.questions) if (!counts.has(q.id)) errors.push(`${nameOf(q)}: it is on no page (add it to "pages")`);
   } else if (pages.length > LIMITS.pages) {
     errors.push(`the definition: ${def.questions.length} questions make ${pages.length} pages; at most ${LIMITS.pages}`);
   }
@@ -139,7 +220,7 @@ export function checkDefinition(def: Definition): string[] {
   pages.forEach((ids, p) => ids.forEach((id) => pageOf.set(id, p)));
   for (const q of def.questions) {
     if (!q.showIf) continue;
-    const name = `question "${q.id}"`;
+    const name = nameOf(q);
     const target = def.questions.find((t) => t.id === q.showIf!.question);
     if (!target) {
       errors.push(`${name}: "showIf" names no question "${q.showIf.question}"`);
@@ -151,9 +232,10 @@ export function checkDefinition(def: Definition): string[] {
     }
     const mine = pageOf.get(q.id);
     const theirs = pageOf.get(target.id);
-    if (mine !== undefined && theirs !== undefined && theirs >= mine) {
+    if (pagesKnown && mine !== undefined && theirs !== undefined && theirs >= mine) {
       errors.push(`${name}: "showIf" must name a question on an earlier page ("${target.id}" is on page ${theirs + 1}, this one on page ${mine + 1}); a modal cannot change while it is open`);
     }
+    if (!known(target, 'type', 'options')) continue;
     if (target.type === 'short' || target.type === 'long') {
       errors.push(`${name}: "showIf" cannot depend on the text question "${target.id}"`);
       continue;

@@ -73,6 +73,8 @@ describe('survey text', () => {
   it('shows the survey’s title as written in the reminder: its markdown escaped inside the bold', async () => {
     const { b, take } = await start({ title: 'Vote **now** [here](http://evil.example)', questions: [{ id: 'why', type: 'short', label: 'Why?' }, { id: 'ok', type: 'yesno', label: 'OK?' }], pages: [['why'], ['ok']] });
     await take.submitModal({ why: 'because' }).reply();
+    // Reminders reach drafts left for an hour.
+    b.clock.advance(3_600_000);
     const reminded = await b.fake.slash({ channelId: b.ids.general, userId: b.ids.ownerId, name: 'survey', subcommand: 'remind', options: { survey: 1 } }).reply(10_000);
     expect(reminded.content).toContain('Reminders sent to 1 member');
     const dm = b.fake.dmChannelId(b.ids.alice)!;

@@ -101,7 +101,7 @@ describe('survey answering races', () => {
     const again = await fake.click({ userId: ids.alice, message: card(bot, 1), customId: 'v1:survey-take:1' }).reply();
     expect(again.modal).toBeUndefined();
     if (anonymous) expect(again.content).toBe(ANSWERED);
-    else expect(again.content).toMatch(/You have answers in progress/);
+    else expect(again.content).toMatch(/You are changing your submitted answers/);
     expect((await rowsOf(bot, 1)).map((r) => [r.respondent, r.status])).toEqual([[anonymous ? null : ids.alice, 'submitted']]);
   });
 

@@ -52,7 +52,7 @@ describe('definition validation', () => {
     ['page names no question', { title: 'T', questions: [q('a')], pages: [['a', 'b']] }, '"pages": there is no question "b"'],
     ['question on no page', { title: 'T', questions: [q('a'), q('b')], pages: [['a']] }, 'question "b": it is on no page'],
     ['question on two pages', { title: 'T', questions: [q('a'), q('b')], pages: [['a', 'b'], ['a']] }, 'question "a": it is on 2 pages'],
-    ['six on a page', { title: 'T', questions: ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => q(id)), pages: [['a', 'b', 'c', 'd', 'e', 'f']] }, '"pages.0": '],
+    ['six on a page', { title: 'T', questions: ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => q(id)), pages: [['a', 'b', 'c', 'd', 'e', 'f']] }, '"pages.1": '],
     ['condition on a missing question', { title: 'T', questions: [q('a', { showIf: { question: 'zz', in: ['yes'] } })] }, 'question "a": "showIf" names no question "zz"'],
     ['condition on the same page', { title: 'T', questions: [q('y', { type: 'yesno' }), q('a', { showIf: { question: 'y', in: ['yes'] } })] }, 'question "a": "showIf" must name a question on an earlier page'],
     ['condition value not offered', { title: 'T', questions: [q('y', { type: 'yesno' }), q('a', { showIf: { question: 'y', in: ['maybe'] } })], pages: [['y'], ['a']] }, 'question "a": "showIf" value "maybe" is not an answer of "y"'],

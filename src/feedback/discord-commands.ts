@@ -19,7 +19,7 @@ import { firstDecisionAt, firstResponseAt } from './figures.js';
 import { defaultCategories, exportCsv, listLine, showEmbed, statusName, VOTE_KIND, type ExportRow } from './render.js';
 import { FeedbackError, type FeedbackService } from './service.js';
 import { addCategory, listCategories, removeCategory } from './categories-store.js';
-import { exportItems, itemChoices, listItems } from './figures-store.js';
+import { countItems, exportItems, findItems, searchChoices } from './figures-store.js';
 import { getItem, statusHistory, threadFigures, votesOf, type Item } from './store.js';
 
 /** The reply after a submit or a capture: the thread when the post is up, else a promise. */
@@ -43,6 +43,8 @@ type Args<S extends SubcommandOf<typeof feedbackCommand>> = ArgsOf<typeof feedba
 
 const SUBMIT_KIND = 'fb-submit';
 const LIST_LIMIT = 20;
+/** The most items an export holds: the newest ones (docs/feedback.md). */
+const EXPORT_LIMIT = 10_000;
 
 /** The server's categories: on first use, the starting ones in the server's language. */
 async function categoriesOf(deps: FeedbackRouteDeps, guildId: string): Promise<string[]> {
@@ -81,6 +83,11 @@ async function submitModal(deps: FeedbackRouteDeps, interaction: ChatInputComman
   const settings = await getSettings(deps.db, interaction.guildId!);
   if (!settings.feedbackChannelId) throw new UserError(msg('feedback.error.noChannel'));
   await attempt(deps.service.requireUnderLimit(interaction.guildId!, interaction.user.id, isStaff(interaction, settings.staffRoleId)));
+  // A channel Pulse cannot post in is said now, as the submit would say it. The form must open
+  // within Discord's 3 seconds: a channel not in the cache that Discord is slow to describe is
+  // left to the submit's own check.
+  const refusal = await Promise.race([deps.service.channelRefusal(interaction.guildId!, settings.feedbackChannelId), waitFor(CHANNEL_CHECK_MS, null)]);
+  if (refusal) throw new UserError(refusal);
   const categories = await categoriesOf(deps, interaction.guildId!);
   const lang = languageOf(interaction.locale);
   await interaction.showModal({
@@ -98,9 +105,30 @@ async function submitModal(deps: FeedbackRouteDeps, interaction: ChatInputComman
   });
 }
 
+/** How long the submit form waits on the channel check (see submitModal). */
+const CHANNEL_CHECK_MS = 1_500;
+
+const waitFor = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(resolve, ms, value).unref());
+
 async function onSubmit(deps: FeedbackRouteDeps, interaction: ModalSubmitInteraction): Promise<void> {
   const title = interaction.fields.getTextInputValue('title').trim();
   const details = interaction.fields.getTextInputValue('details').trim();
+  try {
+    await submitForm(deps, interaction, title, details);
+  } catch (err) {
+    // Refused after the form (the channel, the limit or the categories changed since it opened):
+    // nothing was kept, so what the member wrote goes back to them with the reason, to copy.
+    // Not when the item was saved (a post Discord refused: it is posted once staff fix the channel).
+    const text = err instanceof UserError && err.text?.key !== 'feedback.error.refusedSaved' ? err.in(languageOf(interaction.locale)) : null;
+    if (text === null) throw err;
+    const lang = languageOf(interaction.locale);
+    const body = { content: text, embeds: [{ author: { name: t(lang, 'feedback.error.keptText') }, title: title || '—', description: details || '—' }], allowedMentions: { parse: [] } };
+    if (interaction.deferred) await interaction.editReply(body);
+    else await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
+  }
+}
+
+async function submitForm(deps: FeedbackRouteDeps, interaction: ModalSubmitInteraction, title: string, details: string): Promise<void> {
   const [category] = interaction.fields.getStringSelectValues('category');
   // Counted as Discord counts the modal's max_length (an emoji is one character), so what the form took is never refused here.
   if (title.length < 1 || charCount(title) > LIMITS.title) throw new UserError(msg('feedback.error.badTitle', { max: LIMITS.title }));
@@ -121,17 +149,13 @@ async function onList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInte
   const sort = args.sort ?? 'top';
   const viewer = await viewerOf(deps, interaction);
   // Items not on Discord (still being posted, or refused) are listed to whoever may see them, marked so.
-  let items = (await listItems(deps.db, interaction.guildId!)).filter((i) => canSeeItem(i, viewer));
-  if (status) items = items.filter((i) => i.status === status);
-  if (category) items = items.filter((i) => i.category.toLowerCase() === category.trim().toLowerCase());
-  if (sort === 'waiting') items = items.filter((i) => i.firstResponseAt === null && !isClosed(i.status)).sort((a, b) => (a.openedAt ?? a.createdAt) - (b.openedAt ?? b.createdAt) || a.id - b.id);
-  else if (sort === 'new') items.sort((a, b) => b.id - a.id);
-  else items.sort((a, b) => b.votes.score - a.votes.score || b.votes.up - a.votes.up || a.id - b.id);
+  // Filtered, counted and sorted in SQL over all the server's items: the oldest ones too.
+  const { items, total } = await findItems(deps.db, interaction.guildId!, { viewer, status, category, sort: sort === 'waiting' || sort === 'new' ? sort : 'top', limit: LIST_LIMIT });
   if (items.length === 0) return reply(interaction, t(lang, 'feedback.list.empty'));
   // Whole lines within the description's 4,096 characters, then how many items are not listed.
-  const lines = items.slice(0, LIST_LIMIT).map((i) => listLine(i, lang, viewer.staff));
-  const description = fitLines('', lines, (count) => t(lang, 'feedback.list.more', { count }), Math.max(0, items.length - LIST_LIMIT), 4096);
-  await interaction.reply({ embeds: [{ title: t(lang, 'feedback.list.title', { count: items.length }), description }], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  const lines = items.map((i) => listLine(i, lang, viewer.staff));
+  const description = fitLines('', lines, (count) => t(lang, 'feedback.list.more', { count }), Math.max(0, total - items.length), 4096);
+  await interaction.reply({ embeds: [{ title: t(lang, 'feedback.list.title', { count: total }), description }], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
 async function onShow(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction, args: Args<'show'>): Promise<void> {
@@ -167,13 +191,16 @@ async function onStatus(deps: FeedbackRouteDeps, interaction: ChatInputCommandIn
   const moved = result.change.duplicateOf !== null ? ` ${t(lang, 'feedback.reply.votesMoved', { count: result.movedVotes, original: result.change.duplicateOf })}` : '';
   const told = AUTHOR_TOLD[result.change.notified ?? 'pending'];
   const refused = result.change.applyError ? ` ${t(lang, 'feedback.reply.applyFailed', { error: result.change.applyError })}` : '';
-  await reply(interaction, `${t(lang, 'feedback.reply.statusSet', { id: item.id, status })}${moved}${told ? ` ${t(lang, told)}` : ''}${refused}`);
+  // An item Discord never took: closed, it is never posted; reopened, it is posted now.
+  const unposted = item.postState !== 'posted' ? ` ${t(lang, isClosed(to) ? 'feedback.reply.unpostedClosed' : 'feedback.reply.unpostedReopened')}` : '';
+  await reply(interaction, `${t(lang, 'feedback.reply.statusSet', { id: item.id, status })}${moved}${told ? ` ${t(lang, told)}` : ''}${refused}${unposted}`);
 }
 
 async function onExport(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  // Read in a few grouped queries, not a few per item: an export holds up to 10,000 items.
-  const rows: ExportRow[] = (await exportItems(deps.db, interaction.guildId!, 10_000)).map((item) => ({
+  // Read in a few grouped queries, not a few per item: an export holds the newest 10,000 items
+  // (a file Discord takes); the reply says how many older ones it left out.
+  const rows: ExportRow[] = (await exportItems(deps.db, interaction.guildId!, EXPORT_LIMIT)).map((item) => ({
     item,
     votes: item.votes,
     history: item.history,
@@ -181,7 +208,10 @@ async function onExport(deps: FeedbackRouteDeps, interaction: ChatInputCommandIn
     firstResponseAt: item.firstResponseAt,
     firstDecisionAt: firstDecisionAt({ changes: item.history }),
   }));
-  await interaction.editReply({ content: t(languageOf(interaction.locale), 'feedback.reply.exported', { count: rows.length }), files: [new AttachmentBuilder(Buffer.from(exportCsv(rows), 'utf8'), { name: 'feedback.csv' })], allowedMentions: { parse: [] } });
+  const lang = languageOf(interaction.locale);
+  const left = rows.length < EXPORT_LIMIT ? 0 : (await countItems(deps.db, interaction.guildId!)) - rows.length;
+  const content = t(lang, 'feedback.reply.exported', { count: rows.length }) + (left > 0 ? ` ${t(lang, 'feedback.reply.exportLeftOut', { count: left, max: EXPORT_LIMIT })}` : '');
+  await interaction.editReply({ content, files: [new AttachmentBuilder(Buffer.from(exportCsv(rows), 'utf8'), { name: 'feedback.csv' })], allowedMentions: { parse: [] } });
 }
 
 async function onCategoriesList(deps: FeedbackRouteDeps, interaction: ChatInputCommandInteraction): Promise<void> {
@@ -289,10 +319,10 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
           return;
         }
         const viewer = await viewerOf(deps, interaction);
-        // Numbers, titles and statuses only: no votes or answers are read for a suggestion.
-        const items = (await itemChoices(deps.db, interaction.guildId!, 500)).filter((i) => canSeeItem(i, viewer));
+        // Numbers, titles and statuses only: no votes or answers are read for a suggestion. Any
+        // item the member may see can be found, however old.
+        const matches = await searchChoices(deps.db, interaction.guildId!, viewer, typed, 25);
         const lang = languageOf(interaction.locale);
-        const matches = items.filter((i) => typed === '' || String(i.id).startsWith(typed) || i.title.toLowerCase().includes(typed)).slice(0, 25);
         // The title is shortened, never the number or the status (a choice's name holds 100 characters).
         const choice = (i: (typeof matches)[number]) => {
           const status = ` (${statusName(lang, i.status)})`;

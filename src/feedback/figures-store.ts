@@ -1,7 +1,7 @@
 // Feedback reads across items: lists with votes and first answers, and the rows of the answer-time figures.
 import { sql } from 'kysely';
 import type { Executor } from '../db/schema.js';
-import { isClosed, isStatus, type Status, type Tally } from './feedback.js';
+import { CLOSED, isStatus, type Status, type Tally } from './feedback.js';
 import { feedbackFigures, type FeedbackFigures, type FigureItem } from './figures.js';
 import { toItem, type Item, type StatusChange, type ThreadFigures } from './store.js';
 
@@ -23,15 +23,17 @@ async function newestRows(db: Executor, guildId: string, limit: number) {
 
 /**
  * The votes, first staff reply and first staff status change of a guild's items from `fromId`
- * on, counted and grouped in SQL: one row per item, however many votes or messages it has.
+ * on (of the `only` ones among them, when given), counted and grouped in SQL: one row per item,
+ * however many votes or messages it has.
  */
-async function itemFigures(db: Executor, guildId: string, fromId: number) {
+async function itemFigures(db: Executor, guildId: string, fromId: number, only?: readonly number[]) {
   const votes = await db
     .selectFrom('feedback_votes as v')
     .innerJoin('feedback_items as i', 'i.id', 'v.item_id')
     .select(['v.item_id', sql<number>`sum(case when v.value > 0 then 1 else 0 end)`.as('up'), sql<number>`sum(case when v.value < 0 then 1 else 0 end)`.as('down')])
     .where('i.guild_id', '=', guildId)
     .where('i.id', '>=', fromId)
+    .$if(only !== undefined, (qb) => qb.where('i.id', 'in', only!))
     .groupBy('v.item_id')
     .execute();
   const replies = await db
@@ -40,6 +42,7 @@ async function itemFigures(db: Executor, guildId: string, fromId: number) {
     .select((eb) => ['m.item_id', eb.fn.min<number>('m.at').as('at')])
     .where('i.guild_id', '=', guildId)
     .where('i.id', '>=', fromId)
+    .$if(only !== undefined, (qb) => qb.where('i.id', 'in', only!))
     .where('m.staff', '=', 1)
     .whereRef('m.user_id', '!=', 'i.author_id')
     .groupBy('m.item_id')
@@ -50,6 +53,7 @@ async function itemFigures(db: Executor, guildId: string, fromId: number) {
     .select((eb) => ['c.item_id', eb.fn.min<number>('c.at').as('at')])
     .where('i.guild_id', '=', guildId)
     .where('i.id', '>=', fromId)
+    .$if(only !== undefined, (qb) => qb.where('i.id', 'in', only!))
     .where('c.by_staff', '=', 1)
     .groupBy('c.item_id')
     .execute();
@@ -73,6 +77,80 @@ export async function listItems(db: Executor, guildId: string, limit = 1000): Pr
   return rows.map((r) => ({ ...toItem(r), votes: tallies.get(r.id) ?? NO_VOTES, firstResponseAt: first.get(r.id) ?? null }));
 }
 
+/** Who reads a list: an item not on Discord is listed to staff, its author and its capturer only (canSeeItem). */
+export interface Viewer {
+  userId: string;
+  staff: boolean;
+}
+
+/** What /feedback list asks for: its filters, its order and how many items it shows. */
+export interface ListQuery {
+  viewer: Viewer;
+  status: Status | null;
+  category: string | null;
+  /** 'top': best score first; 'new': newest first; 'waiting': open items no staff answered, longest waiting first. */
+  sort: 'top' | 'new' | 'waiting';
+  limit: number;
+}
+
+/**
+ * /feedback list over all of a server's items, however many and however old: filtered, counted
+ * and sorted in SQL (the votes grouped per item), then the first `limit` with their figures.
+ * `total` is how many items match in all.
+ */
+export async function findItems(db: Executor, guildId: string, q: ListQuery): Promise<{ items: ListedItem[]; total: number }> {
+  // A category matches as the member typed it, in any case, as JavaScript folds case (SQLite's
+  // lower() folds ASCII only): the few category names of the server's items are matched here.
+  let categories: string[] | null = null;
+  if (q.category !== null) {
+    const wanted = q.category.trim().toLowerCase();
+    const names = await db.selectFrom('feedback_items').select('category').distinct().where('guild_id', '=', guildId).execute();
+    categories = names.map((n) => n.category).filter((c) => c.toLowerCase() === wanted);
+    if (categories.length === 0) return { items: [], total: 0 };
+  }
+  const votes = db
+    .selectFrom('feedback_votes as fv')
+    .innerJoin('feedback_items as fi', 'fi.id', 'fv.item_id')
+    .select(['fv.item_id', sql<number>`sum(case when fv.value > 0 then 1 else 0 end)`.as('up'), sql<number>`sum(case when fv.value < 0 then 1 else 0 end)`.as('down')])
+    .where('fi.guild_id', '=', guildId)
+    .groupBy('fv.item_id');
+  const matching = db
+    .selectFrom('feedback_items as i')
+    .leftJoin(votes.as('v'), 'v.item_id', 'i.id')
+    .where('i.guild_id', '=', guildId)
+    .$if(!q.viewer.staff, (qb) => qb.where((eb) => eb.or([eb('i.post_state', '=', 'posted'), eb('i.author_id', '=', q.viewer.userId), eb('i.captured_by', '=', q.viewer.userId)])))
+    .$if(q.status !== null, (qb) => qb.where('i.status', '=', q.status!))
+    .$if(categories !== null, (qb) => qb.where('i.category', 'in', categories!))
+    // Waiting: open, and neither a staff reply (not the author's own) nor a staff status change yet.
+    .$if(q.sort === 'waiting', (qb) =>
+      qb
+        .where('i.status', 'not in', [...CLOSED])
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb.selectFrom('feedback_thread_messages as m').select('m.item_id').whereRef('m.item_id', '=', 'i.id').where('m.staff', '=', 1).whereRef('m.user_id', '!=', 'i.author_id'),
+            ),
+          ),
+        )
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('feedback_status_changes as c').select('c.item_id').whereRef('c.item_id', '=', 'i.id').where('c.by_staff', '=', 1)))),
+    );
+  const counted = await matching.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirst();
+  const total = Number(counted?.total ?? 0);
+  if (total === 0) return { items: [], total: 0 };
+  const up = sql<number>`coalesce(v.up, 0)`;
+  const score = sql<number>`coalesce(v.up, 0) - coalesce(v.down, 0)`;
+  const ordered =
+    q.sort === 'waiting'
+      ? matching.orderBy(sql`coalesce(i.opened_at, i.created_at)`).orderBy('i.id')
+      : q.sort === 'new'
+        ? matching.orderBy('i.id', 'desc')
+        : matching.orderBy(score, 'desc').orderBy(up, 'desc').orderBy('i.id');
+  const rows = await ordered.selectAll('i').limit(q.limit).execute();
+  if (rows.length === 0) return { items: [], total };
+  const { tallies, first } = await itemFigures(db, guildId, 0, rows.map((r) => r.id));
+  return { items: rows.map((r) => ({ ...toItem(r), votes: tallies.get(r.id) ?? NO_VOTES, firstResponseAt: first.get(r.id) ?? null })), total };
+}
+
 /** What item autocomplete needs of an item: who may see it, its number, title and status. */
 export interface ItemChoice {
   id: number;
@@ -92,7 +170,56 @@ export async function itemChoices(db: Executor, guildId: string, limit = 500): P
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, title: r.title, status: isStatus(r.status) ? r.status : 'open', postState: r.post_state, authorId: r.author_id, capturedBy: r.captured_by }));
+  return rows.map(choiceOf);
+}
+
+const choiceOf = (r: { id: number; title: string; status: string; post_state: string; author_id: string; captured_by: string | null }): ItemChoice => ({
+  id: r.id,
+  title: r.title,
+  status: isStatus(r.status) ? r.status : 'open',
+  postState: r.post_state,
+  authorId: r.author_id,
+  capturedBy: r.captured_by,
+});
+
+/** Whether a suggestion fits what the member typed (lower case, no "#"): its number begins so, or its title holds it. */
+export const choiceMatches = (i: { id: number; title: string }, typed: string) => typed === '' || String(i.id).startsWith(typed) || i.title.toLowerCase().includes(typed);
+
+/**
+ * Item autocomplete over all of a guild's items, however old: the newest `count` the viewer may see
+ * whose number or title fits `typed` (lower case). Text typed in ASCII is looked for in SQL (LIKE
+ * folds ASCII case); then every row is checked as JavaScript folds case, page by page, newest
+ * first, until `count` are found.
+ */
+export async function searchChoices(db: Executor, guildId: string, viewer: Viewer, typed: string, count = 25): Promise<ItemChoice[]> {
+  // LIKE's own wildcards in what was typed are matched as themselves.
+  const like = typed.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const ascii = /^[\x00-\x7f]*$/.test(typed);
+  const found: ItemChoice[] = [];
+  let before = Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const rows = await db
+      .selectFrom('feedback_items')
+      .select(['id', 'title', 'status', 'post_state', 'author_id', 'captured_by'])
+      .where('guild_id', '=', guildId)
+      .where('id', '<', before)
+      .$if(!viewer.staff, (qb) => qb.where((eb) => eb.or([eb('post_state', '=', 'posted'), eb('author_id', '=', viewer.userId), eb('captured_by', '=', viewer.userId)])))
+      .$if(typed !== '' && ascii, (qb) => qb.where(sql<boolean>`(cast(id as text) like ${`${like}%`} escape '\\' or title like ${`%${like}%`} escape '\\')`))
+      .orderBy('id', 'desc')
+      .limit(CHOICE_PAGE)
+      .execute();
+    for (const r of rows) if (found.length < count && choiceMatches(r, typed)) found.push(choiceOf(r));
+    if (found.length >= count || rows.length < CHOICE_PAGE) return found;
+    before = rows.at(-1)!.id;
+  }
+}
+
+const CHOICE_PAGE = 1000;
+
+/** How many items a guild has (the export says how many it left out). */
+export async function countItems(db: Executor, guildId: string): Promise<number> {
+  const row = await db.selectFrom('feedback_items').select((eb) => eb.fn.countAll<number>().as('n')).where('guild_id', '=', guildId).executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** A status change as the export writes it. */
@@ -188,13 +315,27 @@ export async function figureItems(db: Executor, guildId: string, asOf: number): 
 }
 
 
-/** The top-voted open items (score above zero), best first: for the digest and /insights. */
+/**
+ * The top-voted open items (score above zero), best first: for the digest and /insights. Over all
+ * of the guild's posted, open items still on Discord, however old, scored in SQL.
+ */
 export async function topOpenItems(db: Executor, guildId: string, count = 3): Promise<Array<{ id: number; title: string; score: number }>> {
-  return (await listItems(db, guildId, 500))
-    .filter((i) => i.postState === 'posted' && !isClosed(i.status) && i.votes.score > 0)
-    .sort((a, b) => b.votes.score - a.votes.score || a.id - b.id)
-    .slice(0, count)
-    .map((i) => ({ id: i.id, title: i.title, score: i.votes.score }));
+  const score = sql<number>`sum(case when v.value > 0 then 1 when v.value < 0 then -1 else 0 end)`;
+  const rows = await db
+    .selectFrom('feedback_items as i')
+    .innerJoin('feedback_votes as v', 'v.item_id', 'i.id')
+    .select(['i.id', 'i.title', score.as('score')])
+    .where('i.guild_id', '=', guildId)
+    .where('i.post_state', '=', 'posted')
+    .where('i.gone', 'is', null)
+    .where('i.status', 'not in', [...CLOSED])
+    .groupBy('i.id')
+    .having(score, '>', 0)
+    .orderBy(score, 'desc')
+    .orderBy('i.id')
+    .limit(count)
+    .execute();
+  return rows.map((r) => ({ id: r.id, title: r.title, score: Number(r.score) }));
 }
 
 /** The report's `feedback` block (docs/metrics.md) for the period [start, end) as of `asOf`. */

@@ -1,6 +1,7 @@
 // The feedback slice's privacy entries (see src/privacy/registry.ts): votes and thread-message
-// records go; items stay as the server's record with the member replaced by a placeholder;
-// staff status changes stay whole, as the history other members' items depend on.
+// records go (staff answers stay, naming nobody); items stay as the server's record with the
+// member replaced by a placeholder; staff status changes stay whole, as the history other
+// members' items depend on.
 import { countWith, eachKey, iso, type PrivacyEntry, scanWith } from '../privacy/registry.js';
 import { ANONYMOUS_AUTHOR } from './feedback.js';
 import { itemsAnonymised } from './store.js';
@@ -20,7 +21,13 @@ const votes: PrivacyEntry = {
     }
   },
   scan: scanWith(`SELECT v.item_id FROM feedback_votes v JOIN feedback_items i ON i.id = v.item_id WHERE i.guild_id = ? AND v.user_id = ?`),
-  apply: eachKey(`DELETE FROM feedback_votes WHERE item_id = ? AND user_id = ?`),
+  apply(write, _guildId, userId, keys) {
+    const remove = write.prepare(`DELETE FROM feedback_votes WHERE item_id = ? AND user_id = ?`);
+    const changed = keys.filter(([id]) => remove.run(id, userId).changes > 0).map(([id]) => Number(id));
+    // Their posts still count the vote ("▲ 1", "Upvote (1)"): re-rendered now, as after an
+    // author's opt-out (or, should that be cut short, on the next start: staleItemIds).
+    itemsAnonymised(write, changed);
+  },
 };
 
 const items: PrivacyEntry = {
@@ -32,10 +39,11 @@ const items: PrivacyEntry = {
   why: "the item stays (other members voted and replied on it) with its author replaced by a placeholder; its title and details stay in the server's feedback channel; staff can delete it",
   count: countWith(`SELECT count(*) FROM feedback_items WHERE guild_id = ? AND author_id = ?`),
   *exportRows(read, guildId, userId) {
-    const s = read.prepare(`SELECT id, title, details, category, status, created_at, opened_at, captured_by IS NOT NULL AS captured, source_channel_id, source_message_id FROM feedback_items WHERE guild_id = ? AND author_id = ? ORDER BY id`);
+    const s = read.prepare(`SELECT id, title, details, category, status, created_at, opened_at, source_message_id IS NOT NULL AS captured, source_channel_id, source_message_id FROM feedback_items WHERE guild_id = ? AND author_id = ? ORDER BY id`);
     type Row = { id: number; title: string; details: string; category: string; status: string; created_at: number; opened_at: number | null; captured: number; source_channel_id: string | null; source_message_id: string | null };
     for (const r of s.iterate(guildId, userId) as Iterable<Row>) {
-      // A captured item names the member's message it came from.
+      // A captured item names the member's message it came from; it stays 'captured' when its
+      // capturer opted out (captured_by cleared): the source message says so.
       const from = r.source_message_id === null ? {} : { source_channel_id: r.source_channel_id, source_message_id: r.source_message_id };
       yield { item_id: r.id, title: r.title, details: r.details, category: r.category, status: r.status, created_at: iso(r.created_at), opened_at: iso(r.opened_at), source: r.captured ? 'captured' : 'submitted', ...from };
     }
@@ -72,16 +80,25 @@ const threadMessages: PrivacyEntry = {
   table: 'feedback_thread_messages',
   columns: ['user_id'],
   label: 'privacy.entry.feedbackThreadMessages',
-  fate: 'deleted',
-  why: "the item's reply and participant counts lose your messages",
+  fate: 'anonymised',
+  why: "your replies as staff stay, with you replaced by a placeholder, so the items you answered keep their first staff answer; your other messages' records are deleted",
   count: countWith(`SELECT count(*) FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ?`),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(`SELECT m.item_id, m.message_id, m.at, m.staff FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ? ORDER BY m.at`);
     // `staff`: whether the member counted as staff when they wrote it (for the staff reply figures).
     for (const r of s.iterate(guildId, userId) as Iterable<{ item_id: number; message_id: string; at: number; staff: number }>) yield { item_id: r.item_id, message_id: r.message_id, at: iso(r.at), staff: r.staff === 1 };
   },
-  scan: scanWith(`SELECT m.message_id FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ?`),
-  apply: eachKey(`DELETE FROM feedback_thread_messages WHERE message_id = ? AND user_id = ?`),
+  scan: scanWith(`SELECT m.message_id, m.staff FROM feedback_thread_messages m JOIN feedback_items i ON i.id = m.item_id WHERE i.guild_id = ? AND m.user_id = ?`),
+  apply(write, _guildId, userId, keys) {
+    // A staff answer is the item's record (its first staff answer, its answer times): it stays,
+    // naming nobody; any other message's record goes.
+    const anonymise = write.prepare(`UPDATE feedback_thread_messages SET user_id = ? WHERE message_id = ? AND user_id = ?`);
+    const remove = write.prepare(`DELETE FROM feedback_thread_messages WHERE message_id = ? AND user_id = ?`);
+    for (const [messageId, staff] of keys) {
+      if (staff === 1) anonymise.run(ANONYMOUS_AUTHOR, messageId, userId);
+      else remove.run(messageId, userId);
+    }
+  },
 };
 
 const statusChanges: PrivacyEntry = {

@@ -23,6 +23,7 @@ import {
   failedItems,
   getChange,
   getItem,
+  hasDuplicates,
   itemByMessage,
   itemBySource,
   itemByThread,
@@ -203,14 +204,18 @@ const MISSING_PERMISSIONS = 50013;
 
 /**
  * What a status change asks of the item's thread: a decision archives it (and locks it, with
- * the setting); a reopening unarchives it (and unlocks what Pulse locked); a move between open
- * statuses leaves it as it is. Never more: a moderator's archive or lock Pulse did not decide stays.
+ * the setting); a reopening unarchives it (and unlocks it when Pulse may have locked it:
+ * `pulseLocked`, see mayHaveLocked); a move between open statuses leaves it as it is. Never more:
+ * a moderator's archive or lock Pulse did not decide stays.
  */
-function threadState(from: Status, to: Status, lockOnClose: boolean): { archived?: boolean; locked?: boolean } {
+function threadState(from: Status, to: Status, lockOnClose: boolean, pulseLocked = lockOnClose): { archived?: boolean; locked?: boolean } {
   if (isClosed(to)) return { archived: true, ...(lockOnClose ? { locked: true } : {}) };
-  if (isClosed(from)) return { archived: false, ...(lockOnClose ? { locked: false } : {}) };
+  if (isClosed(from)) return { archived: false, ...(pulseLocked ? { locked: false } : {}) };
   return {};
 }
+
+/** Why an item closed before Discord took its post stays unposted (post_error, shown to staff). */
+const CLOSED_UNPOSTED = 'closed by staff before it was posted: Pulse will not post it unless it is reopened';
 
 export class FeedbackService {
   readonly live: Coalescer<number>;
@@ -269,6 +274,18 @@ export class FeedbackService {
     const { feedbackDailyLimit } = await getSettings(this.db, guildId);
     const refusal = await dailyLimitRefusal(this.db, guildId, memberId, feedbackDailyLimit, this.deps.clock.now());
     if (refusal) throw new FeedbackError(refusal);
+  }
+
+  /**
+   * Why a submit to this feedback channel would be refused now (gone, or Pulse lacks a permission
+   * there), as submit says it; null when it can take posts or Discord did not answer. Asked before
+   * the submit form opens: what a member types is then never lost to a refusal known beforehand.
+   */
+  async channelRefusal(guildId: string, channelId: string): Promise<Text | null> {
+    const check = await this.deps.ports.checkChannel(guildId, channelId);
+    if (check === 'bad') return msg('feedback.error.badChannel');
+    if (check !== 'unknown' && check.missing.length > 0) return msg('perm.cantPost', { channel: channelId, missing: check.missing.map((key) => msg(key)) });
+    return null;
   }
 
   /**
@@ -357,6 +374,8 @@ export class FeedbackService {
     try {
       const item = await getItem(this.db, itemId);
       if (!item || item.postState !== 'pending') return;
+      // Staff closed it before Discord took it: it is never posted (a reopening posts it).
+      if (isClosed(item.status)) return void (await markPostFailed(this.db, item.id, CLOSED_UNPOSTED, true));
       try {
         const before = await beginAttempt(this.db, item.id);
         const earlier = before > 0 ? await this.deps.ports.findPublished(item, threadName(item, await this.language(item.guildId))) : null;
@@ -367,6 +386,8 @@ export class FeedbackService {
         if (!earlier) await setShownScore(this.db, item.id, votes, item.authorId);
         this.threads.set(post.threadId, item.id);
         this.deps.logger.info({ guild: item.guildId, item: item.id, thread: post.threadId, found: earlier !== null }, 'feedback.posted');
+        // Closed while it was being posted: the post and thread follow its status (refreshPost archives it).
+        if (isClosed((await getItem(this.db, item.id))?.status ?? 'open')) this.live.mark(item.id);
       } catch (err) {
         // Discord's final no waits for the channel to be fixed (retryFailed), not for five tries.
         const giveUp = err instanceof RefusedError || (await getItem(this.db, item.id))!.postAttempts >= MAX_POST_ATTEMPTS;
@@ -455,13 +476,17 @@ export class FeedbackService {
   async setStatus(input: { guildId: string; itemId: number; to: Status; by: string; reason: string | null; duplicateOf: number | null }): Promise<{ item: Item; change: StatusChange | null; movedVotes: number }> {
     const item = await getItem(this.db, input.itemId);
     if (!item || item.guildId !== input.guildId) throw new FeedbackError(msg('feedback.error.missing', { id: input.itemId }));
-    if (item.postState !== 'posted') throw new FeedbackError(msg('feedback.error.notPosted', { id: item.id }));
+    // An item Discord has not taken may be decided too (it then stays unposted), but not while
+    // Pulse is posting it right now: that post would show the old status.
+    if (item.postState !== 'posted' && this.publishing.has(item.id)) throw new FeedbackError(msg('feedback.error.notPosted', { id: item.id }));
     if (input.duplicateOf !== null && input.to !== 'duplicate') throw new FeedbackError(msg('feedback.error.duplicateNeedsStatus'));
     let duplicateOf: number | null = null;
     if (input.to === 'duplicate') {
       const original = input.duplicateOf === null ? undefined : await getItem(this.db, input.duplicateOf);
       const check = checkDuplicate(item.id, item.guildId, original);
       if (!check.ok) throw new FeedbackError(duplicateError(check.reason, input.duplicateOf));
+      // No chains the other way either: an item others are duplicates of stays their original.
+      if (await hasDuplicates(this.db, item.id)) throw new FeedbackError(msg('feedback.error.duplicateHasDuplicates', { id: item.id }));
       duplicateOf = check.originalId;
     }
     const result = await changeStatus(this.db, { itemId: item.id, to: input.to, by: input.by, byStaff: true, reason: input.reason, duplicateOf }, this.deps.clock.now());
@@ -470,11 +495,34 @@ export class FeedbackService {
     if (change) {
       this.deps.logger.info({ guild: item.guildId, item: item.id, from: change.from, to: change.to, by: input.by }, 'feedback.status');
       await this.applyChange(change.id);
+      // (After the notice: a reopened item's new post needs no "Status:" line of its own.)
+      if (item.postState !== 'posted') await this.unpostedChanged(item.id, change);
       if (duplicateOf !== null) this.live.mark(duplicateOf);
       // As applied: whether the author was told.
       change = (await getChange(this.db, change.id)) ?? change;
     }
     return { item: (await getItem(this.db, item.id)) ?? item, change, movedVotes: result.movedVotes };
+  }
+
+  /**
+   * A status change of an item Discord has not taken: closed, it is never posted (a pending one is
+   * marked so, with why; a refused one keeps Discord's reason); reopened, it is posted again now,
+   * in the channel set now, as a refused item is after a fix (see retryFailed).
+   */
+  private async unpostedChanged(itemId: number, change: StatusChange): Promise<void> {
+    if (isClosed(change.to)) return markPostFailed(this.db, itemId, CLOSED_UNPOSTED, true);
+    if (!isClosed(change.from)) return;
+    const item = await getItem(this.db, itemId);
+    if (!item || item.postState === 'posted') return;
+    if (item.postState === 'pending') return this.publish(item.id);
+    const channelId = (await getSettings(this.db, item.guildId)).feedbackChannelId ?? item.channelId;
+    const check = await this.deps.ports.checkChannel(item.guildId, channelId).catch(() => 'unknown' as const);
+    const attempts = Math.min(item.postAttempts, MAX_POST_ATTEMPTS - 1);
+    if (check !== 'unknown' && check !== 'bad' && takesPosts(check)) return this.postAgain(item, channelId, check.kind, attempts);
+    // Discord did not answer: posted at the next pass, as any pending item. The channel cannot take
+    // it: one try now records Discord's reason, and it waits for a fix as other refused items do.
+    await reviveItem(this.db, item.id, { channelId, channelKind: item.channelKind }, attempts);
+    if (check !== 'unknown') await this.publish(item.id);
   }
 
   /**
@@ -514,7 +562,8 @@ export class FeedbackService {
     // Only the latest change of an item decides the thread's state; older ones just notify.
     const history = await statusHistory(this.db, item.id);
     const latest = history.at(-1)?.id === change.id;
-    const usable = item.postState === 'posted' && !item.gone;
+    // A deleted post message leaves its thread: the thread still follows the item.
+    const usable = item.postState === 'posted' && item.gone !== 'thread';
     const onDiscord = usable && change.appliedAt === null && latest;
     // The post and thread first; should Discord refuse them, the author is told all the same
     // and the change is retried (RETRY_MS) before it is marked applied.
@@ -523,7 +572,7 @@ export class FeedbackService {
       const before = await beginApply(this.db, change.id);
       try {
         // (An archived thread is unarchived by the ports when Discord refuses a change in it.)
-        if ((await this.deps.ports.editPost(item, await this.content(item))) === 'gone') await this.gone(item, 'message');
+        if (item.gone === null && (await this.deps.ports.editPost(item, await this.content(item))) === 'gone') await this.gone(item, 'message');
         if (change.threadStatusPostedAt === null) {
           const line = renderText.threadStatus(await this.language(item.guildId), change.to, change.by, change.reason, change.duplicateOf);
           // A try before this one may have posted the line and died before recording it.
@@ -545,11 +594,25 @@ export class FeedbackService {
       const stillLatest = (await statusHistory(this.db, item.id)).at(-1)?.id === change.id;
       if (current && stillLatest && current.gone !== 'thread') {
         const lockOnClose = (await getSettings(this.db, current.guildId)).feedbackLockOnClose;
-        const result = await this.deps.ports.updateThread(current, await this.content(current), threadState(change.from, current.status, lockOnClose));
+        const pulseLocked = lockOnClose || (isClosed(change.from) && !isClosed(current.status) && (await this.mayHaveLocked(current.guildId, history, change.id)));
+        const result = await this.deps.ports.updateThread(current, await this.content(current), threadState(change.from, current.status, lockOnClose, pulseLocked));
         if (result === 'gone') await this.gone(current, 'thread');
       }
     }
     await markApplied(this.db, change.id, this.deps.clock.now());
+  }
+
+  /**
+   * Whether Pulse may have locked a closed item's thread, with feedback_lock_on_close off now (the
+   * setting's past values are not kept): Pulse locks only with the setting on, so it did not when
+   * the settings have not changed since the item was closed (its last change from an open status
+   * before `reopenId`). Changed since, it may have: the reopening unlocks, as it does with the
+   * setting on. A moderator's own lock stays when the settings did not change meanwhile.
+   */
+  private async mayHaveLocked(guildId: string, history: readonly StatusChange[], reopenId: number): Promise<boolean> {
+    const closedAt = history.filter((c) => c.id < reopenId && isClosed(c.to) && !isClosed(c.from)).at(-1)?.at;
+    const changedAt = await settingsChangedAt(this.db, guildId);
+    return closedAt !== undefined && changedAt !== null && changedAt >= closedAt;
   }
 
   /** A try that failed: retried later, unless Discord said no for good or the tries ran out. */
@@ -575,7 +638,9 @@ export class FeedbackService {
       await markNotified(this.db, change.id, 'skipped');
       return;
     }
-    const link = item.threadId && !item.gone ? channelLink(item.guildId, item.threadId) : null;
+    // A duplicate's author is pointed to the original's thread, where its discussion continues.
+    const target = change.duplicateOf !== null ? await getItem(this.db, change.duplicateOf) : item;
+    const link = target && target.postState === 'posted' && target.threadId && target.gone !== 'thread' ? channelLink(target.guildId, target.threadId) : null;
     const lang = await this.language(item.guildId);
     let dm: 'sent' | 'closed';
     try {
@@ -592,7 +657,7 @@ export class FeedbackService {
       return;
     }
     let posted = false;
-    if (item.postState === 'posted' && !item.gone) {
+    if (item.postState === 'posted' && item.gone !== 'thread') {
       try {
         posted = (await this.deps.ports.postInThread(item, renderText.threadNotice(lang, item.authorId, change.to, change.reason, change.duplicateOf), item.authorId)) === 'ok';
       } catch (err) {
@@ -619,9 +684,12 @@ export class FeedbackService {
     if (itemId === undefined) return;
     const item = await getItem(this.db, itemId);
     if (!item || m.messageId === item.messageId) return;
-    // A member who opted out of Pulse is not recorded, here either.
-    if (!(await isOptedOut(this.db, item.guildId, m.userId))) {
-      await recordThreadMessage(this.db, { messageId: m.messageId, itemId, userId: m.userId, at: m.at, staff: m.staff && m.userId !== item.authorId });
+    const staff = m.staff && m.userId !== item.authorId;
+    // A member who opted out of Pulse is not recorded, here either; but a staff answer is the
+    // item's (its first staff answer): it is recorded under the placeholder that names nobody.
+    const optedOut = await isOptedOut(this.db, item.guildId, m.userId);
+    if (!optedOut || staff) {
+      await recordThreadMessage(this.db, { messageId: m.messageId, itemId, userId: optedOut ? ANONYMOUS_AUTHOR : m.userId, at: m.at, staff });
     }
     // Seen, recorded or not: start-up reads on from here (and never brings back what an opt-out deleted).
     await noteThreadSeen(this.db, itemId, m.messageId);
@@ -700,20 +768,25 @@ export class FeedbackService {
       if (check === 'bad' || !ok || !(startup || changed || fixed)) continue;
       for (const item of items) {
         if (this.stopping) break;
-        // Moving to another channel: a post the last try made where it was is looked for first.
-        const earlier = item.channelId !== channelId ? await this.deps.ports.findPublished(item, threadName(item, await this.language(guildId))).catch(() => null) : null;
-        if (earlier) {
-          await markPosted(this.db, item.id, earlier, this.deps.clock.now());
-          this.threads.set(earlier.threadId, item.id);
-          this.deps.logger.info({ guild: guildId, item: item.id, thread: earlier.threadId, found: true }, 'feedback.posted');
-          continue;
-        }
         // One try left: publish looks for an earlier post, then posts, or gives up again.
-        await reviveItem(this.db, item.id, { channelId, channelKind: check.kind }, MAX_POST_ATTEMPTS - 1);
-        await this.publish(item.id);
+        await this.postAgain(item, channelId, check.kind, MAX_POST_ATTEMPTS - 1);
       }
     }
     this.failedTried = tried;
+  }
+
+  /** A failed item tried again in `channelId` (which takes posts), with `attempts` counted as made. */
+  private async postAgain(item: Item, channelId: string, kind: ChannelKind, attempts: number): Promise<void> {
+    // Moving to another channel: a post the last try made where it was is looked for first.
+    const earlier = item.channelId !== channelId ? await this.deps.ports.findPublished(item, threadName(item, await this.language(item.guildId))).catch(() => null) : null;
+    if (earlier) {
+      await markPosted(this.db, item.id, earlier, this.deps.clock.now());
+      this.threads.set(earlier.threadId, item.id);
+      this.deps.logger.info({ guild: item.guildId, item: item.id, thread: earlier.threadId, found: true }, 'feedback.posted');
+      return;
+    }
+    await reviveItem(this.db, item.id, { channelId, channelKind: kind }, attempts);
+    await this.publish(item.id);
   }
 
   track(work: Promise<unknown>): void {

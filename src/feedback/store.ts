@@ -3,7 +3,7 @@ import { handleListeners } from '../handle-listeners.js';
 import { sql, type Selectable } from 'kysely';
 import { type Executor, inTransaction } from '../db/schema.js';
 import type { FeedbackItemTable, FeedbackStatusChangeTable } from '../db/tables/feedback.js';
-import { ANONYMOUS_AUTHOR, decideVote, isClosed, isStatus, mergeVotes, tally, transition, type Status, type Tally, type TransitionKind, type VoteValue } from './feedback.js';
+import { ANONYMOUS_AUTHOR, CLOSED, decideVote, isClosed, isStatus, mergeVotes, tally, transition, type Status, type Tally, type TransitionKind, type VoteValue } from './feedback.js';
 
 export type ChannelKind = 'forum' | 'text';
 
@@ -78,9 +78,15 @@ export async function itemBySource(db: Executor, guildId: string, messageId: str
   return row ? toItem(row) : undefined;
 }
 
-/** Threads of posted items still there: thread id -> item id. */
+/** The item's thread is not known to be deleted (its post message may be). */
+const threadNotGone = sql<boolean>`(gone IS NULL OR gone != 'thread')`;
+
+/**
+ * Threads of posted items still there: thread id -> item id. An item whose post message alone was
+ * deleted (gone 'message') keeps its thread: members and staff still talk there.
+ */
 export async function liveThreads(db: Executor): Promise<Array<{ threadId: string; itemId: number }>> {
-  const rows = await db.selectFrom('feedback_items').select(['id', 'thread_id']).where('post_state', '=', 'posted').where('thread_id', 'is not', null).where('gone', 'is', null).execute();
+  const rows = await db.selectFrom('feedback_items').select(['id', 'thread_id']).where('post_state', '=', 'posted').where('thread_id', 'is not', null).where(threadNotGone).execute();
   return rows.map((r) => ({ threadId: r.thread_id!, itemId: r.id }));
 }
 
@@ -143,7 +149,8 @@ export async function claimItem(db: Executor, input: NewItem, now: number): Prom
 /**
  * When the items a member added in a server after `since` were created, oldest first: what they
  * submitted themselves, and the messages they captured (a capture counts for the capturer, not
- * for the message's author). Items in any post state count.
+ * for the message's author, even once an opted-out capturer is cleared from it: a capture is
+ * known by its source message). Items in any post state count.
  */
 export async function addedSince(db: Executor, guildId: string, memberId: string, since: number): Promise<number[]> {
   const rows = await db
@@ -151,7 +158,7 @@ export async function addedSince(db: Executor, guildId: string, memberId: string
     .select('created_at')
     .where('guild_id', '=', guildId)
     .where('created_at', '>', since)
-    .where((eb) => eb.or([eb.and([eb('author_id', '=', memberId), eb('captured_by', 'is', null)]), eb('captured_by', '=', memberId)]))
+    .where((eb) => eb.or([eb.and([eb('author_id', '=', memberId), eb('source_message_id', 'is', null)]), eb('captured_by', '=', memberId)]))
     .orderBy('created_at')
     .execute();
   return rows.map((r) => r.created_at);
@@ -183,14 +190,15 @@ export async function markPostFailed(db: Executor, id: number, error: string, gi
     .execute();
 }
 
+/** Items still to post; a closed one (staff decided before Discord took it) is never posted. */
 export async function pendingItems(db: Executor): Promise<Item[]> {
-  const rows = await db.selectFrom('feedback_items').selectAll().where('post_state', '=', 'pending').orderBy('id').execute();
+  const rows = await db.selectFrom('feedback_items').selectAll().where('post_state', '=', 'pending').where('status', 'not in', [...CLOSED]).orderBy('id').execute();
   return rows.map(toItem);
 }
 
-/** Items Pulse gave up posting (post_error says why). */
+/** Items Pulse gave up posting (post_error says why), but for closed ones: staff decided, they stay unposted. */
 export async function failedItems(db: Executor): Promise<Item[]> {
-  const rows = await db.selectFrom('feedback_items').selectAll().where('post_state', '=', 'failed').orderBy('id').execute();
+  const rows = await db.selectFrom('feedback_items').selectAll().where('post_state', '=', 'failed').where('status', 'not in', [...CLOSED]).orderBy('id').execute();
   return rows.map(toItem);
 }
 
@@ -218,9 +226,17 @@ export async function lastChannelKind(db: Executor, guildId: string, channelId: 
   return row ? (row.channel_kind === 'forum' ? 'forum' : 'text') : null;
 }
 
-/** Marks the item's post as deleted by someone; the first deletion seen wins. */
+/**
+ * Marks the item's post as deleted by someone: its message (the thread may live on), or its
+ * thread (nothing left). A thread deleted after the message upgrades the mark; never back.
+ */
 export async function markGone(db: Executor, id: number, what: 'message' | 'thread', now: number): Promise<boolean> {
-  const r = await db.updateTable('feedback_items').set({ gone: what, gone_at: now }).where('id', '=', id).where('gone', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('feedback_items')
+    .set({ gone: what, gone_at: now })
+    .where('id', '=', id)
+    .where((eb) => (what === 'thread' ? eb.or([eb('gone', 'is', null), eb('gone', '=', 'message')]) : eb('gone', 'is', null)))
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
@@ -367,6 +383,12 @@ export async function changeStatus(
   return inTransaction(db, run);
 }
 
+/** Whether some item is a duplicate of this one (then it cannot become a duplicate itself: no chains). */
+export async function hasDuplicates(db: Executor, itemId: number): Promise<boolean> {
+  const row = await db.selectFrom('feedback_items').select('id').where('duplicate_of', '=', itemId).where('status', '=', 'duplicate').executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function getChange(db: Executor, id: number): Promise<StatusChange | undefined> {
   const row = await db.selectFrom('feedback_status_changes').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toChange(row) : undefined;
@@ -443,7 +465,7 @@ export async function noteThreadSeen(db: Executor, itemId: number, messageId: st
 }
 
 /**
- * The threads of open posted items still there, with where to read on from after a downtime: the
+ * The threads of open posted items still there (their post message may be gone), with where to read on from after a downtime: the
  * newest message seen there, else the post itself (a thread's messages come after it).
  */
 export async function threadsToReadOn(db: Executor, closed: readonly string[]): Promise<Array<{ itemId: number; guildId: string; threadId: string; after: string }>> {
@@ -452,7 +474,7 @@ export async function threadsToReadOn(db: Executor, closed: readonly string[]): 
     .select(['id', 'guild_id', 'thread_id', 'message_id', 'thread_seen_id'])
     .where('post_state', '=', 'posted')
     .where('thread_id', 'is not', null)
-    .where('gone', 'is', null)
+    .where(threadNotGone)
     .where('status', 'not in', [...closed])
     .orderBy('id')
     .execute();

@@ -69,15 +69,16 @@ describe('feedback checks', () => {
     expect((await b.db.selectFrom('feedback_status_changes').select('duplicate_of').where('item_id', '=', 3).orderBy('id').execute()).map((c) => c.duplicate_of)).toEqual([1, 2]);
   });
 
-  it('a status change of an item not on Discord yet is refused, and its author is told nothing', async () => {
+  it('a status change of an item not on Discord yet (not being posted right now) is recorded; the item stays to be posted', async () => {
     const b = await setup([['alice', 'Dark mode']]);
     const { item } = await claimItem(b.db, { guildId: b.ids.guildId, channelId: FEEDBACK, channelKind: 'text', authorId: b.ids.bob, title: 'Calendar', details: 'Please', category: 'Idea' }, b.clock.now());
     const reply = await status(b, b.ids.moderator, { item: item.id, status: 'planned' });
     expect(reply.ephemeral).toBe(true);
-    expect(reply.content).toBe(NOT_POSTED(item.id));
-    expect(await b.db.selectFrom('feedback_status_changes').selectAll().execute()).toEqual([]);
-    expect((await b.db.selectFrom('feedback_items').select('status').where('id', '=', item.id).executeTakeFirstOrThrow()).status).toBe('open');
-    expect(b.fake.dmChannelId(b.ids.bob)).toBeUndefined();
+    expect(reply.content).not.toBe(NOT_POSTED(item.id));
+    expect(reply.content).toBe(`Item #${item.id} is now **Planned**. The author has been told. It is not posted yet: Pulse posts it as soon as Discord takes it.`);
+    expect(await b.db.selectFrom('feedback_status_changes').select(['item_id', 'to_status']).execute()).toEqual([{ item_id: item.id, to_status: 'planned' }]);
+    expect(await b.db.selectFrom('feedback_items').select(['status', 'post_state']).where('id', '=', item.id).executeTakeFirstOrThrow()).toEqual({ status: 'planned', post_state: 'pending' });
+    expect(b.fake.dmChannelId(b.ids.bob)).toBeDefined();
   });
 
   it('after staff lower the daily limit, the refusal names when enough items have left the 24 hours', async () => {

@@ -123,7 +123,10 @@ describe('/feedback submit while Discord does not answer', () => {
     const b = (bot = await startWithFeedbackChannel('text'));
     b.app.client.channels.cache.delete(FEEDBACK);
     b.fake.failNext({ method: 'GET', path: `/channels/${FEEDBACK}` }, { status: 404, code: 10003, message: 'Unknown Channel' });
-    const reply = await submit(b, b.ids.alice, 'Dark mode');
+    // Said when /feedback submit is used, before the form (fix C: the form's text was lost after it).
+    const opened = b.fake.slash({ channelId: b.ids.general, userId: b.ids.alice, name: 'feedback', subcommand: 'submit' });
+    const reply = await opened.reply();
+    expect(opened.modal).toBeUndefined();
     expect(reply.content).toBe('The feedback channel is gone or is not a text or forum channel: staff can choose another with `/settings set feedback_channel`.');
     expect(await items(b)).toEqual([]);
   });
@@ -139,7 +142,10 @@ describe('a feedback channel Pulse cannot post in', () => {
       const forum = b.app.client.channels.cache.get(FEEDBACK) as ForumChannel;
       expect(forum.permissionsFor(b.fake.appId)?.has(PermissionFlagsBits.SendMessages)).toBe(false);
     });
-    const reply = await submit(b, b.ids.alice, 'Dark mode');
+    // Said when /feedback submit is used, before the form (fix C: the form's text was lost after it).
+    const opened = b.fake.slash({ channelId: b.ids.general, userId: b.ids.alice, name: 'feedback', subcommand: 'submit' });
+    const reply = await opened.reply();
+    expect(opened.modal).toBeUndefined();
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toBe(`I can't post in <#${FEEDBACK}>: I need Send Messages there. Ask an admin, or pick another channel.`);
     expect(await items(b)).toEqual([]);

@@ -129,7 +129,7 @@ describe('/privacy', () => {
     expect(text).toContain('Your votes in Pulse polls');
     expect(text).toContain('Moderation cases about your messages, or that you opened, claimed or closed (status, outcome, times): **1** record (opt-out: kept)');
     expect(text).toContain('Your votes on feedback items (item, up or down, time): **1** record (opt-out: deleted)');
-    expect(text).toContain('Your messages in feedback threads (item, message id, time, whether you were staff; never the text): **1** record (opt-out: deleted)');
+    expect(text).toContain('Your messages in feedback threads (item, message id, time, whether you were staff; never the text; on opt-out your replies as staff stay, without your id): **1** record (opt-out: your id removed)');
     expect(text).toContain('Your survey answers and drafts (survey, answers, your roles when you submitted, times, when a reminder was sent; a submitted anonymous answer holds no id and is not counted here): **2** records (opt-out: deleted)');
 
     const exported = await ask('export').reply(15_000);

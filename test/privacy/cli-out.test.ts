@@ -2,34 +2,21 @@
 // one, and a write that fails part-way leaves no cut-off file and keeps the export already there.
 // `pulse privacy-opt-out --wait` takes plain whole seconds only.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { replayFile } from '../../src/activity/replay.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActivityStore } from '../../src/activity/store.js';
 import { runCli } from '../../src/cli.js';
-import { migrate, openDatabase } from '../../src/db/open.js';
+import { openDatabase } from '../../src/db/open.js';
+import { cliDatabase, removeCliDatabase } from './cli-setup.js';
 
 const GUILD = '111111111111111111';
 const ANA = '222222222222222201';
 
 let dir: string;
 let printed: string[];
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'pulse-privacy-out-'));
-  printed = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
-  vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
-  const database = openDatabase(join(dir, 'pulse.db'));
-  await migrate(database.db);
-  await replayFile(database, join(import.meta.dirname, '..', '..', 'examples', 'replay.jsonl'));
-  await database.close();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
+beforeEach(async () => void ({ dir, printed } = await cliDatabase('pulse-privacy-out-')));
+afterEach(() => removeCliDatabase(dir));
 const db = () => join(dir, 'pulse.db');
 /** The files in the folder but the database's own. */
 const files = () => readdirSync(dir).filter((f) => !f.startsWith('pulse.db')).sort();

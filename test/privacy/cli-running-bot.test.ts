@@ -1,14 +1,12 @@
 // `pulse privacy-opt-out` while a bot runs on the database: it tells a bot of an older Pulse
 // (one that lacks what this command migrated in, and may not pick the job up) from a current one,
 // and counts the member's rows without decoding the server's every hour (the summary entry).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { replayFile } from '../../src/activity/replay.js';
 import { ActivityStore } from '../../src/activity/store.js';
 import { runCli } from '../../src/cli.js';
-import { botMigration, KNOWN_MIGRATION, migrate, openDatabase } from '../../src/db/open.js';
+import { botMigration, KNOWN_MIGRATION, openDatabase } from '../../src/db/open.js';
+import { cliDatabase, removeCliDatabase } from './cli-setup.js';
 import { privacyEntry } from '../../src/privacy/entries.js';
 
 const GUILD = '111111111111111111';
@@ -17,20 +15,8 @@ const ANA = '222222222222222201';
 describe('pulse privacy-opt-out with a bot running', () => {
   let dir: string;
   let printed: string[];
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pulse-privacy-running-'));
-    printed = [];
-    vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
-    vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
-    const database = openDatabase(join(dir, 'pulse.db'));
-    await migrate(database.db);
-    await replayFile(database, join(import.meta.dirname, '..', '..', 'examples', 'replay.jsonl'));
-    await database.close();
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(async () => void ({ dir, printed } = await cliDatabase('pulse-privacy-running-')));
+  afterEach(() => removeCliDatabase(dir));
   const env = () => ({ DATABASE_URL: `sqlite:${join(dir, 'pulse.db')}` });
 
   /** A bot listening now, started by a Pulse that knew migrations up to `mark` (0: one from before the mark). */
@@ -57,7 +43,7 @@ describe('pulse privacy-opt-out with a bot running', () => {
 
   it('says an older running bot must be restarted to carry out the job, without waiting for it', async () => {
     for (const mark of [0, KNOWN_MIGRATION - 1]) {
-      printed = [];
+      printed.length = 0;
       botRunning(mark);
       const started = Date.now();
       expect(await runCli(['privacy-opt-out', '--guild', GUILD, '--user', ANA, '--wait', '20'], env())).toBe(0);

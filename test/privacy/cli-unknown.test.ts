@@ -1,13 +1,12 @@
 // `pulse privacy-export` and `pulse privacy-opt-out` with a wrong, or swapped, --guild or --user:
 // an unknown server is refused (as `report` refuses it), and a member Pulse keeps nothing about is
 // said so plainly.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { replayFile } from '../../src/activity/replay.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
-import { migrate, openDatabase } from '../../src/db/open.js';
+import { openDatabase } from '../../src/db/open.js';
+import { cliDatabase, removeCliDatabase } from './cli-setup.js';
 
 const GUILD = '111111111111111111';
 const ANA = '222222222222222201';
@@ -16,20 +15,8 @@ const NOBODY = '222222222222222299';
 
 let dir: string;
 let printed: string[];
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'pulse-privacy-cli-'));
-  printed = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
-  vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
-  const database = openDatabase(join(dir, 'pulse.db'));
-  await migrate(database.db);
-  await replayFile(database, join(import.meta.dirname, '..', '..', 'examples', 'replay.jsonl'));
-  await database.close();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
+beforeEach(async () => void ({ dir, printed } = await cliDatabase('pulse-privacy-cli-')));
+afterEach(() => removeCliDatabase(dir));
 const env = () => ({ DATABASE_URL: `sqlite:${join(dir, 'pulse.db')}` });
 const optOuts = async () => {
   const database = openDatabase(join(dir, 'pulse.db'));

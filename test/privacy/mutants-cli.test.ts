@@ -2,14 +2,13 @@
 // it says the job will delete or anonymise leave out what opt-out keeps; a bot whose last
 // heartbeat is older than 30 s is not running (nothing to wait for); privacy-export's file is
 // valid JSON and the row count it prints is the file's.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { replayFile } from '../../src/activity/replay.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActivityStore } from '../../src/activity/store.js';
 import { runCli } from '../../src/cli.js';
-import { migrate, openDatabase } from '../../src/db/open.js';
+import { openDatabase } from '../../src/db/open.js';
+import { cliDatabase, removeCliDatabase } from './cli-setup.js';
 
 const GUILD = '111111111111111111';
 const ANA = '222222222222222201';
@@ -19,20 +18,8 @@ const LONG = '12345678901234567890';
 describe('pulse privacy-opt-out edges', () => {
   let dir: string;
   let printed: string[];
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pulse-privacy-edges-'));
-    printed = [];
-    vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
-    vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
-    const database = openDatabase(join(dir, 'pulse.db'));
-    await migrate(database.db);
-    await replayFile(database, join(import.meta.dirname, '..', '..', 'examples', 'replay.jsonl'));
-    await database.close();
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(async () => void ({ dir, printed } = await cliDatabase('pulse-privacy-edges-')));
+  afterEach(() => removeCliDatabase(dir));
   const env = () => ({ DATABASE_URL: `sqlite:${join(dir, 'pulse.db')}` });
   const jobs = () => {
     const database = openDatabase(join(dir, 'pulse.db'));

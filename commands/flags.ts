@@ -9,7 +9,12 @@ export const flagsCommand = {
   default_member_permissions: String(PermissionFlagsBits.ManageMessages),
   contexts: [0],
   options: [
-    { type: Opt.Subcommand, name: 'queue', description: 'Open review cases, oldest first' },
+    {
+      type: Opt.Subcommand,
+      name: 'queue',
+      description: 'Open review cases, oldest first',
+      options: [{ type: Opt.Integer, name: 'from', description: 'Start the list at this open case (the list ends with where to go on)', min_value: 1 }],
+    },
     {
       type: Opt.Subcommand,
       name: 'stats',

@@ -19,7 +19,7 @@ import { FLAG_MESSAGE_COMMAND } from '../../commands/flag-message.js';
 import { flagsCommand } from '../../commands/flags.js';
 import { encodeCustomId, idArg } from '../discord/custom-id.js';
 import { UserError } from '../discord/errors.js';
-import { formatNumber, languageOf, msg, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
+import { commandName, formatNumber, languageOf, msg, renderOptionName, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import { modalRoute, type Routes } from '../discord/router.js';
 import { snowflakeTime } from '../discord/snowflake.js';
@@ -30,7 +30,7 @@ import { fitLines, truncateChars } from '../text.js';
 import type { FlagService } from './service.js';
 import { DETAILS_MAX, excerpt, jumpLink, formatDuration, isSettled, mostlyDismissed, outcomeKey, parseReason, reasonKey, statsPeriods, type FlagReason, type IgnoreReason, type StatsPeriod } from './flags.js';
 import { flagStats } from './figures-store.js';
-import { blockFlagger, countedFlaggers, countOpenCases, isBlocked, listOpenCases, overDailyLimit, unblockFlagger } from './store.js';
+import { blockFlagger, countedFlaggers, countOpenCases, countOpenCasesFrom, getCase, isBlocked, listOpenCases, overDailyLimit, unblockFlagger } from './store.js';
 
 const QUEUE_SHOWN = 20;
 
@@ -181,7 +181,7 @@ export function commandRoutes(service: FlagService): Routes {
     },
     commands: {
       flags: subcommandRoutes(flagsCommand, {
-        queue: async (interaction) => queue(interaction, service, await staffGuild(interaction)),
+        queue: async (interaction, args) => queue(interaction, service, await staffGuild(interaction), args.from),
         stats: async (interaction, args) => stats(interaction, service, await staffGuild(interaction), args),
         async block(interaction, { member }) {
           const guildId = await staffGuild(interaction);
@@ -209,10 +209,17 @@ export function commandRoutes(service: FlagService): Routes {
   }
 }
 
-async function queue(interaction: ChatInputCommandInteraction, service: FlagService, guildId: string): Promise<void> {
+async function queue(interaction: ChatInputCommandInteraction, service: FlagService, guildId: string, fromId: number | null): Promise<void> {
   const lang = languageOf(interaction.locale);
   const now = service.clock.now();
-  const [cases, total] = await Promise.all([listOpenCases(service.db, guildId, QUEUE_SHOWN), countOpenCases(service.db, guildId)]);
+  // `from`: an open case of this server, where a long queue's previous list said to go on.
+  const from = fromId === null ? undefined : await getCase(service.db, fromId);
+  if (fromId !== null && (!from || from.guildId !== guildId || (from.status !== 'open' && from.status !== 'claimed'))) {
+    throw new UserError(msg('flags.queue.notOpen', { id: fromId }));
+  }
+  // One more than a page: the case the next list starts at.
+  const [rows, total] = await Promise.all([listOpenCases(service.db, guildId, QUEUE_SHOWN + 1, from), countOpenCases(service.db, guildId)]);
+  const cases = rows.slice(0, QUEUE_SHOWN);
   if (cases.length === 0) {
     await interaction.reply({ content: t(lang, 'flags.queue.empty'), flags: MessageFlags.Ephemeral });
     return;
@@ -227,8 +234,15 @@ async function queue(interaction: ChatInputCommandInteraction, service: FlagServ
     const author = c.authorId ? `<@${c.authorId}>` : t(lang, 'flags.queue.unknownAuthor');
     lines.push(t(lang, 'flags.queue.line', { id: c.id, age: formatDuration(now - c.openedAt, lang), channel: c.channelId, author, flaggers, state, where }));
   }
-  // Whole lines within the description's 4,096 characters (never a link cut in two), then how many cases are not listed.
-  const description = fitLines('', lines, (count) => t(lang, 'flags.queue.more', { count }), total - cases.length, 4096);
+  // Whole lines within the description's 4,096 characters (never a link cut in two), then how
+  // many cases follow and the command that lists them, from the first one not shown. (Cases
+  // before `from` are not counted there: the title has the whole queue.)
+  const after = rows.length > cases.length ? (await countOpenCasesFrom(service.db, guildId, rows[cases.length]!)) : 0;
+  const more = (left: number) => {
+    const next = rows[cases.length - (left - after)]!;
+    return t(lang, 'flags.queue.more', { count: left, command: `${commandName(lang, 'flags queue')} ${renderOptionName(lang, 'flags queue from')}:${next.id}` });
+  };
+  const description = fitLines('', lines, more, after, 4096);
   const embed = new EmbedBuilder().setTitle(t(lang, 'flags.queue.title', { count: total })).setDescription(description);
   await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }

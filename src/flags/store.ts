@@ -359,9 +359,11 @@ export async function getCaseByMessage(db: Executor, messageId: string): Promise
 }
 
 /** Open and claimed cases, oldest first. */
-export async function listOpenCases(db: Executor, guildId: string | null, limit: number): Promise<FlagCase[]> {
+export async function listOpenCases(db: Executor, guildId: string | null, limit: number, from?: FlagCase): Promise<FlagCase[]> {
   let q = db.selectFrom('flag_cases').selectAll().where('status', 'in', ['open', 'claimed']);
   if (guildId !== null) q = q.where('guild_id', '=', guildId);
+  // From a case on, in the list's order (opened, then id): the rest of the queue after a page.
+  if (from) q = q.where((eb) => eb.or([eb('opened_at', '>', from.openedAt), eb.and([eb('opened_at', '=', from.openedAt), eb('id', '>=', from.id)])]));
   const rows = await q.orderBy('opened_at').orderBy('id').limit(limit).execute();
   return rows.map(toCase);
 }
@@ -394,6 +396,18 @@ async function perServer(
 /** Open and claimed cases of every server, at most `perServerLimit` of each (its oldest), for start-up reconciliation. */
 export async function openCasesPerServer(db: Executor, perServerLimit: number): Promise<FlagCase[]> {
   return perServer(db, perServerLimit, 'opened_at', (q) => q.where('status', 'in', ['open', 'claimed']));
+}
+
+/** The server's open cases from `from` on, in the queue's order (opened, then id), `from` included. */
+export async function countOpenCasesFrom(db: Executor, guildId: string, from: FlagCase): Promise<number> {
+  const row = await db
+    .selectFrom('flag_cases')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('guild_id', '=', guildId)
+    .where('status', 'in', ['open', 'claimed'])
+    .where((eb) => eb.or([eb('opened_at', '>', from.openedAt), eb.and([eb('opened_at', '=', from.openedAt), eb('id', '>=', from.id)])]))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function countOpenCases(db: Executor, guildId: string): Promise<number> {

@@ -72,6 +72,21 @@ export function optionName(path: string): OptionName {
   return { option: path };
 }
 
+/**
+ * A command as the reader's Discord client shows it, from the command localizations
+ * deploy-commands sends: `commandName('es', 'settings set language')` is `/ajustes cambiar idioma`.
+ * A part a language does not localize keeps its English name.
+ */
+export function commandName(lang: Language, path: string): string {
+  const table = languages[lang].commands;
+  const parts = path.split(' ');
+  const shown = parts.map((part, i) => {
+    const entry = table?.[parts.slice(0, i + 1).join(' ')];
+    return Array.isArray(entry) ? (entry[0] as string) : part;
+  });
+  return `/${shown.join(' ')}`;
+}
+
 /** The name the reader's client shows for a command option (its English name when not localized). */
 export function renderOptionName(lang: Language, path: string): string {
   const entry = languages[lang].commands?.[path];

@@ -1,22 +1,7 @@
 // Setup hints: one short line each, added to staff replies while a setting that changes what
 // they see (or what members see) is still at its default (pure).
-import { languages, t, type Language } from '../i18n/index.js';
+import { commandName, languages, t, type Language } from '../i18n/index.js';
 import { defaultSettings, serverLanguage, type GuildSettings } from './settings.js';
-
-/**
- * A command as the reader's Discord client shows it, from the command localizations
- * deploy-commands sends: `commandName('es', 'settings set language')` is `/ajustes cambiar idioma`.
- * A part a language does not localize keeps its English name.
- */
-export function commandName(lang: Language, path: string): string {
-  const table = languages[lang].commands;
-  const parts = path.split(' ');
-  const shown = parts.map((part, i) => {
-    const entry = table?.[parts.slice(0, i + 1).join(' ')];
-    return Array.isArray(entry) ? (entry[0] as string) : part;
-  });
-  return `/${shown.join(' ')}`;
-}
 
 /** A language's name in the reader's language, as a word in a sentence ("inglés", "английский"). */
 function languageName(reader: Language, language: Language): string {

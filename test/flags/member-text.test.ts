@@ -123,7 +123,8 @@ describe('/flags queue', () => {
     const lines = description.split('\n');
     const listed = lines.slice(0, -1);
     for (const line of listed) expect(line).toMatch(/^\*\*#\d+\*\* · .* · \[case\]\(https:\/\/discord\.com\/channels\/\d+\/\d+\/\d+\)$/);
-    expect(lines.at(-1)).toBe(`…and ${23 - listed.length} more.`);
+    const next = Number(/^\*\*#(\d+)\*\*/.exec(listed.at(-1)!)![1]) + 1;
+    expect(lines.at(-1)).toBe(`…and ${23 - listed.length} more: \`/flags queue from:${next}\`.`);
     expect(listed.length).toBeLessThan(20);
   });
 });

@@ -1,9 +1,15 @@
 // Feedback reads across items: lists with votes and first answers, and the rows of the answer-time figures.
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Executor } from '../db/schema.js';
-import { CLOSED, isStatus, type Status, type Tally } from './feedback.js';
+import { ANONYMOUS_AUTHOR, CLOSED, isStatus, type Status, type Tally } from './feedback.js';
 import { feedbackFigures, type FeedbackFigures, type FigureItem } from './figures.js';
 import { toItem, type Item, type StatusChange, type ThreadFigures } from './store.js';
+
+/**
+ * A thread message that is not the item's author's own: staff answering their own item is no
+ * answer. When both opted out, both are '~' (ANONYMOUS_AUTHOR): the staff reply still counts.
+ */
+const notTheAuthors = sql<SqlBool>`(m.user_id <> i.author_id OR i.author_id = ${ANONYMOUS_AUTHOR})`;
 
 export interface ListedItem extends Item {
   votes: Tally;
@@ -44,7 +50,7 @@ async function itemFigures(db: Executor, guildId: string, fromId: number, only?:
     .where('i.id', '>=', fromId)
     .$if(only !== undefined, (qb) => qb.where('i.id', 'in', only!))
     .where('m.staff', '=', 1)
-    .whereRef('m.user_id', '!=', 'i.author_id')
+    .where(notTheAuthors)
     .groupBy('m.item_id')
     .execute();
   const changes = await db
@@ -128,7 +134,7 @@ export async function findItems(db: Executor, guildId: string, q: ListQuery): Pr
         .where((eb) =>
           eb.not(
             eb.exists(
-              eb.selectFrom('feedback_thread_messages as m').select('m.item_id').whereRef('m.item_id', '=', 'i.id').where('m.staff', '=', 1).whereRef('m.user_id', '!=', 'i.author_id'),
+              eb.selectFrom('feedback_thread_messages as m').select('m.item_id').whereRef('m.item_id', '=', 'i.id').where('m.staff', '=', 1).where(notTheAuthors),
             ),
           ),
         )
@@ -303,7 +309,7 @@ export async function figureItems(db: Executor, guildId: string, asOf: number): 
     .select(['m.item_id', 'm.at'])
     .where('i.guild_id', '=', guildId)
     .where('m.staff', '=', 1)
-    .whereRef('m.user_id', '!=', 'i.author_id')
+    .where(notTheAuthors)
     .execute();
   const out = new Map<number, FigureItem>(items.map((i) => [i.id, { id: i.id, category: i.category, openedAt: i.opened_at!, changes: [], staffReplies: [] }]));
   for (const c of changes) {

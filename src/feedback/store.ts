@@ -502,7 +502,8 @@ export async function threadFigures(db: Executor, item: Pick<Item, 'id' | 'autho
     .select((eb) => eb.fn.min<number>('at').as('at'))
     .where('item_id', '=', item.id)
     .where('staff', '=', 1)
-    .where('user_id', '!=', item.authorId)
+    // Not the author's own; when both opted out (both '~'), the staff reply still counts.
+    .$if(item.authorId !== ANONYMOUS_AUTHOR, (qb) => qb.where('user_id', '!=', item.authorId))
     .executeTakeFirst();
   return { messages: Number(counts.messages), participants: Number(counts.participants), firstStaffReplyAt: first?.at ?? null };
 }

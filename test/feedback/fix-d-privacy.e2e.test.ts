@@ -63,5 +63,11 @@ describe("a staff member's opt-out and their answers in feedback threads", () =>
     b.fake.post({ channelId: await threadOf(2), userId: b.ids.moderator, content: 'Planned' });
     await vi.waitFor(async () => expect(await rows(b, 2)).toEqual([{ user_id: '~', staff: 1, at: laterAt }]));
     expect(await waiting(b)).not.toContain('**#2**');
+
+    // The author opts out too: her items' author is the placeholder as well, and the staff answer still counts.
+    await b.db.updateTable('feedback_items').set({ author_id: '~' }).where('author_id', '=', b.ids.alice).execute();
+    expect((await threadFigures(b.db, { id: 1, authorId: '~' })).firstStaffReplyAt).toBe(answeredAt);
+    expect(await waiting(b)).not.toContain('**#1**');
+    expect(await waiting(b)).not.toContain('**#2**');
   });
 });

@@ -126,3 +126,8 @@ export function fitLines(header: string, lines: readonly string[], more: (left: 
   while (shown < lines.length && text(shown + 1, lines.length - shown - 1 + beyond).length <= max) shown++;
   return text(shown, lines.length - shown + beyond);
 }
+
+/** A Discord timestamp (`<t:…:R>`), shown by each reader's client in their own zone and language. */
+export function discordTime(ms: number, style: 'R' | 'f' | 'F'): string {
+  return `<t:${Math.floor(ms / 1000)}:${style}>`;
+}

@@ -4,7 +4,7 @@ import { friendlyDiscordError, UserError } from '../discord/errors.js';
 import { msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { jumpLink, outcomeKey, outcomeOf, refusal, timeoutUntil, transition, type CaseAction, type TimeoutAction } from './flags.js';
 import type { FlagService } from './service.js';
-import { plainText, truncateChars } from '../text.js';
+import { discordTime, plainText, truncateChars } from '../text.js';
 import { addCaseEvent, applyCaseAction, closingCases, finishCaseAction, getCase, reopenCase, type FlagCase } from './store.js';
 
 /** Half-done closes redone per start, oldest first. */
@@ -86,8 +86,7 @@ async function perform(service: FlagService, serverLang: Language, c: FlagCase, 
       // Already timed out for longer: that timeout stays, the case closes as timed out, saying so.
       const longer = await longerTimeout(service, c, until);
       if (longer !== null) {
-        // A string: a number would be written with the language's digit grouping (<t:1,793,…>), which Discord does not read.
-        const at = String(Math.floor(longer / 1000));
+        const at = discordTime(longer, 'f');
         return { note: msg('flags.note.alreadyTimedOut', { at }), instead: msg('flags.done.alreadyTimedOut', { id: c.id, at }) };
       }
       await service.ports.timeout(c.guildId, c.authorId, new Date(until).toISOString(), reason);
@@ -217,7 +216,7 @@ async function redo(service: FlagService, c: FlagCase, action: CaseAction): Prom
       if (until <= service.clock.now()) return { detail: 'timeout already over' };
       // As on the click: a longer timeout given meanwhile (or before) is not shortened.
       const longer = await longerTimeout(service, c, until);
-      if (longer !== null) return { detail: `already timed out until ${new Date(longer).toISOString()}`, note: msg('flags.note.alreadyTimedOut', { at: String(Math.floor(longer / 1000)) }) };
+      if (longer !== null) return { detail: `already timed out until ${new Date(longer).toISOString()}`, note: msg('flags.note.alreadyTimedOut', { at: discordTime(longer, 'f') }) };
       await service.ports.timeout(c.guildId, c.authorId, new Date(until).toISOString(), reason);
       return { detail: `timed out until ${new Date(until).toISOString()}` };
     }

@@ -9,6 +9,7 @@ import { getSettings } from '../settings/store.js';
 import { postNonce } from '../discord/nonce.js';
 import { nextPostRetry, outcomeKey, reachesThreshold } from './flags.js';
 import { KeyedLock } from '../keyed-lock.js';
+import { discordTime } from '../text.js';
 import { Coalescer, realTimers, type Timers } from '../polls/live.js';
 import {
   activeReactionFlaggers,
@@ -361,8 +362,7 @@ export class FlagService {
    */
   private async reopenAfterClose(c: FlagCase, input: FlagInput, staffFlag: boolean, result: RecordResult, settings: GuildSettings, now: number): Promise<boolean> {
     if (c.status !== 'closed' || c.outcome === null || c.outcome === 'deleted' || c.closedAt === null) return false;
-    // A string: a number would be written with the language's digit grouping (<t:1,793,…>), which Discord does not read.
-    const at = String(Math.floor(now / 1000));
+    const at = discordTime(now, 'R');
     const outcome = msg(outcomeKey[c.outcome]);
     let actorId: string | null = null;
     let why: string;

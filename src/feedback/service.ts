@@ -117,6 +117,13 @@ function takesPosts(check: Exclude<ChannelCheck, 'unknown'>): boolean {
   return check !== 'bad' && check.missing.length === 0;
 }
 
+/** What a member is told when a checked channel cannot take posts (gone, or Pulse lacks a permission there); null when it can, or Discord did not answer. */
+function refusalOf(check: ChannelCheck, channelId: string): Text | null {
+  if (check === 'bad') return msg('feedback.error.badChannel');
+  if (check !== 'unknown' && check.missing.length > 0) return msg('perm.cantPost', { channel: channelId, missing: check.missing.map((key) => msg(key)) });
+  return null;
+}
+
 /**
  * An item's thread or post name in the server's language: "[Planificada] Title · #12". Every
  * thread Pulse makes for it is named so, and a later look finds it by the " · #N" ending.
@@ -282,10 +289,7 @@ export class FeedbackService {
    * the submit form opens: what a member types is then never lost to a refusal known beforehand.
    */
   async channelRefusal(guildId: string, channelId: string): Promise<Text | null> {
-    const check = await this.deps.ports.checkChannel(guildId, channelId);
-    if (check === 'bad') return msg('feedback.error.badChannel');
-    if (check !== 'unknown' && check.missing.length > 0) return msg('perm.cantPost', { channel: channelId, missing: check.missing.map((key) => msg(key)) });
-    return null;
+    return refusalOf(await this.deps.ports.checkChannel(guildId, channelId), channelId);
   }
 
   /**
@@ -315,8 +319,9 @@ export class FeedbackService {
     // Checked before the item is claimed: a channel Pulse cannot post in is refused now, with what
     // to fix, rather than taken and never posted.
     const check = await this.deps.ports.checkChannel(input.guildId, channelId);
-    if (check === 'bad') throw new FeedbackError(msg('feedback.error.badChannel'));
-    if (check !== 'unknown' && check.missing.length > 0) throw new FeedbackError(msg('perm.cantPost', { channel: channelId, missing: check.missing.map((key) => msg(key)) }));
+    const refused = refusalOf(check, channelId);
+    // ('bad' always has a refusal; named so that `check` is known to have a kind below.)
+    if (refused || check === 'bad') throw new FeedbackError(refused as Text);
     // Discord not answering (an outage) loses nothing: the item is claimed with the kind of the
     // channel's last item (publish checks it again before posting) and posted when Discord is back.
     const kind = check === 'unknown' ? ((await lastChannelKind(this.db, input.guildId, channelId)) ?? 'text') : check.kind;

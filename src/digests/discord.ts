@@ -36,7 +36,7 @@ import { getSchedule, recentRuns, saveSchedule, setPaused, type DigestRun, type 
 import { localDate, localParts } from '../zone.js';
 import { digestCommand } from '../../commands/digest.js';
 import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
-import { truncate } from '../text.js';
+import { discordTime, truncate } from '../text.js';
 
 /** What posting a digest takes: seeing the channel, sending, the figures' embed and the chart's file. */
 const POST_PERMISSIONS: readonly NamedPermission[] = [botPermission.view, botPermission.send, botPermission.embed, botPermission.attach];
@@ -205,14 +205,14 @@ function nextRunsText(lang: Language, schedule: DigestSchedule, zone: string, no
   if (schedule.paused) return t(lang, 'digest.show.paused');
   const runs = nextRuns(schedule.timing, zone, now, 3);
   if (runs.length === 0) return t(lang, 'digest.show.never');
-  return runs.map((at) => `<t:${Math.floor(at / 1000)}:F> (${wallTime(lang, at, zone)} ${zone})`).join('\n');
+  return runs.map((at) => `${discordTime(at, 'F')} (${wallTime(lang, at, zone)} ${zone})`).join('\n');
 }
 
 /** The next runs; or why the schedule is paused, and what to fix when the bot paused it. */
 function statusText(lang: Language, schedule: DigestSchedule, zone: string, now: number): string {
   const reason = schedule.paused ? schedule.pausedReason : null;
   if (!reason) return nextRunsText(lang, schedule, zone, now);
-  const when = `<t:${Math.floor((schedule.pausedAt ?? now) / 1000)}:R>`;
+  const when = discordTime(schedule.pausedAt ?? now, 'R');
   return t(lang, 'digest.show.pausedBy', { when, problem: render(lang, reason), fix: t(lang, fixFor(reason)) });
 }
 
@@ -228,7 +228,7 @@ function runLine(lang: Language, run: DigestRun, guildId: string): string {
     case 'failed':
       return run.nextAttemptAt === null
         ? `❌ ${what}: ${t(lang, 'digest.run.gaveUp', { count: run.attempts, error })}`
-        : `⚠️ ${what}: ${t(lang, 'digest.run.failed', { count: run.attempts, error, next: `<t:${Math.floor(run.nextAttemptAt / 1000)}:R>` })}`;
+        : `⚠️ ${what}: ${t(lang, 'digest.run.failed', { count: run.attempts, error, next: discordTime(run.nextAttemptAt, 'R') })}`;
   }
 }
 

@@ -7,7 +7,7 @@ import { formatNps } from '../surveys/scoring.js';
 import type { PeriodKind } from './schedule.js';
 import { parseDate } from '../zone.js';
 import { formatDate, formatDateRange, formatNumber, formatPercent, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
-import { ellipsize, plainText, truncate } from '../text.js';
+import { discordTime, ellipsize, plainText, truncate } from '../text.js';
 
 /** Groups smaller than this show counts, not percentages. */
 export const MIN_GROUP = 5;
@@ -375,7 +375,7 @@ function gapMinutes(r: Report): number {
 function gapsField(lang: Language, r: Report): APIEmbedField | null {
   const gaps = (r.gaps ?? []).filter((g) => Date.parse(g.to) - Date.parse(g.from) >= MIN_GAP_MS);
   if (gaps.length === 0) return null;
-  const ts = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:f>`;
+  const ts = (iso: string) => discordTime(Date.parse(iso), 'f');
   const lines = gaps.slice(0, 5).map((g) => `${ts(g.from)} → ${ts(g.to)} (${formatMinutes((Date.parse(g.to) - Date.parse(g.from)) / 60_000, lang)})`);
   if (gaps.length > 5) lines.push(t(lang, 'digest.andMore', { count: gaps.length - 5 }));
   return { name: t(lang, 'digest.gaps'), value: t(lang, 'digest.gapsValue', { list: lines.join('\n') }) };
@@ -387,7 +387,7 @@ export function renderDigest(input: DigestInput): APIEmbed {
   const lang = input.language ?? 'en';
   const description: string[] = [];
   if (input.lateDueAt !== undefined) {
-    description.push(t(lang, 'digest.late', { at: `<t:${Math.floor(input.lateDueAt / 1000)}:f>` }));
+    description.push(t(lang, 'digest.late', { at: discordTime(input.lateDueAt, 'f') }));
   }
   description.push(headline(r, p, lang));
   // (A label that ends with an abbreviation's period, as Russian dates do in "г.", takes no second one.)

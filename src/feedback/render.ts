@@ -3,7 +3,7 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
 import { toCsv } from '../csv.js';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { languageCodes, t, type Language, type MessageKey } from '../i18n/index.js';
-import { ellipsize, plainText, plainTextWithin, truncate } from '../text.js';
+import { discordTime, ellipsize, plainText, plainTextWithin, truncate } from '../text.js';
 import { ANONYMOUS_AUTHOR, isClosed, messageLink, postMarker, type Status, type Tally } from './feedback.js';
 import type { HistoryEntry, ListedItem } from './figures-store.js';
 import type { Item, StatusChange, ThreadFigures } from './store.js';
@@ -127,7 +127,7 @@ export function voteButtons(item: Pick<Item, 'id' | 'status'>, votes: Tally, lan
 
 // ---------------------------------------------------------------- lists, show, export
 
-const when = (ms: number | null) => (ms === null ? '–' : `<t:${Math.floor(ms / 1000)}:R>`);
+const when = (ms: number | null) => (ms === null ? '–' : discordTime(ms, 'R'));
 
 /**
  * Why an item is not on Discord, for its line in /feedback list: still being posted, or refused.

@@ -24,7 +24,7 @@ import { refuseOwnCase, review } from './review-service.js';
 import type { FlagService } from './service.js';
 import { caseActions, type CaseAction, formatDuration, isSettled, jumpLink, outcomeKey, reasonKey, refusal, transition } from './flags.js';
 import { getCase, type FlagCase, type Flagger } from './store.js';
-import { ellipsize, fitLines, plainText, truncate, truncateChars } from '../text.js';
+import { discordTime, ellipsize, fitLines, plainText, truncate, truncateChars } from '../text.js';
 
 const FLAGGERS_SHOWN = 15;
 const WARNING_MAX = 1000;
@@ -68,7 +68,7 @@ export function renderCase(lang: Language, c: FlagCase, flaggers: readonly Flagg
     .addFields(
       { name: t(lang, 'flags.case.author'), value: c.authorId ? `<@${c.authorId}>` : t(lang, 'flags.case.unknown'), inline: true },
       { name: t(lang, 'flags.case.channel'), value: `<#${c.channelId}>`, inline: true },
-      { name: t(lang, 'flags.case.opened'), value: `<t:${Math.floor(c.openedAt / 1000)}:R>${c.openedBy ? t(lang, 'flags.case.openedByStaff', { user: c.openedBy }) : ''}`, inline: true },
+      { name: t(lang, 'flags.case.opened'), value: `${discordTime(c.openedAt, 'R')}${c.openedBy ? t(lang, 'flags.case.openedByStaff', { user: c.openedBy }) : ''}`, inline: true },
       { name: t(lang, 'flags.case.flaggers', { count: flaggers.length }), value: shown || t(lang, 'flags.case.flaggersNone') },
       { name: t(lang, 'flags.case.status'), value: statusLine(lang, c, now) },
     );

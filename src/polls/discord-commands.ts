@@ -29,7 +29,7 @@ import { formatDuration } from '../flags/flags.js';
 import { toCsv } from '../csv.js';
 import type { PollService } from './service.js';
 import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots } from './store.js';
-import { ellipsize, fitLines, plainText } from '../text.js';
+import { discordTime, ellipsize, fitLines, plainText } from '../text.js';
 
 type Command = ChatInputCommandInteraction;
 type Args<S extends 'create' | 'close' | 'results' | 'list' | 'export' | 'delete'> = ArgsOf<typeof pollCommand, S>;
@@ -193,7 +193,7 @@ async function list(service: PollService, interaction: Command): Promise<void> {
     return;
   }
   const lines = polls.map((p) => {
-    const closes = p.closesAt ? tr(lang, 'polls.list.closes', { when: `<t:${Math.floor(p.closesAt / 1000)}:R>` }) : tr(lang, 'polls.list.noDeadline');
+    const closes = p.closesAt ? tr(lang, 'polls.list.closes', { when: discordTime(p.closesAt, 'R') }) : tr(lang, 'polls.list.noDeadline');
     const link = pollLink(p);
     return `**#${p.id}** ${plainText(ellipsize(p.question, 100))} · <#${p.channelId}> · ${closes}${link ? ` · [${tr(lang, 'polls.list.open')}](${link})` : ''}`;
   });

@@ -12,7 +12,7 @@ import {
 import { encodeCustomId } from '../discord/custom-id.js';
 import { LIMITS, describeOutcome, resultLines, type Poll, type Tally } from './poll.js';
 import { t as tr, type Language } from '../i18n/index.js';
-import { ellipsize, plainText } from '../text.js';
+import { discordTime, ellipsize, plainText } from '../text.js';
 
 export const KIND = { vote: 'poll-vote', select: 'poll-select', withdraw: 'poll-withdraw' } as const;
 
@@ -23,7 +23,6 @@ const CLOSED_COLOR = 0x4f545c;
 const DESCRIPTION_MAX = 4096;
 const FIELD_MAX = 1024;
 
-const ts = (ms: number, style: 'R' | 'f') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 /** Text cut to a Discord limit with "…", never through an emoji. */
 const clip = ellipsize;
@@ -58,10 +57,10 @@ export function pollEmbed(lang: Language, poll: Poll, t: Tally): APIEmbed {
     )
     .setFooter({ text: tr(lang, 'polls.card.voters', { count: t.voters }) });
   if (closed) {
-    embed.addFields({ name: tr(lang, 'polls.card.closedAt'), value: poll.closedAt ? ts(poll.closedAt, 'f') : tr(lang, 'polls.card.closedYes'), inline: true });
+    embed.addFields({ name: tr(lang, 'polls.card.closedAt'), value: poll.closedAt ? discordTime(poll.closedAt, 'f') : tr(lang, 'polls.card.closedYes'), inline: true });
     embed.addFields({ name: tr(lang, 'polls.card.result'), value: clip(describeOutcome(lang, poll.choices.map((c) => plainText(c)), t), FIELD_MAX) });
   } else {
-    embed.addFields({ name: tr(lang, 'polls.card.closes'), value: poll.closesAt ? `${ts(poll.closesAt, 'R')} (${ts(poll.closesAt, 'f')})` : tr(lang, 'polls.card.closesManually'), inline: true });
+    embed.addFields({ name: tr(lang, 'polls.card.closes'), value: poll.closesAt ? `${discordTime(poll.closesAt, 'R')} (${discordTime(poll.closesAt, 'f')})` : tr(lang, 'polls.card.closesManually'), inline: true });
   }
   return embed.toJSON();
 }

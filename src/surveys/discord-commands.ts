@@ -16,7 +16,7 @@ import { SurveyRefusal, type SurveyService } from './service.js';
 import { countSurveys, listSurveys, pausedSchedules, submittedCount, type Survey } from './store.js';
 import { parseDefinition, parseDuration, type DefinitionInput } from './survey.js';
 import { template, TEMPLATE_NAMES, type TemplateName } from './templates.js';
-import { ellipsize, fitLines, plainText, truncate } from '../text.js';
+import { discordTime, ellipsize, fitLines, plainText, truncate } from '../text.js';
 import { answerDeadline } from '../workers/pool.js';
 
 type Command = ChatInputCommandInteraction;
@@ -25,7 +25,6 @@ type Args<S extends SubcommandOf<typeof surveyCommand>> = ArgsOf<typeof surveyCo
 const MAX_FILE_BYTES = 64 * 1024;
 const DAY = 86_400_000;
 
-const at = (ms: number, style: 'R' | 'F') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 /** What /survey says, as catalogue messages: thrown as UserErrors or rendered with `say`. */
 export const CMD_TEXT = {
@@ -38,14 +37,14 @@ export const CMD_TEXT = {
   invalid: (errors: string[]) => msg('surveys.cmd.invalid', { errors: truncate(errors.map((e) => `• ${e}`).join('\n'), 1700) }),
   created: (s: Survey, count: number) => msg('surveys.cmd.created', { id: s.id, title: plainText(s.title), count, anonymous: s.anonymous ? msg('surveys.cmd.createdAnonymous') : '' }),
   closesInPast: msg('surveys.cmd.closesInPast'),
-  closesBeforeOpens: (opens: number) => msg('surveys.cmd.closesBeforeOpens', { when: at(opens, 'F') }),
-  runBeforeOpens: (opens: number) => msg('surveys.cmd.runBeforeOpens', { when: at(opens, 'F') }),
+  closesBeforeOpens: (opens: number) => msg('surveys.cmd.closesBeforeOpens', { when: discordTime(opens, 'F') }),
+  runBeforeOpens: (opens: number) => msg('surveys.cmd.runBeforeOpens', { when: discordTime(opens, 'F') }),
   badDuration: msg('surveys.cmd.badDuration'),
   badOpenFor: msg('surveys.cmd.badOpenFor'),
   channelType: (id: string) => msg('surveys.cmd.channelType', { channel: id }),
   unknownRole: (id: string) => msg('surveys.cmd.unknownRole', { role: id }),
   started: (s: Survey) =>
-    s.closesAt ? msg('surveys.cmd.startedCloses', { id: s.id, channel: s.channelId ?? '', when: at(s.closesAt, 'R') }) : msg('surveys.cmd.started', { id: s.id, channel: s.channelId ?? '' }),
+    s.closesAt ? msg('surveys.cmd.startedCloses', { id: s.id, channel: s.channelId ?? '', when: discordTime(s.closesAt, 'R') }) : msg('surveys.cmd.started', { id: s.id, channel: s.channelId ?? '' }),
   closedNow: (id: number) => msg('surveys.cmd.closedNow', { id }),
   notOpen: (id: number) => msg('surveys.cmd.notOpen', { id }),
   none: msg('surveys.cmd.none'),
@@ -62,7 +61,7 @@ export const CMD_TEXT = {
   recurStopped: (id: number, n: number) => msg(n ? 'surveys.cmd.recurStopped' : 'surveys.cmd.recurNone', { id }),
   badTime: msg('surveys.cmd.badTime'),
   openTooLong: msg('surveys.cmd.openTooLong'),
-  recurring: (id: number, next: number) => msg('surveys.cmd.recurring', { id, when: at(next, 'F') }),
+  recurring: (id: number, next: number) => msg('surveys.cmd.recurring', { id, when: discordTime(next, 'F') }),
   chartsCut: (n: number) => msg('surveys.cmd.chartsCut', { count: n }),
 } as const;
 

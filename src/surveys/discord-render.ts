@@ -17,7 +17,7 @@ import {
 import { EMBED_LIMITS, embedLength } from '../digests/render.js';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { t, type Language } from '../i18n/index.js';
-import { ellipsize } from '../text.js';
+import { discordTime, ellipsize } from '../text.js';
 import { formatNps, formatNumber, formatPercent, MIN_GROUP, type QuestionResult } from './scoring.js';
 import type { CardState, Results, Step } from './service.js';
 import type { Survey } from './store.js';
@@ -29,7 +29,6 @@ export const COLOR = 0x5865f2;
 /** A member's or author's text cut to a Discord limit with "…", never through an emoji. */
 const clip = ellipsize;
 
-const stamp = (ms: number, style: 'R' | 'f') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 /** The card everyone sees, in the server's language (the author's title and intro as written). */
 export function cardMessage({ survey, responses, lang, now }: CardState) {
@@ -38,8 +37,8 @@ export function cardMessage({ survey, responses, lang, now }: CardState) {
   const lines = [def.intro ? escapeMarkdown(def.intro) : null, survey.anonymous ? `🔒 ${t(lang, 'surveys.card.anonymous')}` : t(lang, 'surveys.card.named')].filter(Boolean);
   // "Opens" only while that time is still ahead: once past, the survey is simply open.
   const opensAt = def.opens ? Date.parse(def.opens) : null;
-  const opens = opensAt !== null && opensAt > now && !closed ? t(lang, 'surveys.card.opens', { when: stamp(opensAt, 'f') }) : null;
-  const status = closed ? t(lang, 'surveys.card.closed') : [opens, survey.closesAt ? t(lang, 'surveys.card.closes', { when: stamp(survey.closesAt, 'R') }) : null].filter(Boolean).join(' · ') || null;
+  const opens = opensAt !== null && opensAt > now && !closed ? t(lang, 'surveys.card.opens', { when: discordTime(opensAt, 'f') }) : null;
+  const status = closed ? t(lang, 'surveys.card.closed') : [opens, survey.closesAt ? t(lang, 'surveys.card.closes', { when: discordTime(survey.closesAt, 'R') }) : null].filter(Boolean).join(' · ') || null;
   const facts = [t(lang, 'surveys.card.responses', { count: responses }), status, survey.roleId ? t(lang, 'surveys.card.onlyRole', { role: survey.roleId }) : null].filter(Boolean).join(' · ');
   const embed = new EmbedBuilder()
     .setColor(COLOR)
@@ -213,7 +212,7 @@ export function surveyLine(lang: Language, s: Survey, responses: number, pausedR
   const status =
     s.status === 'open'
       ? s.closesAt
-        ? t(lang, 'surveys.list.openCloses', { when: stamp(s.closesAt, 'R') })
+        ? t(lang, 'surveys.list.openCloses', { when: discordTime(s.closesAt, 'R') })
         : t(lang, 'surveys.list.open')
       : t(lang, s.status === 'closed' ? 'surveys.list.closed' : 'surveys.list.draft');
   const tags = `${s.anonymous ? t(lang, 'surveys.list.anonymous') : ''}${s.scheduleId ? t(lang, 'surveys.list.recurring') : ''}`;

@@ -1,14 +1,13 @@
 // The surveys service's refusals and reminder DM, as catalogue messages rendered in the reader's language.
 import { msg } from '../i18n/index.js';
-
-const when = (at: number) => `<t:${Math.floor(at / 1000)}:f>`;
+import { discordTime } from '../text.js';
 
 export const MSG = {
   noSurvey: (id: number) => msg('surveys.error.noSurvey', { id }),
   // A member's button or form on a survey deleted since: nothing of it is left to answer.
   surveyDeleted: msg('surveys.error.surveyDeleted'),
   notOpen: msg('surveys.error.notOpen'),
-  opensLater: (at: number) => msg('surveys.error.opensLater', { when: when(at) }),
+  opensLater: (at: number) => msg('surveys.error.opensLater', { when: discordTime(at, 'f') }),
   closed: msg('surveys.error.closed'),
   wrongRole: (roleId: string) => msg('surveys.error.wrongRole', { role: roleId }),
   roleDeleted: (id: number) => msg('surveys.error.roleDeleted', { id }),

@@ -45,6 +45,15 @@ describe('chart layout', () => {
     expect(ru.grid.top).toBeGreaterThan(en.grid.top);
   });
 
+  it('draws emoji in an option as emoji, not as the empty box of a missing glyph', async () => {
+    // Two options of one character each: an emoji, and a private-use character of plane 16 that no font has.
+    // Without a font that has the emoji, both are drawn as the same box and the images are equal.
+    const chart = async (option: string) => (await renderQuestionCharts([result(question('single', { options: [option] }), 'en')], 'en'))[0]!.png;
+    const [emoji, missing] = [await chart('👍'), await chart('\u{10FFFD}')];
+    expect(emoji.equals(missing)).toBe(false);
+    expect((await chart('\u{10FFFC}')).equals(missing)).toBe(true);
+  });
+
   it('renders a PNG for each', async () => {
     const charts = await renderQuestionCharts([result(question('likert7'), 'ru'), result(question('nps'), 'ru')], 'ru');
     expect(charts.map((c) => c.png.subarray(1, 4).toString('latin1'))).toEqual(['PNG', 'PNG']);

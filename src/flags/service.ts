@@ -342,8 +342,8 @@ export class FlagService {
       if (input.source === 'command') changed = true; // the reason may have changed
       if (await this.reopenAfterClose(existing, input, opts.staffFlag, result, settings, now)) {
         this.logger.info({ ...log, case: existing.id }, 'flags.case-reopened');
-        // At once, not coalesced: the case message (posted again if it was lost) shows it open,
-        // and a staff flag's answer says where it is.
+        // At once, not coalesced: the case is posted again, open, and a staff flag's answer says
+        // where it is.
         await this.refresh(existing.id, settings);
         return { result, case: (await getCase(this.db, existing.id)) ?? existing, opened: false, reopened: true };
       }
@@ -385,7 +385,13 @@ export class FlagService {
       return false;
     }
     const text = render(await this.language(c.guildId, settings), note);
-    return reopenClosedCase(this.db, c.id, actorId, now, why, text);
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await reopenClosedCase(trx, c.id, actorId, now, why, text))) return false;
+      // Posted anew at the foot of the moderation channel, where staff look for new cases: an edit
+      // of the old message, maybe days up the channel, went unseen. The old one keeps showing the close.
+      if (c.reviewMessageId) await caseMessageLost(trx, c.id, c.reviewMessageId, now, 'reopened');
+      return true;
+    });
   }
 
   /** The server's language (the case, the warning DM and the note on the case use it). */

@@ -430,7 +430,7 @@ export async function setReviewMessage(db: Executor, id: number, channelId: stri
  * its history keeps the step (its count tells the reposts' nonces apart). Only if the case still
  * has that message (a concurrent post may have replaced it); true when it did. Run it in a transaction.
  */
-export async function caseMessageLost(db: Executor, id: number, messageId: string, now: number, why: 'deleted' | 'moved'): Promise<boolean> {
+export async function caseMessageLost(db: Executor, id: number, messageId: string, now: number, why: 'deleted' | 'moved' | 'reopened'): Promise<boolean> {
   const r = await db
     .updateTable('flag_cases')
     .set({ review_channel_id: null, review_message_id: null, post_attempts: 0, post_retry_at: null })

@@ -1,5 +1,5 @@
 // Flags on a case after it closed: enough new ones, a staff member's or a member's report open it
-// again (the case message says so); a close that deleted the message stays closed; and members who
+// again (the case is posted again at the foot of the moderation channel, saying so); a close that deleted the message stays closed; and members who
 // flagged only after a dismissal are not counted as dismissed.
 import type { APIActionRowComponent, APIButtonComponent, APIMessage } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,8 +32,10 @@ describe('flags on a closed case', () => {
 
   const service = () => (bot.app.features.find((f) => f.name === 'flags') as FlagsFeature).service;
   const caseMessages = () => bot.fake.channelMessages(bot.ids.modChannel).filter((m) => m.author.id === bot.fake.appId);
-  /** The case message about this flagged message (the first such, as posted). */
-  const caseMessageOf = (messageId: string) => caseMessages().find((m) => (m.embeds[0]?.description ?? '').includes(messageId));
+  /** The case messages about this flagged message, oldest first. */
+  const caseMessagesOf = (messageId: string) => caseMessages().filter((m) => (m.embeds[0]?.description ?? '').includes(messageId));
+  /** The case message about this flagged message: the newest (a reopened case is posted again). */
+  const caseMessageOf = (messageId: string) => caseMessagesOf(messageId).at(-1);
   const react = (messageId: string, userId: string) => bot.fake.react({ channelId: bot.ids.general, messageId, userId, emoji: '🚩' });
   const unreact = (messageId: string, userId: string) => bot.fake.unreact({ channelId: bot.ids.general, messageId, userId, emoji: '🚩' });
   const click = (messageId: string, userId: string, label: string) => {
@@ -91,15 +93,23 @@ describe('flags on a closed case', () => {
     // A second member new to the case: flag_threshold (2) new flaggers, the case is open again.
     react(msg.id, erin);
     const reopened = await until(() => (caseMessageOf(msg.id)?.content.includes('Open') ? caseMessageOf(msg.id) : undefined), 'the reopened case message');
-    expect(caseMessages()).toHaveLength(1);
+    // Posted anew at the foot of the channel, where staff look; the old message still shows the dismissal.
+    const [old] = caseMessagesOf(msg.id);
+    expect(caseMessages()).toHaveLength(2);
+    expect(caseMessages().at(-1)!.id).toBe(reopened.id);
+    expect(old!.id).not.toBe(reopened.id);
+    expect(old!.content).toContain('dismissed');
+    expect(buttons(old!).every((b) => b.disabled)).toBe(true);
     expect(buttons(reopened).every((b) => !b.disabled)).toBe(true);
+    expect((await getCaseByMessage(bot.db, msg.id))!.reviewMessageId).toBe(reopened.id);
     expect(field(reopened.embeds[0], 'Note')).toMatch(/^Reopened <t:\d+:R>: 2 members new to the case flagged the message after it was closed \(dismissed\)\.$/);
     expect(field(reopened.embeds[0], 'Flaggers (4)')).toContain(`<@${erin}>`);
     const c = (await getCaseByMessage(bot.db, msg.id))!;
     expect(c).toMatchObject({ status: 'open', outcome: null, closedBy: null, closedAt: null });
     const events = await caseEvents(bot.db, caseId);
-    expect(events.map((e) => e.kind)).toEqual(['opened', 'dismissed', 'flag_joined', 'flag_withdrawn', 'flag_joined', 'flag_joined', 'reopened']);
-    expect(events.at(-1)).toMatchObject({ actorId: null, detail: '2 new flaggers' });
+    expect(events.map((e) => e.kind)).toEqual(['opened', 'dismissed', 'flag_joined', 'flag_withdrawn', 'flag_joined', 'flag_joined', 'reopened', 'message_lost']);
+    expect(events.at(-2)).toMatchObject({ actorId: null, detail: '2 new flaggers' });
+    expect(events.at(-1)).toMatchObject({ detail: 'reopened' });
     expect(await queueTitle()).toBe('Review queue (1 open)');
 
     // Open again, it is no resolved review until it closes again.
@@ -125,7 +135,7 @@ describe('flags on a closed case', () => {
     const reopened = caseMessageOf(first.id)!;
     expect(reopened.content).toContain('Open');
     expect(field(reopened.embeds[0], 'Note')).toMatch(new RegExp(`^Reopened <t:\\d+:R> by <@${ids.moderator}>, who flagged the message again after the case was closed \\(dismissed\\)\\.$`));
-    expect((await caseEvents(bot.db, 1)).at(-1)).toMatchObject({ kind: 'reopened', actorId: ids.moderator });
+    expect((await caseEvents(bot.db, 1)).at(-2)).toMatchObject({ kind: 'reopened', actorId: ids.moderator });
 
     const second = await dismissedCase('second');
     const memberReply = await report(ids.dave, second);
@@ -134,7 +144,7 @@ describe('flags on a closed case', () => {
     expect(again.content).toContain('Open');
     expect(field(again.embeds[0], 'Note')).toMatch(/^Reopened <t:\d+:R>: a member reported the message from its menu after the case was closed \(dismissed\)\.$/);
     // No member's id on the step: the report is theirs.
-    expect((await caseEvents(bot.db, 2)).at(-1)).toMatchObject({ kind: 'reopened', actorId: null, detail: 'menu report' });
+    expect((await caseEvents(bot.db, 2)).at(-2)).toMatchObject({ kind: 'reopened', actorId: null, detail: 'menu report' });
     expect(await queueTitle()).toBe('Review queue (2 open)');
 
     // The same member reporting again after the next dismissal changes only their reason.

@@ -284,7 +284,9 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): Routes {
           deps.service.submit({
             guildId: interaction.guildId!,
             authorId: optedOut ? ANONYMOUS_AUTHOR : message.author.id,
-            title: captureTitle(content, optedOut ? t(serverLang, 'feedback.capture.fallbackTitleAnonymous') : t(serverLang, 'feedback.capture.fallbackTitle', { name: message.author.username })),
+            // A message with no text gets a title that names no one: a username put there would
+            // stay public (thread name, lists, digests, exports) after its author opts out.
+            title: captureTitle(content, t(serverLang, 'feedback.capture.fallbackTitleAnonymous')),
             details: content ? truncateChars(content, LIMITS.details) : t(serverLang, 'feedback.capture.noText'),
             category: categories[0] ?? defaultCategories(serverLang)[0]!,
             capture: { by: interaction.user.id, channelId: message.channelId, messageId: message.id },

@@ -2,6 +2,7 @@
 // records go (staff answers stay, naming nobody); items stay as the server's record with the
 // member replaced by a placeholder; staff status changes stay whole, as the history other
 // members' items depend on.
+import { languageCodes, t, type Language } from '../i18n/index.js';
 import { countWith, eachKey, iso, type PrivacyEntry, scanWith } from '../privacy/registry.js';
 import { ANONYMOUS_AUTHOR } from './feedback.js';
 import { itemsAnonymised } from './store.js';
@@ -30,13 +31,35 @@ const votes: PrivacyEntry = {
   },
 };
 
+/**
+ * How "Capture as feedback" titled a message with no text before it stopped naming its author
+ * ("Feedback from alice"), per language, as the catalogues said it (the same in every version).
+ */
+const NAMED_FALLBACK: Record<Language, string> = { en: 'Feedback from ', es: 'Sugerencia de ', ru: 'Отзыв от ' };
+
+/**
+ * The title a captured item of an opting-out author takes instead of its own, or null to keep
+ * its own: a title Pulse made of their username goes. Such a title is known by its prefix in
+ * a language together with that language's "no text" details, which only that capture wrote (a
+ * message with text gives its own first line as title and its text as details); a staff member
+ * cannot edit either.
+ */
+export function unnamedCaptureTitle(title: string, details: string): string | null {
+  for (const lang of languageCodes) {
+    if (details !== t(lang, 'feedback.capture.noText') || !title.startsWith(NAMED_FALLBACK[lang])) continue;
+    const unnamed = t(lang, 'feedback.capture.fallbackTitleAnonymous');
+    return unnamed === title ? null : unnamed;
+  }
+  return null;
+}
+
 const items: PrivacyEntry = {
   name: 'feedback_items',
   table: 'feedback_items',
   columns: ['author_id'],
   label: 'privacy.entry.feedbackItems',
   fate: 'anonymised',
-  why: "the item stays (other members voted and replied on it) with its author replaced by a placeholder; its title and details stay in the server's feedback channel; staff can delete it",
+  why: "the item stays (other members voted and replied on it) with its author replaced by a placeholder; its title and details stay in the server's feedback channel, but for the title Pulse gave a message of yours with no text, which named you and becomes \"Feedback from a member\"; staff can delete it",
   count: countWith(`SELECT count(*) FROM feedback_items WHERE guild_id = ? AND author_id = ?`),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(`SELECT id, title, details, category, status, created_at, opened_at, source_message_id IS NOT NULL AS captured, source_channel_id, source_message_id FROM feedback_items WHERE guild_id = ? AND author_id = ? ORDER BY id`);
@@ -50,9 +73,17 @@ const items: PrivacyEntry = {
   },
   scan: scanWith(`SELECT id FROM feedback_items WHERE guild_id = ? AND author_id = ?`),
   apply(write, _guildId, userId, keys) {
-    const rename = write.prepare(`UPDATE feedback_items SET author_id = ? WHERE id = ? AND author_id = ?`);
-    const renamed = keys.filter(([id]) => rename.run(ANONYMOUS_AUTHOR, id, userId).changes > 0).map(([id]) => Number(id));
-    // Their posts still show the member as the author: re-rendered now (or, should that be cut short, on the next start).
+    const read = write.prepare(`SELECT title, details, source_message_id FROM feedback_items WHERE id = ? AND author_id = ?`);
+    const rename = write.prepare(`UPDATE feedback_items SET author_id = ?, title = ? WHERE id = ? AND author_id = ?`);
+    const renamed: number[] = [];
+    for (const [id] of keys) {
+      const row = read.get(id, userId) as { title: string; details: string; source_message_id: string | null } | undefined;
+      if (!row) continue;
+      const title = row.source_message_id === null ? null : unnamedCaptureTitle(row.title, row.details);
+      if (rename.run(ANONYMOUS_AUTHOR, title ?? row.title, id, userId).changes > 0) renamed.push(Number(id));
+    }
+    // Their posts still show the member as the author (and a captured one may carry their name
+    // in its title and thread name): re-rendered now (or, should that be cut short, on the next start).
     itemsAnonymised(write, renamed);
   },
 };

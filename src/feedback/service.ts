@@ -42,6 +42,7 @@ import {
   reviveItem,
   setChannelKind,
   setShownScore,
+  shownAnonymous,
   staleItemIds,
   statusHistory,
   threadsToReadOn,
@@ -412,8 +413,14 @@ export class FeedbackService {
     // Read before rendering: a vote landing in between marks the post again, and a crash
     // then leaves it recorded as behind (one extra edit on start), never as up to date.
     const votes = await votesOf(this.db, item.id);
-    const result = await this.deps.ports.editPost(item, await this.content(item));
+    // The first edit since an opt-out made a captured item's author anonymous: the step may have
+    // replaced a title that named them, which the thread's name still shows (a closed item's
+    // thread is renamed below, as it is closed again).
+    const rename = item.authorId === ANONYMOUS_AUTHOR && item.sourceMessageId !== null && !isClosed(item.status) && item.threadId !== null && !(await shownAnonymous(this.db, item.id));
+    const content = await this.content(item);
+    const result = await this.deps.ports.editPost(item, content);
     if (result === 'gone') return this.gone(item, 'message');
+    if (rename && (await this.deps.ports.updateThread(item, content, {})) === 'gone') return this.gone(item, 'thread');
     await setShownScore(this.db, item.id, votes, item.authorId);
     // A closed item's thread is unarchived for the edit (Discord takes none in an archived
     // thread): it goes back as the item's status wants.

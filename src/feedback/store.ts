@@ -515,6 +515,12 @@ export async function threadFigures(db: Executor, item: Pick<Item, 'id' | 'autho
  */
 export const shownScoreKey = (t: Pick<Tally, 'up' | 'down'>, authorId: string) => `${t.up}:${t.down}${authorId === ANONYMOUS_AUTHOR ? ':~' : ''}`;
 
+/** Whether a post's last landed edit showed its author as anonymous (see shownScoreKey). */
+export async function shownAnonymous(db: Executor, itemId: number): Promise<boolean> {
+  const row = await db.selectFrom('feedback_items').select('shown_score').where('id', '=', itemId).executeTakeFirst();
+  return (row?.shown_score ?? '').endsWith(':~');
+}
+
 /** Records what a post's last landed edit showed: its votes, and the author of the item it rendered. */
 export async function setShownScore(db: Executor, itemId: number, t: Tally, authorId: string): Promise<void> {
   await db.updateTable('feedback_items').set({ shown_score: shownScoreKey(t, authorId) }).where('id', '=', itemId).execute();

@@ -351,7 +351,6 @@ export const en = {
   'feedback.thread.dmClosed': "<@{author}> this item is now **{status}** (your DMs are closed, so I'm telling you here).",
   'feedback.thread.see': 'See #{original}.',
   'feedback.thread.status': 'Status: **{status}** (by <@{by}>)',
-  'feedback.capture.fallbackTitle': 'Feedback from {name}',
   'feedback.capture.fallbackTitleAnonymous': 'Feedback from a member',
   'feedback.capture.noText': '(This message has no text: see the original.)',
   'feedback.modal.title': 'Submit feedback',

@@ -341,7 +341,6 @@ export const es: Catalogue = {
   'feedback.thread.dmClosed': '<@{author}> esta sugerencia ahora está **{status}** (tus mensajes directos están cerrados, así que te lo digo aquí).',
   'feedback.thread.see': 'Mira #{original}.',
   'feedback.thread.status': 'Estado: **{status}** (por <@{by}>)',
-  'feedback.capture.fallbackTitle': 'Sugerencia de {name}',
   'feedback.capture.fallbackTitleAnonymous': 'Sugerencia de un miembro',
   'feedback.capture.noText': '(Este mensaje no tiene texto: mira el original).',
   'feedback.modal.title': 'Enviar una sugerencia',

@@ -341,7 +341,6 @@ export const ru: Catalogue = {
   'feedback.thread.dmClosed': '<@{author}> у этого отзыва теперь статус **{status}** (ваши личные сообщения закрыты, поэтому пишу здесь).',
   'feedback.thread.see': 'См. #{original}.',
   'feedback.thread.status': 'Статус: **{status}** (изменил <@{by}>)',
-  'feedback.capture.fallbackTitle': 'Отзыв от {name}',
   'feedback.capture.fallbackTitleAnonymous': 'Отзыв участника',
   'feedback.capture.noText': '(В этом сообщении нет текста: см. оригинал.)',
   'feedback.modal.title': 'Отправить отзыв',

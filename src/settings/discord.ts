@@ -54,19 +54,27 @@ export function renderSettings(s: GuildSettings, lang: Language = 'en', guildLoc
   for (const value of s.ignoredChannelIds.length ? fieldValues(s.ignoredChannelIds.map((id) => `<#${id}>`)) : [t(lang, 'settings.value.none')]) {
     embed.addFields({ name: t(lang, 'settings.field.ignoredChannels'), value });
   }
-  if (toFix.length) embed.addFields({ name: t(lang, 'settings.fix.title'), value: toFix.join('\n').slice(0, 1024) });
+  addFieldsOf(embed, t(lang, 'settings.fix.title'), toFix);
   return embed;
 }
 
-/** Items joined by spaces into as few embed field values as hold them (1,024 characters each). */
-function fieldValues(items: readonly string[]): string[] {
+/**
+ * Items joined by `separator` into as few embed field values as hold them (1,024 characters
+ * each). An item is never cut: a line cut short would lose its end and leave its bold open.
+ */
+function fieldValues(items: readonly string[], separator = ' '): string[] {
   const values: string[] = [];
   for (const item of items) {
     const last = values.at(-1);
-    if (last !== undefined && last.length + 1 + item.length <= 1024) values[values.length - 1] = `${last} ${item}`;
+    if (last !== undefined && last.length + separator.length + item.length <= 1024) values[values.length - 1] = `${last}${separator}${item}`;
     else values.push(item);
   }
   return values;
+}
+
+/** Lines as fields under one name, split between whole lines where one field cannot hold them all. */
+function addFieldsOf(embed: EmbedBuilder, name: string, lines: readonly string[]): void {
+  for (const value of fieldValues(lines, '\n')) embed.addFields({ name, value });
 }
 
 type ChannelSetting = 'staff_channel' | 'mod_channel' | 'feedback_channel';
@@ -285,11 +293,11 @@ export function settingsRoutes(deps: SettingsDeps): Routes {
 }
 
 /** What staff should grant, from the bot's server-wide permissions (null: not known yet). */
-function permissionsNote(lang: Language, granted: bigint | null): string {
-  if (granted === null) return t(lang, 'about.permissions.unknown');
+function permissionsNote(lang: Language, granted: bigint | null): string[] {
+  if (granted === null) return [t(lang, 'about.permissions.unknown')];
   const missing = missingPermissions(granted);
-  if (missing.length === 0) return t(lang, 'about.permissions.none');
-  return [t(lang, 'about.permissions.missing', { count: missing.length }), ...missing.map((p) => `- **${t(lang, p.name)}**: ${t(lang, p.why)}`)].join('\n');
+  if (missing.length === 0) return [t(lang, 'about.permissions.none')];
+  return [t(lang, 'about.permissions.missing', { count: missing.length }), ...missing.map((p) => `- **${t(lang, p.name)}**: ${t(lang, p.why)}`)];
 }
 
 export function aboutRoutes(client: () => Client, db?: Kysely<DB>): Routes {
@@ -304,10 +312,10 @@ export function aboutRoutes(client: () => Client, db?: Kysely<DB>): Routes {
           const settings = db && interaction.guildId ? await getSettings(db, interaction.guildId) : null;
           if (settings && isStaff(interaction, settings.staffRoleId)) {
             const me = interaction.guild?.members.me;
-            embed.addFields({ name: t(lang, 'about.permissions.title'), value: permissionsNote(lang, me ? me.permissions.bitfield : null).slice(0, 1024) });
+            // In Spanish or Russian the whole list outgrows one field (1,024 characters): split, never cut.
+            addFieldsOf(embed, t(lang, 'about.permissions.title'), permissionsNote(lang, me ? me.permissions.bitfield : null));
             // Server-wide permissions are not all: a channel or role set may be gone, or the bot shut out of a channel.
-            const toFix = settingsToFix(interaction.guild, settings, lang);
-            if (toFix.length) embed.addFields({ name: t(lang, 'settings.fix.title'), value: toFix.join('\n').slice(0, 1024) });
+            addFieldsOf(embed, t(lang, 'settings.fix.title'), settingsToFix(interaction.guild, settings, lang));
             embed.setFooter({ text: t(lang, 'about.footer', { count: client().guilds.cache.size }) });
           }
           await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });

@@ -12,6 +12,8 @@ export const MSG = {
   wrongRole: (roleId: string) => msg('surveys.error.wrongRole', { role: roleId }),
   roleDeleted: (id: number) => msg('surveys.error.roleDeleted', { id }),
   answeredLocked: msg('surveys.error.answeredLocked'),
+  // Answered, then opted out of Pulse: the answer went, the survey still takes one per member.
+  answeredOptedOut: msg('surveys.error.answeredOptedOut'),
   alreadySubmitted: msg('surveys.error.alreadySubmitted'),
   noDraft: msg('surveys.error.noDraft'),
   missing: (labels: string[]) => msg('surveys.error.missing', { labels: labels.map((l) => `“${l}”`).join(', ') }),

@@ -1,7 +1,28 @@
 // The surveys slice's privacy entries (see src/privacy/registry.ts): a member's drafts, their
 // non-anonymous responses and the "has answered" marks of anonymous surveys go; a submitted
 // anonymous response holds no member id at all and stays; surveys and schedules someone made stay.
-import { countWith, eachKey, iso, type PrivacyEntry, scanWith } from '../privacy/registry.js';
+// A one-response survey still open that the member answered keeps, until it closes, a keyed hash
+// of their id in place of what went, so that the opt-out does not let them answer it again.
+import { randomBytes } from 'node:crypto';
+import { countWith, iso, type PrivacyEntry, type Raw, scanWith } from '../privacy/registry.js';
+import { answeredMark } from './store.js';
+
+/**
+ * Leaves the mark of a member who answered `surveyId` (see survey_answered_marks), if it is open
+ * and takes one response per member: made in the opt-out step that deletes what said they
+ * answered, in its transaction, under the survey's key (made now if it has none yet).
+ */
+function marker(write: Raw): (surveyId: number, userId: string) => void {
+  const once = write.prepare(`SELECT status = 'open' AND coalesce(json_extract(definition, '$.responses'), 'one') = 'one' FROM surveys WHERE id = ?`).pluck();
+  const newKey = write.prepare(`UPDATE surveys SET mark_key = ? WHERE id = ? AND mark_key IS NULL`);
+  const keyOf = write.prepare(`SELECT mark_key FROM surveys WHERE id = ?`).pluck();
+  const insert = write.prepare(`INSERT INTO survey_answered_marks (survey_id, mark) VALUES (?, ?) ON CONFLICT DO NOTHING`);
+  return (surveyId, userId) => {
+    if (once.get(surveyId) !== 1) return;
+    newKey.run(randomBytes(32), surveyId);
+    insert.run(surveyId, answeredMark(keyOf.get(surveyId) as Buffer, userId));
+  };
+}
 
 const responses: PrivacyEntry = {
   name: 'survey_responses',
@@ -9,7 +30,7 @@ const responses: PrivacyEntry = {
   columns: ['respondent'],
   label: 'privacy.entry.surveyResponses',
   fate: 'deleted',
-  why: 'drafts and non-anonymous responses name the member; submitted anonymous responses hold no id and are not touched',
+  why: 'drafts and non-anonymous responses name the member; submitted anonymous responses hold no id and are not touched; a submitted response to an open one-response survey leaves a mark (survey_answered_marks) until it closes',
   count: countWith(`SELECT count(*) FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.guild_id = ? AND r.respondent = ?`),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(
@@ -42,10 +63,14 @@ const responses: PrivacyEntry = {
   apply(write, _guildId, userId, keys) {
     const submittedTo = write.prepare(`SELECT survey_id FROM survey_responses WHERE id = ? AND respondent = ? AND status = 'submitted'`).pluck();
     const remove = write.prepare(`DELETE FROM survey_responses WHERE id = ? AND respondent = ?`);
-    const mark = write.prepare(`UPDATE surveys SET shown_count = NULL WHERE id = ?`);
+    const stale = write.prepare(`UPDATE surveys SET shown_count = NULL WHERE id = ?`);
+    const leaveMark = marker(write);
     for (const [key] of keys) {
       const surveyId = submittedTo.get(key, userId) as number | undefined;
-      if (remove.run(key, userId).changes > 0 && surveyId !== undefined) mark.run(surveyId);
+      if (remove.run(key, userId).changes > 0 && surveyId !== undefined) {
+        stale.run(surveyId);
+        leaveMark(surveyId, userId);
+      }
     }
   },
 };
@@ -56,14 +81,38 @@ const submitters: PrivacyEntry = {
   columns: ['member_id'],
   label: 'privacy.entry.surveySubmitters',
   fate: 'deleted',
-  why: 'only that the member answered an anonymous survey, never which answers; without it the member may answer that survey again',
+  why: 'only that the member answered an anonymous survey, never which answers; while the survey is open a mark that is not the member\'s id takes its place (survey_answered_marks), so they cannot answer it again',
   count: countWith(`SELECT count(*) FROM survey_submitters m JOIN surveys s ON s.id = m.survey_id WHERE s.guild_id = ? AND m.member_id = ?`),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(`SELECT m.survey_id, s.title FROM survey_submitters m JOIN surveys s ON s.id = m.survey_id WHERE s.guild_id = ? AND m.member_id = ? ORDER BY m.survey_id`);
     for (const r of s.iterate(guildId, userId) as Iterable<{ survey_id: number; title: string }>) yield { survey_id: r.survey_id, survey: r.title };
   },
   scan: scanWith(`SELECT m.survey_id FROM survey_submitters m JOIN surveys s ON s.id = m.survey_id WHERE s.guild_id = ? AND m.member_id = ?`),
-  apply: eachKey(`DELETE FROM survey_submitters WHERE survey_id = ? AND member_id = ?`),
+  apply(write, _guildId, userId, keys) {
+    const remove = write.prepare(`DELETE FROM survey_submitters WHERE survey_id = ? AND member_id = ?`);
+    const leaveMark = marker(write);
+    for (const [surveyId] of keys) if (remove.run(surveyId, userId).changes > 0) leaveMark(Number(surveyId), userId);
+  },
+};
+
+/** The open surveys that keep a mark of the member (computed from their id under each survey's key). */
+function* markedSurveys(read: Raw, guildId: string, userId: string): Iterable<{ survey_id: number; title: string }> {
+  const keyed = read.prepare(`SELECT id, title, mark_key FROM surveys WHERE guild_id = ? AND mark_key IS NOT NULL ORDER BY id`).raw().all(guildId) as Array<[number, string, Buffer]>;
+  const has = read.prepare(`SELECT 1 FROM survey_answered_marks WHERE survey_id = ? AND mark = ?`).pluck();
+  for (const [id, title, key] of keyed) if (has.get(id, answeredMark(key, userId)) !== undefined) yield { survey_id: id, title };
+}
+
+const marks: PrivacyEntry = {
+  name: 'survey_answered_marks',
+  table: 'survey_answered_marks',
+  columns: ['mark'],
+  label: 'privacy.entry.surveyMarks',
+  fate: 'kept',
+  why: 'left by an opt-out in place of an answer to a one-response survey still open: not the member\'s id but an HMAC of it under a random key of that survey\'s, so that they cannot answer it a second time; the marks and the key are deleted when the survey closes',
+  count: (read, guildId, userId) => [...markedSurveys(read, guildId, userId)].length,
+  *exportRows(read, guildId, userId) {
+    for (const m of markedSurveys(read, guildId, userId)) yield { survey_id: m.survey_id, survey: m.title };
+  },
 };
 
 const surveys: PrivacyEntry = {
@@ -96,4 +145,4 @@ const schedules: PrivacyEntry = {
   },
 };
 
-export const surveysPrivacy: readonly PrivacyEntry[] = [responses, submitters, surveys, schedules];
+export const surveysPrivacy: readonly PrivacyEntry[] = [responses, submitters, marks, surveys, schedules];

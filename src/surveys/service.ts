@@ -356,6 +356,7 @@ export class SurveyService {
     let { inProgress, submitted } = await this.working(survey, member);
     if (!inProgress) {
       if (def.responses === 'one') {
+        if (await store.hasAnsweredMark(this.db, survey.id, member.id)) throw new SurveyRefusal(MSG.answeredOptedOut);
         if (survey.anonymous && (await store.hasAnonymousSubmission(this.db, survey.id, member.id))) throw new SurveyRefusal(MSG.answeredLocked);
         if (submitted && (!def.editable || survey.anonymous)) throw new SurveyRefusal(MSG.answeredLocked);
       } else submitted = undefined;
@@ -431,6 +432,7 @@ export class SurveyService {
     if (outcome === 'closed') throw new SurveyRefusal(MSG.closed);
     if (outcome === 'submitted') throw new SurveyRefusal(MSG.alreadySubmitted);
     if (outcome === 'answered') throw new SurveyRefusal(MSG.answeredLocked);
+    if (outcome === 'marked') throw new SurveyRefusal(MSG.answeredOptedOut);
     // Anonymous: the log says that a response came in, never whose.
     this.deps.logger.info({ guild: guildId, survey: survey.id, ...(survey.anonymous ? {} : { user: member.id }), edited }, 'surveys.submitted');
     this.markCard(survey.id);

@@ -1,4 +1,5 @@
 // Surveys' queries: surveys, draft and submitted responses, anonymous submitters, recurring schedules.
+import { createHmac } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { type Executor, inTransaction, restartScheduleInZone } from '../db/schema.js';
 import { emptyWal } from '../db/wal.js';
@@ -254,11 +255,16 @@ export async function closeSurvey(db: Executor, id: number, now: number, closedB
     await trx.deleteFrom('survey_responses').where('survey_id', '=', id).where('status', '=', 'draft').execute();
     await trx.updateTable('survey_responses').set({ draft: null }).where('survey_id', '=', id).execute();
     if (anonymous) await renumberAnonymous(trx, id);
-    return true;
+    // Closed, it takes no answers: the marks of opted-out members have done their work, and with
+    // their key gone nothing left can be matched to anyone's id.
+    const marks = await trx.deleteFrom('survey_answered_marks').where('survey_id', '=', id).executeTakeFirst();
+    await trx.updateTable('surveys').set({ mark_key: null }).where('id', '=', id).where('mark_key', 'is not', null).execute();
+    return { marks: Number(marks.numDeletedRows) > 0 };
   });
-  // The deleted drafts of an anonymous survey (member id next to answers) leave the WAL too.
-  if (closed && anonymous) await emptyWal(db);
-  return closed;
+  // The deleted drafts of an anonymous survey (member id next to answers), and the marks and
+  // their key, leave the WAL too.
+  if (closed && (anonymous || closed.marks)) await emptyWal(db);
+  return closed !== false;
 }
 
 /**
@@ -298,6 +304,7 @@ export async function deleteSurvey(db: Executor, id: number): Promise<void> {
     // Overwritten with zeros on disk (secure_delete, src/db/open.ts), like every delete.
     await trx.deleteFrom('survey_responses').where('survey_id', '=', id).execute();
     await trx.deleteFrom('survey_submitters').where('survey_id', '=', id).execute();
+    await trx.deleteFrom('survey_answered_marks').where('survey_id', '=', id).execute();
     await trx.deleteFrom('surveys').where('id', '=', id).execute();
   });
   if (anonymous) await emptyWal(db);
@@ -364,6 +371,22 @@ export async function hasAnonymousSubmission(db: Executor, surveyId: number, mem
   return row !== undefined;
 }
 
+/** How a member who answered and then opted out appears in survey_answered_marks: an HMAC of their id under the survey's key. */
+export function answeredMark(key: Buffer, memberId: string): string {
+  return createHmac('sha256', key).update(memberId).digest('base64url');
+}
+
+/**
+ * Whether the member answered this one-response survey and then opted out of Pulse: their
+ * answer (or the note that they answered) went, and a mark of them stays while it is open.
+ */
+export async function hasAnsweredMark(db: Executor, surveyId: number, memberId: string): Promise<boolean> {
+  const survey = await db.selectFrom('surveys').select('mark_key').where('id', '=', surveyId).executeTakeFirst();
+  if (!survey?.mark_key) return false;
+  const row = await db.selectFrom('survey_answered_marks').select('mark').where('survey_id', '=', surveyId).where('mark', '=', answeredMark(survey.mark_key, memberId)).executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Starts a draft for a member (a new response, or an edit of their submitted one), or hands back
  * the one already in progress: a member has at most one response in progress per survey (a
@@ -402,9 +425,10 @@ export async function saveDraft(db: Executor, responseId: number, draft: Answers
  * What became of a submit: stored; refused because the survey is no longer open (it closed
  * since the member's checks); `submitted` when the draft is gone (a second click or a
  * redelivered interaction already submitted it); `answered` when a one-response survey already
- * has this member's response (a draft begun before it was submitted).
+ * has this member's response (a draft begun before it was submitted); `marked` when the member
+ * answered it, then opted out (see hasAnsweredMark).
  */
-export type SubmitOutcome = 'stored' | 'closed' | 'submitted' | 'answered';
+export type SubmitOutcome = 'stored' | 'closed' | 'submitted' | 'answered' | 'marked';
 
 /**
  * Submits a draft, in one transaction that first checks again that the survey is open and the
@@ -428,6 +452,11 @@ export async function submitResponse(
       .where((eb) => eb.or([eb('closes_at', 'is', null), eb('closes_at', '>', input.now)]))
       .executeTakeFirst();
     if (!open) return 'closed';
+    // Answered, then opted out (the answer went, a mark stayed): a draft begun since goes.
+    if (input.once && (await hasAnsweredMark(trx, input.surveyId, input.memberId))) {
+      await trx.deleteFrom('survey_responses').where('id', '=', input.responseId).where('respondent', '=', input.memberId).where('status', '=', 'draft').execute();
+      return 'marked';
+    }
     if (!input.anonymous) {
       if (input.once) {
         const other = await trx

@@ -29,6 +29,7 @@ import * as m0027 from './0027-digest-pause-reason.js';
 import * as m0028 from './0028-feedback-daily-limit.js';
 import * as m0029 from './0029-timezone-chosen.js';
 import * as m0030 from './0030-anonymous-renumber.js';
+import * as m0031 from './0031-survey-answered-marks.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   '0028-feedback-daily-limit': m0028,
   '0029-timezone-chosen': m0029,
   '0030-anonymous-renumber': m0030,
+  '0031-survey-answered-marks': m0031,
 };

@@ -45,6 +45,8 @@ export interface SurveyTable {
   closed_edit_attempts: Generated<number>;
   /** When the next closing edit may be tried; null: at once. */
   closed_retry_at: Generated<number | null>;
+  /** The HMAC key of survey_answered_marks, made at the first opt-out that needs it; deleted at close (migration 0031). */
+  mark_key: Generated<Buffer | null>;
 }
 
 /**
@@ -80,6 +82,16 @@ export interface SurveySubmitterTable {
   member_id: string;
 }
 
+/**
+ * One-response surveys still open: members who answered and then opted out of Pulse, each as an
+ * HMAC of their id under the survey's `mark_key` (never the id), so that they cannot answer it
+ * again. Deleted, with the key, when the survey closes.
+ */
+export interface SurveyAnsweredMarkTable {
+  survey_id: number;
+  mark: string;
+}
+
 export interface SurveyScheduleTable {
   id: Generated<number>;
   guild_id: string;
@@ -109,5 +121,6 @@ export interface SurveysTables {
   surveys: SurveyTable;
   survey_responses: SurveyResponseTable;
   survey_submitters: SurveySubmitterTable;
+  survey_answered_marks: SurveyAnsweredMarkTable;
   survey_schedules: SurveyScheduleTable;
 }

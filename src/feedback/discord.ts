@@ -17,6 +17,7 @@ import { botMissing, botPermission, type NamedPermission } from '../discord/perm
 import { snowflakeBefore } from '../discord/snowflake.js';
 import type { Feature, FeatureContext } from '../feature.js';
 import type { Timers } from '../polls/live.js';
+import { msg } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
 import { truncate } from '../text.js';
 import { feedbackRoutes } from './discord-commands.js';
@@ -36,8 +37,15 @@ const isGone = (err: unknown) => code(err) === RESTJSONErrorCodes.UnknownMessage
 const isRefused = (err: unknown) => code(err) === RESTJSONErrorCodes.MissingAccess || code(err) === RESTJSONErrorCodes.MissingPermissions;
 /** Discord's answer that a channel is not there for the bot: deleted, or hidden from it. */
 const isMissingChannel = (err: unknown) => code(err) === RESTJSONErrorCodes.UnknownChannel || code(err) === RESTJSONErrorCodes.MissingAccess || (err instanceof DiscordAPIError && err.status === 404);
-/** A final refusal as the service knows it; other errors as they are. */
-const refusal = (err: unknown) => (isRefused(err) ? new RefusedError(`${(err as Error).message} (${code(err)})`, { cause: err }) : err);
+/**
+ * A final refusal as the service knows it (Discord's words, and why in staff's language, kept when a
+ * post is refused); other errors as they are.
+ */
+const refusal = (err: unknown) => {
+  if (!isRefused(err)) return err;
+  const text = code(err) === RESTJSONErrorCodes.MissingAccess ? msg('feedback.unposted.channelGone', { code: String(code(err)) }) : msg('feedback.unposted.refused', { code: String(code(err)) });
+  return new RefusedError(`${(err as Error).message} (${code(err)})`, { cause: err, text });
+};
 
 
 /** Messages of a thread read on start: at most this many pages of 100 per thread. */

@@ -2,7 +2,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
 import { toCsv } from '../csv.js';
 import { encodeCustomId } from '../discord/custom-id.js';
-import { languageCodes, t, type Language, type MessageKey } from '../i18n/index.js';
+import { languageCodes, msg, render, storedText, t, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { discordTime, ellipsize, plainText, plainTextWithin, truncate } from '../text.js';
 import { ANONYMOUS_AUTHOR, isClosed, messageLink, postMarker, type Status, type Tally } from './feedback.js';
 import type { HistoryEntry, ListedItem } from './figures-store.js';
@@ -129,6 +129,33 @@ export function voteButtons(item: Pick<Item, 'id' | 'status'>, votes: Tally, lan
 
 const when = (ms: number | null) => (ms === null ? '–' : discordTime(ms, 'R'));
 
+/** Reasons stored in English before they were kept as Texts, read back as the Texts they are now. */
+const OLDER_REASONS = new Map<string, Text>([
+  ['closed by staff before it was posted: Pulse will not post it unless it is reopened', msg('feedback.unposted.closed')],
+  ['Unknown Channel (10003): the feedback channel is gone or hidden from Pulse', msg('feedback.unposted.channelGone', { code: '10003' })],
+  ['Missing Access (50001)', msg('feedback.unposted.channelGone', { code: '50001' })],
+  ['Missing Permissions (50013)', msg('feedback.unposted.refused', { code: '50013' })],
+]);
+/** The permissions posting an item checks, to read an older "Missing Permissions (50013): View Channel, …" back. */
+const POST_PERMISSIONS: readonly MessageKey[] = ['perm.viewChannel', 'perm.sendMessages', 'perm.embedLinks', 'perm.readMessageHistory', 'perm.createPublicThreads', 'perm.manageThreads', 'perm.manageChannels'];
+
+function olderMissing(reason: string): Text | null {
+  const prefix = 'Missing Permissions (50013): ';
+  if (!reason.startsWith(prefix)) return null;
+  const keys = reason.slice(prefix.length).split(', ').map((name) => POST_PERMISSIONS.find((key) => t('en', key) === name));
+  return keys.every((key) => key !== undefined) ? msg('feedback.unposted.missing', { missing: keys.map((key) => msg(key!)), code: '50013' }) : null;
+}
+
+/**
+ * Why an item is not posted, in the reader's language: the Text Pulse kept (or an older English
+ * reason it knows), else Discord's own words as they came.
+ */
+function postErrorIn(lang: Language, reason: string | null): string {
+  if (reason === null) return t(lang, 'feedback.show.unknownError');
+  const text = storedText(reason) ?? OLDER_REASONS.get(reason) ?? olderMissing(reason);
+  return text ? render(lang, text) : reason;
+}
+
 /**
  * Why an item is not on Discord, for its line in /feedback list: still being posted, or refused.
  * Discord's refusal is for staff only (as in /feedback show); its author reads that staff can see why.
@@ -137,7 +164,7 @@ function notPosted(item: ListedItem, lang: Language, staff: boolean): string {
   if (item.postState === 'posted') return '';
   if (item.postState === 'pending') return ` · ${t(lang, 'feedback.list.pending')}`;
   if (!staff) return ` · ${t(lang, 'feedback.list.failedMember')}`;
-  return ` · ${t(lang, 'feedback.list.failed', { error: plainText(ellipsize(item.postError ?? t(lang, 'feedback.show.unknownError'), 100)) })}`;
+  return ` · ${t(lang, 'feedback.list.failed', { error: plainText(ellipsize(postErrorIn(lang, item.postError), 100)) })}`;
 }
 
 /** One line of /feedback list, in the reader's language; `staff` when the reader is staff. */
@@ -170,7 +197,7 @@ export function showEmbed(item: Item, votes: Tally, history: StatusChange[], thr
   const last = history.at(-1);
   if (staff && last?.applyError) fields.push({ name: t(lang, 'feedback.field.note'), value: truncate(t(lang, 'feedback.show.applyFailed', { status: statusName(lang, last.to), error: last.applyError }), 1024) });
   if (item.postState !== 'posted') {
-    const failed = staff ? t(lang, 'feedback.show.failed', { error: item.postError ?? t(lang, 'feedback.show.unknownError') }) : t(lang, 'feedback.show.failedMember');
+    const failed = staff ? t(lang, 'feedback.show.failed', { error: postErrorIn(lang, item.postError) }) : t(lang, 'feedback.show.failedMember');
     fields.push({ name: t(lang, 'feedback.field.note'), value: item.postState === 'pending' ? t(lang, 'feedback.show.pending') : failed });
   }
   // The member's title and details as on the post: markdown escaped.

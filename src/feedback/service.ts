@@ -6,7 +6,7 @@ import { inTransaction, type Executor } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { KeyedLock } from '../keyed-lock.js';
 import { Coalescer, realTimers, type Timers } from '../polls/live.js';
-import { languageCodes, msg, render, type Language, type MessageKey, type Text } from '../i18n/index.js';
+import { languageCodes, msg, render, storeText, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { getSettings, settingsChangedAt } from '../settings/store.js';
 import { isOptedOut } from '../activity/privacy-store.js';
@@ -82,6 +82,13 @@ export class FeedbackError extends Error {
  */
 export class RefusedError extends Error {
   override readonly name = 'RefusedError';
+  /** Why, to keep for staff and show in their language (null: the message, Discord's own words). */
+  readonly text: Text | null;
+
+  constructor(message: string | Text, options?: ErrorOptions & { text?: Text }) {
+    super(typeof message === 'string' ? message : render('en', message), options);
+    this.text = typeof message === 'string' ? (options?.text ?? null) : message;
+  }
 }
 
 /** The feedback channel as Pulse finds it, before an item is claimed and before it is posted. */
@@ -222,8 +229,11 @@ function threadState(from: Status, to: Status, lockOnClose: boolean, pulseLocked
   return {};
 }
 
-/** Why an item closed before Discord took its post stays unposted (post_error, shown to staff). */
-const CLOSED_UNPOSTED = 'closed by staff before it was posted: Pulse will not post it unless it is reopened';
+/**
+ * Why an item closed before Discord took its post stays unposted (post_error, shown to staff). The
+ * reasons Pulse words are kept as Texts (storeText), read in the language of the staff member who reads them.
+ */
+const CLOSED_UNPOSTED = storeText(msg('feedback.unposted.closed'));
 
 export class FeedbackService {
   readonly live: Coalescer<number>;
@@ -366,8 +376,8 @@ export class FeedbackService {
     const check = await this.deps.ports.checkChannel(item.guildId, item.channelId);
     if (check === 'unknown') throw new Error('Discord did not answer about the feedback channel');
     this.channelOk.set(item.channelId, takesPosts(check));
-    if (check === 'bad') throw new RefusedError(`Unknown Channel (${UNKNOWN_CHANNEL}): the feedback channel is gone or hidden from Pulse`);
-    if (check.missing.length > 0) throw new RefusedError(`Missing Permissions (${MISSING_PERMISSIONS}): ${check.missing.map((key) => render('en', msg(key))).join(', ')}`);
+    if (check === 'bad') throw new RefusedError(msg('feedback.unposted.channelGone', { code: String(UNKNOWN_CHANNEL) }));
+    if (check.missing.length > 0) throw new RefusedError(msg('feedback.unposted.missing', { missing: check.missing.map((key) => msg(key)), code: String(MISSING_PERMISSIONS) }));
     if (check.kind === item.channelKind) return item;
     await setChannelKind(this.db, item.id, check.kind);
     return { ...item, channelKind: check.kind };
@@ -397,8 +407,8 @@ export class FeedbackService {
       } catch (err) {
         // Discord's final no waits for the channel to be fixed (retryFailed), not for five tries.
         const giveUp = err instanceof RefusedError || (await getItem(this.db, item.id))!.postAttempts >= MAX_POST_ATTEMPTS;
-        const reason = err instanceof Error ? err.message : String(err);
-        await markPostFailed(this.db, item.id, reason.slice(0, 300), giveUp);
+        const reason = err instanceof RefusedError && err.text ? storeText(err.text) : (err instanceof Error ? err.message : String(err)).slice(0, 300);
+        await markPostFailed(this.db, item.id, reason, giveUp);
         this.deps.logger.warn({ err, guild: item.guildId, item: item.id, giveUp }, 'feedback.post-failed');
       }
     } finally {

@@ -109,6 +109,36 @@ export function render(lang: Language, text: Text): string {
   return t(lang, text.key, params);
 }
 
+/**
+ * A Text kept in the database (as JSON), so that it is rendered when it is read, in the reader's
+ * language, instead of frozen in the language of whoever caused it. storedText reads it back.
+ */
+export function storeText(text: Text): string {
+  return JSON.stringify(text);
+}
+
+/** A stored Text, or null when the value is not one (plain text, e.g. written before Texts were stored). */
+export function storedText(value: string): Text | null {
+  if (!value.startsWith('{')) return null;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isText(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function isText(value: unknown): value is Text {
+  if (typeof value !== 'object' || value === null) return false;
+  const { key, params } = value as { key?: unknown; params?: unknown };
+  if (typeof key !== 'string' || !Object.hasOwn(en, key)) return false;
+  if (params === undefined) return true;
+  if (typeof params !== 'object' || params === null) return false;
+  const isParam = (v: unknown): boolean =>
+    typeof v === 'string' || typeof v === 'number' || (Array.isArray(v) ? v.every(isText) : typeof v === 'object' && v !== null && ('option' in v ? typeof v.option === 'string' : isText(v)));
+  return Object.values(params).every(isParam);
+}
+
 /** "a, b and c" / "a, b y c" / "a, b и c". */
 export function formatList(lang: Language, items: readonly string[]): string {
   return new Intl.ListFormat(languages[lang].intl, { style: 'long', type: 'conjunction' }).format(items);

@@ -3,6 +3,7 @@
 // are saved again; reopened, it is posted at once (end to end).
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimItem } from '../../src/feedback/store.js';
+import { msg, storeText } from '../../src/i18n/index.js';
 import type { TestBot } from '../support/bot.js';
 import { FEEDBACK, feedbackService, startWithFeedbackChannel } from './setup.js';
 
@@ -68,10 +69,18 @@ describe('a status change of an item that is not on Discord', () => {
     b.clock.advance(MIN);
     expect((await status(b, { item: item.id, status: 'duplicate', duplicate_of: item.id })).content).toBe('An item cannot be a duplicate of itself.');
     expect((await status(b, { item: item.id, status: 'done' })).content).toBe(`Item #${item.id} is now **Done**. The author has been told. It was never posted in the feedback channel, and now it will not be.`);
-    expect(await row(b, item.id)).toMatchObject({ status: 'done', post_state: 'failed', post_error: 'closed by staff before it was posted: Pulse will not post it unless it is reopened' });
-    // Staff read why in /feedback show.
-    const shown = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.moderator, name: 'feedback', subcommand: 'show', options: { item: item.id } }).reply();
-    expect(shown.embeds[0]?.fields?.find((f) => f.name === 'Note')?.value).toBe('Could not be posted: closed by staff before it was posted: Pulse will not post it unless it is reopened');
+    expect(await row(b, item.id)).toMatchObject({ status: 'done', post_state: 'failed', post_error: storeText(msg('feedback.unposted.closed')) });
+    // Staff read why in /feedback show and list, in their language.
+    const shown = async (locale?: string) => {
+      const reply = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.moderator, name: 'feedback', subcommand: 'show', options: { item: item.id }, locale }).reply();
+      return reply.embeds[0]?.fields?.at(-1)?.value;
+    };
+    const listed = async (locale: string) => (await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.moderator, name: 'feedback', subcommand: 'list', options: { status: 'done' }, locale }).reply()).embeds[0]?.description;
+    expect(await shown()).toBe('Could not be posted: closed by staff before it was posted: Pulse will not post it unless it is reopened');
+    expect(await shown('es-ES')).toBe('No se pudo publicar: el equipo la cerró antes de que se publicara: Pulse no la publicará salvo que se reabra');
+    expect(await shown('ru')).toBe('Не удалось опубликовать: закрыт командой до публикации: Pulse не опубликует его, пока его не откроют снова');
+    expect(await listed('es-ES')).toContain(' · no publicada: el equipo la cerró antes de que se publicara: Pulse no la publicará salvo que se reabra');
+    expect(await listed('ru')).toContain(' · не опубликован: закрыт командой до публикации: Pulse не опубликует его, пока его не откроют снова');
     await b.restart();
     expect(posts(b)).toEqual([]);
 

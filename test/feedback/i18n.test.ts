@@ -5,6 +5,7 @@ import { postName } from '../../src/feedback/feedback.js';
 import type { FeedbackFigures } from '../../src/feedback/figures.js';
 import { defaultCategories, isPostMarker, listLine, postEmbed, showEmbed, statusName, text, voteButtons } from '../../src/feedback/render.js';
 import type { Item } from '../../src/feedback/store.js';
+import { msg, storeText } from '../../src/i18n/index.js';
 import { emptyReport } from '../digests/fixtures.js';
 
 const item: Item = {
@@ -78,10 +79,19 @@ describe('feedback in Spanish and Russian', () => {
 
   it('a list line of an item not on Discord says so in the reader language; Discord\'s reason for staff only', () => {
     const unposted = (postState: string, postError: string | null) => ({ ...item, threadId: null, postState, postError, votes, firstResponseAt: 1 }) as never;
-    const failed = unposted('failed', 'Missing Permissions (50013)');
-    expect(listLine(failed, 'en', true)).toBe('**#7** Dark \\*mode\\* · Idea · Planned · +2 · not posted: Missing Permissions (50013)');
-    expect(listLine(failed, 'es', true)).toBe('**#7** Dark \\*mode\\* · Idea · Planificada · +2 · no publicada: Missing Permissions (50013)');
-    expect(listLine(failed, 'ru', true)).toBe('**#7** Dark \\*mode\\* · Idea · Запланирован · +2 · не опубликован: Missing Permissions (50013)');
+    // Why, as Pulse keeps it (a Text): in the reader's language.
+    const failed = unposted('failed', storeText(msg('feedback.unposted.missing', { missing: [msg('perm.viewChannel'), msg('perm.sendMessages')], code: '50013' })));
+    expect(listLine(failed, 'en', true)).toBe('**#7** Dark \\*mode\\* · Idea · Planned · +2 · not posted: Pulse needs View Channel and Send Messages in the feedback channel (error 50013)');
+    expect(listLine(failed, 'es', true)).toBe('**#7** Dark \\*mode\\* · Idea · Planificada · +2 · no publicada: Pulse necesita Ver canal y Enviar mensajes en el canal de sugerencias (error 50013)');
+    expect(listLine(failed, 'ru', true)).toBe('**#7** Dark \\*mode\\* · Idea · Запланирован · +2 · не опубликован: Pulse нужны права «Просматривать канал» и «Отправлять сообщения» в канале отзывов (ошибка 50013)');
+    // Reasons kept in English before: the ones Pulse wrote read in the reader's language too.
+    expect(listLine(unposted('failed', 'Missing Permissions (50013): View Channel, Send Messages'), 'es', true)).toBe(listLine(failed, 'es', true));
+    expect(listLine(unposted('failed', 'closed by staff before it was posted: Pulse will not post it unless it is reopened'), 'ru', true)).toBe(
+      '**#7** Dark \\*mode\\* · Idea · Запланирован · +2 · не опубликован: закрыт командой до публикации: Pulse не опубликует его, пока его не откроют снова',
+    );
+    expect(listLine(unposted('failed', 'Missing Permissions (50013)'), 'es', true)).toBe('**#7** Dark \\*mode\\* · Idea · Planificada · +2 · no publicada: Discord la rechazó: falta un permiso en el canal de sugerencias (error 50013)');
+    // An error Pulse does not know stays in Discord's words.
+    expect(listLine(unposted('failed', 'Cannot send messages in a voice channel (50008)'), 'es', true)).toBe('**#7** Dark \\*mode\\* · Idea · Planificada · +2 · no publicada: Cannot send messages in a voice channel (50008)');
     expect(listLine(failed, 'es')).toBe('**#7** Dark \\*mode\\* · Idea · Planificada · +2 · no publicada; el equipo puede ver por qué');
     expect(listLine(failed, 'ru')).toBe('**#7** Dark \\*mode\\* · Idea · Запланирован · +2 · не опубликован; модераторы видят причину');
     expect(listLine(unposted('failed', null), 'en', true)).toBe('**#7** Dark \\*mode\\* · Idea · Planned · +2 · not posted: unknown error');

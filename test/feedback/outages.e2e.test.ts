@@ -5,7 +5,7 @@ import { PermissionFlagsBits, type ForumChannel } from 'discord.js';
 import { OverwriteType, type APIThreadChannel } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FeedbackError } from '../../src/feedback/service.js';
-import { render } from '../../src/i18n/index.js';
+import { msg, render, storeText } from '../../src/i18n/index.js';
 import { TestBot } from '../support/bot.js';
 import { FEEDBACK, feedbackService, startWithFeedbackChannel } from './setup.js';
 
@@ -158,7 +158,8 @@ describe('a feedback channel Pulse cannot post in', () => {
     expect(reply.content).toBe(
       `Discord refused to post feedback **#1** in <#${FEEDBACK}>. It is saved: staff can see why with \`/feedback show\`, and it is posted once they fix the channel and save it again with \`/settings set feedback_channel\`.`,
     );
-    expect(await item(b)).toMatchObject({ post_state: 'failed', post_error: 'Missing Permissions (50013)', post_attempts: 1 });
+    // Why is kept to be read in the reader's language (Discord's answer is in the log).
+    expect(await item(b)).toMatchObject({ post_state: 'failed', post_error: storeText(msg('feedback.unposted.refused', { code: '50013' })), post_attempts: 1 });
     // Later passes leave it: nothing changed.
     for (let i = 0; i < 3; i++) await service(b).catchUp(false);
     expect(await item(b)).toMatchObject({ post_state: 'failed', post_attempts: 1 });
@@ -190,7 +191,15 @@ describe('a feedback channel Pulse cannot post in', () => {
       vi.waitFor(() => expect((b.app.client.channels.cache.get(FEEDBACK) as ForumChannel).permissionsFor(b.fake.appId)?.has(PermissionFlagsBits.SendMessages)).toBe(can));
     await canPost(false);
     await service(b).catchUp(false);
-    expect(await item(b)).toMatchObject({ post_state: 'failed', post_error: 'Missing Permissions (50013): Send Messages' });
+    expect(await item(b)).toMatchObject({ post_state: 'failed', post_error: storeText(msg('feedback.unposted.missing', { missing: [msg('perm.sendMessages')], code: '50013' })) });
+    // Staff read why in their language, in /feedback list and /feedback show.
+    const why = async (locale: string) => {
+      const list = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.moderator, name: 'feedback', subcommand: 'list', options: { sort: 'new' }, locale }).reply();
+      const show = await b.fake.slash({ channelId: b.ids.staffChannel, userId: b.ids.moderator, name: 'feedback', subcommand: 'show', options: { item: 1 }, locale }).reply();
+      return [list.embeds[0]?.description, show.embeds[0]?.fields?.at(-1)?.value];
+    };
+    expect(await why('es-ES')).toEqual([expect.stringContaining(' · no publicada: Pulse necesita Enviar mensajes en el canal de sugerencias (error 50013)'), 'No se pudo publicar: Pulse necesita Enviar mensajes en el canal de sugerencias (error 50013)']);
+    expect(await why('ru')).toEqual([expect.stringContaining(' · не опубликован: Pulse нужны права «Отправлять сообщения» в канале отзывов (ошибка 50013)'), 'Не удалось опубликовать: Pulse нужны права «Отправлять сообщения» в канале отзывов (ошибка 50013)']);
     // Passes while it still lacks the permission leave it.
     await service(b).catchUp(false);
     expect(await item(b)).toMatchObject({ post_state: 'failed' });

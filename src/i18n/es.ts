@@ -174,7 +174,7 @@ export const es: Catalogue = {
   'digest.mover.dau': 'DAU medio',
   'digest.mover.voice': 'Minutos de voz',
   'digest.mover.reactions': 'Reacciones',
-  'digest.new': 'nuevo',
+  'digest.new': 'desde 0',
   'digest.points': '{count, plural, one {# punto} other {# puntos}}',
   'digest.noneYet': 'aún ninguno',
   'digest.rate': '{percent} ({part} de {whole})',

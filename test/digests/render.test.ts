@@ -32,6 +32,11 @@ describe('figures and their changes', () => {
     expect(change(cur, prev)).toBe(expected);
   });
 
+  it('a figure up from 0 reads the same after any noun (Spanish "nuevo" did not agree with Entradas, Reacciones)', () => {
+    expect(change(5, 0, 'es')).toBe(' · ▲ desde 0');
+    expect(change(5, 0, 'ru')).toBe(' · ▲ впервые');
+  });
+
   it.each([
     [0.25, 0.2, ' · ▲ 5 pts'],
     [0.2, 0.25, ' · ▼ 5 pts'],

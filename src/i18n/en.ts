@@ -597,6 +597,8 @@ export const en = {
   'surveys.error.alreadySubmitted': 'Your answers are already submitted.',
   'surveys.error.noDraft': 'You have no answers in progress for this survey. Click “Take the survey” on its message to start.',
   'surveys.error.missing': 'Some required questions have no answer yet: {labels}. Continue to answer them, then submit.',
+  // A question's label in the language's quotation marks (one item of {labels} above).
+  'surveys.error.missingLabel': '“{label}”',
   'surveys.error.badPage': 'That page is not part of the survey any more. Click “Take the survey” again.',
   'surveys.error.cantSee': 'You cannot answer this survey: it is posted in a channel you cannot see.',
   'surveys.error.wrongMessage': 'This button is not valid here. Click “Take the survey” on the survey’s own message.',

@@ -584,6 +584,7 @@ export const es: Catalogue = {
   'surveys.error.alreadySubmitted': 'Tus respuestas ya están enviadas.',
   'surveys.error.noDraft': 'No tienes respuestas en curso para este cuestionario. Pulsa «Responder el cuestionario» en su mensaje para empezar.',
   'surveys.error.missing': 'Algunas preguntas obligatorias aún no tienen respuesta: {labels}. Continúa para responderlas y después envía.',
+  'surveys.error.missingLabel': '«{label}»',
   'surveys.error.badPage': 'Esa página ya no forma parte del cuestionario. Vuelve a pulsar «Responder el cuestionario».',
   'surveys.error.cantSee': 'No puedes responder este cuestionario: está publicado en un canal que no puedes ver.',
   'surveys.error.wrongMessage': 'Este botón no es válido aquí. Pulsa «Responder el cuestionario» en el propio mensaje del cuestionario.',

@@ -1,6 +1,6 @@
 // Polls' pure rules: option parsing, vote decisions, tallies, bars, CSV and native-poll limits.
 import { z } from 'zod';
-import { formatPercent, msg, t as translate, type Language, type Text } from '../i18n/index.js';
+import { formatList, formatPercent, msg, t as translate, type Language, type Text } from '../i18n/index.js';
 import { charCount, MAX_CONTENT, plainText, plainTextWithin, truncate } from '../text.js';
 
 export const LIMITS = {
@@ -277,11 +277,13 @@ export function voteReceipt(lang: Language, poll: Poll, next: number[]): string 
   const secret = poll.anonymous ? translate(lang, 'polls.vote.secret') : '';
   const receipt = (names: string) => translate(lang, 'polls.vote.recorded', { names, again }) + more + secret;
   const picks = next.map((c) => poll.choices[c] ?? '?');
-  const full = receipt(picks.map((p) => `**${plainText(p)}**`).join(', '));
+  // "A, B and C" as the language writes a list ("A, B y C", "A, B и C").
+  const full = receipt(formatList(lang, picks.map((p) => `**${plainText(p)}**`)));
   if (full.length <= MAX_CONTENT) return full;
-  // The room left by the sentence around the names, shared by the picks (each in ** ** and ", ").
-  const each = Math.floor((MAX_CONTENT - receipt('').length - 2 * (picks.length - 1)) / picks.length) - 4;
-  return receipt(picks.map((p) => `**${plainTextWithin(p, Math.max(1, each))}**`).join(', '));
+  // The room left by the sentence around the names, shared by the picks (each in ** **, between the list's separators).
+  const separators = formatList(lang, picks.map(() => '')).length;
+  const each = Math.floor((MAX_CONTENT - receipt('').length - separators) / picks.length) - 4;
+  return receipt(formatList(lang, picks.map((p) => `**${plainTextWithin(p, Math.max(1, each))}**`)));
 }
 
 // ------------------------------------------------------------------ tallies
@@ -351,7 +353,7 @@ export function describeOutcome(lang: Language, choices: string[], t: Tally): st
   const names = t.leaders.map((i) => `**${choices[i] ?? '?'}**`);
   const votes = t.counts[t.leaders[0] ?? 0] ?? 0;
   if (names.length === 1) return translate(lang, 'polls.outcome.won', { choice: names[0] ?? '', votes, voters: t.voters });
-  return translate(lang, 'polls.outcome.tie', { choices: names.join(', '), votes, voters: t.voters });
+  return translate(lang, 'polls.outcome.tie', { choices: formatList(lang, names), votes, voters: t.voters });
 }
 
 // ------------------------------------------------------------------ export

@@ -16,7 +16,8 @@ export const MSG = {
   answeredOptedOut: msg('surveys.error.answeredOptedOut'),
   alreadySubmitted: msg('surveys.error.alreadySubmitted'),
   noDraft: msg('surveys.error.noDraft'),
-  missing: (labels: string[]) => msg('surveys.error.missing', { labels: labels.map((l) => `“${l}”`).join(', ') }),
+  // Each label quoted and the whole listed as the reader's language writes them: “A” and “B”, «A» y «B».
+  missing: (labels: string[]) => msg('surveys.error.missing', { labels: labels.map((label) => msg('surveys.error.missingLabel', { label })) }),
   badPage: msg('surveys.error.badPage'),
   cantSee: msg('surveys.error.cantSee'),
   wrongMessage: msg('surveys.error.wrongMessage'),

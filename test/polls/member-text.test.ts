@@ -75,6 +75,9 @@ describe('the vote receipt', () => {
 
   it('keeps short receipts as they were: every pick in full', () => {
     const p = poll({ choices: ['Pizza', 'Tacos', 'Sushi'], multiple: true, maxChoices: 3 });
-    expect(voteReceipt('en', p, [0, 2])).toBe('You voted for **Pizza**, **Sushi**; click again to withdraw. You can pick 1 more.');
+    expect(voteReceipt('en', p, [0, 2])).toBe('You voted for **Pizza** and **Sushi**; click again to withdraw. You can pick 1 more.');
+    // As each language writes a list.
+    expect(voteReceipt('es', p, [0, 1, 2])).toMatch(/^Votaste por \*\*Pizza\*\*, \*\*Tacos\*\* y \*\*Sushi\*\*; /);
+    expect(voteReceipt('ru', p, [0, 2])).toMatch(/^Вы проголосовали за \*\*Pizza\*\* и \*\*Sushi\*\*; /);
   });
 });

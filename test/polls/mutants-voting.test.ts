@@ -52,7 +52,7 @@ describe('the vote receipt', () => {
   it('offers more picks only while the member has some left', () => {
     expect(voteReceipt('en', p, [0])).toMatch(/pick 1 more/);
     const full = voteReceipt('en', p, [0, 1]);
-    expect(full).toMatch(/^You voted for \*\*A\*\*, \*\*B\*\*/);
+    expect(full).toMatch(/^You voted for \*\*A\*\* and \*\*B\*\*/);
     expect(full).not.toMatch(/more/);
   });
 });

@@ -268,7 +268,15 @@ describe('tally', () => {
   it('describes outcomes', () => {
     expect(describeOutcome('en', ['A', 'B'], tally(2, 1, []))).toBe('No votes were cast.');
     expect(describeOutcome('en', ['A', 'B'], tally(2, 1, [{ voter: 'x', choice: 1 }]))).toBe('**B** won with 1 of 1 voter.');
-    expect(describeOutcome('en', ['A', 'B'], tally(2, 1, [{ voter: 'x', choice: 1 }, { voter: 'y', choice: 0 }]))).toMatch(/^Tie between \*\*A\*\*, \*\*B\*\* with 1 vote each \(2 voters\)/);
+    expect(describeOutcome('en', ['A', 'B'], tally(2, 1, [{ voter: 'x', choice: 1 }, { voter: 'y', choice: 0 }]))).toMatch(/^Tie between \*\*A\*\* and \*\*B\*\* with 1 vote each \(2 voters\)/);
+  });
+
+  it('names the tied choices as a list in the language ("A y B", "A, B и C"), not joined with commas', () => {
+    const tie = tally(3, 1, [{ voter: 'x', choice: 0 }, { voter: 'y', choice: 1 }]);
+    expect(describeOutcome('es', ['A', 'B', 'C'], tie)).toBe('Empate entre **A** y **B** con 1 voto cada una (2 votantes).');
+    const three = tally(3, 1, [{ voter: 'x', choice: 0 }, { voter: 'y', choice: 1 }, { voter: 'z', choice: 2 }]);
+    expect(describeOutcome('ru', ['A', 'B', 'C'], three)).toMatch(/^Ничья: \*\*A\*\*, \*\*B\*\* и \*\*C\*\* — /);
+    expect(describeOutcome('en', ['A', 'B', 'C'], three)).toMatch(/^Tie between \*\*A\*\*, \*\*B\*\*, and \*\*C\*\* with/);
   });
 });
 

@@ -289,7 +289,7 @@ describe('polls e2e', () => {
     const click = (userId: string, choice: number) => fake.click({ userId, message, customId: `v1:poll-vote:1:${choice}` }).reply();
     expect((await click(ids.bob, 0)).content).toBe(`Only members with the <@&${ids.staffRoleId}> role can vote in this poll.`);
     await click(ids.moderator, 0);
-    expect((await click(ids.moderator, 1)).content).toMatch(/pick 0 more|You voted for \*\*A\*\*, \*\*B\*\*/);
+    expect((await click(ids.moderator, 1)).content).toMatch(/pick 0 more|You voted for \*\*A\*\* and \*\*B\*\*/);
     expect((await click(ids.moderator, 2)).content).toMatch(/at most 2 choices/);
     // Losing the role later does not remove the vote already cast.
     fake.setMemberRoles(ids.guildId, ids.moderator, []);

@@ -16,7 +16,7 @@ import { botMissing, botPermission, requireBotCan, type NamedPermission } from '
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
 import type { Feature, FeatureContext } from '../feature.js';
-import { languageOf, msg, render, t, weekdayNames, type Language, type MessageKey, type Text } from '../i18n/index.js';
+import { formatDate, formatPeriod, languageOf, msg, render, t, weekdayNames, type Language, type MessageKey, type Text } from '../i18n/index.js';
 import { serverLanguage } from '../settings/settings.js';
 import { languageHint, setupHints, timeZoneHint } from '../settings/hints.js';
 import { getSettings } from '../settings/store.js';
@@ -195,10 +195,9 @@ function requirePostable(interaction: ChatInputCommandInteraction, chosen: { id:
 
 function wallTime(lang: Language, instant: number, zone: string): string {
   const p = localParts(instant, zone);
-  const date = localDate(instant, zone);
-  // weekdayNames starts on Monday; getUTCDay on Sunday.
-  const wd = weekdayNames(lang)[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7];
-  return `${wd} ${date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+  // The server's calendar day as the reader's language writes it ("Mon, Nov 16", "lun, 16 nov").
+  const day = formatDate(lang, localDate(instant, zone), { weekday: 'short', day: 'numeric', month: 'short' });
+  return `${day} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }
 
 function nextRunsText(lang: Language, schedule: DigestSchedule, zone: string, now: number): string {
@@ -217,7 +216,7 @@ function statusText(lang: Language, schedule: DigestSchedule, zone: string, now:
 }
 
 function runLine(lang: Language, run: DigestRun, guildId: string): string {
-  const what = `${run.period.from} – ${run.period.to}`;
+  const what = formatPeriod(lang, run.period.from, run.period.to);
   const late = run.late ? t(lang, 'digest.run.late') : '';
   const error = run.lastError ?? t(lang, 'digest.run.unknownError');
   switch (run.status) {
@@ -333,7 +332,7 @@ export function digestRoutes(ctx: FeatureContext, options: DigestsOptions): Rout
           const language = serverLanguage(settings, interaction.guildLocale);
           const digest = await buildDigest(options.reports, { guildId, timezone: settings.timezone, period, asOf: now, language }, options);
           await interaction.editReply({
-            content: t(lang, 'digest.preview', { from: period.from, to: period.to, zone: settings.timezone }),
+            content: t(lang, 'digest.preview', { period: formatPeriod(lang, period.from, period.to), zone: settings.timezone }),
             embeds: [digest.embed],
             files: [new AttachmentBuilder(digest.png, { name: IMAGE_NAME })],
             allowedMentions: { parse: [] },

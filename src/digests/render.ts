@@ -6,7 +6,7 @@ import type { SurveySummary } from '../surveys/figures.js';
 import { formatNps } from '../surveys/scoring.js';
 import type { PeriodKind } from './schedule.js';
 import { parseDate } from '../zone.js';
-import { formatDate, formatDateRange, formatNumber, formatPercent, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
+import { formatDate, formatDateRange, formatNumber, formatPercent, formatPeriod, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
 import { discordTime, ellipsize, plainText, truncate } from '../text.js';
 
 /** Groups smaller than this show counts, not percentages. */
@@ -204,7 +204,9 @@ function newMembersField(lang: Language, r: Report, p: Report | null): APIEmbedF
 export function cohortTable(r: Report, lang: Language = 'en'): string | null {
   const cohorts = r.cohorts.filter((c) => c.size > 0);
   if (cohorts.length === 0) return null;
-  const weeks = [0, 1, 2, 3, 4].map((k) => t(lang, 'digest.cohort.week', { k }).padStart(4));
+  // Cells as wide as the widest they can hold: "100%", or "100 %" in Spanish and Russian.
+  const cell = Math.max(4, formatPercent(lang, 1).length);
+  const weeks = [0, 1, 2, 3, 4].map((k) => t(lang, 'digest.cohort.week', { k }).padStart(cell));
   // The first column is as wide as its longest entry: short dates run to 8 characters in Russian ("14 сент.").
   const dates = cohorts.map((c) => shortDate(c.week_start, lang));
   const weekOf = t(lang, 'digest.cohort.weekOf');
@@ -212,12 +214,12 @@ export function cohortTable(r: Report, lang: Language = 'en'): string | null {
   const header = `${weekOf.padEnd(width)} ${t(lang, 'digest.cohort.size').padStart(5)} ${weeks.join(' ')}`;
   const rows = cohorts.map((c, i) => {
     const cells = c.active_by_week.slice(0, 5).map((v) => {
-      if (v === null) return '   ·';
-      if (c.size < MIN_GROUP) return String(v).padStart(4);
-      return `${Math.round((v / c.size) * 100)}%`.padStart(4);
+      if (v === null) return '·'.padStart(cell);
+      if (c.size < MIN_GROUP) return int(lang, v).padStart(cell);
+      return formatPercent(lang, Math.round((v / c.size) * 100) / 100).padStart(cell);
     });
-    while (cells.length < 5) cells.push('   ·');
-    return `${dates[i]!.padEnd(width)} ${String(c.size).padStart(5)} ${cells.join(' ')}`;
+    while (cells.length < 5) cells.push('·'.padStart(cell));
+    return `${dates[i]!.padEnd(width)} ${int(lang, c.size).padStart(5)} ${cells.join(' ')}`;
   });
   const small = cohorts.some((c) => c.size < MIN_GROUP) ? `\n${t(lang, 'digest.cohort.small', { min: MIN_GROUP })}` : '';
   return `\`\`\`\n${header}\n${rows.join('\n')}\n\`\`\`${t(lang, 'digest.cohort.explain')}${small}`;
@@ -418,7 +420,7 @@ export function renderDigest(input: DigestInput): APIEmbed {
     description: description.join('\n'),
     color: DIGEST_COLOR,
     fields,
-    footer: { text: `${t(lang, 'digest.footer', { from: r.period.from, to: r.period.to, zone: r.timezone })}${input.footerNote ? ` · ${input.footerNote}` : ''}` },
+    footer: { text: `${t(lang, 'digest.footer', { period: formatPeriod(lang, r.period.from, r.period.to), zone: r.timezone })}${input.footerNote ? ` · ${input.footerNote}` : ''}` },
     timestamp: r.as_of,
   };
   if (input.imageName) embed.image = { url: `attachment://${input.imageName}` };

@@ -112,7 +112,7 @@ export const en = {
   'about.footer': '{count, plural, one {Serving # server} other {Serving # servers}}',
 
   // /insights
-  'insights.title': 'Insights: {from} to {to}',
+  'insights.title': 'Insights: {period}',
   'insights.footer': '{zone} · as of {asOf} UTC · per-member figures are for staff only',
   'insights.members': 'Members',
   'insights.membersValue': 'joined **{joined}** · left **{left}** · net **{net}**',
@@ -166,7 +166,7 @@ export const en = {
   'digest.title.day': 'Daily digest',
   'digest.title.week': 'Weekly digest',
   'digest.title.month': 'Monthly digest',
-  'digest.footer': 'Pulse · {from} to {to} · {zone}',
+  'digest.footer': 'Pulse · {period} · {zone}',
   'digest.late': '⏰ **Late**: this digest was due {at} while Pulse was offline.',
   'digest.compare': 'Changes compare with {period}.',
   'digest.compareGapsPrevious': '⚠️ Pulse was not listening for {duration} of {period}: the changes partly reflect that, not the server.',
@@ -297,7 +297,7 @@ export const en = {
   'digest.noStaffChannel': '⚠️ There is no staff channel yet: set one with `/settings set staff_channel` or the digests cannot be posted.',
   'digest.paused': 'Digests paused.',
   'digest.resumed': 'Digests resumed. Runs that fell due while paused are not posted.',
-  'digest.preview': 'Preview of the digest for {from} – {to} ({zone}). Only you can see it.',
+  'digest.preview': 'Preview of the digest for {period} ({zone}). Only you can see it.',
   'digest.error.cronMissing': 'With the cron frequency, give the `cron` option, e.g. `0 9 * * 1` (Mondays at 09:00).',
   'digest.error.cronTooOften': '`{expression}` is too frequent: it would post {count, plural, one {# time} other {# times}} an hour, and digests run at most once an hour. Give one minute, e.g. `0 * * * *` (hourly) or `0 9 * * 1` (Mondays at 09:00).',
   'digest.error.cronInvalid': '`{expression}` is not a cron expression I can use: {reason}.',

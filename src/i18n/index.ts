@@ -179,6 +179,17 @@ export function formatDateRange(lang: Language, from: string, to: string, option
   return f.formatRange(new Date(`${from}T12:00:00Z`), new Date(`${to}T12:00:00Z`)).replace(/[\u2009\u202f]/g, ' ');
 }
 
+/** The days a report covers, both included: "Nov 16 – 22, 2026", "16–22 nov 2026", "16–22 нояб. 2026 г.". */
+export function formatPeriod(lang: Language, from: string, to: string): string {
+  return formatDateRange(lang, from, to, { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** An instant (ISO 8601) as a date and a time in a zone, e.g. "Nov 9, 2026, 08:00" / "9 nov 2026, 8:00". */
+export function formatInstant(lang: Language, iso: string, timeZone: string): string {
+  const f = new Intl.DateTimeFormat(languages[lang].intl, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone });
+  return f.format(new Date(iso)).replace(/[\u2009\u202f]/g, ' ');
+}
+
 /** "in 3 days", "hace 2 horas", "через 5 минут". */
 export function formatRelative(lang: Language, value: number, unit: Intl.RelativeTimeFormatUnit): string {
   return new Intl.RelativeTimeFormat(languages[lang].intl, { numeric: 'auto' }).format(value, unit);

@@ -6,7 +6,7 @@ import type { FeatureContext } from '../feature.js';
 import { topOpenItems } from '../feedback/figures-store.js';
 import type { Routes } from '../discord/router.js';
 import { requireStaff } from '../discord/staff.js';
-import { formatNumber, formatPercent, languageOf, t, type Language } from '../i18n/index.js';
+import { formatInstant, formatNumber, formatPercent, formatPeriod, languageOf, t, type Language } from '../i18n/index.js';
 import { getSettings } from '../settings/store.js';
 import { plainText, truncate } from '../text.js';
 import { lastCompleteDays } from './report.js';
@@ -23,8 +23,8 @@ export function renderInsights(r: Report, lang: Language = 'en', topFeedback: Re
   const num = (x: number) => formatNumber(lang, x, Number.isInteger(x) ? 0 : 1);
   const list = (items: string[]) => (items.length ? items.join('\n') : t(lang, 'common.none'));
   const embed = new EmbedBuilder()
-    .setTitle(t(lang, 'insights.title', { from: r.period.from, to: r.period.to }))
-    .setFooter({ text: t(lang, 'insights.footer', { zone: r.timezone, asOf: r.as_of.slice(0, 16).replace('T', ' ') }) })
+    .setTitle(t(lang, 'insights.title', { period: formatPeriod(lang, r.period.from, r.period.to) }))
+    .setFooter({ text: t(lang, 'insights.footer', { zone: r.timezone, asOf: formatInstant(lang, r.as_of, 'UTC') }) })
     .addFields(
       { name: t(lang, 'insights.members'), value: t(lang, 'insights.membersValue', { joined: r.members.joined, left: r.members.left, net: `${r.members.net >= 0 ? '+' : ''}${formatNumber(lang, r.members.net)}` }), inline: false },
       {

@@ -16,7 +16,7 @@ import {
 } from 'discord.js';
 import { EMBED_LIMITS, embedLength } from '../digests/render.js';
 import { encodeCustomId } from '../discord/custom-id.js';
-import { t, type Language } from '../i18n/index.js';
+import { formatNumber as formatCount, t, type Language } from '../i18n/index.js';
 import { discordTime, ellipsize } from '../text.js';
 import { formatNps, formatNumber, formatPercent, MIN_GROUP, type QuestionResult } from './scoring.js';
 import type { CardState, Results, Step } from './service.js';
@@ -135,7 +135,7 @@ export function pagingMessage(lang: Language, step: Step, resumed: boolean) {
 function questionValue(lang: Language, q: QuestionResult): string {
   if (q.counts.length === 0) return t(lang, 'surveys.results.textAnswers', { count: q.answered });
   const pct = (x: number | null) => formatPercent(x, lang);
-  const lines = q.counts.map((c) => `${clip(c.label, 40)}: **${c.count}**`);
+  const lines = q.counts.map((c) => `${clip(c.label, 40)}: **${formatCount(lang, c.count)}**`);
   const stats = [
     q.mean !== null ? t(lang, 'surveys.results.meanMedian', { mean: formatNumber(q.mean, 2, lang), median: formatNumber(q.median, 2, lang) }) : null,
     q.nps !== null ? `NPS ${formatNps(q.nps)}` : null,

@@ -185,6 +185,11 @@ describe('digests through Discord', () => {
     expect(bot.logs.some((l) => l.msg === 'pool.job-lost-its-worker' && l['errorId'] === id)).toBe(true);
     const shown = await bot.fake.slash({ channelId: bot.ids.staffChannel, userId: bot.ids.moderator, name: 'digest', subcommand: 'show', locale: Locale.Russian }).reply();
     expect(JSON.stringify(shown.embeds)).toContain(`Не удалось это вычислить (id ошибки \`${id}\`)`);
+    // The run's days as Russian writes them, not as ISO dates.
+    expect(JSON.stringify(shown.embeds)).toContain('⚠️ 2–8 нояб. 2026 г.: ');
+    // The next runs' wall time in the server's zone too ("пн 2026-11-16 09:00" before).
+    expect(JSON.stringify(shown.embeds)).toContain('(пн, 16 нояб. 09:00 UTC)');
+    expect(JSON.stringify(shown.embeds)).not.toMatch(/2026-11-\d\d/);
     expect(JSON.stringify(shown.embeds)).not.toContain('could not be computed');
   });
 

@@ -229,6 +229,20 @@ describe('the digest embed', () => {
     expect(cohortTable(r, 'ru')).toContain('14 сент.');
   });
 
+  it('cohort shares are written as the language writes a percentage, in columns wide enough for "100 %"', () => {
+    const r = emptyReport('2026-09-28', '2026-10-04');
+    r.cohorts = [
+      { week_start: '2026-09-07', size: 12, active_by_week: [12, 9, null, null, null] },
+      { week_start: '2026-09-14', size: 1234, active_by_week: [3, 1, null, null, null] },
+    ];
+    expect(cohortTable(r, 'en')).toMatch(/Sep 7 +12 +100% +75% +·/);
+    // Spanish and Russian put a (no-break) space before %: "75 %", never "75%" next to "21 %" elsewhere.
+    expect(cohortTable(r, 'es')).toContain('7 sept     12 100\u00a0%  75\u00a0%     ·');
+    expect(cohortTable(r, 'ru')).toMatch(/7 сент\. +12 100\u00a0% +75\u00a0%/);
+    expect(cohortTable(r, 'ru')).toMatch(/14 сент\. +1\u00a0234 +0\u00a0%/);
+    expect(cohortTable(r, 'es')).not.toMatch(/\d%/);
+  });
+
   it('polls closed in the period, with turnout when the group is big enough', () => {
     const embed = renderDigest({
       kind: 'week',

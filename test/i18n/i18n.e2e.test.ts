@@ -31,19 +31,20 @@ describe('languages', () => {
     const reply = await handle.reply();
     expect(reply.ephemeral).toBe(true);
     const embed = reply.embeds[0]!;
-    expect(embed.title).toBe('Статистика: с 2026-11-02 по 2026-11-08');
+    expect(embed.title).toBe('Статистика: 2–8 нояб. 2026 г.');
     const fields = Object.fromEntries((embed.fields ?? []).map((f) => [f.name, f.value]));
     expect(fields['Активность']).toBe('2 сообщения · 0 реакций · 0 веток · 0 мин в голосе');
     expect(fields['Самые активные']).toContain(`<@${ids.alice}>`);
-    expect(embed.footer?.text).toContain('цифры по участникам видит только команда');
+    expect(embed.footer?.text).toBe('UTC · на 9 нояб. 2026 г., 09:00 UTC · цифры по участникам видит только команда');
     // No English field name leaks into the Russian embed.
     expect(JSON.stringify(embed)).not.toMatch(/Members|Activity|Engagement|Top channels/);
 
     // The same command in English and Spanish reaches the same handler, each in its language.
     const en = await fake.slash({ channelId: ids.general, userId: ids.ownerId, name: 'insights', locale: Locale.EnglishGB }).reply();
-    expect(en.embeds[0]?.title).toBe('Insights: 2026-11-02 to 2026-11-08');
+    expect(en.embeds[0]?.title).toBe('Insights: Nov 2 – 8, 2026');
     const es = await fake.slash({ channelId: ids.general, userId: ids.ownerId, name: 'estadisticas', locale: Locale.SpanishLATAM }).reply();
-    expect(es.embeds[0]?.title).toBe('Estadísticas: del 2026-11-02 al 2026-11-08');
+    expect(es.embeds[0]?.title).toBe('Estadísticas: 2–8 nov 2026');
+    expect(es.embeds[0]?.footer?.text).toBe('UTC · a 9 nov 2026, 9:00 UTC · las cifras por miembro son solo para el equipo');
 
     // The router's refusal speaks the member's language too.
     const refused = await fake.slash({ channelId: ids.general, userId: ids.alice, name: 'estadisticas', locale: Locale.SpanishES }).reply();
@@ -90,7 +91,7 @@ describe('languages', () => {
     await updateSettings(bot.db, ids.guildId, { staffChannelId: ids.staffChannel }, bot.clock.now());
 
     const preview = await fake.slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'digest', subcommand: 'preview', locale: Locale.EnglishUS }).reply(20_000);
-    expect(preview.content).toBe('Preview of the digest for 2026-11-02 – 2026-11-08 (UTC). Only you can see it.');
+    expect(preview.content).toBe('Preview of the digest for Nov 2 – 8, 2026 (UTC). Only you can see it.');
     expect(preview.embeds[0]?.title).toBe('Resumen semanal: 2–8 nov 2026');
     expect(preview.embeds[0]?.fields?.[0]?.name).toBe('👥 Miembros');
 
@@ -105,10 +106,12 @@ describe('languages', () => {
     await (bot.app.features.find((f) => f.name === 'digests') as DigestsFeature).tick();
     const posted = fake.channelMessages(ids.staffChannel).filter((m) => m.author.id === fake.appId);
     expect(posted.map((m) => m.embeds[0]?.title)).toEqual(['Resumen semanal: 9–15 nov 2026']);
+    // Its footer gives the days as Spanish writes them, not as ISO dates ("del 2026-11-09 al 2026-11-15").
+    expect(posted[0]?.embeds[0]?.footer?.text).toBe('Pulse · 9–15 nov 2026 · UTC · week:2026-11-09');
 
     await updateSettings(bot.db, ids.guildId, { language: 'ru' }, bot.clock.now());
     const ru = await fake.slash({ channelId: ids.staffChannel, userId: ids.ownerId, name: 'resumen', subcommand: 'vista_previa', locale: Locale.SpanishES }).reply(20_000);
-    expect(ru.content).toBe('Vista previa del resumen del 2026-11-09 al 2026-11-15 (UTC). Solo tú puedes verla.');
+    expect(ru.content).toBe('Vista previa del resumen (9–15 nov 2026, UTC). Solo tú puedes verla.');
     expect(ru.embeds[0]?.title).toBe('Сводка за неделю: 9–15 нояб. 2026 г.');
     expect(bot.errors).toEqual([]);
   });

@@ -598,7 +598,7 @@ export const es: Catalogue = {
   'surveys.answer.exactly': '«{label}» admite {count, plural, one {# opción} other {# opciones}}.',
   'surveys.answer.one': '«{label}» admite una sola respuesta.',
   'surveys.reminder': 'Empezaste el cuestionario **{title}** pero no lo enviaste. Tus respuestas están guardadas: abre {link} y pulsa «Responder el cuestionario» para terminar. (Es el único recordatorio).',
-  'surveys.notice.cardFailed': 'No pude publicar la tarjeta del cuestionario #{id} **{title}** en <#{channel}>: {reason} Ha vuelto a ser un borrador: iníciala de nuevo con `/cuestionario iniciar cuestionario:{id}` en un canal donde pueda publicar.',
+  'surveys.notice.cardFailed': 'No pude publicar la tarjeta del cuestionario n.º {id} **{title}** en <#{channel}>: {reason} Ha vuelto a ser un borrador: inícialo de nuevo con `/cuestionario iniciar cuestionario:{id}` en un canal donde pueda publicar.',
   'surveys.notice.schedulePaused': 'Su programación periódica (copias del cuestionario #{source}) está en pausa para que no fallen más rondas: vuelve a configurarla con `/cuestionario repetir cuestionario:{source}` cuando el canal esté arreglado, o con otro canal.',
   'surveys.card.take': 'Responder el cuestionario',
   'surveys.card.footer': 'Cuestionario n.º {id}',

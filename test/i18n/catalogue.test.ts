@@ -48,6 +48,17 @@ describe('catalogues', () => {
     expect(t('en', 'feedback.thread.see', { original: 1234 })).toBe('See #1234.');
   });
 
+  it('numbers polls and surveys as each language does (n.º 12, №12), never #12, which is for feedback items', () => {
+    const hashed = (code: 'es' | 'ru') => keys.filter((key) => /^(polls|surveys)\./.test(key) && /#\{id\}/.test(languages[code].catalogue[key]));
+    expect(hashed('es')).toEqual([]);
+    expect(hashed('ru')).toEqual([]);
+    // The survey is "el cuestionario": start it again is "inícialo".
+    expect(t('es', 'surveys.notice.cardFailed', { id: 12, title: 'T', channel: '5', reason: 'R.' })).toBe(
+      'No pude publicar la tarjeta del cuestionario n.º 12 **T** en <#5>: R. Ha vuelto a ser un borrador: inícialo de nuevo con `/cuestionario iniciar cuestionario:12` en un canal donde pueda publicar.',
+    );
+    expect(t('ru', 'surveys.notice.cardFailed', { id: 12, title: 'T', channel: '5', reason: 'R.' })).toMatch(/^Не удалось опубликовать карточку анкеты №12 \*\*T\*\*/);
+  });
+
   it('counts characters in Russian with its plural forms', () => {
     expect(t('ru', 'polls.create.longChoice', { n: 2, length: 81, max: 80 })).toBe('Вариант 2: 81 символ, а предел — 80.');
     expect(t('ru', 'polls.create.longChoice', { n: 2, length: 82, max: 80 })).toBe('Вариант 2: 82 символа, а предел — 80.');

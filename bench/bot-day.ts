@@ -185,7 +185,7 @@ const runner = new OptOutRunner({
   write: (entry, guildId, userId, keys) => writeStep(database.sqlite, database.gate, timedTurn(`opt-out step (${entry})`, () => privacyEntry(entry).apply!(database.sqlite, guildId, userId, keys))),
   finish: async (job) => {
     store.forgetMember(job.guildId, job.userId);
-    await finishOptOut(database.db, job.guildId, job.userId);
+    return finishOptOut(database.db, job);
   },
   notify: async () => undefined,
 });

@@ -94,7 +94,7 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
     },
     async finish(job) {
       door().forgetMember(job.guildId, job.userId);
-      await finishOptOut(ctx.db, job.guildId, job.userId);
+      return finishOptOut(ctx.db, job);
     },
     notify: (job) => tell(job, t(languageOf(job.notifyLocale), 'privacy.optedOut')),
     // On the answer only: a job failing again and again (each retry, each start) must not DM the
@@ -215,10 +215,11 @@ export function privacyFeature(ctx: FeatureContext, door: () => ActivityDoor): F
           const mine = new Promise<void>((resolve) => (answered = resolve));
           answering.set(key, mine);
           try {
-            await runner.optOut(job);
+            const recorded = await runner.optOut(job);
             // Running here before anything else is awaited (runner.has): a pick-up tick during the
             // answer below cannot run the job a second time. Its "Done" waits for that answer (tell).
-            void runner.start(job);
+            // Asked again while their job runs, it goes over their rows once more and tells both answers.
+            void runner.start(recorded);
             logger.info({ guild: guildId }, 'privacy.opt-out-started');
             await interaction.editReply({ content: t(lang, 'privacy.optOut.started') });
           } finally {

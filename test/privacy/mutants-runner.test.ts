@@ -1,5 +1,5 @@
 // The opt-out runner: a member's job runs once at a time (asked again while it runs, the same run
-// answers, and the member is told "done" once); a job a shutdown interrupts is paused, not failed
+// goes over the rows once more, never two at once, and each answer is told "done" once); a job a shutdown interrupts is paused, not failed
 // (the member is not told of an error that is only the bot stopping); a job asked again while a
 // retry waits keeps counting its failures (its next wait grows).
 import { pino } from 'pino';
@@ -35,26 +35,43 @@ function runner(ports: Partial<OptOutPorts>, retryDelaysMs?: number[]) {
 }
 
 describe('the opt-out runner', () => {
-  it('runs a member’s job once when it is asked again while it runs: every key once, "done" once', async () => {
+  it('asked again while it runs, the same run goes over the rows once more (never two at once): "done" once per answer', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let scans = 0;
+    let scanning = 0;
+    let most = 0;
     const { r, told, written } = runner({
       scan: async (_e, _g, _u, _size, onKeys) => {
         scans++;
+        most = Math.max(most, ++scanning);
         await gate;
         onKeys(Array.from({ length: 10 }, (_, i) => [i]));
+        scanning--;
       },
+      notify: async (asked) => void told.push(`done ${asked.notifyToken}`),
     });
-    const first = r.start(job);
-    const second = r.start({ ...job });
+    const first = r.start({ ...job, notifyToken: 'a' });
+    const second = r.start({ ...job, notifyToken: 'b' });
+    const third = r.start({ ...job, notifyToken: 'b' });
     expect(r.has(job.guildId, job.userId)).toBe(true);
     release();
-    await Promise.all([first, second]);
-    expect(scans).toBe(1);
-    expect(written).toEqual(Array.from({ length: 10 }, (_, i) => i));
-    expect(told).toEqual(['done']);
+    await Promise.all([first, second, third]);
+    expect([scans, most]).toEqual([2, 1]);
+    expect(written).toEqual([...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => i)]);
+    expect(told).toEqual(['done a', 'done b']);
     expect(r.has(job.guildId, job.userId)).toBe(false);
+  });
+
+  it('a newer request the database holds when the job finishes (an admin asked) runs the job again and is told too', async () => {
+    let finishes = 0;
+    const { r, told } = runner({
+      finish: async (done) => (++finishes === 1 ? { ...done, requestedAt: done.requestedAt + 1, notifyToken: null } : undefined),
+      notify: async (asked) => void told.push(`done ${asked.notifyToken} ${asked.requestedAt}`),
+    });
+    await r.start({ ...job, notifyToken: 'a' });
+    expect(finishes).toBe(2);
+    expect(told).toEqual(['done a 0', 'done null 1']);
   });
 
   it('a job a shutdown interrupts (its scan fails as the pool stops) is paused: the member is not told of a failure', async () => {

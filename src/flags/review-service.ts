@@ -73,8 +73,17 @@ export async function review(service: FlagService, caseId: number, action: CaseA
 }
 
 /** The Discord side of a close. Only ever runs because a moderator pressed a button. */
+/**
+ * Why, in Discord's audit log (X-Audit-Log-Reason, at most 512 characters): in the server's
+ * language, like everything else the server's staff read about a case.
+ */
+function auditReason(serverLang: Language, c: FlagCase, moderatorId: string | null): string {
+  const text = moderatorId ? msg('flags.auditReason', { id: c.id, moderator: moderatorId }) : msg('flags.auditReasonNoModerator', { id: c.id });
+  return truncateChars(render(serverLang, text), 512);
+}
+
 async function perform(service: FlagService, serverLang: Language, c: FlagCase, action: CaseAction, actorId: string, warning?: string): Promise<Performed> {
-  const reason = `Pulse flag case #${c.id}, by moderator ${actorId}`;
+  const reason = auditReason(serverLang, c, actorId);
   switch (action) {
     case 'delete':
       return { note: (await service.ports.deleteMessage(c.channelId, c.messageId, reason)) ? null : msg('flags.error.messageGone') };
@@ -182,7 +191,7 @@ async function resumeCase(service: FlagService, caseId: number): Promise<void> {
   const log = { guild: c.guildId, case: c.id, action, actor: actorId };
   let redone: { detail: string; note?: Text };
   try {
-    redone = await redo(service, c, action);
+    redone = await redo(service, serverLang, c, action);
   } catch (err) {
     const reason = err instanceof UserError ? err.in(serverLang) : (friendlyDiscordError(err, serverLang) ?? (err instanceof Error ? err.message : String(err)));
     const outcome = render(serverLang, msg(outcomeKey[outcomeOf(action as Exclude<CaseAction, 'claim'>)]));
@@ -202,8 +211,8 @@ async function resumeCase(service: FlagService, caseId: number): Promise<void> {
 }
 
 /** Redoes a pending action, where doing it twice is safe; returns what was done (and a note for the case). Throws when it can't be. */
-async function redo(service: FlagService, c: FlagCase, action: CaseAction): Promise<{ detail: string; note?: Text }> {
-  const reason = `Pulse flag case #${c.id}, by moderator ${c.closedBy ?? 'unknown'}`;
+async function redo(service: FlagService, serverLang: Language, c: FlagCase, action: CaseAction): Promise<{ detail: string; note?: Text }> {
+  const reason = auditReason(serverLang, c, c.closedBy);
   switch (action) {
     case 'delete':
       // Gone already (10008): most likely the first try's doing; either way it is deleted.

@@ -767,6 +767,9 @@ export const en = {
   'surveys.tpl.event.nps': 'Would you recommend our events?',
   // Flags (src/flags/): the review case in the mod channel uses the server's language, replies the member's.
   'flags.case.title': 'Flag case #{id}',
+  // Discord's audit log, beside the message deleted or the timeout given (at most 512 characters).
+  'flags.auditReason': 'Pulse flag case #{id}, by moderator {moderator}',
+  'flags.auditReasonNoModerator': 'Pulse flag case #{id}',
   'flags.case.jump': '[Jump to message]({url})',
   'flags.case.noText': '(text not available)',
   'flags.case.opened': 'Opened',

@@ -753,6 +753,8 @@ export const es: Catalogue = {
   'surveys.tpl.event.nps': '¿Recomendarías nuestros eventos?',
   // Reportes (src/flags/).
   'flags.case.title': 'Caso de reporte n.º {id}',
+  'flags.auditReason': 'Pulse, caso de reporte n.º {id}, por el moderador {moderator}',
+  'flags.auditReasonNoModerator': 'Pulse, caso de reporte n.º {id}',
   'flags.case.jump': '[Ir al mensaje]({url})',
   'flags.case.noText': '(texto no disponible)',
   'flags.case.opened': 'Abierto',

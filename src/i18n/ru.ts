@@ -753,6 +753,8 @@ export const ru: Catalogue = {
   'surveys.tpl.event.nps': 'Порекомендуете ли вы наши мероприятия?',
   // Жалобы (src/flags/).
   'flags.case.title': 'Жалоба, случай №{id}',
+  'flags.auditReason': 'Pulse, жалоба, случай №{id}, модератор {moderator}',
+  'flags.auditReasonNoModerator': 'Pulse, жалоба, случай №{id}',
   'flags.case.jump': '[К сообщению]({url})',
   'flags.case.noText': '(текст недоступен)',
   'flags.case.opened': 'Открыт',

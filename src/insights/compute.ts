@@ -40,6 +40,11 @@ export interface ReportInput {
   gaps: ReadonlyArray<{ from: number; to: number }>;
   /** Surveys open in the period, with their submitted responses and scores (the surveys slice's figures). */
   surveys?: NonNullable<Report['surveys']>;
+  /**
+   * Members who opted out: never named in the top members or the at-risk list, also while their
+   * opt-out's deletion is still running (or waiting to be retried) and their rows are still there.
+   */
+  optedOut?: ReadonlySet<string>;
 }
 
 /** The whole report of docs/metrics.md from its rows. */
@@ -81,10 +86,10 @@ export function computeReport(input: ReportInput): Report {
       reactions_per_message: q.messages === 0 ? 0 : q.reactions / q.messages,
     },
     hour_of_week: q.hourOfWeek,
-    top_contributors: topContributors(tallies, index),
+    top_contributors: topContributors(tallies, index, input.optedOut),
     top_channels: topChannels(tallies, index),
     cohorts: cohortTriangle(input.memberEvents, eventMembers, active, w, input.timezone),
-    churn_risk: churnRisk(input.memberEvents, eventMembers, active, w, index),
+    churn_risk: churnRisk(input.memberEvents, eventMembers, active, w, index, input.optedOut),
     flags: { ...flagFigures(input.flagReactions, input.flagThreshold, w), ...input.review },
     surveys: input.surveys ?? [],
     gaps: input.gaps

@@ -104,8 +104,11 @@ export function cohortTriangle(events: readonly MemberEventRow[], members: Int32
   });
 }
 
-/** Regulars of the 28 days ending 14 days before `to` who went quiet for the last 14 days. */
-export function churnRisk(events: readonly MemberEventRow[], members: Int32Array, active: ActiveDays, w: ReportWindow, index: MemberIndex): Report['churn_risk'] {
+/**
+ * Regulars of the 28 days ending 14 days before `to` who went quiet for the last 14 days; those in
+ * `unnamed` (opted out, their rows not deleted yet) are left out, as they will be once deleted.
+ */
+export function churnRisk(events: readonly MemberEventRow[], members: Int32Array, active: ActiveDays, w: ReportWindow, index: MemberIndex, unnamed?: ReadonlySet<string>): Report['churn_risk'] {
   const cap = active.capacity;
   // Each member's last join or leave before the period's end: a leave means gone.
   const lastAt = new Float64Array(cap).fill(-Infinity);
@@ -124,7 +127,7 @@ export function churnRisk(events: readonly MemberEventRow[], members: Int32Array
   const recent = active.anyIn(w.toDay - 13, w.toDay);
   const found: Array<{ id: string; days: number }> = [];
   for (let m = 0; m < cap; m++) {
-    if (before[m]! >= 4 && recent[m] === 0 && gone[m] === 0) found.push({ id: index.idOf(m), days: before[m]! });
+    if (before[m]! >= 4 && recent[m] === 0 && gone[m] === 0 && !unnamed?.has(index.idOf(m))) found.push({ id: index.idOf(m), days: before[m]! });
   }
   found.sort(byCountThenId((x) => x.days, (x) => x.id));
   return { count: found.length, user_ids: found.map((x) => x.id) };

@@ -215,12 +215,13 @@ export const byCountThenId = <T>(count: (x: T) => number, id: (x: T) => string) 
  * strings: only the indices that can make the list (count at least the 10th largest) are named
  * and sorted, not every member.
  */
-function topTen(counts: Float64Array, index: MemberIndex): Array<{ i: number; id: string; count: number }> {
+function topTen(counts: Float64Array, index: MemberIndex, unnamed?: ReadonlySet<string>): Array<{ i: number; id: string; count: number }> {
+  const left = (i: number) => unnamed !== undefined && unnamed.size !== 0 && unnamed.has(index.idOf(i));
   // The 10 largest counts (with repeats), descending.
   const best: number[] = [];
   for (let i = 0; i < counts.length; i++) {
     const c = counts[i]!;
-    if (c <= 0) continue;
+    if (c <= 0 || left(i)) continue;
     if (best.length === 10) {
       if (c <= best[9]!) continue;
       best.pop();
@@ -236,12 +237,13 @@ function topTen(counts: Float64Array, index: MemberIndex): Array<{ i: number; id
   if (best.length === 0) return [];
   const floor = best[best.length - 1]!;
   const found: Array<{ i: number; id: string; count: number }> = [];
-  for (let i = 0; i < counts.length; i++) if (counts[i]! >= floor) found.push({ i, id: index.idOf(i), count: counts[i]! });
+  for (let i = 0; i < counts.length; i++) if (counts[i]! >= floor && !left(i)) found.push({ i, id: index.idOf(i), count: counts[i]! });
   return found.sort(byCountThenId((x) => x.count, (x) => x.id)).slice(0, 10);
 }
 
-export function topContributors(t: MessageTallies, index: MemberIndex): Report['top_contributors'] {
-  return topTen(t.byMember, index).map((x) => ({ user_id: x.id, messages: x.count }));
+/** The top members; those in `unnamed` (opted out, their rows not deleted yet) are left out. */
+export function topContributors(t: MessageTallies, index: MemberIndex, unnamed?: ReadonlySet<string>): Report['top_contributors'] {
+  return topTen(t.byMember, index, unnamed).map((x) => ({ user_id: x.id, messages: x.count }));
 }
 
 export function topChannels(t: MessageTallies, index: MemberIndex): Report['top_channels'] {

@@ -8,7 +8,7 @@ import { surveyFigures } from '../surveys/figures.js';
 import { computeReport } from './compute.js';
 import { reportWindow } from './metrics.js';
 import type { Report } from './report-types.js';
-import { executorOf, flagReactions, gapsOverlapping, hourBlocks, memberEvents, quarterRows, voiceSessions, type ReportSource } from './store.js';
+import { executorOf, flagReactions, gapsOverlapping, hourBlocks, memberEvents, optedOutMembers, quarterRows, voiceSessions, type ReportSource } from './store.js';
 
 export interface ReportOptions {
   guildId: string;
@@ -63,6 +63,7 @@ export async function buildReport(source: ReportSource, options: ReportOptions):
     review,
     gaps,
     surveys,
+    optedOut: optedOutMembers(source, options.guildId),
   });
   // Key order as docs/metrics.md shows it: feedback after flags, then surveys, extra keys (gaps) last.
   const { gaps: gapList, surveys: surveyList, ...rest } = report;

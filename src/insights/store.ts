@@ -78,6 +78,14 @@ export function hourBlocks(source: ReportSource, guildId: string, startMs: numbe
   return { blocks, ids };
 }
 
+/**
+ * The members of a guild who opted out (activity_opt_outs): reports never name them, also while
+ * their opt-out's job has not deleted their rows yet.
+ */
+export function optedOutMembers(source: ReportSource, guildId: string): Set<string> {
+  return new Set(source.sqlite.prepare(`SELECT user_id FROM activity_opt_outs WHERE guild_id = ?`).pluck().all(guildId) as string[]);
+}
+
 // The row shapes of the pure core come straight from better-sqlite3 (columns renamed to its keys):
 // one object per row, no array to map over.
 

@@ -242,7 +242,7 @@ export class OptOutRunner {
   /**
    * A job failed (a scan's worker crashed or timed out, a write step threw): the member is told,
    * with the id the error is logged under, and the job is tried again later. The member stays
-   * dropped at the door meanwhile, and opt-in waits until the job is done.
+   * dropped at the door meanwhile, and opt-in is refused until the job is done.
    */
   private failed(job: OptOutJob, failures: number, err: unknown, tell: OptOutJob[]): void {
     const { guildId, userId } = job;

@@ -64,11 +64,17 @@ const items: PrivacyEntry = {
   *exportRows(read, guildId, userId) {
     const s = read.prepare(`SELECT id, title, details, category, status, created_at, opened_at, source_message_id IS NOT NULL AS captured, source_channel_id, source_message_id FROM feedback_items WHERE guild_id = ? AND author_id = ? ORDER BY id`);
     type Row = { id: number; title: string; details: string; category: string; status: string; created_at: number; opened_at: number | null; captured: number; source_channel_id: string | null; source_message_id: string | null };
-    for (const r of s.iterate(guildId, userId) as Iterable<Row>) {
+    // The item's status history: the decisions staff made on it and the reasons they gave the
+    // author; not who made them (another member's id).
+    const history = read.prepare(`SELECT from_status, to_status, reason, at FROM feedback_status_changes WHERE item_id = ? ORDER BY id`);
+    type Change = { from_status: string; to_status: string; reason: string | null; at: number };
+    // All rows first: the history's statement cannot run while the items' one is still iterating.
+    for (const r of s.all(guildId, userId) as Row[]) {
       // A captured item names the member's message it came from; it stays 'captured' when its
       // capturer opted out (captured_by cleared): the source message says so.
       const from = r.source_message_id === null ? {} : { source_channel_id: r.source_channel_id, source_message_id: r.source_message_id };
-      yield { item_id: r.id, title: r.title, details: r.details, category: r.category, status: r.status, created_at: iso(r.created_at), opened_at: iso(r.opened_at), source: r.captured ? 'captured' : 'submitted', ...from };
+      const changes = (history.all(r.id) as Change[]).map((c) => ({ from: c.from_status, to: c.to_status, reason: c.reason, at: iso(c.at) }));
+      yield { item_id: r.id, title: r.title, details: r.details, category: r.category, status: r.status, created_at: iso(r.created_at), opened_at: iso(r.opened_at), source: r.captured ? 'captured' : 'submitted', ...from, status_changes: changes };
     }
   },
   scan: scanWith(`SELECT id FROM feedback_items WHERE guild_id = ? AND author_id = ?`),

@@ -10,6 +10,18 @@ import { caseFlaggersRemoved, OPTED_OUT_AUTHOR } from './store.js';
  */
 const FLAGGER_KINDS = `('flag_joined', 'flag_withdrawn')`;
 
+/**
+ * A moderation step's text (a case's note, a warning, why an action failed) as the member it is
+ * about may read it: other people's mentions and ids are left out (`@…`, `…`); theirs, channels
+ * (`<#…>`) and links stay.
+ */
+function withoutOthers(text: string | null, userId: string): string | null {
+  if (text === null) return null;
+  return text
+    .replace(/<@!?(\d{17,20})>/g, (mention, id: string) => (id === userId ? mention : '@…'))
+    .replace(/(?<![#/\d])\d{17,20}(?!\d)/g, (id) => (id === userId ? id : '…'));
+}
+
 const made: PrivacyEntry = {
   name: 'flags',
   table: 'flags',
@@ -71,12 +83,26 @@ const cases: PrivacyEntry = {
   count: countWith(`SELECT count(*) FROM flag_cases WHERE guild_id = @guild AND @user IN (author_id, opened_by, claimed_by, closed_by)`),
   *exportRows(read, guildId, userId) {
     const s = read.prepare(
-      `SELECT id, message_id, status, outcome, opened_at, closed_at, author_id = @user AS about_you, excerpt FROM flag_cases WHERE guild_id = @guild AND @user IN (author_id, opened_by, claimed_by, closed_by) ORDER BY id`,
+      `SELECT id, message_id, status, outcome, opened_at, closed_at, author_id = @user AS about_you, excerpt, note FROM flag_cases WHERE guild_id = @guild AND @user IN (author_id, opened_by, claimed_by, closed_by) ORDER BY id`,
     );
-    for (const c of s.iterate({ guild: guildId, user: userId }) as Iterable<{ id: number; message_id: string; status: string; outcome: string | null; opened_at: number; closed_at: number | null; about_you: number; excerpt: string | null }>) {
-      // The excerpt kept of a flagged message is the member's own text: theirs to see, nobody else's.
+    // What the moderators did about the member's message, step by step (opened, claimed, the
+    // outcome, the warning sent to them, a note such as how it was delivered or until when they
+    // were already timed out, an action that failed, a reopening): never who took a step, nor
+    // the other members' flags (theirs, in their own export).
+    const steps = read.prepare(`SELECT kind, detail, at FROM flag_case_events WHERE case_id = ? AND kind NOT IN ${FLAGGER_KINDS} ORDER BY at, id`);
+    type Row = { id: number; message_id: string; status: string; outcome: string | null; opened_at: number; closed_at: number | null; about_you: number; excerpt: string | null; note: string | null };
+    // All rows first: the steps' statement cannot run while the cases' one is still iterating.
+    for (const c of s.all({ guild: guildId, user: userId }) as Row[]) {
+      // The excerpt kept of a flagged message is the member's own text: theirs to see, nobody else's;
+      // so are the case's note and steps, which are about them.
       const about = c.about_you === 1;
-      yield { case_id: c.id, message_id: c.message_id, about_your_message: about, ...(about && c.excerpt !== null ? { excerpt: c.excerpt } : {}), status: c.status, outcome: c.outcome, opened_at: iso(c.opened_at), closed_at: iso(c.closed_at) };
+      const row = { case_id: c.id, message_id: c.message_id, about_your_message: about, ...(about && c.excerpt !== null ? { excerpt: c.excerpt } : {}), status: c.status, outcome: c.outcome, opened_at: iso(c.opened_at), closed_at: iso(c.closed_at) };
+      if (!about) {
+        yield row;
+        continue;
+      }
+      const history = (steps.all(c.id) as Array<{ kind: string; detail: string | null; at: number }>).map((e) => ({ step: e.kind, detail: withoutOthers(e.detail, userId), at: iso(e.at) }));
+      yield { ...row, note: withoutOthers(c.note, userId), steps: history };
     }
   },
 };

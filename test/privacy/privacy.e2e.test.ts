@@ -127,7 +127,7 @@ describe('/privacy', () => {
     expect(text).toMatch(/^Pulse records when you are active here, not what you write. The only text it keeps is what you give it \(survey answers/);
     expect(text).toContain('Messages you sent (id, channel, time, reply-to, has attachment; never the text): **2** records (opt-out: deleted)'); // one in a feedback thread
     expect(text).toContain('Your votes in Pulse polls');
-    expect(text).toContain('Moderation cases about your messages, or that you opened, claimed or closed (status, outcome, times): **1** record (opt-out: kept)');
+    expect(text).toContain('Moderation cases about your messages, or that you opened, claimed or closed (status, outcome, times; for one about your message, its note and steps too): **1** record (opt-out: kept)');
     expect(text).toContain('Your votes on feedback items (item, up or down, time): **1** record (opt-out: deleted)');
     expect(text).toContain('Your messages in feedback threads (item, message id, time, whether you were staff; never the text; on opt-out your replies as staff stay, without your id): **1** record (opt-out: your id removed)');
     expect(text).toContain('Your survey answers and drafts (survey, answers, your roles when you submitted, times, when a reminder was sent; a submitted anonymous answer holds no id and is not counted here): **2** records (opt-out: deleted)');

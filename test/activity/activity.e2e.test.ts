@@ -47,7 +47,7 @@ describe('activity', () => {
     const insights = await fake.slash({ guildId: ids.guildId, channelId: ids.general, userId: ids.ownerId, name: 'insights', options: { period: '7d' } }).reply();
     expect(insights.ephemeral).toBe(true);
     const embed = insights.embeds[0]!;
-    expect(embed.title).toBe('Insights: 2026-11-02 to 2026-11-08');
+    expect(embed.title).toBe('Insights: Nov 2 – 8, 2026');
     const fields = Object.fromEntries((embed.fields ?? []).map((f) => [f.name, f.value]));
     expect(fields['Members']).toBe('joined **1** · left **1** · net **+0**');
     expect(fields['Activity']).toBe('1 message · 1 reaction · 0 threads · 30 voice min');

@@ -101,7 +101,7 @@ describe('flags on a closed case', () => {
     expect(old!.content).toContain('dismissed');
     expect(buttons(old!).every((b) => b.disabled)).toBe(true);
     expect(buttons(reopened).every((b) => !b.disabled)).toBe(true);
-    expect((await getCaseByMessage(bot.db, msg.id))!.reviewMessageId).toBe(reopened.id);
+    await until(async () => (await getCaseByMessage(bot.db, msg.id))!.reviewMessageId === reopened.id, 'the new message saved as the case message');
     expect(field(reopened.embeds[0], 'Note')).toMatch(/^Reopened <t:\d+:R>: 2 members new to the case flagged the message after it was closed \(dismissed\)\.$/);
     expect(field(reopened.embeds[0], 'Flaggers (4)')).toContain(`<@${erin}>`);
     const c = (await getCaseByMessage(bot.db, msg.id))!;

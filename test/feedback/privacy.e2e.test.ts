@@ -5,6 +5,7 @@ import { ChannelType } from 'discord.js';
 import type { APIMessage, APIThreadChannel } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TestBot } from '../support/bot.js';
+import { mentions } from '../support/mentions.js';
 import { FEEDBACK } from './setup.js';
 
 let bot: TestBot | undefined;
@@ -15,19 +16,6 @@ afterEach(async () => {
 
 const count = (b: TestBot, sql: string, ...params: unknown[]) => b.app.database.sqlite.prepare(sql).pluck().get(...params) as number;
 
-/** Every (table, column) of the database whose value mentions `id` (as in test/privacy/privacy.e2e.test.ts). */
-function mentions(b: TestBot, id: string): string[] {
-  const sqlite = b.app.database.sqlite;
-  const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-  const found: string[] = [];
-  for (const table of tables) {
-    for (const { name } of sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>) {
-      const n = sqlite.prepare(`SELECT count(*) FROM "${table}" WHERE CAST("${name}" AS TEXT) LIKE '%' || ? || '%'`).pluck().get(id) as number;
-      if (n > 0) found.push(`${table}.${name}`);
-    }
-  }
-  return found;
-}
 
 /** The whole app (privacy included) with a forum feedback channel set by staff. */
 async function start(): Promise<TestBot> {

@@ -13,6 +13,7 @@ import { keptColumns } from '../../src/privacy/privacy.js';
 import { msg } from '../../src/i18n/index.js';
 import { JobError } from '../../src/workers/pool.js';
 import { TestBot } from '../support/bot.js';
+import { mentions } from '../support/mentions.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -22,19 +23,6 @@ afterEach(async () => {
 
 const count = (b: TestBot, sql: string, ...params: unknown[]) => b.app.database.sqlite.prepare(sql).pluck().get(...params) as number;
 
-/** Every (table, column) of the database whose value mentions `id`. */
-function mentions(b: TestBot, id: string): string[] {
-  const sqlite = b.app.database.sqlite;
-  const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-  const found: string[] = [];
-  for (const table of tables) {
-    for (const { name } of sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>) {
-      const n = sqlite.prepare(`SELECT count(*) FROM "${table}" WHERE CAST("${name}" AS TEXT) LIKE '%' || ? || '%'`).pluck().get(id) as number;
-      if (n > 0) found.push(`${table}.${name}`);
-    }
-  }
-  return found;
-}
 
 /** Alice's footprint in every slice: activity, reactions to her, polls, flags, a case, surveys. */
 async function aliceEverywhere(b: TestBot): Promise<void> {

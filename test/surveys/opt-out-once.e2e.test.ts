@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { privacyEntry } from '../../src/privacy/entries.js';
 import { submitResponse } from '../../src/surveys/store.js';
 import { TestBot } from '../support/bot.js';
+import { mentions } from '../support/mentions.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -53,19 +54,6 @@ async function optOut(b: TestBot, userId: string): Promise<void> {
   await b.fake.waitFor(() => out.original?.content?.startsWith('Done:'), 20_000);
 }
 
-/** Every (table, column) of the database whose value mentions `id`. */
-function mentions(b: TestBot, id: string): string[] {
-  const sqlite = b.app.database.sqlite;
-  const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-  const found: string[] = [];
-  for (const table of tables) {
-    for (const { name } of sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>) {
-      const n = sqlite.prepare(`SELECT count(*) FROM "${table}" WHERE CAST("${name}" AS TEXT) LIKE '%' || ? || '%'`).pluck().get(id) as number;
-      if (n > 0) found.push(`${table}.${name}`);
-    }
-  }
-  return found;
-}
 
 const OPTED_OUT = 'You have already answered this survey. Your answer was deleted when you opted out of Pulse, and the survey takes one answer per member, so you cannot answer it again.';
 const marks = privacyEntry('survey_answered_marks');

@@ -1,7 +1,6 @@
 // "Flag for moderators" (context menu and its modal) and /flags queue, stats, block, unblock.
 import {
   ActionRowBuilder,
-  ChannelType,
   EmbedBuilder,
   GuildMember,
   MessageFlags,
@@ -24,6 +23,7 @@ import { subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import { modalRoute, type Routes } from '../discord/router.js';
 import { snowflakeTime } from '../discord/snowflake.js';
 import { isStaff, requireStaff } from '../discord/staff.js';
+import { threadLetsIn } from '../discord/thread-access.js';
 import type { GuildSettings } from '../settings/settings.js';
 import { getSettings } from '../settings/store.js';
 import { fitLines, truncateChars } from '../text.js';
@@ -60,10 +60,7 @@ async function reporterCanRead(interaction: ModalSubmitInteraction, channel: Gui
   if (!member) return false;
   const permissions = channel.permissionsFor(member);
   if (!permissions?.has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.ReadMessageHistory])) return false;
-  if (channel.type === ChannelType.PrivateThread && !permissions.has(PermissionFlagsBits.ManageThreads)) {
-    return (await channel.members.fetch({ member: member.id }).catch(() => null)) !== null;
-  }
-  return true;
+  return threadLetsIn(channel, member.id, permissions);
 }
 
 /**

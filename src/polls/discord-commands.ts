@@ -20,6 +20,7 @@ import { botPermission, requireBotCan, type NamedPermission } from '../discord/p
 import { focusOf, subcommandRoutes, type ArgsOf } from '../discord/options.js';
 import type { ComponentInteraction, Routes } from '../discord/router.js';
 import { isStaff } from '../discord/staff.js';
+import { threadLetsIn } from '../discord/thread-access.js';
 import { languageHint } from '../settings/hints.js';
 import { getSettings } from '../settings/store.js';
 import { resultsEmbed } from './discord-render.js';
@@ -51,10 +52,31 @@ export function canSee(interaction: Asking, poll: Poll, staff: boolean): boolean
   return channel.permissionsFor(member as GuildMember)?.has(PermissionFlagsBits.ViewChannel) ?? false;
 }
 
+/**
+ * canSee, and for a poll in a private thread also membership of the thread (its channel
+ * permissions are the parent's) unless the member manages threads: what /poll results, list and
+ * autocomplete show. A vote needs only canSee: its click comes from the poll's own message.
+ */
+export async function canSeeNow(interaction: Asking, poll: Poll, staff: boolean): Promise<boolean> {
+  if (!canSee(interaction, poll, staff)) return false;
+  if (staff || poll.authorId === interaction.user.id) return true;
+  const channel = interaction.guild?.channels.cache.get(poll.channelId);
+  const member = interaction.member;
+  if (!channel || !member || Array.isArray(member.roles)) return true;
+  const permissions = channel.permissionsFor(member as GuildMember);
+  return permissions !== null && (await threadLetsIn(channel, interaction.user.id, permissions));
+}
+
+/** The polls the member may see (canSeeNow), in order. */
+async function visiblePolls(interaction: Asking, polls: readonly Poll[], staff: boolean): Promise<Poll[]> {
+  const seen = await Promise.all(polls.map((p) => canSeeNow(interaction, p, staff)));
+  return polls.filter((_, i) => seen[i]);
+}
+
 async function pollFor(service: PollService, interaction: Command, id: number): Promise<{ poll: Poll; staff: boolean }> {
   const poll = await getPoll(service.db, id);
   const staff = await staffOf(service, interaction);
-  if (!poll || poll.guildId !== interaction.guildId || !canSee(interaction, poll, staff)) {
+  if (!poll || poll.guildId !== interaction.guildId || !(await canSeeNow(interaction, poll, staff))) {
     throw new UserError(msg('polls.error.notFound', { id }));
   }
   return { poll, staff };
@@ -187,7 +209,7 @@ async function results(service: PollService, interaction: Command, args: Args<'r
 async function list(service: PollService, interaction: Command): Promise<void> {
   const lang = languageOf(interaction.locale);
   const staff = await staffOf(service, interaction);
-  const polls = (await listPolls(service.db, interaction.guildId!, { status: 'open', limit: 100 })).filter((p) => canSee(interaction, p, staff));
+  const polls = await visiblePolls(interaction, await listPolls(service.db, interaction.guildId!, { status: 'open', limit: 100 }), staff);
   if (polls.length === 0) {
     await interaction.reply({ content: tr(lang, 'polls.noneOpen'), flags: MessageFlags.Ephemeral });
     return;
@@ -253,7 +275,7 @@ async function autocomplete(service: PollService, interaction: AutocompleteInter
   const staff = await staffOf(service, interaction);
   const polls = await listPolls(service.db, interaction.guildId!, { ...(sub === 'close' ? { status: 'open' as const } : {}), search: typed, limit: 100 });
   const lang = languageOf(interaction.locale);
-  const visible = polls.filter((p) => canSee(interaction, p, staff) && (sub !== 'export' || staff)).slice(0, 25);
+  const visible = (await visiblePolls(interaction, sub !== 'export' || staff ? polls : [], staff)).slice(0, 25);
   await interaction.respond(
     visible.map((p) => {
       const label = `#${p.id} · ${p.status === 'closed' ? `${tr(lang, 'polls.autocomplete.closed')} ` : ''}${p.question}`;

@@ -1,5 +1,6 @@
 // Polls closed in a digest's period and native polls voted in during it, read from the polls slice's store (read-only).
 import type { Executor } from '../db/schema.js';
+import type { Poll } from '../polls/poll.js';
 import { currentTally, listPolls, nativePollParticipation } from '../polls/store.js';
 import type { NativePollSource, PollSource, ReportQuery } from './content.js';
 import { addDays, startOfDay } from '../zone.js';
@@ -15,9 +16,15 @@ function periodBounds(q: ReportQuery): { start: number; end: number } {
 export function closedPolls(db: Executor): PollSource {
   return async (q) => {
     const { start, end } = periodBounds(q);
+    // A poll past its deadline but not yet closed (Pulse was down, and start-up closes due polls one
+    // at a time) counts as closed at its deadline: votes after it are refused, so its counts are final.
+    const closedAt = (p: Poll): number | null =>
+      p.status === 'closed' ? p.closedAt : p.closesAt !== null && p.closesAt <= q.asOf ? p.closesAt : null;
     const polls = (await listPolls(db, q.guildId, { limit: SCAN_LIMIT }))
-      .filter((p) => p.status === 'closed' && p.closedAt !== null && p.closedAt >= start && p.closedAt < end)
-      .sort((a, b) => a.closedAt! - b.closedAt! || a.id - b.id);
+      .map((poll) => ({ poll, at: closedAt(poll) }))
+      .filter((p): p is { poll: Poll; at: number } => p.at !== null && p.at >= start && p.at < end)
+      .sort((a, b) => a.at - b.at || a.poll.id - b.poll.id)
+      .map((p) => p.poll);
     const out = [];
     for (const poll of polls) {
       const tally = await currentTally(db, poll.id);

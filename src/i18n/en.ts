@@ -555,6 +555,7 @@ export const en = {
   'polls.vote.againMenu': 'pick again to change it, or use “Withdraw my vote”',
   'polls.vote.againButton': 'click again to withdraw',
   'polls.vote.more': ' You can pick {count} more.',
+  'polls.vote.menuReplaces': ' A new selection replaces this one, so select all your choices (up to {count}) at once.',
   'polls.vote.secret': ' This poll is anonymous: nobody else can see your vote.',
   'polls.vote.closed': 'This poll is closed; votes are no longer taken.',
   'polls.vote.role': 'Only members with the <@&{role}> role can vote in this poll.',

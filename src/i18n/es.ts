@@ -542,6 +542,7 @@ export const es: Catalogue = {
   'polls.vote.againMenu': 'vuelve a elegir para cambiarlo, o usa «Retirar mi voto»',
   'polls.vote.againButton': 'vuelve a pulsar para retirarlo',
   'polls.vote.more': ' Puedes elegir {count} más.',
+  'polls.vote.menuReplaces': ' Una nueva selección reemplaza a esta, así que elige todas tus opciones (hasta {count}) a la vez.',
   'polls.vote.secret': ' Esta encuesta es anónima: nadie más puede ver tu voto.',
   'polls.vote.closed': 'Esta encuesta está cerrada; ya no se aceptan votos.',
   'polls.vote.role': 'Solo los miembros con el rol <@&{role}> pueden votar en esta encuesta.',

@@ -272,8 +272,15 @@ export function withdrawAll(poll: Poll, current: number[], voter: VoterContext):
  */
 export function voteReceipt(lang: Language, poll: Poll, next: number[]): string {
   if (next.length === 0) return translate(lang, 'polls.vote.withdrawn');
-  const again = translate(lang, poll.choices.length > LIMITS.maxButtons ? 'polls.vote.againMenu' : 'polls.vote.againButton');
-  const more = poll.maxChoices > 1 && next.length < poll.maxChoices ? translate(lang, 'polls.vote.more', { count: poll.maxChoices - next.length }) : '';
+  const menu = poll.choices.length > LIMITS.maxButtons;
+  const again = translate(lang, menu ? 'polls.vote.againMenu' : 'polls.vote.againButton');
+  // A menu's selection replaces the voter's earlier picks, so there is no "pick N more" with it.
+  const more =
+    poll.maxChoices > 1 && next.length < poll.maxChoices
+      ? menu
+        ? translate(lang, 'polls.vote.menuReplaces', { count: poll.maxChoices })
+        : translate(lang, 'polls.vote.more', { count: poll.maxChoices - next.length })
+      : '';
   const secret = poll.anonymous ? translate(lang, 'polls.vote.secret') : '';
   const receipt = (names: string) => translate(lang, 'polls.vote.recorded', { names, again }) + more + secret;
   const picks = next.map((c) => poll.choices[c] ?? '?');

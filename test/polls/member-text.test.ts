@@ -80,4 +80,14 @@ describe('the vote receipt', () => {
     expect(voteReceipt('es', p, [0, 1, 2])).toMatch(/^Votaste por \*\*Pizza\*\*, \*\*Tacos\*\* y \*\*Sushi\*\*; /);
     expect(voteReceipt('ru', p, [0, 2])).toMatch(/^Вы проголосовали за \*\*Pizza\*\* и \*\*Sushi\*\*; /);
   });
+
+  it('a select-menu poll says a new selection replaces this one, not that more can be picked', () => {
+    const p = poll({ choices: ['A', 'B', 'C', 'D', 'E', 'F'], multiple: true, maxChoices: 3 });
+    expect(voteReceipt('en', p, [0, 1])).toBe(
+      'You voted for **A** and **B**; pick again to change it, or use “Withdraw my vote”. A new selection replaces this one, so select all your choices (up to 3) at once.',
+    );
+    expect(voteReceipt('es', p, [0, 1])).toContain('Una nueva selección reemplaza a esta, así que elige todas tus opciones (hasta 3) a la vez.');
+    expect(voteReceipt('ru', p, [0, 1])).toContain('Новый выбор заменит этот, поэтому отмечайте все нужные варианты сразу (не больше 3).');
+    for (const lang of ['en', 'es', 'ru'] as const) expect(voteReceipt(lang, p, [0, 1])).not.toMatch(/pick 1 more|elegir 1 más|ещё 1/);
+  });
 });

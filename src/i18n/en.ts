@@ -535,7 +535,7 @@ export const en = {
   'polls.error.exportStaffOnly': 'Only staff can export polls: members with Manage Server or the staff role set in `/settings`.',
   'polls.nativePosted': 'Native poll posted in <#{channel}> for {hours} h: {url}\nIts votes are public to members, as in every native poll; Pulse counts them for digests.',
   'polls.posted': 'Poll #{id} posted in <#{channel}>: {url}',
-  'polls.postedClosesIn': ' It closes in {duration}.',
+  'polls.postedCloses': ' It closes {at} ({relative}).',
   'polls.postedOpen': ' It stays open until you or staff run `/poll close`.',
   'polls.closed': 'Poll #{id} is closed.',
   'polls.wasClosed': 'Poll #{id} was already closed.',

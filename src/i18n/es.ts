@@ -522,7 +522,7 @@ export const es: Catalogue = {
   'polls.error.exportStaffOnly': 'Solo el equipo puede exportar encuestas: quienes tienen Gestionar servidor o el rol de equipo definido en `/ajustes`.',
   'polls.nativePosted': 'Encuesta nativa publicada en <#{channel}> durante {hours} h: {url}\nSus votos son públicos para los miembros, como en toda encuesta nativa; Pulse los cuenta para los resúmenes.',
   'polls.posted': 'Encuesta n.º {id} publicada en <#{channel}>: {url}',
-  'polls.postedClosesIn': ' Se cierra en {duration}.',
+  'polls.postedCloses': ' Se cierra el {at} ({relative}).',
   'polls.postedOpen': ' Seguirá abierta hasta que tú o alguien del equipo use `/encuesta cerrar`.',
   'polls.closed': 'La encuesta n.º {id} está cerrada.',
   'polls.wasClosed': 'La encuesta n.º {id} ya estaba cerrada.',

@@ -522,7 +522,7 @@ export const ru: Catalogue = {
   'polls.error.exportStaffOnly': 'Выгружать опросы может только команда: участники с правом «Управлять сервером» или с ролью команды из `/настройки`.',
   'polls.nativePosted': 'Встроенный опрос опубликован в <#{channel}> на {hours} ч: {url}\nЕго голоса видны участникам, как в любом встроенном опросе; Pulse учитывает их в сводках.',
   'polls.posted': 'Опрос №{id} опубликован в <#{channel}>: {url}',
-  'polls.postedClosesIn': ' Он закроется через {duration}.',
+  'polls.postedCloses': ' Он закроется {at} ({relative}).',
   'polls.postedOpen': ' Он открыт, пока вы или команда не выполните `/опрос закрыть`.',
   'polls.closed': 'Опрос №{id} закрыт.',
   'polls.wasClosed': 'Опрос №{id} уже был закрыт.',

@@ -25,8 +25,6 @@ import { languageHint } from '../settings/hints.js';
 import { getSettings } from '../settings/store.js';
 import { resultsEmbed } from './discord-render.js';
 import { nativePlan, parseCreateOptions, pollLink, type Poll } from './poll.js';
-// The one localized duration ("1 h 30 min", "1 ч 30 мин"), shared with the moderation queue.
-import { formatDuration } from '../flags/flags.js';
 import { toCsv } from '../csv.js';
 import type { PollService } from './service.js';
 import { createPoll, currentTally, deletePoll, getPoll, listPolls, pollBallots } from './store.js';
@@ -174,7 +172,8 @@ async function create(service: PollService, interaction: Command, o: Args<'creat
   const messageId = await service.post(poll);
   await service.arm();
   service.logger.info({ guild: interaction.guildId, poll: poll.id, anonymous: spec.anonymous }, 'polls.created');
-  const closes = spec.durationMs ? tr(lang, 'polls.postedClosesIn', { duration: formatDuration(spec.durationMs, lang) }) : tr(lang, 'polls.postedOpen');
+  // The exact deadline, as each reader's Discord shows it: a duration would be rounded ("2 d" for 2 d 45 min).
+  const closes = poll.closesAt !== null ? tr(lang, 'polls.postedCloses', { at: discordTime(poll.closesAt, 'f'), relative: discordTime(poll.closesAt, 'R') }) : tr(lang, 'polls.postedOpen');
   const url = `https://discord.com/channels/${interaction.guildId}/${channel.id}/${messageId}`;
   // The card is in the server's language: tell staff which (they can change it), while none is chosen and it is not theirs.
   const settings = await getSettings(service.db, interaction.guildId!);

@@ -27,7 +27,7 @@ describe('polls and surveys in the member’s and the server’s language', () =
       .slash({ channelId: ids.general, userId: ids.alice, name: 'encuesta', subcommand: 'crear', options: { pregunta: '¿Comida?', opciones: 'Pizza | Tacos', duracion: '2h' }, locale: Locale.SpanishES })
       .reply();
     expect(created.ephemeral).toBe(true);
-    expect(created.content).toMatch(/^Encuesta n\.º 1 publicada en <#\d+>: https:\/\/discord\.com\/channels\/\S+ Se cierra en 2 h\.$/);
+    expect(created.content).toMatch(/^Encuesta n\.º 1 publicada en <#\d+>: https:\/\/discord\.com\/channels\/\S+ Se cierra el <t:(\d+):f> \(<t:\1:R>\)\.$/);
 
     // The card everyone sees is in the server's language (English here), the question as typed.
     const card = fake.channelMessages(ids.general).find((m) => m.author.id === fake.appId && m.embeds[0]?.author?.name === 'Poll #1');

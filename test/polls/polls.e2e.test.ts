@@ -69,7 +69,8 @@ describe('polls e2e', () => {
     const { ids, fake } = bot;
     const created = await create(bot, ids.alice, { question: 'Lunch?', choices: 'Pizza | Tacos | Sushi', duration: '2h' });
     expect(created.ephemeral).toBe(true);
-    expect(created.content).toMatch(/Poll #1 posted in <#\d+>.*closes in 2 h\./);
+    const due = Math.floor((bot.clock.now() + 2 * 3_600_000) / 1000);
+    expect(created.content).toMatch(new RegExp(`Poll #1 posted in <#\\d+>.* It closes <t:${due}:f> \\(<t:${due}:R>\\)\\.$`));
     const [message] = pollMessages(bot, ids.general);
     if (!message) throw new Error('no poll message');
     expect(message.embeds[0]?.description).toContain('Lunch?');
@@ -304,14 +305,17 @@ describe('polls e2e', () => {
     expect(bot.errors).toEqual([]);
   });
 
-  it("the create confirmation gives the duration in the member's language", async () => {
+  it("the create confirmation gives the exact deadline in the member's language, minutes past a day included", async () => {
     bot = await TestBot.start({ features: pollFeatures() });
     const { ids, fake } = bot;
     const make = (locale: string, question: string) =>
-      fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'create', options: { question, choices: 'A|B', duration: '1d12h' }, locale }).reply();
-    expect((await make('ru', 'Пицца?')).content).toMatch(/ Он закроется через 1 дн\. 12 ч\.$/);
-    expect((await make('es-ES', '¿Pizza?')).content).toMatch(/ Se cierra en 1 d 12 h\.$/);
-    expect((await make('en-US', 'Pizza?')).content).toMatch(/ It closes in 1 d 12 h\.$/);
+      fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'create', options: { question, choices: 'A|B', duration: '2d45m' }, locale }).reply();
+    const due = Math.floor((bot.clock.now() + (2 * 24 * 60 + 45) * 60_000) / 1000);
+    const when = `<t:${due}:f> (<t:${due}:R>)`;
+    expect((await make('ru', 'Пицца?')).content.endsWith(` Он закроется ${when}.`)).toBe(true);
+    expect((await make('es-ES', '¿Pizza?')).content.endsWith(` Se cierra el ${when}.`)).toBe(true);
+    expect((await make('en-US', 'Pizza?')).content.endsWith(` It closes ${when}.`)).toBe(true);
+    expect((await bot.db.selectFrom('polls').select('closes_at').execute()).map((r) => r.closes_at)).toEqual([due * 1000, due * 1000, due * 1000]);
   });
 
   it("a poll whose role is deleted while it runs: voters are told so, a voter can still withdraw, the author can close it", async () => {

@@ -312,9 +312,9 @@ describe('polls e2e', () => {
       fake.slash({ channelId: ids.general, userId: ids.alice, name: 'poll', subcommand: 'create', options: { question, choices: 'A|B', duration: '2d45m' }, locale }).reply();
     const due = Math.floor((bot.clock.now() + (2 * 24 * 60 + 45) * 60_000) / 1000);
     const when = `<t:${due}:f> (<t:${due}:R>)`;
-    expect((await make('ru', 'Пицца?')).content.endsWith(` Он закроется ${when}.`)).toBe(true);
-    expect((await make('es-ES', '¿Pizza?')).content.endsWith(` Se cierra el ${when}.`)).toBe(true);
-    expect((await make('en-US', 'Pizza?')).content.endsWith(` It closes ${when}.`)).toBe(true);
+    expect((await make('ru', 'Пицца?')).content?.endsWith(` Он закроется ${when}.`)).toBe(true);
+    expect((await make('es-ES', '¿Pizza?')).content?.endsWith(` Se cierra el ${when}.`)).toBe(true);
+    expect((await make('en-US', 'Pizza?')).content?.endsWith(` It closes ${when}.`)).toBe(true);
     expect((await bot.db.selectFrom('polls').select('closes_at').execute()).map((r) => r.closes_at)).toEqual([due * 1000, due * 1000, due * 1000]);
   });
 

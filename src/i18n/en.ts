@@ -519,6 +519,8 @@ export const en = {
   'polls.outcome.none': 'No votes were cast.',
   'polls.outcome.won': '{choice} won with {votes} of {voters, plural, one {# voter} other {# voters}}.',
   'polls.outcome.tie': 'Tie between {choices} with {votes, plural, one {# vote} other {# votes}} each ({voters, plural, one {# voter} other {# voters}}).',
+  'polls.outcome.tieHead': '{count}-way tie, {votes, plural, one {# vote} other {# votes}} each ({voters, plural, one {# voter} other {# voters}}):',
+  'polls.outcome.tieMore': '…and {count} more',
   'polls.closedDm': 'Your poll **{question}** (#{id}) has closed. {outcome}',
   'polls.error.notFound': 'There is no poll #{id} in this server. Start typing in the `poll` option to pick one.',
   'polls.error.notAuthor': 'Only the poll’s author and staff (Manage Server or the staff role) can do that.',

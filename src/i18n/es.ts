@@ -506,6 +506,8 @@ export const es: Catalogue = {
   'polls.outcome.none': 'No se emitió ningún voto.',
   'polls.outcome.won': '{choice} ganó con {votes} de {voters, plural, one {# votante} other {# votantes}}.',
   'polls.outcome.tie': 'Empate entre {choices} con {votes, plural, one {# voto} other {# votos}} cada una ({voters, plural, one {# votante} other {# votantes}}).',
+  'polls.outcome.tieHead': 'Empate entre {count} opciones, con {votes, plural, one {# voto} other {# votos}} cada una ({voters, plural, one {# votante} other {# votantes}}):',
+  'polls.outcome.tieMore': '…y {count} más',
   'polls.closedDm': 'Tu encuesta **{question}** (n.º {id}) se ha cerrado. {outcome}',
   'polls.error.notFound': 'No hay ninguna encuesta n.º {id} en este servidor. Empieza a escribir en la opción `encuesta` para elegir una.',
   'polls.error.notAuthor': 'Solo el autor de la encuesta y el equipo (Gestionar servidor o el rol de equipo) pueden hacer eso.',

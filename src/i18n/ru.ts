@@ -506,6 +506,8 @@ export const ru: Catalogue = {
   'polls.outcome.none': 'Никто не проголосовал.',
   'polls.outcome.won': '{choice} побеждает: {votes} из {voters, plural, one {# проголосовавшего} few {# проголосовавших} many {# проголосовавших} other {# проголосовавшего}}.',
   'polls.outcome.tie': 'Ничья: {choices} — по {votes, plural, one {# голосу} few {# голоса} many {# голосов} other {# голоса}} ({voters, plural, one {# проголосовал} few {# проголосовали} many {# проголосовали} other {# проголосовали}}).',
+  'polls.outcome.tieHead': 'Ничья: {count, plural, one {# вариант} few {# варианта} many {# вариантов} other {# варианта}} — по {votes, plural, one {# голосу} few {# голоса} many {# голосов} other {# голоса}} ({voters, plural, one {# проголосовал} few {# проголосовали} many {# проголосовали} other {# проголосовали}}):',
+  'polls.outcome.tieMore': '…и ещё {count}',
   'polls.closedDm': 'Ваш опрос **{question}** (№{id}) закрыт. {outcome}',
   'polls.error.notFound': 'На этом сервере нет опроса №{id}. Начните вводить в параметре `опрос`, чтобы выбрать опрос.',
   'polls.error.notAuthor': 'Это может только автор опроса и команда («Управлять сервером» или роль команды).',

@@ -1,7 +1,7 @@
 // Polls' pure rules: option parsing, vote decisions, tallies, bars, CSV and native-poll limits.
 import { z } from 'zod';
 import { formatList, formatPercent, msg, t as translate, type Language, type Text } from '../i18n/index.js';
-import { charCount, MAX_CONTENT, plainText, plainTextWithin, truncate } from '../text.js';
+import { charCount, fitLines, MAX_CONTENT, plainText, plainTextWithin, truncate } from '../text.js';
 
 export const LIMITS = {
   minChoices: 2,
@@ -354,13 +354,20 @@ export function resultLines(lang: Language, choices: string[], t: Tally): string
   });
 }
 
-/** "B" or "A and B (tie)" or "no votes". */
-export function describeOutcome(lang: Language, choices: string[], t: Tally): string {
+/**
+ * "B" or "A and B (tie)" or "no votes", within `max` characters (an embed field's 1,024): a tie
+ * too long for one sentence gives its count and votes first, then whole names, one a line, and
+ * how many more tied (never a name or its bold cut off).
+ */
+export function describeOutcome(lang: Language, choices: string[], t: Tally, max = 1024): string {
   if (t.leaders.length === 0) return translate(lang, 'polls.outcome.none');
   const names = t.leaders.map((i) => `**${choices[i] ?? '?'}**`);
   const votes = t.counts[t.leaders[0] ?? 0] ?? 0;
   if (names.length === 1) return translate(lang, 'polls.outcome.won', { choice: names[0] ?? '', votes, voters: t.voters });
-  return translate(lang, 'polls.outcome.tie', { choices: formatList(lang, names), votes, voters: t.voters });
+  const sentence = translate(lang, 'polls.outcome.tie', { choices: formatList(lang, names), votes, voters: t.voters });
+  if (sentence.length <= max) return sentence;
+  const head = translate(lang, 'polls.outcome.tieHead', { count: names.length, votes, voters: t.voters });
+  return fitLines(head, names, (left) => translate(lang, 'polls.outcome.tieMore', { count: left }), 0, max);
 }
 
 // ------------------------------------------------------------------ export

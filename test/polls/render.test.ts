@@ -76,3 +76,24 @@ describe('poll rendering', () => {
     expect(pollEmbed('en', p, t).fields?.find((f) => f.name === 'Closes')?.value).toBe(`<t:${(NOW + 3_600_000) / 1000}:R> (<t:${(NOW + 3_600_000) / 1000}:f>)`);
   });
 });
+
+describe('the result of a large tie', () => {
+  it('gives the count and votes first, then whole names and how many more tied, within 1,024 characters', () => {
+    const choices = Array.from({ length: 20 }, (_, i) => `${String(i).padStart(2, '0')} ${'x'.repeat(57)}`);
+    // 40 voters, two on each choice: a 20-way tie with 2 votes each.
+    const t = tally(20, 1, Array.from({ length: 40 }, (_, v) => ({ voter: `u${v}`, choice: v % 20 })));
+    const p = poll({ choices, status: 'closed', closedAt: NOW });
+    for (const [lang, count] of [['en', '20-way tie, 2 votes each (40 voters):'], ['es', 'Empate entre 20 opciones, con 2 votos cada una (40 votantes):'], ['ru', 'Ничья: 20 вариантов — по 2 голоса (40 проголосовали):']] as const) {
+      for (const embed of [pollEmbed(lang, p, t), resultsEmbed(lang, p, t, true)]) {
+        const value = embed.fields?.at(-1)?.value ?? '';
+        expect(value.length).toBeLessThanOrEqual(1024);
+        expect(value.startsWith(count)).toBe(true);
+        // Every bold is closed: only whole names.
+        expect((value.match(/\*\*/g) ?? []).length % 2).toBe(0);
+        const shown = value.split('\n').filter((l) => /^\*\*\d\d x+\*\*$/.test(l)).length;
+        expect(shown).toBeGreaterThan(5);
+        expect(value.split('\n').at(-1)).toBe({ en: `…and ${20 - shown} more`, es: `…y ${20 - shown} más`, ru: `…и ещё ${20 - shown}` }[lang]);
+      }
+    }
+  });
+});

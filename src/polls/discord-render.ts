@@ -8,6 +8,7 @@ import {
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
   type APIEmbed,
+  type APIMessageComponentEmoji,
 } from 'discord.js';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { LIMITS, describeOutcome, resultLines, type Poll, type Tally } from './poll.js';
@@ -26,6 +27,27 @@ const FIELD_MAX = 1024;
 
 /** Text cut to a Discord limit with "…", never through an emoji. */
 const clip = ellipsize;
+
+/** Whether Pulse may show a custom emoji (by id) on its components: it is in a server Pulse is in. */
+export type UsableEmoji = (id: string) => boolean;
+
+/** A custom emoji (`<:pepe:123>`, `<a:dance:123>`), or a Unicode one (with its variation, skin tone, ZWJ parts), a flag or a keycap. */
+const LEADING_EMOJI =
+  /^(?:<(a)?:(\w{2,32}):(\d{17,20})>|(\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})*(?:\u200D\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})*)*|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3))\s*/u;
+
+/**
+ * A choice's label for a button or menu option, with a leading emoji moved into the component's
+ * emoji field (a label shows `<:pepe:123>` as raw code). A custom emoji Pulse cannot use stays in
+ * the label, as does an emoji that is the whole choice (a label must not be empty).
+ */
+export function choiceLabel(choice: string, usable: UsableEmoji): { label: string; emoji?: APIMessageComponentEmoji } {
+  const m = LEADING_EMOJI.exec(choice);
+  const rest = m ? choice.slice(m[0].length).trim() : '';
+  if (!m || rest === '') return { label: choice };
+  if (m[4] !== undefined) return { label: rest, emoji: { name: m[4] } };
+  if (!usable(m[3]!)) return { label: choice };
+  return { label: rest, emoji: { id: m[3]!, name: m[2]!, ...(m[1] ? { animated: true } : {}) } };
+}
 
 /** The result block: bars, or a notice while results are hidden. */
 export function resultsText(lang: Language, poll: Poll, t: Tally, options: { reveal: boolean }): string {
@@ -65,17 +87,19 @@ export function pollEmbed(lang: Language, poll: Poll, t: Tally): APIEmbed {
   return embed.toJSON();
 }
 
-export function pollComponents(lang: Language, poll: Poll): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+export function pollComponents(lang: Language, poll: Poll, usable: UsableEmoji = () => false): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const disabled = poll.status === 'closed';
   if (poll.choices.length <= LIMITS.maxButtons) {
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-      poll.choices.map((choice, i) =>
-        new ButtonBuilder()
+      poll.choices.map((choice, i) => {
+        const { label, emoji } = choiceLabel(choice, usable);
+        const button = new ButtonBuilder()
           .setCustomId(encodeCustomId(KIND.vote, poll.id, i))
-          .setLabel(clip(choice, 80))
+          .setLabel(clip(label, 80))
           .setStyle(ButtonStyle.Secondary)
-          .setDisabled(disabled),
-      ),
+          .setDisabled(disabled);
+        return emoji ? button.setEmoji(emoji) : button;
+      }),
     );
     return [row.toJSON()];
   }
@@ -85,7 +109,12 @@ export function pollComponents(lang: Language, poll: Poll): APIActionRowComponen
     .setMinValues(1)
     .setMaxValues(poll.maxChoices)
     .setDisabled(disabled)
-    .addOptions(poll.choices.map((choice, i) => ({ label: clip(choice, 100), value: String(i) })));
+    .addOptions(
+      poll.choices.map((choice, i) => {
+        const { label, emoji } = choiceLabel(choice, usable);
+        return { label: clip(label, 100), value: String(i), ...(emoji ? { emoji } : {}) };
+      }),
+    );
   const withdraw = new ButtonBuilder()
     .setCustomId(encodeCustomId(KIND.withdraw, poll.id))
     .setLabel(tr(lang, 'polls.button.withdraw'))
@@ -95,8 +124,8 @@ export function pollComponents(lang: Language, poll: Poll): APIActionRowComponen
 }
 
 /** The poll message's body, for posting and for every later edit. */
-export function pollMessage(lang: Language, poll: Poll, t: Tally) {
-  return { embeds: [pollEmbed(lang, poll, t)], components: pollComponents(lang, poll), allowed_mentions: { parse: [] as never[] } };
+export function pollMessage(lang: Language, poll: Poll, t: Tally, usable: UsableEmoji = () => false) {
+  return { embeds: [pollEmbed(lang, poll, t)], components: pollComponents(lang, poll, usable), allowed_mentions: { parse: [] as never[] } };
 }
 
 /** /poll results: like the message, with `reveal` deciding whether hidden counts are shown. */

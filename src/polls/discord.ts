@@ -45,6 +45,8 @@ export function memberRoleIds(member: MemberLike): string[] {
 
 /** The service's ports, over the discord.js client. */
 export function pollPorts(client: Client, db: Kysely<DB>): PollPorts {
+  // A custom emoji moves onto a button only when it is from a server Pulse is in (else Discord refuses the message).
+  const usable = (id: string) => client.emojis.cache.has(id);
   return {
     async language(guildId): Promise<Language> {
       return serverLanguage(await getSettings(db, guildId), client.guilds.cache.get(guildId)?.preferredLocale);
@@ -52,7 +54,7 @@ export function pollPorts(client: Client, db: Kysely<DB>): PollPorts {
     async show(lang, poll, tally) {
       if (!poll.messageId) return 'gone';
       try {
-        await client.rest.patch(Api.channelMessage(poll.channelId, poll.messageId), { body: pollMessage(lang, poll, tally) });
+        await client.rest.patch(Api.channelMessage(poll.channelId, poll.messageId), { body: pollMessage(lang, poll, tally, usable) });
         return 'shown';
       } catch (err) {
         if (isCode(err, RESTJSONErrorCodes.UnknownMessage) || isCode(err, RESTJSONErrorCodes.UnknownChannel)) return 'gone';
@@ -63,7 +65,7 @@ export function pollPorts(client: Client, db: Kysely<DB>): PollPorts {
     },
     async post(lang, poll, tally, nonce) {
       // As the digests and feedback posts: with enforce_nonce, a repeat within minutes is dropped.
-      const message = (await client.rest.post(Api.channelMessages(poll.channelId), { body: { ...pollMessage(lang, poll, tally), nonce, enforce_nonce: true } })) as APIMessage;
+      const message = (await client.rest.post(Api.channelMessages(poll.channelId), { body: { ...pollMessage(lang, poll, tally, usable), nonce, enforce_nonce: true } })) as APIMessage;
       return message.id;
     },
     async findPosted(poll) {

@@ -1,6 +1,7 @@
 // The poll message stays within Discord's limits for every poll the options allow.
 import { describe, expect, it } from 'vitest';
 import { pollComponents, pollEmbed, resultsEmbed } from '../../src/polls/discord-render.js';
+import type { APIButtonComponentWithCustomId, APIStringSelectComponent } from 'discord-api-types/v10';
 import { tally, type Poll } from '../../src/polls/poll.js';
 
 const NOW = Date.parse('2026-11-02T12:00:00Z');
@@ -95,5 +96,34 @@ describe('the result of a large tie', () => {
         expect(value.split('\n').at(-1)).toBe({ en: `…and ${20 - shown} more`, es: `…y ${20 - shown} más`, ru: `…и ещё ${20 - shown}` }[lang]);
       }
     }
+  });
+});
+
+describe('a choice that starts with an emoji', () => {
+  const PEPE = '123456789012345678';
+  const usable = (id: string) => id === PEPE;
+  const choices = [`<:pepe:${PEPE}> Pepe`, '👍🏽 Yes', '<a:gone:999999999999999999> Other server', '🍕'];
+
+  it('shows the emoji in the button’s emoji field and the rest as its label', () => {
+    const [row] = pollComponents('en', poll({ choices }), usable);
+    const buttons = row!.components as APIButtonComponentWithCustomId[];
+    expect(buttons.map((b) => [b.label, b.emoji])).toEqual([
+      ['Pepe', { id: PEPE, name: 'pepe' }],
+      ['Yes', { name: '👍🏽' }],
+      // An emoji Pulse cannot use stays as written; so does an emoji that is the whole choice.
+      ['<a:gone:999999999999999999> Other server', undefined],
+      ['🍕', undefined],
+    ]);
+  });
+
+  it('does the same in a select menu', () => {
+    const many = [...choices, 'E', 'F'];
+    const [row] = pollComponents('en', poll({ choices: many }), usable);
+    const menu = row!.components[0] as APIStringSelectComponent;
+    expect(menu.options.slice(0, 2).map((o) => [o.label, o.emoji])).toEqual([
+      ['Pepe', { id: PEPE, name: 'pepe' }],
+      ['Yes', { name: '👍🏽' }],
+    ]);
+    expect(menu.options[0]!.label).not.toContain('<:pepe:');
   });
 });

@@ -5,7 +5,7 @@ import type { Report } from '../insights/report-types.js';
 import type { SurveySummary } from '../surveys/figures.js';
 import { formatNps } from '../surveys/scoring.js';
 import type { PeriodKind } from './schedule.js';
-import { parseDate } from '../zone.js';
+import { addDays, parseDate, startOfDay } from '../zone.js';
 import { formatDate, formatDateRange, formatNumber, formatPercent, formatPeriod, t, weekdayNames, type Language, type MessageKey } from '../i18n/index.js';
 import { discordTime, ellipsize, plainText, truncate } from '../text.js';
 
@@ -368,10 +368,37 @@ function feedbackField(lang: Language, s: FeedbackSummary): APIEmbedField {
 /** Gaps shorter than this (a quick restart) are not worth a manager's attention. */
 export const MIN_GAP_MS = 60_000;
 
-/** Whole minutes of a report's gaps that count (MIN_GAP_MS or longer); 0 for none. */
+/**
+ * Whole minutes of the report's period Pulse did not listen to; 0 for none. Gaps that count
+ * (MIN_GAP_MS or longer) are cut to the period [start of `from`, start of the day after `to`) in
+ * the report's zone and merged where they overlap, so a gap reaching past the period or listed
+ * twice is not counted in full or twice.
+ */
 function gapMinutes(r: Report): number {
-  const ms = (r.gaps ?? []).map((g) => Date.parse(g.to) - Date.parse(g.from)).filter((d) => d >= MIN_GAP_MS);
-  return Math.floor(ms.reduce((a, b) => a + b, 0) / 60_000);
+  // A zone the runtime does not know (a hand-made report) cuts at UTC days rather than failing the digest.
+  const dayStart = (date: string) => {
+    try {
+      return startOfDay(date, r.timezone);
+    } catch {
+      return startOfDay(date, 'UTC');
+    }
+  };
+  const start = dayStart(r.period.from);
+  const end = dayStart(addDays(r.period.to, 1));
+  const spans = (r.gaps ?? [])
+    .map((g) => ({ from: Date.parse(g.from), to: Date.parse(g.to) }))
+    .filter((g) => g.to - g.from >= MIN_GAP_MS)
+    .map((g) => ({ from: Math.max(g.from, start), to: Math.min(g.to, end) }))
+    .filter((g) => g.to > g.from)
+    .sort((a, b) => a.from - b.from);
+  let ms = 0;
+  let reached = -Infinity;
+  for (const g of spans) {
+    const from = Math.max(g.from, reached);
+    if (g.to > from) ms += g.to - from;
+    reached = Math.max(reached, g.to);
+  }
+  return Math.floor(ms / 60_000);
 }
 
 function gapsField(lang: Language, r: Report): APIEmbedField | null {

@@ -179,6 +179,19 @@ describe('the digest embed', () => {
     }
   });
 
+  it('counts only the part of a gap inside the period, and overlapping gaps once', () => {
+    const lines = (report: typeof current, prev: typeof previous) => renderDigest({ kind: 'week', report, previous: prev }).description!.split('\n').filter((l) => l.startsWith('⚠️'));
+    const utc = { ...current, timezone: 'UTC' };
+    // 14 h gap, of which 4 h fall on the period's last day (2026-11-22, UTC).
+    const tail = { from: '2026-11-22T20:00:00.000Z', to: '2026-11-23T10:00:00.000Z' };
+    expect(lines({ ...utc, gaps: [tail] }, previous)).toEqual(['⚠️ Pulse was not listening for 4 h of this period (see the gaps below): the changes partly reflect that, not the server.']);
+    // The same span listed twice, and a gap inside another, count once.
+    expect(lines({ ...utc, gaps: [tail, tail, { from: '2026-11-22T21:00:00.000Z', to: '2026-11-22T22:00:00.000Z' }] }, previous)).toEqual(['⚠️ Pulse was not listening for 4 h of this period (see the gaps below): the changes partly reflect that, not the server.']);
+    // The previous period's line is cut to that period too: 2 h before 2026-11-09 do not count.
+    const head = { from: '2026-11-08T22:00:00.000Z', to: '2026-11-09T03:00:00.000Z' };
+    expect(lines(utc, { ...previous, timezone: 'UTC', gaps: [head] })).toEqual([expect.stringMatching(/^⚠️ Pulse was not listening for 3 h of /)]);
+  });
+
   it('a first digest and an empty guild read sensibly', () => {
     const empty = emptyReport('2026-11-16', '2026-11-22');
     const embed = renderDigest({ kind: 'week', report: empty, previous: null });

@@ -117,7 +117,7 @@ export const en = {
   'insights.members': 'Members',
   'insights.membersValue': 'joined **{joined}** · left **{left}** · net **{net}**',
   'insights.newMembers': 'New members',
-  'insights.newMembersValue': '{cohort} joined · {activation} posted in week 1 · week-1 retention {retention}',
+  'insights.newMembersValue': '{cohort} joined · posted in week 1: {activation} · week-1 retention: {retention}',
   'insights.pending': ' ({count} pending)',
   'insights.activity': 'Activity',
   'insights.activityValue':

@@ -112,7 +112,7 @@ export const es: Catalogue = {
   'insights.members': 'Miembros',
   'insights.membersValue': 'entraron **{joined}** · salieron **{left}** · neto **{net}**',
   'insights.newMembers': 'Miembros nuevos',
-  'insights.newMembersValue': '{cohort, plural, one {# entró} other {# entraron}} · {activation} escribieron en la semana 1 · retención a 1 semana {retention}',
+  'insights.newMembersValue': '{cohort, plural, one {# entró} other {# entraron}} · escribieron en la semana 1: {activation} · retención a 1 semana: {retention}',
   'insights.pending': ' ({count, plural, one {# pendiente} other {# pendientes}})',
   'insights.activity': 'Actividad',
   'insights.activityValue':

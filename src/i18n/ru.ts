@@ -112,7 +112,7 @@ export const ru: Catalogue = {
   'insights.members': 'Участники',
   'insights.membersValue': 'пришли **{joined}** · ушли **{left}** · итого **{net}**',
   'insights.newMembers': 'Новые участники',
-  'insights.newMembersValue': '{cohort, plural, one {пришёл #} few {пришли #} many {пришли #} other {пришли #}} · {activation} написали в первую неделю · удержание за 1 неделю {retention}',
+  'insights.newMembersValue': '{cohort, plural, one {пришёл #} few {пришли #} many {пришли #} other {пришли #}} · написали в первую неделю: {activation} · удержание за 1 неделю: {retention}',
   'insights.pending': ' ({count, plural, one {# ожидает} few {# ожидают} many {# ожидают} other {# ожидают}})',
   'insights.activity': 'Активность',
   'insights.activityValue':

@@ -12,6 +12,7 @@ import { plainText, truncate } from '../text.js';
 import { lastCompleteDays } from './report.js';
 import type { Report } from './report-types.js';
 import { busiestHour } from './render.js';
+import { rate } from '../digests/render.js';
 import { answerDeadline } from '../workers/pool.js';
 
 /** The /insights embed, in the reader's language. Mentions render as names and never ping. */
@@ -29,7 +30,7 @@ export function renderInsights(r: Report, lang: Language = 'en', topFeedback: Re
       { name: t(lang, 'insights.members'), value: t(lang, 'insights.membersValue', { joined: r.members.joined, left: r.members.left, net: `${r.members.net >= 0 ? '+' : ''}${formatNumber(lang, r.members.net)}` }), inline: false },
       {
         name: t(lang, 'insights.newMembers'),
-        value: t(lang, 'insights.newMembersValue', { cohort: n.cohort, activation: pct(n.activation_rate), retention: pct(n.week1_retention) }) + (n.pending ? t(lang, 'insights.pending', { count: n.pending }) : ''),
+        value: t(lang, 'insights.newMembersValue', { cohort: n.cohort, activation: rate(n.activated, n.cohort, 'digest.rateActivated', lang), retention: rate(n.retained_week1, n.cohort - n.pending, 'digest.rateStayed', lang) }) + (n.pending ? t(lang, 'insights.pending', { count: n.pending }) : ''),
       },
       { name: t(lang, 'insights.activity'), value: t(lang, 'insights.activityValue', { messages: a.messages, reactions: a.reactions, threads: a.threads_created, voice: a.voice_minutes }) },
       {

@@ -12,7 +12,7 @@ import { plainText, truncate } from '../text.js';
 import { lastCompleteDays } from './report.js';
 import type { Report } from './report-types.js';
 import { busiestHour } from './render.js';
-import { rate } from '../digests/render.js';
+import { MIN_GAP_MS, rate } from '../digests/render.js';
 import { answerDeadline } from '../workers/pool.js';
 
 /** The /insights embed, in the reader's language. Mentions render as names and never ping. */
@@ -68,7 +68,9 @@ export function renderInsights(r: Report, lang: Language = 'en', topFeedback: Re
   }
   const busiest = busiestHour(r, lang);
   if (busiest) embed.addFields({ name: t(lang, 'insights.busiest'), value: busiest, inline: true });
-  if (r.gaps?.length) embed.addFields({ name: t(lang, 'insights.gaps'), value: t(lang, 'insights.gapsValue', { count: r.gaps.length }) });
+  // As in the digest, a gap under a minute (a quick restart) is not worth a manager's attention.
+  const gaps = (r.gaps ?? []).filter((g) => Date.parse(g.to) - Date.parse(g.from) >= MIN_GAP_MS).length;
+  if (gaps) embed.addFields({ name: t(lang, 'insights.gaps'), value: t(lang, 'insights.gapsValue', { count: gaps }) });
   return embed;
 }
 

@@ -313,7 +313,9 @@ function pollsField(lang: Language, polls: PollSummary[] | undefined, native: Na
   for (const poll of (polls ?? []).slice(0, 5)) {
     // The question is the member's own text: shown as written, only shortened.
     const q = ellipsize(poll.question, 80);
-    const turnout = poll.eligible && poll.eligible >= MIN_GROUP ? ` ${t(lang, 'digest.turnout', { percent: percent(poll.voters / poll.eligible, lang) })}` : '';
+    // More voters than the base means the base is not who could vote (voting is not activity, and a
+    // poll's voters span its whole life): no turnout rather than one over 100%.
+    const turnout = poll.eligible && poll.eligible >= MIN_GROUP && poll.voters <= poll.eligible ? ` ${t(lang, 'digest.turnout', { percent: percent(poll.voters / poll.eligible, lang) })}` : '';
     lines.push(`“${plainText(q)}”: ${t(lang, 'digest.voters', { count: poll.voters })}${turnout}`);
   }
   if (polls && polls.length > 5) lines.push(t(lang, 'digest.andMore', { count: polls.length - 5 }));

@@ -102,6 +102,7 @@ const NO_PAUSE_REASON = { paused_reason: null, paused_at: null, pause_told_at: n
  */
 export async function saveSchedule(db: Executor, input: ScheduleInput, now: number): Promise<DigestSchedule> {
   const { timezone } = await getSettings(db, input.guildId);
+  const before = await getSchedule(db, input.guildId);
   const values = {
     guild_id: input.guildId,
     timing: JSON.stringify(input.timing),
@@ -119,16 +120,31 @@ export async function saveSchedule(db: Executor, input: ScheduleInput, now: numb
     .values({ ...values, created_at: now })
     .onConflict((oc) => oc.column('guild_id').doUpdateSet(values))
     .execute();
+  if (before?.pausedReason) await rearmRefusedRun(db, before.id, now);
   return (await getSchedule(db, input.guildId))!;
 }
 
-/** Pauses or resumes; resuming does not post what fell due while paused. */
+/**
+ * The bot paused the schedule because its channel refused a post, and staff have now resumed or
+ * re-saved it: the latest run, given up at that refusal, is tried again now instead of being lost
+ * (active_since = now would otherwise skip its period).
+ */
+async function rearmRefusedRun(db: Executor, scheduleId: number, now: number): Promise<void> {
+  const latest = await db.selectFrom('digest_runs').select(['id', 'status', 'next_attempt_at']).where('schedule_id', '=', scheduleId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (latest && latest.status === 'failed' && latest.next_attempt_at === null) {
+    await db.updateTable('digest_runs').set({ next_attempt_at: now }).where('id', '=', latest.id).execute();
+  }
+}
+
+/** Pauses or resumes; resuming does not post what fell due while paused, except the run a refusing channel paused it at. */
 export async function setPaused(db: Executor, guildId: string, paused: boolean, now: number): Promise<DigestSchedule | undefined> {
+  const before = paused ? undefined : await getSchedule(db, guildId);
   await db
     .updateTable('digest_schedules')
     .set(paused ? { paused: 1, updated_at: now, ...NO_PAUSE_REASON } : { paused: 0, active_since: now, updated_at: now, ...NO_PAUSE_REASON })
     .where('guild_id', '=', guildId)
     .execute();
+  if (before?.paused && before.pausedReason) await rearmRefusedRun(db, before.id, now);
   return getSchedule(db, guildId);
 }
 

@@ -82,12 +82,12 @@ describe('digests whose channel refuses for good', () => {
     expect(await recentRuns(bot.db, bot.ids.guildId)).toHaveLength(1);
     expect(notices()).toHaveLength(1);
 
-    // Fixed as the text says: another channel, and the next run is posted there.
+    // Fixed as the text says: another channel; the refused period and the next run are posted there.
     await slash('schedule', { frequency: 'daily', time: '09:00', channel: bot.ids.modChannel });
     expect(await show()).toContain('Next runs');
     bot.clock.set(at('2026-11-07T09:00:30Z'));
     await feature().tick();
-    expect(bot.fake.channelMessages(bot.ids.modChannel).map((m) => m.embeds[0]?.title)).toEqual(['Daily digest: Nov 6, 2026']);
+    expect(bot.fake.channelMessages(bot.ids.modChannel).map((m) => m.embeds[0]?.title).sort()).toEqual(['Daily digest: Nov 2, 2026', 'Daily digest: Nov 6, 2026']);
     expect(bot.errors).toEqual([]);
   });
 
@@ -127,10 +127,32 @@ describe('digests whose channel refuses for good', () => {
     const resumed = await slash('resume');
     expect(JSON.stringify(resumed.embeds[0])).toContain('Digests resumed.');
     expect(JSON.stringify(resumed.embeds[0])).toContain('Next runs');
-    bot.clock.set(at('2026-11-05T09:00:30Z'));
+    // The period whose post was refused is not lost: it is posted at the next tick.
     await feature().tick();
     expect(bot.fake.channelMessages(bot.ids.modChannel)).toHaveLength(1);
+    expect((await recentRuns(bot.db, bot.ids.guildId)).find((r) => r.periodKey === 'day:2026-11-02')).toMatchObject({ status: 'posted' });
+    bot.clock.set(at('2026-11-05T09:00:30Z'));
+    await feature().tick();
+    expect(bot.fake.channelMessages(bot.ids.modChannel)).toHaveLength(2);
     expect(bot.errors).toEqual([]);
+  });
+
+  it('a refused period is posted after staff choose another channel with /digest schedule channel:', async () => {
+    await slash('schedule', { frequency: 'daily', time: '09:00', channel: bot.ids.modChannel });
+    bot.fake.setChannelOverwrites(bot.ids.modChannel, [
+      { id: bot.fake.appId, type: OverwriteType.Member, allow: '0', deny: String(PermissionFlagsBits.SendMessages) },
+    ]);
+    await slash('show');
+    await tickFor(1);
+    const [given] = await recentRuns(bot.db, bot.ids.guildId);
+    expect(given).toMatchObject({ status: 'failed', nextAttemptAt: null });
+    expect((await getSchedule(bot.db, bot.ids.guildId))?.paused).toBe(true);
+
+    await slash('schedule', { frequency: 'daily', time: '09:00', channel: bot.ids.staffChannel });
+    await feature().tick();
+    expect(posts(bot.ids.modChannel)).toBe(0);
+    expect(posts(bot.ids.staffChannel)).toBeGreaterThanOrEqual(1);
+    expect((await recentRuns(bot.db, bot.ids.guildId)).find((r) => r.periodKey === given!.periodKey)).toMatchObject({ status: 'posted', channelId: bot.ids.staffChannel });
   });
 
   it('a refusal Discord gives only at send time (Missing Access) is given up at once too', async () => {

@@ -1,5 +1,6 @@
 // /digest handlers, the poster that sends digests to a channel, and the slice's Feature (cron tick).
 import {
+  PermissionFlagsBits,
   AttachmentBuilder,
   DiscordAPIError,
   EmbedBuilder,
@@ -260,6 +261,12 @@ async function showEmbed(ctx: FeatureContext, lang: Language, guildId: string, n
     { name: t(lang, 'digest.show.channel'), value: channel ? `<#${channel}>${schedule.channelId ? '' : t(lang, 'digest.show.staffChannel')}` : t(lang, 'digest.show.noChannel'), inline: true },
     { name: t(lang, schedule.paused ? 'digest.show.status' : 'digest.show.nextRuns'), value: truncate(statusText(lang, schedule, settings.timezone, ctx.clock.now()), 1024) },
   );
+  // The digest names members (at-risk regulars, top contributors): say so when everyone can read its channel.
+  const guild = channel ? ctx.client.guilds.cache.get(guildId) : undefined;
+  const where = channel ? guild?.channels.cache.get(channel) : undefined;
+  if (guild && where && 'permissionsFor' in where && where.permissionsFor(guild.roles.everyone)?.has(PermissionFlagsBits.ViewChannel)) {
+    embed.addFields({ name: t(lang, 'digest.show.publicChannelTitle'), value: t(lang, 'digest.show.publicChannel', { channel: channel! }) });
+  }
   const runs = await recentRuns(ctx.db, guildId, 5);
   if (runs.length) embed.addFields({ name: t(lang, 'digest.show.last'), value: runs.map((r) => runLine(lang, r, guildId)).join('\n').slice(0, 1024) });
   return embed;

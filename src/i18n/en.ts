@@ -280,6 +280,8 @@ export const en = {
   'digest.show.covers': 'Covers',
   'digest.show.channel': 'Channel',
   'digest.show.staffChannel': ' (staff channel)',
+  'digest.show.publicChannelTitle': '⚠️ Everyone can read this channel',
+  'digest.show.publicChannel': 'Everyone can read <#{channel}>, and the digest names members there (at-risk regulars, top contributors). Make the channel visible to staff only, or choose another with `/digest schedule channel:`.',
   'digest.show.noChannel': '⚠️ none: set a staff channel with `/settings set staff_channel`',
   'digest.show.status': 'Status',
   'digest.show.nextRuns': 'Next runs',

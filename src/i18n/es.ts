@@ -271,6 +271,8 @@ export const es: Catalogue = {
   'digest.show.covers': 'Abarca',
   'digest.show.channel': 'Canal',
   'digest.show.staffChannel': ' (canal del equipo)',
+  'digest.show.publicChannelTitle': '⚠️ Todos pueden leer este canal',
+  'digest.show.publicChannel': 'Todos pueden leer <#{channel}>, y el resumen nombra a miembros allí (habituales en riesgo, quienes más aportan). Haz que solo el equipo vea el canal, o elige otro con `/resumen programar canal:`.',
   'digest.show.noChannel': '⚠️ ninguno: define un canal del equipo con `/ajustes cambiar canal_equipo`',
   'digest.show.status': 'Estado',
   'digest.show.nextRuns': 'Próximas publicaciones',

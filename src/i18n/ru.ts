@@ -271,6 +271,8 @@ export const ru: Catalogue = {
   'digest.show.covers': 'Охватывает',
   'digest.show.channel': 'Канал',
   'digest.show.staffChannel': ' (канал команды)',
+  'digest.show.publicChannelTitle': '⚠️ Этот канал видят все',
+  'digest.show.publicChannel': '<#{channel}> видят все, а в сводке там названы участники (постоянные участники под угрозой ухода, самые активные). Сделайте канал видимым только команде или выберите другой через `/сводка расписание канал:`.',
   'digest.show.noChannel': '⚠️ нет: задайте канал команды через `/настройки изменить канал_команды`',
   'digest.show.status': 'Состояние',
   'digest.show.nextRuns': 'Следующие публикации',

@@ -6,6 +6,7 @@ import type { APIMessage, APIThreadChannel } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unnamedCaptureTitle } from '../../src/feedback/privacy-store.js';
 import { TestBot } from '../support/bot.js';
+import { optOut } from '../support/privacy.js';
 import { FEEDBACK } from './setup.js';
 
 let bot: TestBot | undefined;
@@ -36,12 +37,6 @@ const from = (b: TestBot, item: number) => post(b, item).embeds[0]?.fields?.find
 
 async function capture(b: TestBot, message: APIMessage): Promise<string | undefined> {
   return (await b.fake.messageCommand({ channelId: b.ids.general, userId: b.ids.bob, name: 'Capture as feedback', message }).reply()).content;
-}
-
-async function optOut(b: TestBot, userId: string): Promise<void> {
-  const out = b.fake.slash({ guildId: b.ids.guildId, channelId: b.ids.general, userId, name: 'privacy', subcommand: 'opt-out' });
-  expect((await out.reply(15_000)).content).toMatch(/stopped recording you/);
-  await b.fake.waitFor(() => out.original?.content?.startsWith('Done:'), 20_000);
 }
 
 describe('the fallback title of a captured message with no text', () => {

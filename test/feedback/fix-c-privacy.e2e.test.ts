@@ -6,6 +6,7 @@ import type { APIButtonComponent, APIMessage } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { feedbackPrivacy } from '../../src/feedback/privacy-store.js';
 import { TestBot } from '../support/bot.js';
+import { optOut } from '../support/privacy.js';
 import { FEEDBACK } from './setup.js';
 
 let bot: TestBot | undefined;
@@ -39,12 +40,6 @@ function post(b: TestBot, item: number): APIMessage {
   return message;
 }
 const labels = (b: TestBot, item: number) => ((post(b, item).components?.[0] as { components?: APIButtonComponent[] } | undefined)?.components ?? []).map((c) => ('label' in c ? c.label : undefined));
-
-async function optOut(b: TestBot, userId: string): Promise<void> {
-  const out = b.fake.slash({ guildId: b.ids.guildId, channelId: b.ids.general, userId, name: 'privacy', subcommand: 'opt-out' });
-  expect((await out.reply(15_000)).content).toMatch(/stopped recording you/);
-  await b.fake.waitFor(() => out.original?.content?.startsWith('Done:'), 20_000);
-}
 
 describe('feedback and /privacy opt-out, votes and captures', () => {
   it("a voter's opt-out takes their vote off the item's post at once, not at the next vote or restart", async () => {

@@ -5,7 +5,7 @@ import { ChannelType } from 'discord.js';
 import type { APIMessage, APIThreadChannel } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TestBot } from '../support/bot.js';
-import { mentions } from '../support/mentions.js';
+import { mentions, optOut } from '../support/privacy.js';
 import { FEEDBACK } from './setup.js';
 
 let bot: TestBot | undefined;
@@ -44,12 +44,6 @@ function post(b: TestBot, item: number): APIMessage {
 const from = (b: TestBot, item: number) => post(b, item).embeds[0]?.fields?.find((f) => f.name === 'From')?.value;
 const thread = (b: TestBot, item: number) => b.fake.channel(post(b, item).channel_id) as APIThreadChannel;
 const editsOf = (b: TestBot, item: number) => b.fake.requestsMatching('PATCH', `/channels/${post(b, item).channel_id}/messages/${post(b, item).id}`).length;
-
-async function optOut(b: TestBot, userId: string): Promise<void> {
-  const out = b.fake.slash({ guildId: b.ids.guildId, channelId: b.ids.general, userId, name: 'privacy', subcommand: 'opt-out' });
-  expect((await out.reply(15_000)).content).toMatch(/stopped recording you/);
-  await b.fake.waitFor(() => out.original?.content?.startsWith('Done:'), 20_000);
-}
 
 describe('feedback and /privacy opt-out', () => {
   it("the posts of an opted-out member's items, open or closed, stop naming them; a closed one's thread is archived again", async () => {

@@ -13,7 +13,7 @@ import { keptColumns } from '../../src/privacy/privacy.js';
 import { msg } from '../../src/i18n/index.js';
 import { JobError } from '../../src/workers/pool.js';
 import { TestBot } from '../support/bot.js';
-import { mentions } from '../support/mentions.js';
+import { mentions } from '../support/privacy.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { privacyEntry } from '../../src/privacy/entries.js';
 import { submitResponse } from '../../src/surveys/store.js';
 import { TestBot } from '../support/bot.js';
-import { mentions } from '../support/mentions.js';
+import { mentions, optOut } from '../support/privacy.js';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -46,12 +46,6 @@ async function answer(b: TestBot, userId: string, score: string): Promise<APIMes
   const saved = await handle.submitModal({ score: [score] }).reply();
   expect((await b.fake.click({ userId, message: saved.message!, customId: 'v1:survey-submit:1' }).reply()).content).toMatch(/submitted/);
   return saved.message!;
-}
-
-async function optOut(b: TestBot, userId: string): Promise<void> {
-  const out = b.fake.slash({ guildId: b.ids.guildId, channelId: b.ids.general, userId, name: 'privacy', subcommand: 'opt-out' });
-  expect((await out.reply(15_000)).content).toMatch(/stopped recording you/);
-  await b.fake.waitFor(() => out.original?.content?.startsWith('Done:'), 20_000);
 }
 
 

@@ -2,7 +2,7 @@
 // answer it again: the opt-out deleted what said they had answered. Now it leaves, for as long as
 // the survey is open, a mark in place of their id: an HMAC of it under a random key of that
 // survey's own, made at the first such opt-out. Closing (or deleting) the survey deletes the key
-// and the marks. And back.
+// and the marks.
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
